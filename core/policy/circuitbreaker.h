@@ -195,7 +195,7 @@ private:
     void clearWindowLocked();
     Duration openDurationForTrip(int consecutiveTrips) const;
     BreakerState effectiveStateLocked(TimePoint now) const;
-    void emit(const Transition& t) const;
+    void publish(const Transition& t) const;
 
     const CircuitBreakerConfig m_config;
     std::atomic<EventSink*> m_sink;
@@ -226,6 +226,7 @@ private:
     };
     std::vector<Bucket> m_buckets;
     Duration m_bucketWidth {1s};
+    std::int64_t m_headBucket = 0; ///< newest bucket index seen
     // Totals over the active window (count or time mode); consecutive mode counts since last close.
     std::int64_t m_winCalls = 0;
     std::int64_t m_winFailures = 0;
