@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/log/loglevel.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <optional>
+
+namespace rwb {
+
+/// rwb::Event <-> one JSONL object in the workbench (seed) log format:
+///
+///   {"timestamp": "2026-01-03T15:30:00.250+00:00", "level": "WARNING", "agent": "payments",
+///    "task_id": "req-42", "message": "breaker payments CLOSED -> OPEN (5 failures)",
+///    "extra": {"event": "breaker_transition", "from": "CLOSED", "to": "OPEN", "reason": "5 failures"}}
+///
+/// agent <- source; task_id <- "req-<requestId>" (empty when requestId is 0); extra.event <-
+/// toString(kind); the kind's fields in snake_case (request_id, attempt, outcome, http_status,
+/// error_class, latency_ms, delay_ms, total_ms, fallback, from, to, and the text as reason /
+/// limiter / description / text). Durations are milliseconds with up to 6 decimals, so they are
+/// exact to the nanosecond; a field that a kind does not use is written only if it is not at its
+/// default, so decode(encode(e)) == e for every Event. The timestamp has millisecond precision;
+/// when the event time has sub-millisecond nanoseconds they go to extra.time_ns_frac.
+///
+/// All functions are pure and thread-safe.
+namespace eventcodec {
+
+/// The level a line gets: INFO normally; WARNING for failed attempts, rejections, scheduled
+/// retries, rate limiting and a breaker opening; ERROR for a give-up and a failed request.
+LogLevel levelFor(const Event& event) noexcept;
+/// The human-readable message of the line.
+QString messageFor(const Event& event);
+
+/// Appends one line (with the final '\n') to `out`. `utcMs` is the event's wall time
+/// (Clock::toUtcMs(event.time)).
+void encode(const Event& event, qint64 utcMs, QByteArray& out);
+QByteArray encode(const Event& event, qint64 utcMs);
+
+/// Decodes a line written by encode() (or any seed-format line with an `extra.event` naming an
+/// EventKind). `originUtcMs` is the wall time of engine time zero: event.time = timestamp - origin
+/// (+ sub-ms nanoseconds). Returns nullopt for a line that is not a workbench event; `error`
+/// then says why.
+std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* error = nullptr);
+
+/// "2026-01-03T15:30:00.250+00:00" for UTC milliseconds since the epoch. Appends to `out`.
+void appendIsoTimestamp(qint64 utcMs, QByteArray& out);
+/// Parses ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff...]]][Z|+HH:MM|+HHMM]" (also ' ' instead of 'T');
+/// no offset means UTC. Returns UTC milliseconds since the epoch.
+std::optional<qint64> parseIsoTimestamp(QByteArrayView text) noexcept;
+
+/// Appends `text` as a JSON string literal (with quotes), escaping '"', '\\', every control
+/// character and, for invalid UTF-16 (lone surrogates), writing U+FFFD.
+void appendJsonString(QStringView text, QByteArray& out);
+/// The same for UTF-8 bytes; invalid UTF-8 sequences become U+FFFD.
+void appendJsonString(QByteArrayView utf8, QByteArray& out);
+/// Shortest decimal of `ns` in milliseconds ("1.5", "1000", "0.000001").
+void appendMs(Duration ns, QByteArray& out);
+
+} // namespace eventcodec
+} // namespace rwb

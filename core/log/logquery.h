@@ -1,0 +1,80 @@
+#pragma once
+
+#include "core/log/logindex.h"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace rwb {
+
+/// Why a query text was rejected. `column` is 1-based, in characters of the query text.
+struct LogQueryError {
+    int column = 1;
+    QString message;
+    QString toString() const; ///< "column 7: expected a value after '>='"
+};
+
+/// Controls a long evaluation. Both members are optional. `progress` is called from worker
+/// threads (0..1, monotonic, possibly often: throttle in the receiver); `cancel` is polled.
+struct LogQueryControl {
+    std::function<void(double)> progress;
+    const std::atomic_bool* cancel = nullptr;
+    int threads = 0; ///< 0 = QThread::idealThreadCount()
+};
+
+/// A compiled filter over a LogSnapshot, in the language of docs/log-query.md:
+///
+///   level>=WARNING and agent=payments and not extra.event=attempt
+///   (extra.delay_ms>1000 or message~"timeout") and timestamp>="2026-01-03T15:30"
+///   "connection reset"             -- a bare string: the raw line contains it
+///   message=~"^retry .* gave up$"  -- regex (QRegularExpression syntax)
+///
+/// Fields: level, agent, task_id, message, timestamp (alias time), event (= the mapping's event
+/// key), line (the raw line) and extra.<path>. Operators: = != < <= > >= (ordered for level,
+/// timestamp and numbers), ~ (contains) !~ (does not contain), =~ (regex) !=~. Combinators: and, or,
+/// not, parentheses; `and` binds tighter than `or`. Keywords are case-insensitive.
+///
+/// Evaluation uses the columns for level/agent/task_id/timestamp/event, and falls back to scanning
+/// the line's JSON for message/extra.* (after a substring prefilter on the raw bytes). It is
+/// parallel over chunks and returns rows in line order.
+///
+/// A LogQuery is immutable after parse() and may be evaluated from several threads at once.
+class LogQuery {
+public:
+    LogQuery(); ///< matches everything
+    ~LogQuery();
+    LogQuery(const LogQuery&);
+    LogQuery& operator=(const LogQuery&);
+    LogQuery(LogQuery&&) noexcept;
+    LogQuery& operator=(LogQuery&&) noexcept;
+
+    /// Parses `text`; an empty (or blank) text matches everything. On error returns nullopt and
+    /// fills `error`.
+    static std::optional<LogQuery> parse(const QString& text, LogQueryError* error = nullptr);
+
+    QString text() const;
+    /// A canonical, fully parenthesised rendering (for tests and debugging).
+    QString toString() const;
+    bool matchesAll() const noexcept;
+
+    /// True if row `index` of `snapshot` matches.
+    bool matches(const LogSnapshot& snapshot, qint64 index) const;
+
+    /// All matching rows in line order (empty if cancelled: check the control's flag).
+    std::vector<qint64> evaluate(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
+    /// Only the number of matching rows (no result vector).
+    qint64 count(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
+
+    struct Node;
+
+private:
+    std::shared_ptr<const Node> m_root;
+    QString m_text;
+};
+
+} // namespace rwb

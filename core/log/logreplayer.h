@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/events/eventsink.h"
+#include "core/log/logindex.h"
+
+#include <QString>
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace rwb {
+
+/// Re-emits the workbench Events recorded in a log, at a chosen speed or step by step, so a
+/// recorded run can be drawn exactly as it was drawn live.
+///
+/// A pure object: it never reads a clock and never sleeps. The driver (a QTimer in the GUI, a
+/// VirtualClock in tests) calls advanceTo(now) with its own time; the replayer maps driver time to
+/// log time (position) through the speed and emits every event whose time has been reached, in log
+/// order. Changing speed, pausing or seeking keeps the position continuous.
+///
+/// Events keep their recorded `time` (engine time since the run's origin), so charts see the same
+/// timeline as live. The events' engine-time origin is `originUtcMs()`: by default the UTC time of
+/// the first event's line, or the value given to load().
+///
+/// Not thread-safe: use it from one thread. Does not own the sink.
+class LogReplayer {
+public:
+    static constexpr double kMinSpeed = 1.0;
+    static constexpr double kMaxSpeed = 1000.0;
+
+    explicit LogReplayer(EventSink* sink = nullptr);
+
+    void setSink(EventSink* sink) noexcept { m_sink = sink; }
+
+    /// Decodes every workbench event line of `snapshot` (lines whose extra.event names an
+    /// EventKind); other lines are skipped and counted. `originUtcMs` < 0 picks the first event's
+    /// timestamp. Resets the position to the start, paused.
+    void load(const LogSnapshot& snapshot, qint64 originUtcMs = -1);
+    /// Loads already-decoded events (sorted by time by the caller, e.g. a simulation's output).
+    void load(std::vector<Event> events, qint64 originUtcMs = 0);
+
+    std::size_t eventCount() const noexcept { return m_events.size(); }
+    std::size_t skippedLines() const noexcept { return m_skipped; }
+    const std::vector<Event>& events() const noexcept { return m_events; }
+    qint64 originUtcMs() const noexcept { return m_originUtcMs; }
+    TimePoint startTime() const noexcept; ///< time of the first event (zero when empty)
+    TimePoint endTime() const noexcept;   ///< time of the last event
+
+    /// Speed factor, clamped to [kMinSpeed, kMaxSpeed].
+    void setSpeed(double factor, TimePoint now);
+    double speed() const noexcept { return m_speed; }
+
+    /// Starts (or resumes) playing: from now on, driver time `now` maps to the current position.
+    void play(TimePoint now);
+    /// Freezes the position at its value for `now` (emitting what is due up to then first).
+    void pause(TimePoint now);
+    bool isPlaying() const noexcept { return m_playing; }
+    bool atEnd() const noexcept { return m_next >= m_events.size(); }
+
+    /// Emits every event due at driver time `now`; returns how many were emitted.
+    std::size_t advanceTo(TimePoint now);
+    /// Emits the next event (whatever its time) and moves the position to it; pauses playback.
+    /// Returns false at the end.
+    bool step(TimePoint now);
+    /// Moves to log time `position` without emitting; the next event emitted is the first one at
+    /// or after it. The GUI clears its charts, then may call emitHistory() to rebuild.
+    void seek(TimePoint position, TimePoint now);
+    /// Emits, immediately, the events before the current position that a seek skipped: from the
+    /// first event up to (excluding) the next one due. Used to rebuild charts after seek().
+    std::size_t emitHistory();
+
+    TimePoint position(TimePoint now) const noexcept; ///< current log time
+    std::size_t nextIndex() const noexcept { return m_next; }
+    /// Driver time at which the next event falls due while playing (for the GUI's timer), or
+    /// nullopt when paused or at the end.
+    std::optional<TimePoint> nextDueAt(TimePoint now) const noexcept;
+
+private:
+    EventSink* m_sink = nullptr;
+    std::vector<Event> m_events;
+    std::size_t m_next = 0;
+    std::size_t m_skipped = 0;
+    qint64 m_originUtcMs = 0;
+    double m_speed = 1.0;
+    bool m_playing = false;
+    TimePoint m_anchorDriver {};   // driver time at the last play/speed change
+    TimePoint m_anchorPosition {}; // log time at the same moment
+};
+
+} // namespace rwb
