@@ -273,44 +273,46 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, TimePoint now, Transi
     case TripMode::TimeWindow: {
         const std::int64_t n = static_cast<std::int64_t>(m_buckets.size());
         const std::int64_t idx = std::max<std::int64_t>(0, now.time_since_epoch().count() / m_bucketWidth.count());
-        m_headBucket = std::max(m_headBucket, idx);
-        const std::int64_t head = m_headBucket;
+        if (idx > m_headBucket) {
+            // Slots of the buckets entering the window held buckets that just left it.
+            const std::int64_t steps = std::min(idx - m_headBucket, n);
+            for (std::int64_t k = idx - steps + 1; k <= idx; ++k) {
+                auto& old = m_buckets[static_cast<std::size_t>(k % n)];
+                m_winCalls -= old.calls;
+                m_winFailures -= old.failures;
+                m_winSlow -= old.slow;
+                old = Bucket {k, 0, 0, 0};
+            }
+            m_headBucket = idx;
+        }
         // A late outcome (completed before the newest one seen) still lands in its own bucket, unless that
         // bucket already left the window: then only the cumulative counters see it.
-        if (idx > head - n) {
+        if (idx > m_headBucket - n) {
             auto& b = m_buckets[static_cast<std::size_t>(idx % n)];
             if (b.index != idx)
                 b = Bucket {idx, 0, 0, 0};
             b.calls += 1;
             b.failures += f;
             b.slow += s;
+            m_winCalls += 1;
+            m_winFailures += f;
+            m_winSlow += s;
         }
-        // Sum the live buckets; N is at most 600 and this only runs when recording in time mode.
-        std::int64_t calls = 0, failures = 0, slowCalls = 0;
-        for (const auto& x : m_buckets) {
-            if (x.index > head - n && x.index <= head) {
-                calls += x.calls;
-                failures += x.failures;
-                slowCalls += x.slow;
-            }
-        }
-        m_winCalls = calls;
-        m_winFailures = failures;
-        m_winSlow = slowCalls;
         break;
     }
     }
 
     if (m_force != BreakerForce::None || m_winCalls < m_config.minimumCalls)
         return;
+    // Compared as failures >= threshold * calls: the same as rate >= threshold without a division.
     const double calls = static_cast<double>(m_winCalls);
-    if (m_winFailures > 0 && static_cast<double>(m_winFailures) / calls >= m_config.failureRateThreshold) {
+    if (m_winFailures > 0 && static_cast<double>(m_winFailures) >= m_config.failureRateThreshold * calls) {
         tripLocked(now,
             QStringLiteral("failure rate %1 >= %2")
                 .arg(percent(static_cast<double>(m_winFailures) / calls), percent(m_config.failureRateThreshold)),
             out);
     } else if (m_config.slowCallDuration > Duration::zero() && m_winSlow > 0
-        && static_cast<double>(m_winSlow) / calls >= m_config.slowCallRateThreshold) {
+        && static_cast<double>(m_winSlow) >= m_config.slowCallRateThreshold * calls) {
         tripLocked(now,
             QStringLiteral("slow-call rate %1 >= %2")
                 .arg(percent(static_cast<double>(m_winSlow) / calls), percent(m_config.slowCallRateThreshold)),
