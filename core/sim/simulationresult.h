@@ -1,0 +1,149 @@
+#pragma once
+
+#include "core/common/breakerstate.h"
+#include "core/common/time.h"
+
+#include <QString>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace rwb {
+
+/// One second (bucketWidth) of one pipeline, as seen by its callers. Counters count things that
+/// *happened* in the bucket: a request started at 9.9 s and finished at 10.2 s adds to `requests`
+/// of bucket 9 and to `succeeded` of bucket 10.
+struct PipelineBucket {
+    std::uint32_t requests = 0;   ///< offered load: requests started
+    std::uint32_t attempts = 0;   ///< attempts started (calls that went past every policy toward the service)
+    std::uint32_t retries = 0;    ///< retries scheduled
+    std::uint32_t succeeded = 0;  ///< requests finished with a success (fallbacks not included)
+    std::uint32_t failed = 0;     ///< requests finished with an error or timeout and no fallback
+    std::uint32_t rejected = 0;   ///< requests finished rejected by a policy (breaker, bulkhead, rate limiter), no fallback
+    std::uint32_t fallbacks = 0;  ///< requests whose failure was replaced by the fallback
+    std::uint32_t timeouts = 0;   ///< attempts abandoned at their deadline
+    std::uint32_t breakerRejections = 0; ///< breaker refusals (each refused try, not each request)
+    float latencyP50Ms = 0;       ///< end-to-end latency of requests finished in the bucket; 0 when none
+    float latencyP95Ms = 0;
+    float latencyP99Ms = 0;
+    BreakerState breakerState = BreakerState::Closed; ///< at the end of the bucket (Closed when no breaker)
+
+    /// attempts / requests of this bucket (0 when no request started).
+    double retryAmplification() const noexcept { return requests ? double(attempts) / double(requests) : 0.0; }
+    std::uint32_t finished() const noexcept { return succeeded + failed + rejected + fallbacks; }
+    friend bool operator==(const PipelineBucket&, const PipelineBucket&) = default;
+};
+
+/// One second of one service, as seen by the service.
+struct ServiceBucket {
+    std::uint32_t arrivals = 0;      ///< load reaching the service: attempts that arrived
+    std::uint32_t ok = 0;            ///< responses planned as success
+    std::uint32_t errors = 0;        ///< responses planned as failure (error rate, outage, flapping, overload)
+    std::uint32_t overloaded = 0;    ///< of `errors`: refused for lack of capacity
+    std::uint32_t maxConcurrency = 0;///< most requests in the service at once during the bucket
+    friend bool operator==(const ServiceBucket&, const ServiceBucket&) = default;
+};
+
+/// Whole-run totals for one pipeline. Every request started in the run ends in exactly one of
+/// succeeded, failed, rejected, fallbacks or unfinished.
+struct PipelineSummary {
+    std::uint64_t requests = 0;
+    std::uint64_t succeeded = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t fallbacks = 0;
+    std::uint64_t unfinished = 0;  ///< still running when the drain limit was reached (e.g. a hang without timeout)
+    std::uint64_t attempts = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t breakerRejections = 0;
+    std::uint64_t breakerTransitions = 0;
+    double latencyP50Ms = 0;       ///< end-to-end latency over all finished requests
+    double latencyP95Ms = 0;
+    double latencyP99Ms = 0;
+    double latencyMaxMs = 0;
+
+    double retryAmplification() const noexcept { return requests ? double(attempts) / double(requests) : 0.0; }
+    double successRate() const noexcept
+    {
+        return requests ? double(succeeded + fallbacks) / double(requests) : 0.0;
+    }
+    friend bool operator==(const PipelineSummary&, const PipelineSummary&) = default;
+};
+
+struct PipelineSeries {
+    QString name;
+    QString service;                     ///< the service the pipeline calls
+    PipelineSummary summary;
+    std::vector<PipelineBucket> buckets; ///< bucket i covers [i, i + 1) * bucketWidth
+    friend bool operator==(const PipelineSeries&, const PipelineSeries&) = default;
+};
+
+struct ServiceSeries {
+    QString name;
+    std::uint64_t arrivals = 0;  ///< total attempts that reached the service
+    std::uint64_t overloaded = 0;
+    std::uint32_t maxConcurrency = 0;
+    std::vector<ServiceBucket> buckets;
+    friend bool operator==(const ServiceSeries&, const ServiceSeries&) = default;
+};
+
+/// What a simulation run produced: per pipeline and per service time series in fixed buckets plus
+/// totals. An immutable value type once returned by the Simulator: copy it freely between threads
+/// (it holds no pointers into the simulator). The event stream is not part of it (it can be
+/// millions of events): attach an EventSink to the run to receive events.
+struct SimulationResult {
+    std::uint64_t seed = 0;
+    Duration duration {};              ///< simulated traffic duration (requests start in [0, duration))
+    Duration simulatedUntil {};        ///< virtual time at which the run stopped (after draining)
+    Duration bucketWidth = std::chrono::seconds(1);
+    bool cancelled = false;            ///< stopped early by the cancel flag: series are partial
+    std::uint64_t events = 0;          ///< events produced (whether or not a sink recorded them)
+    std::vector<PipelineSeries> pipelines; ///< in scenario order
+    std::vector<ServiceSeries> services;   ///< in scenario order
+
+    std::size_t bucketCount() const noexcept { return pipelines.empty() ? 0 : pipelines.front().buckets.size(); }
+    /// nullptr when absent.
+    const PipelineSeries* pipeline(const QString& name) const noexcept
+    {
+        for (const auto& p : pipelines)
+            if (p.name == name)
+                return &p;
+        return nullptr;
+    }
+    const ServiceSeries* service(const QString& name) const noexcept
+    {
+        for (const auto& s : services)
+            if (s.name == name)
+                return &s;
+        return nullptr;
+    }
+    /// Sum of the pipelines' summaries (percentiles are not summed: they are the max over pipelines).
+    PipelineSummary total() const noexcept
+    {
+        PipelineSummary t;
+        for (const auto& p : pipelines) {
+            const auto& s = p.summary;
+            t.requests += s.requests;
+            t.succeeded += s.succeeded;
+            t.failed += s.failed;
+            t.rejected += s.rejected;
+            t.fallbacks += s.fallbacks;
+            t.unfinished += s.unfinished;
+            t.attempts += s.attempts;
+            t.retries += s.retries;
+            t.timeouts += s.timeouts;
+            t.breakerRejections += s.breakerRejections;
+            t.breakerTransitions += s.breakerTransitions;
+            t.latencyP50Ms = std::max(t.latencyP50Ms, s.latencyP50Ms);
+            t.latencyP95Ms = std::max(t.latencyP95Ms, s.latencyP95Ms);
+            t.latencyP99Ms = std::max(t.latencyP99Ms, s.latencyP99Ms);
+            t.latencyMaxMs = std::max(t.latencyMaxMs, s.latencyMaxMs);
+        }
+        return t;
+    }
+    friend bool operator==(const SimulationResult&, const SimulationResult&) = default;
+};
+
+} // namespace rwb
