@@ -1,0 +1,260 @@
+#pragma once
+
+#include "core/common/configerror.h"
+#include "core/common/outcome.h"
+#include "core/common/random.h"
+#include "core/common/time.h"
+#include "core/clock/systemclock.h"
+#include "core/policy/bulkhead.h"
+#include "core/policy/circuitbreaker.h"
+#include "core/policy/fallback.h"
+#include "core/policy/ratelimiter.h"
+#include "core/policy/retrypolicy.h"
+#include "core/policy/timeout.h"
+
+#include <QString>
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+namespace rwb {
+
+class EventSink;
+class Pipeline;
+
+/// A pipeline stage. JSON spelling: "fallback", "retry", "circuit_breaker", "rate_limiter",
+/// "bulkhead", "timeout".
+enum class StageKind : std::uint8_t { Fallback, Retry, CircuitBreaker, RateLimiter, Bulkhead, Timeout };
+QString toString(StageKind kind);
+std::optional<StageKind> stageKindFromString(const QString& text);
+
+/// Pipeline configuration. Every stage is optional (its `*Enabled` flag); the circuit breaker is enabled
+/// by handing a breaker object to the Pipeline (breakers are shared and named, see the registry).
+///
+/// `order` lists stages outer -> inner. Stages outside Retry act once per call, stages inside once per
+/// attempt: a Timeout outside Retry bounds the whole call (retries included), a breaker outside Retry
+/// admits and records the call once. Disabled stages in `order` are skipped.
+struct PipelineConfig {
+    QString name = QStringLiteral("default"); ///< name: event source, not empty
+    std::vector<StageKind> order = defaultOrder(); ///< order: each stage exactly once
+
+    bool fallbackEnabled = false;     ///< fallback.enabled
+    FallbackConfig fallback;          ///< fallback.*
+    Fallback::Handler fallbackHandler;///< substitute outcome; empty: a success
+
+    bool retryEnabled = true;         ///< retry.enabled
+    RetryConfig retry;                ///< retry.*
+
+    bool rateLimiterEnabled = false;  ///< rate_limiter.enabled
+    RateLimiterConfig rateLimiter;    ///< rate_limiter.*
+
+    bool bulkheadEnabled = false;     ///< bulkhead.enabled
+    BulkheadConfig bulkhead;          ///< bulkhead.*
+
+    bool timeoutEnabled = false;      ///< timeout.enabled
+    TimeoutConfig timeout;            ///< timeout.*
+
+    /// seed: jitter of call `requestId` is drawn from Random(mix(seed, requestId)), so a schedule does
+    /// not depend on how calls interleave (threads, simulator order).
+    std::uint64_t seed = 1;
+
+    /// Fallback, Retry, CircuitBreaker, RateLimiter, Bulkhead, Timeout.
+    static std::vector<StageKind> defaultOrder();
+    /// Every broken rule, sub-configs prefixed ("retry.max_attempts", "order").
+    static FieldErrors validate(const PipelineConfig& config);
+};
+
+/// The end of a call.
+struct CallResult {
+    Outcome outcome;         ///< final outcome (the fallback's substitute when fallbackUsed)
+    Outcome lastOutcome;     ///< outcome of the last attempt or rejection, before any fallback
+    int attempts = 0;        ///< tries made (attempts performed plus tries rejected inside Retry)
+    Duration total {};       ///< call start -> done
+    bool fallbackUsed = false;
+    RetryReason reason = RetryReason::Succeeded; ///< why the retry loop ended (MaxAttempts when retry is off and it failed)
+
+    bool succeeded() const noexcept { return outcome.isSuccess(); }
+};
+
+/// What a PipelineCall asks its executor to do next.
+struct Step {
+    enum class Kind : std::uint8_t {
+        Attempt, ///< perform attempt `attempt`; then onAttemptDone(outcome, now), or onDeadline(now) at `deadline`
+        Wait,    ///< do nothing until `until`, then resume(now)
+        Queued,  ///< waiting for a bulkhead slot (ticket `ticket`): resume(now) when a step names the ticket
+                 ///< in `handoff`, or onDeadline(now) at `deadline`
+        Done,    ///< finished; `result` holds the result. The call must not be used any more.
+    };
+    enum class WaitReason : std::uint8_t {
+        Backoff,         ///< retry backoff
+        RetryAfter,      ///< retry delayed by a server Retry-After (or the 429/503 default)
+        Rejected,        ///< retry after a rejection, delayed by the rejecting policy's hint
+        RateLimit,       ///< client token bucket: a token is reserved at `until`
+        ServerRateLimit, ///< rate limiter paused by a server 429 Retry-After
+    };
+
+    Kind kind = Kind::Done;
+    int attempt = 0;                      ///< Attempt: 1-based try number
+    TimePoint deadline = Timeout::kNever; ///< Attempt / Queued; kNever = none
+    TimePoint until {};                   ///< Wait
+    WaitReason waitReason = WaitReason::Backoff;
+    BulkheadTicket ticket = 0;            ///< Queued
+    /// Any kind: non-zero when this step released a bulkhead slot straight to the call queued with this
+    /// ticket. That call now owns the slot: the executor must resume() it (and cancel its deadline).
+    BulkheadTicket handoff = 0;
+    CallResult result;                    ///< Done
+
+    static QString toString(Kind kind);       ///< "attempt", "wait", "queued", "done"
+    static QString toString(WaitReason why);  ///< "backoff", "retry_after", "rejected", "rate_limit", "server_rate_limit"
+};
+
+/// One call through a Pipeline: the per-call state machine that every executor drives, so the
+/// simulator, the live runner and the blocking executor share one implementation of the stage logic.
+/// A small value type (no heap allocation); not thread-safe itself (one executor drives it at a time),
+/// while the Pipeline's shared policies are. The Pipeline must outlive it. docs/pipeline.md describes
+/// the protocol with a sequence example.
+///
+///   PipelineCall call = pipeline.begin(requestId, now);
+///   Step s = call.start(now);
+///   while (s.kind != Step::Kind::Done) { ...perform / wait as `s` says, then onAttemptDone / resume /
+///   onDeadline... }
+class PipelineCall final {
+public:
+    PipelineCall() = default; ///< an inert call; only assignable
+
+    Step start(TimePoint now);
+    Step onAttemptDone(Outcome outcome, TimePoint now);
+    /// The deadline of the current Attempt or Queued step passed first. For an attempt the executor must
+    /// drop the attempt's late result (abort the request if it can).
+    Step onDeadline(TimePoint now);
+    /// After a Wait step's `until`, or for a Queued call after its ticket was handed a slot.
+    Step resume(TimePoint now);
+    /// Gives up a call that has not reached Done (executor shutdown): frees any bulkhead slot or queue
+    /// ticket and breaker permit, emits nothing. Returns a ticket handed a freed slot (0 = none).
+    BulkheadTicket abandon(TimePoint now);
+
+    std::uint64_t requestId() const noexcept { return m_requestId; }
+    int attempt() const noexcept { return m_attempt; }
+    bool isDone() const noexcept { return m_phase == Phase::Done; }
+    bool isQueued() const noexcept { return m_phase == Phase::Queued; }
+
+private:
+    friend class Pipeline;
+    enum class Phase : std::uint8_t { Idle, Entering, Attempting, Waiting, Queued, Done };
+
+    Step advance(TimePoint now);
+    Step reject(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff = 0);
+    Step unwind(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff);
+    Step finish(const Outcome& outcome, TimePoint now, BulkheadTicket handoff);
+    void emitAttempt(const Outcome& outcome, TimePoint now) const;
+
+    const Pipeline* m_pipeline = nullptr;
+    std::uint64_t m_requestId = 0;
+    TimePoint m_callStart {};
+    TimePoint m_callDeadline = Timeout::kNever;    // overall limit (overall_timeout, outer Timeout stage)
+    TimePoint m_attemptDeadline = Timeout::kNever; // inner Timeout stage of the current try
+    TimePoint m_attemptStart {};
+    Random m_rng {0};
+    RetryContext m_retry;
+    Permit m_permit;
+    BulkheadTicket m_ticket = 0;
+    Outcome m_lastOutcome;
+    int m_attempt = 0;
+    int m_next = 0; // index of the next stage to enter
+    Phase m_phase = Phase::Idle;
+    bool m_permitHeld = false;
+    bool m_slotHeld = false;
+    bool m_tokenReserved = false;
+    bool m_fallbackUsed = false;
+    RetryReason m_reason = RetryReason::Succeeded;
+};
+
+/// Passed to a blocking callable for each attempt.
+struct AttemptContext {
+    std::uint64_t requestId = 0;
+    int attempt = 0;                      ///< 1-based
+    TimePoint start {};                   ///< attempt start on the executor's clock
+    TimePoint deadline = Timeout::kNever; ///< the attempt should give up by then; a later result counts as a timeout
+};
+
+/// An ordered composition of resilience policies, shared by every call through it.
+///
+/// Executors: `begin()` creates the per-call state machine (see PipelineCall); `execute()` runs it
+/// synchronously on an internal SystemClock, sleeping the calling thread for waits (see BlockingExecutor
+/// for a custom clock / sleeper).
+///
+/// Events (Attempt, RetryScheduled, RetryGaveUp, RequestDone, BulkheadRejected, RateLimited) go to the
+/// sink with source = name(); the breaker emits its own to its own sink.
+///
+/// This class is thread-safe: any number of calls may run concurrently on any threads (the sink must
+/// then be thread-safe too). Not copyable or movable.
+class Pipeline final {
+public:
+    using AttemptFunction = std::function<Outcome(const AttemptContext&)>;
+
+    /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the pipeline.
+    explicit Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker = {}, EventSink* sink = nullptr);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    const PipelineConfig& config() const noexcept { return m_config; }
+    const QString& name() const noexcept { return m_config.name; }
+    EventSink* eventSink() const noexcept { return m_sink; }
+
+    /// Enabled stages outer -> inner, as applied.
+    const std::vector<StageKind>& activeStages() const noexcept { return m_activeOrder; }
+
+    /// Policies (nullptr when the stage is disabled), e.g. for stats.
+    CircuitBreaker* circuitBreaker() const noexcept { return m_breaker.get(); }
+    const RetryPolicy* retryPolicy() const noexcept { return m_retry.get(); }
+    RateLimiter* rateLimiter() const noexcept { return m_rateLimiter.get(); }
+    Bulkhead* bulkhead() const noexcept { return m_bulkhead.get(); }
+    const Timeout* timeout() const noexcept { return m_timeout.get(); }
+    const Fallback* fallback() const noexcept { return m_fallback.get(); }
+
+    /// Starts a call at `now`; then call start(now) on it.
+    PipelineCall begin(std::uint64_t requestId, TimePoint now) const;
+
+    /// Runs one call synchronously on the internal SystemClock (blocking executor). Exceptions thrown by
+    /// `fn` become Outcome::error(ErrorClass::exception()). Request ids are allocated internally.
+    CallResult execute(const AttemptFunction& fn);
+
+    // ---- for blocking executors: bulkhead hand-off between threads ----
+    /// Marks `ticket` as handed a slot and wakes the waiting thread.
+    void notifyHandoff(BulkheadTicket ticket) const;
+    /// Blocks until `ticket` was handed a slot (returns true) or the real-time `timeout` passed (false).
+    bool waitHandoff(BulkheadTicket ticket, Duration timeout) const;
+    std::uint64_t allocateRequestId() noexcept { return m_nextRequestId.fetch_add(1, std::memory_order_relaxed); }
+
+private:
+    friend class PipelineCall;
+
+    PipelineConfig m_config;
+    std::shared_ptr<CircuitBreaker> m_breaker;
+    EventSink* m_sink;
+    std::unique_ptr<RetryPolicy> m_retry;
+    std::unique_ptr<RateLimiter> m_rateLimiter;
+    std::unique_ptr<Bulkhead> m_bulkhead;
+    std::unique_ptr<Timeout> m_timeout;
+    std::unique_ptr<Fallback> m_fallback;
+    std::vector<StageKind> m_activeOrder;
+    std::array<StageKind, 6> m_stages {};
+    int m_stageCount = 0;
+    int m_retryIndex = -1; // position of Retry in m_stages, -1 when disabled
+
+    SystemClock m_systemClock;
+    std::atomic<std::uint64_t> m_nextRequestId {1};
+    mutable std::mutex m_handoffMutex;
+    mutable std::condition_variable m_handoffCv;
+    mutable std::unordered_set<BulkheadTicket> m_handedOff;
+};
+
+} // namespace rwb
