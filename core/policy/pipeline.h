@@ -144,6 +144,9 @@ public:
     int attempt() const noexcept { return m_attempt; }
     bool isDone() const noexcept { return m_phase == Phase::Done; }
     bool isQueued() const noexcept { return m_phase == Phase::Queued; }
+    /// True after onDeadline() on a Queued call found its ticket already handed a slot (the hand-off
+    /// raced with the deadline): the call went on with the slot, and a step of another call names the ticket.
+    bool handedSlotAtDeadline() const noexcept { return m_handedAtDeadline; }
 
 private:
     friend class Pipeline;
@@ -173,6 +176,8 @@ private:
     bool m_slotHeld = false;
     bool m_tokenReserved = false;
     bool m_fallbackUsed = false;
+    bool m_retryDecided = false;
+    bool m_handedAtDeadline = false;
     RetryReason m_reason = RetryReason::Succeeded;
 };
 
