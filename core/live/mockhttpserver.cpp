@@ -1,0 +1,748 @@
+#include "core/live/mockhttpserver.h"
+
+#include "core/clock/systemclock.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <chrono>
+
+namespace rwb {
+
+namespace {
+
+int toTimerMs(Duration d)
+{
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
+    return static_cast<int>(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max()));
+}
+
+QByteArray escapeLabel(const QString& value)
+{
+    QByteArray out;
+    for (char c : value.toUtf8()) {
+        if (c == '\\' || c == '"')
+            out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+QByteArray jsonBody(const QJsonObject& object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+}
+
+} // namespace
+
+// --- One client connection ----------------------------------------------------------------------------------------
+
+/// Reads requests from one socket and answers them one at a time (pipelined requests wait their
+/// turn, as HTTP/1.1 requires responses in order).
+class MockConnection final : public QObject {
+public:
+    MockConnection(MockHttpServer* server, QTcpSocket* socket)
+        : QObject(server)
+        , m_server(server)
+        , m_socket(socket)
+        , m_parser(server->m_options.limits)
+    {
+        m_socket->setParent(this);
+        m_actionTimer.setSingleShot(true);
+        m_actionTimer.setTimerType(Qt::PreciseTimer);
+        m_guardTimer.setSingleShot(true);
+        connect(m_socket, &QTcpSocket::readyRead, this, &MockConnection::onReadyRead);
+        connect(m_socket, &QTcpSocket::disconnected, this, &MockConnection::onDisconnected);
+        connect(&m_actionTimer, &QTimer::timeout, this, &MockConnection::onAction);
+        connect(&m_guardTimer, &QTimer::timeout, this, &MockConnection::onGuard);
+        updateGuard();
+    }
+
+    void shutdown()
+    {
+        if (m_closed)
+            return;
+        m_socket->abort();
+        onDisconnected();
+    }
+
+    /// Writes a complete response. `close` ends the connection once it has been sent.
+    void sendResponse(int status, const QByteArray& body, const QByteArray& contentType, bool close,
+                      const QByteArray& extraHeaders = {})
+    {
+        m_server->countStatus(status);
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
+        head += "Content-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+        head += extraHeaders;
+        if (close || m_closeAfter)
+            head += "Connection: close\r\n";
+        head += "\r\n";
+        m_socket->write(m_headOnly ? head : head + body);
+        finishResponse(close);
+    }
+
+private:
+    enum class Phase { Reading, Waiting, Dribbling, Hanging, Done };
+
+    void onReadyRead()
+    {
+        if (m_closed)
+            return;
+        // Keep draining the socket even while a request is in progress, so a client that hangs up is
+        // noticed; the parser caps what it keeps.
+        while (m_socket->bytesAvailable() > 0) {
+            char buffer[16384];
+            const qint64 n = m_socket->read(buffer, sizeof buffer);
+            if (n <= 0)
+                break;
+            m_parser.feed(QByteArrayView(buffer, static_cast<qsizetype>(n)));
+        }
+        processNext();
+    }
+
+    void processNext()
+    {
+        if (m_closed || m_phase != Phase::Reading || m_closeAfter)
+            return;
+        switch (m_parser.state()) {
+        case HttpRequestParser::State::NeedMore:
+            updateGuard();
+            return;
+        case HttpRequestParser::State::Failed:
+            ++m_server->m_stats.badRequests;
+            m_headOnly = false;
+            sendResponse(m_parser.error().status,
+                         jsonBody({{QStringLiteral("error"), m_parser.error().message}}), "application/json", true);
+            return;
+        case HttpRequestParser::State::Ready:
+            break;
+        }
+        m_guardTimer.stop();
+        HttpRequest request = m_parser.takeRequest();
+        m_closeAfter = !request.keepAlive;
+        m_headOnly = request.method == "HEAD";
+        if (m_server->handleControl(this, request))
+            return;
+        m_plan = m_server->plan();
+        m_active = true;
+        m_server->requestStarted();
+        m_phase = m_plan.hang() ? Phase::Hanging : Phase::Waiting;
+        m_actionTimer.start(m_plan.hang() ? toTimerMs(m_server->m_options.hangLimit) : toTimerMs(m_plan.latency));
+    }
+
+    void onAction()
+    {
+        if (m_closed)
+            return;
+        switch (m_phase) {
+        case Phase::Waiting:
+            carryOut();
+            break;
+        case Phase::Dribbling:
+            dribble();
+            break;
+        case Phase::Hanging:
+            // The hang outlived its limit: drop the connection without a response.
+            shutdown();
+            break;
+        case Phase::Reading:
+        case Phase::Done:
+            break;
+        }
+    }
+
+    void carryOut()
+    {
+        auto& stats = m_server->m_stats;
+        const qint64 sentUtcMs = m_server->m_clock->toUtcMs(m_server->m_clock->now());
+        switch (m_plan.kind) {
+        case FaultKind::ConnectionReset:
+        case FaultKind::ConnectionRefused:
+            ++stats.resets;
+            shutdown();
+            return;
+        case FaultKind::Hang:
+            return;
+        case FaultKind::Malformed: {
+            ++stats.malformed;
+            // A 200 whose body is cut-off JSON: the status line is fine, the payload is not.
+            sendResponse(200, "{\"service\": \"" + m_server->name().toUtf8() + "\", \"result\": [1, 2,", "application/json",
+                         false);
+            return;
+        }
+        case FaultKind::Ok: {
+            QJsonObject body {{QStringLiteral("service"), m_server->name()},
+                              {QStringLiteral("status"), QStringLiteral("ok")},
+                              {QStringLiteral("latency_ms"), toMs(m_plan.latency)}};
+            QByteArray bytes = jsonBody(body);
+            if (bytes.size() < m_server->m_options.bodyBytes) {
+                body.insert(QStringLiteral("padding"), QString(m_server->m_options.bodyBytes - bytes.size(), QLatin1Char('.')));
+                bytes = jsonBody(body);
+            }
+            if (m_server->m_options.slowBodyInterval > Duration::zero() && !m_headOnly) {
+                startDribble(bytes);
+                return;
+            }
+            sendResponse(200, bytes, "application/json", false);
+            return;
+        }
+        case FaultKind::Http500:
+        case FaultKind::Http503:
+        case FaultKind::Http429: {
+            QByteArray extra;
+            const QString retryAfter = m_plan.retryAfterHeader(sentUtcMs);
+            if (!retryAfter.isEmpty())
+                extra = "Retry-After: " + retryAfter.toLatin1() + "\r\n";
+            const int status = m_plan.httpStatus > 0 ? m_plan.httpStatus : httpStatusFor(m_plan.kind);
+            sendResponse(status, jsonBody({{QStringLiteral("error"), toString(m_plan.kind)}}), "application/json", false,
+                         extra);
+            return;
+        }
+        }
+    }
+
+    void startDribble(const QByteArray& body)
+    {
+        m_server->countStatus(200);
+        QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n" + (m_closeAfter ? "Connection: close\r\n" : "") + "\r\n";
+        m_socket->write(head);
+        m_pending = body;
+        m_phase = Phase::Dribbling;
+        dribble();
+    }
+
+    void dribble()
+    {
+        const qsizetype chunk = std::max<qsizetype>(1, m_server->m_options.slowBodyChunk);
+        m_socket->write(m_pending.left(chunk));
+        m_pending.remove(0, std::min(chunk, m_pending.size()));
+        if (m_pending.isEmpty()) {
+            finishResponse(false);
+            return;
+        }
+        m_actionTimer.start(toTimerMs(m_server->m_options.slowBodyInterval));
+    }
+
+    void finishResponse(bool close)
+    {
+        if (m_active) {
+            m_active = false;
+            m_server->requestFinished();
+        }
+        if (close || m_closeAfter) {
+            m_phase = Phase::Done;
+            m_closeAfter = true;
+            m_guardTimer.start(toTimerMs(5s)); // bounded wait for the peer to read what we wrote
+            m_socket->disconnectFromHost();
+            return;
+        }
+        m_phase = Phase::Reading;
+        // Continue with pipelined requests from the event loop, so a long pipeline cannot recurse.
+        QMetaObject::invokeMethod(this, &MockConnection::processNext, Qt::QueuedConnection);
+    }
+
+    void onDisconnected()
+    {
+        if (m_closed)
+            return;
+        m_closed = true;
+        m_actionTimer.stop();
+        m_guardTimer.stop();
+        if (m_active) {
+            m_active = false;
+            if (m_phase == Phase::Hanging)
+                ++m_server->m_stats.hangs;
+            else if (m_plan.kind != FaultKind::ConnectionReset && m_plan.kind != FaultKind::ConnectionRefused)
+                ++m_server->m_stats.clientAborts;
+            m_server->requestFinished();
+        }
+        m_server->connectionClosed(this);
+        deleteLater();
+    }
+
+    void updateGuard()
+    {
+        if (m_phase != Phase::Reading) {
+            return;
+        }
+        const bool mid = m_parser.midRequest();
+        if (mid && m_guardMode == GuardMode::Request && m_guardTimer.isActive())
+            return; // the request deadline runs from its first byte; trickling does not extend it
+        m_guardMode = mid ? GuardMode::Request : GuardMode::Idle;
+        m_guardTimer.start(toTimerMs(mid ? m_server->m_options.requestTimeout : m_server->m_options.idleTimeout));
+    }
+
+    void onGuard()
+    {
+        if (m_closed)
+            return;
+        if (m_phase == Phase::Done) {
+            shutdown();
+            return;
+        }
+        if (m_phase != Phase::Reading)
+            return;
+        ++m_server->m_stats.timedOutConnections;
+        if (m_guardMode == GuardMode::Request && m_parser.midRequest()) {
+            m_headOnly = false;
+            sendResponse(408, jsonBody({{QStringLiteral("error"), QStringLiteral("request not completed in time")}}),
+                         "application/json", true);
+            return;
+        }
+        shutdown();
+    }
+
+    enum class GuardMode { Idle, Request };
+
+    MockHttpServer* m_server;
+    QTcpSocket* m_socket;
+    HttpRequestParser m_parser;
+    QTimer m_actionTimer;
+    QTimer m_guardTimer;
+    GuardMode m_guardMode = GuardMode::Idle;
+    Phase m_phase = Phase::Reading;
+    PlannedResponse m_plan;
+    QByteArray m_pending;
+    bool m_active = false;
+    bool m_closeAfter = false;
+    bool m_headOnly = false;
+    bool m_closed = false;
+};
+
+// --- Listener --------------------------------------------------------------------------------------------------------
+
+class MockHttpServer::Listener final : public QTcpServer {
+public:
+    explicit Listener(MockHttpServer* server)
+        : QTcpServer(server)
+        , m_server(server)
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_server->onNewConnection(descriptor); }
+
+private:
+    MockHttpServer* m_server;
+};
+
+// --- MockHttpServer ---------------------------------------------------------------------------------------------------
+
+MockHttpServer::MockHttpServer(FaultSchedule schedule, MockServiceOptions options, const Clock* clock, QObject* parent)
+    : QObject(parent)
+    , m_schedule(std::move(schedule))
+    , m_options(std::move(options))
+    , m_clock(clock)
+    , m_rng(m_options.seed)
+{
+    if (!m_clock) {
+        m_ownClock = std::make_unique<SystemClock>();
+        m_clock = m_ownClock.get();
+    }
+    m_transitionTimer.setSingleShot(true);
+    m_transitionTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_transitionTimer, &QTimer::timeout, this, [this] {
+        if (m_nextTransition < m_transitions.size()) {
+            const auto& t = m_transitions[m_nextTransition++];
+            if (!m_override)
+                emitFaultChanged(t.description);
+        }
+        scheduleNextTransition();
+    });
+}
+
+MockHttpServer::~MockHttpServer() { close(); }
+
+bool MockHttpServer::listen(QString* error)
+{
+    auto fail = [error](QString message) {
+        if (error)
+            *error = std::move(message);
+        return false;
+    };
+    if (m_listener && m_listener->isListening())
+        return true;
+    if (!m_options.address.isLoopback() && !m_options.allowNonLoopback)
+        return fail(QStringLiteral("service '%1': refusing to listen on non-loopback address %2")
+                        .arg(m_options.name, m_options.address.toString()));
+    if (!m_listener)
+        m_listener = new Listener(this);
+    m_listener->setListenBacklogSize(4096);
+    if (!m_listener->listen(m_options.address, m_options.port))
+        return fail(QStringLiteral("service '%1': cannot listen on %2:%3: %4")
+                        .arg(m_options.name, m_options.address.toString())
+                        .arg(m_options.port)
+                        .arg(m_listener->errorString()));
+    if (!m_started)
+        start(m_clock->now());
+    return true;
+}
+
+void MockHttpServer::close()
+{
+    if (m_listener)
+        m_listener->close();
+    const auto connections = m_connections;
+    for (auto* connection : connections)
+        connection->shutdown();
+    m_transitionTimer.stop();
+}
+
+bool MockHttpServer::isListening() const { return m_listener && m_listener->isListening(); }
+
+quint16 MockHttpServer::port() const { return m_listener ? m_listener->serverPort() : 0; }
+
+QUrl MockHttpServer::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_options.address.toString());
+    url.setPort(port());
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+void MockHttpServer::start(TimePoint origin)
+{
+    m_origin = origin;
+    m_started = true;
+    m_transitions = m_schedule.transitions(TimePoint(24h));
+    m_nextTransition = 0;
+    const TimePoint now = scheduleTime();
+    while (m_nextTransition < m_transitions.size() && m_transitions[m_nextTransition].at <= now)
+        ++m_nextTransition;
+    scheduleNextTransition();
+}
+
+void MockHttpServer::scheduleNextTransition()
+{
+    m_transitionTimer.stop();
+    if (m_nextTransition >= m_transitions.size())
+        return;
+    m_transitionTimer.start(toTimerMs(m_transitions[m_nextTransition].at - scheduleTime()));
+}
+
+TimePoint MockHttpServer::scheduleTime() const { return TimePoint(m_clock->now() - m_origin); }
+
+void MockHttpServer::setSchedule(FaultSchedule schedule)
+{
+    m_schedule = std::move(schedule);
+    start(m_origin);
+    emitFaultChanged(QStringLiteral("schedule replaced: ") + currentProfile().describe());
+}
+
+void MockHttpServer::setFaultOverride(FaultProfile profile, const QString& label)
+{
+    m_override = std::move(profile);
+    emitFaultChanged(label.isEmpty() ? m_override->describe() : label + QStringLiteral(": ") + m_override->describe());
+}
+
+void MockHttpServer::clearFaultOverride()
+{
+    if (!m_override)
+        return;
+    m_override.reset();
+    emitFaultChanged(QStringLiteral("schedule restored: ") + currentProfile().describe());
+}
+
+const FaultProfile& MockHttpServer::currentProfile() const
+{
+    return m_override ? *m_override : m_schedule.profileAt(scheduleTime());
+}
+
+void MockHttpServer::setSlowBody(Duration interval, qsizetype chunk)
+{
+    m_options.slowBodyInterval = interval;
+    m_options.slowBodyChunk = std::max<qsizetype>(1, chunk);
+}
+
+void MockHttpServer::emitFaultChanged(const QString& description)
+{
+    if (m_sink) {
+        Event event;
+        event.time = scheduleTime();
+        event.kind = EventKind::FaultChanged;
+        event.source = m_options.name;
+        event.text = description;
+        m_sink->onEvent(event);
+    }
+    emit faultChanged(description);
+}
+
+PlannedResponse MockHttpServer::plan()
+{
+    const TimePoint now = scheduleTime();
+    // Capacity is judged against the requests already in the service, not counting this one.
+    PlannedResponse p = m_override ? m_override->decide(now, m_rng, m_stats.concurrent)
+                                   : m_schedule.decide(now, m_rng, m_stats.concurrent);
+    ++m_stats.requests;
+    emit requestPlanned(p);
+    return p;
+}
+
+void MockHttpServer::requestStarted()
+{
+    ++m_stats.concurrent;
+    m_stats.maxConcurrent = std::max(m_stats.maxConcurrent, m_stats.concurrent);
+}
+
+void MockHttpServer::requestFinished() { --m_stats.concurrent; }
+
+void MockHttpServer::onNewConnection(qintptr descriptor)
+{
+    auto* socket = new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    if (static_cast<int>(m_connections.size()) >= m_options.maxConnections) {
+        ++m_stats.connectionsRejected;
+        countStatus(503);
+        socket->setParent(this);
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(1000, socket, [socket] { socket->abort(); socket->deleteLater(); });
+        socket->disconnectFromHost();
+        return;
+    }
+    ++m_stats.connectionsAccepted;
+    ++m_stats.connectionsOpen;
+    m_connections.insert(new MockConnection(this, socket));
+}
+
+void MockHttpServer::connectionClosed(MockConnection* connection)
+{
+    if (m_connections.erase(connection) > 0)
+        --m_stats.connectionsOpen;
+}
+
+bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest& request)
+{
+    const QByteArray& path = request.path;
+    if (path != "/metrics" && !path.startsWith("/_control/"))
+        return false;
+    auto json = [connection](int status, const QJsonObject& object) {
+        connection->sendResponse(status, jsonBody(object), "application/json", false);
+    };
+    auto error = [&json](int status, const QString& message) { json(status, {{QStringLiteral("error"), message}}); };
+    const bool get = request.method == "GET" || request.method == "HEAD";
+
+    if (path == "/metrics") {
+        if (!get)
+            return error(405, QStringLiteral("use GET")), true;
+        QByteArray text = prometheusText(true);
+        if (m_metricsProvider)
+            text += m_metricsProvider();
+        connection->sendResponse(200, text, "text/plain; version=0.0.4; charset=utf-8", false);
+    } else if (path == "/_control/stats") {
+        if (!get)
+            return error(405, QStringLiteral("use GET")), true;
+        connection->sendResponse(200, statsJson(), "application/json", false);
+    } else if (path == "/_control/fault") {
+        if (get) {
+            json(200, {{QStringLiteral("fault"), currentProfile().describe()},
+                       {QStringLiteral("override"), m_override.has_value()}});
+        } else if (request.method == "DELETE") {
+            clearFaultOverride();
+            json(200, {{QStringLiteral("fault"), currentProfile().describe()}, {QStringLiteral("override"), false}});
+        } else if (request.method == "POST" || request.method == "PUT") {
+            QString message;
+            auto profile = faultProfileFromControlJson(request.body, currentProfile(), &message);
+            if (!profile)
+                return error(400, message), true;
+            if (const auto problems = profile->validate(); !problems.empty()) {
+                QStringList lines;
+                for (const auto& problem : problems)
+                    lines << QLatin1Char('/') + problem.toString();
+                return error(422, lines.join(QStringLiteral("; "))), true;
+            }
+            setFaultOverride(*profile, QStringLiteral("control endpoint"));
+            json(200, {{QStringLiteral("fault"), currentProfile().describe()}, {QStringLiteral("override"), true}});
+        } else {
+            error(405, QStringLiteral("use GET, POST or DELETE"));
+        }
+    } else {
+        error(404, QStringLiteral("unknown control path; try /_control/stats, /_control/fault or /metrics"));
+    }
+    return true;
+}
+
+QByteArray MockHttpServer::statsJson() const
+{
+    QJsonObject byStatus;
+    for (const auto& [status, count] : m_stats.byStatus)
+        byStatus.insert(QString::number(status), static_cast<qint64>(count));
+    const QJsonObject connections {{QStringLiteral("open"), m_stats.connectionsOpen},
+                                   {QStringLiteral("accepted"), static_cast<qint64>(m_stats.connectionsAccepted)},
+                                   {QStringLiteral("rejected"), static_cast<qint64>(m_stats.connectionsRejected)},
+                                   {QStringLiteral("timed_out"), static_cast<qint64>(m_stats.timedOutConnections)}};
+    const QJsonObject object {
+        {QStringLiteral("service"), m_options.name},
+        {QStringLiteral("url"), url().toString()},
+        {QStringLiteral("uptime_s"), toSeconds(scheduleTime())},
+        {QStringLiteral("requests"), static_cast<qint64>(m_stats.requests)},
+        {QStringLiteral("by_status"), byStatus},
+        {QStringLiteral("resets"), static_cast<qint64>(m_stats.resets)},
+        {QStringLiteral("hangs"), static_cast<qint64>(m_stats.hangs)},
+        {QStringLiteral("malformed"), static_cast<qint64>(m_stats.malformed)},
+        {QStringLiteral("bad_requests"), static_cast<qint64>(m_stats.badRequests)},
+        {QStringLiteral("client_aborts"), static_cast<qint64>(m_stats.clientAborts)},
+        {QStringLiteral("concurrent"), m_stats.concurrent},
+        {QStringLiteral("max_concurrent"), m_stats.maxConcurrent},
+        {QStringLiteral("connections"), connections},
+        {QStringLiteral("fault"), currentProfile().describe()},
+        {QStringLiteral("fault_override"), m_override.has_value()},
+    };
+    return jsonBody(object);
+}
+
+QByteArray MockHttpServer::prometheusText(bool withHeaders) const
+{
+    const QByteArray svc = "service=\"" + escapeLabel(m_options.name) + '"';
+    QByteArray out;
+    auto metric = [&](const char* name, const char* type, const char* help) {
+        if (withHeaders)
+            out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    };
+    auto sample = [&](const char* name, const QByteArray& labels, qint64 value) {
+        out += QByteArray(name) + '{' + svc + labels + "} " + QByteArray::number(value) + '\n';
+    };
+    metric("rwb_mock_requests_total", "counter", "Service requests received by the mock server.");
+    sample("rwb_mock_requests_total", {}, static_cast<qint64>(m_stats.requests));
+    metric("rwb_mock_responses_total", "counter", "Responses sent, by HTTP status.");
+    for (const auto& [status, count] : m_stats.byStatus)
+        sample("rwb_mock_responses_total", ",status=\"" + QByteArray::number(status) + '"', static_cast<qint64>(count));
+    metric("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.");
+    sample("rwb_mock_faults_total", ",kind=\"connection_reset\"", static_cast<qint64>(m_stats.resets));
+    sample("rwb_mock_faults_total", ",kind=\"hang\"", static_cast<qint64>(m_stats.hangs));
+    sample("rwb_mock_faults_total", ",kind=\"malformed\"", static_cast<qint64>(m_stats.malformed));
+    metric("rwb_mock_bad_requests_total", "counter", "Requests refused because they did not parse.");
+    sample("rwb_mock_bad_requests_total", {}, static_cast<qint64>(m_stats.badRequests));
+    metric("rwb_mock_in_flight", "gauge", "Service requests in progress.");
+    sample("rwb_mock_in_flight", {}, m_stats.concurrent);
+    metric("rwb_mock_connections_open", "gauge", "Open client connections.");
+    sample("rwb_mock_connections_open", {}, m_stats.connectionsOpen);
+    metric("rwb_mock_connections_total", "counter", "Client connections, by result.");
+    sample("rwb_mock_connections_total", ",result=\"accepted\"", static_cast<qint64>(m_stats.connectionsAccepted));
+    sample("rwb_mock_connections_total", ",result=\"rejected\"", static_cast<qint64>(m_stats.connectionsRejected));
+    sample("rwb_mock_connections_total", ",result=\"timed_out\"", static_cast<qint64>(m_stats.timedOutConnections));
+    return out;
+}
+
+// --- Control JSON ---------------------------------------------------------------------------------------------------
+
+std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, const FaultProfile& base,
+                                                        QString* error)
+{
+    auto fail = [error](const QString& message) -> std::optional<FaultProfile> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+    if (!doc.isObject())
+        return fail(QStringLiteral("/: expected an object"));
+    FaultProfile profile = base;
+    const QJsonObject root = doc.object();
+
+    auto number = [&](const QJsonObject& object, const QString& pointer, const QString& key, double& out) {
+        const auto it = object.constFind(key);
+        if (it == object.constEnd())
+            return true;
+        if (!it->isDouble()) {
+            fail(QStringLiteral("%1/%2: expected a number").arg(pointer, key));
+            return false;
+        }
+        out = it->toDouble();
+        return true;
+    };
+    auto millis = [&](const QJsonObject& object, const QString& pointer, const QString& key, Duration& out) {
+        double ms = toMs(out);
+        if (!number(object, pointer, key, ms))
+            return false;
+        out = fromMs(ms);
+        return true;
+    };
+    auto kind = [&](const QJsonValue& value, const QString& pointer) -> std::optional<FaultKind> {
+        const auto k = faultKindFromString(value.toString());
+        if (!k)
+            fail(QStringLiteral("%1: unknown fault kind '%2'").arg(pointer, value.toString()));
+        return k;
+    };
+
+    static const QStringList known {QStringLiteral("error_rate"), QStringLiteral("error_mix"), QStringLiteral("latency"),
+                                    QStringLiteral("retry_after_ms"), QStringLiteral("retry_after_format"),
+                                    QStringLiteral("retry_after_on_503"), QStringLiteral("down")};
+    for (auto it = root.constBegin(); it != root.constEnd(); ++it) {
+        if (!known.contains(it.key()))
+            return fail(QStringLiteral("/%1: unknown field (expected one of %2)").arg(it.key(), known.join(QStringLiteral(", "))));
+    }
+    if (!number(root, {}, QStringLiteral("error_rate"), profile.errorRate))
+        return std::nullopt;
+    if (root.contains(QStringLiteral("error_mix"))) {
+        const QJsonObject mix = root.value(QStringLiteral("error_mix")).toObject();
+        const QString p = QStringLiteral("/error_mix");
+        if (!number(mix, p, QStringLiteral("http_500"), profile.errorMix.http500)
+            || !number(mix, p, QStringLiteral("http_503"), profile.errorMix.http503)
+            || !number(mix, p, QStringLiteral("http_429"), profile.errorMix.http429)
+            || !number(mix, p, QStringLiteral("connection_reset"), profile.errorMix.connectionReset)
+            || !number(mix, p, QStringLiteral("hang"), profile.errorMix.hang)
+            || !number(mix, p, QStringLiteral("malformed"), profile.errorMix.malformed))
+            return std::nullopt;
+    }
+    if (root.contains(QStringLiteral("latency"))) {
+        const QJsonObject lat = root.value(QStringLiteral("latency")).toObject();
+        const QString p = QStringLiteral("/latency");
+        auto& l = profile.latency;
+        if (lat.contains(QStringLiteral("kind"))) {
+            const auto k = latencyKindFromString(lat.value(QStringLiteral("kind")).toString());
+            if (!k)
+                return fail(QStringLiteral("/latency/kind: expected fixed, uniform, normal or log_normal"));
+            l.kind = *k;
+        }
+        Duration slowTail = l.slowTailLatency;
+        if (!millis(lat, p, QStringLiteral("value_ms"), l.value) || !millis(lat, p, QStringLiteral("min_ms"), l.min)
+            || !millis(lat, p, QStringLiteral("max_ms"), l.max) || !millis(lat, p, QStringLiteral("mean_ms"), l.mean)
+            || !millis(lat, p, QStringLiteral("stddev_ms"), l.stddev)
+            || !millis(lat, p, QStringLiteral("median_ms"), l.median) || !millis(lat, p, QStringLiteral("p99_ms"), l.p99)
+            || !number(lat, p, QStringLiteral("slow_tail_probability"), l.slowTailProbability)
+            || !millis(lat, p, QStringLiteral("slow_tail_ms"), slowTail))
+            return std::nullopt;
+        l.slowTailLatency = slowTail;
+    }
+    if (!millis(root, {}, QStringLiteral("retry_after_ms"), profile.retryAfter))
+        return std::nullopt;
+    if (root.contains(QStringLiteral("retry_after_format"))) {
+        const auto f = retryAfterFormatFromString(root.value(QStringLiteral("retry_after_format")).toString());
+        if (!f)
+            return fail(QStringLiteral("/retry_after_format: expected seconds or http_date"));
+        profile.retryAfterFormat = *f;
+    }
+    if (root.contains(QStringLiteral("retry_after_on_503")))
+        profile.retryAfterOn503 = root.value(QStringLiteral("retry_after_on_503")).toBool();
+    if (root.contains(QStringLiteral("down"))) {
+        const QJsonValue down = root.value(QStringLiteral("down"));
+        profile.outages.clear();
+        if (!(down.isBool() && !down.toBool()) && !down.isNull()) {
+            const auto k = down.isBool() ? std::optional<FaultKind>(FaultKind::Http503) : kind(down, QStringLiteral("/down"));
+            if (!k)
+                return std::nullopt;
+            // An outage covering all of time: schedule times are non-negative and far below a year.
+            profile.outages.push_back({Duration::zero(), std::chrono::hours(24 * 365 * 100), *k});
+        }
+    }
+    return profile;
+}
+
+} // namespace rwb

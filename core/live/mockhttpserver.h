@@ -1,0 +1,169 @@
+#pragma once
+
+#include "core/clock/clock.h"
+#include "core/common/random.h"
+#include "core/common/time.h"
+#include "core/events/eventsink.h"
+#include "core/faults/faultprofile.h"
+#include "core/faults/faultschedule.h"
+#include "core/live/httprequestparser.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+
+class QTcpServer;
+
+namespace rwb {
+
+class MockConnection;
+
+/// How one mock service listens and protects itself. Defaults suit tests and `rwb serve`.
+struct MockServiceOptions {
+    QString name = QStringLiteral("service");
+    QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 0;               ///< 0 picks an ephemeral port
+    bool allowNonLoopback = false;  ///< listen() refuses a non-loopback address unless set
+    int maxConnections = 1024;      ///< beyond this a new connection gets 503 and is closed
+    Duration idleTimeout = 30s;     ///< keep-alive connection with nothing to do
+    Duration requestTimeout = 10s;  ///< a request must arrive completely within this (slow clients get 408)
+    Duration hangLimit = 300s;      ///< a hung request is dropped after this, so resources stay bounded
+    HttpRequestParser::Limits limits;
+    qsizetype bodyBytes = 64;       ///< approximate size of a successful response body
+    /// Slow body: successful bodies are written `slowBodyChunk` bytes every `slowBodyInterval`
+    /// (disabled when the interval is zero).
+    Duration slowBodyInterval {};
+    qsizetype slowBodyChunk = 8;
+    std::uint64_t seed = 1;
+};
+
+/// Counters of one mock service. Requests to /_control/ and /metrics are not counted in `requests`.
+struct MockServiceStats {
+    quint64 requests = 0;          ///< service requests that were planned (answered, reset or hung)
+    std::map<int, quint64> byStatus; ///< HTTP status sent -> count (parse errors and control calls included)
+    quint64 resets = 0;
+    quint64 hangs = 0;
+    quint64 malformed = 0;
+    quint64 badRequests = 0;       ///< requests refused by the parser (4xx/5xx, connection closed)
+    quint64 timedOutConnections = 0; ///< idle or slow clients closed by the server
+    quint64 clientAborts = 0;      ///< client went away before its response was complete
+    quint64 connectionsAccepted = 0;
+    quint64 connectionsRejected = 0; ///< over maxConnections
+    int connectionsOpen = 0;
+    int concurrent = 0;            ///< service requests in progress now
+    int maxConcurrent = 0;
+};
+
+/// A real HTTP/1.1 server on loopback that plays one scenario service: each request is planned by the
+/// service's FaultSchedule (FaultProfile::decide) and carried out for real — latency with a timer,
+/// 500/503/429 with Retry-After (seconds or HTTP-date), connection reset (abort), hang (never
+/// answer), malformed body, slow body. Outage windows and schedule changes follow real time counted
+/// from start() (or listen()). Faults can be changed at runtime with setFaultOverride() or
+/// `POST /_control/fault`; counters are at `GET /_control/stats` (JSON) and `GET /metrics`
+/// (Prometheus text format).
+///
+/// A request occupies the service (counts in `concurrent` and in FaultProfile capacity) until it is
+/// answered, reset, or its client goes away. Malformed requests get 400/413/414/431/501/505 and the
+/// connection is closed; nothing a client sends can crash it or grow its memory without bound.
+///
+/// Lives on one thread (the one running its event loop); not thread-safe. The clock and event sink,
+/// when given, are not owned and must outlive the server.
+class MockHttpServer final : public QObject {
+    Q_OBJECT
+public:
+    explicit MockHttpServer(FaultSchedule schedule, MockServiceOptions options = {}, const Clock* clock = nullptr,
+                            QObject* parent = nullptr);
+    ~MockHttpServer() override;
+
+    /// Binds and starts accepting. False with a message on failure (port in use, non-loopback address).
+    /// Starts the fault schedule at the current time unless start() was called before.
+    bool listen(QString* error = nullptr);
+    /// Stops accepting and closes every connection.
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+    QUrl url() const; ///< http://127.0.0.1:<port>/
+    const QString& name() const noexcept { return m_options.name; }
+    const MockServiceOptions& options() const noexcept { return m_options; }
+
+    /// Sets the instant on the clock that counts as time zero of the fault schedule (shared with a
+    /// LiveRunner so that outage windows line up).
+    void start(TimePoint origin);
+    TimePoint origin() const noexcept { return m_origin; }
+
+    void setSchedule(FaultSchedule schedule);
+    const FaultSchedule& schedule() const noexcept { return m_schedule; }
+    /// Replaces the schedule's profile until clearFaultOverride(); emits a FaultChanged event.
+    void setFaultOverride(FaultProfile profile, const QString& label = {});
+    void clearFaultOverride();
+    /// The profile in force now.
+    const FaultProfile& currentProfile() const;
+
+    void setSlowBody(Duration interval, qsizetype chunk);
+    /// Receives FaultChanged events (source = service name). Not owned; may be null.
+    void setEventSink(EventSink* sink) { m_sink = sink; }
+    /// Extra Prometheus text appended to GET /metrics (for client-side metrics of a live run).
+    void setMetricsProvider(std::function<QByteArray()> provider) { m_metricsProvider = std::move(provider); }
+
+    const MockServiceStats& stats() const noexcept { return m_stats; }
+    QByteArray statsJson() const;
+    /// This service's counters in Prometheus text exposition format (without HELP/TYPE headers when
+    /// `withHeaders` is false, so several services can be concatenated).
+    QByteArray prometheusText(bool withHeaders = true) const;
+
+signals:
+    void requestPlanned(const rwb::PlannedResponse& plan);
+    void faultChanged(const QString& description);
+
+private:
+    friend class MockConnection;
+    class Listener;
+
+    void onNewConnection(qintptr descriptor);
+    void connectionClosed(MockConnection* connection);
+    TimePoint scheduleTime() const;
+    PlannedResponse plan();
+    void countStatus(int status) { ++m_stats.byStatus[status]; }
+    void requestStarted();
+    void requestFinished();
+    void scheduleNextTransition();
+    void emitFaultChanged(const QString& description);
+    /// Handles /_control/* and /metrics; false when the path is not a control path.
+    bool handleControl(MockConnection* connection, const HttpRequest& request);
+
+    FaultSchedule m_schedule;
+    std::optional<FaultProfile> m_override;
+    MockServiceOptions m_options;
+    const Clock* m_clock;
+    std::unique_ptr<Clock> m_ownClock;
+    TimePoint m_origin {};
+    bool m_started = false;
+    Random m_rng;
+    Listener* m_listener = nullptr;
+    std::unordered_set<MockConnection*> m_connections;
+    MockServiceStats m_stats;
+    EventSink* m_sink = nullptr;
+    std::function<QByteArray()> m_metricsProvider;
+    QTimer m_transitionTimer;
+    std::vector<FaultSchedule::Transition> m_transitions;
+    std::size_t m_nextTransition = 0;
+};
+
+/// Parses the JSON body of `POST /_control/fault` into a profile, starting from `base` (fields not
+/// given keep their value). Accepted keys: error_rate, error_mix{http_500, http_503, http_429,
+/// connection_reset, hang, malformed}, latency{kind, value_ms, min_ms, max_ms, mean_ms, stddev_ms,
+/// median_ms, p99_ms, slow_tail_probability, slow_tail_ms}, retry_after_ms, retry_after_format,
+/// retry_after_on_503, and "down": "<fault kind>" (fail every request, like an outage now).
+/// Errors name the JSON pointer of the offending field.
+std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, const FaultProfile& base,
+                                                        QString* error);
+
+} // namespace rwb
