@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace rwb {
@@ -66,10 +67,9 @@ public:
     static QString pathFor(const QString& directory, const QString& name, qint64 utcMs);
 
 private:
-    void writeLine(qint64 utcMs, const QByteArray& line, LogLevel level);
+    void writeLine(qint64 utcMs, const QByteArray& line, const QByteArray& console);
     void rotateIfNeeded(qint64 utcMs);
     void flushLocked();
-    void consoleLine(const QByteArray& jsonLine, LogLevel level);
 
     const Clock& m_clock;
     Options m_options;

@@ -1,0 +1,796 @@
+#include "core/log/eventcodec.h"
+
+#include "core/log/jsonscan.h"
+
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace rwb::eventcodec {
+
+namespace {
+
+// Days since 1970-01-01 <-> proleptic Gregorian y/m/d (the classic era-based civil calendar
+// arithmetic; valid for the whole int64 millisecond range we care about).
+constexpr qint64 daysFromCivil(qint64 y, unsigned m, unsigned d) noexcept
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + qint64(doe) - 719468;
+}
+
+struct Civil {
+    qint64 y;
+    unsigned m;
+    unsigned d;
+};
+
+constexpr Civil civilFromDays(qint64 z) noexcept
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = unsigned(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 y = qint64(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {y + (m <= 2), m, d};
+}
+
+constexpr qint64 kMsPerDay = 86400000;
+
+qint64 floorDiv(qint64 a, qint64 b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+void appendDigits(QByteArray& out, qint64 value, int width)
+{
+    char buf[24];
+    int n = 0;
+    bool neg = value < 0;
+    quint64 v = neg ? quint64(-(value + 1)) + 1 : quint64(value);
+    do {
+        buf[n++] = char('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        buf[n++] = '0';
+    if (neg)
+        out.append('-');
+    while (n)
+        out.append(buf[--n]);
+}
+
+void appendInt(QByteArray& out, qint64 value) { appendDigits(out, value, 1); }
+
+void appendUtf8(char32_t cp, QByteArray& out)
+{
+    if (cp < 0x80) {
+        out.append(char(cp));
+    } else if (cp < 0x800) {
+        out.append(char(0xC0 | (cp >> 6)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.append(char(0xE0 | (cp >> 12)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.append(char(0xF0 | (cp >> 18)));
+        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+void appendEscapedAscii(char c, QByteArray& out)
+{
+    switch (c) {
+    case '"':
+        out.append("\\\"", 2);
+        return;
+    case '\\':
+        out.append("\\\\", 2);
+        return;
+    case '\n':
+        out.append("\\n", 2);
+        return;
+    case '\r':
+        out.append("\\r", 2);
+        return;
+    case '\t':
+        out.append("\\t", 2);
+        return;
+    case '\b':
+        out.append("\\b", 2);
+        return;
+    case '\f':
+        out.append("\\f", 2);
+        return;
+    default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            static const char hex[] = "0123456789abcdef";
+            const char esc[6] = {'\\', 'u', '0', '0', hex[(c >> 4) & 0xF], hex[c & 0xF]};
+            out.append(esc, 6);
+        } else {
+            out.append(c);
+        }
+    }
+}
+
+inline bool plainAscii(char16_t c) noexcept { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+} // namespace
+
+void appendJsonString(QStringView text, QByteArray& out)
+{
+    out.append('"');
+    const char16_t* p = text.utf16();
+    const char16_t* e = p + text.size();
+    while (p < e) {
+        const char16_t c = *p;
+        if (plainAscii(c)) {
+            out.append(char(c));
+            ++p;
+        } else if (c < 0x80) {
+            appendEscapedAscii(char(c), out);
+            ++p;
+        } else if (c >= 0xD800 && c <= 0xDBFF) {
+            if (p + 1 < e && p[1] >= 0xDC00 && p[1] <= 0xDFFF) {
+                appendUtf8(char32_t(0x10000 + ((c - 0xD800) << 10) + (p[1] - 0xDC00)), out);
+                p += 2;
+            } else {
+                appendUtf8(0xFFFD, out);
+                ++p;
+            }
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            appendUtf8(0xFFFD, out);
+            ++p;
+        } else {
+            appendUtf8(c, out);
+            ++p;
+        }
+    }
+    out.append('"');
+}
+
+void appendJsonString(QByteArrayView utf8, QByteArray& out)
+{
+    out.append('"');
+    const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    const auto* e = s + utf8.size();
+    while (s < e) {
+        const unsigned c = *s;
+        if (c < 0x80) {
+            if (plainAscii(char16_t(c)))
+                out.append(char(c));
+            else
+                appendEscapedAscii(char(c), out);
+            ++s;
+            continue;
+        }
+        int len = 0;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4;
+        bool ok = len > 0 && e - s >= len;
+        for (int i = 1; ok && i < len; ++i)
+            ok = (s[i] & 0xC0) == 0x80;
+        if (ok && len >= 3 && !jsonscan::isValidUtf8(reinterpret_cast<const char*>(s), std::size_t(len)))
+            ok = false;
+        if (!ok) {
+            appendUtf8(0xFFFD, out);
+            ++s;
+            continue;
+        }
+        out.append(reinterpret_cast<const char*>(s), len);
+        s += len;
+    }
+    out.append('"');
+}
+
+void appendMs(Duration ns, QByteArray& out)
+{
+    qint64 v = ns.count();
+    if (v < 0) {
+        out.append('-');
+        v = -v; // durations never reach INT64_MIN in practice; a clamp keeps it defined
+        if (v < 0)
+            v = std::numeric_limits<qint64>::max();
+    }
+    appendInt(out, v / 1000000);
+    qint64 frac = v % 1000000;
+    if (frac) {
+        char buf[7];
+        for (int i = 5; i >= 0; --i) {
+            buf[i] = char('0' + frac % 10);
+            frac /= 10;
+        }
+        int n = 6;
+        while (buf[n - 1] == '0')
+            --n;
+        out.append('.');
+        out.append(buf, n);
+    }
+}
+
+void appendIsoTimestamp(qint64 utcMs, QByteArray& out)
+{
+    const qint64 days = floorDiv(utcMs, kMsPerDay);
+    qint64 msOfDay = utcMs - days * kMsPerDay;
+    const Civil c = civilFromDays(days);
+    appendDigits(out, c.y, 4);
+    out.append('-');
+    appendDigits(out, c.m, 2);
+    out.append('-');
+    appendDigits(out, c.d, 2);
+    out.append('T');
+    appendDigits(out, msOfDay / 3600000, 2);
+    msOfDay %= 3600000;
+    out.append(':');
+    appendDigits(out, msOfDay / 60000, 2);
+    msOfDay %= 60000;
+    out.append(':');
+    appendDigits(out, msOfDay / 1000, 2);
+    out.append('.');
+    appendDigits(out, msOfDay % 1000, 3);
+    out.append("+00:00", 6);
+}
+
+std::optional<qint64> parseIsoTimestamp(QByteArrayView text) noexcept
+{
+    const char* p = text.data();
+    const char* e = p + text.size();
+    auto num = [&](int digits, int& value) {
+        if (e - p < digits)
+            return false;
+        value = 0;
+        for (int i = 0; i < digits; ++i) {
+            if (p[i] < '0' || p[i] > '9')
+                return false;
+            value = value * 10 + (p[i] - '0');
+        }
+        p += digits;
+        return true;
+    };
+    int y, mo, d, h = 0, mi = 0, s = 0, ms = 0;
+    if (!num(4, y) || p >= e || *p++ != '-' || !num(2, mo) || p >= e || *p++ != '-' || !num(2, d))
+        return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return std::nullopt;
+    if (p < e && (*p == 'T' || *p == 't' || *p == ' ')) {
+        ++p;
+        if (!num(2, h) || p >= e || *p++ != ':' || !num(2, mi))
+            return std::nullopt;
+        if (p < e && *p == ':') {
+            ++p;
+            if (!num(2, s))
+                return std::nullopt;
+            if (p < e && (*p == '.' || *p == ',')) {
+                ++p;
+                int digits = 0;
+                while (p < e && *p >= '0' && *p <= '9') {
+                    if (digits < 3)
+                        ms = ms * 10 + (*p - '0');
+                    ++digits;
+                    ++p;
+                }
+                if (digits == 0)
+                    return std::nullopt;
+                for (int i = digits; i < 3; ++i)
+                    ms *= 10;
+            }
+        }
+        if (h > 24 || mi > 59 || s > 60)
+            return std::nullopt;
+    }
+    qint64 offsetMin = 0;
+    if (p < e) {
+        if (*p == 'Z' || *p == 'z') {
+            ++p;
+        } else if (*p == '+' || *p == '-') {
+            const int sign = *p == '-' ? -1 : 1;
+            ++p;
+            int oh = 0, om = 0;
+            if (!num(2, oh))
+                return std::nullopt;
+            if (p < e && *p == ':')
+                ++p;
+            if (p < e && !num(2, om))
+                return std::nullopt;
+            offsetMin = sign * (oh * 60 + om);
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (p != e)
+        return std::nullopt;
+    const qint64 days = daysFromCivil(y, unsigned(mo), unsigned(d));
+    return days * kMsPerDay + h * 3600000LL + mi * 60000LL + s * 1000LL + ms - offsetMin * 60000LL;
+}
+
+LogLevel levelFor(const Event& event) noexcept
+{
+    switch (event.kind) {
+    case EventKind::BreakerTransition:
+        return event.to == BreakerState::Open ? LogLevel::Warning : LogLevel::Info;
+    case EventKind::Attempt:
+        return event.outcome == OutcomeKind::Success ? LogLevel::Info : LogLevel::Warning;
+    case EventKind::BreakerRejected:
+    case EventKind::RetryScheduled:
+    case EventKind::BulkheadRejected:
+    case EventKind::RateLimited:
+        return LogLevel::Warning;
+    case EventKind::RetryGaveUp:
+        return LogLevel::Error;
+    case EventKind::RequestDone:
+        if (event.outcome != OutcomeKind::Success)
+            return LogLevel::Error;
+        return event.fallback ? LogLevel::Warning : LogLevel::Info;
+    case EventKind::FaultChanged:
+        return LogLevel::Info;
+    }
+    return LogLevel::Info;
+}
+
+namespace {
+QString msText(Duration d)
+{
+    QByteArray b;
+    appendMs(d, b);
+    return QString::fromLatin1(b) + QStringLiteral(" ms");
+}
+QString withReason(QString s, const QString& reason)
+{
+    if (!reason.isEmpty())
+        s += QStringLiteral(": ") + reason;
+    return s;
+}
+} // namespace
+
+QString messageFor(const Event& e)
+{
+    const QString req = QString::number(e.requestId);
+    switch (e.kind) {
+    case EventKind::BreakerTransition:
+        return withReason(QStringLiteral("circuit ") + e.source + QLatin1Char(' ') + toString(e.from)
+                + QStringLiteral(" -> ") + toString(e.to),
+            e.text);
+    case EventKind::BreakerRejected:
+        return QStringLiteral("request ") + req + QStringLiteral(" rejected by open circuit ") + e.source
+            + QStringLiteral(" (retry in ") + msText(e.delay) + QLatin1Char(')');
+    case EventKind::Attempt: {
+        QString s = QStringLiteral("attempt ") + QString::number(e.attempt) + QStringLiteral(" of request ") + req
+            + QStringLiteral(": ") + toString(e.outcome);
+        if (e.httpStatus)
+            s += QLatin1Char(' ') + QString::number(e.httpStatus);
+        if (!e.errorClass.isNone())
+            s += QLatin1Char(' ') + e.errorClass.name();
+        return s + QStringLiteral(" in ") + msText(e.latency);
+    }
+    case EventKind::RetryScheduled:
+        return withReason(QStringLiteral("retry of request ") + req + QStringLiteral(" after attempt ")
+                + QString::number(e.attempt) + QStringLiteral(" in ") + msText(e.delay),
+            e.text);
+    case EventKind::RetryGaveUp:
+        return withReason(QStringLiteral("request ") + req + QStringLiteral(" gave up after ")
+                + QString::number(e.attempt) + QStringLiteral(" attempts"),
+            e.text);
+    case EventKind::RequestDone:
+        return QStringLiteral("request ") + req + QLatin1Char(' ') + toString(e.outcome) + QStringLiteral(" after ")
+            + QString::number(e.attempt) + QStringLiteral(" attempts in ") + msText(e.total)
+            + (e.fallback ? QStringLiteral(" (fallback)") : QString());
+    case EventKind::BulkheadRejected:
+        return QStringLiteral("request ") + req + QStringLiteral(" rejected: bulkhead full");
+    case EventKind::RateLimited:
+        return QStringLiteral("request ") + req + QStringLiteral(" rate limited")
+            + (e.text.isEmpty() ? QString() : QStringLiteral(" (") + e.text + QLatin1Char(')'))
+            + QStringLiteral(", retry after ") + msText(e.delay);
+    case EventKind::FaultChanged:
+        return withReason(QStringLiteral("fault profile of ") + e.source + QStringLiteral(" changed"), e.text);
+    }
+    return {};
+}
+
+namespace {
+
+// Which optional fields a kind always writes; the others are written only when not default.
+enum Field : unsigned {
+    FRequest = 1,
+    FAttempt = 2,
+    FOutcome = 4,
+    FHttp = 8,
+    FErrorClass = 16,
+    FLatency = 32,
+    FDelay = 64,
+    FTotal = 128,
+    FFromTo = 256,
+    FFallback = 512,
+    FText = 1024,
+};
+
+unsigned fieldsOf(EventKind kind) noexcept
+{
+    switch (kind) {
+    case EventKind::BreakerTransition:
+        return FFromTo | FText;
+    case EventKind::BreakerRejected:
+        return FRequest | FDelay;
+    case EventKind::Attempt:
+        return FRequest | FAttempt | FOutcome | FHttp | FLatency;
+    case EventKind::RetryScheduled:
+        return FRequest | FAttempt | FDelay | FText;
+    case EventKind::RetryGaveUp:
+        return FRequest | FAttempt | FText;
+    case EventKind::RequestDone:
+        return FRequest | FAttempt | FOutcome | FTotal | FFallback;
+    case EventKind::BulkheadRejected:
+        return FRequest;
+    case EventKind::RateLimited:
+        return FRequest | FDelay | FText;
+    case EventKind::FaultChanged:
+        return FText;
+    }
+    return 0;
+}
+
+const char* attemptKey(EventKind k) noexcept
+{
+    return (k == EventKind::RetryGaveUp || k == EventKind::RequestDone) ? "attempts" : "attempt";
+}
+const char* delayKey(EventKind k) noexcept
+{
+    return (k == EventKind::RateLimited || k == EventKind::BreakerRejected) ? "retry_after_ms" : "delay_ms";
+}
+const char* textKey(EventKind k) noexcept
+{
+    switch (k) {
+    case EventKind::BreakerTransition:
+    case EventKind::RetryScheduled:
+    case EventKind::RetryGaveUp:
+        return "reason";
+    case EventKind::RateLimited:
+        return "limiter";
+    case EventKind::FaultChanged:
+        return "description";
+    default:
+        return "text";
+    }
+}
+
+void key(QByteArray& out, const char* name)
+{
+    out.append(", \"", 3);
+    out.append(name);
+    out.append("\": ", 3);
+}
+
+void appendTaskId(std::uint64_t requestId, QByteArray& out)
+{
+    out.append('"');
+    if (requestId) {
+        out.append("req-", 4);
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, requestId);
+        out.append(buf, r.ptr - buf);
+    }
+    out.append('"');
+}
+
+} // namespace
+
+void encode(const Event& e, qint64 utcMs, QByteArray& out)
+{
+    const unsigned always = fieldsOf(e.kind);
+    const Event def;
+    out.append("{\"timestamp\": \"", 15);
+    appendIsoTimestamp(utcMs, out);
+    out.append("\", \"level\": \"", 13);
+    out.append(levelName(levelFor(e)));
+    out.append("\", \"agent\": ", 12);
+    appendJsonString(QStringView(e.source), out);
+    out.append(", \"task_id\": ", 13);
+    appendTaskId(e.requestId, out);
+    out.append(", \"message\": ", 13);
+    appendJsonString(QStringView(messageFor(e)), out);
+    out.append(", \"extra\": {\"event\": \"", 22);
+    out.append(toString(e.kind).toLatin1());
+    out.append('"');
+    if ((always & FRequest) || e.requestId != def.requestId) {
+        key(out, "request_id");
+        char buf[24];
+        auto r = std::to_chars(buf, buf + sizeof buf, e.requestId);
+        out.append(buf, r.ptr - buf);
+    }
+    if ((always & FAttempt) || e.attempt != def.attempt) {
+        key(out, attemptKey(e.kind));
+        appendInt(out, e.attempt);
+    }
+    if ((always & FOutcome) || e.outcome != def.outcome) {
+        key(out, "outcome");
+        out.append('"');
+        out.append(toString(e.outcome).toLatin1());
+        out.append('"');
+    }
+    if ((always & FHttp) || e.httpStatus != def.httpStatus) {
+        key(out, "http_status");
+        appendInt(out, e.httpStatus);
+    }
+    if (!e.errorClass.isNone()) {
+        key(out, "error_class");
+        appendJsonString(QStringView(e.errorClass.name()), out);
+    }
+    if ((always & FLatency) || e.latency != def.latency) {
+        key(out, "latency_ms");
+        appendMs(e.latency, out);
+    }
+    if ((always & FDelay) || e.delay != def.delay) {
+        key(out, delayKey(e.kind));
+        appendMs(e.delay, out);
+    }
+    if ((always & FTotal) || e.total != def.total) {
+        key(out, "total_ms");
+        appendMs(e.total, out);
+    }
+    if ((always & FFromTo) || e.from != def.from || e.to != def.to) {
+        key(out, "from");
+        out.append('"');
+        out.append(toString(e.from).toLatin1());
+        out.append('"');
+        key(out, "to");
+        out.append('"');
+        out.append(toString(e.to).toLatin1());
+        out.append('"');
+    }
+    if ((always & FFallback) || e.fallback != def.fallback) {
+        key(out, "fallback");
+        out.append(e.fallback ? "true" : "false");
+    }
+    if ((always & FText) || !e.text.isEmpty()) {
+        key(out, textKey(e.kind));
+        appendJsonString(QStringView(e.text), out);
+    }
+    const qint64 frac = e.time.time_since_epoch().count() % 1000000;
+    if (frac) {
+        key(out, "time_ns_frac");
+        appendInt(out, frac);
+    }
+    out.append("}}\n", 3);
+}
+
+QByteArray encode(const Event& event, qint64 utcMs)
+{
+    QByteArray out;
+    out.reserve(320);
+    encode(event, utcMs, out);
+    return out;
+}
+
+namespace {
+
+// Exact decimal milliseconds -> nanoseconds (falls back to double rounding beyond 6 decimals).
+std::optional<Duration> parseMs(const jsonscan::Value& v)
+{
+    if (v.type != jsonscan::Type::Number)
+        return std::nullopt;
+    const std::string_view s = v.raw();
+    std::size_t i = 0;
+    bool neg = false;
+    if (i < s.size() && s[i] == '-') {
+        neg = true;
+        ++i;
+    }
+    qint64 whole = 0;
+    std::size_t digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 12) {
+        whole = whole * 10 + (s[i] - '0');
+        ++i;
+        ++digits;
+    }
+    qint64 frac = 0;
+    int fracDigits = 0;
+    bool exact = digits > 0;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            if (fracDigits < 6) {
+                frac = frac * 10 + (s[i] - '0');
+                ++fracDigits;
+            } else if (s[i] != '0') {
+                exact = false;
+            }
+            ++i;
+        }
+    }
+    if (exact && i == s.size()) {
+        for (int k = fracDigits; k < 6; ++k)
+            frac *= 10;
+        const qint64 ns = whole * 1000000 + frac;
+        return Duration(neg ? -ns : ns);
+    }
+    double d = 0;
+    if (!jsonscan::toDouble(v, &d))
+        return std::nullopt;
+    return fromMs(d);
+}
+
+std::optional<qint64> parseInt(const jsonscan::Value& v)
+{
+    if (v.type != jsonscan::Type::Number)
+        return std::nullopt;
+    qint64 out = 0;
+    const auto s = v.raw();
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
+        return std::nullopt;
+    return out;
+}
+
+std::optional<std::uint64_t> parseUInt(const jsonscan::Value& v)
+{
+    if (v.type != jsonscan::Type::Number)
+        return std::nullopt;
+    std::uint64_t out = 0;
+    const auto s = v.raw();
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size())
+        return std::nullopt;
+    return out;
+}
+
+QString str(const jsonscan::Value& v) { return QString::fromUtf8(jsonscan::text(v)); }
+
+bool fail(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+} // namespace
+
+std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* error)
+{
+    using jsonscan::Type;
+    using jsonscan::Value;
+    jsonscan::PathSet top;
+    const int iTs = top.add("timestamp");
+    const int iAgent = top.add("agent");
+    const int iExtra = top.add("extra");
+    Value v[3];
+    const char* b = line.data();
+    const char* e = b + line.size();
+    if (top.extract(b, e, v) == jsonscan::PathSet::Result::Malformed) {
+        fail(error, QStringLiteral("not a JSON object"));
+        return std::nullopt;
+    }
+    if (v[iExtra].type != Type::Object) {
+        fail(error, QStringLiteral("no \"extra\" object"));
+        return std::nullopt;
+    }
+    if (v[iTs].type != Type::String) {
+        fail(error, QStringLiteral("no \"timestamp\""));
+        return std::nullopt;
+    }
+    const auto utcMs = parseIsoTimestamp(QByteArrayView(v[iTs].begin, v[iTs].end - v[iTs].begin));
+    if (!utcMs) {
+        fail(error, QStringLiteral("bad \"timestamp\""));
+        return std::nullopt;
+    }
+
+    Event ev;
+    ev.source = str(v[iAgent]);
+    qint64 fracNs = 0;
+    bool haveKind = false;
+    QString bad;
+
+    // Walk the members of "extra".
+    const char* p = jsonscan::skipWs(v[iExtra].begin + 1, v[iExtra].end);
+    struct Member {
+        std::string_view key;
+        Value value;
+    };
+    std::vector<Member> members;
+    while (p < v[iExtra].end && *p != '}') {
+        if (*p != '"')
+            break;
+        const char* kend = jsonscan::findStringEnd(p + 1, e, nullptr);
+        if (!kend)
+            break;
+        Member m {std::string_view(p + 1, std::size_t(kend - p - 1)), {}};
+        p = jsonscan::skipWs(kend + 1, e);
+        if (p >= e || *p != ':')
+            break;
+        p = jsonscan::parseValue(jsonscan::skipWs(p + 1, e), e, m.value);
+        if (!p)
+            break;
+        members.push_back(m);
+        p = jsonscan::skipWs(p, e);
+        if (p < e && *p == ',')
+            p = jsonscan::skipWs(p + 1, e);
+    }
+    for (const auto& m : members) {
+        if (m.key == "event") {
+            const auto kind = eventKindFromString(str(m.value));
+            if (!kind) {
+                fail(error, QStringLiteral("unknown extra.event '%1'").arg(str(m.value)));
+                return std::nullopt;
+            }
+            ev.kind = *kind;
+            haveKind = true;
+        }
+    }
+    if (!haveKind) {
+        fail(error, QStringLiteral("no extra.event"));
+        return std::nullopt;
+    }
+    const std::string_view aKey = attemptKey(ev.kind);
+    const std::string_view dKey = delayKey(ev.kind);
+    const std::string_view tKey = textKey(ev.kind);
+    for (const auto& m : members) {
+        const auto& k = m.key;
+        const auto& val = m.value;
+        bool ok = true;
+        if (k == "event") {
+            continue;
+        } else if (k == "request_id") {
+            const auto n = parseUInt(val);
+            ok = n.has_value();
+            ev.requestId = n.value_or(0);
+        } else if (k == aKey) {
+            const auto n = parseInt(val);
+            ok = n.has_value();
+            ev.attempt = int(n.value_or(0));
+        } else if (k == "outcome") {
+            const auto o = outcomeKindFromString(str(val));
+            ok = o.has_value();
+            ev.outcome = o.value_or(OutcomeKind::Success);
+        } else if (k == "http_status") {
+            const auto n = parseInt(val);
+            ok = n.has_value();
+            ev.httpStatus = int(n.value_or(0));
+        } else if (k == "error_class") {
+            const QString name = str(val);
+            try {
+                ev.errorClass = name.isEmpty() ? ErrorClass::none() : ErrorClass::fromName(name);
+            } catch (const std::length_error&) {
+                ok = false; // the process-wide table of error classes is full
+            }
+        } else if (k == "latency_ms" || k == dKey || k == "total_ms") {
+            const auto d = parseMs(val);
+            ok = d.has_value();
+            (k == "latency_ms" ? ev.latency : k == "total_ms" ? ev.total : ev.delay) = d.value_or(Duration {});
+        } else if (k == "from" || k == "to") {
+            const auto s = breakerStateFromString(str(val));
+            ok = s.has_value();
+            (k == "from" ? ev.from : ev.to) = s.value_or(BreakerState::Closed);
+        } else if (k == "fallback") {
+            ok = val.type == Type::True || val.type == Type::False;
+            ev.fallback = val.type == Type::True;
+        } else if (k == tKey) {
+            ev.text = str(val);
+        } else if (k == "time_ns_frac") {
+            const auto n = parseInt(val);
+            ok = n.has_value();
+            fracNs = n.value_or(0);
+        }
+        if (!ok) {
+            bad = QString::fromUtf8(k.data(), qsizetype(k.size()));
+            break;
+        }
+    }
+    if (!bad.isEmpty()) {
+        fail(error, QStringLiteral("bad value of extra.%1").arg(bad));
+        return std::nullopt;
+    }
+    ev.time = TimePoint(Duration((*utcMs - originUtcMs) * 1000000 + fracNs));
+    return ev;
+}
+
+} // namespace rwb::eventcodec

@@ -1,0 +1,568 @@
+#include "core/log/jsonscan.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace rwb::jsonscan {
+
+const char* findStringEnd(const char* p, const char* e, bool* escaped) noexcept
+{
+    const char* const start = p;
+    while (p < e) {
+        const auto* q = static_cast<const char*>(std::memchr(p, '"', std::size_t(e - p)));
+        if (!q)
+            return nullptr;
+        // A quote preceded by an odd number of backslashes is escaped.
+        const char* b = q;
+        while (b > start && b[-1] == '\\')
+            --b;
+        if (((q - b) & 1) == 0) {
+            if (escaped)
+                *escaped = std::memchr(start, '\\', std::size_t(q - start)) != nullptr;
+            return q;
+        }
+        p = q + 1;
+    }
+    return nullptr;
+}
+
+namespace {
+
+const char* skipContainer(const char* p, const char* e) noexcept
+{
+    int depth = 0;
+    while (p < e) {
+        const char c = *p;
+        if (c == '"') {
+            p = findStringEnd(p + 1, e, nullptr);
+            if (!p)
+                return nullptr;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return p + 1;
+            if (depth < 0)
+                return nullptr;
+        }
+        ++p;
+    }
+    return nullptr;
+}
+
+bool isNumberChar(char c) noexcept
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+bool matchLiteral(const char* p, const char* e, const char* lit, std::size_t n) noexcept
+{
+    return std::size_t(e - p) >= n && std::memcmp(p, lit, n) == 0;
+}
+
+} // namespace
+
+const char* parseValue(const char* p, const char* e, Value& out) noexcept
+{
+    if (p >= e)
+        return nullptr;
+    switch (*p) {
+    case '"': {
+        bool esc = false;
+        const char* q = findStringEnd(p + 1, e, &esc);
+        if (!q)
+            return nullptr;
+        out = {Type::String, p + 1, q, esc};
+        return q + 1;
+    }
+    case '{':
+    case '[': {
+        const char* q = skipContainer(p, e);
+        if (!q)
+            return nullptr;
+        out = {*p == '{' ? Type::Object : Type::Array, p, q, false};
+        return q;
+    }
+    case 't':
+        if (!matchLiteral(p, e, "true", 4))
+            return nullptr;
+        out = {Type::True, p, p + 4, false};
+        return p + 4;
+    case 'f':
+        if (!matchLiteral(p, e, "false", 5))
+            return nullptr;
+        out = {Type::False, p, p + 5, false};
+        return p + 5;
+    case 'n':
+        if (!matchLiteral(p, e, "null", 4))
+            return nullptr;
+        out = {Type::Null, p, p + 4, false};
+        return p + 4;
+    default: {
+        if (!(*p == '-' || (*p >= '0' && *p <= '9')))
+            return nullptr;
+        const char* q = p;
+        while (q < e && isNumberChar(*q))
+            ++q;
+        out = {Type::Number, p, q, false};
+        return q;
+    }
+    }
+}
+
+int PathSet::add(const QByteArray& dottedPath)
+{
+    if (dottedPath.isEmpty())
+        return -1;
+    for (int i = 0; i < size(); ++i)
+        if (m_paths[std::size_t(i)].full == dottedPath)
+            return i;
+    if (size() >= kMaxPaths)
+        return -1;
+    Path path;
+    path.full = dottedPath;
+    const std::string_view full(path.full.constData(), std::size_t(path.full.size()));
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = full.find('.', start);
+        path.segments.push_back(full.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        path.tails.push_back(full.substr(start));
+        if (dot == std::string_view::npos)
+            break;
+        start = dot + 1;
+    }
+    m_paths.push_back(std::move(path));
+    m_all |= 1u << (size() - 1);
+    return size() - 1;
+}
+
+PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, std::uint32_t active,
+    const int* segIndex, Value* out, std::uint32_t& found) const noexcept
+{
+    // *p == '{'
+    ++p;
+    p = skipWs(p, e);
+    if (p < e && *p == '}') {
+        ++p;
+        return Result::Partial;
+    }
+    while (true) {
+        if (p >= e || *p != '"')
+            return Result::Malformed;
+        const char* k = p + 1;
+        const char* kend = findStringEnd(k, e, nullptr);
+        if (!kend)
+            return Result::Malformed;
+        const std::string_view key(k, std::size_t(kend - k));
+        p = skipWs(kend + 1, e);
+        if (p >= e || *p != ':')
+            return Result::Malformed;
+        p = skipWs(p + 1, e);
+        if (p >= e)
+            return Result::Malformed;
+
+        std::uint32_t direct = 0;
+        std::uint32_t descend = 0;
+        for (std::uint32_t bits = active & ~found; bits; bits &= bits - 1) {
+            const int i = __builtin_ctz(bits);
+            const Path& path = m_paths[std::size_t(i)];
+            const int seg = segIndex[i];
+            if (key.size() == path.tails[std::size_t(seg)].size() && key == path.tails[std::size_t(seg)])
+                direct |= 1u << i;
+            else if (std::size_t(seg) + 1 < path.segments.size() && key == path.segments[std::size_t(seg)])
+                descend |= 1u << i;
+        }
+        if (direct) {
+            Value v;
+            p = parseValue(p, e, v);
+            if (!p)
+                return Result::Malformed;
+            for (std::uint32_t bits = direct; bits; bits &= bits - 1)
+                out[__builtin_ctz(bits)] = v;
+            found |= direct;
+            if (found == m_all)
+                return Result::Complete;
+        } else if (descend && *p == '{' && depth < kMaxDepth) {
+            int child[kMaxPaths];
+            for (int i = 0; i < size(); ++i)
+                child[i] = segIndex[i] + ((descend >> i) & 1);
+            const Result r = scanObject(p, e, depth + 1, descend, child, out, found);
+            if (r != Result::Partial)
+                return r;
+        } else {
+            Value skipped;
+            p = parseValue(p, e, skipped);
+            if (!p)
+                return Result::Malformed;
+        }
+        p = skipWs(p, e);
+        if (p >= e)
+            return Result::Malformed;
+        if (*p == ',') {
+            p = skipWs(p + 1, e);
+            continue;
+        }
+        if (*p == '}') {
+            ++p;
+            return Result::Partial;
+        }
+        return Result::Malformed;
+    }
+}
+
+PathSet::Result PathSet::extract(const char* b, const char* e, Value* out) const noexcept
+{
+    for (int i = 0; i < size(); ++i)
+        out[i] = Value {};
+    const char* p = skipWs(b, e);
+    if (p >= e || *p != '{')
+        return Result::Malformed;
+    int seg[kMaxPaths] {};
+    std::uint32_t found = 0;
+    const Result r = scanObject(p, e, 0, m_all, seg, out, found);
+    if (r != Result::Partial)
+        return r;
+    return skipWs(p, e) == e ? Result::Partial : Result::Malformed;
+}
+
+Value find(QByteArrayView line, const QByteArray& dottedPath) noexcept
+{
+    PathSet set;
+    Value v;
+    if (set.add(dottedPath) < 0)
+        return v;
+    set.extract(line.data(), line.data() + line.size(), &v);
+    return v;
+}
+
+namespace {
+void appendUtf8(char32_t cp, QByteArray& out)
+{
+    if (cp < 0x80) {
+        out.append(char(cp));
+    } else if (cp < 0x800) {
+        out.append(char(0xC0 | (cp >> 6)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.append(char(0xE0 | (cp >> 12)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.append(char(0xF0 | (cp >> 18)));
+        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+int hex4(const char* p, const char* e) noexcept
+{
+    if (e - p < 4)
+        return -1;
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+        const char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v |= c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v |= c - 'A' + 10;
+        else
+            return -1;
+    }
+    return v;
+}
+} // namespace
+
+void appendText(const Value& v, QByteArray& out)
+{
+    if (v.type != Type::String || !v.escaped) {
+        out.append(v.begin, v.end - v.begin);
+        return;
+    }
+    const char* p = v.begin;
+    const char* e = v.end;
+    while (p < e) {
+        const auto* bs = static_cast<const char*>(std::memchr(p, '\\', std::size_t(e - p)));
+        if (!bs) {
+            out.append(p, e - p);
+            break;
+        }
+        out.append(p, bs - p);
+        p = bs + 1;
+        if (p >= e)
+            break;
+        const char c = *p++;
+        switch (c) {
+        case 'n':
+            out.append('\n');
+            break;
+        case 't':
+            out.append('\t');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 'b':
+            out.append('\b');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'u': {
+            int cp = hex4(p, e);
+            if (cp < 0) {
+                out.append("\xEF\xBF\xBD");
+                break;
+            }
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                int low = (e - p >= 6 && p[0] == '\\' && p[1] == 'u') ? hex4(p + 2, e) : -1;
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    p += 6;
+                    appendUtf8(char32_t(0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00)), out);
+                } else {
+                    appendUtf8(0xFFFD, out);
+                }
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                appendUtf8(0xFFFD, out);
+            } else {
+                appendUtf8(char32_t(cp), out);
+            }
+            break;
+        }
+        default: // '"', '\\', '/' and anything unknown stand for themselves
+            out.append(c);
+        }
+    }
+}
+
+QByteArray text(const Value& v)
+{
+    QByteArray out;
+    if (v.found())
+        appendText(v, out);
+    return out;
+}
+
+bool toDouble(std::string_view s, double* out) noexcept
+{
+    if (s.empty())
+        return false;
+    const char* b = s.data();
+    const char* e = b + s.size();
+    if (*b == '+')
+        ++b;
+    const auto r = std::from_chars(b, e, *out);
+    return r.ec == std::errc() && r.ptr == e;
+}
+
+bool toDouble(const Value& v, double* out) noexcept
+{
+    if (v.type != Type::Number && v.type != Type::String)
+        return false;
+    return toDouble(v.raw(), out);
+}
+
+bool isValidUtf8(const char* p, std::size_t n) noexcept
+{
+    const auto* s = reinterpret_cast<const unsigned char*>(p);
+    const auto* e = s + n;
+    while (s < e) {
+        if (e - s >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s, 8);
+            if ((w & 0x8080808080808080ull) == 0) {
+                s += 8;
+                continue;
+            }
+        }
+        const unsigned c = *s;
+        if (c < 0x80) {
+            ++s;
+            continue;
+        }
+        int len;
+        char32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (e - s < len)
+            return false;
+        for (int i = 1; i < len; ++i) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        s += len;
+    }
+    return true;
+}
+
+namespace {
+struct Validator {
+    const char* p;
+    const char* e;
+
+    bool value(int depth)
+    {
+        p = skipWs(p, e);
+        if (p >= e || depth > kMaxDepth)
+            return false;
+        switch (*p) {
+        case '{':
+            return object(depth);
+        case '[':
+            return array(depth);
+        case '"':
+            return string();
+        case 't':
+            return literal("true", 4);
+        case 'f':
+            return literal("false", 5);
+        case 'n':
+            return literal("null", 4);
+        default:
+            return number();
+        }
+    }
+    bool literal(const char* lit, std::size_t n)
+    {
+        if (!matchLiteral(p, e, lit, n))
+            return false;
+        p += n;
+        return true;
+    }
+    bool digits()
+    {
+        const char* s = p;
+        while (p < e && *p >= '0' && *p <= '9')
+            ++p;
+        return p > s;
+    }
+    bool number()
+    {
+        if (p < e && *p == '-')
+            ++p;
+        if (p < e && *p == '0')
+            ++p;
+        else if (!digits())
+            return false;
+        if (p < e && *p == '.') {
+            ++p;
+            if (!digits())
+                return false;
+        }
+        if (p < e && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (p < e && (*p == '+' || *p == '-'))
+                ++p;
+            if (!digits())
+                return false;
+        }
+        return true;
+    }
+    bool string()
+    {
+        ++p;
+        while (p < e) {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '"') {
+                ++p;
+                return true;
+            }
+            if (c < 0x20)
+                return false;
+            if (c == '\\') {
+                ++p;
+                if (p >= e)
+                    return false;
+                if (*p == 'u') {
+                    if (hex4(p + 1, e) < 0)
+                        return false;
+                    p += 5;
+                    continue;
+                }
+                if (!std::strchr("\"\\/bfnrt", *p) || *p == 0)
+                    return false;
+            }
+            ++p;
+        }
+        return false;
+    }
+    bool object(int depth)
+    {
+        ++p;
+        p = skipWs(p, e);
+        if (p < e && *p == '}') {
+            ++p;
+            return true;
+        }
+        while (true) {
+            p = skipWs(p, e);
+            if (p >= e || *p != '"' || !string())
+                return false;
+            p = skipWs(p, e);
+            if (p >= e || *p != ':')
+                return false;
+            ++p;
+            if (!value(depth + 1))
+                return false;
+            p = skipWs(p, e);
+            if (p >= e)
+                return false;
+            if (*p == '}') {
+                ++p;
+                return true;
+            }
+            if (*p != ',')
+                return false;
+            ++p;
+        }
+    }
+    bool array(int depth)
+    {
+        ++p;
+        p = skipWs(p, e);
+        if (p < e && *p == ']') {
+            ++p;
+            return true;
+        }
+        while (true) {
+            if (!value(depth + 1))
+                return false;
+            p = skipWs(p, e);
+            if (p >= e)
+                return false;
+            if (*p == ']') {
+                ++p;
+                return true;
+            }
+            if (*p != ',')
+                return false;
+            ++p;
+        }
+    }
+};
+} // namespace
+
+bool validate(const char* b, const char* e) noexcept
+{
+    Validator v {b, e};
+    return v.value(0) && skipWs(v.p, e) == e;
+}
+
+} // namespace rwb::jsonscan

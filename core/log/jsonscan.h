@@ -1,0 +1,89 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace rwb::jsonscan {
+
+/// A purpose-built scanner for one JSON object per line. It does not build a DOM: it walks the
+/// keys of an object, compares them with the few paths wanted, and skips every other value with
+/// memchr-driven string skipping and bracket counting. It stops as soon as all wanted paths were
+/// found, so the indexed keys at the front of a line cost a few dozen nanoseconds. Inputs are
+/// untrusted: every read is bounds-checked, recursion is depth-limited. All functions are pure.
+
+enum class Type : std::uint8_t { None, String, Number, True, False, Null, Object, Array };
+
+struct Value {
+    Type type = Type::None;
+    const char* begin = nullptr; ///< String: first byte after the opening quote; else first byte
+    const char* end = nullptr;   ///< String: the closing quote; else one past the value
+    bool escaped = false;        ///< String: contains backslash escapes (use unescape())
+    bool found() const noexcept { return type != Type::None; }
+    std::string_view raw() const noexcept { return {begin, std::size_t(end - begin)}; }
+};
+
+constexpr int kMaxDepth = 64;
+
+inline const char* skipWs(const char* p, const char* e) noexcept
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        ++p;
+    return p;
+}
+
+/// `p` is just after an opening quote. Returns the closing quote, or nullptr if unterminated.
+const char* findStringEnd(const char* p, const char* e, bool* escaped) noexcept;
+/// Parses (for scalars) or skips (for containers, with bracket counting) the value at `p`.
+/// Returns one past it, or nullptr if malformed.
+const char* parseValue(const char* p, const char* e, Value& out) noexcept;
+
+/// A set of dotted paths to extract in one pass ("timestamp", "extra.event", "log.level"). A path
+/// matches nested objects segment by segment, and also a literal key that equals the rest of the
+/// path ("log.level" as one key).
+class PathSet {
+public:
+    static constexpr int kMaxPaths = 8;
+    /// Returns the slot index of the path, or -1 if the set is full or the path is empty.
+    int add(const QByteArray& dottedPath);
+    int size() const noexcept { return int(m_paths.size()); }
+
+    enum class Result { Complete, Partial, Malformed };
+    /// Scans the object in [b, e) (leading whitespace allowed). `out` has size() slots. Returns
+    /// Complete when every path was found (the rest of the line is not looked at), Partial when the
+    /// object ended first, Malformed when it is not a well-formed object as far as it was read.
+    Result extract(const char* b, const char* e, Value* out) const noexcept;
+
+private:
+    struct Path {
+        QByteArray full;
+        std::vector<std::string_view> segments;
+        std::vector<std::string_view> tails; ///< tails[i] = segments i.. joined by '.'
+    };
+    Result scanObject(const char*& p, const char* e, int depth, std::uint32_t active, const int* segIndex,
+        Value* out, std::uint32_t& found) const noexcept;
+    std::vector<Path> m_paths;
+    std::uint32_t m_all = 0;
+};
+
+/// Extracts a single path from a line (convenience for query fallbacks).
+Value find(QByteArrayView line, const QByteArray& dottedPath) noexcept;
+
+/// The UTF-8 bytes of a String value, escapes decoded (\uXXXX with surrogate pairs; a lone
+/// surrogate becomes U+FFFD). For non-strings, the raw text.
+QByteArray text(const Value& v);
+/// Appends the decoded text to `out` (same rules as text()).
+void appendText(const Value& v, QByteArray& out);
+/// Number value (or a numeric string) as double.
+bool toDouble(const Value& v, double* out) noexcept;
+bool toDouble(std::string_view text, double* out) noexcept;
+
+/// True if [p, p+n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool isValidUtf8(const char* p, std::size_t n) noexcept;
+/// Full strict validation of one JSON value spanning [b, e) (whitespace around allowed).
+bool validate(const char* b, const char* e) noexcept;
+
+} // namespace rwb::jsonscan

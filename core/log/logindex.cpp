@@ -1,0 +1,831 @@
+#include "core/log/logindex.h"
+
+#include "core/log/eventcodec.h"
+#include "core/log/jsonscan.h"
+#include "core/log/logindex_p.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+#include <QThread>
+#include <QTimer>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+namespace rwb {
+
+using namespace logindex_detail;
+
+// ---------------------------------------------------------------------------------------------
+// Dictionary
+
+namespace logindex_detail {
+
+MappedFile::~MappedFile()
+{
+    if (data)
+        file.unmap(reinterpret_cast<uchar*>(const_cast<char*>(data)));
+}
+
+Dictionary::Dictionary()
+{
+    m_entries.emplace_back();
+    m_table.assign(64, 0);
+}
+
+std::string_view Dictionary::store(std::string_view s)
+{
+    if (s.empty())
+        return {};
+    if (!m_blocks.empty() && m_blockUsed + s.size() <= m_blockSize) {
+        char* at = m_blocks.back().get() + m_blockUsed;
+        std::memcpy(at, s.data(), s.size());
+        m_blockUsed += s.size();
+        return {at, s.size()};
+    }
+    m_blockSize = std::max<std::size_t>(64 * 1024, s.size());
+    m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
+    std::memcpy(m_blocks.back().get(), s.data(), s.size());
+    m_blockUsed = s.size();
+    return {m_blocks.back().get(), s.size()};
+}
+
+void Dictionary::grow()
+{
+    std::vector<std::uint32_t> table(m_table.size() * 2, 0);
+    const std::size_t mask = table.size() - 1;
+    for (std::uint32_t id = 1; id < m_entries.size(); ++id) {
+        std::size_t slot = std::hash<std::string_view> {}(m_entries[id]) & mask;
+        while (table[slot])
+            slot = (slot + 1) & mask;
+        table[slot] = id + 1;
+    }
+    m_table.swap(table);
+}
+
+std::optional<std::uint32_t> Dictionary::find(std::string_view s) const
+{
+    if (s.empty())
+        return 0;
+    const std::size_t mask = m_table.size() - 1;
+    std::size_t slot = std::hash<std::string_view> {}(s) & mask;
+    while (const std::uint32_t v = m_table[slot]) {
+        if (m_entries[v - 1] == s)
+            return v - 1;
+        slot = (slot + 1) & mask;
+    }
+    return std::nullopt;
+}
+
+std::uint32_t Dictionary::intern(std::string_view s)
+{
+    if (s.empty())
+        return 0;
+    std::size_t mask = m_table.size() - 1;
+    std::size_t slot = std::hash<std::string_view> {}(s) & mask;
+    while (const std::uint32_t v = m_table[slot]) {
+        if (m_entries[v - 1] == s)
+            return v - 1;
+        slot = (slot + 1) & mask;
+    }
+    const auto id = std::uint32_t(m_entries.size());
+    m_entries.push_back(store(s));
+    m_table[slot] = id + 1;
+    if (m_entries.size() * 2 > m_table.size())
+        grow();
+    return id;
+}
+
+std::size_t Dictionary::memoryBytes() const noexcept
+{
+    return m_blocks.size() * m_blockSize + m_entries.capacity() * sizeof(std::string_view) + m_table.capacity() * 4;
+}
+
+} // namespace logindex_detail
+
+// ---------------------------------------------------------------------------------------------
+// LogSnapshot
+
+LogSnapshot::LogSnapshot() = default;
+LogSnapshot::~LogSnapshot() = default;
+LogSnapshot::LogSnapshot(const LogSnapshot&) = default;
+LogSnapshot& LogSnapshot::operator=(const LogSnapshot&) = default;
+
+namespace {
+
+struct Located {
+    const Chunk* chunk = nullptr;
+    std::size_t i = 0;
+};
+
+Located locate(const std::vector<std::shared_ptr<const Chunk>>& chunks, qint64 row)
+{
+    auto it = std::upper_bound(chunks.begin(), chunks.end(), row,
+        [](qint64 r, const std::shared_ptr<const Chunk>& c) { return r < c->firstRow; });
+    if (it == chunks.begin())
+        return {};
+    const Chunk* c = (it - 1)->get();
+    const auto i = std::size_t(row - c->firstRow);
+    if (i >= c->size())
+        return {};
+    return {c, i};
+}
+
+LogRow makeRow(const Chunk& c, std::size_t i, const char* data)
+{
+    LogRow r;
+    r.offset = c.lineStart(i);
+    r.length = c.lineEnd(i, data) - r.offset;
+    r.timestampMs = c.ts[i];
+    r.level = LogLevel(c.level[i]);
+    r.agentId = c.agent[i];
+    r.taskId = c.task[i];
+    r.eventId = c.event[i];
+    r.flags = c.flags[i];
+    return r;
+}
+
+QString nameOf(const State* state, const Dictionary State::*dict, std::uint32_t id)
+{
+    if (!state)
+        return {};
+    std::shared_lock lock(state->lock);
+    const auto n = (state->*dict).name(id);
+    return QString::fromUtf8(n.data(), qsizetype(n.size()));
+}
+
+std::optional<std::uint32_t> idOf(const State* state, const Dictionary State::*dict, QByteArrayView utf8)
+{
+    if (!state)
+        return std::nullopt;
+    std::shared_lock lock(state->lock);
+    return (state->*dict).find(std::string_view(utf8.data(), std::size_t(utf8.size())));
+}
+
+} // namespace
+
+LogRow LogSnapshot::row(qint64 index) const
+{
+    const Located at = locate(m_chunks, index);
+    return at.chunk ? makeRow(*at.chunk, at.i, m_file->data) : LogRow {};
+}
+
+QByteArrayView LogSnapshot::line(qint64 index) const
+{
+    const Located at = locate(m_chunks, index);
+    if (!at.chunk)
+        return {};
+    const qint64 s = at.chunk->lineStart(at.i);
+    return QByteArrayView(m_file->data + s, at.chunk->lineEnd(at.i, m_file->data) - s);
+}
+
+const char* LogSnapshot::data() const noexcept { return m_file ? m_file->data : nullptr; }
+
+QString LogSnapshot::agentName(std::uint32_t id) const { return nameOf(m_state.get(), &State::agents, id); }
+QString LogSnapshot::taskName(std::uint32_t id) const { return nameOf(m_state.get(), &State::tasks, id); }
+QString LogSnapshot::eventName(std::uint8_t id) const { return nameOf(m_state.get(), &State::events, id); }
+std::optional<std::uint32_t> LogSnapshot::agentId(QByteArrayView utf8) const
+{
+    return idOf(m_state.get(), &State::agents, utf8);
+}
+std::optional<std::uint32_t> LogSnapshot::taskId(QByteArrayView utf8) const
+{
+    return idOf(m_state.get(), &State::tasks, utf8);
+}
+std::optional<std::uint8_t> LogSnapshot::eventId(QByteArrayView utf8) const
+{
+    const auto id = idOf(m_state.get(), &State::events, utf8);
+    if (!id || *id >= 255)
+        return std::nullopt;
+    return std::uint8_t(*id);
+}
+
+const FieldMapping& LogSnapshot::mapping() const
+{
+    static const FieldMapping kDefault;
+    return m_state ? m_state->mapping : kDefault;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line scanning
+
+namespace {
+
+constexpr std::size_t kMaxMalformedReported = 100;
+
+struct ChunkStats {
+    qint64 blank = 0;
+    qint64 malformed = 0;
+    qint64 invalidUtf8 = 0;
+    std::vector<qint64> firstMalformed; // local row indexes
+    qint64 minTime = LogRow::kNoTime;
+    qint64 maxTime = LogRow::kNoTime;
+    qint64 perLevel[7] {};
+    std::vector<qint64> perAgent; // by local agent id
+    bool crlf = false;
+};
+
+struct WorkChunk {
+    std::shared_ptr<Chunk> chunk;
+    ChunkStats stats;
+    Dictionary agents, tasks, events; // local ids; remapped on publish
+};
+
+/// The compiled mapping used by the scanner.
+struct Scanner {
+    jsonscan::PathSet paths;
+    int iTs = -1, iLevel = -1, iAgent = -1, iTask = -1, iEvent = -1;
+    TimeEncoding timeEncoding = TimeEncoding::Iso8601;
+
+    explicit Scanner(const FieldMapping& m)
+        : timeEncoding(m.timeEncoding)
+    {
+        iTs = paths.add(m.timestampKey);
+        iLevel = paths.add(m.levelKey);
+        iAgent = paths.add(m.agentKey);
+        iTask = paths.add(m.taskKey);
+        iEvent = paths.add(m.eventKey);
+    }
+};
+
+qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc)
+{
+    using jsonscan::Type;
+    if (v.type == Type::String) {
+        if (auto t = eventcodec::parseIsoTimestamp(QByteArrayView(v.begin, v.end - v.begin)))
+            return *t;
+    }
+    double d = 0;
+    if ((v.type == Type::Number || v.type == Type::String) && jsonscan::toDouble(v, &d) && std::isfinite(d)) {
+        bool seconds = enc == TimeEncoding::EpochSeconds;
+        if (enc == TimeEncoding::Iso8601)
+            seconds = std::fabs(d) < 1e11; // a bare number in an ISO dialect: guess by magnitude
+        const double ms = seconds ? d * 1000.0 : d;
+        if (std::fabs(ms) < 9.2e18)
+            return qint64(std::llround(ms));
+    }
+    return LogRow::kNoTime;
+}
+
+std::uint32_t internValue(Dictionary& dict, const jsonscan::Value& v, QByteArray& scratch)
+{
+    using jsonscan::Type;
+    if (v.type == Type::String && !v.escaped)
+        return dict.intern(v.raw());
+    if (v.type == Type::String || v.type == Type::Number || v.type == Type::True || v.type == Type::False) {
+        scratch.clear();
+        jsonscan::appendText(v, scratch);
+        return dict.intern(std::string_view(scratch.constData(), std::size_t(scratch.size())));
+    }
+    return 0;
+}
+
+void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, const Scanner& sc, WorkChunk& w,
+    const std::atomic_bool& cancel, std::atomic<qint64>& bytesDone)
+{
+    Chunk& c = *w.chunk;
+    c.base = begin;
+    c.end = end;
+    const std::size_t estimate = std::size_t((end - begin) / 96 + 16);
+    c.rel.reserve(estimate);
+    c.ts.reserve(estimate);
+    c.level.reserve(estimate);
+    c.flags.reserve(estimate);
+    c.event.reserve(estimate);
+    c.agent.reserve(estimate);
+    c.task.reserve(estimate);
+    QByteArray scratch;
+    jsonscan::Value v[jsonscan::PathSet::kMaxPaths];
+    const char* p = data + begin;
+    const char* const stop = data + end;
+    qint64 reported = begin;
+    while (p < stop) {
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(stop - p)));
+        const char* e = nl ? nl : stop;
+        const char* next = nl ? nl + 1 : stop;
+        if (e > p && e[-1] == '\r') {
+            --e;
+            w.stats.crlf = true;
+        }
+        const std::size_t row = c.rel.size();
+        c.rel.push_back(std::uint32_t(p - (data + begin)));
+        std::uint8_t flags = 0;
+        qint64 ts = LogRow::kNoTime;
+        LogLevel level = LogLevel::Unknown;
+        std::uint32_t agent = 0, task = 0, event = 0;
+
+        const char* first = jsonscan::skipWs(p, e);
+        if (first == e) {
+            flags |= LogRow::Blank;
+            ++w.stats.blank;
+        } else {
+            if (e - p > LogIndex::kHugeLine)
+                flags |= LogRow::Huge;
+            auto result = sc.paths.extract(p, e, v);
+            if (result == jsonscan::PathSet::Result::Complete) {
+                // Keys found early; still insist on an object that closes on this line.
+                const char* last = e;
+                while (last > first && (last[-1] == ' ' || last[-1] == '\t'))
+                    --last;
+                if (last[-1] != '}')
+                    result = jsonscan::PathSet::Result::Malformed;
+            }
+            if (result == jsonscan::PathSet::Result::Malformed) {
+                flags |= LogRow::Malformed;
+                if (!nl && lastIsFileEnd)
+                    flags |= LogRow::Truncated;
+                ++w.stats.malformed;
+                if (w.stats.firstMalformed.size() < kMaxMalformedReported)
+                    w.stats.firstMalformed.push_back(qint64(row));
+            }
+            // Whatever could be read before the damage is still indexed.
+            if (sc.iTs >= 0 && v[sc.iTs].found())
+                ts = timeFrom(v[sc.iTs], sc.timeEncoding);
+            if (sc.iLevel >= 0 && v[sc.iLevel].found()) {
+                const auto& lv = v[sc.iLevel];
+                std::optional<LogLevel> parsed;
+                if (lv.type == jsonscan::Type::Number) {
+                    double d = 0;
+                    if (jsonscan::toDouble(lv, &d))
+                        parsed = logLevelFromNumber(d);
+                } else if (lv.type == jsonscan::Type::String) {
+                    parsed = parseLogLevel(QByteArrayView(lv.begin, lv.end - lv.begin));
+                }
+                level = parsed.value_or(LogLevel::Unknown);
+            }
+            if (sc.iAgent >= 0)
+                agent = internValue(w.agents, v[sc.iAgent], scratch);
+            if (sc.iTask >= 0)
+                task = internValue(w.tasks, v[sc.iTask], scratch);
+            if (sc.iEvent >= 0)
+                event = internValue(w.events, v[sc.iEvent], scratch);
+            if (!jsonscan::isValidUtf8(p, std::size_t(e - p))) {
+                flags |= LogRow::InvalidUtf8;
+                ++w.stats.invalidUtf8;
+            }
+        }
+        c.ts.push_back(ts);
+        c.level.push_back(std::uint8_t(level));
+        c.flags.push_back(flags);
+        c.agent.push_back(agent);
+        c.task.push_back(task);
+        c.event.push_back(std::uint8_t(std::min<std::uint32_t>(event, 255)));
+        if (!(flags & LogRow::Blank)) {
+            ++w.stats.perLevel[std::size_t(level)];
+            if (ts != LogRow::kNoTime) {
+                if (w.stats.minTime == LogRow::kNoTime || ts < w.stats.minTime)
+                    w.stats.minTime = ts;
+                if (w.stats.maxTime == LogRow::kNoTime || ts > w.stats.maxTime)
+                    w.stats.maxTime = ts;
+            }
+            if (agent >= w.stats.perAgent.size())
+                w.stats.perAgent.resize(agent + 1, 0);
+            ++w.stats.perAgent[agent];
+        }
+        p = next;
+        if ((row & 4095) == 4095) {
+            if (cancel.load(std::memory_order_relaxed))
+                break;
+            const qint64 at = p - data;
+            bytesDone.fetch_add(at - reported, std::memory_order_relaxed);
+            reported = at;
+        }
+    }
+    bytesDone.fetch_add((p - data) - reported, std::memory_order_relaxed);
+    for (auto* vec : {&c.level, &c.flags, &c.event})
+        vec->shrink_to_fit();
+    c.rel.shrink_to_fit();
+    c.ts.shrink_to_fit();
+    c.agent.shrink_to_fit();
+    c.task.shrink_to_fit();
+}
+
+qint64 inodeOf(const QString& path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return -1;
+    return qint64(st.st_ino);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// LogIndex
+
+struct LogIndex::Private {
+    LogIndex* q = nullptr;
+    QString path;
+    Options options;
+    qint64 inode = -1;
+    bool hadBom = false;
+
+    // Guarded by `publishLock` (workers) and read under `state->lock` shared by readers.
+    mutable std::shared_mutex listLock; ///< guards chunks, file, stats, indexedTo
+    std::vector<std::shared_ptr<const Chunk>> chunks;
+    std::shared_ptr<const MappedFile> file;
+    std::shared_ptr<State> state;
+    std::atomic<qint64> rows {0};
+    qint64 indexedTo = 0; ///< bytes covered by published chunks
+    LogStats stats;
+    std::vector<qint64> perAgent; // by global agent id
+
+    // Current pass
+    std::mutex publishLock;
+    std::vector<std::thread> workers;
+    std::vector<WorkChunk*> pending; // owned until published
+    std::vector<qint64> starts;    // chunk start offsets; starts[K] = pass end
+    std::size_t nextPublish = 0;
+    std::atomic<std::size_t> nextTake {0};
+    std::atomic<int> active {0};
+    std::atomic<qint64> passBytes {0};
+    std::atomic<qint64> bytesDone {0};
+    std::atomic_bool cancel {false};
+    std::atomic_bool cancelled {false};
+    std::atomic_bool indexing {false};
+    std::atomic_bool notifyPending {false};
+    std::unique_ptr<Scanner> scanner;
+    bool lastIsFileEnd = false;
+
+    QTimer followTimer;
+
+    void join()
+    {
+        for (auto& t : workers)
+            if (t.joinable())
+                t.join();
+        workers.clear();
+        for (auto* w : pending)
+            delete w;
+        pending.clear();
+    }
+
+    void publishLocked(WorkChunk& w);
+    void workerLoop();
+    void notify();
+};
+
+void LogIndex::Private::notify()
+{
+    if (notifyPending.exchange(true))
+        return;
+    QMetaObject::invokeMethod(
+        q,
+        [this] {
+            notifyPending = false;
+            emit q->rowsAvailable(rows.load());
+            emit q->progressChanged(q->progress());
+        },
+        Qt::QueuedConnection);
+}
+
+void LogIndex::Private::publishLocked(WorkChunk& w)
+{
+    Chunk& c = *w.chunk;
+    // Local dictionary ids -> global ids.
+    std::vector<std::uint32_t> agentMap(w.agents.size()), taskMap(w.tasks.size()), eventMap(w.events.size());
+    {
+        std::unique_lock lock(state->lock);
+        for (std::uint32_t i = 0; i < w.agents.size(); ++i)
+            agentMap[i] = state->agents.intern(w.agents.name(i));
+        for (std::uint32_t i = 0; i < w.tasks.size(); ++i)
+            taskMap[i] = state->tasks.intern(w.tasks.name(i));
+        for (std::uint32_t i = 0; i < w.events.size(); ++i)
+            eventMap[i] = std::min<std::uint32_t>(state->events.intern(w.events.name(i)), 255);
+    }
+    for (auto& a : c.agent)
+        a = agentMap[a];
+    for (auto& t : c.task)
+        t = taskMap[t];
+    for (auto& ev : c.event)
+        ev = std::uint8_t(ev == 255 ? 255 : eventMap[ev]);
+
+    std::unique_lock lock(listLock);
+    c.firstRow = rows.load();
+    stats.lines += qint64(c.size());
+    stats.blankLines += w.stats.blank;
+    stats.malformedLines += w.stats.malformed;
+    stats.invalidUtf8Lines += w.stats.invalidUtf8;
+    stats.crlf = stats.crlf || w.stats.crlf;
+    for (qint64 local : w.stats.firstMalformed)
+        if (stats.firstMalformed.size() < kMaxMalformedReported)
+            stats.firstMalformed.push_back(c.firstRow + local + 1);
+    if (w.stats.minTime != LogRow::kNoTime
+        && (stats.minTimeMs == LogRow::kNoTime || w.stats.minTime < stats.minTimeMs))
+        stats.minTimeMs = w.stats.minTime;
+    if (w.stats.maxTime != LogRow::kNoTime
+        && (stats.maxTimeMs == LogRow::kNoTime || w.stats.maxTime > stats.maxTimeMs))
+        stats.maxTimeMs = w.stats.maxTime;
+    for (int i = 0; i < 7; ++i)
+        stats.perLevel[i] += w.stats.perLevel[i];
+    for (std::size_t local = 0; local < w.stats.perAgent.size(); ++local) {
+        const std::uint32_t g = agentMap[local];
+        if (g >= perAgent.size())
+            perAgent.resize(g + 1, 0);
+        perAgent[g] += w.stats.perAgent[local];
+    }
+    indexedTo = c.end;
+    chunks.push_back(std::move(w.chunk));
+    rows.store(c.firstRow + qint64(c.size()));
+}
+
+void LogIndex::Private::workerLoop()
+{
+    const std::size_t count = starts.size() - 1;
+    while (!cancel.load()) {
+        const std::size_t k = nextTake.fetch_add(1);
+        if (k >= count)
+            break;
+        auto* w = new WorkChunk;
+        w->chunk = std::make_shared<Chunk>();
+        // Chunk k starts at the first line starting at or after its nominal start.
+        auto lineStartAt = [this](std::size_t i) {
+            if (i == 0 || i == starts.size() - 1)
+                return starts[i];
+            const qint64 nominal = starts[i];
+            const char* d = file->data;
+            const auto* nl = static_cast<const char*>(
+                std::memchr(d + nominal - 1, '\n', std::size_t(starts.back() - (nominal - 1))));
+            return nl ? qint64(nl - d) + 1 : starts.back();
+        };
+        const qint64 b = lineStartAt(k);
+        const qint64 e = std::max(b, lineStartAt(k + 1));
+        scanChunk(file->data, b, e, lastIsFileEnd && k + 1 == count, *scanner, *w, cancel, bytesDone);
+        if (cancel.load()) {
+            delete w;
+            break;
+        }
+        std::lock_guard lock(publishLock);
+        pending[k] = w;
+        while (nextPublish < count && pending[nextPublish]) {
+            publishLocked(*pending[nextPublish]);
+            delete pending[nextPublish];
+            pending[nextPublish] = nullptr;
+            ++nextPublish;
+        }
+        notify();
+    }
+    if (active.fetch_sub(1) == 1) {
+        if (cancel.load())
+            cancelled = true;
+        indexing = false;
+        notify();
+        QMetaObject::invokeMethod(q, [this] { emit q->finished(); }, Qt::QueuedConnection);
+    }
+}
+
+LogIndex::LogIndex(QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->state = std::make_shared<State>();
+    connect(&d->followTimer, &QTimer::timeout, this, [this] { poll(); });
+}
+
+LogIndex::~LogIndex() { close(); }
+
+void LogIndex::close()
+{
+    d->followTimer.stop();
+    d->cancel = true;
+    d->join();
+    std::unique_lock lock(d->listLock);
+    d->chunks.clear();
+    d->file.reset();
+    d->state = std::make_shared<State>();
+    d->rows = 0;
+    d->indexedTo = 0;
+    d->stats = LogStats {};
+    d->perAgent.clear();
+    d->path.clear();
+    d->inode = -1;
+}
+
+bool LogIndex::open(const QString& path, const Options& options, QString* error)
+{
+    close();
+    auto file = std::make_shared<MappedFile>();
+    file->file.setFileName(path);
+    if (!file->file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = QStringLiteral("%1: cannot open: %2").arg(path, file->file.errorString());
+        return false;
+    }
+    if (QFileInfo(path).isDir()) {
+        if (error)
+            *error = QStringLiteral("%1: is a directory").arg(path);
+        return false;
+    }
+    file->size = file->file.size();
+    if (file->size > 0) {
+        file->data = reinterpret_cast<const char*>(file->file.map(0, file->size));
+        if (!file->data) {
+            if (error)
+                *error = QStringLiteral("%1: cannot memory-map: %2").arg(path, file->file.errorString());
+            return false;
+        }
+    }
+    d->options = options;
+    if (d->options.threads <= 0)
+        d->options.threads = std::max(1, QThread::idealThreadCount());
+    d->options.chunkBytes = std::max<qint64>(d->options.chunkBytes, 4096);
+    d->path = path;
+    d->inode = inodeOf(path);
+    d->hadBom = file->size >= 3 && std::memcmp(file->data, "\xEF\xBB\xBF", 3) == 0;
+    {
+        const qint64 skip = d->hadBom ? 3 : 0;
+        const LogFormat format = options.format == LogFormat::Auto && file->size > 0
+            ? detectLogFormat(file->data + skip, std::size_t(file->size - skip))
+            : options.format;
+        std::unique_lock lock(d->listLock);
+        d->state->mapping = FieldMapping::forFormat(format);
+        d->file = std::move(file);
+        d->indexedTo = skip;
+        d->stats.hadBom = d->hadBom;
+    }
+    startPass(d->indexedTo);
+    if (options.follow)
+        d->followTimer.start(std::max(10, options.followIntervalMs));
+    return true;
+}
+
+void LogIndex::startPass(qint64 from)
+{
+    d->join();
+    const char* data = d->file->data;
+    qint64 to = d->file->size;
+    d->lastIsFileEnd = !d->options.follow;
+    if (d->options.follow) {
+        // The writer may be in the middle of the last line: stop after the last newline.
+        while (to > from && data[to - 1] != '\n')
+            --to;
+    }
+    d->starts.clear();
+    d->starts.push_back(from);
+    // A small first chunk, so the first rows are published within a few milliseconds.
+    qint64 at = from + std::min<qint64>(256 * 1024, d->options.chunkBytes);
+    while (at < to) {
+        d->starts.push_back(at);
+        at += d->options.chunkBytes;
+    }
+    d->starts.push_back(to);
+    if (to <= from)
+        d->starts = {from, from};
+    const std::size_t count = d->starts.size() - 1;
+    d->pending.assign(count, nullptr);
+    d->nextPublish = 0;
+    d->nextTake = 0;
+    d->cancel = false;
+    d->cancelled = false;
+    d->bytesDone = 0;
+    d->passBytes = to - from;
+    d->scanner = std::make_unique<Scanner>(d->state->mapping);
+    const int threads = int(std::min<std::size_t>(std::size_t(d->options.threads), count));
+    d->active = threads;
+    d->indexing = true;
+    for (int i = 0; i < threads; ++i)
+        d->workers.emplace_back([this] { d->workerLoop(); });
+}
+
+void LogIndex::cancel()
+{
+    d->cancel = true;
+    d->join();
+}
+
+void LogIndex::waitForFinished() { d->join(); }
+bool LogIndex::isIndexing() const noexcept { return d->indexing.load(); }
+bool LogIndex::wasCancelled() const noexcept { return d->cancelled.load(); }
+
+double LogIndex::progress() const noexcept
+{
+    const qint64 total = d->passBytes.load();
+    if (total <= 0)
+        return d->indexing ? 0.0 : 1.0;
+    return std::min(1.0, double(d->bytesDone.load()) / double(total));
+}
+
+bool LogIndex::poll()
+{
+    if (d->path.isEmpty() || d->indexing)
+        return false;
+    d->join();
+    const QFileInfo info(d->path);
+    if (!info.exists())
+        return false; // rotated away, the new file is not there yet
+    const qint64 size = info.size();
+    const qint64 inode = inodeOf(d->path);
+    qint64 indexedTo;
+    {
+        std::shared_lock lock(d->listLock);
+        indexedTo = d->indexedTo;
+    }
+    if (inode != d->inode || size < indexedTo) {
+        const QString path = d->path;
+        const Options options = d->options;
+        emit reset();
+        return open(path, options);
+    }
+    if (size == d->file->size)
+        return false;
+    auto file = std::make_shared<MappedFile>();
+    file->file.setFileName(d->path);
+    if (!file->file.open(QIODevice::ReadOnly))
+        return false;
+    file->size = size;
+    file->data = reinterpret_cast<const char*>(file->file.map(0, size));
+    if (!file->data)
+        return false;
+    {
+        std::unique_lock lock(d->listLock);
+        d->file = std::move(file); // snapshots keep the previous map alive
+    }
+    startPass(indexedTo);
+    return true;
+}
+
+QString LogIndex::path() const { return d->path; }
+qint64 LogIndex::rowCount() const noexcept { return d->rows.load(); }
+
+LogRow LogIndex::row(qint64 index) const
+{
+    std::shared_lock lock(d->listLock);
+    const Located at = locate(d->chunks, index);
+    return at.chunk ? makeRow(*at.chunk, at.i, d->file->data) : LogRow {};
+}
+
+QByteArray LogIndex::line(qint64 index) const
+{
+    std::shared_lock lock(d->listLock);
+    const Located at = locate(d->chunks, index);
+    if (!at.chunk)
+        return {};
+    const qint64 s = at.chunk->lineStart(at.i);
+    return QByteArray(d->file->data + s, at.chunk->lineEnd(at.i, d->file->data) - s);
+}
+
+LogSnapshot LogIndex::snapshot() const
+{
+    LogSnapshot s;
+    std::shared_lock lock(d->listLock);
+    s.m_chunks = d->chunks;
+    s.m_file = d->file;
+    s.m_state = d->state;
+    s.m_rows = d->chunks.empty() ? 0 : d->chunks.back()->firstRow + qint64(d->chunks.back()->size());
+    return s;
+}
+
+LogStats LogIndex::stats() const
+{
+    std::shared_lock lock(d->listLock);
+    LogStats s = d->stats;
+    if (d->file)
+        s.bytes = d->file->size;
+    std::shared_lock dictLock(d->state->lock);
+    for (std::size_t id = 0; id < d->perAgent.size(); ++id) {
+        if (!d->perAgent[id])
+            continue;
+        const auto n = d->state->agents.name(std::uint32_t(id));
+        s.perAgent[QString::fromUtf8(n.data(), qsizetype(n.size()))] += d->perAgent[id];
+    }
+    return s;
+}
+
+FieldMapping LogIndex::mapping() const
+{
+    std::shared_lock lock(d->listLock);
+    return d->state->mapping;
+}
+
+QString LogIndex::agentName(std::uint32_t id) const { return nameOf(d->state.get(), &State::agents, id); }
+QString LogIndex::taskName(std::uint32_t id) const { return nameOf(d->state.get(), &State::tasks, id); }
+
+double LogIndex::bytesPerRow() const
+{
+    std::shared_lock lock(d->listLock);
+    std::size_t bytes = 0, rows = 0;
+    for (const auto& c : d->chunks) {
+        bytes += c->memoryBytes();
+        rows += c->size();
+    }
+    return rows ? double(bytes) / double(rows) : 0.0;
+}
+
+qint64 LogIndex::indexMemoryBytes() const
+{
+    std::shared_lock lock(d->listLock);
+    std::size_t bytes = d->chunks.capacity() * sizeof(void*) * 2;
+    for (const auto& c : d->chunks)
+        bytes += c->memoryBytes() + sizeof(Chunk);
+    std::shared_lock dictLock(d->state->lock);
+    bytes += d->state->agents.memoryBytes() + d->state->tasks.memoryBytes() + d->state->events.memoryBytes();
+    return qint64(bytes);
+}
+
+} // namespace rwb
