@@ -92,6 +92,7 @@ public:
     // For evaluators that work over columns (LogQuery): the chunks, in row order.
     const std::vector<std::shared_ptr<const logindex_detail::Chunk>>& chunks() const noexcept { return m_chunks; }
     const char* data() const noexcept; ///< start of the mapped file
+    const std::shared_ptr<const logindex_detail::State>& state() const noexcept { return m_state; }
 
 private:
     friend class LogIndex;

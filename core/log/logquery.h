@@ -75,6 +75,7 @@ public:
 private:
     std::shared_ptr<const Node> m_root;
     QString m_text;
+    int m_leaves = 0;
 };
 
 } // namespace rwb
