@@ -8,9 +8,9 @@
 
 namespace rwb {
 
-// ---- LatencyHistogram ----
+// ---- LogHistogram ----
 
-int LatencyHistogram::bucketOf(std::int64_t ns) noexcept
+int LogHistogram::bucketOf(std::int64_t ns) noexcept
 {
     constexpr std::int64_t sub = 1 << kSubBits;
     const auto v = static_cast<std::uint64_t>(std::clamp<std::int64_t>(ns, 0, (std::int64_t {1} << kMaxBits) - 1));
@@ -21,7 +21,7 @@ int LatencyHistogram::bucketOf(std::int64_t ns) noexcept
     return static_cast<int>(sub) + (e - kSubBits) * static_cast<int>(sub) + s;
 }
 
-std::int64_t LatencyHistogram::bucketLow(int bucket) noexcept
+std::int64_t LogHistogram::bucketLow(int bucket) noexcept
 {
     constexpr int sub = 1 << kSubBits;
     if (bucket < sub)
@@ -31,7 +31,7 @@ std::int64_t LatencyHistogram::bucketLow(int bucket) noexcept
     return static_cast<std::int64_t>(sub + s) << (e - kSubBits);
 }
 
-std::int64_t LatencyHistogram::bucketHigh(int bucket) noexcept
+std::int64_t LogHistogram::bucketHigh(int bucket) noexcept
 {
     constexpr int sub = 1 << kSubBits;
     if (bucket < sub)
@@ -40,7 +40,7 @@ std::int64_t LatencyHistogram::bucketHigh(int bucket) noexcept
     return bucketLow(bucket) + (std::int64_t {1} << (e - kSubBits));
 }
 
-void LatencyHistogram::record(Duration latency) noexcept
+void LogHistogram::record(Duration latency) noexcept
 {
     const auto ns = std::max<std::int64_t>(0, latency.count());
     ++m_counts[static_cast<std::size_t>(bucketOf(ns))];
@@ -49,7 +49,7 @@ void LatencyHistogram::record(Duration latency) noexcept
     m_max = std::max(m_max, ns);
 }
 
-void LatencyHistogram::merge(const LatencyHistogram& other) noexcept
+void LogHistogram::merge(const LogHistogram& other) noexcept
 {
     if (other.m_count == 0)
         return;
@@ -60,7 +60,7 @@ void LatencyHistogram::merge(const LatencyHistogram& other) noexcept
     m_max = std::max(m_max, other.m_max);
 }
 
-void LatencyHistogram::clear() noexcept
+void LogHistogram::clear() noexcept
 {
     m_counts.fill(0);
     m_count = 0;
@@ -68,12 +68,14 @@ void LatencyHistogram::clear() noexcept
     m_max = 0;
 }
 
-Duration LatencyHistogram::percentile(double p) const noexcept
+Duration LogHistogram::percentile(double p) const noexcept
 {
     if (m_count == 0 || !(p > 0.0))
         return Duration::zero();
     const double exact = std::ceil(std::min(p, 100.0) * static_cast<double>(m_count) / 100.0);
     const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(exact));
+    if (rank >= m_count)
+        return Duration(m_max); // the top rank is known exactly, also beyond the bucketed range
     std::uint64_t seen = 0;
     for (int b = 0; b < kBuckets; ++b) {
         seen += m_counts[static_cast<std::size_t>(b)];
@@ -93,7 +95,7 @@ struct Metrics::Slice {
     std::uint64_t successes = 0;
     std::uint64_t failures = 0;
     std::uint64_t rejections = 0;
-    LatencyHistogram latency;
+    LogHistogram latency;
 };
 
 struct Metrics::Entry {
@@ -214,7 +216,7 @@ MetricsSnapshot Metrics::snapshotLocked(const Entry& e, TimePoint now) const
     out.retriesPerCall = out.calls ? static_cast<double>(out.retries) / static_cast<double>(out.calls) : 0.0;
     const std::int64_t n = m_bucketCount;
     const std::int64_t idx = std::max<std::int64_t>(0, now.time_since_epoch().count() / m_bucketWidth.count());
-    LatencyHistogram merged;
+    LogHistogram merged;
     for (const auto& s : e.slices) {
         if (s.index <= idx - n || s.index > idx)
             continue;

@@ -18,8 +18,9 @@ namespace rwb {
 /// Log-bucketed latency histogram (HDR-like): values below 32 ns are exact, above that each power
 /// of two is split into 32 equal sub-buckets, so a reported percentile (the middle of its bucket,
 /// clamped to the observed min/max) is within kMaxRelativeError of the true nearest-rank value.
-/// Range 0 .. 2^42 ns (~73 min); larger values are clamped. Fixed memory (~5 KB). Not thread-safe.
-class LatencyHistogram final {
+/// Range 0 .. 2^42 ns (~73 min); larger values fall in the top bucket (the maximum and p100 stay
+/// exact). Fixed memory (~5 KB). Not thread-safe.
+class LogHistogram final {
 public:
     static constexpr int kSubBits = 5;
     static constexpr int kMaxBits = 42;
@@ -27,7 +28,7 @@ public:
     static constexpr double kMaxRelativeError = 1.0 / (1 << (kSubBits + 1)); ///< 1/64, about 1.6 %
 
     void record(Duration latency) noexcept;
-    void merge(const LatencyHistogram& other) noexcept;
+    void merge(const LogHistogram& other) noexcept;
     void clear() noexcept;
     std::uint64_t count() const noexcept { return m_count; }
     Duration min() const noexcept { return Duration(m_count ? m_min : 0); }
