@@ -1,0 +1,399 @@
+#include "ui/breakerstatechart.h"
+
+#include "core/sim/simulationresult.h"
+#include "ui/ringbuffer.h"
+#include "ui/timeaxis.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace rwb {
+
+namespace {
+
+constexpr BreakerState kStates[] = {BreakerState::Closed, BreakerState::HalfOpen, BreakerState::Open};
+constexpr double kBandLow = 0.18;
+constexpr double kBandHigh = 0.82;
+
+int stateSlot(BreakerState s)
+{
+    switch (s) {
+    case BreakerState::Closed:
+        return 0;
+    case BreakerState::HalfOpen:
+        return 1;
+    case BreakerState::Open:
+        return 2;
+    }
+    return 0;
+}
+
+QColor stateColor(BreakerState s)
+{
+    switch (s) {
+    case BreakerState::Closed:
+        return chartcolors::closed();
+    case BreakerState::HalfOpen:
+        return chartcolors::halfOpen();
+    case BreakerState::Open:
+        return chartcolors::open();
+    }
+    return chartcolors::closed();
+}
+
+// When bands are narrower than a pixel, the most alarming state of the column wins.
+int severity(BreakerState s) { return stateSlot(s); }
+
+} // namespace
+
+struct BreakerStateChart::Lane {
+    QString name;
+    RingBuffer<BreakerTransitionMark> transitions {100000};
+    BreakerState initial = BreakerState::Closed;
+    bool initialKnown = false;
+    QAreaSeries* areas[3] = {};
+    QLineSeries* upper[3] = {};
+    QLineSeries* lower[3] = {};
+};
+
+BreakerStateChart::BreakerStateChart(QWidget* parent)
+    : ChartView(parent)
+{
+    chart()->setTitle(tr("Circuit breaker states"));
+    valueAxis()->setVisible(false);
+    valueAxis()->setRange(0, 1);
+    m_laneAxis = new QCategoryAxis;
+    m_laneAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
+    m_laneAxis->setGridLineVisible(false);
+    m_laneAxis->setRange(0, 1);
+    chart()->addAxis(m_laneAxis, Qt::AlignLeft);
+
+    m_markers = new QScatterSeries;
+    m_markers->setName(tr("transition"));
+    m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    applyStyle();
+    addChartSeries(m_markers, true, m_laneAxis);
+    setMinimumHeight(160);
+}
+
+BreakerStateChart::~BreakerStateChart() = default;
+
+void BreakerStateChart::applyStyle()
+{
+    m_markers->setMarkerSize(presenterMode() ? 13.0 : 8.0);
+    m_markers->setColor(QColor(0x22, 0x22, 0x22));
+    m_markers->setBorderColor(Qt::white);
+    QPen pen(Qt::white);
+    pen.setWidthF(presenterMode() ? 2.0 : 1.2);
+    m_markers->setPen(pen);
+    QFont f = m_laneAxis->labelsFont();
+    f.setPointSizeF(valueAxis()->labelsFont().pointSizeF());
+    f.setBold(true);
+    m_laneAxis->setLabelsFont(f);
+}
+
+void BreakerStateChart::setMaxTransitionsPerCircuit(std::size_t max)
+{
+    m_maxTransitions = std::max<std::size_t>(max, 1);
+    for (auto& l : m_lanes)
+        l->transitions.setCapacity(m_maxTransitions);
+}
+
+void BreakerStateChart::clear()
+{
+    for (auto& l : m_lanes) {
+        for (int s = 0; s < 3; ++s) {
+            chart()->removeSeries(l->areas[s]);
+            delete l->areas[s];
+        }
+    }
+    m_lanes.clear();
+    m_laneIndex.clear();
+    m_order.clear();
+    m_end = 0;
+    m_markers->clear();
+    rebuildLaneAxis();
+    timeAxisSync()->resetData();
+    scheduleRefresh();
+}
+
+BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
+{
+    if (auto it = m_laneIndex.constFind(circuit); it != m_laneIndex.constEnd())
+        return *m_lanes[static_cast<std::size_t>(*it)];
+    auto l = std::make_unique<Lane>();
+    l->name = circuit;
+    l->transitions.setCapacity(m_maxTransitions);
+    const bool first = m_lanes.empty();
+    for (BreakerState s : kStates) {
+        const int slot = stateSlot(s);
+        l->upper[slot] = new QLineSeries;
+        l->lower[slot] = new QLineSeries;
+        auto* area = new QAreaSeries(l->upper[slot], l->lower[slot]);
+        area->setName(toString(s));
+        area->setColor(stateColor(s));
+        area->setBorderColor(stateColor(s).darker(115));
+        QPen border(stateColor(s).darker(115));
+        border.setWidthF(0.8);
+        area->setPen(border);
+        area->setVisible(m_visible[slot]);
+        l->areas[slot] = area;
+        // one legend entry per state (from the first lane) toggles that state in every lane
+        addChartSeries(area, first, m_laneAxis);
+    }
+    m_laneIndex.insert(circuit, static_cast<int>(m_lanes.size()));
+    m_order.append(circuit);
+    m_lanes.push_back(std::move(l));
+    // markers stay on top of the bands
+    chart()->removeSeries(m_markers);
+    chart()->addSeries(m_markers);
+    m_markers->attachAxis(timeAxis());
+    m_markers->attachAxis(m_laneAxis);
+    for (auto* marker : chart()->legend()->markers(m_markers))
+        marker->setVisible(true);
+    rebuildLaneAxis();
+    return *m_lanes.back();
+}
+
+void BreakerStateChart::rebuildLaneAxis()
+{
+    for (const QString& label : m_laneAxis->categoriesLabels())
+        m_laneAxis->remove(label);
+    const int n = static_cast<int>(m_lanes.size());
+    const double top = std::max(n, 1);
+    m_laneAxis->setRange(0, top);
+    valueAxis()->setRange(0, top);
+    m_laneAxis->setStartValue(0);
+    // first circuit at the top
+    for (int i = n - 1; i >= 0; --i) {
+        QString label = m_order.at(i);
+        if (label.size() > 18)
+            label = label.left(17) + QChar(0x2026);
+        m_laneAxis->append(label, n - i);
+    }
+}
+
+void BreakerStateChart::addTransition(const QString& circuit, const BreakerTransitionMark& mark)
+{
+    Lane& l = lane(circuit);
+    if (!l.initialKnown) {
+        l.initial = mark.from;
+        l.initialKnown = true;
+    }
+    l.transitions.push(mark);
+    m_end = std::max(m_end, toSeconds(mark.time));
+}
+
+void BreakerStateChart::appendEvents(const std::vector<Event>& events)
+{
+    if (events.empty())
+        return;
+    for (const Event& e : events) {
+        if (e.kind == EventKind::BreakerTransition)
+            addTransition(e.source, {e.time, e.from, e.to, e.text});
+        else if (e.kind == EventKind::BreakerRejected)
+            lane(e.source); // a circuit that rejects is worth a lane even before it transitions
+        m_end = std::max(m_end, toSeconds(e.time));
+    }
+    extendTime(m_end);
+    scheduleRefresh();
+}
+
+void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events)
+{
+    clear();
+    if (!events.empty()) {
+        appendEvents(events);
+    } else {
+        const double width = toSeconds(result.bucketWidth);
+        for (const PipelineSeries& p : result.pipelines) {
+            Lane& l = lane(p.name);
+            l.initialKnown = true;
+            BreakerState previous = BreakerState::Closed;
+            for (std::size_t i = 0; i < p.buckets.size(); ++i) {
+                const BreakerState s = p.buckets[i].breakerState;
+                if (s != previous) {
+                    const TimePoint at {std::chrono::duration_cast<Duration>(result.bucketWidth * static_cast<long long>(i))};
+                    l.transitions.push({at, previous, s, tr("state at the end of second %1 (1 s buckets)").arg(i + 1)});
+                    previous = s;
+                }
+            }
+            m_end = std::max(m_end, width * static_cast<double>(p.buckets.size()));
+        }
+    }
+    m_end = std::max(m_end, toSeconds(result.simulatedUntil));
+    extendTime(m_end);
+    scheduleRefresh();
+}
+
+std::vector<BreakerTransitionMark> BreakerStateChart::transitions(const QString& circuit) const
+{
+    std::vector<BreakerTransitionMark> out;
+    if (auto it = m_laneIndex.constFind(circuit); it != m_laneIndex.constEnd())
+        m_lanes[static_cast<std::size_t>(*it)]->transitions.forEach([&](const BreakerTransitionMark& m) { out.push_back(m); });
+    return out;
+}
+
+std::vector<BreakerSegment> BreakerStateChart::segments(const QString& circuit) const
+{
+    std::vector<BreakerSegment> out;
+    auto it = m_laneIndex.constFind(circuit);
+    if (it == m_laneIndex.constEnd())
+        return out;
+    const Lane& l = *m_lanes[static_cast<std::size_t>(*it)];
+    double start = 0;
+    BreakerState state = l.initial;
+    if (l.transitions.dropped() > 0 && !l.transitions.empty()) {
+        start = toSeconds(l.transitions.front().time);
+        state = l.transitions.front().from;
+    }
+    l.transitions.forEach([&](const BreakerTransitionMark& m) {
+        const double t = toSeconds(m.time);
+        if (t > start)
+            out.push_back({start, t, state});
+        start = std::max(start, t);
+        state = m.to;
+    });
+    if (m_end > start || out.empty())
+        out.push_back({start, std::max(m_end, start), state});
+    return out;
+}
+
+void BreakerStateChart::refreshSeries()
+{
+    const double visMin = visibleMin();
+    const double visMax = visibleMax();
+    const double px = (visMax - visMin) / std::max(plotColumns(), 1);
+    const int n = static_cast<int>(m_lanes.size());
+    QList<QPointF> markerPoints;
+    for (int i = 0; i < n; ++i) {
+        const Lane& l = *m_lanes[static_cast<std::size_t>(i)];
+        const double base = n - 1 - i;
+        const double lo = base + kBandLow;
+        const double hi = base + kBandHigh;
+
+        // clip to the visible range and merge sub-pixel bands (worst state of the column wins)
+        std::vector<BreakerSegment> drawn;
+        for (BreakerSegment s : segments(l.name)) {
+            if (s.end < visMin - px || s.start > visMax + px)
+                continue;
+            s.start = std::max(s.start, visMin - px);
+            s.end = std::min(s.end, visMax + px);
+            if (!drawn.empty() && s.end - s.start < px && drawn.back().end - drawn.back().start < px) {
+                BreakerSegment& last = drawn.back();
+                last.end = s.end;
+                if (severity(s.state) > severity(last.state))
+                    last.state = s.state;
+                continue;
+            }
+            if (!drawn.empty() && drawn.back().state == s.state) {
+                drawn.back().end = s.end;
+                continue;
+            }
+            drawn.push_back(s);
+        }
+        for (BreakerState st : kStates) {
+            const int slot = stateSlot(st);
+            QList<QPointF> upper;
+            upper.reserve(static_cast<qsizetype>(drawn.size()) * 4 + 2);
+            upper.append(QPointF(visMin - px, lo));
+            for (const BreakerSegment& s : drawn) {
+                if (s.state != st)
+                    continue;
+                upper.append(QPointF(s.start, lo));
+                upper.append(QPointF(s.start, hi));
+                upper.append(QPointF(s.end, hi));
+                upper.append(QPointF(s.end, lo));
+            }
+            upper.append(QPointF(visMax + px, lo));
+            l.upper[slot]->replace(upper);
+            l.lower[slot]->replace(QList<QPointF> {QPointF(visMin - px, lo), QPointF(visMax + px, lo)});
+        }
+        long long lastColumn = std::numeric_limits<long long>::min();
+        l.transitions.forEach([&](const BreakerTransitionMark& m) {
+            const double t = toSeconds(m.time);
+            if (t < visMin || t > visMax)
+                return;
+            const auto column = static_cast<long long>(std::floor((t - visMin) / (px * 3)));
+            if (column == lastColumn)
+                return;
+            lastColumn = column;
+            markerPoints.append(QPointF(t, base + 0.5));
+        });
+    }
+    m_markers->replace(markerPoints);
+}
+
+int BreakerStateChart::laneIndexAt(double y) const
+{
+    const int n = static_cast<int>(m_lanes.size());
+    const int i = n - 1 - static_cast<int>(std::floor(y));
+    return i >= 0 && i < n ? i : -1;
+}
+
+QString BreakerStateChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
+{
+    const int i = laneIndexAt(value.y());
+    if (i < 0)
+        return QString();
+    const Lane& l = *m_lanes[static_cast<std::size_t>(i)];
+    const QString name = l.name.toHtmlEscaped();
+    if (series == m_markers) {
+        // nearest transition of this lane
+        const BreakerTransitionMark* best = nullptr;
+        double bestDistance = 0;
+        l.transitions.forEach([&](const BreakerTransitionMark& m) {
+            const double d = std::abs(toSeconds(m.time) - value.x());
+            if (!best || d < bestDistance) {
+                best = &m;
+                bestDistance = d;
+            }
+        });
+        if (!best)
+            return QString();
+        QString text = QStringLiteral("<b>%1</b> &nbsp;%2<br>%3 &rarr; <b>%4</b>")
+                           .arg(name, formatRunTime(best->time), toString(best->from), toString(best->to));
+        if (!best->reason.isEmpty())
+            text += QStringLiteral("<br><i>%1</i>").arg(best->reason.toHtmlEscaped());
+        return text;
+    }
+    for (const BreakerSegment& s : segments(l.name)) {
+        if (value.x() >= s.start && value.x() <= s.end) {
+            return QStringLiteral("<b>%1</b>: %2<br>%3 – %4 (%5)")
+                .arg(name, toString(s.state), formatRunTime(s.start), formatRunTime(s.end),
+                    formatDuration(fromSeconds(s.end - s.start)));
+        }
+    }
+    return QString();
+}
+
+void BreakerStateChart::toggleSeries(QAbstractSeries* series)
+{
+    if (series == m_markers) {
+        ChartView::toggleSeries(series);
+        return;
+    }
+    for (BreakerState st : kStates) {
+        const int slot = stateSlot(st);
+        bool hit = false;
+        for (auto& l : m_lanes)
+            hit = hit || l->areas[slot] == series;
+        if (!hit)
+            continue;
+        m_visible[slot] = !m_visible[slot];
+        for (auto& l : m_lanes) {
+            l->areas[slot]->setVisible(m_visible[slot]);
+            updateLegendMarker(l->areas[slot]);
+        }
+    }
+}
+
+} // namespace rwb

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "core/common/breakerstate.h"
+#include "core/events/event.h"
+#include "ui/chartview.h"
+
+#include <QHash>
+#include <QStringList>
+
+#include <vector>
+
+class QAreaSeries;
+class QCategoryAxis;
+class QLineSeries;
+class QScatterSeries;
+
+namespace rwb {
+
+struct SimulationResult;
+
+/// One recorded state change of a circuit.
+struct BreakerTransitionMark {
+    TimePoint time {};
+    BreakerState from = BreakerState::Closed;
+    BreakerState to = BreakerState::Closed;
+    QString reason;
+    friend bool operator==(const BreakerTransitionMark&, const BreakerTransitionMark&) = default;
+};
+
+/// A stretch of time a circuit spent in one state (seconds since the start of the run).
+struct BreakerSegment {
+    double start = 0;
+    double end = 0;
+    BreakerState state = BreakerState::Closed;
+    friend bool operator==(const BreakerSegment&, const BreakerSegment&) = default;
+};
+
+/// Timeline of every circuit's state: one lane per circuit with coloured bands (CLOSED green,
+/// HALF_OPEN amber, OPEN red) and a marker on every transition (tooltip: time, from -> to, reason).
+///
+/// Data comes either from the events of a run (appendEvents: live, replay, or a simulation run with
+/// an event sink; exact transitions) or, without events, from the per-bucket breaker state of a
+/// SimulationResult (1 s resolution, one lane per pipeline). The same events always draw the same
+/// picture, however they are batched. Lanes appear in the order circuits are first seen.
+/// Memory: at most `maxTransitionsPerCircuit` transitions are kept per circuit (oldest dropped).
+/// GUI thread only.
+class BreakerStateChart final : public ChartView {
+    Q_OBJECT
+public:
+    explicit BreakerStateChart(QWidget* parent = nullptr);
+    ~BreakerStateChart() override;
+
+    void clear();
+    /// Simulate mode. With `events` (the run's event stream) the transitions are exact; without,
+    /// lanes are derived from the result's per-bucket breaker states.
+    void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
+    /// Live / replay mode: BreakerTransition events add transitions; every event extends the time.
+    void appendEvents(const std::vector<Event>& events);
+
+    QStringList circuits() const { return m_order; }
+    std::vector<BreakerTransitionMark> transitions(const QString& circuit) const;
+    /// The bands of a circuit from time zero to the end of the data.
+    std::vector<BreakerSegment> segments(const QString& circuit) const;
+    double endTime() const noexcept { return m_end; }
+
+    void setMaxTransitionsPerCircuit(std::size_t max);
+
+protected:
+    void refreshSeries() override;
+    QString tooltipFor(QAbstractSeries* series, const QPointF& value) const override;
+    void toggleSeries(QAbstractSeries* series) override;
+    void applyStyle() override;
+
+private:
+    struct Lane;
+    Lane& lane(const QString& circuit);
+    void addTransition(const QString& circuit, const BreakerTransitionMark& mark);
+    void rebuildLaneAxis();
+    int laneIndexAt(double y) const;
+
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    QHash<QString, int> m_laneIndex;
+    QStringList m_order;
+    QCategoryAxis* m_laneAxis = nullptr;
+    QScatterSeries* m_markers = nullptr;
+    bool m_visible[3] = {true, true, true};
+    double m_end = 0;
+    std::size_t m_maxTransitions = 100000;
+};
+
+} // namespace rwb

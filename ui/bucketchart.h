@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "ui/chartbucketer.h"
+#include "ui/chartview.h"
+
+#include <functional>
+#include <vector>
+
+class QLineSeries;
+
+namespace rwb {
+
+struct SimulationResult;
+
+/// Base of the charts drawn from per-second buckets (traffic, latency): one line per metric, fed by
+/// a whole SimulationResult (simulate mode) or by event batches through a ChartBucketer (live and
+/// replay), so both modes draw the same figures. Dense series are decimated to min/max per pixel
+/// column; every refresh uses QXYSeries::replace(). Shows one pipeline or all of them (summed, or
+/// the maximum for metrics that do not add up, such as percentiles). GUI thread only.
+class BucketChart : public ChartView {
+    Q_OBJECT
+public:
+    explicit BucketChart(QWidget* parent = nullptr);
+    ~BucketChart() override;
+
+    void clear();
+    void setResult(const SimulationResult& result);
+    void appendEvents(const std::vector<Event>& events);
+
+    /// Only this pipeline (empty: all pipelines combined).
+    void setPipelineFilter(const QString& pipeline);
+    QString pipelineFilter() const { return m_filter; }
+    QStringList pipelines() const { return m_bucketer.pipelines(); }
+
+    /// The drawn (decimated, visible) points of metric `index` (tests, export).
+    QList<QPointF> points(int index) const;
+    int metricCount() const noexcept { return static_cast<int>(m_metrics.size()); }
+    /// The full-resolution values of metric `index`, one per bucket (x = bucket centre, seconds).
+    QList<QPointF> values(int index) const;
+    const ChartBucketer& bucketer() const noexcept { return m_bucketer; }
+
+protected:
+    enum class Combine { Sum, Max };
+    struct Metric {
+        QString name;
+        QColor color;
+        std::function<double(const PipelineBucket&)> value; ///< of one bucket
+        Combine combine = Combine::Sum;
+        Qt::PenStyle style = Qt::SolidLine;
+        bool skipEmpty = false; ///< no point for buckets where value is 0 (percentiles of idle seconds)
+        bool perSecond = true;  ///< divide by the bucket width (counts); false for levels (latency)
+    };
+    void addMetric(Metric metric);
+    void refreshSeries() override;
+    void applyStyle() override;
+    QString tooltipFor(QAbstractSeries* series, const QPointF& value) const override;
+    /// Unit shown in tooltips ("/s", "ms").
+    virtual QString unit() const = 0;
+
+private:
+    std::vector<Metric> m_metrics;
+    std::vector<QLineSeries*> m_series;
+    ChartBucketer m_bucketer;
+    QString m_filter;
+    bool m_live = false; // fed by events: the newest bucket is still filling
+};
+
+/// Offered load, attempts reaching the service, successes, failures, rejections and fallbacks per
+/// second.
+class TrafficChart final : public BucketChart {
+    Q_OBJECT
+public:
+    explicit TrafficChart(QWidget* parent = nullptr);
+
+protected:
+    QString unit() const override { return tr("/s"); }
+};
+
+/// End-to-end latency percentiles p50 / p95 / p99 per second, in milliseconds.
+class LatencyChart final : public BucketChart {
+    Q_OBJECT
+public:
+    explicit LatencyChart(QWidget* parent = nullptr);
+
+protected:
+    QString unit() const override { return tr("ms"); }
+};
+
+} // namespace rwb

@@ -1,0 +1,204 @@
+#include "ui/chartbucketer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rwb {
+
+namespace {
+constexpr std::int64_t kOpenBuckets = 5;    // latency lists kept for the newest buckets
+constexpr int kMaxPendingRequests = 100000; // bounded: refusals of requests that never finish
+} // namespace
+
+ChartBucketer::ChartBucketer(std::size_t capacity)
+    : m_capacity(std::max<std::size_t>(capacity, 1))
+{
+}
+
+void ChartBucketer::clear()
+{
+    m_series.clear();
+    m_index.clear();
+    m_order.clear();
+    m_pendingRejections.clear();
+    m_breakerState.clear();
+    m_width = std::chrono::seconds(1);
+    m_end = 0;
+}
+
+ChartBucketer::Series& ChartBucketer::series(const QString& pipeline)
+{
+    if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
+        return *m_series[static_cast<std::size_t>(*it)];
+    m_index.insert(pipeline, static_cast<int>(m_series.size()));
+    m_order.append(pipeline);
+    m_series.push_back(std::make_unique<Series>(m_capacity));
+    return *m_series.back();
+}
+
+PipelineBucket* ChartBucketer::bucket(Series& s, TimePoint t)
+{
+    const std::int64_t index = std::max<std::int64_t>(0, t.time_since_epoch() / m_width);
+    if (index < s.first)
+        return nullptr; // older than what is kept
+    while (s.first + static_cast<std::int64_t>(s.buckets.size()) <= index) {
+        PipelineBucket fresh;
+        if (!s.buckets.empty())
+            fresh.breakerState = s.buckets.back().breakerState;
+        const bool wasFull = s.buckets.full();
+        s.buckets.push(fresh);
+        if (wasFull)
+            ++s.first;
+        if (index - s.first >= static_cast<std::int64_t>(m_capacity) * 2) {
+            // a jump far ahead: restart the window instead of pushing millions of empty buckets
+            s.buckets.clear();
+            s.first = index;
+        }
+    }
+    return &s.buckets[static_cast<std::size_t>(index - s.first)];
+}
+
+void ChartBucketer::finishLatencies(Series& s, std::int64_t upTo)
+{
+    for (auto it = s.latencies.begin(); it != s.latencies.end() && it->first < upTo;)
+        it = s.latencies.erase(it);
+}
+
+void ChartBucketer::add(const Event& e)
+{
+    addOne(e);
+    for (auto& s : m_series)
+        flushPercentiles(*s);
+}
+
+void ChartBucketer::flushPercentiles(Series& s)
+{
+    for (std::int64_t index : s.dirty) {
+        auto it = s.latencies.find(index);
+        if (it == s.latencies.end() || index < s.first || index >= s.first + static_cast<std::int64_t>(s.buckets.size()))
+            continue;
+        PipelineBucket& b = s.buckets[static_cast<std::size_t>(index - s.first)];
+        b.latencyP50Ms = float(it->second.percentile(0.50) / 1e6);
+        b.latencyP95Ms = float(it->second.percentile(0.95) / 1e6);
+        b.latencyP99Ms = float(it->second.percentile(0.99) / 1e6);
+    }
+    s.dirty.clear();
+}
+
+void ChartBucketer::addOne(const Event& e)
+{
+    m_end = std::max(m_end, toSeconds(e.time));
+    switch (e.kind) {
+    case EventKind::BreakerTransition: {
+        m_breakerState.insert(e.source, e.to);
+        if (auto it = m_index.constFind(e.source); it != m_index.constEnd()) {
+            Series& s = *m_series[static_cast<std::size_t>(*it)];
+            if (PipelineBucket* b = bucket(s, e.time))
+                b->breakerState = e.to;
+        }
+        return;
+    }
+    case EventKind::BreakerRejected: {
+        auto& times = m_pendingRejections[e.requestId];
+        times.push_back(e.time);
+        if (m_pendingRejections.size() > kMaxPendingRequests)
+            m_pendingRejections.erase(m_pendingRejections.begin());
+        return;
+    }
+    case EventKind::Attempt: {
+        Series& s = series(e.source);
+        if (e.outcome != OutcomeKind::Rejected)
+            if (PipelineBucket* b = bucket(s, e.time - e.latency))
+                ++b->attempts;
+        if (e.outcome == OutcomeKind::Timeout)
+            if (PipelineBucket* b = bucket(s, e.time))
+                ++b->timeouts;
+        return;
+    }
+    case EventKind::RetryScheduled: {
+        if (PipelineBucket* b = bucket(series(e.source), e.time))
+            ++b->retries;
+        return;
+    }
+    case EventKind::RequestDone: {
+        Series& s = series(e.source);
+        if (PipelineBucket* b = bucket(s, e.time - e.total))
+            ++b->requests;
+        const std::int64_t index = std::max<std::int64_t>(0, e.time.time_since_epoch() / m_width);
+        if (PipelineBucket* b = bucket(s, e.time)) {
+            if (e.fallback)
+                ++b->fallbacks;
+            else if (e.outcome == OutcomeKind::Success)
+                ++b->succeeded;
+            else if (e.outcome == OutcomeKind::Rejected)
+                ++b->rejected;
+            else
+                ++b->failed;
+            s.latencies[index].add(e.total.count());
+            s.dirty.insert(index);
+        }
+        if (index - kOpenBuckets > s.first && !s.latencies.empty() && s.latencies.begin()->first < index - kOpenBuckets) {
+            flushPercentiles(s);
+            finishLatencies(s, index - kOpenBuckets);
+        }
+        if (auto it = m_pendingRejections.find(e.requestId); it != m_pendingRejections.end()) {
+            for (TimePoint t : *it)
+                if (PipelineBucket* b = bucket(s, t))
+                    ++b->breakerRejections;
+            m_pendingRejections.erase(it);
+        }
+        if (auto st = m_breakerState.constFind(e.source); st != m_breakerState.constEnd())
+            if (PipelineBucket* b = bucket(s, e.time))
+                b->breakerState = *st;
+        return;
+    }
+    case EventKind::RetryGaveUp:
+    case EventKind::BulkheadRejected:
+    case EventKind::RateLimited:
+    case EventKind::FaultChanged:
+        return;
+    }
+}
+
+void ChartBucketer::add(const std::vector<Event>& events)
+{
+    for (const Event& e : events)
+        addOne(e);
+    for (auto& s : m_series)
+        flushPercentiles(*s);
+}
+
+void ChartBucketer::setResult(const SimulationResult& result)
+{
+    clear();
+    m_width = result.bucketWidth > Duration::zero() ? result.bucketWidth : std::chrono::seconds(1);
+    for (const PipelineSeries& p : result.pipelines) {
+        Series& s = series(p.name);
+        const std::size_t skip = p.buckets.size() > m_capacity ? p.buckets.size() - m_capacity : 0;
+        s.first = static_cast<std::int64_t>(skip);
+        for (std::size_t i = skip; i < p.buckets.size(); ++i)
+            s.buckets.push(p.buckets[i]);
+        m_end = std::max(m_end, toSeconds(m_width * static_cast<std::int64_t>(p.buckets.size())));
+    }
+    m_end = std::max(m_end, toSeconds(result.duration));
+}
+
+std::int64_t ChartBucketer::firstBucket(const QString& pipeline) const
+{
+    auto it = m_index.constFind(pipeline);
+    return it == m_index.constEnd() ? 0 : m_series[static_cast<std::size_t>(*it)]->first;
+}
+
+std::vector<PipelineBucket> ChartBucketer::buckets(const QString& pipeline) const
+{
+    std::vector<PipelineBucket> out;
+    auto it = m_index.constFind(pipeline);
+    if (it == m_index.constEnd())
+        return out;
+    const Series& s = *m_series[static_cast<std::size_t>(*it)];
+    out.reserve(s.buckets.size());
+    s.buckets.forEach([&](const PipelineBucket& b) { out.push_back(b); });
+    return out;
+}
+
+} // namespace rwb

@@ -1,0 +1,544 @@
+#include "ui/chartview.h"
+
+#include "ui/timeaxis.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QContextMenuEvent>
+#include <QCursor>
+#include <QFileDialog>
+#include <QGuiApplication>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <QRubberBand>
+#include <QSaveFile>
+#include <QTimer>
+#include <QToolTip>
+#include <QValueAxis>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rwb {
+
+namespace chartcolors {
+QColor closed() { return QColor(0x2e, 0xa0, 0x43); }
+QColor halfOpen() { return QColor(0xf0, 0xa2, 0x02); }
+QColor open() { return QColor(0xd6, 0x33, 0x2b); }
+QColor series(int index)
+{
+    // colour-blind friendly qualitative palette (Okabe-Ito, black replaced by slate)
+    static const QColor palette[] = {QColor(0x00, 0x72, 0xb2), QColor(0xe6, 0x9f, 0x00), QColor(0x00, 0x9e, 0x73),
+        QColor(0xd5, 0x5e, 0x00), QColor(0xcc, 0x79, 0xa7), QColor(0x56, 0xb4, 0xe9), QColor(0x5a, 0x64, 0x78),
+        QColor(0xf0, 0xe4, 0x42)};
+    return palette[static_cast<std::size_t>(std::abs(index)) % std::size(palette)];
+}
+} // namespace chartcolors
+
+namespace {
+
+double niceStep(double span, int targetTicks)
+{
+    static const double steps[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60,
+        120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400};
+    const double raw = span / std::max(targetTicks, 1);
+    for (double s : steps)
+        if (s >= raw)
+            return s;
+    return std::ceil(raw / 86400.0) * 86400.0;
+}
+
+double niceCeil(double value)
+{
+    if (!(value > 0))
+        return 1.0;
+    const double exponent = std::floor(std::log10(value));
+    const double base = std::pow(10.0, exponent);
+    for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * base >= value * 1.05)
+            return m * base;
+    return 10.0 * base;
+}
+
+QString shortTimeLabel(double seconds, double step)
+{
+    if (step >= 1.0) {
+        const auto total = std::llround(seconds);
+        const QChar zero(u'0');
+        if (std::abs(total) >= 3600)
+            return QStringLiteral("%1:%2:%3").arg(total / 3600).arg((total % 3600) / 60, 2, 10, zero).arg(total % 60, 2, 10, zero);
+        return QStringLiteral("%1:%2").arg(total / 60).arg(std::abs(total % 60), 2, 10, zero);
+    }
+    return formatRunTime(seconds);
+}
+
+} // namespace
+
+ChartView::ChartView(QWidget* parent)
+    : QChartView(parent)
+{
+    auto* chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(4, 4, 8, 4));
+    chart->setBackgroundRoundness(0);
+    chart->legend()->setAlignment(Qt::AlignTop);
+    chart->legend()->setShowToolTips(true);
+    const bool dark = palette().color(QPalette::Window).lightness() < 110;
+    chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    if (!dark) {
+        chart->setBackgroundBrush(QColor(0xfc, 0xfc, 0xfd));
+        chart->setPlotAreaBackgroundBrush(Qt::white);
+        chart->setPlotAreaBackgroundVisible(true);
+    }
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setDragMode(QGraphicsView::NoDrag);
+    setRubberBand(QChartView::NoRubberBand);
+    setMinimumSize(320, 180);
+    setFocusPolicy(Qt::StrongFocus);
+    setToolTip(tr("Wheel: zoom · Drag: pan · Shift+drag: zoom to area · Double-click: reset"));
+
+    m_timeAxis = new QCategoryAxis;
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_timeAxis->setTitleText(tr("run time"));
+    m_timeAxis->setGridLineColor(QColor(0, 0, 0, 28));
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    m_valueAxis = new QValueAxis;
+    m_valueAxis->setLabelFormat(QStringLiteral("%g"));
+    m_valueAxis->setGridLineColor(QColor(0, 0, 0, 28));
+    m_valueAxis->setMinorGridLineVisible(false);
+    chart->addAxis(m_valueAxis, Qt::AlignLeft);
+
+    m_markSeries = new QLineSeries;
+    m_markSeries->setName(tr("cursor"));
+    QPen markPen(QColor(0x44, 0x44, 0x44));
+    markPen.setStyle(Qt::DashLine);
+    markPen.setWidthF(1.5);
+    m_markSeries->setPen(markPen);
+    m_markSeries->setVisible(false);
+    chart->addSeries(m_markSeries);
+    m_markSeries->attachAxis(m_timeAxis);
+    m_markSeries->attachAxis(m_valueAxis);
+    for (auto* marker : chart->legend()->markers(m_markSeries))
+        marker->setVisible(false);
+
+    m_refreshTimer = new QTimer(this);
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(1000 / m_maxRate);
+    connect(m_refreshTimer, &QTimer::timeout, this, &ChartView::flushRefresh);
+
+    m_ownSync = new TimeAxisSync(this);
+    setTimeAxisSync(nullptr);
+    applyFonts();
+}
+
+ChartView::~ChartView() = default;
+
+void ChartView::setTimeAxisSync(TimeAxisSync* sync)
+{
+    if (m_syncConnection)
+        disconnect(m_syncConnection);
+    m_sync = sync ? sync : m_ownSync;
+    m_syncConnection = connect(m_sync, &TimeAxisSync::rangeChanged, this, &ChartView::applyRange);
+    applyRange(m_sync->rangeMin(), m_sync->rangeMax());
+}
+
+void ChartView::applyRange(double min, double max)
+{
+    m_timeAxis->setRange(min, max);
+    updateTimeLabels(min, max);
+    scheduleRefresh(); // decimation depends on the visible range
+}
+
+void ChartView::updateTimeLabels(double min, double max)
+{
+    for (const QString& label : m_timeAxis->categoriesLabels())
+        m_timeAxis->remove(label);
+    const double span = max - min;
+    if (!(span > 0))
+        return;
+    const int target = std::max(2, plotColumns() / (m_presenter ? 140 : 90));
+    const double step = niceStep(span, target);
+    m_timeAxis->setStartValue(min);
+    double v = std::ceil(min / step) * step;
+    for (int guard = 0; v <= max + step * 1e-6 && guard < 200; v += step, ++guard)
+        m_timeAxis->append(shortTimeLabel(v, step), v);
+}
+
+void ChartView::setPresenterMode(bool on)
+{
+    if (m_presenter == on)
+        return;
+    m_presenter = on;
+    applyFonts();
+    applyStyle();
+    updateTimeLabels(visibleMin(), visibleMax());
+    scheduleRefresh();
+}
+
+void ChartView::applyFonts()
+{
+    QFont base = font();
+    const qreal scale = m_presenter ? 1.6 : 1.0;
+    QFont labels = base;
+    labels.setPointSizeF(std::max<qreal>(8.0, base.pointSizeF() * 0.9) * scale);
+    QFont title = base;
+    title.setPointSizeF(std::max<qreal>(9.0, base.pointSizeF()) * scale * 1.1);
+    title.setBold(true);
+    chart()->setTitleFont(title);
+    chart()->legend()->setFont(labels);
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_timeAxis), static_cast<QAbstractAxis*>(m_valueAxis)}) {
+        axis->setLabelsFont(labels);
+        QFont t = labels;
+        t.setItalic(true);
+        axis->setTitleFont(t);
+    }
+}
+
+void ChartView::setMaxRefreshRate(int perSecond)
+{
+    m_maxRate = std::clamp(perSecond, 1, 120);
+    m_refreshTimer->setInterval(1000 / m_maxRate);
+}
+
+void ChartView::scheduleRefresh()
+{
+    m_dirty = true;
+    if (!m_refreshTimer->isActive())
+        m_refreshTimer->start();
+}
+
+void ChartView::flushRefresh()
+{
+    m_refreshTimer->stop();
+    if (!m_dirty)
+        return;
+    m_dirty = false;
+    ++m_refreshCount;
+    refreshSeries();
+    updateTimeMark();
+}
+
+void ChartView::extendTime(double seconds) { m_sync->extendData(seconds); }
+
+double ChartView::visibleMin() const { return m_timeAxis->min(); }
+double ChartView::visibleMax() const { return m_timeAxis->max(); }
+
+int ChartView::plotColumns() const
+{
+    const int w = static_cast<int>(chart()->plotArea().width());
+    return w > 10 ? w : std::max(width() - 80, 200);
+}
+
+int ChartView::plotRows() const
+{
+    const int h = static_cast<int>(chart()->plotArea().height());
+    return h > 10 ? h : std::max(height() - 60, 100);
+}
+
+void ChartView::setValueMax(double max)
+{
+    const double top = niceCeil(max);
+    m_valueAxis->setRange(0.0, top);
+    m_valueAxis->setTickCount(top <= 2 ? 3 : 5);
+}
+
+void ChartView::addChartSeries(QAbstractSeries* series, bool inLegend, QAbstractAxis* yAxis)
+{
+    chart()->addSeries(series);
+    series->attachAxis(m_timeAxis);
+    series->attachAxis(yAxis ? yAxis : m_valueAxis);
+    const auto markers = chart()->legend()->markers(series);
+    for (QLegendMarker* marker : markers) {
+        marker->setVisible(inLegend);
+        marker->setProperty("rwbHiddenFromLegend", !inLegend);
+        connect(marker, &QLegendMarker::clicked, this, [this, series] { toggleSeries(series); });
+    }
+    if (auto* xy = qobject_cast<QXYSeries*>(series)) {
+        connect(xy, &QXYSeries::hovered, this,
+            [this, series](const QPointF& point, bool state) { onHovered(series, point, state); });
+    } else if (auto* area = qobject_cast<QAreaSeries*>(series)) {
+        connect(area, &QAreaSeries::hovered, this,
+            [this, series](const QPointF& point, bool state) { onHovered(series, point, state); });
+    }
+}
+
+void ChartView::toggleSeries(QAbstractSeries* series)
+{
+    series->setVisible(!series->isVisible());
+    updateLegendMarker(series);
+}
+
+void ChartView::updateLegendMarker(QAbstractSeries* series)
+{
+    for (QLegendMarker* marker : chart()->legend()->markers(series)) {
+        // Qt hides the marker with its series; keep it visible (dimmed) so it can be clicked back on
+        const bool wasInLegend = marker->property("rwbHiddenFromLegend").toBool() == false;
+        if (!wasInLegend)
+            continue;
+        marker->setVisible(true);
+        const qreal alpha = series->isVisible() ? 1.0 : 0.35;
+        QColor label = chart()->legend()->labelColor();
+        label.setAlphaF(alpha);
+        marker->setLabelBrush(label);
+        QBrush brush = marker->brush();
+        QColor c = brush.color();
+        c.setAlphaF(alpha);
+        brush.setColor(c);
+        marker->setBrush(brush);
+        QPen pen = marker->pen();
+        QColor pc = pen.color();
+        pc.setAlphaF(alpha);
+        pen.setColor(pc);
+        marker->setPen(pen);
+    }
+}
+
+QString ChartView::tooltipFor(QAbstractSeries* series, const QPointF& value) const
+{
+    auto* xy = qobject_cast<QXYSeries*>(series);
+    if (!xy || xy->count() == 0)
+        return QString();
+    int lo = 0, hi = xy->count() - 1;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (xy->at(mid).x() < value.x())
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && std::abs(xy->at(lo - 1).x() - value.x()) < std::abs(xy->at(lo).x() - value.x()))
+        --lo;
+    const QPointF p = xy->at(lo);
+    return QStringLiteral("<b>%1</b><br>%2: %3").arg(series->name().toHtmlEscaped(), formatRunTime(p.x()),
+        QString::number(p.y(), 'g', 4));
+}
+
+void ChartView::onHovered(QAbstractSeries* series, const QPointF& point, bool state)
+{
+    if (!state) {
+        QToolTip::hideText();
+        return;
+    }
+    const QString text = tooltipFor(series, point);
+    if (!text.isEmpty())
+        QToolTip::showText(QCursor::pos(), text, this);
+}
+
+double ChartView::xAtPixel(double px) const
+{
+    const QRectF area = chart()->plotArea();
+    if (area.width() <= 0)
+        return visibleMin();
+    return visibleMin() + (px - area.left()) / area.width() * (visibleMax() - visibleMin());
+}
+
+void ChartView::wheelEvent(QWheelEvent* event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) {
+        event->ignore();
+        return;
+    }
+    const double factor = std::pow(0.8, steps);
+    const QPointF pos = mapToScene(event->position().toPoint());
+    const double anchor = xAtPixel(pos.x());
+    double min = anchor - (anchor - visibleMin()) * factor;
+    double max = anchor + (visibleMax() - anchor) * factor;
+    if (max - min < 0.01)
+        return;
+    m_sync->setManualRange(min, max);
+    event->accept();
+}
+
+void ChartView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        m_pressPos = event->position().toPoint();
+        m_pressMin = visibleMin();
+        m_pressMax = visibleMax();
+        if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier)) {
+            m_zooming = true;
+            if (!m_rubberBand)
+                m_rubberBand = new QRubberBand(QRubberBand::Rectangle, viewport());
+            const QRectF area = chart()->plotArea();
+            m_rubberBand->setGeometry(QRect(m_pressPos.x(), static_cast<int>(area.top()), 1, static_cast<int>(area.height())));
+            m_rubberBand->show();
+        } else {
+            m_panning = true;
+            viewport()->setCursor(Qt::ClosedHandCursor);
+        }
+        event->accept();
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void ChartView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (m_zooming && m_rubberBand) {
+        const QRectF area = chart()->plotArea();
+        m_rubberBand->setGeometry(QRect(std::min(pos.x(), m_pressPos.x()), static_cast<int>(area.top()),
+            std::abs(pos.x() - m_pressPos.x()) + 1, static_cast<int>(area.height())));
+        event->accept();
+        return;
+    }
+    if (m_panning) {
+        const QRectF area = chart()->plotArea();
+        if (area.width() > 0 && pos.x() != m_pressPos.x()) {
+            const double dx = (pos.x() - m_pressPos.x()) / area.width() * (m_pressMax - m_pressMin);
+            m_sync->setManualRange(m_pressMin - dx, m_pressMax - dx);
+        }
+        event->accept();
+        return;
+    }
+    QChartView::mouseMoveEvent(event);
+}
+
+void ChartView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (m_zooming) {
+        m_zooming = false;
+        if (m_rubberBand) {
+            m_rubberBand->hide();
+            const QRect r = m_rubberBand->geometry();
+            if (r.width() > 4) {
+                const double a = xAtPixel(mapToScene(r.topLeft()).x());
+                const double b = xAtPixel(mapToScene(r.topRight()).x());
+                m_sync->setManualRange(std::min(a, b), std::max(a, b));
+            }
+        }
+        event->accept();
+        return;
+    }
+    if (m_panning) {
+        m_panning = false;
+        viewport()->unsetCursor();
+        event->accept();
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void ChartView::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        resetZoom();
+        event->accept();
+        return;
+    }
+    QChartView::mouseDoubleClickEvent(event);
+}
+
+void ChartView::keyPressEvent(QKeyEvent* event)
+{
+    const double span = visibleMax() - visibleMin();
+    switch (event->key()) {
+    case Qt::Key_Home:
+    case Qt::Key_Escape:
+        resetZoom();
+        return;
+    case Qt::Key_Left:
+        m_sync->setManualRange(visibleMin() - span * 0.1, visibleMax() - span * 0.1);
+        return;
+    case Qt::Key_Right:
+        m_sync->setManualRange(visibleMin() + span * 0.1, visibleMax() + span * 0.1);
+        return;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        m_sync->setManualRange(visibleMin() + span * 0.125, visibleMax() - span * 0.125);
+        return;
+    case Qt::Key_Minus:
+        m_sync->setManualRange(visibleMin() - span * 0.25, visibleMax() + span * 0.25);
+        return;
+    default:
+        QChartView::keyPressEvent(event);
+    }
+}
+
+void ChartView::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Reset zoom"), this, &ChartView::resetZoom);
+    menu.addSeparator();
+    menu.addAction(tr("Export as PNG…"), this, [this] {
+        const QString name = chart()->title().isEmpty() ? QStringLiteral("chart") : chart()->title();
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"),
+            name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".png"),
+            tr("PNG images (*.png)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!exportPng(path, &error))
+            QMessageBox::warning(this, tr("Export failed"), error);
+    });
+    menu.exec(event->globalPos());
+}
+
+void ChartView::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    updateTimeLabels(visibleMin(), visibleMax());
+    scheduleRefresh();
+}
+
+void ChartView::resetZoom() { m_sync->resetZoom(); }
+
+QImage ChartView::renderImage()
+{
+    flushRefresh();
+    return grab().toImage();
+}
+
+bool ChartView::exportPng(const QString& path, QString* error)
+{
+    const QImage image = renderImage();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (!image.save(&file, "PNG")) {
+        if (error)
+            *error = tr("Cannot encode the chart as PNG");
+        file.cancelWriting();
+        return false;
+    }
+    if (!file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ChartView::markTime(double seconds)
+{
+    m_mark = seconds;
+    const double span = visibleMax() - visibleMin();
+    if (seconds < visibleMin() || seconds > visibleMax())
+        m_sync->setManualRange(seconds - span / 2, seconds + span / 2);
+    m_markSeries->setVisible(true);
+    updateTimeMark();
+}
+
+void ChartView::clearTimeMark()
+{
+    m_mark = -1.0;
+    m_markSeries->setVisible(false);
+}
+
+void ChartView::updateTimeMark()
+{
+    if (m_mark < 0)
+        return;
+    m_markSeries->replace(QList<QPointF> {QPointF(m_mark, m_valueAxis->min()), QPointF(m_mark, m_valueAxis->max())});
+}
+
+} // namespace rwb

@@ -1,0 +1,143 @@
+#pragma once
+
+#include <QChartView>
+#include <QColor>
+#include <QPointer>
+
+class QAbstractAxis;
+class QAbstractSeries;
+class QCategoryAxis;
+class QLegendMarker;
+class QLineSeries;
+class QRubberBand;
+class QTimer;
+class QValueAxis;
+class QXYSeries;
+
+namespace rwb {
+
+class TimeAxisSync;
+
+/// Colours shared by every chart and tile so a state or a metric looks the same everywhere.
+namespace chartcolors {
+QColor closed();   ///< breaker CLOSED: green
+QColor halfOpen(); ///< breaker HALF_OPEN: amber
+QColor open();     ///< breaker OPEN: red
+QColor series(int index); ///< a qualitative palette for unrelated series
+} // namespace chartcolors
+
+/// Base of every workbench chart: a QChartView with a time axis in seconds since the start of the
+/// run (bottom, labelled m:ss) and a value axis (left), plus the interactions users expect:
+/// - click a legend entry to hide/show its series; hover a series for a tooltip;
+/// - wheel zooms time around the cursor, drag pans, Shift+drag zooms to a rubber band,
+///   double-click / Home / the context menu reset the zoom; the time range is shared through a
+///   TimeAxisSync so every chart attached to the same sync shows the same time window;
+/// - exportPng() (atomic, QSaveFile), presenter mode (larger fonts and lines);
+/// - redraws are coalesced: subclasses call scheduleRefresh() whenever data changes and
+///   refreshSeries() runs at most maxRefreshRate() times a second, pushing data into the series
+///   with QXYSeries::replace().
+/// GUI thread only. The view owns its chart and series; it does not own a sync set with
+/// setTimeAxisSync().
+class ChartView : public QChartView {
+    Q_OBJECT
+public:
+    explicit ChartView(QWidget* parent = nullptr);
+    ~ChartView() override;
+
+    /// Shares the time range with other charts. nullptr returns to a private sync.
+    void setTimeAxisSync(TimeAxisSync* sync);
+    TimeAxisSync* timeAxisSync() const noexcept { return m_sync; }
+
+    QCategoryAxis* timeAxis() const noexcept { return m_timeAxis; }
+    QValueAxis* valueAxis() const noexcept { return m_valueAxis; }
+
+    void setPresenterMode(bool on);
+    bool presenterMode() const noexcept { return m_presenter; }
+
+    /// Upper bound for refreshes per second (default 30).
+    void setMaxRefreshRate(int perSecond);
+    int maxRefreshRate() const noexcept { return m_maxRate; }
+    /// How many times refreshSeries() ran (diagnostics and tests).
+    int refreshCount() const noexcept { return m_refreshCount; }
+    /// Runs a pending refresh now (export, tests).
+    void flushRefresh();
+
+    /// Renders the view into a PNG at `path`, written atomically. Returns false with a message.
+    bool exportPng(const QString& path, QString* error = nullptr);
+    /// The view as an image (what exportPng() writes).
+    QImage renderImage();
+
+    /// Draws a vertical cursor at `seconds` ("show in chart") and brings it into view.
+    void markTime(double seconds);
+    void clearTimeMark();
+
+public slots:
+    void resetZoom();
+
+protected:
+    /// Pushes the current data into the series. Called by the refresh throttle.
+    virtual void refreshSeries() = 0;
+    /// Tooltip for a hovered point (value coordinates). Default: series name, time, nearest y.
+    virtual QString tooltipFor(QAbstractSeries* series, const QPointF& value) const;
+    /// Legend click. Default toggles the series' visibility and dims its legend entry.
+    virtual void toggleSeries(QAbstractSeries* series);
+    /// Presenter mode changed: subclasses re-apply pen widths (lineWidth() already reflects it).
+    virtual void applyStyle() { }
+
+    /// Adds a series, attaches the time axis and `yAxis` (default: valueAxis()), wires hover and legend
+    /// clicks. `inLegend` false hides its legend entry.
+    void addChartSeries(QAbstractSeries* series, bool inLegend = true, QAbstractAxis* yAxis = nullptr);
+    void scheduleRefresh();
+    /// Data now reaches `seconds` (grows the shared automatic time range).
+    void extendTime(double seconds);
+    /// Visible time range.
+    double visibleMin() const;
+    double visibleMax() const;
+    /// Plot width in pixels (decimation budget).
+    int plotColumns() const;
+    int plotRows() const;
+    /// Pen width for data lines: 2 px, 4 px in presenter mode.
+    qreal lineWidth() const noexcept { return m_presenter ? 4.0 : 2.0; }
+    /// Sets the value axis to [0, a nice number >= max].
+    void setValueMax(double max);
+    /// Dims or restores the legend entry of `series` after a visibility change.
+    void updateLegendMarker(QAbstractSeries* series);
+
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void applyRange(double min, double max);
+    void updateTimeLabels(double min, double max);
+    void applyFonts();
+    void onHovered(QAbstractSeries* series, const QPointF& point, bool state);
+    void updateTimeMark();
+    double xAtPixel(double px) const;
+
+    QPointer<TimeAxisSync> m_sync;
+    TimeAxisSync* m_ownSync = nullptr;
+    QMetaObject::Connection m_syncConnection;
+    QCategoryAxis* m_timeAxis = nullptr;
+    QValueAxis* m_valueAxis = nullptr;
+    QTimer* m_refreshTimer = nullptr;
+    QLineSeries* m_markSeries = nullptr;
+    QRubberBand* m_rubberBand = nullptr;
+    double m_mark = -1.0;
+    int m_maxRate = 30;
+    int m_refreshCount = 0;
+    bool m_presenter = false;
+    bool m_dirty = false;
+    bool m_panning = false;
+    bool m_zooming = false;
+    QPoint m_pressPos;
+    double m_pressMin = 0.0;
+    double m_pressMax = 0.0;
+};
+
+} // namespace rwb

@@ -1,0 +1,324 @@
+#include "ui/circuittileboard.h"
+
+#include "core/policy/circuitbreaker.h"
+#include "core/sim/simulationresult.h"
+
+#include <QGridLayout>
+#include <QResizeEvent>
+#include <QScrollBar>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rwb {
+
+namespace {
+constexpr std::size_t kMaxLatenciesPerSecond = 4096;
+constexpr int kMaxRefused = 100000;
+
+double nearestRank(std::vector<float>& v, double q)
+{
+    if (v.empty())
+        return 0;
+    const auto i = static_cast<std::size_t>(std::max(1.0, std::ceil(q * double(v.size())))) - 1;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+    return v[i];
+}
+} // namespace
+
+CircuitTileBoard::CircuitTileBoard(QWidget* parent)
+    : QScrollArea(parent)
+{
+    setWidgetResizable(true);
+    setFrameShape(QFrame::NoFrame);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_content = new QWidget;
+    m_grid = new QGridLayout(m_content);
+    m_grid->setContentsMargins(6, 6, 6, 6);
+    m_grid->setSpacing(8);
+    m_grid->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    setWidget(m_content);
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(250);
+    connect(m_timer, &QTimer::timeout, this, &CircuitTileBoard::refreshNow);
+}
+
+CircuitTileBoard::~CircuitTileBoard() = default;
+
+void CircuitTileBoard::clear()
+{
+    for (auto& e : m_entries)
+        delete e->tile;
+    m_entries.clear();
+    m_index.clear();
+    m_order.clear();
+    m_refusedBy.clear();
+    m_now = {};
+    m_simulate = false;
+    m_columns = 0;
+}
+
+void CircuitTileBoard::setCircuitForPipeline(const QString& pipeline, const QString& circuit)
+{
+    m_circuitToPipeline.insert(circuit, pipeline);
+}
+
+void CircuitTileBoard::setWindow(Duration window)
+{
+    m_window = std::clamp<Duration>(window, std::chrono::seconds(1), std::chrono::seconds(60));
+    scheduleRefresh();
+}
+
+void CircuitTileBoard::setPresenterMode(bool on)
+{
+    m_presenter = on;
+    for (auto& e : m_entries)
+        e->tile->setPresenterMode(on);
+    m_columns = 0;
+    relayout();
+}
+
+QString CircuitTileBoard::pipelineOf(const QString& circuit) const { return m_circuitToPipeline.value(circuit, circuit); }
+
+CircuitTileBoard::Entry& CircuitTileBoard::entry(const QString& pipeline)
+{
+    if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
+        return *m_entries[static_cast<std::size_t>(*it)];
+    auto e = std::make_unique<Entry>();
+    e->tile = new CircuitTile(m_content);
+    e->tile->setPresenterMode(m_presenter);
+    CircuitTileData d;
+    d.name = pipeline;
+    e->tile->setData(d);
+    m_index.insert(pipeline, static_cast<int>(m_entries.size()));
+    m_order.append(pipeline);
+    m_entries.push_back(std::move(e));
+    m_columns = 0;
+    relayout();
+    return *m_entries.back();
+}
+
+CircuitTile* CircuitTileBoard::tile(const QString& pipeline) const
+{
+    auto it = m_index.constFind(pipeline);
+    return it == m_index.constEnd() ? nullptr : m_entries[static_cast<std::size_t>(*it)]->tile;
+}
+
+CircuitTileBoard::Slot& CircuitTileBoard::slot(Entry& e, TimePoint t)
+{
+    const std::int64_t second = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+    if (e.perSecond.empty() || e.perSecond.back().second < second) {
+        Slot s;
+        s.second = second;
+        e.perSecond.push(std::move(s));
+        return e.perSecond.back();
+    }
+    // late event: find its second (perSecond are few), or account it to the oldest kept
+    for (std::size_t i = e.perSecond.size(); i-- > 0;)
+        if (e.perSecond[i].second <= second)
+            return e.perSecond[i];
+    return e.perSecond[0];
+}
+
+void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
+{
+    if (events.empty())
+        return;
+    m_simulate = false;
+    for (const Event& ev : events) {
+        m_now = std::max(m_now, ev.time);
+        switch (ev.kind) {
+        case EventKind::Attempt: {
+            Entry& e = entry(ev.source);
+            Slot& s = slot(e, ev.time);
+            if (ev.outcome == OutcomeKind::Success)
+                ++s.successes;
+            else if (ev.outcome == OutcomeKind::Timeout)
+                ++s.timeouts;
+            else if (ev.outcome == OutcomeKind::Error)
+                ++s.failures;
+            else
+                break;
+            if (s.latencies.size() < kMaxLatenciesPerSecond)
+                s.latencies.push_back(static_cast<float>(toMs(ev.latency)));
+            break;
+        }
+        case EventKind::BreakerRejected: {
+            Entry& e = entry(pipelineOf(ev.source));
+            ++slot(e, ev.time).rejected;
+            e.openUntil = ev.delay > Duration::zero() ? std::optional<TimePoint>(ev.time + ev.delay) : e.openUntil;
+            if (ev.requestId != 0 && !m_circuitToPipeline.contains(ev.source)) {
+                if (m_refusedBy.size() > kMaxRefused)
+                    m_refusedBy.clear();
+                m_refusedBy.insert(ev.requestId, ev.source);
+            }
+            break;
+        }
+        case EventKind::BreakerTransition: {
+            Entry& e = entry(pipelineOf(ev.source));
+            e.state = ev.to;
+            if (ev.to != BreakerState::Open)
+                e.openUntil.reset();
+            break;
+        }
+        case EventKind::RequestDone: {
+            auto it = m_refusedBy.find(ev.requestId);
+            if (it != m_refusedBy.end()) {
+                const QString circuit = *it;
+                m_refusedBy.erase(it);
+                if (circuit != ev.source && !m_circuitToPipeline.contains(circuit)) {
+                    // learned: circuit `circuit` guards pipeline `ev.source`; fold its tile into the pipeline's
+                    m_circuitToPipeline.insert(circuit, ev.source);
+                    if (auto ci = m_index.constFind(circuit); ci != m_index.constEnd()) {
+                        const int from = *ci;
+                        Entry& target = entry(ev.source);
+                        Entry& source = *m_entries[static_cast<std::size_t>(from)];
+                        target.state = source.state;
+                        target.openUntil = source.openUntil;
+                        source.perSecond.forEach([&](const Slot& s) { slot(target, TimePoint(std::chrono::seconds(s.second))).rejected += s.rejected; });
+                        delete source.tile;
+                        m_entries.erase(m_entries.begin() + from);
+                        m_order.removeAt(from);
+                        m_index.clear();
+                        for (int i = 0; i < m_order.size(); ++i)
+                            m_index.insert(m_order.at(i), i);
+                        m_columns = 0;
+                        relayout();
+                    }
+                }
+            }
+            entry(ev.source);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    scheduleRefresh();
+}
+
+void CircuitTileBoard::setResult(const SimulationResult& result, const std::vector<Event>& events)
+{
+    clear();
+    m_simulate = true;
+    QHash<QString, BreakerState> finalState;
+    for (const Event& ev : events)
+        if (ev.kind == EventKind::BreakerTransition)
+            finalState.insert(pipelineOf(ev.source), ev.to);
+    const double seconds = std::max(toSeconds(result.duration), 1e-9);
+    for (const PipelineSeries& p : result.pipelines) {
+        Entry& e = entry(p.name);
+        const PipelineSummary& s = p.summary;
+        CircuitTileData d;
+        d.name = p.name;
+        d.state = finalState.value(p.name, p.buckets.empty() ? BreakerState::Closed : p.buckets.back().breakerState);
+        d.successes = s.succeeded + s.fallbacks;
+        d.failures = s.failed;
+        d.rejected = s.rejected;
+        d.timeouts = s.timeouts;
+        const std::uint64_t finished = s.succeeded + s.fallbacks + s.failed + s.rejected;
+        d.failureRate = finished ? double(s.failed + s.rejected) / double(finished) : 0.0;
+        d.requestRate = double(s.requests) / seconds;
+        d.p50Ms = s.latencyP50Ms;
+        d.p95Ms = s.latencyP95Ms;
+        d.p99Ms = s.latencyP99Ms;
+        d.windowLabel = tr("whole run");
+        // sparkline: requests per second over the run, folded into at most 60 points
+        const std::size_t n = p.buckets.size();
+        const std::size_t points = std::min<std::size_t>(n, 60);
+        for (std::size_t i = 0; i < points; ++i) {
+            const std::size_t from = i * n / points, to = std::max(from + 1, (i + 1) * n / points);
+            double sum = 0;
+            for (std::size_t b = from; b < to; ++b)
+                sum += p.buckets[b].requests;
+            d.sparkline.append(sum / double(to - from) / toSeconds(result.bucketWidth));
+        }
+        e.state = d.state;
+        e.tile->setData(d);
+    }
+}
+
+void CircuitTileBoard::applyStats(const QString& pipeline, const CircuitBreakerStats& stats)
+{
+    Entry& e = entry(pipeline);
+    e.state = stats.state;
+    e.tile->applyStats(stats);
+}
+
+void CircuitTileBoard::scheduleRefresh()
+{
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void CircuitTileBoard::refreshNow()
+{
+    m_timer->stop();
+    if (m_simulate)
+        return;
+    const std::int64_t nowSecond = std::chrono::floor<std::chrono::seconds>(m_now.time_since_epoch()).count();
+    const std::int64_t windowSeconds = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(m_window).count());
+    for (auto& ep : m_entries) {
+        Entry& e = *ep;
+        CircuitTileData d;
+        d.name = e.tile->data().name;
+        d.state = e.state;
+        d.windowLabel = tr("last %1 s").arg(windowSeconds);
+        std::vector<float> latencies;
+        QList<double> spark;
+        std::int64_t expected = nowSecond - 59;
+        e.perSecond.forEach([&](const Slot& s) {
+            if (s.second > nowSecond - windowSeconds) {
+                d.successes += s.successes;
+                d.failures += s.failures;
+                d.timeouts += s.timeouts;
+                d.rejected += s.rejected;
+                latencies.insert(latencies.end(), s.latencies.begin(), s.latencies.end());
+            }
+            if (s.second < expected)
+                return;
+            for (; expected < s.second; ++expected)
+                spark.append(0);
+            spark.append(double(s.successes + s.failures + s.timeouts));
+            expected = s.second + 1;
+        });
+        for (; expected <= nowSecond; ++expected)
+            spark.append(0);
+        d.sparkline = spark;
+        const std::uint64_t calls = d.successes + d.failures + d.timeouts;
+        d.failureRate = calls ? double(d.failures + d.timeouts) / double(calls) : 0.0;
+        d.requestRate = double(calls) / double(windowSeconds);
+        d.p50Ms = nearestRank(latencies, 0.50);
+        d.p95Ms = nearestRank(latencies, 0.95);
+        d.p99Ms = nearestRank(latencies, 0.99);
+        if (e.state == BreakerState::Open && e.openUntil && *e.openUntil > m_now)
+            d.timeUntilHalfOpen = *e.openUntil - m_now;
+        e.tile->setData(d);
+    }
+}
+
+void CircuitTileBoard::relayout()
+{
+    const int tileWidth = (m_presenter ? 400 : 268) + m_grid->spacing();
+    const int available = std::max(1, viewport()->width() - 12);
+    const int columns = std::max(1, available / tileWidth);
+    if (columns == m_columns)
+        return;
+    m_columns = columns;
+    for (auto& e : m_entries)
+        m_grid->removeWidget(e->tile);
+    for (int i = 0; i < static_cast<int>(m_entries.size()); ++i) {
+        m_grid->addWidget(m_entries[static_cast<std::size_t>(i)]->tile, i / columns, i % columns);
+        m_entries[static_cast<std::size_t>(i)]->tile->show();
+    }
+}
+
+void CircuitTileBoard::resizeEvent(QResizeEvent* event)
+{
+    QScrollArea::resizeEvent(event);
+    relayout();
+}
+
+} // namespace rwb

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "ui/circuittile.h"
+#include "ui/ringbuffer.h"
+
+#include <QHash>
+#include <QScrollArea>
+
+#include <memory>
+#include <vector>
+
+class QGridLayout;
+class QTimer;
+
+namespace rwb {
+
+struct SimulationResult;
+struct CircuitBreakerStats;
+
+/// The dashboard of circuit tiles: one CircuitTile per pipeline (its circuit breaker), laid out in
+/// as many columns as fit, scrolling vertically.
+///
+/// Live / replay: appendEvents() keeps a rolling window (default 10 s, like Hystrix) of per-second
+/// counts per pipeline: Attempt outcomes (success / error / timeout), BreakerRejected refusals,
+/// attempt latencies, and the breaker state from BreakerTransition events; BreakerRejected's delay
+/// gives the time until half-open. A circuit named differently from its pipeline is matched through
+/// setCircuitForPipeline() or learned from a refused request's later RequestDone.
+/// Simulate: setResult() shows whole-run figures per pipeline (requests).
+/// Tiles repaint at most 4 times a second. Memory is bounded (60 s of per-second perSecond per tile).
+/// GUI thread only.
+class CircuitTileBoard final : public QScrollArea {
+    Q_OBJECT
+public:
+    explicit CircuitTileBoard(QWidget* parent = nullptr);
+    ~CircuitTileBoard() override;
+
+    void clear();
+    void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
+    void appendEvents(const std::vector<Event>& events);
+    /// A breaker's own snapshot (live mode with access to the breaker objects).
+    void applyStats(const QString& pipeline, const CircuitBreakerStats& stats);
+    void setCircuitForPipeline(const QString& pipeline, const QString& circuit);
+
+    void setWindow(Duration window);
+    Duration window() const noexcept { return m_window; }
+    void setPresenterMode(bool on);
+
+    QStringList names() const { return m_order; }
+    CircuitTile* tile(const QString& pipeline) const;
+    /// Recomputes the tiles from the rolling windows now (tests; otherwise a timer does it).
+    void refreshNow();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct Slot {
+        std::int64_t second = -1;
+        std::uint64_t successes = 0, failures = 0, timeouts = 0, rejected = 0;
+        std::vector<float> latencies; // capped per second
+    };
+    struct Entry {
+        CircuitTile* tile = nullptr;
+        RingBuffer<Slot> perSecond {60};
+        BreakerState state = BreakerState::Closed;
+        std::optional<TimePoint> openUntil;
+    };
+    Entry& entry(const QString& pipeline);
+    Slot& slot(Entry& e, TimePoint t);
+    QString pipelineOf(const QString& circuit) const;
+    void relayout();
+    void scheduleRefresh();
+
+    QWidget* m_content = nullptr;
+    QGridLayout* m_grid = nullptr;
+    QTimer* m_timer = nullptr;
+    std::vector<std::unique_ptr<Entry>> m_entries;
+    QHash<QString, int> m_index;
+    QStringList m_order;
+    QHash<QString, QString> m_circuitToPipeline;
+    QHash<std::uint64_t, QString> m_refusedBy; // requestId -> circuit (bounded)
+    Duration m_window = std::chrono::seconds(10);
+    TimePoint m_now {};
+    bool m_presenter = false;
+    bool m_simulate = false;
+    int m_columns = 0;
+};
+
+} // namespace rwb

@@ -1,0 +1,242 @@
+#include "ui/retrydelaychart.h"
+
+#include "core/common/configerror.h"
+#include "ui/chartdecimation.h"
+#include "ui/timeaxis.h"
+
+#include <QCategoryAxis>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rwb {
+
+namespace {
+QColor groupColor(int group)
+{
+    static const QColor colors[] = {QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x9e, 0x73), QColor(0xe6, 0x9f, 0x00),
+        QColor(0xcc, 0x79, 0xa7), QColor(0x6a, 0x3d, 0x9a)};
+    return colors[std::clamp(group, 0, 4)];
+}
+} // namespace
+
+RetryDelayChart::RetryDelayChart(QWidget* parent)
+    : ChartView(parent)
+{
+    chart()->setTitle(tr("Retry delays"));
+    for (int g = 0; g < kGroups; ++g) {
+        auto* s = new QScatterSeries;
+        s->setName(g + 1 < kGroups ? tr("retry %1").arg(g + 1) : tr("retry %1+").arg(kGroups));
+        s->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        s->setColor(groupColor(g));
+        s->setBorderColor(groupColor(g).darker(130));
+        m_groups[g] = s;
+        addChartSeries(s);
+    }
+    for (int g = 0; g < kGroups; ++g) {
+        auto* c = new QLineSeries;
+        c->setName(tr("backoff, retry %1").arg(g + 1));
+        m_curves[g] = c;
+        addChartSeries(c, false);
+    }
+    m_cap = new QLineSeries;
+    m_cap->setName(tr("max_delay"));
+    addChartSeries(m_cap);
+    applyStyle();
+    valueAxis()->setTitleText(tr("delay (ms)"));
+    setValueMax(1000);
+}
+
+RetryDelayChart::~RetryDelayChart() = default;
+
+void RetryDelayChart::applyStyle()
+{
+    for (int g = 0; g < kGroups; ++g) {
+        m_groups[g]->setMarkerSize(presenterMode() ? 10.0 : 6.0);
+        QPen pen(groupColor(g));
+        pen.setStyle(Qt::DashLine);
+        pen.setWidthF(lineWidth() * 0.75);
+        m_curves[g]->setPen(pen);
+    }
+    QPen cap(chartcolors::open());
+    cap.setStyle(Qt::DashDotLine);
+    cap.setWidthF(lineWidth());
+    m_cap->setPen(cap);
+}
+
+void RetryDelayChart::clear()
+{
+    m_points.clear();
+    m_pipelines.clear();
+    m_filter = m_filterName.isEmpty() ? -1 : pipelineId(m_filterName);
+    m_end = 0;
+    timeAxisSync()->resetData();
+    scheduleRefresh();
+}
+
+void RetryDelayChart::setCapacity(std::size_t retries) { m_points.setCapacity(retries); }
+
+int RetryDelayChart::pipelineId(const QString& name)
+{
+    const auto i = m_pipelines.indexOf(name);
+    if (i >= 0)
+        return static_cast<int>(i);
+    m_pipelines.append(name);
+    return static_cast<int>(m_pipelines.size() - 1);
+}
+
+void RetryDelayChart::setPipelineFilter(const QString& pipeline)
+{
+    m_filterName = pipeline;
+    m_filter = pipeline.isEmpty() ? -1 : pipelineId(pipeline);
+    scheduleRefresh();
+}
+
+void RetryDelayChart::setBackoff(const std::optional<BackoffConfig>& config, int maxRetries)
+{
+    m_backoff.reset();
+    m_maxRetries = std::clamp(maxRetries, 0, kGroups);
+    if (config) {
+        try {
+            m_backoff.emplace(*config);
+        } catch (const InvalidConfig&) {
+            // an invalid config has no curve to show; the editor flags it
+        }
+    }
+    scheduleRefresh();
+}
+
+void RetryDelayChart::add(const Event& e)
+{
+    m_end = std::max(m_end, toSeconds(e.time));
+    if (e.kind != EventKind::RetryScheduled)
+        return;
+    m_points.push({toSeconds(e.time), toMs(e.delay), e.requestId, e.attempt, pipelineId(e.source)});
+}
+
+void RetryDelayChart::setEvents(const std::vector<Event>& events)
+{
+    clear();
+    appendEvents(events);
+}
+
+void RetryDelayChart::appendEvents(const std::vector<Event>& events)
+{
+    if (events.empty())
+        return;
+    for (const Event& e : events)
+        add(e);
+    extendTime(m_end);
+    scheduleRefresh();
+}
+
+int RetryDelayChart::drawnPoints(int group) const
+{
+    return group >= 0 && group < kGroups ? m_groups[group]->count() : 0;
+}
+
+double RetryDelayChart::curveMs(int group) const
+{
+    if (group < 0 || group >= kGroups || m_curves[group]->count() == 0)
+        return -1;
+    return m_curves[group]->at(0).y() * m_unit;
+}
+
+double RetryDelayChart::capMs() const { return m_cap->count() ? m_cap->at(0).y() * m_unit : -1; }
+
+void RetryDelayChart::refreshSeries()
+{
+    const double visMin = visibleMin();
+    const double visMax = visibleMax();
+    double maxMs = 0;
+    m_points.forEach([&](const Point& p) {
+        if (p.t >= visMin && p.t <= visMax && (m_filter < 0 || p.pipeline == m_filter))
+            maxMs = std::max(maxMs, p.delayMs);
+    });
+    double curves[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+        curves[g] = -1;
+        if (m_backoff && g < m_maxRetries)
+            curves[g] = toMs(m_backoff->baseDelay(g + 1));
+        maxMs = std::max(maxMs, curves[g]);
+    }
+    const double capMsValue = m_backoff ? toMs(m_backoff->config().maxDelay) : -1;
+    // the cap is drawn when it is within reach of the data (otherwise it would squash the cloud)
+    const bool showCap = capMsValue > 0 && (maxMs <= 0 || capMsValue <= maxMs * 1.6);
+    if (showCap)
+        maxMs = std::max(maxMs, capMsValue);
+    if (maxMs <= 0)
+        maxMs = 1000;
+
+    m_unit = maxMs >= 2000 ? 1000.0 : 1.0;
+    valueAxis()->setTitleText(m_unit > 1 ? tr("delay (s)") : tr("delay (ms)"));
+    setValueMax(maxMs / m_unit);
+    const double yMax = valueAxis()->max();
+
+    QList<QPointF> raw[kGroups];
+    m_points.forEach([&](const Point& p) {
+        if (m_filter >= 0 && p.pipeline != m_filter)
+            return;
+        raw[groupOf(p.retry)].append(QPointF(p.t, p.delayMs / m_unit));
+    });
+    for (int g = 0; g < kGroups; ++g) {
+        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, 0, yMax, plotColumns(), plotRows()));
+        if (curves[g] >= 0) {
+            const double y = curves[g] / m_unit;
+            m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
+        } else {
+            m_curves[g]->clear();
+        }
+    }
+    if (showCap) {
+        const double y = capMsValue / m_unit;
+        m_cap->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
+    } else {
+        m_cap->clear();
+    }
+    m_cap->setName(capMsValue > 0 ? tr("max_delay %1%2").arg(formatDuration(m_backoff->config().maxDelay),
+                                        showCap ? QString() : tr(" (above the plot)"))
+                                  : tr("max_delay"));
+}
+
+QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
+{
+    if (series == m_cap)
+        return QStringLiteral("<b>max_delay</b>: %1").arg(formatDuration(m_backoff->config().maxDelay));
+    for (int g = 0; g < kGroups; ++g) {
+        if (series == m_curves[g] && m_backoff)
+            return tr("<b>backoff</b>: retry %1 waits %2 before jitter")
+                .arg(g + 1)
+                .arg(formatDuration(m_backoff->baseDelay(g + 1)));
+        if (series != m_groups[g])
+            continue;
+        const double xSpan = std::max(visibleMax() - visibleMin(), 1e-9);
+        const double ySpan = std::max(valueAxis()->max() - valueAxis()->min(), 1e-9);
+        const Point* best = nullptr;
+        double bestDistance = 0;
+        m_points.forEach([&](const Point& p) {
+            if (groupOf(p.retry) != g || (m_filter >= 0 && p.pipeline != m_filter))
+                return;
+            const double dx = (p.t - value.x()) / xSpan;
+            const double dy = (p.delayMs / m_unit - value.y()) / ySpan;
+            const double d = dx * dx + dy * dy;
+            if (!best || d < bestDistance) {
+                best = &p;
+                bestDistance = d;
+            }
+        });
+        if (!best)
+            return QString();
+        return tr("<b>retry %1</b> of req-%2 (%3)<br>scheduled at %4<br>delay %5")
+            .arg(best->retry)
+            .arg(best->requestId)
+            .arg(m_pipelines.value(best->pipeline).toHtmlEscaped(), formatRunTime(best->t),
+                formatDuration(fromMs(best->delayMs)));
+    }
+    return ChartView::tooltipFor(series, value);
+}
+
+} // namespace rwb

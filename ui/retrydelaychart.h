@@ -1,0 +1,82 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/policy/backoff.h"
+#include "ui/chartview.h"
+#include "ui/ringbuffer.h"
+
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+class QLineSeries;
+class QScatterSeries;
+
+namespace rwb {
+
+/// Every scheduled retry as a point (x = time it was scheduled, y = its delay), coloured by retry
+/// number (1, 2, 3, 4, 5+), with the configured backoff drawn as dashed lines (the un-jittered,
+/// capped delay of each retry number, computed by the engine's Backoff) and the max_delay cap as a
+/// red line, so jitter spread and the cap show at a glance.
+///
+/// Fed by RetryScheduled events (appendEvents: live and replay; setEvents: a simulation run's event
+/// stream). Keeps at most `capacity` retries (oldest dropped); dense clouds are decimated to one
+/// point per pixel. GUI thread only.
+class RetryDelayChart final : public ChartView {
+    Q_OBJECT
+public:
+    static constexpr int kGroups = 5; ///< retry numbers 1..4 and "5 and more"
+
+    explicit RetryDelayChart(QWidget* parent = nullptr);
+    ~RetryDelayChart() override;
+
+    void clear();
+    void setEvents(const std::vector<Event>& events);
+    void appendEvents(const std::vector<Event>& events);
+
+    /// The configured backoff to draw; `maxRetries` limits the dashed lines. nullopt hides them.
+    void setBackoff(const std::optional<BackoffConfig>& config, int maxRetries = 4);
+    /// Only retries of this pipeline (empty: all).
+    void setPipelineFilter(const QString& pipeline);
+
+    void setCapacity(std::size_t retries);
+    std::size_t retryCount() const noexcept { return m_points.size(); }
+    /// Points currently drawn for a retry group (0-based: group 0 = first retries).
+    int drawnPoints(int group) const;
+    /// The dashed line height (ms) of a group, or -1 when not drawn.
+    double curveMs(int group) const;
+    /// The cap line height (ms), or -1 when not drawn.
+    double capMs() const;
+
+protected:
+    void refreshSeries() override;
+    QString tooltipFor(QAbstractSeries* series, const QPointF& value) const override;
+    void applyStyle() override;
+
+private:
+    struct Point {
+        double t = 0;
+        double delayMs = 0;
+        std::uint64_t requestId = 0;
+        int retry = 0;
+        int pipeline = 0;
+    };
+    static int groupOf(int retry) { return std::clamp(retry, 1, kGroups) - 1; }
+    void add(const Event& e);
+    int pipelineId(const QString& name);
+
+    RingBuffer<Point> m_points {200000};
+    QStringList m_pipelines;
+    int m_filter = -1; // -1: all
+    QString m_filterName;
+    QScatterSeries* m_groups[kGroups] = {};
+    QLineSeries* m_curves[kGroups] = {};
+    QLineSeries* m_cap = nullptr;
+    std::optional<Backoff> m_backoff;
+    int m_maxRetries = 4;
+    double m_unit = 1.0; // ms per axis unit (1 or 1000)
+    double m_end = 0;
+};
+
+} // namespace rwb
