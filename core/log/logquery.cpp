@@ -797,7 +797,8 @@ Resolved resolveDictionary(const Node& n, const Dictionary& dict)
     }
     r.mode = Resolved::Mode::IdTable;
     r.table.resize(dict.size());
-    for (std::uint32_t id = 0; id < dict.size(); ++id)
+    r.table[0] = negative(n.op); // id 0: the field is absent, like a missing extra.* value
+    for (std::uint32_t id = 1; id < dict.size(); ++id)
         r.table[id] = matchText(n, dict.name(id));
     return r;
 }
