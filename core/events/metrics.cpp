@@ -13,7 +13,7 @@ namespace rwb {
 int LogHistogram::bucketOf(std::int64_t ns) noexcept
 {
     constexpr std::int64_t sub = 1 << kSubBits;
-    const auto v = static_cast<std::uint64_t>(std::clamp<std::int64_t>(ns, 0, (std::int64_t {1} << kMaxBits) - 1));
+    const auto v = static_cast<std::uint64_t>(std::clamp<std::int64_t>(ns, 0, (std::int64_t { 1 } << kMaxBits) - 1));
     if (v < static_cast<std::uint64_t>(sub))
         return static_cast<int>(v);
     const int e = std::bit_width(v) - 1; // index of the highest set bit, >= kSubBits
@@ -37,7 +37,7 @@ std::int64_t LogHistogram::bucketHigh(int bucket) noexcept
     if (bucket < sub)
         return bucket + 1;
     const int e = (bucket - sub) / sub + kSubBits;
-    return bucketLow(bucket) + (std::int64_t {1} << (e - kSubBits));
+    return bucketLow(bucket) + (std::int64_t { 1 } << (e - kSubBits));
 }
 
 void LogHistogram::record(Duration latency) noexcept

@@ -37,7 +37,7 @@ public:
     Duration percentile(double p) const noexcept;
 
     static int bucketOf(std::int64_t ns) noexcept;
-    static std::int64_t bucketLow(int bucket) noexcept;  ///< smallest value of a bucket
+    static std::int64_t bucketLow(int bucket) noexcept; ///< smallest value of a bucket
     static std::int64_t bucketHigh(int bucket) noexcept; ///< one past the largest value of a bucket
 
 private:
@@ -52,22 +52,22 @@ private:
 /// window ending at the snapshot time.
 struct MetricsSnapshot {
     QString source;
-    TimePoint at {};         ///< end of the rolling window
+    TimePoint at {}; ///< end of the rolling window
     Duration window {};
 
-    std::uint64_t calls = 0;       ///< RequestDone events
-    std::uint64_t successes = 0;   ///< RequestDone with outcome success (fallback or not)
-    std::uint64_t failures = 0;    ///< RequestDone with outcome error or timeout
-    std::uint64_t rejections = 0;  ///< RequestDone with outcome rejected
-    std::uint64_t fallbacks = 0;   ///< RequestDone answered by a fallback
-    std::uint64_t attempts = 0;    ///< sum of RequestDone attempts
-    std::uint64_t retries = 0;     ///< attempts beyond the first
-    std::uint64_t gaveUp = 0;      ///< RetryGaveUp events
+    std::uint64_t calls = 0; ///< RequestDone events
+    std::uint64_t successes = 0; ///< RequestDone with outcome success (fallback or not)
+    std::uint64_t failures = 0; ///< RequestDone with outcome error or timeout
+    std::uint64_t rejections = 0; ///< RequestDone with outcome rejected
+    std::uint64_t fallbacks = 0; ///< RequestDone answered by a fallback
+    std::uint64_t attempts = 0; ///< sum of RequestDone attempts
+    std::uint64_t retries = 0; ///< attempts beyond the first
+    std::uint64_t gaveUp = 0; ///< RetryGaveUp events
     std::uint64_t bulkheadRejections = 0;
     std::uint64_t rateLimited = 0;
-    std::uint64_t breakerRejections = 0;  ///< BreakerRejected events (source = circuit)
+    std::uint64_t breakerRejections = 0; ///< BreakerRejected events (source = circuit)
     std::uint64_t breakerTransitions = 0; ///< BreakerTransition events (source = circuit)
-    std::uint64_t breakerOpens = 0;       ///< transitions into OPEN
+    std::uint64_t breakerOpens = 0; ///< transitions into OPEN
     double retriesPerCall = 0.0;
 
     std::uint64_t windowCalls = 0;

@@ -49,7 +49,7 @@ QString toString(TripMode mode)
 
 std::optional<TripMode> tripModeFromString(const QString& text)
 {
-    for (auto m : {TripMode::Consecutive, TripMode::CountWindow, TripMode::TimeWindow})
+    for (auto m : { TripMode::Consecutive, TripMode::CountWindow, TripMode::TimeWindow })
         if (toString(m) == text)
             return m;
     return std::nullopt;
@@ -179,7 +179,8 @@ Duration CircuitBreaker::openDurationForTrip(int consecutiveTrips) const
     const Duration cap = m_config.maxRecoveryTimeout ? *m_config.maxRecoveryTimeout : std::max(base, kMaxOpenDuration);
     if (consecutiveTrips <= 1 || m_config.recoveryBackoffFactor == 1.0)
         return std::min(base, cap);
-    const double grown = static_cast<double>(base.count()) * std::pow(m_config.recoveryBackoffFactor, consecutiveTrips - 1);
+    const double grown
+        = static_cast<double>(base.count()) * std::pow(m_config.recoveryBackoffFactor, consecutiveTrips - 1);
     if (!(grown < static_cast<double>(cap.count())))
         return cap;
     return Duration(static_cast<Duration::rep>(std::llround(grown)));
@@ -194,7 +195,7 @@ BreakerState CircuitBreaker::effectiveStateLocked(TimePoint now) const
 
 void CircuitBreaker::clearWindowLocked()
 {
-    std::fill(m_ring.begin(), m_ring.end(), std::uint8_t {0});
+    std::fill(m_ring.begin(), m_ring.end(), std::uint8_t { 0 });
     m_ringPos = 0;
     m_ringFilled = 0;
     std::fill(m_buckets.begin(), m_buckets.end(), Bucket {});
@@ -206,7 +207,7 @@ void CircuitBreaker::clearWindowLocked()
 
 void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
 {
-    out = {true, m_state, BreakerState::Open, std::move(reason), now, false, {}, 0};
+    out = { true, m_state, BreakerState::Open, std::move(reason), now, false, {}, 0 };
     m_state = BreakerState::Open;
     ++m_generation;
     ++m_trips;
@@ -220,7 +221,7 @@ void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
 
 void CircuitBreaker::toClosedLocked(TimePoint now, QString reason, Transition& out)
 {
-    out = {true, m_state, BreakerState::Closed, std::move(reason), now, false, {}, 0};
+    out = { true, m_state, BreakerState::Closed, std::move(reason), now, false, {}, 0 };
     m_state = BreakerState::Closed;
     ++m_generation;
     m_consecutiveTrips = 0;
@@ -232,7 +233,7 @@ void CircuitBreaker::toClosedLocked(TimePoint now, QString reason, Transition& o
 
 void CircuitBreaker::toHalfOpenLocked(TimePoint now, Transition& out)
 {
-    out = {true, m_state, BreakerState::HalfOpen, QStringLiteral("recovery timeout elapsed"), now, false, {}, 0};
+    out = { true, m_state, BreakerState::HalfOpen, QStringLiteral("recovery timeout elapsed"), now, false, {}, 0 };
     m_state = BreakerState::HalfOpen;
     ++m_generation;
     m_probesInFlight = 0;
@@ -281,7 +282,7 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, TimePoint now, Transi
                 m_winCalls -= old.calls;
                 m_winFailures -= old.failures;
                 m_winSlow -= old.slow;
-                old = Bucket {k, 0, 0, 0};
+                old = Bucket { k, 0, 0, 0 };
             }
             m_headBucket = idx;
         }
@@ -290,7 +291,7 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, TimePoint now, Transi
         if (idx > m_headBucket - n) {
             auto& b = m_buckets[static_cast<std::size_t>(idx % n)];
             if (b.index != idx)
-                b = Bucket {idx, 0, 0, 0};
+                b = Bucket { idx, 0, 0, 0 };
             b.calls += 1;
             b.failures += f;
             b.slow += s;
@@ -327,7 +328,7 @@ Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
     lock();
     if (m_state == BreakerState::Closed) {
         a.admitted = true;
-        a.permit = {m_generation, false, true};
+        a.permit = { m_generation, false, true };
         unlock();
         return a;
     }
@@ -336,7 +337,7 @@ Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
     if (m_state == BreakerState::HalfOpen && m_probesInFlight < m_config.permittedProbes) {
         ++m_probesInFlight;
         a.admitted = true;
-        a.permit = {m_generation, true, true};
+        a.permit = { m_generation, true, true };
     } else {
         ++m_rejections;
         if (m_force == BreakerForce::ForcedOpen)
@@ -409,7 +410,7 @@ void CircuitBreaker::forceOpen(TimePoint now)
 {
     Transition t;
     lock();
-    t = {true, m_state, BreakerState::Open, QStringLiteral("forced open"), now, false, {}, 0};
+    t = { true, m_state, BreakerState::Open, QStringLiteral("forced open"), now, false, {}, 0 };
     m_state = BreakerState::Open;
     m_force = BreakerForce::ForcedOpen;
     ++m_generation;
@@ -425,7 +426,7 @@ void CircuitBreaker::forceClosed(TimePoint now)
 {
     Transition t;
     lock();
-    t = {true, m_state, BreakerState::Closed, QStringLiteral("forced closed"), now, false, {}, 0};
+    t = { true, m_state, BreakerState::Closed, QStringLiteral("forced closed"), now, false, {}, 0 };
     m_state = BreakerState::Closed;
     m_force = BreakerForce::ForcedClosed;
     ++m_generation;

@@ -22,7 +22,7 @@ class EventSink;
 enum class TripMode : std::uint8_t {
     Consecutive, ///< `failure_threshold` failures in a row
     CountWindow, ///< failure (or slow-call) rate over the last `window_size` recorded calls
-    TimeWindow,  ///< failure (or slow-call) rate over the calls of the last `failure_window`
+    TimeWindow, ///< failure (or slow-call) rate over the calls of the last `failure_window`
 };
 QString toString(TripMode mode);
 std::optional<TripMode> tripModeFromString(const QString& text);
@@ -30,7 +30,7 @@ std::optional<TripMode> tripModeFromString(const QString& text);
 /// Manual override of the state machine. JSON spelling: "none", "forced_open", "forced_closed".
 enum class BreakerForce : std::uint8_t {
     None,
-    ForcedOpen,   ///< isolate: every call is rejected until release() or reset()
+    ForcedOpen, ///< isolate: every call is rejected until release() or reset()
     ForcedClosed, ///< disable: every call is admitted; outcomes are counted but never trip the circuit
 };
 QString toString(BreakerForce force);
@@ -41,11 +41,11 @@ struct CircuitBreakerConfig {
     QString name = QStringLiteral("default"); ///< name: event source and registry key, not empty
 
     TripMode tripMode = TripMode::Consecutive; ///< trip_mode
-    int failureThreshold = 5;                  ///< failure_threshold (consecutive): >= 1
-    int windowSize = 20;                       ///< window_size (count_window): calls, in [1, 1000000]
-    Duration failureWindow = 60s;              ///< failure_window (time_window): >= 1 ms
-    double failureRateThreshold = 0.5;         ///< failure_rate_threshold (window modes): in [0, 1]
-    int minimumCalls = 10;                     ///< minimum_calls (window modes): >= 1, <= window_size
+    int failureThreshold = 5; ///< failure_threshold (consecutive): >= 1
+    int windowSize = 20; ///< window_size (count_window): calls, in [1, 1000000]
+    Duration failureWindow = 60s; ///< failure_window (time_window): >= 1 ms
+    double failureRateThreshold = 0.5; ///< failure_rate_threshold (window modes): in [0, 1]
+    int minimumCalls = 10; ///< minimum_calls (window modes): >= 1, <= window_size
 
     /// slow_call_duration: a recorded call whose latency is >= this is "slow" (success or failure).
     /// Zero (the default) disables slow-call detection. >= 0.
@@ -53,13 +53,13 @@ struct CircuitBreakerConfig {
     /// slow_call_rate_threshold (window modes): in [0, 1]. In consecutive mode slow calls are only counted.
     double slowCallRateThreshold = 1.0;
 
-    Duration recoveryTimeout = 60s;     ///< recovery_timeout: time OPEN before HALF_OPEN, >= 0
+    Duration recoveryTimeout = 60s; ///< recovery_timeout: time OPEN before HALF_OPEN, >= 0
     double recoveryBackoffFactor = 1.0; ///< recovery_backoff_factor: >= 1, finite; multiplies per repeated trip
     /// max_recovery_timeout: cap for the grown open duration, >= recovery_timeout. Unset: no cap
     /// (the duration still saturates at 1 year).
     std::optional<Duration> maxRecoveryTimeout;
 
-    int permittedProbes = 1;  ///< permitted_probes: concurrent calls admitted in HALF_OPEN, >= 1
+    int permittedProbes = 1; ///< permitted_probes: concurrent calls admitted in HALF_OPEN, >= 1
     int successThreshold = 2; ///< success_threshold: probe successes needed to close, >= 1
 
     /// monitored: error classes that count as failures (kind Error). Empty: every error counts.
@@ -78,8 +78,8 @@ struct CircuitBreakerConfig {
 /// Proof of admission handed back to onOutcome()/onCancelled(). Trivially copyable, 8 bytes.
 struct Permit {
     std::uint32_t generation = 0; ///< state-machine epoch at admission (outcomes of older epochs are only counted)
-    bool probe = false;           ///< admitted in HALF_OPEN: holds one of the `permitted_probes` slots
-    bool valid = false;           ///< false for a default-constructed or rejected permit
+    bool probe = false; ///< admitted in HALF_OPEN: holds one of the `permitted_probes` slots
+    bool valid = false; ///< false for a default-constructed or rejected permit
 };
 
 /// Result of tryAcquire(): either admitted with a permit, or rejected with a hint when to come back.
@@ -104,27 +104,27 @@ struct CircuitBreakerStats {
     BreakerForce force = BreakerForce::None;
     TripMode tripMode = TripMode::Consecutive;
 
-    std::uint64_t calls = 0;      ///< cumulative recorded calls (successes + failures)
-    std::uint64_t successes = 0;  ///< cumulative
-    std::uint64_t failures = 0;   ///< cumulative
-    std::uint64_t slowCalls = 0;  ///< cumulative
-    std::uint64_t ignored = 0;    ///< cumulative outcomes not recorded (ignored classes, Rejected outcomes)
+    std::uint64_t calls = 0; ///< cumulative recorded calls (successes + failures)
+    std::uint64_t successes = 0; ///< cumulative
+    std::uint64_t failures = 0; ///< cumulative
+    std::uint64_t slowCalls = 0; ///< cumulative
+    std::uint64_t ignored = 0; ///< cumulative outcomes not recorded (ignored classes, Rejected outcomes)
     std::uint64_t rejections = 0; ///< cumulative tryAcquire() refusals
-    std::uint64_t trips = 0;      ///< cumulative transitions into OPEN (forceOpen excluded)
+    std::uint64_t trips = 0; ///< cumulative transitions into OPEN (forceOpen excluded)
 
     std::int64_t windowCalls = 0; ///< calls in the current window (consecutive mode: since last close)
     std::int64_t windowFailures = 0;
     std::int64_t windowSlowCalls = 0;
-    double failureRate = 0.0;    ///< windowFailures / windowCalls, 0 when empty
-    double slowCallRate = 0.0;   ///< windowSlowCalls / windowCalls, 0 when empty
+    double failureRate = 0.0; ///< windowFailures / windowCalls, 0 when empty
+    double slowCallRate = 0.0; ///< windowSlowCalls / windowCalls, 0 when empty
     int consecutiveFailures = 0;
-    int consecutiveTrips = 0;    ///< trips since the circuit last closed (drives recovery growth)
+    int consecutiveTrips = 0; ///< trips since the circuit last closed (drives recovery growth)
     int probesInFlight = 0;
     int probeSuccesses = 0;
 
-    TimePoint lastTransition {};       ///< time of the last state change (origin if none)
-    Duration timeUntilHalfOpen {};     ///< OPEN only: remaining open time at `now`, else zero
-    Duration currentRecoveryTimeout {};///< open duration of the current/next trip
+    TimePoint lastTransition {}; ///< time of the last state change (origin if none)
+    Duration timeUntilHalfOpen {}; ///< OPEN only: remaining open time at `now`, else zero
+    Duration currentRecoveryTimeout {}; ///< open duration of the current/next trip
 };
 
 /// The circuit breaker decision object: a CLOSED / OPEN / HALF_OPEN state machine driven by the
@@ -225,7 +225,7 @@ private:
         int slow = 0;
     };
     std::vector<Bucket> m_buckets;
-    Duration m_bucketWidth {1s};
+    Duration m_bucketWidth { 1s };
     std::int64_t m_headBucket = 0; ///< newest bucket index seen
     // Totals over the active window (count or time mode); consecutive mode counts since last close.
     std::int64_t m_winCalls = 0;

@@ -18,10 +18,10 @@ class EventSink;
 struct ResilienceStatus {
     int circuits = 0;
     int closed = 0;
-    int open = 0;     ///< includes forced-open circuits
+    int open = 0; ///< includes forced-open circuits
     int halfOpen = 0;
-    int forced = 0;   ///< circuits under a manual override
-    std::uint64_t calls = 0;     ///< cumulative, summed over circuits
+    int forced = 0; ///< circuits under a manual override
+    std::uint64_t calls = 0; ///< cumulative, summed over circuits
     std::uint64_t successes = 0;
     std::uint64_t failures = 0;
     std::uint64_t rejections = 0;

@@ -10,8 +10,7 @@ using namespace rwb;
 
 namespace {
 
-template<typename F>
-double nsPerOp(long iterations, F&& f)
+template <typename F> double nsPerOp(long iterations, F&& f)
 {
     const auto start = std::chrono::steady_clock::now();
     for (long i = 0; i < iterations; ++i)
@@ -31,7 +30,7 @@ double benchMode(TripMode mode, long iterations)
     const Outcome ok = Outcome::success(5ms);
     const Outcome bad = Outcome::error(ErrorClass::connectionReset(), 5ms);
     return nsPerOp(iterations, [&](long i) {
-        const TimePoint now {std::chrono::microseconds(i)};
+        const TimePoint now { std::chrono::microseconds(i) };
         auto a = cb.tryAcquire(now);
         if (a)
             cb.onOutcome(a.permit, (i & 15) == 0 ? bad : ok, now);
@@ -43,7 +42,7 @@ double benchMode(TripMode mode, long iterations)
 int main()
 {
     constexpr long n = 20'000'000;
-    std::atomic<long> counter {0};
+    std::atomic<long> counter { 0 };
     const double floor = nsPerOp(n, [&](long) { counter.fetch_add(1, std::memory_order_relaxed); });
     std::printf("atomic increment (floor)                 %6.2f ns/op\n", floor);
     std::printf("breaker admit+record, consecutive        %6.2f ns/op\n", benchMode(TripMode::Consecutive, n));

@@ -12,7 +12,8 @@ using namespace rwb;
 
 namespace {
 
-Event done(const QString& source, TimePoint t, OutcomeKind outcome, Duration total, int attempts = 1, bool fallback = false)
+Event done(
+    const QString& source, TimePoint t, OutcomeKind outcome, Duration total, int attempts = 1, bool fallback = false)
 {
     Event e;
     e.kind = EventKind::RequestDone;
@@ -52,9 +53,9 @@ private slots:
                 QVERIFY((hi - lo) * 32 <= lo);
             expectedLow = hi;
         }
-        QCOMPARE(expectedLow, std::int64_t {1} << LogHistogram::kMaxBits);
+        QCOMPARE(expectedLow, std::int64_t { 1 } << LogHistogram::kMaxBits);
         QCOMPARE(LogHistogram::bucketOf(-5), 0);
-        QCOMPARE(LogHistogram::bucketOf(std::int64_t {1} << 50), LogHistogram::kBuckets - 1);
+        QCOMPARE(LogHistogram::bucketOf(std::int64_t { 1 } << 50), LogHistogram::kBuckets - 1);
     }
 
     void percentilesMatchSortedReference_data()
@@ -100,7 +101,7 @@ private slots:
         QCOMPARE(h.count(), std::uint64_t(samples));
         QCOMPARE(h.min().count(), values.front());
         QCOMPARE(h.max().count(), values.back());
-        for (double p : {1.0, 25.0, 50.0, 90.0, 95.0, 99.0, 99.9, 100.0}) {
+        for (double p : { 1.0, 25.0, 50.0, 90.0, 95.0, 99.0, 99.9, 100.0 }) {
             const auto want = referencePercentile(values, p);
             const auto got = h.percentile(p).count();
             const double err = std::abs(double(got - want));

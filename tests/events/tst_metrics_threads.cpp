@@ -17,7 +17,7 @@ private slots:
         constexpr int kThreads = 4;
         constexpr int kEvents = 10'000;
         Metrics metrics(std::chrono::hours(1), 12);
-        std::atomic<bool> stop {false};
+        std::atomic<bool> stop { false };
         std::thread reader([&] {
             while (!stop.load())
                 (void)metrics.snapshotAll(metrics.latestEventTime());

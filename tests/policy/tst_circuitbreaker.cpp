@@ -118,32 +118,31 @@ private slots:
             << QStringList {};
         QTest::newRow("consecutive trips at threshold")
             << consecutive(5) << five << QStringLiteral("AAAAA") << BreakerState::Open
-            << QStringList {QStringLiteral("failure_threshold 5 reached")};
+            << QStringList { QStringLiteral("failure_threshold 5 reached") };
         QTest::newRow("success resets the run")
             << consecutive(5) << QStringLiteral("f f f f s f f f f") << QStringLiteral("AAAAAAAAA")
             << BreakerState::Closed << QStringList {};
-        QTest::newRow("open rejects")
-            << consecutive(5) << five + QStringLiteral(" s +59.999 s") << QStringLiteral("AAAAARR")
-            << BreakerState::Open << QStringList {QStringLiteral("failure_threshold 5 reached")};
+        QTest::newRow("open rejects") << consecutive(5) << five + QStringLiteral(" s +59.999 s")
+                                      << QStringLiteral("AAAAARR") << BreakerState::Open
+                                      << QStringList { QStringLiteral("failure_threshold 5 reached") };
         QTest::newRow("recovers after two probe successes")
             << consecutive(5) << five + QStringLiteral(" +60 s s s") << QStringLiteral("AAAAAAAA")
             << BreakerState::Closed
-            << QStringList {QStringLiteral("failure_threshold 5 reached"), QStringLiteral("recovery timeout elapsed"),
-                   QStringLiteral("2 probe successes")};
+            << QStringList { QStringLiteral("failure_threshold 5 reached"), QStringLiteral("recovery timeout elapsed"),
+                   QStringLiteral("2 probe successes") };
         QTest::newRow("probe failure re-opens")
-            << consecutive(5) << five + QStringLiteral(" +60 s f s") << QStringLiteral("AAAAAAAR")
-            << BreakerState::Open
-            << QStringList {QStringLiteral("failure_threshold 5 reached"), QStringLiteral("recovery timeout elapsed"),
-                   QStringLiteral("probe failed")};
+            << consecutive(5) << five + QStringLiteral(" +60 s f s") << QStringLiteral("AAAAAAAR") << BreakerState::Open
+            << QStringList { QStringLiteral("failure_threshold 5 reached"), QStringLiteral("recovery timeout elapsed"),
+                   QStringLiteral("probe failed") };
         QTest::newRow("timeouts are failures")
             << consecutive(2) << QStringLiteral("t t") << QStringLiteral("AA") << BreakerState::Open
-            << QStringList {QStringLiteral("failure_threshold 2 reached")};
+            << QStringList { QStringLiteral("failure_threshold 2 reached") };
         {
             auto c = consecutive(2);
             c.ignored.insert(ErrorClass::forHttpStatus(404));
             QTest::newRow("ignored neither resets nor counts")
                 << c << QStringLiteral("f i i f") << QStringLiteral("AAAA") << BreakerState::Open
-                << QStringList {QStringLiteral("failure_threshold 2 reached")};
+                << QStringList { QStringLiteral("failure_threshold 2 reached") };
         }
         {
             auto c = consecutive(2);
@@ -156,35 +155,35 @@ private slots:
             c.isFailure = [](const Outcome& o) { return o.httpStatus == 500; };
             QTest::newRow("predicate decides")
                 << c << QStringLiteral("f f e e") << QStringLiteral("AAAA") << BreakerState::Open
-                << QStringList {QStringLiteral("failure_threshold 2 reached")};
+                << QStringList { QStringLiteral("failure_threshold 2 reached") };
         }
         QTest::newRow("count window below minimum calls")
             << countWindow(10, 5, 0.5) << QStringLiteral("f f f f") << QStringLiteral("AAAA") << BreakerState::Closed
             << QStringList {};
         QTest::newRow("count window rate below threshold")
-            << countWindow(10, 5, 0.5) << QStringLiteral("f f s s s") << QStringLiteral("AAAAA")
-            << BreakerState::Closed << QStringList {};
+            << countWindow(10, 5, 0.5) << QStringLiteral("f f s s s") << QStringLiteral("AAAAA") << BreakerState::Closed
+            << QStringList {};
         QTest::newRow("count window trips on reaching minimum")
-            << countWindow(10, 5, 0.5) << QStringLiteral("f f f s s") << QStringLiteral("AAAAA")
-            << BreakerState::Open << QStringList {QStringLiteral("failure rate 60% >= 50%")};
+            << countWindow(10, 5, 0.5) << QStringLiteral("f f f s s") << QStringLiteral("AAAAA") << BreakerState::Open
+            << QStringList { QStringLiteral("failure rate 60% >= 50%") };
         QTest::newRow("count window evicts oldest")
             << countWindow(4, 4, 0.5) << QStringLiteral("f s s s s s f") << QStringLiteral("AAAAAAA")
             << BreakerState::Closed << QStringList {};
         QTest::newRow("count window trips after eviction")
             << countWindow(4, 4, 0.5) << QStringLiteral("f s s s s s f f") << QStringLiteral("AAAAAAAA")
-            << BreakerState::Open << QStringList {QStringLiteral("failure rate 50% >= 50%")};
+            << BreakerState::Open << QStringList { QStringLiteral("failure rate 50% >= 50%") };
         QTest::newRow("count window rate 62.5%")
             << countWindow(8, 8, 0.6) << QStringLiteral("s s s f f f f f") << QStringLiteral("AAAAAAAA")
-            << BreakerState::Open << QStringList {QStringLiteral("failure rate 62.5% >= 60%")};
+            << BreakerState::Open << QStringList { QStringLiteral("failure rate 62.5% >= 60%") };
         QTest::newRow("time window keeps recent failures")
             << timeWindow(10s, 5, 0.5) << QStringLiteral("f f +5 s s f") << QStringLiteral("AAAAA")
-            << BreakerState::Open << QStringList {QStringLiteral("failure rate 60% >= 50%")};
+            << BreakerState::Open << QStringList { QStringLiteral("failure rate 60% >= 50%") };
         QTest::newRow("time window forgets old failures")
             << timeWindow(10s, 5, 0.5) << QStringLiteral("f f +11 s s f s f") << QStringLiteral("AAAAAAA")
             << BreakerState::Closed << QStringList {};
         QTest::newRow("time window bucket edge")
             << timeWindow(10s, 3, 0.5) << QStringLiteral("+0.5 f f +9.4 f") << QStringLiteral("AAA")
-            << BreakerState::Open << QStringList {QStringLiteral("failure rate 100% >= 50%")};
+            << BreakerState::Open << QStringList { QStringLiteral("failure rate 100% >= 50%") };
         QTest::newRow("time window expires at bucket boundary")
             << timeWindow(10s, 3, 0.5) << QStringLiteral("+0.5 f f +9.5 f") << QStringLiteral("AAA")
             << BreakerState::Closed << QStringList {};
@@ -194,7 +193,7 @@ private slots:
             c.slowCallRateThreshold = 0.5;
             QTest::newRow("slow calls trip")
                 << c << QStringLiteral("w s w s") << QStringLiteral("AAAA") << BreakerState::Open
-                << QStringList {QStringLiteral("slow-call rate 50% >= 50%")};
+                << QStringList { QStringLiteral("slow-call rate 50% >= 50%") };
             QTest::newRow("slow calls below rate")
                 << c << QStringLiteral("w s s s") << QStringLiteral("AAAA") << BreakerState::Closed << QStringList {};
         }
@@ -203,8 +202,7 @@ private slots:
             c.slowCallDuration = 2s;
             c.slowCallRateThreshold = 0.1;
             QTest::newRow("consecutive mode only counts slow calls")
-                << c << QStringLiteral("w w w w") << QStringLiteral("AAAA") << BreakerState::Closed
-                << QStringList {};
+                << c << QStringLiteral("w w w w") << QStringLiteral("AAAA") << BreakerState::Closed << QStringList {};
         }
         {
             auto c = consecutive(1);
@@ -212,16 +210,16 @@ private slots:
             c.recoveryTimeout = 0s;
             QTest::newRow("zero recovery timeout probes at once")
                 << c << QStringLiteral("f s") << QStringLiteral("AA") << BreakerState::Closed
-                << QStringList {QStringLiteral("failure_threshold 1 reached"), QStringLiteral("recovery timeout elapsed"),
-                       QStringLiteral("1 probe success")};
+                << QStringList { QStringLiteral("failure_threshold 1 reached"),
+                       QStringLiteral("recovery timeout elapsed"), QStringLiteral("1 probe success") };
         }
         {
             auto c = consecutive(1);
             c.ignored.insert(ErrorClass::forHttpStatus(404));
             QTest::newRow("ignored probe frees its slot")
                 << c << QStringLiteral("f +60 i s s") << QStringLiteral("AAAA") << BreakerState::Closed
-                << QStringList {QStringLiteral("failure_threshold 1 reached"), QStringLiteral("recovery timeout elapsed"),
-                       QStringLiteral("2 probe successes")};
+                << QStringList { QStringLiteral("failure_threshold 1 reached"),
+                       QStringLiteral("recovery timeout elapsed"), QStringLiteral("2 probe successes") };
         }
     }
 
@@ -285,9 +283,9 @@ private slots:
         QTest::addColumn<double>("factor");
         QTest::addColumn<int>("maxSeconds");
         QTest::addColumn<QList<int>>("openSeconds");
-        QTest::newRow("no growth") << 1.0 << 0 << QList<int> {60, 60, 60, 60};
-        QTest::newRow("doubling capped") << 2.0 << 300 << QList<int> {60, 120, 240, 300, 300};
-        QTest::newRow("1.5 uncapped") << 1.5 << 0 << QList<int> {60, 90, 135};
+        QTest::newRow("no growth") << 1.0 << 0 << QList<int> { 60, 60, 60, 60 };
+        QTest::newRow("doubling capped") << 2.0 << 300 << QList<int> { 60, 120, 240, 300, 300 };
+        QTest::newRow("1.5 uncapped") << 1.5 << 0 << QList<int> { 60, 90, 135 };
     }
 
     void recoveryGrowth()
@@ -371,7 +369,7 @@ private slots:
         s.cb.release(s.now);
         QCOMPARE(toString(s.cb.force()), toString(BreakerForce::None));
         QCOMPARE(s.run(QStringLiteral("s")), QStringLiteral("A"));
-        QCOMPARE(s.reasons(), (QStringList {QStringLiteral("forced open"), QStringLiteral("released")}));
+        QCOMPARE(s.reasons(), (QStringList { QStringLiteral("forced open"), QStringLiteral("released") }));
         QCOMPARE(s.cb.stats(s.now).rejections, std::uint64_t(3));
         QCOMPARE(s.cb.stats(s.now).trips, std::uint64_t(0));
     }
@@ -452,44 +450,50 @@ private slots:
         QTest::addColumn<QStringList>("errors");
         auto row = [](const char* name, Tweak t, QStringList e) { QTest::newRow(name) << t << e; };
         row("valid defaults", [](CircuitBreakerConfig&) {}, {});
-        row("empty name", [](CircuitBreakerConfig& c) { c.name.clear(); }, {QStringLiteral("name: expected a non-empty string")});
+        row("empty name", [](CircuitBreakerConfig& c) { c.name.clear(); },
+            { QStringLiteral("name: expected a non-empty string") });
         row("failure_threshold", [](CircuitBreakerConfig& c) { c.failureThreshold = 0; },
-            {QStringLiteral("failure_threshold: expected an integer >= 1, got 0")});
+            { QStringLiteral("failure_threshold: expected an integer >= 1, got 0") });
         row("window_size", [](CircuitBreakerConfig& c) { c.windowSize = 0; },
-            {QStringLiteral("window_size: expected an integer in [1, 1000000], got 0")});
+            { QStringLiteral("window_size: expected an integer in [1, 1000000], got 0") });
         row("failure_window", [](CircuitBreakerConfig& c) { c.failureWindow = 0s; },
-            {QStringLiteral("failure_window: expected a duration >= 1 ms, got 0 ms")});
+            { QStringLiteral("failure_window: expected a duration >= 1 ms, got 0 ms") });
         row("failure_rate_threshold", [](CircuitBreakerConfig& c) { c.failureRateThreshold = 1.5; },
-            {QStringLiteral("failure_rate_threshold: expected a number in [0, 1], got 1.5")});
+            { QStringLiteral("failure_rate_threshold: expected a number in [0, 1], got 1.5") });
         row("failure_rate_threshold nan", [](CircuitBreakerConfig& c) { c.failureRateThreshold = std::nan(""); },
-            {QStringLiteral("failure_rate_threshold: expected a number in [0, 1], got nan")});
+            { QStringLiteral("failure_rate_threshold: expected a number in [0, 1], got nan") });
         row("minimum_calls", [](CircuitBreakerConfig& c) { c.minimumCalls = -1; },
-            {QStringLiteral("minimum_calls: expected an integer >= 1, got -1")});
-        row("minimum_calls above window", [](CircuitBreakerConfig& c) {
-            c.tripMode = TripMode::CountWindow;
-            c.minimumCalls = 30;
-        }, {QStringLiteral("minimum_calls: expected an integer <= window_size (20), got 30")});
+            { QStringLiteral("minimum_calls: expected an integer >= 1, got -1") });
+        row("minimum_calls above window",
+            [](CircuitBreakerConfig& c) {
+                c.tripMode = TripMode::CountWindow;
+                c.minimumCalls = 30;
+            },
+            { QStringLiteral("minimum_calls: expected an integer <= window_size (20), got 30") });
         row("slow_call_duration", [](CircuitBreakerConfig& c) { c.slowCallDuration = -1ms; },
-            {QStringLiteral("slow_call_duration: expected a duration >= 0 ms, got -1 ms")});
+            { QStringLiteral("slow_call_duration: expected a duration >= 0 ms, got -1 ms") });
         row("slow_call_rate_threshold", [](CircuitBreakerConfig& c) { c.slowCallRateThreshold = -0.1; },
-            {QStringLiteral("slow_call_rate_threshold: expected a number in [0, 1], got -0.1")});
+            { QStringLiteral("slow_call_rate_threshold: expected a number in [0, 1], got -0.1") });
         row("recovery_timeout", [](CircuitBreakerConfig& c) { c.recoveryTimeout = -5s; },
-            {QStringLiteral("recovery_timeout: expected a duration >= 0 ms, got -5000 ms")});
+            { QStringLiteral("recovery_timeout: expected a duration >= 0 ms, got -5000 ms") });
         row("recovery_backoff_factor", [](CircuitBreakerConfig& c) { c.recoveryBackoffFactor = 0.5; },
-            {QStringLiteral("recovery_backoff_factor: expected a number >= 1, got 0.5")});
+            { QStringLiteral("recovery_backoff_factor: expected a number >= 1, got 0.5") });
         row("recovery_backoff_factor inf", [](CircuitBreakerConfig& c) { c.recoveryBackoffFactor = INFINITY; },
-            {QStringLiteral("recovery_backoff_factor: expected a finite number, got inf")});
+            { QStringLiteral("recovery_backoff_factor: expected a finite number, got inf") });
         row("max_recovery_timeout", [](CircuitBreakerConfig& c) { c.maxRecoveryTimeout = 30s; },
-            {QStringLiteral("max_recovery_timeout: expected a duration >= recovery_timeout (60000 ms), got 30000 ms")});
+            { QStringLiteral(
+                "max_recovery_timeout: expected a duration >= recovery_timeout (60000 ms), got 30000 ms") });
         row("permitted_probes", [](CircuitBreakerConfig& c) { c.permittedProbes = 0; },
-            {QStringLiteral("permitted_probes: expected an integer >= 1, got 0")});
+            { QStringLiteral("permitted_probes: expected an integer >= 1, got 0") });
         row("success_threshold", [](CircuitBreakerConfig& c) { c.successThreshold = -2; },
-            {QStringLiteral("success_threshold: expected an integer >= 1, got -2")});
-        row("several at once", [](CircuitBreakerConfig& c) {
-            c.failureThreshold = 0;
-            c.permittedProbes = 0;
-        }, {QStringLiteral("failure_threshold: expected an integer >= 1, got 0"),
-               QStringLiteral("permitted_probes: expected an integer >= 1, got 0")});
+            { QStringLiteral("success_threshold: expected an integer >= 1, got -2") });
+        row("several at once",
+            [](CircuitBreakerConfig& c) {
+                c.failureThreshold = 0;
+                c.permittedProbes = 0;
+            },
+            { QStringLiteral("failure_threshold: expected an integer >= 1, got 0"),
+                QStringLiteral("permitted_probes: expected an integer >= 1, got 0") });
     }
 
     void validation()

@@ -96,14 +96,14 @@ public:
     {
         if (forcedOpen) {
             ++rejections;
-            return {false, {}, openFor(tripsInRow + 1)};
+            return { false, {}, openFor(tripsInRow + 1) };
         }
         if (st == St::Closed)
-            return {true, {epoch, false}, {}};
+            return { true, { epoch, false }, {} };
         if (st == St::Open) {
             if (now < openUntil) {
                 ++rejections;
-                return {false, {}, openUntil - now};
+                return { false, {}, openUntil - now };
             }
             st = St::HalfOpen;
             ++epoch;
@@ -111,10 +111,10 @@ public:
         }
         if (probes < c.permittedProbes) {
             ++probes;
-            return {true, {epoch, true}, {}};
+            return { true, { epoch, true }, {} };
         }
         ++rejections;
-        return {false, {}, Duration::zero()};
+        return { false, {}, Duration::zero() };
     }
 
     // Returns -1 ignored, 0 success, 1 failure.
@@ -141,7 +141,10 @@ public:
         const std::int64_t secs = (c.failureWindow.count() + 999'999'999) / 1'000'000'000;
         return std::clamp<std::int64_t>(secs, 1, 600);
     }
-    std::int64_t bucketOf(TimePoint t) const { return t.time_since_epoch().count() / (c.failureWindow.count() / bucketsN()); }
+    std::int64_t bucketOf(TimePoint t) const
+    {
+        return t.time_since_epoch().count() / (c.failureWindow.count() / bucketsN());
+    }
 
     // The calls in the current window at `now`.
     std::vector<Rec> window(TimePoint now) const
@@ -195,7 +198,7 @@ public:
         }
         if (st != St::Closed)
             return;
-        history.push_back({now, fail, isSlow});
+        history.push_back({ now, fail, isSlow });
         if (forcedClosed)
             return;
         if (c.tripMode == TripMode::Consecutive) {
@@ -379,19 +382,21 @@ private slots:
                 what = QStringLiteral("acquire");
                 const auto a = cb.tryAcquire(now);
                 const auto e = m.acquire(now);
-                if (a.admitted != e.ok || a.retryAfter != e.retryAfter || (a.admitted && a.permit.probe != e.token.probe)) {
-                    QFAIL(qPrintable(QStringLiteral("seed 0x%1 step %2: acquire differs (breaker %3/%4 ns, model %5/%6 ns)")
-                                         .arg(seed, 0, 16)
-                                         .arg(step)
-                                         .arg(a.admitted)
-                                         .arg(a.retryAfter.count())
-                                         .arg(e.ok)
-                                         .arg(e.retryAfter.count())));
+                if (a.admitted != e.ok || a.retryAfter != e.retryAfter
+                    || (a.admitted && a.permit.probe != e.token.probe)) {
+                    QFAIL(qPrintable(
+                        QStringLiteral("seed 0x%1 step %2: acquire differs (breaker %3/%4 ns, model %5/%6 ns)")
+                            .arg(seed, 0, 16)
+                            .arg(step)
+                            .arg(a.admitted)
+                            .arg(a.retryAfter.count())
+                            .arg(e.ok)
+                            .arg(e.retryAfter.count())));
                 }
                 if (a.admitted) {
                     ++admitted;
                     if (pending.size() < 12) {
-                        pending.push_back({a.permit, e.token});
+                        pending.push_back({ a.permit, e.token });
                     } else {
                         cb.onCancelled(a.permit);
                         m.cancel(e.token);
@@ -419,7 +424,7 @@ private slots:
                 m.cancel(pending[i].token);
                 pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
             } else if (r < 96) {
-                static constexpr Duration steps[] = {0ms, 1ms, 100ms, 400ms, 1s, 3s, 9s, 20s};
+                static constexpr Duration steps[] = { 0ms, 1ms, 100ms, 400ms, 1s, 3s, 9s, 20s };
                 const Duration d = steps[rng.below(std::size(steps))];
                 what = QStringLiteral("advance %1 ms").arg(toMs(d));
                 now += d;
@@ -458,7 +463,8 @@ private slots:
                 ++opened;
             const QString diff = compare(cb, m, now);
             if (!diff.isEmpty())
-                QFAIL(qPrintable(QStringLiteral("seed 0x%1 step %2 after %3: %4").arg(seed, 0, 16).arg(step).arg(what, diff)));
+                QFAIL(qPrintable(
+                    QStringLiteral("seed 0x%1 step %2 after %3: %4").arg(seed, 0, 16).arg(step).arg(what, diff)));
         }
         // The run must have exercised every state, or it proves little.
         QVERIFY(admitted > 1000);

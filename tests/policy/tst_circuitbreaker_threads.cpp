@@ -26,7 +26,7 @@ private slots:
         cfg.minimumCalls = 50;
         cfg.failureRateThreshold = 1.0; // never reached: one call in four fails
         CircuitBreaker cb(cfg);
-        std::atomic<bool> stop {false};
+        std::atomic<bool> stop { false };
         std::thread reader([&] {
             while (!stop.load())
                 (void)cb.stats(TimePoint(1s));
@@ -35,7 +35,7 @@ private slots:
         for (int t = 0; t < kThreads; ++t) {
             workers.emplace_back([&cb, t] {
                 for (int i = 0; i < kIterations; ++i) {
-                    const TimePoint now {std::chrono::microseconds(i)};
+                    const TimePoint now { std::chrono::microseconds(i) };
                     auto a = cb.tryAcquire(now);
                     if (!a)
                         continue;
@@ -68,13 +68,13 @@ private slots:
         cfg.successThreshold = 2;
         CollectingSink sink;
         CircuitBreaker cb(cfg, &sink);
-        std::atomic<std::int64_t> clock {0};
-        std::atomic<std::uint64_t> admitted {0}, rejected {0}, cancelled {0};
+        std::atomic<std::int64_t> clock { 0 };
+        std::atomic<std::uint64_t> admitted { 0 }, rejected { 0 }, cancelled { 0 };
         std::vector<std::thread> workers;
         for (int t = 0; t < kThreads; ++t) {
             workers.emplace_back([&, t] {
                 for (int i = 0; i < kIterations; ++i) {
-                    const TimePoint now {std::chrono::microseconds(clock.fetch_add(1))};
+                    const TimePoint now { std::chrono::microseconds(clock.fetch_add(1)) };
                     auto a = cb.tryAcquire(now, std::uint64_t(t) * kIterations + std::uint64_t(i));
                     if (!a) {
                         ++rejected;
@@ -104,7 +104,8 @@ private slots:
         QCOMPARE(s.calls + cancelled.load(), admitted.load());
         QCOMPARE(s.probesInFlight, 0);
         QVERIFY(s.trips > 10);
-        qInfo("%llu trips, %llu rejected", static_cast<unsigned long long>(s.trips), static_cast<unsigned long long>(rejected.load()));
+        qInfo("%llu trips, %llu rejected", static_cast<unsigned long long>(s.trips),
+            static_cast<unsigned long long>(rejected.load()));
         QVERIFY(rejected > 0);
 
         std::uint64_t opens = 0, rejectedEvents = 0;

@@ -55,7 +55,8 @@ private slots:
         }
         QVERIFY(!users->tryAcquire(t0));
 
-        QCOMPARE(registry.names(), (QStringList {QStringLiteral("auth"), QStringLiteral("users"), QStringLiteral("zeta")}));
+        QCOMPARE(registry.names(),
+            (QStringList { QStringLiteral("auth"), QStringLiteral("users"), QStringLiteral("zeta") }));
         const auto all = registry.allStats(t0);
         QCOMPARE(all.size(), std::size_t(3));
         QCOMPARE(all[0].name, QStringLiteral("auth"));
@@ -71,7 +72,7 @@ private slots:
         QCOMPARE(s.calls, std::uint64_t(4));
         QCOMPARE(s.rejections, std::uint64_t(1));
         QCOMPARE(s.successRate, 0.75);
-        QCOMPARE(s.openCircuits, (QStringList {QStringLiteral("users"), QStringLiteral("zeta")}));
+        QCOMPARE(s.openCircuits, (QStringList { QStringLiteral("users"), QStringLiteral("zeta") }));
         QVERIFY(!s.healthy());
         // 60 s later the tripped circuit reports HALF_OPEN; the forced one stays OPEN.
         s = registry.status(t0 + 60s);
