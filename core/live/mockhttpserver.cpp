@@ -164,10 +164,18 @@ private:
         const qint64 sentUtcMs = m_server->m_clock->toUtcMs(m_server->m_clock->now());
         switch (m_plan.kind) {
         case FaultKind::ConnectionReset:
-        case FaultKind::ConnectionRefused:
+        case FaultKind::ConnectionRefused: {
             ++stats.resets;
+            // Cut the connection in the middle of a response. Dropping it before the first byte would
+            // make HTTP clients such as QNetworkAccessManager silently resend the request (they take
+            // that for a stale keep-alive connection), hiding the fault from the resilience policies.
+            const QByteArray body(64, 'x');
+            m_socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                            + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(body.size() / 2));
+            m_socket->flush();
             shutdown();
             return;
+        }
         case FaultKind::Hang:
             return;
         case FaultKind::Malformed: {

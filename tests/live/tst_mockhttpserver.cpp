@@ -141,7 +141,8 @@ void TestMockHttpServer::resetAbortsConnection()
     RawClient client(server->port());
     client.send(get("/"));
     QVERIFY(client.waitClosed());
-    QVERIFY(client.buffer().isEmpty());
+    RawResponse partial;
+    QVERIFY(!takeResponse(client.buffer(), partial)); // cut off in the middle of the body
     QCOMPARE(server->stats().resets, 1u);
     QTRY_COMPARE(server->stats().concurrent, 0);
     // still serving

@@ -1,0 +1,829 @@
+#include "core/live/liverunner.h"
+
+#include "core/clock/systemclock.h"
+#include "core/events/eventsink.h"
+#include "core/policy/pipeline.h"
+#include "core/policy/retryafterhint.h"
+#include "core/sim/latencyhistogram.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+#include <algorithm>
+#include <deque>
+
+namespace rwb {
+
+namespace {
+
+constexpr int kRequestsPerManager = 6; // Qt's HTTP/1.1 connections per host:port and manager
+
+TimePoint tp(std::int64_t ns) { return TimePoint(Duration(ns)); }
+
+int timerMs(std::int64_t ns)
+{
+    const std::int64_t ms = (std::max<std::int64_t>(ns, 0) + 999'999) / 1'000'000;
+    return static_cast<int>(std::min<std::int64_t>(ms, std::numeric_limits<int>::max()));
+}
+
+/// Forwards to the user's sink (counting what it forwards) and lets the runner observe events.
+class ObservingSink final : public EventSink {
+public:
+    ObservingSink(EventSink* forward, std::uint64_t* counter)
+        : m_forward(forward)
+        , m_counter(counter)
+    {
+    }
+    void onEvent(const Event& event) override
+    {
+        if (m_observe)
+            m_observe(event);
+        if (m_forward) {
+            ++*m_counter;
+            m_forward->onEvent(event);
+        }
+    }
+    std::function<void(const Event&)> m_observe;
+
+private:
+    EventSink* m_forward;
+    std::uint64_t* m_counter;
+};
+
+struct PipelineState {
+    std::unique_ptr<Pipeline> pipeline;
+    std::shared_ptr<CircuitBreaker> breaker;
+    std::unique_ptr<ObservingSink> breakerSink;
+    std::uint32_t service = 0;
+    PipelineSeries series;
+    LatencyHistogram total;
+    LatencyHistogram bucket;
+    std::int64_t bucketIndex = 0;
+    std::uint64_t inFlight = 0;
+};
+
+struct ServiceState {
+    QUrl url;
+    std::uint32_t inFlight = 0;
+    ServiceSeries series;
+};
+
+struct ClientState {
+    const ClientSpec* spec = nullptr;
+    std::uint32_t pipeline = 0;
+    Random rng;
+    double rate = 0;
+    std::int64_t end = 0;
+    std::int64_t nextArrival = 0;
+    std::int64_t nextBurst = 0;
+    std::unique_ptr<QTimer> arrivalTimer;
+    std::unique_ptr<QTimer> burstTimer;
+};
+
+enum class TimerRole : std::uint8_t { None, AttemptDeadline, WaitDone, QueueDeadline };
+
+struct CallSlot {
+    PipelineCall call;
+    QNetworkReply* reply = nullptr;
+    int manager = -1;
+    std::unique_ptr<QTimer> timer;
+    TimerRole role = TimerRole::None;
+    std::int64_t attemptStart = 0;
+    BulkheadTicket ticket = 0;
+    std::uint32_t token = 0;
+    std::uint32_t pipeline = 0;
+    bool active = false;
+    bool holdsService = false;
+};
+
+} // namespace
+
+struct LiveRunner::State {
+    LiveRunner* q = nullptr;
+    Scenario scenario;
+    LiveRunOptions options;
+    std::unique_ptr<SystemClock> ownClock;
+    const Clock* clock = nullptr;
+    TimePoint origin {};
+    std::uint64_t seed = 1;
+    std::int64_t bucketNs = 1'000'000'000;
+    std::int64_t durationNs = 0;
+    std::int64_t stopNs = 0;
+    std::uint64_t events = 0;
+    std::unique_ptr<ObservingSink> pipelineSink;
+
+    std::vector<PipelineState> pipelines;
+    std::vector<ServiceState> services;
+    std::vector<ClientState> clients;
+    std::deque<CallSlot> callSlots; // deque: slots keep their address while more are added
+    std::vector<std::uint32_t> freeSlots;
+    QHash<BulkheadTicket, std::uint32_t> queued;
+    std::vector<std::pair<std::uint32_t, Step>> pending;
+    std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
+    std::vector<int> managerLoad;
+    std::uint64_t nextRequestId = 1;
+    QTimer tickTimer;
+    QTimer endTimer;
+    QTimer drainTimer;
+    bool trafficEnded = false;
+    bool finishing = false;
+
+    std::int64_t now() const { return (clock->now() - origin).count(); }
+    std::int64_t bucketOf(std::int64_t t) const noexcept { return std::max<std::int64_t>(t, 0) / bucketNs; }
+    template<class V>
+    static V& at(std::vector<V>& buckets, std::int64_t index)
+    {
+        index = std::max<std::int64_t>(index, 0);
+        if (std::size_t(index) >= buckets.size())
+            buckets.resize(std::size_t(index) + 1);
+        return buckets[std::size_t(index)];
+    }
+    PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
+
+    void build();
+    void startTraffic();
+    void onArrivalTimer(std::uint32_t client);
+    void onBurstTimer(std::uint32_t client);
+    void startRequest(std::uint32_t pipeline, std::int64_t t);
+    void drive(std::uint32_t slot, Step step, std::int64_t t);
+    void sendAttempt(std::uint32_t slot, std::int64_t t, TimePoint deadline);
+    void onReplyFinished(std::uint32_t slot, std::uint32_t token);
+    void onSlotTimer(std::uint32_t slot, std::uint32_t token);
+    Outcome outcomeOf(QNetworkReply* reply, Duration latency) const;
+    void dropReply(CallSlot& c);
+    void releaseService(CallSlot& c);
+    void armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t);
+    void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
+    void closeBucket(PipelineState& p, std::int64_t bucket);
+    void onTick();
+    void onTrafficEnd();
+    void maybeFinish();
+    void finish();
+    int pickManager();
+};
+
+// --- construction ----------------------------------------------------------------------------------------------------
+
+bool LiveRunner::isLoopbackUrl(const QUrl& url, QString* why)
+{
+    auto fail = [why](QString message) {
+        if (why)
+            *why = std::move(message);
+        return false;
+    };
+    if (!url.isValid())
+        return fail(QStringLiteral("invalid URL '%1'").arg(url.toString()));
+    if (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        return fail(QStringLiteral("'%1': expected an http:// or https:// URL").arg(url.toString()));
+    const QString host = url.host();
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    if (address.isNull() || !address.isLoopback())
+        return fail(QStringLiteral("'%1': live mode only calls loopback hosts (127.0.0.1, ::1, localhost)")
+                        .arg(url.toString()));
+    return true;
+}
+
+LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<State>())
+{
+    d->q = this;
+    d->scenario = std::move(scenario);
+    d->options = std::move(options);
+    if (d->options.duration)
+        d->scenario.duration = *d->options.duration;
+    if (d->options.drainLimit)
+        d->scenario.drainLimit = *d->options.drainLimit;
+    FieldErrors errors = d->scenario.validate();
+    if (d->options.bucketWidth <= Duration::zero())
+        errors.push_back({QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0")});
+    for (std::size_t i = 0; i < d->scenario.services.size(); ++i) {
+        const QString& name = d->scenario.services[i].name;
+        const auto it = d->options.serviceUrls.find(name);
+        QString why;
+        if (it == d->options.serviceUrls.end())
+            errors.push_back({QStringLiteral("services/%1/url").arg(i), QStringLiteral("no URL for service '%1'").arg(name)});
+        else if (!isLoopbackUrl(it->second, &why))
+            errors.push_back({QStringLiteral("services/%1/url").arg(i), why});
+    }
+    if (!errors.empty())
+        throw InvalidConfig(std::move(errors));
+    if (d->options.clock) {
+        d->clock = d->options.clock;
+    } else {
+        d->ownClock = std::make_unique<SystemClock>();
+        d->clock = d->ownClock.get();
+    }
+}
+
+LiveRunner::~LiveRunner()
+{
+    if (m_running) {
+        // Tear down without signals: replies and timers die with the state.
+        for (auto& c : d->callSlots)
+            d->dropReply(c);
+    }
+}
+
+void LiveRunner::State::build()
+{
+    seed = options.seed.value_or(scenario.seed);
+    bucketNs = std::max<std::int64_t>(options.bucketWidth.count(), 1);
+    durationNs = scenario.duration.count();
+    stopNs = durationNs + scenario.drainLimit.count();
+    pipelineSink = std::make_unique<ObservingSink>(options.sink, &events);
+    Random master(seed);
+    const std::size_t buckets = std::size_t(durationNs / bucketNs) + 1;
+
+    services.resize(scenario.services.size());
+    for (std::size_t i = 0; i < scenario.services.size(); ++i) {
+        auto& s = services[i];
+        s.url = options.serviceUrls.at(scenario.services[i].name);
+        s.series.name = scenario.services[i].name;
+        s.series.buckets.reserve(buckets);
+        master.split(); // keep the seed streams aligned with the simulator's
+    }
+
+    pipelines.resize(scenario.pipelines.size());
+    for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
+        const auto& spec = scenario.pipelines[i];
+        auto& p = pipelines[i];
+        p.service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
+        p.series.name = spec.name();
+        p.series.service = spec.service;
+        p.series.buckets.reserve(buckets);
+        if (spec.breaker) {
+            p.breakerSink = std::make_unique<ObservingSink>(options.sink, &events);
+            PipelineSeries* series = &p.series;
+            const std::int64_t width = bucketNs;
+            p.breakerSink->m_observe = [series, width](const Event& e) {
+                if (e.kind == EventKind::BreakerTransition) {
+                    ++series->summary.breakerTransitions;
+                } else if (e.kind == EventKind::BreakerRejected) {
+                    ++series->summary.breakerRejections;
+                    ++at(series->buckets, e.time.time_since_epoch().count() / width).breakerRejections;
+                }
+            };
+            p.breaker = std::make_shared<CircuitBreaker>(*spec.breaker, p.breakerSink.get());
+        }
+        PipelineConfig cfg = spec.config;
+        cfg.seed = master.nextU64();
+        p.pipeline = std::make_unique<Pipeline>(std::move(cfg), p.breaker, pipelineSink.get());
+    }
+
+    clients.resize(scenario.clients.size());
+    for (std::size_t i = 0; i < scenario.clients.size(); ++i) {
+        const auto& spec = scenario.clients[i];
+        auto& c = clients[i];
+        c.spec = &spec;
+        c.pipeline = std::uint32_t(std::max(scenario.pipelineIndex(spec.pipeline), 0));
+        c.rng = master.split();
+        c.rate = spec.arrival.rate * spec.count;
+        c.end = std::min(spec.arrival.end.value_or(scenario.duration), scenario.duration).count();
+        const auto index = std::uint32_t(i);
+        c.arrivalTimer = std::make_unique<QTimer>();
+        c.arrivalTimer->setSingleShot(true);
+        c.arrivalTimer->setTimerType(Qt::PreciseTimer);
+        QObject::connect(c.arrivalTimer.get(), &QTimer::timeout, q, [this, index] { onArrivalTimer(index); });
+        c.burstTimer = std::make_unique<QTimer>();
+        c.burstTimer->setSingleShot(true);
+        c.burstTimer->setTimerType(Qt::PreciseTimer);
+        QObject::connect(c.burstTimer.get(), &QTimer::timeout, q, [this, index] { onBurstTimer(index); });
+    }
+
+    tickTimer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&tickTimer, &QTimer::timeout, q, [this] { onTick(); });
+    endTimer.setSingleShot(true);
+    endTimer.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&endTimer, &QTimer::timeout, q, [this] { onTrafficEnd(); });
+    drainTimer.setSingleShot(true);
+    QObject::connect(&drainTimer, &QTimer::timeout, q, [this] { finish(); });
+}
+
+// --- traffic -----------------------------------------------------------------------------------------------------------
+
+void LiveRunner::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_result = {};
+    d->build();
+    d->origin = d->clock->now();
+    d->startTraffic();
+}
+
+void LiveRunner::State::startTraffic()
+{
+    for (std::uint32_t i = 0; i < clients.size(); ++i) {
+        auto& c = clients[i];
+        const std::int64_t start = c.spec->arrival.start.count();
+        if (c.rate > 0 && start < c.end) {
+            c.nextArrival = c.spec->arrival.kind == ArrivalProcess::Kind::Constant
+                ? start
+                : start + std::max<std::int64_t>(std::llround(c.rng.exponential(c.rate) * 1e9), 1);
+            if (c.nextArrival < c.end)
+                c.arrivalTimer->start(timerMs(c.nextArrival - now()));
+        }
+        if (c.spec->arrival.kind == ArrivalProcess::Kind::Bursts && start < c.end) {
+            c.nextBurst = start;
+            c.burstTimer->start(timerMs(start - now()));
+        }
+    }
+    tickTimer.start(timerMs(bucketNs));
+    endTimer.start(timerMs(durationNs));
+}
+
+void LiveRunner::State::onArrivalTimer(std::uint32_t client)
+{
+    auto& c = clients[client];
+    const std::int64_t t = now();
+    // Arrivals follow their own schedule; a late timer starts the overdue ones at once (bounded).
+    for (int n = 0; n < 10000 && c.nextArrival <= t && c.nextArrival < c.end && !trafficEnded; ++n) {
+        startRequest(c.pipeline, t);
+        const double gap = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate
+                                                                                  : c.rng.exponential(c.rate);
+        c.nextArrival += std::max<std::int64_t>(std::llround(gap * 1e9), 1);
+    }
+    if (c.nextArrival < c.end && !trafficEnded)
+        c.arrivalTimer->start(timerMs(c.nextArrival - now()));
+}
+
+void LiveRunner::State::onBurstTimer(std::uint32_t client)
+{
+    auto& c = clients[client];
+    const std::int64_t t = now();
+    const int n = c.spec->arrival.burstSize * c.spec->count;
+    for (int i = 0; i < n && !trafficEnded; ++i)
+        startRequest(c.pipeline, t);
+    c.nextBurst += c.spec->arrival.burstInterval.count();
+    if (c.nextBurst < c.end && !trafficEnded)
+        c.burstTimer->start(timerMs(c.nextBurst - now()));
+}
+
+void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t)
+{
+    std::uint32_t slot;
+    if (!freeSlots.empty()) {
+        slot = freeSlots.back();
+        freeSlots.pop_back();
+    } else {
+        slot = std::uint32_t(callSlots.size());
+        callSlots.emplace_back();
+        auto& c = callSlots.back();
+        c.timer = std::make_unique<QTimer>();
+        c.timer->setSingleShot(true);
+        c.timer->setTimerType(Qt::PreciseTimer);
+        QObject::connect(c.timer.get(), &QTimer::timeout, q, [this, slot] { onSlotTimer(slot, callSlots[slot].token); });
+    }
+    auto& p = pipelines[pipeline];
+    auto& c = callSlots[slot];
+    c.active = true;
+    c.pipeline = pipeline;
+    c.holdsService = false;
+    ++c.token;
+    ++q->m_live;
+    ++p.inFlight;
+    ++p.series.summary.requests;
+    ++pipelineBucket(p, t).requests;
+    c.call = p.pipeline->begin(nextRequestId++, tp(t));
+    drive(slot, c.call.start(tp(t)), t);
+}
+
+void LiveRunner::State::armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t)
+{
+    auto& c = callSlots[slot];
+    c.role = role;
+    c.timer->start(timerMs(at - t));
+}
+
+void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
+{
+    for (;;) {
+        const BulkheadTicket handoff = step.handoff;
+        {
+            auto& c = callSlots[slot];
+            ++c.token; // whatever was armed for the previous step is stale now
+            c.timer->stop();
+            c.role = TimerRole::None;
+            auto& p = pipelines[c.pipeline];
+            switch (step.kind) {
+            case Step::Kind::Attempt:
+                ++p.series.summary.attempts;
+                ++pipelineBucket(p, t).attempts;
+                sendAttempt(slot, t, step.deadline);
+                break;
+            case Step::Kind::Wait:
+                if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
+                    || step.waitReason == Step::WaitReason::Rejected) {
+                    ++p.series.summary.retries;
+                    ++pipelineBucket(p, t).retries;
+                }
+                armTimer(slot, TimerRole::WaitDone, step.until.time_since_epoch().count(), t);
+                break;
+            case Step::Kind::Queued:
+                queued.insert(step.ticket, slot);
+                c.ticket = step.ticket;
+                if (step.deadline != Timeout::kNever)
+                    armTimer(slot, TimerRole::QueueDeadline, step.deadline.time_since_epoch().count(), t);
+                break;
+            case Step::Kind::Done:
+                finishCall(slot, step.result, t);
+                break;
+            }
+        }
+        if (handoff != 0) {
+            const auto it = queued.constFind(handoff);
+            if (it != queued.cend()) {
+                const std::uint32_t next = *it;
+                queued.erase(it);
+                pending.emplace_back(next, Step {});
+            }
+        }
+        if (pending.empty())
+            return;
+        slot = pending.back().first;
+        pending.pop_back();
+        step = callSlots[slot].call.resume(tp(t));
+    }
+}
+
+int LiveRunner::State::pickManager()
+{
+    int best = -1;
+    for (int i = 0; i < int(managers.size()); ++i) {
+        if (best < 0 || managerLoad[i] < managerLoad[best])
+            best = i;
+    }
+    if (best >= 0 && (managerLoad[best] < kRequestsPerManager || int(managers.size()) >= options.maxManagers))
+        return best;
+    auto manager = std::make_unique<QNetworkAccessManager>();
+    manager->setProxy(QNetworkProxy::NoProxy); // loopback only: never through a proxy from the environment
+    manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    manager->setAutoDeleteReplies(false);
+    managers.push_back(std::move(manager));
+    managerLoad.push_back(0);
+    return int(managers.size()) - 1;
+}
+
+void LiveRunner::State::sendAttempt(std::uint32_t slot, std::int64_t t, TimePoint deadline)
+{
+    auto& c = callSlots[slot];
+    auto& p = pipelines[c.pipeline];
+    auto& s = services[p.service];
+    ++s.inFlight;
+    c.holdsService = true;
+    ++s.series.arrivals;
+    auto& sb = at(s.series.buckets, bucketOf(t));
+    ++sb.arrivals;
+    sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
+
+    QNetworkRequest request(s.url);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("rwb-live"));
+    request.setRawHeader("X-Request-Id",
+                         QByteArray::number(c.call.requestId()) + '.' + QByteArray::number(c.call.attempt()));
+    c.manager = pickManager();
+    ++managerLoad[c.manager];
+    c.attemptStart = t;
+    c.reply = managers[c.manager]->get(request);
+    const std::uint32_t token = c.token;
+    QObject::connect(c.reply, &QNetworkReply::finished, q, [this, slot, token] { onReplyFinished(slot, token); });
+    if (deadline != Timeout::kNever)
+        armTimer(slot, TimerRole::AttemptDeadline, deadline.time_since_epoch().count(), t);
+}
+
+Outcome LiveRunner::State::outcomeOf(QNetworkReply* reply, Duration latency) const
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // A connection cut mid-response is a reset even though a status line arrived.
+    if (reply->error() == QNetworkReply::RemoteHostClosedError)
+        return Outcome::error(ErrorClass::connectionReset(), latency);
+    if (status >= 200 && status < 300) {
+        const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        if (type.contains("json")) {
+            QJsonParseError error;
+            QJsonDocument::fromJson(reply->readAll(), &error);
+            if (error.error != QJsonParseError::NoError)
+                return {OutcomeKind::Error, status, std::nullopt, latency, ErrorClass::malformedResponse()};
+        }
+        return Outcome::success(latency, status);
+    }
+    if (status > 0) {
+        std::optional<Duration> hint;
+        const QByteArray header = reply->rawHeader("Retry-After");
+        if (!header.isEmpty())
+            hint = RetryAfterHint::parse(QString::fromLatin1(header), clock->toUtcMs(clock->now()));
+        return Outcome::httpError(status, latency, hint);
+    }
+    switch (reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        return Outcome::error(ErrorClass::connectionRefused(), latency);
+    case QNetworkReply::RemoteHostClosedError:
+        return Outcome::error(ErrorClass::connectionReset(), latency);
+    case QNetworkReply::ProtocolFailure:
+    case QNetworkReply::ProtocolUnknownError:
+    case QNetworkReply::ProtocolInvalidOperationError:
+        return Outcome::error(ErrorClass::malformedResponse(), latency);
+    default:
+        return Outcome::error(ErrorClass::fromName(QStringLiteral("network_error")), latency);
+    }
+}
+
+void LiveRunner::State::dropReply(CallSlot& c)
+{
+    if (!c.reply)
+        return;
+    QNetworkReply* reply = std::exchange(c.reply, nullptr);
+    QObject::disconnect(reply, nullptr, q, nullptr);
+    if (!reply->isFinished())
+        reply->abort(); // closes the connection: a hung server request is released
+    reply->deleteLater();
+    if (c.manager >= 0)
+        --managerLoad[c.manager];
+    c.manager = -1;
+}
+
+void LiveRunner::State::releaseService(CallSlot& c)
+{
+    if (c.holdsService) {
+        c.holdsService = false;
+        --services[pipelines[c.pipeline].service].inFlight;
+    }
+}
+
+void LiveRunner::State::onReplyFinished(std::uint32_t slot, std::uint32_t token)
+{
+    auto& c = callSlots[slot];
+    if (c.token != token || !c.active || !c.reply)
+        return;
+    const std::int64_t t = now();
+    const Outcome outcome = outcomeOf(c.reply, Duration(t - c.attemptStart));
+    dropReply(c);
+    releaseService(c);
+    auto& s = services[pipelines[c.pipeline].service];
+    auto& sb = at(s.series.buckets, bucketOf(t));
+    if (outcome.isSuccess())
+        ++sb.ok;
+    else
+        ++sb.errors;
+    drive(slot, c.call.onAttemptDone(outcome, tp(t)), t);
+}
+
+void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
+{
+    auto& c = callSlots[slot];
+    if (c.token != token || !c.active)
+        return;
+    const std::int64_t t = now();
+    const TimerRole role = std::exchange(c.role, TimerRole::None);
+    switch (role) {
+    case TimerRole::AttemptDeadline: {
+        if (!c.reply)
+            return;
+        dropReply(c);
+        releaseService(c);
+        auto& p = pipelines[c.pipeline];
+        ++p.series.summary.timeouts;
+        ++pipelineBucket(p, t).timeouts;
+        ++at(services[p.service].series.buckets, bucketOf(t)).errors;
+        drive(slot, c.call.onDeadline(tp(t)), t);
+        break;
+    }
+    case TimerRole::QueueDeadline:
+        queued.remove(c.ticket);
+        drive(slot, c.call.onDeadline(tp(t)), t);
+        break;
+    case TimerRole::WaitDone:
+        drive(slot, c.call.resume(tp(t)), t);
+        break;
+    case TimerRole::None:
+        break;
+    }
+}
+
+void LiveRunner::State::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t)
+{
+    auto& c = callSlots[slot];
+    auto& p = pipelines[c.pipeline];
+    auto& sum = p.series.summary;
+    auto& b = pipelineBucket(p, t);
+    if (result.fallbackUsed) {
+        ++sum.fallbacks;
+        ++b.fallbacks;
+    } else if (result.outcome.isSuccess()) {
+        ++sum.succeeded;
+        ++b.succeeded;
+    } else if (result.outcome.kind == OutcomeKind::Rejected) {
+        ++sum.rejected;
+        ++b.rejected;
+    } else {
+        ++sum.failed;
+        ++b.failed;
+    }
+    const std::int64_t bucket = bucketOf(t);
+    if (bucket != p.bucketIndex) {
+        closeBucket(p, p.bucketIndex);
+        p.bucketIndex = bucket;
+    }
+    p.total.add(result.total.count());
+    p.bucket.add(result.total.count());
+    c.active = false;
+    ++c.token;
+    --q->m_live;
+    --p.inFlight;
+    freeSlots.push_back(slot);
+    maybeFinish();
+}
+
+void LiveRunner::State::closeBucket(PipelineState& p, std::int64_t bucket)
+{
+    if (p.bucket.count() == 0)
+        return;
+    auto& b = at(p.series.buckets, bucket);
+    b.latencyP50Ms = float(p.bucket.percentile(0.50) / 1e6);
+    b.latencyP95Ms = float(p.bucket.percentile(0.95) / 1e6);
+    b.latencyP99Ms = float(p.bucket.percentile(0.99) / 1e6);
+    p.bucket.clear();
+}
+
+void LiveRunner::State::onTick()
+{
+    const std::int64_t t = now();
+    const std::int64_t ended = bucketOf(t) - 1;
+    if (ended < 0)
+        return;
+    for (auto& p : pipelines) {
+        if (p.bucketIndex <= ended) {
+            closeBucket(p, p.bucketIndex);
+            p.bucketIndex = ended + 1;
+        }
+        if (p.breaker)
+            at(p.series.buckets, ended).breakerState = p.breaker->state(tp(t));
+        else
+            at(p.series.buckets, ended);
+    }
+    for (auto& s : services)
+        at(s.series.buckets, ended);
+    // Re-aim at the next bucket boundary so timer drift does not accumulate.
+    tickTimer.start(timerMs((ended + 2) * bucketNs - t));
+}
+
+void LiveRunner::State::onTrafficEnd()
+{
+    trafficEnded = true;
+    for (auto& c : clients) {
+        c.arrivalTimer->stop();
+        c.burstTimer->stop();
+    }
+    drainTimer.start(timerMs(stopNs - now()));
+    maybeFinish();
+}
+
+void LiveRunner::State::maybeFinish()
+{
+    if (trafficEnded && q->m_live == 0 && !finishing)
+        QMetaObject::invokeMethod(q, [this] { finish(); }, Qt::QueuedConnection);
+}
+
+void LiveRunner::stop()
+{
+    if (m_running)
+        d->finish();
+}
+
+void LiveRunner::State::finish()
+{
+    if (finishing || !q->m_running)
+        return;
+    finishing = true;
+    tickTimer.stop();
+    endTimer.stop();
+    drainTimer.stop();
+    for (auto& c : clients) {
+        c.arrivalTimer->stop();
+        c.burstTimer->stop();
+    }
+    const std::int64_t t = now();
+    for (auto& c : callSlots) {
+        if (!c.active)
+            continue;
+        c.timer->stop();
+        dropReply(c);
+        releaseService(c);
+        ++pipelines[c.pipeline].series.summary.unfinished;
+        c.call.abandon(tp(t));
+        c.active = false;
+        ++c.token;
+    }
+    q->m_live = 0;
+
+    SimulationResult result;
+    result.seed = seed;
+    result.duration = scenario.duration;
+    result.simulatedUntil = Duration(t);
+    result.bucketWidth = Duration(bucketNs);
+    result.events = events;
+    std::size_t buckets = std::size_t((t + bucketNs - 1) / bucketNs);
+    buckets = std::max(buckets, std::size_t(durationNs / bucketNs));
+    for (auto& p : pipelines) {
+        closeBucket(p, p.bucketIndex);
+        buckets = std::max(buckets, p.series.buckets.size());
+    }
+    for (auto& s : services)
+        buckets = std::max(buckets, s.series.buckets.size());
+    for (auto& p : pipelines) {
+        p.series.buckets.resize(buckets);
+        if (p.breaker) {
+            const auto state = p.breaker->state(tp(t));
+            for (std::size_t i = std::size_t(bucketOf(t)); i < buckets; ++i)
+                p.series.buckets[i].breakerState = state;
+        }
+        auto& sum = p.series.summary;
+        sum.latencyP50Ms = p.total.percentile(0.50) / 1e6;
+        sum.latencyP95Ms = p.total.percentile(0.95) / 1e6;
+        sum.latencyP99Ms = p.total.percentile(0.99) / 1e6;
+        sum.latencyMaxMs = double(p.total.max()) / 1e6;
+        result.pipelines.push_back(p.series);
+    }
+    for (auto& s : services) {
+        s.series.buckets.resize(buckets);
+        for (const auto& b : s.series.buckets)
+            s.series.maxConcurrency = std::max(s.series.maxConcurrency, b.maxConcurrency);
+        result.services.push_back(s.series);
+    }
+    q->m_result = std::move(result);
+    q->m_running = false;
+    emit q->finished();
+}
+
+// --- metrics -------------------------------------------------------------------------------------------------------------
+
+QByteArray LiveRunner::prometheusText() const
+{
+    QByteArray out;
+    auto header = [&out](const char* name, const char* type, const char* help) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    };
+    auto label = [](const QString& value) {
+        QByteArray v = value.toUtf8();
+        v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+        return v;
+    };
+    const auto& ps = d->pipelines;
+    header("rwb_client_requests_total", "counter", "Requests started by live clients, per pipeline.");
+    for (const auto& p : ps)
+        out += "rwb_client_requests_total{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.series.summary.requests)) + '\n';
+    header("rwb_client_attempts_total", "counter", "Attempts sent to the service, per pipeline.");
+    for (const auto& p : ps)
+        out += "rwb_client_attempts_total{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.series.summary.attempts)) + '\n';
+    header("rwb_client_retries_total", "counter", "Retries scheduled, per pipeline.");
+    for (const auto& p : ps)
+        out += "rwb_client_retries_total{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.series.summary.retries)) + '\n';
+    header("rwb_client_timeouts_total", "counter", "Attempts abandoned at their deadline, per pipeline.");
+    for (const auto& p : ps)
+        out += "rwb_client_timeouts_total{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.series.summary.timeouts)) + '\n';
+    header("rwb_client_requests_finished_total", "counter", "Requests finished, by result.");
+    for (const auto& p : ps) {
+        const auto& s = p.series.summary;
+        const QByteArray base = "rwb_client_requests_finished_total{pipeline=\"" + label(p.series.name) + "\",result=\"";
+        out += base + "succeeded\"} " + QByteArray::number(qulonglong(s.succeeded)) + '\n';
+        out += base + "failed\"} " + QByteArray::number(qulonglong(s.failed)) + '\n';
+        out += base + "rejected\"} " + QByteArray::number(qulonglong(s.rejected)) + '\n';
+        out += base + "fallback\"} " + QByteArray::number(qulonglong(s.fallbacks)) + '\n';
+    }
+    header("rwb_client_in_flight", "gauge", "Requests in progress, per pipeline.");
+    for (const auto& p : ps)
+        out += "rwb_client_in_flight{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.inFlight)) + '\n';
+    header("rwb_circuit_state", "gauge", "Circuit breaker state: 0 closed, 1 open, 2 half-open.");
+    for (const auto& p : ps) {
+        if (p.breaker)
+            out += "rwb_circuit_state{pipeline=\"" + label(p.series.name) + "\"} "
+                + QByteArray::number(int(p.breaker->state(tp(m_running ? d->now() : 0)))) + '\n';
+    }
+    header("rwb_client_latency_ms", "summary", "End-to-end request latency in ms over the run.");
+    for (const auto& p : ps) {
+        const QByteArray base = "rwb_client_latency_ms{pipeline=\"" + label(p.series.name) + "\",quantile=\"";
+        out += base + "0.5\"} " + QByteArray::number(p.total.percentile(0.50) / 1e6) + '\n';
+        out += base + "0.95\"} " + QByteArray::number(p.total.percentile(0.95) / 1e6) + '\n';
+        out += base + "0.99\"} " + QByteArray::number(p.total.percentile(0.99) / 1e6) + '\n';
+        out += "rwb_client_latency_ms_count{pipeline=\"" + label(p.series.name) + "\"} "
+            + QByteArray::number(qulonglong(p.total.count())) + '\n';
+    }
+    return out;
+}
+
+} // namespace rwb

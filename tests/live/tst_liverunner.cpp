@@ -1,0 +1,317 @@
+#include "core/live/liverunner.h"
+#include "core/live/mockhttpserver.h"
+#include "core/sim/simulator.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace rwb;
+
+namespace {
+
+FaultProfile failing(FaultKind kind, Duration latency = 1ms)
+{
+    FaultProfile p = FaultProfile::healthy(latency);
+    p.errorRate = 1.0;
+    p.errorMix = {};
+    p.errorMix.http500 = 0;
+    switch (kind) {
+    case FaultKind::Http429: p.errorMix.http429 = 1; break;
+    case FaultKind::Http503: p.errorMix.http503 = 1; break;
+    case FaultKind::ConnectionReset: p.errorMix.connectionReset = 1; break;
+    case FaultKind::Hang: p.errorMix.hang = 1; break;
+    default: p.errorMix.http500 = 1; break;
+    }
+    return p;
+}
+
+PipelineConfig retrying(int attempts, Duration backoff)
+{
+    PipelineConfig c;
+    c.name = QStringLiteral("client");
+    c.retryEnabled = attempts > 1;
+    c.retry.maxAttempts = std::max(attempts, 1);
+    c.retry.backoff.strategy = BackoffStrategy::Constant;
+    c.retry.backoff.baseDelay = backoff;
+    c.retry.backoff.maxDelay = std::max<Duration>(backoff, 1ms);
+    c.retry.backoff.jitter = Jitter::None;
+    return c;
+}
+
+ArrivalProcess constant(double rate)
+{
+    ArrivalProcess a;
+    a.kind = ArrivalProcess::Kind::Constant;
+    a.rate = rate;
+    return a;
+}
+
+Scenario scenario(FaultSchedule faults, PipelineConfig pipeline, ArrivalProcess arrival, Duration duration,
+                  std::optional<CircuitBreakerConfig> breaker = std::nullopt)
+{
+    Scenario s;
+    s.name = QStringLiteral("live test");
+    s.duration = duration;
+    s.drainLimit = 10s;
+    s.services.push_back({QStringLiteral("svc"), std::move(faults)});
+    PipelineSpec p;
+    p.config = std::move(pipeline);
+    p.service = QStringLiteral("svc");
+    p.breaker = std::move(breaker);
+    s.pipelines.push_back(std::move(p));
+    s.clients.push_back({QStringLiteral("users"), QStringLiteral("client"), 1, arrival});
+    return s;
+}
+
+/// A mock server for the scenario's service and a runner aimed at it, on one shared clock.
+struct LiveRig {
+    SystemClock clock;
+    CollectingSink sink;
+    std::unique_ptr<MockHttpServer> server;
+    std::unique_ptr<LiveRunner> runner;
+
+    LiveRig(const Scenario& s, MockServiceOptions serverOptions = {})
+    {
+        serverOptions.name = s.services.front().name;
+        server = std::make_unique<MockHttpServer>(s.services.front().faults, serverOptions, &clock);
+        server->setEventSink(&sink);
+        if (!server->listen())
+            qFatal("cannot listen");
+        LiveRunOptions options;
+        options.serviceUrls[s.services.front().name] = server->url();
+        options.sink = &sink;
+        options.clock = &clock;
+        runner = std::make_unique<LiveRunner>(s, options);
+    }
+    bool run(int timeoutMs = 20000)
+    {
+        QSignalSpy done(runner.get(), &LiveRunner::finished);
+        server->start(clock.now());
+        runner->start();
+        return done.wait(timeoutMs) || done.count() == 1;
+    }
+    std::vector<Event> of(EventKind kind) const
+    {
+        std::vector<Event> out;
+        for (const auto& e : sink.events())
+            if (e.kind == kind)
+                out.push_back(e);
+        return out;
+    }
+};
+
+double ms(Duration d) { return toMs(d); }
+
+} // namespace
+
+class TestLiveRunner : public QObject {
+    Q_OBJECT
+private slots:
+    void retryAfterHonoured_data();
+    void retryAfterHonoured();
+    void resetLeadsToRetry();
+    void hangCutByTimeout();
+    void outageOpensBreakerAndRecoveryClosesIt();
+    void agreesWithSimulator();
+    void rejectsNonLoopbackUrls_data();
+    void rejectsNonLoopbackUrls();
+    void stopAbandonsInFlight();
+    void prometheusText();
+};
+
+void TestLiveRunner::retryAfterHonoured_data()
+{
+    QTest::addColumn<bool>("httpDate");
+    QTest::addColumn<double>("minMs");
+    QTest::addColumn<double>("maxMs");
+    // Seconds: exactly 1 s. HTTP-date: whole-second resolution, the server rounds its send time up,
+    // so anything in (1 s, 2 s] is a correct reading; 150 ms of scheduling slack on top.
+    QTest::newRow("seconds") << false << 990.0 << 1150.0;
+    QTest::newRow("http-date") << true << 990.0 << 2150.0;
+}
+
+void TestLiveRunner::retryAfterHonoured()
+{
+    QFETCH(bool, httpDate);
+    QFETCH(double, minMs);
+    QFETCH(double, maxMs);
+    FaultProfile throttled = failing(FaultKind::Http429);
+    throttled.retryAfter = 1s;
+    throttled.retryAfterFormat = httpDate ? RetryAfterFormat::HttpDate : RetryAfterFormat::Seconds;
+    FaultSchedule faults(throttled);
+    faults.addChange(400ms, FaultProfile::healthy(1ms), QStringLiteral("recovered"));
+    LiveRig rig(scenario(faults, retrying(3, 10ms), constant(1.0), 500ms)); // one request at t = 0
+    QVERIFY(rig.run());
+
+    const auto attempts = rig.of(EventKind::Attempt);
+    QCOMPARE(attempts.size(), std::size_t(2));
+    QCOMPARE(attempts[0].httpStatus, 429);
+    QVERIFY(attempts[1].outcome == OutcomeKind::Success);
+    const auto scheduled = rig.of(EventKind::RetryScheduled);
+    QCOMPARE(scheduled.size(), std::size_t(1));
+    QCOMPARE(scheduled[0].text, QStringLiteral("retry_after"));
+    const double waitedMs = ms((attempts[1].time - attempts[1].latency) - attempts[0].time);
+    qInfo("Retry-After %s: waited %.1f ms (hint %.0f ms)", httpDate ? "http-date" : "seconds", waitedMs,
+          ms(scheduled[0].delay));
+    QVERIFY2(waitedMs >= minMs && waitedMs <= maxMs, qPrintable(QString::number(waitedMs)));
+    QCOMPARE(rig.runner->result().pipelines[0].summary.succeeded, 1u);
+    QCOMPARE(rig.server->stats().requests, 2u);
+}
+
+void TestLiveRunner::resetLeadsToRetry()
+{
+    FaultSchedule faults(failing(FaultKind::ConnectionReset));
+    faults.addChange(150ms, FaultProfile::healthy(1ms));
+    LiveRig rig(scenario(faults, retrying(3, 300ms), constant(1.0), 100ms));
+    QVERIFY(rig.run());
+    const auto attempts = rig.of(EventKind::Attempt);
+    QCOMPARE(attempts.size(), std::size_t(2));
+    QVERIFY(attempts[0].outcome == OutcomeKind::Error);
+    QCOMPARE(attempts[0].errorClass, ErrorClass::connectionReset());
+    QVERIFY(attempts[1].outcome == OutcomeKind::Success);
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.succeeded, 1u);
+    QCOMPARE(summary.attempts, 2u);
+    QCOMPARE(summary.retries, 1u);
+    QCOMPARE(rig.server->stats().resets, 1u);
+    QCOMPARE(rig.server->stats().requests, 2u); // the client did not silently resend
+}
+
+void TestLiveRunner::hangCutByTimeout()
+{
+    // Two requests, one attempt each: every attempt hangs and is cut by the 200 ms attempt timeout.
+    PipelineConfig config = retrying(1, 0ms);
+    config.timeoutEnabled = true;
+    config.timeout.attemptTimeout = 200ms;
+    LiveRig rig(scenario(FaultSchedule(failing(FaultKind::Hang)), config, constant(10.0), 150ms));
+    QVERIFY(rig.run());
+    const auto attempts = rig.of(EventKind::Attempt);
+    QCOMPARE(attempts.size(), std::size_t(2));
+    for (const auto& a : attempts) {
+        QVERIFY(a.outcome == OutcomeKind::Timeout);
+        QVERIFY2(a.latency >= 195ms && a.latency <= 300ms, qPrintable(QString::number(ms(a.latency))));
+    }
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.timeouts, 2u);
+    QCOMPARE(summary.failed, 2u);
+    // Aborting the reply frees the server's slot: no hang outlives its client.
+    QTRY_COMPARE(rig.server->stats().concurrent, 0);
+    QCOMPARE(rig.server->stats().hangs, 2u);
+}
+
+void TestLiveRunner::outageOpensBreakerAndRecoveryClosesIt()
+{
+    FaultProfile profile = FaultProfile::healthy(2ms);
+    profile.outages.push_back({0ms, 700ms, FaultKind::Http503});
+    CircuitBreakerConfig breaker;
+    breaker.name = QStringLiteral("svc-breaker");
+    breaker.failureThreshold = 3;
+    breaker.recoveryTimeout = 250ms;
+    breaker.successThreshold = 1;
+    LiveRig rig(scenario(FaultSchedule(profile), retrying(1, 0ms), constant(40.0), 1500ms, breaker));
+    QVERIFY(rig.run());
+    const auto transitions = rig.of(EventKind::BreakerTransition);
+    QVERIFY(transitions.size() >= 3);
+    QVERIFY(transitions.front().from == BreakerState::Closed);
+    QVERIFY(transitions.front().to == BreakerState::Open);
+    QVERIFY(transitions.front().time < TimePoint(700ms));
+    QVERIFY(transitions.back().to == BreakerState::Closed);
+    QVERIFY(transitions.back().time >= TimePoint(700ms));
+    const auto& result = rig.runner->result();
+    const auto& summary = result.pipelines[0].summary;
+    QVERIFY(summary.breakerRejections > 0);
+    QCOMPARE(summary.breakerTransitions, quint64(transitions.size()));
+    QVERIFY(result.pipelines[0].buckets.back().breakerState == BreakerState::Closed);
+    QVERIFY(summary.rejected > 0);
+    QVERIFY(summary.succeeded > 0);
+    // Rejected calls never reached the server.
+    QCOMPARE(rig.server->stats().requests, summary.attempts);
+}
+
+void TestLiveRunner::agreesWithSimulator()
+{
+    FaultProfile profile = FaultProfile::healthy(5ms);
+    profile.errorRate = 0.2;
+    const Scenario s = scenario(FaultSchedule(profile), retrying(3, 20ms), constant(50.0), 3s);
+    const SimulationResult sim = Simulator::run(s);
+    LiveRig rig(s);
+    QVERIFY(rig.run());
+    const PipelineSummary a = sim.pipelines[0].summary;
+    const PipelineSummary b = rig.runner->result().pipelines[0].summary;
+    qInfo("requests sim %llu live %llu; attempts/request sim %.3f live %.3f; success sim %.3f live %.3f; "
+          "p50 sim %.2f live %.2f ms; p99 sim %.2f live %.2f ms",
+          qulonglong(a.requests), qulonglong(b.requests), a.retryAmplification(), b.retryAmplification(),
+          a.successRate(), b.successRate(), a.latencyP50Ms, b.latencyP50Ms, a.latencyP99Ms, b.latencyP99Ms);
+    // Stated tolerances: arrivals are scheduled identically (constant rate), faults are drawn from
+    // different random streams (server vs simulator), and live latency adds real transport time.
+    QVERIFY(qAbs(qint64(a.requests) - qint64(b.requests)) <= 1);
+    QCOMPARE(b.unfinished, 0u);
+    QVERIFY(qAbs(a.retryAmplification() - b.retryAmplification()) <= 0.2);
+    QVERIFY(qAbs(a.successRate() - b.successRate()) <= 0.04);
+    QVERIFY(b.latencyP50Ms >= a.latencyP50Ms - 0.5 && b.latencyP50Ms <= a.latencyP50Ms + 10.0);
+    QCOMPARE(rig.runner->result().services[0].arrivals, b.attempts);
+}
+
+void TestLiveRunner::rejectsNonLoopbackUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("ok");
+    QTest::newRow("127.0.0.1") << QStringLiteral("http://127.0.0.1:8080/api") << true;
+    QTest::newRow("localhost") << QStringLiteral("http://localhost:1/") << true;
+    QTest::newRow("ipv6 loopback") << QStringLiteral("http://[::1]:8080/") << true;
+    QTest::newRow("127.0.0.2") << QStringLiteral("http://127.0.0.2/") << true;
+    QTest::newRow("remote") << QStringLiteral("http://example.com/") << false;
+    QTest::newRow("lan") << QStringLiteral("http://192.168.1.10/") << false;
+    QTest::newRow("ftp") << QStringLiteral("ftp://127.0.0.1/") << false;
+}
+
+void TestLiveRunner::rejectsNonLoopbackUrls()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, ok);
+    QString why;
+    QCOMPARE(LiveRunner::isLoopbackUrl(QUrl(url), &why), ok);
+    QCOMPARE(why.isEmpty(), ok);
+    LiveRunOptions options;
+    options.serviceUrls[QStringLiteral("svc")] = QUrl(url);
+    const Scenario s = scenario(FaultSchedule {}, retrying(1, 0ms), constant(1.0), 1s);
+    bool threw = false;
+    try {
+        LiveRunner runner(s, options);
+    } catch (const InvalidConfig& e) {
+        threw = true;
+        QCOMPARE(e.errors().front().field, QStringLiteral("services/0/url"));
+    }
+    QCOMPARE(threw, !ok);
+}
+
+void TestLiveRunner::stopAbandonsInFlight()
+{
+    // Hangs with no timeout: nothing ends by itself; stop() must abort and account for every call.
+    LiveRig rig(scenario(FaultSchedule(failing(FaultKind::Hang)), retrying(1, 0ms), constant(20.0), 10s));
+    QSignalSpy done(rig.runner.get(), &LiveRunner::finished);
+    rig.runner->start();
+    QTRY_VERIFY(rig.server->stats().concurrent >= 3);
+    QVERIFY(rig.runner->inFlight() >= 3);
+    rig.runner->stop();
+    QCOMPARE(done.count(), 1);
+    QVERIFY(!rig.runner->isRunning());
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QVERIFY(summary.unfinished >= 3);
+    QCOMPARE(summary.unfinished, summary.requests);
+    QTRY_COMPARE(rig.server->stats().concurrent, 0);
+}
+
+void TestLiveRunner::prometheusText()
+{
+    LiveRig rig(scenario(FaultSchedule(FaultProfile::healthy(1ms)), retrying(1, 0ms), constant(20.0), 300ms));
+    rig.server->setMetricsProvider([&rig] { return rig.runner->prometheusText(); });
+    QVERIFY(rig.run());
+    const QByteArray text = rig.runner->prometheusText();
+    QVERIFY(text.contains("# TYPE rwb_client_requests_total counter\n"));
+    QVERIFY2(text.contains("rwb_client_requests_total{pipeline=\"client\"} 6\n"), text.constData());
+    QVERIFY(text.contains("rwb_client_requests_finished_total{pipeline=\"client\",result=\"succeeded\"} 6\n"));
+}
+
+QTEST_GUILESS_MAIN(TestLiveRunner)
+#include "tst_liverunner.moc"
