@@ -1,0 +1,170 @@
+#include "core/sim/scenario.h"
+
+#include <QSet>
+
+#include <cmath>
+
+namespace rwb {
+
+namespace {
+constexpr double kMaxRequests = 2.0e9; // a run beyond this would take minutes and gigabytes
+constexpr Duration kMaxDuration = std::chrono::hours(24 * 30);
+
+void prefixInto(FieldErrors& into, const QString& path, const FieldErrors& errors)
+{
+    for (const auto& e : errors) {
+        QString field = e.field;
+        field.replace(QLatin1Char('.'), QLatin1Char('/'));
+        into.push_back({path + field, e.message});
+    }
+}
+
+QString seconds(Duration d) { return formatNumber(toSeconds(d)) + QStringLiteral(" s"); }
+} // namespace
+
+QString toString(ArrivalProcess::Kind kind)
+{
+    switch (kind) {
+    case ArrivalProcess::Kind::Constant:
+        return QStringLiteral("constant");
+    case ArrivalProcess::Kind::Poisson:
+        return QStringLiteral("poisson");
+    case ArrivalProcess::Kind::Bursts:
+        return QStringLiteral("bursts");
+    }
+    return QStringLiteral("unknown");
+}
+
+std::optional<ArrivalProcess::Kind> arrivalKindFromString(const QString& text)
+{
+    using K = ArrivalProcess::Kind;
+    for (auto k : {K::Constant, K::Poisson, K::Bursts})
+        if (toString(k) == text)
+            return k;
+    return std::nullopt;
+}
+
+FieldErrors ArrivalProcess::validate() const
+{
+    FieldCheck c;
+    c.inRange(QStringLiteral("rate"), rate, 0.0, 1.0e7);
+    if (kind == Kind::Bursts) {
+        c.atLeast(QStringLiteral("burst_size"), (long long)burstSize, 1LL);
+        c.require(burstInterval > Duration::zero(), QStringLiteral("burst_interval"),
+            QStringLiteral("expected a duration > 0 s, got %1").arg(seconds(burstInterval)));
+    } else {
+        c.require(rate > 0.0, QStringLiteral("rate"), QStringLiteral("expected a number > 0, got %1").arg(formatNumber(rate)));
+    }
+    c.require(start >= Duration::zero(), QStringLiteral("start"), QStringLiteral("expected a time >= 0 s, got %1").arg(seconds(start)));
+    if (end)
+        c.require(*end >= start, QStringLiteral("end"),
+            QStringLiteral("expected a time >= start (%1), got %2").arg(seconds(start), seconds(*end)));
+    return c.take();
+}
+
+const ServiceSpec* Scenario::service(const QString& name) const noexcept
+{
+    const int i = serviceIndex(name);
+    return i < 0 ? nullptr : &services[std::size_t(i)];
+}
+
+const PipelineSpec* Scenario::pipeline(const QString& name) const noexcept
+{
+    const int i = pipelineIndex(name);
+    return i < 0 ? nullptr : &pipelines[std::size_t(i)];
+}
+
+int Scenario::serviceIndex(const QString& name) const noexcept
+{
+    for (std::size_t i = 0; i < services.size(); ++i)
+        if (services[i].name == name)
+            return int(i);
+    return -1;
+}
+
+int Scenario::pipelineIndex(const QString& name) const noexcept
+{
+    for (std::size_t i = 0; i < pipelines.size(); ++i)
+        if (pipelines[i].name() == name)
+            return int(i);
+    return -1;
+}
+
+FieldErrors Scenario::validate() const
+{
+    FieldErrors e;
+    if (schemaVersion != kSchemaVersion)
+        e.push_back({QStringLiteral("schema_version"),
+            QStringLiteral("expected %1, got %2").arg(kSchemaVersion).arg(schemaVersion)});
+    if (duration <= Duration::zero() || duration > kMaxDuration)
+        e.push_back({QStringLiteral("duration"),
+            QStringLiteral("expected a duration in (0, %1], got %2").arg(seconds(kMaxDuration), seconds(duration))});
+    if (drainLimit < Duration::zero() || drainLimit > kMaxDuration)
+        e.push_back({QStringLiteral("drain_limit"),
+            QStringLiteral("expected a duration in [0, %1], got %2").arg(seconds(kMaxDuration), seconds(drainLimit))});
+
+    QSet<QString> names;
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const QString path = QStringLiteral("services/%1/").arg(i);
+        const auto& s = services[i];
+        if (s.name.trimmed().isEmpty())
+            e.push_back({path + QStringLiteral("name"), QStringLiteral("expected a non-empty string, got \"%1\"").arg(s.name)});
+        else if (names.contains(s.name))
+            e.push_back({path + QStringLiteral("name"), QStringLiteral("duplicate service name \"%1\"").arg(s.name)});
+        names.insert(s.name);
+        FieldErrors faults = s.faults.validate();
+        for (auto& f : faults) {
+            // base/x -> fault/x, changes/i/profile/x -> schedule/i/fault/x, changes/i/at -> schedule/i/at
+            if (f.field.startsWith(QLatin1String("base/")))
+                f.field = QStringLiteral("fault/") + f.field.mid(5);
+            else {
+                f.field.replace(QLatin1String("changes/"), QLatin1String("schedule/"));
+                f.field.replace(QLatin1String("/profile/"), QLatin1String("/fault/"));
+            }
+        }
+        prefixInto(e, path, faults);
+    }
+    if (services.empty())
+        e.push_back({QStringLiteral("services"), QStringLiteral("expected at least one service, got none")});
+
+    names.clear();
+    for (std::size_t i = 0; i < pipelines.size(); ++i) {
+        const QString path = QStringLiteral("pipelines/%1/").arg(i);
+        const auto& p = pipelines[i];
+        if (names.contains(p.name()))
+            e.push_back({path + QStringLiteral("name"), QStringLiteral("duplicate pipeline name \"%1\"").arg(p.name())});
+        names.insert(p.name());
+        if (serviceIndex(p.service) < 0)
+            e.push_back({path + QStringLiteral("service"), QStringLiteral("expected the name of a service, got \"%1\"").arg(p.service)});
+        prefixInto(e, path, PipelineConfig::validate(p.config));
+        if (p.breaker)
+            prefixInto(e, path + QStringLiteral("circuit_breaker/"), CircuitBreakerConfig::validate(*p.breaker));
+    }
+    if (pipelines.empty())
+        e.push_back({QStringLiteral("pipelines"), QStringLiteral("expected at least one pipeline, got none")});
+
+    double expectedRequests = 0;
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+        const QString path = QStringLiteral("clients/%1/").arg(i);
+        const auto& c = clients[i];
+        if (pipelineIndex(c.pipeline) < 0)
+            e.push_back({path + QStringLiteral("pipeline"), QStringLiteral("expected the name of a pipeline, got \"%1\"").arg(c.pipeline)});
+        if (c.count < 1)
+            e.push_back({path + QStringLiteral("count"), QStringLiteral("expected an integer >= 1, got %1").arg(c.count)});
+        prefixInto(e, path + QStringLiteral("arrival/"), c.arrival.validate());
+        const double span = toSeconds(duration);
+        double perClient = c.arrival.rate * span;
+        if (c.arrival.kind == ArrivalProcess::Kind::Bursts && c.arrival.burstInterval > Duration::zero())
+            perClient += double(c.arrival.burstSize) * std::ceil(span / toSeconds(c.arrival.burstInterval));
+        expectedRequests += perClient * std::max(c.count, 1);
+    }
+    if (clients.empty())
+        e.push_back({QStringLiteral("clients"), QStringLiteral("expected at least one client, got none")});
+    else if (!(expectedRequests <= kMaxRequests))
+        e.push_back({QStringLiteral("clients"),
+            QStringLiteral("expected at most %1 requests in the whole run, got about %2 (lower the rates or the duration)")
+                .arg(formatNumber(kMaxRequests), formatNumber(std::round(expectedRequests)))});
+    return e;
+}
+
+} // namespace rwb

@@ -1,0 +1,600 @@
+#include "core/sim/simulator.h"
+
+#include "core/clock/virtualclock.h"
+#include "core/events/eventsink.h"
+#include "core/sim/eventqueue.h"
+#include "core/sim/latencyhistogram.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <memory>
+
+namespace rwb {
+
+namespace {
+
+enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone, AttemptDeadline, QueueDeadline, WaitDone, ServiceRelease };
+
+// Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
+// transition) below. Call events carry the slot's token: a token that no longer matches means the
+// call has moved on and the event is stale.
+constexpr std::uint32_t kIndexBits = 28;
+constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
+
+// Counts events per run and forwards them to the user's sink; breakers report through one of these
+// per pipeline so transitions and rejections are counted even without a user sink.
+class CountingSink final : public EventSink {
+public:
+    CountingSink(EventSink* forward, std::uint64_t* counter) : m_forward(forward), m_counter(counter) { }
+    void onEvent(const Event& event) override
+    {
+        if (m_onEvent)
+            m_onEvent(event);
+        if (m_forward) {
+            ++*m_counter;
+            m_forward->onEvent(event);
+        }
+    }
+    std::function<void(const Event&)> m_onEvent;
+
+private:
+    EventSink* m_forward;
+    std::uint64_t* m_counter;
+};
+
+struct PipelineState {
+    std::unique_ptr<Pipeline> pipeline;
+    std::shared_ptr<CircuitBreaker> breaker;
+    std::unique_ptr<CountingSink> breakerSink;
+    std::uint32_t service = 0;
+    PipelineSeries series;
+    LatencyHistogram total;
+    LatencyHistogram bucket;
+    std::int64_t bucketIndex = 0; // bucket the `bucket` histogram collects for
+};
+
+struct ServiceState {
+    const FaultSchedule* faults = nullptr;
+    Random rng;
+    std::uint32_t inFlight = 0;
+    ServiceSeries series;
+    std::vector<FaultSchedule::Transition> transitions;
+};
+
+struct ClientState {
+    const ClientSpec* spec = nullptr;
+    std::uint32_t pipeline = 0;
+    Random rng;
+    double rate = 0;       // requests per second, all `count` clients together
+    std::int64_t end = 0;  // ns
+    std::int64_t nextBurst = 0;
+};
+
+struct CallSlot {
+    PipelineCall call;
+    PlannedResponse planned;
+    std::int64_t attemptStart = 0;
+    BulkheadTicket ticket = 0; // while queued in the bulkhead
+    std::uint32_t token = 0;
+    std::uint32_t pipeline = 0;
+    bool active = false;
+    bool holdsService = false; // the service counts this attempt as in flight
+};
+
+class Run {
+public:
+    Run(const Scenario& scenario, const SimulationOptions& options);
+    SimulationResult execute();
+
+private:
+    // Ticks use sequence 0 so a bucket is closed before anything else happens at its boundary.
+    void push(std::int64_t t, EvType type, std::uint32_t index, std::uint32_t token = 0)
+    {
+        m_queue.push({t, type == EvType::Tick ? 0 : ++m_seq, (std::uint32_t(type) << kIndexBits) | index, token});
+    }
+    template<class V>
+    static V& at(std::vector<V>& buckets, std::int64_t index)
+    {
+        if (std::size_t(index) >= buckets.size())
+            buckets.resize(std::size_t(index) + 1);
+        return buckets[std::size_t(index)];
+    }
+    bool pendingArrivals() const noexcept
+    {
+        return std::any_of(m_arrivals.begin(), m_arrivals.end(), [](const auto& a) { return a.time != INT64_MAX; });
+    }
+    std::int64_t bucketOf(std::int64_t t) const noexcept { return t / m_bucketNs; }
+    PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
+
+    void arrive(std::uint32_t client, std::int64_t t);
+    void scheduleNextArrival(std::uint32_t client, std::int64_t after);
+    void startRequest(std::uint32_t pipeline, std::int64_t t);
+    void drive(std::uint32_t slot, Step step, std::int64_t t);
+    void onTick(std::int64_t t);
+    void closeBucket(PipelineState& p, std::int64_t bucket);
+    void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
+    void releaseService(CallSlot& c, std::int64_t t);
+    void reportProgress(std::int64_t t);
+
+    const Scenario& m_scenario;
+    const SimulationOptions& m_options;
+    VirtualClock m_clock;
+    std::uint64_t m_seed;
+    std::int64_t m_bucketNs;
+    std::int64_t m_durationNs;
+    std::int64_t m_stopNs;
+    std::uint64_t m_events = 0;
+    std::unique_ptr<CountingSink> m_pipelineSink;
+
+    EventQueue m_queue;
+    // The next arrival of each client, kept out of the queue: arrivals are half of all events and
+    // each client's are already in time order, so a scan of a few entries beats a heap push and pop.
+    std::vector<EventQueue::Entry> m_arrivals;
+    std::uint64_t m_seq = 0;
+    std::vector<PipelineState> m_pipelines;
+    std::vector<ServiceState> m_services;
+    std::vector<ClientState> m_clients;
+    std::vector<CallSlot> m_slots;
+    std::vector<std::uint32_t> m_free;
+    QHash<BulkheadTicket, std::uint32_t> m_queued; // bulkhead ticket -> slot
+    std::vector<std::pair<std::uint32_t, Step>> m_pending; // hand-offs to resume
+    std::uint64_t m_nextRequestId = 1;
+    std::uint64_t m_live = 0;
+    int m_lastPermille = -1;
+    bool m_cancelled = false;
+};
+
+TimePoint tp(std::int64_t ns) { return TimePoint(Duration(ns)); }
+
+Run::Run(const Scenario& scenario, const SimulationOptions& options)
+    : m_scenario(scenario)
+    , m_options(options)
+    , m_seed(options.seed.value_or(scenario.seed))
+    , m_bucketNs(std::max<std::int64_t>(options.bucketWidth.count(), 1))
+    , m_durationNs(scenario.duration.count())
+    , m_stopNs(scenario.duration.count() + scenario.drainLimit.count())
+{
+    if (options.sink)
+        m_pipelineSink = std::make_unique<CountingSink>(options.sink, &m_events);
+    Random master(m_seed);
+    const std::size_t buckets = std::size_t(m_durationNs / m_bucketNs) + 1;
+
+    m_services.resize(scenario.services.size());
+    for (std::size_t i = 0; i < scenario.services.size(); ++i) {
+        auto& s = m_services[i];
+        s.faults = &scenario.services[i].faults;
+        s.rng = master.split();
+        s.series.name = scenario.services[i].name;
+        s.series.buckets.reserve(buckets);
+        s.transitions = s.faults->transitions(tp(m_stopNs));
+    }
+
+    m_pipelines.resize(scenario.pipelines.size());
+    for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
+        const auto& spec = scenario.pipelines[i];
+        auto& p = m_pipelines[i];
+        p.service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
+        p.series.name = spec.name();
+        p.series.service = spec.service;
+        p.series.buckets.reserve(buckets);
+        if (spec.breaker) {
+            p.breakerSink = std::make_unique<CountingSink>(options.sink, &m_events);
+            PipelineSeries* series = &p.series;
+            const std::int64_t width = m_bucketNs;
+            p.breakerSink->m_onEvent = [series, width](const Event& e) {
+                if (e.kind == EventKind::BreakerTransition) {
+                    ++series->summary.breakerTransitions;
+                } else if (e.kind == EventKind::BreakerRejected) {
+                    ++series->summary.breakerRejections;
+                    ++at(series->buckets, e.time.time_since_epoch().count() / width).breakerRejections;
+                }
+            };
+            CircuitBreakerConfig cfg = *spec.breaker;
+            p.breaker = std::make_shared<CircuitBreaker>(std::move(cfg), p.breakerSink.get());
+        }
+        PipelineConfig cfg = spec.config;
+        cfg.seed = master.nextU64();
+        p.pipeline = std::make_unique<Pipeline>(std::move(cfg), p.breaker, m_pipelineSink.get());
+    }
+
+    m_clients.resize(scenario.clients.size());
+    m_arrivals.assign(scenario.clients.size(), {INT64_MAX, UINT64_MAX, 0, 0});
+    for (std::size_t i = 0; i < scenario.clients.size(); ++i) {
+        const auto& spec = scenario.clients[i];
+        auto& c = m_clients[i];
+        c.spec = &spec;
+        c.pipeline = std::uint32_t(std::max(scenario.pipelineIndex(spec.pipeline), 0));
+        c.rng = master.split();
+        c.rate = spec.arrival.rate * spec.count;
+        c.end = std::min(spec.arrival.end.value_or(scenario.duration), scenario.duration).count();
+    }
+}
+
+void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
+{
+    auto& c = m_clients[client];
+    if (!(c.rate > 0.0))
+        return;
+    const double gapSeconds = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate : c.rng.exponential(c.rate);
+    const std::int64_t gap = std::max<std::int64_t>(std::llround(gapSeconds * 1e9), 1);
+    const std::int64_t t = after + gap;
+    if (t < c.end)
+        m_arrivals[client] = {t, ++m_seq, client, 0};
+    else
+        m_arrivals[client] = {INT64_MAX, UINT64_MAX, client, 0};
+}
+
+void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
+{
+    std::uint32_t slot;
+    if (!m_free.empty()) {
+        slot = m_free.back();
+        m_free.pop_back();
+    } else {
+        slot = std::uint32_t(m_slots.size());
+        m_slots.emplace_back();
+    }
+    auto& p = m_pipelines[pipeline];
+    auto& c = m_slots[slot];
+    c.active = true;
+    c.pipeline = pipeline;
+    c.holdsService = false;
+    ++c.token;
+    ++m_live;
+    ++p.series.summary.requests;
+    ++pipelineBucket(p, t).requests;
+    c.call = p.pipeline->begin(m_nextRequestId++, tp(t));
+    drive(slot, c.call.start(tp(t)), t);
+}
+
+void Run::releaseService(CallSlot& c, std::int64_t /*t*/)
+{
+    if (c.holdsService) {
+        c.holdsService = false;
+        --m_services[m_pipelines[c.pipeline].service].inFlight;
+    }
+}
+
+void Run::drive(std::uint32_t slot, Step step, std::int64_t t)
+{
+    for (;;) {
+        const BulkheadTicket handoff = step.handoff;
+        {
+            auto& c = m_slots[slot];
+            ++c.token; // whatever was scheduled for the previous step is stale now
+            auto& p = m_pipelines[c.pipeline];
+            switch (step.kind) {
+            case Step::Kind::Attempt: {
+                auto& s = m_services[p.service];
+                ++p.series.summary.attempts;
+                ++pipelineBucket(p, t).attempts;
+                const std::int64_t b = bucketOf(t);
+                auto& sb = at(s.series.buckets, b);
+                c.planned = s.faults->decide(tp(t), s.rng, int(s.inFlight));
+                ++s.inFlight;
+                c.holdsService = true;
+                ++s.series.arrivals;
+                ++sb.arrivals;
+                sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
+                if (c.planned.isSuccess()) {
+                    ++sb.ok;
+                } else {
+                    ++sb.errors;
+                    if (c.planned.cause == PlannedResponse::Cause::Overload) {
+                        ++sb.overloaded;
+                        ++s.series.overloaded;
+                    }
+                }
+                c.attemptStart = t;
+                const std::int64_t deadline =
+                    step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
+                if (c.planned.hang()) {
+                    // Only the client's deadline ends a hang; without one the call never finishes.
+                    if (deadline != INT64_MAX)
+                        push(deadline, EvType::AttemptDeadline, slot, c.token);
+                } else {
+                    const std::int64_t done = t + c.planned.latency.count();
+                    if (done > deadline) {
+                        push(deadline, EvType::AttemptDeadline, slot, c.token);
+                        c.holdsService = false; // the service keeps working after the client gave up
+                        push(done, EvType::ServiceRelease, p.service);
+                    } else {
+                        push(done, EvType::AttemptDone, slot, c.token);
+                    }
+                }
+                break;
+            }
+            case Step::Kind::Wait:
+                if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
+                    || step.waitReason == Step::WaitReason::Rejected) {
+                    ++p.series.summary.retries;
+                    ++pipelineBucket(p, t).retries;
+                }
+                push(std::max(step.until.time_since_epoch().count(), t), EvType::WaitDone, slot, c.token);
+                break;
+            case Step::Kind::Queued:
+                m_queued.insert(step.ticket, slot);
+                c.ticket = step.ticket;
+                if (step.deadline != Timeout::kNever)
+                    push(std::max(step.deadline.time_since_epoch().count(), t), EvType::QueueDeadline, slot, c.token);
+                break;
+            case Step::Kind::Done:
+                finishCall(slot, step.result, t);
+                break;
+            }
+        }
+        if (handoff != 0) {
+            const auto it = m_queued.constFind(handoff);
+            if (it != m_queued.cend()) {
+                const std::uint32_t next = *it;
+                m_queued.erase(it);
+                m_pending.emplace_back(next, Step {});
+            }
+        }
+        if (m_pending.empty())
+            return;
+        slot = m_pending.back().first;
+        m_pending.pop_back();
+        step = m_slots[slot].call.resume(tp(t));
+    }
+}
+
+void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    auto& p = m_pipelines[c.pipeline];
+    auto& sum = p.series.summary;
+    auto& b = pipelineBucket(p, t);
+    if (result.fallbackUsed) {
+        ++sum.fallbacks;
+        ++b.fallbacks;
+    } else if (result.outcome.isSuccess()) {
+        ++sum.succeeded;
+        ++b.succeeded;
+    } else if (result.outcome.kind == OutcomeKind::Rejected) {
+        ++sum.rejected;
+        ++b.rejected;
+    } else {
+        ++sum.failed;
+        ++b.failed;
+    }
+    const std::int64_t bucket = bucketOf(t);
+    if (bucket != p.bucketIndex) {
+        closeBucket(p, p.bucketIndex);
+        p.bucketIndex = bucket;
+    }
+    p.total.add(result.total.count());
+    p.bucket.add(result.total.count());
+    c.active = false;
+    ++c.token;
+    --m_live;
+    m_free.push_back(slot);
+}
+
+void Run::closeBucket(PipelineState& p, std::int64_t bucket)
+{
+    if (p.bucket.count() == 0)
+        return;
+    auto& b = at(p.series.buckets, bucket);
+    b.latencyP50Ms = float(p.bucket.percentile(0.50) / 1e6);
+    b.latencyP95Ms = float(p.bucket.percentile(0.95) / 1e6);
+    b.latencyP99Ms = float(p.bucket.percentile(0.99) / 1e6);
+    p.bucket.clear();
+}
+
+void Run::onTick(std::int64_t t)
+{
+    const std::int64_t ended = bucketOf(t) - 1; // the bucket that ends at t
+    for (auto& p : m_pipelines) {
+        if (p.bucketIndex <= ended) {
+            closeBucket(p, p.bucketIndex);
+            p.bucketIndex = ended + 1;
+        }
+        if (p.breaker)
+            at(p.series.buckets, ended).breakerState = p.breaker->state(tp(t));
+        else
+            at(p.series.buckets, ended); // keep every series as long as the run
+    }
+    for (auto& s : m_services)
+        at(s.series.buckets, ended);
+    reportProgress(t);
+    if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed))
+        m_cancelled = true;
+}
+
+void Run::reportProgress(std::int64_t t)
+{
+    if (!m_options.progress)
+        return;
+    const int permille = int(std::min<std::int64_t>(999, t / std::max<std::int64_t>(m_durationNs / 1000, 1)));
+    if (permille != m_lastPermille) {
+        m_lastPermille = permille;
+        m_options.progress(permille);
+    }
+}
+
+SimulationResult Run::execute()
+{
+    // Start: arrivals, bursts, fault transitions and the first tick.
+    for (std::uint32_t i = 0; i < m_clients.size(); ++i) {
+        auto& c = m_clients[i];
+        const std::int64_t start = c.spec->arrival.start.count();
+        if (c.spec->arrival.kind == ArrivalProcess::Kind::Constant) {
+            if (start < c.end && c.rate > 0)
+                m_arrivals[i] = {start, ++m_seq, i, 0};
+        } else {
+            scheduleNextArrival(i, start);
+        }
+        if (c.spec->arrival.kind == ArrivalProcess::Kind::Bursts && start < c.end)
+            push(start, EvType::Burst, i);
+    }
+    for (std::uint32_t s = 0; s < m_services.size(); ++s)
+        for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
+            push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
+    push(m_bucketNs, EvType::Tick, 0);
+
+    std::int64_t now = 0;
+    std::uint32_t sinceCheck = 0;
+    const bool clockPerEvent = m_options.sink != nullptr;
+    while (!m_cancelled) {
+        std::size_t arrival = m_arrivals.size();
+        for (std::size_t i = 0; i < m_arrivals.size(); ++i)
+            if (m_arrivals[i].time != INT64_MAX && (arrival == m_arrivals.size() || EventQueue::less(m_arrivals[i], m_arrivals[arrival])))
+                arrival = i;
+        const bool fromQueue = !m_queue.empty() && (arrival == m_arrivals.size() || EventQueue::less(m_queue.top(), m_arrivals[arrival]));
+        if (!fromQueue && arrival == m_arrivals.size())
+            break;
+        const EventQueue::Entry e = fromQueue ? m_queue.top() : m_arrivals[arrival];
+        if (e.time > m_stopNs)
+            break;
+        if (fromQueue)
+            m_queue.pop();
+        const struct {
+            EvType type;
+            std::uint32_t index;
+            std::uint32_t token;
+        } ev {fromQueue ? EvType(e.payload >> kIndexBits) : EvType::Arrival, fromQueue ? e.payload & kIndexMask : e.payload, e.token};
+        now = e.time;
+        // Policies are handed `now` directly; the clock only has to be current for sinks that read it.
+        if (clockPerEvent || ev.type == EvType::Tick)
+            m_clock.runUntil(tp(now));
+        switch (ev.type) {
+        case EvType::Tick:
+            onTick(now);
+            // Keep ticking while anything else is pending (ticks alone do not keep a run alive).
+            if (!m_queue.empty() || now < m_durationNs || pendingArrivals())
+                push(now + m_bucketNs, EvType::Tick, 0);
+            break;
+        case EvType::Transition:
+            if (m_options.sink) {
+                ++m_events;
+                m_options.sink->onEvent(FaultSchedule::faultChangedEvent(
+                    m_services[ev.index].series.name, m_services[ev.index].transitions[ev.token]));
+            }
+            break;
+        case EvType::Arrival:
+            startRequest(m_clients[ev.index].pipeline, now);
+            scheduleNextArrival(ev.index, now);
+            break;
+        case EvType::Burst: {
+            auto& c = m_clients[ev.index];
+            const int n = c.spec->arrival.burstSize * c.spec->count;
+            for (int i = 0; i < n; ++i)
+                startRequest(c.pipeline, now);
+            const std::int64_t next = now + c.spec->arrival.burstInterval.count();
+            if (next < c.end)
+                push(next, EvType::Burst, ev.index);
+            break;
+        }
+        case EvType::AttemptDone: {
+            auto& c = m_slots[ev.index];
+            if (c.token != ev.token || !c.active)
+                break;
+            releaseService(c, now);
+            Outcome outcome = c.planned.toOutcome();
+            drive(ev.index, c.call.onAttemptDone(outcome, tp(now)), now);
+            break;
+        }
+        case EvType::AttemptDeadline: {
+            auto& c = m_slots[ev.index];
+            if (c.token != ev.token || !c.active)
+                break;
+            releaseService(c, now); // a hung attempt frees the service when the client hangs up
+            auto& p = m_pipelines[c.pipeline];
+            ++p.series.summary.timeouts;
+            ++pipelineBucket(p, now).timeouts;
+            drive(ev.index, c.call.onDeadline(tp(now)), now);
+            break;
+        }
+        case EvType::QueueDeadline: {
+            auto& c = m_slots[ev.index];
+            if (c.token != ev.token || !c.active)
+                break;
+            // Still queued: the pipeline cancels the ticket (or learns it was just handed a slot).
+            m_queued.remove(c.ticket);
+            drive(ev.index, c.call.onDeadline(tp(now)), now);
+            break;
+        }
+        case EvType::WaitDone: {
+            auto& c = m_slots[ev.index];
+            if (c.token != ev.token || !c.active)
+                break;
+            drive(ev.index, c.call.resume(tp(now)), now);
+            break;
+        }
+        case EvType::ServiceRelease:
+            --m_services[ev.index].inFlight;
+            break;
+        }
+        if (++sinceCheck >= 4096) {
+            sinceCheck = 0;
+            if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed))
+                m_cancelled = true;
+        }
+    }
+
+    m_clock.runUntil(tp(now));
+    SimulationResult result;
+    result.seed = m_seed;
+    result.duration = m_scenario.duration;
+    result.simulatedUntil = Duration(now);
+    result.bucketWidth = Duration(m_bucketNs);
+    result.cancelled = m_cancelled;
+    result.events = m_events;
+    std::size_t buckets = std::size_t((now + m_bucketNs - 1) / m_bucketNs);
+    buckets = std::max(buckets, std::size_t(m_durationNs / m_bucketNs));
+    for (auto& p : m_pipelines) {
+        closeBucket(p, p.bucketIndex);
+        buckets = std::max(buckets, p.series.buckets.size());
+    }
+    for (auto& s : m_services)
+        buckets = std::max(buckets, s.series.buckets.size());
+    for (auto& p : m_pipelines) {
+        p.series.buckets.resize(buckets);
+        if (p.breaker) {
+            // Buckets not closed by a tick (the run ended inside them) show the final state.
+            const auto state = p.breaker->state(tp(now));
+            for (std::size_t i = std::size_t(std::max<std::int64_t>(bucketOf(now), 0)); i < buckets; ++i)
+                p.series.buckets[i].breakerState = state;
+        }
+        auto& sum = p.series.summary;
+        sum.latencyP50Ms = p.total.percentile(0.50) / 1e6;
+        sum.latencyP95Ms = p.total.percentile(0.95) / 1e6;
+        sum.latencyP99Ms = p.total.percentile(0.99) / 1e6;
+        sum.latencyMaxMs = double(p.total.max()) / 1e6;
+    }
+    for (auto& c : m_slots) {
+        if (c.active) {
+            ++m_pipelines[c.pipeline].series.summary.unfinished;
+            c.call.abandon(tp(now));
+            c.active = false;
+        }
+    }
+    for (auto& s : m_services) {
+        s.series.buckets.resize(buckets);
+        for (const auto& b : s.series.buckets)
+            s.series.maxConcurrency = std::max(s.series.maxConcurrency, b.maxConcurrency);
+        result.services.push_back(std::move(s.series));
+    }
+    for (auto& p : m_pipelines)
+        result.pipelines.push_back(std::move(p.series));
+    if (m_options.progress)
+        m_options.progress(1000);
+    return result;
+}
+
+} // namespace
+
+SimulationResult Simulator::run(const Scenario& scenario, const SimulationOptions& options)
+{
+    FieldErrors errors = scenario.validate();
+    if (options.bucketWidth <= Duration::zero())
+        errors.push_back({QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0")});
+    if (!errors.empty())
+        throw InvalidConfig(std::move(errors));
+    Run run(scenario, options);
+    return run.execute();
+}
+
+} // namespace rwb
