@@ -503,7 +503,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                     e.text = toString(d.reason);
                     p.m_sink->onEvent(e);
                 }
-                m_next = i + 1;
+                m_next = i; // re-enter Retry: it starts the next try
                 m_phase = Phase::Waiting;
                 Step s;
                 s.kind = Step::Kind::Wait;

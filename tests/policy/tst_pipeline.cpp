@@ -1,0 +1,623 @@
+#include "core/clock/virtualclock.h"
+#include "core/events/eventsink.h"
+#include "core/policy/blockingexecutor.h"
+#include "core/policy/pipeline.h"
+
+#include <QTest>
+
+#include <stdexcept>
+
+using namespace rwb;
+
+namespace {
+const TimePoint t0 {std::chrono::seconds(1000)};
+
+PipelineConfig baseConfig()
+{
+    PipelineConfig c;
+    c.name = QStringLiteral("payments");
+    c.retry.maxAttempts = 3;
+    c.retry.backoff.baseDelay = 100ms;
+    c.retry.backoff.maxDelay = 10s;
+    c.retry.backoff.jitter = Jitter::None;
+    c.retry.retryAfter.defaultRetryDelay = Duration::zero();
+    return c;
+}
+
+std::shared_ptr<CircuitBreaker> breaker(int failureThreshold, Duration recovery)
+{
+    CircuitBreakerConfig c;
+    c.name = QStringLiteral("svc");
+    c.failureThreshold = failureThreshold;
+    c.recoveryTimeout = recovery;
+    c.successThreshold = 1;
+    return std::make_shared<CircuitBreaker>(c);
+}
+
+QStringList kinds(const std::vector<Event>& events)
+{
+    QStringList out;
+    for (const auto& e : events)
+        out << toString(e.kind);
+    return out;
+}
+
+QString str(Step::Kind k) { return Step::toString(k); }
+} // namespace
+
+class TestPipeline : public QObject {
+    Q_OBJECT
+private slots:
+    void successFirstTry()
+    {
+        CollectingSink sink;
+        Pipeline p(baseConfig(), {}, &sink);
+        PipelineCall call = p.begin(7, t0);
+        Step s = call.start(t0);
+        QCOMPARE(str(s.kind), QStringLiteral("attempt"));
+        QCOMPARE(s.attempt, 1);
+        QCOMPARE(s.deadline, Timeout::kNever);
+        s = call.onAttemptDone(Outcome::success(), t0 + 30ms);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QVERIFY(s.result.succeeded());
+        QCOMPARE(s.result.attempts, 1);
+        QCOMPARE(s.result.total, Duration(30ms));
+        QCOMPARE(s.result.lastOutcome.latency, Duration(30ms)); // filled in from the attempt start
+        QVERIFY(call.isDone());
+        const auto ev = sink.take();
+        QCOMPARE(kinds(ev), (QStringList {QStringLiteral("attempt"), QStringLiteral("request_done")}));
+        for (const auto& e : ev) {
+            QCOMPARE(e.source, QStringLiteral("payments"));
+            QCOMPARE(e.requestId, quint64(7));
+        }
+        QCOMPARE(ev[1].total, Duration(30ms));
+        QCOMPARE(ev[1].text, QStringLiteral("succeeded"));
+    }
+
+    void retryThenSuccess()
+    {
+        CollectingSink sink;
+        Pipeline p(baseConfig(), {}, &sink);
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        s = call.onAttemptDone(Outcome::httpError(500, 10ms), t0 + 10ms);
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        QCOMPARE(s.until, t0 + 110ms);
+        QCOMPARE(Step::toString(s.waitReason), QStringLiteral("backoff"));
+        s = call.resume(t0 + 110ms);
+        QCOMPARE(str(s.kind), QStringLiteral("attempt"));
+        QCOMPARE(s.attempt, 2);
+        s = call.onAttemptDone(Outcome::error(ErrorClass::connectionReset(), 5ms), t0 + 115ms);
+        QCOMPARE(s.until, t0 + 315ms);
+        s = call.resume(t0 + 315ms);
+        QCOMPARE(s.attempt, 3);
+        s = call.onAttemptDone(Outcome::success(20ms), t0 + 335ms);
+        QVERIFY(s.result.succeeded());
+        QCOMPARE(s.result.attempts, 3);
+        QCOMPARE(s.result.total, Duration(335ms));
+        const auto ev = sink.take();
+        QCOMPARE(kinds(ev), (QStringList {QStringLiteral("attempt"), QStringLiteral("retry_scheduled"),
+                                QStringLiteral("attempt"), QStringLiteral("retry_scheduled"),
+                                QStringLiteral("attempt"), QStringLiteral("request_done")}));
+        QCOMPARE(ev[1].attempt, 1);
+        QCOMPARE(ev[1].delay, Duration(100ms));
+        QCOMPARE(ev[1].text, QStringLiteral("backoff"));
+        QCOMPARE(ev[3].delay, Duration(200ms));
+        QCOMPARE(ev[5].attempt, 3);
+    }
+
+    void giveUpCarriesLastOutcome()
+    {
+        CollectingSink sink;
+        Pipeline p(baseConfig(), {}, &sink);
+        PipelineCall call = p.begin(2, t0);
+        Step s = call.start(t0);
+        TimePoint now = t0;
+        while (s.kind != Step::Kind::Done) {
+            if (s.kind == Step::Kind::Wait) {
+                now = s.until;
+                s = call.resume(now);
+            } else {
+                now += 1ms;
+                s = call.onAttemptDone(Outcome::httpError(502), now);
+            }
+        }
+        QVERIFY(!s.result.succeeded());
+        QCOMPARE(s.result.attempts, 3);
+        QCOMPARE(s.result.lastOutcome.httpStatus, 502);
+        QCOMPARE(toString(s.result.reason), QStringLiteral("max_attempts"));
+        const auto ev = sink.take();
+        QCOMPARE(toString(ev[ev.size() - 2].kind), toString(EventKind::RetryGaveUp));
+        QCOMPARE(ev[ev.size() - 2].text, QStringLiteral("max_attempts"));
+        QCOMPARE(toString(ev.back().outcome), toString(OutcomeKind::Error));
+    }
+
+    void nonRetryableEndsAtOnce()
+    {
+        Pipeline p(baseConfig());
+        PipelineCall call = p.begin(3, t0);
+        call.start(t0);
+        const Step s = call.onAttemptDone(Outcome::httpError(404), t0 + 1ms);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QCOMPARE(toString(s.result.reason), QStringLiteral("non_retryable"));
+    }
+
+    void lateResultIsTimeoutAndDeadlineStep()
+    {
+        PipelineConfig c = baseConfig();
+        c.timeoutEnabled = true;
+        c.timeout.attemptTimeout = 200ms;
+        Pipeline p(c);
+        PipelineCall call = p.begin(4, t0);
+        Step s = call.start(t0);
+        QCOMPARE(s.deadline, t0 + 200ms);
+        s = call.onDeadline(t0 + 200ms); // executor's deadline timer
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        s = call.resume(s.until);
+        QCOMPARE(s.deadline, t0 + 300ms + 200ms); // a fresh per-attempt deadline
+        s = call.onAttemptDone(Outcome::success(), t0 + 501ms); // too late: a timeout
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        s = call.resume(s.until);
+        s = call.onAttemptDone(Outcome::success(), s.deadline);
+        QVERIFY(s.result.succeeded());
+        QCOMPARE(s.result.attempts, 3);
+    }
+
+    void timeoutOutsideRetryBoundsTheCall()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 10;
+        c.timeoutEnabled = true;
+        c.timeout.attemptTimeout = 250ms;
+        c.order = {StageKind::Fallback, StageKind::Timeout, StageKind::Retry, StageKind::CircuitBreaker,
+            StageKind::RateLimiter, StageKind::Bulkhead};
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall call = p.begin(5, t0);
+        Step s = call.start(t0);
+        QCOMPARE(s.deadline, t0 + 250ms);
+        s = call.onAttemptDone(Outcome::httpError(503), t0 + 10ms);
+        QCOMPARE(s.until, t0 + 110ms);
+        s = call.resume(s.until);
+        QCOMPARE(s.deadline, t0 + 250ms); // same call deadline for attempt 2
+        s = call.onAttemptDone(Outcome::httpError(503), t0 + 120ms);
+        // next delay 200 ms would start at 320 ms > 250 ms
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QCOMPARE(toString(s.result.reason), QStringLiteral("budget_exhausted"));
+        QCOMPARE(s.result.attempts, 2);
+    }
+
+    void overallTimeout()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 10;
+        c.timeoutEnabled = true;
+        c.timeout.overallTimeout = 1s;
+        c.timeout.attemptTimeout = 600ms;
+        Pipeline p(c);
+        PipelineCall call = p.begin(6, t0);
+        Step s = call.start(t0);
+        QCOMPARE(s.deadline, t0 + 600ms);
+        s = call.onDeadline(t0 + 600ms);
+        s = call.resume(s.until); // 700 ms
+        QCOMPARE(s.deadline, t0 + 1s); // capped by the overall deadline
+    }
+
+    void breakerOpenRejection()
+    {
+        auto cb = breaker(1, 5s);
+        CollectingSink sink;
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 1;
+        Pipeline p(c, cb, &sink);
+        {
+            PipelineCall call = p.begin(1, t0);
+            call.start(t0);
+            const Step s = call.onAttemptDone(Outcome::httpError(500), t0 + 1ms);
+            QVERIFY(!s.result.succeeded());
+        }
+        QCOMPARE(toString(cb->state(t0 + 1ms)), toString(BreakerState::Open));
+        sink.take();
+        PipelineCall call = p.begin(2, t0 + 2ms);
+        const Step s = call.start(t0 + 2ms);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QCOMPARE(toString(s.result.outcome.kind), toString(OutcomeKind::Rejected));
+        QCOMPARE(s.result.outcome.errorClass, ErrorClass::circuitOpen());
+        QCOMPARE(s.result.attempts, 1);
+        QCOMPARE(toString(s.result.reason), QStringLiteral("rejection_not_retried"));
+        QCOMPARE(kinds(sink.take()),
+            (QStringList {QStringLiteral("attempt"), QStringLiteral("retry_gave_up"), QStringLiteral("request_done")}));
+    }
+
+    void breakerRetryAfterUsedWhenRetryingRejections()
+    {
+        auto cb = breaker(1, 5s);
+        PipelineConfig c = baseConfig();
+        c.retry.retryOnRejection = true;
+        c.retry.retryAfter.maxRetryDelay = 60s;
+        Pipeline p(c, cb);
+        cb->forceOpen(t0);
+        cb->release(t0); // back to closed; now trip it with one failure
+        PipelineCall first = p.begin(1, t0);
+        first.start(t0);
+        c.retry.maxAttempts = 1;
+        // attempt 1 fails -> breaker opens; the retry's second try is rejected with 5 s retry-after.
+        Step s = first.onAttemptDone(Outcome::httpError(500), t0);
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        s = first.resume(s.until); // 100 ms later: breaker open
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        QCOMPARE(Step::toString(s.waitReason), QStringLiteral("rejected"));
+        QCOMPARE(s.until, t0 + 5s);
+        s = first.resume(s.until); // half-open: probe admitted
+        QCOMPARE(str(s.kind), QStringLiteral("attempt"));
+        QCOMPARE(s.attempt, 3);
+        s = first.onAttemptDone(Outcome::success(), t0 + 5s + 1ms);
+        QVERIFY(s.result.succeeded());
+        QCOMPARE(toString(cb->state(t0 + 6s)), toString(BreakerState::Closed));
+    }
+
+    void breakerOutsideRetryRecordsOncePerCall()
+    {
+        auto cb = breaker(100, 5s);
+        PipelineConfig c = baseConfig();
+        c.order = {StageKind::Fallback, StageKind::CircuitBreaker, StageKind::Retry, StageKind::RateLimiter,
+            StageKind::Bulkhead, StageKind::Timeout};
+        Pipeline p(c, cb);
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        TimePoint now = t0;
+        while (s.kind != Step::Kind::Done) {
+            now += 1ms;
+            s = s.kind == Step::Kind::Wait ? call.resume(s.until) : call.onAttemptDone(Outcome::httpError(500), now);
+        }
+        QCOMPARE(s.result.attempts, 3);
+        const auto st = cb->stats(now);
+        QCOMPARE(st.calls, quint64(1));
+        QCOMPARE(st.failures, quint64(1));
+        // Inside Retry (default order): one record per attempt.
+        auto cb2 = breaker(100, 5s);
+        Pipeline p2(baseConfig(), cb2);
+        PipelineCall call2 = p2.begin(1, t0);
+        s = call2.start(t0);
+        while (s.kind != Step::Kind::Done)
+            s = s.kind == Step::Kind::Wait ? call2.resume(s.until) : call2.onAttemptDone(Outcome::httpError(500), now);
+        QCOMPARE(cb2->stats(now).calls, quint64(3));
+    }
+
+    void fallbackReplacesFinalFailure()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 2;
+        c.fallbackEnabled = true;
+        c.fallbackHandler = [](const Outcome& failed) { return Outcome::success(failed.latency, 299); };
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        s = call.onAttemptDone(Outcome::httpError(500), t0 + 1ms);
+        s = call.resume(s.until);
+        s = call.onAttemptDone(Outcome::httpError(503), t0 + 200ms);
+        QVERIFY(s.result.succeeded());
+        QVERIFY(s.result.fallbackUsed);
+        QCOMPARE(s.result.outcome.httpStatus, 299);
+        QCOMPARE(s.result.lastOutcome.httpStatus, 503);
+        QCOMPARE(s.result.attempts, 2);
+        QVERIFY(sink.events().back().fallback);
+        QCOMPARE(toString(sink.events().back().outcome), toString(OutcomeKind::Success));
+    }
+
+    void fallbackOnlyForConfiguredOutcomes()
+    {
+        PipelineConfig c = baseConfig();
+        c.retryEnabled = false;
+        c.fallbackEnabled = true;
+        c.fallback.onFailure = false;
+        Pipeline p(c);
+        PipelineCall call = p.begin(1, t0);
+        call.start(t0);
+        Step s = call.onAttemptDone(Outcome::httpError(500), t0);
+        QVERIFY(!s.result.fallbackUsed);
+        QCOMPARE(toString(s.result.reason), QStringLiteral("max_attempts"));
+        PipelineCall call2 = p.begin(2, t0);
+        s = call2.start(t0);
+        s = call2.onDeadline(t0 + 1s); // timeout -> fallback (on_timeout)
+        QVERIFY(s.result.fallbackUsed);
+    }
+
+    void fallbackInsideRetryStopsRetrying()
+    {
+        PipelineConfig c = baseConfig();
+        c.fallbackEnabled = true;
+        c.order = {StageKind::Retry, StageKind::Fallback, StageKind::CircuitBreaker, StageKind::RateLimiter,
+            StageKind::Bulkhead, StageKind::Timeout};
+        Pipeline p(c);
+        PipelineCall call = p.begin(1, t0);
+        call.start(t0);
+        const Step s = call.onAttemptDone(Outcome::httpError(500), t0);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QVERIFY(s.result.fallbackUsed);
+        QCOMPARE(s.result.attempts, 1);
+    }
+
+    void bulkheadQueueAndHandoff()
+    {
+        PipelineConfig c = baseConfig();
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 1, 50ms};
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        PipelineCall d = p.begin(3, t0);
+        QCOMPARE(str(a.start(t0).kind), QStringLiteral("attempt"));
+        const Step qb = b.start(t0 + 1ms);
+        QCOMPARE(str(qb.kind), QStringLiteral("queued"));
+        QCOMPARE(qb.deadline, t0 + 51ms);
+        QVERIFY(b.isQueued());
+        // queue full -> d rejected (not retried by default)
+        const Step sd = d.start(t0 + 2ms);
+        QCOMPARE(sd.result.outcome.errorClass, ErrorClass::bulkheadFull());
+        const Step sa = a.onAttemptDone(Outcome::success(), t0 + 20ms);
+        QCOMPARE(str(sa.kind), QStringLiteral("done"));
+        QCOMPARE(sa.handoff, qb.ticket);
+        const Step sb = b.resume(t0 + 20ms);
+        QCOMPARE(str(sb.kind), QStringLiteral("attempt"));
+        QCOMPARE(p.bulkhead()->stats().active, 1);
+        QVERIFY(b.onAttemptDone(Outcome::success(), t0 + 30ms).result.succeeded());
+        QCOMPARE(p.bulkhead()->stats().active, 0);
+        int rejectedEvents = 0;
+        for (const auto& e : sink.events())
+            rejectedEvents += e.kind == EventKind::BulkheadRejected ? 1 : 0;
+        QCOMPARE(rejectedEvents, 1);
+    }
+
+    void bulkheadQueueDeadline()
+    {
+        PipelineConfig c = baseConfig();
+        c.retryEnabled = false;
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 1, 50ms};
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        a.start(t0);
+        const Step qb = b.start(t0);
+        Step sb = b.onDeadline(qb.deadline);
+        QCOMPARE(str(sb.kind), QStringLiteral("done"));
+        QCOMPARE(sb.result.outcome.errorClass, ErrorClass::bulkheadFull());
+        QCOMPARE(sb.result.attempts, 0);
+        QCOMPARE(sink.events().front().text, QStringLiteral("queue_timeout"));
+        QCOMPARE(a.onAttemptDone(Outcome::success(), t0 + 60ms).handoff, BulkheadTicket(0));
+    }
+
+    void bulkheadHandoffRacingDeadline()
+    {
+        PipelineConfig c = baseConfig();
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 1, 50ms};
+        Pipeline p(c);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        a.start(t0);
+        const Step qb = b.start(t0);
+        QCOMPARE(a.onAttemptDone(Outcome::success(), qb.deadline).handoff, qb.ticket);
+        const Step sb = b.onDeadline(qb.deadline); // deadline processed before the hand-off
+        QCOMPARE(str(sb.kind), QStringLiteral("attempt"));
+        QVERIFY(b.handedSlotAtDeadline());
+    }
+
+    void rateLimitWait()
+    {
+        PipelineConfig c = baseConfig();
+        c.rateLimiterEnabled = true;
+        c.rateLimiter.ratePerSecond = 10;
+        c.rateLimiter.burst = 1;
+        c.rateLimiter.maxWait = 1s;
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        QCOMPARE(str(a.start(t0).kind), QStringLiteral("attempt"));
+        Step s = b.start(t0);
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        QCOMPARE(Step::toString(s.waitReason), QStringLiteral("rate_limit"));
+        QCOMPARE(s.until, t0 + 100ms);
+        s = b.resume(s.until);
+        QCOMPARE(str(s.kind), QStringLiteral("attempt"));
+        const auto ev = sink.events();
+        QCOMPARE(ev.size(), std::size_t(1));
+        QCOMPARE(toString(ev[0].kind), toString(EventKind::RateLimited));
+        QCOMPARE(ev[0].text, QStringLiteral("client"));
+        QCOMPARE(ev[0].delay, Duration(100ms));
+    }
+
+    void rateLimitRejectAndServerPause()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 1;
+        c.rateLimiterEnabled = true;
+        c.rateLimiter.ratePerSecond = 1000;
+        c.rateLimiter.burst = 100;
+        c.rateLimiter.maxWait = 3s;
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        PipelineCall a = p.begin(1, t0);
+        a.start(t0);
+        a.onAttemptDone(Outcome::httpError(429, 1ms, 2s), t0 + 1ms);
+        bool sawServer = false;
+        for (const auto& e : sink.take())
+            if (e.kind == EventKind::RateLimited && e.text == QStringLiteral("server") && e.delay == Duration(2s))
+                sawServer = true;
+        QVERIFY(sawServer);
+        PipelineCall b = p.begin(2, t0 + 2ms);
+        const Step s = b.start(t0 + 2ms);
+        QCOMPARE(str(s.kind), QStringLiteral("wait"));
+        QCOMPARE(Step::toString(s.waitReason), QStringLiteral("server_rate_limit"));
+        QCOMPARE(s.until, t0 + 2001ms);
+        // max_wait shorter than the pause: rejected as rate_limited
+        c.rateLimiter.maxWait = 0s;
+        Pipeline strict(c);
+        strict.rateLimiter()->onServerRetryAfter(t0 + 1s);
+        PipelineCall d = strict.begin(3, t0);
+        const Step sd = d.start(t0);
+        QCOMPARE(sd.result.outcome.errorClass, ErrorClass::rateLimited());
+        QCOMPARE(sd.result.outcome.retryAfter, std::optional<Duration>(1s));
+    }
+
+    void disabledStagesAreSkipped()
+    {
+        PipelineConfig c = baseConfig();
+        c.retryEnabled = false;
+        Pipeline p(c);
+        QVERIFY(p.activeStages().empty());
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        QCOMPARE(s.attempt, 1);
+        s = call.onAttemptDone(Outcome::httpError(503), t0);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QCOMPARE(s.result.attempts, 1);
+        c.bulkheadEnabled = c.timeoutEnabled = c.retryEnabled = true;
+        Pipeline p2(c, breaker(5, 1s));
+        QCOMPARE(p2.activeStages(), (std::vector<StageKind> {StageKind::Retry, StageKind::CircuitBreaker,
+                                        StageKind::Bulkhead, StageKind::Timeout}));
+    }
+
+    void abandonReleasesResources()
+    {
+        PipelineConfig c = baseConfig();
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 1, 50ms};
+        Pipeline p(c);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        a.start(t0);
+        const Step qb = b.start(t0);
+        QCOMPARE(a.abandon(t0), qb.ticket);
+        QCOMPARE(b.abandon(t0), BulkheadTicket(0));
+        QCOMPARE(p.bulkhead()->stats().active, 0);
+    }
+
+    void jitterDeterministicPerRequest()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 6;
+        c.retry.backoff.jitter = Jitter::Full;
+        c.seed = 99;
+        Pipeline p1(c), p2(c);
+        auto schedule = [](Pipeline& p, std::uint64_t id) {
+            QList<qint64> untils;
+            PipelineCall call = p.begin(id, t0);
+            Step s = call.start(t0);
+            while (s.kind != Step::Kind::Done) {
+                if (s.kind == Step::Kind::Wait) {
+                    untils << s.until.time_since_epoch().count();
+                    s = call.resume(s.until);
+                } else {
+                    s = call.onAttemptDone(Outcome::timeout(1ms), t0);
+                }
+            }
+            return untils;
+        };
+        const auto a = schedule(p1, 5);
+        (void)schedule(p2, 4); // other calls in between do not matter
+        QCOMPARE(schedule(p2, 5), a);
+        QVERIFY(schedule(p1, 6) != a);
+    }
+
+    void blockingExecutorOnVirtualClock()
+    {
+        VirtualClock clock;
+        CollectingSink sink;
+        Pipeline p(baseConfig(), {}, &sink);
+        BlockingExecutor ex(p, clock, [&clock](TimePoint until) { clock.runUntil(until); });
+        int calls = 0;
+        bool numbered = true;
+        const CallResult r = ex.execute([&](const AttemptContext& ctx) {
+            ++calls;
+            numbered = numbered && ctx.attempt == calls;
+            return calls < 3 ? Outcome::httpError(503) : Outcome::success();
+        });
+        QVERIFY(r.succeeded());
+        QCOMPARE(r.attempts, 3);
+        QVERIFY(numbered);
+        QCOMPARE(r.total, Duration(300ms));
+        QCOMPARE(clock.now(), TimePoint(300ms));
+
+        const CallResult e = ex.execute([]() -> Outcome { throw std::runtime_error("boom"); });
+        QCOMPARE(e.lastOutcome.errorClass, ErrorClass::exception());
+        QCOMPARE(e.attempts, 1); // "exception" is not retryable by default
+    }
+
+    void blockingExecutorLateResultIsTimeout()
+    {
+        VirtualClock clock;
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 1;
+        c.timeoutEnabled = true;
+        c.timeout.attemptTimeout = 50ms;
+        Pipeline p(c);
+        BlockingExecutor ex(p, clock, [&clock](TimePoint until) { clock.runUntil(until); });
+        const CallResult r = ex.execute([&](const AttemptContext& ctx) {
+            clock.runUntil(ctx.deadline + 1ms); // the callable overran its deadline
+            return Outcome::success();
+        });
+        QCOMPARE(toString(r.outcome.kind), toString(OutcomeKind::Timeout));
+    }
+
+    void blockingValueWithFallback()
+    {
+        VirtualClock clock;
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 2;
+        Pipeline p(c);
+        BlockingExecutor ex(p, clock, [&clock](TimePoint until) { clock.runUntil(until); });
+        auto [value, result] = ex.executeValue<QString>(
+            [](const AttemptContext&) { return std::pair(QString(), Outcome::httpError(500)); },
+            [](const CallResult&) { return QStringLiteral("cached"); });
+        QCOMPARE(value, std::optional<QString>(QStringLiteral("cached")));
+        QCOMPARE(result.attempts, 2);
+        auto [v2, r2] = ex.executeValue<int>(
+            [](const AttemptContext& ctx) { return std::pair(ctx.attempt * 10, Outcome::success()); },
+            [](const CallResult&) { return -1; });
+        QCOMPARE(v2, std::optional<int>(10));
+        QVERIFY(r2.succeeded());
+    }
+
+    void pipelineExecuteOnSystemClock()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.backoff.baseDelay = Duration::zero();
+        c.retry.backoff.maxDelay = Duration::zero();
+        Pipeline p(c);
+        int n = 0;
+        const CallResult r = p.execute([&](const AttemptContext&) { return ++n < 2 ? Outcome::timeout(1ms) : Outcome::success(); });
+        QVERIFY(r.succeeded());
+        QCOMPARE(r.attempts, 2);
+    }
+
+    void validation()
+    {
+        PipelineConfig c = baseConfig();
+        c.name = QStringLiteral("  ");
+        c.order = {StageKind::Retry, StageKind::Retry, StageKind::Timeout};
+        c.retry.maxAttempts = 0;
+        c.bulkheadEnabled = true;
+        c.bulkhead.maxConcurrent = 0;
+        c.rateLimiter.burst = 0; // disabled: not validated
+        QStringList got;
+        for (const auto& e : PipelineConfig::validate(c))
+            got << e.toString();
+        QCOMPARE(got, (QStringList {QStringLiteral("name: expected a non-empty name"),
+                           QStringLiteral("order: expected each of fallback, retry, circuit_breaker, rate_limiter, "
+                                          "bulkhead, timeout exactly once; 'fallback' missing, 'retry' appears 2 "
+                                          "times, 'circuit_breaker' missing, 'rate_limiter' missing, 'bulkhead' missing"),
+                           QStringLiteral("retry.max_attempts: expected an integer >= 1, got 0"),
+                           QStringLiteral("bulkhead.max_concurrent: expected an integer >= 1, got 0")}));
+        QVERIFY_THROWS_EXCEPTION(InvalidConfig, Pipeline {c});
+        QCOMPARE(stageKindFromString(QStringLiteral("circuit_breaker")), std::optional<StageKind>(StageKind::CircuitBreaker));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
