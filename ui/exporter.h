@@ -1,0 +1,26 @@
+#pragma once
+
+#include "core/sim/simulationresult.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace rwb::exporter {
+
+/// Export formats of the workbench. Pure functions of their inputs: thread-safe.
+
+/// The pipeline configuration alone, in the scenario format: {"schema_version", "pipelines": [...]}.
+/// Re-importing it into a scenario (importPipelineConfig) restores the same pipelines.
+QJsonObject pipelineConfig(const QJsonObject& scenario);
+/// Replaces the pipelines of `scenario` with those of an exported config. Returns false (and a
+/// message) when `config` holds no pipelines array.
+bool importPipelineConfig(QJsonObject& scenario, const QJsonObject& config, QString* error);
+
+/// The pipeline configuration in the seed 004 layout (`retry_configs` / `circuit_breaker_configs`),
+/// converted by the engine's config module. On failure returns {} and sets `error`.
+QJsonObject seedConfig(const QJsonObject& scenario, QString* error);
+
+/// The run's summary and metrics: totals per pipeline, per service, and the 1 s time series.
+QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario);
+
+} // namespace rwb::exporter

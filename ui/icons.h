@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QIcon>
+
+namespace rwb::icons {
+
+/// Toolbar and menu icons, painted as vectors so they are crisp at any size and in presenter mode
+/// (the Debian Qt build has no SVG icon engine). GUI thread only.
+enum class Icon {
+    App,
+    Run,
+    Pause,
+    Stop,
+    Open,
+    Save,
+    Export,
+    Compare,
+    Presenter,
+    Simulate,
+    Live,
+    Replay,
+    Outage,
+    Recover,
+    Add,
+    Remove,
+    Demo,
+};
+
+QIcon icon(Icon which);
+
+} // namespace rwb::icons

@@ -1,0 +1,851 @@
+#include "ui/mainwindow.h"
+
+#include "ui/comparemodel.h"
+#include "ui/compareview.h"
+#include "ui/demos.h"
+#include "ui/exporter.h"
+#include "ui/icons.h"
+#include "ui/pipelineeditor.h"
+#include "ui/presenter.h"
+#include "ui/runmetrics.h"
+#include "ui/scenariodocument.h"
+#include "ui/scenariofile.h"
+#include "ui/serviceseditor.h"
+#include "ui/settings.h"
+#include "ui/simulationcontroller.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QVBoxLayout>
+
+namespace rwb {
+
+namespace {
+
+QString formatElapsed(std::chrono::nanoseconds d)
+{
+    const double ms = std::chrono::duration<double, std::milli>(d).count();
+    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms") : QString::number(qint64(ms)) + QStringLiteral(" ms");
+}
+
+QString formatSimulated(Duration d)
+{
+    const qint64 s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+    if (s >= 3600 && s % 3600 == 0)
+        return QObject::tr("%1 h").arg(s / 3600);
+    if (s >= 60 && s % 60 == 0)
+        return QObject::tr("%1 min").arg(s / 60);
+    return QObject::tr("%1 s").arg(s);
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new ScenarioDocument(this))
+    , m_documentB(new ScenarioDocument(this))
+    , m_simulation(new SimulationController(this))
+    , m_simulationB(new SimulationController(this))
+    , m_presenter(new Presenter(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(icons::icon(icons::Icon::App));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+
+    // Central area: lesson banner above the charts.
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_lessonBanner = new QWidget(centre);
+    m_lessonBanner->setObjectName(QStringLiteral("lessonBanner"));
+    m_lessonBanner->setAttribute(Qt::WA_StyledBackground);
+    auto* bannerLayout = new QHBoxLayout(m_lessonBanner);
+    bannerLayout->setContentsMargins(10, 6, 6, 6);
+    auto* bulb = new QLabel(m_lessonBanner);
+    bulb->setPixmap(icons::icon(icons::Icon::Demo).pixmap(18, 18));
+    m_lessonText = new QLabel(m_lessonBanner);
+    m_lessonText->setObjectName(QStringLiteral("lessonText"));
+    m_lessonText->setWordWrap(true);
+    auto* closeBanner = new QToolButton(m_lessonBanner);
+    closeBanner->setText(QStringLiteral("✕"));
+    closeBanner->setAutoRaise(true);
+    closeBanner->setToolTip(tr("Hide the lesson"));
+    connect(closeBanner, &QToolButton::clicked, m_lessonBanner, &QWidget::hide);
+    bannerLayout->addWidget(bulb);
+    bannerLayout->addWidget(m_lessonText, 1);
+    bannerLayout->addWidget(closeBanner);
+    m_lessonBanner->hide();
+    centreLayout->addWidget(m_lessonBanner);
+
+    m_central = new QStackedWidget(centre);
+    m_placeholder = new QWidget(m_central);
+    m_placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
+    m_placeholder->setAttribute(Qt::WA_StyledBackground);
+    auto* phLayout = new QVBoxLayout(m_placeholder);
+    phLayout->addStretch(2);
+    auto* phIcon = new QLabel(m_placeholder);
+    phIcon->setPixmap(icons::icon(icons::Icon::App).pixmap(64, 64));
+    phIcon->setAlignment(Qt::AlignCenter);
+    auto* phTitle = new QLabel(tr("Charts"), m_placeholder);
+    phTitle->setObjectName(QStringLiteral("placeholderTitle"));
+    phTitle->setAlignment(Qt::AlignCenter);
+    m_placeholderText = new QLabel(m_placeholder);
+    m_placeholderText->setObjectName(QStringLiteral("placeholderText"));
+    m_placeholderText->setAlignment(Qt::AlignCenter);
+    m_placeholderText->setWordWrap(true);
+    phLayout->addWidget(phIcon);
+    phLayout->addWidget(phTitle);
+    phLayout->addWidget(m_placeholderText);
+    phLayout->addStretch(3);
+    m_central->addWidget(m_placeholder);
+    centreLayout->addWidget(m_central, 1);
+    setCentralWidget(centre);
+    m_placeholderText->setText(tr("Breaker states, retry delays, traffic and latency are drawn here after a run."));
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+
+    connect(m_document, &ScenarioDocument::changed, this, [this] {
+        updateTitle();
+        requestRun();
+    });
+    connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_documentB, &ScenarioDocument::changed, this, [this] {
+        if (isComparing())
+            m_simulationB->request(m_documentB->json(), m_documentB->revision());
+    });
+    connect(m_simulation, &SimulationController::finished, this, &MainWindow::applyRun);
+    connect(m_simulationB, &SimulationController::finished, this, &MainWindow::applyRunB);
+    connect(m_simulation, &SimulationController::runningChanged, this, [this](bool running) {
+        m_progress->setVisible(running);
+        m_progress->setValue(0);
+        updateRunActions();
+    });
+    connect(m_simulation, &SimulationController::progressChanged, this,
+            [this](int permille) { m_progress->setValue(permille); });
+
+    m_defaultState = saveState();
+    restoreGeometry(Settings::windowGeometry());
+    restoreState(Settings::windowState());
+    if (Settings::presenterMode())
+        m_presenterAction->setChecked(true);
+    updateRecentMenu();
+    updateTitle();
+    updateRunActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_openAction = new QAction(icons::icon(icons::Icon::Open), tr("&Open…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Open a scenario (.json) or a recorded log (.jsonl) (%1)")
+                                 .arg(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
+
+    m_saveAction = new QAction(icons::icon(icons::Icon::Save), tr("&Save"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setToolTip(tr("Save the scenario (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+
+    m_saveAsAction = new QAction(tr("Save &As…"), this);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
+
+    m_exportConfigAction = new QAction(icons::icon(icons::Icon::Export), tr("Export &Config as JSON…"), this);
+    m_exportConfigAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportConfigAction->setToolTip(tr("Export the pipeline configuration as JSON (scenario or seed-004 format)"));
+    connect(m_exportConfigAction, &QAction::triggered, this, &MainWindow::exportConfigDialog);
+
+    m_exportSummaryAction = new QAction(tr("Export Run &Summary and Metrics…"), this);
+    m_exportSummaryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(m_exportSummaryAction, &QAction::triggered, this, &MainWindow::exportSummaryDialog);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+
+    m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
+    m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_runAction->setToolTip(tr("Run the scenario now (F5)"));
+    connect(m_runAction, &QAction::triggered, this, [this] {
+        m_autoRun = true;
+        m_pauseAction->setChecked(false);
+        m_simulation->request(m_document->json(), m_document->revision());
+        m_simulation->runNow();
+        if (isComparing()) {
+            m_simulationB->request(m_documentB->json(), m_documentB->revision());
+            m_simulationB->runNow();
+        }
+    });
+
+    m_pauseAction = new QAction(icons::icon(icons::Icon::Pause), tr("&Pause"), this);
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_pauseAction->setToolTip(tr("Pause: edits no longer re-run the scenario until Run (F6)"));
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        m_autoRun = !paused;
+        if (!paused)
+            requestRun();
+        updateRunActions();
+    });
+
+    m_stopAction = new QAction(icons::icon(icons::Icon::Stop), tr("S&top"), this);
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
+    connect(m_stopAction, &QAction::triggered, this, [this] {
+        m_simulation->cancel();
+        m_simulationB->cancel();
+        statusBar()->showMessage(tr("Run stopped"), 3000);
+    });
+
+    m_modeGroup = new QActionGroup(this);
+    m_modeGroup->setExclusive(true);
+    auto addMode = [this](icons::Icon icon, const QString& text, const QString& tip, int key, Mode mode) {
+        auto* a = new QAction(icons::icon(icon), text, m_modeGroup);
+        a->setCheckable(true);
+        a->setShortcut(QKeySequence(Qt::CTRL | key));
+        a->setToolTip(tip + QStringLiteral(" (%1)").arg(a->shortcut().toString(QKeySequence::NativeText)));
+        connect(a, &QAction::triggered, this, [this, mode] { setMode(mode); });
+        return a;
+    };
+    m_simulateModeAction = addMode(icons::Icon::Simulate, tr("Simulate"),
+                                   tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1,
+                                   Mode::Simulate);
+    m_liveModeAction = addMode(icons::Icon::Live, tr("Live"),
+                               tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
+    m_replayModeAction = addMode(icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"),
+                                 Qt::Key_3, Mode::Replay);
+    m_simulateModeAction->setChecked(true);
+
+    m_compareAction = new QAction(icons::icon(icons::Icon::Compare), tr("Compare &A/B"), this);
+    m_compareAction->setCheckable(true);
+    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_compareAction->setToolTip(tr("Duplicate the pipeline as variant B and compare both on the same seed (Ctrl+B)"));
+    connect(m_compareAction, &QAction::toggled, this, [this](bool on) {
+        if (on && !isComparing())
+            startCompare();
+        else if (!on && isComparing())
+            stopCompare();
+    });
+
+    m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
+    m_presenterAction->setCheckable(true);
+    m_presenterAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presenterAction->setToolTip(tr("Bigger fonts and chart lines for showing to a room (F11)"));
+    connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
+        m_presenter->setEnabled(on);
+        Settings::setPresenterMode(on);
+    });
+
+    m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
+    connect(m_resetLayoutAction, &QAction::triggered, this, [this] { restoreState(m_defaultState); });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_demoMenu = file->addMenu(icons::icon(icons::Icon::Demo), tr("&Demos"));
+    file->addSeparator();
+    file->addAction(m_saveAction);
+    file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_exportConfigAction);
+    file->addAction(m_exportSummaryAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_runAction);
+    run->addAction(m_pauseAction);
+    run->addAction(m_stopAction);
+    run->addSeparator();
+    run->addActions(m_modeGroup->actions());
+    run->addSeparator();
+    run->addAction(m_compareAction);
+
+    // Demos: each with its lesson as the status tip, so hovering teaches before opening.
+    QMenu* demos = menuBar()->addMenu(tr("&Demos"));
+    for (QMenu* menu : {m_demoMenu, demos}) {
+        const auto all = builtInDemos();
+        for (const DemoInfo& demo : all) {
+            QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
+            a->setStatusTip(demo.lesson);
+            a->setToolTip(demo.lesson);
+            const QString name = demo.name;
+            connect(a, &QAction::triggered, this, [this, name] {
+                if (maybeSave())
+                    openDemo(name);
+            });
+        }
+        if (all.empty())
+            menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
+        menu->setToolTipsVisible(true);
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Resilience Workbench"), this, &MainWindow::about);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(20, 20));
+    bar->addAction(m_runAction);
+    bar->addAction(m_pauseAction);
+    bar->addAction(m_stopAction);
+
+    auto* speedLabel = new QLabel(tr(" Speed "), bar);
+    m_speed = new QComboBox(bar);
+    m_speed->setObjectName(QStringLiteral("speedBox"));
+    for (int factor : {1, 2, 5, 10, 30, 60})
+        m_speed->addItem(QStringLiteral("×%1").arg(factor), factor);
+    m_speed->setToolTip(tr("Playback speed of Live and Replay runs (Simulate always runs as fast as possible)"));
+    bar->addWidget(speedLabel);
+    bar->addWidget(m_speed);
+    bar->addSeparator();
+    bar->addActions(m_modeGroup->actions());
+    bar->addSeparator();
+    bar->addAction(m_openAction);
+    bar->addAction(m_saveAction);
+    auto* exportButton = new QToolButton(bar);
+    exportButton->setDefaultAction(m_exportConfigAction);
+    exportButton->setText(tr("Export"));
+    exportButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    exportButton->setPopupMode(QToolButton::MenuButtonPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(m_exportConfigAction);
+    exportMenu->addAction(m_exportSummaryAction);
+    exportButton->setMenu(exportMenu);
+    bar->addWidget(exportButton);
+    bar->addSeparator();
+    bar->addAction(m_compareAction);
+    bar->addAction(m_presenterAction);
+    m_viewMenu->addAction(bar->toggleViewAction());
+}
+
+void MainWindow::createDocks()
+{
+    m_pipelineEditor = new PipelineEditor(this);
+    m_pipelineEditor->setDocument(m_document);
+    m_pipelineEditorB = new PipelineEditor(this);
+    m_pipelineEditorB->setObjectName(QStringLiteral("pipelineEditorB"));
+    m_pipelineEditorB->setDocument(m_documentB);
+    m_pipelineTabs = new QTabWidget(this);
+    m_pipelineTabs->setDocumentMode(true);
+    m_pipelineTabs->addTab(m_pipelineEditor, tr("Pipeline"));
+    m_pipelineTabs->tabBar()->hide();
+
+    m_pipelineDock = new QDockWidget(tr("Pipeline"), this);
+    m_pipelineDock->setObjectName(QStringLiteral("pipelineDock"));
+    m_pipelineDock->setWidget(m_pipelineTabs);
+    m_pipelineDock->setMinimumWidth(330);
+    addDockWidget(Qt::LeftDockWidgetArea, m_pipelineDock);
+
+    m_servicesEditor = new ServicesEditor(this);
+    m_servicesEditor->setDocument(m_document);
+    m_servicesDock = new QDockWidget(tr("Services"), this);
+    m_servicesDock->setObjectName(QStringLiteral("servicesDock"));
+    m_servicesDock->setWidget(m_servicesEditor);
+    addDockWidget(Qt::LeftDockWidgetArea, m_servicesDock);
+    tabifyDockWidget(m_pipelineDock, m_servicesDock);
+    m_pipelineDock->raise();
+
+    m_compare = new CompareView(this);
+    m_compareDock = new QDockWidget(tr("Summary and A/B"), this);
+    m_compareDock->setObjectName(QStringLiteral("compareDock"));
+    m_compareDock->setWidget(m_compare);
+    addDockWidget(Qt::RightDockWidgetArea, m_compareDock);
+    connect(m_compare, &CompareView::duplicateRequested, this, [this] { m_compareAction->setChecked(true); });
+    connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
+
+    auto* history = new QUndoView(m_document->undoStack(), this);
+    history->setEmptyLabel(tr("<opened>"));
+    m_historyDock = new QDockWidget(tr("Edit History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setWidget(history);
+    addDockWidget(Qt::RightDockWidgetArea, m_historyDock);
+    m_historyDock->hide();
+
+    m_viewMenu->addSeparator();
+    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_historyDock})
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_presenterAction);
+    m_viewMenu->addAction(m_resetLayoutAction);
+    resizeDocks({m_pipelineDock, m_compareDock}, {380, 340}, Qt::Horizontal);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusRun = new QLabel(this);
+    m_statusRun->setObjectName(QStringLiteral("runStatus"));
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(160);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    m_statusMode = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusRun);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_statusMode);
+    m_statusMode->setText(tr("Simulate"));
+}
+
+void MainWindow::setMode(Mode mode)
+{
+    m_mode = mode;
+    QAction* a = mode == Mode::Simulate ? m_simulateModeAction : mode == Mode::Live ? m_liveModeAction : m_replayModeAction;
+    a->setChecked(true);
+    m_statusMode->setText(a->text());
+    if (mode == Mode::Replay)
+        statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
+    else if (mode == Mode::Live)
+        statusBar()->showMessage(tr("Live mode is not available in this build yet"), 5000);
+    else
+        requestRun();
+    updateRunActions();
+}
+
+void MainWindow::updateRunActions()
+{
+    const bool simulate = m_mode == Mode::Simulate;
+    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning());
+    m_runAction->setEnabled(simulate);
+    m_pauseAction->setEnabled(simulate);
+    m_speed->setEnabled(!simulate);
+}
+
+void MainWindow::requestRun()
+{
+    if (m_mode != Mode::Simulate || !m_autoRun || m_document->json().isEmpty())
+        return;
+    m_simulation->request(m_document->json(), m_document->revision());
+}
+
+QString MainWindow::runStatusText(const SimulationRun& run) const
+{
+    if (!run.result)
+        return {};
+    return tr("%1 simulated in %2 · seed %3")
+        .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed))
+        .arg(run.result->seed);
+}
+
+void MainWindow::applyRun(const SimulationRun& run)
+{
+    showProblems(run.problems);
+    if (!run.ok()) {
+        m_statusRun->setText(tr("Scenario has %n problem(s)", nullptr, int(run.problems.size())));
+        if (!run.problems.empty())
+            statusBar()->showMessage(run.problems.front().pointer.isEmpty()
+                                         ? run.problems.front().message
+                                         : run.problems.front().pointer + QStringLiteral(": ") + run.problems.front().message,
+                                     8000);
+        return;
+    }
+    m_statusRun->setText(runStatusText(run));
+    m_compare->model()->setA(RunMetrics::from(*run.result));
+    m_compare->setStatus(isComparing() ? tr("A: %1").arg(runStatusText(run)) : runStatusText(run));
+    emit runApplied(run);
+    if (!m_screenshotDir.isEmpty()) {
+        // Let layouts and charts settle for a moment before grabbing.
+        QTimer::singleShot(300, this, [this] {
+            const QString dir = std::exchange(m_screenshotDir, QString());
+            auto done = std::exchange(m_screenshotDone, nullptr);
+            QDir().mkpath(dir);
+            bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
+            const std::pair<QWidget*, const char*> panels[] = {
+                {m_pipelineEditor, "pipeline-editor.png"},
+                {m_servicesEditor, "services-editor.png"},
+                {m_compare, "summary.png"},
+            };
+            for (const auto& [widget, name] : panels) {
+                if (widget->isVisible())
+                    ok = widget->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
+            }
+            if (done)
+                done(ok);
+        });
+    }
+}
+
+void MainWindow::applyRunB(const SimulationRun& run)
+{
+    if (!isComparing())
+        return;
+    if (run.ok()) {
+        m_compare->model()->setB(RunMetrics::from(*run.result));
+    } else if (!run.problems.empty()) {
+        m_pipelineEditorB->setProblems(run.problems);
+        statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
+    }
+}
+
+void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
+{
+    m_problems = problems;
+    m_pipelineEditor->setProblems(problems);
+    m_servicesEditor->setProblems(problems);
+}
+
+void MainWindow::setLesson(const QString& lesson)
+{
+    m_lessonText->setText(lesson);
+    m_lessonBanner->setVisible(!lesson.isEmpty());
+}
+
+bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
+{
+    const ScenarioFile file = parseScenario(text);
+    if (!file.ok()) {
+        QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
+                        tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
+                        QMessageBox::Ok, this);
+        box.setInformativeText(file.problemText(sourceName));
+        box.setObjectName(QStringLiteral("openErrorDialog"));
+        box.exec();
+        return false;
+    }
+    if (isComparing())
+        m_compareAction->setChecked(false);
+    const QString title = file.json.value(QStringLiteral("name")).toString();
+    m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
+    setLesson(file.json.value(QStringLiteral("lesson")).toString());
+    m_compare->model()->setA(std::nullopt);
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path)
+{
+    const QFileInfo info(path);
+    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0) {
+        setMode(Mode::Replay);
+        statusBar()->showMessage(tr("Replay of %1 is not available in this build yet").arg(info.fileName()), 5000);
+        return false;
+    }
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Cannot open scenario"),
+                             tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
+        return false;
+    }
+    if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
+        return false;
+    Settings::addRecentFile(info.absoluteFilePath());
+    Settings::setLastScenario(info.absoluteFilePath());
+    Settings::setLastDirectory(info.absolutePath());
+    updateRecentMenu();
+    setMode(Mode::Simulate);
+    statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
+    return true;
+}
+
+bool MainWindow::openDemo(const QString& name)
+{
+    const QString wanted = name.isEmpty() ? defaultDemoName() : name;
+    for (const DemoInfo& demo : builtInDemos()) {
+        if (demo.name != wanted)
+            continue;
+        if (!openScenarioJson(demo.json, demo.title))
+            return false;
+        setLesson(demo.lesson);
+        Settings::setLastScenario(QStringLiteral("demo:") + demo.name);
+        setMode(Mode::Simulate);
+        return true;
+    }
+    return false;
+}
+
+void MainWindow::restoreLastSession()
+{
+    const QString last = Settings::lastScenario();
+    if (last.startsWith(QStringLiteral("demo:")) && openDemo(last.mid(5)))
+        return;
+    if (!last.isEmpty() && QFileInfo::exists(last) && openFile(last))
+        return;
+    openDemo();
+}
+
+bool MainWindow::saveTo(const QString& path)
+{
+    const QString error = writeJsonFile(path, m_document->json());
+    if (!error.isEmpty()) {
+        QMessageBox::warning(this, tr("Cannot save scenario"),
+                             tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), error));
+        return false;
+    }
+    m_document->setFilePath(path);
+    m_document->markSaved();
+    Settings::addRecentFile(path);
+    Settings::setLastScenario(QFileInfo(path).absoluteFilePath());
+    updateRecentMenu();
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 3000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    QString suggestion = m_document->filePath();
+    if (suggestion.isEmpty())
+        suggestion = QDir(Settings::lastDirectory()).filePath(m_document->title().toLower().replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".json"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Scenario"), suggestion,
+                                                      tr("Scenarios (*.json);;All files (*)"));
+    return !path.isEmpty() && saveTo(path);
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario or Log"), Settings::lastDirectory(),
+                                                      tr("Scenarios and logs (*.json *.jsonl);;Scenarios (*.json);;"
+                                                         "Logs (*.jsonl);;All files (*)"));
+    if (!path.isEmpty())
+        openFile(path);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
+                                              tr("%1 has unsaved changes. Save them first?").arg(m_document->title()),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                              QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — Resilience Workbench").arg(m_document->title()));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = Settings::recentFiles();
+    int n = 0;
+    for (const QString& f : files) {
+        ++n;
+        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(n).arg(QFileInfo(f).fileName()));
+        a->setToolTip(QDir::toNativeSeparators(f));
+        a->setStatusTip(QDir::toNativeSeparators(f));
+        connect(a, &QAction::triggered, this, [this, f] {
+            if (maybeSave())
+                openFile(f);
+        });
+    }
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
+            Settings::clearRecentFiles();
+            updateRecentMenu();
+        });
+    }
+}
+
+void MainWindow::startCompare()
+{
+    m_documentB->reset(m_document->json(), {}, tr("Variant B"));
+    if (m_pipelineTabs->count() == 1)
+        m_pipelineTabs->addTab(m_pipelineEditorB, tr("Variant B"));
+    m_pipelineTabs->setTabText(0, tr("Variant A"));
+    m_pipelineTabs->tabBar()->show();
+    m_pipelineTabs->setCurrentIndex(1);
+    m_pipelineEditorB->setPipelineIndex(m_pipelineEditor->pipelineIndex());
+    m_compare->setCompareActive(true);
+    m_compareDock->show();
+    m_compareDock->raise();
+    m_pipelineDock->raise();
+    m_compareAction->setChecked(true);
+    m_simulationB->request(m_documentB->json(), m_documentB->revision());
+    m_simulationB->runNow();
+    statusBar()->showMessage(tr("Variant B created: edit it in the Pipeline panel; both run on the same seed"), 5000);
+}
+
+void MainWindow::stopCompare()
+{
+    m_simulationB->cancel();
+    if (m_pipelineTabs->count() > 1)
+        m_pipelineTabs->removeTab(1);
+    m_pipelineTabs->setTabText(0, tr("Pipeline"));
+    m_pipelineTabs->tabBar()->hide();
+    m_compare->setCompareActive(false);
+    m_compare->model()->setB(std::nullopt);
+    m_compareAction->setChecked(false);
+}
+
+bool MainWindow::isComparing() const noexcept
+{
+    return m_pipelineTabs && m_pipelineTabs->count() > 1;
+}
+
+QString MainWindow::exportScenarioConfig(const QString& path) const
+{
+    return writeJsonFile(path, exporter::pipelineConfig(m_document->json()));
+}
+
+QString MainWindow::exportSeedConfig(const QString& path) const
+{
+    QString error;
+    const QJsonObject seed = exporter::seedConfig(m_document->json(), &error);
+    if (!error.isEmpty())
+        return error;
+    return writeJsonFile(path, seed);
+}
+
+QString MainWindow::exportRunSummary(const QString& path) const
+{
+    const SimulationRun& run = m_simulation->lastRun();
+    if (!run.result)
+        return tr("there is no finished run to export yet");
+    return writeJsonFile(path, exporter::runSummary(*run.result, m_document->json()));
+}
+
+void MainWindow::exportConfigDialog()
+{
+    QString selected;
+    const QString base = QDir(Settings::lastDirectory()).filePath(QFileInfo(m_document->title()).completeBaseName());
+    const QString scenarioFilter = tr("Pipeline config, scenario format (*.json)");
+    const QString seedFilter = tr("Pipeline config, retry_configs / circuit_breaker_configs format (*.json)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Config as JSON"),
+                                                      base + QStringLiteral("-config.json"),
+                                                      scenarioFilter + QStringLiteral(";;") + seedFilter, &selected);
+    if (path.isEmpty())
+        return;
+    const QString error = selected == seedFilter ? exportSeedConfig(path) : exportScenarioConfig(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
+}
+
+void MainWindow::exportSummaryDialog()
+{
+    const QString base = QDir(Settings::lastDirectory()).filePath(QFileInfo(m_document->title()).completeBaseName());
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Run Summary and Metrics"),
+                                                      base + QStringLiteral("-run.json"), tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    const QString error = exportRunSummary(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Resilience Workbench"),
+                       tr("<h3>Resilience Workbench %1</h3><p>Tune circuit breakers, retries, timeouts, bulkheads and "
+                          "rate limits against misbehaving services, and watch what they do.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)
+{
+    m_screenshotDir = dir;
+    m_screenshotDone = std::move(done);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    Settings::setWindow(saveGeometry(), saveState());
+    m_simulation->cancel();
+    m_simulationB->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
+        const QString suffix = QFileInfo(urls.front().toLocalFile()).suffix().toLower();
+        if (suffix == QStringLiteral("json") || suffix == QStringLiteral("jsonl")) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+    event->ignore();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.front().toLocalFile();
+    // Dialogs must not run inside the drop handler (the drag source waits for it to return).
+    QTimer::singleShot(0, this, [this, path] {
+        if (maybeSave())
+            openFile(path);
+    });
+}
+
+} // namespace rwb

@@ -1,0 +1,167 @@
+#pragma once
+
+#include "ui/simulationrun.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+
+namespace rwb {
+
+class CompareView;
+class PipelineEditor;
+class Presenter;
+class ScenarioDocument;
+class ServicesEditor;
+class SimulationController;
+
+/// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
+/// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
+/// bar with progress. Layout, geometry, recent files and the last scenario persist in QSettings.
+/// GUI thread only.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class Mode { Simulate, Live, Replay };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a scenario (.json) or a log (.jsonl, Replay mode). On a broken file shows a dialog naming
+    /// file, line and JSON pointer and keeps the current session; returns false then.
+    bool openFile(const QString& path);
+    /// Opens a built-in demo by name (empty: the default demo). Returns false when unknown.
+    bool openDemo(const QString& name = {});
+    /// Loads scenario JSON directly (used by openFile/openDemo and tests).
+    bool openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath = {});
+    bool saveTo(const QString& path);
+    /// Restores the last session's scenario (file or demo); falls back to the default demo.
+    void restoreLastSession();
+
+    /// Writes PNGs of the window and each panel into `dir` once the first simulation has finished,
+    /// then calls `done` (with false when nothing could be written).
+    void screenshotWhenReady(const QString& dir, std::function<void(bool)> done);
+
+    Mode mode() const noexcept { return m_mode; }
+    void setMode(Mode mode);
+
+    ScenarioDocument* document() const noexcept { return m_document; }
+    ScenarioDocument* variantB() const noexcept { return m_documentB; }
+    SimulationController* simulation() const noexcept { return m_simulation; }
+    SimulationController* simulationB() const noexcept { return m_simulationB; }
+    PipelineEditor* pipelineEditor() const noexcept { return m_pipelineEditor; }
+    ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
+    CompareView* compareView() const noexcept { return m_compare; }
+    Presenter* presenter() const noexcept { return m_presenter; }
+
+    /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
+    void startCompare();
+    void stopCompare();
+    bool isComparing() const noexcept;
+
+    /// Export helpers (also used by tests); each returns an empty string or the error.
+    QString exportScenarioConfig(const QString& path) const;
+    QString exportSeedConfig(const QString& path) const;
+    QString exportRunSummary(const QString& path) const;
+
+signals:
+    /// Emitted when a run of variant A was applied to the views.
+    void runApplied(const rwb::SimulationRun& run);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void updateTitle();
+    void updateRecentMenu();
+    void updateRunActions();
+    void requestRun();
+    void applyRun(const SimulationRun& run);
+    void applyRunB(const SimulationRun& run);
+    void showProblems(const std::vector<ScenarioProblem>& problems);
+    void setLesson(const QString& lesson);
+    bool maybeSave();
+    void open();
+    bool save();
+    bool saveAs();
+    void exportConfigDialog();
+    void exportSummaryDialog();
+    void about();
+    QString runStatusText(const SimulationRun& run) const;
+
+    Mode m_mode = Mode::Simulate;
+    ScenarioDocument* m_document;
+    ScenarioDocument* m_documentB;
+    SimulationController* m_simulation;
+    SimulationController* m_simulationB;
+    Presenter* m_presenter;
+    bool m_autoRun = true;
+
+    QStackedWidget* m_central = nullptr;
+    QWidget* m_placeholder = nullptr;
+    QLabel* m_placeholderText = nullptr;
+    QWidget* m_lessonBanner = nullptr;
+    QLabel* m_lessonText = nullptr;
+    PipelineEditor* m_pipelineEditor = nullptr;
+    PipelineEditor* m_pipelineEditorB = nullptr;
+    QTabWidget* m_pipelineTabs = nullptr;
+    ServicesEditor* m_servicesEditor = nullptr;
+    CompareView* m_compare = nullptr;
+    QDockWidget* m_pipelineDock = nullptr;
+    QDockWidget* m_servicesDock = nullptr;
+    QDockWidget* m_compareDock = nullptr;
+    QDockWidget* m_historyDock = nullptr;
+
+    QLabel* m_statusRun = nullptr;
+    QLabel* m_statusMode = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QComboBox* m_speed = nullptr;
+
+    QAction* m_openAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_saveAsAction = nullptr;
+    QAction* m_exportConfigAction = nullptr;
+    QAction* m_exportSeedAction = nullptr;
+    QAction* m_exportSummaryAction = nullptr;
+    QAction* m_quitAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    QAction* m_presenterAction = nullptr;
+    QAction* m_resetLayoutAction = nullptr;
+    QActionGroup* m_modeGroup = nullptr;
+    QAction* m_simulateModeAction = nullptr;
+    QAction* m_liveModeAction = nullptr;
+    QAction* m_replayModeAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_demoMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QByteArray m_defaultState;
+
+    std::vector<ScenarioProblem> m_problems;
+    QString m_screenshotDir;
+    std::function<void(bool)> m_screenshotDone;
+};
+
+} // namespace rwb

@@ -1,0 +1,200 @@
+#include "ui/parametercontrol.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QStyle>
+
+#include <algorithm>
+#include <cmath>
+
+namespace rwb {
+
+namespace {
+
+constexpr int SliderSteps = 1000;
+
+int nextDragKey()
+{
+    // Distinct per drag so two separate drags of one slider are two undo steps.
+    static int key = 1000;
+    return ++key;
+}
+
+void setInvalidProperty(QWidget* widget, bool invalid)
+{
+    if (!widget || widget->property("invalid").toBool() == invalid)
+        return;
+    widget->setProperty("invalid", invalid);
+    widget->style()->unpolish(widget);
+    widget->style()->polish(widget);
+}
+
+} // namespace
+
+ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int row, QWidget* parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+{
+    using Kind = ParameterSpec::Kind;
+    m_label = new QLabel(m_spec.label, parent);
+    m_label->setObjectName(QStringLiteral("parameterLabel"));
+    grid->addWidget(m_label, row, 0);
+
+    if (m_spec.kind == Kind::Bool) {
+        m_check = new QCheckBox(parent);
+        m_check->setObjectName(m_spec.key);
+        grid->addWidget(m_check, row, 1, 1, 2);
+        connect(m_check, &QCheckBox::toggled, this, [this](bool on) {
+            if (!m_updating)
+                emit edited(m_spec.toJson(on ? 1.0 : 0.0), 0);
+        });
+    } else if (m_spec.kind == Kind::Choice) {
+        m_combo = new QComboBox(parent);
+        m_combo->setObjectName(m_spec.key);
+        m_combo->addItems(m_spec.choiceLabels.isEmpty() ? m_spec.choices : m_spec.choiceLabels);
+        grid->addWidget(m_combo, row, 1, 1, 2);
+        connect(m_combo, &QComboBox::currentIndexChanged, this, [this](int index) {
+            if (!m_updating && index >= 0)
+                emit edited(m_spec.toJson(index), 0);
+        });
+    } else {
+        m_slider = new QSlider(Qt::Horizontal, parent);
+        m_slider->setRange(0, SliderSteps);
+        m_slider->setMinimumWidth(90);
+        m_slider->setFocusPolicy(Qt::NoFocus);
+        m_spin = new QDoubleSpinBox(parent);
+        m_spin->setObjectName(m_spec.key);
+        m_spin->setDecimals(m_spec.kind == Kind::Integer ? 0 : m_spec.decimals);
+        m_spin->setRange(m_spec.minimum, m_spec.maximum);
+        m_spin->setKeyboardTracking(false);
+        m_spin->setAlignment(Qt::AlignRight);
+        m_spin->setMinimumWidth(96);
+        m_spin->setAccelerated(true);
+        if (m_spec.offAtMinimum)
+            m_spin->setSpecialValueText(m_spec.offText);
+        if (!m_spec.unit.isEmpty())
+            m_spin->setSuffix(QLatin1Char(' ') + m_spec.unit);
+        const double range = m_spec.sliderMaximum - m_spec.minimum;
+        m_spin->setSingleStep(m_spec.kind == Kind::Integer ? 1.0 : std::max(std::pow(10.0, -m_spec.decimals), range / 100.0));
+        grid->addWidget(m_slider, row, 1);
+        grid->addWidget(m_spin, row, 2);
+
+        connect(m_slider, &QSlider::sliderPressed, this, [this] { m_dragKey = nextDragKey(); });
+        connect(m_slider, &QSlider::sliderReleased, this, [this] { m_dragKey = 0; });
+        connect(m_slider, &QSlider::valueChanged, this, [this](int position) {
+            if (m_updating)
+                return;
+            double display = fromSlider(position);
+            if (m_spec.kind == Kind::Integer)
+                display = std::round(display);
+            {
+                const QSignalBlocker block(m_spin);
+                m_spin->setValue(display);
+            }
+            emitDisplay(m_spin->value(), m_dragKey);
+        });
+        connect(m_spin, &QDoubleSpinBox::valueChanged, this, [this](double display) {
+            if (m_updating)
+                return;
+            {
+                const QSignalBlocker block(m_slider);
+                m_slider->setValue(toSlider(display));
+            }
+            emitDisplay(display, 0);
+        });
+    }
+    updateTooltips();
+}
+
+QWidget* ParameterControl::editor() const
+{
+    if (m_check)
+        return m_check;
+    if (m_combo)
+        return m_combo;
+    return m_spin;
+}
+
+int ParameterControl::toSlider(double display) const
+{
+    const double lo = m_spec.minimum;
+    const double hi = std::max(m_spec.sliderMaximum, lo + 1e-9);
+    double t = 0.0;
+    if (m_spec.logarithmic) {
+        // log1p keeps zero reachable for delays that may be 0.
+        t = std::log1p(std::max(0.0, display - lo)) / std::log1p(hi - lo);
+    } else {
+        t = (display - lo) / (hi - lo);
+    }
+    return int(std::lround(std::clamp(t, 0.0, 1.0) * SliderSteps));
+}
+
+double ParameterControl::fromSlider(int position) const
+{
+    const double t = double(position) / SliderSteps;
+    const double lo = m_spec.minimum;
+    const double hi = std::max(m_spec.sliderMaximum, lo + 1e-9);
+    if (m_spec.logarithmic)
+        return lo + std::expm1(t * std::log1p(hi - lo));
+    return lo + t * (hi - lo);
+}
+
+void ParameterControl::emitDisplay(double display, int mergeKey)
+{
+    emit edited(m_spec.toJson(display), mergeKey);
+}
+
+void ParameterControl::setValue(const QJsonValue& value)
+{
+    m_updating = true;
+    const double display = m_spec.toDisplay(value);
+    if (m_check)
+        m_check->setChecked(display != 0.0);
+    if (m_combo)
+        m_combo->setCurrentIndex(int(display));
+    if (m_spin) {
+        m_spin->setValue(display);
+        m_slider->setValue(toSlider(display));
+    }
+    m_updating = false;
+}
+
+void ParameterControl::setError(const QString& message)
+{
+    if (m_error == message)
+        return;
+    m_error = message;
+    setInvalidProperty(editor(), !m_error.isEmpty());
+    setInvalidProperty(m_label, !m_error.isEmpty());
+    updateTooltips();
+}
+
+void ParameterControl::setEnabled(bool enabled)
+{
+    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+        if (w)
+            w->setEnabled(enabled);
+    }
+}
+
+void ParameterControl::updateTooltips()
+{
+    QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3").arg(m_spec.label.toHtmlEscaped(),
+                                                                      m_spec.key.toHtmlEscaped(),
+                                                                      m_spec.tooltip.toHtmlEscaped());
+    if (!m_error.isEmpty())
+        tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
+    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+        if (w)
+            w->setToolTip(tip);
+    }
+}
+
+} // namespace rwb

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "ui/parameterspec.h"
+
+#include <QJsonValue>
+#include <QObject>
+#include <QPointer>
+
+class QAbstractButton;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGridLayout;
+class QLabel;
+class QSlider;
+class QWidget;
+
+namespace rwb {
+
+/// One labelled parameter in a grid row: label | slider | spin box with unit (or a check box /
+/// combo box). Emits edited() with the new JSON value; `mergeKey` is non-zero while a slider is
+/// being dragged so the whole drag becomes one undo step. GUI thread only; widgets are owned by
+/// the grid's parent widget.
+class ParameterControl final : public QObject {
+    Q_OBJECT
+public:
+    ParameterControl(ParameterSpec spec, QGridLayout* grid, int row, QWidget* parent);
+
+    const ParameterSpec& spec() const noexcept { return m_spec; }
+    /// Shows `value` without emitting edited().
+    void setValue(const QJsonValue& value);
+    /// Flags the control as invalid with the engine's message (empty message clears the flag).
+    void setError(const QString& message);
+    bool hasError() const noexcept { return !m_error.isEmpty(); }
+    void setEnabled(bool enabled);
+    /// The widget that takes keyboard focus (spin box, check box or combo box); for tests.
+    QWidget* editor() const;
+    QSlider* slider() const noexcept { return m_slider; }
+    QDoubleSpinBox* spinBox() const noexcept { return m_spin; }
+
+signals:
+    void edited(const QJsonValue& value, int mergeKey);
+
+private:
+    int toSlider(double display) const;
+    double fromSlider(int position) const;
+    void emitDisplay(double display, int mergeKey);
+    void updateTooltips();
+
+    ParameterSpec m_spec;
+    QLabel* m_label = nullptr;
+    QSlider* m_slider = nullptr;
+    QDoubleSpinBox* m_spin = nullptr;
+    QCheckBox* m_check = nullptr;
+    QComboBox* m_combo = nullptr;
+    QString m_error;
+    int m_dragKey = 0;
+    bool m_updating = false;
+};
+
+} // namespace rwb

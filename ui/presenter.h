@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QFont>
+#include <QObject>
+
+namespace rwb {
+
+/// Presenter mode: enlarges the application font (and tells charts to thicken their lines) so a
+/// room can read the screen. One instance per application; GUI thread only.
+class Presenter final : public QObject {
+    Q_OBJECT
+public:
+    explicit Presenter(QObject* parent = nullptr);
+
+    bool isEnabled() const noexcept { return m_enabled; }
+    void setEnabled(bool enabled);
+    /// Font scale currently applied (1.0 normally, `scale()` in presenter mode).
+    double factor() const noexcept { return m_enabled ? scale() : 1.0; }
+    static constexpr double scale() noexcept { return 1.45; }
+    /// Line width charts should use: `normal` scaled in presenter mode.
+    double lineWidth(double normal) const noexcept { return m_enabled ? normal * 2.0 : normal; }
+
+signals:
+    void enabledChanged(bool enabled);
+
+private:
+    bool m_enabled = false;
+    QFont m_normalFont;
+};
+
+} // namespace rwb

@@ -1,0 +1,57 @@
+#include "ui/runmetrics.h"
+
+namespace rwb {
+
+RunMetrics RunMetrics::from(const SimulationResult& result)
+{
+    RunMetrics m;
+    m.total = result.total();
+    const std::size_t buckets = result.bucketCount();
+    std::vector<bool> failing(buckets, false);
+    for (const auto& s : result.services) {
+        m.serviceLoad += s.arrivals;
+        m.peakConcurrency = std::max(m.peakConcurrency, s.maxConcurrency);
+        for (std::size_t i = 0; i < std::min(buckets, s.buckets.size()); ++i) {
+            const auto& b = s.buckets[i];
+            if (b.arrivals > 0 && b.errors * 2 >= b.arrivals)
+                failing[i] = true;
+        }
+    }
+    const auto width = result.bucketWidth;
+    std::optional<std::size_t> first;
+    std::optional<std::size_t> last;
+    for (std::size_t i = 0; i < buckets; ++i) {
+        if (failing[i]) {
+            if (!first)
+                first = i;
+            last = i;
+        }
+    }
+    if (!first)
+        return m;
+    m.faultStart = width * std::int64_t(*first);
+    m.faultEnd = width * std::int64_t(*last + 1);
+    for (std::size_t i = *first; i < buckets && !m.timeToDetect; ++i) {
+        for (const auto& p : result.pipelines) {
+            if (i < p.buckets.size() && p.buckets[i].breakerState != BreakerState::Closed) {
+                m.timeToDetect = width * std::int64_t(i - *first);
+                break;
+            }
+        }
+    }
+    for (std::size_t i = *last + 1; i < buckets && !m.timeToRecover; ++i) {
+        std::uint64_t finished = 0;
+        std::uint64_t served = 0;
+        for (const auto& p : result.pipelines) {
+            if (i < p.buckets.size()) {
+                finished += p.buckets[i].finished();
+                served += p.buckets[i].succeeded + p.buckets[i].fallbacks;
+            }
+        }
+        if (finished > 0 && served * 100 >= finished * 95)
+            m.timeToRecover = width * std::int64_t(i - *last - 1);
+    }
+    return m;
+}
+
+} // namespace rwb

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace rwb {
+
+/// Typed access to the workbench's persistent settings (QSettings, organisation "ResilienceWorkbench").
+/// Keeps the key names in one place. GUI thread only.
+class Settings final {
+public:
+    static constexpr int MaxRecentFiles = 8;
+
+    static QStringList recentFiles();
+    /// Puts `path` first, drops duplicates and missing files, keeps MaxRecentFiles.
+    static void addRecentFile(const QString& path);
+    static void clearRecentFiles();
+
+    static QString lastScenario();
+    static void setLastScenario(const QString& pathOrDemo);
+
+    static QByteArray windowGeometry();
+    static QByteArray windowState();
+    static void setWindow(const QByteArray& geometry, const QByteArray& state);
+
+    static bool presenterMode();
+    static void setPresenterMode(bool on);
+
+    static QString lastDirectory();
+    static void setLastDirectory(const QString& dir);
+};
+
+} // namespace rwb
