@@ -1,0 +1,295 @@
+// rwb logs query|stats: search and summarise JSONL logs from the command line.
+#include "command.h"
+
+#include "core/log/eventcodec.h"
+#include "core/log/jsonscan.h"
+#include "core/log/logindex.h"
+#include "core/log/logquery.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace rwb;
+using namespace rwb::cli;
+
+namespace {
+
+const char* const kUsage = "Usage:\n"
+                           "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
+                           "  rwb logs stats FILE [--mapping auto|NAME]\n"
+                           "\n"
+                           "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
+                           "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
+                           "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
+
+enum class Format { Jsonl, Csv, Table };
+
+struct Args {
+    QStringList positional;
+    bool count = false;
+    Format format = Format::Jsonl;
+    LogFormat mapping = LogFormat::Auto;
+    bool help = false;
+};
+
+bool parseArgs(const QStringList& args, Args& out, QString& error)
+{
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString& a = args[i];
+        auto value = [&](QString& v) {
+            const qsizetype eq = a.indexOf(QLatin1Char('='));
+            if (eq > 0) {
+                v = a.mid(eq + 1);
+                return true;
+            }
+            if (i + 1 >= args.size()) {
+                error = QStringLiteral("option %1 needs a value").arg(a);
+                return false;
+            }
+            v = args[++i];
+            return true;
+        };
+        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            out.help = true;
+        } else if (a == QLatin1String("--count") || a == QLatin1String("-c")) {
+            out.count = true;
+        } else if (a.startsWith(QLatin1String("--format"))) {
+            QString v;
+            if (!value(v))
+                return false;
+            if (v == QLatin1String("jsonl"))
+                out.format = Format::Jsonl;
+            else if (v == QLatin1String("csv"))
+                out.format = Format::Csv;
+            else if (v == QLatin1String("table"))
+                out.format = Format::Table;
+            else {
+                error = QStringLiteral("unknown format '%1' (expected jsonl, csv or table)").arg(v);
+                return false;
+            }
+        } else if (a.startsWith(QLatin1String("--mapping"))) {
+            QString v;
+            if (!value(v))
+                return false;
+            const auto f = logFormatFromString(v);
+            if (!f) {
+                error = QStringLiteral("unknown mapping '%1' (expected %2)").arg(v, logFormatNames().join(QStringLiteral(", ")));
+                return false;
+            }
+            out.mapping = *f;
+        } else if (a.startsWith(QLatin1String("--")) && a.size() > 2) {
+            error = QStringLiteral("unknown option '%1'").arg(a);
+            return false;
+        } else {
+            out.positional << a;
+        }
+    }
+    return true;
+}
+
+int badInput(const QString& message)
+{
+    err() << "rwb logs: " << message << '\n' << "Run 'rwb logs --help' for usage.\n";
+    err().flush();
+    return BadInput;
+}
+
+bool openIndex(LogIndex& index, const QString& path, LogFormat mapping, QString& error)
+{
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        error = QStringLiteral("%1: no such file").arg(path);
+        return false;
+    }
+    if (!info.isFile()) {
+        error = QStringLiteral("%1: not a regular file").arg(path);
+        return false;
+    }
+    LogIndex::Options options;
+    options.format = mapping;
+    if (!index.open(path, options, &error))
+        return false;
+    index.waitForFinished();
+    return true;
+}
+
+QByteArray iso(qint64 ms)
+{
+    if (ms == LogRow::kNoTime)
+        return {};
+    QByteArray out;
+    eventcodec::appendIsoTimestamp(ms, out);
+    return out;
+}
+
+QByteArray csvField(const QByteArray& v)
+{
+    if (!v.contains(',') && !v.contains('"') && !v.contains('\n') && !v.contains('\r'))
+        return v;
+    QByteArray q = v;
+    q.replace("\"", "\"\"");
+    return '"' + q + '"';
+}
+
+QByteArray oneLine(QByteArray v)
+{
+    v.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+    return v;
+}
+
+bool writeOut(const QByteArray& bytes)
+{
+    return std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout) == std::size_t(bytes.size());
+}
+
+int runQuery(const Args& args)
+{
+    if (args.positional.size() != 3)
+        return badInput(QStringLiteral("query needs FILE and QUERY"));
+    const QString& path = args.positional[1];
+    const QString& text = args.positional[2];
+    LogQueryError qerror;
+    const auto query = LogQuery::parse(text, &qerror);
+    if (!query) {
+        err() << "rwb logs: bad query, column " << qerror.column << ": " << qerror.message << '\n'
+              << "  " << text << '\n'
+              << "  " << QString(qerror.column - 1, QLatin1Char(' ')) << "^\n";
+        err().flush();
+        return BadInput;
+    }
+    LogIndex index;
+    QString error;
+    if (!openIndex(index, path, args.mapping, error))
+        return badInput(error);
+    const LogSnapshot snap = index.snapshot();
+    if (args.count) {
+        out() << query->count(snap) << '\n';
+        return Ok;
+    }
+    const std::vector<qint64> rows = query->evaluate(snap);
+    const FieldMapping mapping = snap.mapping();
+    out().flush();
+    QByteArray buf;
+    buf.reserve(1 << 20);
+    bool ok = true;
+    if (args.format == Format::Csv)
+        buf += "line,timestamp,level,agent,task_id,message\n";
+    else if (args.format == Format::Table)
+        buf += QByteArray("LINE").leftJustified(8) + ' ' + QByteArray("TIMESTAMP").leftJustified(29) + ' '
+            + QByteArray("LEVEL").leftJustified(8) + ' ' + QByteArray("AGENT").leftJustified(16) + ' '
+            + QByteArray("TASK").leftJustified(12) + " MESSAGE\n";
+    for (qint64 r : rows) {
+        const QByteArrayView line = snap.line(r);
+        if (args.format == Format::Jsonl) {
+            buf.append(line.data(), line.size());
+            buf.append('\n');
+        } else {
+            const LogRow row = snap.row(r);
+            const QByteArray message = jsonscan::text(jsonscan::find(line, mapping.messageKey));
+            const QByteArray level = row.level == LogLevel::Unknown ? QByteArray() : QByteArray(levelName(row.level));
+            const QByteArray agent = snap.agentName(row.agentId).toUtf8();
+            const QByteArray task = snap.taskName(row.taskId).toUtf8();
+            const QByteArray number = QByteArray::number(r + 1);
+            if (args.format == Format::Csv) {
+                buf += number + ',' + iso(row.timestampMs) + ',' + level + ',' + csvField(agent) + ',' + csvField(task)
+                    + ',' + csvField(message) + '\n';
+            } else {
+                buf += number.leftJustified(8) + ' ' + iso(row.timestampMs).leftJustified(29) + ' '
+                    + level.leftJustified(8) + ' ' + oneLine(agent).leftJustified(16, ' ', true) + ' '
+                    + oneLine(task).leftJustified(12, ' ', true) + ' '
+                    + oneLine(row.malformed() ? QByteArray(line.data(), line.size()) : message) + '\n';
+            }
+        }
+        if (buf.size() > (1 << 20) - 4096) {
+            ok = ok && writeOut(buf);
+            buf.clear();
+        }
+    }
+    ok = ok && writeOut(buf) && std::fflush(stdout) == 0;
+    if (!ok) {
+        err() << "rwb logs: cannot write the results\n";
+        return RuntimeError;
+    }
+    return Ok;
+}
+
+QString span(qint64 ms)
+{
+    const qint64 h = ms / 3600000, m = ms / 60000 % 60;
+    const double s = double(ms % 60000) / 1000.0;
+    return QStringLiteral("%1h %2m %3s").arg(h).arg(m).arg(s, 0, 'f', 3);
+}
+
+int runStats(const Args& args)
+{
+    if (args.positional.size() != 2)
+        return badInput(QStringLiteral("stats needs FILE"));
+    LogIndex index;
+    QString error;
+    if (!openIndex(index, args.positional[1], args.mapping, error))
+        return badInput(error);
+    const LogStats s = index.stats();
+    auto& o = out();
+    o << "file: " << index.path() << '\n';
+    o << "format: " << toString(index.mapping().format) << '\n';
+    o << "bytes: " << s.bytes << '\n';
+    o << "lines: " << s.lines << '\n';
+    o << "blank lines: " << s.blankLines << '\n';
+    o << "malformed lines: " << s.malformedLines;
+    if (!s.firstMalformed.empty()) {
+        QStringList first;
+        for (std::size_t i = 0; i < std::min<std::size_t>(10, s.firstMalformed.size()); ++i)
+            first << QString::number(s.firstMalformed[i]);
+        o << " (first: " << first.join(QStringLiteral(", ")) << (s.malformedLines > 10 ? ", ..." : "") << ')';
+    }
+    o << '\n';
+    if (s.invalidUtf8Lines)
+        o << "invalid UTF-8 lines: " << s.invalidUtf8Lines << '\n';
+    if (s.minTimeMs != LogRow::kNoTime)
+        o << "time span: " << iso(s.minTimeMs) << " .. " << iso(s.maxTimeMs) << " (" << span(s.maxTimeMs - s.minTimeMs)
+          << ")\n";
+    else
+        o << "time span: none\n";
+    o << "levels:\n";
+    for (int l = int(LogLevel::Critical); l >= 0; --l)
+        if (s.perLevel[l])
+            o << "  " << QString::fromLatin1(levelName(LogLevel(l))).leftJustified(9) << s.perLevel[l] << '\n';
+    o << "agents:\n";
+    std::vector<std::pair<qint64, QString>> agents;
+    for (const auto& [name, n] : s.perAgent)
+        agents.emplace_back(n, name);
+    std::sort(agents.begin(), agents.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto& [n, name] : agents)
+        o << "  " << (name.isEmpty() ? QStringLiteral("(none)") : name).leftJustified(24) << ' ' << n << '\n';
+    o.flush();
+    return Ok;
+}
+
+int runLogs(const QStringList& argv)
+{
+    Args args;
+    QString error;
+    if (!parseArgs(argv, args, error))
+        return badInput(error);
+    if (args.help) {
+        out() << kUsage;
+        out().flush();
+        return Ok;
+    }
+    if (args.positional.isEmpty())
+        return badInput(QStringLiteral("expected a sub-command: query or stats"));
+    const QString& sub = args.positional.first();
+    if (sub == QLatin1String("query"))
+        return runQuery(args);
+    if (sub == QLatin1String("stats"))
+        return runStats(args);
+    return badInput(QStringLiteral("unknown sub-command '%1' (expected query or stats)").arg(sub));
+}
+
+const Registrar reg({QStringLiteral("logs"), QStringLiteral("search (query) and summarise (stats) JSONL logs"), &runLogs});
+
+} // namespace

@@ -1,0 +1,125 @@
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+struct Result {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result rwb(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(RWB_BINARY), args);
+    Result r;
+    if (!p.waitForFinished(60000))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+const char kLog[] = "{\"timestamp\": \"2026-01-03T15:30:00.000+00:00\", \"level\": \"INFO\", \"agent\": \"payments\", "
+                    "\"task_id\": \"req-1\", \"message\": \"ok, fine\", \"extra\": {\"event\": \"attempt\", \"latency_ms\": 12}}\n"
+                    "{\"timestamp\": \"2026-01-03T15:30:01.000+00:00\", \"level\": \"WARNING\", \"agent\": \"payments\", "
+                    "\"task_id\": \"req-2\", \"message\": \"retry \\\"soon\\\"\", \"extra\": {\"event\": \"retry_scheduled\", \"delay_ms\": 1500}}\n"
+                    "this line is broken\n"
+                    "{\"timestamp\": \"2026-01-03T15:31:00.000+00:00\", \"level\": \"ERROR\", \"agent\": \"orders\", "
+                    "\"task_id\": \"req-3\", \"message\": \"gave up\", \"extra\": {\"event\": \"retry_gave_up\"}}\n";
+} // namespace
+
+class TestLogsCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_log;
+
+private slots:
+    void initTestCase()
+    {
+        m_log = m_dir.filePath(QStringLiteral("run.jsonl"));
+        QFile f(m_log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kLog);
+    }
+
+    void queryFormats()
+    {
+        Result r = rwb({QStringLiteral("logs"), QStringLiteral("query"), m_log, QStringLiteral("level>=WARNING")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out.count('\n'), 2);
+        QVERIFY(r.out.startsWith("{\"timestamp\": \"2026-01-03T15:30:01.000+00:00\""));
+
+        r = rwb({QStringLiteral("logs"), QStringLiteral("query"), m_log, QStringLiteral("agent=payments and extra.delay_ms>1000"),
+            QStringLiteral("--count")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QByteArray("1\n"));
+
+        r = rwb({QStringLiteral("logs"), QStringLiteral("query"), m_log, QStringLiteral("agent=payments"), QStringLiteral("--format"),
+            QStringLiteral("csv")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out, QByteArray("line,timestamp,level,agent,task_id,message\n"
+                                   "1,2026-01-03T15:30:00.000+00:00,INFO,payments,req-1,\"ok, fine\"\n"
+                                   "2,2026-01-03T15:30:01.000+00:00,WARNING,payments,req-2,\"retry \"\"soon\"\"\"\n"));
+
+        r = rwb({QStringLiteral("logs"), QStringLiteral("query"), m_log, QStringLiteral("\"broken\""), QStringLiteral("--format=table")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("LINE"));
+        QVERIFY(r.out.contains("this line is broken"));
+    }
+
+    void stats()
+    {
+        const Result r = rwb({QStringLiteral("logs"), QStringLiteral("stats"), m_log});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("lines: 4\n"));
+        QVERIFY(r.out.contains("malformed lines: 1 (first: 3)\n"));
+        QVERIFY(r.out.contains("time span: 2026-01-03T15:30:00.000+00:00 .. 2026-01-03T15:31:00.000+00:00"));
+        QVERIFY(r.out.contains("payments"));
+        QVERIFY(r.out.contains("ERROR    1"));
+    }
+
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QByteArray>("message");
+        const QString log = m_dir.filePath(QStringLiteral("run.jsonl"));
+        QTest::newRow("help") << QStringList {QStringLiteral("logs"), QStringLiteral("--help")} << 0 << QByteArray();
+        QTest::newRow("missing file") << QStringList {QStringLiteral("logs"), QStringLiteral("stats"), QStringLiteral("/no/such.jsonl")}
+                                      << 2 << QByteArray("/no/such.jsonl: no such file");
+        QTest::newRow("bad query") << QStringList {QStringLiteral("logs"), QStringLiteral("query"), log, QStringLiteral("level>=LOUD")}
+                                   << 2 << QByteArray("column 8");
+        QTest::newRow("missing query") << QStringList {QStringLiteral("logs"), QStringLiteral("query"), log} << 2
+                                       << QByteArray("needs FILE and QUERY");
+        QTest::newRow("bad format") << QStringList {QStringLiteral("logs"), QStringLiteral("query"), log, QStringLiteral("level>=INFO"),
+            QStringLiteral("--format"), QStringLiteral("xml")}
+                                    << 2 << QByteArray("unknown format");
+        QTest::newRow("bad mapping") << QStringList {QStringLiteral("logs"), QStringLiteral("stats"), log, QStringLiteral("--mapping"),
+            QStringLiteral("log4j")}
+                                     << 2 << QByteArray("unknown mapping");
+        QTest::newRow("no sub-command") << QStringList {QStringLiteral("logs")} << 2 << QByteArray("expected a sub-command");
+        QTest::newRow("directory") << QStringList {QStringLiteral("logs"), QStringLiteral("stats"), m_dir.path()} << 2
+                                   << QByteArray("not a regular file");
+        QTest::newRow("mapping override") << QStringList {QStringLiteral("logs"), QStringLiteral("query"), log, QStringLiteral("level>=INFO"),
+            QStringLiteral("--mapping"), QStringLiteral("pino"), QStringLiteral("--count")}
+                                          << 0 << QByteArray();
+    }
+
+    void exitCodes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QByteArray, message);
+        const Result r = rwb(args);
+        QCOMPARE(r.code, code);
+        if (!message.isEmpty())
+            QVERIFY2(r.err.contains(message), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLogsCli)
+#include "tst_logscli.moc"
