@@ -205,11 +205,18 @@ void CircuitBreaker::clearWindowLocked()
     m_consecutiveFailures = 0;
 }
 
+void CircuitBreaker::publishGateLocked() noexcept
+{
+    m_gate.store(
+        (std::uint64_t { m_generation } << 8) | static_cast<std::uint64_t>(m_state), std::memory_order_release);
+}
+
 void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
 {
     out = { true, m_state, BreakerState::Open, std::move(reason), now, false, {}, 0 };
     m_state = BreakerState::Open;
     ++m_generation;
+    publishGateLocked();
     ++m_trips;
     ++m_consecutiveTrips;
     m_openUntil = now + openDurationForTrip(m_consecutiveTrips);
@@ -224,6 +231,7 @@ void CircuitBreaker::toClosedLocked(TimePoint now, QString reason, Transition& o
     out = { true, m_state, BreakerState::Closed, std::move(reason), now, false, {}, 0 };
     m_state = BreakerState::Closed;
     ++m_generation;
+    publishGateLocked();
     m_consecutiveTrips = 0;
     m_probesInFlight = 0;
     m_probeSuccesses = 0;
@@ -236,6 +244,7 @@ void CircuitBreaker::toHalfOpenLocked(TimePoint now, Transition& out)
     out = { true, m_state, BreakerState::HalfOpen, QStringLiteral("recovery timeout elapsed"), now, false, {}, 0 };
     m_state = BreakerState::HalfOpen;
     ++m_generation;
+    publishGateLocked();
     m_probesInFlight = 0;
     m_probeSuccesses = 0;
     m_lastTransition = now;
@@ -325,8 +334,16 @@ Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
 {
     Transition t;
     Admission a;
+    // Closed path without the lock: the gate word holds state and epoch, written under the lock at
+    // every transition. A trip racing with this admission only makes the permit stale.
+    const std::uint64_t gate = m_gate.load(std::memory_order_acquire);
+    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed) {
+        a.admitted = true;
+        a.permit = { static_cast<std::uint32_t>(gate >> 8), false, true };
+        return a;
+    }
     lock();
-    if (m_state == BreakerState::Closed) {
+    if (m_state == BreakerState::Closed) { // closed since the gate was read
         a.admitted = true;
         a.permit = { m_generation, false, true };
         unlock();
@@ -414,6 +431,7 @@ void CircuitBreaker::forceOpen(TimePoint now)
     m_state = BreakerState::Open;
     m_force = BreakerForce::ForcedOpen;
     ++m_generation;
+    publishGateLocked();
     m_probesInFlight = 0;
     m_probeSuccesses = 0;
     m_lastTransition = now;
@@ -430,6 +448,7 @@ void CircuitBreaker::forceClosed(TimePoint now)
     m_state = BreakerState::Closed;
     m_force = BreakerForce::ForcedClosed;
     ++m_generation;
+    publishGateLocked();
     m_consecutiveTrips = 0;
     m_probesInFlight = 0;
     m_probeSuccesses = 0;

@@ -141,8 +141,9 @@ struct CircuitBreakerStats {
 /// Events (BreakerTransition, BreakerRejected) go to the optional sink, emitted after the internal
 /// lock is released, on the calling thread.
 ///
-/// This class is thread-safe: every public member may be called concurrently (a small spinlock
-/// guards the state; the uncontended cost is one atomic exchange per call). Not copyable or movable.
+/// This class is thread-safe: every public member may be called concurrently. A small spinlock guards
+/// the state; admission while CLOSED reads one atomic and takes no lock, recording an outcome takes
+/// the lock once. Not copyable or movable.
 class CircuitBreaker final {
 public:
     /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the breaker.
@@ -193,6 +194,7 @@ private:
     void toClosedLocked(TimePoint now, QString reason, Transition& out);
     void toHalfOpenLocked(TimePoint now, Transition& out);
     void clearWindowLocked();
+    void publishGateLocked() noexcept;
     Duration openDurationForTrip(int consecutiveTrips) const;
     BreakerState effectiveStateLocked(TimePoint now) const;
     void publish(const Transition& t) const;
@@ -206,6 +208,8 @@ private:
     BreakerState m_state = BreakerState::Closed;
     BreakerForce m_force = BreakerForce::None;
     std::uint32_t m_generation = 1;
+    /// (m_generation << 8) | m_state, read without the lock by the closed admission path.
+    std::atomic<std::uint64_t> m_gate { std::uint64_t { 1 } << 8 };
     TimePoint m_openUntil {};
     TimePoint m_lastTransition {};
     int m_consecutiveFailures = 0;

@@ -2,6 +2,7 @@
 // uncontended std::atomic increment as the floor.
 #include "core/policy/circuitbreaker.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -10,13 +11,19 @@ using namespace rwb;
 
 namespace {
 
+// Best of several rounds: the machine is shared, and the minimum is the figure least disturbed by it.
 template <typename F> double nsPerOp(long iterations, F&& f)
 {
-    const auto start = std::chrono::steady_clock::now();
-    for (long i = 0; i < iterations; ++i)
-        f(i);
-    const auto end = std::chrono::steady_clock::now();
-    return std::chrono::duration<double, std::nano>(end - start).count() / static_cast<double>(iterations);
+    double best = 1e300;
+    for (int round = 0; round < 5; ++round) {
+        const auto start = std::chrono::steady_clock::now();
+        for (long i = 0; i < iterations; ++i)
+            f(i);
+        const auto end = std::chrono::steady_clock::now();
+        const double ns = std::chrono::duration<double, std::nano>(end - start).count();
+        best = std::min(best, ns / static_cast<double>(iterations));
+    }
+    return best;
 }
 
 double benchMode(TripMode mode, long iterations)
@@ -41,12 +48,12 @@ double benchMode(TripMode mode, long iterations)
 
 int main()
 {
-    constexpr long n = 20'000'000;
+    constexpr long n = 4'000'000;
     std::atomic<long> counter { 0 };
     const double floor = nsPerOp(n, [&](long) { counter.fetch_add(1, std::memory_order_relaxed); });
     std::printf("atomic increment (floor)                 %6.2f ns/op\n", floor);
     std::printf("breaker admit+record, consecutive        %6.2f ns/op\n", benchMode(TripMode::Consecutive, n));
     std::printf("breaker admit+record, count_window(100)  %6.2f ns/op\n", benchMode(TripMode::CountWindow, n));
     std::printf("breaker admit+record, time_window(60s)   %6.2f ns/op\n", benchMode(TripMode::TimeWindow, n / 4));
-    return counter.load() == n ? 0 : 1;
+    return counter.load() == 5 * n ? 0 : 1;
 }
