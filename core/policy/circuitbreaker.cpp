@@ -126,7 +126,9 @@ CircuitBreaker::CircuitBreaker(CircuitBreakerConfig config, EventSink* sink)
     , m_monitorAll(m_config.monitored.empty())
 {
     if (m_config.tripMode == TripMode::CountWindow) {
-        m_ring.assign(static_cast<std::size_t>(m_config.windowSize), 0);
+        const auto words = static_cast<std::size_t>((m_config.windowSize + 63) / 64);
+        m_failBits.assign(words, 0);
+        m_slowBits.assign(words, 0);
     } else if (m_config.tripMode == TripMode::TimeWindow) {
         const auto n = bucketCount(m_config.failureWindow);
         m_buckets.assign(static_cast<std::size_t>(n), Bucket {});
@@ -195,7 +197,8 @@ BreakerState CircuitBreaker::effectiveStateLocked(TimePoint now) const
 
 void CircuitBreaker::clearWindowLocked()
 {
-    std::fill(m_ring.begin(), m_ring.end(), std::uint8_t { 0 });
+    std::fill(m_failBits.begin(), m_failBits.end(), std::uint64_t { 0 });
+    std::fill(m_slowBits.begin(), m_slowBits.end(), std::uint64_t { 0 });
     m_ringPos = 0;
     m_ringFilled = 0;
     std::fill(m_buckets.begin(), m_buckets.end(), Bucket {});
@@ -265,15 +268,19 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, TimePoint now, Transi
             tripLocked(now, QStringLiteral("failure_threshold %1 reached").arg(m_config.failureThreshold), out);
         return;
     case TripMode::CountWindow: {
-        auto& slot = m_ring[static_cast<std::size_t>(m_ringPos)];
+        // Two bit rings (failure, slow) in 64-bit words: dense, and unlike a byte array they don't
+        // alias every other member, so the compiler keeps the counters in registers.
+        const auto word = static_cast<std::size_t>(m_ringPos >> 6);
+        const std::uint64_t bit = std::uint64_t { 1 } << (m_ringPos & 63);
         if (m_ringFilled == m_config.windowSize) {
-            m_winFailures -= slot & 1;
-            m_winSlow -= (slot >> 1) & 1;
+            m_winFailures -= (m_failBits[word] & bit) ? 1 : 0;
+            m_winSlow -= (m_slowBits[word] & bit) ? 1 : 0;
         } else {
             ++m_ringFilled;
             ++m_winCalls;
         }
-        slot = static_cast<std::uint8_t>(f | (s << 1));
+        m_failBits[word] = (m_failBits[word] & ~bit) | (failure ? bit : 0);
+        m_slowBits[word] = (m_slowBits[word] & ~bit) | (slow ? bit : 0);
         m_winFailures += f;
         m_winSlow += s;
         if (++m_ringPos == m_config.windowSize)

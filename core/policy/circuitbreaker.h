@@ -217,8 +217,9 @@ private:
     int m_probesInFlight = 0;
     int m_probeSuccesses = 0;
 
-    // Count window: one byte per slot (bit 0 failure, bit 1 slow), running totals.
-    std::vector<std::uint8_t> m_ring;
+    // Count window: one bit per slot in each ring (failure, slow); m_ringPos is the next slot.
+    std::vector<std::uint64_t> m_failBits;
+    std::vector<std::uint64_t> m_slowBits;
     int m_ringPos = 0;
     int m_ringFilled = 0;
     // Time window: per-bucket counts; bucket index = time / m_bucketWidth.
