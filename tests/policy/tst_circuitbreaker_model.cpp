@@ -286,6 +286,15 @@ CircuitBreakerConfig configFor(int which)
         c.recoveryTimeout = 1s;
         c.ignored.insert(ErrorClass::forHttpStatus(404));
         break;
+    case 5:
+        c.tripMode = TripMode::CountWindow;
+        c.windowSize = 70; // spans two words of the bit rings
+        c.minimumCalls = 20;
+        c.failureRateThreshold = 0.3;
+        c.slowCallDuration = 2s;
+        c.slowCallRateThreshold = 0.4;
+        c.recoveryTimeout = 3s;
+        break;
     default:
         c.tripMode = TripMode::CountWindow;
         c.windowSize = 1;
@@ -360,13 +369,14 @@ private slots:
         QTest::newRow("time window, classes, 3 probes") << 2 << quint64(0xC0FFEE03);
         QTest::newRow("time window, fractional buckets") << 3 << quint64(0xC0FFEE04);
         QTest::newRow("count window of one, zero recovery") << 4 << quint64(0xC0FFEE05);
+        QTest::newRow("count window of 70") << 5 << quint64(0xC0FFEE06);
     }
 
     void matchesReferenceModel()
     {
         QFETCH(int, config);
         QFETCH(quint64, seed);
-        constexpr int kSteps = 25'000; // x 5 rows = 125,000 operations
+        constexpr int kSteps = 25'000; // x 6 rows = 150,000 operations
         const auto cfg = configFor(config);
         CircuitBreaker cb(cfg);
         Model m(cfg);
