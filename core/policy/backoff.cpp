@@ -71,6 +71,8 @@ Backoff::Backoff(BackoffConfig config)
 {
     if (auto errors = BackoffConfig::validate(m_config); !errors.empty())
         throw InvalidConfig(std::move(errors));
+    for (int n = 1; n <= kTableSize; ++n)
+        m_table[std::size_t(n - 1)] = computeBaseDelay(n);
 }
 
 namespace {
@@ -79,6 +81,13 @@ Duration toDuration(double ns) noexcept { return Duration(static_cast<Duration::
 } // namespace
 
 Duration Backoff::baseDelay(int retryNumber) const noexcept
+{
+    if (retryNumber <= kTableSize)
+        return m_table[std::size_t(std::max(retryNumber, 1) - 1)];
+    return computeBaseDelay(retryNumber);
+}
+
+Duration Backoff::computeBaseDelay(int retryNumber) const noexcept
 {
     const double n = std::max(retryNumber, 1);
     double d = m_baseNs;

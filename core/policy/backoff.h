@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -63,9 +64,14 @@ public:
     Duration delay(int retryNumber, Duration previousDelay, Random& rng) const noexcept;
 
 private:
+    static constexpr int kTableSize = 64;
+    Duration computeBaseDelay(int retryNumber) const noexcept;
+
     BackoffConfig m_config;
     double m_baseNs;
     double m_maxNs;
+    // Un-jittered exponential delays for retries 1..kTableSize: no pow() on the hot path.
+    std::array<Duration, kTableSize> m_table {};
 };
 
 } // namespace rwb

@@ -184,8 +184,6 @@ PipelineCall Pipeline::begin(std::uint64_t requestId, TimePoint now) const
     call.m_retry.callStart = now;
     if (m_timeout)
         call.m_callDeadline = m_timeout->callDeadline(now);
-    if (m_retry && m_retry->config().backoff.jitter != Jitter::None)
-        call.m_rng.reseed(mixSeed(m_config.seed, requestId));
     return call;
 }
 
@@ -482,7 +480,12 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
             }
             break;
         case StageKind::Retry: {
-            m_retry.rng = p.m_retry->config().backoff.jitter == Jitter::None ? nullptr : &m_rng;
+            m_retry.rng = nullptr;
+            if (!outcome.isSuccess() && p.m_retry->config().backoff.jitter != Jitter::None) {
+                if (!m_rng)
+                    m_rng.emplace(mixSeed(p.m_config.seed, m_requestId));
+                m_retry.rng = &*m_rng;
+            }
             const std::optional<TimePoint> deadline
                 = m_callDeadline == Timeout::kNever ? std::nullopt : std::optional<TimePoint>(m_callDeadline);
             const RetryDecision d = p.m_retry->next(m_attempt, outcome, now, m_retry, deadline);

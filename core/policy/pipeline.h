@@ -164,7 +164,7 @@ private:
     TimePoint m_callDeadline = Timeout::kNever;    // overall limit (overall_timeout, outer Timeout stage)
     TimePoint m_attemptDeadline = Timeout::kNever; // inner Timeout stage of the current try
     TimePoint m_attemptStart {};
-    Random m_rng {0};
+    std::optional<Random> m_rng; // seeded on the first retry decision: successes never pay for it
     RetryContext m_retry;
     Permit m_permit;
     BulkheadTicket m_ticket = 0;
