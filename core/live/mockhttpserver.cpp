@@ -546,7 +546,7 @@ bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
     if (path == "/metrics") {
         if (!get)
             return error(405, QStringLiteral("use GET")), true;
-        QByteArray text = prometheusText(true);
+        QByteArray text = prometheusText();
         if (m_metricsProvider)
             text += m_metricsProvider();
         connection->sendResponse(200, text, "text/plain; version=0.0.4; charset=utf-8", false);
@@ -612,36 +612,55 @@ QByteArray MockHttpServer::statsJson() const
     return jsonBody(object);
 }
 
-QByteArray MockHttpServer::prometheusText(bool withHeaders) const
+QByteArray MockHttpServer::prometheusText() const
 {
-    const QByteArray svc = "service=\"" + escapeLabel(m_options.name) + '"';
+    return prometheusText(m_metricsGroup.empty() ? std::vector<const MockHttpServer*> {this} : m_metricsGroup);
+}
+
+QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer*>& servers)
+{
     QByteArray out;
-    auto metric = [&](const char* name, const char* type, const char* help) {
-        if (withHeaders)
-            out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+    // Each metric family once (HELP, TYPE), with one sample per service: valid text exposition format.
+    auto family = [&](const char* name, const char* type, const char* help,
+                      const std::function<void(const MockHttpServer&, const QByteArray& svc)>& samples) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+        for (const MockHttpServer* server : servers)
+            samples(*server, "service=\"" + escapeLabel(server->name()) + '"');
     };
-    auto sample = [&](const char* name, const QByteArray& labels, qint64 value) {
-        out += QByteArray(name) + '{' + svc + labels + "} " + QByteArray::number(value) + '\n';
+    auto sample = [&out](const char* name, const QByteArray& labels, qint64 value) {
+        out += QByteArray(name) + '{' + labels + "} " + QByteArray::number(value) + '\n';
     };
-    metric("rwb_mock_requests_total", "counter", "Service requests received by the mock server.");
-    sample("rwb_mock_requests_total", {}, static_cast<qint64>(m_stats.requests));
-    metric("rwb_mock_responses_total", "counter", "Responses sent, by HTTP status.");
-    for (const auto& [status, count] : m_stats.byStatus)
-        sample("rwb_mock_responses_total", ",status=\"" + QByteArray::number(status) + '"', static_cast<qint64>(count));
-    metric("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.");
-    sample("rwb_mock_faults_total", ",kind=\"connection_reset\"", static_cast<qint64>(m_stats.resets));
-    sample("rwb_mock_faults_total", ",kind=\"hang\"", static_cast<qint64>(m_stats.hangs));
-    sample("rwb_mock_faults_total", ",kind=\"malformed\"", static_cast<qint64>(m_stats.malformed));
-    metric("rwb_mock_bad_requests_total", "counter", "Requests refused because they did not parse.");
-    sample("rwb_mock_bad_requests_total", {}, static_cast<qint64>(m_stats.badRequests));
-    metric("rwb_mock_in_flight", "gauge", "Service requests in progress.");
-    sample("rwb_mock_in_flight", {}, m_stats.concurrent);
-    metric("rwb_mock_connections_open", "gauge", "Open client connections.");
-    sample("rwb_mock_connections_open", {}, m_stats.connectionsOpen);
-    metric("rwb_mock_connections_total", "counter", "Client connections, by result.");
-    sample("rwb_mock_connections_total", ",result=\"accepted\"", static_cast<qint64>(m_stats.connectionsAccepted));
-    sample("rwb_mock_connections_total", ",result=\"rejected\"", static_cast<qint64>(m_stats.connectionsRejected));
-    sample("rwb_mock_connections_total", ",result=\"timed_out\"", static_cast<qint64>(m_stats.timedOutConnections));
+    family("rwb_mock_requests_total", "counter", "Service requests received by the mock server.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               sample("rwb_mock_requests_total", svc, qint64(s.m_stats.requests));
+           });
+    family("rwb_mock_responses_total", "counter", "Responses sent, by HTTP status.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               for (const auto& [status, count] : s.m_stats.byStatus)
+                   sample("rwb_mock_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"', qint64(count));
+           });
+    family("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               sample("rwb_mock_faults_total", svc + ",kind=\"connection_reset\"", qint64(s.m_stats.resets));
+               sample("rwb_mock_faults_total", svc + ",kind=\"hang\"", qint64(s.m_stats.hangs));
+               sample("rwb_mock_faults_total", svc + ",kind=\"malformed\"", qint64(s.m_stats.malformed));
+           });
+    family("rwb_mock_bad_requests_total", "counter", "Requests refused because they did not parse.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               sample("rwb_mock_bad_requests_total", svc, qint64(s.m_stats.badRequests));
+           });
+    family("rwb_mock_in_flight", "gauge", "Service requests in progress.",
+           [&](const MockHttpServer& s, const QByteArray& svc) { sample("rwb_mock_in_flight", svc, s.m_stats.concurrent); });
+    family("rwb_mock_connections_open", "gauge", "Open client connections.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               sample("rwb_mock_connections_open", svc, s.m_stats.connectionsOpen);
+           });
+    family("rwb_mock_connections_total", "counter", "Client connections, by result.",
+           [&](const MockHttpServer& s, const QByteArray& svc) {
+               sample("rwb_mock_connections_total", svc + ",result=\"accepted\"", qint64(s.m_stats.connectionsAccepted));
+               sample("rwb_mock_connections_total", svc + ",result=\"rejected\"", qint64(s.m_stats.connectionsRejected));
+               sample("rwb_mock_connections_total", svc + ",result=\"timed_out\"", qint64(s.m_stats.timedOutConnections));
+           });
     return out;
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <unordered_set>
+#include <vector>
 
 class QTcpServer;
 
@@ -115,9 +116,14 @@ public:
 
     const MockServiceStats& stats() const noexcept { return m_stats; }
     QByteArray statsJson() const;
-    /// This service's counters in Prometheus text exposition format (without HELP/TYPE headers when
-    /// `withHeaders` is false, so several services can be concatenated).
-    QByteArray prometheusText(bool withHeaders = true) const;
+    /// The counters served at GET /metrics in Prometheus text exposition format: this service's, or
+    /// those of its metrics group.
+    QByteArray prometheusText() const;
+    /// Several services' counters, each metric family once.
+    static QByteArray prometheusText(const std::vector<const MockHttpServer*>& servers);
+    /// Makes GET /metrics of this server report every server in `group` (e.g. all services of
+    /// `rwb serve`). The servers must outlive this one or be removed from the group first.
+    void setMetricsGroup(std::vector<const MockHttpServer*> group) { m_metricsGroup = std::move(group); }
 
 signals:
     void requestPlanned(const rwb::PlannedResponse& plan);
@@ -152,6 +158,7 @@ private:
     MockServiceStats m_stats;
     EventSink* m_sink = nullptr;
     std::function<QByteArray()> m_metricsProvider;
+    std::vector<const MockHttpServer*> m_metricsGroup;
     QTimer m_transitionTimer;
     std::vector<FaultSchedule::Transition> m_transitions;
     std::size_t m_nextTransition = 0;

@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -56,6 +57,7 @@ private slots:
     void controlEndpointErrors_data();
     void controlEndpointErrors();
     void statsAndMetrics();
+    void metricsGroupListsEachFamilyOnce();
     void refusesNonLoopback();
     void pipelinedInOrder();
 
@@ -313,6 +315,29 @@ void TestMockHttpServer::statsAndMetrics()
     QVERIFY(r.body.contains("rwb_mock_responses_total{service=\"inventory\",status=\"500\"} 3\n"));
     QVERIFY(r.body.contains("rwb_mock_in_flight{service=\"inventory\"} 0\n"));
     QVERIFY(r.body.contains("rwb_client_attempts_total{pipeline=\"p\"} 7\n"));
+}
+
+void TestMockHttpServer::metricsGroupListsEachFamilyOnce()
+{
+    MockServiceOptions a;
+    a.name = QStringLiteral("alpha");
+    MockServiceOptions b;
+    b.name = QStringLiteral("be\"ta");
+    auto first = startServer(FaultSchedule(FaultProfile::healthy(0ms)), a);
+    auto second = startServer(FaultSchedule(FaultProfile::healthy(0ms)), b);
+    first->setMetricsGroup({first.get(), second.get()});
+    QCOMPARE(roundTrip(second->port(), get("/")).status, 200);
+    const QByteArray text = roundTrip(first->port(), get("/metrics")).body;
+    QCOMPARE(text.count("# TYPE rwb_mock_requests_total counter"), 1);
+    QVERIFY(text.contains("rwb_mock_requests_total{service=\"alpha\"} 0\n"));
+    QVERIFY2(text.contains("rwb_mock_requests_total{service=\"be\\\"ta\"} 1\n"), text.constData());
+    // Every sample line is "name{labels} value".
+    for (const QByteArray& line : text.split('\n')) {
+        if (line.isEmpty() || line.startsWith('#'))
+            continue;
+        QVERIFY2(QRegularExpression(QStringLiteral("^[a-z_]+\\{[^}]*\\} -?[0-9]+$")).match(QString::fromUtf8(line)).hasMatch(),
+                 line.constData());
+    }
 }
 
 void TestMockHttpServer::refusesNonLoopback()
