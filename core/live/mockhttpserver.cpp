@@ -1,6 +1,8 @@
 #include "core/live/mockhttpserver.h"
 
 #include "core/clock/systemclock.h"
+#include "core/config/jsonreader.h"
+#include "core/config/scenariojson.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -680,94 +682,36 @@ std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, 
         return fail(QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
     if (!doc.isObject())
         return fail(QStringLiteral("/: expected an object"));
-    FaultProfile profile = base;
-    const QJsonObject root = doc.object();
 
-    auto number = [&](const QJsonObject& object, const QString& pointer, const QString& key, double& out) {
-        const auto it = object.constFind(key);
-        if (it == object.constEnd())
-            return true;
-        if (!it->isDouble()) {
-            fail(QStringLiteral("%1/%2: expected a number").arg(pointer, key));
-            return false;
-        }
-        out = it->toDouble();
-        return true;
-    };
-    auto millis = [&](const QJsonObject& object, const QString& pointer, const QString& key, Duration& out) {
-        double ms = toMs(out);
-        if (!number(object, pointer, key, ms))
-            return false;
-        out = fromMs(ms);
-        return true;
-    };
-    auto kind = [&](const QJsonValue& value, const QString& pointer) -> std::optional<FaultKind> {
-        const auto k = faultKindFromString(value.toString());
-        if (!k)
-            fail(QStringLiteral("%1: unknown fault kind '%2'").arg(pointer, value.toString()));
-        return k;
-    };
-
-    static const QStringList known {QStringLiteral("error_rate"), QStringLiteral("error_mix"), QStringLiteral("latency"),
-                                    QStringLiteral("retry_after_ms"), QStringLiteral("retry_after_format"),
-                                    QStringLiteral("retry_after_on_503"), QStringLiteral("down")};
-    for (auto it = root.constBegin(); it != root.constEnd(); ++it) {
-        if (!known.contains(it.key()))
-            return fail(QStringLiteral("/%1: unknown field (expected one of %2)").arg(it.key(), known.join(QStringLiteral(", "))));
+    // The scenario file's fault format, with the posted keys laid over the profile in force.
+    QJsonObject posted = doc.object();
+    const QJsonValue down = posted.take(QStringLiteral("down"));
+    QJsonObject merged = scenariojson::faultProfileToJson(base);
+    for (auto it = posted.constBegin(); it != posted.constEnd(); ++it)
+        merged.insert(it.key(), it.value());
+    LoadErrors errors;
+    JsonReader reader(merged, QString(), errors);
+    FaultProfile profile = scenariojson::faultProfileFromJson(reader);
+    reader.accept(QStringLiteral("down"));
+    reader.finish();
+    static constexpr Duration kForever = std::chrono::hours(24 * 365 * 100); // far beyond any schedule time
+    if (!down.isUndefined()) // "down" replaces an earlier "down"
+        std::erase_if(profile.outages, [](const OutageWindow& w) { return w.start == Duration::zero() && w.end == kForever; });
+    if (!down.isUndefined() && !down.isNull() && !(down.isBool() && !down.toBool())) {
+        const auto kind = down.isBool() ? std::optional<FaultKind>(FaultKind::Http503) : faultKindFromString(down.toString());
+        if (!kind)
+            errors.push_back({{}, 0, 0, QStringLiteral("/down"),
+                              QStringLiteral("expected true, false or a fault kind (http_500, http_503, http_429, "
+                                             "connection_reset, hang, malformed), got %1")
+                                  .arg(JsonReader::describe(down))});
+        else
+            profile.outages.push_back({Duration::zero(), kForever, *kind});
     }
-    if (!number(root, {}, QStringLiteral("error_rate"), profile.errorRate))
-        return std::nullopt;
-    if (root.contains(QStringLiteral("error_mix"))) {
-        const QJsonObject mix = root.value(QStringLiteral("error_mix")).toObject();
-        const QString p = QStringLiteral("/error_mix");
-        if (!number(mix, p, QStringLiteral("http_500"), profile.errorMix.http500)
-            || !number(mix, p, QStringLiteral("http_503"), profile.errorMix.http503)
-            || !number(mix, p, QStringLiteral("http_429"), profile.errorMix.http429)
-            || !number(mix, p, QStringLiteral("connection_reset"), profile.errorMix.connectionReset)
-            || !number(mix, p, QStringLiteral("hang"), profile.errorMix.hang)
-            || !number(mix, p, QStringLiteral("malformed"), profile.errorMix.malformed))
-            return std::nullopt;
-    }
-    if (root.contains(QStringLiteral("latency"))) {
-        const QJsonObject lat = root.value(QStringLiteral("latency")).toObject();
-        const QString p = QStringLiteral("/latency");
-        auto& l = profile.latency;
-        if (lat.contains(QStringLiteral("kind"))) {
-            const auto k = latencyKindFromString(lat.value(QStringLiteral("kind")).toString());
-            if (!k)
-                return fail(QStringLiteral("/latency/kind: expected fixed, uniform, normal or log_normal"));
-            l.kind = *k;
-        }
-        Duration slowTail = l.slowTailLatency;
-        if (!millis(lat, p, QStringLiteral("value_ms"), l.value) || !millis(lat, p, QStringLiteral("min_ms"), l.min)
-            || !millis(lat, p, QStringLiteral("max_ms"), l.max) || !millis(lat, p, QStringLiteral("mean_ms"), l.mean)
-            || !millis(lat, p, QStringLiteral("stddev_ms"), l.stddev)
-            || !millis(lat, p, QStringLiteral("median_ms"), l.median) || !millis(lat, p, QStringLiteral("p99_ms"), l.p99)
-            || !number(lat, p, QStringLiteral("slow_tail_probability"), l.slowTailProbability)
-            || !millis(lat, p, QStringLiteral("slow_tail_ms"), slowTail))
-            return std::nullopt;
-        l.slowTailLatency = slowTail;
-    }
-    if (!millis(root, {}, QStringLiteral("retry_after_ms"), profile.retryAfter))
-        return std::nullopt;
-    if (root.contains(QStringLiteral("retry_after_format"))) {
-        const auto f = retryAfterFormatFromString(root.value(QStringLiteral("retry_after_format")).toString());
-        if (!f)
-            return fail(QStringLiteral("/retry_after_format: expected seconds or http_date"));
-        profile.retryAfterFormat = *f;
-    }
-    if (root.contains(QStringLiteral("retry_after_on_503")))
-        profile.retryAfterOn503 = root.value(QStringLiteral("retry_after_on_503")).toBool();
-    if (root.contains(QStringLiteral("down"))) {
-        const QJsonValue down = root.value(QStringLiteral("down"));
-        profile.outages.clear();
-        if (!(down.isBool() && !down.toBool()) && !down.isNull()) {
-            const auto k = down.isBool() ? std::optional<FaultKind>(FaultKind::Http503) : kind(down, QStringLiteral("/down"));
-            if (!k)
-                return std::nullopt;
-            // An outage covering all of time: schedule times are non-negative and far below a year.
-            profile.outages.push_back({Duration::zero(), std::chrono::hours(24 * 365 * 100), *k});
-        }
+    if (!errors.empty()) {
+        QStringList lines;
+        for (const auto& e : errors)
+            lines << e.toString();
+        return fail(lines.join(QStringLiteral("; ")));
     }
     return profile;
 }

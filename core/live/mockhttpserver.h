@@ -164,12 +164,10 @@ private:
     std::size_t m_nextTransition = 0;
 };
 
-/// Parses the JSON body of `POST /_control/fault` into a profile, starting from `base` (fields not
-/// given keep their value). Accepted keys: error_rate, error_mix{http_500, http_503, http_429,
-/// connection_reset, hang, malformed}, latency{kind, value_ms, min_ms, max_ms, mean_ms, stddev_ms,
-/// median_ms, p99_ms, slow_tail_probability, slow_tail_ms}, retry_after_ms, retry_after_format,
-/// retry_after_on_503, and "down": "<fault kind>" (fail every request, like an outage now).
-/// Errors name the JSON pointer of the offending field.
+/// Parses the JSON body of `POST /_control/fault`: keys of a scenario file's fault profile
+/// (docs/scenario-format.md: error_rate, error_mix, latency, retry_after, retry_after_format,
+/// retry_after_on_503, outages, flapping, ramp, capacity) laid over `base`, plus "down": true or a
+/// fault kind ("http_503", "hang", ...) to fail every request from now on. Errors carry JSON pointers.
 std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, const FaultProfile& base,
                                                         QString* error);
 
