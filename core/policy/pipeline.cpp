@@ -413,8 +413,10 @@ Step PipelineCall::advance(TimePoint now)
     m_attemptStart = now;
     const TimePoint deadline = std::min(m_callDeadline, m_attemptDeadline);
     if (deadline <= now) { // the call's time ran out while waiting: no point starting the attempt
-        m_phase = Phase::Attempting;
-        return onAttemptDone(Outcome::timeout(Duration::zero()), now + Duration(1));
+        const Outcome timedOut = Outcome::timeout(Duration::zero());
+        m_lastOutcome = timedOut;
+        emitAttempt(timedOut, now);
+        return unwind(timedOut, p.m_stageCount - 1, now, 0);
     }
     m_phase = Phase::Attempting;
     Step s;
@@ -470,7 +472,11 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
         case StageKind::CircuitBreaker:
             if (m_permitHeld) {
                 m_permitHeld = false;
-                p.m_breaker->onOutcome(m_permit, outcome, now);
+                // Refused by an inner stage (bulkhead, limiter): the call never happened.
+                if (outcome.kind == OutcomeKind::Rejected)
+                    p.m_breaker->onCancelled(m_permit);
+                else
+                    p.m_breaker->onOutcome(m_permit, outcome, now);
             }
             break;
         case StageKind::Fallback:

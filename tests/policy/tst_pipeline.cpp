@@ -407,6 +407,45 @@ private slots:
         QVERIFY(b.handedSlotAtDeadline());
     }
 
+    void innerRejectionCancelsBreakerPermit()
+    {
+        auto cb = breaker(5, 1s);
+        PipelineConfig c = baseConfig();
+        c.retryEnabled = false;
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 0, Duration::zero()};
+        Pipeline p(c, cb);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        a.start(t0);
+        const Step sb = b.start(t0);
+        QCOMPARE(sb.result.outcome.errorClass, ErrorClass::bulkheadFull());
+        const auto st = cb->stats(t0);
+        QCOMPARE(st.calls, quint64(0));
+        QCOMPARE(st.ignored, quint64(0)); // cancelled, not recorded
+    }
+
+    void handoffAtCallDeadlineTimesOut()
+    {
+        PipelineConfig c = baseConfig();
+        c.bulkheadEnabled = true;
+        c.bulkhead = {1, 1, 1s};
+        c.timeoutEnabled = true;
+        c.timeout.overallTimeout = 50ms;
+        Pipeline p(c);
+        PipelineCall a = p.begin(1, t0);
+        PipelineCall b = p.begin(2, t0);
+        a.start(t0);
+        const Step qb = b.start(t0);
+        QCOMPARE(qb.deadline, t0 + 50ms); // the call deadline comes before the queue deadline
+        const Step sa = a.onAttemptDone(Outcome::success(), t0 + 50ms);
+        QCOMPARE(sa.handoff, qb.ticket);
+        const Step sb = b.resume(t0 + 50ms);
+        QCOMPARE(str(sb.kind), QStringLiteral("done"));
+        QCOMPARE(toString(sb.result.outcome.kind), toString(OutcomeKind::Timeout));
+        QCOMPARE(p.bulkhead()->stats().active, 0);
+    }
+
     void rateLimitWait()
     {
         PipelineConfig c = baseConfig();
