@@ -272,11 +272,15 @@ void Run::drive(std::uint32_t slot, Step step, std::int64_t t)
                 const std::int64_t b = bucketOf(t);
                 auto& sb = at(s.series.buckets, b);
                 c.planned = s.faults->decide(tp(t), s.rng, int(s.inFlight));
-                ++s.inFlight;
-                c.holdsService = true;
+                // Refused connections (overload, outage) never occupy the service.
+                c.holdsService = c.planned.cause != PlannedResponse::Cause::Overload
+                    && c.planned.kind != FaultKind::ConnectionRefused;
+                if (c.holdsService) {
+                    ++s.inFlight;
+                    sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
+                }
                 ++s.series.arrivals;
                 ++sb.arrivals;
-                sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
                 if (c.planned.isSuccess()) {
                     ++sb.ok;
                 } else {
@@ -297,8 +301,10 @@ void Run::drive(std::uint32_t slot, Step step, std::int64_t t)
                     const std::int64_t done = t + c.planned.latency.count();
                     if (done > deadline) {
                         push(deadline, EvType::AttemptDeadline, slot, c.token);
-                        c.holdsService = false; // the service keeps working after the client gave up
-                        push(done, EvType::ServiceRelease, p.service);
+                        if (c.holdsService) { // the service keeps working after the client gave up
+                            c.holdsService = false;
+                            push(done, EvType::ServiceRelease, p.service);
+                        }
                     } else {
                         push(done, EvType::AttemptDone, slot, c.token);
                     }
