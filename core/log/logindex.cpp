@@ -187,7 +187,17 @@ QByteArrayView LogSnapshot::line(qint64 index) const
 const char* LogSnapshot::data() const noexcept { return m_file ? m_file->data : nullptr; }
 
 QString LogSnapshot::agentName(std::uint32_t id) const { return nameOf(m_state.get(), &State::agents, id); }
-QString LogSnapshot::taskName(std::uint32_t id) const { return nameOf(m_state.get(), &State::tasks, id); }
+namespace {
+QString taskNameOf(const State* state, std::uint32_t id)
+{
+    if (!state)
+        return {};
+    std::shared_lock lock(state->lock);
+    return QString::fromStdString(state->taskName(id));
+}
+} // namespace
+
+QString LogSnapshot::taskName(std::uint32_t id) const { return taskNameOf(m_state.get(), id); }
 QString LogSnapshot::eventName(std::uint8_t id) const { return nameOf(m_state.get(), &State::events, id); }
 std::optional<std::uint32_t> LogSnapshot::agentId(QByteArrayView utf8) const
 {
@@ -195,7 +205,10 @@ std::optional<std::uint32_t> LogSnapshot::agentId(QByteArrayView utf8) const
 }
 std::optional<std::uint32_t> LogSnapshot::taskId(QByteArrayView utf8) const
 {
-    return idOf(m_state.get(), &State::tasks, utf8);
+    if (!m_state)
+        return std::nullopt;
+    std::shared_lock lock(m_state->lock);
+    return m_state->findTask(std::string_view(utf8.data(), std::size_t(utf8.size())));
 }
 std::optional<std::uint8_t> LogSnapshot::eventId(QByteArrayView utf8) const
 {
@@ -230,11 +243,33 @@ struct ChunkStats {
     bool crlf = false;
 };
 
+std::uint32_t internValue(Dictionary& dict, const jsonscan::Value& v, QByteArray& scratch);
+
 struct WorkChunk {
     std::shared_ptr<Chunk> chunk;
     ChunkStats stats;
     Dictionary agents, tasks, events; // local ids; remapped on publish
+    std::vector<std::string_view> taskPrefixes; // local prefix indexes of inline task ids
 };
+
+std::uint32_t internTask(WorkChunk& w, const jsonscan::Value& v, QByteArray& scratch)
+{
+    if (v.type == jsonscan::Type::String && !v.escaped) {
+        std::string_view prefix;
+        std::uint32_t number = 0;
+        if (taskcode::split(v.raw(), prefix, number)) {
+            auto& prefixes = w.taskPrefixes;
+            for (std::size_t i = 0; i < prefixes.size(); ++i)
+                if (prefixes[i] == prefix)
+                    return taskcode::make(i, number);
+            if (prefixes.size() < taskcode::kMaxPrefixes) {
+                prefixes.push_back(prefix);
+                return taskcode::make(prefixes.size() - 1, number);
+            }
+        }
+    }
+    return internValue(w.tasks, v, scratch);
+}
 
 /// The compiled mapping used by the scanner.
 struct Scanner {
@@ -361,7 +396,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
             if (sc.iAgent >= 0)
                 agent = internValue(w.agents, v[sc.iAgent], scratch);
             if (sc.iTask >= 0)
-                task = internValue(w.tasks, v[sc.iTask], scratch);
+                task = internTask(w, v[sc.iTask], scratch);
             if (sc.iEvent >= 0)
                 event = internValue(w.events, v[sc.iEvent], scratch);
             if (!jsonscan::isValidUtf8(p, std::size_t(e - p))) {
@@ -489,6 +524,8 @@ void LogIndex::Private::publishLocked(WorkChunk& w)
     Chunk& c = *w.chunk;
     // Local dictionary ids -> global ids.
     std::vector<std::uint32_t> agentMap(w.agents.size()), taskMap(w.tasks.size()), eventMap(w.events.size());
+    int prefixMap[taskcode::kMaxPrefixes];
+    bool overflow = false; // a prefix found no room among the file's inline prefixes
     {
         std::unique_lock lock(state->lock);
         for (std::uint32_t i = 0; i < w.agents.size(); ++i)
@@ -497,11 +534,41 @@ void LogIndex::Private::publishLocked(WorkChunk& w)
             taskMap[i] = state->tasks.intern(w.tasks.name(i));
         for (std::uint32_t i = 0; i < w.events.size(); ++i)
             eventMap[i] = std::min<std::uint32_t>(state->events.intern(w.events.name(i)), 255);
+        auto& prefixes = state->taskPrefixes;
+        for (std::size_t i = 0; i < w.taskPrefixes.size(); ++i) {
+            const auto it = std::find(prefixes.begin(), prefixes.end(), w.taskPrefixes[i]);
+            if (it != prefixes.end()) {
+                prefixMap[i] = int(it - prefixes.begin());
+            } else if (prefixes.size() < taskcode::kMaxPrefixes) {
+                prefixes.emplace_back(w.taskPrefixes[i]);
+                prefixMap[i] = int(prefixes.size() - 1);
+            } else {
+                prefixMap[i] = -1;
+                overflow = true;
+            }
+        }
+        if (overflow) {
+            // Spell those values out and intern them like any other string.
+            std::string name;
+            for (auto& t : c.task) {
+                if (taskcode::isInline(t) && prefixMap[taskcode::prefixOf(t)] < 0) {
+                    name.assign(w.taskPrefixes[taskcode::prefixOf(t)]);
+                    name += std::to_string(t & taskcode::kNumberMask);
+                    t = state->tasks.intern(name) | 0x40000000u; // marked: already global
+                }
+            }
+        }
     }
     for (auto& a : c.agent)
         a = agentMap[a];
-    for (auto& t : c.task)
-        t = taskMap[t];
+    for (auto& t : c.task) {
+        if (taskcode::isInline(t))
+            t = taskcode::make(std::size_t(prefixMap[taskcode::prefixOf(t)]), t & taskcode::kNumberMask);
+        else if (t & 0x40000000u)
+            t &= ~0x40000000u;
+        else
+            t = taskMap[t];
+    }
     for (auto& ev : c.event)
         ev = std::uint8_t(ev == 255 ? 255 : eventMap[ev]);
 
@@ -804,7 +871,7 @@ FieldMapping LogIndex::mapping() const
 }
 
 QString LogIndex::agentName(std::uint32_t id) const { return nameOf(d->state.get(), &State::agents, id); }
-QString LogIndex::taskName(std::uint32_t id) const { return nameOf(d->state.get(), &State::tasks, id); }
+QString LogIndex::taskName(std::uint32_t id) const { return taskNameOf(d->state.get(), id); }
 
 double LogIndex::bytesPerRow() const
 {

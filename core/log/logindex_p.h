@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -79,13 +80,75 @@ private:
     std::vector<std::uint32_t> m_table; // id + 1; 0 = empty
 };
 
+/// Task ids such as "req-12345" are mostly unique per request: interning them would cost more
+/// memory than all the columns. A canonical "<prefix><decimal number>" (no leading zero, number
+/// < 2^28) is therefore stored inline in the 32-bit column: bit 31 set, bits 28..30 the index of the
+/// prefix (up to 8 per file), bits 0..27 the number. Other values are dictionary ids (bit 31 clear).
+namespace taskcode {
+constexpr std::uint32_t kInline = 0x80000000u;
+constexpr std::uint32_t kNumberMask = (1u << 28) - 1;
+constexpr std::size_t kMaxPrefixes = 8;
+inline bool isInline(std::uint32_t id) noexcept { return id & kInline; }
+inline std::uint32_t make(std::size_t prefix, std::uint32_t number) noexcept
+{
+    return kInline | (std::uint32_t(prefix) << 28) | number;
+}
+inline std::size_t prefixOf(std::uint32_t id) noexcept { return (id >> 28) & 7; }
+/// Splits a canonical "<prefix><number>"; false if `s` has no such form.
+inline bool split(std::string_view s, std::string_view& prefix, std::uint32_t& number) noexcept
+{
+    std::size_t j = s.size();
+    while (j > 0 && s[j - 1] >= '0' && s[j - 1] <= '9')
+        --j;
+    const std::size_t digits = s.size() - j;
+    if (digits == 0 || digits > 8 || (digits > 1 && s[j] == '0'))
+        return false;
+    std::uint32_t n = 0;
+    for (std::size_t i = j; i < s.size(); ++i)
+        n = n * 10 + std::uint32_t(s[i] - '0');
+    prefix = s.substr(0, j);
+    number = n;
+    return true;
+}
+inline void append(const std::vector<std::string>& prefixes, std::uint32_t id, std::string& out)
+{
+    const std::size_t p = prefixOf(id);
+    if (p < prefixes.size())
+        out += prefixes[p];
+    out += std::to_string(id & kNumberMask);
+}
+} // namespace taskcode
+
 /// What every snapshot of one opened file shares: dictionaries and the mapping.
 struct State {
-    mutable std::shared_mutex lock; ///< guards the dictionaries
+    mutable std::shared_mutex lock; ///< guards the dictionaries and taskPrefixes
     Dictionary agents;
     Dictionary tasks;
     Dictionary events;
+    std::vector<std::string> taskPrefixes; ///< see taskcode
     FieldMapping mapping;
+
+    /// Name of a task column value (inline or dictionary). Caller holds `lock`.
+    std::string taskName(std::uint32_t id) const
+    {
+        if (!taskcode::isInline(id))
+            return std::string(tasks.name(id));
+        std::string out;
+        taskcode::append(taskPrefixes, id, out);
+        return out;
+    }
+    /// Column value of a task name, or nullopt if no line carries it. Caller holds `lock`.
+    std::optional<std::uint32_t> findTask(std::string_view s) const
+    {
+        std::string_view prefix;
+        std::uint32_t number = 0;
+        if (taskcode::split(s, prefix, number)) {
+            for (std::size_t i = 0; i < taskPrefixes.size(); ++i)
+                if (taskPrefixes[i] == prefix)
+                    return taskcode::make(i, number);
+        }
+        return tasks.find(s);
+    }
 };
 
 } // namespace rwb::logindex_detail

@@ -489,7 +489,9 @@ struct Resolved {
     std::uint32_t id = 0;
     std::vector<std::uint8_t> table; // by dictionary id
     bool eventOverflow = false;      // event ids >= 255 share one slot: check those rows by JSON
+    std::vector<std::string> taskPrefixes; // to spell inline task ids (see taskcode)
     QByteArray jsonPath;             // full dotted path in the line
+    std::shared_ptr<const jsonscan::PathSet> paths; // jsonPath, compiled once
     QByteArray prefilter;            // bytes that must occur in the raw line (unless it has escapes)
 };
 
@@ -598,10 +600,9 @@ bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, co
             return (line == std::string_view(n.utf8.constData(), std::size_t(n.utf8.size()))) == (n.op == QOp::Eq);
         return matchText(n, line);
     }
-    jsonscan::PathSet set;
-    set.add(r.jsonPath);
     jsonscan::Value v;
-    set.extract(line.data(), line.data() + line.size(), &v);
+    if (r.paths)
+        r.paths->extract(line.data(), line.data() + line.size(), &v);
     return matchJsonValue(n, v);
 }
 
@@ -686,10 +687,15 @@ void evalLeaf(const Node& n, const Context& ctx, const Chunk& c, std::vector<std
                     m[i] = jsonRow(n, r, c, i, ctx.data);
                     continue;
                 }
-                if (r.mode == Resolved::Mode::IdEq)
+                if (r.mode == Resolved::Mode::IdEq) {
                     m[i] = (id == r.id) == (n.op == QOp::Eq);
-                else
+                } else if (n.field == QField::Task && taskcode::isInline(id)) {
+                    std::string name;
+                    taskcode::append(r.taskPrefixes, id, name);
+                    m[i] = matchText(n, name);
+                } else {
                     m[i] = id < r.table.size() ? r.table[id] : 0;
+                }
             }
         };
         if (n.field == QField::Agent)
@@ -849,6 +855,15 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
                     : field == QField::Task                     ? state->tasks
                                                                 : events;
                 r = resolveDictionary(*n, dict);
+                if (field == QField::Task) {
+                    if (n->op == QOp::Eq || n->op == QOp::Ne) {
+                        const auto id = state->findTask(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())));
+                        r.mode = id ? Resolved::Mode::IdEq
+                                    : (n->op == QOp::Eq ? Resolved::Mode::Never : Resolved::Mode::Always);
+                        r.id = id.value_or(0);
+                    }
+                    r.taskPrefixes = state->taskPrefixes;
+                }
                 if (field == QField::Event && events.size() > 255) {
                     if (r.mode == Resolved::Mode::IdEq && r.id >= 255) {
                         r.mode = Resolved::Mode::IdTable;
@@ -886,6 +901,13 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
                 r.mode = negative(n->op) ? Resolved::Mode::Always : Resolved::Mode::Never;
             break;
         }
+        }
+    }
+    for (Resolved& r : ctx.leaves) {
+        if (!r.jsonPath.isEmpty()) {
+            auto paths = std::make_shared<jsonscan::PathSet>();
+            paths->add(r.jsonPath);
+            r.paths = std::move(paths);
         }
     }
     return ctx;

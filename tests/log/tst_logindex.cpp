@@ -391,6 +391,36 @@ private slots:
         QCOMPARE(old.line(0), QByteArrayView(seedLine(9)));
     }
 
+    void taskIdsInlineAndInterned()
+    {
+        // Ten prefixes (only eight are stored inline), non-canonical numbers and plain strings.
+        QStringList tasks;
+        for (int p = 0; p < 10; ++p)
+            tasks << QStringLiteral("p%1-%2").arg(QChar(u'a' + p)).arg(p * 1000 + 7);
+        tasks << QStringLiteral("req-007") << QStringLiteral("req-123456789") << QStringLiteral("job") << QStringLiteral("42")
+              << QStringLiteral("req-0") << QString();
+        QByteArray content;
+        for (const QString& t : tasks)
+            content += "{\"timestamp\": \"2026-01-03T15:30:00Z\", \"agent\": \"a\", \"task_id\": \"" + t.toUtf8() + "\", \"pad\": \"" + QByteArray(600, 'x') + "\"}\n";
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("tasks.jsonl"), content);
+        for (qint64 chunk : {qint64(4096), qint64(1 << 20)}) {
+            LogIndex index;
+            LogIndex::Options o;
+            o.chunkBytes = chunk;
+            QVERIFY(indexFile(index, path, o));
+            const LogSnapshot snap = index.snapshot();
+            QCOMPARE(snap.rowCount(), qint64(tasks.size()));
+            QVERIFY(chunk > 4096 || snap.chunks().size() > 1);
+            for (int i = 0; i < tasks.size(); ++i) {
+                const LogRow r = snap.row(i);
+                QCOMPARE(snap.taskName(r.taskId), tasks[i]);
+                QCOMPARE(snap.taskId(tasks[i].toUtf8()), std::optional<std::uint32_t>(r.taskId));
+            }
+            QVERIFY(!snap.taskId("p-unknown-1").has_value());
+        }
+    }
+
     void openErrors()
     {
         LogIndex index;
