@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/live/mockhttpserver.h"
+#include "core/sim/scenario.h"
+
+#include <QObject>
+#include <QSet>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace rwb {
+
+/// The mock HTTP servers of a scenario's services, one per service, started together on loopback and
+/// sharing one clock, so the services' fault schedules count from the same instant. GET /metrics of
+/// any of them reports all of them. Lives on one thread; not thread-safe. The clock, when given, is
+/// not owned and must outlive the group.
+class MockServiceGroup final : public QObject {
+    Q_OBJECT
+public:
+    explicit MockServiceGroup(const Clock* clock = nullptr, QObject* parent = nullptr);
+    ~MockServiceGroup() override;
+
+    /// Starts a server for every service of `scenario` not named in `skip`. `ports` maps service names to
+    /// fixed ports (others get ephemeral ports); `defaults` applies to every server (its name and seed
+    /// are set per service). On failure nothing stays listening and `error` says which service failed.
+    bool start(const Scenario& scenario, const std::map<QString, quint16>& ports, QString* error,
+               MockServiceOptions defaults = {}, const QSet<QString>& skip = {});
+    /// Restarts every fault schedule at `origin` (on the shared clock), e.g. the start of a live run.
+    void startSchedules(TimePoint origin);
+    void close();
+
+    const std::vector<std::unique_ptr<MockHttpServer>>& servers() const noexcept { return m_servers; }
+    MockHttpServer* server(const QString& service) const;
+    std::map<QString, QUrl> urls() const;
+    void setEventSink(EventSink* sink);
+    /// Extra Prometheus text appended to GET /metrics of every server (e.g. a LiveRunner's metrics).
+    void setMetricsProvider(const std::function<QByteArray()>& provider);
+
+private:
+    const Clock* m_clock;
+    std::unique_ptr<Clock> m_ownClock;
+    std::vector<std::unique_ptr<MockHttpServer>> m_servers;
+};
+
+} // namespace rwb
