@@ -145,6 +145,7 @@ void TestLiveRunner::retryAfterHonoured()
 
     const auto attempts = rig.of(EventKind::Attempt);
     QCOMPARE(attempts.size(), std::size_t(2));
+    QCOMPARE(attempts[1].attempt, 2);
     QCOMPARE(attempts[0].httpStatus, 429);
     QVERIFY(attempts[1].outcome == OutcomeKind::Success);
     const auto scheduled = rig.of(EventKind::RetryScheduled);
@@ -179,21 +180,24 @@ void TestLiveRunner::resetLeadsToRetry()
 
 void TestLiveRunner::hangCutByTimeout()
 {
-    // Two requests, one attempt each: every attempt hangs and is cut by the 200 ms attempt timeout.
-    PipelineConfig config = retrying(1, 0ms);
+    // One request, two attempts: each hangs and is cut by the 200 ms attempt timeout, then retried.
+    PipelineConfig config = retrying(2, 10ms);
     config.timeoutEnabled = true;
     config.timeout.attemptTimeout = 200ms;
-    LiveRig rig(scenario(FaultSchedule(failing(FaultKind::Hang)), config, constant(10.0), 150ms));
+    LiveRig rig(scenario(FaultSchedule(failing(FaultKind::Hang)), config, constant(1.0), 100ms));
     QVERIFY(rig.run());
     const auto attempts = rig.of(EventKind::Attempt);
     QCOMPARE(attempts.size(), std::size_t(2));
-    for (const auto& a : attempts) {
+    for (int i = 0; i < 2; ++i) {
+        const Event& a = attempts[std::size_t(i)];
+        QCOMPARE(a.attempt, i + 1);
         QVERIFY(a.outcome == OutcomeKind::Timeout);
         QVERIFY2(a.latency >= 195ms && a.latency <= 300ms, qPrintable(QString::number(ms(a.latency))));
     }
     const auto& summary = rig.runner->result().pipelines[0].summary;
     QCOMPARE(summary.timeouts, 2u);
-    QCOMPARE(summary.failed, 2u);
+    QCOMPARE(summary.retries, 1u);
+    QCOMPARE(summary.failed, 1u);
     // Aborting the reply frees the server's slot: no hang outlives its client.
     QTRY_COMPARE(rig.server->stats().concurrent, 0);
     QCOMPARE(rig.server->stats().hangs, 2u);
