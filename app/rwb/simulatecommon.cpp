@@ -18,37 +18,6 @@ namespace rwb::cli {
 
 namespace {
 
-// Encodes events as JSONL into a QSaveFile, so a failed or interrupted run leaves no half file.
-class JsonlFileSink final : public EventSink {
-public:
-    explicit JsonlFileSink(const QString& path) : m_file(path) { }
-    bool open() { return m_file.open(QIODevice::WriteOnly); }
-    void onEvent(const Event& event) override
-    {
-        eventcodec::encode(event, m_origin + event.time.time_since_epoch().count() / 1000000, m_buffer);
-        if (m_buffer.size() >= (1 << 20))
-            flushBuffer();
-    }
-    bool commit()
-    {
-        flushBuffer();
-        return m_ok && m_file.commit();
-    }
-    QString errorString() const { return m_file.errorString(); }
-
-private:
-    void flushBuffer()
-    {
-        if (!m_buffer.isEmpty() && m_file.write(m_buffer) != m_buffer.size())
-            m_ok = false;
-        m_buffer.clear();
-    }
-    QSaveFile m_file;
-    QByteArray m_buffer;
-    qint64 m_origin = VirtualClock::kDefaultOriginUtcMs;
-    bool m_ok = true;
-};
-
 QJsonObject summaryJson(const PipelineSummary& s)
 {
     const auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
@@ -144,7 +113,12 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
         err() << "rwb " << command << ": writing " << args.out << " failed: " << sink->errorString() << '\n';
         return RuntimeError;
     }
+    printRunSummary(scenario, result, args, sink != nullptr);
+    return Ok;
+}
 
+void printRunSummary(const Scenario& scenario, const SimulationResult& result, const SimulateArgs& args, bool eventsWritten)
+{
     if (args.json) {
         QJsonArray pipelines;
         for (const auto& p : result.pipelines) {
@@ -161,10 +135,10 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
             {QStringLiteral("duration_s"), toSeconds(result.duration)},
             {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)}, {QStringLiteral("pipelines"), pipelines},
             {QStringLiteral("services"), services}, {QStringLiteral("totals"), summaryJson(result.total())}};
-        if (sink)
+        if (eventsWritten)
             doc[QStringLiteral("events")] = double(result.events);
         out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
-        return Ok;
+        return;
     }
 
     out() << "Scenario: " << (scenario.name.isEmpty() ? QStringLiteral("(unnamed)") : scenario.name) << "  seed "
@@ -196,9 +170,8 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
     for (const auto& s : result.services)
         out() << "service " << s.name << ": " << s.arrivals << " attempts arrived, " << s.overloaded
               << " refused for capacity, peak concurrency " << s.maxConcurrency << '\n';
-    if (sink)
+    if (eventsWritten)
         out() << result.events << " events written to " << args.out << '\n';
-    return Ok;
 }
 
 } // namespace rwb::cli

@@ -1,6 +1,12 @@
 #pragma once
 
+#include "core/clock/virtualclock.h"
+#include "core/events/eventsink.h"
+#include "core/log/eventcodec.h"
 #include "core/sim/scenario.h"
+#include "core/sim/simulationresult.h"
+
+#include <QSaveFile>
 
 #include <QString>
 #include <QStringList>
@@ -21,5 +27,40 @@ struct SimulateArgs {
 bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile);
 /// Runs the scenario, writes events to args.out when set, prints the summary. Returns an exit code.
 int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const QString& command);
+/// The summary part of simulateAndReport (table, or JSON with args.json); also used by `rwb live`.
+void printRunSummary(const Scenario& scenario, const SimulationResult& result, const SimulateArgs& args, bool eventsWritten);
+
+/// Encodes events as JSONL into a QSaveFile, so a failed or interrupted run leaves no half file.
+/// `originUtcMs` is the wall-clock time of t = 0 (a simulation's fixed origin, or a live run's start).
+class JsonlFileSink final : public EventSink {
+public:
+    explicit JsonlFileSink(const QString& path, qint64 originUtcMs = VirtualClock::kDefaultOriginUtcMs)
+        : m_file(path), m_origin(originUtcMs) { }
+    bool open() { return m_file.open(QIODevice::WriteOnly); }
+    void onEvent(const Event& event) override
+    {
+        eventcodec::encode(event, m_origin + event.time.time_since_epoch().count() / 1000000, m_buffer);
+        if (m_buffer.size() >= (1 << 20))
+            flushBuffer();
+    }
+    bool commit()
+    {
+        flushBuffer();
+        return m_ok && m_file.commit();
+    }
+    QString errorString() const { return m_file.errorString(); }
+
+private:
+    void flushBuffer()
+    {
+        if (!m_buffer.isEmpty() && m_file.write(m_buffer) != m_buffer.size())
+            m_ok = false;
+        m_buffer.clear();
+    }
+    QSaveFile m_file;
+    QByteArray m_buffer;
+    qint64 m_origin;
+    bool m_ok = true;
+};
 
 } // namespace rwb::cli
