@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rwb {
 
@@ -129,15 +130,26 @@ void BucketChart::refreshSeries()
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     double maxY = 0;
+    double minY = std::numeric_limits<double>::infinity();
+    std::vector<QList<QPointF>> reduced(m_series.size());
     for (int i = 0; i < metricCount(); ++i) {
-        const QList<QPointF> reduced = decimateMinMax(values(i), visMin, visMax, plotColumns());
+        auto& r = reduced[static_cast<std::size_t>(i)];
+        r = decimateMinMax(values(i), visMin, visMax, plotColumns());
         if (m_series[static_cast<std::size_t>(i)]->isVisible())
-            for (const QPointF& p : reduced)
-                if (p.x() >= visMin && p.x() <= visMax)
+            for (const QPointF& p : std::as_const(r))
+                if (p.x() >= visMin && p.x() <= visMax) {
                     maxY = std::max(maxY, p.y());
-        m_series[static_cast<std::size_t>(i)]->replace(reduced);
+                    if (p.y() > 0)
+                        minY = std::min(minY, p.y());
+                }
     }
-    setValueMax(maxY > 0 ? maxY : 1.0);
+    setValueRange(std::isfinite(minY) ? minY : 0.0, maxY > 0 ? maxY : 1.0);
+    for (std::size_t i = 0; i < m_series.size(); ++i) {
+        if (isLogScale())
+            for (QPointF& p : reduced[i])
+                p.setY(toAxis(p.y()));
+        m_series[i]->replace(reduced[i]);
+    }
 }
 
 QString BucketChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
@@ -168,7 +180,7 @@ TrafficChart::TrafficChart(QWidget* parent)
     : BucketChart(parent)
 {
     chart()->setTitle(tr("Traffic"));
-    valueAxis()->setTitleText(tr("per second"));
+    setValueTitle(tr("per second"));
     addMetric({tr("offered load"), QColor(0x5a, 0x64, 0x78), [](const PipelineBucket& b) { return double(b.requests); },
         Combine::Sum, Qt::DashLine, false});
     addMetric({tr("attempts to service"), QColor(0x00, 0x72, 0xb2),
@@ -187,7 +199,8 @@ LatencyChart::LatencyChart(QWidget* parent)
     : BucketChart(parent)
 {
     chart()->setTitle(tr("Latency"));
-    valueAxis()->setTitleText(tr("ms"));
+    setValueTitle(tr("ms"));
+    setValueScale(ValueScale::Auto);
     addMetric({tr("p50"), QColor(0x00, 0x9e, 0x73), [](const PipelineBucket& b) { return double(b.latencyP50Ms); },
         Combine::Max, Qt::SolidLine, true, false});
     addMetric({tr("p95"), QColor(0xe6, 0x9f, 0x00), [](const PipelineBucket& b) { return double(b.latencyP95Ms); },

@@ -5,6 +5,7 @@
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QContextMenuEvent>
+#include <QCoreApplication>
 #include <QCursor>
 #include <QFileDialog>
 #include <QGuiApplication>
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rwb {
 
@@ -107,8 +109,8 @@ ChartView::ChartView(QWidget* parent)
     m_timeAxis->setTitleText(tr("run time"));
     m_timeAxis->setGridLineColor(QColor(0, 0, 0, 28));
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
-    m_valueAxis = new QValueAxis;
-    m_valueAxis->setLabelFormat(QStringLiteral("%g"));
+    m_valueAxis = new QCategoryAxis;
+    m_valueAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis->setGridLineColor(QColor(0, 0, 0, 28));
     m_valueAxis->setMinorGridLineVisible(false);
     chart->addAxis(m_valueAxis, Qt::AlignLeft);
@@ -137,6 +139,8 @@ ChartView::ChartView(QWidget* parent)
 }
 
 ChartView::~ChartView() = default;
+
+QValueAxis* ChartView::valueAxis() const noexcept { return m_valueAxis; }
 
 void ChartView::setTimeAxisSync(TimeAxisSync* sync)
 {
@@ -244,7 +248,67 @@ void ChartView::setValueMax(double max)
 {
     const double top = niceCeil(max);
     m_valueAxis->setRange(0.0, top);
-    m_valueAxis->setTickCount(top <= 2 ? 3 : 5);
+    // 4-6 round steps
+    const double raw = top / 5.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * magnitude >= raw) {
+            step = m * magnitude;
+            break;
+        }
+    QList<QPair<double, QString>> labels;
+    for (double v = 0; v <= top + step * 1e-6; v += step)
+        labels.append({v, QString::number(v, 'g', 6)});
+    setValueLabels(labels);
+}
+
+void ChartView::setValueScale(ValueScale scale)
+{
+    m_scale = scale;
+    if (scale != ValueScale::Auto)
+        m_logActive = scale == ValueScale::Log;
+    scheduleRefresh();
+}
+
+void ChartView::setValueTitle(const QString& title) { m_valueAxis->setTitleText(title); }
+
+void ChartView::setValueLabels(const QList<QPair<double, QString>>& labels)
+{
+    for (const QString& label : m_valueAxis->categoriesLabels())
+        m_valueAxis->remove(label);
+    m_valueAxis->setStartValue(m_valueAxis->min());
+    for (const auto& [value, text] : labels)
+        m_valueAxis->append(text, value);
+}
+
+double ChartView::toAxis(double value) const
+{
+    if (!m_logActive)
+        return value;
+    // QCategoryAxis draws negative ranges badly, so decades are shifted to start at zero
+    return std::max(std::log10(std::max(value, 1e-12)) - m_logOffset, 0.0);
+}
+
+double ChartView::fromAxis(double coordinate) const { return m_logActive ? std::pow(10.0, coordinate + m_logOffset) : coordinate; }
+
+void ChartView::setValueRange(double minPositive, double max)
+{
+    if (m_scale == ValueScale::Auto)
+        m_logActive = minPositive > 0 && max / minPositive > 150.0;
+    if (!m_logActive) {
+        setValueMax(max);
+        return;
+    }
+    const double hi = std::ceil(std::log10(std::max(max, 1e-6) * 1.05));
+    // at most four decades: tinier values sit on the floor
+    const double lo = std::max(std::floor(std::log10(std::max(minPositive, 1e-6))), hi - 4);
+    m_logOffset = lo;
+    m_valueAxis->setRange(0, std::max(hi - lo, 1.0));
+    QList<QPair<double, QString>> labels;
+    for (double d = lo; d <= std::max(hi, lo + 1) + 1e-9; d += 1)
+        labels.append({d - lo, QString::number(std::pow(10.0, d), 'g', 6)});
+    setValueLabels(labels);
 }
 
 void ChartView::addChartSeries(QAbstractSeries* series, bool inLegend, QAbstractAxis* yAxis)
@@ -315,7 +379,7 @@ QString ChartView::tooltipFor(QAbstractSeries* series, const QPointF& value) con
         --lo;
     const QPointF p = xy->at(lo);
     return QStringLiteral("<b>%1</b><br>%2: %3").arg(series->name().toHtmlEscaped(), formatRunTime(p.x()),
-        QString::number(p.y(), 'g', 4));
+        QString::number(fromAxis(p.y()), 'g', 4));
 }
 
 void ChartView::onHovered(QAbstractSeries* series, const QPointF& point, bool state)
@@ -492,6 +556,9 @@ void ChartView::resetZoom() { m_sync->resetZoom(); }
 QImage ChartView::renderImage()
 {
     flushRefresh();
+    // axis and label changes are laid out by the scene asynchronously: settle them before grabbing
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
     return grab().toImage();
 }
 

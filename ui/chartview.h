@@ -49,7 +49,15 @@ public:
     TimeAxisSync* timeAxisSync() const noexcept { return m_sync; }
 
     QCategoryAxis* timeAxis() const noexcept { return m_timeAxis; }
-    QValueAxis* valueAxis() const noexcept { return m_valueAxis; }
+    /// The value axis (a QCategoryAxis whose labels the view computes, so it can also show decades).
+    QValueAxis* valueAxis() const noexcept;
+
+    /// Linear or logarithmic value axis; Auto switches to log when the data spans more than ~2 decades
+    /// (a few 30 s Retry-After waits would otherwise flatten every 100 ms point).
+    enum class ValueScale { Linear, Log, Auto };
+    void setValueScale(ValueScale scale);
+    ValueScale valueScale() const noexcept { return m_scale; }
+    bool isLogScale() const noexcept { return m_logActive; }
 
     void setPresenterMode(bool on);
     bool presenterMode() const noexcept { return m_presenter; }
@@ -100,6 +108,14 @@ protected:
     qreal lineWidth() const noexcept { return m_presenter ? 4.0 : 2.0; }
     /// Sets the value axis to [0, a nice number >= max].
     void setValueMax(double max);
+    /// Like setValueMax, but with the smallest positive value seen, so Auto can choose the log scale.
+    void setValueRange(double minPositive, double max);
+    /// Data value -> axis coordinate (log10 on the log scale, values below the axis floor clamped).
+    double toAxis(double value) const;
+    /// Axis coordinate -> data value.
+    double fromAxis(double coordinate) const;
+    /// Title of the value axis, whichever scale is active.
+    void setValueTitle(const QString& title);
     /// Dims or restores the legend entry of `series` after a visibility change.
     void updateLegendMarker(QAbstractSeries* series);
 
@@ -114,6 +130,7 @@ protected:
 
 private:
     void applyRange(double min, double max);
+    void setValueLabels(const QList<QPair<double, QString>>& labels);
     void updateTimeLabels(double min, double max);
     void applyFonts();
     void onHovered(QAbstractSeries* series, const QPointF& point, bool state);
@@ -124,7 +141,10 @@ private:
     TimeAxisSync* m_ownSync = nullptr;
     QMetaObject::Connection m_syncConnection;
     QCategoryAxis* m_timeAxis = nullptr;
-    QValueAxis* m_valueAxis = nullptr;
+    QCategoryAxis* m_valueAxis = nullptr;
+    ValueScale m_scale = ValueScale::Linear;
+    bool m_logActive = false;
+    double m_logOffset = 0; // decade at the bottom of the log axis
     QTimer* m_refreshTimer = nullptr;
     QLineSeries* m_markSeries = nullptr;
     QRubberBand* m_rubberBand = nullptr;

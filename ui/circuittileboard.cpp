@@ -269,6 +269,8 @@ void CircuitTileBoard::refreshNow()
         std::vector<float> latencies;
         QList<double> spark;
         std::int64_t expected = nowSecond - 59;
+        if (!e.perSecond.empty())
+            expected = std::max(expected, e.perSecond[0].second);
         e.perSecond.forEach([&](const Slot& s) {
             if (s.second > nowSecond - windowSeconds) {
                 d.successes += s.successes;

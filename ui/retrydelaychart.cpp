@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rwb {
 
@@ -27,6 +28,7 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     : ChartView(parent)
 {
     chart()->setTitle(tr("Retry delays"));
+    chart()->setMargins(QMargins(4, 4, 52, 4)); // room for the backoff line labels
     for (int g = 0; g < kGroups; ++g) {
         auto* s = new QScatterSeries;
         s->setName(g + 1 < kGroups ? tr("retry %1").arg(g + 1) : tr("retry %1+").arg(kGroups));
@@ -38,16 +40,19 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     }
     for (int g = 0; g < kGroups; ++g) {
         auto* c = new QLineSeries;
-        c->setName(tr("backoff, retry %1").arg(g + 1));
+        c->setName(g == 0 ? tr("backoff without jitter") : tr("backoff, retry %1").arg(g + 1));
+        c->setPointLabelsFormat(tr("retry %1").arg(g + 1));
+        c->setPointLabelsClipping(false);
         m_curves[g] = c;
-        addChartSeries(c, false);
+        addChartSeries(c, g == 0);
     }
     m_cap = new QLineSeries;
     m_cap->setName(tr("max_delay"));
     addChartSeries(m_cap);
     applyStyle();
-    valueAxis()->setTitleText(tr("delay (ms)"));
+    setValueTitle(tr("delay (ms)"));
     setValueMax(1000);
+    setValueScale(ValueScale::Auto);
 }
 
 RetryDelayChart::~RetryDelayChart() = default;
@@ -56,10 +61,14 @@ void RetryDelayChart::applyStyle()
 {
     for (int g = 0; g < kGroups; ++g) {
         m_groups[g]->setMarkerSize(presenterMode() ? 10.0 : 6.0);
-        QPen pen(groupColor(g));
+        QPen pen(QColor(0x44, 0x4b, 0x5a));
         pen.setStyle(Qt::DashLine);
-        pen.setWidthF(lineWidth() * 0.75);
+        pen.setWidthF(lineWidth() * 0.6);
         m_curves[g]->setPen(pen);
+        m_curves[g]->setPointLabelsColor(groupColor(g).darker(140));
+        QFont f = valueAxis()->labelsFont();
+        f.setBold(true);
+        m_curves[g]->setPointLabelsFont(f);
     }
     QPen cap(chartcolors::open());
     cap.setStyle(Qt::DashDotLine);
@@ -142,7 +151,7 @@ double RetryDelayChart::curveMs(int group) const
 {
     if (group < 0 || group >= kGroups || m_curves[group]->count() == 0)
         return -1;
-    return m_curves[group]->at(0).y() * m_unit;
+    return fromAxis(m_curves[group]->at(0).y()) * m_unit;
 }
 
 double RetryDelayChart::capMs() const { return m_cap->count() ? m_cap->at(0).y() * m_unit : -1; }
@@ -152,9 +161,13 @@ void RetryDelayChart::refreshSeries()
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     double maxMs = 0;
+    double minMs = std::numeric_limits<double>::infinity();
     m_points.forEach([&](const Point& p) {
-        if (p.t >= visMin && p.t <= visMax && (m_filter < 0 || p.pipeline == m_filter))
+        if (p.t >= visMin && p.t <= visMax && (m_filter < 0 || p.pipeline == m_filter)) {
             maxMs = std::max(maxMs, p.delayMs);
+            if (p.delayMs > 0)
+                minMs = std::min(minMs, p.delayMs);
+        }
     });
     double curves[kGroups];
     for (int g = 0; g < kGroups; ++g) {
@@ -162,6 +175,8 @@ void RetryDelayChart::refreshSeries()
         if (m_backoff && g < m_maxRetries)
             curves[g] = toMs(m_backoff->baseDelay(g + 1));
         maxMs = std::max(maxMs, curves[g]);
+        if (curves[g] > 0)
+            minMs = std::min(minMs, curves[g]);
     }
     const double capMsValue = m_backoff ? toMs(m_backoff->config().maxDelay) : -1;
     // the cap is drawn when it is within reach of the data (otherwise it would squash the cloud)
@@ -172,27 +187,33 @@ void RetryDelayChart::refreshSeries()
         maxMs = 1000;
 
     m_unit = maxMs >= 2000 ? 1000.0 : 1.0;
-    valueAxis()->setTitleText(m_unit > 1 ? tr("delay (s)") : tr("delay (ms)"));
-    setValueMax(maxMs / m_unit);
+    setValueTitle(m_unit > 1 ? tr("delay (s)") : tr("delay (ms)"));
+    // the log scale takes over when the range spans decades (e.g. a few 30 s Retry-After waits)
+    setValueRange(std::isfinite(minMs) ? minMs / m_unit / 1.5 : 0.0, maxMs / m_unit);
+    const double yMin = valueAxis()->min();
     const double yMax = valueAxis()->max();
 
     QList<QPointF> raw[kGroups];
     m_points.forEach([&](const Point& p) {
         if (m_filter >= 0 && p.pipeline != m_filter)
             return;
-        raw[groupOf(p.retry)].append(QPointF(p.t, p.delayMs / m_unit));
+        raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
     for (int g = 0; g < kGroups; ++g) {
-        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, 0, yMax, plotColumns(), plotRows()));
+        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, plotColumns(), plotRows()));
         if (curves[g] >= 0) {
-            const double y = curves[g] / m_unit;
+            const double y = toAxis(curves[g] / m_unit);
             m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
+            // one label per line, at its right end
+            m_curves[g]->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
+            m_curves[g]->setPointConfiguration(1, QXYSeries::PointConfiguration::LabelVisibility, true);
+            m_curves[g]->setPointLabelsVisible(true);
         } else {
             m_curves[g]->clear();
         }
     }
     if (showCap) {
-        const double y = capMsValue / m_unit;
+        const double y = toAxis(capMsValue / m_unit);
         m_cap->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
     } else {
         m_cap->clear();
@@ -200,6 +221,18 @@ void RetryDelayChart::refreshSeries()
     m_cap->setName(capMsValue > 0 ? tr("max_delay %1%2").arg(formatDuration(m_backoff->config().maxDelay),
                                         showCap ? QString() : tr(" (above the plot)"))
                                   : tr("max_delay"));
+}
+
+void RetryDelayChart::toggleSeries(QAbstractSeries* series)
+{
+    if (series != m_curves[0]) {
+        ChartView::toggleSeries(series);
+        return;
+    }
+    const bool visible = !m_curves[0]->isVisible();
+    for (QLineSeries* c : m_curves)
+        c->setVisible(visible);
+    updateLegendMarker(m_curves[0]);
 }
 
 QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
@@ -221,7 +254,7 @@ QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& valu
             if (groupOf(p.retry) != g || (m_filter >= 0 && p.pipeline != m_filter))
                 return;
             const double dx = (p.t - value.x()) / xSpan;
-            const double dy = (p.delayMs / m_unit - value.y()) / ySpan;
+            const double dy = (toAxis(p.delayMs / m_unit) - value.y()) / ySpan;
             const double d = dx * dx + dy * dy;
             if (!best || d < bestDistance) {
                 best = &p;

@@ -52,6 +52,7 @@ public:
 protected:
     void refreshSeries() override;
     QString tooltipFor(QAbstractSeries* series, const QPointF& value) const override;
+    void toggleSeries(QAbstractSeries* series) override;
     void applyStyle() override;
 
 private:
