@@ -820,18 +820,31 @@ bool LogIndex::poll()
 QString LogIndex::path() const { return d->path; }
 qint64 LogIndex::rowCount() const noexcept { return d->rows.load(); }
 
+namespace {
+// In follow mode the file may be truncated under the map (copytruncate rotation) before poll()
+// notices; touching a page past the new end would raise SIGBUS. The GUI reads a few dozen rows per
+// repaint through row()/line(), so one fstat per call closes most of that window cheaply.
+bool stillMapped(const MappedFile& file, const Chunk& chunk)
+{
+    struct stat st {};
+    return ::fstat(file.file.handle(), &st) == 0 && st.st_size >= chunk.end;
+}
+} // namespace
+
 LogRow LogIndex::row(qint64 index) const
 {
     std::shared_lock lock(d->listLock);
     const Located at = locate(d->chunks, index);
-    return at.chunk ? makeRow(*at.chunk, at.i, d->file->data) : LogRow {};
+    if (!at.chunk || (d->options.follow && !stillMapped(*d->file, *at.chunk)))
+        return {};
+    return makeRow(*at.chunk, at.i, d->file->data);
 }
 
 QByteArray LogIndex::line(qint64 index) const
 {
     std::shared_lock lock(d->listLock);
     const Located at = locate(d->chunks, index);
-    if (!at.chunk)
+    if (!at.chunk || (d->options.follow && !stillMapped(*d->file, *at.chunk)))
         return {};
     const qint64 s = at.chunk->lineStart(at.i);
     return QByteArray(d->file->data + s, at.chunk->lineEnd(at.i, d->file->data) - s);

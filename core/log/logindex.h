@@ -121,6 +121,9 @@ private:
 /// explicitly) indexes what was appended since the last look; if the file shrank or was replaced
 /// (another inode) it re-opens and re-indexes from scratch and emits reset(). In follow mode a last
 /// line without newline is left for the next poll (the writer may be in the middle of it).
+/// Caveat of memory maps: if the file is truncated in place (copytruncate), bytes of the old
+/// length are gone; row()/line() check the file size first in follow mode and return empty
+/// values, but a LogSnapshot taken earlier must not be read after reset() was emitted.
 ///
 /// Threads: the object lives in (and its signals are delivered to) the thread that created it;
 /// all const methods are thread-safe and may be called while the workers index (they see the rows
