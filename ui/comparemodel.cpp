@@ -123,7 +123,8 @@ QString CompareModel::format(Row row, std::optional<double> v) const
         return locale.toString(*v, 'f', 2) + QStringLiteral("×");
     case TimeToDetect:
     case TimeToRecover:
-        return locale.toString(*v, 'f', 0) + QStringLiteral(" s");
+        return *v < 10 ? locale.toString(*v * 1000.0, 'f', 0) + QStringLiteral(" ms")
+                       : locale.toString(*v, 'f', 1) + QStringLiteral(" s");
     case LatencyP50:
     case LatencyP95:
     case LatencyP99:
@@ -167,13 +168,14 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const
         if (!a || !b)
             return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
         const double d = *b - *a;
+        const bool same = format(row, a) == format(row, b);
         if (role == Qt::DisplayRole) {
-            if (std::abs(d) < 1e-9)
+            if (same)
                 return QStringLiteral("=");
             QString text = format(row, std::abs(d));
             return QString((d > 0 ? QStringLiteral("+") : QStringLiteral("−")) + text);
         }
-        if (role == Qt::ForegroundRole && info.better != 0 && std::abs(d) > 1e-9) {
+        if (role == Qt::ForegroundRole && info.better != 0 && !same) {
             const bool improved = (d > 0) == (info.better > 0);
             return improved ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
         }

@@ -1,12 +1,15 @@
 #include "ui/mainwindow.h"
 
+#include "core/config/demos.h"
+#include "core/config/scenariojson.h"
+#include "ui/circuittileboard.h"
 #include "ui/comparemodel.h"
 #include "ui/compareview.h"
-#include "ui/demos.h"
 #include "ui/exporter.h"
 #include "ui/icons.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
+#include "ui/resultsview.h"
 #include "ui/runmetrics.h"
 #include "ui/scenariodocument.h"
 #include "ui/scenariofile.h"
@@ -124,9 +127,12 @@ MainWindow::MainWindow(QWidget* parent)
     phLayout->addWidget(m_placeholderText);
     phLayout->addStretch(3);
     m_central->addWidget(m_placeholder);
+    m_results = new ResultsView(m_central);
+    m_central->addWidget(m_results);
     centreLayout->addWidget(m_central, 1);
     setCentralWidget(centre);
-    m_placeholderText->setText(tr("Breaker states, retry delays, traffic and latency are drawn here after a run."));
+    m_placeholderText->setText(tr("Open a scenario or a demo (File › Demos): breaker states, retry delays, traffic "
+                                  "and latency are drawn here after each run."));
 
     createActions();
     createMenus();
@@ -271,6 +277,8 @@ void MainWindow::createActions()
     m_presenterAction->setToolTip(tr("Bigger fonts and chart lines for showing to a room (F11)"));
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
         m_presenter->setEnabled(on);
+        m_results->setPresenterMode(on);
+        m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
     });
 
@@ -311,7 +319,7 @@ void MainWindow::createMenus()
     // Demos: each with its lesson as the status tip, so hovering teaches before opening.
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
     for (QMenu* menu : {m_demoMenu, demos}) {
-        const auto all = builtInDemos();
+        const auto all = demos::list();
         for (const DemoInfo& demo : all) {
             QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
             a->setStatusTip(demo.lesson);
@@ -378,6 +386,7 @@ void MainWindow::createDocks()
     m_pipelineEditorB = new PipelineEditor(this);
     m_pipelineEditorB->setObjectName(QStringLiteral("pipelineEditorB"));
     m_pipelineEditorB->setDocument(m_documentB);
+    m_pipelineEditorB->hide(); // shown as the second tab while comparing
     m_pipelineTabs = new QTabWidget(this);
     m_pipelineTabs->setDocumentMode(true);
     m_pipelineTabs->addTab(m_pipelineEditor, tr("Pipeline"));
@@ -406,6 +415,13 @@ void MainWindow::createDocks()
     connect(m_compare, &CompareView::duplicateRequested, this, [this] { m_compareAction->setChecked(true); });
     connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
 
+    m_tiles = new CircuitTileBoard(this);
+    m_tilesDock = new QDockWidget(tr("Circuits"), this);
+    m_tilesDock->setObjectName(QStringLiteral("circuitsDock"));
+    m_tilesDock->setWidget(m_tiles);
+    addDockWidget(Qt::RightDockWidgetArea, m_tilesDock);
+    splitDockWidget(m_compareDock, m_tilesDock, Qt::Vertical);
+
     auto* history = new QUndoView(m_document->undoStack(), this);
     history->setEmptyLabel(tr("<opened>"));
     m_historyDock = new QDockWidget(tr("Edit History"), this);
@@ -415,7 +431,7 @@ void MainWindow::createDocks()
     m_historyDock->hide();
 
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_historyDock})
+    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_historyDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -492,29 +508,59 @@ void MainWindow::applyRun(const SimulationRun& run)
         return;
     }
     m_statusRun->setText(runStatusText(run));
-    m_compare->model()->setA(RunMetrics::from(*run.result));
+    m_compare->model()->setA(RunMetrics::from(*run.result, run.events.get()));
     m_compare->setStatus(isComparing() ? tr("A: %1").arg(runStatusText(run)) : runStatusText(run));
-    emit runApplied(run);
-    if (!m_screenshotDir.isEmpty()) {
-        // Let layouts and charts settle for a moment before grabbing.
-        QTimer::singleShot(300, this, [this] {
-            const QString dir = std::exchange(m_screenshotDir, QString());
-            auto done = std::exchange(m_screenshotDone, nullptr);
-            QDir().mkpath(dir);
-            bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
-            const std::pair<QWidget*, const char*> panels[] = {
-                {m_pipelineEditor, "pipeline-editor.png"},
-                {m_servicesEditor, "services-editor.png"},
-                {m_compare, "summary.png"},
-            };
-            for (const auto& [widget, name] : panels) {
-                if (widget->isVisible())
-                    ok = widget->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
+    std::vector<std::pair<QString, BackoffConfig>> backoffs;
+    int maxAttempts = 1;
+    if (run.scenario) {
+        for (const PipelineSpec& p : run.scenario->pipelines) {
+            if (p.config.retryEnabled) {
+                backoffs.emplace_back(p.name(), p.config.retry.backoff);
+                maxAttempts = std::max(maxAttempts, p.config.retry.maxAttempts);
             }
-            if (done)
-                done(ok);
-        });
+        }
     }
+    m_results->setRun(run, backoffs, maxAttempts);
+    m_central->setCurrentWidget(m_results);
+    static const std::vector<Event> noEvents;
+    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+    emit runApplied(run);
+    if (!m_screenshotDir.isEmpty())
+        QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
+}
+
+void MainWindow::takeScreenshots()
+{
+    const QString dir = std::exchange(m_screenshotDir, QString());
+    auto done = std::exchange(m_screenshotDone, nullptr);
+    QDir().mkpath(dir);
+    bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
+    QString error;
+    ok = m_results->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
+    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
+    const std::pair<QDockWidget*, const char*> docks[] = {
+        {m_servicesDock, "services-panel.png"},
+        {m_pipelineDock, "pipeline-panel.png"},
+        {m_compareDock, "summary-panel.png"},
+        {m_tilesDock, "circuits-panel.png"},
+    };
+    for (const auto& [dock, name] : docks) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        ok = dock->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
+    }
+    // The A/B comparison: variant B with a breaker that trips sooner.
+    startCompare();
+    connect(m_simulationB, &SimulationController::finished, this, [this, dir, done, ok](const SimulationRun&) {
+        QTimer::singleShot(200, this, [this, dir, done, ok] {
+            bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
+            all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
+            if (done)
+                done(all);
+        });
+    }, Qt::SingleShotConnection);
+    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/failure_threshold"), 3,
+                          tr("Set failure threshold"));
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)
@@ -522,7 +568,7 @@ void MainWindow::applyRunB(const SimulationRun& run)
     if (!isComparing())
         return;
     if (run.ok()) {
-        m_compare->model()->setB(RunMetrics::from(*run.result));
+        m_compare->model()->setB(RunMetrics::from(*run.result, run.events.get()));
     } else if (!run.problems.empty()) {
         m_pipelineEditorB->setProblems(run.problems);
         statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
@@ -544,7 +590,7 @@ void MainWindow::setLesson(const QString& lesson)
 
 bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
 {
-    const ScenarioFile file = parseScenario(text);
+    const ScenarioFile file = parseScenario(text, sourceName);
     if (!file.ok()) {
         QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
                         tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
@@ -590,18 +636,22 @@ bool MainWindow::openFile(const QString& path)
 
 bool MainWindow::openDemo(const QString& name)
 {
-    const QString wanted = name.isEmpty() ? defaultDemoName() : name;
-    for (const DemoInfo& demo : builtInDemos()) {
-        if (demo.name != wanted)
-            continue;
-        if (!openScenarioJson(demo.json, demo.title))
-            return false;
-        setLesson(demo.lesson);
-        Settings::setLastScenario(QStringLiteral("demo:") + demo.name);
-        setMode(Mode::Simulate);
-        return true;
-    }
-    return false;
+    const QString wanted = name.isEmpty() ? QStringLiteral("outage-recovery") : name;
+    const auto all = demos::list();
+    const auto demo = std::find_if(all.begin(), all.end(), [&](const DemoInfo& d) { return d.name == wanted; });
+    if (demo == all.end())
+        return false;
+    const ScenarioLoad load = demos::load(demo->name);
+    if (!load.ok())
+        return false;
+    if (isComparing())
+        m_compareAction->setChecked(false);
+    m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
+    setLesson(demo->lesson);
+    m_compare->model()->setA(std::nullopt);
+    Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
+    setMode(Mode::Simulate);
+    return true;
 }
 
 void MainWindow::restoreLastSession()

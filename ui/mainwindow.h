@@ -19,7 +19,9 @@ class QTabWidget;
 
 namespace rwb {
 
+class CircuitTileBoard;
 class CompareView;
+class ResultsView;
 class PipelineEditor;
 class Presenter;
 class ScenarioDocument;
@@ -63,6 +65,8 @@ public:
     PipelineEditor* pipelineEditor() const noexcept { return m_pipelineEditor; }
     ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
     CompareView* compareView() const noexcept { return m_compare; }
+    ResultsView* resultsView() const noexcept { return m_results; }
+    CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
     /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
@@ -96,6 +100,7 @@ private:
     void requestRun();
     void applyRun(const SimulationRun& run);
     void applyRunB(const SimulationRun& run);
+    void takeScreenshots();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     void setLesson(const QString& lesson);
     bool maybeSave();
@@ -117,6 +122,9 @@ private:
 
     QStackedWidget* m_central = nullptr;
     QWidget* m_placeholder = nullptr;
+    ResultsView* m_results = nullptr;
+    CircuitTileBoard* m_tiles = nullptr;
+    QDockWidget* m_tilesDock = nullptr;
     QLabel* m_placeholderText = nullptr;
     QWidget* m_lessonBanner = nullptr;
     QLabel* m_lessonText = nullptr;

@@ -133,7 +133,7 @@ std::vector<ParameterGroup> makePipelineGroups()
                                true)}});
 
     ParameterGroup retry {QStringLiteral("retry"), tr("Retry"),
-                          tr("Tries a failed call again after a growing, jittered delay."), true, true, {}};
+                          tr("Tries a failed call again after a growing, jittered delay."), true, false, {}};
     retry.parameters = {
         integer("max_attempts", "Max attempts", "Total tries per call, the first one included (1 = never retry).",
                 1, 10, 1000, "tries", 3),
@@ -238,7 +238,7 @@ ParameterGroup makeFaultGroup()
     ParameterGroup g {QString(), tr("Fault profile"), QString(), false, true, {}};
     g.parameters = {
         fraction("error_rate", "Error rate", "Share of requests that fail (the kind is drawn from the error mix).", 0.0),
-        choice("latency/kind", "Latency", "Shape of the response time distribution.",
+        choice("latency/distribution", "Latency", "Shape of the response time distribution.",
                {QStringLiteral("fixed"), QStringLiteral("uniform"), QStringLiteral("normal"),
                 QStringLiteral("log_normal")},
                {tr("Fixed"), tr("Uniform"), tr("Normal"), tr("Log-normal")}, QStringLiteral("fixed")),

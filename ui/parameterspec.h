@@ -45,7 +45,8 @@ struct ParameterGroup {
     QString title;   ///< "Circuit breaker"
     QString summary; ///< one sentence shown under the title
     bool optional = true; ///< can be switched off ("enabled": false)
-    bool enabledByDefault = false; ///< what a missing "enabled" member means
+    bool enabledByDefault = false; ///< what an absent policy object means (present objects are enabled
+                                   ///< unless they say "enabled": false)
     ParameterSpecs parameters;
 };
 

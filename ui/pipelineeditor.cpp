@@ -84,7 +84,6 @@ void PipelineEditor::build()
     m_order->setDefaultDropAction(Qt::MoveAction);
     m_order->setSelectionMode(QAbstractItemView::SingleSelection);
     m_order->setToolTip(tr("Drag a policy up or down to change where it sits in the pipeline"));
-    m_order->setFixedHeight(6 * (fontMetrics().height() + 8) + 6);
     m_order->setAlternatingRowColors(true);
     orderLayout->addWidget(m_order);
     connect(m_order->model(), &QAbstractItemModel::rowsMoved, this, [this] {
@@ -247,6 +246,8 @@ void PipelineEditor::refreshOrder()
         item->setToolTip(on ? tr("%1 (enabled)").arg(item->text()) : tr("%1 (disabled: skipped)").arg(item->text()));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
     }
+    if (m_order->count() > 0)
+        m_order->setFixedHeight(m_order->sizeHintForRow(0) * m_order->count() + 2 * m_order->frameWidth() + 2);
 }
 
 void PipelineEditor::orderEdited()

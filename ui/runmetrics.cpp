@@ -2,7 +2,7 @@
 
 namespace rwb {
 
-RunMetrics RunMetrics::from(const SimulationResult& result)
+RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Event>* events)
 {
     RunMetrics m;
     m.total = result.total();
@@ -31,11 +31,30 @@ RunMetrics RunMetrics::from(const SimulationResult& result)
         return m;
     m.faultStart = width * std::int64_t(*first);
     m.faultEnd = width * std::int64_t(*last + 1);
-    for (std::size_t i = *first; i < buckets && !m.timeToDetect; ++i) {
-        for (const auto& p : result.pipelines) {
-            if (i < p.buckets.size() && p.buckets[i].breakerState != BreakerState::Closed) {
-                m.timeToDetect = width * std::int64_t(i - *first);
+    if (events) {
+        // The fault change that starts the failing period, and the first trip after it.
+        const TimePoint bucketStart = TimePoint(*m.faultStart);
+        TimePoint start = bucketStart;
+        for (const Event& e : *events) {
+            if (e.kind == EventKind::FaultChanged && e.time <= bucketStart + width && e.time + width >= bucketStart) {
+                start = e.time;
                 break;
+            }
+        }
+        m.faultStart = start.time_since_epoch();
+        for (const Event& e : *events) {
+            if (e.kind == EventKind::BreakerTransition && e.to == BreakerState::Open && e.time >= start) {
+                m.timeToDetect = e.time - start;
+                break;
+            }
+        }
+    } else {
+        for (std::size_t i = *first; i < buckets && !m.timeToDetect; ++i) {
+            for (const auto& p : result.pipelines) {
+                if (i < p.buckets.size() && p.buckets[i].breakerState != BreakerState::Closed) {
+                    m.timeToDetect = width * std::int64_t(i - *first);
+                    break;
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/events/event.h"
 #include "core/sim/simulationresult.h"
 
 #include <QString>
@@ -21,7 +22,9 @@ struct RunMetrics {
     std::optional<Duration> faultStart;
     std::optional<Duration> faultEnd;
 
-    static RunMetrics from(const SimulationResult& result);
+    /// With the run's events (FaultChanged, BreakerTransition) the fault start and the detection are
+    /// exact instead of rounded to the 1 s buckets.
+    static RunMetrics from(const SimulationResult& result, const std::vector<Event>* events = nullptr);
 };
 
 } // namespace rwb

@@ -1,9 +1,11 @@
 #include "ui/scenariofile.h"
 
+#include "core/config/scenariojson.h"
+
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <QSaveFile>
 
 namespace rwb {
@@ -31,21 +33,23 @@ QString ScenarioFile::problemText(const QString& fileName) const
     return lines.join(QLatin1Char('\n'));
 }
 
-ScenarioFile parseScenario(const QByteArray& text)
+ScenarioFile parseScenario(const QByteArray& text, const QString& fileName)
 {
+    // The engine's loader is the judge: syntax (line, column), types, ranges and unknown keys, each
+    // with its JSON pointer. A document that loads is kept in its canonical form (every value
+    // explicit), so each editor control shows the value the engine will use.
     ScenarioFile file;
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError) {
-        const int line = int(text.left(error.offset).count('\n')) + 1;
-        file.problems.push_back({QString(), tr("syntax error: %1").arg(error.errorString()), line});
+    const ScenarioLoad load = scenariojson::load(text, fileName);
+    if (!load.ok()) {
+        for (const LoadError& e : load.errors)
+            file.problems.push_back({e.pointer, e.column > 0 ? tr("column %1: %2").arg(e.column).arg(e.message)
+                                                             : e.message,
+                                     e.line});
+        if (file.problems.empty())
+            file.problems.push_back({QString(), tr("the scenario did not load"), 0});
         return file;
     }
-    if (!doc.isObject()) {
-        file.problems.push_back({QStringLiteral(""), tr("expected a JSON object at the top level"), 1});
-        return file;
-    }
-    file.json = doc.object();
+    file.json = scenariojson::toJson(*load.scenario);
     return file;
 }
 
@@ -57,7 +61,7 @@ ScenarioFile readScenarioFile(const QString& path)
         file.problems.push_back({QString(), tr("cannot open: %1").arg(in.errorString()), 0});
         return file;
     }
-    return parseScenario(in.readAll());
+    return parseScenario(in.readAll(), QFileInfo(path).fileName());
 }
 
 QString writeJsonFile(const QString& path, const QJsonObject& json)

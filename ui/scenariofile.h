@@ -22,8 +22,8 @@ struct ScenarioFile {
 };
 
 ScenarioFile readScenarioFile(const QString& path);
-/// Parses scenario text (syntax only; semantic checks are the engine's and happen when it runs).
-ScenarioFile parseScenario(const QByteArray& text);
+/// Loads and validates scenario text with the engine's config loader; `fileName` labels the problems.
+ScenarioFile parseScenario(const QByteArray& text, const QString& fileName = {});
 /// Writes `json` indented, atomically. Returns an empty string on success, else the error.
 QString writeJsonFile(const QString& path, const QJsonObject& json);
 

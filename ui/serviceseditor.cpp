@@ -28,7 +28,7 @@ namespace rwb {
 namespace {
 
 // Where a service keeps its fault profile in the scenario JSON.
-const QString ProfileKey = QStringLiteral("faults");
+const QString ProfileKey = QStringLiteral("fault");
 
 ParameterSpecs outageColumns()
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
+#include "core/sim/scenario.h"
 #include "core/sim/simulationresult.h"
 
 #include <QMetaType>
@@ -26,6 +27,7 @@ struct ScenarioProblem {
 struct SimulationRun {
     quint64 jobId = 0;
     quint64 revision = 0; ///< document revision the run reflects
+    std::shared_ptr<const Scenario> scenario;            ///< the loaded scenario; null when it did not load
     std::shared_ptr<const SimulationResult> result;      ///< null when the scenario did not load
     std::shared_ptr<const std::vector<Event>> events;    ///< chart-relevant events (transitions, retries, faults)
     std::vector<ScenarioProblem> problems;               ///< non-empty when the scenario is invalid

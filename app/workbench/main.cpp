@@ -1,4 +1,5 @@
 // resilience-workbench: parses the command line and opens the main window.
+#include "core/config/demos.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 
@@ -24,7 +25,7 @@ int main(int argc, char* argv[])
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Open a built-in demo (see the Demos menu); 'default' for the "
-                                                 "outage-and-recovery demo."),
+                                                 "outage-recovery demo."),
                                   QStringLiteral("name"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window and its panels into PNGs in <dir> after the "
@@ -61,8 +62,14 @@ int main(int argc, char* argv[])
     if (parser.isSet(demo)) {
         const QString name = parser.value(demo);
         opened = window.openDemo(name == QStringLiteral("default") ? QString() : name);
-        if (!opened)
-            std::fprintf(stderr, "resilience-workbench: no built-in demo named '%s'\n", qPrintable(name));
+        if (!opened) {
+            QStringList names;
+            for (const rwb::DemoInfo& d : rwb::demos::list())
+                names << d.name;
+            std::fprintf(stderr, "resilience-workbench: no built-in demo named '%s' (available: %s)\n",
+                         qPrintable(name), qPrintable(names.join(QStringLiteral(", "))));
+            return 2;
+        }
     } else if (!parser.positionalArguments().isEmpty()) {
         opened = window.openFile(parser.positionalArguments().constFirst());
     }

@@ -1,0 +1,156 @@
+#include "ui/resultsview.h"
+
+#include "ui/breakerstatechart.h"
+#include "ui/bucketchart.h"
+#include "ui/retrydelaychart.h"
+#include "ui/timeaxis.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace rwb {
+
+ResultsView::ResultsView(QWidget* parent)
+    : QWidget(parent)
+    , m_sync(new TimeAxisSync(this))
+    , m_filter(new QComboBox(this))
+    , m_splitter(new QSplitter(Qt::Vertical, this))
+    , m_breakers(new BreakerStateChart(m_splitter))
+    , m_retries(new RetryDelayChart(m_splitter))
+    , m_traffic(new TrafficChart(m_splitter))
+    , m_latency(new LatencyChart(m_splitter))
+{
+    setObjectName(QStringLiteral("resultsView"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto* bar = new QWidget(this);
+    bar->setObjectName(QStringLiteral("panelHeader"));
+    bar->setAttribute(Qt::WA_StyledBackground);
+    auto* barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(8, 4, 8, 4);
+    auto* label = new QLabel(tr("Show"), bar);
+    label->setBuddy(m_filter);
+    m_filter->setObjectName(QStringLiteral("pipelineFilter"));
+    m_filter->setToolTip(tr("Draw all pipelines together or only one of them"));
+    m_filter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto* reset = new QToolButton(bar);
+    reset->setText(tr("Reset zoom"));
+    reset->setToolTip(tr("Show the whole run again (or double-click a chart)"));
+    reset->setAutoRaise(true);
+    connect(reset, &QToolButton::clicked, m_sync, &TimeAxisSync::resetZoom);
+    auto* hint = new QLabel(tr("Wheel: zoom · drag: pan · Shift+drag: zoom to area · click a legend entry to hide it"), bar);
+    hint->setObjectName(QStringLiteral("dimLabel"));
+    barLayout->addWidget(label);
+    barLayout->addWidget(m_filter);
+    barLayout->addSpacing(12);
+    barLayout->addWidget(hint, 1);
+    barLayout->addWidget(reset);
+    layout->addWidget(bar);
+
+    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency}) {
+        chart->setTimeAxisSync(m_sync);
+        chart->setMinimumHeight(150);
+        m_splitter->addWidget(chart);
+    }
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setStretchFactor(2, 3);
+    m_splitter->setStretchFactor(3, 3);
+    layout->addWidget(m_splitter, 1);
+
+    connect(m_filter, &QComboBox::currentIndexChanged, this, &ResultsView::applyFilter);
+}
+
+void ResultsView::setRun(const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs,
+                         int maxAttempts)
+{
+    if (!run.result)
+        return;
+    static const std::vector<Event> none;
+    const std::vector<Event>& events = run.events ? *run.events : none;
+    m_backoffs = backoffs;
+    m_maxAttempts = maxAttempts;
+
+    // Keep the filter choice across re-runs when the pipeline still exists.
+    const QString current = m_filter->currentData().toString();
+    {
+        const QSignalBlocker block(m_filter);
+        m_filter->clear();
+        m_filter->addItem(tr("All pipelines"), QString());
+        for (const auto& p : run.result->pipelines)
+            m_filter->addItem(p.name, p.name);
+        const int index = m_filter->findData(current);
+        m_filter->setCurrentIndex(index < 0 ? 0 : index);
+        m_filter->setVisible(run.result->pipelines.size() > 1);
+    }
+    m_breakers->setResult(*run.result, events);
+    m_retries->setEvents(events);
+    m_traffic->setResult(*run.result);
+    m_latency->setResult(*run.result);
+    applyFilter();
+}
+
+void ResultsView::applyFilter()
+{
+    const QString pipeline = m_filter->currentData().toString();
+    m_retries->setPipelineFilter(pipeline);
+    m_traffic->setPipelineFilter(pipeline);
+    m_latency->setPipelineFilter(pipeline);
+    // The reference curves belong to one pipeline: the chosen one, or the first.
+    const auto it = std::find_if(m_backoffs.begin(), m_backoffs.end(),
+                                 [&](const auto& b) { return pipeline.isEmpty() || b.first == pipeline; });
+    if (it != m_backoffs.end())
+        m_retries->setBackoff(it->second, std::max(1, m_maxAttempts - 1));
+    else
+        m_retries->setBackoff(std::nullopt);
+}
+
+void ResultsView::clear()
+{
+    m_sync->resetData();
+    m_breakers->clear();
+    m_retries->clear();
+    m_traffic->clear();
+    m_latency->clear();
+}
+
+void ResultsView::appendEvents(const std::vector<Event>& events)
+{
+    m_breakers->appendEvents(events);
+    m_retries->appendEvents(events);
+    m_traffic->appendEvents(events);
+    m_latency->appendEvents(events);
+}
+
+void ResultsView::setPresenterMode(bool on)
+{
+    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency})
+        chart->setPresenterMode(on);
+}
+
+void ResultsView::setFollowMode(bool follow)
+{
+    m_sync->setFollowMode(follow);
+}
+
+bool ResultsView::exportPngs(const QString& dir, const QString& prefix, QString* error)
+{
+    const std::pair<ChartView*, const char*> charts[] = {
+        {m_breakers, "breaker-states"}, {m_retries, "retry-delays"}, {m_traffic, "traffic"}, {m_latency, "latency"}};
+    for (const auto& [chart, name] : charts) {
+        if (!chart->exportPng(QDir(dir).filePath(prefix + QLatin1String(name) + QStringLiteral(".png")), error))
+            return false;
+    }
+    return true;
+}
+
+} // namespace rwb

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/policy/backoff.h"
+#include "ui/simulationrun.h"
+
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+class QComboBox;
+class QSplitter;
+
+namespace rwb {
+
+class BreakerStateChart;
+class ChartView;
+class LatencyChart;
+class RetryDelayChart;
+class TimeAxisSync;
+class TrafficChart;
+
+/// The central charts of the workbench, stacked with one shared time axis: breaker states, retry
+/// delays, traffic and latency. Fed by a whole run (Simulate) or by event batches (Live, Replay),
+/// so all modes draw the same pictures. A pipeline filter narrows the charts to one pipeline.
+/// GUI thread only; owns its charts.
+class ResultsView final : public QWidget {
+    Q_OBJECT
+public:
+    explicit ResultsView(QWidget* parent = nullptr);
+
+    /// Simulate: shows a finished run. `backoffs` are the pipelines' backoff configs (by pipeline
+    /// order) for the retry chart's reference curves.
+    void setRun(const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs,
+                int maxAttempts);
+    /// Live / Replay: starts empty, then appendEvents() draws as events arrive.
+    void clear();
+    void appendEvents(const std::vector<Event>& events);
+    void setPresenterMode(bool on);
+    /// Live runs scroll: the time axis follows the last minute.
+    void setFollowMode(bool follow);
+    /// Writes every chart as <dir>/<prefix>-<chart>.png. Returns false with a message.
+    bool exportPngs(const QString& dir, const QString& prefix, QString* error = nullptr);
+
+    BreakerStateChart* breakerChart() const noexcept { return m_breakers; }
+    RetryDelayChart* retryChart() const noexcept { return m_retries; }
+    TrafficChart* trafficChart() const noexcept { return m_traffic; }
+    LatencyChart* latencyChart() const noexcept { return m_latency; }
+    TimeAxisSync* timeAxisSync() const noexcept { return m_sync; }
+
+private:
+    void applyFilter();
+
+    TimeAxisSync* m_sync;
+    QComboBox* m_filter;
+    QSplitter* m_splitter;
+    BreakerStateChart* m_breakers;
+    RetryDelayChart* m_retries;
+    TrafficChart* m_traffic;
+    LatencyChart* m_latency;
+    std::vector<std::pair<QString, BackoffConfig>> m_backoffs;
+    int m_maxAttempts = 3;
+};
+
+} // namespace rwb
