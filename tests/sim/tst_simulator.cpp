@@ -1,0 +1,417 @@
+#include "core/config/demos.h"
+#include "core/config/scenariojson.h"
+#include "core/events/eventsink.h"
+#include "core/sim/simulator.h"
+
+#include <QHash>
+#include <QTest>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+
+using namespace rwb;
+
+namespace {
+
+Scenario simple(double rate = 50, Duration duration = 20s)
+{
+    Scenario s;
+    s.seed = 3;
+    s.duration = duration;
+    s.drainLimit = 60s;
+    ServiceSpec svc;
+    svc.name = QStringLiteral("svc");
+    svc.faults = FaultSchedule(FaultProfile::healthy(10ms));
+    s.services.push_back(svc);
+    PipelineSpec p;
+    p.config.name = QStringLiteral("p");
+    p.service = QStringLiteral("svc");
+    s.pipelines.push_back(p);
+    ClientSpec c;
+    c.name = QStringLiteral("c");
+    c.pipeline = QStringLiteral("p");
+    c.arrival.kind = ArrivalProcess::Kind::Constant;
+    c.arrival.rate = rate;
+    s.clients.push_back(c);
+    return s;
+}
+
+// A random but valid scenario exercising every stage, fault kind and arrival process.
+Scenario randomScenario(std::uint64_t seed)
+{
+    Random r(seed);
+    Scenario s;
+    s.seed = r.nextU64() >> 12;
+    s.duration = std::chrono::seconds(5 + r.below(20));
+    s.drainLimit = 30s;
+    const int services = 1 + int(r.below(2));
+    for (int i = 0; i < services; ++i) {
+        ServiceSpec svc;
+        svc.name = QStringLiteral("svc%1").arg(i);
+        FaultProfile f;
+        f.errorRate = r.uniform(0, 0.6);
+        f.errorMix = ErrorMix {r.uniform01(), r.uniform01(), r.uniform01(), r.uniform01(), r.uniform01() * 0.3, r.uniform01()};
+        f.latency = r.chance(0.5) ? LatencyDistribution::logNormal(fromMs(r.uniform(1, 50)), fromMs(r.uniform(60, 900)))
+                                  : LatencyDistribution::uniform(1ms, fromMs(r.uniform(2, 200)));
+        f.latency.slowTailProbability = r.uniform(0, 0.05);
+        f.latency.slowTailLatency = 2s;
+        f.retryAfter = std::chrono::seconds(r.below(3));
+        f.retryAfterOn503 = r.chance(0.5);
+        if (r.chance(0.5))
+            f.outages.push_back({std::chrono::seconds(1 + r.below(3)), std::chrono::seconds(4 + r.below(3)), FaultKind::ConnectionRefused});
+        if (r.chance(0.3))
+            f.flapping = Flapping {3s, 0.5, 0s, FaultKind::Http500};
+        if (r.chance(0.5))
+            f.capacity = Capacity {int(2 + r.below(20)), int(r.below(10)), FaultKind::Http503, 1ms};
+        svc.faults = FaultSchedule(f);
+        if (r.chance(0.5)) {
+            FaultProfile g = f;
+            g.errorRate = 1.0;
+            svc.faults.addChange(2s, g, QStringLiteral("down"));
+            svc.faults.addChange(3s, f, QStringLiteral("up"));
+        }
+        s.services.push_back(svc);
+    }
+    const int pipelines = 1 + int(r.below(3));
+    for (int i = 0; i < pipelines; ++i) {
+        PipelineSpec p;
+        p.config.name = QStringLiteral("p%1").arg(i);
+        p.service = QStringLiteral("svc%1").arg(r.below(std::uint64_t(services)));
+        auto& c = p.config;
+        c.retryEnabled = r.chance(0.8);
+        c.retry.maxAttempts = 1 + int(r.below(5));
+        c.retry.backoff.baseDelay = fromMs(r.uniform(1, 200));
+        c.retry.backoff.maxDelay = 2s;
+        c.retry.backoff.jitter = Jitter(r.below(4));
+        c.retry.retryAfter.defaultRetryDelay = fromMs(r.uniform(0, 500));
+        c.retry.retryAfter.maxRetryDelay = 2s;
+        c.retry.retryOnRejection = r.chance(0.3);
+        if (r.chance(0.3))
+            c.retry.timeBudget = fromMs(r.uniform(100, 3000));
+        c.timeoutEnabled = r.chance(0.6);
+        c.timeout.attemptTimeout = fromMs(r.uniform(5, 500));
+        if (r.chance(0.3))
+            c.timeout.overallTimeout = fromMs(r.uniform(50, 3000));
+        c.bulkheadEnabled = r.chance(0.4);
+        c.bulkhead.maxConcurrent = 1 + int(r.below(10));
+        c.bulkhead.maxQueue = int(r.below(10));
+        c.bulkhead.maxQueueWait = fromMs(r.uniform(0, 300));
+        c.rateLimiterEnabled = r.chance(0.3);
+        c.rateLimiter.ratePerSecond = r.uniform(5, 100);
+        c.rateLimiter.burst = 1 + int(r.below(10));
+        c.rateLimiter.maxWait = fromMs(r.uniform(0, 500));
+        c.fallbackEnabled = r.chance(0.4);
+        if (r.chance(0.3)) {
+            c.order = {StageKind::Fallback, StageKind::Timeout, StageKind::CircuitBreaker, StageKind::Retry,
+                StageKind::Bulkhead, StageKind::RateLimiter};
+        }
+        if (r.chance(0.6)) {
+            CircuitBreakerConfig b;
+            b.name = c.name;
+            b.failureThreshold = 1 + int(r.below(10));
+            b.recoveryTimeout = fromMs(r.uniform(100, 2000));
+            b.permittedProbes = 1 + int(r.below(3));
+            b.successThreshold = 1 + int(r.below(3));
+            p.breaker = b;
+        }
+        s.pipelines.push_back(p);
+    }
+    const int clients = 1 + int(r.below(3));
+    for (int i = 0; i < clients; ++i) {
+        ClientSpec c;
+        c.name = QStringLiteral("c%1").arg(i);
+        c.pipeline = QStringLiteral("p%1").arg(r.below(std::uint64_t(pipelines)));
+        c.count = 1 + int(r.below(2));
+        c.arrival.kind = ArrivalProcess::Kind(r.below(3));
+        c.arrival.rate = r.uniform(1, 80);
+        c.arrival.burstSize = 1 + int(r.below(30));
+        c.arrival.burstInterval = fromMs(r.uniform(200, 3000));
+        s.clients.push_back(c);
+    }
+    return s;
+}
+
+std::vector<Event> runCollect(const Scenario& s, SimulationResult* result = nullptr, std::optional<std::uint64_t> seed = {})
+{
+    CollectingSink sink;
+    SimulationOptions o;
+    o.sink = &sink;
+    o.seed = seed;
+    SimulationResult r = Simulator::run(s, o);
+    if (result)
+        *result = r;
+    return sink.take();
+}
+
+QString summaryLine(const PipelineSeries& p)
+{
+    const auto& s = p.summary;
+    return QStringLiteral("%1 req=%2 ok=%3 failed=%4 rejected=%5 fallbacks=%6 unfinished=%7 attempts=%8 retries=%9 "
+                          "timeouts=%10 transitions=%11 p50=%12 p95=%13 p99=%14")
+        .arg(p.name)
+        .arg(s.requests)
+        .arg(s.succeeded)
+        .arg(s.failed)
+        .arg(s.rejected)
+        .arg(s.fallbacks)
+        .arg(s.unfinished)
+        .arg(s.attempts)
+        .arg(s.retries)
+        .arg(s.timeouts)
+        .arg(s.breakerTransitions)
+        .arg(s.latencyP50Ms, 0, 'f', 1)
+        .arg(s.latencyP95Ms, 0, 'f', 1)
+        .arg(s.latencyP99Ms, 0, 'f', 1);
+}
+
+} // namespace
+
+class TestSimulator : public QObject {
+    Q_OBJECT
+
+private slots:
+    void constantArrivalsAreExact()
+    {
+        const SimulationResult r = Simulator::run(simple(50, 20s));
+        const auto& p = r.pipelines.front();
+        QCOMPARE(p.summary.requests, std::uint64_t(1000));
+        QCOMPARE(p.summary.succeeded, std::uint64_t(1000));
+        QCOMPARE(p.summary.attempts, std::uint64_t(1000));
+        QCOMPARE(p.buckets.front().requests, 50u);
+        QCOMPARE(p.summary.latencyP50Ms, p.summary.latencyP99Ms); // fixed 10 ms
+        QVERIFY(std::abs(p.summary.latencyP50Ms - 10.0) < 0.5);
+        QCOMPARE(r.services.front().arrivals, std::uint64_t(1000));
+        QCOMPARE(r.bucketCount(), std::size_t(20)); // the last request (19.98 s) ends at 19.99 s
+    }
+
+    void burstsArriveTogether()
+    {
+        Scenario s = simple();
+        s.clients[0].arrival.kind = ArrivalProcess::Kind::Bursts;
+        s.clients[0].arrival.rate = 0;
+        s.clients[0].arrival.burstSize = 30;
+        s.clients[0].arrival.burstInterval = 5s;
+        s.clients[0].count = 2;
+        const SimulationResult r = Simulator::run(s);
+        QCOMPARE(r.pipelines[0].summary.requests, std::uint64_t(4 * 60)); // bursts at 0, 5, 10, 15 s
+        QCOMPARE(r.pipelines[0].buckets[5].requests, 60u);
+        QCOMPARE(r.pipelines[0].buckets[6].requests, 0u);
+        QCOMPARE(r.services[0].buckets[5].maxConcurrency, 60u);
+    }
+
+    void invariantsOnRandomScenarios()
+    {
+        for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+            const Scenario s = randomScenario(seed);
+            const FieldErrors invalid = s.validate();
+            QVERIFY2(invalid.empty(), qPrintable(QStringLiteral("seed %1: %2").arg(seed).arg(invalid.empty() ? QString() : invalid.front().toString())));
+            SimulationResult r;
+            const std::vector<Event> events = runCollect(s, &r);
+            const QString ctx = QStringLiteral("scenario seed %1").arg(seed);
+
+            // Events arrive in time order.
+            for (std::size_t i = 1; i < events.size(); ++i)
+                QVERIFY2(events[i - 1].time <= events[i].time, qPrintable(ctx));
+
+            struct PerRequest {
+                int done = 0;
+                int retries = 0;
+                int lastAttempt = 0;
+                TimePoint retryAt {};
+                TimePoint last {};
+                int doneAttempts = -1;
+            };
+            std::map<std::uint64_t, PerRequest> requests;
+            for (const auto& e : events) {
+                if (e.requestId == 0 || e.kind == EventKind::BreakerRejected || e.kind == EventKind::BreakerTransition)
+                    continue;
+                auto& q = requests[e.requestId];
+                QVERIFY2(q.done == 0, qPrintable(ctx + QStringLiteral(": event after request_done for req %1").arg(e.requestId)));
+                QVERIFY2(e.time >= q.last, qPrintable(ctx));
+                q.last = e.time;
+                switch (e.kind) {
+                case EventKind::Attempt:
+                    // No event before its cause: a retried attempt ends after its retry delay.
+                    QVERIFY2(e.time >= q.retryAt, qPrintable(ctx + QStringLiteral(": attempt before its retry delay, req %1").arg(e.requestId)));
+                    QVERIFY2(e.attempt >= q.lastAttempt, qPrintable(ctx));
+                    q.lastAttempt = e.attempt;
+                    break;
+                case EventKind::RetryScheduled:
+                    ++q.retries;
+                    q.retryAt = e.time + e.delay;
+                    break;
+                case EventKind::RequestDone:
+                    ++q.done;
+                    q.doneAttempts = e.attempt;
+                    break;
+                default:
+                    break;
+                }
+            }
+            std::uint64_t totalRequests = 0, finished = 0, unfinished = 0;
+            for (const auto& p : r.pipelines) {
+                const auto& m = p.summary;
+                totalRequests += m.requests;
+                unfinished += m.unfinished;
+                finished += m.succeeded + m.failed + m.rejected + m.fallbacks;
+                // Every request accounted exactly once.
+                QCOMPARE(m.succeeded + m.failed + m.rejected + m.fallbacks + m.unfinished, m.requests);
+                std::uint64_t bucketRequests = 0, bucketDone = 0, bucketAttempts = 0;
+                for (const auto& b : p.buckets) {
+                    bucketRequests += b.requests;
+                    bucketDone += b.finished();
+                    bucketAttempts += b.attempts;
+                }
+                QCOMPARE(bucketRequests, m.requests);
+                QCOMPARE(bucketDone, m.requests - m.unfinished);
+                QCOMPARE(bucketAttempts, m.attempts);
+            }
+            std::uint64_t doneEvents = 0;
+            for (const auto& [id, q] : requests) {
+                if (q.done == 0)
+                    continue;
+                ++doneEvents;
+                QCOMPARE(q.done, 1);
+                // attempts = retries + 1 (a call with retry off makes exactly one try).
+                QVERIFY2(q.doneAttempts == q.retries + 1 || (q.doneAttempts == 0 && q.retries == 0),
+                    qPrintable(ctx + QStringLiteral(": req %1 attempts %2 retries %3").arg(id).arg(q.doneAttempts).arg(q.retries)));
+            }
+            QCOMPARE(doneEvents, finished);
+            QCOMPARE(finished + unfinished, totalRequests);
+        }
+    }
+
+    void sameSeedSameEvents()
+    {
+        for (std::uint64_t seed : {5u, 17u, 33u}) {
+            const Scenario s = randomScenario(seed);
+            SimulationResult a, b;
+            const auto first = runCollect(s, &a);
+            const auto second = runCollect(s, &b);
+            QVERIFY(!first.empty());
+            QVERIFY(first == second);
+            QVERIFY(a == b);
+            const auto other = runCollect(s, nullptr, s.seed + 1);
+            QVERIFY(other != first);
+        }
+    }
+
+    void eventsDoNotChangeResults()
+    {
+        const Scenario s = randomScenario(9);
+        SimulationResult withEvents;
+        runCollect(s, &withEvents);
+        SimulationResult without = Simulator::run(s);
+        withEvents.events = 0;
+        QVERIFY(withEvents == without);
+    }
+
+    void cancellationStopsEarly()
+    {
+        Scenario s = simple(100, 600s);
+        std::atomic<bool> cancel {false};
+        std::vector<int> progress;
+        SimulationOptions o;
+        o.cancel = &cancel;
+        o.progress = [&](int permille) {
+            progress.push_back(permille);
+            if (permille >= 500)
+                cancel = true;
+        };
+        const SimulationResult r = Simulator::run(s, o);
+        QVERIFY(r.cancelled);
+        QVERIFY(r.pipelines[0].summary.requests < 60000);
+        QVERIFY(r.pipelines[0].summary.requests >= 30000);
+        QVERIFY(std::is_sorted(progress.begin(), progress.end()));
+        QCOMPARE(progress.back(), 1000);
+        QVERIFY(progress.size() <= 1001);
+    }
+
+    void hangWithoutTimeoutIsUnfinished()
+    {
+        Scenario s = simple(10, 2s);
+        s.drainLimit = 5s;
+        FaultProfile f = FaultProfile::healthy(10ms);
+        f.errorRate = 1.0;
+        f.errorMix = ErrorMix {0, 0, 0, 0, 1, 0};
+        s.services[0].faults = FaultSchedule(f);
+        s.pipelines[0].config.retryEnabled = false;
+        const SimulationResult r = Simulator::run(s);
+        QCOMPARE(r.pipelines[0].summary.unfinished, std::uint64_t(20));
+        QCOMPARE(r.pipelines[0].summary.requests, std::uint64_t(20));
+        // With a timeout every hang ends as a failed request.
+        s.pipelines[0].config.timeoutEnabled = true;
+        s.pipelines[0].config.timeout.attemptTimeout = 100ms;
+        const SimulationResult t = Simulator::run(s);
+        QCOMPARE(t.pipelines[0].summary.failed, std::uint64_t(20));
+        QCOMPARE(t.pipelines[0].summary.timeouts, std::uint64_t(20));
+        QCOMPARE(t.services[0].buckets[0].maxConcurrency, 1u); // a hang frees the service when the client hangs up
+    }
+
+    void breakerStateIsRecorded()
+    {
+        Scenario s = simple(50, 30s);
+        FaultProfile f = FaultProfile::healthy(5ms);
+        f.outages.push_back({10s, 20s, FaultKind::Http500});
+        s.services[0].faults = FaultSchedule(f);
+        CircuitBreakerConfig b;
+        b.name = QStringLiteral("p");
+        b.failureThreshold = 5;
+        b.recoveryTimeout = 30s;
+        s.pipelines[0].breaker = b;
+        s.pipelines[0].config.retryEnabled = false;
+        const SimulationResult r = Simulator::run(s);
+        const auto& buckets = r.pipelines[0].buckets;
+        QCOMPARE(int(buckets[5].breakerState), int(BreakerState::Closed));
+        QCOMPARE(int(buckets[15].breakerState), int(BreakerState::Open));
+        QVERIFY(r.pipelines[0].summary.breakerTransitions >= 1);
+        QVERIFY(r.pipelines[0].summary.breakerRejections > 0);
+        QCOMPARE(r.pipelines[0].summary.rejected, r.pipelines[0].summary.breakerRejections);
+    }
+
+    void invalidScenarioThrows()
+    {
+        Scenario s = simple();
+        s.pipelines[0].config.retry.maxAttempts = 0;
+        try {
+            Simulator::run(s);
+            QFAIL("expected InvalidConfig");
+        } catch (const InvalidConfig& e) {
+            QCOMPARE(e.errors().front().field, QStringLiteral("pipelines/0/retry/max_attempts"));
+        }
+    }
+
+    // Golden summaries of the built-in demos for their own seeds. A change here must be deliberate:
+    // it means the engine or the simulator now behaves differently.
+    void demoGoldens_data()
+    {
+        QTest::addColumn<QString>("demo");
+        QTest::addColumn<QStringList>("expected");
+        if (qEnvironmentVariableIsSet("RWB_PRINT_GOLDENS")) { // regenerate demo_goldens.inc (then review the diff)
+            for (const auto& d : demos::list()) {
+                const SimulationResult r = Simulator::run(*demos::load(d.name).scenario);
+                std::printf("QTest::newRow(\"%s\") << QStringLiteral(\"%s\") << QStringList {\n", qPrintable(d.name), qPrintable(d.name));
+                for (const auto& p : r.pipelines)
+                    std::printf("    QStringLiteral(\"%s\"),\n", qPrintable(summaryLine(p)));
+                std::printf("};\n");
+            }
+        }
+#include "demo_goldens.inc"
+    }
+    void demoGoldens()
+    {
+        QFETCH(QString, demo);
+        QFETCH(QStringList, expected);
+        const ScenarioLoad l = demos::load(demo);
+        QVERIFY(l.ok());
+        const SimulationResult r = Simulator::run(*l.scenario);
+        QStringList got;
+        for (const auto& p : r.pipelines)
+            got << summaryLine(p);
+        QCOMPARE(got, expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
