@@ -1,0 +1,207 @@
+// rwb simulate / validate / demo, run as a user would: exit codes, stdout/stderr, files written.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run rwb(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(RWB_BINARY), args);
+    Run r;
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+const char* const kValid = R"({
+  "schema_version": 1,
+  "name": "cli test",
+  "seed": 4,
+  "duration": 20,
+  "services": [{"name": "s", "fault": {"error_rate": 0.2, "latency": 0.01}}],
+  "pipelines": [{"name": "p", "service": "s", "retry": {"max_attempts": 3, "backoff": {"base_delay": 0.01, "max_delay": 0.1}}}],
+  "clients": [{"name": "c", "pipeline": "p", "arrival": {"process": "constant", "rate": 20}}]
+})";
+
+} // namespace
+
+class TestCliSimulate : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString write(const QString& name, const QByteArray& content)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(content);
+        return path;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void helpEverywhere_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("simulate") << QStringLiteral("simulate");
+        QTest::newRow("validate") << QStringLiteral("validate");
+        QTest::newRow("demo") << QStringLiteral("demo");
+    }
+    void helpEverywhere()
+    {
+        QFETCH(QString, command);
+        const Run r = rwb({command, QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith(QStringLiteral("Usage: rwb ") + command));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void validateAcceptsAValidFile()
+    {
+        const Run r = rwb({QStringLiteral("validate"), write(QStringLiteral("ok.json"), kValid)});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void validateRejectsBadFiles_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QByteArray negative(kValid);
+        negative.replace("\"max_attempts\": 3", "\"max_attempts\": -3");
+        QTest::newRow("out of range") << negative << QStringLiteral(": /pipelines/0/retry/max_attempts: expected an integer in [1, 1000000], got -3\n");
+        QTest::newRow("syntax") << QByteArray("{\n\"seed\": 1,,\n}") << QStringLiteral(":2:12: syntax error: ");
+        QTest::newRow("empty") << QByteArray() << QStringLiteral(":1:1: the file is empty (expected a JSON object)\n");
+        QByteArray unknown(kValid);
+        unknown.replace("\"seed\": 4", "\"seeed\": 4");
+        QTest::newRow("unknown key") << unknown << QStringLiteral(": /seeed: unknown key (did you mean \"seed\"?)\n");
+    }
+    void validateRejectsBadFiles()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        const QString path = write(QStringLiteral("bad.json"), content);
+        const Run r = rwb({QStringLiteral("validate"), path});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.startsWith(path + expected.left(expected.indexOf(QLatin1String(": ")) + 2)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    }
+
+    void validateReportsOneErrorPerLine()
+    {
+        QByteArray bad(kValid);
+        bad.replace("\"max_attempts\": 3", "\"max_attempts\": 0").replace("\"error_rate\": 0.2", "\"error_rate\": 2");
+        const Run r = rwb({QStringLiteral("validate"), write(QStringLiteral("two.json"), bad)});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 2);
+    }
+
+    void badUsage()
+    {
+        QCOMPARE(rwb({QStringLiteral("validate")}).exitCode, 2);
+        QCOMPARE(rwb({QStringLiteral("simulate")}).exitCode, 2);
+        QCOMPARE(rwb({QStringLiteral("simulate"), QStringLiteral("--bogus"), QStringLiteral("x.json")}).exitCode, 2);
+        QCOMPARE(rwb({QStringLiteral("simulate"), write(QStringLiteral("ok.json"), kValid), QStringLiteral("--seed"), QStringLiteral("abc")}).exitCode, 2);
+        const Run missing = rwb({QStringLiteral("simulate"), m_dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains(QStringLiteral("cannot read the file")));
+        QCOMPARE(rwb({QStringLiteral("demo"), QStringLiteral("no-such-demo")}).exitCode, 2);
+    }
+
+    void simulateJsonSummary()
+    {
+        const Run r = rwb({QStringLiteral("simulate"), write(QStringLiteral("ok.json"), kValid), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(doc.value(QStringLiteral("seed")).toInt(), 4);
+        const QJsonObject p = doc.value(QStringLiteral("pipelines")).toArray().first().toObject();
+        QCOMPARE(p.value(QStringLiteral("name")).toString(), QStringLiteral("p"));
+        QCOMPARE(p.value(QStringLiteral("requests")).toInt(), 400);
+        for (const auto key : {"succeeded", "failed", "rejected", "fallbacks", "attempts", "breaker_transitions"})
+            QVERIFY2(p.contains(QLatin1String(key)), key);
+        QCOMPARE(p.value(QStringLiteral("succeeded")).toInt() + p.value(QStringLiteral("failed")).toInt(), 400);
+        QVERIFY(p.value(QStringLiteral("attempts")).toInt() > 400);
+        const QJsonObject latency = p.value(QStringLiteral("latency_ms")).toObject();
+        QVERIFY(latency.value(QStringLiteral("p50")).toDouble() > 0);
+        QVERIFY(latency.value(QStringLiteral("p99")).toDouble() >= latency.value(QStringLiteral("p95")).toDouble());
+        // --seed changes the run, and the same seed repeats it exactly.
+        const Run seeded = rwb({QStringLiteral("simulate"), m_dir.filePath(QStringLiteral("ok.json")), QStringLiteral("--json"),
+            QStringLiteral("--seed"), QStringLiteral("99")});
+        QCOMPARE(seeded.exitCode, 0);
+        QVERIFY(seeded.out != r.out);
+        QCOMPARE(rwb({QStringLiteral("simulate"), m_dir.filePath(QStringLiteral("ok.json")), QStringLiteral("--json")}).out, r.out);
+    }
+
+    void simulateTable()
+    {
+        const Run r = rwb({QStringLiteral("simulate"), write(QStringLiteral("ok.json"), kValid)});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("Scenario: cli test  seed 4")));
+        QVERIFY(r.out.contains(QStringLiteral("p50 ms")));
+        QVERIFY(r.out.contains(QStringLiteral("\np ")));
+    }
+
+    void simulateWritesIdenticalEventFiles()
+    {
+        const QString scenario = write(QStringLiteral("ok.json"), kValid);
+        const QString a = m_dir.filePath(QStringLiteral("a.jsonl"));
+        const QString b = m_dir.filePath(QStringLiteral("b.jsonl"));
+        QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), a}).exitCode, 0);
+        QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), b}).exitCode, 0);
+        QFile fa(a), fb(b);
+        QVERIFY(fa.open(QIODevice::ReadOnly));
+        QVERIFY(fb.open(QIODevice::ReadOnly));
+        const QByteArray ca = fa.readAll();
+        QVERIFY(ca.size() > 1000);
+        QCOMPARE(ca, fb.readAll());
+        const QByteArray firstLine = ca.left(ca.indexOf('\n'));
+        const QJsonObject line = QJsonDocument::fromJson(firstLine).object();
+        for (const auto key : {"timestamp", "level", "agent", "task_id", "message", "extra"})
+            QVERIFY2(line.contains(QLatin1String(key)), key);
+        QVERIFY(ca.count("\"event\":\"request_done\"") == 400);
+        // An unwritable destination is a runtime error.
+        QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("no/dir/x.jsonl"))}).exitCode, 1);
+    }
+
+    void demoListsAndRuns()
+    {
+        const Run list = rwb({QStringLiteral("demo")});
+        QCOMPARE(list.exitCode, 0);
+        for (const auto name : {"outage-recovery", "thundering-herd", "rate-limited-api", "slow-dependency", "flapping-service", "retry-storm"})
+            QVERIFY2(list.out.contains(QLatin1String(name)), name);
+        const Run run = rwb({QStringLiteral("demo"), QStringLiteral("outage-recovery"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray pipelines = QJsonDocument::fromJson(run.out.toUtf8()).object().value(QStringLiteral("pipelines")).toArray();
+        QCOMPARE(pipelines.size(), 2);
+        const Run printed = rwb({QStringLiteral("demo"), QStringLiteral("retry-storm"), QStringLiteral("--print")});
+        QCOMPARE(printed.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(printed.out.toUtf8()).isObject());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliSimulate)
+#include "tst_cli_simulate.moc"
