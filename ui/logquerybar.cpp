@@ -1,5 +1,6 @@
 #include "ui/logquerybar.h"
 
+#include <QAbstractItemView>
 #include <QCompleter>
 #include <QCoreApplication>
 #include <QInputMethodEvent>

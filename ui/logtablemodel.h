@@ -30,7 +30,7 @@ public:
     ~LogTableModel() override;
 
     void setIndex(LogIndex* index);
-    LogIndex* index() const noexcept { return m_index; }
+    LogIndex* logIndex() const noexcept { return m_index; }
 
     /// Shows only these lines (ascending line numbers); nullopt shows every line.
     void setFilter(std::optional<std::vector<qint64>> lines);

@@ -1,0 +1,152 @@
+// The log panel over a real JSONL file written from a simulated run: model contract, queries
+// (row counts, error marking, history), detail pane, "show in chart".
+
+#include "tst_chartfixture.h"
+
+#include "core/log/eventcodec.h"
+#include "ui/logdetailpane.h"
+#include "ui/logpanel.h"
+#include "ui/logquerybar.h"
+#include "ui/logtablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rwb;
+
+namespace {
+constexpr qint64 kOrigin = 1767225600000; // 2026-01-01T00:00:00Z
+}
+
+class TestLogPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_run = testing::runDemo(60);
+        m_path = m_dir.filePath(QStringLiteral("run.jsonl"));
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray out;
+        for (const Event& e : m_run.events)
+            eventcodec::encode(e, kOrigin + std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count(), out);
+        out += "this line is not json\n";
+        QVERIFY(file.write(out) == out.size());
+        m_lines = static_cast<qint64>(m_run.events.size()) + 1;
+    }
+
+    void opensAndPassesModelTester()
+    {
+        LogPanel panel;
+        new QAbstractItemModelTester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest, &panel);
+        QString error;
+        QVERIFY2(panel.openFile(m_path, &error), qPrintable(error));
+        QTRY_COMPARE(qint64(panel.model()->rowCount()), m_lines);
+        QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        // columns come from the index; the message from the line
+        const Event& first = m_run.events.front();
+        QCOMPARE(panel.model()->index(0, LogTableModel::Agent).data().toString(), first.source);
+        QCOMPARE(panel.model()->index(0, LogTableModel::Message).data().toString(), eventcodec::messageFor(first));
+        QCOMPARE(panel.model()->index(0, LogTableModel::Level).data().toString(), toString(eventcodec::levelFor(first)));
+        QCOMPARE(panel.model()->index(int(m_lines - 1), LogTableModel::Level).data().toString(), QStringLiteral("MALFORMED"));
+    }
+
+    void queryRowCount_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<qint64>("expected");
+        qint64 warnings = 0, transitions = 0, payments = 0;
+        for (const Event& e : m_run.events) {
+            warnings += eventcodec::levelFor(e) >= LogLevel::Warning;
+            transitions += e.kind == EventKind::BreakerTransition;
+            payments += e.source == QLatin1String("payments") && e.kind == EventKind::RetryScheduled;
+        }
+        QVERIFY(warnings > 0 && transitions > 0 && payments > 0);
+        QTest::newRow("level") << QStringLiteral("level>=WARNING") << warnings;
+        QTest::newRow("event column") << QStringLiteral("extra.event=breaker_transition") << transitions;
+        QTest::newRow("and") << QStringLiteral("agent=payments and event=retry_scheduled") << payments;
+        QTest::newRow("everything") << QString() << m_lines;
+    }
+
+    void queryRowCount()
+    {
+        QFETCH(QString, query);
+        QFETCH(qint64, expected);
+        LogPanel panel;
+        new QAbstractItemModelTester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest, &panel);
+        QVERIFY(panel.openFile(m_path));
+        QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        QSignalSpy finished(&panel, &LogPanel::queryFinished);
+        // typed, as a user would, then Enter
+        panel.queryBar()->setFocus();
+        QTest::keyClicks(panel.queryBar(), query);
+        QTest::keyClick(panel.queryBar(), Qt::Key_Return);
+        QTRY_VERIFY(!finished.isEmpty());
+        QTRY_VERIFY(!panel.isQueryRunning());
+        QTRY_COMPARE(qint64(panel.model()->rowCount()), expected);
+        QVERIFY(!panel.queryBar()->hasError());
+        if (!query.isEmpty())
+            QCOMPARE(panel.queryBar()->history().value(0), query);
+    }
+
+    void queryErrorIsMarked()
+    {
+        LogPanel panel;
+        QVERIFY(panel.openFile(m_path));
+        QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        const int before = panel.model()->rowCount();
+        panel.setQuery(QStringLiteral("level>=WARNING and (agent="));
+        QVERIFY(panel.queryBar()->hasError());
+        QVERIFY(panel.queryBar()->errorColumn() > 1);
+        QVERIFY(!panel.queryBar()->errorMessage().isEmpty());
+        QCOMPARE(panel.model()->rowCount(), before); // the previous rows stay
+        // editing clears the mark
+        QTest::keyClick(panel.queryBar(), Qt::Key_Backspace);
+        QVERIFY(!panel.queryBar()->hasError());
+    }
+
+    void detailAndShowInChart()
+    {
+        LogPanel panel;
+        QVERIFY(panel.openFile(m_path));
+        QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        panel.setTimeOrigin(kOrigin);
+        panel.setQuery(QStringLiteral("event=breaker_transition"));
+        QTRY_VERIFY(!panel.isQueryRunning());
+        QTRY_VERIFY(panel.model()->rowCount() > 0);
+        const Event* transition = nullptr;
+        for (const Event& e : m_run.events)
+            if (e.kind == EventKind::BreakerTransition) {
+                transition = &e;
+                break;
+            }
+        QVERIFY(transition);
+        panel.resize(900, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QSignalSpy chart(&panel, &LogPanel::showInChart);
+        panel.tableView()->setCurrentIndex(panel.model()->index(0, 0));
+        QVERIFY(panel.detailPane()->prettyText().contains(QStringLiteral("\"breaker_transition\"")));
+        QVERIFY(panel.detailPane()->prettyText().contains(QStringLiteral("\n    \"extra\": {")));
+        const QPoint cell = panel.tableView()->visualRect(panel.model()->index(0, 1)).center();
+        QTest::mouseClick(panel.tableView()->viewport(), Qt::LeftButton, {}, cell);
+        QTest::mouseDClick(panel.tableView()->viewport(), Qt::LeftButton, {}, cell);
+        QCOMPARE(chart.size(), 1);
+        // timestamps have millisecond precision
+        QVERIFY(std::abs(chart.at(0).at(0).toDouble() - toSeconds(transition->time)) < 0.0011);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    testing::DemoRun m_run;
+    QString m_path;
+    qint64 m_lines = 0;
+};
+
+QTEST_MAIN(TestLogPanel)
+#include "tst_logpanel.moc"

@@ -1,0 +1,107 @@
+#pragma once
+
+#include "core/log/logindex.h"
+#include "core/log/logquery.h"
+
+#include <QFuture>
+#include <QPointer>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class QLabel;
+class QProgressBar;
+class QTableView;
+class QTimer;
+class QToolButton;
+
+namespace rwb {
+
+class LogDetailPane;
+class LogQueryBar;
+class LogTableModel;
+
+/// The log panel: a query bar (LogQuery language, inline error marking, history), a virtual table
+/// over a LogIndex (time / level / agent / task / message), a detail pane with the selected line's
+/// pretty-printed JSON, follow mode and "show in chart".
+///
+/// Indexing and query evaluation never run on the GUI thread: LogIndex indexes on its workers;
+/// queries run with QtConcurrent over an immutable LogSnapshot with progress and cancellation
+/// (a newer query cancels the older one; a stale result is dropped by job id). While a filter is
+/// active, rows appended later (indexing in progress, follow mode) are filtered incrementally.
+/// GUI thread only. Owns the index it opens with openFile(); does not own one set with setLogIndex().
+class LogPanel final : public QWidget {
+    Q_OBJECT
+public:
+    explicit LogPanel(QWidget* parent = nullptr);
+    ~LogPanel() override;
+
+    /// Opens and indexes `path` (asynchronously). On failure the current log stays and `error` says why.
+    bool openFile(const QString& path, QString* error = nullptr);
+    void setLogIndex(LogIndex* index);
+    LogIndex* logIndex() const noexcept { return m_index; }
+
+    LogTableModel* model() const noexcept { return m_model; }
+    QTableView* tableView() const noexcept { return m_table; }
+    LogQueryBar* queryBar() const noexcept { return m_bar; }
+    LogDetailPane* detailPane() const noexcept { return m_detail; }
+
+    /// Puts `text` in the query bar and runs it.
+    void setQuery(const QString& text);
+    QString query() const;
+    bool isQueryRunning() const noexcept { return m_running; }
+    /// Rows shown (matching lines, or every line without a filter).
+    qint64 shownRows() const;
+
+    void setFollow(bool on);
+    bool follow() const noexcept { return m_follow; }
+
+    /// UTC milliseconds of the run's time zero, so a line's time maps to chart time. Unset: the
+    /// first timestamp of the log.
+    void setTimeOrigin(std::optional<qint64> utcMs);
+    /// Selects the first line at or after `runSeconds` of chart time (the reverse of showInChart).
+    void scrollToRunTime(double runSeconds);
+
+signals:
+    /// The user asked to see the selected line's moment in the charts.
+    void showInChart(double runSeconds);
+    void lineSelected(qint64 line);
+    /// A query finished (matches) or failed to parse (-1).
+    void queryFinished(qint64 matches);
+
+private:
+    void runQuery(const QString& text);
+    void filterAppended();
+    void onRowsAvailable();
+    void onSelectionChanged();
+    void emitShowInChart();
+    void updateStatus();
+    void cancelRunning();
+    qint64 originMs() const;
+
+    QPointer<LogIndex> m_index;
+    std::unique_ptr<LogIndex> m_ownIndex;
+    LogTableModel* m_model = nullptr;
+    QTableView* m_table = nullptr;
+    LogQueryBar* m_bar = nullptr;
+    LogDetailPane* m_detail = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_errorLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_followButton = nullptr;
+    QToolButton* m_chartButton = nullptr;
+    QTimer* m_pollTimer = nullptr;
+
+    std::optional<LogQuery> m_query;          // the active filter (nullopt: everything)
+    std::shared_ptr<std::atomic_bool> m_cancel;
+    QFuture<void> m_worker; // the evaluation in flight (its continuation runs on the GUI thread)
+    quint64 m_job = 0;
+    qint64 m_filteredUpTo = 0;                // rows of the index the filter has looked at
+    bool m_running = false;
+    bool m_follow = false;
+    std::optional<qint64> m_origin;
+};
+
+} // namespace rwb
