@@ -197,9 +197,17 @@ Duration LatencyDistribution::sample(Random& rng) const noexcept
     case Kind::LogNormal: {
         if (median <= Duration::zero())
             return Duration::zero();
-        // Sampling multiplies the median by exp(sigma * z): one exp per sample, no log of the median.
-        const double sigma = p99 > median ? std::log(double(p99.count()) / double(median.count())) / kZ99 : 0.0;
-        return scaled(median, std::exp(sigma * rng.standardNormal()));
+        // Sampling multiplies the median by exp(sigma * z). sigma needs a log; callers sample one
+        // distribution many times in a row, so the last (median, p99) -> sigma is remembered per thread.
+        thread_local Duration cachedMedian {-1};
+        thread_local Duration cachedP99 {-1};
+        thread_local double cachedSigma = 0.0;
+        if (median != cachedMedian || p99 != cachedP99) {
+            cachedMedian = median;
+            cachedP99 = p99;
+            cachedSigma = p99 > median ? std::log(double(p99.count()) / double(median.count())) / kZ99 : 0.0;
+        }
+        return scaled(median, std::exp(cachedSigma * rng.standardNormal()));
     }
     }
     return Duration::zero();

@@ -110,7 +110,7 @@ private:
     void arrive(std::uint32_t client, std::int64_t t);
     void scheduleNextArrival(std::uint32_t client, std::int64_t after);
     void startRequest(std::uint32_t pipeline, std::int64_t t);
-    void drive(std::uint32_t slot, Step step, std::int64_t t);
+    void drive(std::uint32_t slot, const Step& first, std::int64_t t);
     void onTick(std::int64_t t);
     void closeBucket(PipelineState& p, std::int64_t bucket);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
@@ -138,7 +138,7 @@ private:
     std::vector<CallSlot> m_slots;
     std::vector<std::uint32_t> m_free;
     QHash<BulkheadTicket, std::uint32_t> m_queued; // bulkhead ticket -> slot
-    std::vector<std::pair<std::uint32_t, Step>> m_pending; // hand-offs to resume
+    std::vector<std::uint32_t> m_pending; // slots handed a bulkhead slot, to resume
     std::uint64_t m_nextRequestId = 1;
     std::uint64_t m_live = 0;
     int m_lastPermille = -1;
@@ -256,9 +256,13 @@ void Run::releaseService(CallSlot& c, std::int64_t /*t*/)
     }
 }
 
-void Run::drive(std::uint32_t slot, Step step, std::int64_t t)
+void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
 {
+    // Steps are large (they carry a CallResult): read the first in place, keep later ones in `next`.
+    Step next;
+    const Step* current = &first;
     for (;;) {
+        const Step& step = *current;
         const BulkheadTicket handoff = step.handoff;
         {
             auto& c = m_slots[slot];
@@ -333,16 +337,17 @@ void Run::drive(std::uint32_t slot, Step step, std::int64_t t)
         if (handoff != 0) {
             const auto it = m_queued.constFind(handoff);
             if (it != m_queued.cend()) {
-                const std::uint32_t next = *it;
+                const std::uint32_t queuedSlot = *it;
                 m_queued.erase(it);
-                m_pending.emplace_back(next, Step {});
+                m_pending.push_back(queuedSlot);
             }
         }
         if (m_pending.empty())
             return;
-        slot = m_pending.back().first;
+        slot = m_pending.back();
         m_pending.pop_back();
-        step = m_slots[slot].call.resume(tp(t));
+        next = m_slots[slot].call.resume(tp(t));
+        current = &next;
     }
 }
 
