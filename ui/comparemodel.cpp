@@ -46,7 +46,7 @@ CompareModel::CompareModel(QObject* parent)
 void CompareModel::setA(std::optional<RunMetrics> metrics)
 {
     m_a = std::move(metrics);
-    emit dataChanged(index(0, VariantA), index(RowCount - 1, Difference));
+    emit dataChanged(index(0, VariantA), index(RowCount - 1, columnCount() - 1));
 }
 
 void CompareModel::setB(std::optional<RunMetrics> metrics)

@@ -2,8 +2,12 @@
 
 #include "ui/runmetrics.h"
 
+#include "core/config/scenariojson.h"
+#include "core/config/seedconfig.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace rwb::exporter {
 
@@ -59,12 +63,64 @@ bool importPipelineConfig(QJsonObject& scenario, const QJsonObject& config, QStr
     return true;
 }
 
-QJsonObject seedConfig(const QJsonObject& scenario, QString* error)
+QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* error)
 {
-    Q_UNUSED(scenario);
-    if (error)
-        *error = QCoreApplication::translate("rwb::exporter", "the seed 004 export is not available in this build");
-    return {};
+    const ScenarioLoad load = scenariojson::fromJson(scenario);
+    if (!load.ok()) {
+        if (error)
+            *error = load.errors.empty() ? QCoreApplication::translate("rwb::exporter", "the scenario does not load")
+                                         : load.errors.front().toString();
+        return {};
+    }
+    return seedconfig::save(seedconfig::fromScenario(*load.scenario), lossy);
+}
+
+bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error,
+                  QStringList* unmatched)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes);
+    const QJsonObject object = doc.object();
+    if (object.contains(QStringLiteral("retry_configs")) || object.contains(QStringLiteral("circuit_breaker_configs"))) {
+        const SeedConfigLoad seed = seedconfig::load(bytes, fileName);
+        if (!seed.ok()) {
+            if (error)
+                *error = seed.errors.front().toString();
+            return false;
+        }
+        ScenarioLoad load = scenariojson::fromJson(scenario);
+        if (!load.ok()) {
+            if (error)
+                *error = load.errors.empty() ? QString() : load.errors.front().toString();
+            return false;
+        }
+        const QStringList missed = seedconfig::applyToScenario(seed.config, *load.scenario);
+        if (unmatched)
+            *unmatched = missed;
+        scenario = scenariojson::toJson(*load.scenario);
+        return true;
+    }
+    if (doc.isNull() || !object.contains(QStringLiteral("pipelines"))) {
+        // Let the engine's loader name the syntax error's line and column.
+        const ScenarioLoad probe = scenariojson::load(bytes, fileName);
+        if (error)
+            *error = !probe.errors.empty() && probe.errors.front().line > 0
+                ? probe.errors.front().toString()
+                : QCoreApplication::translate("rwb::exporter", "%1: expected \"pipelines\" or \"retry_configs\"")
+                      .arg(fileName);
+        return false;
+    }
+    QJsonObject candidate = scenario;
+    if (!importPipelineConfig(candidate, object, error))
+        return false;
+    // The result must still be a valid scenario (pipelines bound to existing services).
+    const ScenarioLoad check = scenariojson::fromJson(candidate, fileName);
+    if (!check.ok()) {
+        if (error)
+            *error = check.errors.empty() ? QString() : check.errors.front().toString();
+        return false;
+    }
+    scenario = scenariojson::toJson(*check.scenario);
+    return true;
 }
 
 QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario)

@@ -17,8 +17,15 @@ QJsonObject pipelineConfig(const QJsonObject& scenario);
 bool importPipelineConfig(QJsonObject& scenario, const QJsonObject& config, QString* error);
 
 /// The pipeline configuration in the seed 004 layout (`retry_configs` / `circuit_breaker_configs`),
-/// converted by the engine's config module. On failure returns {} and sets `error`.
-QJsonObject seedConfig(const QJsonObject& scenario, QString* error);
+/// converted by the engine's config module. Settings that layout cannot express are listed in
+/// `lossy`. On failure returns {} and sets `error`.
+QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* error);
+
+/// Imports a pipeline config into `scenario`: either the scenario format (pipelines replaced) or the
+/// seed 004 layout (settings applied to the pipelines of the same name). Returns false with a
+/// message naming the file, line or JSON pointer; `scenario` is unchanged then.
+bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error,
+                  QStringList* unmatched = nullptr);
 
 /// The run's summary and metrics: totals per pipeline, per service, and the 1 s time series.
 QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario);

@@ -34,6 +34,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QSaveFile>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -193,6 +194,10 @@ void MainWindow::createActions()
     m_exportConfigAction->setToolTip(tr("Export the pipeline configuration as JSON (scenario or seed-004 format)"));
     connect(m_exportConfigAction, &QAction::triggered, this, &MainWindow::exportConfigDialog);
 
+    m_importConfigAction = new QAction(tr("&Import Config…"), this);
+    m_importConfigAction->setToolTip(tr("Replace the pipelines with an exported config (scenario or seed-004 format)"));
+    connect(m_importConfigAction, &QAction::triggered, this, &MainWindow::importConfigDialog);
+
     m_exportSummaryAction = new QAction(tr("Export Run &Summary and Metrics…"), this);
     m_exportSummaryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     connect(m_exportSummaryAction, &QAction::triggered, this, &MainWindow::exportSummaryDialog);
@@ -296,6 +301,7 @@ void MainWindow::createMenus()
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
     file->addSeparator();
+    file->addAction(m_importConfigAction);
     file->addAction(m_exportConfigAction);
     file->addAction(m_exportSummaryAction);
     file->addSeparator();
@@ -796,13 +802,36 @@ QString MainWindow::exportScenarioConfig(const QString& path) const
     return writeJsonFile(path, exporter::pipelineConfig(m_document->json()));
 }
 
-QString MainWindow::exportSeedConfig(const QString& path) const
+QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy) const
 {
     QString error;
-    const QJsonObject seed = exporter::seedConfig(m_document->json(), &error);
+    const QByteArray bytes = exporter::seedConfig(m_document->json(), lossy, &error);
     if (!error.isEmpty())
         return error;
-    return writeJsonFile(path, seed);
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+        return out.errorString();
+    return {};
+}
+
+bool MainWindow::importConfig(const QString& path, QString* error)
+{
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = in.errorString();
+        return false;
+    }
+    QJsonObject scenario = m_document->json();
+    QStringList unmatched;
+    if (!exporter::importConfig(scenario, in.readAll(), QFileInfo(path).fileName(), error, &unmatched))
+        return false;
+    // One undo step: the pipelines as a whole.
+    m_document->setValue(QStringLiteral("/pipelines"), scenario.value(QStringLiteral("pipelines")),
+                         tr("Import config from %1").arg(QFileInfo(path).fileName()));
+    if (!unmatched.isEmpty())
+        statusBar()->showMessage(tr("Imported; no pipeline named %1").arg(unmatched.join(QStringLiteral(", "))), 8000);
+    return true;
 }
 
 QString MainWindow::exportRunSummary(const QString& path) const
@@ -824,11 +853,29 @@ void MainWindow::exportConfigDialog()
                                                       scenarioFilter + QStringLiteral(";;") + seedFilter, &selected);
     if (path.isEmpty())
         return;
-    const QString error = selected == seedFilter ? exportSeedConfig(path) : exportScenarioConfig(path);
+    QStringList lossy;
+    const QString error = selected == seedFilter ? exportSeedConfig(path, &lossy) : exportScenarioConfig(path);
     if (!error.isEmpty())
         QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
+    else if (!lossy.isEmpty())
+        QMessageBox::information(this, tr("Exported with omissions"),
+                                 tr("The retry_configs / circuit_breaker_configs layout cannot express every setting; "
+                                    "these were left out:\n\n%1").arg(lossy.join(QLatin1Char('\n'))));
     else
         statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
+}
+
+void MainWindow::importConfigDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import Config"), Settings::lastDirectory(),
+                                                      tr("Pipeline configs (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!importConfig(path, &error))
+        QMessageBox::warning(this, tr("Cannot import config"),
+                             tr("%1 was not imported; the scenario is unchanged.\n\n%2")
+                                 .arg(QDir::toNativeSeparators(path), error));
 }
 
 void MainWindow::exportSummaryDialog()

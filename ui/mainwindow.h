@@ -76,7 +76,9 @@ public:
 
     /// Export helpers (also used by tests); each returns an empty string or the error.
     QString exportScenarioConfig(const QString& path) const;
-    QString exportSeedConfig(const QString& path) const;
+    QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr) const;
+    /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
+    bool importConfig(const QString& path, QString* error);
     QString exportRunSummary(const QString& path) const;
 
 signals:
@@ -109,6 +111,7 @@ private:
     bool saveAs();
     void exportConfigDialog();
     void exportSummaryDialog();
+    void importConfigDialog();
     void about();
     QString runStatusText(const SimulationRun& run) const;
 
@@ -147,7 +150,7 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_saveAsAction = nullptr;
     QAction* m_exportConfigAction = nullptr;
-    QAction* m_exportSeedAction = nullptr;
+    QAction* m_importConfigAction = nullptr;
     QAction* m_exportSummaryAction = nullptr;
     QAction* m_quitAction = nullptr;
     QAction* m_undoAction = nullptr;

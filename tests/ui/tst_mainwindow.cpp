@@ -1,0 +1,225 @@
+// The main window end to end on the offscreen platform: open a scenario, tune a threshold through its
+// widget, check the summary against the engine, undo, compare A/B, and refuse a broken file.
+#include "core/config/scenariojson.h"
+#include "core/sim/simulator.h"
+#include "ui/comparemodel.h"
+#include "ui/compareview.h"
+#include "ui/jsonarraymodel.h"
+#include "ui/mainwindow.h"
+#include "ui/parametercontrol.h"
+#include "ui/pipelineeditor.h"
+#include "ui/scenariodocument.h"
+#include "ui/serviceseditor.h"
+#include "ui/simulationcontroller.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUndoStack>
+
+using namespace rwb;
+
+namespace {
+
+const char* const Fixture = R"({
+  "schema_version": 1,
+  "name": "Test outage",
+  "lesson": "A breaker stops the calls to a dead service.",
+  "seed": 7,
+  "duration": 60,
+  "drain_limit": 30,
+  "services": [
+    {"name": "payments", "fault": {"error_rate": 0.0, "latency": {"distribution": "fixed", "value": 0.02},
+      "outages": [{"start": 20, "end": 40, "error": "http_503"}]}}
+  ],
+  "pipelines": [
+    {"name": "checkout", "service": "payments",
+      "retry": {"max_attempts": 3, "backoff": {"strategy": "exponential", "base_delay": 0.1, "max_delay": 1, "jitter": "full"}},
+      "circuit_breaker": {"trip_mode": "consecutive", "failure_threshold": 20, "recovery_timeout": 5, "success_threshold": 2}}
+  ],
+  "clients": [{"name": "web", "pipeline": "checkout", "arrival": {"process": "poisson", "rate": 50}}]
+})";
+
+/// What the engine itself says about a scenario document.
+PipelineSummary engineSummary(const QJsonObject& json)
+{
+    const ScenarioLoad load = scenariojson::fromJson(json);
+    if (!load.ok())
+        return {};
+    return Simulator::run(*load.scenario).total();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchTest"));
+    }
+
+    void thresholdEditResimulates()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy applied(&window, &MainWindow::runApplied);
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+
+        CompareModel* model = window.compareView()->model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const PipelineSummary before = engineSummary(window.document()->json());
+        QCOMPARE(*model->value(CompareModel::Requests, model->a()), double(before.requests));
+        QCOMPARE(*model->value(CompareModel::Rejected, model->a()), double(before.rejected));
+
+        // Tune the failure threshold down through its spin box.
+        ParameterControl* threshold = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
+                                                                       QStringLiteral("failure_threshold"));
+        QVERIFY(threshold);
+        applied.clear();
+        threshold->spinBox()->setValue(3);
+        QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(applied.last().at(0).value<SimulationRun>().revision, window.document()->revision(),
+                                  20000);
+
+        const PipelineSummary after = engineSummary(window.document()->json());
+        QVERIFY(after != before); // the engine says it matters...
+        QCOMPARE(*model->value(CompareModel::Attempts, model->a()), double(after.attempts));
+        QCOMPARE(*model->value(CompareModel::Transitions, model->a()), double(after.breakerTransitions));
+        QCOMPARE(*model->value(CompareModel::Rejected, model->a()), double(after.rejected));
+        // ...and a breaker that trips sooner sends fewer attempts to the dead service.
+        QVERIFY(after.attempts < before.attempts);
+
+        // Undo restores the value in the document and in the widget.
+        window.document()->undoStack()->undo();
+        QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 20);
+        QCOMPARE(threshold->spinBox()->value(), 20.0);
+        window.document()->undoStack()->redo();
+        QCOMPARE(threshold->spinBox()->value(), 3.0);
+    }
+
+    void invalidValueIsFlagged()
+    {
+        MainWindow window;
+        QSignalSpy finished(window.simulation(), &SimulationController::finished);
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 20000);
+        // minimum_calls above window_size breaks an engine rule the widgets alone cannot prevent.
+        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/trip_mode"), QStringLiteral("count_window"),
+                                    QStringLiteral("mode"));
+        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/minimum_calls"), 50, QStringLiteral("min"));
+        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/window_size"), 10, QStringLiteral("window"));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.last().at(0).value<SimulationRun>().problems.empty(), 20000);
+        const ParameterControl* minimum = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
+                                                                           QStringLiteral("minimum_calls"));
+        QVERIFY(minimum->hasError() || window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
+                                                                        QStringLiteral("window_size"))->hasError());
+        window.document()->undoStack()->undo();
+        window.document()->undoStack()->undo();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.last().at(0).value<SimulationRun>().problems.empty(), 20000);
+        QVERIFY(!minimum->hasError());
+    }
+
+    void brokenFileKeepsSession_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("syntax") << QByteArray("{\n  \"seed\": 1,\n  \"duration\": ,\n}") << QStringLiteral("line 3");
+        QTest::newRow("range") << QByteArray(Fixture).replace("\"max_attempts\": 3", "\"max_attempts\": -3")
+                               << QStringLiteral("/pipelines/0/retry/max_attempts");
+        QTest::newRow("unknown key") << QByteArray(Fixture).replace("\"seed\": 7", "\"sead\": 7")
+                                     << QStringLiteral("/sead");
+    }
+
+    void brokenFileKeepsSession()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, expected);
+        MainWindow window;
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
+        window.document()->setValue(QStringLiteral("/seed"), 99, QStringLiteral("edit"));
+        const QJsonObject session = window.document()->json();
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.json"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(content);
+        out.close();
+
+        QString dialogText;
+        QTimer::singleShot(0, this, [&dialogText] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box) {
+                dialogText = box->text() + QLatin1Char('\n') + box->informativeText();
+                box->done(QMessageBox::Ok);
+            }
+        });
+        QVERIFY(!window.openFile(path));
+        QVERIFY2(dialogText.contains(QStringLiteral("broken.json")), qPrintable(dialogText));
+        QVERIFY2(dialogText.contains(expected), qPrintable(dialogText));
+        QCOMPARE(window.document()->json(), session);
+        QVERIFY(window.document()->isModified());
+    }
+
+    void compareAB()
+    {
+        MainWindow window;
+        QSignalSpy finishedB(window.simulationB(), &SimulationController::finished);
+        QSignalSpy applied(&window, &MainWindow::runApplied);
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+        window.startCompare();
+        QVERIFY(window.isComparing());
+        QCOMPARE(window.variantB()->json(), window.document()->json());
+        window.variantB()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 3,
+                                    QStringLiteral("B"));
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedB.isEmpty()
+                                     && finishedB.last().at(0).value<SimulationRun>().revision == window.variantB()->revision(),
+                                 20000);
+        CompareModel* model = window.compareView()->model();
+        QVERIFY(model->hasB());
+        QCOMPARE(model->columnCount(), int(CompareModel::ColumnCount));
+        QCOMPARE(*model->value(CompareModel::Attempts, model->b()),
+                 double(engineSummary(window.variantB()->json()).attempts));
+        QVERIFY(*model->value(CompareModel::Attempts, model->b()) < *model->value(CompareModel::Attempts, model->a()));
+        // Same seed, same offered load.
+        QCOMPARE(*model->value(CompareModel::Requests, model->b()), *model->value(CompareModel::Requests, model->a()));
+        window.stopCompare();
+        QVERIFY(!model->hasB());
+        QCOMPARE(model->columnCount(), int(CompareModel::VariantB));
+    }
+
+    void outageButtonsAndWindows()
+    {
+        MainWindow window;
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
+        ServicesEditor* services = window.servicesEditor();
+        QAbstractItemModelTester tester(services->outagesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(services->outagesModel()->rowCount(), 1);
+        QCOMPARE(services->outagesModel()->index(0, 0).data(Qt::EditRole).toDouble(), 20.0);
+        QVERIFY(services->outagesModel()->setData(services->outagesModel()->index(0, 1), 45.0));
+        QCOMPARE(window.document()->value(QStringLiteral("/services/0/fault/outages/0/end")).toDouble(), 45.0);
+
+        QTest::mouseClick(services->outageButton(), Qt::LeftButton);
+        QCOMPARE(window.document()->value(QStringLiteral("/services/0/fault/error_rate")).toDouble(), 1.0);
+        QVERIFY(services->outageButton()->isChecked());
+        QTest::mouseClick(services->recoverButton(), Qt::LeftButton);
+        QCOMPARE(window.document()->value(QStringLiteral("/services/0/fault/error_rate")).toDouble(), 0.0);
+        QVERIFY(!services->outageButton()->isChecked());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

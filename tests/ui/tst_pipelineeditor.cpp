@@ -1,0 +1,207 @@
+// Pipeline editor and its document: controls write JSON values through the undo stack, drags merge
+// into one step, enable switches and order, problems flagged on the right control; JSON pointers.
+#include "ui/collapsiblesection.h"
+#include "ui/jsonpointer.h"
+#include "ui/parametercontrol.h"
+#include "ui/pipelineeditor.h"
+#include "ui/scenariodocument.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace rwb;
+
+namespace {
+
+QJsonObject scenario()
+{
+    return QJsonDocument::fromJson(R"({
+      "pipelines": [
+        {"name": "a", "service": "s", "retry": {"max_attempts": 3, "backoff": {"base_delay": 0.5, "jitter": "full"}},
+         "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 30}},
+        {"name": "b", "service": "s"}
+      ]
+    })").object();
+}
+
+} // namespace
+
+class TestPipelineEditor : public QObject {
+    Q_OBJECT
+
+private slots:
+    void pointers_data()
+    {
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QJsonValue>("expected");
+        QTest::newRow("root member") << QStringLiteral("/pipelines/0/name") << QJsonValue(QStringLiteral("a"));
+        QTest::newRow("nested") << QStringLiteral("/pipelines/0/retry/backoff/base_delay") << QJsonValue(0.5);
+        QTest::newRow("missing") << QStringLiteral("/pipelines/0/bulkhead") << QJsonValue(QJsonValue::Undefined);
+        QTest::newRow("index out of range") << QStringLiteral("/pipelines/5/name") << QJsonValue(QJsonValue::Undefined);
+        QTest::newRow("not an index") << QStringLiteral("/pipelines/x") << QJsonValue(QJsonValue::Undefined);
+    }
+
+    void pointers()
+    {
+        QFETCH(QString, pointer);
+        QFETCH(QJsonValue, expected);
+        QCOMPARE(json::get(scenario(), pointer), expected);
+    }
+
+    void pointerEscaping()
+    {
+        QCOMPARE(json::tokens(QStringLiteral("/a~1b/c~0d")), (QStringList {QStringLiteral("a/b"), QStringLiteral("c~d")}));
+        QCOMPARE(json::pointer({QStringLiteral("a/b"), QStringLiteral("c~d")}), QStringLiteral("/a~1b/c~0d"));
+        QJsonValue root = scenario();
+        QVERIFY(json::set(root, QStringLiteral("/pipelines/1/timeout/attempt_timeout"), 2.0));
+        QCOMPARE(json::get(root, QStringLiteral("/pipelines/1/timeout/attempt_timeout")).toDouble(), 2.0);
+        QVERIFY(!json::set(root, QStringLiteral("/pipelines/7/name"), 1));
+        QVERIFY(json::remove(root, QStringLiteral("/pipelines/1/timeout")));
+        QVERIFY(!json::remove(root, QStringLiteral("/pipelines/1/timeout")));
+    }
+
+    void spinBoxEditIsUndoable()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        ParameterControl* threshold = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
+        QVERIFY(threshold);
+        QCOMPARE(threshold->spinBox()->value(), 5.0);
+        QSignalSpy changed(&doc, &ScenarioDocument::valueChanged);
+        threshold->spinBox()->setValue(8);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toString(), QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 8);
+        QVERIFY(doc.isModified());
+        doc.undoStack()->undo();
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 5);
+        QCOMPARE(threshold->spinBox()->value(), 5.0);
+        QVERIFY(!doc.isModified());
+        doc.undoStack()->redo();
+        QCOMPARE(threshold->spinBox()->value(), 8.0);
+    }
+
+    void durationsShownInMilliseconds()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        ParameterControl* base = editor.control(QStringLiteral("retry"), QStringLiteral("backoff/base_delay"));
+        QCOMPARE(base->spinBox()->value(), 500.0);
+        base->spinBox()->setValue(250);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/backoff/base_delay")).toDouble(), 0.25);
+    }
+
+    void sliderDragIsOneUndoStep()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.show();
+        ParameterControl* recovery = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("recovery_timeout"));
+        editor.setDocument(&doc);
+        QSlider* slider = recovery->slider();
+        emit slider->sliderPressed();
+        for (int v : {100, 200, 300, 400})
+            slider->setValue(v);
+        emit slider->sliderReleased();
+        QCOMPARE(doc.undoStack()->count(), 1);
+        QVERIFY(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout")).toDouble() != 30.0);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout")).toDouble(), 30.0);
+        // A second drag is a second step.
+        emit slider->sliderPressed();
+        slider->setValue(500);
+        emit slider->sliderReleased();
+        emit slider->sliderPressed();
+        slider->setValue(700);
+        emit slider->sliderReleased();
+        QCOMPARE(doc.undoStack()->count(), 2);
+    }
+
+    void enableSwitchAndPipelineChoice()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        QVERIFY(editor.section(QStringLiteral("retry"))->isChecked());
+        QVERIFY(!editor.section(QStringLiteral("bulkhead"))->isChecked()); // absent: off
+        editor.section(QStringLiteral("bulkhead"))->enableSwitch()->setChecked(true);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/bulkhead/enabled")).toBool(), true);
+        editor.section(QStringLiteral("retry"))->enableSwitch()->setChecked(false);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/enabled")).toBool(), false);
+        // The retry settings stay in the document while it is off.
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/max_attempts")).toInt(), 3);
+
+        editor.setPipelineIndex(1);
+        QCOMPARE(editor.pipelinePointer(), QStringLiteral("/pipelines/1"));
+        QVERIFY(!editor.section(QStringLiteral("retry"))->isChecked());
+        // Enabling then editing writes to pipeline 1 only.
+        editor.section(QStringLiteral("bulkhead"))->enableSwitch()->setChecked(true);
+        editor.control(QStringLiteral("bulkhead"), QStringLiteral("max_concurrent"))->spinBox()->setValue(4);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/1/bulkhead/max_concurrent")).toInt(), 4);
+        QVERIFY(doc.value(QStringLiteral("/pipelines/0/bulkhead/max_concurrent")).isUndefined());
+    }
+
+    void orderFollowsDocument()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        QListWidget* list = editor.orderList();
+        QCOMPARE(list->count(), 6);
+        QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
+        const QJsonArray order {QStringLiteral("retry"), QStringLiteral("fallback"), QStringLiteral("circuit_breaker"),
+                                QStringLiteral("rate_limiter"), QStringLiteral("bulkhead"), QStringLiteral("timeout")};
+        doc.setValue(QStringLiteral("/pipelines/0/order"), order, QStringLiteral("order"));
+        QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("retry"));
+        QCOMPARE(list->item(1)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
+        doc.undoStack()->undo();
+        QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
+    }
+
+    void problemsFlagTheirControl()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        editor.setProblems({{QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"),
+                             QStringLiteral("expected an integer >= 1, got 0"), 0}});
+        ParameterControl* threshold = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
+        QVERIFY(threshold->hasError());
+        QVERIFY(threshold->spinBox()->toolTip().contains(QStringLiteral("expected an integer")));
+        QVERIFY(!editor.control(QStringLiteral("retry"), QStringLiteral("max_attempts"))->hasError());
+        editor.setProblems({});
+        QVERIFY(!threshold->hasError());
+    }
+
+    void spinBoxesCannotLeaveTheLegalRange()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        ParameterControl* attempts = editor.control(QStringLiteral("retry"), QStringLiteral("max_attempts"));
+        attempts->spinBox()->setValue(-3);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/max_attempts")).toInt(), 1);
+        ParameterControl* rate = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_rate_threshold"));
+        rate->spinBox()->setValue(150);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/failure_rate_threshold")).toDouble(), 1.0);
+    }
+};
+
+QTEST_MAIN(TestPipelineEditor)
+#include "tst_pipelineeditor.moc"

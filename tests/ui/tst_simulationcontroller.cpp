@@ -1,0 +1,172 @@
+// SimulationController: debounced, cancellable background runs whose stale results never reach the
+// GUI; and the real engine bridge on a small scenario.
+#include "ui/simulationbridge.h"
+#include "ui/simulationcontroller.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <atomic>
+#include <memory>
+
+using namespace rwb;
+
+namespace {
+
+QJsonObject scenario(int threshold)
+{
+    QJsonObject o = QJsonDocument::fromJson(R"({
+      "schema_version": 1, "name": "t", "seed": 3, "duration": 30,
+      "services": [{"name": "s", "fault": {"error_rate": 0.5, "latency": {"distribution": "fixed", "value": 0.01}}}],
+      "pipelines": [{"name": "p", "service": "s", "retry": {"max_attempts": 2},
+                     "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 2}}],
+      "clients": [{"name": "c", "pipeline": "p", "arrival": {"process": "constant", "rate": 20}}]
+    })").object();
+    QJsonObject pipeline = o.value(QStringLiteral("pipelines")).toArray().at(0).toObject();
+    QJsonObject breaker = pipeline.value(QStringLiteral("circuit_breaker")).toObject();
+    breaker.insert(QStringLiteral("failure_threshold"), threshold);
+    pipeline.insert(QStringLiteral("circuit_breaker"), breaker);
+    o.insert(QStringLiteral("pipelines"), QJsonArray {pipeline});
+    return o;
+}
+
+/// A stand-in run function that records what it was asked and can be held until released or
+/// cancelled, so the test controls the interleaving without timing.
+struct ScriptedRuns {
+    std::atomic<int> calls {0};
+    std::atomic<int> cancelled {0};
+    QSemaphore started;
+    QSemaphore release;
+    std::atomic<bool> hold {false};
+
+    SimulationController::RunFunction function()
+    {
+        return [this](const QJsonObject& json, RunControl& control) {
+            ++calls;
+            const bool held = hold.load();
+            started.release();
+            if (held) {
+                // Wait until released or cancelled by a newer run.
+                while (!release.tryAcquire(1, 5)) {
+                    if (control.cancel.load()) {
+                        ++cancelled;
+                        SimulationRun r;
+                        r.cancelled = true;
+                        return r;
+                    }
+                }
+            }
+            SimulationRun r;
+            auto result = std::make_shared<SimulationResult>();
+            result->seed = quint64(json.value(QStringLiteral("seed")).toInt());
+            r.result = result;
+            return r;
+        };
+    }
+};
+
+} // namespace
+
+class TestSimulationController : public QObject {
+    Q_OBJECT
+
+private slots:
+    void debounceCoalescesABurstOfEdits()
+    {
+        ScriptedRuns runs;
+        SimulationController controller(nullptr, runs.function());
+        controller.setDebounce(std::chrono::milliseconds(40));
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        for (int i = 1; i <= 20; ++i)
+            controller.request(QJsonObject {{QStringLiteral("seed"), i}}, quint64(i));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(runs.calls.load(), 1);
+        const auto run = finished.first().at(0).value<SimulationRun>();
+        QCOMPARE(run.revision, quint64(20));
+        QCOMPARE(run.result->seed, quint64(20));
+    }
+
+    void newerRunCancelsAndSupersedesTheOlder()
+    {
+        ScriptedRuns runs;
+        runs.hold = true;
+        SimulationController controller(nullptr, runs.function());
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        controller.request(QJsonObject {{QStringLiteral("seed"), 1}}, 1);
+        controller.runNow();
+        QVERIFY(runs.started.tryAcquire(1, 10000)); // run 1 is in flight and held
+        QVERIFY(controller.isRunning());
+
+        runs.hold = false;
+        controller.request(QJsonObject {{QStringLiteral("seed"), 2}}, 2);
+        controller.runNow();
+        QTRY_COMPARE(finished.count(), 1);
+        QTRY_COMPARE(runs.cancelled.load(), 1); // the simulator's cancel flag was raised for run 1
+        QCOMPARE(finished.first().at(0).value<SimulationRun>().revision, quint64(2));
+        QVERIFY(!controller.isRunning());
+        QCOMPARE(controller.lastRun().revision, quint64(2));
+    }
+
+    void cancelDropsTheResult()
+    {
+        ScriptedRuns runs;
+        runs.hold = true;
+        SimulationController controller(nullptr, runs.function());
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        QSignalSpy running(&controller, &SimulationController::runningChanged);
+        controller.request(QJsonObject {{QStringLiteral("seed"), 1}}, 1);
+        controller.runNow();
+        QVERIFY(runs.started.tryAcquire(1, 10000));
+        controller.cancel();
+        QTRY_COMPARE(runs.cancelled.load(), 1);
+        QVERIFY(!controller.isRunning());
+        QCOMPARE(running.count(), 2); // on, off
+        // Give a stale continuation every chance to arrive; it must be dropped.
+        QTest::qWait(0);
+        QCoreApplication::processEvents();
+        QCOMPARE(finished.count(), 0);
+    }
+
+    void realEngineRuns()
+    {
+        RunControl control;
+        const SimulationRun run = simulateScenario(scenario(2), control);
+        QVERIFY(run.ok());
+        QVERIFY(run.result->total().breakerTransitions > 0);
+        QVERIFY(run.result->total().requests > 500);
+        QCOMPARE(control.progress.load(), 1000);
+        QVERIFY(run.scenario);
+        QCOMPARE(run.scenario->pipelines.size(), std::size_t(1));
+        // Same scenario, same seed: same result.
+        RunControl again;
+        QCOMPARE(*simulateScenario(scenario(2), again).result, *run.result);
+        // The threshold matters to the engine.
+        RunControl other;
+        QVERIFY(simulateScenario(scenario(50), other).result->total().breakerTransitions < run.result->total().breakerTransitions);
+    }
+
+    void invalidScenarioGivesPointers()
+    {
+        RunControl control;
+        const SimulationRun run = simulateScenario(scenario(0), control);
+        QVERIFY(!run.ok());
+        QVERIFY(!run.result);
+        QVERIFY(!run.problems.empty());
+        QCOMPARE(run.problems.front().pointer, QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"));
+    }
+
+    void cancelledEngineRunIsMarked()
+    {
+        RunControl control;
+        control.cancel = true;
+        const SimulationRun run = simulateScenario(scenario(5), control);
+        QVERIFY(run.cancelled);
+        QVERIFY(!run.ok());
+    }
+};
+
+QTEST_MAIN(TestSimulationController)
+#include "tst_simulationcontroller.moc"
