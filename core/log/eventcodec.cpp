@@ -3,6 +3,7 @@
 #include "core/log/jsonscan.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -615,7 +616,7 @@ std::optional<Duration> parseMs(const jsonscan::Value& v)
         return Duration(neg ? -ns : ns);
     }
     double d = 0;
-    if (!jsonscan::toDouble(v, &d))
+    if (!jsonscan::toDouble(v, &d) || !(std::fabs(d) < 9.0e12)) // beyond ~285 years: not a duration
         return std::nullopt;
     return fromMs(d);
 }
@@ -789,7 +790,13 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
         fail(error, QStringLiteral("bad value of extra.%1").arg(bad));
         return std::nullopt;
     }
-    ev.time = TimePoint(Duration((*utcMs - originUtcMs) * 1000000 + fracNs));
+    qint64 ns = 0;
+    if (__builtin_sub_overflow(*utcMs, originUtcMs, &ns) || __builtin_mul_overflow(ns, qint64(1000000), &ns)
+        || __builtin_add_overflow(ns, fracNs, &ns)) {
+        fail(error, QStringLiteral("timestamp out of range"));
+        return std::nullopt;
+    }
+    ev.time = TimePoint(Duration(ns));
     return ev;
 }
 
