@@ -382,6 +382,63 @@ private slots:
         }
     }
 
+    // Each demo must show its lesson in the numbers (robust relations, unlike the pinned goldens below).
+    void demoLessonsHold()
+    {
+        const auto run = [](const char* name) { return Simulator::run(*demos::load(QLatin1String(name)).scenario); };
+        const auto summary = [](const SimulationResult& r, const char* name) { return r.pipeline(QLatin1String(name))->summary; };
+        {
+            const auto r = run("outage-recovery");
+            const auto with = summary(r, "with-breaker"), without = summary(r, "retries-only");
+            QVERIFY(with.attempts < without.attempts * 7 / 10);
+            QVERIFY(with.breakerTransitions >= 3); // opened, probed half-open, closed
+            QCOMPARE(with.failed, std::uint64_t(0));
+            QVERIFY(without.failed > 1000);
+            QCOMPARE(int(r.pipeline(QStringLiteral("with-breaker"))->buckets[150].breakerState) != int(BreakerState::Closed), true);
+            QCOMPARE(int(r.pipeline(QStringLiteral("with-breaker"))->buckets[250].breakerState), int(BreakerState::Closed));
+        }
+        {
+            const auto r = run("thundering-herd");
+            QVERIFY(r.service(QStringLiteral("catalog-b"))->overloaded < r.service(QStringLiteral("catalog-a"))->overloaded * 7 / 10);
+            QVERIFY(summary(r, "full-jitter").latencyP50Ms < summary(r, "no-jitter").latencyP50Ms / 2);
+            QVERIFY(summary(r, "full-jitter").attempts < summary(r, "no-jitter").attempts);
+        }
+        {
+            const auto r = run("rate-limited-api");
+            const auto honours = summary(r, "honours-retry-after"), ignores = summary(r, "ignores-retry-after");
+            QVERIFY(honours.attempts < ignores.attempts / 2);
+            QVERIFY(r.services[0].overloaded * 5 < r.services[1].overloaded); // far fewer 429s
+            QVERIFY(double(honours.succeeded) > 0.9 * double(ignores.succeeded));
+        }
+        {
+            const auto r = run("slow-dependency");
+            QVERIFY(summary(r, "timeout-bulkhead").latencyP99Ms <= 1300);
+            QVERIFY(summary(r, "unprotected").latencyP99Ms >= 10000);
+            QVERIFY(summary(r, "timeout-bulkhead").fallbacks < summary(r, "timeout-bulkhead").requests / 5);
+        }
+        {
+            const auto r = run("flapping-service");
+            QVERIFY(summary(r, "breaker").attempts < summary(r, "retries-only").attempts / 2);
+            QVERIFY(summary(r, "breaker").breakerTransitions >= 20); // follows every down phase
+        }
+        {
+            const auto r = run("retry-storm");
+            // After the slowdown (60-90 s) the aggressive client keeps the service overloaded; the other recovers.
+            const auto okAfter = [&](const char* name) {
+                std::uint64_t ok = 0, done = 0;
+                for (std::size_t b = 120; b < 220; ++b) {
+                    const auto& bucket = r.pipeline(QLatin1String(name))->buckets[b];
+                    ok += bucket.succeeded;
+                    done += bucket.finished();
+                }
+                return double(ok) / double(done);
+            };
+            QVERIFY(okAfter("aggressive") < 0.5);
+            QVERIFY(okAfter("breaker-budget") > 0.95);
+            QVERIFY(summary(r, "aggressive").retryAmplification() > 3.0);
+        }
+    }
+
     // Golden summaries of the built-in demos for their own seeds. A change here must be deliberate:
     // it means the engine or the simulator now behaves differently.
     void demoGoldens_data()
