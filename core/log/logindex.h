@@ -25,7 +25,9 @@ struct State;
 } // namespace logindex_detail
 
 /// One indexed line, assembled from the columns. `timestampMs` is kNoTime when the line has no
-/// readable timestamp; dictionary ids are 0 when the field is absent (id 0 is the empty string).
+/// readable timestamp; agent/task/event ids are 0 when the field is absent (0 is the empty string).
+/// Ids are opaque tokens of one index: equal ids mean equal strings; names via agentName() etc.
+/// (task ids like "req-42" are encoded inline rather than interned, see docs/log-format.md).
 struct LogRow {
     static constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
 
@@ -43,7 +45,7 @@ struct LogRow {
         Blank = 2,       ///< empty or whitespace only (not counted as malformed)
         InvalidUtf8 = 4, ///< the line contains bytes that are not valid UTF-8 (still indexed)
         Truncated = 8,   ///< the last line of the file, without a final newline, and malformed
-        Huge = 16,       ///< longer than LogIndex::kHugeLine: indexed by its leading keys only
+        Huge = 16,       ///< longer than LogIndex::kHugeLine (informational; indexed like any line)
     };
     bool malformed() const noexcept { return flags & Malformed; }
     bool blank() const noexcept { return flags & Blank; }
@@ -111,7 +113,7 @@ private:
 ///
 /// Damage is tolerated and reported, never fatal: malformed lines are rows flagged Malformed (their
 /// 1-based numbers are in stats()), blank lines are rows flagged Blank, a UTF-8 BOM is skipped,
-/// "\r\n" is accepted, invalid UTF-8 is flagged, a huge line is indexed by its leading keys, a last
+/// "\r\n" is accepted, invalid UTF-8 is flagged, a huge line (10 MB) costs time linear in its size, a last
 /// line without newline is indexed (and flagged Truncated if it is not a complete object).
 ///
 /// Foreign dialects (pino, bunyan, zap, structlog, ECS, CLEF) are read through a FieldMapping,
@@ -131,7 +133,7 @@ private:
 class LogIndex final : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kHugeLine = 1 << 20; ///< lines above 1 MB are indexed by their leading keys
+    static constexpr qint64 kHugeLine = 1 << 20; ///< lines above 1 MB get the Huge flag
 
     struct Options {
         LogFormat format = LogFormat::Auto; ///< Auto = detect from the first lines
