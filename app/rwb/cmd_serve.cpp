@@ -119,6 +119,8 @@ int runServe(const QStringList& args)
         out() << kUsage;
         return Ok;
     }
+    // Catch SIGINT/SIGTERM from the start: one arriving during start-up is handled once the loop runs.
+    ShutdownSignals shutdown;
     const ScenarioLoad loaded = scenariojson::loadFile(parsed.file);
     if (!loaded.ok()) {
         for (const auto& e : loaded.errors)
@@ -166,7 +168,6 @@ int runServe(const QStringList& args)
     }
     out().flush();
 
-    ShutdownSignals shutdown;
     QObject::connect(&shutdown, &ShutdownSignals::received, qApp, [](int) { QCoreApplication::exit(0); });
     if (parsed.duration)
         QTimer::singleShot(std::chrono::ceil<std::chrono::milliseconds>(*parsed.duration), qApp,
