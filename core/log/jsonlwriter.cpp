@@ -170,7 +170,9 @@ void JsonlWriter::writeLine(qint64 utcMs, const QByteArray& line, const QByteArr
 {
     QMutexLocker lock(&m_mutex);
     rotateIfNeeded(utcMs);
-    m_buffer.append(line);
+    // Copy the bytes: append(QByteArray) into an empty buffer would share the caller's data, and
+    // the buffer would then be freed on this thread while the caller still references it.
+    m_buffer.append(line.constData(), line.size());
     ++m_lines;
     if (m_options.flush == FlushPolicy::EachLine || m_buffer.size() >= m_options.batchBytes)
         flushLocked();
