@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace rwb {
 
@@ -258,8 +259,9 @@ void Run::releaseService(CallSlot& c, std::int64_t /*t*/)
 
 void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
 {
-    // Steps are large (they carry a CallResult): read the first in place, keep later ones in `next`.
-    Step next;
+    // Steps are large (they carry a CallResult): read the first in place; hand-offs (rare) are
+    // resumed into `next`, constructed only then.
+    std::optional<Step> next;
     const Step* current = &first;
     for (;;) {
         const Step& step = *current;
@@ -346,8 +348,8 @@ void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
             return;
         slot = m_pending.back();
         m_pending.pop_back();
-        next = m_slots[slot].call.resume(tp(t));
-        current = &next;
+        next.emplace(m_slots[slot].call.resume(tp(t)));
+        current = &*next;
     }
 }
 

@@ -126,6 +126,7 @@ public:
 int main()
 {
     report("demo: 1 h x 200 req/s x 3 services", demoScenario(3, 200, std::chrono::hours(1)));
+    report("demo: 1 h, 200 req/s in all, 3 services", demoScenario(3, 200.0 / 3.0, std::chrono::hours(1)));
     report("storm: 10 min x 2000 req/s, 60% errors", stormScenario());
     NullSink sink;
     SimulationOptions withSink;
