@@ -885,6 +885,10 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
             r.mode = Resolved::Mode::Json;
             r.jsonPath = field == QField::Message ? mapping.messageKey : path;
             if (field == QField::Line) {
+                if (n->utf8.contains('\n') && n->op != QOp::Regex && n->op != QOp::NotRegex) {
+                    r.mode = negative(n->op) ? Resolved::Mode::Always : Resolved::Mode::Never; // lines have no newline
+                    break;
+                }
                 if ((n->op == QOp::Contains || n->op == QOp::Eq) && !n->utf8.isEmpty())
                     r.prefilter = n->utf8;
             } else if ((n->op == QOp::Contains || n->op == QOp::Eq) && plainBytes(n->utf8) && !n->utf8.isEmpty()

@@ -180,6 +180,8 @@ private slots:
         QTest::newRow("not") << QStringLiteral("not agent=auth") << 136;
         QTest::newRow("nested") << QStringLiteral("(agent=auth or agent=orders) and not (level>=ERROR or extra.delay_ms<100)") << 76;
         QTest::newRow("line contains") << QStringLiteral("line~garbage") << 1;
+        QTest::newRow("across lines") << QStringLiteral("\"}}\\ngarbage\"") << 0;
+        QTest::newRow("not across lines") << QStringLiteral("line!~\"}\\n{\"") << 202;
         QTest::newRow("numbers as text") << QStringLiteral("extra.circuit>s") << 100;
     }
 
