@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/timeaxis.h"
+
 #include <QChartView>
 #include <QColor>
 #include <QPointer>
@@ -15,8 +17,6 @@ class QValueAxis;
 class QXYSeries;
 
 namespace rwb {
-
-class TimeAxisSync;
 
 /// Colours shared by every chart and tile so a state or a metric looks the same everywhere.
 namespace chartcolors {

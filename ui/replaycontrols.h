@@ -1,0 +1,91 @@
+#pragma once
+
+#include "core/log/logindex.h"
+#include "core/log/logreplayer.h"
+#include "ui/eventbridge.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QSlider;
+class QTimer;
+class QToolButton;
+
+namespace rwb {
+
+class Clock;
+
+/// Replay controls: play / pause, step, back to start, a seek slider and a speed choice (x1 to x1000)
+/// driving a LogReplayer with a QTimer. Replayed events go to the EventBridge set with setBridge(),
+/// so charts receive them exactly as they receive a live run's events.
+///
+/// Seeking: the charts must be rebuilt from the start; the controls reset the bridge and emit
+/// rewound() with every event before the new position (one batch: the consumer clears its charts
+/// and appends it), then playback continues through the bridge.
+///
+/// Driver time comes from `driverClock` (SystemClock by default; a VirtualClock in tests, which then
+/// call tick()). GUI thread only. Owns its LogReplayer; does not own the bridge.
+class ReplayControls final : public QWidget {
+    Q_OBJECT
+public:
+    explicit ReplayControls(QWidget* parent = nullptr, const Clock* driverClock = nullptr);
+    ~ReplayControls() override;
+
+    void setBridge(EventBridge* bridge);
+    /// Loads the workbench events of a log (paused at the start). Returns the number of events.
+    std::size_t loadLog(const LogSnapshot& snapshot, qint64 originUtcMs = -1);
+    /// Loads decoded events (sorted by time), e.g. a simulation's.
+    std::size_t loadEvents(std::vector<Event> events);
+
+    const LogReplayer& replayer() const noexcept { return m_replayer; }
+    TimePoint position() const;
+    bool isPlaying() const noexcept { return m_replayer.isPlaying(); }
+    double speed() const noexcept { return m_replayer.speed(); }
+
+    static const QList<double>& speeds(); ///< 1, 2, 5, ... 1000
+
+public slots:
+    void play();
+    void pause();
+    void togglePlay();
+    /// Emits the next event now and pauses.
+    void step();
+    void rewind();
+    void seek(rwb::TimePoint logTime);
+    void setSpeed(double factor);
+    /// Advances the replayer to the driver clock's now (the timer calls it; tests call it directly).
+    void tick();
+
+signals:
+    /// The replay moved back or jumped: clear the charts, then append `history` (the events before
+    /// the new position).
+    void rewound(const rwb::EventBatch& history);
+    void positionChanged(rwb::TimePoint logTime);
+    void playingChanged(bool playing);
+    void finished();
+
+private:
+    void updateUi();
+    void emitTo(const Event& e);
+
+    class Forwarder;
+    std::unique_ptr<Forwarder> m_forwarder;
+    LogReplayer m_replayer;
+    std::unique_ptr<Clock> m_ownClock;
+    const Clock* m_clock = nullptr;
+    QPointer<EventBridge> m_bridge;
+    QTimer* m_timer = nullptr;
+    QToolButton* m_rewindButton = nullptr;
+    QToolButton* m_playButton = nullptr;
+    QToolButton* m_stepButton = nullptr;
+    QSlider* m_slider = nullptr;
+    QComboBox* m_speedBox = nullptr;
+    QLabel* m_positionLabel = nullptr;
+    bool m_sliderHeld = false;
+};
+
+} // namespace rwb
