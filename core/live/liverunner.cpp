@@ -215,6 +215,14 @@ LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* paren
     }
     if (!errors.empty())
         throw InvalidConfig(std::move(errors));
+    d->tickTimer.setTimerType(Qt::PreciseTimer);
+    d->tickTimer.setSingleShot(true);
+    connect(&d->tickTimer, &QTimer::timeout, this, [this] { d->onTick(); });
+    d->endTimer.setSingleShot(true);
+    d->endTimer.setTimerType(Qt::PreciseTimer);
+    connect(&d->endTimer, &QTimer::timeout, this, [this] { d->onTrafficEnd(); });
+    d->drainTimer.setSingleShot(true);
+    connect(&d->drainTimer, &QTimer::timeout, this, [this] { d->finish(); });
     if (d->options.clock) {
         d->clock = d->options.clock;
     } else {
@@ -234,6 +242,20 @@ LiveRunner::~LiveRunner()
 
 void LiveRunner::State::build()
 {
+    // A runner may be started again after it finished: begin from a clean slate.
+    callSlots.clear();
+    freeSlots.clear();
+    queued.clear();
+    pending.clear();
+    clients.clear();
+    pipelines.clear();
+    services.clear();
+    managers.clear();
+    managerLoad.clear();
+    nextRequestId = 1;
+    events = 0;
+    trafficEnded = false;
+    finishing = false;
     seed = options.seed.value_or(scenario.seed);
     bucketNs = std::max<std::int64_t>(options.bucketWidth.count(), 1);
     durationNs = scenario.duration.count();
@@ -298,13 +320,6 @@ void LiveRunner::State::build()
         QObject::connect(c.burstTimer.get(), &QTimer::timeout, q, [this, index] { onBurstTimer(index); });
     }
 
-    tickTimer.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&tickTimer, &QTimer::timeout, q, [this] { onTick(); });
-    endTimer.setSingleShot(true);
-    endTimer.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&endTimer, &QTimer::timeout, q, [this] { onTrafficEnd(); });
-    drainTimer.setSingleShot(true);
-    QObject::connect(&drainTimer, &QTimer::timeout, q, [this] { finish(); });
 }
 
 // --- traffic -----------------------------------------------------------------------------------------------------------
@@ -659,8 +674,10 @@ void LiveRunner::State::onTick()
 {
     const std::int64_t t = now();
     const std::int64_t ended = bucketOf(t) - 1;
-    if (ended < 0)
+    if (ended < 0) { // woke up early
+        tickTimer.start(timerMs(bucketNs - t));
         return;
+    }
     for (auto& p : pipelines) {
         if (p.bucketIndex <= ended) {
             closeBucket(p, p.bucketIndex);

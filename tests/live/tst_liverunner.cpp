@@ -117,6 +117,7 @@ private slots:
     void rejectsNonLoopbackUrls();
     void stopAbandonsInFlight();
     void prometheusText();
+    void restartAfterFinish();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -315,6 +316,19 @@ void TestLiveRunner::prometheusText()
     QVERIFY(text.contains("# TYPE rwb_client_requests_total counter\n"));
     QVERIFY2(text.contains("rwb_client_requests_total{pipeline=\"client\"} 6\n"), text.constData());
     QVERIFY(text.contains("rwb_client_requests_finished_total{pipeline=\"client\",result=\"succeeded\"} 6\n"));
+}
+
+void TestLiveRunner::restartAfterFinish()
+{
+    LiveRig rig(scenario(FaultSchedule(FaultProfile::healthy(1ms)), retrying(1, 0ms), constant(20.0), 250ms));
+    QVERIFY(rig.run());
+    const auto first = rig.runner->result().pipelines[0].summary;
+    QVERIFY(rig.run());
+    const auto second = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(first.requests, 5u);
+    QCOMPARE(second.requests, first.requests); // a fresh run, not an accumulation
+    QCOMPARE(second.succeeded, 5u);
+    QCOMPARE(rig.server->stats().requests, 10u);
 }
 
 QTEST_GUILESS_MAIN(TestLiveRunner)
