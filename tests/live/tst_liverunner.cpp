@@ -118,6 +118,8 @@ private slots:
     void stopAbandonsInFlight();
     void prometheusText();
     void restartAfterFinish();
+    void serverRetryAfterPausesRateLimiter();
+    void bulkheadActsOnRealConcurrency();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -329,6 +331,61 @@ void TestLiveRunner::restartAfterFinish()
     QCOMPARE(second.requests, first.requests); // a fresh run, not an accumulation
     QCOMPARE(second.succeeded, 5u);
     QCOMPARE(rig.server->stats().requests, 10u);
+}
+
+void TestLiveRunner::serverRetryAfterPausesRateLimiter()
+{
+    // The first call gets 429 + Retry-After: 1; the limiter then holds every call until the hint ends,
+    // so no further request reaches the server while it asked for quiet.
+    FaultProfile throttled = failing(FaultKind::Http429);
+    throttled.retryAfter = 1s;
+    FaultSchedule faults(throttled);
+    faults.addChange(50ms, FaultProfile::healthy(1ms));
+    PipelineConfig config = retrying(3, 10ms);
+    config.rateLimiterEnabled = true;
+    config.rateLimiter.ratePerSecond = 100;
+    config.rateLimiter.burst = 10;
+    config.rateLimiter.maxWait = 5s;
+    config.rateLimiter.respectServerRetryAfter = true;
+    LiveRig rig(scenario(faults, config, constant(10.0), 450ms)); // calls at 0, 100, ..., 400 ms
+    QVERIFY(rig.run());
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.requests, 5u);
+    QCOMPARE(summary.succeeded, 5u);
+    std::size_t serverPauses = 0;
+    for (const auto& e : rig.of(EventKind::RateLimited))
+        serverPauses += e.text == QStringLiteral("server");
+    QVERIFY2(serverPauses >= 4, qPrintable(QString::number(serverPauses)));
+    // Every successful attempt started after the hinted second.
+    for (const auto& a : rig.of(EventKind::Attempt))
+        if (a.outcome == OutcomeKind::Success)
+            QVERIFY2(a.time - a.latency >= TimePoint(990ms), qPrintable(QString::number(toMs(a.time.time_since_epoch()))));
+    QCOMPARE(rig.server->stats().byStatus.at(429), 1u);
+}
+
+void TestLiveRunner::bulkheadActsOnRealConcurrency()
+{
+    // A burst of 4 against a 1-slot bulkhead with a queue of 1: one runs, one waits for the slot, two
+    // are refused at once. The server sees at most one request at a time.
+    PipelineConfig config = retrying(1, 0ms);
+    config.bulkheadEnabled = true;
+    config.bulkhead.maxConcurrent = 1;
+    config.bulkhead.maxQueue = 1;
+    config.bulkhead.maxQueueWait = 2s;
+    ArrivalProcess burst;
+    burst.kind = ArrivalProcess::Kind::Bursts;
+    burst.rate = 0;
+    burst.burstSize = 4;
+    burst.burstInterval = 10s;
+    LiveRig rig(scenario(FaultSchedule(FaultProfile::healthy(100ms)), config, burst, 50ms));
+    QVERIFY(rig.run());
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.requests, 4u);
+    QCOMPARE(summary.succeeded, 2u);
+    QCOMPARE(summary.rejected, 2u);
+    QCOMPARE(rig.of(EventKind::BulkheadRejected).size(), std::size_t(2));
+    QCOMPARE(rig.server->stats().maxConcurrent, 1);
+    QCOMPARE(rig.server->stats().requests, 2u);
 }
 
 QTEST_GUILESS_MAIN(TestLiveRunner)
