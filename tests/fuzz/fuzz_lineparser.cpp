@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     }
     LogIndex index;
     LogIndex::Options options;
-    options.threads = 2;
+    options.threads = 1 + (size & 1); // both the serial and the parallel publishing paths
     options.chunkBytes = 4096;
     if (!index.open(path, options))
         return 0;
@@ -80,6 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     }
     (void)index.stats();
     static const auto query = LogQuery::parse(QStringLiteral("level>=WARNING or message~a or extra.x.y>3 or task_id~1"));
-    (void)query->evaluate(snap);
+    LogQueryControl control;
+    control.threads = 1;
+    (void)query->evaluate(snap, control);
     return 0;
 }
