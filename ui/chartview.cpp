@@ -335,9 +335,20 @@ void ChartView::toggleSeries(QAbstractSeries* series)
 {
     series->setVisible(!series->isVisible());
     updateLegendMarker(series);
+    scheduleRefresh(); // the value axis scales to the visible series
 }
 
 void ChartView::updateLegendMarker(QAbstractSeries* series)
+{
+    // the legend reacts to the visibility change after us (queued): restyle once it has
+    QTimer::singleShot(0, this, [this, series = QPointer<QAbstractSeries>(series)] {
+        if (series)
+            styleLegendMarker(series);
+    });
+    styleLegendMarker(series);
+}
+
+void ChartView::styleLegendMarker(QAbstractSeries* series)
 {
     for (QLegendMarker* marker : chart()->legend()->markers(series)) {
         // Qt hides the marker with its series; keep it visible (dimmed) so it can be clicked back on

@@ -130,6 +130,7 @@ protected:
 
 private:
     void applyRange(double min, double max);
+    void styleLegendMarker(QAbstractSeries* series);
     void setValueLabels(const QList<QPair<double, QString>>& labels);
     void updateTimeLabels(double min, double max);
     void applyFonts();

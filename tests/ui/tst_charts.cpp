@@ -1,0 +1,260 @@
+// Chart contents for known data: breaker bands and markers, retry points per group and backoff
+// lines, bucket charts from a SimulationResult and from the same run's events, throttled refresh,
+// time-axis sync, legend toggles.
+
+#include "tst_chartfixture.h"
+
+#include "ui/breakerstatechart.h"
+#include "ui/bucketchart.h"
+#include "ui/chartbucketer.h"
+#include "ui/retrydelaychart.h"
+#include "ui/timeaxis.h"
+
+#include <QCategoryAxis>
+#include <QLegendMarker>
+#include <QXYSeries>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rwb;
+
+namespace {
+Event transition(double seconds, const QString& circuit, BreakerState from, BreakerState to, const QString& reason = {})
+{
+    Event e;
+    e.kind = EventKind::BreakerTransition;
+    e.time = TimePoint(fromSeconds(seconds));
+    e.source = circuit;
+    e.from = from;
+    e.to = to;
+    e.text = reason;
+    return e;
+}
+
+Event retry(double seconds, int attempt, Duration delay)
+{
+    Event e;
+    e.kind = EventKind::RetryScheduled;
+    e.time = TimePoint(fromSeconds(seconds));
+    e.source = QStringLiteral("payments");
+    e.attempt = attempt;
+    e.delay = delay;
+    e.requestId = 7;
+    return e;
+}
+} // namespace
+
+class TestCharts : public QObject {
+    Q_OBJECT
+private slots:
+    void breakerSegments()
+    {
+        BreakerStateChart chart;
+        const std::vector<Event> events {transition(10, QStringLiteral("a"), BreakerState::Closed, BreakerState::Open, QStringLiteral("5 failures")),
+            transition(15, QStringLiteral("a"), BreakerState::Open, BreakerState::HalfOpen),
+            transition(16, QStringLiteral("b"), BreakerState::Closed, BreakerState::Open),
+            transition(17, QStringLiteral("a"), BreakerState::HalfOpen, BreakerState::Closed)};
+        Event tail;
+        tail.time = TimePoint(30s);
+        tail.source = QStringLiteral("a");
+        // batching must not matter
+        chart.appendEvents({events[0], events[1]});
+        chart.appendEvents({events[2], events[3], tail});
+        QCOMPARE(chart.circuits(), QStringList({QStringLiteral("a"), QStringLiteral("b")}));
+        const std::vector<BreakerSegment> a {{0, 10, BreakerState::Closed}, {10, 15, BreakerState::Open},
+            {15, 17, BreakerState::HalfOpen}, {17, 30, BreakerState::Closed}};
+        QCOMPARE(chart.segments(QStringLiteral("a")), a);
+        const std::vector<BreakerSegment> b {{0, 16, BreakerState::Closed}, {16, 30, BreakerState::Open}};
+        QCOMPARE(chart.segments(QStringLiteral("b")), b);
+        QCOMPARE(chart.transitions(QStringLiteral("a")).front().reason, QStringLiteral("5 failures"));
+
+        chart.resize(800, 300);
+        chart.flushRefresh();
+        // one marker per transition, bands drawn as areas
+        int markers = 0;
+        for (QAbstractSeries* s : chart.chart()->series())
+            if (s->name() == QLatin1String("transition"))
+                markers = static_cast<QXYSeries*>(s)->count();
+        QCOMPARE(markers, 4);
+    }
+
+    void breakerMemoryIsBounded()
+    {
+        BreakerStateChart chart;
+        chart.setMaxTransitionsPerCircuit(100);
+        std::vector<Event> flapping;
+        for (int i = 0; i < 1000; ++i)
+            flapping.push_back(transition(i, QStringLiteral("x"), i % 2 ? BreakerState::Open : BreakerState::Closed,
+                i % 2 ? BreakerState::Closed : BreakerState::Open));
+        chart.appendEvents(flapping);
+        QCOMPARE(chart.transitions(QStringLiteral("x")).size(), std::size_t(100));
+        QCOMPARE(chart.segments(QStringLiteral("x")).front().start, 900.0);
+    }
+
+    void retryGroupsAndBackoffLines()
+    {
+        RetryDelayChart chart;
+        BackoffConfig b;
+        b.baseDelay = 100ms;
+        b.maxDelay = 1s;
+        b.jitter = Jitter::Full;
+        chart.setBackoff(b, 4);
+        chart.appendEvents({retry(1, 1, 50ms), retry(2, 1, 80ms), retry(3, 2, 150ms), retry(4, 3, 390ms), retry(5, 7, 900ms)});
+        chart.resize(800, 300);
+        chart.flushRefresh();
+        QCOMPARE(chart.retryCount(), std::size_t(5));
+        QCOMPARE(chart.drawnPoints(0), 2);
+        QCOMPARE(chart.drawnPoints(1), 1);
+        QCOMPARE(chart.drawnPoints(2), 1);
+        QCOMPARE(chart.drawnPoints(3), 0);
+        QCOMPARE(chart.drawnPoints(4), 1);
+        // lines are the engine's un-jittered delays: 100, 200, 400, 800 ms; cap 1 s
+        const Backoff engine(b);
+        for (int g = 0; g < 4; ++g)
+            QCOMPARE(chart.curveMs(g), toMs(engine.baseDelay(g + 1)));
+        QCOMPARE(chart.curveMs(4), -1.0);
+        QCOMPARE(chart.capMs(), 1000.0);
+    }
+
+    void bucketsFromResultAndEventsAgree()
+    {
+        // the same run, once as the simulator's buckets and once rebuilt from its events
+        const testing::DemoRun run = testing::runDemo(60);
+        ChartBucketer fromEvents;
+        fromEvents.add(run.events);
+        for (const PipelineSeries& p : run.result.pipelines) {
+            const auto rebuilt = fromEvents.buckets(p.name);
+            // the simulator keeps (empty) buckets until the drain ends; events stop with the last one
+            QVERIFY(rebuilt.size() <= p.buckets.size());
+            QVERIFY(rebuilt.size() >= 59);
+            for (std::size_t i = 0; i < rebuilt.size(); ++i) {
+                const PipelineBucket& want = p.buckets[i];
+                const PipelineBucket& got = rebuilt[i];
+                const QByteArray where = p.name.toUtf8() + " second " + QByteArray::number(qulonglong(i));
+                QVERIFY2(got.requests == want.requests, where.constData());
+                QVERIFY2(got.attempts == want.attempts, where.constData());
+                QVERIFY2(got.retries == want.retries, where.constData());
+                QVERIFY2(got.succeeded == want.succeeded, where.constData());
+                QVERIFY2(got.failed == want.failed, where.constData());
+                QVERIFY2(got.rejected == want.rejected, where.constData());
+                QVERIFY2(got.fallbacks == want.fallbacks, where.constData());
+                QVERIFY2(got.timeouts == want.timeouts, where.constData());
+                QVERIFY2(got.breakerRejections == want.breakerRejections, where.constData());
+                QVERIFY2(got.latencyP50Ms == want.latencyP50Ms, where.constData());
+                QVERIFY2(got.latencyP99Ms == want.latencyP99Ms, where.constData());
+            }
+        }
+
+        TrafficChart simulated;
+        simulated.setResult(run.result);
+        TrafficChart replayed;
+        replayed.appendEvents(run.events);
+        QCOMPARE(simulated.metricCount(), 6);
+        // identical figures wherever both have a bucket (the event feed lags by the unfinished second)
+        for (int m = 0; m < simulated.metricCount(); ++m) {
+            const QList<QPointF> a = simulated.values(m);
+            const QList<QPointF> b = replayed.values(m);
+            QVERIFY(!b.isEmpty());
+            for (int i = 0; i < b.size(); ++i)
+                QCOMPARE(b[i], a[i]);
+        }
+    }
+
+    void trafficPointCountsAndDecimation()
+    {
+        SimulationResult result;
+        result.duration = 3600s;
+        PipelineSeries p;
+        p.name = QStringLiteral("p");
+        p.buckets.resize(3600);
+        for (std::size_t i = 0; i < p.buckets.size(); ++i)
+            p.buckets[i].requests = std::uint32_t(i % 97);
+        result.pipelines.push_back(p);
+        TrafficChart chart;
+        chart.resize(700, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.setResult(result);
+        chart.flushRefresh();
+        QCOMPARE(chart.values(0).size(), 3600);
+        const int columns = int(chart.chart()->plotArea().width());
+        QVERIFY(columns > 100);
+        QVERIFY(chart.points(0).size() <= 4 * columns + 2);
+        QVERIFY(chart.points(0).size() > columns / 2);
+        // zooming in shows full resolution again
+        chart.timeAxisSync()->setManualRange(100, 160);
+        chart.flushRefresh();
+        QCOMPARE(chart.points(0).size(), 62);
+    }
+
+    void refreshIsThrottled()
+    {
+        TrafficChart chart;
+        chart.setMaxRefreshRate(30);
+        const int before = chart.refreshCount();
+        Event done;
+        done.kind = EventKind::RequestDone;
+        done.source = QStringLiteral("p");
+        for (int i = 0; i < 200; ++i) {
+            done.time = TimePoint(std::chrono::milliseconds(i * 10));
+            chart.appendEvents({done});
+        }
+        QCOMPARE(chart.refreshCount(), before); // nothing redrawn synchronously
+        QTRY_VERIFY(chart.refreshCount() > before);
+        QVERIFY(chart.refreshCount() - before <= 2);
+    }
+
+    void axesStayInSync()
+    {
+        TimeAxisSync sync;
+        TrafficChart a;
+        LatencyChart b;
+        a.setTimeAxisSync(&sync);
+        b.setTimeAxisSync(&sync);
+        sync.extendData(600);
+        QCOMPARE(b.timeAxis()->max(), 600.0);
+        sync.setManualRange(120, 180);
+        QCOMPARE(a.timeAxis()->min(), 120.0);
+        QCOMPARE(b.timeAxis()->max(), 180.0);
+        QVERIFY(sync.isManual());
+        sync.extendData(900); // new data does not move a zoomed view
+        QCOMPARE(b.timeAxis()->max(), 180.0);
+        sync.resetZoom();
+        QCOMPARE(a.timeAxis()->max(), 900.0);
+        sync.setFollowMode(true);
+        sync.setFollowWindow(60);
+        QCOMPARE(a.timeAxis()->min(), 840.0);
+    }
+
+    void legendClickTogglesSeries()
+    {
+        TrafficChart chart;
+        QAbstractSeries* first = chart.chart()->series().at(1); // 0 is the time cursor
+        const auto markers = chart.chart()->legend()->markers(first);
+        QCOMPARE(markers.size(), 1);
+        emit markers.first()->clicked();
+        QVERIFY(!first->isVisible());
+        QCoreApplication::processEvents();
+        QVERIFY(markers.first()->isVisible()); // still clickable
+        emit markers.first()->clicked();
+        QVERIFY(first->isVisible());
+    }
+
+    void exportWritesPng()
+    {
+        BreakerStateChart chart;
+        chart.appendEvents({transition(5, QStringLiteral("a"), BreakerState::Closed, BreakerState::Open)});
+        chart.resize(600, 240);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("chart.png"));
+        QString error;
+        QVERIFY2(chart.exportPng(path, &error), qPrintable(error));
+        QImage image(path);
+        QCOMPARE(image.width(), 600 * int(chart.devicePixelRatio()));
+        QVERIFY(!chart.exportPng(dir.filePath(QStringLiteral("missing/dir/x.png")), &error));
+        QVERIFY(error.contains(QStringLiteral("missing")));
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "tst_charts.moc"
