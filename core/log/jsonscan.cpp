@@ -55,6 +55,13 @@ bool isNumberChar(char c) noexcept
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+// Most keys differ from a wanted one in length or first byte: test those before memcmp.
+inline bool sameKey(std::string_view key, std::string_view wanted) noexcept
+{
+    return key.size() == wanted.size() && !key.empty() && key[0] == wanted[0]
+        && std::memcmp(key.data(), wanted.data(), key.size()) == 0;
+}
+
 bool matchLiteral(const char* p, const char* e, const char* lit, std::size_t n) noexcept
 {
     return std::size_t(e - p) >= n && std::memcmp(p, lit, n) == 0;
@@ -167,9 +174,9 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
             const int i = __builtin_ctz(bits);
             const Path& path = m_paths[std::size_t(i)];
             const int seg = segIndex[i];
-            if (key.size() == path.tails[std::size_t(seg)].size() && key == path.tails[std::size_t(seg)])
+            if (sameKey(key, path.tails[std::size_t(seg)]))
                 direct |= 1u << i;
-            else if (std::size_t(seg) + 1 < path.segments.size() && key == path.segments[std::size_t(seg)])
+            else if (std::size_t(seg) + 1 < path.segments.size() && sameKey(key, path.segments[std::size_t(seg)]))
                 descend |= 1u << i;
         }
         if (direct) {
@@ -371,6 +378,14 @@ bool isValidUtf8(const char* p, std::size_t n) noexcept
     const auto* s = reinterpret_cast<const unsigned char*>(p);
     const auto* e = s + n;
     while (s < e) {
+        // ASCII fast path, 32 then 8 bytes at a time (log lines are mostly ASCII).
+        while (e - s >= 32) {
+            std::uint64_t w[4];
+            std::memcpy(w, s, 32);
+            if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) != 0)
+                break;
+            s += 32;
+        }
         if (e - s >= 8) {
             std::uint64_t w;
             std::memcpy(&w, s, 8);
