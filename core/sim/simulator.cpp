@@ -105,7 +105,16 @@ private:
     {
         return std::any_of(m_arrivals.begin(), m_arrivals.end(), [](const auto& a) { return a.time != INT64_MAX; });
     }
-    std::int64_t bucketOf(std::int64_t t) const noexcept { return t / m_bucketNs; }
+    // Nearly every call asks for the bucket of the current time, so the last answer is kept: a 64-bit
+    // division per counter update would cost more than the rest of the bookkeeping.
+    std::int64_t bucketOf(std::int64_t t) const noexcept
+    {
+        if (t >= m_cachedBucketStart && t < m_cachedBucketStart + m_bucketNs)
+            return m_cachedBucket;
+        m_cachedBucket = t / m_bucketNs;
+        m_cachedBucketStart = m_cachedBucket * m_bucketNs;
+        return m_cachedBucket;
+    }
     PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
 
     void arrive(std::uint32_t client, std::int64_t t);
@@ -125,6 +134,8 @@ private:
     std::int64_t m_bucketNs;
     std::int64_t m_durationNs;
     std::int64_t m_stopNs;
+    mutable std::int64_t m_cachedBucket = 0;
+    mutable std::int64_t m_cachedBucketStart = 0;
     std::uint64_t m_events = 0;
     std::unique_ptr<CountingSink> m_pipelineSink;
 
