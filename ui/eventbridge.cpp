@@ -89,14 +89,16 @@ bool EventBridge::tick()
 {
     const TimePoint now = m_clock->now();
     const auto interval = std::chrono::duration_cast<Duration>(std::chrono::seconds(1)) / m_maxRate;
-    if (m_emittedOnce && now - m_lastEmit < interval)
+    if (m_emittedOnce && now < m_nextAllowed)
         return false;
     {
         QMutexLocker lock(&m_mutex);
         if (m_pending.empty() && m_dropped == m_droppedReported)
             return false;
     }
-    m_lastEmit = now;
+    // slots advance by exactly one interval, so coarse timer ticks still average maxRate() and never
+    // more; after an idle spell the schedule restarts from now
+    m_nextAllowed = m_emittedOnce ? std::max(m_nextAllowed + interval, now - interval / 2) : now + interval;
     m_emittedOnce = true;
     emitPending();
     return true;
@@ -104,7 +106,8 @@ bool EventBridge::tick()
 
 void EventBridge::flush()
 {
-    m_lastEmit = m_clock->now();
+    const auto interval = std::chrono::duration_cast<Duration>(std::chrono::seconds(1)) / m_maxRate;
+    m_nextAllowed = m_clock->now() + interval;
     m_emittedOnce = true;
     emitPending();
 }

@@ -82,7 +82,7 @@ private:
     int m_maxRate = 30;
     bool m_autoFlush = true;
     bool m_emittedOnce = false;
-    TimePoint m_lastEmit {};
+    TimePoint m_nextAllowed {}; // earliest time of the next paced batch
     std::uint64_t m_batches = 0;
     std::uint64_t m_delivered = 0;
 };
