@@ -229,7 +229,7 @@ void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
     if (!(c.rate > 0.0))
         return;
     const double gapSeconds = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate : c.rng.exponential(c.rate);
-    const std::int64_t gap = std::max<std::int64_t>(std::llround(gapSeconds * 1e9), 1);
+    const std::int64_t gap = std::max<std::int64_t>(std::int64_t(gapSeconds * 1e9 + 0.5), 1); // >= 0: no llround needed
     const std::int64_t t = after + gap;
     if (t < c.end)
         m_arrivals[client] = {t, ++m_seq, client, 0};
