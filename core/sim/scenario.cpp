@@ -9,6 +9,7 @@ namespace rwb {
 namespace {
 constexpr double kMaxRequests = 2.0e9; // a run beyond this would take minutes and gigabytes
 constexpr Duration kMaxDuration = std::chrono::hours(24 * 30);
+constexpr double kMaxBurst = 1.0e6; // requests started at one instant
 
 void prefixInto(FieldErrors& into, const QString& path, const FieldErrors& errors)
 {
@@ -151,6 +152,10 @@ FieldErrors Scenario::validate() const
             e.push_back({path + QStringLiteral("pipeline"), QStringLiteral("expected the name of a pipeline, got \"%1\"").arg(c.pipeline)});
         if (c.count < 1)
             e.push_back({path + QStringLiteral("count"), QStringLiteral("expected an integer >= 1, got %1").arg(c.count)});
+        else if (c.arrival.kind == ArrivalProcess::Kind::Bursts && double(c.arrival.burstSize) * c.count > kMaxBurst)
+            e.push_back({path + QStringLiteral("arrival/burst_size"),
+                QStringLiteral("expected burst_size x count <= %1, got %2")
+                    .arg(formatNumber(kMaxBurst), formatNumber(double(c.arrival.burstSize) * c.count))});
         prefixInto(e, path + QStringLiteral("arrival/"), c.arrival.validate());
         const double span = toSeconds(duration);
         double perClient = c.arrival.rate * span;

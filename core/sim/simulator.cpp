@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 namespace rwb {
 
@@ -22,6 +23,7 @@ enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone
 // call has moved on and the event is stale.
 constexpr std::uint32_t kIndexBits = 28;
 constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
+constexpr std::size_t kMaxLiveCalls = std::size_t(1) << 21; // ~700 MB of call state; real scenarios stay far below
 
 // Counts events per run and forwards them to the user's sink; breakers report through one of these
 // per pipeline so transitions and rejections are counted even without a user sink.
@@ -244,6 +246,8 @@ void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
         slot = m_free.back();
         m_free.pop_back();
     } else {
+        if (m_slots.size() >= kMaxLiveCalls)
+            throw std::runtime_error("more than 2097152 requests in flight at once: lower the arrival rates, latencies or timeouts");
         slot = std::uint32_t(m_slots.size());
         m_slots.emplace_back();
     }

@@ -40,7 +40,8 @@ struct SimulationOptions {
 /// policy objects, so re-running with a tweaked Scenario copy is the cheap way to explore parameters.
 class Simulator final {
 public:
-    /// Throws InvalidConfig (with JSON-pointer-like field paths) when the scenario does not validate.
+    /// Throws InvalidConfig (with JSON-pointer-like field paths) when the scenario does not validate, and
+    /// std::runtime_error when more than 2^21 requests would be in flight at once (memory guard).
     static SimulationResult run(const Scenario& scenario, const SimulationOptions& options = {});
 };
 

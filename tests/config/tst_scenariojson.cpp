@@ -108,6 +108,9 @@ private slots:
         QTest::newRow("duplicate pipeline")
             << replaced("\"pipelines\": [", "\"pipelines\": [{\"name\": \"p\", \"service\": \"s\"}, ")
             << QStringLiteral("f.json: /pipelines/1/name: duplicate pipeline name \"p\"");
+        QTest::newRow("burst too large")
+            << replaced("\"process\": \"poisson\", \"rate\": 10", "\"process\": \"bursts\", \"burst_size\": 2000000, \"burst_interval\": 5")
+            << QStringLiteral("f.json: /clients/0/arrival/burst_size: expected burst_size x count <= 1000000, got 2000000");
         QTest::newRow("null where object expected") << replaced("\"fault\": {\"error_rate\": 0.1}", "\"fault\": null")
                                                     << QStringLiteral("f.json: /services/0/fault: expected an object, got null");
     }
