@@ -7,6 +7,8 @@
 #include "ui/compareview.h"
 #include "ui/exporter.h"
 #include "ui/icons.h"
+#include "ui/livecontroller.h"
+#include "ui/logpanel.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
 #include "ui/resultsview.h"
@@ -74,6 +76,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_simulation(new SimulationController(this))
     , m_simulationB(new SimulationController(this))
     , m_presenter(new Presenter(this))
+    , m_live(new LiveController(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(icons::icon(icons::Icon::App));
@@ -160,6 +163,20 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_simulation, &SimulationController::progressChanged, this,
             [this](int permille) { m_progress->setValue(permille); });
 
+    connect(m_live, &LiveController::eventsReady, this, [this](const std::vector<Event>& events) {
+        m_results->appendEvents(events);
+        m_tiles->appendEvents(events);
+    });
+    connect(m_live, &LiveController::finished, this, [this](const SimulationResult& result) {
+        m_compare->model()->setA(RunMetrics::from(result));
+        m_statusRun->setText(tr("Live run finished: %1 requests").arg(result.total().requests));
+        updateRunActions();
+    });
+    connect(m_servicesEditor, &ServicesEditor::outageRequested, this, [this](const QString& service, bool down) {
+        if (m_live->isRunning())
+            m_live->setOutage(service, down);
+    });
+
     m_defaultState = saveState();
     restoreGeometry(Settings::windowGeometry());
     restoreState(Settings::windowState());
@@ -216,6 +233,10 @@ void MainWindow::createActions()
     m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_runAction->setToolTip(tr("Run the scenario now (F5)"));
     connect(m_runAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Live) {
+            startLive();
+            return;
+        }
         m_autoRun = true;
         m_pauseAction->setChecked(false);
         m_simulation->request(m_document->json(), m_document->revision());
@@ -241,6 +262,7 @@ void MainWindow::createActions()
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
     connect(m_stopAction, &QAction::triggered, this, [this] {
+        m_live->stop();
         m_simulation->cancel();
         m_simulationB->cancel();
         statusBar()->showMessage(tr("Run stopped"), 3000);
@@ -428,6 +450,17 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_tilesDock);
     splitDockWidget(m_compareDock, m_tilesDock, Qt::Vertical);
 
+    m_log = new LogPanel(this);
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_logDock->hide();
+    connect(m_log, &LogPanel::showInChart, this, [this](double seconds) {
+        m_central->setCurrentWidget(m_results);
+        m_results->markTime(seconds);
+    });
+
     auto* history = new QUndoView(m_document->undoStack(), this);
     history->setEmptyLabel(tr("<opened>"));
     m_historyDock = new QDockWidget(tr("Edit History"), this);
@@ -437,7 +470,7 @@ void MainWindow::createDocks()
     m_historyDock->hide();
 
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_historyDock})
+    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -463,26 +496,50 @@ void MainWindow::createStatusBar()
 
 void MainWindow::setMode(Mode mode)
 {
+    if (mode != m_mode && m_mode == Mode::Live)
+        m_live->stop();
     m_mode = mode;
     QAction* a = mode == Mode::Simulate ? m_simulateModeAction : mode == Mode::Live ? m_liveModeAction : m_replayModeAction;
     a->setChecked(true);
     m_statusMode->setText(a->text());
-    if (mode == Mode::Replay)
+    m_results->setFollowMode(mode == Mode::Live);
+    if (mode == Mode::Replay) {
+        m_simulation->cancel();
+        m_logDock->show();
+        m_logDock->raise();
         statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
-    else if (mode == Mode::Live)
-        statusBar()->showMessage(tr("Live mode is not available in this build yet"), 5000);
-    else
+    } else if (mode == Mode::Live) {
+        m_simulation->cancel();
+        statusBar()->showMessage(tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"),
+                                 5000);
+    } else {
         requestRun();
+    }
+    updateRunActions();
+}
+
+void MainWindow::startLive()
+{
+    QString error;
+    m_results->clear();
+    m_tiles->clear();
+    m_central->setCurrentWidget(m_results);
+    if (!m_live->start(m_document->json(), &error)) {
+        QMessageBox::warning(this, tr("Cannot start the live run"), error);
+        return;
+    }
+    m_statusRun->setText(tr("Live run in progress…"));
     updateRunActions();
 }
 
 void MainWindow::updateRunActions()
 {
     const bool simulate = m_mode == Mode::Simulate;
-    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning());
-    m_runAction->setEnabled(simulate);
+    const bool live = m_mode == Mode::Live;
+    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning());
+    m_runAction->setEnabled(simulate || (live && !m_live->isRunning()));
     m_pauseAction->setEnabled(simulate);
-    m_speed->setEnabled(!simulate);
+    m_speed->setEnabled(m_mode == Mode::Replay);
 }
 
 void MainWindow::requestRun()
@@ -619,9 +676,22 @@ bool MainWindow::openFile(const QString& path)
 {
     const QFileInfo info(path);
     if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0) {
+        QString error;
+        if (!m_log->openFile(info.absoluteFilePath(), &error)) {
+            QMessageBox box(QMessageBox::Warning, tr("Cannot open log"),
+                            tr("<b>%1</b> was not opened; the current session is unchanged.")
+                                .arg(info.fileName().toHtmlEscaped()),
+                            QMessageBox::Ok, this);
+            box.setInformativeText(error);
+            box.exec();
+            return false;
+        }
         setMode(Mode::Replay);
-        statusBar()->showMessage(tr("Replay of %1 is not available in this build yet").arg(info.fileName()), 5000);
-        return false;
+        Settings::addRecentFile(info.absoluteFilePath());
+        Settings::setLastDirectory(info.absolutePath());
+        updateRecentMenu();
+        statusBar()->showMessage(tr("Opened log %1").arg(info.fileName()), 3000);
+        return true;
     }
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly)) {

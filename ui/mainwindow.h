@@ -20,6 +20,8 @@ class QTabWidget;
 namespace rwb {
 
 class CircuitTileBoard;
+class LiveController;
+class LogPanel;
 class CompareView;
 class ResultsView;
 class PipelineEditor;
@@ -67,6 +69,8 @@ public:
     CompareView* compareView() const noexcept { return m_compare; }
     ResultsView* resultsView() const noexcept { return m_results; }
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
+    LiveController* live() const noexcept { return m_live; }
+    LogPanel* logPanel() const noexcept { return m_log; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
     /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
@@ -103,6 +107,7 @@ private:
     void applyRun(const SimulationRun& run);
     void applyRunB(const SimulationRun& run);
     void takeScreenshots();
+    void startLive();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     void setLesson(const QString& lesson);
     bool maybeSave();
@@ -121,6 +126,7 @@ private:
     SimulationController* m_simulation;
     SimulationController* m_simulationB;
     Presenter* m_presenter;
+    LiveController* m_live;
     bool m_autoRun = true;
 
     QStackedWidget* m_central = nullptr;
@@ -128,6 +134,8 @@ private:
     ResultsView* m_results = nullptr;
     CircuitTileBoard* m_tiles = nullptr;
     QDockWidget* m_tilesDock = nullptr;
+    LogPanel* m_log = nullptr;
+    QDockWidget* m_logDock = nullptr;
     QLabel* m_placeholderText = nullptr;
     QWidget* m_lessonBanner = nullptr;
     QLabel* m_lessonText = nullptr;

@@ -93,6 +93,26 @@ ParameterSpec optionalDuration(const char* key, const char* label, const char* t
     return s;
 }
 
+ParameterSpec only(ParameterSpec s, const char* key, std::initializer_list<const char*> values)
+{
+    s.visibleKey = QLatin1String(key);
+    for (const char* v : values)
+        s.visibleValues << QLatin1String(v);
+    return s;
+}
+
+ParameterSpec offAtZero(ParameterSpec s)
+{
+    s.offText = tr("Off");
+    return s;
+}
+
+ParameterSpec unlimitedAtZero(ParameterSpec s)
+{
+    s.offText = tr("Unlimited");
+    return s;
+}
+
 ParameterSpec boolean(const char* key, const char* label, const char* tip, bool def)
 {
     ParameterSpec s;
@@ -144,9 +164,10 @@ std::vector<ParameterGroup> makePipelineGroups()
                  10000, 1.0),
         duration("backoff/max_delay", "Max delay", "Cap on any single retry delay, jitter included.", 0, 120000,
                  60.0),
-        real("backoff/exponential_base", "Growth factor",
-             "Each exponential retry waits this many times longer than the previous one.", 1.0, 4.0, 100.0, "×", 2,
-             2.0),
+        only(real("backoff/exponential_base", "Growth factor",
+                  "Each exponential retry waits this many times longer than the previous one.", 1.0, 4.0, 100.0, "×",
+                  2, 2.0),
+             "backoff/strategy", {"exponential"}),
         choice("backoff/jitter", "Jitter",
                "Randomisation that spreads retries of many clients apart (avoids thundering herds).",
                {QStringLiteral("none"), QStringLiteral("full"), QStringLiteral("equal"),
@@ -173,19 +194,25 @@ std::vector<ParameterGroup> makePipelineGroups()
                {QStringLiteral("consecutive"), QStringLiteral("count_window"), QStringLiteral("time_window")},
                {tr("Consecutive failures"), tr("Failure rate (last N calls)"), tr("Failure rate (time window)")},
                QStringLiteral("consecutive")),
-        integer("failure_threshold", "Failure threshold", "Failures in a row that open the circuit (consecutive mode).",
-                1, 50, 1000000, "failures", 5),
-        fraction("failure_rate_threshold", "Failure rate threshold",
-                 "Share of failed calls in the window that opens the circuit (window modes).", 0.5),
-        integer("window_size", "Window size", "How many recent calls the failure rate is computed over.", 1, 200,
-                1000000, "calls", 20),
-        duration("failure_window", "Failure window", "How far back the failure rate looks (time-window mode).", 1,
-                 120000, 60.0),
-        integer("minimum_calls", "Minimum calls", "Calls needed in the window before the rate may open the circuit.",
-                1, 100, 1000000, "calls", 10),
-        duration("slow_call_duration", "Slow call", "Calls at least this slow count as slow (0 = off).", 0, 10000,
-                 0.0),
-        fraction("slow_call_rate_threshold", "Slow call rate", "Share of slow calls that opens the circuit.", 1.0),
+        only(integer("failure_threshold", "Failure threshold",
+                     "Failures in a row that open the circuit (consecutive mode).", 1, 50, 1000000, "failures", 5),
+             "trip_mode", {"consecutive"}),
+        only(fraction("failure_rate_threshold", "Failure rate threshold",
+                      "Share of failed calls in the window that opens the circuit (window modes).", 0.5),
+             "trip_mode", {"count_window", "time_window"}),
+        only(integer("window_size", "Window size", "How many recent calls the failure rate is computed over.", 1,
+                     200, 1000000, "calls", 20),
+             "trip_mode", {"count_window"}),
+        only(duration("failure_window", "Failure window", "How far back the failure rate looks (time-window mode).",
+                      1, 120000, 60.0),
+             "trip_mode", {"time_window"}),
+        only(integer("minimum_calls", "Minimum calls",
+                     "Calls needed in the window before the rate may open the circuit.", 1, 100, 1000000, "calls", 10),
+             "trip_mode", {"count_window", "time_window"}),
+        offAtZero(duration("slow_call_duration", "Slow call", "Calls at least this slow count as slow (0 = off).", 0,
+                           10000, 0.0)),
+        only(fraction("slow_call_rate_threshold", "Slow call rate", "Share of slow calls that opens the circuit.", 1.0),
+             "trip_mode", {"count_window", "time_window"}),
         duration("recovery_timeout", "Recovery timeout", "How long the circuit stays open before it probes.", 0,
                  120000, 60.0),
         real("recovery_backoff_factor", "Recovery growth", "Multiplies the open time each time a probe fails again.",
@@ -242,13 +269,26 @@ ParameterGroup makeFaultGroup()
                {QStringLiteral("fixed"), QStringLiteral("uniform"), QStringLiteral("normal"),
                 QStringLiteral("log_normal")},
                {tr("Fixed"), tr("Uniform"), tr("Normal"), tr("Log-normal")}, QStringLiteral("fixed")),
-        duration("latency/value", "Latency", "Response time of every request (fixed latency).", 0, 5000, 0.02),
-        duration("latency/median", "Median latency", "Typical response time (log-normal latency).", 0, 5000, 0.04),
-        duration("latency/p99", "p99 latency", "Response time that only 1 % of requests exceed (log-normal).", 0,
-                 20000, 0.4),
-        integer("capacity/max_concurrent", "Capacity",
-                "Requests the service handles at once; beyond it requests queue, slow down, then fail (0 = unlimited).",
-                0, 500, 1000000, "requests", 0),
+        only(duration("latency/value", "Latency", "Response time of every request (fixed latency).", 0, 5000, 0.02),
+             "latency/distribution", {"fixed"}),
+        only(duration("latency/min", "Min latency", "Fastest response (uniform latency).", 0, 5000, 0.0),
+             "latency/distribution", {"uniform"}),
+        only(duration("latency/max", "Max latency", "Slowest response (uniform latency).", 0, 5000, 0.0),
+             "latency/distribution", {"uniform"}),
+        only(duration("latency/mean", "Mean latency", "Average response time (normal latency).", 0, 5000, 0.0),
+             "latency/distribution", {"normal"}),
+        only(duration("latency/stddev", "Latency spread", "Standard deviation of the response time (normal latency).",
+                      0, 5000, 0.0),
+             "latency/distribution", {"normal"}),
+        only(duration("latency/median", "Median latency", "Typical response time (log-normal latency).", 0, 5000, 0.04),
+             "latency/distribution", {"log_normal"}),
+        only(duration("latency/p99", "p99 latency", "Response time that only 1 % of requests exceed (log-normal).", 0,
+                      20000, 0.4),
+             "latency/distribution", {"log_normal"}),
+        unlimitedAtZero(integer("capacity/max_concurrent", "Capacity",
+                                "Requests the service handles at once; beyond it requests queue, slow down, then fail "
+                                "(0 = unlimited).",
+                                0, 500, 1000000, "requests", 0)),
         integer("capacity/queue_size", "Queue", "Requests that may wait when the service is at capacity.", 0, 500,
                 1000000, "requests", 0),
         duration("retry_after", "Retry-After", "Delay the service asks for in its 429 (and 503) answers.", 0, 60000,

@@ -1,5 +1,7 @@
 #include "ui/parametercontrol.h"
 
+#include "ui/jsonpointer.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -75,7 +77,7 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_spin->setAlignment(Qt::AlignRight);
         m_spin->setMinimumWidth(96);
         m_spin->setAccelerated(true);
-        if (m_spec.offAtMinimum)
+        if (!m_spec.offText.isEmpty())
             m_spin->setSpecialValueText(m_spec.offText);
         if (!m_spec.unit.isEmpty())
             m_spin->setSuffix(QLatin1Char(' ') + m_spec.unit);
@@ -181,6 +183,24 @@ void ParameterControl::setEnabled(bool enabled)
         if (w)
             w->setEnabled(enabled);
     }
+}
+
+void ParameterControl::setVisible(bool visible)
+{
+    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+        if (w)
+            w->setVisible(visible);
+    }
+}
+
+void ParameterControl::updateVisibility(const QJsonObject& group)
+{
+    if (m_spec.visibleKey.isEmpty())
+        return;
+    const QJsonValue v = json::get(group, QLatin1Char('/') + m_spec.visibleKey);
+    // Documents are canonical (every value explicit); should the selector be absent, show everything.
+    setVisible(!v.isString() || m_spec.visibleValues.contains(v.toString()));
 }
 
 void ParameterControl::updateTooltips()

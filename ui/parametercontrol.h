@@ -2,6 +2,7 @@
 
 #include "ui/parameterspec.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QObject>
 #include <QPointer>
@@ -33,6 +34,9 @@ public:
     void setError(const QString& message);
     bool hasError() const noexcept { return !m_error.isEmpty(); }
     void setEnabled(bool enabled);
+    void setVisible(bool visible);
+    /// Shows or hides the row according to spec().visibleKey in `group` (the JSON object holding it).
+    void updateVisibility(const QJsonObject& group);
     /// The widget that takes keyboard focus (spin box, check box or combo box); for tests.
     QWidget* editor() const;
     QSlider* slider() const noexcept { return m_slider; }

@@ -31,7 +31,11 @@ struct ParameterSpec {
     QJsonValue defaultValue;   ///< used when the member is absent from the document
     /// The value may be absent ("off"): the spin box shows `offText` at its minimum, which removes the member.
     bool offAtMinimum = false;
-    QString offText;
+    QString offText; ///< shown at the minimum (also without offAtMinimum, e.g. "Unlimited" for 0)
+    /// Shown only while the sibling member `visibleKey` holds one of `visibleValues` (e.g. the breaker's
+    /// failure_threshold only for trip_mode "consecutive"). Empty: always shown.
+    QString visibleKey;
+    QStringList visibleValues;
 
     double toDisplay(const QJsonValue& json) const;
     QJsonValue toJson(double display) const;

@@ -221,8 +221,10 @@ void PipelineEditor::refresh()
         const QJsonObject policy = pipeline.value(g.key).toObject();
         const QJsonValue enabled = policy.value(QStringLiteral("enabled"));
         g.section->setChecked(enabled.isBool() ? enabled.toBool() : (policy.isEmpty() ? spec.enabledByDefault : true));
-        for (ParameterControl* control : g.controls)
+        for (ParameterControl* control : g.controls) {
             control->setValue(json::get(policy, QLatin1Char('/') + control->spec().key));
+            control->updateVisibility(policy);
+        }
     }
     refreshOrder();
     m_refreshing = false;

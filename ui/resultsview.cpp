@@ -137,6 +137,12 @@ void ResultsView::setPresenterMode(bool on)
         chart->setPresenterMode(on);
 }
 
+void ResultsView::markTime(double seconds)
+{
+    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency})
+        chart->markTime(seconds);
+}
+
 void ResultsView::setFollowMode(bool follow)
 {
     m_sync->setFollowMode(follow);

@@ -40,6 +40,8 @@ public:
     void setPresenterMode(bool on);
     /// Live runs scroll: the time axis follows the last minute.
     void setFollowMode(bool follow);
+    /// Draws a time cursor at `seconds` on every chart ("show in chart" from the log).
+    void markTime(double seconds);
     /// Writes every chart as <dir>/<prefix>-<chart>.png. Returns false with a message.
     bool exportPngs(const QString& dir, const QString& prefix, QString* error = nullptr);
 

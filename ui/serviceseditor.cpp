@@ -312,8 +312,10 @@ void ServicesEditor::refresh()
     const bool has = m_document && m_document->value(servicePointer()).isObject();
     setEnabled(has);
     const QJsonObject profile = has ? m_document->value(profilePointer()).toObject() : QJsonObject();
-    for (ParameterControl* c : m_controls)
+    for (ParameterControl* c : m_controls) {
         c->setValue(json::get(profile, QLatin1Char('/') + c->spec().key));
+        c->updateVisibility(profile);
+    }
     const double errorRate = profile.value(QStringLiteral("error_rate")).toDouble();
     m_outage->setChecked(has && errorRate >= 1.0);
     m_recover->setChecked(has && errorRate < 1.0);

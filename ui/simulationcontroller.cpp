@@ -39,16 +39,30 @@ void SimulationController::setDebounce(std::chrono::milliseconds delay)
     m_debounce->setInterval(int(delay.count()));
 }
 
+void SimulationController::setMaxDelay(std::chrono::milliseconds delay)
+{
+    m_maxDelay = delay;
+}
+
 void SimulationController::request(const QJsonObject& scenario, quint64 revision)
 {
     m_pending = scenario;
     m_pendingRevision = revision;
+    if (!m_debounce->isActive())
+        m_pendingSince.start();
+    else if (!m_running && m_pendingSince.elapsed() >= m_maxDelay.count()) {
+        // A continuous drag: run the newest state now rather than when the drag ends (but never cancel
+        // a run just to start another one mid-drag, or nothing would ever finish).
+        runNow();
+        return;
+    }
     m_debounce->start();
 }
 
 void SimulationController::runNow()
 {
     m_debounce->stop();
+    m_pendingSince.start();
     start();
 }
 

@@ -3,6 +3,7 @@
 #include "ui/simulationrun.h"
 
 #include <QJsonObject>
+#include <QElapsedTimer>
 #include <QObject>
 
 #include <functional>
@@ -13,7 +14,8 @@ class QTimer;
 
 namespace rwb {
 
-/// Re-runs a scenario in the background whenever it changes: requests are debounced, every new run
+/// Re-runs a scenario in the background whenever it changes: requests are debounced (a continuous
+/// stream of requests still runs at most every maxDelay once the previous run is done), every new run
 /// cancels the one in flight (through the simulator's cancel flag) and results of stale runs are
 /// dropped by job id, so only the newest edit is ever shown. Results are applied on the GUI thread
 /// (QFuture::then with this object as context), so a deleted controller never sees a late result.
@@ -31,6 +33,9 @@ public:
 
     /// Debounce delay between the last request and the start of a run (default 40 ms).
     void setDebounce(std::chrono::milliseconds delay);
+    /// Longest a stream of requests (a slider being dragged) may postpone a run (default 150 ms), so
+    /// the charts keep up during a drag instead of waiting for it to end.
+    void setMaxDelay(std::chrono::milliseconds delay);
     /// Asks for a run of `scenario` (revision = the document revision it reflects). Debounced.
     void request(const QJsonObject& scenario, quint64 revision);
     /// Runs the last requested scenario at once, skipping the debounce.
@@ -60,6 +65,8 @@ private:
     QThreadPool* m_pool;
     QTimer* m_debounce;
     QTimer* m_progressTimer;
+    QElapsedTimer m_pendingSince;
+    std::chrono::milliseconds m_maxDelay {150};
     QJsonObject m_pending;
     quint64 m_pendingRevision = 0;
     quint64 m_jobId = 0;

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/sim/simulationresult.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QThread;
+
+namespace rwb {
+
+class EventBridge;
+class LiveWorker;
+
+/// Live mode: runs a scenario in real time against real HTTP mock services on 127.0.0.1. The mock
+/// servers and the LiveRunner live on a worker thread of their own, so network handling never
+/// stalls the GUI; events reach the GUI thread in batches through an EventBridge (at most 30 a
+/// second). Fault controls ("Outage now" / "Recover") act on the running mock service at once.
+///
+/// Lives on the GUI thread. One run at a time; owns its worker thread.
+class LiveController final : public QObject {
+    Q_OBJECT
+public:
+    explicit LiveController(QObject* parent = nullptr);
+    ~LiveController() override;
+
+    /// Starts `scenario` (its JSON document; validated by the engine). False with a message when it
+    /// does not load or a mock service cannot listen.
+    bool start(const QJsonObject& scenario, QString* error = nullptr);
+    /// Ends the run now (in-flight calls count as unfinished); finished() follows.
+    void stop();
+    bool isRunning() const noexcept { return m_running; }
+    /// Takes `service` down (every request fails with 503) or brings it back to its schedule.
+    void setOutage(const QString& service, bool down);
+    EventBridge* bridge() const noexcept { return m_bridge; }
+
+signals:
+    void started();
+    /// Events of the run, in order, batched.
+    void eventsReady(const std::vector<rwb::Event>& events);
+    /// The run ended; `result` holds its totals and time series.
+    void finished(const rwb::SimulationResult& result);
+    void failed(const QString& message);
+
+private:
+    void shutdownWorker();
+
+    QThread* m_thread = nullptr;
+    LiveWorker* m_worker = nullptr;
+    EventBridge* m_bridge;
+    bool m_running = false;
+};
+
+} // namespace rwb
