@@ -8,7 +8,10 @@
 #include "ui/exporter.h"
 #include "ui/icons.h"
 #include "ui/livecontroller.h"
+#include "ui/eventbridge.h"
 #include "ui/logpanel.h"
+#include "ui/replaycontrols.h"
+#include "core/log/logindex.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
 #include "ui/resultsview.h"
@@ -110,6 +113,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_lessonBanner->hide();
     centreLayout->addWidget(m_lessonBanner);
 
+    m_replay = new ReplayControls(centre);
+    m_replay->setObjectName(QStringLiteral("replayControls"));
+    m_replay->hide();
+    centreLayout->addWidget(m_replay);
+    m_replayBridge = new EventBridge(this);
+    m_replay->setBridge(m_replayBridge);
+
     m_central = new QStackedWidget(centre);
     m_placeholder = new QWidget(m_central);
     m_placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
@@ -171,6 +181,20 @@ MainWindow::MainWindow(QWidget* parent)
         m_compare->model()->setA(RunMetrics::from(result));
         m_statusRun->setText(tr("Live run finished: %1 requests").arg(result.total().requests));
         updateRunActions();
+    });
+    connect(m_replayBridge, &EventBridge::eventsReady, this, [this](const std::vector<Event>& events) {
+        m_results->appendEvents(events);
+        m_tiles->appendEvents(events);
+    });
+    connect(m_replay, &ReplayControls::rewound, this, [this](const std::vector<Event>& history) {
+        m_results->clear();
+        m_tiles->clear();
+        m_results->appendEvents(history);
+        m_tiles->appendEvents(history);
+    });
+    connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
+        m_replay->setSpeed(m_speed->currentData().toDouble());
     });
     connect(m_servicesEditor, &ServicesEditor::outageRequested, this, [this](const QString& service, bool down) {
         if (m_live->isRunning())
@@ -237,6 +261,10 @@ void MainWindow::createActions()
             startLive();
             return;
         }
+        if (m_mode == Mode::Replay) {
+            m_replay->play();
+            return;
+        }
         m_autoRun = true;
         m_pauseAction->setChecked(false);
         m_simulation->request(m_document->json(), m_document->revision());
@@ -251,7 +279,15 @@ void MainWindow::createActions()
     m_pauseAction->setCheckable(true);
     m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
     m_pauseAction->setToolTip(tr("Pause: edits no longer re-run the scenario until Run (F6)"));
+    connect(m_pauseAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Replay) {
+            m_pauseAction->setChecked(false);
+            m_replay->pause();
+        }
+    });
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        if (m_mode == Mode::Replay)
+            return;
         m_autoRun = !paused;
         if (!paused)
             requestRun();
@@ -262,6 +298,10 @@ void MainWindow::createActions()
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
     connect(m_stopAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Replay) {
+            m_replay->pause();
+            m_replay->rewind();
+        }
         m_live->stop();
         m_simulation->cancel();
         m_simulationB->cancel();
@@ -381,9 +421,9 @@ void MainWindow::createToolBar()
     auto* speedLabel = new QLabel(tr(" Speed "), bar);
     m_speed = new QComboBox(bar);
     m_speed->setObjectName(QStringLiteral("speedBox"));
-    for (int factor : {1, 2, 5, 10, 30, 60})
+    for (double factor : ReplayControls::speeds())
         m_speed->addItem(QStringLiteral("×%1").arg(factor), factor);
-    m_speed->setToolTip(tr("Playback speed of Live and Replay runs (Simulate always runs as fast as possible)"));
+    m_speed->setToolTip(tr("Replay speed (Simulate runs as fast as possible; Live runs in real time)"));
     bar->addWidget(speedLabel);
     bar->addWidget(m_speed);
     bar->addSeparator();
@@ -503,6 +543,9 @@ void MainWindow::setMode(Mode mode)
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
+    m_replay->setVisible(mode == Mode::Replay);
+    if (mode != Mode::Replay)
+        m_replay->pause();
     if (mode == Mode::Replay) {
         m_simulation->cancel();
         m_logDock->show();
@@ -515,6 +558,21 @@ void MainWindow::setMode(Mode mode)
     } else {
         requestRun();
     }
+    updateRunActions();
+}
+
+void MainWindow::loadReplay()
+{
+    LogIndex* index = m_log->logIndex();
+    if (!index)
+        return;
+    m_results->clear();
+    m_tiles->clear();
+    m_central->setCurrentWidget(m_results);
+    const std::size_t events = m_replay->loadLog(index->snapshot());
+    m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
+    if (events == 0)
+        statusBar()->showMessage(tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
     updateRunActions();
 }
 
@@ -536,9 +594,12 @@ void MainWindow::updateRunActions()
 {
     const bool simulate = m_mode == Mode::Simulate;
     const bool live = m_mode == Mode::Live;
-    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning());
-    m_runAction->setEnabled(simulate || (live && !m_live->isRunning()));
-    m_pauseAction->setEnabled(simulate);
+    const bool replay = m_mode == Mode::Replay;
+    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning()
+                             || (replay && m_replay->replayer().eventCount() > 0));
+    m_runAction->setEnabled(simulate || (live && !m_live->isRunning())
+                            || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
+    m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
     m_speed->setEnabled(m_mode == Mode::Replay);
 }
 
@@ -687,6 +748,9 @@ bool MainWindow::openFile(const QString& path)
             return false;
         }
         setMode(Mode::Replay);
+        // The replay starts once the log is indexed (in the background).
+        if (LogIndex* index = m_log->logIndex())
+            connect(index, &LogIndex::finished, this, &MainWindow::loadReplay, Qt::SingleShotConnection);
         Settings::addRecentFile(info.absoluteFilePath());
         Settings::setLastDirectory(info.absolutePath());
         updateRecentMenu();

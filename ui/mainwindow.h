@@ -20,7 +20,9 @@ class QTabWidget;
 namespace rwb {
 
 class CircuitTileBoard;
+class EventBridge;
 class LiveController;
+class ReplayControls;
 class LogPanel;
 class CompareView;
 class ResultsView;
@@ -71,6 +73,7 @@ public:
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     LiveController* live() const noexcept { return m_live; }
     LogPanel* logPanel() const noexcept { return m_log; }
+    ReplayControls* replayControls() const noexcept { return m_replay; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
     /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
@@ -108,6 +111,7 @@ private:
     void applyRunB(const SimulationRun& run);
     void takeScreenshots();
     void startLive();
+    void loadReplay();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     void setLesson(const QString& lesson);
     bool maybeSave();
@@ -135,6 +139,8 @@ private:
     CircuitTileBoard* m_tiles = nullptr;
     QDockWidget* m_tilesDock = nullptr;
     LogPanel* m_log = nullptr;
+    ReplayControls* m_replay = nullptr;
+    EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
     QLabel* m_placeholderText = nullptr;
     QWidget* m_lessonBanner = nullptr;
