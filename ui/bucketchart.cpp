@@ -130,7 +130,7 @@ void BucketChart::refreshSeries()
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     double maxY = 0;
-    double minY = std::numeric_limits<double>::infinity();
+    std::vector<double> positives;
     std::vector<QList<QPointF>> reduced(m_series.size());
     for (int i = 0; i < metricCount(); ++i) {
         auto& r = reduced[static_cast<std::size_t>(i)];
@@ -140,10 +140,11 @@ void BucketChart::refreshSeries()
                 if (p.x() >= visMin && p.x() <= visMax) {
                     maxY = std::max(maxY, p.y());
                     if (p.y() > 0)
-                        minY = std::min(minY, p.y());
+                        positives.push_back(p.y());
                 }
     }
-    setValueRange(std::isfinite(minY) ? minY : 0.0, maxY > 0 ? maxY : 1.0);
+    const auto [low, typical] = lowAndTypical(std::move(positives));
+    setValueRange(low, maxY > 0 ? maxY : 1.0, typical);
     for (std::size_t i = 0; i < m_series.size(); ++i) {
         if (isLogScale())
             for (QPointF& p : reduced[i])

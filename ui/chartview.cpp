@@ -292,10 +292,23 @@ double ChartView::toAxis(double value) const
 
 double ChartView::fromAxis(double coordinate) const { return m_logActive ? std::pow(10.0, coordinate + m_logOffset) : coordinate; }
 
-void ChartView::setValueRange(double minPositive, double max)
+std::pair<double, double> ChartView::lowAndTypical(std::vector<double> v)
+{
+    if (v.empty())
+        return {0.0, 0.0};
+    const auto at = [&v](double q) {
+        const auto i = static_cast<std::size_t>(q * double(v.size() - 1));
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+        return v[i];
+    };
+    const double low = at(0.02);
+    return {low, at(0.5)};
+}
+
+void ChartView::setValueRange(double minPositive, double max, double typical)
 {
     if (m_scale == ValueScale::Auto)
-        m_logActive = minPositive > 0 && max / minPositive > 150.0;
+        m_logActive = minPositive > 0 && typical > 0 && max / typical > 20.0;
     if (!m_logActive) {
         setValueMax(max);
         return;

@@ -6,6 +6,9 @@
 #include <QColor>
 #include <QPointer>
 
+#include <utility>
+#include <vector>
+
 class QAbstractAxis;
 class QAbstractSeries;
 class QCategoryAxis;
@@ -108,8 +111,12 @@ protected:
     qreal lineWidth() const noexcept { return m_presenter ? 4.0 : 2.0; }
     /// Sets the value axis to [0, a nice number >= max].
     void setValueMax(double max);
-    /// Like setValueMax, but with the smallest positive value seen, so Auto can choose the log scale.
-    void setValueRange(double minPositive, double max);
+    /// Like setValueMax, for charts that may use the log scale: `low` is a low positive value of the
+    /// data (a small percentile: the log axis floor), `typical` its median. Auto picks the log scale
+    /// when max is more than ~20x the typical value (outliers would flatten everything else).
+    void setValueRange(double low, double max, double typical);
+    /// Small percentile and median of the positive values, for setValueRange().
+    static std::pair<double, double> lowAndTypical(std::vector<double> positives);
     /// Data value -> axis coordinate (log10 on the log scale, values below the axis floor clamped).
     double toAxis(double value) const;
     /// Axis coordinate -> data value.

@@ -161,26 +161,32 @@ void RetryDelayChart::refreshSeries()
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     double maxMs = 0;
-    double minMs = std::numeric_limits<double>::infinity();
+    std::vector<double> positives;
     m_points.forEach([&](const Point& p) {
         if (p.t >= visMin && p.t <= visMax && (m_filter < 0 || p.pipeline == m_filter)) {
             maxMs = std::max(maxMs, p.delayMs);
             if (p.delayMs > 0)
-                minMs = std::min(minMs, p.delayMs);
+                positives.push_back(p.delayMs);
         }
     });
+    const double dataMax = maxMs;
+    auto [lowMs, typicalMs] = lowAndTypical(std::move(positives));
     double curves[kGroups];
     for (int g = 0; g < kGroups; ++g) {
         curves[g] = -1;
         if (m_backoff && g < m_maxRetries)
             curves[g] = toMs(m_backoff->baseDelay(g + 1));
         maxMs = std::max(maxMs, curves[g]);
-        if (curves[g] > 0)
-            minMs = std::min(minMs, curves[g]);
+        if (curves[g] > 0 && (lowMs <= 0 || curves[g] < lowMs))
+            lowMs = curves[g];
+        if (typicalMs <= 0 && curves[g] > 0)
+            typicalMs = curves[g];
     }
     const double capMsValue = m_backoff ? toMs(m_backoff->config().maxDelay) : -1;
-    // the cap is drawn when it is within reach of the data (otherwise it would squash the cloud)
-    const bool showCap = capMsValue > 0 && (maxMs <= 0 || capMsValue <= maxMs * 1.6);
+    // the cap is drawn when it is within reach of the data (otherwise it would squash the cloud); a
+    // log axis (outliers far above the typical delay) has room for it further up
+    const bool logLikely = typicalMs > 0 && std::max(maxMs, capMsValue) / typicalMs > 20.0;
+    const bool showCap = capMsValue > 0 && (dataMax <= 0 || capMsValue <= maxMs * 1.6 || (logLikely && capMsValue <= maxMs * 20));
     if (showCap)
         maxMs = std::max(maxMs, capMsValue);
     if (maxMs <= 0)
@@ -189,7 +195,7 @@ void RetryDelayChart::refreshSeries()
     m_unit = maxMs >= 2000 ? 1000.0 : 1.0;
     setValueTitle(m_unit > 1 ? tr("delay (s)") : tr("delay (ms)"));
     // the log scale takes over when the range spans decades (e.g. a few 30 s Retry-After waits)
-    setValueRange(std::isfinite(minMs) ? minMs / m_unit / 1.5 : 0.0, maxMs / m_unit);
+    setValueRange(lowMs > 0 ? lowMs / m_unit / 1.5 : 0.0, maxMs / m_unit, typicalMs / m_unit);
     const double yMin = valueAxis()->min();
     const double yMax = valueAxis()->max();
 

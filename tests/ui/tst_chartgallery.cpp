@@ -3,7 +3,11 @@
 
 #include "tst_chartfixture.h"
 
+#include "core/log/eventcodec.h"
 #include "ui/breakerstatechart.h"
+#include "ui/logpanel.h"
+#include "ui/logtablemodel.h"
+#include "ui/replaycontrols.h"
 #include "ui/bucketchart.h"
 #include "ui/circuittileboard.h"
 #include "ui/retrydelaychart.h"
@@ -11,6 +15,8 @@
 
 #include <QCategoryAxis>
 #include <QDir>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QImage>
 #include <QTest>
 
@@ -140,6 +146,43 @@ private slots:
         QVERIFY(inkRatio(image) > 0.05);
         const QStringList names = board.names();
         QCOMPARE(QSet<QString>(names.begin(), names.end()), QSet<QString>({QStringLiteral("payments"), QStringLiteral("inventory")}));
+    }
+
+    void logPanelAndReplay()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray out;
+        const qint64 origin = 1767225600000;
+        for (const Event& e : m_run.events)
+            eventcodec::encode(e, origin + std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count(), out);
+        file.write(out);
+        file.close();
+
+        LogPanel panel;
+        panel.resize(1000, 560);
+        QVERIFY(panel.openFile(path));
+        panel.show();
+        QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        panel.setQuery(QStringLiteral("level>=WARNING and agent=payments"));
+        QTRY_VERIFY(!panel.isQueryRunning());
+        QTRY_VERIFY(panel.model()->rowCount() > 10);
+        panel.tableView()->setCurrentIndex(panel.model()->index(3, 0));
+        QCoreApplication::processEvents();
+        QImage image = panel.grab().toImage();
+        QVERIFY(image.save(outDir() + QStringLiteral("/logpanel.png")));
+        QVERIFY(inkRatio(image) > 0.05);
+
+        ReplayControls controls;
+        controls.resize(820, 44);
+        controls.loadEvents(m_run.events);
+        controls.seek(TimePoint(42s));
+        controls.show();
+        QCoreApplication::processEvents();
+        image = controls.grab().toImage();
+        QVERIFY(image.save(outDir() + QStringLiteral("/replaycontrols.png")));
     }
 
 private:
