@@ -197,7 +197,8 @@ void TestHttpRequestParser::bufferLimitKeepsCompleteRequests()
 void TestHttpRequestParser::garbageNeverCrashes()
 {
     // A cheap deterministic stand-in for the fuzzer: random bytes biased towards HTTP syntax.
-    const QByteArray alphabet("GET POST /:\r\n\t HTTP/1.1 Host Content-Length 0123456789 ?x\x00\xff", 62);
+    static const char kAlphabet[] = "GET POST /:\r\n\t HTTP/1.1 Host Content-Length 0123456789 ?x\x00\xff";
+    const QByteArray alphabet(kAlphabet, sizeof kAlphabet - 1); // keeps the embedded NUL
     quint32 state = 12345;
     auto next = [&state]() {
         state = state * 1664525u + 1013904223u;

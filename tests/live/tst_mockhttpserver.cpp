@@ -370,7 +370,8 @@ void TestMockHttpServer::garbageGets400AndServerKeepsServing()
 {
     auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
     RawClient client(server->port());
-    client.send(QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n", 40));
+    static const char kTlsHello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n";
+    client.send(QByteArray(kTlsHello, sizeof kTlsHello - 1)); // a TLS ClientHello-like start, NULs included
     const RawResponse r = client.next();
     QCOMPARE(r.status, 400);
     QVERIFY(client.waitClosed());
