@@ -17,22 +17,22 @@ struct RowInfo {
 };
 
 const RowInfo Rows[] = {
-    {"Requests", "Requests offered by the clients.", 0},
-    {"Succeeded", "Requests that ended with a success.", +1},
-    {"Failed", "Requests that ended with an error or timeout and no fallback.", -1},
-    {"Rejected", "Requests refused by a policy (breaker, bulkhead, rate limiter) without fallback.", -1},
-    {"Fallbacks", "Requests answered by the fallback.", 0},
-    {"Served", "Share of requests answered (successes plus fallbacks).", +1},
-    {"Attempts", "Tries that went past every policy toward the service.", -1},
-    {"Retry amplification", "Attempts per request: how much retries multiply the load.", -1},
-    {"Load on the services", "Attempts that reached the services.", -1},
-    {"Peak concurrency", "Most requests inside one service at the same time.", -1},
-    {"Breaker transitions", "Circuit state changes.", 0},
-    {"Time to detect", "From the first second the service mostly fails to the first second a breaker is open.", -1},
-    {"Time to recover", "From the last failing second until 95 % of requests are served again.", -1},
-    {"Latency p50", "Median end-to-end latency of a request.", -1},
-    {"Latency p95", "95th percentile end-to-end latency.", -1},
-    {"Latency p99", "99th percentile end-to-end latency.", -1},
+    { "Requests", "Requests offered by the clients.", 0 },
+    { "Succeeded", "Requests that ended with a success.", +1 },
+    { "Failed", "Requests that ended with an error or timeout and no fallback.", -1 },
+    { "Rejected", "Requests refused by a policy (breaker, bulkhead, rate limiter) without fallback.", -1 },
+    { "Fallbacks", "Requests answered by the fallback.", 0 },
+    { "Served", "Share of requests answered (successes plus fallbacks).", +1 },
+    { "Attempts", "Tries that went past every policy toward the service.", -1 },
+    { "Retry amplification", "Attempts per request: how much retries multiply the load.", -1 },
+    { "Load on the services", "Attempts that reached the services.", -1 },
+    { "Peak concurrency", "Most requests inside one service at the same time.", -1 },
+    { "Breaker transitions", "Circuit state changes.", 0 },
+    { "Time to detect", "From the first second the service mostly fails to the first second a breaker is open.", -1 },
+    { "Time to recover", "From the last failing second until 95 % of requests are served again.", -1 },
+    { "Latency p50", "Median end-to-end latency of a request.", -1 },
+    { "Latency p95", "95th percentile end-to-end latency.", -1 },
+    { "Latency p99", "99th percentile end-to-end latency.", -1 },
 };
 static_assert(std::size(Rows) == CompareModel::RowCount);
 
@@ -156,7 +156,8 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole)
         return tr(info.tip);
     if (role == Qt::TextAlignmentRole)
-        return column == Metric ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return column == Metric ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (column == Metric) {
         if (role == Qt::DisplayRole)
             return tr(info.label);

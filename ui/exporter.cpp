@@ -16,23 +16,23 @@ namespace {
 QJsonObject summaryJson(const PipelineSummary& s)
 {
     return QJsonObject {
-        {QStringLiteral("requests"), qint64(s.requests)},
-        {QStringLiteral("succeeded"), qint64(s.succeeded)},
-        {QStringLiteral("failed"), qint64(s.failed)},
-        {QStringLiteral("rejected"), qint64(s.rejected)},
-        {QStringLiteral("fallbacks"), qint64(s.fallbacks)},
-        {QStringLiteral("unfinished"), qint64(s.unfinished)},
-        {QStringLiteral("attempts"), qint64(s.attempts)},
-        {QStringLiteral("retries"), qint64(s.retries)},
-        {QStringLiteral("timeouts"), qint64(s.timeouts)},
-        {QStringLiteral("breaker_rejections"), qint64(s.breakerRejections)},
-        {QStringLiteral("breaker_transitions"), qint64(s.breakerTransitions)},
-        {QStringLiteral("retry_amplification"), s.retryAmplification()},
-        {QStringLiteral("success_rate"), s.successRate()},
-        {QStringLiteral("latency_p50_ms"), s.latencyP50Ms},
-        {QStringLiteral("latency_p95_ms"), s.latencyP95Ms},
-        {QStringLiteral("latency_p99_ms"), s.latencyP99Ms},
-        {QStringLiteral("latency_max_ms"), s.latencyMaxMs},
+        { QStringLiteral("requests"), qint64(s.requests) },
+        { QStringLiteral("succeeded"), qint64(s.succeeded) },
+        { QStringLiteral("failed"), qint64(s.failed) },
+        { QStringLiteral("rejected"), qint64(s.rejected) },
+        { QStringLiteral("fallbacks"), qint64(s.fallbacks) },
+        { QStringLiteral("unfinished"), qint64(s.unfinished) },
+        { QStringLiteral("attempts"), qint64(s.attempts) },
+        { QStringLiteral("retries"), qint64(s.retries) },
+        { QStringLiteral("timeouts"), qint64(s.timeouts) },
+        { QStringLiteral("breaker_rejections"), qint64(s.breakerRejections) },
+        { QStringLiteral("breaker_transitions"), qint64(s.breakerTransitions) },
+        { QStringLiteral("retry_amplification"), s.retryAmplification() },
+        { QStringLiteral("success_rate"), s.successRate() },
+        { QStringLiteral("latency_p50_ms"), s.latencyP50Ms },
+        { QStringLiteral("latency_p95_ms"), s.latencyP95Ms },
+        { QStringLiteral("latency_p99_ms"), s.latencyP99Ms },
+        { QStringLiteral("latency_max_ms"), s.latencyMaxMs },
     };
 }
 
@@ -75,12 +75,13 @@ QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* 
     return seedconfig::save(seedconfig::fromScenario(*load.scenario), lossy);
 }
 
-bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error,
-                  QStringList* unmatched)
+bool importConfig(
+    QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error, QStringList* unmatched)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(bytes);
     const QJsonObject object = doc.object();
-    if (object.contains(QStringLiteral("retry_configs")) || object.contains(QStringLiteral("circuit_breaker_configs"))) {
+    if (object.contains(QStringLiteral("retry_configs"))
+        || object.contains(QStringLiteral("circuit_breaker_configs"))) {
         const SeedConfigLoad seed = seedconfig::load(bytes, fileName);
         if (!seed.ok()) {
             if (error)
@@ -158,18 +159,19 @@ QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenar
             p99.append(double(b.latencyP99Ms));
             state.append(toString(b.breakerState));
         }
-        o.insert(QStringLiteral("series"), QJsonObject {
-                                               {QStringLiteral("requests"), requests},
-                                               {QStringLiteral("attempts"), attempts},
-                                               {QStringLiteral("succeeded"), succeeded},
-                                               {QStringLiteral("failed"), failed},
-                                               {QStringLiteral("rejected"), rejected},
-                                               {QStringLiteral("fallbacks"), fallbacks},
-                                               {QStringLiteral("latency_p50_ms"), p50},
-                                               {QStringLiteral("latency_p95_ms"), p95},
-                                               {QStringLiteral("latency_p99_ms"), p99},
-                                               {QStringLiteral("breaker_state"), state},
-                                           });
+        o.insert(QStringLiteral("series"),
+            QJsonObject {
+                { QStringLiteral("requests"), requests },
+                { QStringLiteral("attempts"), attempts },
+                { QStringLiteral("succeeded"), succeeded },
+                { QStringLiteral("failed"), failed },
+                { QStringLiteral("rejected"), rejected },
+                { QStringLiteral("fallbacks"), fallbacks },
+                { QStringLiteral("latency_p50_ms"), p50 },
+                { QStringLiteral("latency_p95_ms"), p95 },
+                { QStringLiteral("latency_p99_ms"), p99 },
+                { QStringLiteral("breaker_state"), state },
+            });
         pipelines.append(o);
     }
     root.insert(QStringLiteral("pipelines"), pipelines);
@@ -184,14 +186,14 @@ QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenar
             concurrency.append(qint64(b.maxConcurrency));
         }
         services.append(QJsonObject {
-            {QStringLiteral("name"), s.name},
-            {QStringLiteral("arrivals"), qint64(s.arrivals)},
-            {QStringLiteral("overloaded"), qint64(s.overloaded)},
-            {QStringLiteral("max_concurrency"), qint64(s.maxConcurrency)},
-            {QStringLiteral("series"), QJsonObject {{QStringLiteral("arrivals"), arrivals},
-                                                    {QStringLiteral("errors"), errors},
-                                                    {QStringLiteral("overloaded"), overloaded},
-                                                    {QStringLiteral("max_concurrency"), concurrency}}},
+            { QStringLiteral("name"), s.name },
+            { QStringLiteral("arrivals"), qint64(s.arrivals) },
+            { QStringLiteral("overloaded"), qint64(s.overloaded) },
+            { QStringLiteral("max_concurrency"), qint64(s.maxConcurrency) },
+            { QStringLiteral("series"),
+                QJsonObject { { QStringLiteral("arrivals"), arrivals }, { QStringLiteral("errors"), errors },
+                    { QStringLiteral("overloaded"), overloaded },
+                    { QStringLiteral("max_concurrency"), concurrency } } },
         });
     }
     root.insert(QStringLiteral("services"), services);

@@ -25,7 +25,7 @@ QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* 
 /// seed 004 layout (settings applied to the pipelines of the same name). Returns false with a
 /// message naming the file, line or JSON pointer; `scenario` is unchanged then.
 bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error,
-                  QStringList* unmatched = nullptr);
+    QStringList* unmatched = nullptr);
 
 /// The run's summary and metrics: totals per pipeline, per service, and the 1 s time series.
 QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario);

@@ -100,10 +100,10 @@ void paint(QPainter& p, Icon which)
     case Icon::Export:
         p.setPen(ink);
         p.setBrush(Qt::NoBrush);
-        p.drawPolyline(QPolygonF({QPointF(9, 6), QPointF(5, 6), QPointF(5, 19), QPointF(18, 19), QPointF(18, 15)}));
+        p.drawPolyline(QPolygonF({ QPointF(9, 6), QPointF(5, 6), QPointF(5, 19), QPointF(18, 19), QPointF(18, 15) }));
         p.setPen(QPen(Blue, 2.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         p.drawLine(QPointF(10, 14), QPointF(19, 5));
-        p.drawPolyline(QPolygonF({QPointF(13, 5), QPointF(19, 5), QPointF(19, 11)}));
+        p.drawPolyline(QPolygonF({ QPointF(13, 5), QPointF(19, 5), QPointF(19, 11) }));
         break;
     case Icon::Compare:
         p.setPen(Qt::NoPen);
@@ -122,7 +122,7 @@ void paint(QPainter& p, Icon which)
         p.drawLine(QPointF(12, 16), QPointF(12, 20));
         p.drawLine(QPointF(8, 20), QPointF(16, 20));
         p.setPen(QPen(Blue, 2.0, Qt::SolidLine, Qt::RoundCap));
-        p.drawPolyline(QPolygonF({QPointF(6, 13), QPointF(10, 9), QPointF(13, 11), QPointF(18, 7)}));
+        p.drawPolyline(QPolygonF({ QPointF(6, 13), QPointF(10, 9), QPointF(13, 11), QPointF(18, 7) }));
         break;
     case Icon::Live:
         p.setPen(Qt::NoPen);
@@ -165,7 +165,7 @@ void paint(QPainter& p, Icon which)
         p.setBrush(Green);
         p.drawEllipse(QRectF(3, 3, 18, 18));
         p.setPen(QPen(Qt::white, 2.4, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        p.drawPolyline(QPolygonF({QPointF(7.5, 12.5), QPointF(10.5, 15.5), QPointF(16.5, 8.5)}));
+        p.drawPolyline(QPolygonF({ QPointF(7.5, 12.5), QPointF(10.5, 15.5), QPointF(16.5, 8.5) }));
         break;
     case Icon::Add:
     case Icon::Remove:
@@ -216,7 +216,7 @@ QIcon icon(Icon which)
     if (found != cache.constEnd())
         return *found;
     QIcon result;
-    for (int size : {16, 22, 24, 32, 48, 64, 128}) {
+    for (int size : { 16, 22, 24, 32, 48, 64, 128 }) {
         result.addPixmap(render(which, size, false), QIcon::Normal);
         result.addPixmap(render(which, size, true), QIcon::Disabled);
     }

@@ -91,11 +91,10 @@ QVariant JsonArrayModel::data(const QModelIndex& index, int role) const
         }
         if (spec.kind == ParameterSpec::Kind::Bool)
             return display != 0.0 ? tr("yes") : tr("no");
-        if (spec.kind == ParameterSpec::Kind::Real && spec.choices.isEmpty() && spec.unit.isEmpty()
-            && raw.isString())
+        if (spec.kind == ParameterSpec::Kind::Real && spec.choices.isEmpty() && spec.unit.isEmpty() && raw.isString())
             return raw.toString();
         return QString(QLocale().toString(display, 'f', spec.kind == ParameterSpec::Kind::Integer ? 0 : spec.decimals)
-                       + (spec.unit.isEmpty() ? QString() : QString(QLatin1Char(' ') + spec.unit)));
+            + (spec.unit.isEmpty() ? QString() : QString(QLatin1Char(' ') + spec.unit)));
     case Qt::EditRole:
         if (spec.kind == ParameterSpec::Kind::Choice)
             return int(display);

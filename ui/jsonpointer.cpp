@@ -93,7 +93,7 @@ QString pointer(const QStringList& tokens)
 
 QString child(const QString& base, const QString& token)
 {
-    return base + pointer({token});
+    return base + pointer({ token });
 }
 
 QString child(const QString& base, int index)

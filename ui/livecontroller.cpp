@@ -129,7 +129,8 @@ bool LiveController::start(const QJsonObject& scenario, QString* error)
 
     // Listening and starting happen on the live thread; wait for the answer (milliseconds).
     QString message;
-    QMetaObject::invokeMethod(m_worker, [this, &message] { message = m_worker->start(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, &message] { message = m_worker->start(); }, Qt::BlockingQueuedConnection);
     if (!message.isEmpty()) {
         shutdownWorker();
         if (error)
@@ -152,8 +153,8 @@ void LiveController::setOutage(const QString& service, bool down)
 {
     if (!m_worker)
         return;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, service, down] { worker->setOutage(service, down); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, service, down] { worker->setOutage(service, down); }, Qt::QueuedConnection);
 }
 
 void LiveController::shutdownWorker()
@@ -162,8 +163,13 @@ void LiveController::shutdownWorker()
         return;
     if (m_worker) {
         // Servers and runner must be destroyed on their own thread.
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->stop(); delete worker; },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker,
+            [worker = m_worker] {
+                worker->stop();
+                delete worker;
+            },
+            Qt::BlockingQueuedConnection);
         m_worker = nullptr;
     }
     m_thread->quit();

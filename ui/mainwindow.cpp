@@ -2,18 +2,18 @@
 
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
+#include "core/log/logindex.h"
 #include "ui/circuittileboard.h"
 #include "ui/comparemodel.h"
 #include "ui/compareview.h"
+#include "ui/eventbridge.h"
 #include "ui/exporter.h"
 #include "ui/icons.h"
 #include "ui/livecontroller.h"
-#include "ui/eventbridge.h"
 #include "ui/logpanel.h"
-#include "ui/replaycontrols.h"
-#include "core/log/logindex.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
+#include "ui/replaycontrols.h"
 #include "ui/resultsview.h"
 #include "ui/runmetrics.h"
 #include "ui/scenariodocument.h"
@@ -57,7 +57,8 @@ namespace {
 QString formatElapsed(std::chrono::nanoseconds d)
 {
     const double ms = std::chrono::duration<double, std::milli>(d).count();
-    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms") : QString::number(qint64(ms)) + QStringLiteral(" ms");
+    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms")
+                   : QString::number(qint64(ms)) + QStringLiteral(" ms");
 }
 
 QString formatSimulated(Duration d)
@@ -171,7 +172,7 @@ MainWindow::MainWindow(QWidget* parent)
         updateRunActions();
     });
     connect(m_simulation, &SimulationController::progressChanged, this,
-            [this](int permille) { m_progress->setValue(permille); });
+        [this](int permille) { m_progress->setValue(permille); });
 
     connect(m_live, &LiveController::eventsReady, this, [this](const std::vector<Event>& events) {
         m_results->appendEvents(events);
@@ -193,9 +194,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_tiles->appendEvents(history);
     });
     connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
-    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] {
-        m_replay->setSpeed(m_speed->currentData().toDouble());
-    });
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+        [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
     connect(m_servicesEditor, &ServicesEditor::outageRequested, this, [this](const QString& service, bool down) {
         if (m_live->isRunning())
             m_live->setOutage(service, down);
@@ -223,7 +223,8 @@ void MainWindow::createActions()
 
     m_saveAction = new QAction(icons::icon(icons::Icon::Save), tr("&Save"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
-    m_saveAction->setToolTip(tr("Save the scenario (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
+    m_saveAction->setToolTip(
+        tr("Save the scenario (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
 
     m_saveAsAction = new QAction(tr("Save &As…"), this);
@@ -251,7 +252,7 @@ void MainWindow::createActions()
     m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
-    m_redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+    m_redoAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo });
 
     m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
     m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
@@ -319,12 +320,11 @@ void MainWindow::createActions()
         return a;
     };
     m_simulateModeAction = addMode(icons::Icon::Simulate, tr("Simulate"),
-                                   tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1,
-                                   Mode::Simulate);
+        tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1, Mode::Simulate);
     m_liveModeAction = addMode(icons::Icon::Live, tr("Live"),
-                               tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
-    m_replayModeAction = addMode(icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"),
-                                 Qt::Key_3, Mode::Replay);
+        tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
+    m_replayModeAction = addMode(
+        icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3, Mode::Replay);
     m_simulateModeAction->setChecked(true);
 
     m_compareAction = new QAction(icons::icon(icons::Icon::Compare), tr("Compare &A/B"), this);
@@ -386,7 +386,7 @@ void MainWindow::createMenus()
 
     // Demos: each with its lesson as the status tip, so hovering teaches before opening.
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
-    for (QMenu* menu : {m_demoMenu, demos}) {
+    for (QMenu* menu : { m_demoMenu, demos }) {
         const auto all = demos::list();
         for (const DemoInfo& demo : all) {
             QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
@@ -510,12 +510,12 @@ void MainWindow::createDocks()
     m_historyDock->hide();
 
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock : {m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock})
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
     m_viewMenu->addAction(m_resetLayoutAction);
-    resizeDocks({m_pipelineDock, m_compareDock}, {380, 340}, Qt::Horizontal);
+    resizeDocks({ m_pipelineDock, m_compareDock }, { 380, 340 }, Qt::Horizontal);
 }
 
 void MainWindow::createStatusBar()
@@ -539,7 +539,9 @@ void MainWindow::setMode(Mode mode)
     if (mode != m_mode && m_mode == Mode::Live)
         m_live->stop();
     m_mode = mode;
-    QAction* a = mode == Mode::Simulate ? m_simulateModeAction : mode == Mode::Live ? m_liveModeAction : m_replayModeAction;
+    QAction* a = mode == Mode::Simulate ? m_simulateModeAction
+        : mode == Mode::Live            ? m_liveModeAction
+                                        : m_replayModeAction;
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
@@ -553,8 +555,8 @@ void MainWindow::setMode(Mode mode)
         statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
     } else if (mode == Mode::Live) {
         m_simulation->cancel();
-        statusBar()->showMessage(tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"),
-                                 5000);
+        statusBar()->showMessage(
+            tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
         requestRun();
     }
@@ -572,7 +574,8 @@ void MainWindow::loadReplay()
     const std::size_t events = m_replay->loadLog(index->snapshot());
     m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
     if (events == 0)
-        statusBar()->showMessage(tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
+        statusBar()->showMessage(
+            tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
     updateRunActions();
 }
 
@@ -596,9 +599,9 @@ void MainWindow::updateRunActions()
     const bool live = m_mode == Mode::Live;
     const bool replay = m_mode == Mode::Replay;
     m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning()
-                             || (replay && m_replay->replayer().eventCount() > 0));
+        || (replay && m_replay->replayer().eventCount() > 0));
     m_runAction->setEnabled(simulate || (live && !m_live->isRunning())
-                            || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
+        || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
     m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
     m_speed->setEnabled(m_mode == Mode::Replay);
 }
@@ -626,9 +629,9 @@ void MainWindow::applyRun(const SimulationRun& run)
         m_statusRun->setText(tr("Scenario has %n problem(s)", nullptr, int(run.problems.size())));
         if (!run.problems.empty())
             statusBar()->showMessage(run.problems.front().pointer.isEmpty()
-                                         ? run.problems.front().message
-                                         : run.problems.front().pointer + QStringLiteral(": ") + run.problems.front().message,
-                                     8000);
+                    ? run.problems.front().message
+                    : run.problems.front().pointer + QStringLiteral(": ") + run.problems.front().message,
+                8000);
         return;
     }
     m_statusRun->setText(runStatusText(run));
@@ -663,10 +666,10 @@ void MainWindow::takeScreenshots()
     ok = m_results->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
     // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
     const std::pair<QDockWidget*, const char*> docks[] = {
-        {m_servicesDock, "services-panel.png"},
-        {m_pipelineDock, "pipeline-panel.png"},
-        {m_compareDock, "summary-panel.png"},
-        {m_tilesDock, "circuits-panel.png"},
+        { m_servicesDock, "services-panel.png" },
+        { m_pipelineDock, "pipeline-panel.png" },
+        { m_compareDock, "summary-panel.png" },
+        { m_tilesDock, "circuits-panel.png" },
     };
     for (const auto& [dock, name] : docks) {
         dock->raise();
@@ -675,16 +678,19 @@ void MainWindow::takeScreenshots()
     }
     // The A/B comparison: variant B with a breaker that trips sooner.
     startCompare();
-    connect(m_simulationB, &SimulationController::finished, this, [this, dir, done, ok](const SimulationRun&) {
-        QTimer::singleShot(200, this, [this, dir, done, ok] {
-            bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
-            all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
-            if (done)
-                done(all);
-        });
-    }, Qt::SingleShotConnection);
-    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/failure_threshold"), 3,
-                          tr("Set failure threshold"));
+    connect(
+        m_simulationB, &SimulationController::finished, this,
+        [this, dir, done, ok](const SimulationRun&) {
+            QTimer::singleShot(200, this, [this, dir, done, ok] {
+                bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
+                all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
+                if (done)
+                    done(all);
+            });
+        },
+        Qt::SingleShotConnection);
+    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/failure_threshold"),
+        3, tr("Set failure threshold"));
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)
@@ -717,8 +723,8 @@ bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceN
     const ScenarioFile file = parseScenario(text, sourceName);
     if (!file.ok()) {
         QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
-                        tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
-                        QMessageBox::Ok, this);
+            tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
+            QMessageBox::Ok, this);
         box.setInformativeText(file.problemText(sourceName));
         box.setObjectName(QStringLiteral("openErrorDialog"));
         box.exec();
@@ -740,9 +746,8 @@ bool MainWindow::openFile(const QString& path)
         QString error;
         if (!m_log->openFile(info.absoluteFilePath(), &error)) {
             QMessageBox box(QMessageBox::Warning, tr("Cannot open log"),
-                            tr("<b>%1</b> was not opened; the current session is unchanged.")
-                                .arg(info.fileName().toHtmlEscaped()),
-                            QMessageBox::Ok, this);
+                tr("<b>%1</b> was not opened; the current session is unchanged.").arg(info.fileName().toHtmlEscaped()),
+                QMessageBox::Ok, this);
             box.setInformativeText(error);
             box.exec();
             return false;
@@ -760,7 +765,7 @@ bool MainWindow::openFile(const QString& path)
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly)) {
         QMessageBox::warning(this, tr("Cannot open scenario"),
-                             tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
+            tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
         return false;
     }
     if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
@@ -809,7 +814,7 @@ bool MainWindow::saveTo(const QString& path)
     const QString error = writeJsonFile(path, m_document->json());
     if (!error.isEmpty()) {
         QMessageBox::warning(this, tr("Cannot save scenario"),
-                             tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), error));
+            tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), error));
         return false;
     }
     m_document->setFilePath(path);
@@ -833,9 +838,11 @@ bool MainWindow::saveAs()
 {
     QString suggestion = m_document->filePath();
     if (suggestion.isEmpty())
-        suggestion = QDir(Settings::lastDirectory()).filePath(m_document->title().toLower().replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".json"));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Scenario"), suggestion,
-                                                      tr("Scenarios (*.json);;All files (*)"));
+        suggestion = QDir(Settings::lastDirectory())
+                         .filePath(m_document->title().toLower().replace(QLatin1Char(' '), QLatin1Char('-'))
+                             + QStringLiteral(".json"));
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save Scenario"), suggestion, tr("Scenarios (*.json);;All files (*)"));
     return !path.isEmpty() && saveTo(path);
 }
 
@@ -844,8 +851,8 @@ void MainWindow::open()
     if (!maybeSave())
         return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario or Log"), Settings::lastDirectory(),
-                                                      tr("Scenarios and logs (*.json *.jsonl);;Scenarios (*.json);;"
-                                                         "Logs (*.jsonl);;All files (*)"));
+        tr("Scenarios and logs (*.json *.jsonl);;Scenarios (*.json);;"
+           "Logs (*.jsonl);;All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }
@@ -855,9 +862,8 @@ bool MainWindow::maybeSave()
     if (!m_document->isModified())
         return true;
     const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-                                              tr("%1 has unsaved changes. Save them first?").arg(m_document->title()),
-                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
-                                              QMessageBox::Save);
+        tr("%1 has unsaved changes. Save them first?").arg(m_document->title()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Save)
         return save();
     return answer == QMessageBox::Discard;
@@ -962,7 +968,7 @@ bool MainWindow::importConfig(const QString& path, QString* error)
         return false;
     // One undo step: the pipelines as a whole.
     m_document->setValue(QStringLiteral("/pipelines"), scenario.value(QStringLiteral("pipelines")),
-                         tr("Import config from %1").arg(QFileInfo(path).fileName()));
+        tr("Import config from %1").arg(QFileInfo(path).fileName()));
     if (!unmatched.isEmpty())
         statusBar()->showMessage(tr("Imported; no pipeline named %1").arg(unmatched.join(QStringLiteral(", "))), 8000);
     return true;
@@ -983,8 +989,7 @@ void MainWindow::exportConfigDialog()
     const QString scenarioFilter = tr("Pipeline config, scenario format (*.json)");
     const QString seedFilter = tr("Pipeline config, retry_configs / circuit_breaker_configs format (*.json)");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Config as JSON"),
-                                                      base + QStringLiteral("-config.json"),
-                                                      scenarioFilter + QStringLiteral(";;") + seedFilter, &selected);
+        base + QStringLiteral("-config.json"), scenarioFilter + QStringLiteral(";;") + seedFilter, &selected);
     if (path.isEmpty())
         return;
     QStringList lossy;
@@ -993,30 +998,30 @@ void MainWindow::exportConfigDialog()
         QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
     else if (!lossy.isEmpty())
         QMessageBox::information(this, tr("Exported with omissions"),
-                                 tr("The retry_configs / circuit_breaker_configs layout cannot express every setting; "
-                                    "these were left out:\n\n%1").arg(lossy.join(QLatin1Char('\n'))));
+            tr("The retry_configs / circuit_breaker_configs layout cannot express every setting; "
+               "these were left out:\n\n%1")
+                .arg(lossy.join(QLatin1Char('\n'))));
     else
         statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
 }
 
 void MainWindow::importConfigDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import Config"), Settings::lastDirectory(),
-                                                      tr("Pipeline configs (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Config"), Settings::lastDirectory(), tr("Pipeline configs (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
     if (!importConfig(path, &error))
         QMessageBox::warning(this, tr("Cannot import config"),
-                             tr("%1 was not imported; the scenario is unchanged.\n\n%2")
-                                 .arg(QDir::toNativeSeparators(path), error));
+            tr("%1 was not imported; the scenario is unchanged.\n\n%2").arg(QDir::toNativeSeparators(path), error));
 }
 
 void MainWindow::exportSummaryDialog()
 {
     const QString base = QDir(Settings::lastDirectory()).filePath(QFileInfo(m_document->title()).completeBaseName());
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Run Summary and Metrics"),
-                                                      base + QStringLiteral("-run.json"), tr("JSON (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Run Summary and Metrics"), base + QStringLiteral("-run.json"), tr("JSON (*.json)"));
     if (path.isEmpty())
         return;
     const QString error = exportRunSummary(path);
@@ -1029,9 +1034,9 @@ void MainWindow::exportSummaryDialog()
 void MainWindow::about()
 {
     QMessageBox::about(this, tr("About Resilience Workbench"),
-                       tr("<h3>Resilience Workbench %1</h3><p>Tune circuit breakers, retries, timeouts, bulkheads and "
-                          "rate limits against misbehaving services, and watch what they do.</p>")
-                           .arg(QApplication::applicationVersion()));
+        tr("<h3>Resilience Workbench %1</h3><p>Tune circuit breakers, retries, timeouts, bulkheads and "
+           "rate limits against misbehaving services, and watch what they do.</p>")
+            .arg(QApplication::applicationVersion()));
 }
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)

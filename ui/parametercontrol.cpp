@@ -82,7 +82,8 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         if (!m_spec.unit.isEmpty())
             m_spin->setSuffix(QLatin1Char(' ') + m_spec.unit);
         const double range = m_spec.sliderMaximum - m_spec.minimum;
-        m_spin->setSingleStep(m_spec.kind == Kind::Integer ? 1.0 : std::max(std::pow(10.0, -m_spec.decimals), range / 100.0));
+        m_spin->setSingleStep(
+            m_spec.kind == Kind::Integer ? 1.0 : std::max(std::pow(10.0, -m_spec.decimals), range / 100.0));
         grid->addWidget(m_slider, row, 1);
         grid->addWidget(m_spin, row, 2);
 
@@ -178,8 +179,8 @@ void ParameterControl::setError(const QString& message)
 
 void ParameterControl::setEnabled(bool enabled)
 {
-    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
         if (w)
             w->setEnabled(enabled);
     }
@@ -187,8 +188,8 @@ void ParameterControl::setEnabled(bool enabled)
 
 void ParameterControl::setVisible(bool visible)
 {
-    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
         if (w)
             w->setVisible(visible);
     }
@@ -205,13 +206,12 @@ void ParameterControl::updateVisibility(const QJsonObject& group)
 
 void ParameterControl::updateTooltips()
 {
-    QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3").arg(m_spec.label.toHtmlEscaped(),
-                                                                      m_spec.key.toHtmlEscaped(),
-                                                                      m_spec.tooltip.toHtmlEscaped());
+    QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3")
+                      .arg(m_spec.label.toHtmlEscaped(), m_spec.key.toHtmlEscaped(), m_spec.tooltip.toHtmlEscaped());
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
-    for (QWidget* w : {static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-                       static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo)}) {
+    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
+             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
         if (w)
             w->setToolTip(tip);
     }

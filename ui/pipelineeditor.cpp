@@ -72,8 +72,7 @@ void PipelineEditor::build()
     layout->setSpacing(6);
 
     // Policy order: outer -> inner, reorderable by drag and drop.
-    auto* orderSection = new CollapsibleSection(
-        tr("Policy order"),
+    auto* orderSection = new CollapsibleSection(tr("Policy order"),
         tr("Outer to inner. Policies above Retry act once per call, those below act on every attempt."), false,
         content);
     orderSection->setObjectName(QStringLiteral("section_order"));
@@ -106,19 +105,19 @@ void PipelineEditor::build()
         for (const ParameterSpec& spec : group.parameters) {
             auto* control = new ParameterControl(spec, grid, row++, g.section->body());
             const QString key = group.key;
-            connect(control, &ParameterControl::edited, this, [this, key, control](const QJsonValue& value, int mergeKey) {
-                if (!m_document || m_refreshing)
-                    return;
-                m_document->setValue(policyPointer(key) + QLatin1Char('/') + control->spec().key,
-                                     value,
-                                     tr("Set %1 › %2 to %3")
-                                         .arg(catalog::policyTitle(key), control->spec().label,
-                                              value.isDouble() ? QString::number(value.toDouble())
-                                              : value.isBool() ? (value.toBool() ? tr("on") : tr("off"))
-                                              : value.isUndefined() ? tr("off")
-                                                                   : value.toString()),
-                                     mergeKey);
-            });
+            connect(
+                control, &ParameterControl::edited, this, [this, key, control](const QJsonValue& value, int mergeKey) {
+                    if (!m_document || m_refreshing)
+                        return;
+                    m_document->setValue(policyPointer(key) + QLatin1Char('/') + control->spec().key, value,
+                        tr("Set %1 › %2 to %3")
+                            .arg(catalog::policyTitle(key), control->spec().label,
+                                value.isDouble()          ? QString::number(value.toDouble())
+                                    : value.isBool()      ? (value.toBool() ? tr("on") : tr("off"))
+                                    : value.isUndefined() ? tr("off")
+                                                          : value.toString()),
+                        mergeKey);
+                });
             g.controls.push_back(control);
         }
         if (group.optional) {
@@ -127,8 +126,8 @@ void PipelineEditor::build()
                 if (!m_document || m_refreshing)
                     return;
                 m_document->setValue(policyPointer(key) + QStringLiteral("/enabled"), on,
-                                     on ? tr("Enable %1").arg(catalog::policyTitle(key))
-                                        : tr("Disable %1").arg(catalog::policyTitle(key)));
+                    on ? tr("Enable %1").arg(catalog::policyTitle(key))
+                       : tr("Disable %1").arg(catalog::policyTitle(key)));
             });
         }
         layout->addWidget(g.section);
@@ -233,7 +232,8 @@ void PipelineEditor::refresh()
 void PipelineEditor::refreshOrder()
 {
     QStringList order;
-    const QJsonValue stored = m_document ? m_document->value(pipelinePointer() + QStringLiteral("/order")) : QJsonValue();
+    const QJsonValue stored
+        = m_document ? m_document->value(pipelinePointer() + QStringLiteral("/order")) : QJsonValue();
     for (const QJsonValue& v : stored.toArray())
         order << v.toString();
     if (order.isEmpty())

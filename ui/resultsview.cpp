@@ -46,7 +46,8 @@ ResultsView::ResultsView(QWidget* parent)
     reset->setToolTip(tr("Show the whole run again (or double-click a chart)"));
     reset->setAutoRaise(true);
     connect(reset, &QToolButton::clicked, m_sync, &TimeAxisSync::resetZoom);
-    auto* hint = new QLabel(tr("Wheel: zoom · drag: pan · Shift+drag: zoom to area · click a legend entry to hide it"), bar);
+    auto* hint
+        = new QLabel(tr("Wheel: zoom · drag: pan · Shift+drag: zoom to area · click a legend entry to hide it"), bar);
     hint->setObjectName(QStringLiteral("dimLabel"));
     barLayout->addWidget(label);
     barLayout->addWidget(m_filter);
@@ -55,7 +56,7 @@ ResultsView::ResultsView(QWidget* parent)
     barLayout->addWidget(reset);
     layout->addWidget(bar);
 
-    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency}) {
+    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency }) {
         chart->setTimeAxisSync(m_sync);
         chart->setMinimumHeight(150);
         m_splitter->addWidget(chart);
@@ -70,8 +71,8 @@ ResultsView::ResultsView(QWidget* parent)
     connect(m_filter, &QComboBox::currentIndexChanged, this, &ResultsView::applyFilter);
 }
 
-void ResultsView::setRun(const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs,
-                         int maxAttempts)
+void ResultsView::setRun(
+    const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs, int maxAttempts)
 {
     if (!run.result)
         return;
@@ -106,8 +107,8 @@ void ResultsView::applyFilter()
     m_traffic->setPipelineFilter(pipeline);
     m_latency->setPipelineFilter(pipeline);
     // The reference curves belong to one pipeline: the chosen one, or the first.
-    const auto it = std::find_if(m_backoffs.begin(), m_backoffs.end(),
-                                 [&](const auto& b) { return pipeline.isEmpty() || b.first == pipeline; });
+    const auto it = std::find_if(
+        m_backoffs.begin(), m_backoffs.end(), [&](const auto& b) { return pipeline.isEmpty() || b.first == pipeline; });
     if (it != m_backoffs.end())
         m_retries->setBackoff(it->second, std::max(1, m_maxAttempts - 1));
     else
@@ -133,13 +134,13 @@ void ResultsView::appendEvents(const std::vector<Event>& events)
 
 void ResultsView::setPresenterMode(bool on)
 {
-    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency})
+    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency })
         chart->setPresenterMode(on);
 }
 
 void ResultsView::markTime(double seconds)
 {
-    for (ChartView* chart : std::initializer_list<ChartView*> {m_breakers, m_retries, m_traffic, m_latency})
+    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency })
         chart->markTime(seconds);
 }
 
@@ -150,8 +151,8 @@ void ResultsView::setFollowMode(bool follow)
 
 bool ResultsView::exportPngs(const QString& dir, const QString& prefix, QString* error)
 {
-    const std::pair<ChartView*, const char*> charts[] = {
-        {m_breakers, "breaker-states"}, {m_retries, "retry-delays"}, {m_traffic, "traffic"}, {m_latency, "latency"}};
+    const std::pair<ChartView*, const char*> charts[] = { { m_breakers, "breaker-states" },
+        { m_retries, "retry-delays" }, { m_traffic, "traffic" }, { m_latency, "latency" } };
     for (const auto& [chart, name] : charts) {
         if (!chart->exportPng(QDir(dir).filePath(prefix + QLatin1String(name) + QStringLiteral(".png")), error))
             return false;

@@ -32,8 +32,8 @@ public:
 
     /// Simulate: shows a finished run. `backoffs` are the pipelines' backoff configs (by pipeline
     /// order) for the retry chart's reference curves.
-    void setRun(const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs,
-                int maxAttempts);
+    void setRun(
+        const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs, int maxAttempts);
     /// Live / Replay: starts empty, then appendEvents() draws as events arrive.
     void clear();
     void appendEvents(const std::vector<Event>& events);

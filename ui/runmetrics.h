@@ -13,7 +13,7 @@ namespace rwb {
 /// Pure functions of the result (no policy decisions): thread-safe.
 struct RunMetrics {
     PipelineSummary total;
-    std::uint64_t serviceLoad = 0;     ///< attempts that reached the services
+    std::uint64_t serviceLoad = 0; ///< attempts that reached the services
     std::uint32_t peakConcurrency = 0; ///< highest concurrency seen in any service
     /// From the first second the services mostly fail (>= 50 % errors) to the first second a breaker is open.
     std::optional<Duration> timeToDetect;

@@ -22,8 +22,8 @@ QJsonValue ScenarioDocument::value(const QString& pointer) const
     return json::get(m_json, pointer);
 }
 
-void ScenarioDocument::setValue(const QString& pointer, const QJsonValue& value, const QString& description,
-                                int mergeKey)
+void ScenarioDocument::setValue(
+    const QString& pointer, const QJsonValue& value, const QString& description, int mergeKey)
 {
     const QJsonValue before = this->value(pointer);
     if (before == value)

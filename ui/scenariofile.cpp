@@ -42,11 +42,10 @@ ScenarioFile parseScenario(const QByteArray& text, const QString& fileName)
     const ScenarioLoad load = scenariojson::load(text, fileName);
     if (!load.ok()) {
         for (const LoadError& e : load.errors)
-            file.problems.push_back({e.pointer, e.column > 0 ? tr("column %1: %2").arg(e.column).arg(e.message)
-                                                             : e.message,
-                                     e.line});
+            file.problems.push_back(
+                { e.pointer, e.column > 0 ? tr("column %1: %2").arg(e.column).arg(e.message) : e.message, e.line });
         if (file.problems.empty())
-            file.problems.push_back({QString(), tr("the scenario did not load"), 0});
+            file.problems.push_back({ QString(), tr("the scenario did not load"), 0 });
         return file;
     }
     file.json = scenariojson::toJson(*load.scenario);
@@ -58,7 +57,7 @@ ScenarioFile readScenarioFile(const QString& path)
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly)) {
         ScenarioFile file;
-        file.problems.push_back({QString(), tr("cannot open: %1").arg(in.errorString()), 0});
+        file.problems.push_back({ QString(), tr("cannot open: %1").arg(in.errorString()), 0 });
         return file;
     }
     return parseScenario(in.readAll(), QFileInfo(path).fileName());

@@ -51,12 +51,12 @@ ParameterSpecs outageColumns()
     error.label = QObject::tr("Fails with");
     error.tooltip = QObject::tr("What every request gets during the outage.");
     error.kind = ParameterSpec::Kind::Choice;
-    error.choices = {QStringLiteral("http_503"), QStringLiteral("http_500"), QStringLiteral("http_429"),
-                     QStringLiteral("connection_reset"), QStringLiteral("connection_refused"), QStringLiteral("hang")};
-    error.choiceLabels = {QObject::tr("HTTP 503"), QObject::tr("HTTP 500"), QObject::tr("HTTP 429"),
-                          QObject::tr("Connection reset"), QObject::tr("Connection refused"), QObject::tr("Hang")};
+    error.choices = { QStringLiteral("http_503"), QStringLiteral("http_500"), QStringLiteral("http_429"),
+        QStringLiteral("connection_reset"), QStringLiteral("connection_refused"), QStringLiteral("hang") };
+    error.choiceLabels = { QObject::tr("HTTP 503"), QObject::tr("HTTP 500"), QObject::tr("HTTP 429"),
+        QObject::tr("Connection reset"), QObject::tr("Connection refused"), QObject::tr("Hang") };
     error.defaultValue = QStringLiteral("http_503");
-    return {start, end, error};
+    return { start, end, error };
 }
 
 /// Editors for JsonArrayModel cells that respect each column's ParameterSpec.
@@ -145,7 +145,7 @@ void ServicesEditor::build()
 
     auto* buttons = new QHBoxLayout;
     buttons->setSpacing(8);
-    for (QPushButton* b : {m_outage, m_recover}) {
+    for (QPushButton* b : { m_outage, m_recover }) {
         b->setMinimumHeight(40);
         b->setIconSize(QSize(22, 22));
         b->setCheckable(true);
@@ -165,8 +165,8 @@ void ServicesEditor::build()
     layout->addWidget(m_description);
 
     const ParameterGroup& group = catalog::faultProfileGroup();
-    m_profileSection = new CollapsibleSection(group.title, tr("How the service misbehaves when no outage is in force."),
-                                              false, content);
+    m_profileSection = new CollapsibleSection(
+        group.title, tr("How the service misbehaves when no outage is in force."), false, content);
     m_profileSection->setObjectName(QStringLiteral("section_faults"));
     auto* grid = new QGridLayout(m_profileSection->body());
     grid->setContentsMargins(12, 0, 8, 0);
@@ -180,16 +180,16 @@ void ServicesEditor::build()
             if (!m_document || m_refreshing)
                 return;
             m_document->setValue(profilePointer() + QLatin1Char('/') + control->spec().key, value,
-                                 tr("Set %1 › %2").arg(m_services->currentText(), control->spec().label), mergeKey);
+                tr("Set %1 › %2").arg(m_services->currentText(), control->spec().label), mergeKey);
         });
         m_controls.push_back(control);
     }
     layout->addWidget(m_profileSection);
 
     auto* outageSection = new CollapsibleSection(tr("Outage windows"),
-                                                 tr("Times during which every request fails. Double-click a cell to "
-                                                    "edit it."),
-                                                 false, content);
+        tr("Times during which every request fails. Double-click a cell to "
+           "edit it."),
+        false, content);
     outageSection->setObjectName(QStringLiteral("section_outages"));
     auto* outageLayout = new QVBoxLayout(outageSection->body());
     outageLayout->setContentsMargins(8, 0, 8, 0);
@@ -225,10 +225,10 @@ void ServicesEditor::build()
         const QJsonArray existing = m_document ? m_document->value(m_outages->pointer()).toArray() : QJsonArray();
         for (const QJsonValue& v : existing)
             start = std::max(start, v.toObject().value(QStringLiteral("end")).toDouble() + 60.0);
-        m_outages->appendElement(QJsonObject {{QStringLiteral("start"), start},
-                                              {QStringLiteral("end"), start + 60.0},
-                                              {QStringLiteral("error"), QStringLiteral("http_503")}},
-                                 tr("Add outage window"));
+        m_outages->appendElement(
+            QJsonObject { { QStringLiteral("start"), start }, { QStringLiteral("end"), start + 60.0 },
+                { QStringLiteral("error"), QStringLiteral("http_503") } },
+            tr("Add outage window"));
     });
     connect(remove, &QToolButton::clicked, this, [this] {
         const QModelIndex current = m_outageTable->currentIndex();
@@ -319,8 +319,8 @@ void ServicesEditor::refresh()
     const double errorRate = profile.value(QStringLiteral("error_rate")).toDouble();
     m_outage->setChecked(has && errorRate >= 1.0);
     m_recover->setChecked(has && errorRate < 1.0);
-    const QString description = has ? m_document->value(servicePointer() + QStringLiteral("/description")).toString()
-                                     : QString();
+    const QString description
+        = has ? m_document->value(servicePointer() + QStringLiteral("/description")).toString() : QString();
     m_description->setText(description);
     m_description->setVisible(!description.isEmpty());
     m_outages->bind(m_document, profilePointer() + QStringLiteral("/outages"));

@@ -20,7 +20,7 @@ QStringList Settings::recentFiles()
 {
     QStringList files = QSettings().value(RecentKey).toStringList();
     files.erase(std::remove_if(files.begin(), files.end(), [](const QString& f) { return !QFileInfo::exists(f); }),
-                files.end());
+        files.end());
     return files;
 }
 

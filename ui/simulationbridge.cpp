@@ -51,9 +51,9 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
     ScenarioLoad load = scenariojson::fromJson(scenario);
     if (!load.ok()) {
         for (const LoadError& e : load.errors)
-            run.problems.push_back({e.pointer, e.message, e.line});
+            run.problems.push_back({ e.pointer, e.message, e.line });
         if (run.problems.empty())
-            run.problems.push_back({QString(), QCoreApplication::translate("rwb", "the scenario did not load"), 0});
+            run.problems.push_back({ QString(), QCoreApplication::translate("rwb", "the scenario did not load"), 0 });
         run.elapsed = std::chrono::nanoseconds(timer.nsecsElapsed());
         return run;
     }
@@ -73,10 +73,10 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
             QString pointer = f.field;
             if (!pointer.startsWith(QLatin1Char('/')))
                 pointer.prepend(QLatin1Char('/'));
-            run.problems.push_back({pointer, f.message, 0});
+            run.problems.push_back({ pointer, f.message, 0 });
         }
     } catch (const std::exception& e) {
-        run.problems.push_back({QString(), QString::fromLocal8Bit(e.what()), 0});
+        run.problems.push_back({ QString(), QString::fromLocal8Bit(e.what()), 0 });
     }
     run.elapsed = std::chrono::nanoseconds(timer.nsecsElapsed());
     return run;

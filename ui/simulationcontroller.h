@@ -2,8 +2,8 @@
 
 #include "ui/simulationrun.h"
 
-#include <QJsonObject>
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
 
 #include <functional>
@@ -66,7 +66,7 @@ private:
     QTimer* m_debounce;
     QTimer* m_progressTimer;
     QElapsedTimer m_pendingSince;
-    std::chrono::milliseconds m_maxDelay {150};
+    std::chrono::milliseconds m_maxDelay { 150 };
     QJsonObject m_pending;
     quint64 m_pendingRevision = 0;
     quint64 m_jobId = 0;

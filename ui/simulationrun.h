@@ -19,7 +19,7 @@ namespace rwb {
 struct ScenarioProblem {
     QString pointer; ///< "/pipelines/0/retry/max_attempts"; empty when not tied to a value
     QString message; ///< "expected integer >= 1, got -3"
-    int line = 0;    ///< 1-based line in the file, 0 when unknown
+    int line = 0; ///< 1-based line in the file, 0 when unknown
 };
 
 /// What one background run hands to the GUI thread: an immutable value (the result and events are
@@ -27,11 +27,11 @@ struct ScenarioProblem {
 struct SimulationRun {
     quint64 jobId = 0;
     quint64 revision = 0; ///< document revision the run reflects
-    std::shared_ptr<const Scenario> scenario;            ///< the loaded scenario; null when it did not load
-    std::shared_ptr<const SimulationResult> result;      ///< null when the scenario did not load
-    std::shared_ptr<const std::vector<Event>> events;    ///< chart-relevant events (transitions, retries, faults)
-    std::vector<ScenarioProblem> problems;               ///< non-empty when the scenario is invalid
-    std::chrono::nanoseconds elapsed {};                 ///< wall time of the run (load + simulate)
+    std::shared_ptr<const Scenario> scenario; ///< the loaded scenario; null when it did not load
+    std::shared_ptr<const SimulationResult> result; ///< null when the scenario did not load
+    std::shared_ptr<const std::vector<Event>> events; ///< chart-relevant events (transitions, retries, faults)
+    std::vector<ScenarioProblem> problems; ///< non-empty when the scenario is invalid
+    std::chrono::nanoseconds elapsed {}; ///< wall time of the run (load + simulate)
     bool cancelled = false;
 
     bool ok() const noexcept { return result && problems.empty() && !cancelled; }
@@ -40,8 +40,8 @@ struct SimulationRun {
 /// Shared between the GUI thread and one worker: the cancel flag the simulator polls and the
 /// progress it reports (0..1000). Thread-safe (atomics only).
 struct RunControl {
-    std::atomic<bool> cancel {false};
-    std::atomic<int> progress {0};
+    std::atomic<bool> cancel { false };
+    std::atomic<int> progress { 0 };
 };
 
 } // namespace rwb

@@ -4,8 +4,8 @@
 
 namespace rwb {
 
-SetValueCommand::SetValueCommand(ScenarioDocument* document, QString pointer, QJsonValue before, QJsonValue after,
-                                 const QString& text, int mergeKey)
+SetValueCommand::SetValueCommand(
+    ScenarioDocument* document, QString pointer, QJsonValue before, QJsonValue after, const QString& text, int mergeKey)
     : QUndoCommand(text)
     , m_document(document)
     , m_pointer(std::move(pointer))

@@ -13,7 +13,7 @@ class ScenarioDocument;
 class SetValueCommand final : public QUndoCommand {
 public:
     SetValueCommand(ScenarioDocument* document, QString pointer, QJsonValue before, QJsonValue after,
-                    const QString& text, int mergeKey);
+        const QString& text, int mergeKey);
 
     void undo() override;
     void redo() override;

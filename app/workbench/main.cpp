@@ -24,18 +24,18 @@ int main(int argc, char* argv[])
     parser.addHelpOption();
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Print the version and exit."));
     const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Open a built-in demo (see the Demos menu); 'default' for the "
-                                                 "outage-recovery demo."),
-                                  QStringLiteral("name"));
+        QStringLiteral("Open a built-in demo (see the Demos menu); 'default' for the "
+                       "outage-recovery demo."),
+        QStringLiteral("name"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window and its panels into PNGs in <dir> after the "
-                                                       "first simulation, then exit."),
-                                        QStringLiteral("dir"));
+        QStringLiteral("Render the window and its panels into PNGs in <dir> after the "
+                       "first simulation, then exit."),
+        QStringLiteral("dir"));
     parser.addOption(version);
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A scenario (.json) or log (.jsonl) to open."),
-                                 QStringLiteral("[file]"));
+        QStringLiteral("[file]"));
     // `--demo` may be given without a name: rewrite it to the default before parsing.
     QStringList arguments = app.arguments();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -67,7 +67,7 @@ int main(int argc, char* argv[])
             for (const rwb::DemoInfo& d : rwb::demos::list())
                 names << d.name;
             std::fprintf(stderr, "resilience-workbench: no built-in demo named '%s' (available: %s)\n",
-                         qPrintable(name), qPrintable(names.join(QStringLiteral(", "))));
+                qPrintable(name), qPrintable(names.join(QStringLiteral(", "))));
             return 2;
         }
     } else if (!parser.positionalArguments().isEmpty()) {
@@ -79,8 +79,8 @@ int main(int argc, char* argv[])
     if (parser.isSet(screenshot)) {
         const QString dir = QDir(parser.value(screenshot)).absolutePath();
         window.screenshotWhenReady(dir, [dir](bool ok) {
-            std::fprintf(ok ? stdout : stderr, "%s screenshots in %s\n", ok ? "wrote" : "failed to write",
-                         qPrintable(dir));
+            std::fprintf(
+                ok ? stdout : stderr, "%s screenshots in %s\n", ok ? "wrote" : "failed to write", qPrintable(dir));
             QCoreApplication::exit(ok ? 0 : 1);
         });
         // Give up if no simulation completes (e.g. a broken scenario).

@@ -121,7 +121,7 @@ int main(int argc, char* argv[])
     std::sort(runTimes.begin(), runTimes.end());
     std::printf("edit -> redraw, 1 h scenario (debounce 40 ms included): median %.1f ms, max %.1f ms "
                 "(simulation alone: median %.1f ms)\n",
-                latencies[latencies.size() / 2], latencies.back(), runTimes[runTimes.size() / 2]);
+        latencies[latencies.size() / 2], latencies.back(), runTimes[runTimes.size() / 2]);
 
     // 2. Re-simulation storm: an edit every 5 ms for 3 s (a slider being dragged), stall probe running.
     StallProbe probe;

@@ -74,8 +74,8 @@ private slots:
         QVERIFY(!exported.contains(QStringLiteral("services")));
 
         // Change the pipelines, then import the exported config: back to the exported values, undoably.
-        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2,
-                                    QStringLiteral("edit"));
+        window.document()->setValue(
+            QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2, QStringLiteral("edit"));
         QString error;
         QVERIFY2(window.importConfig(path, &error), qPrintable(error));
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines")), pipelines);
@@ -92,17 +92,21 @@ private slots:
         QStringList lossy;
         QCOMPARE(window.exportSeedConfig(path, &lossy), QString());
         const QJsonObject seed = readJson(path);
-        const QJsonObject retry = seed.value(QStringLiteral("retry_configs")).toObject().value(QStringLiteral("orders-client")).toObject();
+        const QJsonObject retry
+            = seed.value(QStringLiteral("retry_configs")).toObject().value(QStringLiteral("orders-client")).toObject();
         QCOMPARE(retry.value(QStringLiteral("max_attempts")).toInt(), 4);
         QCOMPARE(retry.value(QStringLiteral("base_delay")).toDouble(), 0.05);
-        const QJsonObject breaker = seed.value(QStringLiteral("circuit_breaker_configs")).toObject()
-                                        .value(QStringLiteral("orders-client")).toObject();
+        const QJsonObject breaker = seed.value(QStringLiteral("circuit_breaker_configs"))
+                                        .toObject()
+                                        .value(QStringLiteral("orders-client"))
+                                        .toObject();
         QCOMPARE(breaker.value(QStringLiteral("failure_threshold")).toInt(), 7);
         QCOMPARE(breaker.value(QStringLiteral("recovery_timeout")).toDouble(), 3.0);
 
-        const QJsonValue before = window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"));
-        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2,
-                                    QStringLiteral("edit"));
+        const QJsonValue before
+            = window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"));
+        window.document()->setValue(
+            QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2, QStringLiteral("edit"));
         window.document()->setValue(QStringLiteral("/pipelines/0/retry/max_attempts"), 9, QStringLiteral("edit"));
         QString error;
         QVERIFY2(window.importConfig(path, &error), qPrintable(error));
@@ -144,8 +148,12 @@ private slots:
         QCOMPARE(summary.value(QStringLiteral("seed")).toString(), QStringLiteral("11"));
         const QJsonArray pipelines = summary.value(QStringLiteral("pipelines")).toArray();
         QCOMPARE(pipelines.size(), 1);
-        const QJsonArray requests = pipelines.at(0).toObject().value(QStringLiteral("series")).toObject()
-                                        .value(QStringLiteral("requests")).toArray();
+        const QJsonArray requests = pipelines.at(0)
+                                        .toObject()
+                                        .value(QStringLiteral("series"))
+                                        .toObject()
+                                        .value(QStringLiteral("requests"))
+                                        .toArray();
         QCOMPARE(std::size_t(requests.size()), result.pipelines.front().buckets.size());
     }
 };

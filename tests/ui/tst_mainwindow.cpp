@@ -83,15 +83,15 @@ private slots:
         QCOMPARE(*model->value(CompareModel::Rejected, model->a()), double(before.rejected));
 
         // Tune the failure threshold down through its spin box.
-        ParameterControl* threshold = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
-                                                                       QStringLiteral("failure_threshold"));
+        ParameterControl* threshold
+            = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
         QVERIFY(threshold);
         applied.clear();
         threshold->spinBox()->setValue(3);
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 3);
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(applied.last().at(0).value<SimulationRun>().revision, window.document()->revision(),
-                                  20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            applied.last().at(0).value<SimulationRun>().revision, window.document()->revision(), 20000);
 
         const PipelineSummary after = engineSummary(window.document()->json());
         QVERIFY(after != before); // the engine says it matters...
@@ -103,7 +103,8 @@ private slots:
 
         // Undo restores the value in the document and in the widget.
         window.document()->undoStack()->undo();
-        QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 20);
+        QCOMPARE(
+            window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 20);
         QCOMPARE(threshold->spinBox()->value(), 20.0);
         window.document()->undoStack()->redo();
         QCOMPARE(threshold->spinBox()->value(), 3.0);
@@ -116,15 +117,19 @@ private slots:
         QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 20000);
         // minimum_calls above window_size breaks an engine rule the widgets alone cannot prevent.
-        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/trip_mode"), QStringLiteral("count_window"),
-                                    QStringLiteral("mode"));
-        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/minimum_calls"), 50, QStringLiteral("min"));
-        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/window_size"), 10, QStringLiteral("window"));
+        window.document()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/trip_mode"),
+            QStringLiteral("count_window"), QStringLiteral("mode"));
+        window.document()->setValue(
+            QStringLiteral("/pipelines/0/circuit_breaker/minimum_calls"), 50, QStringLiteral("min"));
+        window.document()->setValue(
+            QStringLiteral("/pipelines/0/circuit_breaker/window_size"), 10, QStringLiteral("window"));
         QTRY_VERIFY_WITH_TIMEOUT(!finished.last().at(0).value<SimulationRun>().problems.empty(), 20000);
-        const ParameterControl* minimum = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
-                                                                           QStringLiteral("minimum_calls"));
-        QVERIFY(minimum->hasError() || window.pipelineEditor()->control(QStringLiteral("circuit_breaker"),
-                                                                        QStringLiteral("window_size"))->hasError());
+        const ParameterControl* minimum
+            = window.pipelineEditor()->control(QStringLiteral("circuit_breaker"), QStringLiteral("minimum_calls"));
+        QVERIFY(minimum->hasError()
+            || window.pipelineEditor()
+                   ->control(QStringLiteral("circuit_breaker"), QStringLiteral("window_size"))
+                   ->hasError());
         window.document()->undoStack()->undo();
         window.document()->undoStack()->undo();
         QTRY_VERIFY_WITH_TIMEOUT(finished.last().at(0).value<SimulationRun>().problems.empty(), 20000);
@@ -183,16 +188,16 @@ private slots:
         window.startCompare();
         QVERIFY(window.isComparing());
         QCOMPARE(window.variantB()->json(), window.document()->json());
-        window.variantB()->setValue(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 3,
-                                    QStringLiteral("B"));
+        window.variantB()->setValue(
+            QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 3, QStringLiteral("B"));
         QTRY_VERIFY_WITH_TIMEOUT(!finishedB.isEmpty()
-                                     && finishedB.last().at(0).value<SimulationRun>().revision == window.variantB()->revision(),
-                                 20000);
+                && finishedB.last().at(0).value<SimulationRun>().revision == window.variantB()->revision(),
+            20000);
         CompareModel* model = window.compareView()->model();
         QVERIFY(model->hasB());
         QCOMPARE(model->columnCount(), int(CompareModel::ColumnCount));
         QCOMPARE(*model->value(CompareModel::Attempts, model->b()),
-                 double(engineSummary(window.variantB()->json()).attempts));
+            double(engineSummary(window.variantB()->json()).attempts));
         QVERIFY(*model->value(CompareModel::Attempts, model->b()) < *model->value(CompareModel::Attempts, model->a()));
         // Same seed, same offered load.
         QCOMPARE(*model->value(CompareModel::Requests, model->b()), *model->value(CompareModel::Requests, model->a()));
@@ -206,7 +211,8 @@ private slots:
         MainWindow window;
         QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("test.json")));
         ServicesEditor* services = window.servicesEditor();
-        QAbstractItemModelTester tester(services->outagesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(
+            services->outagesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(services->outagesModel()->rowCount(), 1);
         QCOMPARE(services->outagesModel()->index(0, 0).data(Qt::EditRole).toDouble(), 20.0);
         QVERIFY(services->outagesModel()->setData(services->outagesModel()->index(0, 1), 45.0));

@@ -28,7 +28,8 @@ QJsonObject scenario()
          "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 30}},
         {"name": "b", "service": "s"}
       ]
-    })").object();
+    })")
+        .object();
 }
 
 } // namespace
@@ -57,8 +58,9 @@ private slots:
 
     void pointerEscaping()
     {
-        QCOMPARE(json::tokens(QStringLiteral("/a~1b/c~0d")), (QStringList {QStringLiteral("a/b"), QStringLiteral("c~d")}));
-        QCOMPARE(json::pointer({QStringLiteral("a/b"), QStringLiteral("c~d")}), QStringLiteral("/a~1b/c~0d"));
+        QCOMPARE(
+            json::tokens(QStringLiteral("/a~1b/c~0d")), (QStringList { QStringLiteral("a/b"), QStringLiteral("c~d") }));
+        QCOMPARE(json::pointer({ QStringLiteral("a/b"), QStringLiteral("c~d") }), QStringLiteral("/a~1b/c~0d"));
         QJsonValue root = scenario();
         QVERIFY(json::set(root, QStringLiteral("/pipelines/1/timeout/attempt_timeout"), 2.0));
         QCOMPARE(json::get(root, QStringLiteral("/pipelines/1/timeout/attempt_timeout")).toDouble(), 2.0);
@@ -73,7 +75,8 @@ private slots:
         doc.reset(scenario());
         PipelineEditor editor;
         editor.setDocument(&doc);
-        ParameterControl* threshold = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
+        ParameterControl* threshold
+            = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
         QVERIFY(threshold);
         QCOMPARE(threshold->spinBox()->value(), 5.0);
         QSignalSpy changed(&doc, &ScenarioDocument::valueChanged);
@@ -108,11 +111,12 @@ private slots:
         doc.reset(scenario());
         PipelineEditor editor;
         editor.show();
-        ParameterControl* recovery = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("recovery_timeout"));
+        ParameterControl* recovery
+            = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("recovery_timeout"));
         editor.setDocument(&doc);
         QSlider* slider = recovery->slider();
         emit slider->sliderPressed();
-        for (int v : {100, 200, 300, 400})
+        for (int v : { 100, 200, 300, 400 })
             slider->setValue(v);
         emit slider->sliderReleased();
         QCOMPARE(doc.undoStack()->count(), 1);
@@ -163,8 +167,8 @@ private slots:
         QListWidget* list = editor.orderList();
         QCOMPARE(list->count(), 6);
         QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
-        const QJsonArray order {QStringLiteral("retry"), QStringLiteral("fallback"), QStringLiteral("circuit_breaker"),
-                                QStringLiteral("rate_limiter"), QStringLiteral("bulkhead"), QStringLiteral("timeout")};
+        const QJsonArray order { QStringLiteral("retry"), QStringLiteral("fallback"), QStringLiteral("circuit_breaker"),
+            QStringLiteral("rate_limiter"), QStringLiteral("bulkhead"), QStringLiteral("timeout") };
         doc.setValue(QStringLiteral("/pipelines/0/order"), order, QStringLiteral("order"));
         QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("retry"));
         QCOMPARE(list->item(1)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
@@ -178,9 +182,10 @@ private slots:
         doc.reset(scenario());
         PipelineEditor editor;
         editor.setDocument(&doc);
-        editor.setProblems({{QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"),
-                             QStringLiteral("expected an integer >= 1, got 0"), 0}});
-        ParameterControl* threshold = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
+        editor.setProblems({ { QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"),
+            QStringLiteral("expected an integer >= 1, got 0"), 0 } });
+        ParameterControl* threshold
+            = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
         QVERIFY(threshold->hasError());
         QVERIFY(threshold->spinBox()->toolTip().contains(QStringLiteral("expected an integer")));
         QVERIFY(!editor.control(QStringLiteral("retry"), QStringLiteral("max_attempts"))->hasError());
@@ -197,7 +202,8 @@ private slots:
         ParameterControl* attempts = editor.control(QStringLiteral("retry"), QStringLiteral("max_attempts"));
         attempts->spinBox()->setValue(-3);
         QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/max_attempts")).toInt(), 1);
-        ParameterControl* rate = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_rate_threshold"));
+        ParameterControl* rate
+            = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_rate_threshold"));
         rate->spinBox()->setValue(150);
         QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/failure_rate_threshold")).toDouble(), 1.0);
     }

@@ -24,23 +24,24 @@ QJsonObject scenario(int threshold)
       "pipelines": [{"name": "p", "service": "s", "retry": {"max_attempts": 2},
                      "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 2}}],
       "clients": [{"name": "c", "pipeline": "p", "arrival": {"process": "constant", "rate": 20}}]
-    })").object();
+    })")
+                        .object();
     QJsonObject pipeline = o.value(QStringLiteral("pipelines")).toArray().at(0).toObject();
     QJsonObject breaker = pipeline.value(QStringLiteral("circuit_breaker")).toObject();
     breaker.insert(QStringLiteral("failure_threshold"), threshold);
     pipeline.insert(QStringLiteral("circuit_breaker"), breaker);
-    o.insert(QStringLiteral("pipelines"), QJsonArray {pipeline});
+    o.insert(QStringLiteral("pipelines"), QJsonArray { pipeline });
     return o;
 }
 
 /// A stand-in run function that records what it was asked and can be held until released or
 /// cancelled, so the test controls the interleaving without timing.
 struct ScriptedRuns {
-    std::atomic<int> calls {0};
-    std::atomic<int> cancelled {0};
+    std::atomic<int> calls { 0 };
+    std::atomic<int> cancelled { 0 };
     QSemaphore started;
     QSemaphore release;
-    std::atomic<bool> hold {false};
+    std::atomic<bool> hold { false };
 
     SimulationController::RunFunction function()
     {
@@ -81,7 +82,7 @@ private slots:
         controller.setDebounce(std::chrono::milliseconds(40));
         QSignalSpy finished(&controller, &SimulationController::finished);
         for (int i = 1; i <= 20; ++i)
-            controller.request(QJsonObject {{QStringLiteral("seed"), i}}, quint64(i));
+            controller.request(QJsonObject { { QStringLiteral("seed"), i } }, quint64(i));
         QTRY_COMPARE(finished.count(), 1);
         QCOMPARE(runs.calls.load(), 1);
         const auto run = finished.first().at(0).value<SimulationRun>();
@@ -95,13 +96,13 @@ private slots:
         runs.hold = true;
         SimulationController controller(nullptr, runs.function());
         QSignalSpy finished(&controller, &SimulationController::finished);
-        controller.request(QJsonObject {{QStringLiteral("seed"), 1}}, 1);
+        controller.request(QJsonObject { { QStringLiteral("seed"), 1 } }, 1);
         controller.runNow();
         QVERIFY(runs.started.tryAcquire(1, 10000)); // run 1 is in flight and held
         QVERIFY(controller.isRunning());
 
         runs.hold = false;
-        controller.request(QJsonObject {{QStringLiteral("seed"), 2}}, 2);
+        controller.request(QJsonObject { { QStringLiteral("seed"), 2 } }, 2);
         controller.runNow();
         QTRY_COMPARE(finished.count(), 1);
         QTRY_COMPARE(runs.cancelled.load(), 1); // the simulator's cancel flag was raised for run 1
@@ -117,7 +118,7 @@ private slots:
         SimulationController controller(nullptr, runs.function());
         QSignalSpy finished(&controller, &SimulationController::finished);
         QSignalSpy running(&controller, &SimulationController::runningChanged);
-        controller.request(QJsonObject {{QStringLiteral("seed"), 1}}, 1);
+        controller.request(QJsonObject { { QStringLiteral("seed"), 1 } }, 1);
         controller.runNow();
         QVERIFY(runs.started.tryAcquire(1, 10000));
         controller.cancel();
@@ -145,7 +146,8 @@ private slots:
         QCOMPARE(*simulateScenario(scenario(2), again).result, *run.result);
         // The threshold matters to the engine.
         RunControl other;
-        QVERIFY(simulateScenario(scenario(50), other).result->total().breakerTransitions < run.result->total().breakerTransitions);
+        QVERIFY(simulateScenario(scenario(50), other).result->total().breakerTransitions
+            < run.result->total().breakerTransitions);
     }
 
     void invalidScenarioGivesPointers()
