@@ -50,7 +50,8 @@ bool parseDurationArg(const QString& option, const QString& value, std::optional
     QString problem;
     out = JsonReader::parseDuration(QJsonValue(value), &problem);
     if (!out || *out <= Duration::zero()) {
-        error = QStringLiteral("%1: %2").arg(option, problem.isEmpty() ? QStringLiteral("expected a duration > 0") : problem);
+        error = QStringLiteral("%1: %2").arg(
+            option, problem.isEmpty() ? QStringLiteral("expected a duration > 0") : problem);
         return false;
     }
     return true;
@@ -61,8 +62,8 @@ bool parseArgs(QStringList args, LiveArgs& out, QString& error)
     // Take out the live-only options, then let the shared parser handle the rest.
     for (qsizetype i = 0; i < args.size();) {
         const QString a = args[i];
-        const bool known = a == QLatin1String("--duration") || a == QLatin1String("--drain") || a == QLatin1String("--url")
-            || a == QLatin1String("--port");
+        const bool known = a == QLatin1String("--duration") || a == QLatin1String("--drain")
+            || a == QLatin1String("--url") || a == QLatin1String("--port");
         if (!known) {
             ++i;
             continue;
@@ -80,7 +81,8 @@ bool parseArgs(QStringList args, LiveArgs& out, QString& error)
         if (a == QLatin1String("--url") || a == QLatin1String("--port")) {
             const qsizetype eq = v.indexOf(QLatin1Char('='));
             if (eq <= 0) {
-                error = QStringLiteral("%1 expects SERVICE=%2, got \"%3\"").arg(a, a == QLatin1String("--url") ? QStringLiteral("URL") : QStringLiteral("PORT"), v);
+                error = QStringLiteral("%1 expects SERVICE=%2, got \"%3\"")
+                            .arg(a, a == QLatin1String("--url") ? QStringLiteral("URL") : QStringLiteral("PORT"), v);
                 return false;
             }
             const QString service = v.left(eq);
@@ -220,7 +222,7 @@ int runLive(const QStringList& args)
     return Ok;
 }
 
-const Registrar reg({QStringLiteral("live"), QStringLiteral("run a scenario for real over HTTP on loopback and summarise it"),
-                     &runLive});
+const Registrar reg({ QStringLiteral("live"),
+    QStringLiteral("run a scenario for real over HTTP on loopback and summarise it"), &runLive });
 
 } // namespace

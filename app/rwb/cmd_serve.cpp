@@ -1,9 +1,9 @@
 // rwb serve: run a scenario's services as real HTTP mock servers on loopback until interrupted.
 #include "command.h"
 
+#include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
-#include "core/clock/systemclock.h"
 #include "core/live/mockservicegroup.h"
 #include "core/live/shutdownsignals.h"
 
@@ -77,7 +77,8 @@ bool parseArgs(const QStringList& args, ServeArgs& out, QString& error)
             QString problem;
             out.duration = JsonReader::parseDuration(QJsonValue(*v), &problem);
             if (!out.duration || *out.duration <= Duration::zero()) {
-                error = QStringLiteral("--duration: %1").arg(problem.isEmpty() ? QStringLiteral("expected a duration > 0") : problem);
+                error = QStringLiteral("--duration: %1")
+                            .arg(problem.isEmpty() ? QStringLiteral("expected a duration > 0") : problem);
                 return false;
             }
         } else if (a == QLatin1String("--max-connections")) {
@@ -130,7 +131,8 @@ int runServe(const QStringList& args)
     const Scenario& scenario = *loaded.scenario;
     for (const auto& [name, port] : parsed.ports) {
         if (!scenario.service(name)) {
-            err() << "rwb serve: --port " << name << '=' << port << ": the scenario has no service \"" << name << "\"\n";
+            err() << "rwb serve: --port " << name << '=' << port << ": the scenario has no service \"" << name
+                  << "\"\n";
             return BadInput;
         }
     }
@@ -155,7 +157,8 @@ int runServe(const QStringList& args)
         QJsonObject urls;
         for (const auto& [name, url] : group.urls())
             urls.insert(name, url.toString());
-        out() << QJsonDocument(QJsonObject {{QStringLiteral("services"), urls}}).toJson(QJsonDocument::Compact) << '\n';
+        out() << QJsonDocument(QJsonObject { { QStringLiteral("services"), urls } }).toJson(QJsonDocument::Compact)
+              << '\n';
     } else {
         out() << "Serving " << group.servers().size() << " mock service(s) of \""
               << (scenario.name.isEmpty() ? parsed.file : scenario.name) << "\" on loopback:\n";
@@ -170,8 +173,8 @@ int runServe(const QStringList& args)
 
     QObject::connect(&shutdown, &ShutdownSignals::received, qApp, [](int) { QCoreApplication::exit(0); });
     if (parsed.duration)
-        QTimer::singleShot(std::chrono::ceil<std::chrono::milliseconds>(*parsed.duration), qApp,
-                           [] { QCoreApplication::exit(0); });
+        QTimer::singleShot(
+            std::chrono::ceil<std::chrono::milliseconds>(*parsed.duration), qApp, [] { QCoreApplication::exit(0); });
     QCoreApplication::exec();
 
     group.close();
@@ -190,7 +193,7 @@ int runServe(const QStringList& args)
     return Ok;
 }
 
-const Registrar reg({QStringLiteral("serve"), QStringLiteral("run a scenario's services as HTTP mock servers on loopback"),
-                     &runServe});
+const Registrar reg({ QStringLiteral("serve"),
+    QStringLiteral("run a scenario's services as HTTP mock servers on loopback"), &runServe });
 
 } // namespace

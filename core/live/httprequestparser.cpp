@@ -12,8 +12,21 @@ bool isTchar(char c)
     if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -25,7 +38,10 @@ bool isToken(QByteArrayView s)
     return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTchar);
 }
 
-bool isOws(char c) { return c == ' ' || c == '\t'; }
+bool isOws(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 QByteArrayView trimOws(QByteArrayView s)
 {
@@ -101,7 +117,7 @@ void HttpRequestParser::fail(int status, QString message)
 {
     m_failed = true;
     m_ready = false;
-    m_error = {status, std::move(message)};
+    m_error = { status, std::move(message) };
     m_buffer.clear();
     m_buffer.squeeze();
     m_offset = m_scanPos = 0;
@@ -214,8 +230,8 @@ bool HttpRequestParser::parseHead()
         fail(400, QStringLiteral("invalid request target '%1'").arg(printable(target)));
         return false;
     }
-    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' || version[5] < '0'
-        || version[5] > '9' || version[7] < '0' || version[7] > '9') {
+    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' || version[5] < '0' || version[5] > '9'
+        || version[7] < '0' || version[7] > '9') {
         fail(400, QStringLiteral("invalid HTTP version '%1'").arg(printable(version)));
         return false;
     }
@@ -286,12 +302,14 @@ bool HttpRequestParser::parseHead()
         request.headers.emplace_back(std::move(name), value.toByteArray());
     }
     if (request.versionMinor >= 1 && hostCount != 1) {
-        fail(400, hostCount == 0 ? QStringLiteral("HTTP/1.1 request without Host header")
-                                 : QStringLiteral("more than one Host header"));
+        fail(400,
+            hostCount == 0 ? QStringLiteral("HTTP/1.1 request without Host header")
+                           : QStringLiteral("more than one Host header"));
         return false;
     }
     if (contentLength > m_limits.maxBodyBytes) {
-        fail(413, QStringLiteral("body of %1 bytes exceeds the limit of %2").arg(contentLength).arg(m_limits.maxBodyBytes));
+        fail(413,
+            QStringLiteral("body of %1 bytes exceeds the limit of %2").arg(contentLength).arg(m_limits.maxBodyBytes));
         return false;
     }
     request.keepAlive = request.versionMinor >= 1 ? !connectionClose : (connectionKeepAlive && !connectionClose);
@@ -304,31 +322,56 @@ bool HttpRequestParser::parseHead()
 QByteArray httpReasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 

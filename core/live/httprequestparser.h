@@ -15,8 +15,8 @@ namespace rwb {
 struct HttpRequest {
     QByteArray method;
     QByteArray target; ///< as sent, e.g. "/api/pay?x=1"
-    QByteArray path;   ///< target up to '?'
-    QByteArray query;  ///< after '?', without it
+    QByteArray path; ///< target up to '?'
+    QByteArray query; ///< after '?', without it
     int versionMinor = 1; ///< HTTP/1.<versionMinor>
     std::vector<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
@@ -28,8 +28,8 @@ struct HttpRequest {
 
 /// Why a request could not be parsed, with the status code the server should answer with.
 struct HttpParseError {
-    int status = 400;  ///< 400, 413, 414, 431, 501 or 505
-    QString message;   ///< precise, for logs and the 4xx body
+    int status = 400; ///< 400, 413, 414, 431, 501 or 505
+    QString message; ///< precise, for logs and the 4xx body
 };
 
 /// An incremental HTTP/1.1 request parser (RFC 9112 subset): request line, header fields,
@@ -52,8 +52,8 @@ public:
     };
     enum class State {
         NeedMore, ///< no complete request buffered
-        Ready,    ///< takeRequest() will return a request
-        Failed,   ///< see error()
+        Ready, ///< takeRequest() will return a request
+        Failed, ///< see error()
     };
 
     HttpRequestParser();
@@ -78,8 +78,8 @@ private:
 
     Limits m_limits;
     QByteArray m_buffer;
-    qsizetype m_offset = 0;   ///< start of the current (unconsumed) request in m_buffer
-    qsizetype m_scanPos = 0;  ///< where the search for the end of the head resumes
+    qsizetype m_offset = 0; ///< start of the current (unconsumed) request in m_buffer
+    qsizetype m_scanPos = 0; ///< where the search for the end of the head resumes
     qsizetype m_headEnd = -1; ///< offset just past the blank line, once found
     qsizetype m_bodyLength = 0;
     bool m_overflow = false;

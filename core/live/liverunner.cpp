@@ -23,7 +23,10 @@ namespace {
 
 constexpr int kRequestsPerManager = 6; // Qt's HTTP/1.1 connections per host:port and manager
 
-TimePoint tp(std::int64_t ns) { return TimePoint(Duration(ns)); }
+TimePoint tp(std::int64_t ns)
+{
+    return TimePoint(Duration(ns));
+}
 
 int timerMs(std::int64_t ns)
 {
@@ -135,8 +138,7 @@ struct LiveRunner::State {
 
     std::int64_t now() const { return (clock->now() - origin).count(); }
     std::int64_t bucketOf(std::int64_t t) const noexcept { return std::max<std::int64_t>(t, 0) / bucketNs; }
-    template<class V>
-    static V& at(std::vector<V>& buckets, std::int64_t index)
+    template <class V> static V& at(std::vector<V>& buckets, std::int64_t index)
     {
         index = std::max<std::int64_t>(index, 0);
         if (std::size_t(index) >= buckets.size())
@@ -203,15 +205,16 @@ LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* paren
         d->scenario.drainLimit = *d->options.drainLimit;
     FieldErrors errors = d->scenario.validate();
     if (d->options.bucketWidth <= Duration::zero())
-        errors.push_back({QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0")});
+        errors.push_back({ QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0") });
     for (std::size_t i = 0; i < d->scenario.services.size(); ++i) {
         const QString& name = d->scenario.services[i].name;
         const auto it = d->options.serviceUrls.find(name);
         QString why;
         if (it == d->options.serviceUrls.end())
-            errors.push_back({QStringLiteral("services/%1/url").arg(i), QStringLiteral("no URL for service '%1'").arg(name)});
+            errors.push_back(
+                { QStringLiteral("services/%1/url").arg(i), QStringLiteral("no URL for service '%1'").arg(name) });
         else if (!isLoopbackUrl(it->second, &why))
-            errors.push_back({QStringLiteral("services/%1/url").arg(i), why});
+            errors.push_back({ QStringLiteral("services/%1/url").arg(i), why });
     }
     if (!errors.empty())
         throw InvalidConfig(std::move(errors));
@@ -319,10 +322,10 @@ void LiveRunner::State::build()
         c.burstTimer->setTimerType(Qt::PreciseTimer);
         QObject::connect(c.burstTimer.get(), &QTimer::timeout, q, [this, index] { onBurstTimer(index); });
     }
-
 }
 
-// --- traffic -----------------------------------------------------------------------------------------------------------
+// --- traffic
+// -----------------------------------------------------------------------------------------------------------
 
 void LiveRunner::start()
 {
@@ -363,8 +366,8 @@ void LiveRunner::State::onArrivalTimer(std::uint32_t client)
     // Arrivals follow their own schedule; a late timer starts the overdue ones at once (bounded).
     for (int n = 0; n < 10000 && c.nextArrival <= t && c.nextArrival < c.end && !trafficEnded; ++n) {
         startRequest(c.pipeline, t);
-        const double gap = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate
-                                                                                  : c.rng.exponential(c.rate);
+        const double gap
+            = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate : c.rng.exponential(c.rate);
         c.nextArrival += std::max<std::int64_t>(std::llround(gap * 1e9), 1);
     }
     if (c.nextArrival < c.end && !trafficEnded)
@@ -396,7 +399,8 @@ void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t)
         c.timer = std::make_unique<QTimer>();
         c.timer->setSingleShot(true);
         c.timer->setTimerType(Qt::PreciseTimer);
-        QObject::connect(c.timer.get(), &QTimer::timeout, q, [this, slot] { onSlotTimer(slot, callSlots[slot].token); });
+        QObject::connect(
+            c.timer.get(), &QTimer::timeout, q, [this, slot] { onSlotTimer(slot, callSlots[slot].token); });
     }
     auto& p = pipelines[pipeline];
     auto& c = callSlots[slot];
@@ -504,8 +508,8 @@ void LiveRunner::State::sendAttempt(std::uint32_t slot, std::int64_t t, TimePoin
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("rwb-live"));
-    request.setRawHeader("X-Request-Id",
-                         QByteArray::number(c.call.requestId()) + '.' + QByteArray::number(c.call.attempt()));
+    request.setRawHeader(
+        "X-Request-Id", QByteArray::number(c.call.requestId()) + '.' + QByteArray::number(c.call.attempt()));
     c.manager = pickManager();
     ++managerLoad[c.manager];
     c.attemptStart = t;
@@ -528,7 +532,7 @@ Outcome LiveRunner::State::outcomeOf(QNetworkReply* reply, Duration latency) con
             QJsonParseError error;
             QJsonDocument::fromJson(reply->readAll(), &error);
             if (error.error != QJsonParseError::NoError)
-                return {OutcomeKind::Error, status, std::nullopt, latency, ErrorClass::malformedResponse()};
+                return { OutcomeKind::Error, status, std::nullopt, latency, ErrorClass::malformedResponse() };
         }
         return Outcome::success(latency, status);
     }
@@ -708,7 +712,8 @@ void LiveRunner::State::onTrafficEnd()
 void LiveRunner::State::maybeFinish()
 {
     if (trafficEnded && q->m_live == 0 && !finishing)
-        QMetaObject::invokeMethod(q, [this] { finish(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            q, [this] { finish(); }, Qt::QueuedConnection);
 }
 
 void LiveRunner::stop()
@@ -782,7 +787,8 @@ void LiveRunner::State::finish()
     emit q->finished();
 }
 
-// --- metrics -------------------------------------------------------------------------------------------------------------
+// --- metrics
+// -------------------------------------------------------------------------------------------------------------
 
 QByteArray LiveRunner::prometheusText() const
 {
@@ -815,7 +821,8 @@ QByteArray LiveRunner::prometheusText() const
     header("rwb_client_requests_finished_total", "counter", "Requests finished, by result.");
     for (const auto& p : ps) {
         const auto& s = p.series.summary;
-        const QByteArray base = "rwb_client_requests_finished_total{pipeline=\"" + label(p.series.name) + "\",result=\"";
+        const QByteArray base
+            = "rwb_client_requests_finished_total{pipeline=\"" + label(p.series.name) + "\",result=\"";
         out += base + "succeeded\"} " + QByteArray::number(qulonglong(s.succeeded)) + '\n';
         out += base + "failed\"} " + QByteArray::number(qulonglong(s.failed)) + '\n';
         out += base + "rejected\"} " + QByteArray::number(qulonglong(s.rejected)) + '\n';

@@ -22,10 +22,10 @@ struct LiveRunOptions {
     /// Where each scenario service is called: service name -> URL (a mock server's url(), or the user's
     /// own service). Only loopback hosts are accepted (127.0.0.0/8, ::1, localhost).
     std::map<QString, QUrl> serviceUrls;
-    std::optional<Duration> duration;   ///< overrides Scenario::duration
+    std::optional<Duration> duration; ///< overrides Scenario::duration
     std::optional<Duration> drainLimit; ///< overrides Scenario::drainLimit (in-flight calls after `duration`)
-    std::optional<std::uint64_t> seed;  ///< overrides Scenario::seed (jitter and Poisson arrivals)
-    EventSink* sink = nullptr;          ///< every event (pipelines and breakers); not owned
+    std::optional<std::uint64_t> seed; ///< overrides Scenario::seed (jitter and Poisson arrivals)
+    EventSink* sink = nullptr; ///< every event (pipelines and breakers); not owned
     Duration bucketWidth = std::chrono::seconds(1);
     /// Time source shared with the mock servers; nullptr: the runner's own SystemClock. The run's time
     /// zero (what policies and events see as 0) is clock->now() when start() is called.

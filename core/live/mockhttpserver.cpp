@@ -77,7 +77,7 @@ public:
 
     /// Writes a complete response. `close` ends the connection once it has been sent.
     void sendResponse(int status, const QByteArray& body, const QByteArray& contentType, bool close,
-                      const QByteArray& extraHeaders = {})
+        const QByteArray& extraHeaders = {})
     {
         m_server->countStatus(status);
         QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
@@ -120,8 +120,8 @@ private:
         case HttpRequestParser::State::Failed:
             ++m_server->m_stats.badRequests;
             m_headOnly = false;
-            sendResponse(m_parser.error().status,
-                         jsonBody({{QStringLiteral("error"), m_parser.error().message}}), "application/json", true);
+            sendResponse(m_parser.error().status, jsonBody({ { QStringLiteral("error"), m_parser.error().message } }),
+                "application/json", true);
             return;
         case HttpRequestParser::State::Ready:
             break;
@@ -173,7 +173,7 @@ private:
             // that for a stale keep-alive connection), hiding the fault from the resilience policies.
             const QByteArray body(64, 'x');
             m_socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                            + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(body.size() / 2));
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(body.size() / 2));
             m_socket->flush();
             shutdown();
             return;
@@ -183,17 +183,18 @@ private:
         case FaultKind::Malformed: {
             ++stats.malformed;
             // A 200 whose body is cut-off JSON: the status line is fine, the payload is not.
-            sendResponse(200, "{\"service\": \"" + m_server->name().toUtf8() + "\", \"result\": [1, 2,", "application/json",
-                         false);
+            sendResponse(200, "{\"service\": \"" + m_server->name().toUtf8() + "\", \"result\": [1, 2,",
+                "application/json", false);
             return;
         }
         case FaultKind::Ok: {
-            QJsonObject body {{QStringLiteral("service"), m_server->name()},
-                              {QStringLiteral("status"), QStringLiteral("ok")},
-                              {QStringLiteral("latency_ms"), toMs(m_plan.latency)}};
+            QJsonObject body { { QStringLiteral("service"), m_server->name() },
+                { QStringLiteral("status"), QStringLiteral("ok") },
+                { QStringLiteral("latency_ms"), toMs(m_plan.latency) } };
             QByteArray bytes = jsonBody(body);
             if (bytes.size() < m_server->m_options.bodyBytes) {
-                body.insert(QStringLiteral("padding"), QString(m_server->m_options.bodyBytes - bytes.size(), QLatin1Char('.')));
+                body.insert(
+                    QStringLiteral("padding"), QString(m_server->m_options.bodyBytes - bytes.size(), QLatin1Char('.')));
                 bytes = jsonBody(body);
             }
             if (m_server->m_options.slowBodyInterval > Duration::zero() && !m_headOnly) {
@@ -211,8 +212,8 @@ private:
             if (!retryAfter.isEmpty())
                 extra = "Retry-After: " + retryAfter.toLatin1() + "\r\n";
             const int status = m_plan.httpStatus > 0 ? m_plan.httpStatus : httpStatusFor(m_plan.kind);
-            sendResponse(status, jsonBody({{QStringLiteral("error"), toString(m_plan.kind)}}), "application/json", false,
-                         extra);
+            sendResponse(status, jsonBody({ { QStringLiteral("error"), toString(m_plan.kind) } }), "application/json",
+                false, extra);
             return;
         }
         }
@@ -303,8 +304,9 @@ private:
         ++m_server->m_stats.timedOutConnections;
         if (m_guardMode == GuardMode::Request && m_parser.midRequest()) {
             m_headOnly = false;
-            sendResponse(408, jsonBody({{QStringLiteral("error"), QStringLiteral("request not completed in time")}}),
-                         "application/json", true);
+            sendResponse(408,
+                jsonBody({ { QStringLiteral("error"), QStringLiteral("request not completed in time") } }),
+                "application/json", true);
             return;
         }
         shutdown();
@@ -344,7 +346,8 @@ private:
     MockHttpServer* m_server;
 };
 
-// --- MockHttpServer ---------------------------------------------------------------------------------------------------
+// --- MockHttpServer
+// ---------------------------------------------------------------------------------------------------
 
 MockHttpServer::MockHttpServer(FaultSchedule schedule, MockServiceOptions options, const Clock* clock, QObject* parent)
     : QObject(parent)
@@ -369,7 +372,10 @@ MockHttpServer::MockHttpServer(FaultSchedule schedule, MockServiceOptions option
     });
 }
 
-MockHttpServer::~MockHttpServer() { close(); }
+MockHttpServer::~MockHttpServer()
+{
+    close();
+}
 
 bool MockHttpServer::listen(QString* error)
 {
@@ -406,9 +412,15 @@ void MockHttpServer::close()
     m_transitionTimer.stop();
 }
 
-bool MockHttpServer::isListening() const { return m_listener && m_listener->isListening(); }
+bool MockHttpServer::isListening() const
+{
+    return m_listener && m_listener->isListening();
+}
 
-quint16 MockHttpServer::port() const { return m_listener ? m_listener->serverPort() : 0; }
+quint16 MockHttpServer::port() const
+{
+    return m_listener ? m_listener->serverPort() : 0;
+}
 
 QUrl MockHttpServer::url() const
 {
@@ -440,7 +452,10 @@ void MockHttpServer::scheduleNextTransition()
     m_transitionTimer.start(toTimerMs(m_transitions[m_nextTransition].at - scheduleTime()));
 }
 
-TimePoint MockHttpServer::scheduleTime() const { return TimePoint(m_clock->now() - m_origin); }
+TimePoint MockHttpServer::scheduleTime() const
+{
+    return TimePoint(m_clock->now() - m_origin);
+}
 
 void MockHttpServer::setSchedule(FaultSchedule schedule)
 {
@@ -504,7 +519,10 @@ void MockHttpServer::requestStarted()
     m_stats.maxConcurrent = std::max(m_stats.maxConcurrent, m_stats.concurrent);
 }
 
-void MockHttpServer::requestFinished() { --m_stats.concurrent; }
+void MockHttpServer::requestFinished()
+{
+    --m_stats.concurrent;
+}
 
 void MockHttpServer::onNewConnection(qintptr descriptor)
 {
@@ -517,9 +535,13 @@ void MockHttpServer::onNewConnection(qintptr descriptor)
         ++m_stats.connectionsRejected;
         countStatus(503);
         socket->setParent(this);
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+        socket->write(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(1000, socket, [socket] { socket->abort(); socket->deleteLater(); });
+        QTimer::singleShot(1000, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
         socket->disconnectFromHost();
         return;
     }
@@ -542,7 +564,9 @@ bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
     auto json = [connection](int status, const QJsonObject& object) {
         connection->sendResponse(status, jsonBody(object), "application/json", false);
     };
-    auto error = [&json](int status, const QString& message) { json(status, {{QStringLiteral("error"), message}}); };
+    auto error = [&json](int status, const QString& message) {
+        json(status, { { QStringLiteral("error"), message } });
+    };
     const bool get = request.method == "GET" || request.method == "HEAD";
 
     if (path == "/metrics") {
@@ -558,11 +582,13 @@ bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
         connection->sendResponse(200, statsJson(), "application/json", false);
     } else if (path == "/_control/fault") {
         if (get) {
-            json(200, {{QStringLiteral("fault"), currentProfile().describe()},
-                       {QStringLiteral("override"), m_override.has_value()}});
+            json(200,
+                { { QStringLiteral("fault"), currentProfile().describe() },
+                    { QStringLiteral("override"), m_override.has_value() } });
         } else if (request.method == "DELETE") {
             clearFaultOverride();
-            json(200, {{QStringLiteral("fault"), currentProfile().describe()}, {QStringLiteral("override"), false}});
+            json(200,
+                { { QStringLiteral("fault"), currentProfile().describe() }, { QStringLiteral("override"), false } });
         } else if (request.method == "POST" || request.method == "PUT") {
             QString message;
             auto profile = faultProfileFromControlJson(request.body, currentProfile(), &message);
@@ -575,7 +601,8 @@ bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
                 return error(422, lines.join(QStringLiteral("; "))), true;
             }
             setFaultOverride(*profile, QStringLiteral("control endpoint"));
-            json(200, {{QStringLiteral("fault"), currentProfile().describe()}, {QStringLiteral("override"), true}});
+            json(200,
+                { { QStringLiteral("fault"), currentProfile().describe() }, { QStringLiteral("override"), true } });
         } else {
             error(405, QStringLiteral("use GET, POST or DELETE"));
         }
@@ -590,33 +617,33 @@ QByteArray MockHttpServer::statsJson() const
     QJsonObject byStatus;
     for (const auto& [status, count] : m_stats.byStatus)
         byStatus.insert(QString::number(status), static_cast<qint64>(count));
-    const QJsonObject connections {{QStringLiteral("open"), m_stats.connectionsOpen},
-                                   {QStringLiteral("accepted"), static_cast<qint64>(m_stats.connectionsAccepted)},
-                                   {QStringLiteral("rejected"), static_cast<qint64>(m_stats.connectionsRejected)},
-                                   {QStringLiteral("timed_out"), static_cast<qint64>(m_stats.timedOutConnections)}};
+    const QJsonObject connections { { QStringLiteral("open"), m_stats.connectionsOpen },
+        { QStringLiteral("accepted"), static_cast<qint64>(m_stats.connectionsAccepted) },
+        { QStringLiteral("rejected"), static_cast<qint64>(m_stats.connectionsRejected) },
+        { QStringLiteral("timed_out"), static_cast<qint64>(m_stats.timedOutConnections) } };
     const QJsonObject object {
-        {QStringLiteral("service"), m_options.name},
-        {QStringLiteral("url"), url().toString()},
-        {QStringLiteral("uptime_s"), toSeconds(scheduleTime())},
-        {QStringLiteral("requests"), static_cast<qint64>(m_stats.requests)},
-        {QStringLiteral("by_status"), byStatus},
-        {QStringLiteral("resets"), static_cast<qint64>(m_stats.resets)},
-        {QStringLiteral("hangs"), static_cast<qint64>(m_stats.hangs)},
-        {QStringLiteral("malformed"), static_cast<qint64>(m_stats.malformed)},
-        {QStringLiteral("bad_requests"), static_cast<qint64>(m_stats.badRequests)},
-        {QStringLiteral("client_aborts"), static_cast<qint64>(m_stats.clientAborts)},
-        {QStringLiteral("concurrent"), m_stats.concurrent},
-        {QStringLiteral("max_concurrent"), m_stats.maxConcurrent},
-        {QStringLiteral("connections"), connections},
-        {QStringLiteral("fault"), currentProfile().describe()},
-        {QStringLiteral("fault_override"), m_override.has_value()},
+        { QStringLiteral("service"), m_options.name },
+        { QStringLiteral("url"), url().toString() },
+        { QStringLiteral("uptime_s"), toSeconds(scheduleTime()) },
+        { QStringLiteral("requests"), static_cast<qint64>(m_stats.requests) },
+        { QStringLiteral("by_status"), byStatus },
+        { QStringLiteral("resets"), static_cast<qint64>(m_stats.resets) },
+        { QStringLiteral("hangs"), static_cast<qint64>(m_stats.hangs) },
+        { QStringLiteral("malformed"), static_cast<qint64>(m_stats.malformed) },
+        { QStringLiteral("bad_requests"), static_cast<qint64>(m_stats.badRequests) },
+        { QStringLiteral("client_aborts"), static_cast<qint64>(m_stats.clientAborts) },
+        { QStringLiteral("concurrent"), m_stats.concurrent },
+        { QStringLiteral("max_concurrent"), m_stats.maxConcurrent },
+        { QStringLiteral("connections"), connections },
+        { QStringLiteral("fault"), currentProfile().describe() },
+        { QStringLiteral("fault_override"), m_override.has_value() },
     };
     return jsonBody(object);
 }
 
 QByteArray MockHttpServer::prometheusText() const
 {
-    return prometheusText(m_metricsGroup.empty() ? std::vector<const MockHttpServer*> {this} : m_metricsGroup);
+    return prometheusText(m_metricsGroup.empty() ? std::vector<const MockHttpServer*> { this } : m_metricsGroup);
 }
 
 QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer*>& servers)
@@ -633,43 +660,46 @@ QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer
         out += QByteArray(name) + '{' + labels + "} " + QByteArray::number(value) + '\n';
     };
     family("rwb_mock_requests_total", "counter", "Service requests received by the mock server.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               sample("rwb_mock_requests_total", svc, qint64(s.m_stats.requests));
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_requests_total", svc, qint64(s.m_stats.requests));
+        });
     family("rwb_mock_responses_total", "counter", "Responses sent, by HTTP status.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               for (const auto& [status, count] : s.m_stats.byStatus)
-                   sample("rwb_mock_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"', qint64(count));
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            for (const auto& [status, count] : s.m_stats.byStatus)
+                sample(
+                    "rwb_mock_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"', qint64(count));
+        });
     family("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               sample("rwb_mock_faults_total", svc + ",kind=\"connection_reset\"", qint64(s.m_stats.resets));
-               sample("rwb_mock_faults_total", svc + ",kind=\"hang\"", qint64(s.m_stats.hangs));
-               sample("rwb_mock_faults_total", svc + ",kind=\"malformed\"", qint64(s.m_stats.malformed));
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_faults_total", svc + ",kind=\"connection_reset\"", qint64(s.m_stats.resets));
+            sample("rwb_mock_faults_total", svc + ",kind=\"hang\"", qint64(s.m_stats.hangs));
+            sample("rwb_mock_faults_total", svc + ",kind=\"malformed\"", qint64(s.m_stats.malformed));
+        });
     family("rwb_mock_bad_requests_total", "counter", "Requests refused because they did not parse.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               sample("rwb_mock_bad_requests_total", svc, qint64(s.m_stats.badRequests));
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_bad_requests_total", svc, qint64(s.m_stats.badRequests));
+        });
     family("rwb_mock_in_flight", "gauge", "Service requests in progress.",
-           [&](const MockHttpServer& s, const QByteArray& svc) { sample("rwb_mock_in_flight", svc, s.m_stats.concurrent); });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_in_flight", svc, s.m_stats.concurrent);
+        });
     family("rwb_mock_connections_open", "gauge", "Open client connections.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               sample("rwb_mock_connections_open", svc, s.m_stats.connectionsOpen);
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_connections_open", svc, s.m_stats.connectionsOpen);
+        });
     family("rwb_mock_connections_total", "counter", "Client connections, by result.",
-           [&](const MockHttpServer& s, const QByteArray& svc) {
-               sample("rwb_mock_connections_total", svc + ",result=\"accepted\"", qint64(s.m_stats.connectionsAccepted));
-               sample("rwb_mock_connections_total", svc + ",result=\"rejected\"", qint64(s.m_stats.connectionsRejected));
-               sample("rwb_mock_connections_total", svc + ",result=\"timed_out\"", qint64(s.m_stats.timedOutConnections));
-           });
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_connections_total", svc + ",result=\"accepted\"", qint64(s.m_stats.connectionsAccepted));
+            sample("rwb_mock_connections_total", svc + ",result=\"rejected\"", qint64(s.m_stats.connectionsRejected));
+            sample("rwb_mock_connections_total", svc + ",result=\"timed_out\"", qint64(s.m_stats.timedOutConnections));
+        });
     return out;
 }
 
 // --- Control JSON ---------------------------------------------------------------------------------------------------
 
-std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, const FaultProfile& base,
-                                                        QString* error)
+std::optional<FaultProfile> faultProfileFromControlJson(
+    const QByteArray& json, const FaultProfile& base, QString* error)
 {
     auto fail = [error](const QString& message) -> std::optional<FaultProfile> {
         if (error)
@@ -679,7 +709,8 @@ std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, 
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+        return fail(
+            QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
     if (!doc.isObject())
         return fail(QStringLiteral("/: expected an object"));
 
@@ -696,16 +727,18 @@ std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, 
     reader.finish();
     static constexpr Duration kForever = std::chrono::hours(24 * 365 * 100); // far beyond any schedule time
     if (!down.isUndefined()) // "down" replaces an earlier "down"
-        std::erase_if(profile.outages, [](const OutageWindow& w) { return w.start == Duration::zero() && w.end == kForever; });
+        std::erase_if(
+            profile.outages, [](const OutageWindow& w) { return w.start == Duration::zero() && w.end == kForever; });
     if (!down.isUndefined() && !down.isNull() && !(down.isBool() && !down.toBool())) {
-        const auto kind = down.isBool() ? std::optional<FaultKind>(FaultKind::Http503) : faultKindFromString(down.toString());
+        const auto kind
+            = down.isBool() ? std::optional<FaultKind>(FaultKind::Http503) : faultKindFromString(down.toString());
         if (!kind)
-            errors.push_back({{}, 0, 0, QStringLiteral("/down"),
-                              QStringLiteral("expected true, false or a fault kind (http_500, http_503, http_429, "
-                                             "connection_reset, hang, malformed), got %1")
-                                  .arg(JsonReader::describe(down))});
+            errors.push_back({ {}, 0, 0, QStringLiteral("/down"),
+                QStringLiteral("expected true, false or a fault kind (http_500, http_503, http_429, "
+                               "connection_reset, hang, malformed), got %1")
+                    .arg(JsonReader::describe(down)) });
         else
-            profile.outages.push_back({Duration::zero(), kForever, *kind});
+            profile.outages.push_back({ Duration::zero(), kForever, *kind });
     }
     if (!errors.empty()) {
         QStringList lines;

@@ -31,14 +31,14 @@ class MockConnection;
 struct MockServiceOptions {
     QString name = QStringLiteral("service");
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);
-    quint16 port = 0;               ///< 0 picks an ephemeral port
-    bool allowNonLoopback = false;  ///< listen() refuses a non-loopback address unless set
-    int maxConnections = 1024;      ///< beyond this a new connection gets 503 and is closed
-    Duration idleTimeout = 30s;     ///< keep-alive connection with nothing to do
-    Duration requestTimeout = 10s;  ///< a request must arrive completely within this (slow clients get 408)
-    Duration hangLimit = 300s;      ///< a hung request is dropped after this, so resources stay bounded
+    quint16 port = 0; ///< 0 picks an ephemeral port
+    bool allowNonLoopback = false; ///< listen() refuses a non-loopback address unless set
+    int maxConnections = 1024; ///< beyond this a new connection gets 503 and is closed
+    Duration idleTimeout = 30s; ///< keep-alive connection with nothing to do
+    Duration requestTimeout = 10s; ///< a request must arrive completely within this (slow clients get 408)
+    Duration hangLimit = 300s; ///< a hung request is dropped after this, so resources stay bounded
     HttpRequestParser::Limits limits;
-    qsizetype bodyBytes = 64;       ///< approximate size of a successful response body
+    qsizetype bodyBytes = 64; ///< approximate size of a successful response body
     /// Slow body: successful bodies are written `slowBodyChunk` bytes every `slowBodyInterval`
     /// (disabled when the interval is zero).
     Duration slowBodyInterval {};
@@ -48,18 +48,18 @@ struct MockServiceOptions {
 
 /// Counters of one mock service. Requests to /_control/ and /metrics are not counted in `requests`.
 struct MockServiceStats {
-    quint64 requests = 0;          ///< service requests that were planned (answered, reset or hung)
+    quint64 requests = 0; ///< service requests that were planned (answered, reset or hung)
     std::map<int, quint64> byStatus; ///< HTTP status sent -> count (parse errors and control calls included)
     quint64 resets = 0;
     quint64 hangs = 0;
     quint64 malformed = 0;
-    quint64 badRequests = 0;       ///< requests refused by the parser (4xx/5xx, connection closed)
+    quint64 badRequests = 0; ///< requests refused by the parser (4xx/5xx, connection closed)
     quint64 timedOutConnections = 0; ///< idle or slow clients closed by the server
-    quint64 clientAborts = 0;      ///< client went away before its response was complete
+    quint64 clientAborts = 0; ///< client went away before its response was complete
     quint64 connectionsAccepted = 0;
     quint64 connectionsRejected = 0; ///< over maxConnections
     int connectionsOpen = 0;
-    int concurrent = 0;            ///< service requests in progress now
+    int concurrent = 0; ///< service requests in progress now
     int maxConcurrent = 0;
 };
 
@@ -81,7 +81,7 @@ class MockHttpServer final : public QObject {
     Q_OBJECT
 public:
     explicit MockHttpServer(FaultSchedule schedule, MockServiceOptions options = {}, const Clock* clock = nullptr,
-                            QObject* parent = nullptr);
+        QObject* parent = nullptr);
     ~MockHttpServer() override;
 
     /// Binds and starts accepting. False with a message on failure (port in use, non-loopback address).
@@ -168,7 +168,7 @@ private:
 /// (docs/scenario-format.md: error_rate, error_mix, latency, retry_after, retry_after_format,
 /// retry_after_on_503, outages, flapping, ramp, capacity) laid over `base`, plus "down": true or a
 /// fault kind ("http_503", "hang", ...) to fail every request from now on. Errors carry JSON pointers.
-std::optional<FaultProfile> faultProfileFromControlJson(const QByteArray& json, const FaultProfile& base,
-                                                        QString* error);
+std::optional<FaultProfile> faultProfileFromControlJson(
+    const QByteArray& json, const FaultProfile& base, QString* error);
 
 } // namespace rwb

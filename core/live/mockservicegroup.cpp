@@ -14,10 +14,13 @@ MockServiceGroup::MockServiceGroup(const Clock* clock, QObject* parent)
     }
 }
 
-MockServiceGroup::~MockServiceGroup() { close(); }
+MockServiceGroup::~MockServiceGroup()
+{
+    close();
+}
 
 bool MockServiceGroup::start(const Scenario& scenario, const std::map<QString, quint16>& ports, QString* error,
-                             MockServiceOptions defaults, const QSet<QString>& skip)
+    MockServiceOptions defaults, const QSet<QString>& skip)
 {
     close();
     m_servers.clear();

@@ -26,7 +26,7 @@ public:
     /// fixed ports (others get ephemeral ports); `defaults` applies to every server (its name and seed
     /// are set per service). On failure nothing stays listening and `error` says which service failed.
     bool start(const Scenario& scenario, const std::map<QString, quint16>& ports, QString* error,
-               MockServiceOptions defaults = {}, const QSet<QString>& skip = {});
+        MockServiceOptions defaults = {}, const QSet<QString>& skip = {});
     /// Restarts every fault schedule at `origin` (on the shared clock), e.g. the start of a live run.
     void startSchedules(TimePoint origin);
     void close();

@@ -10,9 +10,9 @@ namespace rwb {
 
 namespace {
 
-int g_fds[2] = {-1, -1};
-struct sigaction g_oldInt {};
-struct sigaction g_oldTerm {};
+int g_fds[2] = { -1, -1 };
+struct sigaction g_oldInt { };
+struct sigaction g_oldTerm { };
 
 extern "C" void onShutdownSignal(int signalNumber)
 {
@@ -34,7 +34,7 @@ ShutdownSignals::ShutdownSignals(QObject* parent)
         if (::read(g_fds[1], &byte, 1) == 1)
             emit received(byte);
     });
-    struct sigaction action {};
+    struct sigaction action { };
     action.sa_handler = &onShutdownSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;

@@ -52,12 +52,18 @@ struct ServerThread {
         server = new MockHttpServer(FaultSchedule(std::move(profile)), options);
         server->moveToThread(&thread);
         thread.start();
-        QMetaObject::invokeMethod(server, [this] { server->listen(); url = server->url(); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server,
+            [this] {
+                server->listen();
+                url = server->url();
+            },
+            Qt::BlockingQueuedConnection);
     }
     ~ServerThread()
     {
-        QMetaObject::invokeMethod(server, [this] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [this] { delete server; }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
     }
@@ -65,17 +71,21 @@ struct ServerThread {
     double cpuSeconds()
     {
         double seconds = 0;
-        QMetaObject::invokeMethod(server, [&] {
-            timespec ts {};
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-            seconds = double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server,
+            [&] {
+                timespec ts {};
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+                seconds = double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+            },
+            Qt::BlockingQueuedConnection);
         return seconds;
     }
     MockServiceStats stats()
     {
         MockServiceStats s;
-        QMetaObject::invokeMethod(server, [&] { s = server->stats(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [&] { s = server->stats(); }, Qt::BlockingQueuedConnection);
         return s;
     }
 };
@@ -83,8 +93,9 @@ struct ServerThread {
 void throughputWithWrk(const QString& wrk, const QUrl& url, int seconds, int connections)
 {
     QProcess process;
-    process.start(wrk, {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections), QStringLiteral("-d%1s").arg(seconds),
-                        QStringLiteral("--latency"), url.toString()});
+    process.start(wrk,
+        { QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections), QStringLiteral("-d%1s").arg(seconds),
+            QStringLiteral("--latency"), url.toString() });
     if (!process.waitForFinished((seconds + 30) * 1000)) {
         std::printf("wrk did not finish\n");
         return;
@@ -94,7 +105,7 @@ void throughputWithWrk(const QString& wrk, const QUrl& url, int seconds, int con
     const auto p50 = QRegularExpression(QStringLiteral("50%\\s+([0-9.]+\\w+)")).match(out);
     const auto p99 = QRegularExpression(QStringLiteral("99%\\s+([0-9.]+\\w+)")).match(out);
     std::printf("mock server, wrk -t2 -c%d -d%ds: %s requests/s (latency p50 %s, p99 %s)\n", connections, seconds,
-                qPrintable(rps.captured(1)), qPrintable(p50.captured(1)), qPrintable(p99.captured(1)));
+        qPrintable(rps.captured(1)), qPrintable(p50.captured(1)), qPrintable(p99.captured(1)));
 }
 
 /// Fallback load client: `connections` keep-alive sockets, each sending its next request as soon as
@@ -134,7 +145,7 @@ void throughputBuiltIn(const QUrl& url, int seconds, int connections)
     QTimer::singleShot(seconds * 1000, &loop, &QEventLoop::quit);
     loop.exec();
     std::printf("mock server, built-in client (%d keep-alive connections, %d s): %.0f requests/s\n", connections,
-                seconds, double(done) / (double(timer.elapsed()) / 1000.0));
+        seconds, double(done) / (double(timer.elapsed()) / 1000.0));
 }
 
 struct LoopFigures {
@@ -198,7 +209,7 @@ LoopFigures runnerLoop(ServerThread& server, double rate, int seconds)
     s.name = QStringLiteral("bench");
     s.duration = std::chrono::seconds(seconds);
     s.drainLimit = 10s;
-    s.services.push_back({QStringLiteral("svc"), FaultSchedule(FaultProfile::healthy(0ms))});
+    s.services.push_back({ QStringLiteral("svc"), FaultSchedule(FaultProfile::healthy(0ms)) });
     PipelineSpec p;
     p.config.name = QStringLiteral("client");
     p.config.retryEnabled = true;
@@ -212,7 +223,7 @@ LoopFigures runnerLoop(ServerThread& server, double rate, int seconds)
     ArrivalProcess arrival;
     arrival.kind = ArrivalProcess::Kind::Constant;
     arrival.rate = rate;
-    s.clients.push_back({QStringLiteral("users"), QStringLiteral("client"), 1, arrival});
+    s.clients.push_back({ QStringLiteral("users"), QStringLiteral("client"), 1, arrival });
     LiveRunOptions options;
     options.serviceUrls[QStringLiteral("svc")] = url;
     LiveRunner runner(s, options);
@@ -259,7 +270,7 @@ int main(int argc, char* argv[])
             throughputBuiltIn(server.url, seconds, connections);
         const auto stats = server.stats();
         std::printf("  server counted %llu requests, max %d concurrent, %d connections open\n",
-                    qulonglong(stats.requests), stats.maxConcurrent, stats.connectionsOpen);
+            qulonglong(stats.requests), stats.maxConcurrent, stats.connectionsOpen);
     }
     {
         ServerThread server(FaultProfile::healthy(0ms));
@@ -274,13 +285,17 @@ int main(int argc, char* argv[])
         live.cpuUsPerRequest = std::min(live.cpuUsPerRequest, live2.cpuUsPerRequest);
         bare.p50Ms = std::min(bare.p50Ms, bare2.p50Ms);
         live.p50Ms = std::min(live.p50Ms, live2.p50Ms);
-        std::printf("open loop at %.0f requests/s, %d s (client CPU = process minus the server thread; best of 2 runs):\n", rate, seconds);
-        std::printf("  bare QNetworkAccessManager: %llu requests, %.1f us CPU/request, latency p50 %.3f ms, p99 %.3f ms\n",
-                    qulonglong(bare.requests), bare.cpuUsPerRequest, bare.p50Ms, bare.p99Ms);
-        std::printf("  LiveRunner (retry+breaker+timeout): %llu requests, %.1f us CPU/request, latency p50 %.3f ms, p99 %.3f ms\n",
-                    qulonglong(live.requests), live.cpuUsPerRequest, live.p50Ms, live.p99Ms);
+        std::printf(
+            "open loop at %.0f requests/s, %d s (client CPU = process minus the server thread; best of 2 runs):\n",
+            rate, seconds);
+        std::printf(
+            "  bare QNetworkAccessManager: %llu requests, %.1f us CPU/request, latency p50 %.3f ms, p99 %.3f ms\n",
+            qulonglong(bare.requests), bare.cpuUsPerRequest, bare.p50Ms, bare.p99Ms);
+        std::printf("  LiveRunner (retry+breaker+timeout): %llu requests, %.1f us CPU/request, latency p50 %.3f ms, "
+                    "p99 %.3f ms\n",
+            qulonglong(live.requests), live.cpuUsPerRequest, live.p50Ms, live.p99Ms);
         std::printf("  runner overhead: %+.1f us CPU/request, %+.3f ms p50 latency\n",
-                    live.cpuUsPerRequest - bare.cpuUsPerRequest, live.p50Ms - bare.p50Ms);
+            live.cpuUsPerRequest - bare.cpuUsPerRequest, live.p50Ms - bare.p50Ms);
     }
     return 0;
 }

@@ -12,10 +12,10 @@
 namespace rwb::testing {
 
 struct RawResponse {
-    int status = 0;           ///< 0 when no complete status line arrived
-    QByteArray head;          ///< status line and headers
+    int status = 0; ///< 0 when no complete status line arrived
+    QByteArray head; ///< status line and headers
     QByteArray body;
-    bool complete = false;    ///< the whole body (per Content-Length) arrived
+    bool complete = false; ///< the whole body (per Content-Length) arrived
     bool closedByServer = false;
     qint64 elapsedMs = 0;
 

@@ -51,10 +51,11 @@ void TestLiveCli::initTestCase()
 void TestLiveCli::serveAnswersAndStopsOnSigterm()
 {
     QProcess serve;
-    serve.start(QStringLiteral(RWB_BINARY), {QStringLiteral("serve"), m_scenario, QStringLiteral("--json")});
+    serve.start(QStringLiteral(RWB_BINARY), { QStringLiteral("serve"), m_scenario, QStringLiteral("--json") });
     QVERIFY(serve.waitForStarted());
     QVERIFY(QTest::qWaitFor([&] { return serve.canReadLine() || serve.state() == QProcess::NotRunning; }, 15000));
-    const QJsonObject services = QJsonDocument::fromJson(serve.readLine()).object().value(QStringLiteral("services")).toObject();
+    const QJsonObject services
+        = QJsonDocument::fromJson(serve.readLine()).object().value(QStringLiteral("services")).toObject();
     const QUrl url(services.value(QStringLiteral("api")).toString());
     QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
     QVERIFY(url.port() > 0);
@@ -72,8 +73,9 @@ void TestLiveCli::liveRunsAndWritesEvents()
 {
     const QString events = m_dir.filePath(QStringLiteral("events.jsonl"));
     QProcess live;
-    live.start(QStringLiteral(RWB_BINARY), {QStringLiteral("live"), m_scenario, QStringLiteral("--duration"),
-                                            QStringLiteral("1s"), QStringLiteral("--json"), QStringLiteral("--out"), events});
+    live.start(QStringLiteral(RWB_BINARY),
+        { QStringLiteral("live"), m_scenario, QStringLiteral("--duration"), QStringLiteral("1s"),
+            QStringLiteral("--json"), QStringLiteral("--out"), events });
     QVERIFY(live.waitForFinished(30000));
     QCOMPARE(live.exitCode(), 0);
     const QJsonObject summary = QJsonDocument::fromJson(live.readAllStandardOutput()).object();
@@ -91,8 +93,8 @@ void TestLiveCli::liveRunsAndWritesEvents()
 void TestLiveCli::liveRejectsRemoteUrl()
 {
     QProcess live;
-    live.start(QStringLiteral(RWB_BINARY), {QStringLiteral("live"), m_scenario, QStringLiteral("--url"),
-                                            QStringLiteral("api=http://192.0.2.1/")});
+    live.start(QStringLiteral(RWB_BINARY),
+        { QStringLiteral("live"), m_scenario, QStringLiteral("--url"), QStringLiteral("api=http://192.0.2.1/") });
     QVERIFY(live.waitForFinished(10000));
     QCOMPARE(live.exitCode(), 2);
     QVERIFY(live.readAllStandardError().contains("loopback"));
@@ -106,7 +108,7 @@ void TestLiveCli::serveRejectsBadScenario()
     f.write(R"({"schema_version": 1, "services": [], "pipelines": [], "clients": []})");
     f.close();
     QProcess serve;
-    serve.start(QStringLiteral(RWB_BINARY), {QStringLiteral("serve"), bad});
+    serve.start(QStringLiteral(RWB_BINARY), { QStringLiteral("serve"), bad });
     QVERIFY(serve.waitForFinished(10000));
     QCOMPARE(serve.exitCode(), 2);
     QVERIFY(serve.readAllStandardError().contains("/services"));

@@ -16,11 +16,21 @@ FaultProfile failing(FaultKind kind, Duration latency = 1ms)
     p.errorMix = {};
     p.errorMix.http500 = 0;
     switch (kind) {
-    case FaultKind::Http429: p.errorMix.http429 = 1; break;
-    case FaultKind::Http503: p.errorMix.http503 = 1; break;
-    case FaultKind::ConnectionReset: p.errorMix.connectionReset = 1; break;
-    case FaultKind::Hang: p.errorMix.hang = 1; break;
-    default: p.errorMix.http500 = 1; break;
+    case FaultKind::Http429:
+        p.errorMix.http429 = 1;
+        break;
+    case FaultKind::Http503:
+        p.errorMix.http503 = 1;
+        break;
+    case FaultKind::ConnectionReset:
+        p.errorMix.connectionReset = 1;
+        break;
+    case FaultKind::Hang:
+        p.errorMix.hang = 1;
+        break;
+    default:
+        p.errorMix.http500 = 1;
+        break;
     }
     return p;
 }
@@ -47,19 +57,19 @@ ArrivalProcess constant(double rate)
 }
 
 Scenario scenario(FaultSchedule faults, PipelineConfig pipeline, ArrivalProcess arrival, Duration duration,
-                  std::optional<CircuitBreakerConfig> breaker = std::nullopt)
+    std::optional<CircuitBreakerConfig> breaker = std::nullopt)
 {
     Scenario s;
     s.name = QStringLiteral("live test");
     s.duration = duration;
     s.drainLimit = 10s;
-    s.services.push_back({QStringLiteral("svc"), std::move(faults)});
+    s.services.push_back({ QStringLiteral("svc"), std::move(faults) });
     PipelineSpec p;
     p.config = std::move(pipeline);
     p.service = QStringLiteral("svc");
     p.breaker = std::move(breaker);
     s.pipelines.push_back(std::move(p));
-    s.clients.push_back({QStringLiteral("users"), QStringLiteral("client"), 1, arrival});
+    s.clients.push_back({ QStringLiteral("users"), QStringLiteral("client"), 1, arrival });
     return s;
 }
 
@@ -100,7 +110,10 @@ struct LiveRig {
     }
 };
 
-double ms(Duration d) { return toMs(d); }
+double ms(Duration d)
+{
+    return toMs(d);
+}
 
 } // namespace
 
@@ -156,7 +169,7 @@ void TestLiveRunner::retryAfterHonoured()
     QCOMPARE(scheduled[0].text, QStringLiteral("retry_after"));
     const double waitedMs = ms((attempts[1].time - attempts[1].latency) - attempts[0].time);
     qInfo("Retry-After %s: waited %.1f ms (hint %.0f ms)", httpDate ? "http-date" : "seconds", waitedMs,
-          ms(scheduled[0].delay));
+        ms(scheduled[0].delay));
     QVERIFY2(waitedMs >= minMs && waitedMs <= maxMs, qPrintable(QString::number(waitedMs)));
     QCOMPARE(rig.runner->result().pipelines[0].summary.succeeded, 1u);
     QCOMPARE(rig.server->stats().requests, 2u);
@@ -209,7 +222,7 @@ void TestLiveRunner::hangCutByTimeout()
 void TestLiveRunner::outageOpensBreakerAndRecoveryClosesIt()
 {
     FaultProfile profile = FaultProfile::healthy(2ms);
-    profile.outages.push_back({0ms, 700ms, FaultKind::Http503});
+    profile.outages.push_back({ 0ms, 700ms, FaultKind::Http503 });
     CircuitBreakerConfig breaker;
     breaker.name = QStringLiteral("svc-breaker");
     breaker.failureThreshold = 3;
@@ -247,8 +260,8 @@ void TestLiveRunner::agreesWithSimulator()
     const PipelineSummary b = rig.runner->result().pipelines[0].summary;
     qInfo("requests sim %llu live %llu; attempts/request sim %.3f live %.3f; success sim %.3f live %.3f; "
           "p50 sim %.2f live %.2f ms; p99 sim %.2f live %.2f ms",
-          qulonglong(a.requests), qulonglong(b.requests), a.retryAmplification(), b.retryAmplification(),
-          a.successRate(), b.successRate(), a.latencyP50Ms, b.latencyP50Ms, a.latencyP99Ms, b.latencyP99Ms);
+        qulonglong(a.requests), qulonglong(b.requests), a.retryAmplification(), b.retryAmplification(), a.successRate(),
+        b.successRate(), a.latencyP50Ms, b.latencyP50Ms, a.latencyP99Ms, b.latencyP99Ms);
     // Stated tolerances: arrivals are scheduled identically (constant rate), faults are drawn from
     // different random streams (server vs simulator), and live latency adds real transport time.
     QVERIFY(qAbs(qint64(a.requests) - qint64(b.requests)) <= 1);
@@ -359,7 +372,8 @@ void TestLiveRunner::serverRetryAfterPausesRateLimiter()
     // Every successful attempt started after the hinted second.
     for (const auto& a : rig.of(EventKind::Attempt))
         if (a.outcome == OutcomeKind::Success)
-            QVERIFY2(a.time - a.latency >= TimePoint(990ms), qPrintable(QString::number(toMs(a.time.time_since_epoch()))));
+            QVERIFY2(
+                a.time - a.latency >= TimePoint(990ms), qPrintable(QString::number(toMs(a.time.time_since_epoch()))));
     QCOMPARE(rig.server->stats().byStatus.at(429), 1u);
 }
 

@@ -210,7 +210,7 @@ void TestMockHttpServer::scheduleChangesInRealTime()
 {
     // Down (503) from 0 to 300 ms of the schedule, healthy after; the change is announced as an event.
     FaultProfile p = FaultProfile::healthy(0ms);
-    p.outages.push_back({0ms, 300ms, FaultKind::Http503});
+    p.outages.push_back({ 0ms, 300ms, FaultKind::Http503 });
     CollectingSink sink;
     MockServiceOptions options;
     options.name = QStringLiteral("payments");
@@ -272,8 +272,7 @@ void TestMockHttpServer::controlEndpointErrors_data()
                                   << QStringLiteral("/error_rate");
     QTest::newRow("nested") << post("/_control/fault", R"({"latency": {"kind": "fixed", "value": "soon"}})") << 400
                             << QStringLiteral("/latency/value");
-    QTest::newRow("unknown kind") << post("/_control/fault", R"({"down": "meteor"})") << 400
-                                  << QStringLiteral("/down");
+    QTest::newRow("unknown kind") << post("/_control/fault", R"({"down": "meteor"})") << 400 << QStringLiteral("/down");
     QTest::newRow("unknown path") << get("/_control/nope") << 404 << QStringLiteral("unknown control path");
     QTest::newRow("wrong method") << post("/_control/stats", "{}") << 405 << QStringLiteral("GET");
 }
@@ -327,7 +326,7 @@ void TestMockHttpServer::metricsGroupListsEachFamilyOnce()
     b.name = QStringLiteral("be\"ta");
     auto first = startServer(FaultSchedule(FaultProfile::healthy(0ms)), a);
     auto second = startServer(FaultSchedule(FaultProfile::healthy(0ms)), b);
-    first->setMetricsGroup({first.get(), second.get()});
+    first->setMetricsGroup({ first.get(), second.get() });
     QCOMPARE(roundTrip(second->port(), get("/")).status, 200);
     const QByteArray text = roundTrip(first->port(), get("/metrics")).body;
     QCOMPARE(text.count("# TYPE rwb_mock_requests_total counter"), 1);
@@ -337,8 +336,10 @@ void TestMockHttpServer::metricsGroupListsEachFamilyOnce()
     for (const QByteArray& line : text.split('\n')) {
         if (line.isEmpty() || line.startsWith('#'))
             continue;
-        QVERIFY2(QRegularExpression(QStringLiteral("^[a-z_]+\\{[^}]*\\} -?[0-9]+$")).match(QString::fromUtf8(line)).hasMatch(),
-                 line.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("^[a-z_]+\\{[^}]*\\} -?[0-9]+$"))
+                     .match(QString::fromUtf8(line))
+                     .hasMatch(),
+            line.constData());
     }
 }
 
@@ -361,7 +362,7 @@ void TestMockHttpServer::pipelinedInOrder()
     QList<int> statuses;
     for (int i = 0; i < 4; ++i)
         statuses << client.next().status;
-    QCOMPARE(statuses, (QList<int> {200, 200, 200, 200}));
+    QCOMPARE(statuses, (QList<int> { 200, 200, 200, 200 }));
     QVERIFY(client.waitClosed());
     QCOMPARE(server->stats().requests, 3u);
 }
@@ -434,15 +435,17 @@ void TestMockHttpServer::thousandConnectionsAtOnce()
     for (auto& c : clients)
         c->send(get("/"));
     int ok = 0;
-    (void)QTest::qWaitFor([&] {
-        ok = 0;
-        for (auto& c : clients) {
-            RawResponse r;
-            QByteArray copy = c->buffer();
-            ok += takeResponse(copy, r) && r.status == 200;
-        }
-        return ok == count;
-    }, 30000);
+    (void)QTest::qWaitFor(
+        [&] {
+            ok = 0;
+            for (auto& c : clients) {
+                RawResponse r;
+                QByteArray copy = c->buffer();
+                ok += takeResponse(copy, r) && r.status == 200;
+            }
+            return ok == count;
+        },
+        30000);
     QCOMPARE(ok, count);
     QCOMPARE(server->stats().requests, quint64(count));
     QCOMPARE(server->stats().connectionsOpen, count);
