@@ -121,7 +121,7 @@ void BreakerStateChart::clear()
     m_end = 0;
     m_markers->clear();
     rebuildLaneAxis();
-    timeAxisSync()->resetData();
+    resetTime();
     scheduleRefresh();
 }
 

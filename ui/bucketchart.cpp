@@ -47,7 +47,7 @@ void BucketChart::clear()
 {
     m_bucketer.clear();
     m_live = false;
-    timeAxisSync()->resetData();
+    resetTime();
     scheduleRefresh();
 }
 
@@ -55,7 +55,7 @@ void BucketChart::setResult(const SimulationResult& result)
 {
     m_bucketer.setResult(result);
     m_live = false;
-    timeAxisSync()->resetData();
+    resetTime();
     extendTime(m_bucketer.endSeconds());
     scheduleRefresh();
 }

@@ -138,7 +138,11 @@ ChartView::ChartView(QWidget* parent)
     applyFonts();
 }
 
-ChartView::~ChartView() = default;
+ChartView::~ChartView()
+{
+    if (m_sync && m_sync != m_ownSync)
+        m_sync->forgetSource(this);
+}
 
 QValueAxis* ChartView::valueAxis() const noexcept { return m_valueAxis; }
 
@@ -146,7 +150,10 @@ void ChartView::setTimeAxisSync(TimeAxisSync* sync)
 {
     if (m_syncConnection)
         disconnect(m_syncConnection);
+    if (m_sync)
+        m_sync->forgetSource(this);
     m_sync = sync ? sync : m_ownSync;
+    m_sync->setDataEnd(this, m_timeEnd);
     m_syncConnection = connect(m_sync, &TimeAxisSync::rangeChanged, this, &ChartView::applyRange);
     applyRange(m_sync->rangeMin(), m_sync->rangeMax());
 }
@@ -227,7 +234,19 @@ void ChartView::flushRefresh()
     updateTimeMark();
 }
 
-void ChartView::extendTime(double seconds) { m_sync->extendData(seconds); }
+void ChartView::extendTime(double seconds)
+{
+    if (seconds <= m_timeEnd)
+        return;
+    m_timeEnd = seconds;
+    m_sync->setDataEnd(this, seconds);
+}
+
+void ChartView::resetTime()
+{
+    m_timeEnd = 0.0;
+    m_sync->setDataEnd(this, 0.0);
+}
 
 double ChartView::visibleMin() const { return m_timeAxis->min(); }
 double ChartView::visibleMax() const { return m_timeAxis->max(); }

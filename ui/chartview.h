@@ -101,6 +101,8 @@ protected:
     void scheduleRefresh();
     /// Data now reaches `seconds` (grows the shared automatic time range).
     void extendTime(double seconds);
+    /// This chart has no data any more (a new run starts); a zoom the user chose is kept.
+    void resetTime();
     /// Visible time range.
     double visibleMin() const;
     double visibleMax() const;
@@ -157,6 +159,7 @@ private:
     QLineSeries* m_markSeries = nullptr;
     QRubberBand* m_rubberBand = nullptr;
     double m_mark = -1.0;
+    double m_timeEnd = 0.0;
     int m_maxRate = 30;
     int m_refreshCount = 0;
     bool m_presenter = false;

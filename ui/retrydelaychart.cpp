@@ -82,7 +82,7 @@ void RetryDelayChart::clear()
     m_pipelines.clear();
     m_filter = m_filterName.isEmpty() ? -1 : pipelineId(m_filterName);
     m_end = 0;
-    timeAxisSync()->resetData();
+    resetTime();
     scheduleRefresh();
 }
 

@@ -66,15 +66,39 @@ void TimeAxisSync::setFollowWindow(double seconds)
 
 void TimeAxisSync::extendData(double seconds)
 {
-    if (!(seconds > m_dataMax))
+    double& e = m_extents[nullptr];
+    if (seconds > e)
+        e = seconds;
+    recomputeDataMax();
+}
+
+void TimeAxisSync::setDataEnd(const void* source, double seconds)
+{
+    m_extents.insert(source, std::max(seconds, 0.0));
+    recomputeDataMax();
+}
+
+void TimeAxisSync::forgetSource(const void* source)
+{
+    m_extents.remove(source);
+    recomputeDataMax();
+}
+
+void TimeAxisSync::recomputeDataMax()
+{
+    double max = 0.0;
+    for (double e : std::as_const(m_extents))
+        max = std::max(max, e);
+    if (max == m_dataMax)
         return;
-    m_dataMax = seconds;
+    m_dataMax = max;
     if (!m_manual)
         applyAutomatic();
 }
 
 void TimeAxisSync::resetData()
 {
+    m_extents.clear();
     m_dataMax = 0.0;
     m_manual = false;
     applyAutomatic();

@@ -2,6 +2,7 @@
 
 #include "core/common/time.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -36,7 +37,11 @@ public:
 
     /// Data now reaches `seconds`; grows the automatic range.
     void extendData(double seconds);
-    /// Forgets the data extent (a new run starts) and leaves manual mode.
+    /// The data of `source` (a chart) ends at `seconds`; may shrink. The range follows the longest
+    /// source, so one chart starting a new run does not cut the others short, and a user zoom is kept.
+    void setDataEnd(const void* source, double seconds);
+    void forgetSource(const void* source);
+    /// Forgets every data extent (a new session) and leaves manual mode.
     void resetData();
     /// A user zoom or pan: every chart shows [min, max] until resetZoom().
     void setManualRange(double min, double max);
@@ -48,11 +53,13 @@ signals:
 
 private:
     void applyAutomatic();
+    void recomputeDataMax();
     void setRange(double min, double max);
 
     double m_min = 0.0;
     double m_max = 60.0;
     double m_dataMax = 0.0;
+    QHash<const void*, double> m_extents; // nullptr: extendData() without a source
     double m_followWindow = 120.0;
     bool m_follow = false;
     bool m_manual = false;

@@ -224,6 +224,24 @@ private slots:
         sync.setFollowMode(true);
         sync.setFollowWindow(60);
         QCOMPARE(a.timeAxis()->min(), 840.0);
+        sync.setFollowMode(false);
+
+        // re-simulating (a new result in one chart) keeps the user's zoom and the other charts' extent
+        SimulationResult shorter;
+        shorter.duration = 300s;
+        PipelineSeries p;
+        p.name = QStringLiteral("p");
+        p.buckets.resize(300);
+        shorter.pipelines.push_back(p);
+        sync.setManualRange(10, 20);
+        a.setResult(shorter);
+        QCOMPARE(b.timeAxis()->min(), 10.0);
+        QVERIFY(sync.isManual());
+        sync.resetZoom();
+        QCOMPARE(a.timeAxis()->max(), 900.0); // the plain extendData() source still reaches 900
+        b.setResult(shorter);
+        sync.resetData();
+        QCOMPARE(sync.dataMax(), 0.0);
     }
 
     void legendClickTogglesSeries()
