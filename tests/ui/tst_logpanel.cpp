@@ -10,6 +10,7 @@
 #include "ui/logtablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTableView>
@@ -139,6 +140,50 @@ private slots:
         QCOMPARE(chart.size(), 1);
         // timestamps have millisecond precision
         QVERIFY(std::abs(chart.at(0).at(0).toDouble() - toSeconds(transition->time)) < 0.0011);
+    }
+
+    void millionRows()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("big.jsonl"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QByteArray chunk;
+            const qint64 lines = 1000000;
+            for (qint64 i = 0; i < lines; ++i) {
+                chunk += "{\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"level\":\"";
+                chunk += i % 50 == 0 ? "ERROR" : "INFO";
+                chunk += "\",\"agent\":\"a";
+                chunk += QByteArray::number(i % 7);
+                chunk += "\",\"message\":\"line ";
+                chunk += QByteArray::number(i);
+                chunk += "\"}\n";
+                if (chunk.size() > (1 << 20)) {
+                    QVERIFY(file.write(chunk) == chunk.size());
+                    chunk.clear();
+                }
+            }
+            QVERIFY(file.write(chunk) == chunk.size());
+        }
+        LogPanel panel;
+        panel.resize(900, 600);
+        panel.show();
+        QElapsedTimer opening;
+        opening.start();
+        QVERIFY(panel.openFile(path));
+        QTRY_VERIFY(panel.model()->rowCount() > 0);
+        const qint64 firstRowsMs = opening.elapsed();
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 1000000, 60000);
+        qInfo("1M lines: first rows after %lld ms, all indexed after %lld ms", firstRowsMs, qint64(opening.elapsed()));
+        // the last row is served straight from the index
+        panel.tableView()->scrollToBottom();
+        QCOMPARE(panel.model()->index(999999, LogTableModel::Message).data().toString(), QStringLiteral("line 999999"));
+        panel.setQuery(QStringLiteral("level=ERROR and agent=a3"));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isQueryRunning(), 60000);
+        qint64 expected = 0;
+        for (qint64 i = 0; i < 1000000; ++i)
+            expected += i % 50 == 0 && i % 7 == 3;
+        QTRY_COMPARE(qint64(panel.model()->rowCount()), expected);
     }
 
 private:
