@@ -83,32 +83,44 @@ QList<QPointF> BucketChart::values(int index) const
         return out;
     const Metric& m = m_metrics[static_cast<std::size_t>(index)];
     const double width = toSeconds(m_bucketer.bucketWidth());
-    // combine pipelines bucket by bucket (they may start at different indexes after drops)
-    std::map<std::int64_t, std::pair<double, bool>> combined;
+    // combine pipelines bucket by bucket; they may start at different indexes after old buckets dropped
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
     for (const QString& p : m_bucketer.pipelines()) {
         if (!m_filter.isEmpty() && p != m_filter)
             continue;
         const std::int64_t first = m_bucketer.firstBucket(p);
-        const auto buckets = m_bucketer.buckets(p);
-        for (std::size_t i = 0; i < buckets.size(); ++i) {
-            const double v = m.perSecond ? m.value(buckets[i]) / width : m.value(buckets[i]);
-            auto& slot = combined[first + static_cast<std::int64_t>(i)];
-            if (!slot.second) {
-                slot = {v, true};
-            } else {
-                slot.first = m.combine == Combine::Sum ? slot.first + v : std::max(slot.first, v);
-            }
-        }
+        lo = std::min(lo, first);
+        hi = std::max(hi, first + static_cast<std::int64_t>(m_bucketer.bucketCount(p)));
+    }
+    if (hi <= lo)
+        return out;
+    std::vector<double> combined(static_cast<std::size_t>(hi - lo), 0.0);
+    std::vector<bool> present(combined.size(), false);
+    for (const QString& p : m_bucketer.pipelines()) {
+        if (!m_filter.isEmpty() && p != m_filter)
+            continue;
+        std::size_t slot = static_cast<std::size_t>(m_bucketer.firstBucket(p) - lo);
+        m_bucketer.forEachBucket(p, [&](const PipelineBucket& b) {
+            const double v = m.perSecond ? m.value(b) / width : m.value(b);
+            if (!present[slot])
+                combined[slot] = v;
+            else
+                combined[slot] = m.combine == Combine::Sum ? combined[slot] + v : std::max(combined[slot], v);
+            present[slot] = true;
+            ++slot;
+        });
     }
     const double end = m_bucketer.endSeconds();
     out.reserve(static_cast<qsizetype>(combined.size()));
-    for (const auto& [index, value] : combined) {
-        const double start = static_cast<double>(index) * width;
+    for (std::size_t i = 0; i < combined.size(); ++i) {
+        if (!present[i])
+            continue;
+        const double start = static_cast<double>(lo + static_cast<std::int64_t>(i)) * width;
         if (m_live && start + width > end + 1e-9)
             continue; // still filling: drawing it would show a fake dip
-        if (m.skipEmpty && value.first == 0)
+        if (m.skipEmpty && combined[i] == 0)
             continue;
-        out.append(QPointF(start + width / 2, value.first));
+        out.append(QPointF(start + width / 2, combined[i]));
     }
     return out;
 }

@@ -189,6 +189,12 @@ std::int64_t ChartBucketer::firstBucket(const QString& pipeline) const
     return it == m_index.constEnd() ? 0 : m_series[static_cast<std::size_t>(*it)]->first;
 }
 
+std::size_t ChartBucketer::bucketCount(const QString& pipeline) const
+{
+    auto it = m_index.constFind(pipeline);
+    return it == m_index.constEnd() ? 0 : m_series[static_cast<std::size_t>(*it)]->buckets.size();
+}
+
 std::vector<PipelineBucket> ChartBucketer::buckets(const QString& pipeline) const
 {
     std::vector<PipelineBucket> out;

@@ -45,6 +45,14 @@ public:
     /// Buckets of one pipeline, from firstBucket() on. Percentiles of the newest buckets may still
     /// change while events arrive.
     std::vector<PipelineBucket> buckets(const QString& pipeline) const;
+    std::size_t bucketCount(const QString& pipeline) const;
+    /// Calls f(const PipelineBucket&) for the buckets of one pipeline, oldest first (no copy).
+    template<typename F>
+    void forEachBucket(const QString& pipeline, F&& f) const
+    {
+        if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
+            m_series[static_cast<std::size_t>(*it)]->buckets.forEach(f);
+    }
     /// End of the data, in seconds.
     double endSeconds() const noexcept { return m_end; }
 

@@ -236,10 +236,9 @@ void ChartView::flushRefresh()
 
 void ChartView::extendTime(double seconds)
 {
-    if (seconds <= m_timeEnd)
-        return;
-    m_timeEnd = seconds;
-    m_sync->setDataEnd(this, seconds);
+    // always reported: the sync may have forgotten every extent (resetData) since the last call
+    m_timeEnd = std::max(m_timeEnd, seconds);
+    m_sync->setDataEnd(this, m_timeEnd);
 }
 
 void ChartView::resetTime()

@@ -198,6 +198,11 @@ void RetryDelayChart::refreshSeries()
     setValueRange(lowMs > 0 ? lowMs / m_unit / 1.5 : 0.0, maxMs / m_unit, typicalMs / m_unit);
     const double yMin = valueAxis()->min();
     const double yMax = valueAxis()->max();
+    // Qt Charts draws every scatter point as its own item: one point per marker-sized cell is all
+    // the eye can tell apart, and keeps a dense cloud cheap
+    const qreal cell = std::max<qreal>(3.0, m_groups[0]->markerSize() / 2);
+    const int cellsX = std::max(1, static_cast<int>(plotColumns() / cell));
+    const int cellsY = std::max(1, static_cast<int>(plotRows() / cell));
 
     QList<QPointF> raw[kGroups];
     m_points.forEach([&](const Point& p) {
@@ -206,7 +211,7 @@ void RetryDelayChart::refreshSeries()
         raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
     for (int g = 0; g < kGroups; ++g) {
-        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, plotColumns(), plotRows()));
+        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, cellsX, cellsY));
         if (curves[g] >= 0) {
             const double y = toAxis(curves[g] / m_unit);
             m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});

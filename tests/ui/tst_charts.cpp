@@ -11,6 +11,7 @@
 #include "ui/timeaxis.h"
 
 #include <QCategoryAxis>
+#include <QElapsedTimer>
 #include <QLegendMarker>
 #include <QXYSeries>
 #include <QTemporaryDir>
@@ -185,6 +186,44 @@ private slots:
         chart.timeAxisSync()->setManualRange(100, 160);
         chart.flushRefresh();
         QCOMPARE(chart.points(0).size(), 62);
+    }
+
+    void refreshCostIsPrinted()
+    {
+        // figures for the notes, not assertions: one refresh of a dense hour
+        const testing::DemoRun run = testing::runDemo(3600);
+        TrafficChart traffic;
+        BreakerStateChart breakers;
+        RetryDelayChart retries;
+        for (ChartView* c : std::initializer_list<ChartView*> {&traffic, &breakers, &retries}) {
+            c->resize(1200, 360);
+            c->show();
+        }
+        QElapsedTimer t;
+        t.start();
+        traffic.appendEvents(run.events);
+        breakers.appendEvents(run.events);
+        retries.appendEvents(run.events);
+        const qint64 ingestMs = t.restart();
+        traffic.flushRefresh();
+        const qint64 trafficMs = t.restart();
+        breakers.flushRefresh();
+        const qint64 breakersMs = t.restart();
+        retries.flushRefresh();
+        const qint64 retriesMs = t.restart();
+        // steady state: the next refresh after a small live batch
+        std::vector<Event> more(run.events.end() - 2000, run.events.end());
+        retries.appendEvents(more);
+        traffic.appendEvents(more);
+        t.restart();
+        retries.flushRefresh();
+        traffic.flushRefresh();
+        qInfo("steady refresh traffic + retries: %lld ms", qint64(t.elapsed()));
+        qInfo("1 h run, %zu events: ingest %lld ms; refresh traffic %lld ms (%lld points drawn of %lld), breakers %lld ms, "
+              "retries %lld ms (%zu retries)",
+            run.events.size(), ingestMs, trafficMs, qint64(traffic.points(0).size()), qint64(traffic.values(0).size()),
+            breakersMs, retriesMs, retries.retryCount());
+        QVERIFY(traffic.points(0).size() <= traffic.values(0).size());
     }
 
     void refreshIsThrottled()
