@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
-          xvfb xauth xfonts-base fonts-dejavu-core)
+          xvfb xauth xfonts-base fonts-dejavu-core ccache)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi
