@@ -3,10 +3,12 @@
 #include "ui/comparemodel.h"
 #include "ui/icons.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -36,8 +38,11 @@ CompareView::CompareView(QWidget* parent)
     m_table->setObjectName(QStringLiteral("summaryTable"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    // Figures are never elided: numeric columns take their content's width, the label column the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -49,6 +54,11 @@ CompareView::CompareView(QWidget* parent)
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
+    // The table asks for the width of its figures, so a dock never hides a column behind a scroll bar.
+    for (auto signal : { &QAbstractItemModel::columnsInserted, &QAbstractItemModel::columnsRemoved }) {
+        connect(m_model, signal, this, [this] { fitWidth(); });
+    }
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] { fitWidth(); });
     connect(m_duplicate, &QPushButton::clicked, this, &CompareView::duplicateRequested);
     connect(m_drop, &QPushButton::clicked, this, &CompareView::dropRequested);
     setCompareActive(false);
@@ -58,6 +68,22 @@ void CompareView::setCompareActive(bool active)
 {
     m_duplicate->setVisible(!active);
     m_drop->setVisible(active);
+}
+
+void CompareView::fitWidth()
+{
+    int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        width += std::max(static_cast<QAbstractItemView*>(m_table)->sizeHintForColumn(c),
+            m_table->horizontalHeader()->sectionSizeHint(c));
+    m_table->setMinimumWidth(width);
+}
+
+void CompareView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        fitWidth();
 }
 
 void CompareView::setStatus(const QString& text)

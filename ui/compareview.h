@@ -28,7 +28,12 @@ signals:
     void duplicateRequested();
     void dropRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitWidth();
+
     CompareModel* m_model;
     QTableView* m_table;
     QPushButton* m_duplicate;

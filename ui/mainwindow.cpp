@@ -343,7 +343,13 @@ void MainWindow::createActions()
     m_presenterAction->setShortcut(QKeySequence(Qt::Key_F11));
     m_presenterAction->setToolTip(tr("Bigger fonts and chart lines for showing to a room (F11)"));
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
+        if (on == m_presenter->isEnabled())
+            return;
         m_presenter->setEnabled(on);
+        // Bigger fonts need wider panels, or the editors would be clipped.
+        const double f = on ? Presenter::scale() : 1.0 / Presenter::scale();
+        resizeDocks({ m_pipelineDock, m_compareDock },
+            { int(m_pipelineDock->width() * f), int(m_compareDock->width() * f) }, Qt::Horizontal);
         m_results->setPresenterMode(on);
         m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
@@ -577,6 +583,11 @@ void MainWindow::loadReplay()
         statusBar()->showMessage(
             tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
     updateRunActions();
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    m_presenterAction->setChecked(on);
 }
 
 void MainWindow::startLive()

@@ -60,6 +60,7 @@ public:
     void screenshotWhenReady(const QString& dir, std::function<void(bool)> done);
 
     Mode mode() const noexcept { return m_mode; }
+    void setPresenterMode(bool on);
     void setMode(Mode mode);
 
     ScenarioDocument* document() const noexcept { return m_document; }

@@ -7,12 +7,14 @@
 #include "ui/scenariodocument.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
@@ -62,6 +64,7 @@ void PipelineEditor::build()
     outer->addWidget(top);
 
     auto* scroll = new QScrollArea(this);
+    m_scroll = scroll;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -136,6 +139,7 @@ void PipelineEditor::build()
     layout->addStretch(1);
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
+    fitWidth();
 
     connect(m_pipelines, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_refreshing && index >= 0)
@@ -296,6 +300,22 @@ CollapsibleSection* PipelineEditor::section(const QString& policy) const
             return g.section;
     }
     return nullptr;
+}
+
+void PipelineEditor::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        fitWidth();
+}
+
+void PipelineEditor::fitWidth()
+{
+    // The scroll area never scrolls sideways, so it must be as wide as its content (which grows with
+    // the font in presenter mode).
+    if (m_scroll && m_scroll->widget())
+        m_scroll->setMinimumWidth(
+            m_scroll->widget()->minimumSizeHint().width() + m_scroll->verticalScrollBar()->sizeHint().width());
 }
 
 } // namespace rwb

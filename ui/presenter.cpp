@@ -16,15 +16,22 @@ void Presenter::setEnabled(bool enabled)
     if (enabled == m_enabled)
         return;
     m_enabled = enabled;
-    QFont font = m_normalFont;
+    // The application uses a style sheet, and Qt ignores QApplication::setFont() for styled widgets:
+    // the font size has to go through the style sheet too.
+    auto* app = qobject_cast<QApplication*>(QCoreApplication::instance());
+    if (!app)
+        return;
     if (enabled) {
-        if (font.pointSizeF() > 0)
-            font.setPointSizeF(font.pointSizeF() * scale());
-        else
-            font.setPixelSize(int(font.pixelSize() * scale()));
+        m_baseStyleSheet = app->styleSheet();
+        const double points = m_normalFont.pointSizeF() > 0 ? m_normalFont.pointSizeF() : 9.0;
+        // Charts scale their own fonts in presenter mode; keep the style sheet out of their way.
+        app->setStyleSheet(m_baseStyleSheet
+            + QStringLiteral("\nQWidget { font-size: %1pt; }\nQChartView { font-size: %2pt; }")
+                  .arg(points * scale(), 0, 'f', 1)
+                  .arg(points, 0, 'f', 1));
+    } else {
+        app->setStyleSheet(m_baseStyleSheet);
     }
-    // QApplication::setFont re-polishes every widget, which also resizes toolbars and table rows.
-    QApplication::setFont(font);
     emit enabledChanged(enabled);
 }
 

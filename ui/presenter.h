@@ -5,8 +5,8 @@
 
 namespace rwb {
 
-/// Presenter mode: enlarges the application font (and tells charts to thicken their lines) so a
-/// room can read the screen. One instance per application; GUI thread only.
+/// Presenter mode: enlarges every font of the application (through its style sheet) (and tells charts to thicken their
+/// lines) so a room can read the screen. One instance per application; GUI thread only.
 class Presenter final : public QObject {
     Q_OBJECT
 public:
@@ -26,6 +26,7 @@ signals:
 private:
     bool m_enabled = false;
     QFont m_normalFont;
+    QString m_baseStyleSheet;
 };
 
 } // namespace rwb

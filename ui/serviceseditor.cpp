@@ -10,6 +10,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -134,6 +136,7 @@ void ServicesEditor::build()
     outer->addWidget(top);
 
     auto* scroll = new QScrollArea(this);
+    m_scroll = scroll;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -240,6 +243,7 @@ void ServicesEditor::build()
 
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
+    fitWidth();
 
     connect(m_services, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_refreshing && index >= 0)
@@ -367,6 +371,22 @@ ParameterControl* ServicesEditor::control(const QString& key) const
             return c;
     }
     return nullptr;
+}
+
+void ServicesEditor::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        fitWidth();
+}
+
+void ServicesEditor::fitWidth()
+{
+    // The scroll area never scrolls sideways, so it must be as wide as its content (which grows with
+    // the font in presenter mode).
+    if (m_scroll && m_scroll->widget())
+        m_scroll->setMinimumWidth(
+            m_scroll->widget()->minimumSizeHint().width() + m_scroll->verticalScrollBar()->sizeHint().width());
 }
 
 } // namespace rwb

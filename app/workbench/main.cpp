@@ -31,7 +31,10 @@ int main(int argc, char* argv[])
         QStringLiteral("Render the window and its panels into PNGs in <dir> after the "
                        "first simulation, then exit."),
         QStringLiteral("dir"));
+    const QCommandLineOption presenter(
+        QStringLiteral("presenter"), QStringLiteral("Start in presenter mode (bigger fonts and chart lines)."));
     parser.addOption(version);
+    parser.addOption(presenter);
     parser.addOption(demo);
     parser.addOption(screenshot);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A scenario (.json) or log (.jsonl) to open."),
@@ -56,6 +59,8 @@ int main(int argc, char* argv[])
         // A fixed layout makes screenshots reproducible: ignore the user's saved docks.
         window.restoreState(QByteArray());
     }
+    if (parser.isSet(presenter))
+        window.setPresenterMode(true);
     window.show();
 
     bool opened = false;
