@@ -525,6 +525,10 @@ void ChartView::mouseReleaseEvent(QMouseEvent* event)
     if (m_panning) {
         m_panning = false;
         viewport()->unsetCursor();
+        const QPoint pos = event->position().toPoint();
+        if (event->button() == Qt::LeftButton && (pos - m_pressPos).manhattanLength() < 4
+            && chart()->plotArea().contains(mapToScene(pos)))
+            emit timeClicked(xAtPixel(mapToScene(pos).x()));
         event->accept();
         return;
     }

@@ -85,6 +85,10 @@ public:
 public slots:
     void resetZoom();
 
+signals:
+    /// A plain click (no drag) on the plot at this run time; MainWindow can move the log panel there.
+    void timeClicked(double seconds);
+
 protected:
     /// Pushes the current data into the series. Called by the refresh throttle.
     virtual void refreshSeries() = 0;

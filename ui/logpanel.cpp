@@ -11,6 +11,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QProgressBar>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -18,6 +19,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <climits>
 #include <cmath>
 
 namespace rwb {
@@ -113,6 +115,11 @@ LogPanel::LogPanel(QWidget* parent)
             m_index->poll();
     });
 
+    // query history survives restarts
+    m_bar->setHistory(QSettings().value(QStringLiteral("logPanel/queryHistory")).toStringList());
+    connect(m_bar, &LogQueryBar::submitted, this, [this] {
+        QSettings().setValue(QStringLiteral("logPanel/queryHistory"), m_bar->history());
+    });
     connect(m_bar, &LogQueryBar::submitted, this, &LogPanel::runQuery);
     connect(m_bar, &LogQueryBar::settled, this, &LogPanel::runQuery);
     connect(m_followButton, &QToolButton::toggled, this, &LogPanel::setFollow);
@@ -401,6 +408,12 @@ void LogPanel::updateStatus()
     }
     if (m_running)
         text += tr(" · searching…");
+    if (!m_index->isIndexing()) {
+        const LogStats stats = m_index->stats();
+        if (stats.malformedLines > 0)
+            text += tr(" · %n malformed (first at line %1)", nullptr, int(std::min<qint64>(stats.malformedLines, INT_MAX)))
+                        .arg(stats.firstMalformed.empty() ? 0 : stats.firstMalformed.front());
+    }
     m_status->setText(text);
     if (!m_running)
         m_progress->setVisible(false);

@@ -15,6 +15,7 @@
 #include <QLegendMarker>
 #include <QXYSeries>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace rwb;
@@ -295,6 +296,35 @@ private slots:
         QVERIFY(markers.first()->isVisible()); // still clickable
         emit markers.first()->clicked();
         QVERIFY(first->isVisible());
+    }
+
+    void clickReportsTimeAndWheelZooms()
+    {
+        TimeAxisSync sync;
+        TrafficChart chart;
+        chart.setTimeAxisSync(&sync);
+        sync.extendData(100);
+        chart.resize(800, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.flushRefresh();
+        QSignalSpy clicked(&chart, &ChartView::timeClicked);
+        const QRectF plot = chart.chart()->plotArea();
+        const QPoint middle = chart.mapFromScene(plot.center());
+        QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, middle);
+        QCOMPARE(clicked.size(), 1);
+        QVERIFY(std::abs(clicked.at(0).at(0).toDouble() - 50.0) < 1.0);
+        // a drag pans instead, and moves every chart on the sync
+        QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, middle);
+        QMouseEvent move(QEvent::MouseMove, QPointF(middle + QPoint(int(plot.width() / 10), 0)),
+            chart.viewport()->mapToGlobal(QPointF(middle + QPoint(int(plot.width() / 10), 0))), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(chart.viewport(), &move);
+        QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, middle + QPoint(int(plot.width() / 10), 0));
+        QCOMPARE(clicked.size(), 1);
+        QVERIFY(sync.isManual());
+        QVERIFY(std::abs(sync.rangeMin() + 10.0) < 0.5);
+        QTest::mouseDClick(chart.viewport(), Qt::LeftButton, {}, middle);
+        QVERIFY(!sync.isManual());
     }
 
     void exportWritesPng()
