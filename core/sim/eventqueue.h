@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -9,10 +10,12 @@ namespace rwb {
 /// deterministic (first scheduled, first run).
 ///
 /// Almost every event lies a few milliseconds to seconds ahead (a response, a backoff), so the near
-/// future is a timing wheel: 4096 slots of 2^20 ns (~1 ms), ~4.3 s in all; a push is an append to a
-/// slot and a pop scans the current slot's few entries. Events beyond the wheel wait in a 4-ary
-/// min-heap and move into the wheel as time reaches them. The order of pops is exactly that of a
-/// plain priority queue; only the cost differs. Times pushed must not be earlier than the last pop.
+/// future is a timing wheel: 32768 slots of 2^17 ns (~131 us), ~4.3 s in all. A slot is a short
+/// singly linked list of pooled nodes (no allocation per slot, recently freed nodes are reused while
+/// still in cache), and a bitmap of non-empty slots lets a pop skip idle time in a few word tests.
+/// A pop scans the current slot's few entries for the minimum. Events beyond the wheel wait in a
+/// 4-ary min-heap and move into the wheel as time reaches them. The order of pops is exactly that of
+/// a plain priority queue; only the cost differs. Times pushed must not be earlier than the last pop.
 /// Not thread-safe.
 class EventQueue final {
 public:
@@ -23,20 +26,20 @@ public:
         std::uint32_t token;    ///< owner-defined (e.g. staleness check)
     };
 
-    static constexpr int kSlotBits = 20;
-    static constexpr std::int64_t kSlots = 4096;
+    static constexpr int kSlotBits = 17;
+    static constexpr std::int64_t kSlots = 32768;
 
-    EventQueue() : m_wheel(std::size_t(kSlots)) { }
+    EventQueue() : m_head(std::size_t(kSlots), kNil), m_bits(std::size_t(kSlots / 64), 0) { }
 
     bool empty() const noexcept { return m_count == 0; }
     std::size_t size() const noexcept { return m_count; }
-    void reserve(std::size_t) { }
+    void reserve(std::size_t n) { m_nodes.reserve(n); }
 
     /// The earliest entry; the queue must not be empty.
     const Entry& top()
     {
         locate();
-        return m_fromHeap ? m_far.front() : m_wheel[std::size_t(m_scan & kMask)][m_minIndex];
+        return m_fromHeap ? m_far.front() : m_nodes[m_minNode].entry;
     }
 
     void push(const Entry& e)
@@ -44,10 +47,7 @@ public:
         ++m_count;
         const std::int64_t slot = e.time >> kSlotBits;
         if (slot < m_base + kSlots) {
-            m_wheel[std::size_t(slot & kMask)].push_back(e);
-            ++m_inWheel;
-            if (slot < m_scan)
-                m_scan = slot;
+            wheelInsert(slot, e);
             m_located = false;
         } else {
             heapPush(e);
@@ -63,10 +63,17 @@ public:
         if (m_fromHeap) {
             result = heapPop();
         } else {
-            auto& v = m_wheel[std::size_t(m_scan & kMask)];
-            result = v[m_minIndex];
-            v[m_minIndex] = v.back();
-            v.pop_back();
+            Node& n = m_nodes[m_minNode];
+            result = n.entry;
+            const std::size_t index = std::size_t(m_scan & kMask);
+            if (m_minPrev == kNil)
+                m_head[index] = n.next;
+            else
+                m_nodes[m_minPrev].next = n.next;
+            if (m_head[index] == kNil)
+                m_bits[index >> 6] &= ~(std::uint64_t(1) << (index & 63));
+            n.next = m_freeNode;
+            m_freeNode = m_minNode;
             --m_inWheel;
         }
         --m_count;
@@ -79,6 +86,46 @@ public:
 
 private:
     static constexpr std::int64_t kMask = kSlots - 1;
+    static constexpr std::uint32_t kNil = UINT32_MAX;
+
+    struct Node {
+        Entry entry;
+        std::uint32_t next;
+    };
+
+    void wheelInsert(std::int64_t slot, const Entry& e)
+    {
+        std::uint32_t n;
+        if (m_freeNode != kNil) {
+            n = m_freeNode;
+            m_freeNode = m_nodes[n].next;
+        } else {
+            n = std::uint32_t(m_nodes.size());
+            m_nodes.push_back({});
+        }
+        const std::size_t index = std::size_t(slot & kMask);
+        m_nodes[n] = {e, m_head[index]};
+        m_head[index] = n;
+        m_bits[index >> 6] |= std::uint64_t(1) << (index & 63);
+        ++m_inWheel;
+        if (slot < m_scan)
+            m_scan = slot;
+    }
+
+    // The first non-empty slot at or after m_scan. Every wheel entry lies in [m_scan, m_scan + kSlots),
+    // so a circular search of the bitmap from m_scan finds it.
+    void findSlot()
+    {
+        std::int64_t index = m_scan & kMask;
+        std::size_t word = std::size_t(index >> 6);
+        std::uint64_t bits = m_bits[word] & (~std::uint64_t(0) << (index & 63));
+        while (bits == 0) {
+            word = (word + 1) & (m_bits.size() - 1);
+            bits = m_bits[word];
+        }
+        const std::int64_t found = std::int64_t(word) * 64 + std::countr_zero(bits);
+        m_scan += (found - index) & kMask;
+    }
 
     void locate()
     {
@@ -88,13 +135,17 @@ private:
         m_fromHeap = m_inWheel == 0;
         if (m_fromHeap)
             return;
-        while (m_wheel[std::size_t(m_scan & kMask)].empty())
-            ++m_scan;
-        const auto& v = m_wheel[std::size_t(m_scan & kMask)];
-        m_minIndex = 0;
-        for (std::size_t i = 1; i < v.size(); ++i)
-            if (less(v[i], v[m_minIndex]))
-                m_minIndex = i;
+        findSlot();
+        std::uint32_t prev = kNil;
+        std::uint32_t n = m_head[std::size_t(m_scan & kMask)];
+        m_minNode = n;
+        m_minPrev = kNil;
+        for (prev = n, n = m_nodes[n].next; n != kNil; prev = n, n = m_nodes[n].next) {
+            if (less(m_nodes[n].entry, m_nodes[m_minNode].entry)) {
+                m_minNode = n;
+                m_minPrev = prev;
+            }
+        }
     }
 
     // Time reached `slot`: the wheel now covers [slot, slot + kSlots); pull in what the heap holds there.
@@ -107,11 +158,7 @@ private:
             m_scan = m_base;
         while (!m_far.empty() && (m_far.front().time >> kSlotBits) < m_base + kSlots) {
             const Entry e = heapPop();
-            const std::int64_t s = e.time >> kSlotBits;
-            m_wheel[std::size_t(s & kMask)].push_back(e);
-            ++m_inWheel;
-            if (s < m_scan)
-                m_scan = s;
+            wheelInsert(e.time >> kSlotBits, e);
         }
     }
 
@@ -156,13 +203,17 @@ private:
         return result;
     }
 
-    std::vector<std::vector<Entry>> m_wheel;
+    std::vector<std::uint32_t> m_head;  // per slot: first node, kNil when empty
+    std::vector<std::uint64_t> m_bits;  // per slot: non-empty
+    std::vector<Node> m_nodes;          // node pool
+    std::uint32_t m_freeNode = kNil;    // free list through Node::next
     std::vector<Entry> m_far;     // 4-ary heap of entries at or beyond the wheel's horizon
     std::int64_t m_base = 0;      // slot of the last pop: every entry is at or after it
     std::int64_t m_scan = 0;      // wheel slots in [m_base, m_scan) are empty
     std::size_t m_count = 0;
     std::size_t m_inWheel = 0;
-    std::size_t m_minIndex = 0;
+    std::uint32_t m_minNode = kNil;
+    std::uint32_t m_minPrev = kNil; // node before m_minNode in its slot, kNil when it is the head
     bool m_located = false;
     bool m_fromHeap = false;
 };

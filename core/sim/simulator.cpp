@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 namespace rwb {
 
@@ -103,9 +105,15 @@ private:
             buckets.resize(std::size_t(index) + 1);
         return buckets[std::size_t(index)];
     }
-    bool pendingArrivals() const noexcept
+    bool pendingArrivals() const noexcept { return m_nextArrival != m_arrivals.size(); }
+    // Only an arrival changes m_arrivals, so the earliest is found once per arrival, not per event.
+    void findNextArrival() noexcept
     {
-        return std::any_of(m_arrivals.begin(), m_arrivals.end(), [](const auto& a) { return a.time != INT64_MAX; });
+        std::size_t arrival = m_arrivals.size();
+        for (std::size_t i = 0; i < m_arrivals.size(); ++i)
+            if (m_arrivals[i].time != INT64_MAX && (arrival == m_arrivals.size() || EventQueue::less(m_arrivals[i], m_arrivals[arrival])))
+                arrival = i;
+        m_nextArrival = arrival;
     }
     // Nearly every call asks for the bucket of the current time, so the last answer is kept: a 64-bit
     // division per counter update would cost more than the rest of the bookkeeping.
@@ -123,6 +131,7 @@ private:
     void scheduleNextArrival(std::uint32_t client, std::int64_t after);
     void startRequest(std::uint32_t pipeline, std::int64_t t);
     void drive(std::uint32_t slot, const Step& first, std::int64_t t);
+    void apply(std::uint32_t slot, const Step& step, std::int64_t t);
     void onTick(std::int64_t t);
     void closeBucket(PipelineState& p, std::int64_t bucket);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
@@ -145,6 +154,7 @@ private:
     // The next arrival of each client, kept out of the queue: arrivals are half of all events and
     // each client's are already in time order, so a scan of a few entries beats a heap push and pop.
     std::vector<EventQueue::Entry> m_arrivals;
+    std::size_t m_nextArrival = 0; // index of the earliest pending arrival; m_arrivals.size() when none
     std::uint64_t m_seq = 0;
     std::vector<PipelineState> m_pipelines;
     std::vector<ServiceState> m_services;
@@ -260,7 +270,9 @@ void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
     ++m_live;
     ++p.series.summary.requests;
     ++pipelineBucket(p, t).requests;
-    c.call = p.pipeline->begin(m_nextRequestId++, tp(t));
+    // Built in place: a call is a few hundred bytes, and this runs once per request.
+    static_assert(std::is_trivially_destructible_v<PipelineCall>);
+    ::new (&c.call) PipelineCall(p.pipeline->begin(m_nextRequestId++, tp(t)));
     drive(slot, c.call.start(tp(t)), t);
 }
 
@@ -274,97 +286,93 @@ void Run::releaseService(CallSlot& c, std::int64_t /*t*/)
 
 void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
 {
-    // Steps are large (they carry a CallResult): read the first in place; hand-offs (rare) are
-    // resumed into `next`, constructed only then.
-    std::optional<Step> next;
-    const Step* current = &first;
-    for (;;) {
-        const Step& step = *current;
-        const BulkheadTicket handoff = step.handoff;
-        {
-            auto& c = m_slots[slot];
-            ++c.token; // whatever was scheduled for the previous step is stale now
-            auto& p = m_pipelines[c.pipeline];
-            switch (step.kind) {
-            case Step::Kind::Attempt: {
-                auto& s = m_services[p.service];
-                ++p.series.summary.attempts;
-                ++pipelineBucket(p, t).attempts;
-                const std::int64_t b = bucketOf(t);
-                auto& sb = at(s.series.buckets, b);
-                c.planned = s.faults->decide(tp(t), s.rng, int(s.inFlight));
-                // Refused connections (overload, outage) never occupy the service.
-                c.holdsService = c.planned.cause != PlannedResponse::Cause::Overload
-                    && c.planned.kind != FaultKind::ConnectionRefused;
-                if (c.holdsService) {
-                    ++s.inFlight;
-                    sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
-                }
-                ++s.series.arrivals;
-                ++sb.arrivals;
-                if (c.planned.isSuccess()) {
-                    ++sb.ok;
-                } else {
-                    ++sb.errors;
-                    if (c.planned.cause == PlannedResponse::Cause::Overload) {
-                        ++sb.overloaded;
-                        ++s.series.overloaded;
-                    }
-                }
-                c.attemptStart = t;
-                const std::int64_t deadline =
-                    step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
-                if (c.planned.hang()) {
-                    // Only the client's deadline ends a hang; without one the call never finishes.
-                    if (deadline != INT64_MAX)
-                        push(deadline, EvType::AttemptDeadline, slot, c.token);
-                } else {
-                    const std::int64_t done = t + c.planned.latency.count();
-                    if (done > deadline) {
-                        push(deadline, EvType::AttemptDeadline, slot, c.token);
-                        if (c.holdsService) { // the service keeps working after the client gave up
-                            c.holdsService = false;
-                            push(done, EvType::ServiceRelease, p.service);
-                        }
-                    } else {
-                        push(done, EvType::AttemptDone, slot, c.token);
-                    }
-                }
-                break;
-            }
-            case Step::Kind::Wait:
-                if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
-                    || step.waitReason == Step::WaitReason::Rejected) {
-                    ++p.series.summary.retries;
-                    ++pipelineBucket(p, t).retries;
-                }
-                push(std::max(step.until.time_since_epoch().count(), t), EvType::WaitDone, slot, c.token);
-                break;
-            case Step::Kind::Queued:
-                m_queued.insert(step.ticket, slot);
-                c.ticket = step.ticket;
-                if (step.deadline != Timeout::kNever)
-                    push(std::max(step.deadline.time_since_epoch().count(), t), EvType::QueueDeadline, slot, c.token);
-                break;
-            case Step::Kind::Done:
-                finishCall(slot, step.result, t);
-                break;
-            }
-        }
-        if (handoff != 0) {
-            const auto it = m_queued.constFind(handoff);
-            if (it != m_queued.cend()) {
-                const std::uint32_t queuedSlot = *it;
-                m_queued.erase(it);
-                m_pending.push_back(queuedSlot);
-            }
-        }
-        if (m_pending.empty())
-            return;
-        slot = m_pending.back();
+    apply(slot, first, t);
+    // Hand-offs (rare) resume calls that waited for a bulkhead slot; their steps may hand off in turn.
+    while (!m_pending.empty()) {
+        const std::uint32_t next = m_pending.back();
         m_pending.pop_back();
-        next.emplace(m_slots[slot].call.resume(tp(t)));
-        current = &*next;
+        const Step step = m_slots[next].call.resume(tp(t));
+        apply(next, step, t);
+    }
+}
+
+void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    ++c.token; // whatever was scheduled for the previous step is stale now
+    auto& p = m_pipelines[c.pipeline];
+    switch (step.kind) {
+    case Step::Kind::Attempt: {
+        auto& s = m_services[p.service];
+        ++p.series.summary.attempts;
+        ++pipelineBucket(p, t).attempts;
+        const std::int64_t b = bucketOf(t);
+        auto& sb = at(s.series.buckets, b);
+        c.planned = s.faults->decide(tp(t), s.rng, int(s.inFlight));
+        // Refused connections (overload, outage) never occupy the service.
+        c.holdsService = c.planned.cause != PlannedResponse::Cause::Overload
+            && c.planned.kind != FaultKind::ConnectionRefused;
+        if (c.holdsService) {
+            ++s.inFlight;
+            sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
+        }
+        ++s.series.arrivals;
+        ++sb.arrivals;
+        if (c.planned.isSuccess()) {
+            ++sb.ok;
+        } else {
+            ++sb.errors;
+            if (c.planned.cause == PlannedResponse::Cause::Overload) {
+                ++sb.overloaded;
+                ++s.series.overloaded;
+            }
+        }
+        c.attemptStart = t;
+        const std::int64_t deadline =
+            step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
+        if (c.planned.hang()) {
+            // Only the client's deadline ends a hang; without one the call never finishes.
+            if (deadline != INT64_MAX)
+                push(deadline, EvType::AttemptDeadline, slot, c.token);
+        } else {
+            const std::int64_t done = t + c.planned.latency.count();
+            if (done > deadline) {
+                push(deadline, EvType::AttemptDeadline, slot, c.token);
+                if (c.holdsService) { // the service keeps working after the client gave up
+                    c.holdsService = false;
+                    push(done, EvType::ServiceRelease, p.service);
+                }
+            } else {
+                push(done, EvType::AttemptDone, slot, c.token);
+            }
+        }
+        break;
+    }
+    case Step::Kind::Wait:
+        if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
+            || step.waitReason == Step::WaitReason::Rejected) {
+            ++p.series.summary.retries;
+            ++pipelineBucket(p, t).retries;
+        }
+        push(std::max(step.until.time_since_epoch().count(), t), EvType::WaitDone, slot, c.token);
+        break;
+    case Step::Kind::Queued:
+        m_queued.insert(step.ticket, slot);
+        c.ticket = step.ticket;
+        if (step.deadline != Timeout::kNever)
+            push(std::max(step.deadline.time_since_epoch().count(), t), EvType::QueueDeadline, slot, c.token);
+        break;
+    case Step::Kind::Done:
+        finishCall(slot, step.result, t);
+        break;
+    }
+    if (step.handoff != 0) {
+        const auto it = m_queued.constFind(step.handoff);
+        if (it != m_queued.cend()) {
+            const std::uint32_t queuedSlot = *it;
+            m_queued.erase(it);
+            m_pending.push_back(queuedSlot);
+        }
     }
 }
 
@@ -461,15 +469,13 @@ SimulationResult Run::execute()
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
             push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
     push(m_bucketNs, EvType::Tick, 0);
+    findNextArrival();
 
     std::int64_t now = 0;
     std::uint32_t sinceCheck = 0;
     const bool clockPerEvent = m_options.sink != nullptr;
     while (!m_cancelled) {
-        std::size_t arrival = m_arrivals.size();
-        for (std::size_t i = 0; i < m_arrivals.size(); ++i)
-            if (m_arrivals[i].time != INT64_MAX && (arrival == m_arrivals.size() || EventQueue::less(m_arrivals[i], m_arrivals[arrival])))
-                arrival = i;
+        const std::size_t arrival = m_nextArrival;
         const bool fromQueue = !m_queue.empty() && (arrival == m_arrivals.size() || EventQueue::less(m_queue.top(), m_arrivals[arrival]));
         if (!fromQueue && arrival == m_arrivals.size())
             break;
@@ -504,6 +510,7 @@ SimulationResult Run::execute()
         case EvType::Arrival:
             startRequest(m_clients[ev.index].pipeline, now);
             scheduleNextArrival(ev.index, now);
+            findNextArrival();
             break;
         case EvType::Burst: {
             auto& c = m_clients[ev.index];

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <utility>
 
@@ -123,8 +124,16 @@ public:
 
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
+    // "--profile": one short run of each workload, for callgrind and friends.
+    if (argc > 1 && std::strcmp(argv[1], "--profile") == 0) {
+        Simulator::run(demoScenario(3, 200, std::chrono::minutes(5)));
+        Scenario storm = stormScenario();
+        storm.duration = std::chrono::seconds(60);
+        Simulator::run(storm);
+        return 0;
+    }
     report("demo: 1 h x 200 req/s x 3 services", demoScenario(3, 200, std::chrono::hours(1)));
     report("demo: 1 h, 200 req/s in all, 3 services", demoScenario(3, 200.0 / 3.0, std::chrono::hours(1)));
     report("storm: 10 min x 2000 req/s, 60% errors", stormScenario());
