@@ -454,7 +454,7 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
                     armTimer(slot, TimerRole::QueueDeadline, step.deadline.time_since_epoch().count(), t);
                 break;
             case Step::Kind::Done:
-                finishCall(slot, step.result, t);
+                finishCall(slot, c.call.result(), t);
                 break;
             }
         }

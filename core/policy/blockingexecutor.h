@@ -60,7 +60,7 @@ public:
                 now = m_clock.now();
                 break;
             case Step::Kind::Done:
-                return std::move(step.result);
+                return call.result();
             }
         }
     }

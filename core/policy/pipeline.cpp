@@ -558,12 +558,12 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
     s.kind = Step::Kind::Done;
     s.attempt = m_attempt;
     s.handoff = handoff;
-    s.result.outcome = outcome;
-    s.result.lastOutcome = m_lastOutcome;
-    s.result.attempts = m_attempt;
-    s.result.total = now - m_callStart;
-    s.result.fallbackUsed = m_fallbackUsed;
-    s.result.reason = m_reason;
+    m_result.outcome = outcome;
+    m_result.lastOutcome = m_lastOutcome;
+    m_result.attempts = m_attempt;
+    m_result.total = now - m_callStart;
+    m_result.fallbackUsed = m_fallbackUsed;
+    m_result.reason = m_reason;
     if (p.m_sink) {
         Event e;
         e.time = now;
@@ -575,7 +575,7 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
         e.httpStatus = m_lastOutcome.httpStatus;
         e.errorClass = m_lastOutcome.errorClass;
         e.latency = m_lastOutcome.latency;
-        e.total = s.result.total;
+        e.total = m_result.total;
         e.fallback = m_fallbackUsed;
         e.text = toString(m_reason);
         p.m_sink->onEvent(e);

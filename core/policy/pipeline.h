@@ -83,14 +83,15 @@ struct CallResult {
     bool succeeded() const noexcept { return outcome.isSuccess(); }
 };
 
-/// What a PipelineCall asks its executor to do next.
+/// What a PipelineCall asks its executor to do next. Small on purpose (executors get one per state
+/// change): the result of a finished call is read from PipelineCall::result().
 struct Step {
     enum class Kind : std::uint8_t {
         Attempt, ///< perform attempt `attempt`; then onAttemptDone(outcome, now), or onDeadline(now) at `deadline`
         Wait,    ///< do nothing until `until`, then resume(now)
         Queued,  ///< waiting for a bulkhead slot (ticket `ticket`): resume(now) when a step names the ticket
                  ///< in `handoff`, or onDeadline(now) at `deadline`
-        Done,    ///< finished; `result` holds the result. The call must not be used any more.
+        Done,    ///< finished; PipelineCall::result() holds the result. Only result() may be used any more.
     };
     enum class WaitReason : std::uint8_t {
         Backoff,         ///< retry backoff
@@ -109,7 +110,6 @@ struct Step {
     /// Any kind: non-zero when this step released a bulkhead slot straight to the call queued with this
     /// ticket. That call now owns the slot: the executor must resume() it (and cancel its deadline).
     BulkheadTicket handoff = 0;
-    CallResult result;                    ///< Done
 
     static QString toString(Kind kind);       ///< "attempt", "wait", "queued", "done"
     static QString toString(WaitReason why);  ///< "backoff", "retry_after", "rejected", "rate_limit", "server_rate_limit"
@@ -125,6 +125,7 @@ struct Step {
 ///   Step s = call.start(now);
 ///   while (s.kind != Step::Kind::Done) { ...perform / wait as `s` says, then onAttemptDone / resume /
 ///   onDeadline... }
+///   const CallResult& r = call.result();
 class PipelineCall final {
 public:
     PipelineCall() = default; ///< an inert call; only assignable
@@ -147,6 +148,9 @@ public:
     /// True after onDeadline() on a Queued call found its ticket already handed a slot (the hand-off
     /// raced with the deadline): the call went on with the slot, and a step of another call names the ticket.
     bool handedSlotAtDeadline() const noexcept { return m_handedAtDeadline; }
+    /// The result, once a step of kind Done was returned (a default CallResult before that, and after
+    /// abandon()). Stays valid as long as the call object.
+    const CallResult& result() const noexcept { return m_result; }
 
 private:
     friend class Pipeline;
@@ -169,6 +173,7 @@ private:
     Permit m_permit;
     BulkheadTicket m_ticket = 0;
     Outcome m_lastOutcome;
+    CallResult m_result; // filled in by finish()
     int m_attempt = 0;
     int m_next = 0; // index of the next stage to enter
     Phase m_phase = Phase::Idle;

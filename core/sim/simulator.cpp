@@ -363,7 +363,7 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
             push(std::max(step.deadline.time_since_epoch().count(), t), EvType::QueueDeadline, slot, c.token);
         break;
     case Step::Kind::Done:
-        finishCall(slot, step.result, t);
+        finishCall(slot, c.call.result(), t);
         break;
     }
     if (step.handoff != 0) {

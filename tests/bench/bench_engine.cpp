@@ -112,7 +112,8 @@ int main(int argc, char** argv)
         PipelineCall call = machinePipeline.begin(std::uint64_t(i), now);
         Step s = call.start(now);
         s = call.onAttemptDone(ok, now + 1us);
-        sink(s.result.attempts);
+        sink(s.kind);
+        sink(call.result().attempts);
     });
 
     VirtualClock vclock;
