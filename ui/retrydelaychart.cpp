@@ -5,6 +5,7 @@
 #include "ui/timeaxis.h"
 
 #include <QCategoryAxis>
+#include <QFontMetricsF>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QValueAxis>
@@ -210,14 +211,22 @@ void RetryDelayChart::refreshSeries()
             return;
         raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
+    // labels of lines closer than a text line would overlap: keep the first of them
+    const double pixelsPerUnit = plotRows() / std::max(yMax - yMin, 1e-9);
+    const double labelHeight = QFontMetricsF(m_curves[0]->pointLabelsFont()).height();
+    double lastLabelY = -1e9;
     for (int g = 0; g < kGroups; ++g) {
         m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, cellsX, cellsY));
         if (curves[g] >= 0) {
             const double y = toAxis(curves[g] / m_unit);
             m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
+            const double labelY = (y - yMin) * pixelsPerUnit;
+            const bool labelled = labelY - lastLabelY >= labelHeight;
+            if (labelled)
+                lastLabelY = labelY;
             // one label per line, at its right end
             m_curves[g]->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
-            m_curves[g]->setPointConfiguration(1, QXYSeries::PointConfiguration::LabelVisibility, true);
+            m_curves[g]->setPointConfiguration(1, QXYSeries::PointConfiguration::LabelVisibility, labelled);
             m_curves[g]->setPointLabelsVisible(true);
         } else {
             m_curves[g]->clear();

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 using namespace rwb;
 
@@ -78,6 +79,29 @@ private slots:
             if (s->name() == QLatin1String("transition"))
                 markers = static_cast<QXYSeries*>(s)->count();
         QCOMPARE(markers, 4);
+    }
+
+    void hoverShowsTransitionTooltip()
+    {
+        BreakerStateChart chart;
+        chart.appendEvents({transition(10, QStringLiteral("a"), BreakerState::Closed, BreakerState::Open, QStringLiteral("5 consecutive failures")),
+            transition(20, QStringLiteral("a"), BreakerState::Open, BreakerState::HalfOpen)});
+        chart.resize(800, 240);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.flushRefresh();
+        QXYSeries* markers = nullptr;
+        for (QAbstractSeries* s : chart.chart()->series())
+            if (s->name() == QLatin1String("transition"))
+                markers = static_cast<QXYSeries*>(s);
+        QVERIFY(markers);
+        emit markers->hovered(QPointF(10.2, 0.5), true);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY(QToolTip::text().contains(QStringLiteral("0:10.000")));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("CLOSED &rarr; <b>OPEN</b>")));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("5 consecutive failures")));
+        emit markers->hovered(QPointF(10.2, 0.5), false);
+        QTRY_VERIFY(!QToolTip::isVisible());
     }
 
     void breakerMemoryIsBounded()
