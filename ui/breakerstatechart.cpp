@@ -207,6 +207,15 @@ void BreakerStateChart::appendEvents(const std::vector<Event>& events)
     scheduleRefresh();
 }
 
+void BreakerStateChart::setNow(TimePoint now)
+{
+    if (toSeconds(now) <= m_end)
+        return;
+    m_end = toSeconds(now);
+    extendTime(m_end);
+    scheduleRefresh();
+}
+
 void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events)
 {
     clear();

@@ -57,6 +57,9 @@ public:
     /// Live / replay mode: BreakerTransition events add transitions; every event extends the time.
     void appendEvents(const std::vector<Event>& events);
 
+    /// Live mode: the run's clock reached `now` (bands grow to it even when no event arrives).
+    void setNow(TimePoint now);
+
     QStringList circuits() const { return m_order; }
     std::vector<BreakerTransitionMark> transitions(const QString& circuit) const;
     /// The bands of a circuit from time zero to the end of the data.

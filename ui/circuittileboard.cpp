@@ -65,6 +65,15 @@ void CircuitTileBoard::setCircuitForPipeline(const QString& pipeline, const QStr
     m_circuitToPipeline.insert(circuit, pipeline);
 }
 
+void CircuitTileBoard::setNow(TimePoint now)
+{
+    if (now <= m_now)
+        return;
+    m_now = now;
+    m_simulate = false;
+    scheduleRefresh();
+}
+
 void CircuitTileBoard::setWindow(Duration window)
 {
     m_window = std::clamp<Duration>(window, std::chrono::seconds(1), std::chrono::seconds(60));

@@ -41,6 +41,8 @@ public:
     /// A breaker's own snapshot (live mode with access to the breaker objects).
     void applyStats(const QString& pipeline, const CircuitBreakerStats& stats);
     void setCircuitForPipeline(const QString& pipeline, const QString& circuit);
+    /// Live mode: the run's clock reached `now`; the rolling windows slide even without events.
+    void setNow(TimePoint now);
 
     void setWindow(Duration window);
     Duration window() const noexcept { return m_window; }

@@ -68,6 +68,14 @@ private slots:
         QCOMPARE(*d.timeUntilHalfOpen, Duration(3250ms));
         QVERIFY(d.p50Ms > 10 && d.p99Ms <= 49 && d.p50Ms <= d.p95Ms && d.p95Ms <= d.p99Ms);
         QVERIFY(!d.sparkline.isEmpty());
+
+        // the window slides with the clock even when nothing happens
+        board.setNow(TimePoint(40s));
+        board.refreshNow();
+        const CircuitTileData later = board.tile(QStringLiteral("payments"))->data();
+        QCOMPARE(later.successes, 0u);
+        QCOMPARE(later.failureRate, 0.0);
+        QVERIFY(!later.timeUntilHalfOpen); // past the half-open deadline
     }
 
     void learnsCircuitNamedDifferently()
