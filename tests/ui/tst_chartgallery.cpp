@@ -47,9 +47,12 @@ double inkRatio(const QImage& image)
     return total ? double(ink) / total : 0.0;
 }
 
+// Set RWB_CHART_GALLERY=<dir> to keep the pictures (docs/images/charts-*.png come from there);
+// otherwise they go to a temporary directory removed at exit.
 QString outDir()
 {
-    const QString dir = qEnvironmentVariable("RWB_CHART_GALLERY", QStringLiteral("/tmp/rwb-charts"));
+    static QTemporaryDir scratch;
+    const QString dir = qEnvironmentVariable("RWB_CHART_GALLERY", scratch.path());
     QDir().mkpath(dir);
     return dir;
 }
