@@ -7,8 +7,6 @@ namespace rwb {
 namespace {
 __extension__ using UInt128 = unsigned __int128; // GCC/Clang extension; __extension__ keeps -Wpedantic quiet
 
-constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
-
 std::uint64_t splitmix64(std::uint64_t& state) noexcept
 {
     std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -24,19 +22,6 @@ void Random::reseed(std::uint64_t seed) noexcept
     for (auto& word : m_s)
         word = splitmix64(state);
     m_hasSpareNormal = false;
-}
-
-std::uint64_t Random::nextU64() noexcept
-{
-    const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
-    const std::uint64_t t = m_s[1] << 17;
-    m_s[2] ^= m_s[0];
-    m_s[3] ^= m_s[1];
-    m_s[1] ^= m_s[2];
-    m_s[0] ^= m_s[3];
-    m_s[2] ^= t;
-    m_s[3] = rotl(m_s[3], 45);
-    return result;
 }
 
 std::uint64_t Random::below(std::uint64_t bound) noexcept

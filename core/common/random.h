@@ -13,7 +13,19 @@ public:
     explicit Random(std::uint64_t seed = 0x5eed) noexcept { reseed(seed); }
 
     void reseed(std::uint64_t seed) noexcept;
-    std::uint64_t nextU64() noexcept;
+    std::uint64_t nextU64() noexcept
+    {
+        // Inline: every distribution draws through here, often several times per simulated request.
+        const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
+        const std::uint64_t t = m_s[1] << 17;
+        m_s[2] ^= m_s[0];
+        m_s[3] ^= m_s[1];
+        m_s[1] ^= m_s[2];
+        m_s[0] ^= m_s[3];
+        m_s[2] ^= t;
+        m_s[3] = rotl(m_s[3], 45);
+        return result;
+    }
 
     /// Uniform in [0, 1) with 53 bits of precision.
     double uniform01() noexcept { return double(nextU64() >> 11) * 0x1.0p-53; }
@@ -35,6 +47,8 @@ public:
     Random split() noexcept { return Random(nextU64()); }
 
 private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+
     std::uint64_t m_s[4] {};
     bool m_hasSpareNormal = false;
     double m_spareNormal = 0.0;

@@ -46,7 +46,7 @@ public:
     const FaultProfile& profile(std::size_t index) const noexcept { return index == 0 ? m_base : m_changes[index - 1].profile; }
     PlannedResponse decide(TimePoint now, Random& rng, int concurrency = 0) const
     {
-        return profileAt(now).decide(now, rng, concurrency);
+        return (m_changes.empty() ? m_base : profileAt(now)).decide(now, rng, concurrency);
     }
 
     /// Every transition in [0, until), in time order (not including time zero's base profile).
