@@ -494,7 +494,9 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
             }
             const std::optional<TimePoint> deadline
                 = m_callDeadline == Timeout::kNever ? std::nullopt : std::optional<TimePoint>(m_callDeadline);
-            const RetryDecision d = p.m_retry->next(m_attempt, outcome, now, m_retry, deadline);
+            // Most calls succeed: RetryPolicy::next's answer for a success is known without the call.
+            const RetryDecision d = outcome.isSuccess() ? RetryDecision {false, {}, RetryReason::Succeeded}
+                                                        : p.m_retry->next(m_attempt, outcome, now, m_retry, deadline);
             m_retryDecided = true;
             m_reason = d.reason;
             if (d.retry) {
