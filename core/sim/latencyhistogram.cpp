@@ -6,16 +6,6 @@
 
 namespace rwb {
 
-int LatencyHistogram::binOf(std::int64_t ns) noexcept
-{
-    const std::uint64_t us = ns > 0 ? std::uint64_t(ns) / 1000 : 0;
-    if (us < 32)
-        return int(us);
-    const int e = 63 - std::countl_zero(us); // >= 5
-    const int sub = int((us >> (e - 4)) & 15);
-    return std::min(32 + (e - 5) * 16 + sub, kBins - 1);
-}
-
 double LatencyHistogram::binValue(int bin) noexcept
 {
     if (bin < 32)
@@ -24,16 +14,6 @@ double LatencyHistogram::binValue(int bin) noexcept
     const int sub = (bin - 32) % 16;
     const double width = std::ldexp(1.0, e - 4);
     return (double(16 + sub) * width + width / 2) * 1000.0;
-}
-
-void LatencyHistogram::add(std::int64_t ns) noexcept
-{
-    const int bin = binOf(ns);
-    ++m_bins[std::size_t(bin)];
-    ++m_count;
-    m_max = std::max(m_max, ns);
-    m_lo = std::min(m_lo, bin);
-    m_hi = std::max(m_hi, bin);
 }
 
 void LatencyHistogram::clear() noexcept

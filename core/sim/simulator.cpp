@@ -400,8 +400,10 @@ void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t 
         closeBucket(p, p.bucketIndex);
         p.bucketIndex = bucket;
     }
-    p.total.add(result.total.count());
-    p.bucket.add(result.total.count());
+    const std::int64_t total = result.total.count();
+    const int bin = LatencyHistogram::binOf(total);
+    p.total.addToBin(bin, total);
+    p.bucket.addToBin(bin, total);
     c.active = false;
     ++c.token;
     --m_live;
