@@ -284,7 +284,7 @@ Step PipelineCall::onAttemptDone(Outcome outcome, TimePoint now)
     else if (outcome.latency == Duration::zero() && outcome.kind != OutcomeKind::Rejected)
         outcome.latency = now - m_attemptStart;
     m_phase = Phase::Entering;
-    m_lastOutcome = outcome;
+    m_result.lastOutcome = outcome;
     emitAttempt(outcome, now);
     return unwind(outcome, m_pipeline->m_stageCount - 1, now, 0);
 }
@@ -414,7 +414,7 @@ Step PipelineCall::advance(TimePoint now)
     const TimePoint deadline = std::min(m_callDeadline, m_attemptDeadline);
     if (deadline <= now) { // the call's time ran out while waiting: no point starting the attempt
         const Outcome timedOut = Outcome::timeout(Duration::zero());
-        m_lastOutcome = timedOut;
+        m_result.lastOutcome = timedOut;
         emitAttempt(timedOut, now);
         return unwind(timedOut, p.m_stageCount - 1, now, 0);
     }
@@ -428,7 +428,7 @@ Step PipelineCall::advance(TimePoint now)
 
 Step PipelineCall::reject(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff)
 {
-    m_lastOutcome = outcome;
+    m_result.lastOutcome = outcome;
     const int retryIndex = m_pipeline->m_retryIndex;
     if (retryIndex >= 0 && fromStage > retryIndex)
         emitAttempt(outcome, now); // a try inside Retry that a policy refused
@@ -548,9 +548,9 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
 {
     const Pipeline& p = *m_pipeline;
     if (!m_retryDecided) {
-        if (m_lastOutcome.isSuccess())
+        if (m_result.lastOutcome.isSuccess())
             m_reason = RetryReason::Succeeded;
-        else if (m_lastOutcome.kind == OutcomeKind::Rejected)
+        else if (m_result.lastOutcome.kind == OutcomeKind::Rejected)
             m_reason = RetryReason::RejectionNotRetried;
         else
             m_reason = p.m_retry ? RetryReason::NonRetryable : RetryReason::MaxAttempts;
@@ -561,7 +561,6 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
     s.attempt = m_attempt;
     s.handoff = handoff;
     m_result.outcome = outcome;
-    m_result.lastOutcome = m_lastOutcome;
     m_result.attempts = m_attempt;
     m_result.total = now - m_callStart;
     m_result.fallbackUsed = m_fallbackUsed;
@@ -574,9 +573,9 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
         e.requestId = m_requestId;
         e.attempt = m_attempt;
         e.outcome = outcome.kind;
-        e.httpStatus = m_lastOutcome.httpStatus;
-        e.errorClass = m_lastOutcome.errorClass;
-        e.latency = m_lastOutcome.latency;
+        e.httpStatus = m_result.lastOutcome.httpStatus;
+        e.errorClass = m_result.lastOutcome.errorClass;
+        e.latency = m_result.lastOutcome.latency;
         e.total = m_result.total;
         e.fallback = m_fallbackUsed;
         e.text = toString(m_reason);

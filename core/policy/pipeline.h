@@ -148,7 +148,7 @@ public:
     /// True after onDeadline() on a Queued call found its ticket already handed a slot (the hand-off
     /// raced with the deadline): the call went on with the slot, and a step of another call names the ticket.
     bool handedSlotAtDeadline() const noexcept { return m_handedAtDeadline; }
-    /// The result, once a step of kind Done was returned (a default CallResult before that, and after
+    /// The result, once a step of kind Done was returned (not meaningful before that, nor after
     /// abandon()). Stays valid as long as the call object.
     const CallResult& result() const noexcept { return m_result; }
 
@@ -172,8 +172,7 @@ private:
     RetryContext m_retry;
     Permit m_permit;
     BulkheadTicket m_ticket = 0;
-    Outcome m_lastOutcome;
-    CallResult m_result; // filled in by finish()
+    CallResult m_result; // lastOutcome kept up to date; the rest filled in by finish()
     int m_attempt = 0;
     int m_next = 0; // index of the next stage to enter
     Phase m_phase = Phase::Idle;
