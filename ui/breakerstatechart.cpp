@@ -135,9 +135,12 @@ BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
     const bool first = m_lanes.empty();
     for (BreakerState s : kStates) {
         const int slot = stateSlot(s);
-        l->upper[slot] = new QLineSeries;
-        l->lower[slot] = new QLineSeries;
-        auto* area = new QAreaSeries(l->upper[slot], l->lower[slot]);
+        // QAreaSeries does not own its boundary series: parent them to the area so they die with it.
+        auto* area = new QAreaSeries;
+        l->upper[slot] = new QLineSeries(area);
+        l->lower[slot] = new QLineSeries(area);
+        area->setUpperSeries(l->upper[slot]);
+        area->setLowerSeries(l->lower[slot]);
         area->setName(toString(s));
         area->setColor(stateColor(s));
         area->setBorderColor(stateColor(s).darker(115));

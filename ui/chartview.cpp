@@ -81,9 +81,9 @@ QString shortTimeLabel(double seconds, double step)
 } // namespace
 
 ChartView::ChartView(QWidget* parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent) // setChart() later would orphan the default chart (a leak)
 {
-    auto* chart = new QChart;
+    QChart* chart = this->chart();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setMargins(QMargins(4, 4, 8, 4));
     chart->setBackgroundRoundness(0);
@@ -96,7 +96,6 @@ ChartView::ChartView(QWidget* parent)
         chart->setPlotAreaBackgroundBrush(Qt::white);
         chart->setPlotAreaBackgroundVisible(true);
     }
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setDragMode(QGraphicsView::NoDrag);
     setRubberBand(QChartView::NoRubberBand);
