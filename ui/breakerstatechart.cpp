@@ -81,7 +81,10 @@ BreakerStateChart::BreakerStateChart(QWidget* parent)
     m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
     applyStyle();
     addChartSeries(m_markers, true, m_laneAxis);
-    setMinimumHeight(160);
+    // The charts below carry the same synced time axis with its title; here it would only take
+    // height from the lanes and the tick labels.
+    timeAxis()->setTitleVisible(false);
+    updateMinimumHeight();
 }
 
 BreakerStateChart::~BreakerStateChart() = default;
@@ -98,6 +101,19 @@ void BreakerStateChart::applyStyle()
     f.setPointSizeF(valueAxis()->labelsFont().pointSizeF());
     f.setBold(true);
     m_laneAxis->setLabelsFont(f);
+    updateMinimumHeight();
+}
+
+void BreakerStateChart::updateMinimumHeight()
+{
+    // Qt Charts elides the tick labels ("…") as soon as the layout cannot give the time axis its
+    // full label height, so reserve title, legend, labels and a readable band per lane.
+    const QFontMetrics title(chart()->titleFont());
+    const QFontMetrics labels(timeAxis()->labelsFont());
+    const int lanes = std::max<int>(1, static_cast<int>(m_lanes.size()));
+    const int lane = std::max(labels.height() * 2, presenterMode() ? 40 : 26);
+    const int chrome = title.height() + 2 * labels.height() + 56;
+    setMinimumHeight(chrome + lanes * lane);
 }
 
 void BreakerStateChart::setMaxTransitionsPerCircuit(std::size_t max)
@@ -143,10 +159,9 @@ BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
         area->setLowerSeries(l->lower[slot]);
         area->setName(toString(s));
         area->setColor(stateColor(s));
-        area->setBorderColor(stateColor(s).darker(115));
-        QPen border(stateColor(s).darker(115));
-        border.setWidthF(0.8);
-        area->setPen(border);
+        // No outline: every state's area runs along the lane's lower edge (zero height where the
+        // state is absent), so an outline drew a stray line under the whole lane.
+        area->setPen(Qt::NoPen);
         area->setVisible(m_visible[slot]);
         l->areas[slot] = area;
         // one legend entry per state (from the first lane) toggles that state in every lane
@@ -182,6 +197,7 @@ void BreakerStateChart::rebuildLaneAxis()
             label = label.left(17) + QChar(0x2026);
         m_laneAxis->append(label, n - i);
     }
+    updateMinimumHeight();
 }
 
 void BreakerStateChart::addTransition(const QString& circuit, const BreakerTransitionMark& mark)

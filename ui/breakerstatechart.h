@@ -79,6 +79,7 @@ private:
     Lane& lane(const QString& circuit);
     void addTransition(const QString& circuit, const BreakerTransitionMark& mark);
     void rebuildLaneAxis();
+    void updateMinimumHeight();
     int laneIndexAt(double y) const;
 
     std::vector<std::unique_ptr<Lane>> m_lanes;

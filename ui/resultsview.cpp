@@ -58,7 +58,7 @@ ResultsView::ResultsView(QWidget* parent)
 
     for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency }) {
         chart->setTimeAxisSync(m_sync);
-        chart->setMinimumHeight(150);
+        chart->setMinimumHeight(std::max(150, chart->minimumHeight())); // the breaker chart needs more with fonts
         m_splitter->addWidget(chart);
     }
     m_splitter->setChildrenCollapsible(false);
