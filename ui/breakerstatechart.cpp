@@ -112,7 +112,7 @@ void BreakerStateChart::updateMinimumHeight()
     const QFontMetrics labels(timeAxis()->labelsFont());
     const int lanes = std::max<int>(1, static_cast<int>(m_lanes.size()));
     const int lane = std::max(labels.height() * 2, presenterMode() ? 40 : 26);
-    const int chrome = title.height() + 2 * labels.height() + 56;
+    const int chrome = title.height() + 3 * labels.height() + 44; // title, legend row, tick labels, margins
     setMinimumHeight(chrome + lanes * lane);
 }
 

@@ -193,7 +193,9 @@ void ChartView::setPresenterMode(bool on)
 void ChartView::applyFonts()
 {
     QFont base = font();
-    const qreal scale = m_presenter ? 1.6 : 1.0;
+    // Same factor as the rest of the window (Presenter::scale()); 1.6 left four stacked charts at
+    // 1600x1000 too little height, and Qt Charts then elides every axis label to "…".
+    const qreal scale = m_presenter ? 1.45 : 1.0;
     QFont labels = base;
     labels.setPointSizeF(std::max<qreal>(8.0, base.pointSizeF() * 0.9) * scale);
     QFont title = base;
@@ -207,6 +209,8 @@ void ChartView::applyFonts()
         t.setItalic(true);
         axis->setTitleFont(t);
     }
+    // m:ss ticks speak for themselves; in presenter mode the axis title's row goes to the plot.
+    m_timeAxis->setTitleVisible(!m_presenter);
 }
 
 void ChartView::setMaxRefreshRate(int perSecond)

@@ -24,9 +24,10 @@ void Presenter::setEnabled(bool enabled)
     if (enabled) {
         m_baseStyleSheet = app->styleSheet();
         const double points = m_normalFont.pointSizeF() > 0 ? m_normalFont.pointSizeF() : 9.0;
-        // Charts scale their own fonts in presenter mode; keep the style sheet out of their way.
+        // Charts and circuit tiles scale their own fonts in presenter mode; keep the style sheet out of
+        // their way (scaling twice made the tile texts overlap).
         app->setStyleSheet(m_baseStyleSheet
-            + QStringLiteral("\nQWidget { font-size: %1pt; }\nQChartView { font-size: %2pt; }")
+            + QStringLiteral("\nQWidget { font-size: %1pt; }\nQChartView, rwb--CircuitTile { font-size: %2pt; }")
                   .arg(points * scale(), 0, 'f', 1)
                   .arg(points, 0, 'f', 1));
     } else {

@@ -49,6 +49,9 @@ ResultsView::ResultsView(QWidget* parent)
     auto* hint
         = new QLabel(tr("Wheel: zoom · drag: pan · Shift+drag: zoom to area · click a legend entry to hide it"), bar);
     hint->setObjectName(QStringLiteral("dimLabel"));
+    // A long one-line hint must not dictate the window's minimum width (presenter fonts made it > 1600 px).
+    hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_hint = hint;
     barLayout->addWidget(label);
     barLayout->addWidget(m_filter);
     barLayout->addSpacing(12);
@@ -136,6 +139,7 @@ void ResultsView::setPresenterMode(bool on)
 {
     for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency })
         chart->setPresenterMode(on);
+    m_hint->setVisible(!on); // the audience does not need the mouse help; the space goes to the charts
 }
 
 void ResultsView::markTime(double seconds)

@@ -10,6 +10,7 @@
 #include <vector>
 
 class QComboBox;
+class QLabel;
 class QSplitter;
 
 namespace rwb {
@@ -56,6 +57,7 @@ private:
 
     TimeAxisSync* m_sync;
     QComboBox* m_filter;
+    QLabel* m_hint = nullptr;
     QSplitter* m_splitter;
     BreakerStateChart* m_breakers;
     RetryDelayChart* m_retries;
