@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QCursor>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QGuiApplication>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -269,8 +270,10 @@ void ChartView::setValueMax(double max)
 {
     const double top = niceCeil(max);
     m_valueAxis->setRange(0.0, top);
-    // 4-6 round steps
-    const double raw = top / 5.0;
+    // up to 5 round steps, fewer on a short plot: Qt Charts elides labels closer than their height
+    const int labelHeight = QFontMetrics(m_valueAxis->labelsFont()).height();
+    const int steps = std::clamp(plotRows() * 10 / (18 * std::max(labelHeight, 1)), 2, 5);
+    const double raw = top / steps;
     const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
     double step = magnitude;
     for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
