@@ -4,7 +4,7 @@
 #include "core/events/eventsink.h"
 #include "core/policy/pipeline.h"
 #include "core/policy/retryafterhint.h"
-#include "core/sim/latencyhistogram.h"
+#include "core/sim/runrecorder.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -34,39 +34,7 @@ int timerMs(std::int64_t ns)
     return static_cast<int>(std::min<std::int64_t>(ms, std::numeric_limits<int>::max()));
 }
 
-/// Forwards to the user's sink (counting what it forwards) and lets the runner observe events.
-class ObservingSink final : public EventSink {
-public:
-    ObservingSink(EventSink* forward, std::uint64_t* counter)
-        : m_forward(forward)
-        , m_counter(counter)
-    {
-    }
-    void onEvent(const Event& event) override
-    {
-        if (m_observe)
-            m_observe(event);
-        if (m_forward) {
-            ++*m_counter;
-            m_forward->onEvent(event);
-        }
-    }
-    std::function<void(const Event&)> m_observe;
-
-private:
-    EventSink* m_forward;
-    std::uint64_t* m_counter;
-};
-
-struct PipelineState {
-    std::unique_ptr<Pipeline> pipeline;
-    std::shared_ptr<CircuitBreaker> breaker;
-    std::unique_ptr<ObservingSink> breakerSink;
-    std::uint32_t service = 0;
-    PipelineSeries series;
-    LatencyHistogram total;
-    LatencyHistogram bucket;
-    std::int64_t bucketIndex = 0;
+struct PipelineState : RecordedPipeline {
     std::uint64_t inFlight = 0;
 };
 
@@ -118,7 +86,7 @@ struct LiveRunner::State {
     std::int64_t durationNs = 0;
     std::int64_t stopNs = 0;
     std::uint64_t events = 0;
-    std::unique_ptr<ObservingSink> pipelineSink;
+    std::unique_ptr<CountingSink> pipelineSink;
 
     std::vector<PipelineState> pipelines;
     std::vector<ServiceState> services;
@@ -161,7 +129,6 @@ struct LiveRunner::State {
     void releaseService(CallSlot& c);
     void armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
-    void closeBucket(PipelineState& p, std::int64_t bucket);
     void onTick();
     void onTrafficEnd();
     void maybeFinish();
@@ -263,7 +230,7 @@ void LiveRunner::State::build()
     bucketNs = std::max<std::int64_t>(options.bucketWidth.count(), 1);
     durationNs = scenario.duration.count();
     stopNs = durationNs + scenario.drainLimit.count();
-    pipelineSink = std::make_unique<ObservingSink>(options.sink, &events);
+    pipelineSink = std::make_unique<CountingSink>(options.sink, &events);
     Random master(seed);
     const std::size_t buckets = std::size_t(durationNs / bucketNs) + 1;
 
@@ -280,27 +247,8 @@ void LiveRunner::State::build()
     for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
         const auto& spec = scenario.pipelines[i];
         auto& p = pipelines[i];
-        p.service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
-        p.series.name = spec.name();
-        p.series.service = spec.service;
-        p.series.buckets.reserve(buckets);
-        if (spec.breaker) {
-            p.breakerSink = std::make_unique<ObservingSink>(options.sink, &events);
-            PipelineSeries* series = &p.series;
-            const std::int64_t width = bucketNs;
-            p.breakerSink->m_observe = [series, width](const Event& e) {
-                if (e.kind == EventKind::BreakerTransition) {
-                    ++series->summary.breakerTransitions;
-                } else if (e.kind == EventKind::BreakerRejected) {
-                    ++series->summary.breakerRejections;
-                    ++at(series->buckets, e.time.time_since_epoch().count() / width).breakerRejections;
-                }
-            };
-            p.breaker = std::make_shared<CircuitBreaker>(*spec.breaker, p.breakerSink.get());
-        }
-        PipelineConfig cfg = spec.config;
-        cfg.seed = master.nextU64();
-        p.pipeline = std::make_unique<Pipeline>(std::move(cfg), p.breaker, pipelineSink.get());
+        const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
+        p.build(spec, service, buckets, options.sink, &events, pipelineSink.get(), bucketNs, master.nextU64());
     }
 
     clients.resize(scenario.clients.size());
@@ -633,45 +581,14 @@ void LiveRunner::State::finishCall(std::uint32_t slot, const CallResult& result,
 {
     auto& c = callSlots[slot];
     auto& p = pipelines[c.pipeline];
-    auto& sum = p.series.summary;
-    auto& b = pipelineBucket(p, t);
-    if (result.fallbackUsed) {
-        ++sum.fallbacks;
-        ++b.fallbacks;
-    } else if (result.outcome.isSuccess()) {
-        ++sum.succeeded;
-        ++b.succeeded;
-    } else if (result.outcome.kind == OutcomeKind::Rejected) {
-        ++sum.rejected;
-        ++b.rejected;
-    } else {
-        ++sum.failed;
-        ++b.failed;
-    }
     const std::int64_t bucket = bucketOf(t);
-    if (bucket != p.bucketIndex) {
-        closeBucket(p, p.bucketIndex);
-        p.bucketIndex = bucket;
-    }
-    p.total.add(result.total.count());
-    p.bucket.add(result.total.count());
+    p.recordResult(result, at(p.series.buckets, bucket), bucket);
     c.active = false;
     ++c.token;
     --q->m_live;
     --p.inFlight;
     freeSlots.push_back(slot);
     maybeFinish();
-}
-
-void LiveRunner::State::closeBucket(PipelineState& p, std::int64_t bucket)
-{
-    if (p.bucket.count() == 0)
-        return;
-    auto& b = at(p.series.buckets, bucket);
-    b.latencyP50Ms = float(p.bucket.percentile(0.50) / 1e6);
-    b.latencyP95Ms = float(p.bucket.percentile(0.95) / 1e6);
-    b.latencyP99Ms = float(p.bucket.percentile(0.99) / 1e6);
-    p.bucket.clear();
 }
 
 void LiveRunner::State::onTick()
@@ -682,16 +599,8 @@ void LiveRunner::State::onTick()
         tickTimer.start(timerMs(bucketNs - t));
         return;
     }
-    for (auto& p : pipelines) {
-        if (p.bucketIndex <= ended) {
-            closeBucket(p, p.bucketIndex);
-            p.bucketIndex = ended + 1;
-        }
-        if (p.breaker)
-            at(p.series.buckets, ended).breakerState = p.breaker->state(tp(t));
-        else
-            at(p.series.buckets, ended);
-    }
+    for (auto& p : pipelines)
+        p.onBucketEnded(ended, tp(t));
     for (auto& s : services)
         at(s.series.buckets, ended);
     // Re-aim at the next bucket boundary so timer drift does not accumulate.
@@ -754,32 +663,19 @@ void LiveRunner::State::finish()
     result.simulatedUntil = Duration(t);
     result.bucketWidth = Duration(bucketNs);
     result.events = events;
-    std::size_t buckets = std::size_t((t + bucketNs - 1) / bucketNs);
-    buckets = std::max(buckets, std::size_t(durationNs / bucketNs));
+    std::size_t buckets = minResultBuckets(t, durationNs, bucketNs);
     for (auto& p : pipelines) {
-        closeBucket(p, p.bucketIndex);
+        p.closeBucket();
         buckets = std::max(buckets, p.series.buckets.size());
     }
     for (auto& s : services)
         buckets = std::max(buckets, s.series.buckets.size());
     for (auto& p : pipelines) {
-        p.series.buckets.resize(buckets);
-        if (p.breaker) {
-            const auto state = p.breaker->state(tp(t));
-            for (std::size_t i = std::size_t(bucketOf(t)); i < buckets; ++i)
-                p.series.buckets[i].breakerState = state;
-        }
-        auto& sum = p.series.summary;
-        sum.latencyP50Ms = p.total.percentile(0.50) / 1e6;
-        sum.latencyP95Ms = p.total.percentile(0.95) / 1e6;
-        sum.latencyP99Ms = p.total.percentile(0.99) / 1e6;
-        sum.latencyMaxMs = double(p.total.max()) / 1e6;
+        p.finish(buckets, std::size_t(bucketOf(t)), tp(t));
         result.pipelines.push_back(p.series);
     }
     for (auto& s : services) {
-        s.series.buckets.resize(buckets);
-        for (const auto& b : s.series.buckets)
-            s.series.maxConcurrency = std::max(s.series.maxConcurrency, b.maxConcurrency);
+        finishServiceSeries(s.series, buckets);
         result.services.push_back(s.series);
     }
     q->m_result = std::move(result);

@@ -3,7 +3,7 @@
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
 #include "core/sim/eventqueue.h"
-#include "core/sim/latencyhistogram.h"
+#include "core/sim/runrecorder.h"
 
 #include <QHash>
 
@@ -27,37 +27,7 @@ constexpr std::uint32_t kIndexBits = 28;
 constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
 constexpr std::size_t kMaxLiveCalls = std::size_t(1) << 21; // ~700 MB of call state; real scenarios stay far below
 
-// Counts events per run and forwards them to the user's sink; breakers report through one of these
-// per pipeline so transitions and rejections are counted even without a user sink.
-class CountingSink final : public EventSink {
-public:
-    CountingSink(EventSink* forward, std::uint64_t* counter) : m_forward(forward), m_counter(counter) { }
-    void onEvent(const Event& event) override
-    {
-        if (m_onEvent)
-            m_onEvent(event);
-        if (m_forward) {
-            ++*m_counter;
-            m_forward->onEvent(event);
-        }
-    }
-    std::function<void(const Event&)> m_onEvent;
-
-private:
-    EventSink* m_forward;
-    std::uint64_t* m_counter;
-};
-
-struct PipelineState {
-    std::unique_ptr<Pipeline> pipeline;
-    std::shared_ptr<CircuitBreaker> breaker;
-    std::unique_ptr<CountingSink> breakerSink;
-    std::uint32_t service = 0;
-    PipelineSeries series;
-    LatencyHistogram total;
-    LatencyHistogram bucket;
-    std::int64_t bucketIndex = 0; // bucket the `bucket` histogram collects for
-};
+using PipelineState = RecordedPipeline;
 
 struct ServiceState {
     const FaultSchedule* faults = nullptr;
@@ -101,9 +71,7 @@ private:
     template<class V>
     static V& at(std::vector<V>& buckets, std::int64_t index)
     {
-        if (std::size_t(index) >= buckets.size())
-            buckets.resize(std::size_t(index) + 1);
-        return buckets[std::size_t(index)];
+        return seriesBucket(buckets, index);
     }
     bool pendingArrivals() const noexcept { return m_nextArrival != m_arrivals.size(); }
     // Only an arrival changes m_arrivals, so the earliest is found once per arrival, not per event.
@@ -133,7 +101,6 @@ private:
     void drive(std::uint32_t slot, const Step& first, std::int64_t t);
     void apply(std::uint32_t slot, const Step& step, std::int64_t t);
     void onTick(std::int64_t t);
-    void closeBucket(PipelineState& p, std::int64_t bucket);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
     void releaseService(CallSlot& c, std::int64_t t);
     void reportProgress(std::int64_t t);
@@ -198,28 +165,8 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
     for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
         const auto& spec = scenario.pipelines[i];
         auto& p = m_pipelines[i];
-        p.service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
-        p.series.name = spec.name();
-        p.series.service = spec.service;
-        p.series.buckets.reserve(buckets);
-        if (spec.breaker) {
-            p.breakerSink = std::make_unique<CountingSink>(options.sink, &m_events);
-            PipelineSeries* series = &p.series;
-            const std::int64_t width = m_bucketNs;
-            p.breakerSink->m_onEvent = [series, width](const Event& e) {
-                if (e.kind == EventKind::BreakerTransition) {
-                    ++series->summary.breakerTransitions;
-                } else if (e.kind == EventKind::BreakerRejected) {
-                    ++series->summary.breakerRejections;
-                    ++at(series->buckets, e.time.time_since_epoch().count() / width).breakerRejections;
-                }
-            };
-            CircuitBreakerConfig cfg = *spec.breaker;
-            p.breaker = std::make_shared<CircuitBreaker>(std::move(cfg), p.breakerSink.get());
-        }
-        PipelineConfig cfg = spec.config;
-        cfg.seed = master.nextU64();
-        p.pipeline = std::make_unique<Pipeline>(std::move(cfg), p.breaker, m_pipelineSink.get());
+        const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
+        p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), m_bucketNs, master.nextU64());
     }
 
     m_clients.resize(scenario.clients.size());
@@ -380,60 +327,19 @@ void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t 
 {
     auto& c = m_slots[slot];
     auto& p = m_pipelines[c.pipeline];
-    auto& sum = p.series.summary;
-    auto& b = pipelineBucket(p, t);
-    if (result.fallbackUsed) {
-        ++sum.fallbacks;
-        ++b.fallbacks;
-    } else if (result.outcome.isSuccess()) {
-        ++sum.succeeded;
-        ++b.succeeded;
-    } else if (result.outcome.kind == OutcomeKind::Rejected) {
-        ++sum.rejected;
-        ++b.rejected;
-    } else {
-        ++sum.failed;
-        ++b.failed;
-    }
     const std::int64_t bucket = bucketOf(t);
-    if (bucket != p.bucketIndex) {
-        closeBucket(p, p.bucketIndex);
-        p.bucketIndex = bucket;
-    }
-    const std::int64_t total = result.total.count();
-    const int bin = LatencyHistogram::binOf(total);
-    p.total.addToBin(bin, total);
-    p.bucket.addToBin(bin, total);
+    p.recordResult(result, at(p.series.buckets, bucket), bucket);
     c.active = false;
     ++c.token;
     --m_live;
     m_free.push_back(slot);
 }
 
-void Run::closeBucket(PipelineState& p, std::int64_t bucket)
-{
-    if (p.bucket.count() == 0)
-        return;
-    auto& b = at(p.series.buckets, bucket);
-    b.latencyP50Ms = float(p.bucket.percentile(0.50) / 1e6);
-    b.latencyP95Ms = float(p.bucket.percentile(0.95) / 1e6);
-    b.latencyP99Ms = float(p.bucket.percentile(0.99) / 1e6);
-    p.bucket.clear();
-}
-
 void Run::onTick(std::int64_t t)
 {
     const std::int64_t ended = bucketOf(t) - 1; // the bucket that ends at t
-    for (auto& p : m_pipelines) {
-        if (p.bucketIndex <= ended) {
-            closeBucket(p, p.bucketIndex);
-            p.bucketIndex = ended + 1;
-        }
-        if (p.breaker)
-            at(p.series.buckets, ended).breakerState = p.breaker->state(tp(t));
-        else
-            at(p.series.buckets, ended); // keep every series as long as the run
-    }
+    for (auto& p : m_pipelines)
+        p.onBucketEnded(ended, tp(t));
     for (auto& s : m_services)
         at(s.series.buckets, ended);
     reportProgress(t);
@@ -579,28 +485,16 @@ SimulationResult Run::execute()
     result.bucketWidth = Duration(m_bucketNs);
     result.cancelled = m_cancelled;
     result.events = m_events;
-    std::size_t buckets = std::size_t((now + m_bucketNs - 1) / m_bucketNs);
-    buckets = std::max(buckets, std::size_t(m_durationNs / m_bucketNs));
+    std::size_t buckets = minResultBuckets(now, m_durationNs, m_bucketNs);
     for (auto& p : m_pipelines) {
-        closeBucket(p, p.bucketIndex);
+        p.closeBucket();
         buckets = std::max(buckets, p.series.buckets.size());
     }
     for (auto& s : m_services)
         buckets = std::max(buckets, s.series.buckets.size());
-    for (auto& p : m_pipelines) {
-        p.series.buckets.resize(buckets);
-        if (p.breaker) {
-            // Buckets not closed by a tick (the run ended inside them) show the final state.
-            const auto state = p.breaker->state(tp(now));
-            for (std::size_t i = std::size_t(std::max<std::int64_t>(bucketOf(now), 0)); i < buckets; ++i)
-                p.series.buckets[i].breakerState = state;
-        }
-        auto& sum = p.series.summary;
-        sum.latencyP50Ms = p.total.percentile(0.50) / 1e6;
-        sum.latencyP95Ms = p.total.percentile(0.95) / 1e6;
-        sum.latencyP99Ms = p.total.percentile(0.99) / 1e6;
-        sum.latencyMaxMs = double(p.total.max()) / 1e6;
-    }
+    const std::size_t openBucket = std::size_t(std::max<std::int64_t>(bucketOf(now), 0));
+    for (auto& p : m_pipelines)
+        p.finish(buckets, openBucket, tp(now));
     for (auto& c : m_slots) {
         if (c.active) {
             ++m_pipelines[c.pipeline].series.summary.unfinished;
@@ -609,9 +503,7 @@ SimulationResult Run::execute()
         }
     }
     for (auto& s : m_services) {
-        s.series.buckets.resize(buckets);
-        for (const auto& b : s.series.buckets)
-            s.series.maxConcurrency = std::max(s.series.maxConcurrency, b.maxConcurrency);
+        finishServiceSeries(s.series, buckets);
         result.services.push_back(std::move(s.series));
     }
     for (auto& p : m_pipelines)

@@ -1,0 +1,78 @@
+#include "core/sim/runrecorder.h"
+
+namespace rwb {
+
+void RecordedPipeline::build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets,
+    EventSink* userSink, std::uint64_t* eventCounter, EventSink* pipelineSink, std::int64_t bucketNs,
+    std::uint64_t seed)
+{
+    service = serviceIndex;
+    series.name = spec.name();
+    series.service = spec.service;
+    series.buckets.reserve(expectedBuckets);
+    if (spec.breaker) {
+        breakerSink = std::make_unique<CountingSink>(userSink, eventCounter);
+        PipelineSeries* s = &series;
+        breakerSink->m_observe = [s, bucketNs](const Event& e) {
+            if (e.kind == EventKind::BreakerTransition) {
+                ++s->summary.breakerTransitions;
+            } else if (e.kind == EventKind::BreakerRejected) {
+                ++s->summary.breakerRejections;
+                const std::int64_t index = std::max<std::int64_t>(e.time.time_since_epoch().count(), 0) / bucketNs;
+                ++seriesBucket(s->buckets, index).breakerRejections;
+            }
+        };
+        CircuitBreakerConfig cfg = *spec.breaker;
+        breaker = std::make_shared<CircuitBreaker>(std::move(cfg), breakerSink.get());
+    }
+    PipelineConfig cfg = spec.config;
+    cfg.seed = seed;
+    pipeline = std::make_unique<Pipeline>(std::move(cfg), breaker, pipelineSink);
+}
+
+void RecordedPipeline::closeBucket()
+{
+    if (bucket.count() == 0)
+        return;
+    auto& b = seriesBucket(series.buckets, bucketIndex);
+    b.latencyP50Ms = float(bucket.percentile(0.50) / 1e6);
+    b.latencyP95Ms = float(bucket.percentile(0.95) / 1e6);
+    b.latencyP99Ms = float(bucket.percentile(0.99) / 1e6);
+    bucket.clear();
+}
+
+void RecordedPipeline::onBucketEnded(std::int64_t ended, TimePoint now)
+{
+    if (bucketIndex <= ended) {
+        closeBucket();
+        bucketIndex = ended + 1;
+    }
+    auto& b = seriesBucket(series.buckets, ended); // keeps every series as long as the run
+    if (breaker)
+        b.breakerState = breaker->state(now);
+}
+
+void RecordedPipeline::finish(std::size_t buckets, std::size_t openBucket, TimePoint now)
+{
+    series.buckets.resize(buckets);
+    if (breaker) {
+        // Buckets not closed by a tick (the run ended inside them) show the final state.
+        const auto state = breaker->state(now);
+        for (std::size_t i = openBucket; i < buckets; ++i)
+            series.buckets[i].breakerState = state;
+    }
+    auto& sum = series.summary;
+    sum.latencyP50Ms = total.percentile(0.50) / 1e6;
+    sum.latencyP95Ms = total.percentile(0.95) / 1e6;
+    sum.latencyP99Ms = total.percentile(0.99) / 1e6;
+    sum.latencyMaxMs = double(total.max()) / 1e6;
+}
+
+void finishServiceSeries(ServiceSeries& series, std::size_t buckets)
+{
+    series.buckets.resize(buckets);
+    for (const auto& b : series.buckets)
+        series.maxConcurrency = std::max(series.maxConcurrency, b.maxConcurrency);
+}
+
+} // namespace rwb

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "core/events/eventsink.h"
+#include "core/policy/circuitbreaker.h"
+#include "core/policy/pipeline.h"
+#include "core/sim/latencyhistogram.h"
+#include "core/sim/scenario.h"
+#include "core/sim/simulationresult.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace rwb {
+
+/// Forwards every event to a user sink (counting what it forwards) and first hands it to an optional
+/// observer, so a runner sees breaker transitions and rejections even without a user sink.
+/// Not thread-safe; the forward sink and the counter are not owned and must outlive this.
+class CountingSink final : public EventSink {
+public:
+    CountingSink(EventSink* forward, std::uint64_t* counter)
+        : m_forward(forward)
+        , m_counter(counter)
+    {
+    }
+    void onEvent(const Event& event) override
+    {
+        if (m_observe)
+            m_observe(event);
+        if (m_forward) {
+            ++*m_counter;
+            m_forward->onEvent(event);
+        }
+    }
+    std::function<void(const Event&)> m_observe;
+
+private:
+    EventSink* m_forward;
+    std::uint64_t* m_counter;
+};
+
+/// Returns buckets[index], growing the series so the bucket exists.
+template <class V> V& seriesBucket(std::vector<V>& buckets, std::int64_t index)
+{
+    if (std::size_t(index) >= buckets.size())
+        buckets.resize(std::size_t(index) + 1);
+    return buckets[std::size_t(index)];
+}
+
+/// What the simulator and the live runner record for one pipeline of a run: its policies, its series and
+/// latency histograms (the whole run and the bucket being collected). The simulator and the live runner
+/// differ in how calls are driven, not in how their results are counted, so both record through this.
+/// Not thread-safe; move-only.
+struct RecordedPipeline {
+    std::unique_ptr<Pipeline> pipeline;
+    std::shared_ptr<CircuitBreaker> breaker;
+    std::unique_ptr<CountingSink> breakerSink;
+    std::uint32_t service = 0;
+    PipelineSeries series;
+    LatencyHistogram total;
+    LatencyHistogram bucket;
+    std::int64_t bucketIndex = 0; // bucket the `bucket` histogram collects for
+
+    /// Sets up series, breaker (reporting through a CountingSink that also counts its transitions and
+    /// rejections into the series) and pipeline. `seed` becomes the pipeline's seed.
+    void build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets, EventSink* userSink,
+        std::uint64_t* eventCounter, EventSink* pipelineSink, std::int64_t bucketNs, std::uint64_t seed);
+
+    /// Counts a finished call in the summary and in `b` (the bucket of the finishing time `bucketNow`) and
+    /// adds its latency to both histograms, closing the previous latency bucket when time moved on.
+    void recordResult(const CallResult& result, PipelineBucket& b, std::int64_t bucketNow)
+    {
+        auto& sum = series.summary;
+        if (result.fallbackUsed) {
+            ++sum.fallbacks;
+            ++b.fallbacks;
+        } else if (result.outcome.isSuccess()) {
+            ++sum.succeeded;
+            ++b.succeeded;
+        } else if (result.outcome.kind == OutcomeKind::Rejected) {
+            ++sum.rejected;
+            ++b.rejected;
+        } else {
+            ++sum.failed;
+            ++b.failed;
+        }
+        if (bucketNow != bucketIndex) {
+            closeBucket();
+            bucketIndex = bucketNow;
+        }
+        const std::int64_t ns = result.total.count();
+        const int bin = LatencyHistogram::binOf(ns);
+        total.addToBin(bin, ns);
+        bucket.addToBin(bin, ns);
+    }
+    /// Writes the collected bucket's latency percentiles into the series and starts a new collection.
+    void closeBucket();
+    /// At a bucket boundary: closes latency buckets up to `ended` and records the breaker state at `now`.
+    void onBucketEnded(std::int64_t ended, TimePoint now);
+    /// At the end of the run: `buckets` buckets, those from `openBucket` on showing the breaker state at
+    /// `now`, and the run's latency percentiles in the summary.
+    void finish(std::size_t buckets, std::size_t openBucket, TimePoint now);
+};
+
+/// The fewest buckets a result has: enough for the time simulated (`until`) and the scenario's duration.
+inline std::size_t minResultBuckets(std::int64_t until, std::int64_t durationNs, std::int64_t bucketNs)
+{
+    return std::max(std::size_t((until + bucketNs - 1) / bucketNs), std::size_t(durationNs / bucketNs));
+}
+
+/// Service series at the end of the run: `buckets` buckets and the peak concurrency over them.
+void finishServiceSeries(ServiceSeries& series, std::size_t buckets);
+
+} // namespace rwb
