@@ -99,7 +99,7 @@ void CircuitTile::setPresenterMode(bool on)
 }
 
 QSize CircuitTile::sizeHint() const { return m_presenter ? QSize(400, 240) : QSize(268, 158); }
-QSize CircuitTile::minimumSizeHint() const { return m_presenter ? QSize(340, 240) : QSize(230, 158); }
+QSize CircuitTile::minimumSizeHint() const { return m_presenter ? QSize(260, 240) : QSize(230, 158); }
 
 void CircuitTile::updateToolTip()
 {
@@ -178,8 +178,22 @@ void CircuitTile::paintEvent(QPaintEvent*)
         titleFm.elidedText(m_data.name, Qt::ElideRight, nameRect.width()));
     y = nameRect.bottom() + 4 * s;
 
+    // counts column metrics first: the columns to its left must leave it room
+    QFont countFont = small;
+    countFont.setBold(true);
+    const QFontMetricsF countFm(countFont);
+    const qreal labelW = smallFm.horizontalAdvance(tr("rejected")) + 6 * s;
+    const qreal valueW = countFm.horizontalAdvance(QStringLiteral("99.9k")) + 4 * s;
+    const qreal countsRight = r.right() - pad;
+    const qreal countsLeft = countsRight - valueW - labelW;
+    const QString sampleRate = QStringLiteral("99.9 %"); // the widest common value
+
     // health circle: area grows with traffic (log scale), colour with failure rate
     const qreal maxRadius = 24 * s;
+    // A narrow tile (a slim dock, presenter fonts) drops the circle and shrinks the big figure
+    // instead of drawing it over the counts.
+    const bool roomForCircle = r.left() + pad + 2 * maxRadius + 10 * s
+            + QFontMetricsF(big).horizontalAdvance(sampleRate) + 8 * s <= countsLeft;
     const qreal radius = m_data.requestRate > 0
         ? std::clamp<qreal>(maxRadius * std::sqrt(std::log10(1 + m_data.requestRate) / 4.0), 6 * s, maxRadius)
         : 5 * s;
@@ -187,23 +201,30 @@ void CircuitTile::paintEvent(QPaintEvent*)
     QColor health = healthColor(m_data.failureRate);
     QColor fill = health;
     fill.setAlphaF(0.55f);
-    p.setPen(QPen(health.darker(120), 1.5 * s));
-    p.setBrush(fill);
-    p.drawEllipse(centre, radius, radius);
+    if (roomForCircle) {
+        p.setPen(QPen(health.darker(120), 1.5 * s));
+        p.setBrush(fill);
+        p.drawEllipse(centre, radius, radius);
+    }
 
     // failure rate, big
-    const qreal colX = centre.x() + maxRadius + 10 * s;
+    const qreal colX = roomForCircle ? centre.x() + maxRadius + 10 * s : r.left() + pad;
+    const qreal colW = std::max<qreal>(countsLeft - 8 * s - colX, 10);
+    while (big.pointSizeF() > pt && QFontMetricsF(big).horizontalAdvance(sampleRate) > colW)
+        big.setPointSizeF(big.pointSizeF() - 0.5);
     p.setFont(big);
     p.setPen(m_data.failureRate >= 0.05 ? chartcolors::open() : text);
     const QFontMetricsF bigFm(big);
-    const QRectF rateRect(colX, y, bigFm.horizontalAdvance(QStringLiteral("100.0 %")), bigFm.height());
+    const QRectF rateRect(colX, y, colW, bigFm.height());
     p.drawText(rateRect, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("%1 %").arg(m_data.failureRate * 100, 0, 'f', 1));
     p.setFont(small);
     p.setPen(muted);
-    p.drawText(QRectF(colX, rateRect.bottom() - 2 * s, rateRect.width() + 20 * s, smallFm.height()), Qt::AlignLeft,
-        tr("failure rate"));
-    p.drawText(QRectF(colX, rateRect.bottom() - 2 * s + smallFm.height(), rateRect.width() + 40 * s, smallFm.height()),
-        Qt::AlignLeft, QStringLiteral("%1/s · %2").arg(QString::number(m_data.requestRate, 'f', m_data.requestRate < 10 ? 1 : 0), m_data.windowLabel));
+    const QString rateLine = QStringLiteral("%1/s · %2").arg(
+        QString::number(m_data.requestRate, 'f', m_data.requestRate < 10 ? 1 : 0), m_data.windowLabel);
+    p.drawText(QRectF(colX, rateRect.bottom() - 2 * s, colW, smallFm.height()), Qt::AlignLeft,
+        smallFm.elidedText(tr("failure rate"), Qt::ElideRight, colW));
+    p.drawText(QRectF(colX, rateRect.bottom() - 2 * s + smallFm.height(), colW, smallFm.height()), Qt::AlignLeft,
+        smallFm.elidedText(rateLine, Qt::ElideRight, colW));
 
     // counts column (Hystrix order and colours)
     struct Count {
@@ -215,13 +236,7 @@ void CircuitTile::paintEvent(QPaintEvent*)
         {tr("failure"), m_data.failures, chartcolors::open()},
         {tr("timeout"), m_data.timeouts, QColor(0xd5, 0x5e, 0x00)},
         {tr("rejected"), m_data.rejected, QColor(0x8e, 0x44, 0xad)}};
-    const qreal countsRight = r.right() - pad;
     qreal cy = y + 2 * s;
-    QFont countFont = small;
-    countFont.setBold(true);
-    const QFontMetricsF countFm(countFont);
-    const qreal labelW = smallFm.horizontalAdvance(tr("rejected")) + 6 * s;
-    const qreal valueW = countFm.horizontalAdvance(QStringLiteral("99.9k")) + 4 * s;
     for (const Count& c : counts) {
         p.setFont(countFont);
         p.setPen(c.color);
