@@ -121,8 +121,10 @@ QString CompareModel::format(Row row, std::optional<double> v) const
         return locale.toString(*v, 'f', 2) + QStringLiteral(" %");
     case Amplification:
         return locale.toString(*v, 'f', 2) + QStringLiteral("×");
-    case TimeToDetect:
     case TimeToRecover:
+        // counted in whole 1 s buckets (RunMetrics): "0 ms" claimed a precision it does not have
+        return *v < 1 ? tr("< 1 s") : locale.toString(*v, 'f', 0) + QStringLiteral(" s");
+    case TimeToDetect:
         return *v < 10 ? locale.toString(*v * 1000.0, 'f', 0) + QStringLiteral(" ms")
                        : locale.toString(*v, 'f', 1) + QStringLiteral(" s");
     case LatencyP50:
