@@ -386,6 +386,8 @@ bool isValidUtf8(const char* p, std::size_t n) noexcept
                 break;
             s += 32;
         }
+        if (s == e) // the fast path may consume the whole input
+            break;
         if (e - s >= 8) {
             std::uint64_t w;
             std::memcpy(&w, s, 8);

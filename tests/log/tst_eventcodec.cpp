@@ -5,6 +5,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+#include <memory>
+
 using namespace rwb;
 
 namespace {
@@ -240,6 +243,20 @@ private slots:
         QByteArray bytes;
         eventcodec::appendJsonString(QByteArrayView("ok\xff\xc3(", 6), bytes);
         QVERIFY(jsonscan::isValidUtf8(bytes.constData(), std::size_t(bytes.size())));
+    }
+
+    void utf8ValidationStopsAtTheEndOfAsciiRuns()
+    {
+        // Exact-size heap buffers, so AddressSanitizer sees any read past the end of the fast paths.
+        for (std::size_t n : {0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 65}) {
+            auto ascii = std::make_unique<char[]>(n);
+            std::fill_n(ascii.get(), n, 'a');
+            QVERIFY2(jsonscan::isValidUtf8(ascii.get(), n), qPrintable(QString::number(n)));
+            if (n >= 2) {
+                ascii[n - 1] = char(0xC3); // truncated two-byte sequence at the very end
+                QVERIFY(!jsonscan::isValidUtf8(ascii.get(), n));
+            }
+        }
     }
 
     void scannerUnescapesSurrogatePairs()
