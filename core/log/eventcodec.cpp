@@ -68,25 +68,6 @@ void appendDigits(QByteArray& out, qint64 value, int width)
 
 void appendInt(QByteArray& out, qint64 value) { appendDigits(out, value, 1); }
 
-void appendUtf8(char32_t cp, QByteArray& out)
-{
-    if (cp < 0x80) {
-        out.append(char(cp));
-    } else if (cp < 0x800) {
-        out.append(char(0xC0 | (cp >> 6)));
-        out.append(char(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.append(char(0xE0 | (cp >> 12)));
-        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.append(char(0x80 | (cp & 0x3F)));
-    } else {
-        out.append(char(0xF0 | (cp >> 18)));
-        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
-        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
-        out.append(char(0x80 | (cp & 0x3F)));
-    }
-}
-
 void appendEscapedAscii(char c, QByteArray& out)
 {
     switch (c) {
@@ -141,17 +122,17 @@ void appendJsonString(QStringView text, QByteArray& out)
             ++p;
         } else if (c >= 0xD800 && c <= 0xDBFF) {
             if (p + 1 < e && p[1] >= 0xDC00 && p[1] <= 0xDFFF) {
-                appendUtf8(char32_t(0x10000 + ((c - 0xD800) << 10) + (p[1] - 0xDC00)), out);
+                jsonscan::appendUtf8(char32_t(0x10000 + ((c - 0xD800) << 10) + (p[1] - 0xDC00)), out);
                 p += 2;
             } else {
-                appendUtf8(0xFFFD, out);
+                jsonscan::appendUtf8(0xFFFD, out);
                 ++p;
             }
         } else if (c >= 0xDC00 && c <= 0xDFFF) {
-            appendUtf8(0xFFFD, out);
+            jsonscan::appendUtf8(0xFFFD, out);
             ++p;
         } else {
-            appendUtf8(c, out);
+            jsonscan::appendUtf8(c, out);
             ++p;
         }
     }
@@ -186,7 +167,7 @@ void appendJsonString(QByteArrayView utf8, QByteArray& out)
         if (ok && len >= 3 && !jsonscan::isValidUtf8(reinterpret_cast<const char*>(s), std::size_t(len)))
             ok = false;
         if (!ok) {
-            appendUtf8(0xFFFD, out);
+            jsonscan::appendUtf8(0xFFFD, out);
             ++s;
             continue;
         }

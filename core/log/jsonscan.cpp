@@ -242,7 +242,6 @@ Value find(QByteArrayView line, const QByteArray& dottedPath) noexcept
     return v;
 }
 
-namespace {
 void appendUtf8(char32_t cp, QByteArray& out)
 {
     if (cp < 0x80) {
@@ -261,6 +260,8 @@ void appendUtf8(char32_t cp, QByteArray& out)
         out.append(char(0x80 | (cp & 0x3F)));
     }
 }
+
+namespace {
 
 int hex4(const char* p, const char* e) noexcept
 {

@@ -82,6 +82,8 @@ bool toDouble(const Value& v, double* out) noexcept;
 bool toDouble(std::string_view text, double* out) noexcept;
 
 /// True if [p, p+n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+/// Appends the UTF-8 encoding of code point `cp` (callers pass valid scalar values or U+FFFD).
+void appendUtf8(char32_t cp, QByteArray& out);
 bool isValidUtf8(const char* p, std::size_t n) noexcept;
 /// Full strict validation of one JSON value spanning [b, e) (whitespace around allowed).
 bool validate(const char* b, const char* e) noexcept;

@@ -343,12 +343,7 @@ Step PipelineCall::advance(TimePoint now)
                 break;
             const bool server = d.source == RateDecision::Source::Server;
             if (p.m_sink) {
-                Event e;
-                e.time = now;
-                e.kind = EventKind::RateLimited;
-                e.source = p.m_config.name;
-                e.requestId = m_requestId;
-                e.attempt = m_attempt;
+                Event e = makeEvent(EventKind::RateLimited, now);
                 e.delay = d.until - now;
                 e.text = server ? QStringLiteral("server") : QStringLiteral("client");
                 if (d.kind == RateDecision::Kind::Rejected)
@@ -385,12 +380,7 @@ Step PipelineCall::advance(TimePoint now)
                 return s;
             }
             if (p.m_sink) {
-                Event e;
-                e.time = now;
-                e.kind = EventKind::BulkheadRejected;
-                e.source = p.m_config.name;
-                e.requestId = m_requestId;
-                e.attempt = m_attempt;
+                Event e = makeEvent(EventKind::BulkheadRejected, now);
                 e.text = QStringLiteral("full");
                 p.m_sink->onEvent(e);
             }
@@ -456,12 +446,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                 const Duration pause = std::clamp(*outcome.retryAfter, Duration::zero(), cap);
                 p.m_rateLimiter->onServerRetryAfter(now + pause);
                 if (p.m_sink) {
-                    Event e;
-                    e.time = now;
-                    e.kind = EventKind::RateLimited;
-                    e.source = p.m_config.name;
-                    e.requestId = m_requestId;
-                    e.attempt = m_attempt;
+                    Event e = makeEvent(EventKind::RateLimited, now);
                     e.httpStatus = outcome.httpStatus;
                     e.delay = pause;
                     e.text = QStringLiteral("server");
@@ -501,12 +486,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
             m_reason = d.reason;
             if (d.retry) {
                 if (p.m_sink) {
-                    Event e;
-                    e.time = now;
-                    e.kind = EventKind::RetryScheduled;
-                    e.source = p.m_config.name;
-                    e.requestId = m_requestId;
-                    e.attempt = m_attempt;
+                    Event e = makeEvent(EventKind::RetryScheduled, now);
                     e.outcome = outcome.kind;
                     e.httpStatus = outcome.httpStatus;
                     e.errorClass = outcome.errorClass;
@@ -525,12 +505,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                 return s;
             }
             if (!outcome.isSuccess() && p.m_sink) {
-                Event e;
-                e.time = now;
-                e.kind = EventKind::RetryGaveUp;
-                e.source = p.m_config.name;
-                e.requestId = m_requestId;
-                e.attempt = m_attempt;
+                Event e = makeEvent(EventKind::RetryGaveUp, now);
                 e.outcome = outcome.kind;
                 e.httpStatus = outcome.httpStatus;
                 e.errorClass = outcome.errorClass;
@@ -566,12 +541,7 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
     m_result.fallbackUsed = m_fallbackUsed;
     m_result.reason = m_reason;
     if (p.m_sink) {
-        Event e;
-        e.time = now;
-        e.kind = EventKind::RequestDone;
-        e.source = p.m_config.name;
-        e.requestId = m_requestId;
-        e.attempt = m_attempt;
+        Event e = makeEvent(EventKind::RequestDone, now);
         e.outcome = outcome.kind;
         e.httpStatus = m_result.lastOutcome.httpStatus;
         e.errorClass = m_result.lastOutcome.errorClass;
@@ -584,17 +554,23 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
     return s;
 }
 
+Event PipelineCall::makeEvent(EventKind kind, TimePoint now) const
+{
+    Event e;
+    e.time = now;
+    e.kind = kind;
+    e.source = m_pipeline->m_config.name;
+    e.requestId = m_requestId;
+    e.attempt = m_attempt;
+    return e;
+}
+
 void PipelineCall::emitAttempt(const Outcome& outcome, TimePoint now) const
 {
     const Pipeline& p = *m_pipeline;
     if (!p.m_sink)
         return;
-    Event e;
-    e.time = now;
-    e.kind = EventKind::Attempt;
-    e.source = p.m_config.name;
-    e.requestId = m_requestId;
-    e.attempt = m_attempt;
+    Event e = makeEvent(EventKind::Attempt, now);
     e.outcome = outcome.kind;
     e.httpStatus = outcome.httpStatus;
     e.latency = outcome.latency;

@@ -5,6 +5,7 @@
 #include "core/common/random.h"
 #include "core/common/time.h"
 #include "core/clock/systemclock.h"
+#include "core/events/event.h"
 #include "core/policy/bulkhead.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/fallback.h"
@@ -160,6 +161,8 @@ private:
     Step reject(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff = 0);
     Step unwind(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff);
     Step finish(const Outcome& outcome, TimePoint now, BulkheadTicket handoff);
+    /// An event of this call: time, kind, source, request id and attempt filled in.
+    Event makeEvent(EventKind kind, TimePoint now) const;
     void emitAttempt(const Outcome& outcome, TimePoint now) const;
 
     const Pipeline* m_pipeline = nullptr;
