@@ -2,6 +2,7 @@
 
 #include "ui/collapsiblesection.h"
 #include "ui/jsonpointer.h"
+#include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
 #include "ui/parametercontrol.h"
 #include "ui/scenariodocument.h"
@@ -193,18 +194,8 @@ QString PipelineEditor::policyPointer(const QString& policy) const
 void PipelineEditor::rebuildPipelineList()
 {
     m_refreshing = true;
-    m_pipelines->clear();
-    if (m_document) {
-        const QJsonArray pipelines = m_document->value(QStringLiteral("/pipelines")).toArray();
-        for (qsizetype i = 0; i < pipelines.size(); ++i) {
-            const QString name = pipelines.at(i).toObject().value(QStringLiteral("name")).toString();
-            m_pipelines->addItem(name.isEmpty() ? tr("Pipeline %1").arg(i + 1) : name);
-        }
-    }
-    if (m_pipeline >= m_pipelines->count())
-        m_pipeline = 0;
-    m_pipelines->setCurrentIndex(m_pipeline);
-    m_pipelines->setEnabled(m_pipelines->count() > 1);
+    const QJsonArray items = m_document ? m_document->value(QStringLiteral("/pipelines")).toArray() : QJsonArray();
+    fillNamedCombo(m_pipelines, items, tr("Pipeline %1"), m_pipeline);
     m_refreshing = false;
 }
 

@@ -4,6 +4,7 @@
 #include "ui/icons.h"
 #include "ui/jsonarraymodel.h"
 #include "ui/jsonpointer.h"
+#include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
 #include "ui/parametercontrol.h"
 #include "ui/scenariodocument.h"
@@ -295,18 +296,8 @@ QString ServicesEditor::profilePointer() const
 void ServicesEditor::rebuildServiceList()
 {
     m_refreshing = true;
-    m_services->clear();
-    if (m_document) {
-        const QJsonArray services = m_document->value(QStringLiteral("/services")).toArray();
-        for (qsizetype i = 0; i < services.size(); ++i) {
-            const QString name = services.at(i).toObject().value(QStringLiteral("name")).toString();
-            m_services->addItem(name.isEmpty() ? tr("Service %1").arg(i + 1) : name);
-        }
-    }
-    if (m_service >= m_services->count())
-        m_service = 0;
-    m_services->setCurrentIndex(m_service);
-    m_services->setEnabled(m_services->count() > 1);
+    const QJsonArray items = m_document ? m_document->value(QStringLiteral("/services")).toArray() : QJsonArray();
+    fillNamedCombo(m_services, items, tr("Service %1"), m_service);
     m_refreshing = false;
 }
 
