@@ -34,6 +34,11 @@ public:
             break;
         }
     }
+    EventKindSet interests() const override
+    {
+        return { EventKind::BreakerTransition, EventKind::FaultChanged, EventKind::RetryGaveUp,
+            EventKind::RetryScheduled };
+    }
     std::vector<Event> take() { return std::move(m_events); }
 
 private:

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 
 namespace rwb {
@@ -22,6 +23,30 @@ enum class EventKind : std::uint8_t {
     BulkheadRejected,  ///< source=pipeline; requestId
     RateLimited,       ///< source=pipeline; requestId, delay=retry-after, text="client" | "server"
     FaultChanged,      ///< source=service; text=description of the new fault profile
+};
+
+/// A set of event kinds (a bit per kind), for sinks to say which events they want.
+class EventKindSet {
+public:
+    constexpr EventKindSet() = default;
+    constexpr EventKindSet(std::initializer_list<EventKind> kinds)
+    {
+        for (EventKind k : kinds)
+            m_bits |= bit(k);
+    }
+    static constexpr EventKindSet all() { return EventKindSet(~std::uint32_t(0)); }
+    constexpr bool contains(EventKind kind) const noexcept { return (m_bits & bit(kind)) != 0; }
+    constexpr bool empty() const noexcept { return m_bits == 0; }
+    constexpr EventKindSet operator|(EventKindSet other) const noexcept { return EventKindSet(m_bits | other.m_bits); }
+    friend constexpr bool operator==(EventKindSet, EventKindSet) = default;
+
+private:
+    constexpr explicit EventKindSet(std::uint32_t bits)
+        : m_bits(bits)
+    {
+    }
+    static constexpr std::uint32_t bit(EventKind kind) { return std::uint32_t(1) << unsigned(kind); }
+    std::uint32_t m_bits = 0;
 };
 
 /// snake_case name used as `extra.event` in the JSONL log ("breaker_transition", ...).

@@ -20,6 +20,14 @@ void FanOutSink::onEvent(const Event& event)
         sink->onEvent(event);
 }
 
+EventKindSet FanOutSink::interests() const
+{
+    EventKindSet kinds;
+    for (const auto* sink : m_sinks)
+        kinds = kinds | sink->interests();
+    return kinds;
+}
+
 void CollectingSink::onEvent(const Event& event)
 {
     QMutexLocker lock(&m_mutex);

@@ -15,6 +15,9 @@ class EventSink {
 public:
     virtual ~EventSink();
     virtual void onEvent(const Event& event) = 0;
+    /// The kinds this sink wants. Executors ask once, when the sink is attached, and may skip building
+    /// the other kinds (a chart that draws retries need not pay for millions of attempt events).
+    virtual EventKindSet interests() const { return EventKindSet::all(); }
 };
 
 /// Forwards each event to several sinks, in the order they were added. Does not own them.
@@ -25,6 +28,8 @@ public:
     void remove(EventSink* sink);
     bool empty() const noexcept { return m_sinks.empty(); }
     void onEvent(const Event& event) override;
+    /// What any of its sinks wants.
+    EventKindSet interests() const override;
 
 private:
     std::vector<EventSink*> m_sinks;

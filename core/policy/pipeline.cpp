@@ -149,6 +149,7 @@ Pipeline::Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breake
     : m_config(validated(config))
     , m_breaker(std::move(breaker))
     , m_sink(sink)
+    , m_sinkKinds(sink ? sink->interests() : EventKindSet())
 {
     if (m_config.retryEnabled)
         m_retry = std::make_unique<RetryPolicy>(m_config.retry);
@@ -256,7 +257,7 @@ Step PipelineCall::onDeadline(TimePoint now)
             m_slotHeld = true;
             return advance(now);
         }
-        if (p.m_sink) {
+        if (p.emits(EventKind::BulkheadRejected)) {
             Event e;
             e.time = now;
             e.kind = EventKind::BulkheadRejected;
@@ -342,7 +343,7 @@ Step PipelineCall::advance(TimePoint now)
             if (d.kind == RateDecision::Kind::Granted)
                 break;
             const bool server = d.source == RateDecision::Source::Server;
-            if (p.m_sink) {
+            if (p.emits(EventKind::RateLimited)) {
                 Event e = makeEvent(EventKind::RateLimited, now);
                 e.delay = d.until - now;
                 e.text = server ? QStringLiteral("server") : QStringLiteral("client");
@@ -379,7 +380,7 @@ Step PipelineCall::advance(TimePoint now)
                 s.deadline = std::min(d.queueDeadline, m_callDeadline);
                 return s;
             }
-            if (p.m_sink) {
+            if (p.emits(EventKind::BulkheadRejected)) {
                 Event e = makeEvent(EventKind::BulkheadRejected, now);
                 e.text = QStringLiteral("full");
                 p.m_sink->onEvent(e);
@@ -445,7 +446,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                 const Duration cap = p.m_retry ? p.m_retry->config().retryAfter.maxRetryDelay : RetryAfterConfig {}.maxRetryDelay;
                 const Duration pause = std::clamp(*outcome.retryAfter, Duration::zero(), cap);
                 p.m_rateLimiter->onServerRetryAfter(now + pause);
-                if (p.m_sink) {
+                if (p.emits(EventKind::RateLimited)) {
                     Event e = makeEvent(EventKind::RateLimited, now);
                     e.httpStatus = outcome.httpStatus;
                     e.delay = pause;
@@ -485,7 +486,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
             m_retryDecided = true;
             m_reason = d.reason;
             if (d.retry) {
-                if (p.m_sink) {
+                if (p.emits(EventKind::RetryScheduled)) {
                     Event e = makeEvent(EventKind::RetryScheduled, now);
                     e.outcome = outcome.kind;
                     e.httpStatus = outcome.httpStatus;
@@ -504,7 +505,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                 s.handoff = handoff;
                 return s;
             }
-            if (!outcome.isSuccess() && p.m_sink) {
+            if (!outcome.isSuccess() && p.emits(EventKind::RetryGaveUp)) {
                 Event e = makeEvent(EventKind::RetryGaveUp, now);
                 e.outcome = outcome.kind;
                 e.httpStatus = outcome.httpStatus;
@@ -540,7 +541,7 @@ Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket 
     m_result.total = now - m_callStart;
     m_result.fallbackUsed = m_fallbackUsed;
     m_result.reason = m_reason;
-    if (p.m_sink) {
+    if (p.emits(EventKind::RequestDone)) {
         Event e = makeEvent(EventKind::RequestDone, now);
         e.outcome = outcome.kind;
         e.httpStatus = m_result.lastOutcome.httpStatus;
@@ -568,7 +569,7 @@ Event PipelineCall::makeEvent(EventKind kind, TimePoint now) const
 void PipelineCall::emitAttempt(const Outcome& outcome, TimePoint now) const
 {
     const Pipeline& p = *m_pipeline;
-    if (!p.m_sink)
+    if (!p.emits(EventKind::Attempt))
         return;
     Event e = makeEvent(EventKind::Attempt, now);
     e.outcome = outcome.kind;

@@ -203,7 +203,8 @@ struct AttemptContext {
 /// for a custom clock / sleeper).
 ///
 /// Events (Attempt, RetryScheduled, RetryGaveUp, RequestDone, BulkheadRejected, RateLimited) go to the
-/// sink with source = name(); the breaker emits its own to its own sink.
+/// sink with source = name(), only the kinds the sink's interests() named when the pipeline was built;
+/// the breaker emits its own to its own sink.
 ///
 /// This class is thread-safe: any number of calls may run concurrently on any threads (the sink must
 /// then be thread-safe too). Not copyable or movable.
@@ -248,10 +249,12 @@ public:
 
 private:
     friend class PipelineCall;
+    bool emits(EventKind kind) const noexcept { return m_sink && m_sinkKinds.contains(kind); }
 
     PipelineConfig m_config;
     std::shared_ptr<CircuitBreaker> m_breaker;
     EventSink* m_sink;
+    EventKindSet m_sinkKinds;
     std::unique_ptr<RetryPolicy> m_retry;
     std::unique_ptr<RateLimiter> m_rateLimiter;
     std::unique_ptr<Bulkhead> m_bulkhead;

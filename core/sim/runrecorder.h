@@ -34,6 +34,12 @@ public:
             m_forward->onEvent(event);
         }
     }
+    EventKindSet interests() const override
+    {
+        if (m_observe)
+            return EventKindSet::all();
+        return m_forward ? m_forward->interests() : EventKindSet();
+    }
     std::function<void(const Event&)> m_observe;
 
 private:

@@ -43,6 +43,26 @@ QStringList kinds(const std::vector<Event>& events)
 }
 
 QString str(Step::Kind k) { return Step::toString(k); }
+
+/// Collects only the kinds it names, and counts how often it was asked what it wants.
+class SelectiveSink final : public EventSink {
+public:
+    explicit SelectiveSink(EventKindSet kinds)
+        : m_kinds(kinds)
+    {
+    }
+    void onEvent(const Event& event) override { events.push_back(event); }
+    EventKindSet interests() const override
+    {
+        ++asked;
+        return m_kinds;
+    }
+    std::vector<Event> events;
+    mutable int asked = 0;
+
+private:
+    EventKindSet m_kinds;
+};
 } // namespace
 
 class TestPipeline : public QObject {
@@ -104,6 +124,41 @@ private slots:
         QCOMPARE(ev[1].text, QStringLiteral("backoff"));
         QCOMPARE(ev[3].delay, Duration(200ms));
         QCOMPARE(ev[5].attempt, 3);
+    }
+
+    void sinkReceivesOnlyTheKindsItWants()
+    {
+        SelectiveSink sink({EventKind::RetryScheduled, EventKind::RetryGaveUp});
+        Pipeline p(baseConfig(), {}, &sink);
+        QCOMPARE(sink.asked, 1); // asked once, when attached
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        s = call.onAttemptDone(Outcome::httpError(500, 10ms), t0 + 10ms);
+        s = call.resume(s.until);
+        s = call.onAttemptDone(Outcome::httpError(500, 10ms), s.until + 10ms);
+        s = call.resume(s.until);
+        s = call.onAttemptDone(Outcome::httpError(500, 10ms), s.until + 10ms);
+        QVERIFY(call.isDone());
+        // three attempts and a request_done were not built; two retries and the give-up were
+        QCOMPARE(kinds(sink.events), (QStringList {QStringLiteral("retry_scheduled"),
+                                         QStringLiteral("retry_scheduled"), QStringLiteral("retry_gave_up")}));
+        QCOMPARE(sink.asked, 1);
+    }
+
+    void fanOutWantsWhatAnyOfItsSinksWants()
+    {
+        SelectiveSink retries({EventKind::RetryScheduled});
+        SelectiveSink done({EventKind::RequestDone});
+        FanOutSink fan;
+        QVERIFY(fan.interests().empty());
+        fan.add(&retries);
+        fan.add(&done);
+        const EventKindSet kinds = fan.interests();
+        QVERIFY(kinds.contains(EventKind::RetryScheduled));
+        QVERIFY(kinds.contains(EventKind::RequestDone));
+        QVERIFY(!kinds.contains(EventKind::Attempt));
+        QCOMPARE(kinds, (EventKindSet {EventKind::RequestDone, EventKind::RetryScheduled}));
+        QVERIFY(CollectingSink().interests() == EventKindSet::all());
     }
 
     void giveUpCarriesLastOutcome()
