@@ -48,6 +48,15 @@ void SimulationController::request(const QJsonObject& scenario, quint64 revision
 {
     m_pending = scenario;
     m_pendingRevision = revision;
+    m_hasPending = true;
+    // The first edit after a quiet spell runs at once (a single click or key press should not wait
+    // for the debounce); edits that follow it within the debounce interval are coalesced.
+    const bool quiet = !m_lastRequest.isValid() || m_lastRequest.elapsed() >= m_debounce->interval();
+    m_lastRequest.start();
+    if (quiet && !m_running && !m_debounce->isActive()) {
+        runNow();
+        return;
+    }
     if (!m_debounce->isActive())
         m_pendingSince.start();
     else if (!m_running && m_pendingSince.elapsed() >= m_maxDelay.count()) {
@@ -61,6 +70,8 @@ void SimulationController::request(const QJsonObject& scenario, quint64 revision
 
 void SimulationController::runNow()
 {
+    if (m_running && !m_hasPending)
+        return; // the newest request is already running (request() may have started it)
     m_debounce->stop();
     m_pendingSince.start();
     start();
@@ -92,6 +103,7 @@ void SimulationController::start()
 
     const QJsonObject scenario = m_pending;
     const quint64 revision = m_pendingRevision;
+    m_hasPending = false;
     RunFunction run = m_run;
     QtConcurrent::run(m_pool, [run, scenario, control, jobId, revision] {
         SimulationRun result = run(scenario, *control);

@@ -14,7 +14,8 @@ class QTimer;
 
 namespace rwb {
 
-/// Re-runs a scenario in the background whenever it changes: requests are debounced (a continuous
+/// Re-runs a scenario in the background whenever it changes: the first request after a quiet spell
+/// runs at once, the ones that follow it are debounced (a continuous
 /// stream of requests still runs at most every maxDelay once the previous run is done), every new run
 /// cancels the one in flight (through the simulator's cancel flag) and results of stale runs are
 /// dropped by job id, so only the newest edit is ever shown. Results are applied on the GUI thread
@@ -36,9 +37,11 @@ public:
     /// Longest a stream of requests (a slider being dragged) may postpone a run (default 150 ms), so
     /// the charts keep up during a drag instead of waiting for it to end.
     void setMaxDelay(std::chrono::milliseconds delay);
-    /// Asks for a run of `scenario` (revision = the document revision it reflects). Debounced.
+    /// Asks for a run of `scenario` (revision = the document revision it reflects). Runs at once when
+    /// idle and no request came within the debounce interval; debounced otherwise.
     void request(const QJsonObject& scenario, quint64 revision);
-    /// Runs the last requested scenario at once, skipping the debounce.
+    /// Runs the last requested scenario at once, skipping the debounce (no-op while that request is
+    /// already the one running).
     void runNow();
     /// Cancels the pending and the running job; no result will be delivered for them.
     void cancel();
@@ -66,9 +69,11 @@ private:
     QTimer* m_debounce;
     QTimer* m_progressTimer;
     QElapsedTimer m_pendingSince;
+    QElapsedTimer m_lastRequest;
     std::chrono::milliseconds m_maxDelay { 150 };
     QJsonObject m_pending;
     quint64 m_pendingRevision = 0;
+    bool m_hasPending = false; ///< a request arrived since the last start
     quint64 m_jobId = 0;
     std::shared_ptr<RunControl> m_control;
     SimulationRun m_last;

@@ -75,16 +75,35 @@ class TestSimulationController : public QObject {
     Q_OBJECT
 
 private slots:
+    void firstEditAfterAQuietSpellRunsAtOnce()
+    {
+        ScriptedRuns runs;
+        SimulationController controller(nullptr, runs.function());
+        controller.setDebounce(std::chrono::milliseconds(10000)); // a debounced start would never come
+        QSignalSpy started(&controller, &SimulationController::started);
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        controller.request(QJsonObject { { QStringLiteral("seed"), 7 } }, 7);
+        QCOMPARE(started.count(), 1); // started inside request(), no timer involved
+        QVERIFY(controller.isRunning());
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().at(0).value<SimulationRun>().revision, quint64(7));
+    }
+
     void debounceCoalescesABurstOfEdits()
     {
         ScriptedRuns runs;
+        runs.hold = true; // the leading run stays in flight while the burst arrives
         SimulationController controller(nullptr, runs.function());
         controller.setDebounce(std::chrono::milliseconds(40));
         QSignalSpy finished(&controller, &SimulationController::finished);
         for (int i = 1; i <= 20; ++i)
             controller.request(QJsonObject { { QStringLiteral("seed"), i } }, quint64(i));
+        QVERIFY(runs.started.tryAcquire(1, 10000)); // edit 1 started at once
+        runs.hold = false;
+        // edits 2..20 became one run, which cancelled the leading one: only the newest is shown
         QTRY_COMPARE(finished.count(), 1);
-        QCOMPARE(runs.calls.load(), 1);
+        QCOMPARE(runs.calls.load(), 2);
+        QCOMPARE(runs.cancelled.load(), 1);
         const auto run = finished.first().at(0).value<SimulationRun>();
         QCOMPARE(run.revision, quint64(20));
         QCOMPARE(run.result->seed, quint64(20));
