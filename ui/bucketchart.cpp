@@ -34,11 +34,13 @@ void BucketChart::addMetric(Metric metric)
 void BucketChart::applyStyle()
 {
     for (std::size_t i = 0; i < m_series.size(); ++i) {
+        // Solid pens only: Qt's dash stroker costs ~40x a solid line on a min/max-decimated series (64 ms
+        // against 1.6 ms for 2,800 points), which was most of a redraw. Flat caps and bevel joins also
+        // spare the stroker the curves of round ones.
         QPen pen(m_metrics[i].color);
-        pen.setWidthF(lineWidth());
-        pen.setStyle(m_metrics[i].style);
-        pen.setCapStyle(Qt::RoundCap);
-        pen.setJoinStyle(Qt::RoundJoin);
+        pen.setWidthF(lineWidth() * m_metrics[i].widthFactor);
+        pen.setCapStyle(Qt::FlatCap);
+        pen.setJoinStyle(Qt::BevelJoin);
         m_series[i]->setPen(pen);
     }
 }
@@ -194,18 +196,18 @@ TrafficChart::TrafficChart(QWidget* parent)
 {
     chart()->setTitle(tr("Traffic"));
     setValueTitle(tr("per second"));
-    addMetric({tr("offered load"), QColor(0x5a, 0x64, 0x78), [](const PipelineBucket& b) { return double(b.requests); },
-        Combine::Sum, Qt::DashLine, false});
+    addMetric({tr("offered load"), QColor(0x5a, 0x64, 0x78, 0x66),
+        [](const PipelineBucket& b) { return double(b.requests); }, Combine::Sum, 2.6, false});
     addMetric({tr("attempts to service"), QColor(0x00, 0x72, 0xb2),
-        [](const PipelineBucket& b) { return double(b.attempts); }, Combine::Sum, Qt::SolidLine, false});
+        [](const PipelineBucket& b) { return double(b.attempts); }, Combine::Sum, 1.0, false});
     addMetric({tr("succeeded"), chartcolors::closed(), [](const PipelineBucket& b) { return double(b.succeeded); },
-        Combine::Sum, Qt::SolidLine, false});
+        Combine::Sum, 1.0, false});
     addMetric({tr("failed"), chartcolors::open(), [](const PipelineBucket& b) { return double(b.failed); },
-        Combine::Sum, Qt::SolidLine, false});
+        Combine::Sum, 1.0, false});
     addMetric({tr("rejected"), QColor(0xcc, 0x79, 0xa7), [](const PipelineBucket& b) { return double(b.rejected); },
-        Combine::Sum, Qt::SolidLine, false});
+        Combine::Sum, 1.0, false});
     addMetric({tr("fallback"), QColor(0xe6, 0x9f, 0x00), [](const PipelineBucket& b) { return double(b.fallbacks); },
-        Combine::Sum, Qt::DotLine, false});
+        Combine::Sum, 1.0, false});
 }
 
 LatencyChart::LatencyChart(QWidget* parent)
@@ -215,11 +217,11 @@ LatencyChart::LatencyChart(QWidget* parent)
     setValueTitle(tr("ms"));
     setValueScale(ValueScale::Auto);
     addMetric({tr("p50"), QColor(0x00, 0x9e, 0x73), [](const PipelineBucket& b) { return double(b.latencyP50Ms); },
-        Combine::Max, Qt::SolidLine, true, false});
+        Combine::Max, 1.0, true, false});
     addMetric({tr("p95"), QColor(0xe6, 0x9f, 0x00), [](const PipelineBucket& b) { return double(b.latencyP95Ms); },
-        Combine::Max, Qt::SolidLine, true, false});
+        Combine::Max, 1.0, true, false});
     addMetric({tr("p99"), QColor(0xd5, 0x5e, 0x00), [](const PipelineBucket& b) { return double(b.latencyP99Ms); },
-        Combine::Max, Qt::SolidLine, true, false});
+        Combine::Max, 1.0, true, false});
 }
 
 } // namespace rwb

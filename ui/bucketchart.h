@@ -47,7 +47,7 @@ protected:
         QColor color;
         std::function<double(const PipelineBucket&)> value; ///< of one bucket
         Combine combine = Combine::Sum;
-        Qt::PenStyle style = Qt::SolidLine;
+        qreal widthFactor = 1.0; ///< of the chart's line width; a wide translucent line reads as a backdrop
         bool skipEmpty = false; ///< no point for buckets where value is 0 (percentiles of idle seconds)
         bool perSecond = true;  ///< divide by the bucket width (counts); false for levels (latency)
     };

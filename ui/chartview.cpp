@@ -9,6 +9,7 @@
 #include <QCursor>
 #include <QFileDialog>
 #include <QFontMetrics>
+#include <QGraphicsScene>
 #include <QGuiApplication>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -98,6 +99,9 @@ ChartView::ChartView(QWidget* parent)
         chart->setPlotAreaBackgroundVisible(true);
     }
     setRenderHint(QPainter::Antialiasing);
+    // Charts replace their items wholesale on every refresh: keeping a BSP index of thousands of
+    // scatter markers up to date cost more than the drawing itself.
+    scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
     setDragMode(QGraphicsView::NoDrag);
     setRubberBand(QChartView::NoRubberBand);
     setMinimumSize(320, 180);
@@ -130,7 +134,6 @@ ChartView::ChartView(QWidget* parent)
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
-    m_refreshTimer->setInterval(1000 / m_maxRate);
     connect(m_refreshTimer, &QTimer::timeout, this, &ChartView::flushRefresh);
 
     m_ownSync = new TimeAxisSync(this);
@@ -217,14 +220,17 @@ void ChartView::applyFonts()
 void ChartView::setMaxRefreshRate(int perSecond)
 {
     m_maxRate = std::clamp(perSecond, 1, 120);
-    m_refreshTimer->setInterval(1000 / m_maxRate);
 }
 
 void ChartView::scheduleRefresh()
 {
     m_dirty = true;
-    if (!m_refreshTimer->isActive())
-        m_refreshTimer->start();
+    if (m_refreshTimer->isActive())
+        return;
+    // At most maxRefreshRate() refreshes a second, but a change after a quiet spell is drawn at once
+    // (on the next event loop pass, so a batch of changes still costs one refresh).
+    const qint64 sinceLast = m_lastRefresh.isValid() ? m_lastRefresh.elapsed() : std::numeric_limits<qint64>::max();
+    m_refreshTimer->start(int(std::max<qint64>(0, 1000 / m_maxRate - sinceLast)));
 }
 
 void ChartView::flushRefresh()
@@ -233,6 +239,7 @@ void ChartView::flushRefresh()
     if (!m_dirty)
         return;
     m_dirty = false;
+    m_lastRefresh.start();
     ++m_refreshCount;
     refreshSeries();
     updateTimeMark();

@@ -4,6 +4,7 @@
 
 #include <QChartView>
 #include <QColor>
+#include <QElapsedTimer>
 #include <QPointer>
 
 #include <utility>
@@ -160,6 +161,7 @@ private:
     bool m_logActive = false;
     double m_logOffset = 0; // decade at the bottom of the log axis
     QTimer* m_refreshTimer = nullptr;
+    QElapsedTimer m_lastRefresh;
     QLineSeries* m_markSeries = nullptr;
     QRubberBand* m_rubberBand = nullptr;
     double m_mark = -1.0;
