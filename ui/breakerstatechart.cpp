@@ -262,6 +262,37 @@ void BreakerStateChart::setResult(const SimulationResult& result, const std::vec
     scheduleRefresh();
 }
 
+QString BreakerStateChart::variantBLane(const QString& circuit) { return circuit + tr(" · B"); }
+
+void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events,
+    const SimulationResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB)
+{
+    clear();
+    // lanes first, so each circuit's B lane sits right under it
+    QStringList circuits;
+    for (const Event& e : events)
+        if ((e.kind == EventKind::BreakerTransition || e.kind == EventKind::BreakerRejected)
+            && !circuits.contains(e.source))
+            circuits.append(e.source);
+    for (const QString& c : std::as_const(circuits)) {
+        lane(c);
+        if (circuitsB.contains(c))
+            lane(variantBLane(c));
+    }
+    appendEvents(events);
+    std::vector<Event> renamed;
+    for (const Event& e : variantB) {
+        if (e.kind != EventKind::BreakerTransition)
+            continue;
+        renamed.push_back(e);
+        renamed.back().source = variantBLane(e.source);
+    }
+    appendEvents(renamed);
+    m_end = std::max({m_end, toSeconds(result.simulatedUntil), toSeconds(resultB.simulatedUntil)});
+    extendTime(m_end);
+    scheduleRefresh();
+}
+
 std::vector<BreakerTransitionMark> BreakerStateChart::transitions(const QString& circuit) const
 {
     std::vector<BreakerTransitionMark> out;

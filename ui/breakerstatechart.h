@@ -54,6 +54,13 @@ public:
     /// Simulate mode. With `events` (the run's event stream) the transitions are exact; without,
     /// lanes are derived from the result's per-bucket breaker states.
     void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
+    /// Compare A/B: the same, plus variant B's transitions (`variantB`, the B run's events) in a lane
+    /// "<circuit> · B" right under each circuit's lane when B has that circuit (`circuitsB`); B's
+    /// other circuits get a lane once they transition, as A's do.
+    void setResult(const SimulationResult& result, const std::vector<Event>& events,
+        const SimulationResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB);
+    /// The lane name variant B's circuit `circuit` is drawn in.
+    static QString variantBLane(const QString& circuit);
     /// Live / replay mode: BreakerTransition events add transitions; every event extends the time.
     void appendEvents(const std::vector<Event>& events);
 

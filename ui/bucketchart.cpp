@@ -25,9 +25,14 @@ void BucketChart::addMetric(Metric metric)
 {
     auto* s = new QLineSeries;
     s->setName(metric.name);
+    auto* b = new QLineSeries;
+    b->setName(tr("%1 (B)").arg(metric.name));
+    b->setVisible(false);
     m_metrics.push_back(std::move(metric));
     m_series.push_back(s);
+    m_seriesB.push_back(b);
     addChartSeries(s);
+    addChartSeries(b, false);
     applyStyle();
 }
 
@@ -42,11 +47,56 @@ void BucketChart::applyStyle()
         pen.setCapStyle(Qt::FlatCap);
         pen.setJoinStyle(Qt::BevelJoin);
         m_series[i]->setPen(pen);
+        // variant B: the same colour, thinner and a little lighter, so A stays the reference
+        QColor twin = m_metrics[i].color;
+        twin.setAlphaF(twin.alphaF() * 0.8);
+        pen.setColor(twin.lighter(115));
+        pen.setWidthF(std::max(1.0, pen.widthF() * 0.45));
+        m_seriesB[i]->setPen(pen);
     }
+}
+
+void BucketChart::setComparison(const SimulationResult* variantB)
+{
+    m_hasB = variantB != nullptr;
+    if (variantB) {
+        m_bucketerB.setResult(*variantB);
+        extendTime(m_bucketerB.endSeconds());
+    } else {
+        m_bucketerB.clear();
+    }
+    for (std::size_t i = 0; i < m_series.size(); ++i)
+        showTwin(i);
+    scheduleRefresh();
+}
+
+void BucketChart::showTwin(std::size_t metric)
+{
+    const bool visible = m_hasB && m_series[metric]->isVisible();
+    if (m_seriesB[metric]->isVisible() == visible)
+        return;
+    m_seriesB[metric]->setVisible(visible);
+    updateLegendMarker(m_seriesB[metric]); // Qt would show its legend entry with it
+}
+
+int BucketChart::metricOf(const QAbstractSeries* series) const
+{
+    for (std::size_t i = 0; i < m_series.size(); ++i)
+        if (m_series[i] == series || m_seriesB[i] == series)
+            return static_cast<int>(i);
+    return -1;
+}
+
+void BucketChart::toggleSeries(QAbstractSeries* series)
+{
+    ChartView::toggleSeries(series);
+    if (const int i = metricOf(series); i >= 0)
+        showTwin(std::size_t(i));
 }
 
 void BucketChart::clear()
 {
+    setComparison(nullptr);
     m_bucketer.clear();
     m_live = false;
     resetTime();
@@ -78,31 +128,38 @@ void BucketChart::setPipelineFilter(const QString& pipeline)
     scheduleRefresh();
 }
 
-QList<QPointF> BucketChart::values(int index) const
+QList<QPointF> BucketChart::values(int index) const { return valuesFrom(m_bucketer, index, m_live); }
+
+QList<QPointF> BucketChart::valuesB(int index) const
+{
+    return m_hasB ? valuesFrom(m_bucketerB, index, false) : QList<QPointF>();
+}
+
+QList<QPointF> BucketChart::valuesFrom(const ChartBucketer& bucketer, int index, bool live) const
 {
     QList<QPointF> out;
     if (index < 0 || index >= metricCount())
         return out;
     const Metric& m = m_metrics[static_cast<std::size_t>(index)];
-    const double width = toSeconds(m_bucketer.bucketWidth());
+    const double width = toSeconds(bucketer.bucketWidth());
     // combine pipelines bucket by bucket; they may start at different indexes after old buckets dropped
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
-    for (const QString& p : m_bucketer.pipelines()) {
+    for (const QString& p : bucketer.pipelines()) {
         if (!m_filter.isEmpty() && p != m_filter)
             continue;
-        const std::int64_t first = m_bucketer.firstBucket(p);
+        const std::int64_t first = bucketer.firstBucket(p);
         lo = std::min(lo, first);
-        hi = std::max(hi, first + static_cast<std::int64_t>(m_bucketer.bucketCount(p)));
+        hi = std::max(hi, first + static_cast<std::int64_t>(bucketer.bucketCount(p)));
     }
     if (hi <= lo)
         return out;
     std::vector<double> combined(static_cast<std::size_t>(hi - lo), 0.0);
     std::vector<bool> present(combined.size(), false);
-    for (const QString& p : m_bucketer.pipelines()) {
+    for (const QString& p : bucketer.pipelines()) {
         if (!m_filter.isEmpty() && p != m_filter)
             continue;
-        std::size_t slot = static_cast<std::size_t>(m_bucketer.firstBucket(p) - lo);
-        m_bucketer.forEachBucket(p, [&](const PipelineBucket& b) {
+        std::size_t slot = static_cast<std::size_t>(bucketer.firstBucket(p) - lo);
+        bucketer.forEachBucket(p, [&](const PipelineBucket& b) {
             const double v = m.perSecond ? m.value(b) / width : m.value(b);
             if (!present[slot])
                 combined[slot] = v;
@@ -112,13 +169,13 @@ QList<QPointF> BucketChart::values(int index) const
             ++slot;
         });
     }
-    const double end = m_bucketer.endSeconds();
+    const double end = bucketer.endSeconds();
     out.reserve(static_cast<qsizetype>(combined.size()));
     for (std::size_t i = 0; i < combined.size(); ++i) {
         if (!present[i])
             continue;
         const double start = static_cast<double>(lo + static_cast<std::int64_t>(i)) * width;
-        if (m_live && start + width > end + 1e-9)
+        if (live && start + width > end + 1e-9)
             continue; // still filling: drawing it would show a fake dip
         if (m.skipEmpty && combined[i] == 0)
             continue;
@@ -129,14 +186,12 @@ QList<QPointF> BucketChart::values(int index) const
 
 QList<QPointF> BucketChart::points(int index) const
 {
-    if (index < 0 || index >= metricCount())
-        return {};
-    QList<QPointF> out;
-    const QLineSeries* s = m_series[static_cast<std::size_t>(index)];
-    out.reserve(s->count());
-    for (int i = 0; i < s->count(); ++i)
-        out.append(s->at(i));
-    return out;
+    return index < 0 || index >= metricCount() ? QList<QPointF>() : m_series[std::size_t(index)]->points();
+}
+
+QList<QPointF> BucketChart::pointsB(int index) const
+{
+    return index < 0 || index >= metricCount() ? QList<QPointF>() : m_seriesB[std::size_t(index)]->points();
 }
 
 void BucketChart::refreshSeries()
@@ -145,12 +200,16 @@ void BucketChart::refreshSeries()
     const double visMax = visibleMax();
     double maxY = 0;
     std::vector<double> positives;
-    std::vector<QList<QPointF>> reduced(m_series.size());
-    for (int i = 0; i < metricCount(); ++i) {
-        auto& r = reduced[static_cast<std::size_t>(i)];
-        r = decimateMinMax(values(i), visMin, visMax, plotColumns());
-        if (m_series[static_cast<std::size_t>(i)]->isVisible())
-            for (const QPointF& p : std::as_const(r))
+    // A's lines then B's twins, in one list so both share the value axis
+    std::vector<QLineSeries*> lines = m_series;
+    lines.insert(lines.end(), m_seriesB.begin(), m_seriesB.end());
+    std::vector<QList<QPointF>> reduced(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const int metric = static_cast<int>(i % m_series.size());
+        const bool twin = i >= m_series.size();
+        reduced[i] = decimateMinMax(twin ? valuesB(metric) : values(metric), visMin, visMax, plotColumns());
+        if (lines[i]->isVisible())
+            for (const QPointF& p : std::as_const(reduced[i]))
                 if (p.x() >= visMin && p.x() <= visMax) {
                     maxY = std::max(maxY, p.y());
                     if (p.y() > 0)
@@ -159,20 +218,21 @@ void BucketChart::refreshSeries()
     }
     const auto [low, typical] = lowAndTypical(std::move(positives));
     setValueRange(low, maxY > 0 ? maxY : 1.0, typical);
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
         if (isLogScale())
             for (QPointF& p : reduced[i])
                 p.setY(toAxis(p.y()));
-        m_series[i]->replace(reduced[i]);
+        lines[i]->replace(reduced[i]);
     }
 }
 
 QString BucketChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
 {
     for (std::size_t i = 0; i < m_series.size(); ++i) {
-        if (m_series[i] != series)
+        const bool twin = m_seriesB[i] == series;
+        if (m_series[i] != series && !twin)
             continue;
-        const QList<QPointF> v = values(static_cast<int>(i));
+        const QList<QPointF> v = twin ? valuesB(static_cast<int>(i)) : values(static_cast<int>(i));
         if (v.isEmpty())
             return QString();
         auto it = std::lower_bound(v.begin(), v.end(), value.x(), [](const QPointF& p, double x) { return p.x() < x; });
@@ -182,7 +242,7 @@ QString BucketChart::tooltipFor(QAbstractSeries* series, const QPointF& value) c
             --it;
         const double width = toSeconds(m_bucketer.bucketWidth());
         QString text = QStringLiteral("<b>%1</b><br>%2 – %3<br>%4 %5")
-                           .arg(m_metrics[i].name.toHtmlEscaped(), formatRunTime(it->x() - width / 2),
+                           .arg(series->name().toHtmlEscaped(), formatRunTime(it->x() - width / 2),
                                formatRunTime(it->x() + width / 2), QString::number(it->y(), 'g', 4), unit());
         if (!m_filter.isEmpty())
             text += QStringLiteral("<br><i>%1</i>").arg(m_filter.toHtmlEscaped());

@@ -26,6 +26,11 @@ public:
 
     void clear();
     void setResult(const SimulationResult& result);
+    /// Compare A/B: draws variant B's run over the current one, each metric as a thin twin of its
+    /// line (same colour, no legend entry of its own: the metric's entry toggles both). nullptr
+    /// removes the overlay.
+    void setComparison(const SimulationResult* variantB);
+    bool hasComparison() const noexcept { return m_hasB; }
     void appendEvents(const std::vector<Event>& events);
 
     /// Only this pipeline (empty: all pipelines combined).
@@ -38,6 +43,10 @@ public:
     int metricCount() const noexcept { return static_cast<int>(m_metrics.size()); }
     /// The full-resolution values of metric `index`, one per bucket (x = bucket centre, seconds).
     QList<QPointF> values(int index) const;
+    /// The same for variant B (empty without a comparison).
+    QList<QPointF> valuesB(int index) const;
+    /// The drawn points of metric `index` for variant B.
+    QList<QPointF> pointsB(int index) const;
     const ChartBucketer& bucketer() const noexcept { return m_bucketer; }
 
 protected:
@@ -54,14 +63,24 @@ protected:
     void addMetric(Metric metric);
     void refreshSeries() override;
     void applyStyle() override;
+    void toggleSeries(QAbstractSeries* series) override;
     QString tooltipFor(QAbstractSeries* series, const QPointF& value) const override;
     /// Unit shown in tooltips ("/s", "ms").
     virtual QString unit() const = 0;
 
 private:
+    QList<QPointF> valuesFrom(const ChartBucketer& bucketer, int index, bool live) const;
+    /// Metric index of `series` (an A line or its B twin), or -1.
+    int metricOf(const QAbstractSeries* series) const;
+    /// Shows metric's B twin when comparing and the metric itself is shown.
+    void showTwin(std::size_t metric);
+
     std::vector<Metric> m_metrics;
     std::vector<QLineSeries*> m_series;
+    std::vector<QLineSeries*> m_seriesB; // twins for variant B, same order as m_series
     ChartBucketer m_bucketer;
+    ChartBucketer m_bucketerB;
+    bool m_hasB = false;
     QString m_filter;
     bool m_live = false; // fed by events: the newest bucket is still filling
 };

@@ -395,10 +395,12 @@ void ChartView::updateLegendMarker(QAbstractSeries* series)
 void ChartView::styleLegendMarker(QAbstractSeries* series)
 {
     for (QLegendMarker* marker : chart()->legend()->markers(series)) {
-        // Qt hides the marker with its series; keep it visible (dimmed) so it can be clicked back on
-        const bool wasInLegend = marker->property("rwbHiddenFromLegend").toBool() == false;
-        if (!wasInLegend)
+        // Qt shows and hides the marker with its series: keep series left out of the legend out, and
+        // hidden ones visible (dimmed) so they can be clicked back on
+        if (marker->property("rwbHiddenFromLegend").toBool()) {
+            marker->setVisible(false);
             continue;
+        }
         marker->setVisible(true);
         const qreal alpha = series->isVisible() ? 1.0 : 0.35;
         QColor label = chart()->legend()->labelColor();

@@ -687,7 +687,7 @@ void MainWindow::takeScreenshots()
         QCoreApplication::processEvents();
         ok = dock->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
     }
-    // The A/B comparison: variant B with a breaker that trips sooner.
+    // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
     startCompare();
     connect(
         m_simulationB, &SimulationController::finished, this,
@@ -700,8 +700,8 @@ void MainWindow::takeScreenshots()
             });
         },
         Qt::SingleShotConnection);
-    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/failure_threshold"),
-        3, tr("Set failure threshold"));
+    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
+        tr("Disable circuit breaker"));
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)
@@ -710,6 +710,7 @@ void MainWindow::applyRunB(const SimulationRun& run)
         return;
     if (run.ok()) {
         m_compare->model()->setB(RunMetrics::from(*run.result, run.events.get()));
+        m_results->setComparison(&run);
     } else if (!run.problems.empty()) {
         m_pipelineEditorB->setProblems(run.problems);
         statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
@@ -940,6 +941,7 @@ void MainWindow::stopCompare()
     m_pipelineTabs->tabBar()->hide();
     m_compare->setCompareActive(false);
     m_compare->model()->setB(std::nullopt);
+    m_results->setComparison(nullptr);
     m_compareAction->setChecked(false);
 }
 

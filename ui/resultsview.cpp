@@ -5,6 +5,7 @@
 #include "ui/retrydelaychart.h"
 #include "ui/timeaxis.h"
 
+#include <QChart>
 #include <QComboBox>
 #include <QDir>
 #include <QHBoxLayout>
@@ -52,14 +53,26 @@ ResultsView::ResultsView(QWidget* parent)
     // A long one-line hint must not dictate the window's minimum width (presenter fonts made it > 1600 px).
     hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_hint = hint;
+    m_compareKey = new QLabel(tr("<b>Variant B</b>: thin lines · hollow rings · “· B” lanes"), bar);
+    m_compareKey->setObjectName(QStringLiteral("compareKey"));
+    m_compareKey->setToolTip(tr("Variant B runs on the same seed; its figures are drawn over A's"));
+    m_compareKey->setVisible(false);
     barLayout->addWidget(label);
     barLayout->addWidget(m_filter);
+    barLayout->addSpacing(12);
+    barLayout->addWidget(m_compareKey);
     barLayout->addSpacing(12);
     barLayout->addWidget(hint, 1);
     barLayout->addWidget(reset);
     layout->addWidget(bar);
 
-    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency }) {
+    for (ChartView* chart : charts()) {
+        m_padding.push_back({ chart->chart()->margins() });
+        // queued: the chart emits this from inside its layout pass
+        connect(chart->chart(), &QChart::plotAreaChanged, this, [this] {
+            if (!std::exchange(m_alignQueued, true))
+                QMetaObject::invokeMethod(this, &ResultsView::alignPlotAreas, Qt::QueuedConnection);
+        });
         chart->setTimeAxisSync(m_sync);
         chart->setMinimumHeight(std::max(150, chart->minimumHeight())); // the breaker chart needs more with fonts
         m_splitter->addWidget(chart);
@@ -81,6 +94,7 @@ void ResultsView::setRun(
         return;
     static const std::vector<Event> none;
     const std::vector<Event>& events = run.events ? *run.events : none;
+    m_run = run;
     m_backoffs = backoffs;
     m_maxAttempts = maxAttempts;
 
@@ -96,11 +110,75 @@ void ResultsView::setRun(
         m_filter->setCurrentIndex(index < 0 ? 0 : index);
         m_filter->setVisible(run.result->pipelines.size() > 1);
     }
-    m_breakers->setResult(*run.result, events);
+    drawBreakers();
     m_retries->setEvents(events);
     m_traffic->setResult(*run.result);
     m_latency->setResult(*run.result);
+    applyComparison();
     applyFilter();
+}
+
+void ResultsView::setComparison(const SimulationRun* variantB)
+{
+    m_runB = variantB && variantB->ok() ? *variantB : SimulationRun();
+    applyComparison();
+    drawBreakers();
+}
+
+void ResultsView::applyComparison()
+{
+    const bool on = isComparing() && m_run.result;
+    m_compareKey->setVisible(on);
+    m_traffic->setComparison(on ? m_runB.result.get() : nullptr);
+    m_latency->setComparison(on ? m_runB.result.get() : nullptr);
+    m_retries->setComparison(on && m_runB.events ? m_runB.events.get() : nullptr);
+}
+
+void ResultsView::drawBreakers()
+{
+    if (!m_run.result)
+        return;
+    static const std::vector<Event> none;
+    const std::vector<Event>& events = m_run.events ? *m_run.events : none;
+    if (isComparing()) {
+        QStringList circuitsB;
+        if (m_runB.scenario)
+            for (const PipelineSpec& p : m_runB.scenario->pipelines)
+                if (p.breaker)
+                    circuitsB.append(p.breaker->name);
+        m_breakers->setResult(
+            *m_run.result, events, *m_runB.result, circuitsB, m_runB.events ? *m_runB.events : none);
+    } else
+        m_breakers->setResult(*m_run.result, events);
+}
+
+std::vector<ChartView*> ResultsView::charts() const { return { m_breakers, m_retries, m_traffic, m_latency }; }
+
+void ResultsView::alignPlotAreas()
+{
+    m_alignQueued = false;
+    const std::vector<ChartView*> views = charts();
+    int left = 0, right = 0;
+    std::vector<std::pair<int, int>> natural; // each plot's left and right inset without our padding
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        const QChart* chart = views[i]->chart();
+        const QRectF plot = chart->plotArea();
+        const int l = qRound(plot.left()) - m_padding[i].left;
+        const int r = qRound(chart->size().width() - plot.right()) - m_padding[i].right;
+        natural.emplace_back(l, r);
+        left = std::max(left, l);
+        right = std::max(right, r);
+    }
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        Padding& p = m_padding[i];
+        const int addLeft = left - natural[i].first;
+        const int addRight = right - natural[i].second;
+        if (addLeft == p.left && addRight == p.right)
+            continue; // settled: no margin change, so no new layout pass
+        p.left = addLeft;
+        p.right = addRight;
+        views[i]->chart()->setMargins(p.base + QMargins(addLeft, 0, addRight, 0));
+    }
 }
 
 void ResultsView::applyFilter()
@@ -120,6 +198,9 @@ void ResultsView::applyFilter()
 
 void ResultsView::clear()
 {
+    m_run = {};
+    m_runB = {};
+    m_compareKey->setVisible(false);
     m_sync->resetData();
     m_breakers->clear();
     m_retries->clear();
@@ -137,14 +218,14 @@ void ResultsView::appendEvents(const std::vector<Event>& events)
 
 void ResultsView::setPresenterMode(bool on)
 {
-    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency })
+    for (ChartView* chart : charts())
         chart->setPresenterMode(on);
     m_hint->setVisible(!on); // the audience does not need the mouse help; the space goes to the charts
 }
 
 void ResultsView::markTime(double seconds)
 {
-    for (ChartView* chart : std::initializer_list<ChartView*> { m_breakers, m_retries, m_traffic, m_latency })
+    for (ChartView* chart : charts())
         chart->markTime(seconds);
 }
 

@@ -4,6 +4,7 @@
 #include "core/policy/backoff.h"
 #include "ui/simulationrun.h"
 
+#include <QMargins>
 #include <QWidget>
 
 #include <optional>
@@ -35,6 +36,10 @@ public:
     /// order) for the retry chart's reference curves.
     void setRun(
         const SimulationRun& run, const std::vector<std::pair<QString, BackoffConfig>>& backoffs, int maxAttempts);
+    /// Compare A/B: overlays variant B's run on the charts (thin twin lines, hollow retry rings, a
+    /// "· B" breaker lane under each circuit). nullptr (or a run that failed) removes the overlay.
+    void setComparison(const SimulationRun* variantB);
+    bool isComparing() const noexcept { return m_runB.ok(); }
     /// Live / Replay: starts empty, then appendEvents() draws as events arrive.
     void clear();
     void appendEvents(const std::vector<Event>& events);
@@ -51,19 +56,37 @@ public:
     TrafficChart* trafficChart() const noexcept { return m_traffic; }
     LatencyChart* latencyChart() const noexcept { return m_latency; }
     TimeAxisSync* timeAxisSync() const noexcept { return m_sync; }
+    /// The charts, top to bottom.
+    std::vector<ChartView*> charts() const;
 
 private:
     void applyFilter();
+    /// Overlays (or removes) m_runB on the line and retry charts.
+    void applyComparison();
+    void drawBreakers();
+    /// Pads each chart's margins so every plot area starts and ends at the same x: the shared time
+    /// axis then lines up vertically across charts whatever their value labels' widths.
+    void alignPlotAreas();
 
     TimeAxisSync* m_sync;
     QComboBox* m_filter;
     QLabel* m_hint = nullptr;
+    QLabel* m_compareKey = nullptr;
     QSplitter* m_splitter;
     BreakerStateChart* m_breakers;
     RetryDelayChart* m_retries;
     TrafficChart* m_traffic;
     LatencyChart* m_latency;
+    SimulationRun m_run;  // the run drawn (Simulate)
+    SimulationRun m_runB; // variant B overlaid on it
     std::vector<std::pair<QString, BackoffConfig>> m_backoffs;
+    struct Padding {
+        QMargins base;  // the chart's own margins
+        int left = 0;   // added by alignPlotAreas()
+        int right = 0;
+    };
+    std::vector<Padding> m_padding; // one per chart, in charts() order
+    bool m_alignQueued = false;
     int m_maxAttempts = 3;
 };
 

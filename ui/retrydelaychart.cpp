@@ -7,6 +7,8 @@
 #include <QCategoryAxis>
 #include <QFontMetricsF>
 #include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
@@ -41,6 +43,22 @@ QImage markerImage(const QColor& color, qreal size)
     painter.drawEllipse(QRectF(inset, inset, side - 2 * inset, side - 2 * inset));
     return image;
 }
+/// A hollow ring: variant B's retries, readable on top of A's filled dots.
+QImage ringImage(const QColor& color, qreal size)
+{
+    const int side = std::max(2, qRound(size * 2));
+    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const qreal pen = side / 8.0;
+    painter.setPen(QPen(color, pen));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawEllipse(QRectF(pen / 2, pen / 2, side - pen, side - pen));
+    return image;
+}
+
+QColor variantBColor() { return QColor(0x22, 0x22, 0x22, 0xa0); }
 } // namespace
 
 RetryDelayChart::RetryDelayChart(QWidget* parent)
@@ -71,6 +89,12 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     m_cap = new QLineSeries;
     m_cap->setName(tr("max_delay"));
     addChartSeries(m_cap);
+    m_groupB = new QScatterSeries;
+    m_groupB->setName(tr("retries (B)"));
+    m_groupB->setColor(variantBColor());
+    m_groupB->setPointsVisible(false);
+    m_groupB->setVisible(false);
+    addChartSeries(m_groupB, false);
     applyStyle();
     setValueTitle(tr("delay (ms)"));
     setValueMax(1000);
@@ -94,6 +118,9 @@ void RetryDelayChart::applyStyle()
         f.setBold(true);
         m_curves[g]->setPointLabelsFont(f);
     }
+    const qreal ringSize = presenterMode() ? 11.0 : 7.0;
+    m_groupB->setMarkerSize(ringSize);
+    m_groupB->setLightMarker(ringImage(variantBColor(), ringSize));
     QPen cap(chartcolors::open());
     cap.setStyle(Qt::DashDotLine);
     cap.setWidthF(lineWidth());
@@ -102,6 +129,7 @@ void RetryDelayChart::applyStyle()
 
 void RetryDelayChart::clear()
 {
+    setComparison(nullptr); // B's points name pipelines by the ids cleared below
     m_points.clear();
     m_pipelines.clear();
     m_filter = m_filterName.isEmpty() ? -1 : pipelineId(m_filterName);
@@ -110,7 +138,27 @@ void RetryDelayChart::clear()
     scheduleRefresh();
 }
 
-void RetryDelayChart::setCapacity(std::size_t retries) { m_points.setCapacity(retries); }
+void RetryDelayChart::setCapacity(std::size_t retries)
+{
+    m_points.setCapacity(retries);
+    m_pointsB.setCapacity(retries);
+}
+
+void RetryDelayChart::setComparison(const std::vector<Event>* variantB)
+{
+    m_pointsB.clear();
+    if (variantB)
+        for (const Event& e : *variantB)
+            if (e.kind == EventKind::RetryScheduled)
+                m_pointsB.push({toSeconds(e.time), toMs(e.delay), e.requestId, e.attempt, pipelineId(e.source)});
+    for (QLegendMarker* marker : chart()->legend()->markers(m_groupB))
+        marker->setProperty("rwbHiddenFromLegend", variantB == nullptr);
+    m_groupB->setVisible(variantB != nullptr);
+    updateLegendMarker(m_groupB);
+    scheduleRefresh();
+}
+
+int RetryDelayChart::drawnPointsB() const { return m_groupB->count(); }
 
 int RetryDelayChart::pipelineId(const QString& name)
 {
@@ -186,13 +234,16 @@ void RetryDelayChart::refreshSeries()
     const double visMax = visibleMax();
     double maxMs = 0;
     std::vector<double> positives;
-    m_points.forEach([&](const Point& p) {
+    const auto measure = [&](const Point& p) {
         if (p.t >= visMin && p.t <= visMax && (m_filter < 0 || p.pipeline == m_filter)) {
             maxMs = std::max(maxMs, p.delayMs);
             if (p.delayMs > 0)
                 positives.push_back(p.delayMs);
         }
-    });
+    };
+    m_points.forEach(measure);
+    if (m_groupB->isVisible())
+        m_pointsB.forEach(measure);
     const double dataMax = maxMs;
     auto [lowMs, typicalMs] = lowAndTypical(std::move(positives));
     double curves[kGroups];
@@ -255,6 +306,12 @@ void RetryDelayChart::refreshSeries()
             m_curves[g]->clear();
         }
     }
+    QList<QPointF> rawB;
+    m_pointsB.forEach([&](const Point& p) {
+        if (m_filter < 0 || p.pipeline == m_filter)
+            rawB.append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
+    });
+    m_groupB->replace(decimateScatter(rawB, visMin, visMax, yMin, yMax, cellsX, cellsY));
     if (showCap) {
         const double y = toAxis(capMsValue / m_unit);
         m_cap->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
@@ -287,32 +344,44 @@ QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& valu
             return tr("<b>backoff</b>: retry %1 waits %2 before jitter")
                 .arg(g + 1)
                 .arg(formatDuration(m_backoff->baseDelay(g + 1)));
-        if (series != m_groups[g])
-            continue;
-        const double xSpan = std::max(visibleMax() - visibleMin(), 1e-9);
-        const double ySpan = std::max(valueAxis()->max() - valueAxis()->min(), 1e-9);
-        const Point* best = nullptr;
-        double bestDistance = 0;
-        m_points.forEach([&](const Point& p) {
-            if (groupOf(p.retry) != g || (m_filter >= 0 && p.pipeline != m_filter))
-                return;
-            const double dx = (p.t - value.x()) / xSpan;
-            const double dy = (toAxis(p.delayMs / m_unit) - value.y()) / ySpan;
-            const double d = dx * dx + dy * dy;
-            if (!best || d < bestDistance) {
-                best = &p;
-                bestDistance = d;
-            }
-        });
-        if (!best)
-            return QString();
-        return tr("<b>retry %1</b> of req-%2 (%3)<br>scheduled at %4<br>delay %5")
-            .arg(best->retry)
-            .arg(best->requestId)
-            .arg(m_pipelines.value(best->pipeline).toHtmlEscaped(), formatRunTime(best->t),
-                formatDuration(fromMs(best->delayMs)));
     }
-    return ChartView::tooltipFor(series, value);
+    const bool variantB = series == m_groupB;
+    int group = -1;
+    for (int g = 0; g < kGroups; ++g)
+        if (series == m_groups[g])
+            group = g;
+    if (group < 0 && !variantB)
+        return ChartView::tooltipFor(series, value);
+    const Point* best = variantB ? nearest(m_pointsB, value, [](const Point&) { return true; })
+                                 : nearest(m_points, value, [group](const Point& p) { return groupOf(p.retry) == group; });
+    if (!best)
+        return QString();
+    return tr("<b>retry %1</b> of req-%2 (%3)%4<br>scheduled at %5<br>delay %6")
+        .arg(best->retry)
+        .arg(best->requestId)
+        .arg(m_pipelines.value(best->pipeline).toHtmlEscaped(), variantB ? tr(", variant B") : QString(),
+            formatRunTime(best->t), formatDuration(fromMs(best->delayMs)));
+}
+
+const RetryDelayChart::Point* RetryDelayChart::nearest(
+    const RingBuffer<Point>& points, const QPointF& value, const std::function<bool(const Point&)>& accept) const
+{
+    const double xSpan = std::max(visibleMax() - visibleMin(), 1e-9);
+    const double ySpan = std::max(valueAxis()->max() - valueAxis()->min(), 1e-9);
+    const Point* best = nullptr;
+    double bestDistance = 0;
+    points.forEach([&](const Point& p) {
+        if ((m_filter >= 0 && p.pipeline != m_filter) || !accept(p))
+            return;
+        const double dx = (p.t - value.x()) / xSpan;
+        const double dy = (toAxis(p.delayMs / m_unit) - value.y()) / ySpan;
+        const double d = dx * dx + dy * dy;
+        if (!best || d < bestDistance) {
+            best = &p;
+            bestDistance = d;
+        }
+    });
+    return best;
 }
 
 } // namespace rwb

@@ -7,6 +7,7 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,11 @@ public:
     void clear();
     void setEvents(const std::vector<Event>& events);
     void appendEvents(const std::vector<Event>& events);
+    /// Compare A/B: variant B's retries drawn as hollow rings over the current ones (one legend
+    /// entry, "retries (B)"). nullptr removes them; so do clear() and setEvents() (call this after).
+    void setComparison(const std::vector<Event>* variantB);
+    std::size_t retryCountB() const noexcept { return m_pointsB.size(); }
+    int drawnPointsB() const;
 
     /// The configured backoff to draw; `maxRetries` limits the dashed lines. nullopt hides them.
     void setBackoff(const std::optional<BackoffConfig>& config, int maxRetries = 4);
@@ -66,8 +72,14 @@ private:
     static int groupOf(int retry) { return std::clamp(retry, 1, kGroups) - 1; }
     void add(const Event& e);
     int pipelineId(const QString& name);
+    /// The point of `points` nearest to `value` (axis coordinates) that passes the pipeline filter and
+    /// `accept`, or nullptr.
+    const Point* nearest(const RingBuffer<Point>& points, const QPointF& value,
+        const std::function<bool(const Point&)>& accept) const;
 
     RingBuffer<Point> m_points {200000};
+    RingBuffer<Point> m_pointsB {200000};
+    QScatterSeries* m_groupB = nullptr;
     QStringList m_pipelines;
     int m_filter = -1; // -1: all
     QString m_filterName;
