@@ -669,6 +669,8 @@ void MainWindow::applyRun(const SimulationRun& run)
 
 void MainWindow::takeScreenshots()
 {
+    if (m_screenshotDir.isEmpty())
+        return; // a second run landed before the first screenshot timer fired: already taken
     const QString dir = std::exchange(m_screenshotDir, QString());
     auto done = std::exchange(m_screenshotDone, nullptr);
     QDir().mkpath(dir);
