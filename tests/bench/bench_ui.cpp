@@ -4,6 +4,7 @@
 // redraw latency of single edits. Run with QT_QPA_PLATFORM=offscreen.
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
+#include "tests/bench/uiprobe.h"
 #include "ui/breakerstatechart.h"
 #include "ui/bucketchart.h"
 #include "ui/livecontroller.h"
@@ -25,87 +26,11 @@
 #include <vector>
 
 using namespace rwb;
+using bench::printSlowest;
+using bench::StallProbe;
+using bench::TimedApplication;
 
 namespace {
-
-/// Measures event-loop lateness with a short periodic timer while it runs.
-class StallProbe {
-public:
-    explicit StallProbe(int intervalMs = 2)
-        : m_interval(intervalMs)
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(intervalMs);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            if (m_last >= 0)
-                m_worst = std::max(m_worst, (now - m_last) / 1e6 - m_interval);
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_worst = 0;
-        m_last = -1;
-        m_clock.start();
-        m_timer.start();
-    }
-    double stop()
-    {
-        m_timer.stop();
-        return m_worst;
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    int m_interval;
-    qint64 m_last = -1;
-    double m_worst = 0;
-};
-
-/// Times every top-level event delivery on the GUI thread, so the probe's stalls can be traced to the
-/// event (and receiver class) that caused them.
-class TimedApplication final : public QApplication {
-public:
-    using QApplication::QApplication;
-    bool notify(QObject* receiver, QEvent* event) override
-    {
-        if (m_depth++ > 0) {
-            const bool r = QApplication::notify(receiver, event);
-            --m_depth;
-            return r;
-        }
-        QElapsedTimer t;
-        t.start();
-        const int type = event->type();
-        // a timer is named by its owner ("QTimer" alone says nothing)
-        const QObject* named = receiver->parent() && receiver->inherits("QTimer") ? receiver->parent() : receiver;
-        const char* cls = named->metaObject()->className();
-        const bool r = QApplication::notify(receiver, event);
-        const double ms = t.nsecsElapsed() / 1e6;
-        --m_depth;
-        if (ms > slowest.ms)
-            slowest = {ms, cls, type};
-        return r;
-    }
-    struct Slow {
-        double ms = 0;
-        const char* receiver = "";
-        int type = 0;
-    } slowest;
-
-private:
-    int m_depth = 0;
-};
-
-/// Prints and resets the slowest event delivery seen since the last call.
-void printSlowest(TimedApplication& app)
-{
-    std::printf("    slowest GUI event: %.1f ms (%s, QEvent::Type %d)\n", app.slowest.ms, app.slowest.receiver,
-        app.slowest.type);
-    app.slowest = {};
-}
 
 void spin(int ms)
 {
