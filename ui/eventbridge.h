@@ -88,5 +88,3 @@ private:
 };
 
 } // namespace rwb
-
-Q_DECLARE_METATYPE(rwb::EventBatch)
