@@ -13,6 +13,21 @@ QString tr(const char* text)
     return QCoreApplication::translate("rwb::catalog", text);
 }
 
+/// "1 call", not "1 calls".
+QString singular(const char* unit)
+{
+    static const std::pair<const char*, const char*> forms[] = {
+        { "calls", QT_TRANSLATE_NOOP("rwb::catalog", "call") },
+        { "failures", QT_TRANSLATE_NOOP("rwb::catalog", "failure") },
+        { "requests", QT_TRANSLATE_NOOP("rwb::catalog", "request") },
+        { "tries", QT_TRANSLATE_NOOP("rwb::catalog", "try") },
+    };
+    for (const auto& [plural, one] : forms)
+        if (qstrcmp(plural, unit) == 0)
+            return tr(one);
+    return {};
+}
+
 ParameterSpec integer(const char* key, const char* label, const char* tip, double min, double sliderMax, double max,
     const char* unit, int def)
 {
@@ -22,6 +37,7 @@ ParameterSpec integer(const char* key, const char* label, const char* tip, doubl
     s.tooltip = tr(tip);
     s.kind = Kind::Integer;
     s.unit = tr(unit);
+    s.unitOne = singular(unit);
     s.minimum = min;
     s.sliderMaximum = sliderMax;
     s.maximum = max;

@@ -79,8 +79,7 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_spin->setAccelerated(true);
         if (!m_spec.offText.isEmpty())
             m_spin->setSpecialValueText(m_spec.offText);
-        if (!m_spec.unit.isEmpty())
-            m_spin->setSuffix(QLatin1Char(' ') + m_spec.unit);
+        updateSuffix(m_spec.toDisplay(m_spec.defaultValue));
         const double range = m_spec.sliderMaximum - m_spec.minimum;
         m_spin->setSingleStep(
             m_spec.kind == Kind::Integer ? 1.0 : std::max(std::pow(10.0, -m_spec.decimals), range / 100.0));
@@ -149,7 +148,14 @@ double ParameterControl::fromSlider(int position) const
 
 void ParameterControl::emitDisplay(double display, int mergeKey)
 {
+    updateSuffix(display);
     emit edited(m_spec.toJson(display), mergeKey);
+}
+
+void ParameterControl::updateSuffix(double display)
+{
+    const QString& unit = display == 1.0 && !m_spec.unitOne.isEmpty() ? m_spec.unitOne : m_spec.unit;
+    m_spin->setSuffix(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
 }
 
 void ParameterControl::setValue(const QJsonValue& value)
@@ -161,6 +167,7 @@ void ParameterControl::setValue(const QJsonValue& value)
     if (m_combo)
         m_combo->setCurrentIndex(int(display));
     if (m_spin) {
+        updateSuffix(display);
         m_spin->setValue(display);
         m_slider->setValue(toSlider(display));
     }

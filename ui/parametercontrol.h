@@ -49,6 +49,7 @@ private:
     int toSlider(double display) const;
     double fromSlider(int position) const;
     void emitDisplay(double display, int mergeKey);
+    void updateSuffix(double display);
     void updateTooltips();
 
     ParameterSpec m_spec;

@@ -19,6 +19,7 @@ struct ParameterSpec {
     QString tooltip; ///< one sentence explaining what the parameter does
     Kind kind = Kind::Real;
     QString unit; ///< shown as the spin box suffix ("ms", "calls", "%")
+    QString unitOne; ///< the suffix for exactly 1 ("call"); empty: `unit`
     double minimum = 0.0; ///< hard minimum in display units
     double maximum = 1e9; ///< hard maximum in display units
     double sliderMaximum = 100.0; ///< soft maximum of the slider (the spin box goes further)

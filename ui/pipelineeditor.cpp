@@ -57,7 +57,9 @@ void PipelineEditor::build()
     auto* pipelineLabel = new QLabel(tr("Pipeline"), top);
     pipelineLabel->setBuddy(m_pipelines);
     m_pipelines->setToolTip(tr("The pipeline of the scenario being edited"));
-    m_pipelines->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // may shrink below its longest name, so the "calls <service>" note beside it is never clipped
+    m_pipelines->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_pipelines->setMinimumContentsLength(8);
     m_binding->setObjectName(QStringLiteral("dimLabel"));
     topLayout->addWidget(pipelineLabel);
     topLayout->addWidget(m_pipelines, 1);

@@ -69,6 +69,25 @@ private slots:
         QVERIFY(!json::remove(root, QStringLiteral("/pipelines/1/timeout")));
     }
 
+    void countUnitsAgreeWithTheNumber()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        ParameterControl* threshold
+            = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("failure_threshold"));
+        QVERIFY(threshold);
+        QCOMPARE(threshold->spinBox()->suffix(), QStringLiteral(" failures")); // 5
+        threshold->spinBox()->setValue(1);
+        QCOMPARE(threshold->spinBox()->suffix(), QStringLiteral(" failure"));
+        doc.undoStack()->undo(); // back to 5 through the document
+        QCOMPARE(threshold->spinBox()->suffix(), QStringLiteral(" failures"));
+        ParameterControl* base = editor.control(QStringLiteral("retry"), QStringLiteral("backoff/base_delay"));
+        QVERIFY(base);
+        QCOMPARE(base->spinBox()->suffix(), QStringLiteral(" ms")); // units without a singular stay
+    }
+
     void spinBoxEditIsUndoable()
     {
         ScenarioDocument doc;
