@@ -37,6 +37,11 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <vector>
+
 using namespace rwb;
 
 namespace {
