@@ -2,8 +2,12 @@
 
 #include "core/log/eventcodec.h"
 
+#include <QThread>
+
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <thread>
 
 namespace rwb {
 
@@ -12,10 +16,22 @@ LogReplayer::LogReplayer(EventSink* sink)
 {
 }
 
+namespace {
+bool byTime(const Event& a, const Event& b) { return a.time < b.time; }
+bool isEventLine(const LogRow& row) { return !(row.flags & (LogRow::Malformed | LogRow::Blank)) && row.eventId != 0; }
+} // namespace
+
 void LogReplayer::load(std::vector<Event> events, qint64 originUtcMs)
 {
+    // a log or a run is in time order already: checking is O(n), a stable sort of millions is not
+    if (!std::is_sorted(events.begin(), events.end(), byTime))
+        std::stable_sort(events.begin(), events.end(), byTime);
+    loadSorted(std::move(events), originUtcMs);
+}
+
+void LogReplayer::loadSorted(std::vector<Event> events, qint64 originUtcMs)
+{
     m_events = std::move(events);
-    std::stable_sort(m_events.begin(), m_events.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
     m_originUtcMs = originUtcMs;
     m_skipped = 0;
     m_next = 0;
@@ -24,28 +40,85 @@ void LogReplayer::load(std::vector<Event> events, qint64 originUtcMs)
     m_anchorPosition = startTime();
 }
 
-void LogReplayer::load(const LogSnapshot& snapshot, qint64 originUtcMs)
+void LogReplayer::load(Decoded decoded)
 {
-    std::vector<Event> events;
-    std::size_t skipped = 0;
-    qint64 origin = originUtcMs;
-    for (qint64 i = 0; i < snapshot.rowCount(); ++i) {
-        const LogRow row = snapshot.row(i);
-        if (row.flags & (LogRow::Malformed | LogRow::Blank) || row.eventId == 0) {
-            ++skipped;
-            continue;
-        }
-        if (origin < 0)
-            origin = row.timestampMs == LogRow::kNoTime ? 0 : row.timestampMs;
-        auto event = eventcodec::decode(snapshot.line(i), origin);
-        if (!event) {
-            ++skipped;
-            continue;
-        }
-        events.push_back(std::move(*event));
-    }
-    load(std::move(events), origin < 0 ? 0 : origin);
+    const std::size_t skipped = decoded.skipped;
+    loadSorted(std::move(decoded.events), decoded.originUtcMs); // decode() sorted them
     m_skipped = skipped;
+}
+
+void LogReplayer::load(const LogSnapshot& snapshot, qint64 originUtcMs) { load(decode(snapshot, originUtcMs)); }
+
+LogReplayer::Decoded LogReplayer::decode(
+    const LogSnapshot& snapshot, qint64 originUtcMs, const std::atomic_bool* cancel, int threads)
+{
+    Decoded out;
+    const qint64 rows = snapshot.rowCount();
+    qint64 origin = originUtcMs;
+    if (origin < 0) {
+        origin = 0;
+        for (qint64 i = 0; i < rows; ++i) {
+            const LogRow row = snapshot.row(i);
+            if (isEventLine(row)) {
+                origin = row.timestampMs == LogRow::kNoTime ? 0 : row.timestampMs;
+                break;
+            }
+        }
+    }
+    out.originUtcMs = origin;
+
+    // Contiguous ranges decoded in parallel and concatenated in order: the same result as one pass.
+    // Automatic: a thread only for every 64 K rows (starting one costs more than decoding a few).
+    const qint64 maxParts = threads > 0 ? std::min<qint64>(threads, rows)
+                                        : std::min<qint64>(std::max(1, QThread::idealThreadCount()), rows >> 16);
+    const int parts = int(std::max<qint64>(1, maxParts));
+    struct Part {
+        std::vector<Event> events;
+        std::size_t skipped = 0;
+    };
+    std::vector<Part> results(static_cast<std::size_t>(parts));
+    const auto work = [&](int p) {
+        Part& part = results[static_cast<std::size_t>(p)];
+        const qint64 from = rows * p / parts;
+        const qint64 to = rows * (p + 1) / parts;
+        for (qint64 i = from; i < to; ++i) {
+            if ((i & 0xfff) == 0 && cancel && cancel->load(std::memory_order_relaxed))
+                return;
+            if (!isEventLine(snapshot.row(i))) {
+                ++part.skipped;
+                continue;
+            }
+            auto event = eventcodec::decode(snapshot.line(i), origin);
+            if (!event) {
+                ++part.skipped;
+                continue;
+            }
+            part.events.push_back(std::move(*event));
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int p = 1; p < parts; ++p)
+        workers.emplace_back(work, p);
+    work(0);
+    for (std::thread& t : workers)
+        t.join();
+    if (cancel && cancel->load()) {
+        out.cancelled = true;
+        return out;
+    }
+
+    std::size_t total = 0;
+    for (const Part& part : results) {
+        total += part.events.size();
+        out.skipped += part.skipped;
+    }
+    out.events = std::move(results.front().events); // the others are appended to the first
+    out.events.reserve(total);
+    for (std::size_t p = 1; p < results.size(); ++p)
+        std::move(results[p].events.begin(), results[p].events.end(), std::back_inserter(out.events));
+    if (!std::is_sorted(out.events.begin(), out.events.end(), byTime))
+        std::stable_sort(out.events.begin(), out.events.end(), byTime);
+    return out;
 }
 
 TimePoint LogReplayer::startTime() const noexcept { return m_events.empty() ? TimePoint {} : m_events.front().time; }

@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -24,11 +25,37 @@ namespace rwb {
 /// timeline as live. The events' engine-time origin is `originUtcMs()`: by default the UTC time of
 /// the first event's line, or the value given to load().
 ///
-/// Not thread-safe: use it from one thread. Does not own the sink.
+/// Not thread-safe: use it from one thread (decode() excepted). Does not own the sink.
+///
+/// Decoding a large log takes seconds (about 1 µs per event line and core), so a GUI decodes on a
+/// worker with decode() and hands the result to load(Decoded), which then takes O(events).
 class LogReplayer {
 public:
     static constexpr double kMinSpeed = 1.0;
     static constexpr double kMaxSpeed = 1000.0;
+
+    /// The workbench events of a log, sorted by time, ready for load(). Move-only: a copy of millions
+    /// of events costs as much as a GUI frame many times over (and QFuture::then would copy it).
+    struct Decoded {
+        Decoded() = default;
+        Decoded(Decoded&&) noexcept = default;
+        Decoded& operator=(Decoded&&) noexcept = default;
+        Decoded(const Decoded&) = delete;
+        Decoded& operator=(const Decoded&) = delete;
+
+        std::vector<Event> events;
+        std::size_t skipped = 0; ///< lines that are not workbench events
+        qint64 originUtcMs = 0;
+        bool cancelled = false;  ///< `cancel` was raised: the result is incomplete
+    };
+
+    /// Decodes every workbench event line of `snapshot` (lines whose extra.event names an EventKind)
+    /// on up to `threads` threads (0: QThread::idealThreadCount(), one per 64 K rows); other lines
+    /// are skipped and counted.
+    /// `originUtcMs` < 0 picks the first event line's timestamp. Thread-safe (touches no LogReplayer);
+    /// `cancel` is polled.
+    static Decoded decode(const LogSnapshot& snapshot, qint64 originUtcMs = -1,
+        const std::atomic_bool* cancel = nullptr, int threads = 0);
 
     explicit LogReplayer(EventSink* sink = nullptr);
 
@@ -38,7 +65,11 @@ public:
     /// EventKind); other lines are skipped and counted. `originUtcMs` < 0 picks the first event's
     /// timestamp. Resets the position to the start, paused.
     void load(const LogSnapshot& snapshot, qint64 originUtcMs = -1);
-    /// Loads already-decoded events (sorted by time by the caller, e.g. a simulation's output).
+    /// Loads the result of decode() (no sorting left to do); resets the position to the start, paused.
+    /// The events loaded before are freed here: with millions, that alone takes ~100 ms.
+    void load(Decoded decoded);
+    /// Loads already-decoded events (e.g. a simulation's output); they are sorted by time (stable)
+    /// unless they already are.
     void load(std::vector<Event> events, qint64 originUtcMs = 0);
 
     std::size_t eventCount() const noexcept { return m_events.size(); }
@@ -78,6 +109,8 @@ public:
     std::optional<TimePoint> nextDueAt(TimePoint now) const noexcept;
 
 private:
+    void loadSorted(std::vector<Event> events, qint64 originUtcMs);
+
     EventSink* m_sink = nullptr;
     std::vector<Event> m_events;
     std::size_t m_next = 0;

@@ -4,8 +4,12 @@
 #include "core/log/logreplayer.h"
 
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <atomic>
 
 using namespace rwb;
 
@@ -131,6 +135,76 @@ private slots:
         automatic.load(index.snapshot());
         QCOMPARE(automatic.originUtcMs(), clock.originUtcMs() + 2000);
         QCOMPARE(automatic.startTime(), TimePoint {});
+    }
+
+    void decodesInParallelLikeOnePass_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("1") << 1;
+        QTest::newRow("3") << 3;
+        QTest::newRow("7") << 7;
+        QTest::newRow("auto") << 0;
+    }
+    void decodesInParallelLikeOnePass()
+    {
+        QFETCH(int, threads);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        std::vector<Event> expected;
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray out;
+            for (int i = 0; i < 1000; ++i) {
+                Event e;
+                e.kind = EventKind::Attempt;
+                e.source = QStringLiteral("svc%1").arg(i % 7);
+                e.requestId = std::uint64_t(i + 1);
+                e.attempt = 1;
+                // line 500 was written 3 ms late: decoding must put it back in time order
+                const Duration at = i == 500 ? Duration(503ms) : Duration(std::chrono::milliseconds(i));
+                e.time = TimePoint(at);
+                const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at).count();
+                eventcodec::encode(e, 1767454200000 + ms, out);
+                if (i % 10 == 0)
+                    out += "not json\n"; // skipped
+                expected.push_back(e);
+            }
+            QVERIFY(f.write(out) == out.size());
+        }
+        const auto byTime = [](const Event& a, const Event& b) { return a.time < b.time; };
+        std::stable_sort(expected.begin(), expected.end(), byTime);
+        LogIndex index;
+        QVERIFY(index.open(path));
+        index.waitForFinished();
+
+        LogReplayer::Decoded decoded = LogReplayer::decode(index.snapshot(), -1, nullptr, threads);
+        QVERIFY(!decoded.cancelled);
+        QCOMPARE(decoded.originUtcMs, qint64(1767454200000));
+        QCOMPARE(decoded.skipped, std::size_t(100));
+        QCOMPARE(decoded.events.size(), expected.size());
+        QVERIFY(decoded.events == expected);
+
+        LogReplayer replayer;
+        replayer.load(std::move(decoded));
+        QCOMPARE(replayer.eventCount(), std::size_t(1000));
+        QCOMPARE(replayer.skippedLines(), std::size_t(100));
+        QCOMPARE(replayer.originUtcMs(), qint64(1767454200000));
+        QCOMPARE(replayer.endTime(), TimePoint(999ms));
+
+        std::atomic_bool cancel {true};
+        const LogReplayer::Decoded cancelled = LogReplayer::decode(index.snapshot(), -1, &cancel, threads);
+        QVERIFY(cancelled.cancelled);
+        QVERIFY(cancelled.events.empty());
+    }
+
+    void loadSortsEventsOutOfOrder()
+    {
+        std::vector<Event> events = run();
+        std::swap(events.front(), events.back());
+        LogReplayer replayer;
+        replayer.load(std::move(events));
+        QVERIFY(replayer.events() == run()); // stable: the two events at 100 ms keep their order
     }
 };
 
