@@ -2,11 +2,17 @@
 
 #include "core/log/jsonscan.h"
 
+#include <QVarLengthArray>
+
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace rwb::eventcodec {
 
@@ -628,6 +634,31 @@ std::optional<std::uint64_t> parseUInt(const jsonscan::Value& v)
 
 QString str(const jsonscan::Value& v) { return QString::fromUtf8(jsonscan::text(v)); }
 
+/// str() for the short strings a log repeats on every line (agents, event kinds, outcomes, reasons):
+/// a small per-thread cache keyed by the raw JSON bytes hands out shared copies, which spares an
+/// allocation and a UTF-8 conversion per value, and the memory of millions of equal strings.
+QString sharedStr(const jsonscan::Value& v)
+{
+    constexpr std::size_t kSlots = 64;
+    constexpr std::size_t kMaxKey = 64;
+    const std::string_view raw = v.raw();
+    if (v.type != jsonscan::Type::String || raw.size() > kMaxKey)
+        return str(v);
+    struct Slot {
+        std::string key;
+        QString value;
+        bool used = false;
+    };
+    thread_local std::array<Slot, kSlots> cache;
+    Slot& slot = cache[std::hash<std::string_view> {}(raw) % kSlots];
+    if (!slot.used || slot.key != raw) {
+        slot.key.assign(raw);
+        slot.value = str(v);
+        slot.used = true;
+    }
+    return slot.value;
+}
+
 bool fail(QString* error, const QString& message)
 {
     if (error)
@@ -641,10 +672,15 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
 {
     using jsonscan::Type;
     using jsonscan::Value;
-    jsonscan::PathSet top;
-    const int iTs = top.add("timestamp");
-    const int iAgent = top.add("agent");
-    const int iExtra = top.add("extra");
+    // built once: extract() is const and thread-safe
+    static const jsonscan::PathSet top = [] {
+        jsonscan::PathSet set;
+        set.add("timestamp");
+        set.add("agent");
+        set.add("extra");
+        return set;
+    }();
+    constexpr int iTs = 0, iAgent = 1, iExtra = 2;
     Value v[3];
     const char* b = line.data();
     const char* e = b + line.size();
@@ -667,7 +703,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
     }
 
     Event ev;
-    ev.source = str(v[iAgent]);
+    ev.source = sharedStr(v[iAgent]);
     qint64 fracNs = 0;
     bool haveKind = false;
     QString bad;
@@ -678,7 +714,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
         std::string_view key;
         Value value;
     };
-    std::vector<Member> members;
+    QVarLengthArray<Member, 16> members;
     while (p < v[iExtra].end && *p != '}') {
         if (*p != '"')
             break;
@@ -699,7 +735,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
     }
     for (const auto& m : members) {
         if (m.key == "event") {
-            const auto kind = eventKindFromString(str(m.value));
+            const auto kind = eventKindFromString(sharedStr(m.value));
             if (!kind) {
                 fail(error, QStringLiteral("unknown extra.event '%1'").arg(str(m.value)));
                 return std::nullopt;
@@ -730,7 +766,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
             ok = n.has_value();
             ev.attempt = int(n.value_or(0));
         } else if (k == "outcome") {
-            const auto o = outcomeKindFromString(str(val));
+            const auto o = outcomeKindFromString(sharedStr(val));
             ok = o.has_value();
             ev.outcome = o.value_or(OutcomeKind::Success);
         } else if (k == "http_status") {
@@ -738,7 +774,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
             ok = n.has_value();
             ev.httpStatus = int(n.value_or(0));
         } else if (k == "error_class") {
-            const QString name = str(val);
+            const QString name = sharedStr(val);
             try {
                 ev.errorClass = name.isEmpty() ? ErrorClass::none() : ErrorClass::fromName(name);
             } catch (const std::length_error&) {
@@ -749,14 +785,14 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
             ok = d.has_value();
             (k == "latency_ms" ? ev.latency : k == "total_ms" ? ev.total : ev.delay) = d.value_or(Duration {});
         } else if (k == "from" || k == "to") {
-            const auto s = breakerStateFromString(str(val));
+            const auto s = breakerStateFromString(sharedStr(val));
             ok = s.has_value();
             (k == "from" ? ev.from : ev.to) = s.value_or(BreakerState::Closed);
         } else if (k == "fallback") {
             ok = val.type == Type::True || val.type == Type::False;
             ev.fallback = val.type == Type::True;
         } else if (k == tKey) {
-            ev.text = str(val);
+            ev.text = sharedStr(val);
         } else if (k == "time_ns_frac") {
             const auto n = parseInt(val);
             ok = n.has_value();
