@@ -32,6 +32,7 @@
 #include <QTimer>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <functional>
@@ -275,12 +276,18 @@ int main(int argc, char* argv[])
         QTimer::singleShot(600000, &loop, &QEventLoop::quit);
         if (index->isIndexing())
             loop.exec();
+        else
+            finishedMs = clock.nsecsElapsed() / 1e6; // a small file: done before we looked
     }
     watching = false;
     watcher.join();
-    // the main window loads the replay when indexing ends (on the GUI thread or on a worker)
+    // the main window loads the replay when indexing ends (on the GUI thread or on a worker), if the
+    // log holds workbench events (a foreign log given with --file may not)
+    bool hasEvents = false;
+    for (qint64 i = 0; i < std::min<qint64>(index->rowCount(), 10000) && !hasEvents; ++i)
+        hasEvents = index->row(i).eventId != 0;
     double replayMs = -1;
-    {
+    if (hasEvents) {
         QEventLoop loop;
         QTimer poll;
         QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
@@ -306,7 +313,7 @@ int main(int argc, char* argv[])
 
     // 1b. The replay load as it could be: events decoded on a worker (LogReplayer::decode), only the
     //     hand-over (ReplayControls::loadEvents) on the GUI thread.
-    {
+    if (hasEvents) {
         app.slowest = {};
         probe.start();
         QElapsedTimer t;
