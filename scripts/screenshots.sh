@@ -1,15 +1,14 @@
 #!/bin/sh
 # Refreshes the user guide's screenshots (docs/images/*.png) from the running application:
-# builds the workbench if needed, opens the default demo offscreen, waits for the first simulation
-# and lets the app write its window, panels and charts as PNGs.
+# builds the workbench and the chart gallery test, opens the default demo offscreen, waits for the first
+# simulation and lets the app write its window, panels and charts as PNGs, then renders the gallery
+# pictures of docs/charts.md.
 #   scripts/screenshots.sh [build-dir]     (default: build/screenshots)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-"$root/build/screenshots"}
-if [ ! -x "$build/app/workbench/resilience-workbench" ]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" --target resilience-workbench
-fi
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target resilience-workbench tst_chartgallery
 out="$root/docs/images"
 mkdir -p "$out"
 # A private settings location so the user's saved layout does not leak into the pictures.
@@ -17,4 +16,6 @@ XDG_CONFIG_HOME=$(mktemp -d)
 export XDG_CONFIG_HOME
 trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 QT_QPA_PLATFORM=offscreen "$build/app/workbench/resilience-workbench" --demo outage-recovery --screenshot "$out"
+# The chart gallery (docs/charts.md): each chart on its own, from fixed event streams.
+RWB_CHART_GALLERY="$out" QT_QPA_PLATFORM=offscreen "$build/tests/ui/tst_chartgallery" >/dev/null
 echo "screenshots written to $out"

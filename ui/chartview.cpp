@@ -206,12 +206,16 @@ void ChartView::applyFonts()
     title.setPointSizeF(std::max<qreal>(9.0, base.pointSizeF()) * scale * 1.1);
     title.setBold(true);
     chart()->setTitleFont(title);
-    chart()->legend()->setFont(labels);
+    // Qt lays the legend out on one row and elides what does not fit, and elides an axis title longer
+    // than the plot is high: both grow less than the tick labels in presenter mode
+    QFont legend = labels;
+    legend.setPointSizeF(labels.pointSizeF() / scale * (m_presenter ? 1.2 : 1.0));
+    chart()->legend()->setFont(legend);
+    QFont axisTitle = legend;
+    axisTitle.setItalic(true);
     for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_timeAxis), static_cast<QAbstractAxis*>(m_valueAxis)}) {
         axis->setLabelsFont(labels);
-        QFont t = labels;
-        t.setItalic(true);
-        axis->setTitleFont(t);
+        axis->setTitleFont(axisTitle);
     }
     // m:ss ticks speak for themselves; in presenter mode the axis title's row goes to the plot.
     m_timeAxis->setTitleVisible(!m_presenter);

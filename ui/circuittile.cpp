@@ -25,6 +25,15 @@ QString compact(std::uint64_t n)
     return QString::number(n);
 }
 
+/// The first text that fits `width`, else the last one elided (presenter fonts on a narrow dock).
+QString firstThatFits(const QFontMetricsF& fm, qreal width, const QStringList& candidates)
+{
+    for (const QString& text : candidates)
+        if (fm.horizontalAdvance(text) <= width)
+            return text;
+    return fm.elidedText(candidates.last(), Qt::ElideRight, width);
+}
+
 QString ms(double v)
 {
     if (v >= 10000)
@@ -219,12 +228,12 @@ void CircuitTile::paintEvent(QPaintEvent*)
     p.drawText(rateRect, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("%1 %").arg(m_data.failureRate * 100, 0, 'f', 1));
     p.setFont(small);
     p.setPen(muted);
-    const QString rateLine = QStringLiteral("%1/s · %2").arg(
-        QString::number(m_data.requestRate, 'f', m_data.requestRate < 10 ? 1 : 0), m_data.windowLabel);
     p.drawText(QRectF(colX, rateRect.bottom() - 2 * s, colW, smallFm.height()), Qt::AlignLeft,
         smallFm.elidedText(tr("failure rate"), Qt::ElideRight, colW));
+    const QString rate = QStringLiteral("%1/s").arg(
+        QString::number(m_data.requestRate, 'f', m_data.requestRate < 10 ? 1 : 0));
     p.drawText(QRectF(colX, rateRect.bottom() - 2 * s + smallFm.height(), colW, smallFm.height()), Qt::AlignLeft,
-        smallFm.elidedText(rateLine, Qt::ElideRight, colW));
+        firstThatFits(smallFm, colW, {QStringLiteral("%1 · %2").arg(rate, m_data.windowLabel), rate}));
 
     // counts column (Hystrix order and colours)
     struct Count {
@@ -251,9 +260,13 @@ void CircuitTile::paintEvent(QPaintEvent*)
     // latency and half-open line
     p.setFont(small);
     p.setPen(text);
-    QString latency = tr("p50 %1 · p95 %2 · p99 %3 ms").arg(ms(m_data.p50Ms), ms(m_data.p95Ms), ms(m_data.p99Ms));
+    const auto whole = [](double v) { return v >= 10000 ? ms(v) : QString::number(std::llround(v)); };
+    const QString latency = firstThatFits(smallFm, r.width() - 2 * pad,
+        {tr("p50 %1 · p95 %2 · p99 %3 ms").arg(ms(m_data.p50Ms), ms(m_data.p95Ms), ms(m_data.p99Ms)),
+            tr("p50 %1 · p95 %2 · p99 %3").arg(whole(m_data.p50Ms), whole(m_data.p95Ms), whole(m_data.p99Ms)),
+            tr("%1 / %2 / %3 ms").arg(whole(m_data.p50Ms), whole(m_data.p95Ms), whole(m_data.p99Ms))});
     p.drawText(QRectF(r.left() + pad, y, r.width() - 2 * pad, smallFm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-        smallFm.elidedText(latency, Qt::ElideRight, r.width() - 2 * pad));
+        latency);
     y += smallFm.height() + 2 * s;
     QString footer;
     if (m_data.state == BreakerState::Open && m_data.timeUntilHalfOpen)

@@ -80,7 +80,7 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     }
     for (int g = 0; g < kGroups; ++g) {
         auto* c = new QLineSeries;
-        c->setName(g == 0 ? tr("backoff without jitter") : tr("backoff, retry %1").arg(g + 1));
+        c->setName(g == 0 ? tr("backoff curve") : tr("backoff, retry %1").arg(g + 1));
         c->setPointLabelsFormat(tr("retry %1").arg(g + 1));
         c->setPointLabelsClipping(false);
         m_curves[g] = c;
@@ -319,7 +319,7 @@ void RetryDelayChart::refreshSeries()
         m_cap->clear();
     }
     m_cap->setName(capMsValue > 0 ? tr("max_delay %1%2").arg(formatDuration(m_backoff->config().maxDelay),
-                                        showCap ? QString() : tr(" (above the plot)"))
+                                        showCap ? QString() : tr(" (above)"))
                                   : tr("max_delay"));
 }
 
