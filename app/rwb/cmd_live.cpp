@@ -164,7 +164,7 @@ int runLive(const QStringList& args)
     FanOutSink sink;
     if (!parsed.common.out.isEmpty()) {
         log = std::make_unique<JsonlFileSink>(parsed.common.out, clock.toUtcMs(clock.now()));
-        if (!log->open()) {
+        if (!log->open(scenario.name, parsed.common.seed.value_or(scenario.seed))) {
             err() << "rwb live: cannot write " << parsed.common.out << ": " << log->errorString() << '\n';
             return RuntimeError;
         }

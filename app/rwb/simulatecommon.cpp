@@ -90,7 +90,7 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
     std::unique_ptr<JsonlFileSink> sink;
     if (!args.out.isEmpty()) {
         sink = std::make_unique<JsonlFileSink>(args.out);
-        if (!sink->open()) {
+        if (!sink->open(scenario.name, args.seed.value_or(scenario.seed))) {
             err() << "rwb " << command << ": cannot write " << args.out << ": " << sink->errorString() << '\n';
             return RuntimeError;
         }

@@ -36,7 +36,14 @@ class JsonlFileSink final : public EventSink {
 public:
     explicit JsonlFileSink(const QString& path, qint64 originUtcMs = VirtualClock::kDefaultOriginUtcMs)
         : m_file(path), m_origin(originUtcMs) { }
-    bool open() { return m_file.open(QIODevice::WriteOnly); }
+    /// Opens the file and writes the run-start line (engine time zero, for exact replays).
+    bool open(const QString& scenario, std::uint64_t seed)
+    {
+        if (!m_file.open(QIODevice::WriteOnly))
+            return false;
+        eventcodec::encodeRunStarted(m_origin, scenario, seed, m_buffer);
+        return true;
+    }
     void onEvent(const Event& event) override
     {
         eventcodec::encode(event, m_origin + event.time.time_since_epoch().count() / 1000000, m_buffer);

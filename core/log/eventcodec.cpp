@@ -552,6 +552,24 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
     out.append("}}\n", 3);
 }
 
+void encodeRunStarted(qint64 originUtcMs, const QString& scenario, std::uint64_t seed, QByteArray& out)
+{
+    out.append("{\"timestamp\": \"", 15);
+    appendIsoTimestamp(originUtcMs, out);
+    out.append("\", \"level\": \"INFO\", \"agent\": \"workbench\", \"task_id\": \"\", \"message\": ");
+    appendJsonString(QStringView(QStringLiteral("run started: %1 (seed %2)").arg(scenario).arg(seed)), out);
+    out.append(", \"extra\": {\"event\": \"");
+    out.append(kRunStartedEvent);
+    out.append('"');
+    key(out, "scenario");
+    appendJsonString(QStringView(scenario), out);
+    key(out, "seed");
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, seed);
+    out.append(buf, r.ptr - buf);
+    out.append("}}\n", 3);
+}
+
 QByteArray encode(const Event& event, qint64 utcMs)
 {
     QByteArray out;

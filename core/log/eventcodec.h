@@ -39,6 +39,15 @@ QString messageFor(const Event& event);
 void encode(const Event& event, qint64 utcMs, QByteArray& out);
 QByteArray encode(const Event& event, qint64 utcMs);
 
+/// `extra.event` of the line a recording starts with (not an EventKind: replay skips it as an event).
+inline constexpr char kRunStartedEvent[] = "run_started";
+
+/// Appends the line that opens a recording: its timestamp is engine time zero (`originUtcMs`), so a
+/// replayer can place the events exactly where they were, even when the first one came late.
+///   {"timestamp": ..., "level": "INFO", "agent": "workbench", "task_id": "", "message": "run started:
+///    <scenario> (seed <seed>)", "extra": {"event": "run_started", "scenario": ..., "seed": ...}}
+void encodeRunStarted(qint64 originUtcMs, const QString& scenario, std::uint64_t seed, QByteArray& out);
+
 /// Decodes a line written by encode() (or any seed-format line with an `extra.event` naming an
 /// EventKind). `originUtcMs` is the wall time of engine time zero: event.time = timestamp - origin
 /// (+ sub-ms nanoseconds). Returns nullopt for a line that is not a workbench event; `error`

@@ -166,6 +166,18 @@ void JsonlWriter::onEvent(const Event& event)
     writeLine(utcMs, line, console);
 }
 
+void JsonlWriter::runStarted(const QString& scenario, std::uint64_t seed)
+{
+    const qint64 utcMs = m_clock.toUtcMs(TimePoint {});
+    QByteArray line;
+    eventcodec::encodeRunStarted(utcMs, scenario, seed, line);
+    QByteArray console;
+    if (m_options.console && LogLevel::Info >= m_options.consoleLevel)
+        console = consoleText(utcMs, LogLevel::Info, QStringLiteral("workbench"), QString(),
+            QStringLiteral("run started: %1 (seed %2)").arg(scenario).arg(seed));
+    writeLine(utcMs, line, console);
+}
+
 void JsonlWriter::writeLine(qint64 utcMs, const QByteArray& line, const QByteArray& console)
 {
     QMutexLocker lock(&m_mutex);

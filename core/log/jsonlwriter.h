@@ -57,6 +57,9 @@ public:
 
     /// Logs an engine event (see eventcodec.h for the mapping).
     void onEvent(const Event& event) override;
+    /// Writes the line a recording starts with, stamped with the clock's time zero, so a replay puts
+    /// the events exactly where they were (see eventcodec::encodeRunStarted). Call it before the run.
+    void runStarted(const QString& scenario, std::uint64_t seed);
 
     void flush();
     QString currentPath() const;       ///< the file of the current day ("" before the first line)

@@ -54,12 +54,14 @@ LogReplayer::Decoded LogReplayer::decode(
 {
     Decoded out;
     const qint64 rows = snapshot.rowCount();
+    // The run_started line a recording opens with is engine time zero; without one, the first event.
+    const std::uint8_t runStartedId = snapshot.eventId(eventcodec::kRunStartedEvent).value_or(0);
     qint64 origin = originUtcMs;
     if (origin < 0) {
         origin = 0;
         for (qint64 i = 0; i < rows; ++i) {
             const LogRow row = snapshot.row(i);
-            if (isEventLine(row)) {
+            if (runStartedId != 0 ? row.eventId == runStartedId : isEventLine(row)) {
                 origin = row.timestampMs == LogRow::kNoTime ? 0 : row.timestampMs;
                 break;
             }
@@ -84,7 +86,10 @@ LogReplayer::Decoded LogReplayer::decode(
         for (qint64 i = from; i < to; ++i) {
             if ((i & 0xfff) == 0 && cancel && cancel->load(std::memory_order_relaxed))
                 return;
-            if (!isEventLine(snapshot.row(i))) {
+            const LogRow row = snapshot.row(i);
+            if (runStartedId != 0 && row.eventId == runStartedId)
+                continue; // a marker, not an engine event, and not a line to report as skipped
+            if (!isEventLine(row)) {
                 ++part.skipped;
                 continue;
             }

@@ -22,8 +22,9 @@ namespace rwb {
 /// order. Changing speed, pausing or seeking keeps the position continuous.
 ///
 /// Events keep their recorded `time` (engine time since the run's origin), so charts see the same
-/// timeline as live. The events' engine-time origin is `originUtcMs()`: by default the UTC time of
-/// the first event's line, or the value given to load().
+/// timeline as live. The events' engine-time origin is `originUtcMs()`: by default the time of the
+/// run_started line a recording opens with (eventcodec::encodeRunStarted), in a log without one the
+/// time of the first event's line, or else the value given to load().
 ///
 /// Not thread-safe: use it from one thread (decode() excepted). Does not own the sink.
 ///

@@ -205,6 +205,10 @@ private slots:
         const QJsonObject line = QJsonDocument::fromJson(firstLine).object();
         for (const auto key : {"timestamp", "level", "agent", "task_id", "message", "extra"})
             QVERIFY2(line.contains(QLatin1String(key)), key);
+        // the recording opens at engine time zero (the simulator's origin), for exact replays
+        const QJsonObject start = line.value(QStringLiteral("extra")).toObject();
+        QCOMPARE(start.value(QStringLiteral("event")).toString(), QStringLiteral("run_started"));
+        QCOMPARE(line.value(QStringLiteral("timestamp")).toString(), QStringLiteral("2026-01-03T15:30:00.000+00:00"));
         QCOMPARE(ca.count("\"event\": \"request_done\""), qsizetype(400));
         // An unwritable destination is a runtime error.
         QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("no/dir/x.jsonl"))}).exitCode, 1);

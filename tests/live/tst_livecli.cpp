@@ -86,8 +86,10 @@ void TestLiveCli::liveRunsAndWritesEvents()
     QFile log(events);
     QVERIFY(log.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = log.readAll().trimmed().split('\n');
-    QCOMPARE(lines.size(), 40); // an attempt and a request_done per request
-    QVERIFY(QJsonDocument::fromJson(lines.front()).object().contains(QStringLiteral("extra")));
+    QCOMPARE(lines.size(), 41); // the run_started line, then an attempt and a request_done per request
+    const QJsonObject first = QJsonDocument::fromJson(lines.front()).object();
+    QCOMPARE(first.value(QStringLiteral("extra")).toObject().value(QStringLiteral("event")).toString(),
+        QStringLiteral("run_started"));
 }
 
 void TestLiveCli::liveRejectsRemoteUrl()

@@ -137,6 +137,36 @@ private slots:
         QCOMPARE(automatic.startTime(), TimePoint {});
     }
 
+    void runStartedLineIsTimeZero()
+    {
+        QTemporaryDir dir;
+        VirtualClock clock;
+        clock.advance(1h); // the writer stamps the run start at the clock's origin, not at "now"
+        JsonlWriter::Options o;
+        o.directory = dir.path();
+        o.name = QStringLiteral("run");
+        {
+            JsonlWriter writer(clock, o);
+            writer.runStarted(QStringLiteral("outage"), 42);
+            for (const Event& e : run()) // the first event is 2 s into the run
+                writer.onEvent(e);
+        }
+        const QString path = JsonlWriter::pathFor(dir.path(), o.name, clock.originUtcMs());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray first = file.readLine();
+        QVERIFY(first.contains(R"("event": "run_started", "scenario": "outage", "seed": 42)"));
+        LogIndex index;
+        QVERIFY(index.open(path));
+        index.waitForFinished();
+        LogReplayer replayer;
+        replayer.load(index.snapshot()); // no origin given: the run_started line sets it
+        QCOMPARE(replayer.originUtcMs(), clock.originUtcMs());
+        QCOMPARE(replayer.skippedLines(), std::size_t(0)); // the marker is not an unreadable line
+        QVERIFY(replayer.events() == run());
+        QCOMPARE(replayer.startTime(), TimePoint(2s));
+    }
+
     void decodesInParallelLikeOnePass_data()
     {
         QTest::addColumn<int>("threads");

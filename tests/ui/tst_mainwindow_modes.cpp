@@ -157,6 +157,7 @@ Recording record(const QJsonObject& scenarioJson, const QString& dir)
     sinks.add(&collected);
     SimulationOptions simOptions;
     simOptions.sink = &sinks;
+    writer.runStarted(load.scenario->name, load.scenario->seed);
     Simulator::run(*load.scenario, simOptions);
     writer.flush();
     rec.path = writer.currentPath();
@@ -332,7 +333,7 @@ private slots:
         const Recording rec = record(parse(RecordedScenario), m_dir.filePath(QStringLiteral("replay")));
         QVERIFY(!rec.path.isEmpty());
         QVERIFY(rec.path.endsWith(QStringLiteral(".jsonl")));
-        QCOMPARE(rec.lines, qint64(rec.events.size()));
+        QCOMPARE(rec.lines, qint64(rec.events.size()) + 1); // the run_started line, then one per event
         const QStringList circuits = circuitsIn(rec.events);
         QVERIFY(!circuits.isEmpty());
         const auto expected = transitionsIn(rec.events, circuits.front());
@@ -381,14 +382,9 @@ private slots:
             // the spacing between transitions is kept to the nanosecond
             QCOMPARE(replayed[i].time - replayed.front().time, expected[i].time - expected.front().time);
         }
-        // Known bug: MainWindow loads the log without the run's origin, so LogReplayer takes the first
-        // event line's timestamp as time zero and every replayed event lands that many whole
-        // milliseconds early. Visible whenever the first event is not in the run's first millisecond.
+        // The recording opens with its run_started line (engine time zero), so the events land where
+        // they were even though the first came well after the start of the run.
         QVERIFY(rec.events.front().time.time_since_epoch() >= std::chrono::milliseconds(1));
-        QEXPECT_FAIL("",
-            "The window replays a log with the first event line's timestamp as time zero, not the run's: "
-            "every replayed event is drawn earlier than recorded by the first event's time (ms)",
-            Continue);
         QCOMPARE(replayed, expected);
     }
 
