@@ -5,7 +5,9 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 class QAction;
 class QActionGroup;
@@ -141,6 +143,8 @@ private:
     QDockWidget* m_tilesDock = nullptr;
     LogPanel* m_log = nullptr;
     ReplayControls* m_replay = nullptr;
+    quint64 m_replayJob = 0; // the replay decode in flight; a newer log supersedes it
+    std::shared_ptr<std::atomic_bool> m_replayCancel;
     EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
     QLabel* m_placeholderText = nullptr;

@@ -10,6 +10,7 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -124,18 +125,37 @@ void ReplayControls::emitTo(const Event& e)
 std::size_t ReplayControls::loadLog(const LogSnapshot& snapshot, qint64 originUtcMs)
 {
     pause();
+    releaseInBackground(m_replayer.takeEvents());
     m_replayer.load(snapshot, originUtcMs);
-    if (m_bridge)
-        m_bridge->reset();
-    emit rewound({});
-    updateUi();
-    return m_replayer.eventCount();
+    return loaded();
 }
 
 std::size_t ReplayControls::loadEvents(std::vector<Event> events)
 {
     pause();
+    releaseInBackground(m_replayer.takeEvents());
     m_replayer.load(std::move(events));
+    return loaded();
+}
+
+std::size_t ReplayControls::loadDecoded(LogReplayer::Decoded decoded)
+{
+    pause();
+    releaseInBackground(m_replayer.takeEvents());
+    m_replayer.load(std::move(decoded));
+    return loaded();
+}
+
+void ReplayControls::releaseInBackground(std::vector<Event> events)
+{
+    if (events.size() < 100000) // freeing fewer costs less than a thread hop
+        return;
+    // Millions of events (each with shared strings) take ~45 ms to free: not on the GUI thread.
+    (void)QtConcurrent::run([events = std::move(events)]() mutable { std::vector<Event>().swap(events); });
+}
+
+std::size_t ReplayControls::loaded()
+{
     if (m_bridge)
         m_bridge->reset();
     emit rewound({});

@@ -40,6 +40,8 @@ public:
     std::size_t loadLog(const LogSnapshot& snapshot, qint64 originUtcMs = -1);
     /// Loads decoded events (sorted by time), e.g. a simulation's.
     std::size_t loadEvents(std::vector<Event> events);
+    /// Loads a log decoded on a worker (LogReplayer::decode), origin and skipped lines included.
+    std::size_t loadDecoded(LogReplayer::Decoded decoded);
 
     const LogReplayer& replayer() const noexcept { return m_replayer; }
     TimePoint position() const;
@@ -69,6 +71,10 @@ signals:
     void finished();
 
 private:
+    /// After any load: resets the bridge, tells the charts to start over, returns the event count.
+    std::size_t loaded();
+    /// Frees the events of the previous load on a worker thread.
+    static void releaseInBackground(std::vector<Event> events);
     void updateUi();
     void emitTo(const Event& e);
 

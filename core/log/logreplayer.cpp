@@ -40,6 +40,13 @@ void LogReplayer::loadSorted(std::vector<Event> events, qint64 originUtcMs)
     m_anchorPosition = startTime();
 }
 
+std::vector<Event> LogReplayer::takeEvents()
+{
+    std::vector<Event> events = std::exchange(m_events, {});
+    loadSorted({}, m_originUtcMs);
+    return events;
+}
+
 void LogReplayer::load(Decoded decoded)
 {
     const std::size_t skipped = decoded.skipped;

@@ -73,6 +73,10 @@ public:
     /// unless they already are.
     void load(std::vector<Event> events, qint64 originUtcMs = 0);
 
+    /// Empties the replayer (paused at zero) and hands its events over, so a GUI can free millions of
+    /// them on a worker instead of inside the next load().
+    std::vector<Event> takeEvents();
+
     std::size_t eventCount() const noexcept { return m_events.size(); }
     std::size_t skippedLines() const noexcept { return m_skipped; }
     const std::vector<Event>& events() const noexcept { return m_events; }

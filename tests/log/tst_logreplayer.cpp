@@ -137,6 +137,18 @@ private slots:
         QCOMPARE(automatic.startTime(), TimePoint {});
     }
 
+    void takeEventsEmptiesTheReplayer()
+    {
+        LogReplayer replayer;
+        replayer.load(run(), 1000);
+        QCOMPARE(replayer.eventCount(), std::size_t(5));
+        const std::vector<Event> taken = replayer.takeEvents();
+        QVERIFY(taken == run());
+        QCOMPARE(replayer.eventCount(), std::size_t(0));
+        QVERIFY(!replayer.isPlaying());
+        QCOMPARE(replayer.startTime(), TimePoint {});
+    }
+
     void runStartedLineIsTimeZero()
     {
         QTemporaryDir dir;
