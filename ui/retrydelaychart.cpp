@@ -28,32 +28,18 @@ QColor groupColor(int group)
     return colors[std::clamp(group, 0, 4)];
 }
 
-/// A filled circle with a darker rim, drawn at twice the marker size so it stays smooth when Qt scales
-/// it into the marker rectangle (and on high-DPI screens).
-QImage markerImage(const QColor& color, qreal size)
+/// A round marker drawn at twice its size, so it stays smooth when Qt scales it into the marker
+/// rectangle (and on high-DPI screens): `fill` inside a `rim` of rimWidth x the image side.
+QImage markerImage(qreal size, const QBrush& fill, const QColor& rim, qreal rimWidth)
 {
     const int side = std::max(2, qRound(size * 2));
     QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(color.darker(130), side / 8.0));
-    painter.setBrush(color);
-    const qreal inset = side / 16.0;
-    painter.drawEllipse(QRectF(inset, inset, side - 2 * inset, side - 2 * inset));
-    return image;
-}
-/// A hollow ring: variant B's retries, readable on top of A's filled dots.
-QImage ringImage(const QColor& color, qreal size)
-{
-    const int side = std::max(2, qRound(size * 2));
-    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::transparent);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    const qreal pen = side / 8.0;
-    painter.setPen(QPen(color, pen));
-    painter.setBrush(Qt::NoBrush);
+    const qreal pen = side * rimWidth;
+    painter.setPen(QPen(rim, pen));
+    painter.setBrush(fill);
     painter.drawEllipse(QRectF(pen / 2, pen / 2, side - pen, side - pen));
     return image;
 }
@@ -108,7 +94,7 @@ void RetryDelayChart::applyStyle()
     for (int g = 0; g < kGroups; ++g) {
         const qreal markerSize = presenterMode() ? 10.0 : 6.0;
         m_groups[g]->setMarkerSize(markerSize);
-        m_groups[g]->setLightMarker(markerImage(groupColor(g), markerSize));
+        m_groups[g]->setLightMarker(markerImage(markerSize, groupColor(g), groupColor(g).darker(130), 1.0 / 8));
         QPen pen(QColor(0x44, 0x4b, 0x5a));
         pen.setStyle(Qt::DashLine);
         pen.setWidthF(lineWidth() * 0.6);
@@ -120,7 +106,8 @@ void RetryDelayChart::applyStyle()
     }
     const qreal ringSize = presenterMode() ? 11.0 : 7.0;
     m_groupB->setMarkerSize(ringSize);
-    m_groupB->setLightMarker(ringImage(variantBColor(), ringSize));
+    // variant B: hollow rings, readable on top of A's filled dots
+    m_groupB->setLightMarker(markerImage(ringSize, Qt::NoBrush, variantBColor(), 1.0 / 8));
     QPen cap(chartcolors::open());
     cap.setStyle(Qt::DashDotLine);
     cap.setWidthF(lineWidth());

@@ -27,17 +27,11 @@
 
 using namespace rwb;
 using bench::printSlowest;
+using bench::spin;
 using bench::StallProbe;
 using bench::TimedApplication;
 
 namespace {
-
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
 
 QJsonObject hourScenario()
 {

@@ -39,24 +39,12 @@
 #include <thread>
 
 using namespace rwb;
+using bench::printSlowest;
+using bench::spin;
 using bench::StallProbe;
 using bench::TimedApplication;
 
 namespace {
-
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-void printSlowestEvent(TimedApplication& app)
-{
-    const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(app.slowest.type);
-    std::printf("    slowest GUI event: %.1f ms (%s, %s)\n", app.slowest.ms, app.slowest.receiver, name ? name : "?");
-    app.slowest = {};
-}
 
 qint64 parseSize(QString s)
 {
@@ -309,7 +297,7 @@ int main(int argc, char* argv[])
     std::printf("    indexed in %.0f ms; finished signal handled at %.0f ms; replay loaded at %.0f ms\n",
         indexedNs.load() / 1e6, finishedMs, replayMs);
     std::printf("    longest UI stall while opening: %.1f ms\n", openStall);
-    printSlowestEvent(app);
+    printSlowest(app);
 
     // 1b. The replay load as it could be: events decoded on a worker (LogReplayer::decode), only the
     //     hand-over (ReplayControls::loadEvents) on the GUI thread.
@@ -336,7 +324,7 @@ int main(int argc, char* argv[])
         std::printf("replay load off the GUI thread: %zu events decoded on a worker in %.0f ms; on the GUI thread: "
                     "releasing the events loaded before %.1f ms, hand-over %.1f ms; longest UI stall %.1f ms\n",
             events, decodeMs, releaseMs, handOverMs, probe.stop());
-        printSlowestEvent(app);
+        printSlowest(app);
         h.start();
         const std::size_t one = LogReplayer::decode(index->snapshot(), -1, nullptr, 1).events.size();
         std::printf(
@@ -381,7 +369,7 @@ int main(int argc, char* argv[])
         std::printf("query %-42s %9lld rows in %7.1f ms after Enter; longest UI stall (typing + query) %.1f ms\n",
             qPrintable(text.isEmpty() ? QStringLiteral("(cleared)") : text), static_cast<long long>(matches), resultMs,
             stall);
-        printSlowestEvent(app);
+        printSlowest(app);
     }
 
     // 3. Scrolling the whole table through its scroll bar, 400 steps, one every 10 ms.
@@ -410,7 +398,7 @@ int main(int argc, char* argv[])
         const double stall = probe.stop();
         std::printf("scroll %d rows top to bottom in %d scroll-bar steps (%.0f ms): longest UI stall %.1f ms\n",
             model->rowCount(), steps, t.nsecsElapsed() / 1e6, stall);
-        printSlowestEvent(app);
+        printSlowest(app);
     }
     cleanup();
     return 0;

@@ -4,6 +4,9 @@
 // names the slowest event it delivered. GUI thread only; header-only so each bench stays one file.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEvent>
+#include <QEventLoop>
+#include <QMetaEnum>
 #include <QTimer>
 
 #include <algorithm>
@@ -88,9 +91,17 @@ private:
 /// Prints and resets the slowest event delivery seen since the last call.
 inline void printSlowest(TimedApplication& app)
 {
-    std::printf("    slowest GUI event: %.1f ms (%s, QEvent::Type %d)\n", app.slowest.ms, app.slowest.receiver,
-        app.slowest.type);
+    const char* name = QMetaEnum::fromType<QEvent::Type>().valueToKey(app.slowest.type);
+    std::printf("    slowest GUI event: %.1f ms (%s, %s)\n", app.slowest.ms, app.slowest.receiver, name ? name : "?");
     app.slowest = {};
+}
+
+/// Runs the event loop for `ms` milliseconds.
+inline void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
 }
 
 } // namespace rwb::bench
