@@ -17,5 +17,9 @@ export XDG_CONFIG_HOME
 trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 QT_QPA_PLATFORM=offscreen "$build/app/workbench/resilience-workbench" --demo outage-recovery --screenshot "$out"
 # The chart gallery (docs/charts.md): each chart on its own, from fixed event streams.
-RWB_CHART_GALLERY="$out" QT_QPA_PLATFORM=offscreen "$build/tests/ui/tst_chartgallery" >/dev/null
+gallery="$XDG_CONFIG_HOME/gallery"
+RWB_CHART_GALLERY="$gallery" QT_QPA_PLATFORM=offscreen "$build/tests/ui/tst_chartgallery" >/dev/null
+for name in breakers retries traffic latency tiles logpanel replaycontrols; do
+    cp "$gallery/$name.png" "$out/charts-$name.png"
+done
 echo "screenshots written to $out"
