@@ -148,8 +148,9 @@ void ResultsView::drawBreakers()
                     circuitsB.append(p.breaker->name);
         m_breakers->setResult(
             *m_run.result, events, *m_runB.result, circuitsB, m_runB.events ? *m_runB.events : none);
-    } else
+    } else {
         m_breakers->setResult(*m_run.result, events);
+    }
 }
 
 std::vector<ChartView*> ResultsView::charts() const { return { m_breakers, m_retries, m_traffic, m_latency }; }
