@@ -6,6 +6,7 @@
 
 #include <QAreaSeries>
 #include <QCategoryAxis>
+#include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
@@ -79,11 +80,17 @@ BreakerStateChart::BreakerStateChart(QWidget* parent)
     m_markers = new QScatterSeries;
     m_markers->setName(tr("transition"));
     m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    m_markers->setPointsVisible(false); // drawn as light markers (a flapping hour has thousands)
     applyStyle();
     addChartSeries(m_markers, true, m_laneAxis);
     // The charts below carry the same synced time axis with its title; here it would only take
     // height from the lanes and the tick labels.
     timeAxis()->setTitleVisible(false);
+    // an empty plot would look broken: say why it is empty
+    m_emptyNote = new QGraphicsSimpleTextItem(tr("No circuit breaker has changed state"), chart());
+    m_emptyNote->setBrush(QColor(0x6b, 0x72, 0x80));
+    m_emptyNote->setZValue(10);
+    connect(chart(), &QChart::plotAreaChanged, this, &BreakerStateChart::placeEmptyNote);
     updateMinimumHeight();
 }
 
@@ -91,12 +98,10 @@ BreakerStateChart::~BreakerStateChart() = default;
 
 void BreakerStateChart::applyStyle()
 {
-    m_markers->setMarkerSize(presenterMode() ? 13.0 : 8.0);
+    const qreal markerSize = presenterMode() ? 13.0 : 8.0;
+    m_markers->setMarkerSize(markerSize);
     m_markers->setColor(QColor(0x22, 0x22, 0x22));
-    m_markers->setBorderColor(Qt::white);
-    QPen pen(Qt::white);
-    pen.setWidthF(presenterMode() ? 2.0 : 1.2);
-    m_markers->setPen(pen);
+    m_markers->setLightMarker(roundMarkerImage(markerSize, QColor(0x22, 0x22, 0x22), Qt::white, 0.15));
     QFont f = m_laneAxis->labelsFont();
     f.setPointSizeF(valueAxis()->labelsFont().pointSizeF());
     f.setBold(true);
@@ -326,8 +331,20 @@ std::vector<BreakerSegment> BreakerStateChart::segments(const QString& circuit) 
     return out;
 }
 
+QString BreakerStateChart::emptyNote() const { return m_emptyNote->isVisible() ? m_emptyNote->text() : QString(); }
+
+void BreakerStateChart::placeEmptyNote()
+{
+    m_emptyNote->setFont(valueAxis()->labelsFont());
+    m_emptyNote->setVisible(m_lanes.empty());
+    const QRectF plot = chart()->plotArea();
+    const QRectF text = m_emptyNote->boundingRect();
+    m_emptyNote->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+}
+
 void BreakerStateChart::refreshSeries()
 {
+    placeEmptyNote();
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     const double px = (visMax - visMin) / std::max(plotColumns(), 1);

@@ -12,6 +12,7 @@
 class QAreaSeries;
 class QCategoryAxis;
 class QLineSeries;
+class QGraphicsSimpleTextItem;
 class QScatterSeries;
 
 namespace rwb {
@@ -72,6 +73,8 @@ public:
     /// The bands of a circuit from time zero to the end of the data.
     std::vector<BreakerSegment> segments(const QString& circuit) const;
     double endTime() const noexcept { return m_end; }
+    /// The note shown over an empty plot (empty while circuits are drawn); refreshed with the series.
+    QString emptyNote() const;
 
     void setMaxTransitionsPerCircuit(std::size_t max);
 
@@ -88,12 +91,15 @@ private:
     void rebuildLaneAxis();
     void updateMinimumHeight();
     int laneIndexAt(double y) const;
+    /// Shows "no circuit breaker has changed state" in the middle of an empty plot.
+    void placeEmptyNote();
 
     std::vector<std::unique_ptr<Lane>> m_lanes;
     QHash<QString, int> m_laneIndex;
     QStringList m_order;
     QCategoryAxis* m_laneAxis = nullptr;
     QScatterSeries* m_markers = nullptr;
+    QGraphicsSimpleTextItem* m_emptyNote = nullptr; // shown while no circuit has a lane
     bool m_visible[3] = {true, true, true};
     double m_end = 0;
     std::size_t m_maxTransitions = 100000;

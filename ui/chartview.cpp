@@ -43,6 +43,20 @@ QColor series(int index)
 }
 } // namespace chartcolors
 
+QImage roundMarkerImage(qreal size, const QBrush& fill, const QColor& rim, qreal rimWidth)
+{
+    const int side = std::max(2, qRound(size * 2));
+    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const qreal pen = side * rimWidth;
+    painter.setPen(QPen(rim, pen));
+    painter.setBrush(fill);
+    painter.drawEllipse(QRectF(pen / 2, pen / 2, side - pen, side - pen));
+    return image;
+}
+
 namespace {
 
 double niceStep(double span, int targetTicks)

@@ -5,6 +5,7 @@
 #include <QChartView>
 #include <QColor>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QPointer>
 
 #include <utility>
@@ -29,6 +30,12 @@ QColor halfOpen(); ///< breaker HALF_OPEN: amber
 QColor open();     ///< breaker OPEN: red
 QColor series(int index); ///< a qualitative palette for unrelated series
 } // namespace chartcolors
+
+/// A round marker image for QXYSeries::setLightMarker(), drawn at twice `size` so it stays smooth when
+/// Qt scales it (and on high-DPI screens): `fill` inside a `rim` rimWidth x the image side wide. Light
+/// markers are painted by their series in one pass; Qt's default markers are one graphics item each,
+/// ~30 ms per thousand points on every refresh.
+QImage roundMarkerImage(qreal size, const QBrush& fill, const QColor& rim, qreal rimWidth);
 
 /// Base of every workbench chart: a QChartView with a time axis in seconds since the start of the
 /// run (bottom, labelled m:ss) and a value axis (left), plus the interactions users expect:

@@ -6,11 +6,10 @@
 
 #include <QCategoryAxis>
 #include <QFontMetricsF>
-#include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QPen>
 #include <QLineSeries>
-#include <QPainter>
 #include <QScatterSeries>
 #include <QValueAxis>
 
@@ -26,22 +25,6 @@ QColor groupColor(int group)
     static const QColor colors[] = {QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x9e, 0x73), QColor(0xe6, 0x9f, 0x00),
         QColor(0xcc, 0x79, 0xa7), QColor(0x6a, 0x3d, 0x9a)};
     return colors[std::clamp(group, 0, 4)];
-}
-
-/// A round marker drawn at twice its size, so it stays smooth when Qt scales it into the marker
-/// rectangle (and on high-DPI screens): `fill` inside a `rim` of rimWidth x the image side.
-QImage markerImage(qreal size, const QBrush& fill, const QColor& rim, qreal rimWidth)
-{
-    const int side = std::max(2, qRound(size * 2));
-    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::transparent);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    const qreal pen = side * rimWidth;
-    painter.setPen(QPen(rim, pen));
-    painter.setBrush(fill);
-    painter.drawEllipse(QRectF(pen / 2, pen / 2, side - pen, side - pen));
-    return image;
 }
 
 QColor variantBColor() { return QColor(0x22, 0x22, 0x22, 0xa0); }
@@ -94,7 +77,7 @@ void RetryDelayChart::applyStyle()
     for (int g = 0; g < kGroups; ++g) {
         const qreal markerSize = presenterMode() ? 10.0 : 6.0;
         m_groups[g]->setMarkerSize(markerSize);
-        m_groups[g]->setLightMarker(markerImage(markerSize, groupColor(g), groupColor(g).darker(130), 1.0 / 8));
+        m_groups[g]->setLightMarker(roundMarkerImage(markerSize, groupColor(g), groupColor(g).darker(130), 1.0 / 8));
         QPen pen(QColor(0x44, 0x4b, 0x5a));
         pen.setStyle(Qt::DashLine);
         pen.setWidthF(lineWidth() * 0.6);
@@ -107,7 +90,7 @@ void RetryDelayChart::applyStyle()
     const qreal ringSize = presenterMode() ? 11.0 : 7.0;
     m_groupB->setMarkerSize(ringSize);
     // variant B: hollow rings, readable on top of A's filled dots
-    m_groupB->setLightMarker(markerImage(ringSize, Qt::NoBrush, variantBColor(), 1.0 / 8));
+    m_groupB->setLightMarker(roundMarkerImage(ringSize, Qt::NoBrush, variantBColor(), 1.0 / 8));
     QPen cap(chartcolors::open());
     cap.setStyle(Qt::DashDotLine);
     cap.setWidthF(lineWidth());

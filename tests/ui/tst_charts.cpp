@@ -50,6 +50,24 @@ Event retry(double seconds, int attempt, Duration delay)
 class TestCharts : public QObject {
     Q_OBJECT
 private slots:
+    void emptyBreakerChartSaysWhy()
+    {
+        BreakerStateChart chart;
+        chart.resize(600, 200);
+        Event tail;
+        tail.time = TimePoint(30s);
+        tail.source = QStringLiteral("a");
+        chart.appendEvents({tail}); // time passes, no circuit changes state
+        chart.flushRefresh();
+        QCOMPARE(chart.emptyNote(), QStringLiteral("No circuit breaker has changed state"));
+        chart.appendEvents({transition(10, QStringLiteral("a"), BreakerState::Closed, BreakerState::Open)});
+        chart.flushRefresh();
+        QCOMPARE(chart.emptyNote(), QString());
+        chart.clear();
+        chart.flushRefresh();
+        QVERIFY(!chart.emptyNote().isEmpty());
+    }
+
     void breakerSegments()
     {
         BreakerStateChart chart;
