@@ -1,6 +1,7 @@
 #include "ui/pipelineeditor.h"
 
 #include "ui/collapsiblesection.h"
+#include "ui/editorscrollarea.h"
 #include "ui/jsonpointer.h"
 #include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
@@ -8,14 +9,11 @@
 #include "ui/scenariodocument.h"
 
 #include <QComboBox>
-#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
@@ -66,11 +64,7 @@ void PipelineEditor::build()
     topLayout->addWidget(m_binding);
     outer->addWidget(top);
 
-    auto* scroll = new QScrollArea(this);
-    m_scroll = scroll;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* scroll = new EditorScrollArea(this);
     auto* content = new QWidget(scroll);
     content->setObjectName(QStringLiteral("editorContent"));
     auto* layout = new QVBoxLayout(content);
@@ -142,7 +136,7 @@ void PipelineEditor::build()
     layout->addStretch(1);
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
-    fitWidth();
+    scroll->fitWidth();
 
     connect(m_pipelines, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_refreshing && index >= 0)
@@ -295,20 +289,5 @@ CollapsibleSection* PipelineEditor::section(const QString& policy) const
     return nullptr;
 }
 
-void PipelineEditor::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
-        fitWidth();
-}
-
-void PipelineEditor::fitWidth()
-{
-    // The scroll area never scrolls sideways, so it must be as wide as its content (which grows with
-    // the font in presenter mode).
-    if (m_scroll && m_scroll->widget())
-        m_scroll->setMinimumWidth(
-            m_scroll->widget()->minimumSizeHint().width() + m_scroll->verticalScrollBar()->sizeHint().width());
-}
 
 } // namespace rwb

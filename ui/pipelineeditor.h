@@ -8,7 +8,6 @@
 #include <vector>
 
 class QComboBox;
-class QScrollArea;
 class QLabel;
 class QListWidget;
 class QVBoxLayout;
@@ -45,9 +44,6 @@ public:
     CollapsibleSection* section(const QString& policy) const;
     QListWidget* orderList() const noexcept { return m_order; }
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     struct Group {
         QString key;
@@ -56,7 +52,6 @@ private:
     };
 
     void build();
-    void fitWidth();
     void rebuildPipelineList();
     void refresh();
     void refreshOrder();
@@ -70,7 +65,6 @@ private:
     QListWidget* m_order;
     QLabel* m_orderHint;
     std::vector<Group> m_groups;
-    QScrollArea* m_scroll = nullptr;
     bool m_refreshing = false;
 };
 

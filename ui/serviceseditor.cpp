@@ -1,6 +1,7 @@
 #include "ui/serviceseditor.h"
 
 #include "ui/collapsiblesection.h"
+#include "ui/editorscrollarea.h"
 #include "ui/icons.h"
 #include "ui/jsonarraymodel.h"
 #include "ui/jsonpointer.h"
@@ -11,15 +12,12 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QStyledItemDelegate>
 #include <QTableView>
@@ -136,11 +134,7 @@ void ServicesEditor::build()
     topLayout->addWidget(m_services, 1);
     outer->addWidget(top);
 
-    auto* scroll = new QScrollArea(this);
-    m_scroll = scroll;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* scroll = new EditorScrollArea(this);
     auto* content = new QWidget(scroll);
     content->setObjectName(QStringLiteral("editorContent"));
     auto* layout = new QVBoxLayout(content);
@@ -244,7 +238,7 @@ void ServicesEditor::build()
 
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
-    fitWidth();
+    scroll->fitWidth();
 
     connect(m_services, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_refreshing && index >= 0)
@@ -364,20 +358,5 @@ ParameterControl* ServicesEditor::control(const QString& key) const
     return nullptr;
 }
 
-void ServicesEditor::changeEvent(QEvent* event)
-{
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
-        fitWidth();
-}
-
-void ServicesEditor::fitWidth()
-{
-    // The scroll area never scrolls sideways, so it must be as wide as its content (which grows with
-    // the font in presenter mode).
-    if (m_scroll && m_scroll->widget())
-        m_scroll->setMinimumWidth(
-            m_scroll->widget()->minimumSizeHint().width() + m_scroll->verticalScrollBar()->sizeHint().width());
-}
 
 } // namespace rwb

@@ -8,7 +8,6 @@
 #include <vector>
 
 class QComboBox;
-class QScrollArea;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -47,12 +46,8 @@ signals:
     /// The user asked to take `service` down (true) or bring it back (false).
     void outageRequested(const QString& service, bool down);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     void build();
-    void fitWidth();
     void rebuildServiceList();
     void refresh();
     void setOutage(bool down);
@@ -67,7 +62,6 @@ private:
     std::vector<ParameterControl*> m_controls;
     JsonArrayModel* m_outages;
     QTableView* m_outageTable = nullptr;
-    QScrollArea* m_scroll = nullptr;
     bool m_refreshing = false;
 };
 
