@@ -388,8 +388,7 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
                 sendAttempt(slot, t, step.deadline);
                 break;
             case Step::Kind::Wait:
-                if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
-                    || step.waitReason == Step::WaitReason::Rejected) {
+                if (step.isRetryWait()) {
                     ++p.series.summary.retries;
                     ++pipelineBucket(p, t).retries;
                 }

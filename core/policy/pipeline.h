@@ -112,6 +112,14 @@ struct Step {
     /// ticket. That call now owns the slot: the executor must resume() it (and cancel its deadline).
     BulkheadTicket handoff = 0;
 
+    /// A Wait before another try of the call (a retry), as opposed to a rate-limit pause.
+    bool isRetryWait() const noexcept
+    {
+        return kind == Kind::Wait
+            && (waitReason == WaitReason::Backoff || waitReason == WaitReason::RetryAfter
+                || waitReason == WaitReason::Rejected);
+    }
+
     static QString toString(Kind kind);       ///< "attempt", "wait", "queued", "done"
     static QString toString(WaitReason why);  ///< "backoff", "retry_after", "rejected", "rate_limit", "server_rate_limit"
 };

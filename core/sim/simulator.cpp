@@ -296,8 +296,7 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
         break;
     }
     case Step::Kind::Wait:
-        if (step.waitReason == Step::WaitReason::Backoff || step.waitReason == Step::WaitReason::RetryAfter
-            || step.waitReason == Step::WaitReason::Rejected) {
+        if (step.isRetryWait()) {
             ++p.series.summary.retries;
             ++pipelineBucket(p, t).retries;
         }

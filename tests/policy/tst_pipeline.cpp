@@ -126,6 +126,29 @@ private slots:
         QCOMPARE(ev[5].attempt, 3);
     }
 
+    void retryWaitsAreTheOnesBeforeAnotherTry_data()
+    {
+        QTest::addColumn<int>("reason");
+        QTest::addColumn<bool>("retry");
+        QTest::newRow("backoff") << int(Step::WaitReason::Backoff) << true;
+        QTest::newRow("retry-after") << int(Step::WaitReason::RetryAfter) << true;
+        QTest::newRow("rejected") << int(Step::WaitReason::Rejected) << true;
+        QTest::newRow("rate limit") << int(Step::WaitReason::RateLimit) << false;
+        QTest::newRow("server rate limit") << int(Step::WaitReason::ServerRateLimit) << false;
+    }
+
+    void retryWaitsAreTheOnesBeforeAnotherTry()
+    {
+        QFETCH(int, reason);
+        QFETCH(bool, retry);
+        Step s;
+        s.kind = Step::Kind::Wait;
+        s.waitReason = Step::WaitReason(reason);
+        QCOMPARE(s.isRetryWait(), retry);
+        s.kind = Step::Kind::Attempt;
+        QVERIFY(!s.isRetryWait());
+    }
+
     void sinkReceivesOnlyTheKindsItWants()
     {
         SelectiveSink sink({EventKind::RetryScheduled, EventKind::RetryGaveUp});
