@@ -286,6 +286,25 @@ private slots:
         QVERIFY(chart.refreshCount() - before <= 2);
     }
 
+    void firstChangeAfterAQuietSpellIsDrawnAtOnce()
+    {
+        TrafficChart chart;
+        chart.setMaxRefreshRate(1); // a throttled first refresh would wait a whole second
+        const int before = chart.refreshCount();
+        Event done;
+        done.kind = EventKind::RequestDone;
+        done.source = QStringLiteral("p");
+        chart.appendEvents({done});
+        QCOMPARE(chart.refreshCount(), before); // not synchronously: a batch of changes costs one refresh
+        for (int i = 0; i < 3 && chart.refreshCount() == before; ++i)
+            QCoreApplication::processEvents(); // no waiting: only what is due now
+        QCOMPARE(chart.refreshCount(), before + 1);
+        chart.appendEvents({done}); // right after a refresh: throttled
+        for (int i = 0; i < 3; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(chart.refreshCount(), before + 1);
+    }
+
     void axesStayInSync()
     {
         TimeAxisSync sync;
