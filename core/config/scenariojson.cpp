@@ -9,16 +9,6 @@ namespace rwb::scenariojson {
 
 namespace {
 
-QStringList faultKindNames(bool withOk)
-{
-    QStringList names;
-    for (auto k : {FaultKind::Ok, FaultKind::Http500, FaultKind::Http503, FaultKind::Http429, FaultKind::ConnectionReset,
-             FaultKind::ConnectionRefused, FaultKind::Hang, FaultKind::Malformed})
-        if (withOk || k != FaultKind::Ok)
-            names << toString(k);
-    return names;
-}
-
 std::optional<FaultKind> failureKindFromString(const QString& text)
 {
     auto k = faultKindFromString(text);
@@ -76,8 +66,7 @@ LatencyDistribution latencyFromJson(JsonReader& parent, const QString& key)
     if (!sub)
         return d;
     JsonReader& r = *sub;
-    r.readEnum(QStringLiteral("distribution"), d.kind, &latencyKindFromString,
-        {QStringLiteral("fixed"), QStringLiteral("uniform"), QStringLiteral("normal"), QStringLiteral("log_normal")});
+    r.readEnum(QStringLiteral("distribution"), d.kind, &latencyKindFromString, latencyKindNames());
     switch (d.kind) {
     case LatencyDistribution::Kind::Fixed:
         r.readDuration(QStringLiteral("value"), d.value);
@@ -94,6 +83,43 @@ LatencyDistribution latencyFromJson(JsonReader& parent, const QString& key)
         r.readDuration(QStringLiteral("median"), d.median);
         r.readDuration(QStringLiteral("p99"), d.p99);
         break;
+    case LatencyDistribution::Kind::Exponential:
+        r.readDuration(QStringLiteral("mean"), d.mean);
+        break;
+    case LatencyDistribution::Kind::Gamma:
+        r.readDuration(QStringLiteral("mean"), d.mean);
+        r.read(QStringLiteral("shape"), d.shape, 1.0e-6, 1.0e6);
+        break;
+    case LatencyDistribution::Kind::Pareto:
+        r.readDuration(QStringLiteral("min"), d.min);
+        r.read(QStringLiteral("shape"), d.shape, 1.0e-6, 1.0e6);
+        r.readDuration(QStringLiteral("max"), d.max);
+        break;
+    case LatencyDistribution::Kind::Empirical: {
+        std::vector<Duration> samples;
+        std::vector<double> weights;
+        if (!r.has(QStringLiteral("samples")))
+            r.error(QString(), QStringLiteral("missing key \"samples\""));
+        if (auto list = r.array(QStringLiteral("samples"))) {
+            for (qsizetype i = 0; i < list->size(); ++i) {
+                QString problem;
+                if (auto v = JsonReader::parseDuration(list->at(i), &problem))
+                    samples.push_back(*v);
+                else
+                    r.error(QStringLiteral("samples"), QStringLiteral("/%1: %2").arg(i).arg(problem));
+            }
+        }
+        if (auto list = r.array(QStringLiteral("weights"))) {
+            for (qsizetype i = 0; i < list->size(); ++i) {
+                if (!list->at(i).isDouble())
+                    r.error(QStringLiteral("weights"),
+                        QStringLiteral("/%1: expected a number, got %2").arg(i).arg(JsonReader::describe(list->at(i))));
+                weights.push_back(list->at(i).toDouble());
+            }
+        }
+        d = LatencyDistribution::empirical(std::move(samples), std::move(weights)); // slow tail read below
+        break;
+    }
     }
     r.read(QStringLiteral("slow_tail_probability"), d.slowTailProbability, 0.0, 1.0);
     r.readDuration(QStringLiteral("slow_tail_latency"), d.slowTailLatency);
@@ -121,12 +147,46 @@ QJsonObject latencyToJson(const LatencyDistribution& d)
         o[QStringLiteral("median")] = durationToJson(d.median);
         o[QStringLiteral("p99")] = durationToJson(d.p99);
         break;
+    case LatencyDistribution::Kind::Exponential:
+        o[QStringLiteral("mean")] = durationToJson(d.mean);
+        break;
+    case LatencyDistribution::Kind::Gamma:
+        o[QStringLiteral("mean")] = durationToJson(d.mean);
+        o[QStringLiteral("shape")] = d.shape;
+        break;
+    case LatencyDistribution::Kind::Pareto:
+        o[QStringLiteral("min")] = durationToJson(d.min);
+        o[QStringLiteral("shape")] = d.shape;
+        if (d.max > Duration::zero())
+            o[QStringLiteral("max")] = durationToJson(d.max);
+        break;
+    case LatencyDistribution::Kind::Empirical: {
+        QJsonArray samples;
+        for (const auto& v : d.samples)
+            samples.append(durationToJson(v));
+        o[QStringLiteral("samples")] = samples;
+        if (!d.weights.empty()) {
+            QJsonArray weights;
+            for (double w : d.weights)
+                weights.append(w);
+            o[QStringLiteral("weights")] = weights;
+        }
+        break;
+    }
     }
     if (d.slowTailProbability > 0.0 || d.slowTailLatency != Duration::zero()) {
         o[QStringLiteral("slow_tail_probability")] = d.slowTailProbability;
         o[QStringLiteral("slow_tail_latency")] = durationToJson(d.slowTailLatency);
     }
     return o;
+}
+
+// A fixed distribution is written as a bare duration (the shorthand the reader accepts).
+QJsonValue latencyOrDurationToJson(const LatencyDistribution& d)
+{
+    if (d.kind == LatencyDistribution::Kind::Fixed && d.slowTailProbability == 0.0 && d.slowTailLatency == Duration::zero())
+        return durationToJson(d.value);
+    return latencyToJson(d);
 }
 
 } // namespace
@@ -150,6 +210,9 @@ FaultProfile faultProfileOver(JsonReader& r, FaultProfile p)
     }
     if (r.has(QStringLiteral("latency")))
         p.latency = latencyFromJson(r, QStringLiteral("latency"));
+    if (r.has(QStringLiteral("network_delay")))
+        p.networkDelay = latencyFromJson(r, QStringLiteral("network_delay"));
+    r.read(QStringLiteral("optimistic_concurrency"), p.optimisticConcurrency);
     r.readDuration(QStringLiteral("retry_after"), p.retryAfter);
     r.readEnum(QStringLiteral("retry_after_format"), p.retryAfterFormat, &retryAfterFormatFromString,
         {QStringLiteral("seconds"), QStringLiteral("http_date")});
@@ -171,7 +234,7 @@ FaultProfile faultProfileOver(JsonReader& r, FaultProfile p)
                 w.error(QString(), QStringLiteral("missing key \"end\""));
             w.readDuration(QStringLiteral("start"), o.start);
             w.readDuration(QStringLiteral("end"), o.end);
-            w.readEnum(QStringLiteral("error"), o.error, &failureKindFromString, faultKindNames(false));
+            w.readEnum(QStringLiteral("error"), o.error, &failureKindFromString, faultKindNames(true));
             w.finish();
             p.outages.push_back(o);
         }
@@ -186,7 +249,7 @@ FaultProfile faultProfileOver(JsonReader& r, FaultProfile p)
         f->readDuration(QStringLiteral("period"), fl.period);
         f->read(QStringLiteral("duty_cycle"), fl.dutyCycle, 0.0, 1.0);
         f->readDuration(QStringLiteral("offset"), fl.offset);
-        f->readEnum(QStringLiteral("error"), fl.error, &failureKindFromString, faultKindNames(false));
+        f->readEnum(QStringLiteral("error"), fl.error, &failureKindFromString, faultKindNames(true));
         if (fl.period <= Duration::zero())
             f->error(QStringLiteral("period"), QStringLiteral("expected a duration > 0 s, got 0 s"));
         f->finish();
@@ -213,8 +276,22 @@ FaultProfile faultProfileOver(JsonReader& r, FaultProfile p)
         c.maxConcurrent = 1;
         f->read(QStringLiteral("max_concurrent"), c.maxConcurrent, 1, 10000000);
         f->read(QStringLiteral("queue_size"), c.queueSize, 0, 10000000);
-        f->readEnum(QStringLiteral("overload_error"), c.overloadError, &failureKindFromString, faultKindNames(false));
-        f->readDuration(QStringLiteral("overload_latency"), c.overloadLatency);
+        f->readEnum(QStringLiteral("overload_error"), c.overloadError, &failureKindFromString, faultKindNames(true));
+        if (f->has(QStringLiteral("overload_latency")))
+            c.overloadLatency = latencyFromJson(*f, QStringLiteral("overload_latency"));
+        f->readEnum(QStringLiteral("discipline"), c.discipline, &queueDisciplineFromString,
+            {QStringLiteral("fifo"), QStringLiteral("lifo"), QStringLiteral("adaptive_lifo")});
+        f->readDuration(QStringLiteral("queue_timeout"), c.queueTimeout);
+        if (f->has(QStringLiteral("codel")) && f->value(QStringLiteral("codel")).isNull()) {
+            f->accept(QStringLiteral("codel"));
+        } else if (auto codel = f->object(QStringLiteral("codel"))) {
+            CoDel cd;
+            codel->readDuration(QStringLiteral("target"), cd.target);
+            codel->readDuration(QStringLiteral("interval"), cd.interval);
+            codel->finish();
+            c.codel = cd;
+        }
+        f->read(QStringLiteral("drop_abandoned"), c.dropAbandoned);
         f->finish();
         p.capacity = c;
     }
@@ -240,6 +317,8 @@ QJsonObject faultProfileToJson(const FaultProfile& p)
     mix[QStringLiteral("malformed")] = p.errorMix.malformed;
     o[QStringLiteral("error_mix")] = mix;
     o[QStringLiteral("latency")] = latencyToJson(p.latency);
+    o[QStringLiteral("network_delay")] = latencyOrDurationToJson(p.networkDelay);
+    o[QStringLiteral("optimistic_concurrency")] = p.optimisticConcurrency;
     o[QStringLiteral("retry_after")] = durationToJson(p.retryAfter);
     o[QStringLiteral("retry_after_format")] = toString(p.retryAfterFormat);
     o[QStringLiteral("retry_after_on_503")] = p.retryAfterOn503;
@@ -260,12 +339,19 @@ QJsonObject faultProfileToJson(const FaultProfile& p)
             {QStringLiteral("latency_multiplier"), p.ramp->latencyMultiplier}};
     else
         o[QStringLiteral("ramp")] = QJsonValue::Null;
-    if (p.capacity.enabled())
-        o[QStringLiteral("capacity")] = QJsonObject {{QStringLiteral("max_concurrent"), p.capacity.maxConcurrent},
-            {QStringLiteral("queue_size"), p.capacity.queueSize},
-            {QStringLiteral("overload_error"), toString(p.capacity.overloadError)},
-            {QStringLiteral("overload_latency"), durationToJson(p.capacity.overloadLatency)}};
-    else
+    if (p.capacity.enabled()) {
+        const auto& c = p.capacity;
+        QJsonObject capacity {{QStringLiteral("max_concurrent"), c.maxConcurrent}, {QStringLiteral("queue_size"), c.queueSize},
+            {QStringLiteral("overload_error"), toString(c.overloadError)},
+            {QStringLiteral("overload_latency"), latencyOrDurationToJson(c.overloadLatency)},
+            {QStringLiteral("discipline"), toString(c.discipline)}, {QStringLiteral("drop_abandoned"), c.dropAbandoned}};
+        if (c.queueTimeout > Duration::zero())
+            capacity[QStringLiteral("queue_timeout")] = durationToJson(c.queueTimeout);
+        if (c.codel)
+            capacity[QStringLiteral("codel")] = QJsonObject {{QStringLiteral("target"), durationToJson(c.codel->target)},
+                {QStringLiteral("interval"), durationToJson(c.codel->interval)}};
+        o[QStringLiteral("capacity")] = capacity;
+    } else
         o[QStringLiteral("capacity")] = QJsonValue::Null;
     return o;
 }
@@ -545,6 +631,10 @@ QJsonObject serviceToJson(const ServiceSpec& s)
     for (const auto& key : {QStringLiteral("flapping"), QStringLiteral("ramp"), QStringLiteral("capacity")})
         if (compactBase.value(key).isNull())
             compactBase.remove(key);
+    if (s.faults.base().networkDelay.isZero())
+        compactBase.remove(QStringLiteral("network_delay"));
+    if (!s.faults.base().optimisticConcurrency)
+        compactBase.remove(QStringLiteral("optimistic_concurrency"));
     o[QStringLiteral("fault")] = compactBase;
     if (!s.faults.changes().empty()) {
         QJsonArray schedule;
@@ -575,10 +665,16 @@ ClientSpec clientFromJson(JsonReader& r)
     if (auto a = r.object(QStringLiteral("arrival"))) {
         auto& p = c.arrival;
         a->readEnum(QStringLiteral("process"), p.kind, &arrivalKindFromString,
-            {QStringLiteral("constant"), QStringLiteral("poisson"), QStringLiteral("bursts")});
+            {QStringLiteral("constant"), QStringLiteral("poisson"), QStringLiteral("bursts"), QStringLiteral("closed")});
         if (p.kind == ArrivalProcess::Kind::Bursts)
             p.rate = 0;
-        a->read(QStringLiteral("rate"), p.rate, 0.0, 1.0e7);
+        if (p.kind == ArrivalProcess::Kind::Closed) {
+            if (a->has(QStringLiteral("think_time")))
+                p.thinkTime = latencyFromJson(*a, QStringLiteral("think_time"));
+            a->read(QStringLiteral("requests_per_user"), p.requestsPerUser, 0, 1000000000);
+        } else {
+            a->read(QStringLiteral("rate"), p.rate, 0.0, 1.0e7);
+        }
         if (p.kind == ArrivalProcess::Kind::Bursts) {
             p.burstSize = 1;
             a->read(QStringLiteral("burst_size"), p.burstSize, 1, 10000000);
@@ -595,7 +691,14 @@ ClientSpec clientFromJson(JsonReader& r)
 QJsonObject clientToJson(const ClientSpec& c)
 {
     const auto& p = c.arrival;
-    QJsonObject a {{QStringLiteral("process"), toString(p.kind)}, {QStringLiteral("rate"), p.rate}};
+    QJsonObject a {{QStringLiteral("process"), toString(p.kind)}};
+    if (p.kind == ArrivalProcess::Kind::Closed) {
+        a[QStringLiteral("think_time")] = latencyOrDurationToJson(p.thinkTime);
+        if (p.requestsPerUser > 0)
+            a[QStringLiteral("requests_per_user")] = p.requestsPerUser;
+    } else {
+        a[QStringLiteral("rate")] = p.rate;
+    }
     if (p.kind == ArrivalProcess::Kind::Bursts) {
         a[QStringLiteral("burst_size")] = p.burstSize;
         a[QStringLiteral("burst_interval")] = durationToJson(p.burstInterval);

@@ -11,10 +11,8 @@
 namespace rwb {
 
 namespace {
-constexpr double kZ99 = 2.3263478740408408; // standard normal quantile at 0.99
-
 constexpr std::array kFaultKinds {FaultKind::Ok, FaultKind::Http500, FaultKind::Http503, FaultKind::Http429,
-    FaultKind::ConnectionReset, FaultKind::ConnectionRefused, FaultKind::Hang, FaultKind::Malformed};
+    FaultKind::ConnectionReset, FaultKind::ConnectionRefused, FaultKind::Hang, FaultKind::Malformed, FaultKind::Conflict};
 
 Duration scaled(Duration d, double factor) noexcept
 {
@@ -23,10 +21,10 @@ Duration scaled(Duration d, double factor) noexcept
         return Duration::zero();
     if (ns >= 9.0e18)
         return Duration(std::int64_t(9.0e18));
-    return Duration(std::int64_t(ns + 0.5)); // ns > 0 here; cheaper than llround, same result off exact ties
+    return Duration(std::int64_t(ns + 0.5));
 }
 
-QString ms(Duration d) { return formatNumber(toMs(d)) + QStringLiteral(" ms"); }
+QString ms(Duration d) { return formatMs(d); }
 
 void checkDuration(FieldErrors& errors, const QString& field, Duration d)
 {
@@ -72,8 +70,19 @@ QString toString(FaultKind kind)
         return QStringLiteral("hang");
     case FaultKind::Malformed:
         return QStringLiteral("malformed");
+    case FaultKind::Conflict:
+        return QStringLiteral("http_409");
     }
     return QStringLiteral("unknown");
+}
+
+QStringList faultKindNames(bool failuresOnly)
+{
+    QStringList names;
+    for (auto kind : kFaultKinds)
+        if (!failuresOnly || kind != FaultKind::Ok)
+            names << toString(kind);
+    return names;
 }
 
 std::optional<FaultKind> faultKindFromString(const QString& text)
@@ -96,6 +105,8 @@ int httpStatusFor(FaultKind kind) noexcept
         return 503;
     case FaultKind::Http429:
         return 429;
+    case FaultKind::Conflict:
+        return 409;
     case FaultKind::ConnectionReset:
     case FaultKind::ConnectionRefused:
     case FaultKind::Hang:
@@ -118,143 +129,25 @@ std::optional<RetryAfterFormat> retryAfterFormatFromString(const QString& text)
     return std::nullopt;
 }
 
-QString toString(LatencyDistribution::Kind kind)
+QString toString(QueueDiscipline discipline)
 {
-    switch (kind) {
-    case LatencyDistribution::Kind::Fixed:
-        return QStringLiteral("fixed");
-    case LatencyDistribution::Kind::Uniform:
-        return QStringLiteral("uniform");
-    case LatencyDistribution::Kind::Normal:
-        return QStringLiteral("normal");
-    case LatencyDistribution::Kind::LogNormal:
-        return QStringLiteral("log_normal");
+    switch (discipline) {
+    case QueueDiscipline::Fifo:
+        return QStringLiteral("fifo");
+    case QueueDiscipline::Lifo:
+        return QStringLiteral("lifo");
+    case QueueDiscipline::AdaptiveLifo:
+        return QStringLiteral("adaptive_lifo");
     }
     return QStringLiteral("unknown");
 }
 
-std::optional<LatencyDistribution::Kind> latencyKindFromString(const QString& text)
+std::optional<QueueDiscipline> queueDisciplineFromString(const QString& text)
 {
-    using K = LatencyDistribution::Kind;
-    for (auto kind : {K::Fixed, K::Uniform, K::Normal, K::LogNormal})
-        if (toString(kind) == text)
-            return kind;
+    for (auto d : {QueueDiscipline::Fifo, QueueDiscipline::Lifo, QueueDiscipline::AdaptiveLifo})
+        if (toString(d) == text)
+            return d;
     return std::nullopt;
-}
-
-// --- LatencyDistribution ---------------------------------------------------------------------------------------
-
-LatencyDistribution LatencyDistribution::fixed(Duration value)
-{
-    LatencyDistribution d;
-    d.kind = Kind::Fixed;
-    d.value = value;
-    return d;
-}
-
-LatencyDistribution LatencyDistribution::uniform(Duration min, Duration max)
-{
-    LatencyDistribution d;
-    d.kind = Kind::Uniform;
-    d.min = min;
-    d.max = max;
-    return d;
-}
-
-LatencyDistribution LatencyDistribution::normal(Duration mean, Duration stddev)
-{
-    LatencyDistribution d;
-    d.kind = Kind::Normal;
-    d.mean = mean;
-    d.stddev = stddev;
-    return d;
-}
-
-LatencyDistribution LatencyDistribution::logNormal(Duration median, Duration p99)
-{
-    LatencyDistribution d;
-    d.kind = Kind::LogNormal;
-    d.median = median;
-    d.p99 = p99;
-    return d;
-}
-
-Duration LatencyDistribution::sample(Random& rng) const noexcept
-{
-    if (slowTailProbability > 0.0 && rng.chance(slowTailProbability))
-        return std::max(slowTailLatency, Duration::zero());
-    switch (kind) {
-    case Kind::Fixed:
-        return std::max(value, Duration::zero());
-    case Kind::Uniform: {
-        if (max <= min)
-            return std::max(min, Duration::zero());
-        const auto span = static_cast<std::uint64_t>((max - min).count());
-        return std::max(min + Duration(static_cast<std::int64_t>(rng.below(span))), Duration::zero());
-    }
-    case Kind::Normal:
-        return scaled(1ns, double(mean.count()) + double(stddev.count()) * rng.standardNormal());
-    case Kind::LogNormal: {
-        if (median <= Duration::zero())
-            return Duration::zero();
-        // Sampling multiplies the median by exp(sigma * z). sigma needs a log; callers sample one
-        // distribution many times in a row, so the last (median, p99) -> sigma is remembered per thread.
-        thread_local Duration cachedMedian {-1};
-        thread_local Duration cachedP99 {-1};
-        thread_local double cachedSigma = 0.0;
-        if (median != cachedMedian || p99 != cachedP99) {
-            cachedMedian = median;
-            cachedP99 = p99;
-            cachedSigma = p99 > median ? std::log(double(p99.count()) / double(median.count())) / kZ99 : 0.0;
-        }
-        return scaled(median, std::exp(cachedSigma * rng.standardNormal()));
-    }
-    }
-    return Duration::zero();
-}
-
-Duration LatencyDistribution::typical() const noexcept
-{
-    switch (kind) {
-    case Kind::Fixed:
-        return value;
-    case Kind::Uniform:
-        return min + (max - min) / 2;
-    case Kind::Normal:
-        return mean;
-    case Kind::LogNormal:
-        return median;
-    }
-    return Duration::zero();
-}
-
-FieldErrors LatencyDistribution::validate() const
-{
-    FieldErrors e;
-    switch (kind) {
-    case Kind::Fixed:
-        checkDuration(e, QStringLiteral("value"), value);
-        break;
-    case Kind::Uniform:
-        checkDuration(e, QStringLiteral("min"), min);
-        checkDuration(e, QStringLiteral("max"), max);
-        if (max < min)
-            e.push_back({QStringLiteral("max"), QStringLiteral("expected a duration >= min (%1), got %2").arg(ms(min), ms(max))});
-        break;
-    case Kind::Normal:
-        checkDuration(e, QStringLiteral("mean"), mean);
-        checkDuration(e, QStringLiteral("stddev"), stddev);
-        break;
-    case Kind::LogNormal:
-        if (median <= Duration::zero())
-            e.push_back({QStringLiteral("median"), QStringLiteral("expected a duration > 0 ms, got %1").arg(ms(median))});
-        if (p99 < median)
-            e.push_back({QStringLiteral("p99"), QStringLiteral("expected a duration >= median (%1), got %2").arg(ms(median), ms(p99))});
-        break;
-    }
-    checkProbability(e, QStringLiteral("slow_tail_probability"), slowTailProbability);
-    checkDuration(e, QStringLiteral("slow_tail_latency"), slowTailLatency);
-    return e;
 }
 
 // --- ErrorMix, Flapping -----------------------------------------------------------------------------------------
@@ -298,6 +191,7 @@ ErrorClass PlannedResponse::errorClass() const
     static const ErrorClass http500 = ErrorClass::forHttpStatus(500);
     static const ErrorClass http503 = ErrorClass::forHttpStatus(503);
     static const ErrorClass http429 = ErrorClass::forHttpStatus(429);
+    static const ErrorClass http409 = ErrorClass::forHttpStatus(409);
     switch (kind) {
     case FaultKind::Ok:
         return ErrorClass::none();
@@ -307,6 +201,8 @@ ErrorClass PlannedResponse::errorClass() const
         return http503;
     case FaultKind::Http429:
         return http429;
+    case FaultKind::Conflict:
+        return http409;
     case FaultKind::ConnectionReset:
         return ErrorClass::connectionReset();
     case FaultKind::ConnectionRefused:
@@ -373,31 +269,40 @@ std::optional<FaultKind> FaultProfile::forcedFailure(TimePoint now, PlannedRespo
     return std::nullopt;
 }
 
-PlannedResponse FaultProfile::decide(TimePoint now, Random& rng, int concurrency) const
+bool FaultProfile::refusesConnections(TimePoint now) const noexcept
+{
+    const auto forced = forcedFailure(now);
+    return forced && *forced == FaultKind::ConnectionRefused;
+}
+
+PlannedResponse FaultProfile::respond(PlannedResponse r, FaultKind kind) const
+{
+    r.kind = kind;
+    r.httpStatus = httpStatusFor(kind);
+    if (kind == FaultKind::Http429 || (kind == FaultKind::Http503 && retryAfterOn503)) {
+        r.retryAfter = std::chrono::ceil<std::chrono::seconds>(std::max(retryAfter, Duration::zero()));
+        r.retryAfterFormat = retryAfterFormat;
+    }
+    return r;
+}
+
+PlannedResponse FaultProfile::overloaded(Random& rng) const
 {
     PlannedResponse r;
-    auto finish = [&](FaultKind kind) {
-        r.kind = kind;
-        r.httpStatus = httpStatusFor(kind);
-        if (kind == FaultKind::Http429 || (kind == FaultKind::Http503 && retryAfterOn503)) {
-            r.retryAfter = std::chrono::ceil<std::chrono::seconds>(std::max(retryAfter, Duration::zero()));
-            r.retryAfterFormat = retryAfterFormat;
-        }
-        return r;
-    };
+    r.cause = PlannedResponse::Cause::Overload;
+    r.latency = capacity.overloadLatency.sample(rng);
+    return respond(r, capacity.overloadError);
+}
 
+PlannedResponse FaultProfile::serve(TimePoint now, Random& rng) const
+{
+    PlannedResponse r;
     PlannedResponse::Cause forcedCause = PlannedResponse::Cause::Normal;
     if (auto forced = forcedFailure(now, &forcedCause)) {
         r.cause = forcedCause;
         // A refused connection fails at once; other forced failures take the usual time.
         r.latency = *forced == FaultKind::ConnectionRefused ? Duration::zero() : latency.sample(rng);
-        return finish(*forced);
-    }
-
-    if (capacity.enabled() && concurrency >= capacity.maxConcurrent + capacity.queueSize) {
-        r.cause = PlannedResponse::Cause::Overload;
-        r.latency = capacity.overloadLatency;
-        return finish(capacity.overloadError);
+        return respond(r, *forced);
     }
 
     double rate = errorRate;
@@ -416,17 +321,11 @@ PlannedResponse FaultProfile::decide(TimePoint now, Random& rng, int concurrency
     r.latency = latency.sample(rng);
     if (latencyFactor != 1.0)
         r.latency = scaled(r.latency, latencyFactor);
-    if (capacity.enabled() && concurrency >= capacity.maxConcurrent) {
-        const int position = concurrency - capacity.maxConcurrent + 1;
-        r.latency = scaled(r.latency, 1.0 + double(position) / double(capacity.maxConcurrent));
-        r.queued = true;
-    }
-
     if (rng.chance(rate)) {
         r.cause = PlannedResponse::Cause::ErrorRate;
-        return finish(errorMix.pick(rng));
+        return respond(r, errorMix.pick(rng));
     }
-    return finish(FaultKind::Ok);
+    return respond(r, FaultKind::Ok);
 }
 
 FieldErrors FaultProfile::validate() const
@@ -473,9 +372,25 @@ FieldErrors FaultProfile::validate() const
     if (capacity.queueSize < 0)
         e.push_back({QStringLiteral("capacity/queue_size"),
             QStringLiteral("expected an integer >= 0, got %1").arg(capacity.queueSize)});
-    if (capacity.enabled())
+    if (capacity.enabled()) {
         checkFailureKind(e, QStringLiteral("capacity/overload_error"), capacity.overloadError);
-    checkDuration(e, QStringLiteral("capacity/overload_latency"), capacity.overloadLatency);
+        checkDuration(e, QStringLiteral("capacity/queue_timeout"), capacity.queueTimeout);
+        if (capacity.codel) {
+            if (capacity.codel->target <= Duration::zero())
+                e.push_back({QStringLiteral("capacity/codel/target"),
+                    QStringLiteral("expected a duration > 0 ms, got %1").arg(ms(capacity.codel->target))});
+            if (capacity.codel->interval < capacity.codel->target)
+                e.push_back({QStringLiteral("capacity/codel/interval"),
+                    QStringLiteral("expected a duration >= target (%1), got %2").arg(ms(capacity.codel->target), ms(capacity.codel->interval))});
+            if (capacity.queueTimeout > Duration::zero())
+                e.push_back({QStringLiteral("capacity/queue_timeout"),
+                    QStringLiteral("give either queue_timeout or codel, not both")});
+        }
+    }
+    prefix(e, QStringLiteral("capacity/overload_latency"), capacity.overloadLatency.validate());
+    prefix(e, QStringLiteral("network_delay"), networkDelay.validate());
+    if (!(errorMix.total() > 0.0))
+        e.push_back({QStringLiteral("error_mix"), QStringLiteral("expected at least one weight > 0")});
     return e;
 }
 
@@ -483,22 +398,9 @@ QString FaultProfile::describe() const
 {
     QStringList parts;
     parts << QStringLiteral("error_rate=") + formatNumber(errorRate);
-    switch (latency.kind) {
-    case LatencyDistribution::Kind::Fixed:
-        parts << QStringLiteral("latency=fixed(%1)").arg(ms(latency.value));
-        break;
-    case LatencyDistribution::Kind::Uniform:
-        parts << QStringLiteral("latency=uniform(%1..%2)").arg(ms(latency.min), ms(latency.max));
-        break;
-    case LatencyDistribution::Kind::Normal:
-        parts << QStringLiteral("latency=normal(mean %1, stddev %2)").arg(ms(latency.mean), ms(latency.stddev));
-        break;
-    case LatencyDistribution::Kind::LogNormal:
-        parts << QStringLiteral("latency=log_normal(median %1, p99 %2)").arg(ms(latency.median), ms(latency.p99));
-        break;
-    }
-    if (latency.slowTailProbability > 0.0)
-        parts << QStringLiteral("slow_tail=%1@%2").arg(formatNumber(latency.slowTailProbability), ms(latency.slowTailLatency));
+    parts << QStringLiteral("latency=") + latency.describe();
+    if (!networkDelay.isZero())
+        parts << QStringLiteral("network_delay=") + networkDelay.describe();
     if (!outages.empty())
         parts << QStringLiteral("outages=%1").arg(outages.size());
     if (flapping.enabled())
@@ -507,7 +409,12 @@ QString FaultProfile::describe() const
         parts << QStringLiteral("ramp(to error_rate %1, latency x%2)").arg(formatNumber(ramp->errorRate),
             formatNumber(ramp->latencyMultiplier));
     if (capacity.enabled())
-        parts << QStringLiteral("capacity(%1 + queue %2)").arg(capacity.maxConcurrent).arg(capacity.queueSize);
+        parts << QStringLiteral("capacity(%1 workers + queue %2, %3%4)")
+                     .arg(capacity.maxConcurrent)
+                     .arg(capacity.queueSize)
+                     .arg(toString(capacity.discipline), capacity.dropAbandoned ? QStringLiteral(", drops abandoned") : QString());
+    if (optimisticConcurrency)
+        parts << QStringLiteral("optimistic_concurrency");
     return parts.join(QLatin1Char(' '));
 }
 

@@ -5,6 +5,8 @@
 #include "core/common/outcome.h"
 #include "core/common/random.h"
 #include "core/common/time.h"
+#include "core/faults/latencydistribution.h"
+#include "core/faults/servicequeue.h"
 
 #include <QString>
 
@@ -24,10 +26,14 @@ enum class FaultKind : std::uint8_t {
     ConnectionRefused, ///< nobody listens: fails after `latency` (usually ~0)
     Hang,              ///< never answers; only the client's timeout ends it
     Malformed,         ///< 200 with a body that does not parse
+    Conflict,          ///< 409 Conflict: an optimistic write lost to a concurrent one
 };
 
-/// "ok", "http_500", "http_503", "http_429", "connection_reset", "connection_refused", "hang", "malformed".
+/// "ok", "http_500", "http_503", "http_429", "connection_reset", "connection_refused", "hang", "malformed",
+/// "http_409".
 QString toString(FaultKind kind);
+/// Every kind's name, "ok" first unless `failuresOnly`.
+QStringList faultKindNames(bool failuresOnly = false);
 std::optional<FaultKind> faultKindFromString(const QString& text);
 /// The HTTP status a server sends for `kind` (0 when no response is sent: reset, refused, hang).
 int httpStatusFor(FaultKind kind) noexcept;
@@ -37,45 +43,8 @@ enum class RetryAfterFormat : std::uint8_t { Seconds, HttpDate };
 QString toString(RetryAfterFormat format); ///< "seconds", "http_date"
 std::optional<RetryAfterFormat> retryAfterFormatFromString(const QString& text);
 
-/// A latency distribution sampled only with rwb::Random, so samples are bit-for-bit reproducible.
-/// Which fields matter depends on `kind`; the others are ignored (and kept, so configs round-trip).
-/// log-normal is given by its median and 99th percentile (sigma = ln(p99 / median) / z(0.99)).
-/// With probability `slowTailProbability` the sample is replaced by `slowTailLatency`.
-/// A plain value type; sample() is const and thread-safe given a per-thread Random.
-struct LatencyDistribution {
-    enum class Kind : std::uint8_t { Fixed, Uniform, Normal, LogNormal };
-
-    Kind kind = Kind::Fixed;
-    Duration value = 20ms;  ///< Fixed
-    Duration min = 0ms;     ///< Uniform: [min, max)
-    Duration max = 0ms;
-    Duration mean = 0ms;    ///< Normal (truncated at zero)
-    Duration stddev = 0ms;
-    Duration median = 0ms;  ///< LogNormal
-    Duration p99 = 0ms;
-    double slowTailProbability = 0.0;
-    Duration slowTailLatency = 0ms;
-
-    static LatencyDistribution fixed(Duration value);
-    static LatencyDistribution uniform(Duration min, Duration max);
-    static LatencyDistribution normal(Duration mean, Duration stddev);
-    static LatencyDistribution logNormal(Duration median, Duration p99);
-
-    /// Never negative.
-    Duration sample(Random& rng) const noexcept;
-    /// The distribution's median (exact for fixed/uniform/normal/log-normal, ignoring the slow tail).
-    Duration typical() const noexcept;
-    /// Field names are snake_case relative to the distribution ("median", "slow_tail_probability").
-    FieldErrors validate() const;
-
-    friend bool operator==(const LatencyDistribution&, const LatencyDistribution&) = default;
-};
-
-QString toString(LatencyDistribution::Kind kind); ///< "fixed", "uniform", "normal", "log_normal"
-std::optional<LatencyDistribution::Kind> latencyKindFromString(const QString& text);
-
 /// Relative weights of the kinds of error drawn when a request fails by `errorRate`.
-/// Weights need not sum to 1; all zero means "http_500".
+/// Weights need not sum to 1, but at least one must be > 0 (validate() says so).
 struct ErrorMix {
     double http500 = 1.0;
     double http503 = 0.0;
@@ -120,23 +89,32 @@ struct DegradationRamp {
     friend bool operator==(const DegradationRamp&, const DegradationRamp&) = default;
 };
 
-/// Finite capacity. A request arriving while `concurrency` requests are in the service:
-///  - concurrency < maxConcurrent: served normally;
-///  - otherwise, while concurrency < maxConcurrent + queueSize, it waits in the queue: its latency is
-///    multiplied by 1 + (queue position) / maxConcurrent, where position = concurrency - maxConcurrent + 1;
-///  - beyond that it fails with `overloadError` after `overloadLatency`.
-/// Disabled when maxConcurrent is zero. Executors decide how long a request occupies the service:
-/// the planned latency (the server keeps working even if the client gave up), or until the client
-/// abandons a hung request.
+/// Finite capacity: the service is a queue with `maxConcurrent` workers (c) and a waiting room of
+/// `queueSize` places (K - c). A request that finds a worker free is served at once; otherwise it waits
+/// (in `discipline` order) and its service time is drawn only when a worker takes it; with every worker
+/// busy and the room full it is refused with `overloadError` after `overloadLatency`. Requests that
+/// waited longer than `queueTimeout` (or the CoDel bound) are refused when a worker would take them.
+/// When a client gives up, a waiting or running request is dropped only with `dropAbandoned` (the
+/// cancellation reaches the server); otherwise the server keeps it and works on it in vain, which is
+/// what makes retry storms self-sustaining. A hung request holds its worker until its client hangs up.
+/// Disabled (unlimited workers, no waiting) when maxConcurrent is zero.
 struct Capacity {
     int maxConcurrent = 0;
     int queueSize = 0;
     FaultKind overloadError = FaultKind::Http503;
-    Duration overloadLatency = 1ms;
+    LatencyDistribution overloadLatency = LatencyDistribution::fixed(1ms);
+    QueueDiscipline discipline = QueueDiscipline::Fifo;
+    Duration queueTimeout {};
+    std::optional<CoDel> codel;
+    bool dropAbandoned = false;
 
     bool enabled() const noexcept { return maxConcurrent > 0; }
+    QueueShape shape() const noexcept { return {maxConcurrent, queueSize, discipline, queueTimeout, codel}; }
     friend bool operator==(const Capacity&, const Capacity&) = default;
 };
+
+QString toString(QueueDiscipline discipline); ///< "fifo", "lifo", "adaptive_lifo"
+std::optional<QueueDiscipline> queueDisciplineFromString(const QString& text);
 
 /// The plan for one response: what the server will do, and after how long.
 struct PlannedResponse {
@@ -149,7 +127,7 @@ struct PlannedResponse {
     Duration latency {};                     ///< until the response/reset; for Hang, how long it was planned to take
     std::optional<Duration> retryAfter;      ///< whole seconds; set for 429 (and 503 when configured)
     RetryAfterFormat retryAfterFormat = RetryAfterFormat::Seconds;
-    bool queued = false;                     ///< waited in the capacity queue
+    bool queued = false;                     ///< waited in the capacity queue (set by the executor)
 
     bool hang() const noexcept { return kind == FaultKind::Hang; }
     bool isSuccess() const noexcept { return kind == FaultKind::Ok; }
@@ -166,9 +144,9 @@ struct PlannedResponse {
 };
 
 /// How a mock dependency misbehaves. Independent of execution: the simulator and the HTTP mock server
-/// both ask decide() what to do with each request. Times (`now`, outage windows, ramps) are on the
+/// both ask serve() what to do with each request. Times (`now`, outage windows, ramps) are on the
 /// executor's clock, whose zero is the start of the run.
-/// A plain value type; decide() is const and thread-safe as long as each thread uses its own Random.
+/// A plain value type; serve() is const and thread-safe as long as each thread uses its own Random.
 struct FaultProfile {
     double errorRate = 0.0; ///< probability in [0, 1] that a request fails (kind drawn from errorMix)
     ErrorMix errorMix;
@@ -180,12 +158,29 @@ struct FaultProfile {
     Flapping flapping;
     std::optional<DegradationRamp> ramp;
     Capacity capacity;
+    /// Delay of each network hop, drawn independently for the request and the response, so even a
+    /// refused or failed attempt costs a round trip. Zero by default.
+    LatencyDistribution networkDelay = LatencyDistribution::fixed(Duration::zero());
+    /// The service stands for one contended record updated with optimistic concurrency: a request reads
+    /// the version when a worker takes it and writes when it completes; the write fails with 409 if
+    /// another request's write landed in between (checked by the executor, see ContendedRecord).
+    bool optimisticConcurrency = false;
 
     static FaultProfile healthy(Duration latency = 20ms);
 
-    /// The plan for a request arriving at `now` while `concurrency` other requests are in the service.
-    /// Draws from `rng` in a fixed order, so equal seeds give equal plans.
-    PlannedResponse decide(TimePoint now, Random& rng, int concurrency = 0) const;
+    /// Does a request reaching the service at `now` find nobody listening (an outage or flapping phase
+    /// of kind connection_refused)? Such a request never queues.
+    bool refusesConnections(TimePoint now) const noexcept;
+    /// What a worker that takes a request at `now` does with it: the response kind (outage / flapping
+    /// phase, else error rate) and the service time (ramp applied). Draws from `rng` in a fixed order, so
+    /// equal seeds give equal plans. A forced connection_refused is immediate (latency 0).
+    PlannedResponse serve(TimePoint now, Random& rng) const;
+    /// The refusal of a request that found no worker and no waiting place (or waited too long).
+    PlannedResponse overloaded(Random& rng) const;
+    /// `r` completed as `kind` (status, Retry-After filled in).
+    PlannedResponse respond(PlannedResponse r, FaultKind kind) const;
+    /// One network hop (client to service, or back), drawn from `networkDelay`.
+    Duration hop(Random& rng) const noexcept { return networkDelay.isZero() ? Duration::zero() : networkDelay.sample(rng); }
 
     /// Is an outage window or flapping "down" phase in force at `now`?
     std::optional<FaultKind> forcedFailure(TimePoint now, PlannedResponse::Cause* cause = nullptr) const noexcept;

@@ -44,10 +44,7 @@ public:
     std::size_t indexAt(TimePoint now) const noexcept;
     const FaultProfile& profileAt(TimePoint now) const noexcept;
     const FaultProfile& profile(std::size_t index) const noexcept { return index == 0 ? m_base : m_changes[index - 1].profile; }
-    PlannedResponse decide(TimePoint now, Random& rng, int concurrency = 0) const
-    {
-        return (m_changes.empty() ? m_base : profileAt(now)).decide(now, rng, concurrency);
-    }
+    const FaultProfile& profileNow(TimePoint now) const noexcept { return m_changes.empty() ? m_base : profileAt(now); }
 
     /// Every transition in [0, until), in time order (not including time zero's base profile).
     std::vector<Transition> transitions(TimePoint until) const;

@@ -173,6 +173,10 @@ LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* paren
     FieldErrors errors = d->scenario.validate();
     if (d->options.bucketWidth <= Duration::zero())
         errors.push_back({ QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0") });
+    for (std::size_t i = 0; i < d->scenario.clients.size(); ++i)
+        if (d->scenario.clients[i].arrival.kind == ArrivalProcess::Kind::Closed)
+            errors.push_back({ QStringLiteral("clients/%1/arrival/process").arg(i),
+                QStringLiteral("closed-loop clients run in the simulator only; live runs use open arrivals") });
     for (std::size_t i = 0; i < d->scenario.services.size(); ++i) {
         const QString& name = d->scenario.services[i].name;
         const auto it = d->options.serviceUrls.find(name);
@@ -582,6 +586,7 @@ void LiveRunner::State::finishCall(std::uint32_t slot, const CallResult& result,
     auto& p = pipelines[c.pipeline];
     const std::int64_t bucket = bucketOf(t);
     p.recordResult(result, at(p.series.buckets, bucket), bucket);
+    p.lastFinishNs = t;
     c.active = false;
     ++c.token;
     --q->m_live;

@@ -206,7 +206,8 @@ private:
         }
         case FaultKind::Http500:
         case FaultKind::Http503:
-        case FaultKind::Http429: {
+        case FaultKind::Http429:
+        case FaultKind::Conflict: {
             QByteArray extra;
             const QString retryAfter = m_plan.retryAfterHeader(sentUtcMs);
             if (!retryAfter.isEmpty())
@@ -506,8 +507,7 @@ PlannedResponse MockHttpServer::plan()
 {
     const TimePoint now = scheduleTime();
     // Capacity is judged against the requests already in the service, not counting this one.
-    PlannedResponse p = m_override ? m_override->decide(now, m_rng, m_stats.concurrent)
-                                   : m_schedule.decide(now, m_rng, m_stats.concurrent);
+    PlannedResponse p = m_override ? m_override->serve(now, m_rng) : m_schedule.profileNow(now).serve(now, m_rng);
     ++m_stats.requests;
     emit requestPlanned(p);
     return p;

@@ -66,6 +66,8 @@ void RecordedPipeline::finish(std::size_t buckets, std::size_t openBucket, TimeP
     sum.latencyP95Ms = total.percentile(0.95) / 1e6;
     sum.latencyP99Ms = total.percentile(0.99) / 1e6;
     sum.latencyMaxMs = double(total.max()) / 1e6;
+    sum.latencyMeanMs = total.count() ? latencySumNs / double(total.count()) / 1e6 : 0.0;
+    sum.lastFinishMs = double(lastFinishNs) / 1e6;
 }
 
 void finishServiceSeries(ServiceSeries& series, std::size_t buckets)

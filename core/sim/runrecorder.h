@@ -68,6 +68,8 @@ struct RecordedPipeline {
     LatencyHistogram total;
     LatencyHistogram bucket;
     std::int64_t bucketIndex = 0; // bucket the `bucket` histogram collects for
+    double latencySumNs = 0;
+    std::int64_t lastFinishNs = 0; // the executor notes when the last request finished
 
     /// Sets up series, breaker (reporting through a CountingSink that also counts its transitions and
     /// rejections into the series) and pipeline. `seed` becomes the pipeline's seed.
@@ -97,6 +99,7 @@ struct RecordedPipeline {
             bucketIndex = bucketNow;
         }
         const std::int64_t ns = result.total.count();
+        latencySumNs += double(ns);
         const int bin = LatencyHistogram::binOf(ns);
         total.addToBin(bin, ns);
         bucket.addToBin(bin, ns);

@@ -32,6 +32,8 @@ QString toString(ArrivalProcess::Kind kind)
         return QStringLiteral("poisson");
     case ArrivalProcess::Kind::Bursts:
         return QStringLiteral("bursts");
+    case ArrivalProcess::Kind::Closed:
+        return QStringLiteral("closed");
     }
     return QStringLiteral("unknown");
 }
@@ -39,7 +41,7 @@ QString toString(ArrivalProcess::Kind kind)
 std::optional<ArrivalProcess::Kind> arrivalKindFromString(const QString& text)
 {
     using K = ArrivalProcess::Kind;
-    for (auto k : {K::Constant, K::Poisson, K::Bursts})
+    for (auto k : {K::Constant, K::Poisson, K::Bursts, K::Closed})
         if (toString(k) == text)
             return k;
     return std::nullopt;
@@ -53,6 +55,11 @@ FieldErrors ArrivalProcess::validate() const
         c.atLeast(QStringLiteral("burst_size"), (long long)burstSize, 1LL);
         c.require(burstInterval > Duration::zero(), QStringLiteral("burst_interval"),
             QStringLiteral("expected a duration > 0 s, got %1").arg(seconds(burstInterval)));
+    } else if (kind == Kind::Closed) {
+        c.atLeast(QStringLiteral("requests_per_user"), (long long)requestsPerUser, 0LL);
+        c.require(requestsPerUser > 0 || thinkTime.moments().mean >= 1000.0, QStringLiteral("think_time"),
+            QStringLiteral("expected a mean think time >= 1 us when requests_per_user is unlimited, got %1")
+                .arg(formatMs(Duration(std::int64_t(thinkTime.moments().mean)))));
     } else {
         c.require(rate > 0.0, QStringLiteral("rate"), QStringLiteral("expected a number > 0, got %1").arg(formatNumber(rate)));
     }
@@ -60,7 +67,11 @@ FieldErrors ArrivalProcess::validate() const
     if (end)
         c.require(*end >= start, QStringLiteral("end"),
             QStringLiteral("expected a time >= start (%1), got %2").arg(seconds(start), seconds(*end)));
-    return c.take();
+    FieldErrors errors = c.take();
+    if (kind == Kind::Closed)
+        for (const auto& f : thinkTime.validate())
+            errors.push_back({QStringLiteral("think_time/") + f.field, f.message});
+    return errors;
 }
 
 const ServiceSpec* Scenario::service(const QString& name) const noexcept
@@ -159,6 +170,13 @@ FieldErrors Scenario::validate() const
         prefixInto(e, path + QStringLiteral("arrival/"), c.arrival.validate());
         const double span = toSeconds(duration);
         double perClient = c.arrival.rate * span;
+        if (c.arrival.kind == ArrivalProcess::Kind::Closed) {
+            // A user sends at most one request per think time (and per requests_per_user).
+            const double think = c.arrival.thinkTime.moments().mean / 1e9;
+            perClient = think > 0.0 ? span / think + 1.0 : 0.0;
+            if (c.arrival.requestsPerUser > 0)
+                perClient = think > 0.0 ? std::min(perClient, double(c.arrival.requestsPerUser)) : double(c.arrival.requestsPerUser);
+        }
         if (c.arrival.kind == ArrivalProcess::Kind::Bursts && c.arrival.burstInterval > Duration::zero())
             perClient += double(c.arrival.burstSize) * std::ceil(span / toSeconds(c.arrival.burstInterval));
         expectedRequests += perClient * std::max(c.count, 1);

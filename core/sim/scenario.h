@@ -22,24 +22,28 @@ struct ArrivalProcess {
         Poisson,  ///< exponential gaps, mean rate `rate` per second
         Bursts,   ///< `burstSize` requests at the same instant every `burstInterval` (first at `start`),
                   ///< on top of Poisson background traffic at `rate` (may be 0)
+        Closed,   ///< a population of `count` users: each sends its first request at `start`, and its next
+                  ///< one `thinkTime` after the previous one ended (success, failure or fallback alike)
     };
     Kind kind = Kind::Poisson;
     double rate = 10.0;                 ///< requests per second, >= 0
     int burstSize = 0;                  ///< Bursts: requests per burst, >= 1
     Duration burstInterval = 10s;       ///< Bursts: time between bursts, > 0
+    LatencyDistribution thinkTime = LatencyDistribution::fixed(1s); ///< Closed: pause between a user's requests
+    int requestsPerUser = 0;            ///< Closed: a user stops after this many requests (0: no limit)
     Duration start {};                  ///< no request before this time
     std::optional<Duration> end;        ///< no request from this time on (default: the scenario duration)
 
     FieldErrors validate() const;
 };
-QString toString(ArrivalProcess::Kind kind); ///< "constant", "poisson", "bursts"
+QString toString(ArrivalProcess::Kind kind); ///< "constant", "poisson", "bursts", "closed"
 std::optional<ArrivalProcess::Kind> arrivalKindFromString(const QString& text);
 
 /// A source of requests calling one pipeline.
 struct ClientSpec {
     QString name;
     QString pipeline; ///< name of a PipelineSpec
-    int count = 1;    ///< identical clients, >= 1
+    int count = 1;    ///< identical clients (open arrivals) or users (closed loop), >= 1
     ArrivalProcess arrival;
 };
 

@@ -41,7 +41,7 @@ struct ServiceBucket {
     std::uint32_t ok = 0;            ///< responses planned as success
     std::uint32_t errors = 0;        ///< responses planned as failure (error rate, outage, flapping, overload)
     std::uint32_t overloaded = 0;    ///< of `errors`: refused for lack of capacity
-    std::uint32_t maxConcurrency = 0;///< most requests in the service at once during the bucket
+    std::uint32_t maxConcurrency = 0;///< most requests in the service (in service + waiting) at once during the bucket
     friend bool operator==(const ServiceBucket&, const ServiceBucket&) = default;
 };
 
@@ -59,10 +59,12 @@ struct PipelineSummary {
     std::uint64_t timeouts = 0;
     std::uint64_t breakerRejections = 0;
     std::uint64_t breakerTransitions = 0;
-    double latencyP50Ms = 0;       ///< end-to-end latency over all finished requests
+    double latencyMeanMs = 0;      ///< end-to-end latency over all finished requests
+    double latencyP50Ms = 0;
     double latencyP95Ms = 0;
     double latencyP99Ms = 0;
     double latencyMaxMs = 0;
+    double lastFinishMs = 0;       ///< run time at which the last request finished (0 when none did)
 
     double retryAmplification() const noexcept { return requests ? double(attempts) / double(requests) : 0.0; }
     double successRate() const noexcept
@@ -83,8 +85,10 @@ struct PipelineSeries {
 struct ServiceSeries {
     QString name;
     std::uint64_t arrivals = 0;  ///< total attempts that reached the service
-    std::uint64_t overloaded = 0;
+    std::uint64_t overloaded = 0;   ///< refused for lack of room, or dropped after waiting too long
     std::uint32_t maxConcurrency = 0;
+    double meanBusyWorkers = 0;     ///< time-average of busy workers (utilisation x workers)
+    double meanInSystem = 0;        ///< time-average of requests in the service, waiting or served (L)
     std::vector<ServiceBucket> buckets;
     friend bool operator==(const ServiceSeries&, const ServiceSeries&) = default;
 };
@@ -140,6 +144,7 @@ struct SimulationResult {
             t.latencyP95Ms = std::max(t.latencyP95Ms, s.latencyP95Ms);
             t.latencyP99Ms = std::max(t.latencyP99Ms, s.latencyP99Ms);
             t.latencyMaxMs = std::max(t.latencyMaxMs, s.latencyMaxMs);
+            t.lastFinishMs = std::max(t.lastFinishMs, s.lastFinishMs);
         }
         return t;
     }

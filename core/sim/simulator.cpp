@@ -2,6 +2,8 @@
 
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
+#include "core/faults/contendedrecord.h"
+#include "core/faults/servicequeue.h"
 #include "core/sim/eventqueue.h"
 #include "core/sim/runrecorder.h"
 
@@ -18,7 +20,12 @@ namespace rwb {
 
 namespace {
 
-enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone, AttemptDeadline, QueueDeadline, WaitDone, ServiceRelease };
+enum class EvType : std::uint8_t {
+    Tick, Transition, Arrival, Burst, AttemptDone, AttemptDeadline, QueueDeadline, WaitDone,
+    ServiceArrive, // a request reaches its service after the network hop (index: job)
+    ServiceDone,   // the service sends a job's response: served, refused or dropped (index: job)
+    UserArrival,   // a closed-loop user sends its next request (index: user)
+};
 
 // Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
 // transition) below. Call events carry the slot's token: a token that no longer matches means the
@@ -26,15 +33,41 @@ enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone
 constexpr std::uint32_t kIndexBits = 28;
 constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
 constexpr std::size_t kMaxLiveCalls = std::size_t(1) << 21; // ~700 MB of call state; real scenarios stay far below
+constexpr std::size_t kMaxJobs = std::size_t(1) << 23;      // requests inside services, abandoned ones included
+constexpr std::uint32_t kNone = UINT32_MAX;
 
 using PipelineState = RecordedPipeline;
 
 struct ServiceState {
     const FaultSchedule* faults = nullptr;
     Random rng;
-    std::uint32_t inFlight = 0;
+    ServiceQueue queue;
+    ContendedRecord record;
     ServiceSeries series;
     std::vector<FaultSchedule::Transition> transitions;
+};
+
+// One request inside a service (a job): from the moment it leaves the client until the service sends
+// its response. It outlives its attempt when the client gives up and the service keeps working on it.
+struct Job {
+    enum class State : std::uint8_t { Travelling, Waiting, InService, Responding };
+    PlannedResponse planned;
+    std::int64_t startNs = 0;       // when a worker took it
+    std::int64_t responseHopNs = 0; // network delay back to the client, drawn at send time
+    ServiceQueue::Ticket ticket = 0;
+    std::uint32_t slot = 0;
+    std::uint32_t attemptToken = 0; // the slot's token while this job is its attempt
+    std::uint32_t token = 0;        // bumped when the job is freed: its pending events go stale
+    std::uint32_t service = 0;
+    State state = State::Travelling;
+    bool holdsWorker = false;
+    bool abandoned = false;         // its client gave up
+};
+
+// A closed-loop user: which client it belongs to and how many requests it may still send.
+struct User {
+    std::uint32_t client = 0;
+    int remaining = 0; // < 0: no limit
 };
 
 struct ClientState {
@@ -48,13 +81,15 @@ struct ClientState {
 
 struct CallSlot {
     PipelineCall call;
-    PlannedResponse planned;
-    std::int64_t attemptStart = 0;
+    PlannedResponse planned;   // the response on its way back to the client
+    std::int64_t deadlineNs = INT64_MAX; // of the current attempt
     BulkheadTicket ticket = 0; // while queued in the bulkhead
     std::uint32_t token = 0;
     std::uint32_t pipeline = 0;
+    std::uint32_t job = kNone; // the current attempt's job, while the service has it
+    std::uint32_t user = kNone; // the closed-loop user that sent this call
     bool active = false;
-    bool holdsService = false; // the service counts this attempt as in flight
+    bool deadlineArmed = false; // an AttemptDeadline event is pending for the current attempt
 };
 
 class Run {
@@ -95,15 +130,27 @@ private:
     }
     PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
 
-    void arrive(std::uint32_t client, std::int64_t t);
     void scheduleNextArrival(std::uint32_t client, std::int64_t after);
-    void startRequest(std::uint32_t pipeline, std::int64_t t);
+    void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = kNone);
     void drive(std::uint32_t slot, const Step& first, std::int64_t t);
     void apply(std::uint32_t slot, const Step& step, std::int64_t t);
     void onTick(std::int64_t t);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
-    void releaseService(CallSlot& c, std::int64_t t);
     void reportProgress(std::int64_t t);
+
+    // The service side of an attempt (see docs/simulator.md, "Services are queues").
+    void sendAttempt(std::uint32_t slot, std::int64_t t);
+    void arriveAtService(std::uint32_t job, std::int64_t t);
+    void startService(std::uint32_t job, std::int64_t t);
+    void respondLater(std::uint32_t job, std::int64_t at);
+    void onServiceDone(std::uint32_t job, std::int64_t t);
+    void dispatch(std::uint32_t service, std::int64_t t);
+    void deliver(std::uint32_t job, std::int64_t t);
+    void abandonJob(std::uint32_t job, std::int64_t t);
+    void armDeadline(std::uint32_t slot);
+    std::uint32_t newJob();
+    void freeJob(std::uint32_t job);
+    ServiceBucket& serviceBucket(ServiceState& s, std::int64_t t) { return at(s.series.buckets, bucketOf(t)); }
 
     const Scenario& m_scenario;
     const SimulationOptions& m_options;
@@ -128,6 +175,9 @@ private:
     std::vector<ClientState> m_clients;
     std::vector<CallSlot> m_slots;
     std::vector<std::uint32_t> m_free;
+    std::vector<Job> m_jobs;
+    std::vector<std::uint32_t> m_freeJobs;
+    std::vector<User> m_users;
     QHash<BulkheadTicket, std::uint32_t> m_queued; // bulkhead ticket -> slot
     std::vector<std::uint32_t> m_pending; // slots handed a bulkhead slot, to resume
     std::uint64_t m_nextRequestId = 1;
@@ -177,8 +227,11 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
         c.spec = &spec;
         c.pipeline = std::uint32_t(std::max(scenario.pipelineIndex(spec.pipeline), 0));
         c.rng = master.split();
-        c.rate = spec.arrival.rate * spec.count;
+        c.rate = spec.arrival.kind == ArrivalProcess::Kind::Closed ? 0.0 : spec.arrival.rate * spec.count;
         c.end = std::min(spec.arrival.end.value_or(scenario.duration), scenario.duration).count();
+        if (spec.arrival.kind == ArrivalProcess::Kind::Closed)
+            for (int u = 0; u < spec.count; ++u)
+                m_users.push_back({std::uint32_t(i), spec.arrival.requestsPerUser > 0 ? spec.arrival.requestsPerUser : -1});
     }
 }
 
@@ -196,7 +249,7 @@ void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
         m_arrivals[client] = {INT64_MAX, UINT64_MAX, client, 0};
 }
 
-void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
+void Run::startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user)
 {
     std::uint32_t slot;
     if (!m_free.empty()) {
@@ -212,7 +265,8 @@ void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
     auto& c = m_slots[slot];
     c.active = true;
     c.pipeline = pipeline;
-    c.holdsService = false;
+    c.user = user;
+    c.job = kNone;
     ++c.token;
     ++m_live;
     ++p.series.summary.requests;
@@ -223,11 +277,234 @@ void Run::startRequest(std::uint32_t pipeline, std::int64_t t)
     drive(slot, c.call.start(tp(t)), t);
 }
 
-void Run::releaseService(CallSlot& c, std::int64_t /*t*/)
+std::uint32_t Run::newJob()
 {
-    if (c.holdsService) {
-        c.holdsService = false;
-        --m_services[m_pipelines[c.pipeline].service].inFlight;
+    if (!m_freeJobs.empty()) {
+        const std::uint32_t job = m_freeJobs.back();
+        m_freeJobs.pop_back();
+        return job;
+    }
+    if (m_jobs.size() >= kMaxJobs)
+        throw std::runtime_error("more than 8388608 requests inside the services at once: lower the arrival rates or "
+                                 "latencies, or give the services a capacity");
+    m_jobs.emplace_back();
+    return std::uint32_t(m_jobs.size() - 1);
+}
+
+void Run::freeJob(std::uint32_t job)
+{
+    Job& j = m_jobs[job];
+    ++j.token;
+    auto& c = m_slots[j.slot];
+    if (c.job == job)
+        c.job = kNone;
+    m_freeJobs.push_back(job);
+}
+
+void Run::armDeadline(std::uint32_t slot)
+{
+    auto& c = m_slots[slot];
+    if (!c.deadlineArmed && c.deadlineNs != INT64_MAX) {
+        c.deadlineArmed = true;
+        push(c.deadlineNs, EvType::AttemptDeadline, slot, c.token);
+    }
+}
+
+// An attempt leaves the client: one network hop to the service (inline when there is none).
+void Run::sendAttempt(std::uint32_t slot, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    const std::uint32_t service = m_pipelines[c.pipeline].service;
+    auto& s = m_services[service];
+    const std::uint32_t job = newJob();
+    Job& j = m_jobs[job];
+    j.slot = slot;
+    j.attemptToken = c.token;
+    j.service = service;
+    j.state = Job::State::Travelling;
+    j.holdsWorker = false;
+    j.abandoned = false;
+    j.planned = PlannedResponse {};
+    c.job = job;
+    const Duration hop = s.faults->profileNow(tp(t)).hop(s.rng);
+    if (hop > Duration::zero()) {
+        armDeadline(slot); // the response time is unknown until the request is served
+        push(t + hop.count(), EvType::ServiceArrive, job, j.token);
+    } else {
+        arriveAtService(job, t);
+    }
+}
+
+void Run::arriveAtService(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    auto& s = m_services[j.service];
+    const FaultProfile& profile = s.faults->profileNow(tp(t));
+    ++s.series.arrivals;
+    auto& sb = serviceBucket(s, t);
+    ++sb.arrivals;
+    if (j.abandoned && profile.capacity.dropAbandoned) { // the client hung up before the request arrived
+        freeJob(job);
+        return;
+    }
+    if (profile.refusesConnections(tp(t))) { // nobody listens: refused at once, no worker involved
+        j.planned = profile.serve(tp(t), s.rng);
+        respondLater(job, t);
+        return;
+    }
+    switch (s.queue.arrive(tp(t), job, profile.capacity.shape(), &j.ticket)) {
+    case ServiceQueue::Admission::Start:
+        startService(job, t);
+        break;
+    case ServiceQueue::Admission::Wait:
+        j.state = Job::State::Waiting;
+        if (m_slots[j.slot].job == job)
+            armDeadline(j.slot);
+        break;
+    case ServiceQueue::Admission::Refuse:
+        j.planned = profile.overloaded(s.rng);
+        ++sb.overloaded;
+        ++s.series.overloaded;
+        respondLater(job, t + j.planned.latency.count());
+        break;
+    }
+    sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
+}
+
+// A worker takes the job at `t`: only now is its service time drawn.
+void Run::startService(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    auto& s = m_services[j.service];
+    const bool waited = j.state == Job::State::Waiting;
+    j.planned = s.faults->profileNow(tp(t)).serve(tp(t), s.rng);
+    j.planned.queued = waited;
+    j.startNs = t;
+    j.state = Job::State::InService;
+    j.holdsWorker = true;
+    auto& c = m_slots[j.slot];
+    const bool current = c.job == job;
+    if (j.planned.hang()) {
+        // Only the client's deadline ends a hang; it holds its worker until then.
+        if (current)
+            armDeadline(j.slot);
+        return;
+    }
+    const std::int64_t done = t + j.planned.latency.count();
+    if (current && done > c.deadlineNs)
+        armDeadline(j.slot);
+    push(done, EvType::ServiceDone, job, j.token);
+}
+
+// A response sent without a worker (a refusal) at `at`.
+void Run::respondLater(std::uint32_t job, std::int64_t at)
+{
+    Job& j = m_jobs[job];
+    j.state = Job::State::Responding;
+    j.holdsWorker = false;
+    auto& c = m_slots[j.slot];
+    if (c.job == job && at > c.deadlineNs)
+        armDeadline(j.slot);
+    push(at, EvType::ServiceDone, job, j.token);
+}
+
+void Run::onServiceDone(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    auto& s = m_services[j.service];
+    if (s.faults->profileNow(tp(j.startNs)).optimisticConcurrency && j.planned.isSuccess() && j.holdsWorker
+        && !s.record.write(tp(j.startNs), tp(t)))
+        j.planned = s.faults->profileNow(tp(t)).respond(j.planned, FaultKind::Conflict);
+    auto& sb = serviceBucket(s, t);
+    if (j.planned.isSuccess())
+        ++sb.ok;
+    else
+        ++sb.errors;
+    const bool freedWorker = j.holdsWorker;
+    if (freedWorker) {
+        j.holdsWorker = false;
+        s.queue.release(tp(t));
+    }
+    const std::uint32_t service = j.service;
+    deliver(job, t);
+    if (freedWorker)
+        dispatch(service, t);
+}
+
+// Free workers take waiting requests (or drop those that waited too long).
+void Run::dispatch(std::uint32_t service, std::int64_t t)
+{
+    auto& s = m_services[service];
+    const FaultProfile& profile = s.faults->profileNow(tp(t));
+    const QueueShape shape = profile.capacity.shape();
+    for (;;) {
+        const ServiceQueue::Pick pick = s.queue.pick(tp(t), shape);
+        if (pick.kind == ServiceQueue::Pick::Kind::None)
+            return;
+        if (pick.kind == ServiceQueue::Pick::Kind::Start) {
+            startService(pick.job, t);
+            continue;
+        }
+        Job& j = m_jobs[pick.job];
+        j.planned = profile.overloaded(s.rng);
+        j.planned.queued = true;
+        auto& sb = serviceBucket(s, t);
+        ++sb.overloaded;
+        ++s.series.overloaded;
+        respondLater(pick.job, t + j.planned.latency.count());
+    }
+}
+
+// The service's response leaves for the client (one network hop); a client that gave up ignores it.
+void Run::deliver(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    const std::uint32_t slot = j.slot;
+    auto& c = m_slots[slot];
+    const bool current = c.active && c.job == job && c.token == j.attemptToken;
+    if (!current) {
+        freeJob(job);
+        return;
+    }
+    const Duration hop = m_services[j.service].faults->profileNow(tp(t)).hop(m_services[j.service].rng);
+    c.planned = j.planned;
+    freeJob(job);
+    if (hop > Duration::zero()) {
+        if (t + hop.count() > c.deadlineNs)
+            armDeadline(slot);
+        push(t + hop.count(), EvType::AttemptDone, slot, c.token);
+        return;
+    }
+    drive(slot, c.call.onAttemptDone(c.planned.toOutcome(), tp(t)), t);
+}
+
+// The client of `job` gave up at `t` (its attempt deadline).
+void Run::abandonJob(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    auto& s = m_services[j.service];
+    j.abandoned = true;
+    auto& c = m_slots[j.slot];
+    if (c.job == job)
+        c.job = kNone; // the job stays with the service; the call has moved on
+    const bool drop = s.faults->profileNow(tp(t)).capacity.dropAbandoned;
+    switch (j.state) {
+    case Job::State::Travelling:
+    case Job::State::Responding:
+        return; // it arrives (and is dropped there), or its response is ignored
+    case Job::State::Waiting:
+        if (drop && s.queue.abandon(tp(t), j.ticket, job))
+            freeJob(job);
+        return;
+    case Job::State::InService:
+        if (drop || j.planned.hang()) { // a hung request ends when its client hangs up
+            j.holdsWorker = false;
+            s.queue.release(tp(t));
+            const std::uint32_t service = j.service;
+            freeJob(job);
+            dispatch(service, t);
+        }
+        return;
     }
 }
 
@@ -249,52 +526,13 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
     ++c.token; // whatever was scheduled for the previous step is stale now
     auto& p = m_pipelines[c.pipeline];
     switch (step.kind) {
-    case Step::Kind::Attempt: {
-        auto& s = m_services[p.service];
+    case Step::Kind::Attempt:
         ++p.series.summary.attempts;
         ++pipelineBucket(p, t).attempts;
-        const std::int64_t b = bucketOf(t);
-        auto& sb = at(s.series.buckets, b);
-        c.planned = s.faults->decide(tp(t), s.rng, int(s.inFlight));
-        // Refused connections (overload, outage) never occupy the service.
-        c.holdsService = c.planned.cause != PlannedResponse::Cause::Overload
-            && c.planned.kind != FaultKind::ConnectionRefused;
-        if (c.holdsService) {
-            ++s.inFlight;
-            sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
-        }
-        ++s.series.arrivals;
-        ++sb.arrivals;
-        if (c.planned.isSuccess()) {
-            ++sb.ok;
-        } else {
-            ++sb.errors;
-            if (c.planned.cause == PlannedResponse::Cause::Overload) {
-                ++sb.overloaded;
-                ++s.series.overloaded;
-            }
-        }
-        c.attemptStart = t;
-        const std::int64_t deadline =
-            step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
-        if (c.planned.hang()) {
-            // Only the client's deadline ends a hang; without one the call never finishes.
-            if (deadline != INT64_MAX)
-                push(deadline, EvType::AttemptDeadline, slot, c.token);
-        } else {
-            const std::int64_t done = t + c.planned.latency.count();
-            if (done > deadline) {
-                push(deadline, EvType::AttemptDeadline, slot, c.token);
-                if (c.holdsService) { // the service keeps working after the client gave up
-                    c.holdsService = false;
-                    push(done, EvType::ServiceRelease, p.service);
-                }
-            } else {
-                push(done, EvType::AttemptDone, slot, c.token);
-            }
-        }
+        c.deadlineNs = step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
+        c.deadlineArmed = false;
+        sendAttempt(slot, t);
         break;
-    }
     case Step::Kind::Wait:
         if (step.isRetryWait()) {
             ++p.series.summary.retries;
@@ -328,10 +566,20 @@ void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t 
     auto& p = m_pipelines[c.pipeline];
     const std::int64_t bucket = bucketOf(t);
     p.recordResult(result, at(p.series.buckets, bucket), bucket);
+    p.lastFinishNs = t;
     c.active = false;
     ++c.token;
     --m_live;
     m_free.push_back(slot);
+    if (c.user != kNone) { // a closed-loop user thinks, then sends its next request
+        User& u = m_users[c.user];
+        if (u.remaining != 0) {
+            auto& client = m_clients[u.client];
+            const std::int64_t next = t + client.spec->arrival.thinkTime.sample(client.rng).count();
+            if (next < client.end)
+                push(next, EvType::UserArrival, c.user);
+        }
+    }
 }
 
 void Run::onTick(std::int64_t t)
@@ -371,6 +619,12 @@ SimulationResult Run::execute()
         }
         if (c.spec->arrival.kind == ArrivalProcess::Kind::Bursts && start < c.end)
             push(start, EvType::Burst, i);
+    }
+    for (std::uint32_t u = 0; u < m_users.size(); ++u) {
+        const auto& c = m_clients[m_users[u].client];
+        const std::int64_t start = c.spec->arrival.start.count();
+        if (start < c.end && m_users[u].remaining != 0)
+            push(start, EvType::UserArrival, u);
     }
     for (std::uint32_t s = 0; s < m_services.size(); ++s)
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
@@ -433,16 +687,15 @@ SimulationResult Run::execute()
             auto& c = m_slots[ev.index];
             if (c.token != ev.token || !c.active)
                 break;
-            releaseService(c, now);
-            Outcome outcome = c.planned.toOutcome();
-            drive(ev.index, c.call.onAttemptDone(outcome, tp(now)), now);
+            drive(ev.index, c.call.onAttemptDone(c.planned.toOutcome(), tp(now)), now);
             break;
         }
         case EvType::AttemptDeadline: {
             auto& c = m_slots[ev.index];
             if (c.token != ev.token || !c.active)
                 break;
-            releaseService(c, now); // a hung attempt frees the service when the client hangs up
+            if (c.job != kNone)
+                abandonJob(c.job, now);
             auto& p = m_pipelines[c.pipeline];
             ++p.series.summary.timeouts;
             ++pipelineBucket(p, now).timeouts;
@@ -465,9 +718,21 @@ SimulationResult Run::execute()
             drive(ev.index, c.call.resume(tp(now)), now);
             break;
         }
-        case EvType::ServiceRelease:
-            --m_services[ev.index].inFlight;
+        case EvType::ServiceArrive:
+            if (m_jobs[ev.index].token == ev.token)
+                arriveAtService(ev.index, now);
             break;
+        case EvType::ServiceDone:
+            if (m_jobs[ev.index].token == ev.token)
+                onServiceDone(ev.index, now);
+            break;
+        case EvType::UserArrival: {
+            User& u = m_users[ev.index];
+            if (u.remaining > 0)
+                --u.remaining;
+            startRequest(m_clients[u.client].pipeline, now, ev.index);
+            break;
+        }
         }
         if (++sinceCheck >= 4096) {
             sinceCheck = 0;
@@ -502,7 +767,12 @@ SimulationResult Run::execute()
         }
     }
     for (auto& s : m_services) {
+        s.queue.advance(tp(now));
         finishServiceSeries(s.series, buckets);
+        if (now > 0) {
+            s.series.meanBusyWorkers = s.queue.busyArea() / double(now);
+            s.series.meanInSystem = s.queue.systemArea() / double(now);
+        }
         result.services.push_back(std::move(s.series));
     }
     for (auto& p : m_pipelines)

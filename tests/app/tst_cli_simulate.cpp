@@ -113,7 +113,7 @@ private slots:
         QTest::newRow("probability out of range") << variant("\"error_rate\": 0.2", "\"error_rate\": -0.5")
                                                   << QStringLiteral(": /services/0/fault/error_rate: expected a number in [0, 1], got -0.5\n");
         QTest::newRow("bad enum") << variant("\"constant\"", "\"sometimes\"")
-                                  << QStringLiteral(": /clients/0/arrival/process: expected one of constant, poisson, bursts, got \"sometimes\"\n");
+                                  << QStringLiteral(": /clients/0/arrival/process: expected one of constant, poisson, bursts, closed, got \"sometimes\"\n");
         QTest::newRow("dangling reference") << variant("\"pipeline\": \"p\"", "\"pipeline\": \"q\"")
                                             << QStringLiteral(": /clients/0/pipeline: expected the name of a pipeline, got \"q\"\n");
         QTest::newRow("schema version") << variant("\"schema_version\": 1", "\"schema_version\": 7")

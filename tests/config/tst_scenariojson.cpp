@@ -95,7 +95,7 @@ private slots:
         QTest::newRow("negative seed") << replaced("\"seed\": 1", "\"seed\": -1")
                                        << QStringLiteral("f.json: /seed: expected an integer in [0, 9007199254740992], got -1");
         QTest::newRow("unknown enum value") << replaced("\"poisson\"", "\"gaussian\"")
-                                            << QStringLiteral("f.json: /clients/0/arrival/process: expected one of constant, poisson, bursts, got \"gaussian\"");
+                                            << QStringLiteral("f.json: /clients/0/arrival/process: expected one of constant, poisson, bursts, closed, got \"gaussian\"");
         QTest::newRow("object instead of array") << replaced("\"services\": [{\"name\": \"s\", \"fault\": {\"error_rate\": 0.1}}]", "\"services\": {}")
                                                  << QStringLiteral("f.json: /services: expected an array, got an object");
         QTest::newRow("dangling service reference") << replaced("\"service\": \"s\"", "\"service\": \"nope\"")

@@ -9,6 +9,8 @@
 
 using namespace rwb;
 
+Q_DECLARE_METATYPE(rwb::LatencyDistribution)
+
 namespace {
 std::vector<double> samplesMs(const LatencyDistribution& d, int n, std::uint64_t seed = 1)
 {
@@ -122,6 +124,116 @@ private slots:
         QVERIFY2(std::abs(p99 - 400.0) / 400.0 < 0.05, qPrintable(QString::number(p99)));
     }
 
+    void everyKindMatchesItsMoments_data()
+    {
+        QTest::addColumn<LatencyDistribution>("d");
+        QTest::addColumn<double>("tolerance"); // relative, on the mean and on E[X^2]
+        QTest::newRow("uniform") << LatencyDistribution::uniform(10ms, 30ms) << 0.01;
+        QTest::newRow("normal, truncated") << LatencyDistribution::normal(5ms, 10ms) << 0.02;
+        QTest::newRow("log_normal") << LatencyDistribution::logNormal(40ms, 200ms) << 0.03;
+        QTest::newRow("exponential") << LatencyDistribution::exponential(10ms) << 0.02;
+        QTest::newRow("erlang-4") << LatencyDistribution::gamma(10ms, 4) << 0.01;
+        QTest::newRow("gamma 0.5") << LatencyDistribution::gamma(10ms, 0.5) << 0.04;
+        QTest::newRow("pareto 5") << LatencyDistribution::pareto(5ms, 5) << 0.03;
+        QTest::newRow("bounded pareto") << LatencyDistribution::pareto(1ms, 1.1, 1s) << 0.05;
+        QTest::newRow("empirical") << LatencyDistribution::empirical({1ms, 2ms, 10ms}, {1, 1, 2}) << 0.01;
+        auto tail = LatencyDistribution::exponential(10ms);
+        tail.slowTailProbability = 0.02;
+        tail.slowTailLatency = 200ms;
+        QTest::newRow("exponential + slow tail") << tail << 0.03;
+    }
+    void everyKindMatchesItsMoments()
+    {
+        QFETCH(LatencyDistribution, d);
+        QFETCH(double, tolerance);
+        QVERIFY(d.validate().empty());
+        Random rng(7);
+        const int n = 400000;
+        double sum = 0, sum2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const double x = double(d.sample(rng).count());
+            QVERIFY(x >= 0);
+            sum += x;
+            sum2 += x * x;
+        }
+        const auto m = d.moments();
+        QVERIFY2(std::abs(sum / n - m.mean) / m.mean < tolerance,
+            qPrintable(QStringLiteral("mean %1 vs %2").arg(sum / n).arg(m.mean)));
+        QVERIFY2(std::abs(sum2 / n - m.second) / m.second < 2 * tolerance,
+            qPrintable(QStringLiteral("E[X^2] %1 vs %2").arg(sum2 / n).arg(m.second)));
+    }
+
+    void paretoHasItsPowerLawTail()
+    {
+        const auto v = samplesMs(LatencyDistribution::pareto(5ms, 2.5), 200000, 3);
+        const double beyond = double(std::count_if(v.begin(), v.end(), [](double x) { return x > 20.0; })) / double(v.size());
+        const double expected = std::pow(5.0 / 20.0, 2.5); // P(X > 4 x_min) = 4^-alpha = 3.1 %
+        QVERIFY2(std::abs(beyond - expected) / expected < 0.05, qPrintable(QString::number(beyond)));
+        QCOMPARE(*std::min_element(v.begin(), v.end()) >= 5.0, true);
+        const auto bounded = samplesMs(LatencyDistribution::pareto(5ms, 1.0, 100ms), 100000, 3);
+        QVERIFY(*std::max_element(bounded.begin(), bounded.end()) <= 100.0);
+    }
+
+    void empiricalDrawsObservedValuesByWeight()
+    {
+        const auto v = samplesMs(LatencyDistribution::empirical({3ms, 7ms, 50ms}, {6, 3, 1}), 100000, 5);
+        QCOMPARE(std::count(v.begin(), v.end(), 3.0) + std::count(v.begin(), v.end(), 7.0) + std::count(v.begin(), v.end(), 50.0),
+            qsizetype(v.size()));
+        QVERIFY(std::abs(double(std::count(v.begin(), v.end(), 50.0)) / 1e5 - 0.1) < 0.005);
+        const auto plain = samplesMs(LatencyDistribution::empirical({3ms, 7ms}), 100000, 5);
+        QVERIFY(std::abs(double(std::count(plain.begin(), plain.end(), 3.0)) / 1e5 - 0.5) < 0.005);
+        QCOMPARE(LatencyDistribution::empirical({3ms, 7ms, 50ms}, {6, 3, 1}).typical(), Duration(3ms));
+    }
+
+    void truncatedNormalHasNoSpikeAtZero()
+    {
+        // Clamping negative draws to zero would put ~46 % of these samples at exactly 0.
+        const auto v = samplesMs(LatencyDistribution::normal(5ms, 50ms), 20000);
+        QVERIFY(std::count(v.begin(), v.end(), 0.0) < 5);
+        QVERIFY(*std::min_element(v.begin(), v.end()) >= 0.0);
+    }
+
+    void newDistributionsRejectNonsense_data()
+    {
+        QTest::addColumn<LatencyDistribution>("d");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empirical without samples") << LatencyDistribution::empirical({}) << QStringLiteral("samples")
+                                                   << QStringLiteral("expected at least one sample");
+        QTest::newRow("weights of the wrong length") << LatencyDistribution::empirical({1ms, 2ms}, {1}) << QStringLiteral("weights")
+                                                     << QStringLiteral("expected one weight per sample (2), got 1");
+        QTest::newRow("all weights zero") << LatencyDistribution::empirical({1ms}, {0}) << QStringLiteral("weights")
+                                          << QStringLiteral("expected at least one weight > 0");
+        QTest::newRow("gamma shape 0") << LatencyDistribution::gamma(10ms, 0) << QStringLiteral("shape")
+                                       << QStringLiteral("expected a number > 0, got 0");
+        QTest::newRow("unbounded pareto, infinite mean")
+            << LatencyDistribution::pareto(1ms, 1.0) << QStringLiteral("shape")
+            << QStringLiteral("expected a number > 1 (at or below 1 the mean is infinite: give \"max\" to bound the tail), got 1");
+        QTest::newRow("pareto max below min") << LatencyDistribution::pareto(10ms, 2, 5ms) << QStringLiteral("max")
+                                              << QStringLiteral("expected 0 (unbounded) or a duration > min (10 ms), got 5 ms");
+        QTest::newRow("pareto min 0") << LatencyDistribution::pareto(0ms, 2) << QStringLiteral("min")
+                                      << QStringLiteral("expected a duration > 0 ms, got 0 ms");
+    }
+    void newDistributionsRejectNonsense()
+    {
+        QFETCH(LatencyDistribution, d);
+        QFETCH(QString, field);
+        QFETCH(QString, message);
+        const FieldErrors e = d.validate();
+        QVERIFY(!e.empty());
+        QCOMPARE(e.front().field, field);
+        QCOMPARE(e.front().message, message);
+    }
+
+    void allZeroErrorMixIsRejected()
+    {
+        FaultProfile p = FaultProfile::healthy();
+        p.errorMix = ErrorMix {0, 0, 0, 0, 0, 0};
+        const FieldErrors e = p.validate();
+        QCOMPARE(e.size(), std::size_t(1));
+        QCOMPARE(e.front().field, QStringLiteral("error_mix"));
+    }
+
     void slowTailFraction()
     {
         auto d = LatencyDistribution::fixed(10ms);
@@ -143,7 +255,7 @@ private slots:
         int errors = 0, e500 = 0, e503 = 0, e429 = 0;
         const int n = 100000;
         for (int i = 0; i < n; ++i) {
-            const auto r = p.decide(TimePoint(std::chrono::seconds(1)), rng);
+            const auto r = p.serve(TimePoint(std::chrono::seconds(1)), rng);
             if (r.isSuccess()) {
                 QCOMPARE(r.httpStatus, 200);
                 continue;
@@ -191,7 +303,7 @@ private slots:
         if (FaultKind(kind) != FaultKind::Ok)
             p.outages.push_back({0s, 10s, FaultKind(kind)});
         Random rng(1);
-        const auto r = p.decide(TimePoint(1s), rng);
+        const auto r = p.serve(TimePoint(1s), rng);
         QCOMPARE(int(r.kind), kind);
         QCOMPARE(r.httpStatus, status);
         QCOMPARE(r.errorClass().name(), errorClass);
@@ -206,13 +318,13 @@ private slots:
         FaultProfile p = FaultProfile::healthy(10ms);
         p.outages.push_back({120s, 180s, FaultKind::ConnectionRefused});
         Random rng(1);
-        QVERIFY(p.decide(TimePoint(119s), rng).isSuccess());
-        auto down = p.decide(TimePoint(120s), rng);
+        QVERIFY(p.serve(TimePoint(119s), rng).isSuccess());
+        auto down = p.serve(TimePoint(120s), rng);
         QCOMPARE(int(down.kind), int(FaultKind::ConnectionRefused));
         QCOMPARE(int(down.cause), int(PlannedResponse::Cause::Outage));
         QCOMPARE(down.latency, Duration::zero());
-        QVERIFY(!p.decide(TimePoint(179999ms), rng).isSuccess());
-        QVERIFY(p.decide(TimePoint(180s), rng).isSuccess()); // end is exclusive
+        QVERIFY(!p.serve(TimePoint(179999ms), rng).isSuccess());
+        QVERIFY(p.serve(TimePoint(180s), rng).isSuccess()); // end is exclusive
     }
 
     void flappingDutyCycle()
@@ -222,7 +334,7 @@ private slots:
         Random rng(1);
         int down = 0;
         for (int ms = 0; ms < 300000; ms += 100) {
-            const auto r = p.decide(TimePoint(std::chrono::milliseconds(ms)), rng);
+            const auto r = p.serve(TimePoint(std::chrono::milliseconds(ms)), rng);
             if (!r.isSuccess()) {
                 ++down;
                 QCOMPARE(int(r.cause), int(PlannedResponse::Cause::Flapping));
@@ -237,31 +349,44 @@ private slots:
         FaultProfile p = FaultProfile::healthy(100ms);
         p.ramp = DegradationRamp {100s, 200s, 0.5, 3.0};
         Random rng(3);
-        QCOMPARE(p.decide(TimePoint(50s), rng).latency, 100ms);
-        QCOMPARE(p.decide(TimePoint(150s), rng).latency, 200ms); // halfway: x2
-        QCOMPARE(p.decide(TimePoint(500s), rng).latency, 300ms);  // held at x3
+        QCOMPARE(p.serve(TimePoint(50s), rng).latency, 100ms);
+        QCOMPARE(p.serve(TimePoint(150s), rng).latency, 200ms); // halfway: x2
+        QCOMPARE(p.serve(TimePoint(500s), rng).latency, 300ms);  // held at x3
         int errors = 0;
         for (int i = 0; i < 20000; ++i)
-            errors += p.decide(TimePoint(150s), rng).isSuccess() ? 0 : 1;
+            errors += p.serve(TimePoint(150s), rng).isSuccess() ? 0 : 1;
         QVERIFY(std::abs(errors / 20000.0 - 0.25) < 0.015);
     }
 
-    void capacityQueuesThenFails()
+    void overloadRefusalDrawsItsLatency()
     {
         FaultProfile p = FaultProfile::healthy(100ms);
-        p.capacity = Capacity {10, 5, FaultKind::Http503, 2ms};
+        p.capacity.maxConcurrent = 10;
+        p.capacity.overloadError = FaultKind::Http503;
+        p.capacity.overloadLatency = LatencyDistribution::uniform(1ms, 3ms);
         Random rng(1);
-        const TimePoint t(1s);
-        QCOMPARE(p.decide(t, rng, 9).latency, 100ms);
-        QVERIFY(!p.decide(t, rng, 9).queued);
-        const auto q1 = p.decide(t, rng, 10);
-        QVERIFY(q1.queued);
-        QCOMPARE(q1.latency, 110ms); // first in the queue
-        QCOMPARE(p.decide(t, rng, 14).latency, 150ms);
-        const auto over = p.decide(t, rng, 15);
-        QCOMPARE(int(over.kind), int(FaultKind::Http503));
-        QCOMPARE(int(over.cause), int(PlannedResponse::Cause::Overload));
-        QCOMPARE(over.latency, 2ms);
+        bool differs = false;
+        const auto first = p.overloaded(rng);
+        for (int i = 0; i < 20; ++i) {
+            const auto over = p.overloaded(rng);
+            QCOMPARE(int(over.kind), int(FaultKind::Http503));
+            QCOMPARE(int(over.cause), int(PlannedResponse::Cause::Overload));
+            QVERIFY(over.latency >= 1ms && over.latency < 3ms);
+            differs = differs || over.latency != first.latency;
+        }
+        QVERIFY2(differs, "refusal times are drawn, so no-jitter clients do not stay in lockstep");
+    }
+
+    void refusedConnectionsNeverQueue()
+    {
+        FaultProfile p = FaultProfile::healthy(50ms);
+        p.outages.push_back({10s, 20s, FaultKind::ConnectionRefused});
+        QVERIFY(!p.refusesConnections(TimePoint(9s)));
+        QVERIFY(p.refusesConnections(TimePoint(10s)));
+        Random rng(3);
+        const auto r = p.serve(TimePoint(15s), rng);
+        QCOMPARE(int(r.kind), int(FaultKind::ConnectionRefused));
+        QCOMPARE(r.latency, Duration::zero());
     }
 
     void retryAfterHeader()
@@ -311,9 +436,9 @@ private slots:
         QCOMPARE(s.indexAt(TimePoint(120s)), std::size_t(1));
         QCOMPARE(s.indexAt(TimePoint(180s)), std::size_t(2));
         Random rng(1);
-        QVERIFY(s.decide(TimePoint(100s), rng).isSuccess());
-        QVERIFY(!s.decide(TimePoint(150s), rng).isSuccess());
-        QVERIFY(s.decide(TimePoint(200s), rng).isSuccess());
+        QVERIFY(s.profileNow(TimePoint(100s)).serve(TimePoint(100s), rng).isSuccess());
+        QVERIFY(!s.profileNow(TimePoint(150s)).serve(TimePoint(150s), rng).isSuccess());
+        QVERIFY(s.profileNow(TimePoint(200s)).serve(TimePoint(200s), rng).isSuccess());
 
         const auto transitions = s.transitions(TimePoint(300s));
         QCOMPARE(transitions.size(), std::size_t(2));

@@ -62,8 +62,19 @@ Scenario randomScenario(std::uint64_t seed)
             f.outages.push_back({std::chrono::seconds(1 + r.below(3)), std::chrono::seconds(4 + r.below(3)), FaultKind::ConnectionRefused});
         if (r.chance(0.3))
             f.flapping = Flapping {3s, 0.5, 0s, FaultKind::Http500};
-        if (r.chance(0.5))
-            f.capacity = Capacity {int(2 + r.below(20)), int(r.below(10)), FaultKind::Http503, 1ms};
+        if (r.chance(0.5)) {
+            f.capacity.maxConcurrent = int(2 + r.below(20));
+            f.capacity.queueSize = int(r.below(10));
+            f.capacity.overloadLatency = LatencyDistribution::uniform(1ms, 3ms);
+            f.capacity.discipline = QueueDiscipline(r.below(3));
+            f.capacity.dropAbandoned = r.chance(0.5);
+            if (r.chance(0.3))
+                f.capacity.queueTimeout = fromMs(r.uniform(1, 100));
+            else if (r.chance(0.3))
+                f.capacity.codel = CoDel {fromMs(r.uniform(1, 10)), fromMs(r.uniform(20, 200))};
+        }
+        if (r.chance(0.3))
+            f.networkDelay = LatencyDistribution::exponential(fromMs(r.uniform(0.1, 5)));
         svc.faults = FaultSchedule(f);
         if (r.chance(0.5)) {
             FaultProfile g = f;
@@ -123,8 +134,10 @@ Scenario randomScenario(std::uint64_t seed)
         c.name = QStringLiteral("c%1").arg(i);
         c.pipeline = QStringLiteral("p%1").arg(r.below(std::uint64_t(pipelines)));
         c.count = 1 + int(r.below(2));
-        c.arrival.kind = ArrivalProcess::Kind(r.below(3));
+        c.arrival.kind = ArrivalProcess::Kind(r.below(4));
         c.arrival.rate = r.uniform(1, 80);
+        c.arrival.thinkTime = LatencyDistribution::exponential(fromMs(r.uniform(5, 500)));
+        c.arrival.requestsPerUser = int(r.below(3)) * 20;
         c.arrival.burstSize = 1 + int(r.below(30));
         c.arrival.burstInterval = fromMs(r.uniform(200, 3000));
         s.clients.push_back(c);
