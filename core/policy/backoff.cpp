@@ -52,6 +52,11 @@ std::optional<Jitter> jitterFromString(const QString& text)
 FieldErrors BackoffConfig::validate(const BackoffConfig& config)
 {
     FieldCheck c;
+    // toString() spells out-of-range values "unknown": such a value came from a cast, not from a name.
+    c.require(toString(config.strategy) != QLatin1String("unknown"), QStringLiteral("strategy"),
+        QStringLiteral("expected one of exponential, linear, constant, got %1").arg(int(config.strategy)));
+    c.require(toString(config.jitter) != QLatin1String("unknown"), QStringLiteral("jitter"),
+        QStringLiteral("expected one of none, full, equal, decorrelated, got %1").arg(int(config.jitter)));
     c.durationAtLeastMs(QStringLiteral("base_delay"), toMs(config.baseDelay), 0);
     c.durationAtLeastMs(QStringLiteral("max_delay"), toMs(config.maxDelay), 0);
     c.require(config.maxDelay >= config.baseDelay, QStringLiteral("max_delay"),

@@ -210,6 +210,21 @@ private slots:
         QCOMPARE(threw, !expected.isEmpty());
     }
 
+    // Regression (issue 12, bug 4): out-of-range enum values used to validate and then behave as constant.
+    void outOfRangeEnumsAreRejected()
+    {
+        BackoffConfig c;
+        c.strategy = static_cast<BackoffStrategy>(99);
+        c.jitter = static_cast<Jitter>(42);
+        QStringList got;
+        for (const auto& e : BackoffConfig::validate(c))
+            got << e.toString();
+        QCOMPARE(got,
+            (QStringList { QStringLiteral("strategy: expected one of exponential, linear, constant, got 99"),
+                QStringLiteral("jitter: expected one of none, full, equal, decorrelated, got 42") }));
+        QVERIFY_THROWS_EXCEPTION(InvalidConfig, Backoff { c });
+    }
+
     void namesRoundTrip()
     {
         for (auto s : {BackoffStrategy::Exponential, BackoffStrategy::Linear, BackoffStrategy::Constant})
