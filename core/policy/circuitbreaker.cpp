@@ -222,7 +222,7 @@ void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
     publishGateLocked();
     ++m_trips;
     ++m_consecutiveTrips;
-    m_openUntil = now + openDurationForTrip(m_consecutiveTrips);
+    m_openUntil = saturatingAdd(now, openDurationForTrip(m_consecutiveTrips));
     m_probesInFlight = 0;
     m_probeSuccesses = 0;
     m_lastTransition = now;

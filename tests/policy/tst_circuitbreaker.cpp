@@ -390,6 +390,21 @@ private slots:
         QCOMPARE(toString(s.cb.state(s.now)), toString(BreakerState::Open));
     }
 
+    // Regression (issue 12, bug 2): the open deadline used to overflow near the end of the clock's range
+    // (signed overflow; the wrapped deadline lay in the past, so the circuit read HALF_OPEN at once).
+    void openDeadlineSaturates()
+    {
+        auto c = consecutive(1);
+        c.recoveryBackoffFactor = 2.0;
+        CircuitBreaker cb(c);
+        const TimePoint late = TimePoint::max() - 1s;
+        const auto a = cb.tryAcquire(late);
+        cb.onOutcome(a.permit, Outcome::timeout(1s), late);
+        QCOMPARE(toString(cb.state(late)), toString(BreakerState::Open));
+        QCOMPARE(cb.stats(late).timeUntilHalfOpen, TimePoint::max() - late);
+        QVERIFY(!cb.tryAcquire(TimePoint::max() - 1ns));
+    }
+
     void resetClearsEverything()
     {
         Script s(consecutive(2));
