@@ -434,6 +434,10 @@ void CircuitBreaker::forceOpen(TimePoint now)
 {
     Transition t;
     lock();
+    if (m_force == BreakerForce::ForcedOpen) { // a repeat changes nothing
+        unlock();
+        return;
+    }
     t = { true, m_state, BreakerState::Open, QStringLiteral("forced open"), now, false, {}, 0 };
     m_state = BreakerState::Open;
     m_force = BreakerForce::ForcedOpen;
@@ -451,6 +455,10 @@ void CircuitBreaker::forceClosed(TimePoint now)
 {
     Transition t;
     lock();
+    if (m_force == BreakerForce::ForcedClosed) { // a repeat changes nothing
+        unlock();
+        return;
+    }
     t = { true, m_state, BreakerState::Closed, QStringLiteral("forced closed"), now, false, {}, 0 };
     m_state = BreakerState::Closed;
     m_force = BreakerForce::ForcedClosed;
