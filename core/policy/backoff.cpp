@@ -115,8 +115,8 @@ Duration Backoff::computeBaseDelay(int retryNumber) const noexcept
 Duration Backoff::delay(int retryNumber, Duration previousDelay, Random& rng) const noexcept
 {
     if (m_config.jitter == Jitter::Decorrelated) {
-        const double prev = std::max(double(previousDelay.count()), m_baseNs);
-        const double hi = std::min(prev * 3.0, m_maxNs);
+        // Draw first, cap after: once 3 * previous passes the cap, a share of the draws sits at it.
+        const double hi = std::max(double(previousDelay.count()), m_baseNs) * 3.0;
         if (!(hi > m_baseNs))
             return std::min(m_config.baseDelay, m_config.maxDelay);
         return toDuration(std::min(rng.uniform(m_baseNs, hi), m_maxNs));

@@ -139,6 +139,25 @@ private slots:
         QVERIFY(std::abs(sum / 10000 - 200.0) < 5.0);
     }
 
+    // Regression (issue 11, item 9): the draw was U[base, min(3 * previous, cap)), so it never sat at the cap.
+    // Documented: min(cap, U[base, 3 * previous)). With previous = cap = 5 s and base = 100 ms the draw is
+    // U[0.1 s, 15 s): 10 / 14.9 = 67.1 % of the draws land at or above the cap and come out as the cap.
+    void decorrelatedSitsAtTheCap()
+    {
+        const Backoff b(cfg(BackoffStrategy::Exponential, 100, 5000, 2.0, Jitter::Decorrelated));
+        Random rng(11);
+        constexpr int kSamples = 20000;
+        int atCap = 0;
+        for (int i = 0; i < kSamples; ++i) {
+            const Duration d = b.delay(8, 5s, rng);
+            QVERIFY(d >= 100ms && d <= 5s);
+            atCap += d == 5s ? 1 : 0;
+        }
+        const double share = double(atCap) / kSamples;
+        // Binomial standard error at n = 20000 is 0.33 %; allow 1.5 %.
+        QVERIFY2(std::abs(share - 10.0 / 14.9) < 0.015, qPrintable(QString::number(share)));
+    }
+
     void deterministicForSeed()
     {
         const Backoff b(cfg(BackoffStrategy::Exponential, 100, 10000, 2.0, Jitter::Full));
