@@ -36,4 +36,15 @@ constexpr Duration fromMs(double ms) noexcept
     return std::chrono::round<Duration>(std::chrono::duration<double, std::milli>(ms));
 }
 
+/// t + d clamped to [TimePoint::min(), TimePoint::max()] instead of overflowing (a deadline a century
+/// away, or a long open duration near the end of the clock's range).
+constexpr TimePoint saturatingAdd(TimePoint t, Duration d) noexcept
+{
+    if (d > Duration::zero() && t > TimePoint::max() - d)
+        return TimePoint::max();
+    if (d < Duration::zero() && t < TimePoint::min() - d)
+        return TimePoint::min();
+    return t + d;
+}
+
 } // namespace rwb

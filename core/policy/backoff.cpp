@@ -52,6 +52,11 @@ std::optional<Jitter> jitterFromString(const QString& text)
 FieldErrors BackoffConfig::validate(const BackoffConfig& config)
 {
     FieldCheck c;
+    // toString() spells out-of-range values "unknown": such a value came from a cast, not from a name.
+    c.require(toString(config.strategy) != QLatin1String("unknown"), QStringLiteral("strategy"),
+        QStringLiteral("expected one of exponential, linear, constant, got %1").arg(int(config.strategy)));
+    c.require(toString(config.jitter) != QLatin1String("unknown"), QStringLiteral("jitter"),
+        QStringLiteral("expected one of none, full, equal, decorrelated, got %1").arg(int(config.jitter)));
     c.durationAtLeastMs(QStringLiteral("base_delay"), toMs(config.baseDelay), 0);
     c.durationAtLeastMs(QStringLiteral("max_delay"), toMs(config.maxDelay), 0);
     c.require(config.maxDelay >= config.baseDelay, QStringLiteral("max_delay"),
@@ -110,8 +115,8 @@ Duration Backoff::computeBaseDelay(int retryNumber) const noexcept
 Duration Backoff::delay(int retryNumber, Duration previousDelay, Random& rng) const noexcept
 {
     if (m_config.jitter == Jitter::Decorrelated) {
-        const double prev = std::max(double(previousDelay.count()), m_baseNs);
-        const double hi = std::min(prev * 3.0, m_maxNs);
+        // Draw first, cap after: once 3 * previous passes the cap, a share of the draws sits at it.
+        const double hi = std::max(double(previousDelay.count()), m_baseNs) * 3.0;
         if (!(hi > m_baseNs))
             return std::min(m_config.baseDelay, m_config.maxDelay);
         return toDuration(std::min(rng.uniform(m_baseNs, hi), m_maxNs));

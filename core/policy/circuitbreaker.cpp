@@ -222,7 +222,7 @@ void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
     publishGateLocked();
     ++m_trips;
     ++m_consecutiveTrips;
-    m_openUntil = now + openDurationForTrip(m_consecutiveTrips);
+    m_openUntil = saturatingAdd(now, openDurationForTrip(m_consecutiveTrips));
     m_probesInFlight = 0;
     m_probeSuccesses = 0;
     m_lastTransition = now;
@@ -434,6 +434,10 @@ void CircuitBreaker::forceOpen(TimePoint now)
 {
     Transition t;
     lock();
+    if (m_force == BreakerForce::ForcedOpen) { // a repeat changes nothing
+        unlock();
+        return;
+    }
     t = { true, m_state, BreakerState::Open, QStringLiteral("forced open"), now, false, {}, 0 };
     m_state = BreakerState::Open;
     m_force = BreakerForce::ForcedOpen;
@@ -451,6 +455,10 @@ void CircuitBreaker::forceClosed(TimePoint now)
 {
     Transition t;
     lock();
+    if (m_force == BreakerForce::ForcedClosed) { // a repeat changes nothing
+        unlock();
+        return;
+    }
     t = { true, m_state, BreakerState::Closed, QStringLiteral("forced closed"), now, false, {}, 0 };
     m_state = BreakerState::Closed;
     m_force = BreakerForce::ForcedClosed;

@@ -19,8 +19,6 @@ void appendPrefixed(FieldErrors& out, const QString& prefix, FieldErrors errors)
         out.push_back({prefix + e.field, std::move(e.message)});
 }
 
-TimePoint plus(TimePoint t, Duration d) noexcept { return d > Timeout::kNever - t ? Timeout::kNever : t + d; }
-
 std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t requestId) noexcept
 {
     std::uint64_t z = seed ^ (requestId * 0x9e3779b97f4a7c15ULL);
@@ -389,7 +387,7 @@ Step PipelineCall::advance(TimePoint now)
         }
         case StageKind::Timeout: {
             if (const auto limit = p.m_timeout->config().attemptTimeout) {
-                const TimePoint d = plus(now, *limit);
+                const TimePoint d = saturatingAdd(now, *limit);
                 if (i < p.m_retryIndex) // outside Retry: bounds the whole call
                     m_callDeadline = std::min(m_callDeadline, d);
                 else
@@ -500,7 +498,7 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
                 Step s;
                 s.kind = Step::Kind::Wait;
                 s.attempt = m_attempt;
-                s.until = plus(now, d.delay);
+                s.until = saturatingAdd(now, d.delay);
                 s.waitReason = waitReasonFor(d.reason);
                 s.handoff = handoff;
                 return s;

@@ -107,7 +107,8 @@ RetryDecision RetryPolicy::next(int attempt, const Outcome& outcome, TimePoint n
         delay = m_backoff.delay(attempt, ctx.previousDelay, *ctx.rng);
     RetryReason reason = RetryReason::Backoff;
     if (outcome.kind == OutcomeKind::Rejected) {
-        if (outcome.retryAfter) {
+        // A zero hint says nothing about when to come back: the backoff stays in charge.
+        if (outcome.retryAfter && *outcome.retryAfter > Duration::zero()) {
             delay = std::clamp(*outcome.retryAfter, Duration::zero(), m_config.retryAfter.maxRetryDelay);
             reason = RetryReason::Rejected;
         }

@@ -25,15 +25,7 @@ Timeout::Timeout(TimeoutConfig config)
 }
 
 namespace {
-TimePoint plus(TimePoint t, std::optional<Duration> d) noexcept
-{
-    if (!d)
-        return Timeout::kNever;
-    // Saturate instead of overflowing for absurd limits.
-    if (*d > Timeout::kNever - t)
-        return Timeout::kNever;
-    return t + *d;
-}
+TimePoint plus(TimePoint t, std::optional<Duration> d) noexcept { return d ? saturatingAdd(t, *d) : Timeout::kNever; }
 } // namespace
 
 TimePoint Timeout::callDeadline(TimePoint callStart) const noexcept { return plus(callStart, m_config.overallTimeout); }

@@ -139,6 +139,25 @@ private slots:
         QVERIFY(std::abs(sum / 10000 - 200.0) < 5.0);
     }
 
+    // Regression (issue 11, item 9): the draw was U[base, min(3 * previous, cap)), so it never sat at the cap.
+    // Documented: min(cap, U[base, 3 * previous)). With previous = cap = 5 s and base = 100 ms the draw is
+    // U[0.1 s, 15 s): 10 / 14.9 = 67.1 % of the draws land at or above the cap and come out as the cap.
+    void decorrelatedSitsAtTheCap()
+    {
+        const Backoff b(cfg(BackoffStrategy::Exponential, 100, 5000, 2.0, Jitter::Decorrelated));
+        Random rng(11);
+        constexpr int kSamples = 20000;
+        int atCap = 0;
+        for (int i = 0; i < kSamples; ++i) {
+            const Duration d = b.delay(8, 5s, rng);
+            QVERIFY(d >= 100ms && d <= 5s);
+            atCap += d == 5s ? 1 : 0;
+        }
+        const double share = double(atCap) / kSamples;
+        // Binomial standard error at n = 20000 is 0.33 %; allow 1.5 %.
+        QVERIFY2(std::abs(share - 10.0 / 14.9) < 0.015, qPrintable(QString::number(share)));
+    }
+
     void deterministicForSeed()
     {
         const Backoff b(cfg(BackoffStrategy::Exponential, 100, 10000, 2.0, Jitter::Full));
@@ -208,6 +227,21 @@ private slots:
             QCOMPARE(int(e.errors().size()), expected.size());
         }
         QCOMPARE(threw, !expected.isEmpty());
+    }
+
+    // Regression (issue 12, bug 4): out-of-range enum values used to validate and then behave as constant.
+    void outOfRangeEnumsAreRejected()
+    {
+        BackoffConfig c;
+        c.strategy = static_cast<BackoffStrategy>(99);
+        c.jitter = static_cast<Jitter>(42);
+        QStringList got;
+        for (const auto& e : BackoffConfig::validate(c))
+            got << e.toString();
+        QCOMPARE(got,
+            (QStringList { QStringLiteral("strategy: expected one of exponential, linear, constant, got 99"),
+                QStringLiteral("jitter: expected one of none, full, equal, decorrelated, got 42") }));
+        QVERIFY_THROWS_EXCEPTION(InvalidConfig, Backoff { c });
     }
 
     void namesRoundTrip()

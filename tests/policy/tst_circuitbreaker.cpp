@@ -390,6 +390,40 @@ private slots:
         QCOMPARE(toString(s.cb.state(s.now)), toString(BreakerState::Open));
     }
 
+    // Regression (issue 12, bug 2): the open deadline used to overflow near the end of the clock's range
+    // (signed overflow; the wrapped deadline lay in the past, so the circuit read HALF_OPEN at once).
+    void openDeadlineSaturates()
+    {
+        auto c = consecutive(1);
+        c.recoveryBackoffFactor = 2.0;
+        CircuitBreaker cb(c);
+        const TimePoint late = TimePoint::max() - 1s;
+        const auto a = cb.tryAcquire(late);
+        cb.onOutcome(a.permit, Outcome::timeout(1s), late);
+        QCOMPARE(toString(cb.state(late)), toString(BreakerState::Open));
+        QCOMPARE(cb.stats(late).timeUntilHalfOpen, TimePoint::max() - late);
+        QVERIFY(!cb.tryAcquire(TimePoint::max() - 1ns));
+    }
+
+    // Regression (issue 12, bug 3): repeating a forced mode emitted OPEN -> OPEN (counted as another open)
+    // or CLOSED -> CLOSED (and cleared the window). A repeat is a silent no-op.
+    void repeatedForcedModeIsSilent()
+    {
+        Script s(countWindow(10, 5, 0.5));
+        s.cb.forceOpen(s.now);
+        s.cb.forceOpen(s.now + 1s);
+        QCOMPARE(s.reasons(), (QStringList { QStringLiteral("forced open") }));
+        QCOMPARE(s.cb.stats(s.now + 1s).lastTransition, s.now);
+
+        s.cb.release(s.now);
+        s.cb.forceClosed(s.now);
+        QCOMPARE(s.run(QStringLiteral("f f s")), QStringLiteral("AAA"));
+        s.cb.forceClosed(s.now + 1s);
+        QCOMPARE(s.cb.stats(s.now + 1s).windowCalls, std::int64_t(3));
+        QCOMPARE(s.reasons(),
+            (QStringList { QStringLiteral("forced open"), QStringLiteral("released"), QStringLiteral("forced closed") }));
+    }
+
     void resetClearsEverything()
     {
         Script s(consecutive(2));

@@ -449,17 +449,21 @@ private slots:
                 } else if (k == 1) {
                     what = QStringLiteral("forceOpen");
                     cb.forceOpen(now);
-                    m.forcedOpen = true;
-                    m.forcedClosed = false;
-                    m.st = Model::St::Open;
-                    ++m.epoch;
-                    m.clear();
+                    if (!m.forcedOpen) { // a repeat is a no-op
+                        m.forcedOpen = true;
+                        m.forcedClosed = false;
+                        m.st = Model::St::Open;
+                        ++m.epoch;
+                        m.clear();
+                    }
                 } else if (k == 2) {
                     what = QStringLiteral("forceClosed");
                     cb.forceClosed(now);
-                    m.forcedClosed = true;
-                    m.forcedOpen = false;
-                    m.close();
+                    if (!m.forcedClosed) {
+                        m.forcedClosed = true;
+                        m.forcedOpen = false;
+                        m.close();
+                    }
                 } else {
                     what = QStringLiteral("release");
                     cb.release(now);

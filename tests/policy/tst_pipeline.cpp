@@ -334,6 +334,31 @@ private slots:
         QCOMPARE(toString(cb->state(t0 + 6s)), toString(BreakerState::Closed));
     }
 
+    // Regression (issue 12, bug 1): with retry_on_rejection, tries rejected by a busy HALF_OPEN used to be
+    // retried 0 ms apart (the rejection's zero hint won over the backoff).
+    void busyHalfOpenRejectionsWaitForTheBackoff()
+    {
+        PipelineConfig c = baseConfig();
+        c.retry.maxAttempts = 5;
+        c.retry.retryOnRejection = true;
+        auto halfOpen = breaker(1, 5s);
+        const Admission first = halfOpen->tryAcquire(t0);
+        halfOpen->onOutcome(first.permit, Outcome::httpError(500), t0);
+        const Admission probe = halfOpen->tryAcquire(t0 + 5s); // the only probe slot, never finished
+        QVERIFY(probe && probe.permit.probe);
+
+        Pipeline busy(c, halfOpen);
+        PipelineCall call = busy.begin(2, t0 + 5s);
+        Step s = call.start(t0 + 5s);
+        std::vector<Duration> waits;
+        for (TimePoint now = t0 + 5s; s.kind == Step::Kind::Wait; now = s.until, s = call.resume(now))
+            waits.push_back(s.until - now);
+        QCOMPARE(str(s.kind), QStringLiteral("done"));
+        QCOMPARE(call.result().attempts, 5);
+        // Exponential backoff from 100 ms, no jitter: 100, 200, 400, 800 ms.
+        QCOMPARE(waits, (std::vector<Duration> {100ms, 200ms, 400ms, 800ms}));
+    }
+
     void breakerOutsideRetryRecordsOncePerCall()
     {
         auto cb = breaker(100, 5s);

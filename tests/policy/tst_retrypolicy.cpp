@@ -157,6 +157,20 @@ private slots:
         QCOMPARE(d.delay, Duration(10s)); // capped
     }
 
+    // Regression (issue 12, bug 1): a zero hint is no hint. A busy HALF_OPEN used to reject with
+    // retryAfter = 0, and every retry then fired at the same instant.
+    void zeroRejectionHintLeavesBackoffInCharge()
+    {
+        RetryConfig c = fixedConfig();
+        c.retryOnRejection = true;
+        const RetryPolicy p(c);
+        RetryContext ctx {t0};
+        const RetryDecision d = p.next(1, Outcome::rejected(ErrorClass::circuitOpen(), Duration::zero()), t0, ctx);
+        QVERIFY(d.retry);
+        QCOMPARE(d.delay, Duration(100ms));
+        QCOMPARE(toString(d.reason), toString(RetryReason::Backoff));
+    }
+
     void budget()
     {
         RetryConfig c = fixedConfig(10);
