@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 using namespace rwb;
 using namespace rwb::cli;
 
@@ -72,13 +74,14 @@ int runFidelityCommand(const QStringList& args)
                  .arg(QStringLiteral("result"));
     for (const auto& c : checks) {
         const bool ks = c.figure.startsWith(QLatin1String("KS"));
+        const int decimals = ks || std::abs(c.theory) < 1.0 ? 4 : 2; // probabilities need more digits
         const QString error = ks ? QStringLiteral("D=%1").arg(c.error, 0, 'f', 4) : QStringLiteral("%1 %").arg(c.error * 100, 0, 'f', 2);
         const QString limit = ks ? QStringLiteral("p > %1").arg(c.tolerance) : QStringLiteral("<= %1 %").arg(c.tolerance * 100);
         out() << QStringLiteral("%1  %2  %3  %4  %5  %6 (%7)\n")
                      .arg(c.model, -34)
                      .arg(c.figure, -22)
-                     .arg(c.simulated, 10, 'f', ks ? 3 : 2)
-                     .arg(ks ? QStringLiteral("-") : QString::number(c.theory, 'f', 2), 10)
+                     .arg(c.simulated, 10, 'f', decimals)
+                     .arg(ks ? QStringLiteral("-") : QString::number(c.theory, 'f', decimals), 10)
                      .arg(error, 9)
                      .arg(c.passed ? QStringLiteral("pass") : QStringLiteral("FAIL"), limit);
     }

@@ -29,9 +29,11 @@ QJsonObject summaryJson(const PipelineSummary& s)
         {QStringLiteral("breaker_transitions"), double(s.breakerTransitions)},
         {QStringLiteral("retry_amplification"), round3(s.retryAmplification())},
         {QStringLiteral("success_rate"), round3(s.successRate())},
+        {QStringLiteral("last_finish_s"), round3(s.lastFinishMs / 1000.0)},
         {QStringLiteral("latency_ms"),
-            QJsonObject {{QStringLiteral("p50"), round3(s.latencyP50Ms)}, {QStringLiteral("p95"), round3(s.latencyP95Ms)},
-                {QStringLiteral("p99"), round3(s.latencyP99Ms)}, {QStringLiteral("max"), round3(s.latencyMaxMs)}}}};
+            QJsonObject {{QStringLiteral("mean"), round3(s.latencyMeanMs)}, {QStringLiteral("p50"), round3(s.latencyP50Ms)},
+                {QStringLiteral("p95"), round3(s.latencyP95Ms)}, {QStringLiteral("p99"), round3(s.latencyP99Ms)},
+                {QStringLiteral("max"), round3(s.latencyMaxMs)}}}};
 }
 
 QString cell(double v, int width, int decimals = 0) { return QString::number(v, 'f', decimals).rightJustified(width); }
@@ -130,7 +132,9 @@ void printRunSummary(const Scenario& scenario, const SimulationResult& result, c
         QJsonArray services;
         for (const auto& s : result.services)
             services.append(QJsonObject {{QStringLiteral("name"), s.name}, {QStringLiteral("arrivals"), double(s.arrivals)},
-                {QStringLiteral("overloaded"), double(s.overloaded)}, {QStringLiteral("max_concurrency"), double(s.maxConcurrency)}});
+                {QStringLiteral("overloaded"), double(s.overloaded)}, {QStringLiteral("max_concurrency"), double(s.maxConcurrency)},
+                {QStringLiteral("mean_busy_workers"), std::round(s.meanBusyWorkers * 1000.0) / 1000.0},
+                {QStringLiteral("mean_in_system"), std::round(s.meanInSystem * 1000.0) / 1000.0}});
         QJsonObject doc {{QStringLiteral("scenario"), scenario.name}, {QStringLiteral("seed"), double(result.seed)},
             {QStringLiteral("duration_s"), toSeconds(result.duration)},
             {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)}, {QStringLiteral("pipelines"), pipelines},
@@ -152,12 +156,14 @@ void printRunSummary(const Scenario& scenario, const SimulationResult& result, c
           << QStringLiteral("rejected").rightJustified(9) << QStringLiteral("fallback").rightJustified(9)
           << QStringLiteral("attempts").rightJustified(10) << QStringLiteral("ampl").rightJustified(6)
           << QStringLiteral("trans").rightJustified(6) << QStringLiteral("p50 ms").rightJustified(9)
-          << QStringLiteral("p95 ms").rightJustified(9) << QStringLiteral("p99 ms").rightJustified(10) << '\n';
+          << QStringLiteral("p95 ms").rightJustified(9) << QStringLiteral("p99 ms").rightJustified(10)
+          << QStringLiteral("done at s").rightJustified(10) << '\n';
     const auto row = [&](const QString& name, const PipelineSummary& s) {
         out() << name.left(23).leftJustified(24) << cell(double(s.requests), 10) << cell(double(s.succeeded), 10)
               << cell(double(s.failed), 9) << cell(double(s.rejected), 9) << cell(double(s.fallbacks), 9)
               << cell(double(s.attempts), 10) << cell(s.retryAmplification(), 6, 2) << cell(double(s.breakerTransitions), 6)
-              << cell(s.latencyP50Ms, 9, 1) << cell(s.latencyP95Ms, 9, 1) << cell(s.latencyP99Ms, 10, 1) << '\n';
+              << cell(s.latencyP50Ms, 9, 1) << cell(s.latencyP95Ms, 9, 1) << cell(s.latencyP99Ms, 10, 1)
+              << cell(s.lastFinishMs / 1000.0, 10, 2) << '\n';
     };
     for (const auto& p : result.pipelines)
         row(p.name, p.summary);
@@ -169,7 +175,8 @@ void printRunSummary(const Scenario& scenario, const SimulationResult& result, c
     out() << '\n';
     for (const auto& s : result.services)
         out() << "service " << s.name << ": " << s.arrivals << " attempts arrived, " << s.overloaded
-              << " refused for capacity, peak concurrency " << s.maxConcurrency << '\n';
+              << " refused for capacity, peak concurrency " << s.maxConcurrency << ", mean busy workers "
+              << QString::number(s.meanBusyWorkers, 'f', 2) << '\n';
     if (eventsWritten)
         out() << result.events << " events written to " << args.out << '\n';
 }

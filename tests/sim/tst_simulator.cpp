@@ -450,6 +450,43 @@ private slots:
             QVERIFY(okAfter("breaker-budget") > 0.95);
             QVERIFY(summary(r, "aggressive").retryAmplification() > 3.0);
         }
+        {
+            const auto r = run("metastable-retry-storm");
+            // Share of finished requests that succeeded (fallbacks count as served) in [from, to) seconds.
+            const auto served = [&](const char* name, std::size_t from, std::size_t to) {
+                std::uint64_t ok = 0, done = 0;
+                for (std::size_t b = from; b < to; ++b) {
+                    const auto& bucket = r.pipeline(QLatin1String(name))->buckets[b];
+                    ok += bucket.succeeded + bucket.fallbacks;
+                    done += bucket.finished();
+                }
+                return double(ok) / double(done);
+            };
+            // Healthy before the trigger (60-75 s) for both: the storm is not a capacity problem.
+            QVERIFY(served("retries-only", 5, 60) > 0.99);
+            QVERIFY(served("breaker-backoff", 5, 60) > 0.99);
+            // Long after the trigger ended, retries alone keep the service overloaded; the other has recovered.
+            QVERIFY2(served("retries-only", 150, 300) < 0.3, qPrintable(QString::number(served("retries-only", 150, 300))));
+            QVERIFY(served("breaker-backoff", 90, 300) > 0.99);
+            std::uint64_t arrivalsLate = 0;
+            for (std::size_t b = 200; b < 300; ++b)
+                arrivalsLate += r.service(QStringLiteral("inventory-a"))->buckets[b].arrivals;
+            QVERIFY(arrivalsLate / 100 > 700); // ~445/s of capacity, offered 350/s: retries double the load
+        }
+        {
+            const auto r = run("occ-contention");
+            const auto calls = [&](const char* name) { return summary(r, name).attempts; };
+            const auto doneAt = [&](const char* name) { return summary(r, name).lastFinishMs; };
+            for (const char* name : {"no-backoff", "exponential", "equal-jitter", "full-jitter", "decorrelated-jitter"})
+                QCOMPARE(summary(r, name).succeeded, std::uint64_t(100)); // every user wrote once
+            // The blog's findings: jitter cuts the calls several-fold; plain exponential backoff stays in
+            // lockstep and takes far longer than any jittered strategy.
+            QVERIFY(calls("full-jitter") * 4 < calls("no-backoff"));
+            QVERIFY(calls("decorrelated-jitter") * 3 < calls("exponential"));
+            QVERIFY(calls("equal-jitter") * 3 < calls("exponential"));
+            QVERIFY(doneAt("exponential") > 10 * doneAt("full-jitter"));
+            QVERIFY(doneAt("decorrelated-jitter") < doneAt("equal-jitter"));
+        }
     }
 
     // Golden summaries of the built-in demos for their own seeds. A change here must be deliberate:
