@@ -73,6 +73,22 @@ Scenario stormScenario()
     return s;
 }
 
+// The demo's services as queues near saturation: 40 workers each, a FIFO queue of 200, and a
+// network hop each way, so every attempt also costs its queueing and network events.
+Scenario queueingScenario()
+{
+    Scenario s = demoScenario(3, 200, std::chrono::hours(1));
+    for (auto& svc : s.services) {
+        FaultProfile f = svc.faults.base();
+        f.latency = LatencyDistribution::logNormal(150ms, 600ms); // ~190 ms mean: 40 workers serve ~210/s
+        f.capacity.maxConcurrent = 40;
+        f.capacity.queueSize = 200;
+        f.networkDelay = LatencyDistribution::exponential(500us);
+        svc.faults = FaultSchedule(f);
+    }
+    return s;
+}
+
 // CPU time of this thread: the machine is shared, and "on one core" is what the target asks.
 double threadCpuMs()
 {
@@ -145,6 +161,7 @@ int main(int argc, char** argv)
     report("demo: 1 h x 200 req/s x 3 services", demoScenario(3, 200, std::chrono::hours(1)));
     report("demo: 1 h, 200 req/s in all, 3 services", demoScenario(3, 200.0 / 3.0, std::chrono::hours(1)));
     report("storm: 10 min x 2000 req/s, 60% errors", stormScenario());
+    report("queues: the demo, 40 workers, network hops", queueingScenario());
     NullSink sink;
     SimulationOptions withSink;
     withSink.sink = &sink;
