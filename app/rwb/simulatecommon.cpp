@@ -133,7 +133,8 @@ void printRunSummary(const Scenario& scenario, const SimulationResult& result, c
                 {QStringLiteral("overloaded"), double(s.overloaded)}, {QStringLiteral("max_concurrency"), double(s.maxConcurrency)}});
         QJsonObject doc {{QStringLiteral("scenario"), scenario.name}, {QStringLiteral("seed"), double(result.seed)},
             {QStringLiteral("duration_s"), toSeconds(result.duration)},
-            {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)}, {QStringLiteral("pipelines"), pipelines},
+            {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)},
+            {QStringLiteral("interrupted"), result.cancelled}, {QStringLiteral("pipelines"), pipelines},
             {QStringLiteral("services"), services}, {QStringLiteral("totals"), summaryJson(result.total())}};
         if (eventsWritten)
             doc[QStringLiteral("events")] = double(result.events);
