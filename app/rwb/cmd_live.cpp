@@ -5,6 +5,7 @@
 #include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
+#include "core/live/descriptorlimit.h"
 #include "core/live/liverunner.h"
 #include "core/live/mockservicegroup.h"
 #include "core/live/shutdownsignals.h"
@@ -145,11 +146,14 @@ int runLive(const QStringList& args)
         scenario.duration = *parsed.duration;
     scenario.drainLimit = parsed.drain.value_or(std::min<Duration>(scenario.drainLimit, std::chrono::seconds(30)));
 
+    // Each in-process connection costs two descriptors: the runner's socket and the mock's.
+    const int descriptorLimit = descriptors::raiseSoftLimitToHard();
     SystemClock clock;
     QSet<QString> external;
     for (const auto& [service, url] : parsed.urls)
         external.insert(service);
     MockServiceGroup mocks(&clock);
+    mocks.setDescriptorBudget((descriptorLimit - MockServiceGroup::kReservedDescriptors) / 2);
     if (!mocks.start(scenario, parsed.ports, &error, {}, external)) {
         err() << "rwb live: " << error << '\n';
         return RuntimeError;
