@@ -1,9 +1,17 @@
 #include "ui/logdetailpane.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSyntaxHighlighter>
+#include <QVBoxLayout>
 
 namespace rwb {
 
@@ -53,19 +61,62 @@ private:
     QTextCharFormat m_key, m_string, m_number, m_literal, m_comment;
 };
 
+/// `text` with every line longer than `maxChars` cut into pieces of at most that many characters, so
+/// that no text block's layout grows with the size of a line.
+QString cutIntoPieces(const QString& text, qsizetype maxChars)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / maxChars + 1);
+    qsizetype run = 0;
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n')) {
+            run = 0;
+        } else if (run == maxChars) {
+            out += QLatin1Char('\n');
+            run = 0;
+        }
+        if (c != QLatin1Char('\n'))
+            ++run;
+        out += c;
+    }
+    return out;
+}
+
 } // namespace
 
 LogDetailPane::LogDetailPane(QWidget* parent)
-    : QPlainTextEdit(parent)
+    : QWidget(parent)
 {
-    setReadOnly(true);
-    setLineWrapMode(QPlainTextEdit::WidgetWidth);
-    QFont mono = font();
+    m_text = new QPlainTextEdit(this);
+    m_text->setReadOnly(true);
+    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    QFont mono = m_text->font();
     mono.setFamily(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::TypeWriter);
-    setFont(mono);
-    setPlaceholderText(tr("Select a line to see its JSON"));
-    new JsonHighlighter(document());
+    m_text->setFont(mono);
+    m_text->setPlaceholderText(tr("Select a line to see its JSON"));
+    m_highlighter = new JsonHighlighter(m_text->document());
+
+    m_longBar = new QWidget(this);
+    m_longLabel = new QLabel(m_longBar);
+    m_showAll = new QPushButton(tr("Show all"), m_longBar);
+    m_showAll->setToolTip(tr("Show the whole line (it may take a moment for lines of many megabytes)"));
+    auto* copy = new QPushButton(tr("Copy line"), m_longBar);
+    copy->setToolTip(tr("Copy the whole line, unchanged, to the clipboard"));
+    auto* bar = new QHBoxLayout(m_longBar);
+    bar->setContentsMargins(0, 0, 0, 0);
+    bar->addWidget(m_longLabel, 1);
+    bar->addWidget(m_showAll);
+    bar->addWidget(copy);
+    m_longBar->setVisible(false);
+    connect(m_showAll, &QPushButton::clicked, this, &LogDetailPane::showAll);
+    connect(copy, &QPushButton::clicked, this, &LogDetailPane::copyLine);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addWidget(m_longBar);
+    layout->addWidget(m_text, 1);
 }
 
 QString LogDetailPane::prettyJson(const QByteArray& line, QString* error)
@@ -82,17 +133,71 @@ QString LogDetailPane::prettyJson(const QByteArray& line, QString* error)
 
 void LogDetailPane::showLine(const QByteArray& line, qint64 lineNumber)
 {
-    QString error;
-    const QString pretty = prettyJson(line, &error);
-    QString header = lineNumber > 0 ? tr("// line %1").arg(lineNumber) : QString();
-    if (pretty.isNull()) {
-        setPlainText((header.isEmpty() ? QString() : header + QLatin1Char('\n')) + QStringLiteral("// ") + error
-            + QLatin1Char('\n') + QString::fromUtf8(line));
-        return;
-    }
-    setPlainText((header.isEmpty() ? QString() : header + QLatin1Char('\n')) + pretty);
+    m_line = line;
+    m_lineNumber = lineNumber;
+    m_all = false;
+    render();
 }
 
-void LogDetailPane::clearLine() { clear(); }
+void LogDetailPane::showAll()
+{
+    m_all = true;
+    render();
+}
+
+void LogDetailPane::copyLine() const
+{
+    if (QClipboard* clipboard = QGuiApplication::clipboard())
+        clipboard->setText(QString::fromUtf8(m_line));
+}
+
+void LogDetailPane::clearLine()
+{
+    m_line.clear();
+    m_lineNumber = 0;
+    m_all = false;
+    m_shortened = false;
+    m_longBar->setVisible(false);
+    m_text->clear();
+}
+
+QString LogDetailPane::prettyText() const { return m_text->toPlainText(); }
+
+void LogDetailPane::render()
+{
+    const bool longLine = m_line.size() > kShortenAbove;
+    m_shortened = longLine && !m_all;
+    QString header = m_lineNumber > 0 ? tr("// line %1").arg(m_lineNumber) + QLatin1Char('\n') : QString();
+    QString body;
+    if (m_shortened) {
+        // Part of a JSON document cannot be pretty-printed: show the raw start.
+        QByteArrayView start(m_line.constData(), kShortenAbove);
+        while (!start.isEmpty() && (static_cast<unsigned char>(start.back()) & 0xC0) == 0x80)
+            start.chop(1); // do not cut a UTF-8 sequence
+        if (!start.isEmpty() && static_cast<unsigned char>(start.back()) >= 0xC0)
+            start.chop(1);
+        body = QString::fromUtf8(start) + QStringLiteral(" …");
+    } else {
+        QString error;
+        const QString pretty = m_line.size() <= kMaxPrettyBytes ? prettyJson(m_line, &error) : QString();
+        if (pretty.isNull() && !error.isEmpty())
+            header += QStringLiteral("// ") + error + QLatin1Char('\n');
+        body = pretty.isNull() ? QString::fromUtf8(m_line) : pretty;
+    }
+    if (longLine) {
+        const QString size = QLocale().formattedDataSize(m_line.size());
+        m_longLabel->setText(m_shortened ? tr("Long line (%1): its first %2 are shown.")
+                                               .arg(size, QLocale().formattedDataSize(kShortenAbove))
+                                         : tr("Long line (%1), shown in full.").arg(size));
+    }
+    m_showAll->setVisible(m_shortened);
+    m_longBar->setVisible(longLine);
+    const QString text = cutIntoPieces(header + body, kMaxPieceChars);
+    // Colouring runs over the whole document at once: only for texts of a reasonable size.
+    m_highlighter->setDocument(nullptr);
+    m_text->setPlainText(text);
+    if (text.size() <= kMaxColouredChars)
+        m_highlighter->setDocument(m_text->document());
+}
 
 } // namespace rwb

@@ -5,6 +5,7 @@
 #include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
+#include "core/live/descriptorlimit.h"
 #include "core/live/liverunner.h"
 #include "core/live/mockservicegroup.h"
 #include "core/live/shutdownsignals.h"
@@ -23,8 +24,9 @@ const char* const kUsage
       "\n"
       "Runs the scenario in real time: each service is started as an HTTP mock server on 127.0.0.1\n"
       "(or called at the loopback URL given with --url), and the clients call it through their\n"
-      "pipelines with real sockets. Prints the same summary as `rwb simulate`. Ctrl+C stops early and\n"
-      "prints what was measured so far.\n"
+      "pipelines with real sockets. Prints the same summary as `rwb simulate`. Ctrl+C (or SIGTERM) stops\n"
+      "early and prints what was measured so far, marked interrupted (JSON: \"interrupted\": true, with\n"
+      "the traffic time that really passed in duration_s), and exits with 130.\n"
       "\n"
       "  --duration D          traffic duration, e.g. 30s, 2m (default: the scenario's duration)\n"
       "  --out FILE            write every event to FILE as JSONL (workbench log format)\n"
@@ -35,7 +37,7 @@ const char* const kUsage
       "  --drain D             how long in-flight calls may finish after the traffic (default:\n"
       "                        the scenario's drain_limit, at most 30s)\n"
       "\n"
-      "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error.\n";
+      "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error, 130 interrupted.\n";
 
 struct LiveArgs {
     SimulateArgs common; // positional, seed, out, json, help: shared with the summary printer
@@ -144,11 +146,14 @@ int runLive(const QStringList& args)
         scenario.duration = *parsed.duration;
     scenario.drainLimit = parsed.drain.value_or(std::min<Duration>(scenario.drainLimit, std::chrono::seconds(30)));
 
+    // Each in-process connection costs two descriptors: the runner's socket and the mock's.
+    const int descriptorLimit = descriptors::raiseSoftLimitToHard();
     SystemClock clock;
     QSet<QString> external;
     for (const auto& [service, url] : parsed.urls)
         external.insert(service);
     MockServiceGroup mocks(&clock);
+    mocks.setDescriptorBudget((descriptorLimit - MockServiceGroup::kReservedDescriptors) / 2);
     if (!mocks.start(scenario, parsed.ports, &error, {}, external)) {
         err() << "rwb live: " << error << '\n';
         return RuntimeError;
@@ -216,10 +221,15 @@ int runLive(const QStringList& args)
         err() << "rwb live: writing " << parsed.common.out << " failed: " << log->errorString() << '\n';
         return RuntimeError;
     }
-    if (interrupted && !parsed.common.json)
-        out() << "Interrupted: partial results.\n";
+    if (interrupted) {
+        err() << "rwb live: interrupted after " << QString::number(toSeconds(runner->result().duration), 'f', 1)
+              << " s of traffic\n";
+        err().flush();
+        if (!parsed.common.json)
+            out() << "Interrupted: partial results.\n";
+    }
     printRunSummary(scenario, runner->result(), parsed.common, log != nullptr);
-    return Ok;
+    return interrupted ? Interrupted : Ok;
 }
 
 const Registrar reg({ QStringLiteral("live"),

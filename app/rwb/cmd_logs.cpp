@@ -7,6 +7,7 @@
 #include "core/log/logquery.h"
 
 #include <QFileInfo>
+#include <QTemporaryFile>
 
 #include <algorithm>
 #include <cstdio>
@@ -22,6 +23,7 @@ const char* const kUsage = "Usage:\n"
                            "\n"
                            "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
                            "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
+                           "FILE '-' reads standard input (buffered in a temporary file until it ends).\n"
                            "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
 
 enum class Format { Jsonl, Csv, Table };
@@ -96,8 +98,51 @@ int badInput(const QString& message)
     return BadInput;
 }
 
-bool openIndex(LogIndex& index, const QString& path, LogFormat mapping, QString& error)
+/// The file a command reads: FILE itself, or for "-" a temporary copy of standard input (the index maps
+/// a file, and a pipe cannot be mapped).
+class InputFile {
+public:
+    bool open(const QString& argument, QString& error)
+    {
+        m_name = argument;
+        if (argument != QLatin1String("-")) {
+            m_path = argument;
+            return true;
+        }
+        m_name = QStringLiteral("(standard input)");
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly) || !m_copy.open()) {
+            error = QStringLiteral("cannot buffer standard input: %1").arg(m_copy.errorString());
+            return false;
+        }
+        QByteArray block;
+        while (!(block = in.read(1 << 20)).isEmpty()) {
+            if (m_copy.write(block) != block.size()) {
+                error = QStringLiteral("cannot buffer standard input in %1: %2").arg(m_copy.fileName(), m_copy.errorString());
+                return false;
+            }
+        }
+        if (!m_copy.flush()) {
+            error = QStringLiteral("cannot buffer standard input: %1").arg(m_copy.errorString());
+            return false;
+        }
+        m_path = m_copy.fileName();
+        return true;
+    }
+    const QString& path() const { return m_path; }
+    const QString& name() const { return m_name; } ///< for messages
+
+private:
+    QTemporaryFile m_copy;
+    QString m_path;
+    QString m_name;
+};
+
+bool openIndex(LogIndex& index, InputFile& input, const QString& argument, LogFormat mapping, QString& error)
 {
+    if (!input.open(argument, error))
+        return false;
+    const QString& path = input.path();
     const QFileInfo info(path);
     if (!info.exists()) {
         error = QStringLiteral("%1: no such file").arg(path);
@@ -139,6 +184,21 @@ QByteArray oneLine(QByteArray v)
     return v;
 }
 
+/// The file got shorter while it was read (copytruncate, `truncate`): what was read before is printed,
+/// this says how much that was, and the command fails.
+int shrankWhileReading(const InputFile& input, const QString& coverage)
+{
+    err() << "rwb logs: " << input.name() << " got shorter while it was read (truncated or rotated?); " << coverage
+          << '\n';
+    err().flush();
+    return RuntimeError;
+}
+
+QString resultsCover(qint64 rows, qint64 indexed)
+{
+    return QStringLiteral("the results cover its first %1 of %2 indexed lines").arg(rows).arg(indexed);
+}
+
 bool writeOut(const QByteArray& bytes)
 {
     return std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout) == std::size_t(bytes.size());
@@ -160,15 +220,23 @@ int runQuery(const Args& args)
         return BadInput;
     }
     LogIndex index;
+    InputFile input;
     QString error;
-    if (!openIndex(index, path, args.mapping, error))
+    if (!openIndex(index, input, path, args.mapping, error))
         return badInput(error);
     const LogSnapshot snap = index.snapshot();
+    LogQueryOutcome outcome;
+    LogQueryControl control;
+    control.outcome = &outcome;
     if (args.count) {
-        out() << query->count(snap) << '\n';
-        return Ok;
+        out() << query->count(snap, control) << '\n';
+        out().flush();
+        return outcome.fileShrank || index.stats().fileShrank
+            ? shrankWhileReading(input, resultsCover(outcome.rowsScanned, snap.rowCount()))
+            : Ok;
     }
-    const std::vector<qint64> rows = query->evaluate(snap);
+    const std::vector<qint64> rows = query->evaluate(snap, control);
+    qint64 covered = outcome.rowsScanned;
     const FieldMapping mapping = snap.mapping();
     out().flush();
     QByteArray buf;
@@ -180,14 +248,36 @@ int runQuery(const Args& args)
         buf += QByteArray("LINE").leftJustified(8) + ' ' + QByteArray("TIMESTAMP").leftJustified(29) + ' '
             + QByteArray("LEVEL").leftJustified(8) + ' ' + QByteArray("AGENT").leftJustified(16) + ' '
             + QByteArray("TASK").leftJustified(12) + " MESSAGE\n";
+    // Lines leave the process only once checked against the file: one it lost meanwhile (truncated in
+    // place) would have been read as zeros.
+    std::vector<std::pair<qsizetype, qint64>> inBuffer; // where each buffered line starts, its row
+    bool cut = false;
+    auto flush = [&] {
+        const qint64 intact = snap.intactBytes();
+        for (const auto& [at, r] : inBuffer) {
+            const LogRow row = snap.row(r);
+            if (row.offset + row.length > intact) {
+                buf.truncate(at);
+                covered = std::min(covered, r);
+                outcome.fileShrank = true;
+                cut = true;
+                break;
+            }
+        }
+        inBuffer.clear();
+        const bool written = writeOut(buf);
+        buf.clear();
+        return written;
+    };
     for (qint64 r : rows) {
+        const qsizetype before = buf.size();
         const QByteArrayView line = snap.line(r);
         if (args.format == Format::Jsonl) {
             buf.append(line.data(), line.size());
             buf.append('\n');
         } else {
             const LogRow row = snap.row(r);
-            const QByteArray message = jsonscan::text(jsonscan::find(line, mapping.messageKey));
+            const QByteArray message = jsonscan::text(messageOf(line, mapping));
             const QByteArray level = row.level == LogLevel::Unknown ? QByteArray() : QByteArray(levelName(row.level));
             const QByteArray agent = snap.agentName(row.agentId).toUtf8();
             const QByteArray task = snap.taskName(row.taskId).toUtf8();
@@ -202,16 +292,20 @@ int runQuery(const Args& args)
                     + oneLine(row.malformed() ? QByteArray(line.data(), line.size()) : message) + '\n';
             }
         }
+        inBuffer.push_back({ before, r });
         if (buf.size() > (1 << 20) - 4096) {
-            ok = ok && writeOut(buf);
-            buf.clear();
+            ok = ok && flush();
+            if (cut)
+                break;
         }
     }
-    ok = ok && writeOut(buf) && std::fflush(stdout) == 0;
+    ok = ok && flush() && std::fflush(stdout) == 0;
     if (!ok) {
         err() << "rwb logs: cannot write the results\n";
         return RuntimeError;
     }
+    if (outcome.fileShrank || index.stats().fileShrank)
+        return shrankWhileReading(input, resultsCover(covered, snap.rowCount()));
     return Ok;
 }
 
@@ -227,12 +321,13 @@ int runStats(const Args& args)
     if (args.positional.size() != 2)
         return badInput(QStringLiteral("stats needs FILE"));
     LogIndex index;
+    InputFile input;
     QString error;
-    if (!openIndex(index, args.positional[1], args.mapping, error))
+    if (!openIndex(index, input, args.positional[1], args.mapping, error))
         return badInput(error);
     const LogStats s = index.stats();
     auto& o = out();
-    o << "file: " << index.path() << '\n';
+    o << "file: " << input.name() << '\n';
     o << "format: " << toString(index.mapping().format) << '\n';
     o << "bytes: " << s.bytes << '\n';
     o << "lines: " << s.lines << '\n';
@@ -245,6 +340,8 @@ int runStats(const Args& args)
         o << " (first: " << first.join(QStringLiteral(", ")) << (s.malformedLines > 10 ? ", ..." : "") << ')';
     }
     o << '\n';
+    if (s.lines > 0 && (index.row(s.lines - 1).flags & LogRow::Truncated))
+        o << "last line: incomplete (no newline, does not parse): a writer may still be on it\n";
     if (s.invalidUtf8Lines)
         o << "invalid UTF-8 lines: " << s.invalidUtf8Lines << '\n';
     if (s.minTimeMs != LogRow::kNoTime)
@@ -266,7 +363,9 @@ int runStats(const Args& args)
     for (const auto& [n, name] : agents)
         o << "  " << (name.isEmpty() ? QStringLiteral("(none)") : name).leftJustified(24) << ' ' << n << '\n';
     o.flush();
-    return Ok;
+    return s.fileShrank
+        ? shrankWhileReading(input, QStringLiteral("the figures cover the %1 lines read before").arg(s.lines))
+        : Ok;
 }
 
 int runLogs(const QStringList& argv)

@@ -4,6 +4,7 @@
 #include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
+#include "core/live/descriptorlimit.h"
 #include "core/live/mockservicegroup.h"
 #include "core/live/shutdownsignals.h"
 
@@ -26,11 +27,13 @@ const char* const kUsage
       "\n"
       "  --port SERVICE=PORT    listen on a fixed port for SERVICE (default: an ephemeral port)\n"
       "  --duration D           stop after D, e.g. 30s, 2m (default: until interrupted)\n"
-      "  --max-connections N    per service (default 1024)\n"
+      "  --max-connections N    per service (default 1024; capped so that all services together stay\n"
+      "                         below the descriptor limit, which is raised to its hard limit at start)\n"
       "  --json                 print the service URLs as one JSON object\n"
       "\n"
       "Every service also answers GET /_control/stats (JSON counters), GET|POST|DELETE /_control/fault\n"
-      "(runtime fault changes, body in the scenario file's fault format) and GET /metrics (Prometheus).\n"
+      "(runtime fault changes, body in the scenario file's fault format, Content-Type: application/json)\n"
+      "and GET /metrics (Prometheus), to loopback callers only (Host and Origin are checked).\n"
       "\n"
       "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error (port in use).\n";
 
@@ -137,6 +140,7 @@ int runServe(const QStringList& args)
         }
     }
 
+    const int descriptorLimit = descriptors::raiseSoftLimitToHard();
     SystemClock clock;
     MockServiceGroup group(&clock);
     MockServiceOptions defaults;
@@ -165,7 +169,9 @@ int runServe(const QStringList& args)
         for (const auto& server : group.servers())
             out() << "  " << server->name().leftJustified(20) << ' ' << server->url().toString() << "   ("
                   << server->currentProfile().describe() << ")\n";
-        out() << "Control: GET <url>_control/stats, POST|DELETE <url>_control/fault, GET <url>metrics\n"
+        const int perService = group.servers().empty() ? 0 : group.servers().front()->options().maxConnections;
+        out() << "Up to " << perService << " connections per service (descriptor limit " << descriptorLimit << ").\n"
+              << "Control: GET <url>_control/stats, POST|DELETE <url>_control/fault, GET <url>metrics\n"
               << (parsed.duration ? QStringLiteral("Stopping after %1 s.\n").arg(toSeconds(*parsed.duration))
                                   : QStringLiteral("Press Ctrl+C to stop.\n"));
     }

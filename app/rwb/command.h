@@ -10,7 +10,8 @@
 namespace rwb::cli {
 
 /// Exit codes shared by every sub-command.
-enum ExitCode : int { Ok = 0, RuntimeError = 1, BadInput = 2 };
+/// Interrupted (128 + SIGINT, as shells report it): stopped by SIGINT or SIGTERM, partial output printed.
+enum ExitCode : int { Ok = 0, RuntimeError = 1, BadInput = 2, Interrupted = 130 };
 
 /// One `rwb <name> ...` sub-command. `run` receives the arguments after the command name
 /// (e.g. for `rwb logs query f q`, {"query", "f", "q"}) and returns an ExitCode.

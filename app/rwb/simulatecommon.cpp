@@ -137,7 +137,8 @@ void printRunSummary(const Scenario& scenario, const SimulationResult& result, c
                 {QStringLiteral("mean_in_system"), std::round(s.meanInSystem * 1000.0) / 1000.0}});
         QJsonObject doc {{QStringLiteral("scenario"), scenario.name}, {QStringLiteral("seed"), double(result.seed)},
             {QStringLiteral("duration_s"), toSeconds(result.duration)},
-            {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)}, {QStringLiteral("pipelines"), pipelines},
+            {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)},
+            {QStringLiteral("interrupted"), result.cancelled}, {QStringLiteral("pipelines"), pipelines},
             {QStringLiteral("services"), services}, {QStringLiteral("totals"), summaryJson(result.total())}};
         if (eventsWritten)
             doc[QStringLiteral("events")] = double(result.events);

@@ -120,8 +120,9 @@ void HttpRequestParser::fail(int status, QString message)
     m_error = { status, std::move(message) };
     m_buffer.clear();
     m_buffer.squeeze();
-    m_offset = m_scanPos = 0;
+    m_offset = m_scanPos = m_crChecked = 0;
     m_headEnd = -1;
+    m_haveRequestLine = false;
 }
 
 HttpRequestParser::State HttpRequestParser::state()
@@ -131,9 +132,15 @@ HttpRequestParser::State HttpRequestParser::state()
     if (m_ready)
         return State::Ready;
     if (m_headEnd < 0) {
-        // Tolerate empty lines before a request line (RFC 9112 section 2.2).
-        while (m_offset < m_buffer.size() && (m_buffer[m_offset] == '\r' || m_buffer[m_offset] == '\n'))
-            ++m_offset;
+        // Tolerate empty lines (CRLF or LF) before a request line (RFC 9112 section 2.2).
+        while (m_offset < m_buffer.size()) {
+            if (m_buffer[m_offset] == '\n')
+                ++m_offset;
+            else if (m_buffer[m_offset] == '\r' && m_offset + 1 < m_buffer.size() && m_buffer[m_offset + 1] == '\n')
+                m_offset += 2;
+            else
+                break;
+        }
         m_scanPos = std::max(m_scanPos, m_offset);
         if (!parseHead())
             return m_failed ? State::Failed : State::NeedMore;
@@ -160,6 +167,7 @@ HttpRequest HttpRequestParser::takeRequest()
     m_headEnd = -1;
     m_bodyLength = 0;
     m_ready = false;
+    m_haveRequestLine = false;
     if (m_offset >= m_buffer.size()) {
         m_buffer.clear();
         m_offset = 0;
@@ -167,52 +175,12 @@ HttpRequest HttpRequestParser::takeRequest()
         m_buffer.remove(0, m_offset);
         m_offset = 0;
     }
-    m_scanPos = m_offset;
+    m_scanPos = m_crChecked = m_offset;
     return request;
 }
 
-bool HttpRequestParser::parseHead()
+bool HttpRequestParser::parseRequestLine(QByteArrayView requestLine)
 {
-    // Find the blank line that ends the head, resuming where the previous call stopped so that
-    // a head trickling in byte by byte costs linear time.
-    qsizetype headEnd = -1;
-    while (true) {
-        const qsizetype nl = m_buffer.indexOf('\n', m_scanPos);
-        const qsizetype lineEnd = nl < 0 ? m_buffer.size() : nl;
-        if (m_scanPos == m_offset && lineEnd - m_offset > m_limits.maxRequestLineBytes) {
-            fail(414, QStringLiteral("request line longer than %1 bytes").arg(m_limits.maxRequestLineBytes));
-            return false;
-        }
-        if (lineEnd - m_offset > m_limits.maxHeaderBytes) {
-            fail(431, QStringLiteral("request head longer than %1 bytes").arg(m_limits.maxHeaderBytes));
-            return false;
-        }
-        if (nl < 0) {
-            if (m_overflow)
-                fail(431, QStringLiteral("request head truncated by the input buffer limit"));
-            return false;
-        }
-        const qsizetype length = nl - m_scanPos - (nl > m_scanPos && m_buffer[nl - 1] == '\r' ? 1 : 0);
-        m_scanPos = nl + 1;
-        if (length == 0) {
-            headEnd = nl + 1;
-            break;
-        }
-    }
-
-    HttpRequest request;
-    const QByteArrayView head(m_buffer.constData() + m_offset, headEnd - m_offset);
-    qsizetype pos = 0;
-    auto nextLine = [&]() {
-        const qsizetype nl = head.indexOf('\n', pos);
-        QByteArrayView line = head.sliced(pos, nl - pos);
-        if (!line.isEmpty() && line.back() == '\r')
-            line.chop(1);
-        pos = nl + 1;
-        return line;
-    };
-
-    const QByteArrayView requestLine = nextLine();
     const qsizetype sp1 = requestLine.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || sp2 < 0 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
@@ -239,12 +207,89 @@ bool HttpRequestParser::parseHead()
         fail(505, QStringLiteral("HTTP version '%1' not supported").arg(printable(version)));
         return false;
     }
+    HttpRequest& request = m_current;
+    request = {};
     request.method = method.toByteArray();
     request.target = target.toByteArray();
     const qsizetype q = request.target.indexOf('?');
     request.path = q < 0 ? request.target : request.target.left(q);
     request.query = q < 0 ? QByteArray() : request.target.mid(q + 1);
     request.versionMinor = version[7] - '0';
+    return true;
+}
+
+bool HttpRequestParser::hasBareCr(qsizetype from, qsizetype to)
+{
+    // RFC 9112 section 2.2: a CR not followed by LF makes the head invalid. A CR that is the last byte
+    // received so far is judged once the next byte arrives.
+    for (qsizetype i = from; i < to; ++i) {
+        const qsizetype cr = QByteArrayView(m_buffer).sliced(i, to - i).indexOf('\r');
+        if (cr < 0)
+            break;
+        i += cr;
+        if (i + 1 < m_buffer.size() && m_buffer[i + 1] != '\n') {
+            fail(400, QStringLiteral("bare CR in the request head (lines must end with CRLF or LF)"));
+            return true;
+        }
+    }
+    return false;
+}
+
+bool HttpRequestParser::parseHead()
+{
+    // Find the blank line that ends the head, resuming where the previous call stopped so that
+    // a head trickling in byte by byte costs linear time. The request line is checked as soon as it
+    // is complete and a bare CR as soon as the byte after it arrives, so a client that can never send
+    // a valid head (HTTP/0.9, CR-only line ends) is answered at once instead of at the request timeout.
+    qsizetype headEnd = -1;
+    while (true) {
+        const qsizetype nl = m_buffer.indexOf('\n', m_scanPos);
+        const qsizetype lineEnd = nl < 0 ? m_buffer.size() : nl;
+        const qsizetype checkFrom = std::max(m_crChecked, m_scanPos);
+        if (hasBareCr(checkFrom, lineEnd))
+            return false;
+        m_crChecked = lineEnd > checkFrom && m_buffer[lineEnd - 1] == '\r' && nl < 0 ? lineEnd - 1 : lineEnd;
+        if (m_scanPos == m_offset && lineEnd - m_offset > m_limits.maxRequestLineBytes) {
+            fail(414, QStringLiteral("request line longer than %1 bytes").arg(m_limits.maxRequestLineBytes));
+            return false;
+        }
+        if (lineEnd - m_offset > m_limits.maxHeaderBytes) {
+            fail(431, QStringLiteral("request head longer than %1 bytes").arg(m_limits.maxHeaderBytes));
+            return false;
+        }
+        if (nl < 0) {
+            if (m_overflow)
+                fail(431, QStringLiteral("request head truncated by the input buffer limit"));
+            return false;
+        }
+        const qsizetype length = nl - m_scanPos - (nl > m_scanPos && m_buffer[nl - 1] == '\r' ? 1 : 0);
+        const bool firstLine = m_scanPos == m_offset;
+        const QByteArrayView line(m_buffer.constData() + m_scanPos, length);
+        m_scanPos = nl + 1;
+        if (firstLine && !m_haveRequestLine) {
+            if (!parseRequestLine(line))
+                return false;
+            m_haveRequestLine = true;
+            continue;
+        }
+        if (length == 0) {
+            headEnd = nl + 1;
+            break;
+        }
+    }
+
+    HttpRequest request = std::move(m_current);
+    m_current = {};
+    const QByteArrayView head(m_buffer.constData() + m_offset, headEnd - m_offset);
+    qsizetype pos = head.indexOf('\n') + 1; // past the request line, parsed already
+    auto nextLine = [&]() {
+        const qsizetype nl = head.indexOf('\n', pos);
+        QByteArrayView line = head.sliced(pos, nl - pos);
+        if (!line.isEmpty() && line.back() == '\r')
+            line.chop(1);
+        pos = nl + 1;
+        return line;
+    };
 
     bool haveLength = false;
     qint64 contentLength = 0;

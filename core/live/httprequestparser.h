@@ -33,7 +33,8 @@ struct HttpParseError {
 };
 
 /// An incremental HTTP/1.1 request parser (RFC 9112 subset): request line, header fields,
-/// Content-Length bodies, keep-alive and pipelining. Transfer-Encoding (chunked) request bodies are
+/// Content-Length bodies, keep-alive and pipelining. A request line is judged as soon as it is complete
+/// and a bare CR as soon as the byte after it arrives (HTTP/0.9 and CR-only heads fail at once). Transfer-Encoding (chunked) request bodies are
 /// refused with 501: the mock services never need them and Content-Length covers every client here.
 ///
 /// Feed bytes as they arrive, then take complete requests one at a time. Memory is bounded by
@@ -74,17 +75,21 @@ public:
 
 private:
     bool parseHead();
+    bool parseRequestLine(QByteArrayView line);
+    bool hasBareCr(qsizetype from, qsizetype to); ///< fails the parser when true
     void fail(int status, QString message);
 
     Limits m_limits;
     QByteArray m_buffer;
     qsizetype m_offset = 0; ///< start of the current (unconsumed) request in m_buffer
     qsizetype m_scanPos = 0; ///< where the search for the end of the head resumes
+    qsizetype m_crChecked = 0; ///< bytes before this were checked for a bare CR
     qsizetype m_headEnd = -1; ///< offset just past the blank line, once found
     qsizetype m_bodyLength = 0;
     bool m_overflow = false;
     bool m_failed = false;
     bool m_ready = false;
+    bool m_haveRequestLine = false; ///< m_current holds the parsed request line
     HttpRequest m_current;
     HttpParseError m_error;
 };

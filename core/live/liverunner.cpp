@@ -103,6 +103,7 @@ struct LiveRunner::State {
     QTimer drainTimer;
     bool trafficEnded = false;
     bool finishing = false;
+    bool stopped = false; ///< ended by stop(), not by the drain
 
     std::int64_t now() const { return (clock->now() - origin).count(); }
     std::int64_t bucketOf(std::int64_t t) const noexcept { return std::max<std::int64_t>(t, 0) / bucketNs; }
@@ -229,6 +230,7 @@ void LiveRunner::State::build()
     nextRequestId = 1;
     events = 0;
     trafficEnded = false;
+    stopped = false;
     finishing = false;
     seed = options.seed.value_or(scenario.seed);
     bucketNs = std::max<std::int64_t>(options.bucketWidth.count(), 1);
@@ -631,8 +633,10 @@ void LiveRunner::State::maybeFinish()
 
 void LiveRunner::stop()
 {
-    if (m_running)
-        d->finish();
+    if (!m_running)
+        return;
+    d->stopped = true;
+    d->finish();
 }
 
 void LiveRunner::State::finish()
@@ -663,7 +667,9 @@ void LiveRunner::State::finish()
 
     SimulationResult result;
     result.seed = seed;
-    result.duration = scenario.duration;
+    // A stopped run reports the traffic it really had, not the planned duration.
+    result.cancelled = stopped;
+    result.duration = stopped && !trafficEnded ? std::min(Duration(t), scenario.duration) : scenario.duration;
     result.simulatedUntil = Duration(t);
     result.bucketWidth = Duration(bucketNs);
     result.events = events;

@@ -57,7 +57,8 @@ public:
     /// Starts the run; finished() is emitted once every request ended or the drain limit passed.
     void start();
     /// Ends the run now: stops arrivals, aborts in-flight attempts (counted as unfinished) and emits
-    /// finished(). Safe to call at any time, also from a signal handler's queued slot.
+    /// finished(). The result is marked `cancelled` and its `duration` is the traffic time that really
+    /// passed. Safe to call at any time, also from a signal handler's queued slot.
     void stop();
     bool isRunning() const noexcept { return m_running; }
     /// Valid after finished().

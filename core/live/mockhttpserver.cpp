@@ -42,6 +42,18 @@ QByteArray jsonBody(const QJsonObject& object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// Per-connection buffering. A client that pipelines requests without reading the responses must meet
+// TCP flow control instead of growing the server's buffers: a connection takes no new request while
+// more than kMaxUnsentBytes of its output wait to be sent, and reads ahead of the request it is
+// answering only while it holds less than kReadAheadBytes of input.
+constexpr qint64 kMaxUnsentBytes = 64 * 1024;
+constexpr qsizetype kReadAheadBytes = 64 * 1024;
+// Refused connections (over maxConnections) each hold a descriptor until their 503 is out; beyond
+// this many at once the server stops accepting until one has closed.
+constexpr int kMaxRejecting = 16;
+// Retry interval of accept() after the process ran out of descriptors.
+constexpr auto kAcceptRetry = 200ms;
+
 } // namespace
 
 // --- One client connection ----------------------------------------------------------------------------------------
@@ -57,11 +69,13 @@ public:
         , m_parser(server->m_options.limits)
     {
         m_socket->setParent(this);
+        m_socket->setReadBufferSize(kReadAheadBytes);
         m_actionTimer.setSingleShot(true);
         m_actionTimer.setTimerType(Qt::PreciseTimer);
         m_guardTimer.setSingleShot(true);
         connect(m_socket, &QTcpSocket::readyRead, this, &MockConnection::onReadyRead);
         connect(m_socket, &QTcpSocket::disconnected, this, &MockConnection::onDisconnected);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, &MockConnection::onBytesWritten);
         connect(&m_actionTimer, &QTimer::timeout, this, &MockConnection::onAction);
         connect(&m_guardTimer, &QTimer::timeout, this, &MockConnection::onGuard);
         updateGuard();
@@ -79,7 +93,10 @@ public:
     void sendResponse(int status, const QByteArray& body, const QByteArray& contentType, bool close,
         const QByteArray& extraHeaders = {})
     {
-        m_server->countStatus(status);
+        if (m_controlRequest)
+            m_server->countControlStatus(status);
+        else
+            m_server->countStatus(status);
         QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
         head += "Content-Type: " + contentType + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
         head += extraHeaders;
@@ -97,22 +114,45 @@ private:
     {
         if (m_closed)
             return;
-        // Keep draining the socket even while a request is in progress, so a client that hangs up is
-        // noticed; the parser caps what it keeps.
-        while (m_socket->bytesAvailable() > 0) {
+        readInput();
+        processNext();
+    }
+
+    /// Moves input from the socket into the parser: all of an incomplete request, but pipelined
+    /// requests beyond the one being answered only up to kReadAheadBytes. What is not read stays in
+    /// the socket (its buffer is capped too), so a client that floods us is slowed by TCP itself.
+    void readInput()
+    {
+        while (m_socket->bytesAvailable() > 0 && !m_parser.failed()) {
+            if (m_parser.bufferedBytes() >= kReadAheadBytes && m_parser.state() != HttpRequestParser::State::NeedMore)
+                break;
             char buffer[16384];
             const qint64 n = m_socket->read(buffer, sizeof buffer);
             if (n <= 0)
                 break;
             m_parser.feed(QByteArrayView(buffer, static_cast<qsizetype>(n)));
         }
-        processNext();
     }
 
     void processNext()
     {
         if (m_closed || m_phase != Phase::Reading || m_closeAfter)
             return;
+        if (m_socket->bytesToWrite() > kMaxUnsentBytes) {
+            // The client is not reading its responses: take no request until it does (onBytesWritten),
+            // and give up on it after idleTimeout without progress.
+            if (m_guardMode != GuardMode::Write) {
+                ++m_server->m_stats.writeStalls;
+                m_guardMode = GuardMode::Write;
+            }
+            m_guardTimer.start(toTimerMs(m_server->m_options.idleTimeout));
+            return;
+        }
+        if (m_guardMode == GuardMode::Write) {
+            m_guardMode = GuardMode::Idle;
+            m_guardTimer.stop();
+        }
+        readInput();
         switch (m_parser.state()) {
         case HttpRequestParser::State::NeedMore:
             updateGuard();
@@ -120,6 +160,7 @@ private:
         case HttpRequestParser::State::Failed:
             ++m_server->m_stats.badRequests;
             m_headOnly = false;
+            m_controlRequest = false;
             sendResponse(m_parser.error().status, jsonBody({ { QStringLiteral("error"), m_parser.error().message } }),
                 "application/json", true);
             return;
@@ -130,13 +171,22 @@ private:
         HttpRequest request = m_parser.takeRequest();
         m_closeAfter = !request.keepAlive;
         m_headOnly = request.method == "HEAD";
-        if (m_server->handleControl(this, request))
+        m_controlRequest = MockHttpServer::isControlPath(request.path);
+        if (m_controlRequest) {
+            m_server->handleControl(this, request);
             return;
+        }
         m_plan = m_server->plan();
         m_active = true;
         m_server->requestStarted();
         m_phase = m_plan.hang() ? Phase::Hanging : Phase::Waiting;
         m_actionTimer.start(m_plan.hang() ? toTimerMs(m_server->m_options.hangLimit) : toTimerMs(m_plan.latency));
+    }
+
+    void onBytesWritten()
+    {
+        if (!m_closed && m_guardMode == GuardMode::Write)
+            processNext();
     }
 
     void onAction()
@@ -305,6 +355,7 @@ private:
         ++m_server->m_stats.timedOutConnections;
         if (m_guardMode == GuardMode::Request && m_parser.midRequest()) {
             m_headOnly = false;
+            m_controlRequest = false;
             sendResponse(408,
                 jsonBody({ { QStringLiteral("error"), QStringLiteral("request not completed in time") } }),
                 "application/json", true);
@@ -313,7 +364,7 @@ private:
         shutdown();
     }
 
-    enum class GuardMode { Idle, Request };
+    enum class GuardMode { Idle, Request, Write };
 
     MockHttpServer* m_server;
     QTcpSocket* m_socket;
@@ -327,17 +378,46 @@ private:
     bool m_active = false;
     bool m_closeAfter = false;
     bool m_headOnly = false;
+    bool m_controlRequest = false; ///< the request being answered is a control call
     bool m_closed = false;
 };
 
 // --- Listener --------------------------------------------------------------------------------------------------------
 
+/// Accepts connections for one server. When accept() fails for lack of descriptors, Qt stops accepting
+/// for good; this listener pauses instead and retries shortly (or as soon as one of its connections
+/// closes), so the server neither spins nor goes dark.
 class MockHttpServer::Listener final : public QTcpServer {
 public:
     explicit Listener(MockHttpServer* server)
         : QTcpServer(server)
         , m_server(server)
     {
+        m_retry.setSingleShot(true);
+        connect(&m_retry, &QTimer::timeout, this, &Listener::resume);
+        connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::SocketResourceError)
+                ++m_server->m_stats.acceptPauses;
+            pause();
+            m_retry.start(kAcceptRetry);
+        });
+    }
+
+    void pause()
+    {
+        if (isListening())
+            pauseAccepting();
+        m_paused = true;
+    }
+
+    /// Accepts again unless the server is still holding back (too many refused connections closing).
+    void resume()
+    {
+        if (!m_paused || !isListening() || m_server->m_rejecting >= kMaxRejecting)
+            return;
+        m_paused = false;
+        m_retry.stop();
+        resumeAccepting();
     }
 
 protected:
@@ -345,6 +425,8 @@ protected:
 
 private:
     MockHttpServer* m_server;
+    QTimer m_retry;
+    bool m_paused = false;
 };
 
 // --- MockHttpServer
@@ -410,6 +492,14 @@ void MockHttpServer::close()
     const auto connections = m_connections;
     for (auto* connection : connections)
         connection->shutdown();
+    // Refused connections still sending their 503 are the only sockets parented directly to the server.
+    for (auto* socket : findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly)) {
+        socket->disconnect(this);
+        socket->disconnect(socket);
+        socket->abort();
+        delete socket;
+    }
+    m_rejecting = 0;
     m_transitionTimer.stop();
 }
 
@@ -537,10 +627,21 @@ void MockHttpServer::onNewConnection(qintptr descriptor)
         socket->setParent(this);
         socket->write(
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(1000, socket, [socket] {
-            socket->abort();
+        // Each refused socket holds a descriptor until it is gone: bound how many there are at once.
+        ++m_rejecting;
+        if (m_rejecting >= kMaxRejecting)
+            m_listener->pause();
+        auto done = [this, socket, counted = std::make_shared<bool>(false)] {
+            if (!*counted) {
+                *counted = true;
+                rejectedClosed();
+            }
             socket->deleteLater();
+        };
+        connect(socket, &QTcpSocket::disconnected, socket, done);
+        QTimer::singleShot(1000, socket, [socket, done] {
+            socket->abort();
+            done();
         });
         socket->disconnectFromHost();
         return;
@@ -550,35 +651,105 @@ void MockHttpServer::onNewConnection(qintptr descriptor)
     m_connections.insert(new MockConnection(this, socket));
 }
 
+void MockHttpServer::rejectedClosed()
+{
+    --m_rejecting;
+    if (m_listener)
+        m_listener->resume();
+}
+
 void MockHttpServer::connectionClosed(MockConnection* connection)
 {
     if (m_connections.erase(connection) > 0)
         --m_stats.connectionsOpen;
+    if (m_listener)
+        m_listener->resume(); // a descriptor is free again
 }
 
-bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest& request)
+bool MockHttpServer::isControlPath(const QByteArray& path)
+{
+    return path == "/metrics" || path.startsWith("/_control/");
+}
+
+namespace {
+
+/// "localhost", "127.0.0.1", "[::1]", with or without ":port".
+bool isLoopbackHost(QByteArrayView hostAndPort)
+{
+    QByteArrayView host = hostAndPort;
+    if (host.startsWith('[')) {
+        const qsizetype close = host.indexOf(']');
+        if (close < 0)
+            return false;
+        host = host.sliced(1, close - 1);
+    } else if (const qsizetype colon = host.lastIndexOf(':'); colon >= 0) {
+        host = host.first(colon);
+    }
+    if (host.compare("localhost", Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(QString::fromLatin1(host));
+    return !address.isNull() && address.isLoopback();
+}
+
+/// Why a control request is refused (empty: it may proceed). Browsers send Origin with cross-site
+/// requests and the page's host name in Host, so these two stop a web page from driving the mock
+/// through a form post (CSRF) or a host name that resolves to 127.0.0.1 (DNS rebinding).
+QString refusalOf(const HttpRequest& request)
+{
+    const QByteArray host = request.header("host");
+    if (!host.isNull() && !isLoopbackHost(host))
+        return QStringLiteral("Host '%1' is not a loopback address; the control API answers only "
+                              "127.0.0.1, [::1] and localhost")
+            .arg(QString::fromLatin1(host.left(100)));
+    const QByteArray origin = request.header("origin");
+    if (!origin.isNull()) {
+        const QUrl url(QString::fromLatin1(origin));
+        const bool loopback = url.isValid() && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+            && url.path().isEmpty() && isLoopbackHost(url.authority().toLatin1());
+        if (!loopback)
+            return QStringLiteral("Origin '%1' is not a loopback origin; the control API does not answer web pages")
+                .arg(QString::fromLatin1(origin.left(100)));
+    }
+    return {};
+}
+
+/// True for "application/json", any case, with parameters ("; charset=utf-8").
+bool isJsonContentType(const QByteArray& value)
+{
+    const qsizetype semicolon = value.indexOf(';');
+    return (semicolon < 0 ? value : value.left(semicolon)).trimmed().compare("application/json", Qt::CaseInsensitive)
+        == 0;
+}
+
+} // namespace
+
+void MockHttpServer::handleControl(MockConnection* connection, const HttpRequest& request)
 {
     const QByteArray& path = request.path;
-    if (path != "/metrics" && !path.startsWith("/_control/"))
-        return false;
-    auto json = [connection](int status, const QJsonObject& object) {
-        connection->sendResponse(status, jsonBody(object), "application/json", false);
+    auto json = [connection](int status, const QJsonObject& object, const QByteArray& extraHeaders = {}) {
+        connection->sendResponse(status, jsonBody(object), "application/json", false, extraHeaders);
     };
-    auto error = [&json](int status, const QString& message) {
-        json(status, { { QStringLiteral("error"), message } });
+    auto error = [&json](int status, const QString& message, const QByteArray& extraHeaders = {}) {
+        json(status, { { QStringLiteral("error"), message } }, extraHeaders);
     };
+    auto wrongMethod = [&error](const char* allowed) {
+        error(405, QStringLiteral("method not allowed; use %1").arg(QLatin1String(allowed)),
+            "Allow: " + QByteArray(allowed) + "\r\n");
+    };
+    if (const QString refusal = refusalOf(request); !refusal.isEmpty())
+        return error(403, refusal);
     const bool get = request.method == "GET" || request.method == "HEAD";
 
     if (path == "/metrics") {
         if (!get)
-            return error(405, QStringLiteral("use GET")), true;
+            return wrongMethod("GET, HEAD");
         QByteArray text = prometheusText();
         if (m_metricsProvider)
             text += m_metricsProvider();
         connection->sendResponse(200, text, "text/plain; version=0.0.4; charset=utf-8", false);
     } else if (path == "/_control/stats") {
         if (!get)
-            return error(405, QStringLiteral("use GET")), true;
+            return wrongMethod("GET, HEAD");
         connection->sendResponse(200, statsJson(), "application/json", false);
     } else if (path == "/_control/fault") {
         if (get) {
@@ -589,44 +760,52 @@ bool MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
             clearFaultOverride();
             json(200,
                 { { QStringLiteral("fault"), currentProfile().describe() }, { QStringLiteral("override"), false } });
-        } else if (request.method == "POST" || request.method == "PUT") {
+        } else if (request.method == "POST") {
+            if (!isJsonContentType(request.header("content-type")))
+                return error(415, QStringLiteral("POST /_control/fault needs 'Content-Type: application/json'"));
             QString message;
             auto profile = faultProfileFromControlJson(request.body, currentProfile(), &message);
             if (!profile)
-                return error(400, message), true;
+                return error(400, message);
             if (const auto problems = profile->validate(); !problems.empty()) {
                 QStringList lines;
                 for (const auto& problem : problems)
                     lines << QLatin1Char('/') + problem.toString();
-                return error(422, lines.join(QStringLiteral("; "))), true;
+                return error(422, lines.join(QStringLiteral("; ")));
             }
             setFaultOverride(*profile, QStringLiteral("control endpoint"));
             json(200,
                 { { QStringLiteral("fault"), currentProfile().describe() }, { QStringLiteral("override"), true } });
         } else {
-            error(405, QStringLiteral("use GET, POST or DELETE"));
+            wrongMethod("GET, HEAD, POST, DELETE");
         }
     } else {
         error(404, QStringLiteral("unknown control path; try /_control/stats, /_control/fault or /metrics"));
     }
-    return true;
 }
 
 QByteArray MockHttpServer::statsJson() const
 {
-    QJsonObject byStatus;
-    for (const auto& [status, count] : m_stats.byStatus)
-        byStatus.insert(QString::number(status), static_cast<qint64>(count));
+    auto statusObject = [](const std::map<int, quint64>& counts) {
+        QJsonObject object;
+        for (const auto& [status, count] : counts)
+            object.insert(QString::number(status), static_cast<qint64>(count));
+        return object;
+    };
     const QJsonObject connections { { QStringLiteral("open"), m_stats.connectionsOpen },
         { QStringLiteral("accepted"), static_cast<qint64>(m_stats.connectionsAccepted) },
         { QStringLiteral("rejected"), static_cast<qint64>(m_stats.connectionsRejected) },
-        { QStringLiteral("timed_out"), static_cast<qint64>(m_stats.timedOutConnections) } };
+        { QStringLiteral("timed_out"), static_cast<qint64>(m_stats.timedOutConnections) },
+        { QStringLiteral("max"), m_options.maxConnections },
+        { QStringLiteral("accept_pauses"), static_cast<qint64>(m_stats.acceptPauses) },
+        { QStringLiteral("write_stalls"), static_cast<qint64>(m_stats.writeStalls) } };
     const QJsonObject object {
         { QStringLiteral("service"), m_options.name },
         { QStringLiteral("url"), url().toString() },
         { QStringLiteral("uptime_s"), toSeconds(scheduleTime()) },
         { QStringLiteral("requests"), static_cast<qint64>(m_stats.requests) },
-        { QStringLiteral("by_status"), byStatus },
+        { QStringLiteral("by_status"), statusObject(m_stats.byStatus) },
+        { QStringLiteral("control_by_status"), statusObject(m_stats.controlByStatus) },
         { QStringLiteral("resets"), static_cast<qint64>(m_stats.resets) },
         { QStringLiteral("hangs"), static_cast<qint64>(m_stats.hangs) },
         { QStringLiteral("malformed"), static_cast<qint64>(m_stats.malformed) },
@@ -663,11 +842,18 @@ QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer
         [&](const MockHttpServer& s, const QByteArray& svc) {
             sample("rwb_mock_requests_total", svc, qint64(s.m_stats.requests));
         });
-    family("rwb_mock_responses_total", "counter", "Responses sent, by HTTP status.",
+    family("rwb_mock_responses_total", "counter",
+        "Responses sent by the mock service (not control calls), by HTTP status.",
         [&](const MockHttpServer& s, const QByteArray& svc) {
             for (const auto& [status, count] : s.m_stats.byStatus)
                 sample(
                     "rwb_mock_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"', qint64(count));
+        });
+    family("rwb_mock_control_responses_total", "counter", "Responses to /_control/* and /metrics, by HTTP status.",
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            for (const auto& [status, count] : s.m_stats.controlByStatus)
+                sample("rwb_mock_control_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"',
+                    qint64(count));
         });
     family("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.",
         [&](const MockHttpServer& s, const QByteArray& svc) {
@@ -692,6 +878,15 @@ QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer
             sample("rwb_mock_connections_total", svc + ",result=\"accepted\"", qint64(s.m_stats.connectionsAccepted));
             sample("rwb_mock_connections_total", svc + ",result=\"rejected\"", qint64(s.m_stats.connectionsRejected));
             sample("rwb_mock_connections_total", svc + ",result=\"timed_out\"", qint64(s.m_stats.timedOutConnections));
+        });
+    family("rwb_mock_accept_pauses_total", "counter", "Times accepting paused: the process was out of descriptors.",
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_accept_pauses_total", svc, qint64(s.m_stats.acceptPauses));
+        });
+    family("rwb_mock_write_stalls_total", "counter",
+        "Times a connection stopped taking requests because its client did not read the responses.",
+        [&](const MockHttpServer& s, const QByteArray& svc) {
+            sample("rwb_mock_write_stalls_total", svc, qint64(s.m_stats.writeStalls));
         });
     return out;
 }

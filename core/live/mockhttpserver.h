@@ -49,7 +49,12 @@ struct MockServiceOptions {
 /// Counters of one mock service. Requests to /_control/ and /metrics are not counted in `requests`.
 struct MockServiceStats {
     quint64 requests = 0; ///< service requests that were planned (answered, reset or hung)
-    std::map<int, quint64> byStatus; ///< HTTP status sent -> count (parse errors and control calls included)
+    /// HTTP status sent -> count: responses to service requests, parse errors, timeouts and refused
+    /// connections; not control calls (those are in controlByStatus).
+    std::map<int, quint64> byStatus;
+    std::map<int, quint64> controlByStatus; ///< responses to /_control/* and /metrics
+    quint64 acceptPauses = 0; ///< times accepting paused because the process ran out of descriptors
+    quint64 writeStalls = 0; ///< times a connection stopped taking requests: its client was not reading
     quint64 resets = 0;
     quint64 hangs = 0;
     quint64 malformed = 0;
@@ -73,7 +78,15 @@ struct MockServiceStats {
 ///
 /// A request occupies the service (counts in `concurrent` and in FaultProfile capacity) until it is
 /// answered, reset, or its client goes away. Malformed requests get 400/413/414/431/501/505 and the
-/// connection is closed; nothing a client sends can crash it or grow its memory without bound.
+/// connection is closed; nothing a client sends can crash it or grow its memory without bound: a
+/// connection takes no further request while more than 64 KiB of its responses are unsent, and reads
+/// ahead at most 64 KiB of pipelined input, so a client that never reads meets TCP flow control (and
+/// is closed after `idleTimeout` without progress). When the process runs out of file descriptors,
+/// accepting pauses and resumes once one is free, instead of failing in a loop.
+///
+/// The control endpoints answer only loopback callers that are not a web page: a request whose `Host`
+/// is not a loopback name or address (DNS rebinding) or whose `Origin` is not a loopback origin
+/// (cross-site request from a browser) gets 403, a POST that is not `application/json` gets 415.
 ///
 /// Lives on one thread (the one running its event loop); not thread-safe. The clock and event sink,
 /// when given, are not owned and must outlive the server.
@@ -135,6 +148,8 @@ private:
 
     void onNewConnection(qintptr descriptor);
     void connectionClosed(MockConnection* connection);
+    void rejectedClosed();
+    void countControlStatus(int status) { ++m_stats.controlByStatus[status]; }
     TimePoint scheduleTime() const;
     PlannedResponse plan();
     void countStatus(int status) { ++m_stats.byStatus[status]; }
@@ -142,8 +157,8 @@ private:
     void requestFinished();
     void scheduleNextTransition();
     void emitFaultChanged(const QString& description);
-    /// Handles /_control/* and /metrics; false when the path is not a control path.
-    bool handleControl(MockConnection* connection, const HttpRequest& request);
+    static bool isControlPath(const QByteArray& path); ///< /_control/* and /metrics
+    void handleControl(MockConnection* connection, const HttpRequest& request);
 
     FaultSchedule m_schedule;
     std::optional<FaultProfile> m_override;
@@ -155,6 +170,7 @@ private:
     Random m_rng;
     Listener* m_listener = nullptr;
     std::unordered_set<MockConnection*> m_connections;
+    int m_rejecting = 0; ///< refused connections still sending their 503
     MockServiceStats m_stats;
     EventSink* m_sink = nullptr;
     std::function<QByteArray()> m_metricsProvider;

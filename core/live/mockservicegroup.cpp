@@ -1,6 +1,7 @@
 #include "core/live/mockservicegroup.h"
 
 #include "core/clock/systemclock.h"
+#include "core/live/descriptorlimit.h"
 
 namespace rwb {
 
@@ -19,11 +20,22 @@ MockServiceGroup::~MockServiceGroup()
     close();
 }
 
+int MockServiceGroup::connectionsPerService(int services) const
+{
+    const int budget
+        = m_descriptorBudget > 0 ? m_descriptorBudget : descriptors::softLimit() - kReservedDescriptors;
+    return std::max(1, budget / std::max(1, services));
+}
+
 bool MockServiceGroup::start(const Scenario& scenario, const std::map<QString, quint16>& ports, QString* error,
     MockServiceOptions defaults, const QSet<QString>& skip)
 {
     close();
     m_servers.clear();
+    int served = 0;
+    for (const ServiceSpec& spec : scenario.services)
+        served += skip.contains(spec.name) ? 0 : 1;
+    defaults.maxConnections = std::min(defaults.maxConnections, connectionsPerService(served));
     for (std::size_t i = 0; i < scenario.services.size(); ++i) {
         const ServiceSpec& spec = scenario.services[i];
         if (skip.contains(spec.name))

@@ -96,9 +96,19 @@ FieldMapping FieldMapping::forFormat(LogFormat format)
     case LogFormat::Clef:
         foreign("@t", TimeEncoding::Iso8601, "@l", "@m", "SourceContext", "RequestId");
         m.eventKey.clear();
+        m.missingLevel = LogLevel::Info; // Seq's rule: no @l means Information
+        m.messageFallbackKey = "@mt";    // a rendered @m is optional; the template always tells something
         break;
     }
     return m;
+}
+
+jsonscan::Value messageOf(QByteArrayView line, const FieldMapping& mapping) noexcept
+{
+    jsonscan::Value v = jsonscan::find(line, mapping.messageKey);
+    if ((!v.found() || v.type == jsonscan::Type::Null) && !mapping.messageFallbackKey.isEmpty())
+        v = jsonscan::find(line, mapping.messageFallbackKey);
+    return v;
 }
 
 namespace {

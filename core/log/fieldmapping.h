@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/log/jsonscan.h"
+#include "core/log/loglevel.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -33,7 +36,11 @@ struct FieldMapping {
     QByteArray timestampKey = "timestamp";
     TimeEncoding timeEncoding = TimeEncoding::Iso8601;
     QByteArray levelKey = "level";
+    /// Level of a well-formed line without the level key (CLEF: Information); Unknown otherwise.
+    LogLevel missingLevel = LogLevel::Unknown;
     QByteArray messageKey = "message";
+    /// Read when the message key is absent (CLEF: "@mt", the message template); empty: none.
+    QByteArray messageFallbackKey;
     QByteArray agentKey = "agent";
     QByteArray taskKey = "task_id";
     QByteArray extraPrefix = "extra";
@@ -44,6 +51,10 @@ struct FieldMapping {
     static FieldMapping forFormat(LogFormat format); ///< Auto yields the workbench mapping
     friend bool operator==(const FieldMapping&, const FieldMapping&) = default;
 };
+
+/// The message of one line under `mapping`: the message key, or the fallback key when the message key
+/// is absent or null. Not found (Type::None) when neither is there.
+jsonscan::Value messageOf(QByteArrayView line, const FieldMapping& mapping) noexcept;
 
 /// Guesses the dialect from the first lines of a file (a few KB are plenty): it looks at which
 /// keys occur and at the type of the level/time values. Falls back to Workbench.

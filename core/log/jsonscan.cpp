@@ -117,6 +117,21 @@ const char* parseValue(const char* p, const char* e, Value& out) noexcept
     }
 }
 
+namespace {
+
+// parseValue() for a value nobody reads: no Value to fill, no search for escapes in strings.
+const char* skipValue(const char* p, const char* e) noexcept
+{
+    if (*p == '"') {
+        const char* q = findStringEnd(p + 1, e, nullptr);
+        return q ? q + 1 : nullptr;
+    }
+    Value ignored;
+    return parseValue(p, e, ignored);
+}
+
+} // namespace
+
 int PathSet::add(const QByteArray& dottedPath)
 {
     if (dottedPath.isEmpty())
@@ -151,7 +166,7 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
     p = skipWs(p, e);
     if (p < e && *p == '}') {
         ++p;
-        return Result::Partial;
+        return found == m_all ? Result::Complete : Result::Partial;
     }
     while (true) {
         if (p >= e || *p != '"')
@@ -168,9 +183,11 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
         if (p >= e)
             return Result::Malformed;
 
+        // Every key is looked at, also for paths found already: with duplicate keys the last one wins,
+        // as in jq and Python.
         std::uint32_t direct = 0;
         std::uint32_t descend = 0;
-        for (std::uint32_t bits = active & ~found; bits; bits &= bits - 1) {
+        for (std::uint32_t bits = active; bits; bits &= bits - 1) {
             const int i = __builtin_ctz(bits);
             const Path& path = m_paths[std::size_t(i)];
             const int seg = segIndex[i];
@@ -178,6 +195,12 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
                 direct |= 1u << i;
             else if (std::size_t(seg) + 1 < path.segments.size() && sameKey(key, path.segments[std::size_t(seg)]))
                 descend |= 1u << i;
+        }
+        if (descend) {
+            // This key replaces any earlier object of the same name: what was found in it is gone.
+            for (std::uint32_t bits = descend; bits; bits &= bits - 1)
+                out[__builtin_ctz(bits)] = Value {};
+            found &= ~descend;
         }
         if (direct) {
             Value v;
@@ -187,18 +210,14 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
             for (std::uint32_t bits = direct; bits; bits &= bits - 1)
                 out[__builtin_ctz(bits)] = v;
             found |= direct;
-            if (found == m_all)
-                return Result::Complete;
         } else if (descend && *p == '{' && depth < kMaxDepth) {
             int child[kMaxPaths];
             for (int i = 0; i < size(); ++i)
                 child[i] = segIndex[i] + ((descend >> i) & 1);
-            const Result r = scanObject(p, e, depth + 1, descend, child, out, found);
-            if (r != Result::Partial)
-                return r;
+            if (scanObject(p, e, depth + 1, descend, child, out, found) == Result::Malformed)
+                return Result::Malformed;
         } else {
-            Value skipped;
-            p = parseValue(p, e, skipped);
+            p = skipValue(p, e);
             if (!p)
                 return Result::Malformed;
         }
@@ -211,7 +230,7 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
         }
         if (*p == '}') {
             ++p;
-            return Result::Partial;
+            return found == m_all ? Result::Complete : Result::Partial;
         }
         return Result::Malformed;
     }
@@ -227,9 +246,9 @@ PathSet::Result PathSet::extract(const char* b, const char* e, Value* out) const
     int seg[kMaxPaths] {};
     std::uint32_t found = 0;
     const Result r = scanObject(p, e, 0, m_all, seg, out, found);
-    if (r != Result::Partial)
-        return r;
-    return skipWs(p, e) == e ? Result::Partial : Result::Malformed;
+    if (r == Result::Malformed || skipWs(p, e) != e)
+        return Result::Malformed;
+    return found == m_all ? Result::Complete : Result::Partial;
 }
 
 Value find(QByteArrayView line, const QByteArray& dottedPath) noexcept

@@ -11,9 +11,10 @@ namespace rwb::jsonscan {
 
 /// A purpose-built scanner for one JSON object per line. It does not build a DOM: it walks the
 /// keys of an object, compares them with the few paths wanted, and skips every other value with
-/// memchr-driven string skipping and bracket counting. It stops as soon as all wanted paths were
-/// found, so the indexed keys at the front of a line cost a few dozen nanoseconds. Inputs are
-/// untrusted: every read is bounds-checked, recursion is depth-limited. All functions are pure.
+/// memchr-driven string skipping and bracket counting. It reads every key of the object, so that
+/// with duplicate keys the last one wins (as in jq and Python) and an object that does not close is
+/// seen as malformed. Inputs are untrusted: every read is bounds-checked, recursion is depth-limited.
+/// All functions are pure.
 
 enum class Type : std::uint8_t { None, String, Number, True, False, Null, Object, Array };
 
@@ -52,9 +53,12 @@ public:
     int size() const noexcept { return int(m_paths.size()); }
 
     enum class Result { Complete, Partial, Malformed };
-    /// Scans the object in [b, e) (leading whitespace allowed). `out` has size() slots. Returns
-    /// Complete when every path was found (the rest of the line is not looked at), Partial when the
-    /// object ended first, Malformed when it is not a well-formed object as far as it was read.
+    /// Scans the object in [b, e) (leading and trailing whitespace allowed). `out` has size() slots;
+    /// a key that occurs more than once yields its last value, and a later object under a path's
+    /// prefix replaces what an earlier one held. Returns Complete when the object is well formed as
+    /// far as the scanner checks (keys and structure; skipped scalars are not validated) and every
+    /// path was found, Partial when some were not, Malformed otherwise (what was found before the
+    /// damage is still in `out`).
     Result extract(const char* b, const char* e, Value* out) const noexcept;
 
 private:

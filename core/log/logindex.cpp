@@ -26,8 +26,31 @@ using namespace logindex_detail;
 
 namespace logindex_detail {
 
+bool MappedFile::map(qint64 bytes)
+{
+    size = bytes;
+    if (bytes <= 0)
+        return true;
+    data = reinterpret_cast<const char*>(file.map(0, bytes));
+    if (!data)
+        return false;
+    guard = std::make_unique<MapGuard>(data, std::size_t(bytes));
+    return true;
+}
+
+qint64 MappedFile::intactBytes() const noexcept
+{
+    qint64 intact = guard ? qint64(guard->intactBytes()) : size;
+    // A file cut to a size inside a page reads zeros up to that page's end without any fault.
+    struct stat st {};
+    if (::fstat(file.handle(), &st) == 0)
+        intact = std::min<qint64>(intact, st.st_size);
+    return intact;
+}
+
 MappedFile::~MappedFile()
 {
+    guard.reset(); // no longer ours to answer for once unmapped
     if (data)
         file.unmap(reinterpret_cast<uchar*>(const_cast<char*>(data)));
 }
@@ -185,6 +208,8 @@ QByteArrayView LogSnapshot::line(qint64 index) const
 }
 
 const char* LogSnapshot::data() const noexcept { return m_file ? m_file->data : nullptr; }
+bool LogSnapshot::fileShrank() const noexcept { return m_file && m_file->intactBytes() < m_file->size; }
+qint64 LogSnapshot::intactBytes() const noexcept { return m_file ? m_file->intactBytes() : 0; }
 
 QString LogSnapshot::agentName(std::uint32_t id) const { return nameOf(m_state.get(), &State::agents, id); }
 namespace {
@@ -276,9 +301,11 @@ struct Scanner {
     jsonscan::PathSet paths;
     int iTs = -1, iLevel = -1, iAgent = -1, iTask = -1, iEvent = -1;
     TimeEncoding timeEncoding = TimeEncoding::Iso8601;
+    LogLevel missingLevel = LogLevel::Unknown;
 
     explicit Scanner(const FieldMapping& m)
         : timeEncoding(m.timeEncoding)
+        , missingLevel(m.missingLevel)
     {
         iTs = paths.add(m.timestampKey);
         iLevel = paths.add(m.levelKey);
@@ -361,15 +388,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
         } else {
             if (e - p > LogIndex::kHugeLine)
                 flags |= LogRow::Huge;
-            auto result = sc.paths.extract(p, e, v);
-            if (result == jsonscan::PathSet::Result::Complete) {
-                // Keys found early; still insist on an object that closes on this line.
-                const char* last = e;
-                while (last > first && (last[-1] == ' ' || last[-1] == '\t'))
-                    --last;
-                if (last[-1] != '}')
-                    result = jsonscan::PathSet::Result::Malformed;
-            }
+            const auto result = sc.paths.extract(p, e, v);
             if (result == jsonscan::PathSet::Result::Malformed) {
                 flags |= LogRow::Malformed;
                 if (!nl && lastIsFileEnd)
@@ -392,6 +411,8 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                     parsed = parseLogLevel(QByteArrayView(lv.begin, lv.end - lv.begin));
                 }
                 level = parsed.value_or(LogLevel::Unknown);
+            } else if (result != jsonscan::PathSet::Result::Malformed) {
+                level = sc.missingLevel;
             }
             if (sc.iAgent >= 0)
                 agent = internValue(w.agents, v[sc.iAgent], scratch);
@@ -482,6 +503,7 @@ struct LogIndex::Private {
     std::atomic<qint64> bytesDone {0};
     std::atomic_bool cancel {false};
     std::atomic_bool cancelled {false};
+    std::atomic_bool shrank {false}; ///< a pass of the current file ended early: the file got shorter
     std::atomic_bool indexing {false};
     std::atomic_bool notifyPending {false};
     std::unique_ptr<Scanner> scanner;
@@ -623,6 +645,12 @@ void LogIndex::Private::workerLoop()
         const qint64 b = lineStartAt(k);
         const qint64 e = std::max(b, lineStartAt(k + 1));
         scanChunk(file->data, b, e, lastIsFileEnd && k + 1 == count, *scanner, *w, cancel, bytesDone);
+        if (e > file->intactBytes()) {
+            // The file got shorter under the map: this chunk may hold zeros instead of lines. Keep the
+            // chunks before it and end the pass.
+            shrank = true;
+            cancel = true;
+        }
         if (cancel.load()) {
             delete w;
             break;
@@ -638,7 +666,7 @@ void LogIndex::Private::workerLoop()
         notify();
     }
     if (active.fetch_sub(1) == 1) {
-        if (cancel.load())
+        if (cancel.load() && !shrank.load())
             cancelled = true;
         indexing = false;
         notify();
@@ -672,6 +700,7 @@ void LogIndex::close()
     d->perAgent.clear();
     d->path.clear();
     d->inode = -1;
+    d->shrank = false;
 }
 
 bool LogIndex::open(const QString& path, const Options& options, QString* error)
@@ -689,14 +718,10 @@ bool LogIndex::open(const QString& path, const Options& options, QString* error)
             *error = QStringLiteral("%1: is a directory").arg(path);
         return false;
     }
-    file->size = file->file.size();
-    if (file->size > 0) {
-        file->data = reinterpret_cast<const char*>(file->file.map(0, file->size));
-        if (!file->data) {
-            if (error)
-                *error = QStringLiteral("%1: cannot memory-map: %2").arg(path, file->file.errorString());
-            return false;
-        }
+    if (!file->map(file->file.size())) {
+        if (error)
+            *error = QStringLiteral("%1: cannot memory-map: %2").arg(path, file->file.errorString());
+        return false;
     }
     d->options = options;
     if (d->options.threads <= 0)
@@ -793,7 +818,7 @@ bool LogIndex::poll()
         std::shared_lock lock(d->listLock);
         indexedTo = d->indexedTo;
     }
-    if (inode != d->inode || size < indexedTo) {
+    if (inode != d->inode || size < indexedTo || d->shrank) {
         const QString path = d->path;
         const Options options = d->options;
         emit reset();
@@ -805,9 +830,7 @@ bool LogIndex::poll()
     file->file.setFileName(d->path);
     if (!file->file.open(QIODevice::ReadOnly))
         return false;
-    file->size = size;
-    file->data = reinterpret_cast<const char*>(file->file.map(0, size));
-    if (!file->data)
+    if (!file->map(size))
         return false;
     {
         std::unique_lock lock(d->listLock);
@@ -867,6 +890,7 @@ LogStats LogIndex::stats() const
     LogStats s = d->stats;
     if (d->file)
         s.bytes = d->file->size;
+    s.fileShrank = d->shrank.load();
     std::shared_lock dictLock(d->state->lock);
     for (std::size_t id = 0; id < d->perAgent.size(); ++id) {
         if (!d->perAgent[id])

@@ -65,6 +65,9 @@ struct LogStats {
     qint64 bytes = 0;
     bool hadBom = false;
     bool crlf = false;         ///< at least one line ended with "\r\n"
+    /// The file got shorter while it was being indexed (truncated in place, e.g. by copytruncate):
+    /// indexing stopped, and these figures cover the lines read before.
+    bool fileShrank = false;
 };
 
 /// An immutable view of the rows indexed at one moment. Cheap to copy (shared pointers); safe to
@@ -94,6 +97,12 @@ public:
     // For evaluators that work over columns (LogQuery): the chunks, in row order.
     const std::vector<std::shared_ptr<const logindex_detail::Chunk>>& chunks() const noexcept { return m_chunks; }
     const char* data() const noexcept; ///< start of the mapped file
+    /// The file is now shorter than the snapshot's map (truncated in place): reads past its end return
+    /// zeros instead of crashing, and only results from lines within intactBytes() are sound.
+    bool fileShrank() const noexcept;
+    /// The part of the file, from its start, that reads of this snapshot can trust: all of it unless
+    /// fileShrank(). A result computed from lines that end within it is sound. Costs an fstat().
+    qint64 intactBytes() const noexcept;
     const std::shared_ptr<const logindex_detail::State>& state() const noexcept { return m_state; }
 
 private:
@@ -123,9 +132,11 @@ private:
 /// explicitly) indexes what was appended since the last look; if the file shrank or was replaced
 /// (another inode) it re-opens and re-indexes from scratch and emits reset(). In follow mode a last
 /// line without newline is left for the next poll (the writer may be in the middle of it).
-/// Caveat of memory maps: if the file is truncated in place (copytruncate), bytes of the old
-/// length are gone; row()/line() check the file size first in follow mode and return empty
-/// values, but a LogSnapshot taken earlier must not be read after reset() was emitted.
+/// Files that shrink: if the file is truncated in place (copytruncate) while it is mapped, bytes of
+/// the old length are gone. Reading them never crashes (a MapGuard answers the SIGBUS with a page of
+/// zeros); an indexing pass that meets them ends with the rows read before and stats().fileShrank,
+/// a query reports it (LogQueryOutcome), LogSnapshot::fileShrank() tells any other reader, and
+/// row()/line() return empty values in follow mode until poll() re-opens the file and emits reset().
 ///
 /// Threads: the object lives in (and its signals are delivered to) the thread that created it;
 /// all const methods are thread-safe and may be called while the workers index (they see the rows

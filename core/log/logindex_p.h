@@ -4,6 +4,7 @@
 
 #include "core/log/fieldmapping.h"
 #include "core/log/logindex.h"
+#include "core/log/mapguard.h"
 
 #include <QFile>
 
@@ -17,10 +18,17 @@
 
 namespace rwb::logindex_detail {
 
+/// An open file, its first `size` bytes mapped read-only and guarded against the file shrinking.
 struct MappedFile {
     QFile file;
     const char* data = nullptr;
     qint64 size = 0;
+    std::unique_ptr<MapGuard> guard;
+    /// Maps the first `bytes` bytes of the open `file` (none for 0). False if the map failed.
+    bool map(qint64 bytes);
+    /// Bytes from the start that reads can trust: within the file's size now and before any page that
+    /// vanished under a read (MapGuard::intactBytes()). Costs an fstat().
+    qint64 intactBytes() const noexcept;
     ~MappedFile();
 };
 

@@ -28,7 +28,9 @@ enum class QOp : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Contains, NotContains, R
 struct LogQuery::Node {
     enum class Kind : std::uint8_t { All, And, Or, Not, Cmp };
     Kind kind = Kind::All;
-    std::shared_ptr<const Node> a, b;
+    /// And, Or: two or more operands, flattened (a and b and c is one node), so a long chain of
+    /// conditions is wide, not deep. Not: one operand.
+    std::vector<std::shared_ptr<const Node>> operands;
 
     // Cmp
     QField field = QField::Line;
@@ -159,20 +161,43 @@ private:
         return true;
     }
 
-    NodePtr combine(Node::Kind kind, NodePtr a, NodePtr b)
+    // `left` is the node being built by the caller's loop (or its first operand); same-kind operands are
+    // spliced in, so the tree's depth grows only with parentheses and 'not'.
+    NodePtr combine(Node::Kind kind, NodePtr left, NodePtr right)
     {
-        auto n = std::make_shared<Node>();
-        n->kind = kind;
-        n->a = std::move(a);
-        n->b = std::move(b);
+        if (!left || !right)
+            return nullptr;
+        std::shared_ptr<Node> n;
+        if (left->kind == kind) {
+            n = std::const_pointer_cast<Node>(std::move(left)); // built here, not shared yet
+        } else {
+            n = std::make_shared<Node>();
+            n->kind = kind;
+            n->operands.push_back(std::move(left));
+        }
+        if (right->kind == kind)
+            n->operands.insert(n->operands.end(), right->operands.begin(), right->operands.end());
+        else
+            n->operands.push_back(std::move(right));
         return n;
     }
+
+    // Parentheses and 'not' recurse; their depth is limited so that no input can exhaust the stack
+    // (of the parser, the evaluator or the destructor).
+    bool enter(qsizetype pos)
+    {
+        if (++m_depth <= LogQuery::kMaxNesting)
+            return true;
+        fail(pos, QStringLiteral("nested deeper than %1 levels of parentheses and 'not'").arg(LogQuery::kMaxNesting));
+        return false;
+    }
+    void leave() { --m_depth; }
 
     NodePtr orExpr()
     {
         NodePtr left = andExpr();
         while (!m_failed && (keyword("or") || symbol("||")))
-            left = combine(Node::Kind::Or, left, andExpr());
+            left = combine(Node::Kind::Or, std::move(left), andExpr());
         return left;
     }
 
@@ -195,9 +220,9 @@ private:
         NodePtr left = unary();
         while (!m_failed) {
             if (keyword("and") || symbol("&&")) {
-                left = combine(Node::Kind::And, left, unary());
+                left = combine(Node::Kind::And, std::move(left), unary());
             } else if (startsOperand()) {
-                left = combine(Node::Kind::And, left, unary()); // juxtaposition means "and"
+                left = combine(Node::Kind::And, std::move(left), unary()); // juxtaposition means "and"
             } else {
                 break;
             }
@@ -208,10 +233,17 @@ private:
     NodePtr unary()
     {
         skipWs();
+        const qsizetype at = m_pos;
         if (keyword("not") || (peek() == QLatin1Char('!') && peek(1) != QLatin1Char('=') && symbol("!"))) {
+            if (!enter(at))
+                return nullptr;
+            NodePtr operand = unary();
+            leave();
+            if (!operand)
+                return nullptr;
             auto n = std::make_shared<Node>();
             n->kind = Node::Kind::Not;
-            n->a = unary();
+            n->operands.push_back(std::move(operand));
             return n;
         }
         return primary();
@@ -265,8 +297,11 @@ private:
         const QChar c = peek();
         if (c == QLatin1Char('(')) {
             const qsizetype open = m_pos;
+            if (!enter(open))
+                return nullptr;
             ++m_pos;
             NodePtr inner = orExpr();
+            leave();
             if (m_failed)
                 return nullptr;
             if (!symbol(")")) {
@@ -422,6 +457,7 @@ private:
 
     const QString& m_s;
     qsizetype m_pos = 0;
+    int m_depth = 0;
     bool m_failed = false;
     LogQueryError m_error;
     int m_leaves = 0;
@@ -436,11 +472,15 @@ QString render(const Node& n)
     case Node::Kind::All:
         return QStringLiteral("*");
     case Node::Kind::And:
-        return QLatin1Char('(') + render(*n.a) + QStringLiteral(" and ") + render(*n.b) + QLatin1Char(')');
-    case Node::Kind::Or:
-        return QLatin1Char('(') + render(*n.a) + QStringLiteral(" or ") + render(*n.b) + QLatin1Char(')');
+    case Node::Kind::Or: {
+        QStringList parts;
+        for (const auto& operand : n.operands)
+            parts << render(*operand);
+        return QLatin1Char('(') + parts.join(n.kind == Node::Kind::And ? QStringLiteral(" and ") : QStringLiteral(" or "))
+            + QLatin1Char(')');
+    }
     case Node::Kind::Not:
-        return QStringLiteral("not ") + render(*n.a);
+        return QStringLiteral("not ") + render(*n.operands.front());
     case Node::Kind::Cmp: {
         QString field;
         switch (n.field) {
@@ -491,7 +531,8 @@ struct Resolved {
     bool eventOverflow = false;      // event ids >= 255 share one slot: check those rows by JSON
     std::vector<std::string> taskPrefixes; // to spell inline task ids (see taskcode)
     QByteArray jsonPath;             // full dotted path in the line
-    std::shared_ptr<const jsonscan::PathSet> paths; // jsonPath, compiled once
+    QByteArray fallbackPath;         // read when jsonPath is absent or null (CLEF's @mt for message)
+    std::shared_ptr<const jsonscan::PathSet> paths; // jsonPath (+ fallbackPath), compiled once
     QByteArray prefilter;            // bytes that must occur in the raw line (unless it has escapes)
 };
 
@@ -600,10 +641,11 @@ bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, co
             return (line == std::string_view(n.utf8.constData(), std::size_t(n.utf8.size()))) == (n.op == QOp::Eq);
         return matchText(n, line);
     }
-    jsonscan::Value v;
+    jsonscan::Value v[2];
     if (r.paths)
-        r.paths->extract(line.data(), line.data() + line.size(), &v);
-    return matchJsonValue(n, v);
+        r.paths->extract(line.data(), line.data() + line.size(), v);
+    const bool primary = v[0].found() && v[0].type != jsonscan::Type::Null;
+    return matchJsonValue(n, primary || r.fallbackPath.isEmpty() ? v[0] : v[1]);
 }
 
 // Marks rows of the chunk whose raw bytes contain `needle` or a backslash (candidates).
@@ -641,7 +683,30 @@ void rawCandidates(const Chunk& c, const char* data, const QByteArray& needle, b
 
 void evalNode(const Node& n, const Context& ctx, const Chunk& c, std::vector<std::uint8_t>& mask);
 
+void evalFields(const Node& n, const Context& ctx, const Chunk& c, std::vector<std::uint8_t>& mask);
+
 void evalLeaf(const Node& n, const Context& ctx, const Chunk& c, std::vector<std::uint8_t>& mask)
+{
+    if (n.field == QField::Line) {
+        evalFields(n, ctx, c, mask);
+        return;
+    }
+    // A malformed or blank line has no fields, whatever could be read before the damage (the index
+    // keeps that for display): like a missing field it matches only the negative operators.
+    std::vector<std::size_t> fieldless;
+    const std::uint8_t* fl = c.flags.data();
+    for (std::size_t i = 0; i < mask.size(); ++i) {
+        if (mask[i] && (fl[i] & (LogRow::Malformed | LogRow::Blank))) {
+            fieldless.push_back(i);
+            mask[i] = 0;
+        }
+    }
+    evalFields(n, ctx, c, mask);
+    for (std::size_t i : fieldless)
+        mask[i] = negative(n.op);
+}
+
+void evalFields(const Node& n, const Context& ctx, const Chunk& c, std::vector<std::uint8_t>& mask)
 {
     const Resolved& r = ctx.leaves[std::size_t(n.leaf)];
     const std::size_t size = c.size();
@@ -656,14 +721,12 @@ void evalLeaf(const Node& n, const Context& ctx, const Chunk& c, std::vector<std
         if (n.field == QField::Level) {
             const auto lit = std::uint8_t(n.level);
             const std::uint8_t* lv = c.level.data();
-            const std::uint8_t* fl = c.flags.data();
             for (std::size_t i = 0; i < size; ++i) {
                 if (!m[i])
                     continue;
                 const std::uint8_t v = lv[i];
-                const bool known = v != 0 && !(fl[i] & LogRow::Blank);
                 const int cmp = v < lit ? -1 : (v > lit ? 1 : 0);
-                m[i] = known ? applyOrder(n.op, cmp) : (n.op == QOp::Ne);
+                m[i] = v != 0 ? applyOrder(n.op, cmp) : (n.op == QOp::Ne);
             }
         } else { // Timestamp
             const qint64 lit = n.timeMs;
@@ -742,23 +805,29 @@ void evalNode(const Node& n, const Context& ctx, const Chunk& c, std::vector<std
     case Node::Kind::All:
         return;
     case Node::Kind::And:
-        evalNode(*n.a, ctx, c, mask);
-        evalNode(*n.b, ctx, c, mask);
+        // Each operand only looks at the rows the previous ones kept.
+        for (const auto& operand : n.operands)
+            evalNode(*operand, ctx, c, mask);
         return;
     case Node::Kind::Or: {
-        std::vector<std::uint8_t> left = mask;
-        evalNode(*n.a, ctx, c, left);
-        std::vector<std::uint8_t> right(mask.size());
-        for (std::size_t i = 0; i < mask.size(); ++i)
-            right[i] = mask[i] & !left[i];
-        evalNode(*n.b, ctx, c, right);
-        for (std::size_t i = 0; i < mask.size(); ++i)
-            mask[i] = left[i] | right[i];
+        // Each operand only looks at the rows no earlier operand matched.
+        std::vector<std::uint8_t> rest = mask;
+        std::vector<std::uint8_t> matched(mask.size(), 0);
+        std::vector<std::uint8_t> part;
+        for (const auto& operand : n.operands) {
+            part = rest;
+            evalNode(*operand, ctx, c, part);
+            for (std::size_t i = 0; i < mask.size(); ++i) {
+                matched[i] |= part[i];
+                rest[i] &= !part[i];
+            }
+        }
+        mask.swap(matched);
         return;
     }
     case Node::Kind::Not: {
         std::vector<std::uint8_t> inner = mask;
-        evalNode(*n.a, ctx, c, inner);
+        evalNode(*n.operands.front(), ctx, c, inner);
         for (std::size_t i = 0; i < mask.size(); ++i)
             mask[i] = mask[i] & !inner[i];
         return;
@@ -771,10 +840,8 @@ void evalNode(const Node& n, const Context& ctx, const Chunk& c, std::vector<std
 
 void collectLeaves(const Node& n, std::vector<const Node*>& out)
 {
-    if (n.a)
-        collectLeaves(*n.a, out);
-    if (n.b)
-        collectLeaves(*n.b, out);
+    for (const auto& operand : n.operands)
+        collectLeaves(*operand, out);
     if (n.kind == Node::Kind::Cmp) {
         if (out.size() <= std::size_t(n.leaf))
             out.resize(std::size_t(n.leaf) + 1, nullptr);
@@ -884,6 +951,8 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
         case QField::Line: {
             r.mode = Resolved::Mode::Json;
             r.jsonPath = field == QField::Message ? mapping.messageKey : path;
+            if (field == QField::Message)
+                r.fallbackPath = mapping.messageFallbackKey;
             if (field == QField::Line) {
                 if (n->utf8.contains('\n') && n->op != QOp::Regex && n->op != QOp::NotRegex) {
                     r.mode = negative(n->op) ? Resolved::Mode::Always : Resolved::Mode::Never; // lines have no newline
@@ -895,10 +964,11 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
                 && !(n->isNumber && n->op == QOp::Eq)) {
                 r.prefilter = n->utf8; // "1000" may be written 1e3: numbers are not prefiltered
             } else {
-                // The key itself must appear: its last segment followed by a quote.
+                // The key itself must appear: its last segment followed by a quote (either key, with a
+                // fallback: "@m" is no prefix of "@mt" once the quote follows, so skip the test then).
                 const qsizetype dot = r.jsonPath.lastIndexOf('.');
                 const QByteArray last = r.jsonPath.mid(dot + 1);
-                if (plainBytes(last) && !last.isEmpty())
+                if (plainBytes(last) && !last.isEmpty() && r.fallbackPath.isEmpty())
                     r.prefilter = last + '"';
             }
             if (r.jsonPath.isEmpty() && field != QField::Line)
@@ -911,6 +981,8 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
         if (!r.jsonPath.isEmpty()) {
             auto paths = std::make_shared<jsonscan::PathSet>();
             paths->add(r.jsonPath);
+            if (!r.fallbackPath.isEmpty() && paths->add(r.fallbackPath) != 1)
+                r.fallbackPath.clear(); // the same key twice: nothing to fall back to
             r.paths = std::move(paths);
         }
     }
@@ -966,22 +1038,32 @@ bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
 
 namespace {
 
+/// Runs perChunk over every chunk on a few threads. Returns how many chunks, from the first, count:
+/// all of them, fewer if the file shrank under the evaluation (a chunk beyond the intact part of the
+/// file may have read zeros for vanished pages), 0 if cancelled.
 template<typename PerChunk>
-bool forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& control, PerChunk perChunk)
+std::size_t forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& control, PerChunk perChunk)
 {
     const auto& chunks = snapshot.chunks();
     const std::size_t count = chunks.size();
+    std::vector<std::uint8_t> clean(count, 0);
     std::atomic<std::size_t> next {0};
     std::atomic<std::size_t> done {0};
+    std::atomic_bool shrank {false};
     std::mutex progressLock;
     double reported = 0;
     auto cancelled = [&] { return control.cancel && control.cancel->load(std::memory_order_relaxed); };
     auto work = [&] {
-        while (!cancelled()) {
+        while (!cancelled() && !shrank.load(std::memory_order_relaxed)) {
             const std::size_t k = next.fetch_add(1);
             if (k >= count)
                 break;
             perChunk(k, *chunks[k]);
+            if (chunks[k]->end > snapshot.intactBytes()) { // it may have read zeros for vanished pages
+                shrank = true;
+                break;
+            }
+            clean[k] = 1;
             const std::size_t d = done.fetch_add(1) + 1;
             if (control.progress) {
                 std::lock_guard lock(progressLock);
@@ -1001,7 +1083,17 @@ bool forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& control, P
     work();
     for (auto& t : pool)
         t.join();
-    return !cancelled();
+    std::size_t usable = 0;
+    if (!cancelled()) {
+        while (usable < count && clean[usable])
+            ++usable;
+    }
+    if (control.outcome) {
+        control.outcome->fileShrank = shrank.load();
+        control.outcome->rowsScanned
+            = usable == 0 ? 0 : chunks[usable - 1]->firstRow + qint64(chunks[usable - 1]->size());
+    }
+    return usable;
 }
 
 } // namespace
@@ -1011,7 +1103,7 @@ std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQue
     const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
     const auto& chunks = snapshot.chunks();
     std::vector<std::vector<qint64>> parts(chunks.size());
-    const bool ok = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
+    const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
         std::vector<std::uint8_t> mask(c.size(), 1);
         evalNode(*m_root, ctx, c, mask);
         auto& out = parts[k];
@@ -1020,30 +1112,31 @@ std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQue
                 out.push_back(c.firstRow + qint64(i));
     });
     std::vector<qint64> result;
-    if (!ok)
-        return result;
     std::size_t total = 0;
-    for (const auto& p : parts)
-        total += p.size();
+    for (std::size_t k = 0; k < usable; ++k)
+        total += parts[k].size();
     result.reserve(total);
-    for (const auto& p : parts)
-        result.insert(result.end(), p.begin(), p.end());
+    for (std::size_t k = 0; k < usable; ++k)
+        result.insert(result.end(), parts[k].begin(), parts[k].end());
     return result;
 }
 
 qint64 LogQuery::count(const LogSnapshot& snapshot, const LogQueryControl& control) const
 {
     const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
-    std::atomic<qint64> total {0};
-    const bool ok = forEachChunk(snapshot, control, [&](std::size_t, const Chunk& c) {
+    std::vector<qint64> perChunk(snapshot.chunks().size(), 0);
+    const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
         std::vector<std::uint8_t> mask(c.size(), 1);
         evalNode(*m_root, ctx, c, mask);
         qint64 n = 0;
         for (auto v : mask)
             n += v;
-        total.fetch_add(n);
+        perChunk[k] = n;
     });
-    return ok ? total.load() : 0;
+    qint64 total = 0;
+    for (std::size_t k = 0; k < usable; ++k)
+        total += perChunk[k];
+    return total;
 }
 
 } // namespace rwb

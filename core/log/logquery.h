@@ -19,12 +19,20 @@ struct LogQueryError {
     QString toString() const; ///< "column 7: expected a value after '>='"
 };
 
-/// Controls a long evaluation. Both members are optional. `progress` is called from worker
-/// threads (0..1, monotonic, possibly often: throttle in the receiver); `cancel` is polled.
+/// How far an evaluation got.
+struct LogQueryOutcome {
+    qint64 rowsScanned = 0;  ///< the rows the results cover: the first rowsScanned rows of the snapshot
+    bool fileShrank = false; ///< the file got shorter during the evaluation; results cover what was read before
+};
+
+/// Controls a long evaluation. All members are optional. `progress` is called from worker
+/// threads (0..1, monotonic, possibly often: throttle in the receiver); `cancel` is polled;
+/// `outcome`, when set, receives how far the evaluation got.
 struct LogQueryControl {
     std::function<void(double)> progress;
     const std::atomic_bool* cancel = nullptr;
     int threads = 0; ///< 0 = QThread::idealThreadCount()
+    LogQueryOutcome* outcome = nullptr;
 };
 
 /// A compiled filter over a LogSnapshot, in the language of docs/log-query.md:
@@ -43,9 +51,18 @@ struct LogQueryControl {
 /// the line's JSON for message/extra.* (after a substring prefilter on the raw bytes). It is
 /// parallel over chunks and returns rows in line order.
 ///
+/// Malformed and blank lines have no fields: every field comparison on them is false for = < <= > >=
+/// ~ =~ and true for != !~ !=~ (as for a missing field); `line` compares their raw text.
+///
+/// Any input is safe to parse: parentheses and 'not' may nest at most kMaxNesting deep (deeper is a
+/// parse error with its column), and chains of and/or are flattened, so neither the parser nor the
+/// evaluator recurses more than that.
+///
 /// A LogQuery is immutable after parse() and may be evaluated from several threads at once.
 class LogQuery {
 public:
+    static constexpr int kMaxNesting = 100;
+
     LogQuery(); ///< matches everything
     ~LogQuery();
     LogQuery(const LogQuery&);
@@ -65,9 +82,10 @@ public:
     /// True if row `index` of `snapshot` matches.
     bool matches(const LogSnapshot& snapshot, qint64 index) const;
 
-    /// All matching rows in line order (empty if cancelled: check the control's flag).
+    /// All matching rows in line order (empty if cancelled: check the control's flag). If the file
+    /// shrinks under the evaluation, the matches among the rows read before (see LogQueryOutcome).
     std::vector<qint64> evaluate(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
-    /// Only the number of matching rows (no result vector).
+    /// Only the number of matching rows (no result vector); partial like evaluate().
     qint64 count(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
 
     struct Node;

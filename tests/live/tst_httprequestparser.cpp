@@ -14,6 +14,7 @@ private slots:
     void errors_data();
     void errors();
     void errorIsSticky();
+    void crAtTheEndWaitsForTheNextByte();
     void bufferLimitKeepsCompleteRequests();
     void garbageNeverCrashes();
 };
@@ -48,6 +49,9 @@ void TestHttpRequestParser::valid_data()
     QTest::newRow("leading blank lines") << QByteArray("\r\n\r\nGET /z HTTP/1.1\r\nHost: a\r\n\r\n")
                                          << QByteArray("GET") << QByteArray("/z") << QByteArray() << QByteArray()
                                          << true << 1;
+    QTest::newRow("CR in body") << QByteArray("POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\na\rb")
+                                << QByteArray("POST") << QByteArray("/b") << QByteArray() << QByteArray("a\rb") << true
+                                << 2;
     QTest::newRow("equal duplicate length")
         << QByteArray("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok")
         << QByteArray("POST") << QByteArray("/") << QByteArray() << QByteArray("ok") << true << 3;
@@ -117,6 +121,14 @@ void TestHttpRequestParser::errors_data()
                                 << QStringLiteral("request line");
     QTest::newRow("bad method") << QByteArray("G(T / HTTP/1.1\r\nHost: a\r\n\r\n") << 400 << QStringLiteral("method");
     QTest::newRow("bad version") << QByteArray("GET / HTTQ/1.1\r\nHost: a\r\n\r\n") << 400 << QStringLiteral("version");
+    // Heads that can never become valid fail as soon as the offending bytes arrive, without waiting
+    // for the blank line that ends a head (the server would otherwise answer 408 at its timeout).
+    QTest::newRow("http09") << QByteArray("GET /\r\n") << 400 << QStringLiteral("request line");
+    QTest::newRow("http09 bare LF") << QByteArray("GET /index.html\n") << 400 << QStringLiteral("request line");
+    QTest::newRow("bare CR line ends") << QByteArray("GET / HTTP/1.1\rHost: a\r\r") << 400 << QStringLiteral("bare CR");
+    QTest::newRow("bare CR in header") << QByteArray("GET / HTTP/1.1\r\nHost: a\rX: b\r\n") << 400
+                                       << QStringLiteral("bare CR");
+    QTest::newRow("bare CR before request") << QByteArray("\rGET / HTTP/1.1\r\n") << 400 << QStringLiteral("bare CR");
     QTest::newRow("http2") << QByteArray("GET / HTTP/2.0\r\nHost: a\r\n\r\n") << 505 << QStringLiteral("not supported");
     QTest::newRow("no host") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400 << QStringLiteral("Host");
     QTest::newRow("two hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400
@@ -174,6 +186,26 @@ void TestHttpRequestParser::errorIsSticky()
     QCOMPARE(parser.state(), HttpRequestParser::State::Failed);
     QCOMPARE(parser.bufferedBytes(), 0);
     QVERIFY(parser.takeRequest().method.isEmpty());
+}
+
+void TestHttpRequestParser::crAtTheEndWaitsForTheNextByte()
+{
+    HttpRequestParser parser;
+    parser.feed("GET / HTTP/1.1\r");
+    QCOMPARE(parser.state(), HttpRequestParser::State::NeedMore);
+    parser.feed("\nHost: a\r");
+    QCOMPARE(parser.state(), HttpRequestParser::State::NeedMore);
+    parser.feed("\n\r");
+    QCOMPARE(parser.state(), HttpRequestParser::State::NeedMore);
+    parser.feed("\n");
+    QCOMPARE(parser.state(), HttpRequestParser::State::Ready);
+    QCOMPARE(parser.takeRequest().header("host"), QByteArray("a"));
+
+    parser.feed("GET / HTTP/1.1\r");
+    QCOMPARE(parser.state(), HttpRequestParser::State::NeedMore);
+    parser.feed("x");
+    QCOMPARE(parser.state(), HttpRequestParser::State::Failed);
+    QCOMPARE(parser.error().status, 400);
 }
 
 void TestHttpRequestParser::bufferLimitKeepsCompleteRequests()

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,6 +33,7 @@ private slots:
     void serveAnswersAndStopsOnSigterm();
     void liveRunsAndWritesEvents();
     void liveRejectsRemoteUrl();
+    void liveInterruptedSaysSo();
     void serveRejectsBadScenario();
 
 private:
@@ -100,6 +102,41 @@ void TestLiveCli::liveRejectsRemoteUrl()
     QVERIFY(live.waitForFinished(10000));
     QCOMPARE(live.exitCode(), 2);
     QVERIFY(live.readAllStandardError().contains("loopback"));
+}
+
+void TestLiveCli::liveInterruptedSaysSo()
+{
+    // A run planned for 20 s is stopped by SIGTERM once its mock answers: the summary must say it was
+    // interrupted, report the traffic time that really passed, and the exit code must not be 0.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    QProcess live;
+    live.start(QStringLiteral(RWB_BINARY),
+        { QStringLiteral("live"), m_scenario, QStringLiteral("--duration"), QStringLiteral("20s"),
+            QStringLiteral("--json"), QStringLiteral("--port"), QStringLiteral("api=%1").arg(port) });
+    QVERIFY(live.waitForStarted());
+    auto mockAnswers = [port] {
+        RawClient client(port);
+        if (!client.waitConnected(500))
+            return false;
+        client.send(get("/"));
+        return client.next(2000).status == 200;
+    };
+    QVERIFY(QTest::qWaitFor([&] { return live.state() != QProcess::Running || mockAnswers(); }, 15000));
+    QCOMPARE(live.state(), QProcess::Running);
+    live.terminate(); // SIGTERM
+    QVERIFY(live.waitForFinished(15000));
+    QCOMPARE(live.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(live.exitCode(), 130);
+    const QJsonObject summary = QJsonDocument::fromJson(live.readAllStandardOutput()).object();
+    QCOMPARE(summary.value(QStringLiteral("interrupted")).toBool(), true);
+    const double duration = summary.value(QStringLiteral("duration_s")).toDouble(-1);
+    QVERIFY2(duration >= 0 && duration < 15, qPrintable(QString::number(duration)));
+    QVERIFY(live.readAllStandardError().contains("interrupted after"));
 }
 
 void TestLiveCli::serveRejectsBadScenario()

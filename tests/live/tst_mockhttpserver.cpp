@@ -1,4 +1,6 @@
+#include "core/live/descriptorlimit.h"
 #include "core/live/mockhttpserver.h"
+#include "core/live/mockservicegroup.h"
 #include "core/policy/retryafterhint.h"
 
 #include "livetesthelpers.h"
@@ -9,7 +11,14 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <QDir>
+
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 using namespace rwb;
 using namespace rwb::testing;
@@ -70,6 +79,20 @@ private slots:
     void maxConnectionsEnforced();
     void clientDisconnectsMidResponse();
     void memoryStaysBounded();
+
+    // hostile clients (issue 13)
+    void pipeliningNonReaderIsBoundedAndLosesNothing();
+    void nonReaderClosedAfterIdleTimeout();
+    void descriptorExhaustionPausesAccepting();
+    void groupBudgetsConnectionsAcrossServices();
+    void controlRefusesForeignHostAndOrigin_data();
+    void controlRefusesForeignHostAndOrigin();
+    void controlPostNeedsJsonContentType();
+    void controlPutIsNotAllowed();
+    void controlRejectsAllZeroErrorMix();
+    void http09AndBareCrGetImmediate400_data();
+    void http09AndBareCrGetImmediate400();
+    void controlCallsAreNotMockResponses();
 };
 
 void TestMockHttpServer::okResponse()
@@ -247,7 +270,7 @@ void TestMockHttpServer::controlEndpoint()
     QCOMPARE(r.status, 429);
     QCOMPARE(r.header("Retry-After"), QByteArray("4"));
 
-    client.send("DELETE /_control/fault HTTP/1.1\r\nHost: x\r\n\r\n");
+    client.send("DELETE /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QCOMPARE(client.next().status, 200);
     client.send(get("/"));
     QCOMPARE(client.next().status, 200);
@@ -519,6 +542,309 @@ void TestMockHttpServer::memoryStaysBounded()
     qInfo("resident growth: %lld KiB", growth);
     QVERIFY2(growth < 64 * 1024, qPrintable(QString::number(growth)));
     QCOMPARE(roundTrip(server->port(), get("/")).status, 200);
+}
+
+namespace {
+
+/// Counts complete responses of a stream without keeping it: each starts with an HTTP/1.1 status line.
+class ResponseCounter {
+public:
+    void feed(const QByteArray& bytes)
+    {
+        const QByteArray text = m_tail + bytes;
+        m_count += text.count("HTTP/1.1 ");
+        m_tail = text.right(8); // shorter than the marker: never counted twice
+    }
+    qint64 count() const { return m_count; }
+
+private:
+    QByteArray m_tail;
+    qint64 m_count = 0;
+};
+
+qint64 cpuMs()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
+        + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+}
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
+}
+
+} // namespace
+
+void TestMockHttpServer::pipeliningNonReaderIsBoundedAndLosesNothing()
+{
+    // One connection pipelines 2 MiB of GET /metrics (~50,000 requests, ~1.5 KB per answer) and does not
+    // read. Before, the server answered every request into its socket's write buffer (~75 MB); now it
+    // stops at 64 KiB unsent, and every answer still arrives once the client reads.
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    const QByteArray one = get("/metrics");
+    const int total = int((2 << 20) / one.size());
+    QTcpSocket client;
+    client.setReadBufferSize(1); // Qt stops reading from the kernel: the client "never reads"
+    client.connectToHost(QHostAddress(QHostAddress::LocalHost), server->port());
+    QVERIFY(client.waitForConnected(5000));
+    const qint64 before = residentKiB();
+    client.write(one.repeated(total));
+    QTRY_VERIFY_WITH_TIMEOUT(server->stats().writeStalls >= 1, 10000);
+    auto answeredSoFar = [&server] {
+        const auto& counts = server->stats().controlByStatus;
+        return counts.count(200) ? counts.at(200) : 0u;
+    };
+    // The kernel's socket buffers take what they can; then the server must stop producing.
+    quint64 answered = answeredSoFar();
+    QElapsedTimer steady;
+    steady.start();
+    while (steady.elapsed() < 15000) {
+        QTest::qWait(250);
+        if (answeredSoFar() == answered)
+            break;
+        answered = answeredSoFar();
+    }
+    QCOMPARE(answeredSoFar(), answered);
+    QVERIFY2(answered < quint64(total) / 4, qPrintable(QString::number(answered)));
+    const qint64 growth = residentKiB() - before;
+    qInfo("answered %llu of %d before stalling; resident growth %lld KiB", answered, total, growth);
+    QVERIFY2(growth < 32 * 1024, qPrintable(QString::number(growth)));
+
+    ResponseCounter counter;
+    connect(&client, &QTcpSocket::readyRead, &client, [&] { counter.feed(client.readAll()); });
+    client.setReadBufferSize(0);
+    counter.feed(client.readAll());
+    QTRY_COMPARE_WITH_TIMEOUT(counter.count(), qint64(total), 60000);
+    QCOMPARE(answeredSoFar(), quint64(total));
+    QCOMPARE(server->stats().badRequests, 0u);
+}
+
+void TestMockHttpServer::nonReaderClosedAfterIdleTimeout()
+{
+    MockServiceOptions options;
+    options.idleTimeout = 300ms;
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)), options);
+    QTcpSocket client;
+    client.setReadBufferSize(1);
+    client.connectToHost(QHostAddress(QHostAddress::LocalHost), server->port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(get("/metrics").repeated(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(server->stats().writeStalls >= 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(server->stats().connectionsOpen, 0, 10000);
+    QCOMPARE(server->stats().timedOutConnections, 1u);
+    QCOMPARE(roundTrip(server->port(), get("/")).status, 200);
+}
+
+void TestMockHttpServer::descriptorExhaustionPausesAccepting()
+{
+    // The process runs out of descriptors while clients queue in the listen backlog. Accepting must
+    // pause (not spin on EMFILE, not stop for good) and resume once descriptors are free again.
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    rlimit saved {};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    struct Restore {
+        rlimit limit;
+        std::vector<int> fds;
+        ~Restore()
+        {
+            for (int fd : fds)
+                ::close(fd);
+            setrlimit(RLIMIT_NOFILE, &limit);
+        }
+    } restore { saved, {} };
+    rlimit low = saved;
+    low.rlim_cur = rlim_t(openDescriptors() + 40);
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &low), 0);
+
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    while (restore.fds.size() < 100) { // blocking connects: each completes in the kernel's backlog
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            QCOMPARE(errno, EMFILE);
+            break;
+        }
+        restore.fds.push_back(fd);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    }
+    QVERIFY(restore.fds.size() >= 30);
+    QTRY_VERIFY_WITH_TIMEOUT(server->stats().acceptPauses >= 1, 5000);
+    const qint64 cpuBefore = cpuMs();
+    QTest::qWait(500);
+    const qint64 cpu = cpuMs() - cpuBefore;
+    qInfo("CPU while out of descriptors: %lld ms in 500 ms", cpu);
+    QVERIFY2(cpu < 200, qPrintable(QString::number(cpu)));
+
+    for (int i = 0; i < 30; ++i) { // free descriptors: the server accepts the queue and serves again
+        ::close(restore.fds.back());
+        restore.fds.pop_back();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(server->stats().connectionsAccepted >= restore.fds.size(), 5000);
+    QCOMPARE(roundTrip(server->port(), get("/")).status, 200);
+}
+
+void TestMockHttpServer::groupBudgetsConnectionsAcrossServices()
+{
+    Scenario scenario;
+    scenario.services = { { QStringLiteral("a"), FaultSchedule(FaultProfile::healthy(0ms)) },
+        { QStringLiteral("b"), FaultSchedule(FaultProfile::healthy(0ms)) } };
+    MockServiceGroup group;
+    QCOMPARE(group.connectionsPerService(2), (descriptors::softLimit() - MockServiceGroup::kReservedDescriptors) / 2);
+    group.setDescriptorBudget(20);
+    QString error;
+    QVERIFY2(group.start(scenario, {}, &error), qPrintable(error)); // asks for the default 1024 each
+    MockHttpServer* a = group.server(QStringLiteral("a"));
+    MockHttpServer* b = group.server(QStringLiteral("b"));
+    QCOMPARE(a->options().maxConnections, 10);
+    QCOMPARE(b->options().maxConnections, 10);
+    // A flood on one service takes its share only: the other still answers.
+    std::vector<std::unique_ptr<RawClient>> flood;
+    for (int i = 0; i < 10; ++i) {
+        flood.push_back(std::make_unique<RawClient>(a->port()));
+        QVERIFY(flood.back()->waitConnected());
+    }
+    QTRY_COMPARE(a->stats().connectionsOpen, 10);
+    QCOMPARE(roundTrip(a->port(), get("/")).status, 503);
+    QCOMPARE(roundTrip(b->port(), get("/")).status, 200);
+    QCOMPARE(roundTrip(b->port(), get("/_control/stats")).status, 200);
+}
+
+void TestMockHttpServer::controlRefusesForeignHostAndOrigin_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    const QByteArray json("Content-Type: application/json\r\nContent-Length: 14\r\n");
+    const QByteArray body(R"({"down": true})");
+    QTest::newRow("rebinding: foreign Host") << get("/_control/stats").replace("Host: 127.0.0.1", "Host: evil.example")
+                                             << 403;
+    QTest::newRow("rebinding: foreign Host with port")
+        << get("/metrics").replace("Host: 127.0.0.1", "Host: evil.example:8080") << 403;
+    QTest::newRow("rebinding: POST")
+        << "POST /_control/fault HTTP/1.1\r\nHost: attacker.test:9000\r\n" + json + "\r\n" + body << 403;
+    QTest::newRow("csrf: foreign Origin")
+        << "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n" + json + "\r\n" + body
+        << 403;
+    QTest::newRow("csrf: null Origin")
+        << "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: null\r\n" + json + "\r\n" + body << 403;
+    QTest::newRow("csrf: lookalike Origin")
+        << "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1.evil.example\r\n" + json
+            + "\r\n" + body
+        << 403;
+    QTest::newRow("loopback Origin") << "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1:80\r\nOrigin: "
+                                        "http://localhost:3000\r\n"
+            + json + "\r\n" + body
+                                     << 200;
+    QTest::newRow("localhost") << get("/_control/stats").replace("Host: 127.0.0.1", "Host: LocalHost:1234") << 200;
+    QTest::newRow("ipv6 loopback") << get("/_control/stats").replace("Host: 127.0.0.1", "Host: [::1]:1234") << 200;
+    QTest::newRow("127/8") << get("/_control/stats").replace("Host: 127.0.0.1", "Host: 127.1.2.3") << 200;
+    QTest::newRow("HTTP/1.0 without Host") << QByteArray("GET /_control/stats HTTP/1.0\r\n\r\n") << 200;
+    QTest::newRow("service path: any Host") << get("/").replace("Host: 127.0.0.1", "Host: evil.example") << 200;
+}
+
+void TestMockHttpServer::controlRefusesForeignHostAndOrigin()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    const RawResponse r = roundTrip(server->port(), request);
+    QCOMPARE(r.status, status);
+    if (status == 403) {
+        const QString message = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("error")).toString();
+        QVERIFY2(message.contains(QStringLiteral("loopback")), qPrintable(message));
+        QVERIFY(!server->currentProfile().describe().contains(QStringLiteral("down")));
+    }
+}
+
+void TestMockHttpServer::controlPostNeedsJsonContentType()
+{
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    const QString before = server->currentProfile().describe();
+    // What a browser form or a no-preflight fetch() can send cross-site.
+    for (const QByteArray& type : { QByteArray("text/plain"), QByteArray("application/x-www-form-urlencoded"),
+             QByteArray("multipart/form-data; boundary=x"), QByteArray() }) {
+        const QByteArray body(R"({"down": true})");
+        QByteArray request = "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n";
+        if (!type.isEmpty())
+            request += "Content-Type: " + type + "\r\n";
+        const RawResponse r = roundTrip(server->port(), request + "\r\n" + body);
+        QCOMPARE(r.status, 415);
+        QVERIFY(r.body.contains("application/json"));
+    }
+    QCOMPARE(server->currentProfile().describe(), before);
+    const QByteArray body(R"({"error_rate": 0.5})");
+    const RawResponse ok = roundTrip(server->port(),
+        "POST /_control/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: Application/JSON; charset=utf-8\r\n"
+        "Content-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QCOMPARE(ok.status, 200);
+}
+
+void TestMockHttpServer::controlPutIsNotAllowed()
+{
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    const QString before = server->currentProfile().describe();
+    QByteArray put = post("/_control/fault", R"({"down": true})");
+    put.replace(0, 4, "PUT");
+    const RawResponse r = roundTrip(server->port(), put);
+    QCOMPARE(r.status, 405);
+    QCOMPARE(r.header("Allow"), QByteArray("GET, HEAD, POST, DELETE"));
+    QCOMPARE(server->currentProfile().describe(), before);
+    QCOMPARE(roundTrip(server->port(), post("/metrics", "{}")).header("Allow"), QByteArray("GET, HEAD"));
+}
+
+void TestMockHttpServer::controlRejectsAllZeroErrorMix()
+{
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)));
+    const RawResponse r
+        = roundTrip(server->port(), post("/_control/fault", R"({"error_rate": 1, "error_mix": {"http_500": 0}})"));
+    // FaultProfile::validate (core/faults) does not check that error_mix has a positive weight yet, so
+    // an all-zero mix silently becomes http_500; the fix belongs there, not in the control endpoint.
+    QEXPECT_FAIL("", "FaultProfile::validate accepts an all-zero error_mix (core/faults)", Continue);
+    QCOMPARE(r.status, 422);
+    QEXPECT_FAIL("", "FaultProfile::validate accepts an all-zero error_mix (core/faults)", Continue);
+    QVERIFY(r.body.contains("/error_mix"));
+}
+
+void TestMockHttpServer::http09AndBareCrGetImmediate400_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::newRow("HTTP/0.9") << QByteArray("GET /\r\n");
+    QTest::newRow("bare CR") << QByteArray("GET / HTTP/1.1\rHost: 127.0.0.1\r\r");
+}
+
+void TestMockHttpServer::http09AndBareCrGetImmediate400()
+{
+    QFETCH(QByteArray, request);
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms))); // request timeout: 10 s
+    RawClient client(server->port());
+    client.send(request);
+    const RawResponse r = client.next(5000);
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.elapsedMs < 2000, qPrintable(QString::number(r.elapsedMs)));
+    QVERIFY(client.waitClosed());
+    QCOMPARE(server->stats().timedOutConnections, 0u);
+}
+
+void TestMockHttpServer::controlCallsAreNotMockResponses()
+{
+    MockServiceOptions options;
+    options.name = QStringLiteral("svc");
+    auto server = startServer(FaultSchedule(FaultProfile::healthy(0ms)), options);
+    QCOMPARE(roundTrip(server->port(), get("/")).status, 200);
+    QCOMPARE(roundTrip(server->port(), get("/_control/stats")).status, 200);
+    QCOMPARE(roundTrip(server->port(), get("/_control/nope")).status, 404);
+    const QByteArray text = roundTrip(server->port(), get("/metrics")).body;
+    QVERIFY2(text.contains("rwb_mock_responses_total{service=\"svc\",status=\"200\"} 1\n"), text.constData());
+    QVERIFY(!text.contains("rwb_mock_responses_total{service=\"svc\",status=\"404\"}"));
+    QVERIFY(text.contains("rwb_mock_control_responses_total{service=\"svc\",status=\"200\"} 1\n"));
+    QVERIFY(text.contains("rwb_mock_control_responses_total{service=\"svc\",status=\"404\"} 1\n"));
+    QCOMPARE(server->stats().byStatus.size(), std::size_t(1));
+    QCOMPARE(server->stats().controlByStatus.at(200), 2u); // stats and metrics
 }
 
 QTEST_GUILESS_MAIN(TestMockHttpServer)

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -314,6 +315,10 @@ private slots:
         QTest::newRow("clef")
             << QByteArray("{\"@t\":\"2026-01-03T15:30:03.0000000Z\",\"@mt\":\"Order {Id} placed\",\"@m\":\"Order 7 placed\",\"@l\":\"Warning\",\"Id\":7,\"SourceContext\":\"Shop.Orders\"}\n")
             << int(LogFormat::Clef) << kT0 + 3000 << int(LogLevel::Warning) << QStringLiteral("Shop.Orders");
+        // Seq's rule: a CLEF event without @l is Information.
+        QTest::newRow("clef without @l")
+            << QByteArray("{\"@t\":\"2026-01-03T15:30:03.0000000Z\",\"@mt\":\"Order {Id} placed\",\"Id\":7,\"SourceContext\":\"Shop.Orders\"}\n")
+            << int(LogFormat::Clef) << kT0 + 3000 << int(LogLevel::Info) << QStringLiteral("Shop.Orders");
     }
 
     void foreignFormats()
@@ -389,6 +394,75 @@ private slots:
         QCOMPARE(index.row(2).timestampMs, kT0 + 12000);
         QCOMPARE(old.rowCount(), 1); // the snapshot of the replaced file stays readable
         QCOMPARE(old.line(0), QByteArrayView(seedLine(9)));
+    }
+
+    void duplicateKeysLastOneWins()
+    {
+        // As jq and Python read them: the last occurrence of a key is its value.
+        QTemporaryDir dir;
+        const QByteArray content
+            = R"({"timestamp": "2026-01-03T15:30:00Z", "level": "INFO", "agent": "a", "level": "ERROR", "agent": "b", "task_id": "t-1", "extra": {"event": "x"}, "extra": {"event": "y"}})"
+              "\n"
+              R"({"timestamp": "2026-01-03T15:30:00Z", "timestamp": "2026-01-03T15:30:05Z", "agent": "c", "extra": {"event": "x"}, "extra": {"n": 1}})"
+              "\n";
+        LogIndex index;
+        QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("dup.jsonl"), content)));
+        const LogSnapshot snap = index.snapshot();
+        QCOMPARE(snap.rowCount(), 2);
+        QVERIFY(snap.row(0).level == LogLevel::Error);
+        QCOMPARE(snap.agentName(snap.row(0).agentId), QStringLiteral("b"));
+        QCOMPARE(snap.eventName(snap.row(0).eventId), QStringLiteral("y"));
+        QCOMPARE(snap.row(1).timestampMs, kT0 + 5000);
+        QCOMPARE(snap.row(1).eventId, std::uint8_t(0)); // the second "extra" has no event
+        QCOMPARE(index.stats().malformedLines, 0);
+    }
+
+    void objectThatDoesNotCloseIsMalformed()
+    {
+        // Every indexed key is found before the damage and the line ends with '}', yet the outer
+        // object never closes: the scanner reads to the end and sees it.
+        QTemporaryDir dir;
+        const QByteArray cut = seedLine(1).chopped(1);
+        LogIndex index;
+        QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("cut.jsonl"), seedLine(0) + "\n" + cut + "\n")));
+        QVERIFY(cut.endsWith('}'));
+        QCOMPARE(index.stats().malformedLines, 1);
+        QVERIFY(index.row(1).malformed());
+        QVERIFY(!index.row(0).malformed());
+    }
+
+    void fileShrinksWhileIndexed()
+    {
+        // copytruncate empties a log while it is indexed. Reading the vanished pages used to raise
+        // SIGBUS; now the pass ends with the rows read before, and says so.
+        QTemporaryDir dir;
+        QByteArray block;
+        for (int i = 0; i < 4096; ++i)
+            block += seedLine(i) + '\n';
+        const QString path = dir.filePath(QStringLiteral("big.jsonl"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            while (f.size() < (96 << 20))
+                QCOMPARE(f.write(block), block.size());
+        }
+        const qint64 total = qint64(QFileInfo(path).size() / block.size()) * 4096;
+        LogIndex index;
+        LogIndex::Options o;
+        o.threads = 1;
+        o.chunkBytes = 1 << 20;
+        QVERIFY(index.open(path, o));
+        const bool raced = !index.isIndexing();
+        QVERIFY(QFile::resize(path, 0));
+        index.waitForFinished();
+        const LogStats stats = index.stats();
+        if (raced || (!stats.fileShrank && index.rowCount() == total))
+            QSKIP("the file was indexed completely before it could be truncated");
+        QVERIFY(stats.fileShrank);
+        QVERIFY(!index.wasCancelled());
+        QVERIFY(index.rowCount() < total);
+        QCOMPARE(stats.malformedLines, 0); // no chunk that read zeros was kept
+        QCOMPARE(stats.lines, index.rowCount());
     }
 
     void taskIdsInlineAndInterned()

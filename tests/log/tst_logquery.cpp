@@ -1,3 +1,4 @@
+#include "core/log/logindex_p.h" // chunk boundaries, to know what a truncation leaves readable
 #include "core/log/logquery.h"
 
 #include <QFile>
@@ -220,6 +221,182 @@ private slots:
         QCOMPARE(q->count(fx.snap), 1);
         q = LogQuery::parse(QStringLiteral("level>=ERROR and message=boom and agent=svc"));
         QCOMPARE(q->evaluate(fx.snap), std::vector<qint64> {1});
+    }
+
+    void deepNestingIsAnErrorNotACrash_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("column");
+        // The inputs of the bug report: both overflowed the parser's stack (SIGSEGV).
+        QTest::newRow("12000 (") << QString(12000, QLatin1Char('(')) << LogQuery::kMaxNesting + 1;
+        QTest::newRow("50000 !") << QString(50000, QLatin1Char('!')) + QStringLiteral("agent=a") << LogQuery::kMaxNesting + 1;
+        QTest::newRow("50000 not") << QStringLiteral("not ").repeated(50000) + QStringLiteral("agent=a")
+                                   << 4 * LogQuery::kMaxNesting + 1;
+        QTest::newRow("mixed") << QStringLiteral("(!").repeated(60) + QStringLiteral("agent=a") << LogQuery::kMaxNesting + 1;
+    }
+
+    void deepNestingIsAnErrorNotACrash()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, column);
+        LogQueryError error;
+        QVERIFY(!LogQuery::parse(text, &error).has_value());
+        QCOMPARE(error.column, column);
+        QVERIFY2(error.message.contains(QStringLiteral("nested deeper than 100")), qPrintable(error.message));
+    }
+
+    void nestingUpToTheLimitWorks()
+    {
+        static Fixture fx(sampleLog());
+        const int depth = LogQuery::kMaxNesting;
+        const QString text = QString(depth, QLatin1Char('(')) + QStringLiteral("agent=auth") + QString(depth, QLatin1Char(')'));
+        auto q = LogQuery::parse(text);
+        QVERIFY(q.has_value());
+        QCOMPARE(q->count(fx.snap), 66);
+        QString nots = QStringLiteral("not ").repeated(depth) + QStringLiteral("agent=auth"); // an even number
+        q = LogQuery::parse(nots);
+        QVERIFY(q.has_value());
+        QCOMPARE(q->count(fx.snap), 66);
+        QCOMPARE(LogQuery::parse(q->toString())->toString(), q->toString());
+    }
+
+    void longChainsStayFlat()
+    {
+        // 50,000 conditions side by side (and) or joined by 'or': the tree is one node wide, so
+        // evaluation, printing and destruction do not recurse per condition.
+        static Fixture fx(sampleLog());
+        QString chain = QStringLiteral("\"ok\" ").repeated(50000);
+        auto q = LogQuery::parse(chain);
+        QVERIFY(q.has_value());
+        QCOMPARE(q->count(fx.snap), 160);
+        QCOMPARE(LogQuery::parse(q->toString())->toString(), q->toString());
+        QString anyAgent = QStringLiteral("agent=nobody or ").repeated(50000) + QStringLiteral("agent=auth");
+        q = LogQuery::parse(anyAgent);
+        QVERIFY(q.has_value());
+        QCOMPARE(q->count(fx.snap), 66);
+        QVERIFY(q->matches(fx.snap, 2));
+        q = LogQuery::parse(QStringLiteral("(agent=a and agent=b) and (agent=c and (agent=d))"));
+        QCOMPARE(q->toString(), QStringLiteral("(agent=\"a\" and agent=\"b\" and agent=\"c\" and agent=\"d\")"));
+    }
+
+    void malformedLinesMatchOnlyNegativeOperators_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QList<qint64>>("rows");
+        // Row 0 well-formed ERROR, row 1 a line cut after its message (no closing brace), row 2 blank,
+        // row 3 the last line of the file, half written.
+        QTest::newRow("level") << QStringLiteral("level>=ERROR") << QList<qint64> {0};
+        QTest::newRow("level ne") << QStringLiteral("level!=INFO") << QList<qint64> {0, 1, 2, 3};
+        QTest::newRow("agent") << QStringLiteral("agent=pay") << QList<qint64> {0};
+        QTest::newRow("agent ne") << QStringLiteral("agent!=pay") << QList<qint64> {1, 2, 3};
+        QTest::newRow("task") << QStringLiteral("task_id=req-1") << QList<qint64> {0};
+        QTest::newRow("time") << QStringLiteral("timestamp>=2026-01-01") << QList<qint64> {0};
+        QTest::newRow("event") << QStringLiteral("event=attempt") << QList<qint64> {0};
+        QTest::newRow("message") << QStringLiteral("message~cut") << QList<qint64> {};
+        QTest::newRow("message trunc") << QStringLiteral("message~trunc") << QList<qint64> {};
+        QTest::newRow("message not") << QStringLiteral("message!~zzz") << QList<qint64> {0, 1, 2, 3};
+        QTest::newRow("message regex not") << QStringLiteral("message!=~cut") << QList<qint64> {0, 1, 2, 3};
+        QTest::newRow("extra") << QStringLiteral("extra.delay_ms>0") << QList<qint64> {0};
+        QTest::newRow("not level") << QStringLiteral("not level>=ERROR") << QList<qint64> {1, 2, 3};
+        QTest::newRow("line") << QStringLiteral("\"trunc\"") << QList<qint64> {3};
+        QTest::newRow("line cut") << QStringLiteral("line~cut") << QList<qint64> {1};
+    }
+
+    void malformedLinesMatchOnlyNegativeOperators()
+    {
+        QFETCH(QString, text);
+        QFETCH(QList<qint64>, rows);
+        static Fixture fx("{\"timestamp\": \"2026-01-03T15:30:00.000Z\", \"level\": \"ERROR\", \"agent\": \"pay\", "
+                          "\"task_id\": \"req-1\", \"message\": \"boom\", \"extra\": {\"event\": \"attempt\", \"delay_ms\": 5}}\n"
+                          "{\"timestamp\": \"2026-01-03T15:30:01.000Z\", \"level\": \"CRITICAL\", \"agent\": \"pay\", "
+                          "\"task_id\": \"req-1\", \"message\": \"cut\", \"extra\": {\"event\": \"attempt\", \"delay_ms\": 5}\n"
+                          "\n"
+                          "{\"level\": \"ERROR\", \"message\": \"trunc");
+        QCOMPARE(fx.snap.rowCount(), 4);
+        QVERIFY(fx.snap.row(1).malformed());
+        QVERIFY(fx.snap.row(3).malformed());
+        const auto q = LogQuery::parse(text);
+        QVERIFY(q.has_value());
+        const std::vector<qint64> result = q->evaluate(fx.snap);
+        QCOMPARE(QList<qint64>(result.begin(), result.end()), rows);
+        for (qint64 i = 0; i < 4; ++i)
+            QCOMPARE(q->matches(fx.snap, i), rows.contains(i));
+    }
+
+    void fileShrinksUnderTheQuery()
+    {
+        // The file is truncated after indexing, while a query reads it: the query must end with the
+        // matches among the rows read before the vanished pages, and say so (it used to die of SIGBUS).
+        QByteArray content;
+        while (content.size() < 256 * 1024)
+            content += sampleLog();
+        Fixture fx(content, 4096);
+        const qint64 keep = 64 * 1024; // page aligned: pages from here on are gone
+        // Chunks that end within `keep` are still the file; the one across it is not trusted.
+        auto rowsWithin = [&fx](qint64 bytes) {
+            qint64 rows = 0;
+            for (const auto& chunk : fx.snap.chunks())
+                if (chunk->end <= bytes)
+                    rows = chunk->firstRow + qint64(chunk->size());
+            return rows;
+        };
+        const qint64 readable = rowsWithin(keep);
+        QVERIFY(readable > 0 && readable < fx.snap.rowCount());
+        QVERIFY(QFile::resize(fx.index.path(), keep));
+
+        const auto q = LogQuery::parse(QStringLiteral("line~timestamp or line~garbage"));
+        auto matchingRows = [&fx](qint64 rows) {
+            qint64 n = 0;
+            for (qint64 i = 0; i < rows; ++i)
+                n += !fx.snap.row(i).blank();
+            return n;
+        };
+        LogQueryOutcome outcome;
+        LogQueryControl control;
+        control.threads = 1;
+        control.outcome = &outcome;
+        QCOMPARE(q->count(fx.snap, control), matchingRows(readable));
+        QVERIFY(outcome.fileShrank);
+        QCOMPARE(outcome.rowsScanned, readable);
+        QVERIFY(fx.snap.fileShrank());
+        QVERIFY(fx.snap.intactBytes() <= keep);
+
+        // Pages read past the end are zeros now, so a second pass trusts up to the page before.
+        const auto rows = q->evaluate(fx.snap, control);
+        QVERIFY(outcome.fileShrank);
+        QVERIFY(outcome.rowsScanned >= rowsWithin(keep - 4096) && outcome.rowsScanned <= readable);
+        QCOMPARE(qint64(rows.size()), matchingRows(outcome.rowsScanned));
+        QVERIFY(rows.back() < outcome.rowsScanned);
+
+        // Truncated to nothing: nothing can be read, nothing is claimed.
+        QVERIFY(QFile::resize(fx.index.path(), 0));
+        QCOMPARE(q->count(fx.snap, control), 0);
+        QCOMPARE(outcome.rowsScanned, 0);
+        QVERIFY(outcome.fileShrank);
+    }
+
+    void duplicateKeysLastOneWins()
+    {
+        Fixture fx("{\"timestamp\": \"2026-01-03T15:30:00Z\", \"message\": \"first\", \"message\": \"second\", "
+                   "\"extra\": {\"n\": 1, \"n\": 2}}\n");
+        QCOMPARE(LogQuery::parse(QStringLiteral("message=second"))->count(fx.snap), 1);
+        QCOMPARE(LogQuery::parse(QStringLiteral("message=first"))->count(fx.snap), 0);
+        QCOMPARE(LogQuery::parse(QStringLiteral("extra.n=2"))->count(fx.snap), 1);
+        QCOMPARE(LogQuery::parse(QStringLiteral("extra.n=1"))->count(fx.snap), 0);
+    }
+
+    void clefMessageFallsBackToTheTemplate()
+    {
+        Fixture fx("{\"@t\":\"2026-01-03T15:30:00Z\",\"@mt\":\"User {Name} signed in\",\"Name\":\"ada\"}\n"
+                   "{\"@t\":\"2026-01-03T15:30:01Z\",\"@mt\":\"Disk {Pct} full\",\"@m\":\"Disk 93 full\",\"@l\":\"Warning\"}\n"
+                   "{\"@t\":\"2026-01-03T15:30:02Z\",\"@m\":\"plain\",\"@l\":\"Error\"}\n");
+        QVERIFY(fx.snap.mapping().format == LogFormat::Clef);
+        QCOMPARE(LogQuery::parse(QStringLiteral("message~\"signed in\""))->evaluate(fx.snap), std::vector<qint64> {0});
+        QCOMPARE(LogQuery::parse(QStringLiteral("message~93"))->evaluate(fx.snap), std::vector<qint64> {1});
+        QCOMPARE(LogQuery::parse(QStringLiteral("message~Pct"))->count(fx.snap), 0); // @m wins when present
+        QCOMPARE(LogQuery::parse(QStringLiteral("message!=x"))->count(fx.snap), 3);
+        QCOMPARE(LogQuery::parse(QStringLiteral("level=INFO"))->evaluate(fx.snap), std::vector<qint64> {0});
+        QCOMPARE(LogQuery::parse(QStringLiteral("level>=WARNING"))->count(fx.snap), 2);
     }
 
     void progressAndCancel()
