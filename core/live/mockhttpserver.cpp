@@ -108,7 +108,8 @@ public:
     }
 
 private:
-    enum class Phase { Reading, Waiting, Dribbling, Hanging, Done };
+    // Reading -> [Travelling] -> [Queued] -> Waiting (in service) or Hanging -> [Returning] -> response
+    enum class Phase { Reading, Travelling, Queued, Waiting, Returning, Dribbling, Hanging, Done };
 
     void onReadyRead()
     {
@@ -176,11 +177,47 @@ private:
             m_server->handleControl(this, request);
             return;
         }
-        m_plan = m_server->plan();
         m_active = true;
         m_server->requestStarted();
+        m_returnHop = m_server->networkHop();
+        const Duration hop = m_server->networkHop();
+        if (hop > Duration::zero()) { // the request's own network hop before it reaches the service
+            m_phase = Phase::Travelling;
+            m_actionTimer.start(toTimerMs(hop));
+            return;
+        }
+        m_server->admit(this);
+    }
+
+public:
+    /// The service's queue took this connection's request: a worker serves it with `plan` now
+    /// (`holdsWorker`), or it is refused with `plan` without one.
+    void begin(const PlannedResponse& plan, bool holdsWorker)
+    {
+        m_plan = plan;
+        m_holdsWorker = holdsWorker;
         m_phase = m_plan.hang() ? Phase::Hanging : Phase::Waiting;
+        m_serviceEnd = m_server->m_clock->now() + m_plan.latency;
         m_actionTimer.start(m_plan.hang() ? toTimerMs(m_server->m_options.hangLimit) : toTimerMs(m_plan.latency));
+    }
+    /// The request waits for a worker; `ticket` names it in the service's queue.
+    void wait(ServiceQueue::Ticket ticket)
+    {
+        m_phase = Phase::Queued;
+        m_ticket = ticket;
+    }
+    quint32 jobId() const noexcept { return m_jobId; }
+    ServiceQueue::Ticket ticket() const noexcept { return m_ticket; }
+    void setJobId(quint32 id) noexcept { m_jobId = id; }
+
+private:
+    /// The service is done with the request: its worker takes the next one.
+    void leaveService()
+    {
+        if (m_holdsWorker) {
+            m_holdsWorker = false;
+            m_server->workerFree();
+        }
     }
 
     void onBytesWritten()
@@ -194,7 +231,19 @@ private:
         if (m_closed)
             return;
         switch (m_phase) {
+        case Phase::Travelling:
+            m_server->admit(this);
+            break;
         case Phase::Waiting:
+            leaveService();
+            if (m_returnHop > Duration::zero()) { // the response's network hop back to the client
+                m_phase = Phase::Returning;
+                m_actionTimer.start(toTimerMs(m_returnHop));
+                break;
+            }
+            carryOut();
+            break;
+        case Phase::Returning:
             carryOut();
             break;
         case Phase::Dribbling:
@@ -205,6 +254,7 @@ private:
             shutdown();
             break;
         case Phase::Reading:
+        case Phase::Queued:
         case Phase::Done:
             break;
         }
@@ -318,6 +368,8 @@ private:
         m_closed = true;
         m_actionTimer.stop();
         m_guardTimer.stop();
+        m_server->clientLeft(this, m_phase == Phase::Queued, m_holdsWorker, m_phase == Phase::Hanging, m_serviceEnd);
+        m_holdsWorker = false;
         if (m_active) {
             m_active = false;
             if (m_phase == Phase::Hanging)
@@ -375,6 +427,11 @@ private:
     Phase m_phase = Phase::Reading;
     PlannedResponse m_plan;
     QByteArray m_pending;
+    Duration m_returnHop {};
+    TimePoint m_serviceEnd {};        ///< when the worker will be done with the request (clock time)
+    ServiceQueue::Ticket m_ticket = 0; ///< while Queued
+    quint32 m_jobId = 0;
+    bool m_holdsWorker = false;
     bool m_active = false;
     bool m_closeAfter = false;
     bool m_headOnly = false;
@@ -593,14 +650,102 @@ void MockHttpServer::emitFaultChanged(const QString& description)
     emit faultChanged(description);
 }
 
-PlannedResponse MockHttpServer::plan()
+const FaultProfile& MockHttpServer::profileNow(TimePoint now) const
 {
-    const TimePoint now = scheduleTime();
-    // Capacity is judged against the requests already in the service, not counting this one.
-    PlannedResponse p = m_override ? m_override->serve(now, m_rng) : m_schedule.profileNow(now).serve(now, m_rng);
+    return m_override ? *m_override : m_schedule.profileNow(now);
+}
+
+Duration MockHttpServer::networkHop()
+{
+    return profileNow(scheduleTime()).hop(m_rng);
+}
+
+PlannedResponse MockHttpServer::planned(PlannedResponse p)
+{
     ++m_stats.requests;
     emit requestPlanned(p);
     return p;
+}
+
+void MockHttpServer::admit(MockConnection* connection)
+{
+    const TimePoint now = scheduleTime();
+    const FaultProfile& profile = profileNow(now);
+    if (profile.refusesConnections(now)) { // nobody listens: refused at once, no worker involved
+        connection->begin(planned(profile.serve(now, m_rng)), false);
+        return;
+    }
+    const quint32 job = m_nextJob++;
+    connection->setJobId(job);
+    ServiceQueue::Ticket ticket = 0;
+    switch (m_queue.arrive(now, job, profile.capacity.shape(), &ticket)) {
+    case ServiceQueue::Admission::Start:
+        connection->begin(planned(profile.serve(now, m_rng)), true);
+        break;
+    case ServiceQueue::Admission::Wait:
+        m_waiting.insert(job, connection);
+        connection->wait(ticket);
+        break;
+    case ServiceQueue::Admission::Refuse:
+        ++m_stats.overloaded;
+        connection->begin(planned(profile.overloaded(m_rng)), false);
+        break;
+    }
+    m_stats.queued = int(m_queue.waiting());
+    m_stats.maxQueued = std::max(m_stats.maxQueued, m_stats.queued);
+}
+
+void MockHttpServer::workerFree()
+{
+    const TimePoint now = scheduleTime();
+    m_queue.release(now);
+    const FaultProfile& profile = profileNow(now);
+    for (;;) {
+        const ServiceQueue::Pick pick = m_queue.pick(now, profile.capacity.shape());
+        if (pick.kind == ServiceQueue::Pick::Kind::None)
+            break;
+        MockConnection* connection = m_waiting.take(pick.job);
+        if (pick.kind == ServiceQueue::Pick::Kind::Drop) {
+            ++m_stats.overloaded;
+            if (connection) {
+                PlannedResponse refusal = profile.overloaded(m_rng);
+                refusal.queued = true;
+                connection->begin(planned(refusal), false);
+            }
+            continue;
+        }
+        PlannedResponse plan = profile.serve(now, m_rng);
+        plan.queued = true;
+        if (connection) {
+            connection->begin(planned(plan), true);
+        } else {
+            // Its client left, but the server never learned: a worker does the work in vain.
+            QTimer::singleShot(toTimerMs(plan.hang() ? m_options.hangLimit : plan.latency), this, [this] { workerFree(); });
+        }
+    }
+    m_stats.queued = int(m_queue.waiting());
+}
+
+void MockHttpServer::clientLeft(MockConnection* connection, bool waiting, bool serving, bool hanging, TimePoint serviceEnd)
+{
+    const bool drop = profileNow(scheduleTime()).capacity.dropAbandoned;
+    if (waiting) {
+        m_waiting.remove(connection->jobId());
+        if (drop)
+            m_queue.abandon(scheduleTime(), connection->ticket(), connection->jobId());
+        else
+            m_waiting.insert(connection->jobId(), nullptr); // stays queued: served in vain when its turn comes
+        m_stats.queued = int(m_queue.waiting());
+        return;
+    }
+    if (!serving)
+        return;
+    const Duration left = serviceEnd - m_clock->now();
+    if (drop || hanging || left <= Duration::zero()) { // a hang ends when its client hangs up
+        workerFree();
+        return;
+    }
+    QTimer::singleShot(toTimerMs(left), this, [this] { workerFree(); }); // the worker finishes in vain
 }
 
 void MockHttpServer::requestStarted()
@@ -813,6 +958,10 @@ QByteArray MockHttpServer::statsJson() const
         { QStringLiteral("client_aborts"), static_cast<qint64>(m_stats.clientAborts) },
         { QStringLiteral("concurrent"), m_stats.concurrent },
         { QStringLiteral("max_concurrent"), m_stats.maxConcurrent },
+        { QStringLiteral("busy_workers"), m_queue.busy() },
+        { QStringLiteral("queued"), m_stats.queued },
+        { QStringLiteral("max_queued"), m_stats.maxQueued },
+        { QStringLiteral("overloaded"), qint64(m_stats.overloaded) },
         { QStringLiteral("connections"), connections },
         { QStringLiteral("fault"), currentProfile().describe() },
         { QStringLiteral("fault_override"), m_override.has_value() },

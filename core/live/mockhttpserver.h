@@ -6,9 +6,11 @@
 #include "core/events/eventsink.h"
 #include "core/faults/faultprofile.h"
 #include "core/faults/faultschedule.h"
+#include "core/faults/servicequeue.h"
 #include "core/live/httprequestparser.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QTimer>
@@ -64,8 +66,11 @@ struct MockServiceStats {
     quint64 connectionsAccepted = 0;
     quint64 connectionsRejected = 0; ///< over maxConnections
     int connectionsOpen = 0;
-    int concurrent = 0; ///< service requests in progress now
+    int concurrent = 0; ///< service requests in progress now (travelling, queued, served or being answered)
     int maxConcurrent = 0;
+    int queued = 0;     ///< requests waiting for a worker now
+    int maxQueued = 0;
+    quint64 overloaded = 0; ///< refused for lack of room, or dropped after waiting too long
 };
 
 /// A real HTTP/1.1 server on loopback that plays one scenario service: each request is planned by the
@@ -76,8 +81,13 @@ struct MockServiceStats {
 /// `POST /_control/fault`; counters are at `GET /_control/stats` (JSON) and `GET /metrics`
 /// (Prometheus text format).
 ///
-/// A request occupies the service (counts in `concurrent` and in FaultProfile capacity) until it is
-/// answered, reset, or its client goes away. Malformed requests get 400/413/414/431/501/505 and the
+/// Requests go through the service's queue exactly as in the simulator (core/faults/servicequeue.h):
+/// with a capacity, at most `max_concurrent` requests are served at once and the others really wait,
+/// in the queue's order, until a worker is free; the service time is drawn when a worker takes a
+/// request; a full queue refuses. A client that hangs up leaves its request to be worked on in vain
+/// unless `drop_abandoned` is set; a hung request frees its worker when its client goes away.
+/// `network_delay` delays each request before it reaches the queue and each response after it.
+/// A request counts in `concurrent` until it is answered, reset, or its client goes away. Malformed requests get 400/413/414/431/501/505 and the
 /// connection is closed; nothing a client sends can crash it or grow its memory without bound: a
 /// connection takes no further request while more than 64 KiB of its responses are unsent, and reads
 /// ahead at most 64 KiB of pipelined input, so a client that never reads meets TCP flow control (and
@@ -151,7 +161,14 @@ private:
     void rejectedClosed();
     void countControlStatus(int status) { ++m_stats.controlByStatus[status]; }
     TimePoint scheduleTime() const;
-    PlannedResponse plan();
+    const FaultProfile& profileNow(TimePoint now) const;
+    Duration networkHop();
+    PlannedResponse planned(PlannedResponse p); ///< counts and announces a plan
+    // The service's queue (the same ServiceQueue the simulator drives): a request arrives, a worker is
+    // free again, a client left (its connection closed).
+    void admit(MockConnection* connection);
+    void workerFree();
+    void clientLeft(MockConnection* connection, bool waiting, bool serving, bool hanging, TimePoint serviceEnd);
     void countStatus(int status) { ++m_stats.byStatus[status]; }
     void requestStarted();
     void requestFinished();
@@ -168,6 +185,9 @@ private:
     TimePoint m_origin {};
     bool m_started = false;
     Random m_rng;
+    ServiceQueue m_queue;
+    QHash<quint32, MockConnection*> m_waiting; ///< queued requests by job id; null once their client left
+    quint32 m_nextJob = 1;
     Listener* m_listener = nullptr;
     std::unordered_set<MockConnection*> m_connections;
     int m_rejecting = 0; ///< refused connections still sending their 503
