@@ -68,8 +68,15 @@ struct CallSlot {
     BulkheadTicket ticket = 0;
     std::uint32_t token = 0;
     std::uint32_t pipeline = 0;
+    std::uint32_t user = UINT32_MAX; // the closed-loop user that sent this call
     bool active = false;
     bool holdsService = false;
+};
+
+// A closed-loop user: its client and how many requests it may still send (< 0: no limit).
+struct UserState {
+    std::uint32_t client = 0;
+    int remaining = -1;
 };
 
 } // namespace
@@ -91,6 +98,7 @@ struct LiveRunner::State {
     std::vector<PipelineState> pipelines;
     std::vector<ServiceState> services;
     std::vector<ClientState> clients;
+    std::vector<UserState> users;
     std::deque<CallSlot> callSlots; // deque: slots keep their address while more are added
     std::vector<std::uint32_t> freeSlots;
     QHash<BulkheadTicket, std::uint32_t> queued;
@@ -98,6 +106,7 @@ struct LiveRunner::State {
     std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
     std::vector<int> managerLoad;
     std::uint64_t nextRequestId = 1;
+    std::uint64_t runId = 0; // a user's pending next request belongs to the run that scheduled it
     QTimer tickTimer;
     QTimer endTimer;
     QTimer drainTimer;
@@ -120,7 +129,8 @@ struct LiveRunner::State {
     void startTraffic();
     void onArrivalTimer(std::uint32_t client);
     void onBurstTimer(std::uint32_t client);
-    void startRequest(std::uint32_t pipeline, std::int64_t t);
+    void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = UINT32_MAX);
+    void scheduleUser(std::uint32_t user, std::int64_t at);
     void drive(std::uint32_t slot, Step step, std::int64_t t);
     void sendAttempt(std::uint32_t slot, std::int64_t t, TimePoint deadline);
     void onReplyFinished(std::uint32_t slot, std::uint32_t token);
@@ -174,10 +184,6 @@ LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* paren
     FieldErrors errors = d->scenario.validate();
     if (d->options.bucketWidth <= Duration::zero())
         errors.push_back({ QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0") });
-    for (std::size_t i = 0; i < d->scenario.clients.size(); ++i)
-        if (d->scenario.clients[i].arrival.kind == ArrivalProcess::Kind::Closed)
-            errors.push_back({ QStringLiteral("clients/%1/arrival/process").arg(i),
-                QStringLiteral("closed-loop clients run in the simulator only; live runs use open arrivals") });
     for (std::size_t i = 0; i < d->scenario.services.size(); ++i) {
         const QString& name = d->scenario.services[i].name;
         const auto it = d->options.serviceUrls.find(name);
@@ -223,6 +229,8 @@ void LiveRunner::State::build()
     queued.clear();
     pending.clear();
     clients.clear();
+    users.clear();
+    ++runId;
     pipelines.clear();
     services.clear();
     managers.clear();
@@ -264,7 +272,10 @@ void LiveRunner::State::build()
         c.spec = &spec;
         c.pipeline = std::uint32_t(std::max(scenario.pipelineIndex(spec.pipeline), 0));
         c.rng = master.split();
-        c.rate = spec.arrival.rate * spec.count;
+        c.rate = spec.arrival.kind == ArrivalProcess::Kind::Closed ? 0.0 : spec.arrival.rate * spec.count;
+        if (spec.arrival.kind == ArrivalProcess::Kind::Closed)
+            for (int u = 0; u < spec.count; ++u)
+                users.push_back({ std::uint32_t(i), spec.arrival.requestsPerUser > 0 ? spec.arrival.requestsPerUser : -1 });
         c.end = std::min(spec.arrival.end.value_or(scenario.duration), scenario.duration).count();
         const auto index = std::uint32_t(i);
         c.arrivalTimer = std::make_unique<QTimer>();
@@ -309,8 +320,30 @@ void LiveRunner::State::startTraffic()
             c.burstTimer->start(timerMs(start - now()));
         }
     }
+    for (std::uint32_t u = 0; u < users.size(); ++u) {
+        const auto& c = clients[users[u].client];
+        const std::int64_t start = c.spec->arrival.start.count();
+        if (start < c.end)
+            scheduleUser(u, start);
+    }
     tickTimer.start(timerMs(bucketNs));
     endTimer.start(timerMs(durationNs));
+}
+
+// A closed-loop user sends its next request at `at` (run time), if it still may.
+void LiveRunner::State::scheduleUser(std::uint32_t user, std::int64_t at)
+{
+    const auto& c = clients[users[user].client];
+    if (users[user].remaining == 0 || at >= c.end)
+        return;
+    QTimer::singleShot(timerMs(at - now()), Qt::PreciseTimer, q, [this, user, run = runId] {
+        if (run != runId || trafficEnded)
+            return;
+        UserState& u = users[user];
+        if (u.remaining > 0)
+            --u.remaining;
+        startRequest(clients[u.client].pipeline, now(), user);
+    });
 }
 
 void LiveRunner::State::onArrivalTimer(std::uint32_t client)
@@ -340,7 +373,7 @@ void LiveRunner::State::onBurstTimer(std::uint32_t client)
         c.burstTimer->start(timerMs(c.nextBurst - now()));
 }
 
-void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t)
+void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user)
 {
     std::uint32_t slot;
     if (!freeSlots.empty()) {
@@ -360,6 +393,7 @@ void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t)
     auto& c = callSlots[slot];
     c.active = true;
     c.pipeline = pipeline;
+    c.user = user;
     c.holdsService = false;
     ++c.token;
     ++q->m_live;
@@ -594,6 +628,10 @@ void LiveRunner::State::finishCall(std::uint32_t slot, const CallResult& result,
     --q->m_live;
     --p.inFlight;
     freeSlots.push_back(slot);
+    if (c.user != UINT32_MAX) { // a closed-loop user thinks, then sends its next request
+        auto& client = clients[users[c.user].client];
+        scheduleUser(c.user, t + client.spec->arrival.thinkTime.sample(client.rng).count());
+    }
     maybeFinish();
 }
 

@@ -133,6 +133,7 @@ private slots:
     void restartAfterFinish();
     void serverRetryAfterPausesRateLimiter();
     void bulkheadActsOnRealConcurrency();
+    void closedLoopUsersWaitForTheirAnswers();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -404,3 +405,25 @@ void TestLiveRunner::bulkheadActsOnRealConcurrency()
 
 QTEST_GUILESS_MAIN(TestLiveRunner)
 #include "tst_liverunner.moc"
+
+// Three closed-loop users, four requests each, against a service with one worker: never more than
+// three requests in the service (a user waits for its answer), exactly twelve in all.
+void TestLiveRunner::closedLoopUsersWaitForTheirAnswers()
+{
+    FaultProfile p = FaultProfile::healthy(20ms);
+    p.capacity.maxConcurrent = 1;
+    p.capacity.queueSize = 10;
+    ArrivalProcess users;
+    users.kind = ArrivalProcess::Kind::Closed;
+    users.thinkTime = LatencyDistribution::fixed(30ms);
+    users.requestsPerUser = 4;
+    Scenario s = scenario(FaultSchedule(p), retrying(1, 0ms), users, 1s);
+    s.clients.front().count = 3;
+    LiveRig rig(s);
+    QVERIFY(rig.run());
+    const auto& summary = rig.runner->result().pipelines.front().summary;
+    QCOMPARE(summary.requests, std::uint64_t(12));
+    QCOMPARE(summary.succeeded, std::uint64_t(12));
+    QVERIFY(rig.server->stats().maxConcurrent <= 3);
+    QCOMPARE(rig.server->stats().maxQueued <= 2, true);
+}
