@@ -106,14 +106,14 @@ LatencyDistribution latencyFromJson(JsonReader& parent, const QString& key)
                 if (auto v = JsonReader::parseDuration(list->at(i), &problem))
                     samples.push_back(*v);
                 else
-                    r.error(QStringLiteral("samples"), QStringLiteral("/%1: %2").arg(i).arg(problem));
+                    r.errors().push_back({{}, 0, 0, r.pointerOf(QStringLiteral("samples")) + QStringLiteral("/%1").arg(i), problem});
             }
         }
         if (auto list = r.array(QStringLiteral("weights"))) {
             for (qsizetype i = 0; i < list->size(); ++i) {
                 if (!list->at(i).isDouble())
-                    r.error(QStringLiteral("weights"),
-                        QStringLiteral("/%1: expected a number, got %2").arg(i).arg(JsonReader::describe(list->at(i))));
+                    r.errors().push_back({{}, 0, 0, r.pointerOf(QStringLiteral("weights")) + QStringLiteral("/%1").arg(i),
+                        QStringLiteral("expected a number, got %1").arg(JsonReader::describe(list->at(i)))});
                 weights.push_back(list->at(i).toDouble());
             }
         }

@@ -88,6 +88,32 @@ private slots:
                                              << QStringLiteral("f.json: /pipelines/0/retry/max_attempts: expected an integer in [1, 1000000], got a string \"3\"");
         QTest::newRow("error rate above 1") << replaced("\"error_rate\": 0.1", "\"error_rate\": 1.5")
                                             << QStringLiteral("f.json: /services/0/fault/error_rate: expected a number in [0, 1], got 1.5");
+        QTest::newRow("no workers") << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"capacity\": {\"max_concurrent\": 0}")
+                                    << QStringLiteral("f.json: /services/0/fault/capacity/max_concurrent: expected an integer in [1, 10000000], got 0");
+        QTest::newRow("unknown discipline")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"capacity\": {\"max_concurrent\": 2, \"discipline\": \"random\"}")
+            << QStringLiteral("f.json: /services/0/fault/capacity/discipline: expected one of fifo, lifo, adaptive_lifo, got \"random\"");
+        QTest::newRow("empirical without samples")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"latency\": {\"distribution\": \"empirical\", \"samples\": []}")
+            << QStringLiteral("f.json: /services/0/fault/latency/samples: expected at least one sample");
+        QTest::newRow("empirical sample not a duration")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"latency\": {\"distribution\": \"empirical\", \"samples\": [0.01, true]}")
+            << QStringLiteral("f.json: /services/0/fault/latency/samples/1: expected a duration (seconds, or a string like \"250ms\"), got true");
+        QTest::newRow("gamma without a shape")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"latency\": {\"distribution\": \"gamma\", \"mean\": 0.01, \"shape\": 0}")
+            << QStringLiteral("f.json: /services/0/fault/latency/shape: expected a number in [1e-06, 1000000], got 0");
+        QTest::newRow("negative think time")
+            << replaced("\"process\": \"poisson\", \"rate\": 10", "\"process\": \"closed\", \"think_time\": -1")
+            << QStringLiteral("f.json: /clients/0/arrival/think_time: expected a duration in [0, 3153600000] s, got -1 s");
+        QTest::newRow("closed users that never think")
+            << replaced("\"process\": \"poisson\", \"rate\": 10", "\"process\": \"closed\", \"think_time\": 0")
+            << QStringLiteral("f.json: /clients/0/arrival/think_time: expected a mean think time >= 1 us when requests_per_user is unlimited, got 0 ms");
+        QTest::newRow("both queue timeout and codel")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"capacity\": {\"max_concurrent\": 2, \"queue_timeout\": 1, \"codel\": {}}")
+            << QStringLiteral("f.json: /services/0/fault/capacity/queue_timeout: give either queue_timeout or codel, not both");
+        QTest::newRow("all-zero error mix")
+            << replaced("\"error_rate\": 0.1", "\"error_rate\": 0.1, \"error_mix\": {\"http_500\": 0}")
+            << QStringLiteral("f.json: /services/0/fault/error_mix: expected at least one weight > 0");
         QTest::newRow("unknown key with suggestion") << replaced("\"retry\":", "\"retri\":")
                                                      << QStringLiteral("f.json: /pipelines/0/retri: unknown key (did you mean \"retry\"?)");
         QTest::newRow("unknown top-level key") << replaced("\"seed\": 1,", "\"seed\": 1, \"colour\": \"blue\",")
@@ -144,6 +170,41 @@ private slots:
         const QByteArray saved = scenariojson::toBytes(*first.scenario);
         const ScenarioLoad second = scenariojson::load(saved);
         QVERIFY2(second.ok(), qPrintable(messages(second).join(QLatin1Char('\n'))));
+        QCOMPARE(scenariojson::toBytes(*second.scenario), saved);
+    }
+
+    void queueingKeysRoundTrip()
+    {
+        const QByteArray doc = replaced("\"fault\": {\"error_rate\": 0.1}",
+            "\"fault\": {\"error_rate\": 0.1, \"network_delay\": {\"distribution\": \"exponential\", \"mean\": 0.002},"
+            " \"optimistic_concurrency\": true,"
+            " \"latency\": {\"distribution\": \"empirical\", \"samples\": [0.01, \"30ms\", 0.2], \"weights\": [5, 3, 1]},"
+            " \"capacity\": {\"max_concurrent\": 8, \"queue_size\": 50, \"discipline\": \"adaptive_lifo\","
+            " \"codel\": {\"target\": 0.005, \"interval\": 0.1}, \"drop_abandoned\": true,"
+            " \"overload_latency\": {\"distribution\": \"pareto\", \"min\": 0.001, \"shape\": 1.5, \"max\": 0.1}}}");
+        const QByteArray closed = QByteArray(doc).replace("\"process\": \"poisson\", \"rate\": 10",
+            "\"process\": \"closed\", \"think_time\": {\"distribution\": \"gamma\", \"mean\": 2, \"shape\": 4}, "
+            "\"requests_per_user\": 7");
+        const ScenarioLoad first = scenariojson::load(closed);
+        QVERIFY2(first.ok(), qPrintable(messages(first).join(QLatin1Char('\n'))));
+        const FaultProfile& f = first.scenario->services[0].faults.base();
+        QCOMPARE(f.capacity.maxConcurrent, 8);
+        QCOMPARE(int(f.capacity.discipline), int(QueueDiscipline::AdaptiveLifo));
+        QVERIFY(f.capacity.codel && f.capacity.codel->interval == Duration(100ms));
+        QVERIFY(f.capacity.dropAbandoned);
+        QCOMPARE(int(f.capacity.overloadLatency.kind), int(LatencyDistribution::Kind::Pareto));
+        QCOMPARE(int(f.networkDelay.kind), int(LatencyDistribution::Kind::Exponential));
+        QVERIFY(f.optimisticConcurrency);
+        QCOMPARE(f.latency.samples.size(), std::size_t(3));
+        QCOMPARE(f.latency.samples[1], Duration(30ms));
+        const auto& arrival = first.scenario->clients[0].arrival;
+        QCOMPARE(int(arrival.kind), int(ArrivalProcess::Kind::Closed));
+        QCOMPARE(arrival.requestsPerUser, 7);
+        QCOMPARE(arrival.thinkTime.shape, 4.0);
+        const QByteArray saved = scenariojson::toBytes(*first.scenario);
+        const ScenarioLoad second = scenariojson::load(saved);
+        QVERIFY2(second.ok(), qPrintable(messages(second).join(QLatin1Char('\n'))));
+        QVERIFY(second.scenario->services[0].faults == first.scenario->services[0].faults);
         QCOMPARE(scenariojson::toBytes(*second.scenario), saved);
     }
 
