@@ -275,15 +275,16 @@ bool FaultProfile::refusesConnections(TimePoint now) const noexcept
     return forced && *forced == FaultKind::ConnectionRefused;
 }
 
-PlannedResponse FaultProfile::respond(PlannedResponse r, FaultKind kind) const
+void FaultProfile::respond(PlannedResponse& r, FaultKind kind) const noexcept
 {
     r.kind = kind;
     r.httpStatus = httpStatusFor(kind);
     if (kind == FaultKind::Http429 || (kind == FaultKind::Http503 && retryAfterOn503)) {
         r.retryAfter = std::chrono::ceil<std::chrono::seconds>(std::max(retryAfter, Duration::zero()));
         r.retryAfterFormat = retryAfterFormat;
+    } else {
+        r.retryAfter.reset();
     }
-    return r;
 }
 
 PlannedResponse FaultProfile::overloaded(Random& rng) const
@@ -291,7 +292,8 @@ PlannedResponse FaultProfile::overloaded(Random& rng) const
     PlannedResponse r;
     r.cause = PlannedResponse::Cause::Overload;
     r.latency = capacity.overloadLatency.sample(rng);
-    return respond(r, capacity.overloadError);
+    respond(r, capacity.overloadError);
+    return r;
 }
 
 PlannedResponse FaultProfile::serve(TimePoint now, Random& rng) const
@@ -302,7 +304,8 @@ PlannedResponse FaultProfile::serve(TimePoint now, Random& rng) const
         r.cause = forcedCause;
         // A refused connection fails at once; other forced failures take the usual time.
         r.latency = *forced == FaultKind::ConnectionRefused ? Duration::zero() : latency.sample(rng);
-        return respond(r, *forced);
+        respond(r, *forced);
+        return r;
     }
 
     double rate = errorRate;
@@ -323,9 +326,11 @@ PlannedResponse FaultProfile::serve(TimePoint now, Random& rng) const
         r.latency = scaled(r.latency, latencyFactor);
     if (rng.chance(rate)) {
         r.cause = PlannedResponse::Cause::ErrorRate;
-        return respond(r, errorMix.pick(rng));
+        respond(r, errorMix.pick(rng));
+        return r;
     }
-    return respond(r, FaultKind::Ok);
+    respond(r, FaultKind::Ok);
+    return r;
 }
 
 FieldErrors FaultProfile::validate() const

@@ -177,8 +177,8 @@ struct FaultProfile {
     PlannedResponse serve(TimePoint now, Random& rng) const;
     /// The refusal of a request that found no worker and no waiting place (or waited too long).
     PlannedResponse overloaded(Random& rng) const;
-    /// `r` completed as `kind` (status, Retry-After filled in).
-    PlannedResponse respond(PlannedResponse r, FaultKind kind) const;
+    /// Makes `r` a response of `kind`: its status, and the Retry-After hint this profile sends with it.
+    void respond(PlannedResponse& r, FaultKind kind) const noexcept;
     /// One network hop (client to service, or back), drawn from `networkDelay`.
     Duration hop(Random& rng) const noexcept { return networkDelay.isZero() ? Duration::zero() : networkDelay.sample(rng); }
 

@@ -28,7 +28,7 @@ bool ServiceQueue::congested(std::int64_t nowNs, const QueueShape& shape) const 
 ServiceQueue::Admission ServiceQueue::arrive(TimePoint now, Job job, const QueueShape& shape, Ticket* ticket)
 {
     advance(now);
-    if (shape.workers <= 0 || (m_busy < shape.workers && m_live == 0)) {
+    if (hasFreeWorker(shape)) {
         ++m_busy;
         return Admission::Start;
     }

@@ -71,6 +71,11 @@ public:
     /// queue. False when `ticket` no longer names `job` waiting (already taken or dropped).
     bool abandon(TimePoint now, Ticket ticket, Job job);
 
+    /// Would a request arriving now be served at once (a worker free and nobody waiting)?
+    bool hasFreeWorker(const QueueShape& shape) const noexcept
+    {
+        return shape.workers <= 0 || (m_busy < shape.workers && m_live == 0);
+    }
     int busy() const noexcept { return m_busy; }
     std::uint32_t waiting() const noexcept { return m_live; }
     std::uint32_t inSystem() const noexcept { return std::uint32_t(m_busy) + m_live; }

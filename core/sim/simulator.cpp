@@ -45,6 +45,23 @@ struct ServiceState {
     ContendedRecord record;
     ServiceSeries series;
     std::vector<FaultSchedule::Transition> transitions;
+    // The profile in force over [profileFrom, profileUntil): every attempt asks several times, and
+    // finding it in the schedule each time showed up in profiles.
+    const FaultProfile* profile = nullptr;
+    std::int64_t profileFrom = 0;
+    std::int64_t profileUntil = -1;
+
+    const FaultProfile& profileAt(std::int64_t t)
+    {
+        if (t >= profileFrom && t < profileUntil)
+            return *profile;
+        const std::size_t index = faults->indexAt(TimePoint(Duration(t)));
+        const auto& changes = faults->changes();
+        profile = &faults->profile(index);
+        profileFrom = index == 0 ? INT64_MIN : changes[index - 1].at.count();
+        profileUntil = index < changes.size() ? changes[index].at.count() : INT64_MAX;
+        return *profile;
+    }
 };
 
 // One request inside a service (a job): from the moment it leaves the client until the service sends
@@ -141,7 +158,7 @@ private:
     // The service side of an attempt (see docs/simulator.md, "Services are queues").
     void sendAttempt(std::uint32_t slot, std::int64_t t);
     void arriveAtService(std::uint32_t job, std::int64_t t);
-    void startService(std::uint32_t job, std::int64_t t);
+    void startService(std::uint32_t job, std::int64_t t, const PlannedResponse* plan = nullptr);
     void respondLater(std::uint32_t job, std::int64_t at);
     void onServiceDone(std::uint32_t job, std::int64_t t);
     void dispatch(std::uint32_t service, std::int64_t t);
@@ -326,7 +343,7 @@ void Run::sendAttempt(std::uint32_t slot, std::int64_t t)
     j.abandoned = false;
     j.planned = PlannedResponse {};
     c.job = job;
-    const Duration hop = s.faults->profileNow(tp(t)).hop(s.rng);
+    const Duration hop = s.profileAt(t).hop(s.rng);
     if (hop > Duration::zero()) {
         armDeadline(slot); // the response time is unknown until the request is served
         push(t + hop.count(), EvType::ServiceArrive, job, j.token);
@@ -339,7 +356,7 @@ void Run::arriveAtService(std::uint32_t job, std::int64_t t)
 {
     Job& j = m_jobs[job];
     auto& s = m_services[j.service];
-    const FaultProfile& profile = s.faults->profileNow(tp(t));
+    const FaultProfile& profile = s.profileAt(t);
     ++s.series.arrivals;
     auto& sb = serviceBucket(s, t);
     ++sb.arrivals;
@@ -347,12 +364,27 @@ void Run::arriveAtService(std::uint32_t job, std::int64_t t)
         freeJob(job);
         return;
     }
+    const QueueShape shape = profile.capacity.shape();
+    if (s.queue.hasFreeWorker(shape)) {
+        // The common case: served at once, so the worker's decision (which also says when nobody listens)
+        // is made now, with one look at the outage windows instead of two.
+        PlannedResponse plan = profile.serve(tp(t), s.rng);
+        if (plan.kind == FaultKind::ConnectionRefused && plan.cause != PlannedResponse::Cause::ErrorRate) {
+            j.planned = plan;
+            respondLater(job, t);
+            return;
+        }
+        s.queue.arrive(tp(t), job, shape, &j.ticket); // Start
+        startService(job, t, &plan);
+        sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
+        return;
+    }
     if (profile.refusesConnections(tp(t))) { // nobody listens: refused at once, no worker involved
         j.planned = profile.serve(tp(t), s.rng);
         respondLater(job, t);
         return;
     }
-    switch (s.queue.arrive(tp(t), job, profile.capacity.shape(), &j.ticket)) {
+    switch (s.queue.arrive(tp(t), job, shape, &j.ticket)) {
     case ServiceQueue::Admission::Start:
         startService(job, t);
         break;
@@ -371,13 +403,13 @@ void Run::arriveAtService(std::uint32_t job, std::int64_t t)
     sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
 }
 
-// A worker takes the job at `t`: only now is its service time drawn.
-void Run::startService(std::uint32_t job, std::int64_t t)
+// A worker takes the job at `t`: only now is its service time drawn (unless the caller just did).
+void Run::startService(std::uint32_t job, std::int64_t t, const PlannedResponse* plan)
 {
     Job& j = m_jobs[job];
     auto& s = m_services[j.service];
     const bool waited = j.state == Job::State::Waiting;
-    j.planned = s.faults->profileNow(tp(t)).serve(tp(t), s.rng);
+    j.planned = plan ? *plan : s.profileAt(t).serve(tp(t), s.rng);
     j.planned.queued = waited;
     j.startNs = t;
     j.state = Job::State::InService;
@@ -412,9 +444,9 @@ void Run::onServiceDone(std::uint32_t job, std::int64_t t)
 {
     Job& j = m_jobs[job];
     auto& s = m_services[j.service];
-    if (s.faults->profileNow(tp(j.startNs)).optimisticConcurrency && j.planned.isSuccess() && j.holdsWorker
+    if (j.holdsWorker && j.planned.isSuccess() && s.profileAt(t).optimisticConcurrency
         && !s.record.write(tp(j.startNs), tp(t)))
-        j.planned = s.faults->profileNow(tp(t)).respond(j.planned, FaultKind::Conflict);
+        s.profileAt(t).respond(j.planned, FaultKind::Conflict);
     auto& sb = serviceBucket(s, t);
     if (j.planned.isSuccess())
         ++sb.ok;
@@ -435,7 +467,9 @@ void Run::onServiceDone(std::uint32_t job, std::int64_t t)
 void Run::dispatch(std::uint32_t service, std::int64_t t)
 {
     auto& s = m_services[service];
-    const FaultProfile& profile = s.faults->profileNow(tp(t));
+    if (s.queue.waiting() == 0)
+        return; // nobody waits: nothing for a free worker to take
+    const FaultProfile& profile = s.profileAt(t);
     const QueueShape shape = profile.capacity.shape();
     for (;;) {
         const ServiceQueue::Pick pick = s.queue.pick(tp(t), shape);
@@ -466,16 +500,19 @@ void Run::deliver(std::uint32_t job, std::int64_t t)
         freeJob(job);
         return;
     }
-    const Duration hop = m_services[j.service].faults->profileNow(tp(t)).hop(m_services[j.service].rng);
-    c.planned = j.planned;
-    freeJob(job);
+    auto& s = m_services[j.service];
+    const Duration hop = s.profileAt(t).hop(s.rng);
     if (hop > Duration::zero()) {
+        c.planned = j.planned;
+        freeJob(job);
         if (t + hop.count() > c.deadlineNs)
             armDeadline(slot);
         push(t + hop.count(), EvType::AttemptDone, slot, c.token);
         return;
     }
-    drive(slot, c.call.onAttemptDone(c.planned.toOutcome(), tp(t)), t);
+    const Outcome outcome = j.planned.toOutcome();
+    freeJob(job);
+    drive(slot, c.call.onAttemptDone(outcome, tp(t)), t);
 }
 
 // The client of `job` gave up at `t` (its attempt deadline).
@@ -487,7 +524,7 @@ void Run::abandonJob(std::uint32_t job, std::int64_t t)
     auto& c = m_slots[j.slot];
     if (c.job == job)
         c.job = kNone; // the job stays with the service; the call has moved on
-    const bool drop = s.faults->profileNow(tp(t)).capacity.dropAbandoned;
+    const bool drop = s.profileAt(t).capacity.dropAbandoned;
     switch (j.state) {
     case Job::State::Travelling:
     case Job::State::Responding:
