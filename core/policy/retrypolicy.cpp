@@ -104,7 +104,7 @@ RetryDecision RetryPolicy::next(int attempt, const Outcome& outcome, TimePoint n
 
     Duration delay = m_backoff.baseDelay(attempt);
     if (ctx.rng)
-        delay = m_backoff.delay(attempt, ctx.previousDelay, *ctx.rng);
+        delay = m_backoff.delay(attempt, ctx.previousDelay, *ctx.rng, ctx.jitterState);
     RetryReason reason = RetryReason::Backoff;
     if (outcome.kind == OutcomeKind::Rejected) {
         // A zero hint says nothing about when to come back: the backoff stays in charge.

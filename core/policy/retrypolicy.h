@@ -82,6 +82,7 @@ struct RetryContext {
     TimePoint callStart {};      ///< for the time budget
     Duration previousDelay {};   ///< last delay scheduled (decorrelated jitter)
     Random* rng = nullptr;       ///< jitter source; nullptr = no jitter
+    double jitterState = 0.0;    ///< decorrelated_v2's memory of the call (Backoff::delay)
 };
 
 /// The retry decision-maker. Immutable after construction: thread-safe, shareable between calls.

@@ -359,6 +359,30 @@ private slots:
         QCOMPARE(waits, (std::vector<Duration> {100ms, 200ms, 400ms, 800ms}));
     }
 
+    // Seed 001's progressive timeout through the pipeline: tries 1, 2, 3 get 10 s, 15 s, 20 s.
+    void attemptTimeoutGrowsPerTry()
+    {
+        PipelineConfig c = baseConfig();
+        c.timeoutEnabled = true;
+        c.timeout.attemptTimeout = 10s;
+        c.timeout.attemptTimeoutIncrement = 5s;
+        Pipeline p(c);
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        std::vector<Duration> limits;
+        TimePoint attemptStart = t0;
+        while (s.kind == Step::Kind::Attempt) {
+            limits.push_back(s.deadline - attemptStart);
+            s = call.onDeadline(s.deadline); // every try hangs
+            if (s.kind == Step::Kind::Wait) {
+                attemptStart = s.until;
+                s = call.resume(s.until);
+            }
+        }
+        QCOMPARE(limits, (std::vector<Duration> {10s, 15s, 20s}));
+        QCOMPARE(toString(call.result().outcome.kind), toString(OutcomeKind::Timeout));
+    }
+
     void breakerOutsideRetryRecordsOncePerCall()
     {
         auto cb = breaker(100, 5s);
