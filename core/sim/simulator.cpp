@@ -18,7 +18,7 @@ namespace rwb {
 
 namespace {
 
-enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone, AttemptDeadline, QueueDeadline, WaitDone, ServiceRelease };
+enum class EvType : std::uint8_t { Tick, Transition, Arrival, Burst, AttemptDone, AttemptDeadline, QueueDeadline, WaitDone, ServiceRelease, BreakerAction };
 
 // Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
 // transition) below. Call events carry the slot's token: a token that no longer matches means the
@@ -375,6 +375,10 @@ SimulationResult Run::execute()
     for (std::uint32_t s = 0; s < m_services.size(); ++s)
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
             push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
+    for (std::uint32_t p = 0; p < m_pipelines.size(); ++p) // scheduled breaker actions: index = pipeline, token = entry
+        if (const auto& breaker = m_pipelines[p].breaker)
+            for (std::uint32_t k = 0; k < breaker->config().schedule.size(); ++k)
+                push(breaker->config().schedule[k].at.count(), EvType::BreakerAction, p, k);
     push(m_bucketNs, EvType::Tick, 0);
     findNextArrival();
 
@@ -468,6 +472,11 @@ SimulationResult Run::execute()
         case EvType::ServiceRelease:
             --m_services[ev.index].inFlight;
             break;
+        case EvType::BreakerAction: {
+            CircuitBreaker& breaker = *m_pipelines[ev.index].breaker;
+            breaker.apply(breaker.config().schedule[ev.token].action, tp(now));
+            break;
+        }
         }
         if (++sinceCheck >= 4096) {
             sinceCheck = 0;
