@@ -367,7 +367,8 @@ BackoffConfig backoffFromJson(JsonReader& r)
     r.readDuration(QStringLiteral("max_delay"), c.maxDelay);
     r.read(QStringLiteral("exponential_base"), c.exponentialBase);
     r.readEnum(QStringLiteral("jitter"), c.jitter, &jitterFromString,
-        {QStringLiteral("none"), QStringLiteral("full"), QStringLiteral("equal"), QStringLiteral("decorrelated")});
+        {QStringLiteral("none"), QStringLiteral("full"), QStringLiteral("equal"), QStringLiteral("decorrelated"),
+            QStringLiteral("proportional"), QStringLiteral("decorrelated_v2")});
     r.finish();
     return c;
 }
@@ -378,6 +379,61 @@ QJsonObject backoffToJson(const BackoffConfig& c)
         {QStringLiteral("max_delay"), durationToJson(c.maxDelay)}, {QStringLiteral("exponential_base"), c.exponentialBase},
         {QStringLiteral("jitter"), toString(c.jitter)}};
 }
+
+namespace {
+// An optional policy object: absent or null -> none, an object -> read with `read`, which finishes it.
+template<class T, class F>
+void readOptionalObject(JsonReader& r, const QString& key, std::optional<T>& out, F&& read)
+{
+    if (r.has(key) && r.value(key).isNull()) {
+        r.accept(key);
+        out.reset();
+    } else if (auto sub = r.object(key)) {
+        out = read(*sub);
+        sub->finish();
+    }
+}
+
+RetryBudgetConfig retryBudgetFromJson(JsonReader& r)
+{
+    RetryBudgetConfig c;
+    r.read(QStringLiteral("name"), c.name);
+    r.read(QStringLiteral("percent"), c.percent);
+    r.read(QStringLiteral("min_retries_per_second"), c.minRetriesPerSecond);
+    r.readDuration(QStringLiteral("window"), c.window);
+    return c;
+}
+
+QJsonValue retryBudgetToJson(const std::optional<RetryBudgetConfig>& c)
+{
+    if (!c)
+        return QJsonValue::Null;
+    QJsonObject o {{QStringLiteral("percent"), c->percent}, {QStringLiteral("min_retries_per_second"), c->minRetriesPerSecond},
+        {QStringLiteral("window"), durationToJson(c->window)}};
+    if (!c->name.isEmpty())
+        o[QStringLiteral("name")] = c->name;
+    return o;
+}
+
+RetryThrottleConfig retryThrottleFromJson(JsonReader& r)
+{
+    RetryThrottleConfig c;
+    r.read(QStringLiteral("name"), c.name);
+    r.read(QStringLiteral("max_tokens"), c.maxTokens);
+    r.read(QStringLiteral("token_ratio"), c.tokenRatio);
+    return c;
+}
+
+QJsonValue retryThrottleToJson(const std::optional<RetryThrottleConfig>& c)
+{
+    if (!c)
+        return QJsonValue::Null;
+    QJsonObject o {{QStringLiteral("max_tokens"), c->maxTokens}, {QStringLiteral("token_ratio"), c->tokenRatio}};
+    if (!c->name.isEmpty())
+        o[QStringLiteral("name")] = c->name;
+    return o;
+}
+} // namespace
 
 RetryConfig retryFromJson(JsonReader& r)
 {
@@ -395,6 +451,8 @@ RetryConfig retryFromJson(JsonReader& r)
         h->finish();
     }
     r.read(QStringLiteral("retry_on_rejection"), c.retryOnRejection);
+    readOptionalObject(r, QStringLiteral("budget"), c.budget, retryBudgetFromJson);
+    readOptionalObject(r, QStringLiteral("throttling"), c.throttling, retryThrottleFromJson);
     return c;
 }
 
@@ -408,7 +466,8 @@ QJsonObject retryToJson(const RetryConfig& c)
             QJsonObject {{QStringLiteral("respect_retry_after"), c.retryAfter.respectRetryAfter},
                 {QStringLiteral("default_retry_delay"), durationToJson(c.retryAfter.defaultRetryDelay)},
                 {QStringLiteral("max_retry_delay"), durationToJson(c.retryAfter.maxRetryDelay)}}},
-        {QStringLiteral("retry_on_rejection"), c.retryOnRejection}};
+        {QStringLiteral("retry_on_rejection"), c.retryOnRejection}, {QStringLiteral("budget"), retryBudgetToJson(c.budget)},
+        {QStringLiteral("throttling"), retryThrottleToJson(c.throttling)}};
     return o;
 }
 
@@ -429,16 +488,47 @@ CircuitBreakerConfig circuitBreakerFromJson(JsonReader& r, const QString& defaul
     r.readDuration(QStringLiteral("recovery_timeout"), c.recoveryTimeout);
     r.read(QStringLiteral("recovery_backoff_factor"), c.recoveryBackoffFactor);
     r.readDuration(QStringLiteral("max_recovery_timeout"), c.maxRecoveryTimeout);
+    r.readEnum(QStringLiteral("half_open_rule"), c.halfOpenRule, &halfOpenRuleFromString,
+        {QStringLiteral("any_failure"), QStringLiteral("rates")});
     r.read(QStringLiteral("permitted_probes"), c.permittedProbes);
     r.read(QStringLiteral("success_threshold"), c.successThreshold);
+    r.readDuration(QStringLiteral("max_wait_in_half_open"), c.maxWaitInHalfOpen);
     readErrorClasses(r, QStringLiteral("monitored"), c.monitored);
     readErrorClasses(r, QStringLiteral("ignored"), c.ignored);
+    r.readEnum(QStringLiteral("initial_state"), c.initialState, &breakerInitialStateFromString,
+        {QStringLiteral("closed"), QStringLiteral("open"), QStringLiteral("half_open"), QStringLiteral("isolated"),
+            QStringLiteral("disabled"), QStringLiteral("metrics_only")});
+    if (auto schedule = r.array(QStringLiteral("schedule"))) {
+        for (qsizetype i = 0; i < schedule->size(); ++i) {
+            const QString ptr = r.pointerOf(QStringLiteral("schedule")) + QLatin1Char('/') + QString::number(i);
+            if (!schedule->at(i).isObject()) {
+                r.errors().push_back({{}, 0, 0, ptr, QStringLiteral("expected an object, got ") + JsonReader::describe(schedule->at(i))});
+                continue;
+            }
+            JsonReader e(schedule->at(i).toObject(), ptr, r.errors());
+            ScheduledBreakerAction entry;
+            for (const auto& key : {QStringLiteral("at"), QStringLiteral("action")})
+                if (!e.has(key))
+                    e.error(QString(), QStringLiteral("missing key \"%1\"").arg(key));
+            e.readDuration(QStringLiteral("at"), entry.at);
+            e.readEnum(QStringLiteral("action"), entry.action.command, &breakerCommandFromString,
+                {QStringLiteral("close"), QStringLiteral("open"), QStringLiteral("half_open"), QStringLiteral("isolate"),
+                    QStringLiteral("disable"), QStringLiteral("metrics_only"), QStringLiteral("release"), QStringLiteral("reset")});
+            e.readDuration(QStringLiteral("for"), entry.action.openFor);
+            std::optional<Duration> until;
+            e.readDuration(QStringLiteral("until"), until);
+            if (until)
+                entry.action.openUntil = TimePoint(*until);
+            e.finish();
+            c.schedule.push_back(entry);
+        }
+    }
     return c;
 }
 
 QJsonObject circuitBreakerToJson(const CircuitBreakerConfig& c)
 {
-    return {{QStringLiteral("name"), c.name}, {QStringLiteral("trip_mode"), toString(c.tripMode)},
+    QJsonObject o {{QStringLiteral("name"), c.name}, {QStringLiteral("trip_mode"), toString(c.tripMode)},
         {QStringLiteral("failure_threshold"), c.failureThreshold}, {QStringLiteral("window_size"), c.windowSize},
         {QStringLiteral("failure_window"), durationToJson(c.failureWindow)},
         {QStringLiteral("failure_rate_threshold"), c.failureRateThreshold}, {QStringLiteral("minimum_calls"), c.minimumCalls},
@@ -447,9 +537,24 @@ QJsonObject circuitBreakerToJson(const CircuitBreakerConfig& c)
         {QStringLiteral("recovery_timeout"), durationToJson(c.recoveryTimeout)},
         {QStringLiteral("recovery_backoff_factor"), c.recoveryBackoffFactor},
         {QStringLiteral("max_recovery_timeout"), optionalDuration(c.maxRecoveryTimeout)},
-        {QStringLiteral("permitted_probes"), c.permittedProbes}, {QStringLiteral("success_threshold"), c.successThreshold},
+        {QStringLiteral("half_open_rule"), toString(c.halfOpenRule)}, {QStringLiteral("permitted_probes"), c.permittedProbes},
+        {QStringLiteral("success_threshold"), c.successThreshold},
+        {QStringLiteral("max_wait_in_half_open"), optionalDuration(c.maxWaitInHalfOpen)},
         {QStringLiteral("monitored"), errorClassesToJson(c.monitored)},
-        {QStringLiteral("ignored"), errorClassesToJson(c.ignored)}};
+        {QStringLiteral("ignored"), errorClassesToJson(c.ignored)}, {QStringLiteral("initial_state"), toString(c.initialState)}};
+    if (!c.schedule.empty()) {
+        QJsonArray schedule;
+        for (const auto& s : c.schedule) {
+            QJsonObject entry {{QStringLiteral("at"), durationToJson(s.at)}, {QStringLiteral("action"), toString(s.action.command)}};
+            if (s.action.openFor)
+                entry[QStringLiteral("for")] = durationToJson(*s.action.openFor);
+            if (s.action.openUntil)
+                entry[QStringLiteral("until")] = durationToJson(s.action.openUntil->time_since_epoch());
+            schedule.append(entry);
+        }
+        o[QStringLiteral("schedule")] = schedule;
+    }
+    return o;
 }
 
 namespace {
@@ -517,6 +622,7 @@ PipelineSpec pipelineFromJson(JsonReader& r)
     if (auto s = r.object(QStringLiteral("timeout"))) {
         c.timeoutEnabled = readEnabled(*s);
         s->readDuration(QStringLiteral("attempt_timeout"), c.timeout.attemptTimeout);
+        s->readDuration(QStringLiteral("attempt_timeout_increment"), c.timeout.attemptTimeoutIncrement);
         s->readDuration(QStringLiteral("overall_timeout"), c.timeout.overallTimeout);
         s->finish();
     }
@@ -572,8 +678,10 @@ QJsonObject pipelineToJson(const PipelineSpec& spec)
             {QStringLiteral("max_queue_wait"), durationToJson(defaults.bulkhead.maxQueueWait)}});
     stage(QStringLiteral("timeout"), c.timeoutEnabled,
         {{QStringLiteral("attempt_timeout"), optionalDuration(c.timeout.attemptTimeout)},
+            {QStringLiteral("attempt_timeout_increment"), durationToJson(c.timeout.attemptTimeoutIncrement)},
             {QStringLiteral("overall_timeout"), optionalDuration(c.timeout.overallTimeout)}},
         {{QStringLiteral("attempt_timeout"), optionalDuration(defaults.timeout.attemptTimeout)},
+            {QStringLiteral("attempt_timeout_increment"), durationToJson(defaults.timeout.attemptTimeoutIncrement)},
             {QStringLiteral("overall_timeout"), optionalDuration(defaults.timeout.overallTimeout)}});
     stage(QStringLiteral("fallback"), c.fallbackEnabled,
         {{QStringLiteral("on_failure"), c.fallback.onFailure}, {QStringLiteral("on_timeout"), c.fallback.onTimeout},

@@ -103,6 +103,7 @@ struct LiveRunner::State {
     std::vector<std::uint32_t> freeSlots;
     QHash<BulkheadTicket, std::uint32_t> queued;
     std::vector<std::pair<std::uint32_t, Step>> pending;
+    std::vector<std::unique_ptr<QTimer>> breakerActions; // a circuit's scheduled manual actions
     std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
     std::vector<int> managerLoad;
     std::uint64_t nextRequestId = 1;
@@ -127,6 +128,7 @@ struct LiveRunner::State {
 
     void build();
     void startTraffic();
+    void scheduleBreakerActions();
     void onArrivalTimer(std::uint32_t client);
     void onBurstTimer(std::uint32_t client);
     void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = UINT32_MAX);
@@ -326,6 +328,7 @@ void LiveRunner::State::startTraffic()
         if (start < c.end)
             scheduleUser(u, start);
     }
+    scheduleBreakerActions();
     tickTimer.start(timerMs(bucketNs));
     endTimer.start(timerMs(durationNs));
 }
@@ -344,6 +347,25 @@ void LiveRunner::State::scheduleUser(std::uint32_t user, std::int64_t at)
             --u.remaining;
         startRequest(clients[u.client].pipeline, now(), user);
     });
+}
+
+void LiveRunner::State::scheduleBreakerActions()
+{
+    breakerActions.clear();
+    for (auto& p : pipelines) {
+        if (!p.breaker)
+            continue;
+        for (const ScheduledBreakerAction& entry : p.breaker->config().schedule) {
+            auto timer = std::make_unique<QTimer>();
+            timer->setSingleShot(true);
+            timer->setTimerType(Qt::PreciseTimer);
+            CircuitBreaker* breaker = p.breaker.get();
+            QObject::connect(timer.get(), &QTimer::timeout, q,
+                [this, breaker, action = entry.action] { breaker->apply(action, tp(now())); });
+            timer->start(timerMs(entry.at.count() - now()));
+            breakerActions.push_back(std::move(timer));
+        }
+    }
 }
 
 void LiveRunner::State::onArrivalTimer(std::uint32_t client)
@@ -685,6 +707,7 @@ void LiveRunner::State::finish()
     tickTimer.stop();
     endTimer.stop();
     drainTimer.stop();
+    breakerActions.clear();
     for (auto& c : clients) {
         c.arrivalTimer->stop();
         c.burstTimer->stop();

@@ -22,12 +22,15 @@ enum class BackoffStrategy : std::uint8_t {
 QString toString(BackoffStrategy strategy);
 std::optional<BackoffStrategy> backoffStrategyFromString(const QString& text);
 
-/// Randomisation applied to the capped delay d. JSON spelling: "none", "full", "equal", "decorrelated".
+/// Randomisation applied to the delay d. JSON spelling: "none", "full", "equal", "decorrelated",
+/// "proportional", "decorrelated_v2".
 enum class Jitter : std::uint8_t {
-    None,         ///< d
-    Full,         ///< uniform [0, d)              (seed 001's `jitter=True`)
-    Equal,        ///< d/2 + uniform [0, d/2)
-    Decorrelated, ///< min(max_delay, uniform [base_delay, 3 * previous)), ignores the strategy
+    None,           ///< d
+    Full,           ///< uniform [0, d)              (seed 001's `jitter=True`)
+    Equal,          ///< d/2 + uniform [0, d/2)
+    Decorrelated,   ///< min(max_delay, uniform [base_delay, 3 * previous)), ignores the strategy (AWS)
+    Proportional,   ///< min(max_delay, raw d * uniform [0.75, 1.25)): Polly's +-25 % for constant and linear
+    DecorrelatedV2, ///< Polly's DecorrelatedJitterBackoffV2, ignores the strategy (docs/backoff.md)
 };
 QString toString(Jitter jitter);
 std::optional<Jitter> jitterFromString(const QString& text);
@@ -60,17 +63,30 @@ public:
 
     /// The delay before retry `retryNumber` (1-based) with jitter applied. `previousDelay` is the delay
     /// used before the previous retry (zero for the first retry); only decorrelated jitter uses it.
+    /// `formulaState` is decorrelated_v2's memory of the call (0 before the first retry; the call keeps
+    /// it, see RetryContext); the other jitters leave it alone.
     /// Draws at most one number from `rng`; jitter None draws nothing.
-    Duration delay(int retryNumber, Duration previousDelay, Random& rng) const noexcept;
+    Duration delay(int retryNumber, Duration previousDelay, Random& rng, double& formulaState) const noexcept;
+    /// Same, for jitters without a memory (decorrelated_v2 then starts from 0 at every retry).
+    Duration delay(int retryNumber, Duration previousDelay, Random& rng) const noexcept
+    {
+        double state = 0.0;
+        return delay(retryNumber, previousDelay, rng, state);
+    }
 
 private:
     static constexpr int kTableSize = 64;
-    Duration computeBaseDelay(int retryNumber) const noexcept;
+    double rawDelayNs(int retryNumber) const noexcept;
+    double computeRawDelayNs(int retryNumber) const noexcept;
+    Duration capped(double ns) const noexcept;
+    Duration decorrelatedV2(int retryNumber, Random& rng, double& formulaState) const noexcept;
 
     BackoffConfig m_config;
     double m_baseNs;
     double m_maxNs;
-    // Un-jittered exponential delays for retries 1..kTableSize: no pow() on the hot path.
+    // Un-jittered, uncapped delays for retries 1..kTableSize and their capped durations: no pow() on the
+    // hot path.
+    std::array<double, kTableSize> m_rawTable {};
     std::array<Duration, kTableSize> m_table {};
 };
 

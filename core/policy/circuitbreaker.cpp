@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 namespace rwb {
 
@@ -12,25 +11,46 @@ namespace {
 
 constexpr Duration kMaxOpenDuration = std::chrono::hours(24 * 365);
 constexpr int kMaxWindowSize = 1000000;
-constexpr std::int64_t kMaxTimeBuckets = 600;
-
-inline void cpuRelax() noexcept
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
 
 QString percent(double rate)
 {
     return formatNumber(std::round(rate * 1000.0) / 10.0) + QLatin1Char('%');
 }
 
-std::int64_t bucketCount(Duration window)
+QString msText(Duration d)
 {
-    const auto secs = (window.count() + 999'999'999) / 1'000'000'000;
-    return std::clamp<std::int64_t>(secs, 1, kMaxTimeBuckets);
+    return formatNumber(toMs(d)) + QStringLiteral(" ms");
 }
+
+// Rates are compared as count >= threshold * calls: the same as count / calls >= threshold without a
+// division. A rate fires only when its count is above zero.
+bool rateReached(std::int64_t count, std::int64_t calls, double threshold) noexcept
+{
+    return count > 0 && static_cast<double>(count) >= threshold * static_cast<double>(calls);
+}
+
+// An enum value that toString() spells "unknown" came from a cast, not from a name.
+template <class E> bool named(E value)
+{
+    return toString(value) != QLatin1String("unknown");
+}
+
+template <class E, std::size_t N> std::optional<E> fromName(const QString& text, const E (&all)[N])
+{
+    for (E e : all)
+        if (toString(e) == text)
+            return e;
+    return std::nullopt;
+}
+
+constexpr TripMode kTripModes[] = { TripMode::Consecutive, TripMode::CountWindow, TripMode::TimeWindow };
+constexpr HalfOpenRule kHalfOpenRules[] = { HalfOpenRule::AnyFailure, HalfOpenRule::Rates };
+constexpr BreakerCommand kCommands[]
+    = { BreakerCommand::Close, BreakerCommand::Open, BreakerCommand::HalfOpen, BreakerCommand::Isolate,
+          BreakerCommand::Disable, BreakerCommand::MetricsOnly, BreakerCommand::Release, BreakerCommand::Reset };
+constexpr BreakerInitialState kInitialStates[]
+    = { BreakerInitialState::Closed, BreakerInitialState::Open, BreakerInitialState::HalfOpen,
+          BreakerInitialState::Isolated, BreakerInitialState::Disabled, BreakerInitialState::MetricsOnly };
 
 } // namespace
 
@@ -49,10 +69,23 @@ QString toString(TripMode mode)
 
 std::optional<TripMode> tripModeFromString(const QString& text)
 {
-    for (auto m : { TripMode::Consecutive, TripMode::CountWindow, TripMode::TimeWindow })
-        if (toString(m) == text)
-            return m;
-    return std::nullopt;
+    return fromName(text, kTripModes);
+}
+
+QString toString(HalfOpenRule rule)
+{
+    switch (rule) {
+    case HalfOpenRule::AnyFailure:
+        return QStringLiteral("any_failure");
+    case HalfOpenRule::Rates:
+        return QStringLiteral("rates");
+    }
+    return QStringLiteral("unknown");
+}
+
+std::optional<HalfOpenRule> halfOpenRuleFromString(const QString& text)
+{
+    return fromName(text, kHalfOpenRules);
 }
 
 QString toString(BreakerForce force)
@@ -62,16 +95,87 @@ QString toString(BreakerForce force)
         return QStringLiteral("none");
     case BreakerForce::ForcedOpen:
         return QStringLiteral("forced_open");
-    case BreakerForce::ForcedClosed:
-        return QStringLiteral("forced_closed");
+    case BreakerForce::Disabled:
+        return QStringLiteral("disabled");
+    case BreakerForce::MetricsOnly:
+        return QStringLiteral("metrics_only");
     }
     return QStringLiteral("unknown");
+}
+
+QString toString(RejectionCause cause)
+{
+    switch (cause) {
+    case RejectionCause::None:
+        return QStringLiteral("none");
+    case RejectionCause::Open:
+        return QStringLiteral("open");
+    case RejectionCause::Isolated:
+        return QStringLiteral("isolated");
+    case RejectionCause::HalfOpenBusy:
+        return QStringLiteral("half_open_busy");
+    }
+    return QStringLiteral("unknown");
+}
+
+QString toString(BreakerCommand command)
+{
+    switch (command) {
+    case BreakerCommand::Close:
+        return QStringLiteral("close");
+    case BreakerCommand::Open:
+        return QStringLiteral("open");
+    case BreakerCommand::HalfOpen:
+        return QStringLiteral("half_open");
+    case BreakerCommand::Isolate:
+        return QStringLiteral("isolate");
+    case BreakerCommand::Disable:
+        return QStringLiteral("disable");
+    case BreakerCommand::MetricsOnly:
+        return QStringLiteral("metrics_only");
+    case BreakerCommand::Release:
+        return QStringLiteral("release");
+    case BreakerCommand::Reset:
+        return QStringLiteral("reset");
+    }
+    return QStringLiteral("unknown");
+}
+
+std::optional<BreakerCommand> breakerCommandFromString(const QString& text)
+{
+    return fromName(text, kCommands);
+}
+
+QString toString(BreakerInitialState state)
+{
+    switch (state) {
+    case BreakerInitialState::Closed:
+        return QStringLiteral("closed");
+    case BreakerInitialState::Open:
+        return QStringLiteral("open");
+    case BreakerInitialState::HalfOpen:
+        return QStringLiteral("half_open");
+    case BreakerInitialState::Isolated:
+        return QStringLiteral("isolated");
+    case BreakerInitialState::Disabled:
+        return QStringLiteral("disabled");
+    case BreakerInitialState::MetricsOnly:
+        return QStringLiteral("metrics_only");
+    }
+    return QStringLiteral("unknown");
+}
+
+std::optional<BreakerInitialState> breakerInitialStateFromString(const QString& text)
+{
+    return fromName(text, kInitialStates);
 }
 
 FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
 {
     FieldCheck check;
     check.require(!c.name.isEmpty(), QStringLiteral("name"), QStringLiteral("expected a non-empty string"));
+    check.require(named(c.tripMode), QStringLiteral("trip_mode"),
+        QStringLiteral("expected one of consecutive, count_window, time_window, got %1").arg(int(c.tripMode)));
     check.atLeast(QStringLiteral("failure_threshold"), static_cast<long long>(c.failureThreshold), 1LL);
     check.require(c.windowSize >= 1 && c.windowSize <= kMaxWindowSize, QStringLiteral("window_size"),
         QStringLiteral("expected an integer in [1, %1], got %2").arg(kMaxWindowSize).arg(c.windowSize));
@@ -93,21 +197,67 @@ FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
         check.require(false, QStringLiteral("max_recovery_timeout"),
             QStringLiteral("expected a duration >= recovery_timeout (%1 ms), got %2 ms")
                 .arg(formatNumber(toMs(c.recoveryTimeout)), formatNumber(toMs(*c.maxRecoveryTimeout))));
+    check.require(named(c.halfOpenRule), QStringLiteral("half_open_rule"),
+        QStringLiteral("expected one of any_failure, rates, got %1").arg(int(c.halfOpenRule)));
     check.atLeast(QStringLiteral("permitted_probes"), static_cast<long long>(c.permittedProbes), 1LL);
     check.atLeast(QStringLiteral("success_threshold"), static_cast<long long>(c.successThreshold), 1LL);
+    if (c.maxWaitInHalfOpen)
+        check.require(*c.maxWaitInHalfOpen > Duration::zero(), QStringLiteral("max_wait_in_half_open"),
+            QStringLiteral("expected a duration > 0 ms, got %1 ms").arg(formatNumber(toMs(*c.maxWaitInHalfOpen))));
+    check.require(named(c.initialState), QStringLiteral("initial_state"),
+        QStringLiteral("expected one of closed, open, half_open, isolated, disabled, metrics_only, got %1")
+            .arg(int(c.initialState)));
+    for (std::size_t i = 0; i < c.schedule.size(); ++i) {
+        const ScheduledBreakerAction& s = c.schedule[i];
+        const QString at = QStringLiteral("schedule/%1/").arg(i);
+        check.durationAtLeastMs(at + QStringLiteral("at"), toMs(s.at), 0.0);
+        const BreakerAction& a = s.action;
+        check.require(named(a.command), at + QStringLiteral("action"),
+            QStringLiteral("expected one of close, open, half_open, isolate, disable, metrics_only, release, "
+                           "reset, got %1")
+                .arg(int(a.command)));
+        if (a.command != BreakerCommand::Open) {
+            check.require(!a.openFor, at + QStringLiteral("for"),
+                QStringLiteral("only an \"open\" action takes a duration, got \"%1\"").arg(toString(a.command)));
+            check.require(!a.openUntil, at + QStringLiteral("until"),
+                QStringLiteral("only an \"open\" action takes an end time, got \"%1\"").arg(toString(a.command)));
+        } else if (a.openFor && a.openUntil) {
+            check.require(
+                false, at + QStringLiteral("until"), QStringLiteral("expected either \"for\" or \"until\", got both"));
+        }
+        if (a.openFor)
+            check.require(*a.openFor > Duration::zero(), at + QStringLiteral("for"),
+                QStringLiteral("expected a duration > 0 ms, got %1 ms").arg(formatNumber(toMs(*a.openFor))));
+        if (a.openUntil)
+            check.require(a.openUntil->time_since_epoch() >= Duration::zero(), at + QStringLiteral("until"),
+                QStringLiteral("expected a time >= 0 ms, got %1 ms")
+                    .arg(formatNumber(toMs(a.openUntil->time_since_epoch()))));
+    }
     return check.take();
 }
 
-// What a locked section decided to report; emitted once the lock is released.
-struct CircuitBreaker::Transition {
-    bool changed = false;
-    BreakerState from = BreakerState::Closed;
-    BreakerState to = BreakerState::Closed;
-    QString reason;
+// What a locked section decided to report; emitted once the lock is released. Plain data, so the hot
+// paths pay nothing for it.
+struct CircuitBreaker::Pending {
+    struct Change {
+        BreakerState from;
+        BreakerState to;
+        Reason reason;
+    };
+    Change changes[2]; // a lazy HALF_OPEN expiry can be followed by the next HALF_OPEN in one call
+    int count = 0;
     TimePoint time {};
     bool rejected = false;
+    RejectionCause cause = RejectionCause::None;
     Duration delay {};
     std::uint64_t requestId = 0;
+
+    void add(BreakerState from, BreakerState to, Reason reason, TimePoint now) noexcept
+    {
+        changes[std::min(count, 1)] = { from, to, reason };
+        count = std::min(count + 1, 2);
+        time = now;
+    }
 };
 
 namespace {
@@ -124,34 +274,42 @@ CircuitBreaker::CircuitBreaker(CircuitBreakerConfig config, EventSink* sink)
     : m_config(validated(config))
     , m_sink(sink)
     , m_monitorAll(m_config.monitored.empty())
+    , m_slowDetection(m_config.slowCallDuration > Duration::zero())
 {
     if (m_config.tripMode == TripMode::CountWindow) {
         const auto words = static_cast<std::size_t>((m_config.windowSize + 63) / 64);
         m_failBits.assign(words, 0);
         m_slowBits.assign(words, 0);
+        m_durations.assign(static_cast<std::size_t>(m_config.windowSize), 0);
     } else if (m_config.tripMode == TripMode::TimeWindow) {
-        const auto n = bucketCount(m_config.failureWindow);
-        m_buckets.assign(static_cast<std::size_t>(n), Bucket {});
-        m_bucketWidth = Duration(std::max<std::int64_t>(1, m_config.failureWindow.count() / n));
+        m_buckets.emplace(m_config.failureWindow);
     }
+    // The initial state is where the breaker starts, not a transition: no event.
+    switch (m_config.initialState) {
+    case BreakerInitialState::Closed:
+        break;
+    case BreakerInitialState::Open:
+        m_state = BreakerState::Open;
+        m_openUntil = saturatingAdd(TimePoint {}, openDurationForTrip(1));
+        break;
+    case BreakerInitialState::HalfOpen:
+        m_state = BreakerState::HalfOpen;
+        break;
+    case BreakerInitialState::Isolated:
+        m_state = BreakerState::Open;
+        m_force = BreakerForce::ForcedOpen;
+        break;
+    case BreakerInitialState::Disabled:
+        m_force = BreakerForce::Disabled;
+        break;
+    case BreakerInitialState::MetricsOnly:
+        m_force = BreakerForce::MetricsOnly;
+        break;
+    }
+    publishGateLocked();
 }
 
 CircuitBreaker::~CircuitBreaker() = default;
-
-void CircuitBreaker::lock() const noexcept
-{
-    while (m_lock.test_and_set(std::memory_order_acquire)) {
-        int spins = 0;
-        while (m_lock.test(std::memory_order_relaxed)) {
-            if (++spins < 64) {
-                cpuRelax();
-            } else {
-                std::this_thread::yield();
-                spins = 0;
-            }
-        }
-    }
-}
 
 OutcomeClass CircuitBreaker::classify(const Outcome& o) const
 {
@@ -188,10 +346,21 @@ Duration CircuitBreaker::openDurationForTrip(int consecutiveTrips) const
     return Duration(static_cast<Duration::rep>(std::llround(grown)));
 }
 
+bool CircuitBreaker::halfOpenExpiredLocked(TimePoint now) const noexcept
+{
+    return m_state == BreakerState::HalfOpen && m_force == BreakerForce::None && m_config.maxWaitInHalfOpen
+        && now >= saturatingAdd(m_halfOpenSince, *m_config.maxWaitInHalfOpen);
+}
+
 BreakerState CircuitBreaker::effectiveStateLocked(TimePoint now) const
 {
-    if (m_state == BreakerState::Open && m_force == BreakerForce::None && now >= m_openUntil)
+    if (m_force != BreakerForce::None)
+        return m_state;
+    if (m_state == BreakerState::Open && now >= m_openUntil)
         return BreakerState::HalfOpen;
+    if (halfOpenExpiredLocked(now)) // the next call trips; with a zero open duration it probes at once
+        return openDurationForTrip(m_consecutiveTrips + 1) > Duration::zero() ? BreakerState::Open
+                                                                              : BreakerState::HalfOpen;
     return m_state;
 }
 
@@ -199,13 +368,14 @@ void CircuitBreaker::clearWindowLocked()
 {
     std::fill(m_failBits.begin(), m_failBits.end(), std::uint64_t { 0 });
     std::fill(m_slowBits.begin(), m_slowBits.end(), std::uint64_t { 0 });
+    std::fill(m_durations.begin(), m_durations.end(), std::int64_t { 0 });
     m_ringPos = 0;
     m_ringFilled = 0;
-    std::fill(m_buckets.begin(), m_buckets.end(), Bucket {});
-    m_winCalls = 0;
-    m_winFailures = 0;
-    m_winSlow = 0;
+    if (m_buckets)
+        m_buckets->clear();
+    m_win = {};
     m_consecutiveFailures = 0;
+    m_thresholdArmed = true;
 }
 
 void CircuitBreaker::publishGateLocked() noexcept
@@ -214,168 +384,250 @@ void CircuitBreaker::publishGateLocked() noexcept
         (std::uint64_t { m_generation } << 8) | static_cast<std::uint64_t>(m_state), std::memory_order_release);
 }
 
-void CircuitBreaker::tripLocked(TimePoint now, QString reason, Transition& out)
+void CircuitBreaker::enterLocked(BreakerState state, TimePoint now, Reason reason, Pending& out)
 {
-    out = { true, m_state, BreakerState::Open, std::move(reason), now, false, {}, 0 };
-    m_state = BreakerState::Open;
+    out.add(m_state, state, reason, now);
+    m_state = state;
     ++m_generation;
     publishGateLocked();
+    m_probesInFlight = 0;
+    m_probesAdmitted = 0;
+    m_probeSuccesses = 0;
+    m_probeFailures = 0;
+    m_probeSlow = 0;
+    m_lastTransition = now;
+}
+
+void CircuitBreaker::openLocked(TimePoint now, TimePoint until, Reason reason, Pending& out)
+{
+    enterLocked(BreakerState::Open, now, reason, out);
+    m_openUntil = until;
+    clearWindowLocked();
+}
+
+void CircuitBreaker::tripLocked(TimePoint now, Reason reason, Pending& out)
+{
     ++m_trips;
     ++m_consecutiveTrips;
-    m_openUntil = saturatingAdd(now, openDurationForTrip(m_consecutiveTrips));
-    m_probesInFlight = 0;
-    m_probeSuccesses = 0;
-    m_lastTransition = now;
-    clearWindowLocked();
+    openLocked(now, saturatingAdd(now, openDurationForTrip(m_consecutiveTrips)), reason, out);
 }
 
-void CircuitBreaker::toClosedLocked(TimePoint now, QString reason, Transition& out)
+void CircuitBreaker::toClosedLocked(TimePoint now, Reason reason, Pending& out)
 {
-    out = { true, m_state, BreakerState::Closed, std::move(reason), now, false, {}, 0 };
-    m_state = BreakerState::Closed;
-    ++m_generation;
-    publishGateLocked();
+    enterLocked(BreakerState::Closed, now, reason, out);
     m_consecutiveTrips = 0;
-    m_probesInFlight = 0;
-    m_probeSuccesses = 0;
-    m_lastTransition = now;
     clearWindowLocked();
 }
 
-void CircuitBreaker::toHalfOpenLocked(TimePoint now, Transition& out)
+void CircuitBreaker::toHalfOpenLocked(TimePoint now, Reason reason, Pending& out)
 {
-    out = { true, m_state, BreakerState::HalfOpen, QStringLiteral("recovery timeout elapsed"), now, false, {}, 0 };
-    m_state = BreakerState::HalfOpen;
-    ++m_generation;
-    publishGateLocked();
-    m_probesInFlight = 0;
-    m_probeSuccesses = 0;
-    m_lastTransition = now;
+    enterLocked(BreakerState::HalfOpen, now, reason, out);
+    m_halfOpenSince = now;
 }
 
-void CircuitBreaker::recordLocked(bool failure, bool slow, TimePoint now, Transition& out)
+void CircuitBreaker::expireHalfOpenLocked(TimePoint now, Pending& out)
+{
+    if (halfOpenExpiredLocked(now))
+        tripLocked(now, Why::HalfOpenExpired, out);
+}
+
+void CircuitBreaker::releaseProbeLocked(const Permit& permit) noexcept
+{
+    if (permit.probe && permit.generation == m_generation && m_state == BreakerState::HalfOpen
+        && m_probesInFlight > 0) {
+        --m_probesInFlight;
+        --m_probesAdmitted; // a returned permit lets another trial call in
+    }
+}
+
+inline bool CircuitBreaker::thresholdCrossedLocked() const noexcept
+{
+    if (m_config.tripMode == TripMode::Consecutive)
+        return m_consecutiveFailures >= m_config.failureThreshold;
+    return m_win.calls >= m_config.minimumCalls
+        && (rateReached(m_win.failures, m_win.calls, m_config.failureRateThreshold)
+            || (m_slowDetection && rateReached(m_win.slow, m_win.calls, m_config.slowCallRateThreshold)));
+}
+
+CircuitBreaker::Reason CircuitBreaker::evaluateLocked() const noexcept
+{
+    if (m_config.tripMode == TripMode::Consecutive)
+        return { Why::FailureThreshold };
+    const double calls = static_cast<double>(m_win.calls);
+    if (rateReached(m_win.failures, m_win.calls, m_config.failureRateThreshold))
+        return { Why::FailureRate, static_cast<double>(m_win.failures) / calls };
+    return { Why::SlowRate, static_cast<double>(m_win.slow) / calls };
+}
+
+void CircuitBreaker::onThresholdLocked(TimePoint now, Pending& out)
+{
+    if (m_force == BreakerForce::None) {
+        tripLocked(now, evaluateLocked(), out);
+    } else if (m_thresholdArmed) { // METRICS_ONLY: say so once per crossing, stay CLOSED
+        m_thresholdArmed = false;
+        ++m_thresholdsExceeded;
+        Reason report = evaluateLocked();
+        report.notOpened = true;
+        out.add(BreakerState::Closed, BreakerState::Closed, report, now);
+    }
+}
+
+void CircuitBreaker::recordLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out)
 {
     m_consecutiveFailures = failure ? m_consecutiveFailures + 1 : 0;
     const int f = failure ? 1 : 0;
     const int s = slow ? 1 : 0;
+    const std::int64_t ns = latency.count();
 
     switch (m_config.tripMode) {
     case TripMode::Consecutive:
-        m_winCalls += 1;
-        m_winFailures += f;
-        m_winSlow += s;
-        if (m_consecutiveFailures >= m_config.failureThreshold && m_force == BreakerForce::None)
-            tripLocked(now, QStringLiteral("failure_threshold %1 reached").arg(m_config.failureThreshold), out);
-        return;
+        m_win.calls += 1;
+        m_win.failures += f;
+        m_win.slow += s;
+        m_win.slowFailures += f & s;
+        m_win.durationNs += ns;
+        m_win.maxNs = std::max(m_win.maxNs, ns);
+        break;
     case TripMode::CountWindow: {
         // Two bit rings (failure, slow) in 64-bit words: dense, and unlike a byte array they don't
         // alias every other member, so the compiler keeps the counters in registers.
         const auto word = static_cast<std::size_t>(m_ringPos >> 6);
         const std::uint64_t bit = std::uint64_t { 1 } << (m_ringPos & 63);
+        std::int64_t& slotNs = m_durations[static_cast<std::size_t>(m_ringPos)];
         if (m_ringFilled == m_config.windowSize) {
-            m_winFailures -= (m_failBits[word] & bit) ? 1 : 0;
-            m_winSlow -= (m_slowBits[word] & bit) ? 1 : 0;
+            const int oldF = (m_failBits[word] & bit) ? 1 : 0;
+            const int oldS = (m_slowBits[word] & bit) ? 1 : 0;
+            m_win.failures -= oldF;
+            m_win.slow -= oldS;
+            m_win.slowFailures -= oldF & oldS;
+            m_win.durationNs -= slotNs;
         } else {
             ++m_ringFilled;
-            ++m_winCalls;
+            ++m_win.calls;
         }
         m_failBits[word] = (m_failBits[word] & ~bit) | (failure ? bit : 0);
         m_slowBits[word] = (m_slowBits[word] & ~bit) | (slow ? bit : 0);
-        m_winFailures += f;
-        m_winSlow += s;
+        slotNs = ns;
+        m_win.failures += f;
+        m_win.slow += s;
+        m_win.slowFailures += f & s;
+        m_win.durationNs += ns;
         if (++m_ringPos == m_config.windowSize)
             m_ringPos = 0;
         break;
     }
     case TripMode::TimeWindow: {
-        const std::int64_t n = static_cast<std::int64_t>(m_buckets.size());
-        const std::int64_t idx = std::max<std::int64_t>(0, now.time_since_epoch().count() / m_bucketWidth.count());
-        if (idx > m_headBucket) {
-            // Slots of the buckets entering the window held buckets that just left it.
-            const std::int64_t steps = std::min(idx - m_headBucket, n);
-            for (std::int64_t k = idx - steps + 1; k <= idx; ++k) {
-                auto& old = m_buckets[static_cast<std::size_t>(k % n)];
-                m_winCalls -= old.calls;
-                m_winFailures -= old.failures;
-                m_winSlow -= old.slow;
-                old = Bucket { k, 0, 0, 0 };
-            }
-            m_headBucket = idx;
-        }
-        // A late outcome (completed before the newest one seen) still lands in its own bucket, unless that
-        // bucket already left the window: then only the cumulative counters see it.
-        if (idx > m_headBucket - n) {
-            auto& b = m_buckets[static_cast<std::size_t>(idx % n)];
-            if (b.index != idx)
-                b = Bucket { idx, 0, 0, 0 };
-            b.calls += 1;
-            b.failures += f;
-            b.slow += s;
-            m_winCalls += 1;
-            m_winFailures += f;
-            m_winSlow += s;
+        WindowCounts* b = m_buckets->bucketFor(now, [this](const WindowCounts& old) {
+            m_win.calls -= old.calls;
+            m_win.failures -= old.failures;
+            m_win.slow -= old.slow;
+            m_win.slowFailures -= old.slowFailures;
+            m_win.durationNs -= old.durationNs;
+        });
+        // A late outcome whose bucket already left the window: only the cumulative counters see it.
+        if (b) {
+            b->calls += 1;
+            b->failures += f;
+            b->slow += s;
+            b->slowFailures += f & s;
+            b->durationNs += ns;
+            b->maxNs = std::max(b->maxNs, ns);
+            m_win.calls += 1;
+            m_win.failures += f;
+            m_win.slow += s;
+            m_win.slowFailures += f & s;
+            m_win.durationNs += ns;
         }
         break;
     }
     }
 
-    if (m_force != BreakerForce::None || m_winCalls < m_config.minimumCalls)
+    if (thresholdCrossedLocked())
+        onThresholdLocked(now, out);
+    else
+        m_thresholdArmed = true;
+}
+
+void CircuitBreaker::recordProbeLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out)
+{
+    if (m_probesInFlight > 0)
+        --m_probesInFlight;
+    ++(failure ? m_probeFailures : m_probeSuccesses);
+    m_probeSlow += slow ? 1 : 0;
+    if (m_config.halfOpenRule == HalfOpenRule::AnyFailure) {
+        // One probe is a window of one call: a failed or slow probe is a rate of 100 %.
+        if (failure)
+            tripLocked(now, Why::ProbeFailed, out);
+        else if (slow)
+            tripLocked(now, { Why::SlowProbe, static_cast<double>(latency.count()) }, out);
+        else if (m_probeSuccesses >= m_config.successThreshold)
+            toClosedLocked(now, { Why::ProbeSuccesses, static_cast<double>(m_probeSuccesses) }, out);
         return;
-    // Compared as failures >= threshold * calls: the same as rate >= threshold without a division.
-    const double calls = static_cast<double>(m_winCalls);
-    if (m_winFailures > 0 && static_cast<double>(m_winFailures) >= m_config.failureRateThreshold * calls) {
-        tripLocked(now,
-            QStringLiteral("failure rate %1 >= %2")
-                .arg(percent(static_cast<double>(m_winFailures) / calls), percent(m_config.failureRateThreshold)),
-            out);
-    } else if (m_config.slowCallDuration > Duration::zero() && m_winSlow > 0
-        && static_cast<double>(m_winSlow) >= m_config.slowCallRateThreshold * calls) {
-        tripLocked(now,
-            QStringLiteral("slow-call rate %1 >= %2")
-                .arg(percent(static_cast<double>(m_winSlow) / calls), percent(m_config.slowCallRateThreshold)),
-            out);
     }
+    const int n = m_probeSuccesses + m_probeFailures;
+    if (n < m_config.permittedProbes)
+        return;
+    const double calls = static_cast<double>(n);
+    if (rateReached(m_probeFailures, n, m_config.failureRateThreshold))
+        tripLocked(now, { Why::ProbeFailureRate, m_probeFailures / calls }, out);
+    else if (m_slowDetection && rateReached(m_probeSlow, n, m_config.slowCallRateThreshold))
+        tripLocked(now, { Why::ProbeSlowRate, m_probeSlow / calls }, out);
+    else
+        toClosedLocked(now, { Why::ProbesBelow, calls }, out);
 }
 
 Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
 {
-    Transition t;
-    Admission a;
     // Closed path without the lock: the gate word holds state and epoch, written under the lock at
     // every transition. A trip racing with this admission only makes the permit stale.
     const std::uint64_t gate = m_gate.load(std::memory_order_acquire);
-    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed) {
-        a.admitted = true;
-        a.permit = { static_cast<std::uint32_t>(gate >> 8), false, true };
-        return a;
-    }
-    lock();
+    // Built in the return slot (no named local): a copy of a byte-wise built local costs a store-forwarding
+    // stall that doubles the cost of this path.
+    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed)
+        return Admission { true, Permit { static_cast<std::uint32_t>(gate >> 8), false, true }, RejectionCause::None,
+            std::nullopt };
+    return acquireLocked(now, requestId);
+}
+
+Admission CircuitBreaker::acquireLocked(TimePoint now, std::uint64_t requestId)
+{
+    Pending p;
+    Admission a;
+    m_lock.lock();
     if (m_state == BreakerState::Closed) { // closed since the gate was read
         a.admitted = true;
         a.permit = { m_generation, false, true };
-        unlock();
+        m_lock.unlock();
         return a;
     }
+    expireHalfOpenLocked(now, p);
     if (m_state == BreakerState::Open && m_force == BreakerForce::None && now >= m_openUntil)
-        toHalfOpenLocked(now, t);
-    if (m_state == BreakerState::HalfOpen && m_probesInFlight < m_config.permittedProbes) {
+        toHalfOpenLocked(now, Why::RecoveryElapsed, p);
+    const int inUse = m_config.halfOpenRule == HalfOpenRule::AnyFailure ? m_probesInFlight : m_probesAdmitted;
+    if (m_state == BreakerState::HalfOpen && inUse < m_config.permittedProbes) {
         ++m_probesInFlight;
+        ++m_probesAdmitted;
         a.admitted = true;
         a.permit = { m_generation, true, true };
     } else {
         ++m_rejections;
-        if (m_force == BreakerForce::ForcedOpen)
-            a.retryAfter = openDurationForTrip(m_consecutiveTrips + 1);
-        else if (m_state == BreakerState::Open)
+        if (m_force == BreakerForce::ForcedOpen) {
+            a.cause = RejectionCause::Isolated;
+        } else if (m_state == BreakerState::Open) {
+            a.cause = RejectionCause::Open;
             a.retryAfter = m_openUntil - now;
-        t.rejected = true;
-        t.delay = a.retryAfter;
-        t.requestId = requestId;
-        t.time = now;
+        } else {
+            a.cause = RejectionCause::HalfOpenBusy;
+        }
+        p.rejected = true;
+        p.cause = a.cause;
+        p.delay = a.retryAfter.value_or(Duration::zero());
+        p.requestId = requestId;
+        p.time = now;
     }
-    unlock();
-    if (t.changed || t.rejected)
-        publish(t);
+    m_lock.unlock();
+    if (p.count > 0 || p.rejected)
+        publish(p);
     return a;
 }
 
@@ -385,132 +637,231 @@ void CircuitBreaker::onOutcome(const Permit& permit, const Outcome& outcome, Tim
         return;
     const OutcomeClass cls = classify(outcome);
     const bool failure = cls == OutcomeClass::Failure;
-    const bool slow = m_config.slowCallDuration > Duration::zero() && outcome.latency >= m_config.slowCallDuration;
-    Transition t;
-    lock();
-    const bool current = permit.generation == m_generation;
+    const bool slow = m_slowDetection && outcome.latency >= m_config.slowCallDuration;
+    Pending p;
+    m_lock.lock();
+    if (m_force == BreakerForce::Disabled) {
+        m_lock.unlock();
+        return;
+    }
+    // A late outcome after the HALF_OPEN deadline: the epoch ends first, so the probe counts as stale.
+    if (m_state == BreakerState::HalfOpen)
+        expireHalfOpenLocked(now, p);
     if (cls == OutcomeClass::Ignored) {
         ++m_ignored;
-        if (current && permit.probe && m_probesInFlight > 0)
-            --m_probesInFlight;
-        unlock();
+        releaseProbeLocked(permit);
+        m_lock.unlock();
+        if (p.count > 0)
+            publish(p);
         return;
     }
     ++m_calls;
     ++(failure ? m_failures : m_successes);
     m_slowCalls += slow ? 1 : 0;
-    if (current) {
-        if (m_state == BreakerState::Closed) {
-            recordLocked(failure, slow, now, t);
-        } else if (m_state == BreakerState::HalfOpen && permit.probe) {
-            if (m_probesInFlight > 0)
-                --m_probesInFlight;
-            if (failure) {
-                tripLocked(now, QStringLiteral("probe failed"), t);
-            } else if (++m_probeSuccesses >= m_config.successThreshold) {
-                toClosedLocked(now,
-                    m_probeSuccesses == 1 ? QStringLiteral("1 probe success")
-                                          : QStringLiteral("%1 probe successes").arg(m_probeSuccesses),
-                    t);
-            }
-        }
+    if (permit.generation == m_generation) {
+        if (m_state == BreakerState::Closed)
+            recordLocked(failure, slow, outcome.latency, now, p);
+        else if (m_state == BreakerState::HalfOpen && permit.probe)
+            recordProbeLocked(failure, slow, outcome.latency, now, p);
     }
-    unlock();
-    if (t.changed)
-        publish(t);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
 }
 
 void CircuitBreaker::onCancelled(const Permit& permit)
 {
     if (!permit.valid || !permit.probe)
         return;
-    lock();
-    if (permit.generation == m_generation && m_state == BreakerState::HalfOpen && m_probesInFlight > 0)
-        --m_probesInFlight;
-    unlock();
+    m_lock.lock();
+    releaseProbeLocked(permit);
+    m_lock.unlock();
+}
+
+void CircuitBreaker::setForceLocked(BreakerForce force, BreakerState state, TimePoint now, Reason reason, Pending& out)
+{
+    m_force = force;
+    enterLocked(state, now, reason, out);
+    if (state == BreakerState::Closed)
+        m_consecutiveTrips = 0;
+    clearWindowLocked();
 }
 
 void CircuitBreaker::forceOpen(TimePoint now)
 {
-    Transition t;
-    lock();
-    if (m_force == BreakerForce::ForcedOpen) { // a repeat changes nothing
-        unlock();
-        return;
-    }
-    t = { true, m_state, BreakerState::Open, QStringLiteral("forced open"), now, false, {}, 0 };
-    m_state = BreakerState::Open;
-    m_force = BreakerForce::ForcedOpen;
-    ++m_generation;
-    publishGateLocked();
-    m_probesInFlight = 0;
-    m_probeSuccesses = 0;
-    m_lastTransition = now;
-    clearWindowLocked();
-    unlock();
-    publish(t);
+    Pending p;
+    m_lock.lock();
+    if (m_force != BreakerForce::ForcedOpen) // a repeat changes nothing
+        setForceLocked(BreakerForce::ForcedOpen, BreakerState::Open, now, Why::ForcedOpen, p);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
 }
 
-void CircuitBreaker::forceClosed(TimePoint now)
+void CircuitBreaker::disable(TimePoint now)
 {
-    Transition t;
-    lock();
-    if (m_force == BreakerForce::ForcedClosed) { // a repeat changes nothing
-        unlock();
-        return;
+    Pending p;
+    m_lock.lock();
+    if (m_force != BreakerForce::Disabled)
+        setForceLocked(BreakerForce::Disabled, BreakerState::Closed, now, Why::Disabled, p);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
+}
+
+void CircuitBreaker::metricsOnly(TimePoint now)
+{
+    Pending p;
+    m_lock.lock();
+    if (m_force != BreakerForce::MetricsOnly)
+        setForceLocked(BreakerForce::MetricsOnly, BreakerState::Closed, now, Why::MetricsOnly, p);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
+}
+
+void CircuitBreaker::transitionToClosed(TimePoint now)
+{
+    Pending p;
+    m_lock.lock();
+    if (m_state != BreakerState::Closed || m_force != BreakerForce::None) {
+        m_force = BreakerForce::None;
+        toClosedLocked(now, Why::ManualClose, p);
     }
-    t = { true, m_state, BreakerState::Closed, QStringLiteral("forced closed"), now, false, {}, 0 };
-    m_state = BreakerState::Closed;
-    m_force = BreakerForce::ForcedClosed;
-    ++m_generation;
-    publishGateLocked();
-    m_consecutiveTrips = 0;
-    m_probesInFlight = 0;
-    m_probeSuccesses = 0;
-    m_lastTransition = now;
-    clearWindowLocked();
-    unlock();
-    publish(t);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
+}
+
+void CircuitBreaker::manualOpen(std::optional<TimePoint> until, TimePoint now)
+{
+    Pending p;
+    m_lock.lock();
+    const TimePoint deadline = until ? *until : saturatingAdd(now, openDurationForTrip(m_consecutiveTrips + 1));
+    if (m_state == BreakerState::Open && m_force == BreakerForce::None) {
+        m_openUntil = deadline; // still OPEN: only the deadline moves
+    } else {
+        m_force = BreakerForce::None;
+        openLocked(now, deadline, Why::ManualOpen, p);
+    }
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
+}
+
+void CircuitBreaker::transitionToOpen(TimePoint now)
+{
+    manualOpen(std::nullopt, now);
+}
+
+void CircuitBreaker::transitionToOpenFor(Duration duration, TimePoint now)
+{
+    manualOpen(saturatingAdd(now, std::max(duration, Duration::zero())), now);
+}
+
+void CircuitBreaker::transitionToOpenUntil(TimePoint until, TimePoint now)
+{
+    manualOpen(until, now);
+}
+
+void CircuitBreaker::transitionToHalfOpen(TimePoint now)
+{
+    Pending p;
+    m_lock.lock();
+    if (m_state != BreakerState::HalfOpen || m_force != BreakerForce::None) {
+        m_force = BreakerForce::None;
+        toHalfOpenLocked(now, Why::ManualHalfOpen, p);
+    }
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
 }
 
 void CircuitBreaker::release(TimePoint now)
 {
-    Transition t;
-    lock();
+    Pending p;
+    m_lock.lock();
     if (m_force != BreakerForce::None) {
         m_force = BreakerForce::None;
-        toClosedLocked(now, QStringLiteral("released"), t);
+        toClosedLocked(now, Why::Released, p);
     }
-    unlock();
-    if (t.changed)
-        publish(t);
+    m_lock.unlock();
+    if (p.count > 0)
+        publish(p);
 }
 
 void CircuitBreaker::reset(TimePoint now)
 {
-    Transition t;
-    lock();
+    Pending p;
+    m_lock.lock();
     m_force = BreakerForce::None;
-    toClosedLocked(now, QStringLiteral("reset"), t);
+    toClosedLocked(now, Why::Reset, p);
     m_calls = m_successes = m_failures = m_slowCalls = m_ignored = m_rejections = m_trips = 0;
-    unlock();
-    publish(t);
+    m_thresholdsExceeded = 0;
+    m_lock.unlock();
+    publish(p);
+}
+
+void CircuitBreaker::apply(const BreakerAction& action, TimePoint now)
+{
+    switch (action.command) {
+    case BreakerCommand::Close:
+        return transitionToClosed(now);
+    case BreakerCommand::Open:
+        if (action.openFor)
+            return transitionToOpenFor(*action.openFor, now);
+        if (action.openUntil)
+            return transitionToOpenUntil(*action.openUntil, now);
+        return transitionToOpen(now);
+    case BreakerCommand::HalfOpen:
+        return transitionToHalfOpen(now);
+    case BreakerCommand::Isolate:
+        return forceOpen(now);
+    case BreakerCommand::Disable:
+        return disable(now);
+    case BreakerCommand::MetricsOnly:
+        return metricsOnly(now);
+    case BreakerCommand::Release:
+        return release(now);
+    case BreakerCommand::Reset:
+        return reset(now);
+    }
 }
 
 BreakerState CircuitBreaker::state(TimePoint now) const
 {
-    lock();
+    m_lock.lock();
     const auto s = effectiveStateLocked(now);
-    unlock();
+    m_lock.unlock();
     return s;
 }
 
 BreakerForce CircuitBreaker::force() const
 {
-    lock();
+    m_lock.lock();
     const auto f = m_force;
-    unlock();
+    m_lock.unlock();
     return f;
+}
+
+CircuitBreaker::WindowCounts CircuitBreaker::windowLocked(TimePoint now) const
+{
+    if (m_config.tripMode == TripMode::TimeWindow) {
+        WindowCounts w;
+        m_buckets->forEach(now, [&w](const WindowCounts& b) {
+            w.calls += b.calls;
+            w.failures += b.failures;
+            w.slow += b.slow;
+            w.slowFailures += b.slowFailures;
+            w.durationNs += b.durationNs;
+            w.maxNs = std::max(w.maxNs, b.maxNs);
+        });
+        return w;
+    }
+    WindowCounts w = m_win;
+    if (m_config.tripMode == TripMode::CountWindow) // the slots in use are the first m_ringFilled
+        w.maxNs = m_ringFilled == 0 ? 0 : *std::max_element(m_durations.begin(), m_durations.begin() + m_ringFilled);
+    return w;
 }
 
 CircuitBreakerStats CircuitBreaker::stats(TimePoint now) const
@@ -518,7 +869,7 @@ CircuitBreakerStats CircuitBreaker::stats(TimePoint now) const
     CircuitBreakerStats s;
     s.name = m_config.name;
     s.tripMode = m_config.tripMode;
-    lock();
+    m_lock.lock();
     s.state = effectiveStateLocked(now);
     s.force = m_force;
     s.calls = m_calls;
@@ -528,64 +879,118 @@ CircuitBreakerStats CircuitBreaker::stats(TimePoint now) const
     s.ignored = m_ignored;
     s.rejections = m_rejections;
     s.trips = m_trips;
-    s.windowCalls = m_winCalls;
-    s.windowFailures = m_winFailures;
-    s.windowSlowCalls = m_winSlow;
-    if (m_config.tripMode == TripMode::TimeWindow) {
-        const std::int64_t n = static_cast<std::int64_t>(m_buckets.size());
-        const std::int64_t idx = std::max<std::int64_t>(
-            m_headBucket, std::max<std::int64_t>(0, now.time_since_epoch().count() / m_bucketWidth.count()));
-        s.windowCalls = s.windowFailures = s.windowSlowCalls = 0;
-        for (const auto& x : m_buckets) {
-            if (x.index > idx - n && x.index <= idx) {
-                s.windowCalls += x.calls;
-                s.windowFailures += x.failures;
-                s.windowSlowCalls += x.slow;
-            }
-        }
-    }
+    s.thresholdsExceeded = m_thresholdsExceeded;
+    const WindowCounts w = windowLocked(now);
     s.consecutiveFailures = m_consecutiveFailures;
     s.consecutiveTrips = m_consecutiveTrips;
     s.probesInFlight = m_probesInFlight;
+    s.probesAdmitted = m_probesAdmitted;
     s.probeSuccesses = m_probeSuccesses;
+    s.probeFailures = m_probeFailures;
+    s.probeSlowCalls = m_probeSlow;
     s.lastTransition = m_lastTransition;
+    const bool expired = halfOpenExpiredLocked(now);
     if (m_state == BreakerState::Open && m_force == BreakerForce::None && now < m_openUntil)
         s.timeUntilHalfOpen = m_openUntil - now;
+    else if (expired) // as if the next call tripped now
+        s.timeUntilHalfOpen = openDurationForTrip(m_consecutiveTrips + 1);
     s.currentRecoveryTimeout = m_state == BreakerState::Open && m_consecutiveTrips > 0
         ? openDurationForTrip(m_consecutiveTrips)
         : openDurationForTrip(m_consecutiveTrips + 1);
-    unlock();
-    if (s.windowCalls > 0) {
-        s.failureRate = static_cast<double>(s.windowFailures) / static_cast<double>(s.windowCalls);
-        s.slowCallRate = static_cast<double>(s.windowSlowCalls) / static_cast<double>(s.windowCalls);
+    m_lock.unlock();
+    s.windowCalls = w.calls;
+    s.windowFailures = w.failures;
+    s.windowSlowCalls = w.slow;
+    s.windowSlowFailures = w.slowFailures;
+    s.windowSlowSuccesses = w.slow - w.slowFailures;
+    if (w.calls > 0) {
+        s.failureRate = static_cast<double>(w.failures) / static_cast<double>(w.calls);
+        s.slowCallRate = static_cast<double>(w.slow) / static_cast<double>(w.calls);
+        s.windowMeanDuration = Duration(w.durationNs / w.calls);
+        s.windowMaxDuration = Duration(w.maxNs);
     }
     return s;
 }
 
-void CircuitBreaker::publish(const Transition& t) const
+QString CircuitBreaker::reasonText(const Reason& r) const
+{
+    QString text;
+    switch (r.why) {
+    case Why::FailureThreshold:
+        text = QStringLiteral("failure_threshold %1 reached").arg(m_config.failureThreshold);
+        break;
+    case Why::FailureRate:
+        text = QStringLiteral("failure rate %1 >= %2").arg(percent(r.value), percent(m_config.failureRateThreshold));
+        break;
+    case Why::SlowRate:
+        text = QStringLiteral("slow-call rate %1 >= %2").arg(percent(r.value), percent(m_config.slowCallRateThreshold));
+        break;
+    case Why::RecoveryElapsed:
+        return QStringLiteral("recovery timeout elapsed");
+    case Why::ProbeSuccesses:
+        return r.value == 1.0 ? QStringLiteral("1 probe success")
+                              : QStringLiteral("%1 probe successes").arg(formatNumber(r.value));
+    case Why::ProbeFailed:
+        return QStringLiteral("probe failed");
+    case Why::SlowProbe:
+        return QStringLiteral("slow probe (%1 >= %2)")
+            .arg(msText(Duration(static_cast<Duration::rep>(r.value))), msText(m_config.slowCallDuration));
+    case Why::ProbeFailureRate:
+        return QStringLiteral("probe failure rate %1 >= %2")
+            .arg(percent(r.value), percent(m_config.failureRateThreshold));
+    case Why::ProbeSlowRate:
+        return QStringLiteral("probe slow-call rate %1 >= %2")
+            .arg(percent(r.value), percent(m_config.slowCallRateThreshold));
+    case Why::ProbesBelow:
+        return QStringLiteral("%1 probes below the thresholds").arg(formatNumber(r.value));
+    case Why::HalfOpenExpired:
+        return QStringLiteral("no probe decision within max_wait_in_half_open %1")
+            .arg(msText(m_config.maxWaitInHalfOpen.value_or(Duration::zero())));
+    case Why::ManualClose:
+        return QStringLiteral("manual close");
+    case Why::ManualOpen:
+        return QStringLiteral("manual open");
+    case Why::ManualHalfOpen:
+        return QStringLiteral("manual half-open");
+    case Why::ForcedOpen:
+        return QStringLiteral("forced open");
+    case Why::Disabled:
+        return QStringLiteral("disabled");
+    case Why::MetricsOnly:
+        return QStringLiteral("metrics only");
+    case Why::Released:
+        return QStringLiteral("released");
+    case Why::Reset:
+        return QStringLiteral("reset");
+    }
+    return r.notOpened ? QStringLiteral("metrics only, not opened: ") + text : text;
+}
+
+void CircuitBreaker::publish(const Pending& p) const
 {
     EventSink* sink = m_sink.load(std::memory_order_acquire);
     if (!sink)
         return;
-    Event e;
-    e.time = t.time;
-    e.source = m_config.name;
-    if (t.changed) {
+    for (int i = 0; i < p.count; ++i) {
+        Event e;
+        e.time = p.time;
+        e.source = m_config.name;
         e.kind = EventKind::BreakerTransition;
-        e.from = t.from;
-        e.to = t.to;
-        e.text = t.reason;
+        e.from = p.changes[i].from;
+        e.to = p.changes[i].to;
+        e.text = reasonText(p.changes[i].reason);
         sink->onEvent(e);
     }
-    if (t.rejected) {
+    if (p.rejected) {
         Event r;
-        r.time = t.time;
+        r.time = p.time;
         r.source = m_config.name;
         r.kind = EventKind::BreakerRejected;
-        r.requestId = t.requestId;
-        r.delay = t.delay;
+        r.requestId = p.requestId;
+        r.delay = p.delay;
         r.outcome = OutcomeKind::Rejected;
         r.errorClass = ErrorClass::circuitOpen();
+        r.text = toString(p.cause);
         sink->onEvent(r);
     }
 }

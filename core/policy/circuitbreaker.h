@@ -5,6 +5,8 @@
 #include "core/common/errorclass.h"
 #include "core/common/outcome.h"
 #include "core/common/time.h"
+#include "core/policy/spinlock.h"
+#include "core/policy/timebuckets.h"
 
 #include <QString>
 
@@ -27,13 +29,69 @@ enum class TripMode : std::uint8_t {
 QString toString(TripMode mode);
 std::optional<TripMode> tripModeFromString(const QString& text);
 
-/// Manual override of the state machine. JSON spelling: "none", "forced_open", "forced_closed".
+/// How HALF_OPEN decides. JSON spelling: "any_failure", "rates".
+enum class HalfOpenRule : std::uint8_t {
+    /// Polly's rule: up to `permitted_probes` probes at a time; the first failed (or slow) probe re-opens,
+    /// `success_threshold` probe successes close.
+    AnyFailure,
+    /// Resilience4j's rule: `permitted_probes` trial calls in all; once every one has reported, their
+    /// failure and slow-call rates against the thresholds decide: at or above -> OPEN, below -> CLOSED.
+    Rates,
+};
+QString toString(HalfOpenRule rule);
+std::optional<HalfOpenRule> halfOpenRuleFromString(const QString& text);
+
+/// Manual override of the state machine. JSON spelling: "none", "forced_open", "disabled", "metrics_only".
 enum class BreakerForce : std::uint8_t {
     None,
-    ForcedOpen, ///< isolate: every call is rejected until release() or reset()
-    ForcedClosed, ///< disable: every call is admitted; outcomes are counted but never trip the circuit
+    ForcedOpen, ///< isolated: state OPEN, every call rejected (without a retry hint) until released
+    Disabled, ///< state CLOSED, every call admitted, nothing recorded, never trips
+    MetricsOnly, ///< state CLOSED, every call admitted and recorded; a crossed threshold emits an event, never opens
 };
 QString toString(BreakerForce force);
+
+/// Why tryAcquire() refused a call; the BreakerRejected event's text: "open", "isolated", "half_open_busy".
+enum class RejectionCause : std::uint8_t { None, Open, Isolated, HalfOpenBusy };
+QString toString(RejectionCause cause);
+
+/// A manual command: the C++ API's transitions as a value, so a scenario can schedule them.
+/// JSON spelling of a schedule entry's "action".
+enum class BreakerCommand : std::uint8_t {
+    Close, ///< "close": CLOSED in normal operation, a fresh window (transitionToClosed)
+    Open, ///< "open": OPEN in normal operation for `for`, until `until`, or for the next open duration
+    HalfOpen, ///< "half_open": HALF_OPEN with fresh probe slots (transitionToHalfOpen)
+    Isolate, ///< "isolate": forced open (forceOpen)
+    Disable, ///< "disable" (disable)
+    MetricsOnly, ///< "metrics_only" (metricsOnly)
+    Release, ///< "release": ends a forced mode (release)
+    Reset, ///< "reset": CLOSED, every counter cleared (reset)
+};
+QString toString(BreakerCommand command);
+std::optional<BreakerCommand> breakerCommandFromString(const QString& text);
+
+/// One manual command with its arguments.
+struct BreakerAction {
+    BreakerCommand command = BreakerCommand::Close;
+    std::optional<Duration> openFor; ///< Open only ("for"): > 0
+    std::optional<TimePoint> openUntil; ///< Open only ("until", executor time); not together with openFor
+
+    friend bool operator==(const BreakerAction&, const BreakerAction&) = default;
+};
+
+/// A breaker action at a time of the run, like a fault schedule entry. The executors carry it out (the
+/// simulator and the live runner call CircuitBreaker::apply() at `at`); the breaker itself never does.
+struct ScheduledBreakerAction {
+    Duration at {}; ///< "at": time since the start of the run, >= 0
+    BreakerAction action;
+
+    friend bool operator==(const ScheduledBreakerAction&, const ScheduledBreakerAction&) = default;
+};
+
+/// The state a breaker starts in. JSON spelling: "closed", "open", "half_open", "isolated", "disabled",
+/// "metrics_only". "open" lasts `recovery_timeout` from time zero and is not counted as a trip.
+enum class BreakerInitialState : std::uint8_t { Closed, Open, HalfOpen, Isolated, Disabled, MetricsOnly };
+QString toString(BreakerInitialState state);
+std::optional<BreakerInitialState> breakerInitialStateFromString(const QString& text);
 
 /// Configuration of one circuit. Plain value; field comments give the JSON name, default and rule
 /// (validate() enforces the rules; docs/circuit-breaker.md explains them).
@@ -59,8 +117,17 @@ struct CircuitBreakerConfig {
     /// (the duration still saturates at 1 year).
     std::optional<Duration> maxRecoveryTimeout;
 
-    int permittedProbes = 1; ///< permitted_probes: concurrent calls admitted in HALF_OPEN, >= 1
-    int successThreshold = 2; ///< success_threshold: probe successes needed to close, >= 1
+    HalfOpenRule halfOpenRule = HalfOpenRule::AnyFailure; ///< half_open_rule
+    /// permitted_probes: >= 1. any_failure: calls admitted in HALF_OPEN at a time; rates: trial calls in all.
+    int permittedProbes = 1;
+    int successThreshold = 2; ///< success_threshold (any_failure): probe successes needed to close, >= 1
+    /// max_wait_in_half_open: a HALF_OPEN older than this goes back to OPEN (counted as a trip), so a probe
+    /// that never reports cannot pin the circuit. > 0; unset: wait for the probes forever.
+    std::optional<Duration> maxWaitInHalfOpen;
+
+    BreakerInitialState initialState = BreakerInitialState::Closed; ///< initial_state
+    /// schedule: manual actions at times of a run, carried out by the executors (see ScheduledBreakerAction).
+    std::vector<ScheduledBreakerAction> schedule;
 
     /// monitored: error classes that count as failures (kind Error). Empty: every error counts.
     /// Errors not monitored count as successes (the service did answer).
@@ -86,9 +153,10 @@ struct Permit {
 struct Admission {
     bool admitted = false;
     Permit permit;
-    /// When rejected: time until the circuit turns HALF_OPEN (OPEN), zero when HALF_OPEN probe slots
-    /// are busy, the current recovery timeout when forced open. Zero when admitted.
-    Duration retryAfter {};
+    RejectionCause cause = RejectionCause::None; ///< None when admitted
+    /// When to come back, as Polly hints it: the time left until HALF_OPEN when OPEN; none when isolated
+    /// (only a person ends that) or when HALF_OPEN has no free probe slot (nobody knows when one frees up).
+    std::optional<Duration> retryAfter;
 
     explicit operator bool() const noexcept { return admitted; }
 };
@@ -112,15 +180,24 @@ struct CircuitBreakerStats {
     std::uint64_t rejections = 0; ///< cumulative tryAcquire() refusals
     std::uint64_t trips = 0; ///< cumulative transitions into OPEN (forceOpen excluded)
 
+    std::uint64_t thresholdsExceeded = 0; ///< cumulative threshold crossings while METRICS_ONLY
+
     std::int64_t windowCalls = 0; ///< calls in the current window (consecutive mode: since last close)
     std::int64_t windowFailures = 0;
     std::int64_t windowSlowCalls = 0;
+    std::int64_t windowSlowSuccesses = 0; ///< slow calls that succeeded
+    std::int64_t windowSlowFailures = 0; ///< slow calls that failed
     double failureRate = 0.0; ///< windowFailures / windowCalls, 0 when empty
     double slowCallRate = 0.0; ///< windowSlowCalls / windowCalls, 0 when empty
+    Duration windowMeanDuration {}; ///< mean latency of the window's calls, 0 when empty
+    Duration windowMaxDuration {}; ///< longest latency among the window's calls, 0 when empty
     int consecutiveFailures = 0;
     int consecutiveTrips = 0; ///< trips since the circuit last closed (drives recovery growth)
-    int probesInFlight = 0;
-    int probeSuccesses = 0;
+    int probesInFlight = 0; ///< HALF_OPEN: admitted probes not reported yet
+    int probesAdmitted = 0; ///< HALF_OPEN: probes admitted in this HALF_OPEN (returned ones not counted)
+    int probeSuccesses = 0; ///< HALF_OPEN: probe outcomes so far
+    int probeFailures = 0;
+    int probeSlowCalls = 0;
 
     TimePoint lastTransition {}; ///< time of the last state change (origin if none)
     Duration timeUntilHalfOpen {}; ///< OPEN only: remaining open time at `now`, else zero
@@ -132,11 +209,17 @@ struct CircuitBreakerStats {
 ///
 /// Usage: `auto a = cb.tryAcquire(now); if (a) { ...call...; cb.onOutcome(a.permit, outcome, later); }`
 /// Every admitted permit must be finished by exactly one onOutcome() or onCancelled() (the latter when
-/// the call never happened), otherwise a HALF_OPEN probe slot stays taken.
+/// the call never happened), otherwise a HALF_OPEN probe slot stays taken (see max_wait_in_half_open).
 ///
-/// OPEN -> HALF_OPEN happens lazily, in the first tryAcquire() at or after the deadline.
+/// Time-driven transitions are lazy: OPEN -> HALF_OPEN happens in the first tryAcquire() at or after the
+/// deadline, HALF_OPEN -> OPEN (max_wait_in_half_open) in the first tryAcquire() or onOutcome() at or
+/// after its deadline; state() and stats() already report the state such a call would find.
 /// Outcomes of permits admitted before the last state change (or reset) are counted in the cumulative
 /// statistics but do not drive the state machine.
+///
+/// Manual control (docs/circuit-breaker.md): transitionTo*() move to a state in normal operation and end
+/// any forced mode; forceOpen(), disable() and metricsOnly() hold a mode until release(), reset() or a
+/// transition. Asking for the state or mode already in force is a silent no-op.
 ///
 /// Events (BreakerTransition, BreakerRejected) go to the optional sink, emitted after the internal
 /// lock is released, on the calling thread.
@@ -165,16 +248,31 @@ public:
     /// The admitted call was never made: frees its probe slot, records nothing.
     void onCancelled(const Permit& permit);
 
-    /// Isolates the circuit: OPEN, rejecting everything until release() or reset().
+    /// CLOSED in normal operation with a fresh window; the recovery growth starts over.
+    void transitionToClosed(TimePoint now);
+    /// OPEN in normal operation for the next open duration (as a trip would, but not counted as one);
+    /// HALF_OPEN follows at the deadline. Already OPEN: only the deadline moves.
+    void transitionToOpen(TimePoint now);
+    void transitionToOpenFor(Duration duration, TimePoint now);
+    /// `until` at or before `now` makes the next tryAcquire() a probe.
+    void transitionToOpenUntil(TimePoint until, TimePoint now);
+    /// HALF_OPEN in normal operation with fresh probe slots.
+    void transitionToHalfOpen(TimePoint now);
+    /// Isolates the circuit: OPEN, rejecting everything (no retry hint) until release() or reset().
     void forceOpen(TimePoint now);
-    /// Disables the circuit: CLOSED, admitting everything and never tripping until release() or reset().
-    void forceClosed(TimePoint now);
+    /// CLOSED, admitting everything and recording nothing until release() or reset().
+    void disable(TimePoint now);
+    /// CLOSED, admitting everything, recording as usual; a crossed threshold emits a CLOSED -> CLOSED
+    /// BreakerTransition saying so instead of opening. Until release() or reset().
+    void metricsOnly(TimePoint now);
     /// Ends a forced mode: back to CLOSED with a fresh window (cumulative counters kept). No-op if not forced.
     void release(TimePoint now);
     /// Back to CLOSED, not forced, every counter (cumulative ones too) cleared.
     void reset(TimePoint now);
+    /// Carries out one command (the members above); an Open command takes its openFor or openUntil.
+    void apply(const BreakerAction& action, TimePoint now);
 
-    /// Effective state at `now` without changing anything (OPEN past its deadline reports HALF_OPEN).
+    /// Effective state at `now` without changing anything (see the lazy transitions above).
     BreakerState state(TimePoint now) const;
     BreakerForce force() const;
     CircuitBreakerStats stats(TimePoint now) const;
@@ -183,27 +281,84 @@ public:
     OutcomeClass classify(const Outcome& outcome) const;
 
 private:
-    struct Transition;
-
-    void lock() const noexcept;
-    void unlock() const noexcept { m_lock.clear(std::memory_order_release); }
+    struct Pending;
+    /// Why a transition happened, kept as a code under the lock; publish() spells it out for the event.
+    enum class Why : std::uint8_t {
+        FailureThreshold,
+        FailureRate,
+        SlowRate,
+        RecoveryElapsed,
+        ProbeSuccesses,
+        ProbeFailed,
+        SlowProbe,
+        ProbeFailureRate,
+        ProbeSlowRate,
+        ProbesBelow,
+        HalfOpenExpired,
+        ManualClose,
+        ManualOpen,
+        ManualHalfOpen,
+        ForcedOpen,
+        Disabled,
+        MetricsOnly,
+        Released,
+        Reset,
+    };
+    struct Reason {
+        Reason() = default; // trivial: a Pending that reports nothing costs no stores
+        Reason(Why w, double v = 0.0)
+            : why(w)
+            , value(v)
+            , notOpened(false)
+        {
+        }
+        Why why;
+        double value; ///< the rate, count or latency (ns) the text names
+        bool notOpened; ///< METRICS_ONLY: the rule fired, the circuit stayed CLOSED
+    };
+    /// Totals of recorded calls: the window's running sums and each time bucket's share.
+    struct WindowCounts {
+        std::int64_t calls = 0;
+        std::int64_t failures = 0;
+        std::int64_t slow = 0;
+        std::int64_t slowFailures = 0;
+        std::int64_t durationNs = 0;
+        std::int64_t maxNs = 0; ///< buckets and consecutive mode only; the count window scans its ring
+    };
 
     // All below run with the lock held.
-    void recordLocked(bool failure, bool slow, TimePoint now, Transition& out);
-    void tripLocked(TimePoint now, QString reason, Transition& out);
-    void toClosedLocked(TimePoint now, QString reason, Transition& out);
-    void toHalfOpenLocked(TimePoint now, Transition& out);
+    void recordLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out);
+    /// Does a closed-state rule fire now? Cheap; evaluateLocked() then says which.
+    bool thresholdCrossedLocked() const noexcept;
+    /// The closed-state rule that fires now: FailureThreshold, FailureRate or SlowRate.
+    Reason evaluateLocked() const noexcept;
+    void onThresholdLocked(TimePoint now, Pending& out);
+    void recordProbeLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out);
+    void tripLocked(TimePoint now, Reason reason, Pending& out);
+    void openLocked(TimePoint now, TimePoint until, Reason reason, Pending& out);
+    void toClosedLocked(TimePoint now, Reason reason, Pending& out);
+    void toHalfOpenLocked(TimePoint now, Reason reason, Pending& out);
+    void enterLocked(BreakerState state, TimePoint now, Reason reason, Pending& out);
+    void expireHalfOpenLocked(TimePoint now, Pending& out);
+    bool halfOpenExpiredLocked(TimePoint now) const noexcept;
+    void releaseProbeLocked(const Permit& permit) noexcept;
+    void manualOpen(std::optional<TimePoint> until, TimePoint now);
+    void setForceLocked(BreakerForce force, BreakerState state, TimePoint now, Reason reason, Pending& out);
     void clearWindowLocked();
     void publishGateLocked() noexcept;
     Duration openDurationForTrip(int consecutiveTrips) const;
     BreakerState effectiveStateLocked(TimePoint now) const;
-    void publish(const Transition& t) const;
+    WindowCounts windowLocked(TimePoint now) const;
+    Admission acquireLocked(TimePoint now, std::uint64_t requestId);
+    QString reasonText(const Reason& reason) const;
+    void publish(const Pending& p) const;
 
     const CircuitBreakerConfig m_config;
     std::atomic<EventSink*> m_sink;
     bool m_monitorAll;
+    bool m_slowDetection;
 
-    mutable std::atomic_flag m_lock = ATOMIC_FLAG_INIT;
+    mutable SpinLock m_lock;
 
     BreakerState m_state = BreakerState::Closed;
     BreakerForce m_force = BreakerForce::None;
@@ -211,31 +366,27 @@ private:
     /// (m_generation << 8) | m_state, read without the lock by the closed admission path.
     std::atomic<std::uint64_t> m_gate { std::uint64_t { 1 } << 8 };
     TimePoint m_openUntil {};
+    TimePoint m_halfOpenSince {};
     TimePoint m_lastTransition {};
     int m_consecutiveFailures = 0;
     int m_consecutiveTrips = 0;
     int m_probesInFlight = 0;
+    int m_probesAdmitted = 0;
     int m_probeSuccesses = 0;
+    int m_probeFailures = 0;
+    int m_probeSlow = 0;
+    bool m_thresholdArmed = true; ///< METRICS_ONLY: the next crossing emits an event
 
-    // Count window: one bit per slot in each ring (failure, slow); m_ringPos is the next slot.
+    // Count window: one bit per slot in each ring (failure, slow) and the slot's latency; m_ringPos is the
+    // next slot.
     std::vector<std::uint64_t> m_failBits;
     std::vector<std::uint64_t> m_slowBits;
+    std::vector<std::int64_t> m_durations;
     int m_ringPos = 0;
     int m_ringFilled = 0;
-    // Time window: per-bucket counts; bucket index = time / m_bucketWidth.
-    struct Bucket {
-        std::int64_t index = -1;
-        int calls = 0;
-        int failures = 0;
-        int slow = 0;
-    };
-    std::vector<Bucket> m_buckets;
-    Duration m_bucketWidth { 1s };
-    std::int64_t m_headBucket = 0; ///< newest bucket index seen
+    std::optional<TimeBuckets<WindowCounts>> m_buckets; ///< time window mode only
     // Totals over the active window (count or time mode); consecutive mode counts since last close.
-    std::int64_t m_winCalls = 0;
-    std::int64_t m_winFailures = 0;
-    std::int64_t m_winSlow = 0;
+    WindowCounts m_win;
 
     std::uint64_t m_calls = 0;
     std::uint64_t m_successes = 0;
@@ -244,6 +395,7 @@ private:
     std::uint64_t m_ignored = 0;
     std::uint64_t m_rejections = 0;
     std::uint64_t m_trips = 0;
+    std::uint64_t m_thresholdsExceeded = 0;
 };
 
 } // namespace rwb

@@ -143,14 +143,21 @@ const PipelineConfig& validated(const PipelineConfig& config)
 }
 } // namespace
 
-Pipeline::Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker, EventSink* sink)
+Pipeline::Pipeline(
+    PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker, EventSink* sink, RetryBudgetRegistry* budgets)
     : m_config(validated(config))
     , m_breaker(std::move(breaker))
     , m_sink(sink)
     , m_sinkKinds(sink ? sink->interests() : EventKindSet())
 {
-    if (m_config.retryEnabled)
+    if (m_config.retryEnabled) {
         m_retry = std::make_unique<RetryPolicy>(m_config.retry);
+        if (const auto& b = m_config.retry.budget)
+            m_budget = budgets && !b->name.isEmpty() ? budgets->budget(b->name, *b) : std::make_shared<RetryBudget>(*b);
+        if (const auto& t = m_config.retry.throttling)
+            m_throttle
+                = budgets && !t->name.isEmpty() ? budgets->throttle(t->name, *t) : std::make_shared<RetryThrottle>(*t);
+    }
     if (m_config.rateLimiterEnabled)
         m_rateLimiter = std::make_unique<RateLimiter>(m_config.rateLimiter);
     if (m_config.bulkheadEnabled)
@@ -218,6 +225,8 @@ Step PipelineCall::start(TimePoint now)
     if (m_phase != Phase::Idle || !m_pipeline)
         return {};
     m_phase = Phase::Entering;
+    if (RetryBudget* budget = m_pipeline->m_budget.get())
+        budget->onRequest(now);
     return advance(now);
 }
 
@@ -386,7 +395,7 @@ Step PipelineCall::advance(TimePoint now)
             return reject(Outcome::rejected(ErrorClass::bulkheadFull()), i, now);
         }
         case StageKind::Timeout: {
-            if (const auto limit = p.m_timeout->config().attemptTimeout) {
+            if (const auto limit = p.m_timeout->attemptLimit(m_attempt)) {
                 const TimePoint d = saturatingAdd(now, *limit);
                 if (i < p.m_retryIndex) // outside Retry: bounds the whole call
                     m_callDeadline = std::min(m_callDeadline, d);
@@ -479,8 +488,10 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
             const std::optional<TimePoint> deadline
                 = m_callDeadline == Timeout::kNever ? std::nullopt : std::optional<TimePoint>(m_callDeadline);
             // Most calls succeed: RetryPolicy::next's answer for a success is known without the call.
-            const RetryDecision d = outcome.isSuccess() ? RetryDecision {false, {}, RetryReason::Succeeded}
-                                                        : p.m_retry->next(m_attempt, outcome, now, m_retry, deadline);
+            RetryDecision d = outcome.isSuccess() ? RetryDecision {false, {}, RetryReason::Succeeded}
+                                                  : p.m_retry->next(m_attempt, outcome, now, m_retry, deadline);
+            if (p.m_throttle || p.m_budget)
+                d = limitRetry(d, outcome, now);
             m_retryDecided = true;
             m_reason = d.reason;
             if (d.retry) {
@@ -516,6 +527,23 @@ Step PipelineCall::unwind(Outcome outcome, int fromStage, TimePoint now, Bulkhea
         }
     }
     return finish(outcome, now, handoff);
+}
+
+RetryDecision PipelineCall::limitRetry(RetryDecision d, const Outcome& outcome, TimePoint now) const
+{
+    const Pipeline& p = *m_pipeline;
+    if (RetryThrottle* throttle = p.m_throttle.get()) {
+        // gRPC: a failure the policy would retry costs a token, a success refills; rejections cost nothing.
+        if (outcome.isSuccess())
+            throttle->onSuccess();
+        else if (outcome.kind != OutcomeKind::Rejected && p.m_retry->isRetryable(outcome))
+            throttle->onFailure();
+        if (d.retry && !throttle->allowsRetry())
+            return {false, d.delay, RetryReason::Throttled};
+    }
+    if (d.retry && p.m_budget && !p.m_budget->tryRetry(now))
+        return {false, d.delay, RetryReason::RetryBudgetSpent};
+    return d;
 }
 
 Step PipelineCall::finish(const Outcome& outcome, TimePoint now, BulkheadTicket handoff)

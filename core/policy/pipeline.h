@@ -10,6 +10,7 @@
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/fallback.h"
 #include "core/policy/ratelimiter.h"
+#include "core/policy/retrybudgetregistry.h"
 #include "core/policy/retrypolicy.h"
 #include "core/policy/timeout.h"
 
@@ -169,6 +170,8 @@ private:
     Step reject(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff = 0);
     Step unwind(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff);
     Step finish(const Outcome& outcome, TimePoint now, BulkheadTicket handoff);
+    /// The retry decision after the pipeline's throttle and budget had their say.
+    RetryDecision limitRetry(RetryDecision decision, const Outcome& outcome, TimePoint now) const;
     /// An event of this call: time, kind, source, request id and attempt filled in.
     Event makeEvent(EventKind kind, TimePoint now) const;
     void emitAttempt(const Outcome& outcome, TimePoint now) const;
@@ -206,6 +209,12 @@ struct AttemptContext {
 
 /// An ordered composition of resilience policies, shared by every call through it.
 ///
+/// Retry limits: with retry.budget or retry.throttling configured, every call deposits in the budget when
+/// it starts, every try's outcome feeds the throttle, and a retry the RetryPolicy grants is still given up
+/// ("throttled", "retry_budget_spent") when either says no. Named limits come from the registry handed to
+/// the constructor (shared with other pipelines); unnamed ones, or all without a registry, are the
+/// pipeline's own.
+///
 /// Executors: `begin()` creates the per-call state machine (see PipelineCall); `execute()` runs it
 /// synchronously on an internal SystemClock, sleeping the calling thread for waits (see BlockingExecutor
 /// for a custom clock / sleeper).
@@ -220,8 +229,10 @@ class Pipeline final {
 public:
     using AttemptFunction = std::function<Outcome(const AttemptContext&)>;
 
-    /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the pipeline.
-    explicit Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker = {}, EventSink* sink = nullptr);
+    /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the pipeline;
+    /// `budgets` (optional, not owned) supplies the named retry budgets and throttles.
+    explicit Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker = {}, EventSink* sink = nullptr,
+        RetryBudgetRegistry* budgets = nullptr);
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
@@ -240,6 +251,8 @@ public:
     Bulkhead* bulkhead() const noexcept { return m_bulkhead.get(); }
     const Timeout* timeout() const noexcept { return m_timeout.get(); }
     const Fallback* fallback() const noexcept { return m_fallback.get(); }
+    RetryBudget* retryBudget() const noexcept { return m_budget.get(); }
+    RetryThrottle* retryThrottle() const noexcept { return m_throttle.get(); }
 
     /// Starts a call at `now`; then call start(now) on it.
     PipelineCall begin(std::uint64_t requestId, TimePoint now) const;
@@ -264,6 +277,8 @@ private:
     EventSink* m_sink;
     EventKindSet m_sinkKinds;
     std::unique_ptr<RetryPolicy> m_retry;
+    std::shared_ptr<RetryBudget> m_budget;
+    std::shared_ptr<RetryThrottle> m_throttle;
     std::unique_ptr<RateLimiter> m_rateLimiter;
     std::unique_ptr<Bulkhead> m_bulkhead;
     std::unique_ptr<Timeout> m_timeout;

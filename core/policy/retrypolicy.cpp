@@ -23,6 +23,10 @@ QString toString(RetryReason reason)
         return QStringLiteral("budget_exhausted");
     case RetryReason::RejectionNotRetried:
         return QStringLiteral("rejection_not_retried");
+    case RetryReason::RetryBudgetSpent:
+        return QStringLiteral("retry_budget_spent");
+    case RetryReason::Throttled:
+        return QStringLiteral("throttled");
     }
     return QStringLiteral("unknown");
 }
@@ -55,6 +59,12 @@ FieldErrors RetryConfig::validate(const RetryConfig& config)
         errors.push_back({QStringLiteral("backoff.") + e.field, e.message});
     for (auto& e : RetryAfterConfig::validate(config.retryAfter))
         errors.push_back({QStringLiteral("retry_after.") + e.field, e.message});
+    if (config.budget)
+        for (auto& e : RetryBudgetConfig::validate(*config.budget))
+            errors.push_back({QStringLiteral("budget.") + e.field, e.message});
+    if (config.throttling)
+        for (auto& e : RetryThrottleConfig::validate(*config.throttling))
+            errors.push_back({QStringLiteral("throttling.") + e.field, e.message});
     return errors;
 }
 
@@ -104,7 +114,7 @@ RetryDecision RetryPolicy::next(int attempt, const Outcome& outcome, TimePoint n
 
     Duration delay = m_backoff.baseDelay(attempt);
     if (ctx.rng)
-        delay = m_backoff.delay(attempt, ctx.previousDelay, *ctx.rng);
+        delay = m_backoff.delay(attempt, ctx.previousDelay, *ctx.rng, ctx.jitterState);
     RetryReason reason = RetryReason::Backoff;
     if (outcome.kind == OutcomeKind::Rejected) {
         // A zero hint says nothing about when to come back: the backoff stays in charge.

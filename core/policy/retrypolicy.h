@@ -7,6 +7,8 @@
 #include "core/common/time.h"
 #include "core/policy/backoff.h"
 #include "core/policy/retryafterhint.h"
+#include "core/policy/retrybudget.h"
+#include "core/policy/retrythrottle.h"
 
 #include <QString>
 
@@ -18,7 +20,7 @@ namespace rwb {
 
 /// Why a retry was scheduled or given up; toString() is the `reason` text of RetryScheduled /
 /// RetryGaveUp events: "backoff", "retry_after", "rejected", "succeeded", "non_retryable",
-/// "max_attempts", "budget_exhausted", "rejection_not_retried".
+/// "max_attempts", "budget_exhausted", "rejection_not_retried", "retry_budget_spent", "throttled".
 enum class RetryReason : std::uint8_t {
     // Retry
     Backoff,      ///< delay from the Backoff
@@ -30,6 +32,8 @@ enum class RetryReason : std::uint8_t {
     MaxAttempts,         ///< max_attempts tries made
     BudgetExhausted,     ///< the next retry would end after the time budget (or the call's deadline)
     RejectionNotRetried, ///< a policy rejected the attempt and retry_on_rejection is off
+    RetryBudgetSpent,    ///< retry.budget: the window's retries already reached their share of the requests
+    Throttled,           ///< retry.throttling: half of the tokens or more are spent
 };
 QString toString(RetryReason reason);
 
@@ -63,6 +67,12 @@ struct RetryConfig {
     /// capped at max_retry_delay, else the backoff delay.
     bool retryOnRejection = false;
 
+    /// budget: retries at most a share of the requests over a sliding window (null: no budget). The
+    /// pipeline keeps the budget, shared by name through a RetryBudgetRegistry.
+    std::optional<RetryBudgetConfig> budget;
+    /// throttling: gRPC-style retry throttling (null: none). Kept by the pipeline like the budget.
+    std::optional<RetryThrottleConfig> throttling;
+
     static ErrorClassSet defaultRetryable();
     static ErrorClassSet defaultNonRetryable();
     static FieldErrors validate(const RetryConfig& config);
@@ -82,6 +92,7 @@ struct RetryContext {
     TimePoint callStart {};      ///< for the time budget
     Duration previousDelay {};   ///< last delay scheduled (decorrelated jitter)
     Random* rng = nullptr;       ///< jitter source; nullptr = no jitter
+    double jitterState = 0.0;    ///< decorrelated_v2's memory of the call (Backoff::delay)
 };
 
 /// The retry decision-maker. Immutable after construction: thread-safe, shareable between calls.

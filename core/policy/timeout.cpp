@@ -13,6 +13,11 @@ FieldErrors TimeoutConfig::validate(const TimeoutConfig& config)
                 QStringLiteral("expected a duration > 0 ms, got %1 ms").arg(formatNumber(toMs(*d))));
     };
     positive("attempt_timeout", config.attemptTimeout);
+    c.durationAtLeastMs(QStringLiteral("attempt_timeout_increment"), toMs(config.attemptTimeoutIncrement), 0.0);
+    c.require(config.attemptTimeoutIncrement <= Duration::zero() || config.attemptTimeout,
+        QStringLiteral("attempt_timeout_increment"),
+        QStringLiteral("grows attempt_timeout, which is not set (got an increment of %1 ms)")
+            .arg(formatNumber(toMs(config.attemptTimeoutIncrement))));
     positive("overall_timeout", config.overallTimeout);
     return c.take();
 }
@@ -30,9 +35,22 @@ TimePoint plus(TimePoint t, std::optional<Duration> d) noexcept { return d ? sat
 
 TimePoint Timeout::callDeadline(TimePoint callStart) const noexcept { return plus(callStart, m_config.overallTimeout); }
 
-TimePoint Timeout::attemptDeadline(TimePoint callStart, TimePoint attemptStart) const noexcept
+std::optional<Duration> Timeout::attemptLimit(int attempt) const noexcept
 {
-    return std::min(plus(attemptStart, m_config.attemptTimeout), callDeadline(callStart));
+    if (!m_config.attemptTimeout)
+        return std::nullopt;
+    const Duration step = m_config.attemptTimeoutIncrement;
+    if (attempt <= 1 || step <= Duration::zero())
+        return m_config.attemptTimeout;
+    const Duration::rep extra = attempt - 1;
+    if (extra > (Duration::max() - *m_config.attemptTimeout).count() / step.count())
+        return Duration::max();
+    return *m_config.attemptTimeout + step * extra;
+}
+
+TimePoint Timeout::attemptDeadline(TimePoint callStart, TimePoint attemptStart, int attempt) const noexcept
+{
+    return std::min(plus(attemptStart, attemptLimit(attempt)), callDeadline(callStart));
 }
 
 } // namespace rwb

@@ -25,6 +25,7 @@ enum class EvType : std::uint8_t {
     ServiceArrive, // a request reaches its service after the network hop (index: job)
     ServiceDone,   // the service sends a job's response: served, refused or dropped (index: job)
     UserArrival,   // a closed-loop user sends its next request (index: user)
+    BreakerAction, // a circuit's scheduled action (index: pipeline, token: schedule entry)
 };
 
 // Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
@@ -666,6 +667,10 @@ SimulationResult Run::execute()
     for (std::uint32_t s = 0; s < m_services.size(); ++s)
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
             push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
+    for (std::uint32_t p = 0; p < m_pipelines.size(); ++p) // scheduled breaker actions: index = pipeline, token = entry
+        if (const auto& breaker = m_pipelines[p].breaker)
+            for (std::uint32_t k = 0; k < breaker->config().schedule.size(); ++k)
+                push(breaker->config().schedule[k].at.count(), EvType::BreakerAction, p, k);
     push(m_bucketNs, EvType::Tick, 0);
     findNextArrival();
 
@@ -768,6 +773,11 @@ SimulationResult Run::execute()
             if (u.remaining > 0)
                 --u.remaining;
             startRequest(m_clients[u.client].pipeline, now, ev.index);
+            break;
+        }
+        case EvType::BreakerAction: {
+            CircuitBreaker& breaker = *m_pipelines[ev.index].breaker;
+            breaker.apply(breaker.config().schedule[ev.token].action, tp(now));
             break;
         }
         }

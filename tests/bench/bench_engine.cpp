@@ -1,12 +1,15 @@
 // Prints ns/op of the engine's hot paths in one run, with an uncontended std::atomic increment as the
-// floor: breaker admission + record (closed), backoff delay, token bucket acquire, the pipeline's
-// per-call state machine and the full blocking `Pipeline::execute` success path. Build with -O2.
+// floor: breaker admission + record (closed), backoff delay, token bucket acquire, retry budget and
+// throttle, the pipeline's per-call state machine (also with a retry budget and throttle) and the full
+// blocking `Pipeline::execute` success path. Build with -O2.
 #include "core/clock/virtualclock.h"
 #include "core/policy/backoff.h"
 #include "core/policy/blockingexecutor.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/pipeline.h"
 #include "core/policy/ratelimiter.h"
+#include "core/policy/retrybudget.h"
+#include "core/policy/retrythrottle.h"
 
 #include <algorithm>
 #include <atomic>
@@ -106,10 +109,39 @@ int main(int argc, char** argv)
         sink(d.kind);
     });
 
+    RetryBudget budget(RetryBudgetConfig {});
+    const double budgetNs = nsPerOp(n, [&](long i) {
+        const TimePoint now {std::chrono::microseconds(i)};
+        budget.onRequest(now);
+        sink(budget.tryRetry(now));
+    });
+
+    RetryThrottle throttle(RetryThrottleConfig {});
+    const double throttleNs = nsPerOp(n, [&](long i) {
+        if (i & 1)
+            throttle.onSuccess();
+        else
+            throttle.onFailure();
+        sink(throttle.allowsRetry());
+    });
+
     Pipeline machinePipeline(defaultPipeline(), closedBreaker());
     const double machineNs = nsPerOp(n, [&](long i) {
         const TimePoint now {std::chrono::microseconds(i)};
         PipelineCall call = machinePipeline.begin(std::uint64_t(i), now);
+        Step s = call.start(now);
+        s = call.onAttemptDone(ok, now + 1us);
+        sink(s.kind);
+        sink(call.result().attempts);
+    });
+
+    PipelineConfig limited = defaultPipeline();
+    limited.retry.budget = RetryBudgetConfig {};
+    limited.retry.throttling = RetryThrottleConfig {};
+    Pipeline limitedPipeline(limited, closedBreaker());
+    const double limitedNs = nsPerOp(n, [&](long i) {
+        const TimePoint now {std::chrono::microseconds(i)};
+        PipelineCall call = limitedPipeline.begin(std::uint64_t(i), now);
         Step s = call.start(now);
         s = call.onAttemptDone(ok, now + 1us);
         sink(s.kind);
@@ -133,11 +165,14 @@ int main(int argc, char** argv)
 
     std::printf("sizeof Step %zu, PipelineCall %zu, CallResult %zu\n", sizeof(Step), sizeof(PipelineCall), sizeof(CallResult));
     std::printf("atomic increment, uncontended (floor)          %7.2f ns/op\n", floorNs);
-    std::printf("breaker tryAcquire+onOutcome, closed           %7.2f ns/op   (target <= 25)\n", breakerNs);
+    std::printf("breaker tryAcquire+onOutcome, closed           %7.2f ns/op   (target <= 15)\n", breakerNs);
     std::printf("backoff delay, exponential + full jitter       %7.2f ns/op\n", backoffNs);
     std::printf("backoff delay, exponential, no jitter          %7.2f ns/op\n", backoffPlainNs);
     std::printf("token bucket tryAcquire                        %7.2f ns/op\n", limiterNs);
-    std::printf("pipeline state machine, success (retry+cb)     %7.2f ns/op\n", machineNs);
+    std::printf("retry budget onRequest+tryRetry                %7.2f ns/op\n", budgetNs);
+    std::printf("retry throttle onSuccess|onFailure+allowsRetry %7.2f ns/op\n", throttleNs);
+    std::printf("pipeline state machine, success (retry+cb)     %7.2f ns/op   (target <= 50)\n", machineNs);
+    std::printf("  ... with retry budget + throttling           %7.2f ns/op\n", limitedNs);
     std::printf("BlockingExecutor::execute, VirtualClock        %7.2f ns/op\n", templNs);
     std::printf("Pipeline::execute, SystemClock (retry+cb)      %7.2f ns/op   (target <= 150)\n", executeNs);
     return counter.load() > 0 ? 0 : 1;

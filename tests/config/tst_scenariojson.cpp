@@ -137,6 +137,39 @@ private slots:
         QTest::newRow("burst too large")
             << replaced("\"process\": \"poisson\", \"rate\": 10", "\"process\": \"bursts\", \"burst_size\": 2000000, \"burst_interval\": 5")
             << QStringLiteral("f.json: /clients/0/arrival/burst_size: expected burst_size x count <= 1000000, got 2000000");
+        QTest::newRow("retry budget percent above 100")
+            << replaced("\"max_attempts\": 3", "\"max_attempts\": 3, \"budget\": {\"percent\": 150}")
+            << QStringLiteral("f.json: /pipelines/0/retry/budget/percent: expected a number in [0, 100], got 150");
+        QTest::newRow("retry budget unknown key")
+            << replaced("\"max_attempts\": 3", "\"max_attempts\": 3, \"budget\": {\"percnt\": 10}")
+            << QStringLiteral("f.json: /pipelines/0/retry/budget/percnt: unknown key (did you mean \"percent\"?)");
+        QTest::newRow("throttling without tokens")
+            << replaced("\"max_attempts\": 3", "\"max_attempts\": 3, \"throttling\": {\"max_tokens\": 0}")
+            << QStringLiteral("f.json: /pipelines/0/retry/throttling/max_tokens: expected a number in (0, 1000], got 0");
+        QTest::newRow("unknown jitter")
+            << replaced("\"max_attempts\": 3", "\"max_attempts\": 3, \"backoff\": {\"jitter\": \"polly\"}")
+            << QStringLiteral("f.json: /pipelines/0/retry/backoff/jitter: expected one of none, full, equal, decorrelated, "
+                              "proportional, decorrelated_v2, got \"polly\"");
+        QTest::newRow("increment without attempt timeout")
+            << replaced("\"retry\": {", "\"timeout\": {\"attempt_timeout_increment\": 5}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/timeout/attempt_timeout_increment: grows attempt_timeout, which is not "
+                              "set (got an increment of 5000 ms)");
+        QTest::newRow("breaker half_open_rule")
+            << replaced("\"retry\": {", "\"circuit_breaker\": {\"half_open_rule\": \"majority\"}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/circuit_breaker/half_open_rule: expected one of any_failure, rates, got \"majority\"");
+        QTest::newRow("breaker max wait zero")
+            << replaced("\"retry\": {", "\"circuit_breaker\": {\"max_wait_in_half_open\": 0}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/circuit_breaker/max_wait_in_half_open: expected a duration > 0 ms, got 0 ms");
+        QTest::newRow("breaker schedule entry without action")
+            << replaced("\"retry\": {", "\"circuit_breaker\": {\"schedule\": [{\"at\": 5}]}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/circuit_breaker/schedule/0: missing key \"action\"");
+        QTest::newRow("breaker schedule unknown action")
+            << replaced("\"retry\": {", "\"circuit_breaker\": {\"schedule\": [{\"at\": 5, \"action\": \"explode\"}]}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/circuit_breaker/schedule/0/action: expected one of close, open, half_open, "
+                              "isolate, disable, metrics_only, release, reset, got \"explode\"");
+        QTest::newRow("breaker schedule duration on isolate")
+            << replaced("\"retry\": {", "\"circuit_breaker\": {\"schedule\": [{\"at\": 5, \"action\": \"isolate\", \"for\": 3}]}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/circuit_breaker/schedule/0/for: only an \"open\" action takes a duration, got \"isolate\"");
         QTest::newRow("null where object expected") << replaced("\"fault\": {\"error_rate\": 0.1}", "\"fault\": null")
                                                     << QStringLiteral("f.json: /services/0/fault: expected an object, got null");
     }
@@ -206,6 +239,45 @@ private slots:
         QVERIFY2(second.ok(), qPrintable(messages(second).join(QLatin1Char('\n'))));
         QVERIFY(second.scenario->services[0].faults == first.scenario->services[0].faults);
         QCOMPARE(scenariojson::toBytes(*second.scenario), saved);
+    }
+
+    void newPolicyKeysRoundTrip()
+    {
+        const QByteArray doc = replaced("\"retry\": {\"max_attempts\": 3}",
+            "\"retry\": {\"max_attempts\": 3, \"backoff\": {\"jitter\": \"decorrelated_v2\"},"
+            " \"budget\": {\"name\": \"shared\", \"percent\": 25, \"min_retries_per_second\": 2, \"window\": \"30s\"},"
+            " \"throttling\": {\"max_tokens\": 8, \"token_ratio\": 0.5}},"
+            " \"timeout\": {\"attempt_timeout\": 10, \"attempt_timeout_increment\": 5},"
+            " \"circuit_breaker\": {\"half_open_rule\": \"rates\", \"permitted_probes\": 4, \"max_wait_in_half_open\": 20,"
+            " \"initial_state\": \"metrics_only\", \"schedule\": [{\"at\": 30, \"action\": \"isolate\"},"
+            " {\"at\": 60, \"action\": \"open\", \"for\": \"5s\"}, {\"at\": 70, \"action\": \"open\", \"until\": 90},"
+            " {\"at\": 100, \"action\": \"release\"}]}");
+        const ScenarioLoad first = scenariojson::load(doc);
+        QVERIFY2(first.ok(), qPrintable(messages(first).join(QLatin1Char('\n'))));
+        const PipelineSpec& p = first.scenario->pipelines[0];
+        QCOMPARE(toString(p.config.retry.backoff.jitter), QStringLiteral("decorrelated_v2"));
+        QVERIFY(p.config.retry.budget && p.config.retry.throttling);
+        QCOMPARE(p.config.retry.budget->name, QStringLiteral("shared"));
+        QCOMPARE(p.config.retry.budget->percent, 25.0);
+        QCOMPARE(p.config.retry.budget->window, Duration(30s));
+        QCOMPARE(p.config.retry.throttling->tokenRatio, 0.5);
+        QCOMPARE(p.config.timeout.attemptTimeoutIncrement, Duration(5s));
+        QVERIFY(p.breaker);
+        QCOMPARE(toString(p.breaker->halfOpenRule), QStringLiteral("rates"));
+        QCOMPARE(p.breaker->maxWaitInHalfOpen, std::optional<Duration>(20s));
+        QCOMPARE(toString(p.breaker->initialState), QStringLiteral("metrics_only"));
+        QCOMPARE(p.breaker->schedule.size(), std::size_t(4));
+        QCOMPARE(p.breaker->schedule[1].action.openFor, std::optional<Duration>(5s));
+        QCOMPARE(p.breaker->schedule[2].action.openUntil, std::optional<TimePoint>(TimePoint(90s)));
+        const QByteArray saved = scenariojson::toBytes(*first.scenario);
+        const ScenarioLoad second = scenariojson::load(saved);
+        QVERIFY2(second.ok(), qPrintable(messages(second).join(QLatin1Char('\n'))));
+        QCOMPARE(scenariojson::toBytes(*second.scenario), saved);
+        QVERIFY(second.scenario->pipelines[0].breaker->schedule == p.breaker->schedule);
+        // No budget is written as null and read back as none.
+        QVERIFY(!scenariojson::load(kValid).scenario->pipelines[0].config.retry.budget);
+        QVERIFY(scenariojson::toJson(*scenariojson::load(kValid).scenario)[QStringLiteral("pipelines")][0]
+                    [QStringLiteral("retry")][QStringLiteral("budget")].isNull());
     }
 
     void demosRoundTrip()

@@ -134,6 +134,7 @@ private slots:
     void serverRetryAfterPausesRateLimiter();
     void bulkheadActsOnRealConcurrency();
     void closedLoopUsersWaitForTheirAnswers();
+    void scheduledBreakerActions();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -247,6 +248,33 @@ void TestLiveRunner::outageOpensBreakerAndRecoveryClosesIt()
     QVERIFY(summary.succeeded > 0);
     // Rejected calls never reached the server.
     QCOMPARE(rig.server->stats().requests, summary.attempts);
+}
+
+// The live runner carries out a circuit's schedule on real time, as the simulator does on virtual time.
+void TestLiveRunner::scheduledBreakerActions()
+{
+    CircuitBreakerConfig breaker;
+    breaker.name = QStringLiteral("svc-breaker");
+    breaker.schedule = { { 200ms, { BreakerCommand::Isolate, std::nullopt, std::nullopt } },
+        { 500ms, { BreakerCommand::Release, std::nullopt, std::nullopt } } };
+    LiveRig rig(scenario(FaultSchedule(FaultProfile::healthy(1ms)), retrying(1, 0ms), constant(40.0), 800ms, breaker));
+    QVERIFY(rig.run());
+    const auto transitions = rig.of(EventKind::BreakerTransition);
+    QCOMPARE(transitions.size(), std::size_t(2));
+    QCOMPARE(transitions[0].text, QStringLiteral("forced open"));
+    QCOMPARE(transitions[1].text, QStringLiteral("released"));
+    QVERIFY(transitions[0].time >= TimePoint(200ms));
+    QVERIFY(transitions[1].time >= TimePoint(500ms));
+    const auto rejections = rig.of(EventKind::BreakerRejected);
+    QVERIFY(!rejections.empty());
+    for (const auto& r : rejections) { // refused only while isolated, with no retry hint
+        QVERIFY(r.time >= transitions[0].time && r.time <= transitions[1].time);
+        QCOMPARE(r.text, QStringLiteral("isolated"));
+        QCOMPARE(r.delay, Duration::zero());
+    }
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.rejected, quint64(rejections.size()));
+    QVERIFY(summary.succeeded > 0);
 }
 
 void TestLiveRunner::agreesWithSimulator()

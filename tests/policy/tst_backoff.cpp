@@ -2,8 +2,10 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 using namespace rwb;
 
@@ -158,6 +160,92 @@ private slots:
         QVERIFY2(std::abs(share - 10.0 / 14.9) < 0.015, qPrintable(QString::number(share)));
     }
 
+    // Polly v8 UseJitter with constant and linear backoff: the delay +- 25 %, MaxDelay applied after.
+    void proportionalJitter_data()
+    {
+        QTest::addColumn<BackoffStrategy>("strategy");
+        QTest::addColumn<int>("retry");
+        QTest::addColumn<double>("maxMs");
+        QTest::addColumn<double>("loMs");
+        QTest::addColumn<double>("hiMs");
+        QTest::addColumn<double>("capShare"); // expected share of draws at max_delay
+        QTest::newRow("constant") << BackoffStrategy::Constant << 5 << 60000.0 << 750.0 << 1250.0 << 0.0;
+        QTest::newRow("linear-3") << BackoffStrategy::Linear << 3 << 60000.0 << 2250.0 << 3750.0 << 0.0;
+        QTest::newRow("exponential-4") << BackoffStrategy::Exponential << 4 << 60000.0 << 6000.0 << 10000.0 << 0.0;
+        // 1 s +- 25 % capped at 1.1 s: (1.25 - 1.1) / 0.5 = 30 % of the draws sit at the cap.
+        QTest::newRow("constant-capped") << BackoffStrategy::Constant << 1 << 1100.0 << 750.0 << 1100.0 << 0.3;
+        // Linear retry 4 is 4 s uncapped: jittered first, so every draw (>= 3 s) exceeds the 2.5 s cap.
+        QTest::newRow("linear-beyond-cap") << BackoffStrategy::Linear << 4 << 2500.0 << 2500.0 << 2500.0 << 1.0;
+    }
+    void proportionalJitter()
+    {
+        QFETCH(BackoffStrategy, strategy);
+        QFETCH(int, retry);
+        QFETCH(double, maxMs);
+        QFETCH(double, loMs);
+        QFETCH(double, hiMs);
+        QFETCH(double, capShare);
+        const Backoff b(cfg(strategy, 1000, maxMs, 2.0, Jitter::Proportional));
+        Random rng(25);
+        constexpr int kSamples = 20000;
+        double minSeen = 1e18, maxSeen = -1;
+        int atCap = 0;
+        for (int i = 0; i < kSamples; ++i) {
+            const double ms = toMs(b.delay(retry, Duration::zero(), rng));
+            QVERIFY2(ms >= loMs && ms <= hiMs, qPrintable(QString::number(ms)));
+            minSeen = std::min(minSeen, ms);
+            maxSeen = std::max(maxSeen, ms);
+            atCap += ms == maxMs ? 1 : 0;
+        }
+        QVERIFY(std::abs(double(atCap) / kSamples - capShare) < 0.015);
+        const double width = hiMs - loMs;
+        QVERIFY(minSeen <= loMs + 0.01 * width);
+        QVERIFY(maxSeen >= hiMs - 0.01 * width);
+    }
+
+    // Polly's DecorrelatedJitterBackoffV2: delay n = (f(t_n) - f(t_{n-1})) / 1.4 * base with
+    // f(t) = 2^t * tanh(sqrt(4 t)) and t_n = n - 1 + U[0, 1). The delays telescope: after n retries the
+    // waits add up to f(t_n) / 1.4 * base, which lies in [f(n - 1), f(n)) / 1.4 * base.
+    void decorrelatedV2Telescopes()
+    {
+        const Backoff b(cfg(BackoffStrategy::Constant, 100, 1e9, 2.0, Jitter::DecorrelatedV2));
+        const auto f = [](double t) { return std::pow(2.0, t) * std::tanh(std::sqrt(4.0 * t)); };
+        for (std::uint64_t seed : {1u, 2u, 3u, 99u}) {
+            Random rng(seed);
+            double state = 0.0;
+            double sumMs = 0.0;
+            for (int n = 1; n <= 12; ++n) {
+                const Duration d = b.delay(n, Duration::zero(), rng, state);
+                QVERIFY(d > Duration::zero()); // the curve only grows
+                sumMs += toMs(d);
+                const double lo = f(n - 1) / 1.4 * 100.0;
+                const double hi = f(n) / 1.4 * 100.0;
+                QVERIFY2(sumMs >= lo - 1e-3 && sumMs < hi + 1e-3,
+                    qPrintable(QStringLiteral("n %1: %2 not in [%3, %4)").arg(n).arg(sumMs).arg(lo).arg(hi)));
+            }
+        }
+    }
+
+    void decorrelatedV2FirstRetryAndCap()
+    {
+        // The first retry is f(U[0, 1)) / 1.4 * base: within [0, 2 tanh(2) / 1.4) = [0, 1.377) * base, its
+        // median f(0.5) / 1.4 = 0.897 * base.
+        const Backoff b(cfg(BackoffStrategy::Exponential, 1000, 60000, 2.0, Jitter::DecorrelatedV2));
+        Random rng(4);
+        std::vector<double> first;
+        for (int i = 0; i < 20001; ++i) {
+            double state = 0.0;
+            first.push_back(toMs(b.delay(1, Duration::zero(), rng, state)));
+        }
+        std::sort(first.begin(), first.end());
+        QVERIFY(first.front() >= 0.0 && first.back() < 1377.5);
+        QVERIFY(std::abs(first[10000] - 897.4) < 15.0);
+        // Far retries hit the cap; an overflowing curve (t >= 1024) still gives the cap.
+        double state = 0.0;
+        QCOMPARE(b.delay(30, Duration::zero(), rng, state), Duration(60s));
+        QCOMPARE(b.delay(2000, Duration::zero(), rng, state), Duration(60s));
+    }
+
     void deterministicForSeed()
     {
         const Backoff b(cfg(BackoffStrategy::Exponential, 100, 10000, 2.0, Jitter::Full));
@@ -173,7 +261,8 @@ private slots:
 
     void hugeRetryNumbersNeverOverflow()
     {
-        for (Jitter j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated}) {
+        for (Jitter j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional,
+                 Jitter::DecorrelatedV2}) {
             const Backoff b(cfg(BackoffStrategy::Exponential, 1000, 3'600'000, 10.0, j));
             Random rng(3);
             for (int n : {1000, 100000, std::numeric_limits<int>::max()}) {
@@ -240,7 +329,8 @@ private slots:
             got << e.toString();
         QCOMPARE(got,
             (QStringList { QStringLiteral("strategy: expected one of exponential, linear, constant, got 99"),
-                QStringLiteral("jitter: expected one of none, full, equal, decorrelated, got 42") }));
+                QStringLiteral(
+                    "jitter: expected one of none, full, equal, decorrelated, proportional, decorrelated_v2, got 42") }));
         QVERIFY_THROWS_EXCEPTION(InvalidConfig, Backoff { c });
     }
 
@@ -248,7 +338,8 @@ private slots:
     {
         for (auto s : {BackoffStrategy::Exponential, BackoffStrategy::Linear, BackoffStrategy::Constant})
             QCOMPARE(backoffStrategyFromString(toString(s)), std::optional<BackoffStrategy>(s));
-        for (auto j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated})
+        for (auto j : {Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional,
+                 Jitter::DecorrelatedV2})
             QCOMPARE(jitterFromString(toString(j)), std::optional<Jitter>(j));
         QCOMPARE(jitterFromString(QStringLiteral("bogus")), std::nullopt);
     }

@@ -95,11 +95,23 @@ CircuitBreakerConfig timeWindow(Duration window, int minimum, double rate)
 
 using Tweak = std::function<void(CircuitBreakerConfig&)>;
 
+BreakerAction command(BreakerCommand c, std::optional<Duration> openFor = {}, std::optional<TimePoint> openUntil = {})
+{
+    BreakerAction a;
+    a.command = c;
+    a.openFor = openFor;
+    a.openUntil = openUntil;
+    return a;
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(CircuitBreakerConfig)
 Q_DECLARE_METATYPE(BreakerState)
 Q_DECLARE_METATYPE(Tweak)
+Q_DECLARE_METATYPE(BreakerAction)
+Q_DECLARE_METATYPE(BreakerForce)
+Q_DECLARE_METATYPE(BreakerInitialState)
 
 class TestCircuitBreaker : public QObject {
     Q_OBJECT
@@ -223,6 +235,61 @@ private slots:
         }
     }
 
+    // HALF_OPEN decisions, written from the peers' documented behaviour (docs/circuit-breaker.md has the table).
+    void halfOpen_data()
+    {
+        QTest::addColumn<CircuitBreakerConfig>("config");
+        QTest::addColumn<QString>("steps");
+        QTest::addColumn<QString>("trace");
+        QTest::addColumn<BreakerState>("state");
+        QTest::addColumn<QStringList>("reasons");
+        const QString trip = QStringLiteral("failure_threshold 1 reached");
+        const QString half = QStringLiteral("recovery timeout elapsed");
+        {
+            // Issue 12, item 5: four slow probe successes used to close the circuit despite slow-call detection.
+            auto c = consecutive(1);
+            c.successThreshold = 4;
+            c.slowCallDuration = 2s;
+            QTest::newRow("any_failure: a slow probe re-opens")
+                << c << QStringLiteral("f +60 w") << QStringLiteral("AA") << BreakerState::Open
+                << QStringList { trip, half, QStringLiteral("slow probe (10000 ms >= 2000 ms)") };
+            QTest::newRow("any_failure: fast probes close")
+                << c << QStringLiteral("f +60 s s s s") << QStringLiteral("AAAAA") << BreakerState::Closed
+                << QStringList { trip, half, QStringLiteral("4 probe successes") };
+            c.slowCallDuration = Duration::zero();
+            QTest::newRow("any_failure: slowness ignored without slow_call_duration")
+                << c << QStringLiteral("f +60 w w w w") << QStringLiteral("AAAAA") << BreakerState::Closed
+                << QStringList { trip, half, QStringLiteral("4 probe successes") };
+        }
+        {
+            // Resilience4j: permittedNumberOfCallsInHalfOpenState trial calls, then their rates decide.
+            auto c = consecutive(1);
+            c.halfOpenRule = HalfOpenRule::Rates;
+            c.permittedProbes = 3;
+            c.failureRateThreshold = 0.5;
+            QTest::newRow("rates: one failure in three closes")
+                << c << QStringLiteral("f +60 s f s") << QStringLiteral("AAAA") << BreakerState::Closed
+                << QStringList { trip, half, QStringLiteral("3 probes below the thresholds") };
+            QTest::newRow("rates: two failures in three re-open")
+                << c << QStringLiteral("f +60 f s f") << QStringLiteral("AAAA") << BreakerState::Open
+                << QStringList { trip, half, QStringLiteral("probe failure rate 66.7% >= 50%") };
+            QTest::newRow("rates: no decision before every trial reported")
+                << c << QStringLiteral("f +60 f f") << QStringLiteral("AAA") << BreakerState::HalfOpen
+                << QStringList { trip, half };
+            c.ignored.insert(ErrorClass::forHttpStatus(404));
+            QTest::newRow("rates: an ignored trial gives its permit back")
+                << c << QStringLiteral("f +60 i s s s") << QStringLiteral("AAAAA") << BreakerState::Closed
+                << QStringList { trip, half, QStringLiteral("3 probes below the thresholds") };
+            c.slowCallDuration = 2s;
+            c.slowCallRateThreshold = 0.5;
+            QTest::newRow("rates: slow trials re-open")
+                << c << QStringLiteral("f +60 w s w") << QStringLiteral("AAAA") << BreakerState::Open
+                << QStringList { trip, half, QStringLiteral("probe slow-call rate 66.7% >= 50%") };
+        }
+    }
+
+    void halfOpen() { transitions(); }
+
     void transitions()
     {
         QFETCH(CircuitBreakerConfig, config);
@@ -234,6 +301,245 @@ private slots:
         QCOMPARE(s.run(steps), trace);
         QCOMPARE(toString(s.cb.state(s.now)), toString(state));
         QCOMPARE(s.reasons(), reasons);
+    }
+
+    // Resilience4j admits permittedNumberOfCallsInHalfOpenState trial calls in all; Polly (any_failure here)
+    // limits how many run at a time.
+    void ratesRuleCountsTrialsInAll()
+    {
+        for (const HalfOpenRule rule : { HalfOpenRule::AnyFailure, HalfOpenRule::Rates }) {
+            auto c = consecutive(1);
+            c.halfOpenRule = rule;
+            c.permittedProbes = 2;
+            c.successThreshold = 3;
+            CircuitBreaker cb(c);
+            const auto first = cb.tryAcquire(TimePoint {});
+            cb.onOutcome(first.permit, Outcome::timeout(1s), TimePoint {});
+            const TimePoint t = TimePoint(60s);
+            const auto p1 = cb.tryAcquire(t);
+            const auto p2 = cb.tryAcquire(t);
+            QVERIFY(p1 && p2 && !cb.tryAcquire(t));
+            cb.onOutcome(p1.permit, Outcome::success(), t);
+            const auto p3 = cb.tryAcquire(t);
+            QCOMPARE(bool(p3), rule == HalfOpenRule::AnyFailure); // a finished probe frees a slot only there
+            QCOMPARE(cb.stats(t).probesAdmitted, rule == HalfOpenRule::AnyFailure ? 3 : 2);
+            QCOMPARE(cb.stats(t).probeSuccesses, 1);
+        }
+    }
+
+    // Resilience4j maxWaitDurationInHalfOpenState: a HALF_OPEN whose probes never report goes back to OPEN.
+    void maxWaitInHalfOpenReopens()
+    {
+        auto c = consecutive(1);
+        c.recoveryTimeout = 10s;
+        c.maxWaitInHalfOpen = 5s;
+        Script s(c);
+        s.run(QStringLiteral("f +10"));
+        const auto lost = s.cb.tryAcquire(s.now); // the probe whose outcome never comes
+        QVERIFY(lost && lost.permit.probe);
+        QVERIFY(!s.cb.tryAcquire(s.now + 4999ms));
+        QCOMPARE(toString(s.cb.state(s.now + 4999ms)), toString(BreakerState::HalfOpen));
+        // state() already reports what the next call finds; nothing changed yet.
+        QCOMPARE(toString(s.cb.state(s.now + 5s)), toString(BreakerState::Open));
+        QCOMPARE(s.cb.stats(s.now + 5s).timeUntilHalfOpen, Duration(10s));
+        QCOMPARE(s.reasons().size(), 2);
+        const auto a = s.cb.tryAcquire(s.now + 6s);
+        QVERIFY(!a);
+        QCOMPARE(toString(a.cause), QStringLiteral("open"));
+        QCOMPARE(a.retryAfter, std::optional<Duration>(10s));
+        QCOMPARE(s.reasons().back(), QStringLiteral("no probe decision within max_wait_in_half_open 5000 ms"));
+        QCOMPARE(s.cb.stats(s.now + 6s).trips, std::uint64_t(2));
+        // The lost probe's late outcome belongs to an old epoch: counted, but it decides nothing.
+        s.cb.onOutcome(lost.permit, Outcome::success(), s.now + 7s);
+        QCOMPARE(toString(s.cb.state(s.now + 7s)), toString(BreakerState::Open));
+        QVERIFY(s.cb.tryAcquire(s.now + 16s).permit.probe);
+    }
+
+    void maxWaitExpiryFoundByALateOutcome()
+    {
+        auto c = consecutive(1);
+        c.recoveryTimeout = 0s;
+        c.maxWaitInHalfOpen = 5s;
+        Script s(c);
+        s.run(QStringLiteral("f"));
+        const auto slow = s.cb.tryAcquire(s.now);
+        QVERIFY(slow.permit.probe);
+        // Zero open duration: past the deadline the circuit reads HALF_OPEN again (a fresh epoch).
+        QCOMPARE(toString(s.cb.state(s.now + 5s)), toString(BreakerState::HalfOpen));
+        s.cb.onOutcome(slow.permit, Outcome::success(), s.now + 5s);
+        QCOMPARE(s.reasons().mid(2),
+            (QStringList { QStringLiteral("no probe decision within max_wait_in_half_open 5000 ms") }));
+        QCOMPARE(s.cb.stats(s.now + 5s).probeSuccesses, 0); // the stale probe decided nothing
+        const auto fresh = s.cb.tryAcquire(s.now + 5s);
+        QVERIFY(fresh.permit.probe);
+        QCOMPARE(s.reasons().back(), QStringLiteral("recovery timeout elapsed"));
+    }
+
+    // Resilience4j's window metrics: slow successes vs slow failures, call durations.
+    void windowDurationsAndSlowSplit_data()
+    {
+        QTest::addColumn<CircuitBreakerConfig>("config");
+        QTest::addColumn<int>("calls");
+        QTest::addColumn<int>("slowSuccesses");
+        QTest::addColumn<int>("slowFailures");
+        QTest::addColumn<double>("meanMs");
+        QTest::addColumn<double>("maxMs");
+        auto slow = [](CircuitBreakerConfig c) {
+            c.slowCallDuration = 2s;
+            c.initialState = BreakerInitialState::MetricsOnly; // never opens: every call lands in the window
+            return c;
+        };
+        // Calls: ok 10 ms, err 30 ms, ok 3 s (slow), err 5 s (slow), ok 20 ms, each 1 s apart.
+        QTest::newRow("consecutive: since the last close")
+            << slow(consecutive(100)) << 5 << 1 << 1 << (10 + 30 + 3000 + 5000 + 20) / 5.0 << 5000.0;
+        QTest::newRow("count window of 3: the last three")
+            << slow(countWindow(3, 1, 1.0)) << 3 << 1 << 1 << (3000 + 5000 + 20) / 3.0 << 5000.0;
+        QTest::newRow("count window of 2: the slow failure and the last")
+            << slow(countWindow(2, 1, 1.0)) << 2 << 0 << 1 << (5000 + 20) / 2.0 << 5000.0;
+        QTest::newRow("time window of 3 s: buckets 2..4")
+            << slow(timeWindow(3s, 1, 1.0)) << 3 << 1 << 1 << (3000 + 5000 + 20) / 3.0 << 5000.0;
+    }
+
+    void windowDurationsAndSlowSplit()
+    {
+        QFETCH(CircuitBreakerConfig, config);
+        QFETCH(int, calls);
+        QFETCH(int, slowSuccesses);
+        QFETCH(int, slowFailures);
+        QFETCH(double, meanMs);
+        QFETCH(double, maxMs);
+        CircuitBreaker cb(config);
+        const Outcome outcomes[] = { Outcome::success(10ms), Outcome::httpError(500, 30ms), Outcome::success(3s),
+            Outcome::httpError(500, 5s), Outcome::success(20ms) };
+        TimePoint now {};
+        for (const auto& o : outcomes) {
+            const auto a = cb.tryAcquire(now);
+            QVERIFY(a);
+            cb.onOutcome(a.permit, o, now);
+            now += 1s;
+        }
+        const auto st = cb.stats(now - 1s);
+        QCOMPARE(st.windowCalls, std::int64_t(calls));
+        QCOMPARE(st.windowSlowSuccesses, std::int64_t(slowSuccesses));
+        QCOMPARE(st.windowSlowFailures, std::int64_t(slowFailures));
+        QCOMPARE(st.windowSlowCalls, std::int64_t(slowSuccesses + slowFailures));
+        QCOMPARE(st.windowMeanDuration, Duration(static_cast<Duration::rep>(meanMs * 1e6)));
+        QCOMPARE(st.windowMaxDuration, fromMs(maxMs));
+    }
+
+    // Resilience4j transitionToOpenStateFor / Until, transitionToHalfOpenState, transitionToClosedState.
+    void manualTransitions()
+    {
+        auto c = consecutive(3);
+        c.recoveryTimeout = 30s;
+        Script s(c);
+        s.cb.transitionToOpenFor(5s, s.now);
+        QCOMPARE(toString(s.cb.state(s.now)), toString(BreakerState::Open));
+        QCOMPARE(s.cb.tryAcquire(s.now + 1s).retryAfter, std::optional<Duration>(4s));
+        QVERIFY(s.cb.tryAcquire(s.now + 5s).permit.probe); // then HALF_OPEN as after a trip
+        s.cb.transitionToOpenUntil(TimePoint(20s), s.now + 5s);
+        QCOMPARE(s.cb.stats(s.now + 6s).timeUntilHalfOpen, Duration(14s));
+        s.cb.transitionToOpenUntil(TimePoint(8s), s.now + 6s); // already OPEN: only the deadline moves
+        QCOMPARE(s.cb.stats(s.now + 6s).timeUntilHalfOpen, Duration(2s));
+        s.cb.transitionToOpen(s.now + 6s); // the next open duration: recovery_timeout
+        QCOMPARE(s.cb.stats(s.now + 6s).timeUntilHalfOpen, Duration(30s));
+        s.cb.transitionToHalfOpen(s.now + 7s);
+        s.cb.transitionToHalfOpen(s.now + 8s);
+        QCOMPARE(s.cb.stats(s.now + 8s).lastTransition, s.now + 7s);
+        s.cb.forceOpen(s.now + 9s);
+        s.cb.transitionToClosed(s.now + 10s); // a transition ends the forced mode
+        QCOMPARE(toString(s.cb.force()), toString(BreakerForce::None));
+        s.cb.transitionToClosed(s.now + 11s);
+        QCOMPARE(s.reasons(),
+            (QStringList { QStringLiteral("manual open"), QStringLiteral("recovery timeout elapsed"),
+                QStringLiteral("manual open"), QStringLiteral("manual half-open"), QStringLiteral("forced open"),
+                QStringLiteral("manual close") }));
+        QCOMPARE(s.cb.stats(s.now + 11s).trips, std::uint64_t(0)); // manual opens are not trips
+    }
+
+    void applyCarriesOutCommands_data()
+    {
+        QTest::addColumn<BreakerAction>("action");
+        QTest::addColumn<BreakerState>("state");
+        QTest::addColumn<BreakerForce>("force");
+        QTest::addColumn<qint64>("untilHalfOpenMs");
+        QTest::newRow("close") << command(BreakerCommand::Close) << BreakerState::Closed << BreakerForce::None
+                               << qint64(0);
+        QTest::newRow("open") << command(BreakerCommand::Open) << BreakerState::Open << BreakerForce::None
+                              << qint64(60000);
+        QTest::newRow("open for") << command(BreakerCommand::Open, 2s) << BreakerState::Open << BreakerForce::None
+                                  << qint64(2000);
+        QTest::newRow("open until") << command(BreakerCommand::Open, std::nullopt, TimePoint(13s)) << BreakerState::Open
+                                    << BreakerForce::None << qint64(3000);
+        QTest::newRow("half_open") << command(BreakerCommand::HalfOpen) << BreakerState::HalfOpen << BreakerForce::None
+                                   << qint64(0);
+        QTest::newRow("isolate") << command(BreakerCommand::Isolate) << BreakerState::Open << BreakerForce::ForcedOpen
+                                 << qint64(0);
+        QTest::newRow("disable") << command(BreakerCommand::Disable) << BreakerState::Closed << BreakerForce::Disabled
+                                 << qint64(0);
+        QTest::newRow("metrics_only") << command(BreakerCommand::MetricsOnly) << BreakerState::Closed
+                                      << BreakerForce::MetricsOnly << qint64(0);
+        QTest::newRow("release") << command(BreakerCommand::Release) << BreakerState::Closed << BreakerForce::None
+                                 << qint64(0);
+        QTest::newRow("reset") << command(BreakerCommand::Reset) << BreakerState::Closed << BreakerForce::None
+                               << qint64(0);
+    }
+
+    void applyCarriesOutCommands()
+    {
+        QFETCH(BreakerAction, action);
+        QFETCH(BreakerState, state);
+        QFETCH(BreakerForce, force);
+        QFETCH(qint64, untilHalfOpenMs);
+        CircuitBreaker cb(consecutive(5));
+        cb.forceOpen(TimePoint {});
+        cb.apply(action, TimePoint(10s));
+        const auto st = cb.stats(TimePoint(10s));
+        QCOMPARE(toString(st.state), toString(state));
+        QCOMPARE(toString(st.force), toString(force));
+        QCOMPARE(st.timeUntilHalfOpen, std::chrono::milliseconds(untilHalfOpenMs));
+    }
+
+    // Polly's CircuitBreakerManualControl(isIsolated: true) starts isolated; the other states start as named.
+    void initialState_data()
+    {
+        QTest::addColumn<BreakerInitialState>("initial");
+        QTest::addColumn<BreakerState>("state");
+        QTest::addColumn<BreakerForce>("force");
+        QTest::addColumn<QString>("trace"); // tryAcquire at 0 s, 59 s, 60 s
+        QTest::newRow("closed") << BreakerInitialState::Closed << BreakerState::Closed << BreakerForce::None
+                                << QStringLiteral("AAA");
+        QTest::newRow("open") << BreakerInitialState::Open << BreakerState::Open << BreakerForce::None
+                              << QStringLiteral("RRA");
+        QTest::newRow("half_open") << BreakerInitialState::HalfOpen << BreakerState::HalfOpen << BreakerForce::None
+                                   << QStringLiteral("ARR");
+        QTest::newRow("isolated") << BreakerInitialState::Isolated << BreakerState::Open << BreakerForce::ForcedOpen
+                                  << QStringLiteral("RRR");
+        QTest::newRow("disabled") << BreakerInitialState::Disabled << BreakerState::Closed << BreakerForce::Disabled
+                                  << QStringLiteral("AAA");
+        QTest::newRow("metrics_only") << BreakerInitialState::MetricsOnly << BreakerState::Closed
+                                      << BreakerForce::MetricsOnly << QStringLiteral("AAA");
+    }
+
+    void initialState()
+    {
+        QFETCH(BreakerInitialState, initial);
+        QFETCH(BreakerState, state);
+        QFETCH(BreakerForce, force);
+        QFETCH(QString, trace);
+        auto c = consecutive(5);
+        c.initialState = initial;
+        CollectingSink sink;
+        CircuitBreaker cb(c, &sink);
+        QCOMPARE(toString(cb.state(TimePoint {})), toString(state));
+        QCOMPARE(toString(cb.force()), toString(force));
+        QString got;
+        for (const TimePoint t : { TimePoint {}, TimePoint(59s), TimePoint(60s) })
+            got += cb.tryAcquire(t) ? QLatin1Char('A') : QLatin1Char('R'); // permits left open on purpose
+        QCOMPARE(got, trace);
+        QCOMPARE(cb.stats(TimePoint(60s)).trips, std::uint64_t(0));
+        for (const auto& e : sink.events()) // the initial state is not a transition
+            QVERIFY(e.kind != EventKind::BreakerTransition || e.text == QStringLiteral("recovery timeout elapsed"));
     }
 
     void transitionEventFields()
@@ -255,12 +561,14 @@ private slots:
         s.run(QStringLiteral("f +20"));
         const auto a = s.cb.tryAcquire(s.now, 42);
         QVERIFY(!a);
-        QCOMPARE(a.retryAfter, Duration(40s));
+        QCOMPARE(a.retryAfter, std::optional<Duration>(40s));
+        QCOMPARE(toString(a.cause), QStringLiteral("open"));
         const auto events = s.sink.events();
         QCOMPARE(toString(events.back().kind), toString(EventKind::BreakerRejected));
         QCOMPARE(events.back().requestId, std::uint64_t(42));
         QCOMPARE(events.back().delay, Duration(40s));
         QCOMPARE(events.back().errorClass, ErrorClass::circuitOpen());
+        QCOMPARE(events.back().text, QStringLiteral("open"));
         QCOMPARE(s.cb.stats(s.now).rejections, std::uint64_t(1));
     }
 
@@ -303,7 +611,7 @@ private slots:
             const Duration open = std::chrono::seconds(openSeconds[i]);
             QCOMPARE(s.cb.stats(s.now).consecutiveTrips, i + 1);
             QCOMPARE(s.cb.stats(s.now).currentRecoveryTimeout, open);
-            QCOMPARE(s.cb.tryAcquire(s.now + open - 1ms).retryAfter, Duration(1ms));
+            QCOMPARE(s.cb.tryAcquire(s.now + open - 1ms).retryAfter, std::optional<Duration>(1ms));
             s.now += open;
             QCOMPARE(s.run(QStringLiteral("f")), QStringLiteral("A")); // probe fails: trip again
         }
@@ -335,7 +643,8 @@ private slots:
         auto p3 = cb.tryAcquire(t);
         QVERIFY(p1 && p2 && !p3);
         QVERIFY(p1.permit.probe);
-        QCOMPARE(p3.retryAfter, Duration::zero());
+        QCOMPARE(p3.retryAfter, std::nullopt); // nobody knows when a slot frees up
+        QCOMPARE(toString(p3.cause), QStringLiteral("half_open_busy"));
         QCOMPARE(cb.stats(t).probesInFlight, 2);
 
         // A call admitted while CLOSED finishing now is counted but does not drive HALF_OPEN.
@@ -365,7 +674,10 @@ private slots:
         QCOMPARE(toString(s.cb.force()), toString(BreakerForce::ForcedOpen));
         QCOMPARE(s.run(QStringLiteral("s +3600 s")), QStringLiteral("RR"));
         QCOMPARE(toString(s.cb.state(s.now)), toString(BreakerState::Open));
-        QCOMPARE(s.cb.tryAcquire(s.now).retryAfter, Duration(60s));
+        const Admission isolated = s.cb.tryAcquire(s.now);
+        QCOMPARE(isolated.retryAfter, std::nullopt); // only a person ends isolation
+        QCOMPARE(toString(isolated.cause), QStringLiteral("isolated"));
+        QCOMPARE(s.sink.events().back().text, QStringLiteral("isolated"));
         s.cb.release(s.now);
         QCOMPARE(toString(s.cb.force()), toString(BreakerForce::None));
         QCOMPARE(s.run(QStringLiteral("s")), QStringLiteral("A"));
@@ -374,20 +686,50 @@ private slots:
         QCOMPARE(s.cb.stats(s.now).trips, std::uint64_t(0));
     }
 
-    void forceClosedCountsButNeverTrips()
+    // Resilience4j METRICS_ONLY: every call admitted and recorded, thresholds evaluated, a crossing reported
+    // (FAILURE_RATE_EXCEEDED there, a CLOSED -> CLOSED transition naming the rule here), never opened.
+    void metricsOnlyCountsButNeverTrips()
     {
         Script s(countWindow(10, 2, 0.5));
-        s.cb.forceClosed(s.now);
+        s.cb.metricsOnly(s.now);
         QCOMPARE(s.run(QStringLiteral("f f f f")), QStringLiteral("AAAA"));
-        const auto st = s.cb.stats(s.now);
+        auto st = s.cb.stats(s.now);
         QCOMPARE(toString(st.state), toString(BreakerState::Closed));
-        QCOMPARE(toString(st.force), toString(BreakerForce::ForcedClosed));
+        QCOMPARE(toString(st.force), toString(BreakerForce::MetricsOnly));
         QCOMPARE(st.failures, std::uint64_t(4));
         QCOMPARE(st.failureRate, 1.0);
+        QCOMPARE(st.thresholdsExceeded, std::uint64_t(1)); // once per crossing, not once per call
+        // Falling below the threshold re-arms the report: f f f f s s s s s s is 40 %; five more failures
+        // push the four old ones out and reach 5 of 10 = 50 % with the fifth.
+        QCOMPARE(s.run(QStringLiteral("s s s s s s f f f f f")), QStringLiteral("AAAAAAAAAAA"));
+        st = s.cb.stats(s.now);
+        QCOMPARE(st.thresholdsExceeded, std::uint64_t(2));
+        QCOMPARE(s.reasons(),
+            (QStringList { QStringLiteral("metrics only"),
+                QStringLiteral("metrics only, not opened: failure rate 100% >= 50%"),
+                QStringLiteral("metrics only, not opened: failure rate 50% >= 50%") }));
+        QCOMPARE(toString(s.sink.events().back().from), toString(BreakerState::Closed));
+        QCOMPARE(toString(s.sink.events().back().to), toString(BreakerState::Closed));
         s.cb.release(s.now);
         QCOMPARE(s.cb.stats(s.now).windowCalls, std::int64_t(0));
         QCOMPARE(s.run(QStringLiteral("f f")), QStringLiteral("AA"));
         QCOMPARE(toString(s.cb.state(s.now)), toString(BreakerState::Open));
+    }
+
+    // Resilience4j DISABLED: every call admitted, nothing recorded (not even the cumulative counters).
+    void disabledAdmitsAndRecordsNothing()
+    {
+        Script s(consecutive(1));
+        s.run(QStringLiteral("s"));
+        s.cb.disable(s.now);
+        QCOMPARE(s.run(QStringLiteral("f f t f")), QStringLiteral("AAAA"));
+        const auto st = s.cb.stats(s.now);
+        QCOMPARE(toString(st.state), toString(BreakerState::Closed));
+        QCOMPARE(toString(st.force), toString(BreakerForce::Disabled));
+        QCOMPARE(st.calls, std::uint64_t(1));
+        QCOMPARE(st.windowCalls, std::int64_t(0));
+        QCOMPARE(st.thresholdsExceeded, std::uint64_t(0));
+        QCOMPARE(s.reasons(), (QStringList { QStringLiteral("disabled") }));
     }
 
     // Regression (issue 12, bug 2): the open deadline used to overflow near the end of the clock's range
@@ -416,12 +758,15 @@ private slots:
         QCOMPARE(s.cb.stats(s.now + 1s).lastTransition, s.now);
 
         s.cb.release(s.now);
-        s.cb.forceClosed(s.now);
-        QCOMPARE(s.run(QStringLiteral("f f s")), QStringLiteral("AAA"));
-        s.cb.forceClosed(s.now + 1s);
+        s.cb.metricsOnly(s.now);
+        QCOMPARE(s.run(QStringLiteral("f s s")), QStringLiteral("AAA"));
+        s.cb.metricsOnly(s.now + 1s);
         QCOMPARE(s.cb.stats(s.now + 1s).windowCalls, std::int64_t(3));
+        s.cb.disable(s.now);
+        s.cb.disable(s.now + 1s);
         QCOMPARE(s.reasons(),
-            (QStringList { QStringLiteral("forced open"), QStringLiteral("released"), QStringLiteral("forced closed") }));
+            (QStringList { QStringLiteral("forced open"), QStringLiteral("released"), QStringLiteral("metrics only"),
+                QStringLiteral("disabled") }));
     }
 
     void resetClearsEverything()
@@ -521,6 +866,26 @@ private slots:
             { QStringLiteral("permitted_probes: expected an integer >= 1, got 0") });
         row("success_threshold", [](CircuitBreakerConfig& c) { c.successThreshold = -2; },
             { QStringLiteral("success_threshold: expected an integer >= 1, got -2") });
+        row("max_wait_in_half_open", [](CircuitBreakerConfig& c) { c.maxWaitInHalfOpen = 0s; },
+            { QStringLiteral("max_wait_in_half_open: expected a duration > 0 ms, got 0 ms") });
+        row("half_open_rule out of range",
+            [](CircuitBreakerConfig& c) { c.halfOpenRule = static_cast<HalfOpenRule>(7); },
+            { QStringLiteral("half_open_rule: expected one of any_failure, rates, got 7") });
+        row("initial_state out of range",
+            [](CircuitBreakerConfig& c) { c.initialState = static_cast<BreakerInitialState>(9); },
+            { QStringLiteral(
+                "initial_state: expected one of closed, open, half_open, isolated, disabled, metrics_only, got 9") });
+        row("schedule",
+            [](CircuitBreakerConfig& c) {
+                c.schedule = { { -1s, command(BreakerCommand::Isolate, 5s) },
+                    { 1s, command(BreakerCommand::Open, 0s, TimePoint(3s)) },
+                    { 2s, command(BreakerCommand::Release, std::nullopt, TimePoint(3s)) } };
+            },
+            { QStringLiteral("schedule/0/at: expected a duration >= 0 ms, got -1000 ms"),
+                QStringLiteral("schedule/0/for: only an \"open\" action takes a duration, got \"isolate\""),
+                QStringLiteral("schedule/1/until: expected either \"for\" or \"until\", got both"),
+                QStringLiteral("schedule/1/for: expected a duration > 0 ms, got 0 ms"),
+                QStringLiteral("schedule/2/until: only an \"open\" action takes an end time, got \"release\"") });
         row("several at once",
             [](CircuitBreakerConfig& c) {
                 c.failureThreshold = 0;
@@ -556,7 +921,13 @@ private slots:
         QCOMPARE(toString(TripMode::CountWindow), QStringLiteral("count_window"));
         QVERIFY(tripModeFromString(QStringLiteral("time_window")) == TripMode::TimeWindow);
         QVERIFY(!tripModeFromString(QStringLiteral("bogus")));
-        QCOMPARE(toString(BreakerForce::ForcedClosed), QStringLiteral("forced_closed"));
+        QCOMPARE(toString(BreakerForce::MetricsOnly), QStringLiteral("metrics_only"));
+        QCOMPARE(toString(BreakerForce::Disabled), QStringLiteral("disabled"));
+        QVERIFY(halfOpenRuleFromString(QStringLiteral("rates")) == HalfOpenRule::Rates);
+        QVERIFY(breakerCommandFromString(QStringLiteral("metrics_only")) == BreakerCommand::MetricsOnly);
+        QVERIFY(!breakerCommandFromString(QStringLiteral("isolated")));
+        QVERIFY(breakerInitialStateFromString(QStringLiteral("isolated")) == BreakerInitialState::Isolated);
+        QCOMPARE(toString(RejectionCause::HalfOpenBusy), QStringLiteral("half_open_busy"));
     }
 };
 

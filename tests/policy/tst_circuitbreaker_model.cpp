@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <optional>
+
 #include <algorithm>
 #include <vector>
 
@@ -19,6 +21,7 @@ struct Rec {
     TimePoint time;
     bool failure;
     bool slow;
+    Duration latency;
 };
 
 struct Token {
@@ -30,24 +33,52 @@ struct Token {
 class Model {
 public:
     enum class St { Closed, Open, HalfOpen };
+    enum class Force { None, Open, Disabled, MetricsOnly };
 
     explicit Model(CircuitBreakerConfig cfg)
         : c(std::move(cfg))
     {
+        switch (c.initialState) {
+        case BreakerInitialState::Closed:
+            break;
+        case BreakerInitialState::Open:
+            st = St::Open;
+            openUntil = TimePoint {} + openFor(1);
+            break;
+        case BreakerInitialState::HalfOpen:
+            st = St::HalfOpen;
+            break;
+        case BreakerInitialState::Isolated:
+            st = St::Open;
+            force = Force::Open;
+            break;
+        case BreakerInitialState::Disabled:
+            force = Force::Disabled;
+            break;
+        case BreakerInitialState::MetricsOnly:
+            force = Force::MetricsOnly;
+            break;
+        }
     }
 
     CircuitBreakerConfig c;
     St st = St::Closed;
-    bool forcedOpen = false;
-    bool forcedClosed = false;
+    Force force = Force::None;
     int epoch = 0;
     TimePoint openUntil {};
+    TimePoint halfOpenSince {};
     int tripsInRow = 0;
     std::vector<Rec> history;
-    int probes = 0;
-    int probeOk = 0;
+    int probes = 0; // in flight
+    int admitted = 0; // admitted in this HALF_OPEN, returned ones not counted
+    int probeOk = 0, probeFail = 0, probeSlow = 0;
+    bool armed = true;
     std::uint64_t allTrips = 0; // never reset: proves the run tripped often
+    std::uint64_t allExceeded = 0;
     std::uint64_t calls = 0, successes = 0, failures = 0, slow = 0, ignored = 0, rejections = 0, trips = 0;
+    std::uint64_t exceeded = 0;
+
+    bool slowDetection() const { return c.slowCallDuration > Duration::zero(); }
 
     Duration openFor(int k) const
     {
@@ -60,22 +91,29 @@ public:
         return d;
     }
 
+    void resetProbes() { probes = admitted = probeOk = probeFail = probeSlow = 0; }
+
     void clear()
     {
         history.clear();
-        probes = 0;
-        probeOk = 0;
+        resetProbes();
+        armed = true;
+    }
+
+    void open(TimePoint until)
+    {
+        st = St::Open;
+        ++epoch;
+        openUntil = until;
+        clear();
     }
 
     void trip(TimePoint now)
     {
-        st = St::Open;
-        ++epoch;
         ++trips;
         ++allTrips;
         ++tripsInRow;
-        openUntil = now + openFor(tripsInRow);
-        clear();
+        open(now + openFor(tripsInRow));
     }
 
     void close()
@@ -86,35 +124,53 @@ public:
         clear();
     }
 
+    void halfOpen(TimePoint now)
+    {
+        st = St::HalfOpen;
+        ++epoch;
+        halfOpenSince = now;
+        resetProbes(); // the closed window stays until the next CLOSED or OPEN
+    }
+
+    bool expired(TimePoint now) const
+    {
+        return st == St::HalfOpen && force == Force::None && c.maxWaitInHalfOpen
+            && now >= halfOpenSince + *c.maxWaitInHalfOpen;
+    }
+
     struct Acq {
         bool ok;
         Token token;
-        Duration retryAfter;
+        std::optional<Duration> retryAfter;
+        RejectionCause cause;
     };
+
+    Acq reject(std::optional<Duration> hint, RejectionCause cause)
+    {
+        ++rejections;
+        return { false, {}, hint, cause };
+    }
 
     Acq acquire(TimePoint now)
     {
-        if (forcedOpen) {
-            ++rejections;
-            return { false, {}, openFor(tripsInRow + 1) };
-        }
+        if (force == Force::Open)
+            return reject(std::nullopt, RejectionCause::Isolated);
         if (st == St::Closed)
-            return { true, { epoch, false }, {} };
+            return { true, { epoch, false }, std::nullopt, RejectionCause::None };
+        if (expired(now))
+            trip(now);
         if (st == St::Open) {
-            if (now < openUntil) {
-                ++rejections;
-                return { false, {}, openUntil - now };
-            }
-            st = St::HalfOpen;
-            ++epoch;
-            clear();
+            if (now < openUntil)
+                return reject(openUntil - now, RejectionCause::Open);
+            halfOpen(now);
         }
-        if (probes < c.permittedProbes) {
+        const int inUse = c.halfOpenRule == HalfOpenRule::AnyFailure ? probes : admitted;
+        if (inUse < c.permittedProbes) {
             ++probes;
-            return { true, { epoch, true }, {} };
+            ++admitted;
+            return { true, { epoch, true }, std::nullopt, RejectionCause::None };
         }
-        ++rejections;
-        return { false, {}, Duration::zero() };
+        return reject(std::nullopt, RejectionCause::HalfOpenBusy);
     }
 
     // Returns -1 ignored, 0 success, 1 failure.
@@ -171,17 +227,46 @@ public:
         return n;
     }
 
+    static bool reached(std::int64_t count, std::int64_t n, double threshold)
+    {
+        return count > 0 && double(count) >= threshold * double(n);
+    }
+
+    bool thresholdCrossed(TimePoint now) const
+    {
+        if (c.tripMode == TripMode::Consecutive)
+            return trailingFailures() >= c.failureThreshold;
+        const auto w = window(now);
+        const auto n = static_cast<std::int64_t>(w.size());
+        if (n < c.minimumCalls)
+            return false;
+        const auto f = std::count_if(w.begin(), w.end(), [](const Rec& r) { return r.failure; });
+        const auto s = std::count_if(w.begin(), w.end(), [](const Rec& r) { return r.slow; });
+        return reached(f, n, c.failureRateThreshold) || (slowDetection() && reached(s, n, c.slowCallRateThreshold));
+    }
+
+    void releaseProbe(const Token& t)
+    {
+        if (t.epoch == epoch && t.probe && st == St::HalfOpen && probes > 0) {
+            --probes;
+            --admitted;
+        }
+    }
+
     void outcome(const Token& t, Op op, Duration latency, TimePoint now)
     {
+        if (force == Force::Disabled)
+            return;
+        if (expired(now))
+            trip(now);
         const int cls = classify(op);
         if (cls < 0) {
             ++ignored;
-            if (t.epoch == epoch && t.probe && st == St::HalfOpen)
-                --probes;
+            releaseProbe(t);
             return;
         }
         const bool fail = cls == 1;
-        const bool isSlow = c.slowCallDuration > Duration::zero() && latency >= c.slowCallDuration;
+        const bool isSlow = slowDetection() && latency >= c.slowCallDuration;
         ++calls;
         fail ? ++failures : ++successes;
         slow += isSlow ? 1 : 0;
@@ -189,48 +274,110 @@ public:
             return;
         if (st == St::HalfOpen && t.probe) {
             --probes;
-            if (fail) {
-                trip(now);
-            } else if (++probeOk >= c.successThreshold) {
-                close();
+            fail ? ++probeFail : ++probeOk;
+            probeSlow += isSlow ? 1 : 0;
+            if (c.halfOpenRule == HalfOpenRule::AnyFailure) {
+                if (fail || isSlow)
+                    trip(now);
+                else if (probeOk >= c.successThreshold)
+                    close();
+            } else if (probeOk + probeFail >= c.permittedProbes) {
+                const int n = probeOk + probeFail;
+                if (reached(probeFail, n, c.failureRateThreshold)
+                    || (slowDetection() && reached(probeSlow, n, c.slowCallRateThreshold)))
+                    trip(now);
+                else
+                    close();
             }
             return;
         }
         if (st != St::Closed)
             return;
-        history.push_back({ now, fail, isSlow });
-        if (forcedClosed)
-            return;
-        if (c.tripMode == TripMode::Consecutive) {
-            if (trailingFailures() >= c.failureThreshold)
-                trip(now);
-            return;
+        history.push_back({ now, fail, isSlow, latency });
+        if (!thresholdCrossed(now)) {
+            armed = true;
+        } else if (force == Force::None) {
+            trip(now);
+        } else if (armed) {
+            armed = false;
+            ++exceeded;
+            ++allExceeded;
         }
-        const auto w = window(now);
-        const auto n = static_cast<std::int64_t>(w.size());
-        if (n < c.minimumCalls)
-            return;
-        const auto f = std::count_if(w.begin(), w.end(), [](const Rec& r) { return r.failure; });
-        const auto s = std::count_if(w.begin(), w.end(), [](const Rec& r) { return r.slow; });
-        if (f > 0 && double(f) >= c.failureRateThreshold * double(n))
-            trip(now);
-        else if (c.slowCallDuration > Duration::zero() && s > 0 && double(s) >= c.slowCallRateThreshold * double(n))
-            trip(now);
     }
 
-    void cancel(const Token& t)
-    {
-        if (t.epoch == epoch && t.probe && st == St::HalfOpen)
-            --probes;
-    }
+    void cancel(const Token& t) { releaseProbe(t); }
 
     BreakerState state(TimePoint now) const
     {
-        if (st == St::Closed)
-            return BreakerState::Closed;
-        if (st == St::HalfOpen)
+        if (force != Force::None || st == St::Closed)
+            return st == St::Closed ? BreakerState::Closed : BreakerState::Open;
+        if (st == St::HalfOpen) {
+            if (expired(now))
+                return openFor(tripsInRow + 1) > Duration::zero() ? BreakerState::Open : BreakerState::HalfOpen;
             return BreakerState::HalfOpen;
-        return (!forcedOpen && now >= openUntil) ? BreakerState::HalfOpen : BreakerState::Open;
+        }
+        return now >= openUntil ? BreakerState::HalfOpen : BreakerState::Open;
+    }
+
+    Duration timeUntilHalfOpen(TimePoint now) const
+    {
+        if (st == St::Open && force == Force::None && now < openUntil)
+            return openUntil - now;
+        return expired(now) ? openFor(tripsInRow + 1) : Duration::zero();
+    }
+
+    // ---- manual control ----
+    void setForce(Force f, TimePoint /*now*/)
+    {
+        if (force == f)
+            return;
+        force = f;
+        if (f == Force::Open) {
+            st = St::Open;
+            ++epoch;
+            clear();
+        } else {
+            st = St::Closed;
+            ++epoch;
+            tripsInRow = 0;
+            clear();
+        }
+    }
+    void toClosed()
+    {
+        if (st != St::Closed || force != Force::None) {
+            force = Force::None;
+            close();
+        }
+    }
+    void toOpen(TimePoint until)
+    {
+        if (st == St::Open && force == Force::None) {
+            openUntil = until;
+            return;
+        }
+        force = Force::None;
+        open(until);
+    }
+    void toHalfOpen(TimePoint now)
+    {
+        if (st != St::HalfOpen || force != Force::None) {
+            force = Force::None;
+            halfOpen(now);
+        }
+    }
+    void release()
+    {
+        if (force != Force::None) {
+            force = Force::None;
+            close();
+        }
+    }
+    void reset()
+    {
+        force = Force::None;
+        close();
+        calls = successes = failures = slow = ignored = rejections = trips = exceeded = 0;
     }
 };
 
@@ -295,6 +442,45 @@ CircuitBreakerConfig configFor(int which)
         c.slowCallRateThreshold = 0.4;
         c.recoveryTimeout = 3s;
         break;
+    case 6: // Resilience4j's half-open rule, lost probes, slow probes
+        c.failureThreshold = 2;
+        c.halfOpenRule = HalfOpenRule::Rates;
+        c.permittedProbes = 3;
+        c.failureRateThreshold = 0.5;
+        c.slowCallDuration = 2s;
+        c.slowCallRateThreshold = 0.6;
+        c.recoveryTimeout = 4s;
+        c.recoveryBackoffFactor = 2.0;
+        c.maxRecoveryTimeout = 16s;
+        c.maxWaitInHalfOpen = 8s;
+        c.ignored.insert(ErrorClass::forHttpStatus(404));
+        break;
+    case 7: // any_failure with slow probes, max wait with a zero open duration, starts OPEN
+        c.tripMode = TripMode::CountWindow;
+        c.windowSize = 10;
+        c.minimumCalls = 4;
+        c.failureRateThreshold = 0.5;
+        c.slowCallDuration = 2s;
+        c.slowCallRateThreshold = 0.5;
+        c.recoveryTimeout = 0s;
+        c.permittedProbes = 2;
+        c.successThreshold = 2;
+        c.maxWaitInHalfOpen = 3s;
+        c.initialState = BreakerInitialState::Open;
+        break;
+    case 8: // time window, rates, starts METRICS_ONLY
+        c.tripMode = TripMode::TimeWindow;
+        c.failureWindow = 10s;
+        c.minimumCalls = 3;
+        c.failureRateThreshold = 0.5;
+        c.slowCallDuration = 2s;
+        c.slowCallRateThreshold = 0.7;
+        c.recoveryTimeout = 3s;
+        c.halfOpenRule = HalfOpenRule::Rates;
+        c.permittedProbes = 2;
+        c.maxWaitInHalfOpen = 20s;
+        c.initialState = BreakerInitialState::MetricsOnly;
+        break;
     default:
         c.tripMode = TripMode::CountWindow;
         c.windowSize = 1;
@@ -331,13 +517,21 @@ QString compare(const CircuitBreaker& cb, const Model& m, TimePoint now)
 {
     const auto s = cb.stats(now);
     const auto w = m.window(now);
-    const auto wf = std::count_if(w.begin(), w.end(), [](const Rec& r) { return r.failure; });
+    const auto count = [&w](auto pred) { return static_cast<long long>(std::count_if(w.begin(), w.end(), pred)); };
+    long long sumNs = 0, maxNs = 0;
+    for (const auto& r : w) {
+        sumNs += r.latency.count();
+        maxNs = std::max<long long>(maxNs, r.latency.count());
+    }
     QStringList diffs;
     auto check = [&](const char* what, long long got, long long want) {
         if (got != want)
             diffs << QStringLiteral("%1: breaker %2, model %3").arg(QLatin1String(what)).arg(got).arg(want);
     };
+    static constexpr BreakerForce forces[]
+        = { BreakerForce::None, BreakerForce::ForcedOpen, BreakerForce::Disabled, BreakerForce::MetricsOnly };
     check("state", int(s.state), int(m.state(now)));
+    check("force", int(s.force), int(forces[int(m.force)]));
     check("calls", static_cast<long long>(s.calls), static_cast<long long>(m.calls));
     check("successes", static_cast<long long>(s.successes), static_cast<long long>(m.successes));
     check("failures", static_cast<long long>(s.failures), static_cast<long long>(m.failures));
@@ -345,13 +539,21 @@ QString compare(const CircuitBreaker& cb, const Model& m, TimePoint now)
     check("ignored", static_cast<long long>(s.ignored), static_cast<long long>(m.ignored));
     check("rejections", static_cast<long long>(s.rejections), static_cast<long long>(m.rejections));
     check("trips", static_cast<long long>(s.trips), static_cast<long long>(m.trips));
+    check("thresholdsExceeded", static_cast<long long>(s.thresholdsExceeded), static_cast<long long>(m.exceeded));
     check("consecutiveTrips", s.consecutiveTrips, m.tripsInRow);
     check("consecutiveFailures", s.consecutiveFailures, m.trailingFailures());
     check("windowCalls", s.windowCalls, static_cast<long long>(w.size()));
-    check("windowFailures", s.windowFailures, wf);
-    check("probesInFlight", s.probesInFlight, m.st == Model::St::HalfOpen ? m.probes : 0);
-    const bool open = m.st == Model::St::Open && !m.forcedOpen && now < m.openUntil;
-    check("timeUntilHalfOpen", s.timeUntilHalfOpen.count(), open ? (m.openUntil - now).count() : 0);
+    check("windowFailures", s.windowFailures, count([](const Rec& r) { return r.failure; }));
+    check("windowSlowFailures", s.windowSlowFailures, count([](const Rec& r) { return r.failure && r.slow; }));
+    check("windowSlowSuccesses", s.windowSlowSuccesses, count([](const Rec& r) { return !r.failure && r.slow; }));
+    check("windowMeanDuration", s.windowMeanDuration.count(), w.empty() ? 0 : sumNs / static_cast<long long>(w.size()));
+    check("windowMaxDuration", s.windowMaxDuration.count(), maxNs);
+    const bool half = m.st == Model::St::HalfOpen;
+    check("probesInFlight", s.probesInFlight, half ? m.probes : 0);
+    check("probesAdmitted", s.probesAdmitted, half ? m.admitted : 0);
+    check("probeSuccesses", s.probeSuccesses, half ? m.probeOk : 0);
+    check("probeFailures", s.probeFailures, half ? m.probeFail : 0);
+    check("timeUntilHalfOpen", s.timeUntilHalfOpen.count(), m.timeUntilHalfOpen(now).count());
     return diffs.join(QStringLiteral("; "));
 }
 
@@ -370,20 +572,23 @@ private slots:
         QTest::newRow("time window, fractional buckets") << 3 << quint64(0xC0FFEE04);
         QTest::newRow("count window of one, zero recovery") << 4 << quint64(0xC0FFEE05);
         QTest::newRow("count window of 70") << 5 << quint64(0xC0FFEE06);
+        QTest::newRow("rates rule, max wait, growth") << 6 << quint64(0xC0FFEE07);
+        QTest::newRow("slow probes, max wait, zero recovery, starts open") << 7 << quint64(0xC0FFEE08);
+        QTest::newRow("time window, rates, starts metrics-only") << 8 << quint64(0xC0FFEE09);
     }
 
     void matchesReferenceModel()
     {
         QFETCH(int, config);
         QFETCH(quint64, seed);
-        constexpr int kSteps = 25'000; // x 6 rows = 150,000 operations
+        constexpr int kSteps = 25'000; // x 9 rows = 225,000 operations
         const auto cfg = configFor(config);
         CircuitBreaker cb(cfg);
         Model m(cfg);
         Random rng(seed);
         TimePoint now {};
         std::vector<Outstanding> pending;
-        int admitted = 0, rejected = 0, opened = 0;
+        int admitted = 0, rejected = 0, opened = 0, halfOpen = 0, metricsOnly = 0;
 
         for (int step = 0; step < kSteps; ++step) {
             const auto r = rng.below(100);
@@ -392,16 +597,18 @@ private slots:
                 what = QStringLiteral("acquire");
                 const auto a = cb.tryAcquire(now);
                 const auto e = m.acquire(now);
-                if (a.admitted != e.ok || a.retryAfter != e.retryAfter
+                if (a.admitted != e.ok || a.retryAfter != e.retryAfter || a.cause != e.cause
                     || (a.admitted && a.permit.probe != e.token.probe)) {
-                    QFAIL(qPrintable(
-                        QStringLiteral("seed 0x%1 step %2: acquire differs (breaker %3/%4 ns, model %5/%6 ns)")
-                            .arg(seed, 0, 16)
-                            .arg(step)
-                            .arg(a.admitted)
-                            .arg(a.retryAfter.count())
-                            .arg(e.ok)
-                            .arg(e.retryAfter.count())));
+                    QFAIL(qPrintable(QStringLiteral("seed 0x%1 step %2: acquire differs (breaker %3/%4 ns/%5, model "
+                                                    "%6/%7 ns/%8)")
+                                         .arg(seed, 0, 16)
+                                         .arg(step)
+                                         .arg(a.admitted)
+                                         .arg(a.retryAfter.value_or(-1ns).count())
+                                         .arg(toString(a.cause))
+                                         .arg(e.ok)
+                                         .arg(e.retryAfter.value_or(-1ns).count())
+                                         .arg(toString(e.cause))));
                 }
                 if (a.admitted) {
                     ++admitted;
@@ -421,7 +628,8 @@ private slots:
                 const auto p = pending[i];
                 pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(i));
                 const auto op = static_cast<Op>(rng.below(6));
-                const Duration latency = rng.chance(0.3) ? 3s : 1ms;
+                static constexpr Duration latencies[] = { 1ms, 1ms, 40ms, 250ms, 3s, 7s };
+                const Duration latency = latencies[rng.below(std::size(latencies))];
                 what = QStringLiteral("outcome %1").arg(int(op));
                 cb.onOutcome(p.permit, outcomeFor(op, latency), now);
                 m.outcome(p.token, op, latency, now);
@@ -439,40 +647,66 @@ private slots:
                 what = QStringLiteral("advance %1 ms").arg(toMs(d));
                 now += d;
             } else {
-                const auto k = rng.below(8);
-                if (k == 0) {
+                static constexpr Duration spans[] = { 0s, 1s, 5s, 30s };
+                const Duration span = spans[rng.below(std::size(spans))];
+                switch (rng.below(11)) {
+                case 0:
                     what = QStringLiteral("reset");
                     cb.reset(now);
-                    m.forcedOpen = m.forcedClosed = false;
-                    m.close();
-                    m.calls = m.successes = m.failures = m.slow = m.ignored = m.rejections = m.trips = 0;
-                } else if (k == 1) {
+                    m.reset();
+                    break;
+                case 1:
                     what = QStringLiteral("forceOpen");
                     cb.forceOpen(now);
-                    if (!m.forcedOpen) { // a repeat is a no-op
-                        m.forcedOpen = true;
-                        m.forcedClosed = false;
-                        m.st = Model::St::Open;
-                        ++m.epoch;
-                        m.clear();
-                    }
-                } else if (k == 2) {
-                    what = QStringLiteral("forceClosed");
-                    cb.forceClosed(now);
-                    if (!m.forcedClosed) {
-                        m.forcedClosed = true;
-                        m.forcedOpen = false;
-                        m.close();
-                    }
-                } else {
+                    m.setForce(Model::Force::Open, now);
+                    break;
+                case 2:
+                    what = QStringLiteral("disable");
+                    cb.disable(now);
+                    m.setForce(Model::Force::Disabled, now);
+                    break;
+                case 3:
+                case 4:
+                    what = QStringLiteral("metricsOnly");
+                    cb.metricsOnly(now);
+                    m.setForce(Model::Force::MetricsOnly, now);
+                    break;
+                case 5:
+                    what = QStringLiteral("transitionToClosed");
+                    cb.transitionToClosed(now);
+                    m.toClosed();
+                    break;
+                case 6:
+                    what = QStringLiteral("transitionToOpen");
+                    m.toOpen(now + m.openFor(m.tripsInRow + 1));
+                    cb.transitionToOpen(now);
+                    break;
+                case 7:
+                    what = QStringLiteral("transitionToOpenFor %1 ms").arg(toMs(span));
+                    cb.apply({ BreakerCommand::Open, span, std::nullopt }, now);
+                    m.toOpen(now + span);
+                    break;
+                case 8:
+                    what = QStringLiteral("transitionToOpenUntil +%1 ms").arg(toMs(span));
+                    cb.transitionToOpenUntil(now + span, now);
+                    m.toOpen(now + span);
+                    break;
+                case 9:
+                    what = QStringLiteral("transitionToHalfOpen");
+                    cb.transitionToHalfOpen(now);
+                    m.toHalfOpen(now);
+                    break;
+                default:
                     what = QStringLiteral("release");
                     cb.release(now);
-                    if (m.forcedOpen || m.forcedClosed) {
-                        m.forcedOpen = m.forcedClosed = false;
-                        m.close();
-                    }
+                    m.release();
+                    break;
                 }
             }
+            if (m.st == Model::St::HalfOpen)
+                ++halfOpen;
+            if (m.force == Model::Force::MetricsOnly)
+                ++metricsOnly;
             if (m.st == Model::St::Open)
                 ++opened;
             const QString diff = compare(cb, m, now);
@@ -485,7 +719,12 @@ private slots:
         QVERIFY(rejected > 100);
         QVERIFY(opened > 100);
         QVERIFY(m.allTrips > 50);
-        qInfo("%d admitted, %d rejected, %llu trips", admitted, rejected, static_cast<unsigned long long>(m.allTrips));
+        QVERIFY(halfOpen > 100);
+        QVERIFY(metricsOnly > 100);
+        qInfo("%d admitted, %d rejected, %llu trips, %llu threshold reports; steps: %d open, %d half-open, %d "
+              "metrics-only",
+            admitted, rejected, static_cast<unsigned long long>(m.allTrips),
+            static_cast<unsigned long long>(m.allExceeded), opened, halfOpen, metricsOnly);
     }
 };
 

@@ -359,6 +359,132 @@ private slots:
         QCOMPARE(waits, (std::vector<Duration> {100ms, 200ms, 400ms, 800ms}));
     }
 
+    // Seed 001's progressive timeout through the pipeline: tries 1, 2, 3 get 10 s, 15 s, 20 s.
+    void attemptTimeoutGrowsPerTry()
+    {
+        PipelineConfig c = baseConfig();
+        c.timeoutEnabled = true;
+        c.timeout.attemptTimeout = 10s;
+        c.timeout.attemptTimeoutIncrement = 5s;
+        Pipeline p(c);
+        PipelineCall call = p.begin(1, t0);
+        Step s = call.start(t0);
+        std::vector<Duration> limits;
+        TimePoint attemptStart = t0;
+        while (s.kind == Step::Kind::Attempt) {
+            limits.push_back(s.deadline - attemptStart);
+            s = call.onDeadline(s.deadline); // every try hangs
+            if (s.kind == Step::Kind::Wait) {
+                attemptStart = s.until;
+                s = call.resume(s.until);
+            }
+        }
+        QCOMPARE(limits, (std::vector<Duration> {10s, 15s, 20s}));
+        QCOMPARE(toString(call.result().outcome.kind), toString(OutcomeKind::Timeout));
+    }
+
+    // retry.budget: a pipeline retries at most percent of its requests over the window (Finagle, Envoy).
+    // 20 calls into an outage, max 3 tries each, 20 % and no floor: call k may retry while the window's
+    // retries + 1 <= 0.2 k, so only calls 5, 10, 15 and 20 get one retry each.
+    void retryBudgetCapsRetriesInAnOutage()
+    {
+        PipelineConfig c = baseConfig();
+        RetryBudgetConfig b;
+        b.percent = 20;
+        b.minRetriesPerSecond = 0;
+        b.window = 60s;
+        c.retry.budget = b;
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        QVERIFY(p.retryBudget());
+        VirtualClock clock;
+        BlockingExecutor ex(p, clock, [&clock](TimePoint until) { clock.runUntil(until); });
+        QList<int> attempts;
+        for (int k = 1; k <= 20; ++k)
+            attempts << ex.execute([](const AttemptContext&) { return Outcome::httpError(500); }).attempts;
+        QList<int> expected;
+        for (int k = 1; k <= 20; ++k)
+            expected << (k % 5 == 0 ? 2 : 1);
+        QCOMPARE(attempts, expected);
+        int spent = 0;
+        for (const auto& e : sink.events())
+            spent += e.kind == EventKind::RetryGaveUp && e.text == QStringLiteral("retry_budget_spent") ? 1 : 0;
+        QCOMPARE(spent, 20); // every call ends on the budget: 16 at once, 4 after their one retry
+        QCOMPARE(p.retryBudget()->stats(clock.now()).granted, std::uint64_t(4));
+    }
+
+    // A budget named in several pipelines is one budget when they share a registry: the healthy
+    // pipeline's requests pay for the failing one's retries.
+    void retryBudgetSharedByName()
+    {
+        RetryBudgetRegistry registry;
+        PipelineConfig c = baseConfig();
+        RetryBudgetConfig b;
+        b.name = QStringLiteral("backend");
+        b.percent = 20;
+        b.minRetriesPerSecond = 0;
+        c.retry.budget = b;
+        c.name = QStringLiteral("healthy");
+        Pipeline healthy(c, {}, nullptr, &registry);
+        c.name = QStringLiteral("failing");
+        Pipeline failing(c, {}, nullptr, &registry);
+        Pipeline alone(c); // no registry: its own budget
+        QCOMPARE(healthy.retryBudget(), failing.retryBudget());
+        QVERIFY(alone.retryBudget() != failing.retryBudget());
+        for (int i = 0; i < 9; ++i) {
+            PipelineCall call = healthy.begin(std::uint64_t(i), t0);
+            call.start(t0);
+            call.onAttemptDone(Outcome::success(), t0);
+        }
+        const auto tries = [](const Pipeline& p) {
+            PipelineCall call = p.begin(100, t0);
+            Step s = call.start(t0);
+            while (s.kind != Step::Kind::Done)
+                s = s.kind == Step::Kind::Attempt ? call.onAttemptDone(Outcome::httpError(500), t0) : call.resume(s.until);
+            return call.result().attempts;
+        };
+        QCOMPARE(tries(failing), 3); // 10 requests in the shared window: 2 retries
+        QCOMPARE(tries(alone), 1);   // 1 request of its own: none
+    }
+
+    // retry.throttling (gRFC A6): retryable failures cost a token, successes refill, no retry at or below
+    // half of max_tokens.
+    void retryThrottleStopsRetries()
+    {
+        PipelineConfig c = baseConfig();
+        RetryThrottleConfig t;
+        t.maxTokens = 4;
+        t.tokenRatio = 1;
+        c.retry.throttling = t;
+        CollectingSink sink;
+        Pipeline p(c, {}, &sink);
+        const auto run = [&p](std::uint64_t id, const Outcome& first) {
+            PipelineCall call = p.begin(id, t0);
+            Step s = call.start(t0);
+            bool firstTry = true;
+            while (s.kind != Step::Kind::Done) {
+                if (s.kind == Step::Kind::Attempt) {
+                    s = call.onAttemptDone(firstTry ? first : Outcome::httpError(500), t0);
+                    firstTry = false;
+                } else {
+                    s = call.resume(s.until);
+                }
+            }
+            return call.result();
+        };
+        // 4 -> 3 (retry) -> 2: at half, given up.
+        CallResult r = run(1, Outcome::httpError(500));
+        QCOMPARE(r.attempts, 2);
+        QCOMPARE(toString(r.reason), QStringLiteral("throttled"));
+        QCOMPARE(p.retryThrottle()->tokens(), 2.0);
+        QCOMPARE(run(2, Outcome::httpError(404)).attempts, 1); // not retryable: costs nothing
+        QCOMPARE(p.retryThrottle()->tokens(), 2.0);
+        r = run(3, Outcome::success()); // refills 1
+        QCOMPARE(p.retryThrottle()->tokens(), 3.0);
+        QCOMPARE(run(4, Outcome::httpError(503)).attempts, 1); // 3 -> 2: no retry
+        QCOMPARE(sink.events().back().text, QStringLiteral("throttled"));
+    }
+
     void breakerOutsideRetryRecordsOncePerCall()
     {
         auto cb = breaker(100, 5s);

@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <cmath>
+
 using namespace rwb;
 
 Q_DECLARE_METATYPE(rwb::Outcome)
@@ -215,6 +217,27 @@ private slots:
             const auto da = p.next(n, Outcome::timeout(1s), t0, a);
             QCOMPARE(da.delay, p.next(n, Outcome::timeout(1s), t0, b).delay);
             QVERIFY(da.delay <= p.backoff().baseDelay(n));
+        }
+    }
+
+    // decorrelated_v2 remembers the curve per call: through RetryPolicy the waits still telescope, adding up
+    // to f(t_n) / 1.4 * base with t_n in [n - 1, n).
+    void decorrelatedV2KeepsItsStateInTheContext()
+    {
+        RetryConfig c = fixedConfig(20);
+        c.backoff.jitter = Jitter::DecorrelatedV2;
+        c.backoff.maxDelay = 3600s;
+        const RetryPolicy p(c);
+        Random rng(8);
+        RetryContext ctx {t0, {}, &rng};
+        const auto f = [](double t) { return std::pow(2.0, t) * std::tanh(std::sqrt(4.0 * t)); };
+        double sumMs = 0.0;
+        for (int n = 1; n <= 10; ++n) {
+            const RetryDecision d = p.next(n, Outcome::httpError(500), t0, ctx);
+            QVERIFY(d.retry);
+            sumMs += toMs(d.delay);
+            QVERIFY(sumMs >= f(n - 1) / 1.4 * 100.0 - 1e-3);
+            QVERIFY(sumMs < f(n) / 1.4 * 100.0 + 1e-3);
         }
     }
 

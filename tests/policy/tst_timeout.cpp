@@ -2,6 +2,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 using namespace rwb;
 
 class TestTimeout : public QObject {
@@ -55,16 +57,43 @@ private slots:
         QCOMPARE(t.attemptDeadline(TimePoint {}, TimePoint {1s}), Timeout::kNever);
     }
 
+    // Seed 001's "progressive timeout": 10 + attempt * 5 seconds -> 10 s, 15 s, 20 s.
+    void growingAttemptLimit()
+    {
+        TimeoutConfig c;
+        c.attemptTimeout = 10s;
+        c.attemptTimeoutIncrement = 5s;
+        c.overallTimeout = 100s;
+        const Timeout t(c);
+        QCOMPARE(t.attemptLimit(0), std::optional<Duration>(10s));
+        QCOMPARE(t.attemptLimit(1), std::optional<Duration>(10s));
+        QCOMPARE(t.attemptLimit(2), std::optional<Duration>(15s));
+        QCOMPARE(t.attemptLimit(3), std::optional<Duration>(20s));
+        QCOMPARE(t.attemptDeadline(TimePoint {}, TimePoint {40s}, 3), TimePoint {60s});
+        QCOMPARE(t.attemptDeadline(TimePoint {}, TimePoint {90s}, 3), TimePoint {100s}); // overall first
+        QCOMPARE(t.attemptLimit(std::numeric_limits<int>::max()), std::optional<Duration>(Duration::max()));
+        QCOMPARE(Timeout(TimeoutConfig {}).attemptLimit(3), std::nullopt);
+    }
+
     void validation()
     {
         TimeoutConfig c;
         c.attemptTimeout = Duration::zero();
+        c.attemptTimeoutIncrement = -1s;
         c.overallTimeout = -5s;
         QStringList got;
         for (const auto& e : TimeoutConfig::validate(c))
             got << e.toString();
         QCOMPARE(got, (QStringList {QStringLiteral("attempt_timeout: expected a duration > 0 ms, got 0 ms"),
+                           QStringLiteral("attempt_timeout_increment: expected a duration >= 0 ms, got -1000 ms"),
                            QStringLiteral("overall_timeout: expected a duration > 0 ms, got -5000 ms")}));
+        TimeoutConfig orphan;
+        orphan.attemptTimeoutIncrement = 5s;
+        got.clear();
+        for (const auto& e : TimeoutConfig::validate(orphan))
+            got << e.toString();
+        QCOMPARE(got, (QStringList {QStringLiteral("attempt_timeout_increment: grows attempt_timeout, which is not set "
+                                                   "(got an increment of 5000 ms)")}));
         QVERIFY_THROWS_EXCEPTION(InvalidConfig, Timeout {c});
     }
 };
