@@ -50,10 +50,18 @@ for target in "${targets[@]}"; do
     fi
     work="$build/corpus/$short"
     mkdir -p "$work"
-    echo "== $target for ${seconds}s (seed corpus: ${seed:-none})"
+    # Longest input to try: max_len from tests/fuzz/<target>.options (ClusterFuzz's format), else 16 KiB,
+    # so nesting and chains far beyond any limit are reachable (libFuzzer alone stays near 4 KiB).
+    max_len=16384
+    options="$root/tests/fuzz/$target.options"
+    if [[ -f "$options" ]]; then
+        max_len=$(sed -n 's/^max_len *= *\([0-9]*\).*/\1/p' "$options" | head -n 1)
+        max_len=${max_len:-16384}
+    fi
+    echo "== $target for ${seconds}s (seed corpus: ${seed:-none}, max_len $max_len)"
     # New inputs go to the first directory (the work copy); the checked-in seeds are only read.
     if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
         -artifact_prefix="$build/artifacts/$target-" -print_final_stats=1 "$work" ${seed:+"$seed"}; then
         echo "fuzz.sh: $target failed; see $build/artifacts/" >&2
         status=1

@@ -31,6 +31,7 @@ struct LogQuery::Node {
     /// And, Or: two or more operands, flattened (a and b and c is one node), so a long chain of
     /// conditions is wide, not deep. Not: one operand.
     std::vector<std::shared_ptr<const Node>> operands;
+    int depth = 0; ///< and/or/not nodes on the longest path down from here (0 for a comparison)
 
     // Cmp
     QField field = QField::Line;
@@ -173,25 +174,43 @@ private:
         } else {
             n = std::make_shared<Node>();
             n->kind = kind;
+            n->depth = left->depth + 1;
             n->operands.push_back(std::move(left));
         }
-        if (right->kind == kind)
+        if (right->kind == kind) {
+            n->depth = std::max(n->depth, right->depth);
             n->operands.insert(n->operands.end(), right->operands.begin(), right->operands.end());
-        else
+        } else {
+            n->depth = std::max(n->depth, right->depth + 1);
             n->operands.push_back(std::move(right));
-        return n;
+        }
+        return deepEnough(std::move(n));
     }
 
-    // Parentheses and 'not' recurse; their depth is limited so that no input can exhaust the stack
-    // (of the parser, the evaluator or the destructor).
+    // Parentheses and 'not' recurse while parsing, and/or/not nodes while evaluating and printing:
+    // both are limited, so that no input can exhaust a stack. Limiting the tree too keeps the
+    // canonical text (which puts every and/or in parentheses) within the limit of the parser.
     bool enter(qsizetype pos)
     {
         if (++m_depth <= LogQuery::kMaxNesting)
             return true;
-        fail(pos, QStringLiteral("nested deeper than %1 levels of parentheses and 'not'").arg(LogQuery::kMaxNesting));
+        tooDeep(pos);
         return false;
     }
     void leave() { --m_depth; }
+    NodePtr deepEnough(NodePtr n)
+    {
+        if (n->depth <= LogQuery::kMaxNesting)
+            return n;
+        tooDeep(m_pos);
+        return nullptr;
+    }
+    void tooDeep(qsizetype pos)
+    {
+        fail(pos,
+            QStringLiteral("nested deeper than %1 levels of parentheses, 'not', 'and' within 'or'")
+                .arg(LogQuery::kMaxNesting));
+    }
 
     NodePtr orExpr()
     {
@@ -243,8 +262,9 @@ private:
                 return nullptr;
             auto n = std::make_shared<Node>();
             n->kind = Node::Kind::Not;
+            n->depth = operand->depth + 1;
             n->operands.push_back(std::move(operand));
-            return n;
+            return deepEnough(std::move(n));
         }
         return primary();
     }

@@ -54,9 +54,9 @@ struct LogQueryControl {
 /// Malformed and blank lines have no fields: every field comparison on them is false for = < <= > >=
 /// ~ =~ and true for != !~ !=~ (as for a missing field); `line` compares their raw text.
 ///
-/// Any input is safe to parse: parentheses and 'not' may nest at most kMaxNesting deep (deeper is a
-/// parse error with its column), and chains of and/or are flattened, so neither the parser nor the
-/// evaluator recurses more than that.
+/// Any input is safe to parse: parentheses and 'not' may nest at most kMaxNesting deep, and so may
+/// the and/or/not nodes of the query (deeper is a parse error with its column); chains of and/or are
+/// flattened (a and b and c is one node), so neither the parser nor the evaluator recurses more.
 ///
 /// A LogQuery is immutable after parse() and may be evaluated from several threads at once.
 class LogQuery {

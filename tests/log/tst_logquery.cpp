@@ -245,6 +245,26 @@ private slots:
         QVERIFY2(error.message.contains(QStringLiteral("nested deeper than 100")), qPrintable(error.message));
     }
 
+    void canonicalFormStaysWithinTheLimit()
+    {
+        // The canonical text puts every and/or in parentheses: 'a or b and <not x n>' prints as
+        // '(a or (b and not ... x))'. Whatever parses, its canonical text parses too.
+        for (int nots = LogQuery::kMaxNesting - 4; nots <= LogQuery::kMaxNesting; ++nots) {
+            const QString text = QStringLiteral("agent=a or agent=b and ") + QStringLiteral("not ").repeated(nots)
+                + QStringLiteral("agent=c");
+            LogQueryError error;
+            const auto q = LogQuery::parse(text, &error);
+            QCOMPARE(q.has_value(), nots + 2 <= LogQuery::kMaxNesting);
+            if (!q) {
+                QVERIFY(error.message.contains(QStringLiteral("nested deeper")));
+                continue;
+            }
+            const auto again = LogQuery::parse(q->toString(), &error);
+            QVERIFY2(again.has_value(), qPrintable(error.toString()));
+            QCOMPARE(again->toString(), q->toString());
+        }
+    }
+
     void nestingUpToTheLimitWorks()
     {
         static Fixture fx(sampleLog());
