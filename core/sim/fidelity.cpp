@@ -228,7 +228,7 @@ std::vector<double> jitterUniforms(Jitter jitter, std::int64_t draws, std::uint6
             }
             break;
         }
-        case Jitter::None:
+        default: // the other jitters are not among the checked formulas
             break;
         }
         previous = d;

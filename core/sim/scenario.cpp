@@ -57,9 +57,10 @@ FieldErrors ArrivalProcess::validate() const
             QStringLiteral("expected a duration > 0 s, got %1").arg(seconds(burstInterval)));
     } else if (kind == Kind::Closed) {
         c.atLeast(QStringLiteral("requests_per_user"), (long long)requestsPerUser, 0LL);
-        c.require(requestsPerUser > 0 || thinkTime.moments().mean >= 1000.0, QStringLiteral("think_time"),
-            QStringLiteral("expected a mean think time >= 1 us when requests_per_user is unlimited, got %1")
-                .arg(formatMs(Duration(std::int64_t(thinkTime.moments().mean)))));
+        const double meanThinkNs = thinkTime.moments().mean;
+        c.require(requestsPerUser > 0 || meanThinkNs >= 1000.0, QStringLiteral("think_time"),
+            QStringLiteral("expected a mean think time >= 1 us when requests_per_user is unlimited, got %1 ms")
+                .arg(formatNumber(meanThinkNs / 1e6)));
     } else {
         c.require(rate > 0.0, QStringLiteral("rate"), QStringLiteral("expected a number > 0, got %1").arg(formatNumber(rate)));
     }
