@@ -50,7 +50,7 @@ CompareView::CompareView(QWidget* parent)
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     layout->addWidget(m_table, 1);
 
-    m_status->setObjectName(QStringLiteral("dimLabel"));
+    m_status->setObjectName(QStringLiteral("summaryCaption"));
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 

@@ -68,7 +68,8 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_slider = new QSlider(Qt::Horizontal, parent);
         m_slider->setRange(0, SliderSteps);
         m_slider->setMinimumWidth(90);
-        m_slider->setFocusPolicy(Qt::NoFocus);
+        m_slider->setFocusPolicy(Qt::StrongFocus); // arrows and Page keys move it too
+        m_keyboardKey = nextDragKey();
         m_spin = new QDoubleSpinBox(parent);
         m_spin->setObjectName(m_spec.key);
         m_spin->setDecimals(m_spec.kind == Kind::Integer ? 0 : m_spec.decimals);
@@ -98,7 +99,8 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
                 const QSignalBlocker block(m_spin);
                 m_spin->setValue(display);
             }
-            emitDisplay(m_spin->value(), m_dragKey);
+            // a drag is one undo step; so is a run of key presses on the same slider
+            emitDisplay(m_spin->value(), m_slider->isSliderDown() || m_dragKey ? m_dragKey : m_keyboardKey);
         });
         connect(m_spin, &QDoubleSpinBox::valueChanged, this, [this](double display) {
             if (m_updating)
@@ -215,6 +217,11 @@ void ParameterControl::updateTooltips()
 {
     QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3")
                       .arg(m_spec.label.toHtmlEscaped(), m_spec.key.toHtmlEscaped(), m_spec.tooltip.toHtmlEscaped());
+    // the file keeps the engine's units; say which when the control shows another one
+    if (m_spec.kind == ParameterSpec::Kind::Duration)
+        tip += tr("<br><i>Shown in %1; the scenario file stores seconds.</i>").arg(m_spec.unit);
+    else if (m_spec.kind == ParameterSpec::Kind::Fraction)
+        tip += tr("<br><i>Shown in %; the scenario file stores a fraction from 0 to 1.</i>");
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
     for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),

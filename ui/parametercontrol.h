@@ -60,6 +60,7 @@ private:
     QComboBox* m_combo = nullptr;
     QString m_error;
     int m_dragKey = 0;
+    int m_keyboardKey = 0; // merge key of slider moves by keyboard
     bool m_updating = false;
 };
 

@@ -37,11 +37,17 @@ ResultsView::ResultsView(QWidget* parent)
     bar->setAttribute(Qt::WA_StyledBackground);
     auto* barLayout = new QHBoxLayout(bar);
     barLayout->setContentsMargins(8, 4, 8, 4);
-    auto* label = new QLabel(tr("Show"), bar);
+    auto* label = new QLabel(tr("&Show"), bar);
     label->setBuddy(m_filter);
     m_filter->setObjectName(QStringLiteral("pipelineFilter"));
-    m_filter->setToolTip(tr("Draw all pipelines together or only one of them"));
+    m_filter->setToolTip(tr("What the charts, the Summary and the circuit tiles describe: each pipeline side by "
+                            "side, one of them, or all pipelines added together"));
     m_filter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_filter->addItem(tr("Each pipeline"), int(RunScope::Kind::Each));
+    m_filter->addItem(tr("All pipelines combined"), int(RunScope::Kind::All));
+    m_filter->setVisible(false);
+    label->setVisible(false);
+    m_filterLabel = label;
     auto* reset = new QToolButton(bar);
     reset->setText(tr("Reset zoom"));
     reset->setToolTip(tr("Show the whole run again (or double-click a chart)"));
@@ -57,9 +63,16 @@ ResultsView::ResultsView(QWidget* parent)
     m_compareKey->setObjectName(QStringLiteral("compareKey"));
     m_compareKey->setToolTip(tr("Variant B runs on the same seed; its figures are drawn over A's"));
     m_compareKey->setVisible(false);
+    m_pipelineKey = new QLabel(bar);
+    m_pipelineKey->setObjectName(QStringLiteral("pipelineKey"));
+    m_pipelineKey->setToolTip(tr("Traffic and latency draw each pipeline's lines: the first thick, the others thin "
+                                 "and darker"));
+    m_pipelineKey->setVisible(false);
     barLayout->addWidget(label);
     barLayout->addWidget(m_filter);
-    barLayout->addSpacing(12);
+    barLayout->addSpacing(8);
+    barLayout->addWidget(m_pipelineKey);
+    barLayout->addSpacing(8);
     barLayout->addWidget(m_compareKey);
     barLayout->addSpacing(12);
     barLayout->addWidget(hint, 1);
@@ -74,6 +87,7 @@ ResultsView::ResultsView(QWidget* parent)
                 QMetaObject::invokeMethod(this, &ResultsView::alignPlotAreas, Qt::QueuedConnection);
         });
         chart->setTimeAxisSync(m_sync);
+        connect(chart, &ChartView::timeClicked, this, &ResultsView::timeClicked);
         chart->setMinimumHeight(std::max(150, chart->minimumHeight())); // the breaker chart needs more with fonts
         m_splitter->addWidget(chart);
     }
@@ -85,6 +99,79 @@ ResultsView::ResultsView(QWidget* parent)
     layout->addWidget(m_splitter, 1);
 
     connect(m_filter, &QComboBox::currentIndexChanged, this, &ResultsView::applyFilter);
+    m_traffic->setScope(RunScope::each());
+    m_latency->setScope(RunScope::each());
+}
+
+RunScope ResultsView::scope() const
+{
+    const auto kind = RunScope::Kind(m_filter->currentData().toInt());
+    return kind == RunScope::Kind::One ? RunScope::one(m_filter->currentData(Qt::UserRole + 1).toString())
+                                       : RunScope { kind, {} };
+}
+
+void ResultsView::setScope(const RunScope& scope)
+{
+    for (int i = 0; i < m_filter->count(); ++i) {
+        const auto kind = RunScope::Kind(m_filter->itemData(i).toInt());
+        if (kind == scope.kind && (kind != RunScope::Kind::One || m_filter->itemData(i, Qt::UserRole + 1) == scope.pipeline)) {
+            m_filter->setCurrentIndex(i);
+            return;
+        }
+    }
+}
+
+QStringList ResultsView::pipelines() const
+{
+    QStringList out;
+    for (int i = 0; i < m_filter->count(); ++i)
+        if (RunScope::Kind(m_filter->itemData(i).toInt()) == RunScope::Kind::One)
+            out.append(m_filter->itemData(i, Qt::UserRole + 1).toString());
+    return out;
+}
+
+void ResultsView::updateScopeChoices(const QStringList& names)
+{
+    if (names == pipelines())
+        return;
+    const RunScope current = scope();
+    {
+        const QSignalBlocker block(m_filter);
+        while (m_filter->count() > 2)
+            m_filter->removeItem(1);
+        for (int i = 0; i < names.size(); ++i) {
+            m_filter->insertItem(1 + i, names.at(i), int(RunScope::Kind::One));
+            m_filter->setItemData(1 + i, names.at(i), Qt::UserRole + 1);
+        }
+        m_filter->setCurrentIndex(0);
+        if (current.kind != RunScope::Kind::One || names.contains(current.pipeline))
+            setScope(current);
+        m_filter->setVisible(names.size() > 1);
+        m_filterLabel->setVisible(names.size() > 1);
+    }
+    applyFilter();
+}
+
+QStringList ResultsView::circuitsOf(const QString& pipeline) const
+{
+    QStringList out;
+    const auto fromScenario = [&](const Scenario* scenario) {
+        if (!scenario)
+            return false;
+        if (const PipelineSpec* spec = scenario->pipeline(pipeline); spec && spec->breaker) {
+            const QString name = spec->breaker->name.isEmpty() ? pipeline : spec->breaker->name;
+            if (!out.contains(name))
+                out.append(name);
+        }
+        return true;
+    };
+    const bool known = fromScenario(m_run.scenario ? m_run.scenario.get() : m_scenario.get());
+    fromScenario(m_runB.scenario.get());
+    if (!known)
+        for (const QString& circuit : m_breakers->circuits())
+            if (m_traffic->bucketer().pipelineOfCircuit(circuit) == pipeline)
+                out.append(circuit);
+    return out;
 }
 
 void ResultsView::setRun(
@@ -98,17 +185,13 @@ void ResultsView::setRun(
     m_backoffs = backoffs;
     m_maxAttempts = maxAttempts;
 
-    // Keep the filter choice across re-runs when the pipeline still exists.
-    const QString current = m_filter->currentData().toString();
+    QStringList names;
+    for (const auto& p : run.result->pipelines)
+        names.append(p.name);
     {
-        const QSignalBlocker block(m_filter);
-        m_filter->clear();
-        m_filter->addItem(tr("All pipelines"), QString());
-        for (const auto& p : run.result->pipelines)
-            m_filter->addItem(p.name, p.name);
-        const int index = m_filter->findData(current);
-        m_filter->setCurrentIndex(index < 0 ? 0 : index);
-        m_filter->setVisible(run.result->pipelines.size() > 1);
+        // the scope is applied below, once the charts hold the new run
+        const QSignalBlocker block(this);
+        updateScopeChoices(names);
     }
     drawBreakers();
     m_retries->setEvents(events);
@@ -184,10 +267,11 @@ void ResultsView::alignPlotAreas()
 
 void ResultsView::applyFilter()
 {
-    const QString pipeline = m_filter->currentData().toString();
+    const RunScope current = scope();
+    m_traffic->setScope(current);
+    m_latency->setScope(current);
+    const QString pipeline = current.kind == RunScope::Kind::One ? current.pipeline : QString();
     m_retries->setPipelineFilter(pipeline);
-    m_traffic->setPipelineFilter(pipeline);
-    m_latency->setPipelineFilter(pipeline);
     // The reference curves belong to one pipeline: the chosen one, or the first.
     const auto it = std::find_if(
         m_backoffs.begin(), m_backoffs.end(), [&](const auto& b) { return pipeline.isEmpty() || b.first == pipeline; });
@@ -195,12 +279,28 @@ void ResultsView::applyFilter()
         m_retries->setBackoff(it->second, std::max(1, m_maxAttempts - 1));
     else
         m_retries->setBackoff(std::nullopt);
+    if (pipeline.isEmpty())
+        m_breakers->setCircuitFilter(std::nullopt);
+    else
+        m_breakers->setCircuitFilter(circuitsOf(pipeline), tr("%1 has no circuit breaker").arg(pipeline));
+    // the key of the per-pipeline lines
+    const QStringList names = pipelines();
+    const bool each = current.kind == RunScope::Kind::Each && names.size() > 1;
+    m_pipelineKey->setVisible(each);
+    if (each) {
+        QStringList parts;
+        for (int i = 0; i < names.size(); ++i)
+            parts << (i == 0 ? QStringLiteral("<b>━</b> %1") : QStringLiteral("─ %1")).arg(names.at(i).toHtmlEscaped());
+        m_pipelineKey->setText(parts.join(QStringLiteral(" &nbsp; ")));
+    }
+    emit scopeChanged(current);
 }
 
-void ResultsView::clear()
+void ResultsView::clear(std::shared_ptr<const Scenario> scenario)
 {
     m_run = {};
     m_runB = {};
+    m_scenario = std::move(scenario);
     m_compareKey->setVisible(false);
     m_sync->resetData();
     m_breakers->clear();
@@ -215,6 +315,16 @@ void ResultsView::appendEvents(const std::vector<Event>& events)
     m_retries->appendEvents(events);
     m_traffic->appendEvents(events);
     m_latency->appendEvents(events);
+    if (m_traffic->pipelines().size() != pipelines().size())
+        updateScopeChoices(m_traffic->pipelines()); // a replay or live run shows its pipelines as they appear
+    else if (scope().kind == RunScope::Kind::One && !m_scenario)
+        m_breakers->setCircuitFilter(circuitsOf(scope().pipeline), tr("%1 has no circuit breaker").arg(scope().pipeline));
+}
+
+void ResultsView::finishEvents()
+{
+    m_traffic->finishEvents();
+    m_latency->finishEvents();
 }
 
 void ResultsView::setPresenterMode(bool on)
