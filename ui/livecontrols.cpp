@@ -81,7 +81,9 @@ void LiveControls::setServices(const QStringList& services)
 void LiveControls::setRunning(const QMap<QString, QString>& urls)
 {
     for (auto it = m_services.begin(); it != m_services.end(); ++it) {
-        const QString url = urls.value(it.key());
+        QString url = urls.value(it.key());
+        while (url.endsWith(QLatin1Char('/')))
+            url.chop(1);
         const QString hostPort = QString(url).remove(QStringLiteral("http://"));
         it->address->setText(hostPort.isEmpty() ? tr("not listening") : hostPort);
         it->address->setToolTip(url.isEmpty() ? QString() : tr("Try it: curl -i %1/").arg(url));

@@ -69,6 +69,11 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_slider->setRange(0, SliderSteps);
         m_slider->setMinimumWidth(90);
         m_slider->setFocusPolicy(Qt::StrongFocus); // arrows and Page keys move it too
+        // an arrow key moves 1 % of the range, at least one whole unit for integers; Page keys 10 %
+        const double units = std::max(m_spec.sliderMaximum - m_spec.minimum, 1e-9);
+        const int unit = m_spec.kind == ParameterSpec::Kind::Integer ? int(std::ceil(SliderSteps / units)) : 1;
+        m_slider->setSingleStep(std::max(SliderSteps / 100, unit));
+        m_slider->setPageStep(SliderSteps / 10);
         m_keyboardKey = nextDragKey();
         m_spin = new QDoubleSpinBox(parent);
         m_spin->setObjectName(m_spec.key);

@@ -54,7 +54,10 @@ public:
     /// The whole log is shown while the playhead waits at the start.
     bool isOverview() const noexcept { return m_overview; }
     /// Every event of the overview has been handed out.
-    bool overviewDrawn() const noexcept { return m_overview && m_overviewNext >= m_replayer.eventCount(); }
+    bool overviewDrawn() const noexcept
+    {
+        return m_overview && m_replayer.eventCount() > 0 && m_overviewNext >= m_replayer.eventCount();
+    }
     double speed() const noexcept { return m_replayer.speed(); }
 
     static const QList<double>& speeds(); ///< 1, 2, 5, ... 1000
