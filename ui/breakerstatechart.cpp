@@ -79,6 +79,7 @@ BreakerStateChart::BreakerStateChart(QWidget* parent)
 
     m_markers = new QScatterSeries;
     m_markers->setName(tr("transition"));
+    m_markers->setProperty("rwbShortName", tr("change"));
     m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
     m_markers->setPointsVisible(false); // drawn as light markers (a flapping hour has thousands)
     applyStyle();
@@ -117,7 +118,9 @@ void BreakerStateChart::updateMinimumHeight()
     const QFontMetrics labels(timeAxis()->labelsFont());
     const int lanes = std::max<int>(1, static_cast<int>(shownLanes().size()));
     const int lane = std::max(labels.height() * 2, presenterMode() ? 40 : 26);
-    const int chrome = title.height() + 3 * labels.height() + 44; // title, legend row, tick labels, margins
+    const QFontMetrics legend(chart()->legend()->font());
+    // title, legend row, tick labels, margins; Qt elides the tick labels as soon as one pixel is missing
+    const int chrome = title.height() + legend.height() + 3 * labels.height() + 52;
     setMinimumHeight(chrome + lanes * lane);
 }
 
@@ -163,6 +166,7 @@ BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
         area->setUpperSeries(l->upper[slot]);
         area->setLowerSeries(l->lower[slot]);
         area->setName(toString(s));
+        area->setProperty("rwbShortName", s == BreakerState::HalfOpen ? tr("HALF") : toString(s));
         area->setColor(stateColor(s));
         // No outline: every state's area runs along the lane's lower edge (zero height where the
         // state is absent), so an outline drew a stray line under the whole lane.

@@ -38,6 +38,12 @@ void BucketChart::addMetric(Metric metric)
     updateVisibility();
 }
 
+void BucketChart::setShortName(int index, const QString& shortName)
+{
+    if (QLineSeries* s = seriesAt(index, 0, false))
+        setShortLegendName(s, shortName);
+}
+
 void BucketChart::addLine(int metric, int slot, bool variantB)
 {
     auto* s = new QLineSeries;
@@ -355,7 +361,7 @@ TrafficChart::TrafficChart(QWidget* parent)
     : BucketChart(parent)
 {
     chart()->setTitle(tr("Traffic"));
-    setValueTitle(tr("per second"));
+    setValueTitle(tr("per s")); // short: an axis title longer than the plot is high is elided
     addMetric({tr("offered load"), QColor(0x5a, 0x64, 0x78, 0x66),
         [](const PipelineBucket& b) { return double(b.requests); }, Combine::Sum, 2.6, false});
     addMetric({tr("attempts to service"), QColor(0x00, 0x72, 0xb2),
@@ -368,6 +374,9 @@ TrafficChart::TrafficChart(QWidget* parent)
         Combine::Sum, 1.0, false});
     addMetric({tr("fallback"), QColor(0xe6, 0x9f, 0x00), [](const PipelineBucket& b) { return double(b.fallbacks); },
         Combine::Sum, 1.0, false});
+    const QStringList shortNames { tr("load"), tr("attempts"), tr("ok"), tr("failed"), tr("rejected"), tr("fallback") };
+    for (int m = 0; m < metricCount(); ++m)
+        setShortName(m, shortNames.at(m));
 }
 
 LatencyChart::LatencyChart(QWidget* parent)

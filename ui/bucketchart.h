@@ -75,6 +75,8 @@ protected:
         bool perSecond = true;  ///< divide by the bucket width (counts); false for levels (latency)
     };
     void addMetric(Metric metric);
+    /// The legend's line of metric `index` gets a short label for narrow charts.
+    void setShortName(int index, const QString& shortName);
     void refreshSeries() override;
     void applyStyle() override;
     void toggleSeries(QAbstractSeries* series) override;

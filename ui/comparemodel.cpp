@@ -24,15 +24,15 @@ const RowInfo Rows[] = {
     { "Fallbacks", "Requests answered by the fallback.", 0 },
     { "Served", "Share of requests answered (successes plus fallbacks).", +1 },
     { "Attempts", "Tries that went past every policy toward the service.", -1 },
-    { "Retry amplification", "Attempts per request: how much retries multiply the load.", -1 },
-    { "Load on the services", "Attempts that reached the services.", -1 },
+    { "Amplification", "Retry amplification: attempts per request, how much retries multiply the load.", -1 },
+    { "Service load", "Attempts that reached the services.", -1 },
     { "Peak concurrency", "Most requests inside one service at the same time.", -1 },
-    { "Breaker transitions", "Circuit state changes.", 0 },
+    { "Transitions", "Circuit breaker state changes.", 0 },
     { "Time to detect", "From the first second the service mostly fails to the first second a breaker is open.", -1 },
     { "Time to recover", "From the last failing second until 95 % of requests are served again.", -1 },
-    { "Latency p50", "Median end-to-end latency of a request.", -1 },
-    { "Latency p95", "95th percentile end-to-end latency.", -1 },
-    { "Latency p99", "99th percentile end-to-end latency.", -1 },
+    { "p50 latency", "Median end-to-end latency of a request.", -1 },
+    { "p95 latency", "95th percentile end-to-end latency.", -1 },
+    { "p99 latency", "99th percentile end-to-end latency.", -1 },
 };
 static_assert(std::size(Rows) == CompareModel::RowCount);
 

@@ -9,6 +9,7 @@
 #include "ui/eventbridge.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QThread>
 
 #include <map>
@@ -36,7 +37,7 @@ public:
             // the engine's writer, on the run's own clock: daily files, run_started at time zero
             JsonlWriter::Options writerOptions;
             writerOptions.directory = m_recordDirectory;
-            writerOptions.name = recordingName(m_scenario.name);
+            writerOptions.name = recordingName(m_scenario.name, m_recordDirectory, m_clock.originUtcMs());
             writerOptions.flush = JsonlWriter::FlushPolicy::Batched;
             m_writer = std::make_unique<JsonlWriter>(m_clock, writerOptions);
             m_writer->runStarted(m_scenario.name, m_scenario.seed);
@@ -133,7 +134,7 @@ LiveController::~LiveController()
     shutdownWorker();
 }
 
-QString recordingName(const QString& scenario)
+QString recordingName(const QString& scenario, const QString& directory, qint64 startUtcMs)
 {
     QString name;
     for (const QChar c : scenario.toLower())
@@ -141,7 +142,14 @@ QString recordingName(const QString& scenario)
     while (name.contains(QStringLiteral("--")))
         name.replace(QStringLiteral("--"), QStringLiteral("-"));
     name = name.section(QLatin1Char('-'), 0, -1, QString::SectionSkipEmpty);
-    return name.isEmpty() ? QStringLiteral("run") : name;
+    if (name.isEmpty())
+        name = QStringLiteral("run");
+    if (directory.isEmpty())
+        return name;
+    QString unique = name;
+    for (int n = 2; QFileInfo::exists(JsonlWriter::pathFor(directory, unique, startUtcMs)); ++n)
+        unique = name + QStringLiteral("-%1").arg(n);
+    return unique;
 }
 
 bool LiveController::start(const QJsonObject& scenario, QString* error, const QString& recordDirectory)

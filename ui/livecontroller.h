@@ -17,8 +17,10 @@ namespace rwb {
 class EventBridge;
 class LiveWorker;
 
-/// A file-name-safe form of a scenario name for recordings ("Outage & recovery" -> "outage-recovery").
-QString recordingName(const QString& scenario);
+/// A file-name-safe form of a scenario name for recordings ("Outage & recovery" -> "outage-recovery"),
+/// with "-2", "-3", ... appended when `directory` already holds a recording of that name for the UTC
+/// day of `startUtcMs` (the writer would append to it, mixing two runs in one file).
+QString recordingName(const QString& scenario, const QString& directory = {}, qint64 startUtcMs = 0);
 
 /// Live mode: runs a scenario in real time against real HTTP mock services on 127.0.0.1. The mock
 /// servers and the LiveRunner live on a worker thread of their own, so network handling never

@@ -86,6 +86,9 @@ LogPanel::LogPanel(QWidget* parent)
     m_table->setColumnWidth(LogTableModel::Task, digit * 12);
 
     m_detail = new LogDetailPane(this);
+    // a small screen gets a short log dock: a few rows and a line of detail still work
+    m_table->setMinimumHeight(4 * (fontMetrics().height() + 6));
+    m_detail->setMinimumHeight(2 * fontMetrics().height());
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_detail);

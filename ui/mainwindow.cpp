@@ -8,6 +8,7 @@
 #include "ui/circuittileboard.h"
 #include "ui/comparemodel.h"
 #include "ui/compareview.h"
+#include "ui/editorscrollarea.h"
 #include "ui/eventbridge.h"
 #include "ui/filecontroller.h"
 #include "ui/helpcontroller.h"
@@ -46,6 +47,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -257,7 +259,14 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     m_defaultState = saveState();
-    restoreGeometry(Settings::windowGeometry());
+    if (!restoreGeometry(Settings::windowGeometry())) {
+        // the first window: most of the screen, as the charts and panels want room
+        if (const QScreen* s = screen()) {
+            const QRect available = s->availableGeometry();
+            resize(available.size() * 0.92);
+            move(available.center() - rect().center());
+        }
+    }
     restoreState(Settings::windowState());
     if (Settings::presenterMode())
         m_presenterAction->setChecked(true);
@@ -381,14 +390,54 @@ void MainWindow::createActions()
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
         if (on == m_presenter->isEnabled())
             return;
+        if (on) {
+            // switching off restores exactly this: geometry, docks, and every widget's font
+            m_beforePresenter = { saveGeometry(), saveState() };
+            m_dockSizes.clear();
+            for (QDockWidget* dock : findChildren<QDockWidget*>())
+                if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty()) // not tabbed away
+                    m_dockSizes.insert(dock, dock->size());
+        }
         m_presenter->setEnabled(on);
-        // Bigger fonts need wider panels, or the editors would be clipped.
-        const double f = on ? Presenter::scale() : 1.0 / Presenter::scale();
-        resizeDocks({ m_pipelineDock, m_compareDock },
-            { int(m_pipelineDock->width() * f), int(m_compareDock->width() * f) }, Qt::Horizontal);
         m_results->setPresenterMode(on);
         m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
+        // panels measured with the old fonts measure again once every font changed
+        const auto refit = [this] {
+            for (EditorScrollArea* area : findChildren<EditorScrollArea*>())
+                area->fitWidth();
+            m_compare->fitWidth();
+        };
+        if (on) {
+            // bigger fonts need wider panels, but never a window wider than the screen
+            resizeDocks({ m_pipelineDock, m_compareDock },
+                { int(m_pipelineDock->width() * Presenter::scale()), int(m_compareDock->width() * Presenter::scale()) },
+                Qt::Horizontal);
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                fitToScreen();
+            });
+        } else if (!m_beforePresenter.first.isEmpty()) {
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                // settle every layout of the normal fonts first, or they would move the restored docks
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+                restoreGeometry(m_beforePresenter.first);
+                restoreState(m_beforePresenter.second);
+                // the state's split sizes can lag the docks' real ones: set those exactly
+                QList<QDockWidget*> docks;
+                QList<int> widths, heights;
+                for (auto it = m_dockSizes.cbegin(); it != m_dockSizes.cend(); ++it) {
+                    if (!it.key() || !it.key()->isVisible())
+                        continue;
+                    docks << it.key();
+                    widths << it->width();
+                    heights << it->height();
+                }
+                resizeDocks(docks, widths, Qt::Horizontal);
+                resizeDocks(docks, heights, Qt::Vertical);
+            });
+        }
     });
 
     m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
@@ -463,6 +512,7 @@ void MainWindow::createMenus()
 void MainWindow::createToolBar()
 {
     QToolBar* bar = addToolBar(tr("Main"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -517,7 +567,6 @@ void MainWindow::createDocks()
     m_pipelineDock = new QDockWidget(tr("Pipeline"), this);
     m_pipelineDock->setObjectName(QStringLiteral("pipelineDock"));
     m_pipelineDock->setWidget(m_pipelineTabs);
-    m_pipelineDock->setMinimumWidth(330);
     addDockWidget(Qt::LeftDockWidgetArea, m_pipelineDock);
 
     m_servicesEditor = new ServicesEditor(this);
@@ -599,18 +648,22 @@ void MainWindow::setMode(Mode mode)
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
+    showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
     m_replay->setVisible(mode == Mode::Replay);
     m_liveControls->setVisible(mode == Mode::Live);
     // in Live mode the outage buttons are live actions (the bar above the charts), not edits
     m_servicesEditor->outageButton()->setVisible(mode != Mode::Live);
     m_servicesEditor->recoverButton()->setVisible(mode != Mode::Live);
-    showEditorDocks(mode != Mode::Replay);
     m_recordAction->setChecked(mode == Mode::Live && !m_liveRecordDirectory.isEmpty());
     if (mode != Mode::Replay)
         m_replay->pause();
     if (mode == Mode::Replay) {
         m_simulation->cancel();
-        m_logDock->show();
+        if (!m_logDock->isVisible()) {
+            m_logDock->show();
+            // the charts keep most of the height; the log scrolls
+            resizeDocks({ m_logDock }, { height() / 3 }, Qt::Vertical);
+        }
         m_logDock->raise();
         if (m_replay->replayer().eventCount() == 0)
             m_summary->clear(tr("Replay: open a recorded .jsonl log (Ctrl+O)"));
@@ -1144,6 +1197,70 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_simulation->cancel();
     m_simulationB->cancel();
     event->accept();
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitToolBar();
+    // after the layout followed the new size
+    QMetaObject::invokeMethod(this, &MainWindow::balanceDocks, Qt::QueuedConnection);
+}
+
+void MainWindow::balanceDocks()
+{
+    // On a narrow window the docks give up width down to their minimum (their content scrolls),
+    // so the charts keep at least ~45 % of the width.
+    if (!centralWidget() || m_presenter->isEnabled())
+        return;
+    const int wanted = std::max(centralWidget()->minimumSizeHint().width(), int(width() * 0.45));
+    int missing = wanted - centralWidget()->width();
+    if (missing <= 4)
+        return;
+    QList<QDockWidget*> docks;
+    QList<int> widths;
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_compareDock }) {
+        if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
+            || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+            continue;
+        const int spare = dock->width() - dock->minimumSizeHint().width();
+        if (spare <= 0)
+            continue;
+        const int give = std::min(spare, (missing + 1) / 2);
+        docks << dock;
+        widths << dock->width() - give;
+    }
+    if (!docks.isEmpty())
+        resizeDocks(docks, widths, Qt::Horizontal);
+}
+
+void MainWindow::fitToolBar()
+{
+    if (!m_toolBar)
+        return;
+    // measure with labels: a toolbar that needs more than the window shows icons (tooltips keep the words)
+    const Qt::ToolButtonStyle current = m_toolBar->toolButtonStyle();
+    if (current != Qt::ToolButtonTextBesideIcon)
+        m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    const bool fits = m_toolBar->sizeHint().width() <= width();
+    const Qt::ToolButtonStyle wanted = fits ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
+    if (m_toolBar->toolButtonStyle() != wanted)
+        m_toolBar->setToolButtonStyle(wanted);
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frame = frameGeometry().size() - geometry().size(); // title bar and borders
+    const QSize most = available.size() - frame;
+    if (width() <= most.width() && height() <= most.height())
+        return;
+    resize(std::min(width(), most.width()), std::min(height(), most.height()));
+    if (!available.contains(frameGeometry()))
+        move(available.topLeft());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

@@ -3,6 +3,7 @@
 #include "ui/simulationrun.h"
 
 #include <QMainWindow>
+#include <QMap>
 #include <QPointer>
 
 #include "core/events/event.h"
@@ -20,6 +21,7 @@ class QMenu;
 class QProgressBar;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 class QUndoGroup;
 
 namespace rwb {
@@ -118,6 +120,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -142,6 +145,12 @@ private:
     void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     void setLesson(const QString& lesson);
+    /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
+    void fitToScreen();
+    /// Icons only on the toolbar when the labels do not fit the window's width.
+    void fitToolBar();
+    /// Narrows the side docks (to their minimum at most) when the charts get too little width.
+    void balanceDocks();
     /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
     void showEditorDocks(bool show);
     void toggleRecording(bool on);
@@ -212,6 +221,9 @@ private:
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;
+    std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
+    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
+    QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
     QString m_screenshotDir;

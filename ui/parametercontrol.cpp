@@ -67,7 +67,7 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
     } else {
         m_slider = new QSlider(Qt::Horizontal, parent);
         m_slider->setRange(0, SliderSteps);
-        m_slider->setMinimumWidth(90);
+        m_slider->setMinimumWidth(60);
         m_slider->setFocusPolicy(Qt::StrongFocus); // arrows and Page keys move it too
         // an arrow key moves 1 % of the range, at least one whole unit for integers; Page keys 10 %
         const double units = std::max(m_spec.sliderMaximum - m_spec.minimum, 1e-9);
@@ -81,7 +81,7 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_spin->setRange(m_spec.minimum, m_spec.maximum);
         m_spin->setKeyboardTracking(false);
         m_spin->setAlignment(Qt::AlignRight);
-        m_spin->setMinimumWidth(96);
+        m_spin->setMinimumWidth(84);
         m_spin->setAccelerated(true);
         if (!m_spec.offText.isEmpty())
             m_spin->setSpecialValueText(m_spec.offText);

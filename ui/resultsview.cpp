@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QToolButton>
@@ -33,6 +34,7 @@ ResultsView::ResultsView(QWidget* parent)
     layout->setSpacing(0);
 
     auto* bar = new QWidget(this);
+    m_header = bar;
     bar->setObjectName(QStringLiteral("panelHeader"));
     bar->setAttribute(Qt::WA_StyledBackground);
     auto* barLayout = new QHBoxLayout(bar);
@@ -42,7 +44,8 @@ ResultsView::ResultsView(QWidget* parent)
     m_filter->setObjectName(QStringLiteral("pipelineFilter"));
     m_filter->setToolTip(tr("What the charts, the Summary and the circuit tiles describe: each pipeline side by "
                             "side, one of them, or all pipelines added together"));
-    m_filter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_filter->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_filter->setMinimumContentsLength(12);
     m_filter->addItem(tr("Each pipeline"), int(RunScope::Kind::Each));
     m_filter->addItem(tr("All pipelines combined"), int(RunScope::Kind::All));
     m_filter->setVisible(false);
@@ -55,6 +58,7 @@ ResultsView::ResultsView(QWidget* parent)
     connect(reset, &QToolButton::clicked, m_sync, &TimeAxisSync::resetZoom);
     auto* hint
         = new QLabel(tr("Wheel: zoom · drag: pan · Shift+drag: zoom to area · click a legend entry to hide it"), bar);
+    hint->setToolTip(hint->text());
     hint->setObjectName(QStringLiteral("dimLabel"));
     // A long one-line hint must not dictate the window's minimum width (presenter fonts made it > 1600 px).
     hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -63,11 +67,14 @@ ResultsView::ResultsView(QWidget* parent)
     m_compareKey->setObjectName(QStringLiteral("compareKey"));
     m_compareKey->setToolTip(tr("Variant B runs on the same seed; its figures are drawn over A's"));
     m_compareKey->setVisible(false);
+    m_compareKey->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_pipelineKey = new QLabel(bar);
     m_pipelineKey->setObjectName(QStringLiteral("pipelineKey"));
     m_pipelineKey->setToolTip(tr("Traffic and latency draw each pipeline's lines: the first thick, the others thin "
                                  "and darker"));
     m_pipelineKey->setVisible(false);
+    // like the hint: shown when there is room, never a reason for a wider window (the tooltip has it)
+    m_pipelineKey->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     barLayout->addWidget(label);
     barLayout->addWidget(m_filter);
     barLayout->addSpacing(8);
@@ -75,7 +82,8 @@ ResultsView::ResultsView(QWidget* parent)
     barLayout->addSpacing(8);
     barLayout->addWidget(m_compareKey);
     barLayout->addSpacing(12);
-    barLayout->addWidget(hint, 1);
+    barLayout->addWidget(hint);
+    barLayout->addStretch(1);
     barLayout->addWidget(reset);
     layout->addWidget(bar);
 
@@ -96,11 +104,50 @@ ResultsView::ResultsView(QWidget* parent)
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setStretchFactor(2, 3);
     m_splitter->setStretchFactor(3, 3);
-    layout->addWidget(m_splitter, 1);
+    // Below the charts' readable minimum (a 700 px high screen with a log dock) the charts scroll
+    // instead of forcing the window taller than the screen.
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("chartScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(m_splitter);
+    scroll->setMinimumHeight(160);
+    layout->addWidget(scroll, 1);
 
     connect(m_filter, &QComboBox::currentIndexChanged, this, &ResultsView::applyFilter);
     m_traffic->setScope(RunScope::each());
     m_latency->setScope(RunScope::each());
+}
+
+void ResultsView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitHeaderNotes();
+}
+
+void ResultsView::fitHeaderNotes()
+{
+    if (!m_header)
+        return;
+    // what the fixed parts of the header leave
+    int room = m_header->width() - m_header->layout()->contentsMargins().left()
+        - m_header->layout()->contentsMargins().right() - 60;
+    for (QWidget* w : m_header->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+        if (w != m_pipelineKey && w != m_compareKey && w != m_hint && !w->isHidden())
+            room -= w->sizeHint().width();
+    for (auto [label, wanted] : { std::pair<QLabel*, bool> { m_pipelineKey, m_wantPipelineKey },
+             std::pair<QLabel*, bool> { m_compareKey, m_wantCompareKey },
+             std::pair<QLabel*, bool> { m_hint, !m_presenterHint } }) {
+        const int need = label->sizeHint().width() + 12;
+        const bool show = wanted && need <= room;
+        label->setVisible(show);
+        // the notes ignore their size hints (they must never widen the window): shares of the room
+        // in proportion to their texts give each at least its text's width
+        static_cast<QBoxLayout*>(m_header->layout())->setStretchFactor(label, show ? need : 0);
+        if (show)
+            room -= need;
+    }
 }
 
 RunScope ResultsView::scope() const
@@ -211,7 +258,8 @@ void ResultsView::setComparison(const SimulationRun* variantB)
 void ResultsView::applyComparison()
 {
     const bool on = isComparing() && m_run.result;
-    m_compareKey->setVisible(on);
+    m_wantCompareKey = on;
+    fitHeaderNotes();
     m_traffic->setComparison(on ? m_runB.result.get() : nullptr);
     m_latency->setComparison(on ? m_runB.result.get() : nullptr);
     m_retries->setComparison(on && m_runB.events ? m_runB.events.get() : nullptr);
@@ -286,13 +334,14 @@ void ResultsView::applyFilter()
     // the key of the per-pipeline lines
     const QStringList names = pipelines();
     const bool each = current.kind == RunScope::Kind::Each && names.size() > 1;
-    m_pipelineKey->setVisible(each);
+    m_wantPipelineKey = each;
     if (each) {
         QStringList parts;
         for (int i = 0; i < names.size(); ++i)
             parts << (i == 0 ? QStringLiteral("<b>━</b> %1") : QStringLiteral("─ %1")).arg(names.at(i).toHtmlEscaped());
         m_pipelineKey->setText(parts.join(QStringLiteral(" &nbsp; ")));
     }
+    fitHeaderNotes();
     emit scopeChanged(current);
 }
 
@@ -301,7 +350,8 @@ void ResultsView::clear(std::shared_ptr<const Scenario> scenario)
     m_run = {};
     m_runB = {};
     m_scenario = std::move(scenario);
-    m_compareKey->setVisible(false);
+    m_wantCompareKey = false;
+    fitHeaderNotes();
     m_sync->resetData();
     m_breakers->clear();
     m_retries->clear();
@@ -329,9 +379,19 @@ void ResultsView::finishEvents()
 
 void ResultsView::setPresenterMode(bool on)
 {
-    for (ChartView* chart : charts())
-        chart->setPresenterMode(on);
-    m_hint->setVisible(!on); // the audience does not need the mouse help; the space goes to the charts
+    const std::vector<ChartView*> views = charts();
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        views[i]->setPresenterMode(on);
+        // a chart may size its own margins to its fonts (the retry labels): align from those
+        Padding& p = m_padding[i];
+        const QMargins now = views[i]->chart()->margins();
+        if (now != p.base + QMargins(p.left, 0, p.right, 0))
+            p = { now };
+    }
+    if (!std::exchange(m_alignQueued, true))
+        QMetaObject::invokeMethod(this, &ResultsView::alignPlotAreas, Qt::QueuedConnection);
+    m_presenterHint = on; // the audience does not need the mouse help; the space goes to the charts
+    fitHeaderNotes();
 }
 
 void ResultsView::markTime(double seconds)

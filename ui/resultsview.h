@@ -77,7 +77,13 @@ signals:
     /// A plain click on a chart at this run time.
     void timeClicked(double seconds);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    /// Shows the header's notes (pipeline key, variant B key, mouse hint) that fit, in that order of
+    /// importance: a clipped note helps nobody (each has its tooltip).
+    void fitHeaderNotes();
     void applyFilter();
     /// Offers every pipeline of `names` in *Show*, keeping the current choice when it still exists.
     void updateScopeChoices(const QStringList& names);
@@ -94,6 +100,10 @@ private:
     QLabel* m_compareKey = nullptr;
     QLabel* m_pipelineKey = nullptr;
     QLabel* m_filterLabel = nullptr;
+    QWidget* m_header = nullptr;
+    bool m_wantPipelineKey = false;
+    bool m_wantCompareKey = false;
+    bool m_presenterHint = false; // presenter mode: no mouse hint
     std::shared_ptr<const Scenario> m_scenario; // live mode
     QSplitter* m_splitter;
     BreakerStateChart* m_breakers;

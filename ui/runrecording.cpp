@@ -30,7 +30,7 @@ RecordedRun recordSimulation(const QJsonObject& scenario, const QString& directo
     const VirtualClock clock;
     JsonlWriter::Options options;
     options.directory = directory;
-    options.name = recordingName(load.scenario->name);
+    options.name = recordingName(load.scenario->name, directory, clock.originUtcMs());
     options.flush = JsonlWriter::FlushPolicy::Batched;
     options.batchBytes = 1 << 20;
     JsonlWriter writer(clock, options);

@@ -453,6 +453,28 @@ private slots:
         QVERIFY2(at >= origin + 1000 && at < origin + 1100, qPrintable(QString::number(at - origin)));
     }
 
+    // 13. a second recording of the same run gets its own file instead of being appended to the first
+    void recordingTwiceKeepsRunsApart()
+    {
+        MainWindow window;
+        QSignalSpy applied(&window, &MainWindow::runApplied);
+        QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+        const QString dir = m_dir.filePath(QStringLiteral("twice"));
+        QStringList paths;
+        for (int i = 0; i < 2; ++i) {
+            QString recorded;
+            QVERIFY(window.recordSimulation(dir, [&recorded](const QString& path, const QString&) { recorded = path; }));
+            QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 20000);
+            paths << recorded;
+        }
+        QCOMPARE(QFileInfo(paths[0]).fileName(), QStringLiteral("two-pipelines_2026-01-03.jsonl"));
+        QCOMPARE(QFileInfo(paths[1]).fileName(), QStringLiteral("two-pipelines-2_2026-01-03.jsonl"));
+        QFile a(paths[0]), b(paths[1]);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QCOMPARE(a.readAll(), b.readAll()); // the same seed: the same run, byte for byte
+    }
+
     // 15. Help menu and File > New
     void helpMenuAndNew()
     {
