@@ -6,6 +6,7 @@
 #include "core/log/logreplayer.h"
 #include "ui/bucketchart.h"
 #include "ui/circuittileboard.h"
+#include "ui/clientseditor.h"
 #include "ui/comparemodel.h"
 #include "ui/compareview.h"
 #include "ui/editorscrollarea.h"
@@ -576,6 +577,14 @@ void MainWindow::createDocks()
     m_servicesDock->setWidget(m_servicesEditor);
     addDockWidget(Qt::LeftDockWidgetArea, m_servicesDock);
     tabifyDockWidget(m_pipelineDock, m_servicesDock);
+
+    m_clientsEditor = new ClientsEditor(this);
+    m_clientsEditor->setDocument(m_document);
+    m_clientsDock = new QDockWidget(tr("Run and Clients"), this);
+    m_clientsDock->setObjectName(QStringLiteral("clientsDock"));
+    m_clientsDock->setWidget(m_clientsEditor);
+    addDockWidget(Qt::LeftDockWidgetArea, m_clientsDock);
+    tabifyDockWidget(m_servicesDock, m_clientsDock);
     m_pipelineDock->raise();
 
     m_compare = new CompareView(this);
@@ -613,7 +622,8 @@ void MainWindow::createDocks()
     m_historyDock->hide();
 
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
+    for (QDockWidget* dock :
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -698,11 +708,14 @@ void MainWindow::showEditorDocks(bool show)
     if (!show) {
         m_pipelineDockWasVisible = m_pipelineDock->isVisible();
         m_servicesDockWasVisible = m_servicesDock->isVisible();
+        m_clientsDockWasVisible = m_clientsDock->isVisible();
         m_pipelineDock->hide();
         m_servicesDock->hide();
+        m_clientsDock->hide();
     } else {
         m_pipelineDock->setVisible(m_pipelineDockWasVisible);
         m_servicesDock->setVisible(m_servicesDockWasVisible);
+        m_clientsDock->setVisible(m_clientsDockWasVisible);
         m_pipelineDock->raise();
     }
     m_editorsHiddenForReplay = !show;
@@ -949,6 +962,7 @@ void MainWindow::takeScreenshots()
     // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
     const std::pair<QDockWidget*, const char*> docks[] = {
         { m_servicesDock, "services-panel.png" },
+        { m_clientsDock, "clients-panel.png" },
         { m_pipelineDock, "pipeline-panel.png" },
         { m_compareDock, "summary-panel.png" },
         { m_tilesDock, "circuits-panel.png" },
@@ -996,6 +1010,7 @@ void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
     m_problems = problems;
     m_pipelineEditor->setProblems(problems);
     m_servicesEditor->setProblems(problems);
+    m_clientsEditor->setProblems(problems);
 }
 
 void MainWindow::setLesson(const QString& lesson)
@@ -1219,7 +1234,7 @@ void MainWindow::balanceDocks()
         return;
     QList<QDockWidget*> docks;
     QList<int> widths;
-    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_compareDock }) {
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock }) {
         if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
             || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
             continue;

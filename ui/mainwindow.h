@@ -27,6 +27,7 @@ class QUndoGroup;
 namespace rwb {
 
 class CircuitTileBoard;
+class ClientsEditor;
 class EventBridge;
 class FileController;
 class HelpController;
@@ -90,6 +91,7 @@ public:
     SimulationController* simulationB() const noexcept { return m_simulationB; }
     PipelineEditor* pipelineEditor() const noexcept { return m_pipelineEditor; }
     ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
+    ClientsEditor* clientsEditor() const noexcept { return m_clientsEditor; }
     CompareView* compareView() const noexcept { return m_compare; }
     ResultsView* resultsView() const noexcept { return m_results; }
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
@@ -183,6 +185,7 @@ private:
     bool m_editorsHiddenForReplay = false;
     bool m_pipelineDockWasVisible = true;
     bool m_servicesDockWasVisible = true;
+    bool m_clientsDockWasVisible = true;
     quint64 m_replayJob = 0; // the replay decode in flight; a newer log supersedes it
     std::shared_ptr<std::atomic_bool> m_replayCancel;
     EventBridge* m_replayBridge = nullptr;
@@ -194,6 +197,8 @@ private:
     PipelineEditor* m_pipelineEditorB = nullptr;
     QTabWidget* m_pipelineTabs = nullptr;
     ServicesEditor* m_servicesEditor = nullptr;
+    ClientsEditor* m_clientsEditor = nullptr;
+    QDockWidget* m_clientsDock = nullptr;
     CompareView* m_compare = nullptr;
     QDockWidget* m_pipelineDock = nullptr;
     QDockWidget* m_servicesDock = nullptr;

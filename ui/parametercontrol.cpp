@@ -4,6 +4,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QMenu>
+#include <QToolButton>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -47,7 +51,37 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
     m_label->setObjectName(QStringLiteral("parameterLabel"));
     grid->addWidget(m_label, row, 0);
 
-    if (m_spec.kind == Kind::Bool) {
+    if (m_spec.kind == Kind::ErrorClasses) {
+        // a drop-down of check boxes: the chosen classes in the button's text
+        m_classes = new QToolButton(parent);
+        m_classes->setObjectName(m_spec.key);
+        m_classes->setPopupMode(QToolButton::InstantPopup);
+        m_classes->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        // the text names two classes at most: a long list must not widen the panel (the tooltip has all)
+        m_classes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+        m_classes->setMinimumWidth(80);
+        auto* menu = new QMenu(m_classes);
+        m_classes->setMenu(menu);
+        connect(menu, &QMenu::triggered, this, [this] {
+            if (m_updating)
+                return;
+            QJsonArray names;
+            for (QAction* a : m_classes->menu()->actions())
+                if (a->isChecked())
+                    names.append(a->text());
+            updateClassesText();
+            emit edited(names, 0);
+        });
+        grid->addWidget(m_classes, row, 1, 1, 2);
+    } else if (m_spec.kind == Kind::Text) {
+        m_text = new QLineEdit(parent);
+        m_text->setObjectName(m_spec.key);
+        grid->addWidget(m_text, row, 1, 1, 2);
+        connect(m_text, &QLineEdit::editingFinished, this, [this] {
+            if (!m_updating)
+                emit edited(m_text->text(), 0);
+        });
+    } else if (m_spec.kind == Kind::Bool) {
         m_check = new QCheckBox(parent);
         m_check->setObjectName(m_spec.key);
         grid->addWidget(m_check, row, 1, 1, 2);
@@ -122,6 +156,10 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
 
 QWidget* ParameterControl::editor() const
 {
+    if (m_classes)
+        return m_classes;
+    if (m_text)
+        return m_text;
     if (m_check)
         return m_check;
     if (m_combo)
@@ -165,9 +203,53 @@ void ParameterControl::updateSuffix(double display)
     m_spin->setSuffix(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
 }
 
+QStringList ParameterControl::classes() const
+{
+    QStringList out;
+    if (m_classes)
+        for (QAction* a : m_classes->menu()->actions())
+            if (a->isChecked())
+                out << a->text();
+    return out;
+}
+
+void ParameterControl::updateClassesText()
+{
+    const QStringList chosen = classes();
+    QString text = chosen.isEmpty() ? tr("(none)") : chosen.mid(0, 2).join(QStringLiteral(", "));
+    if (chosen.size() > 2)
+        text += tr(" +%1").arg(chosen.size() - 2);
+    m_classes->setText(text);
+    updateTooltips();
+}
+
 void ParameterControl::setValue(const QJsonValue& value)
 {
     m_updating = true;
+    if (m_classes) {
+        QStringList chosen;
+        for (const QJsonValue& v : value.toArray())
+            chosen << v.toString();
+        // actions are only added, never deleted: this runs while one of them is being triggered
+        QMenu* menu = m_classes->menu();
+        QStringList offered;
+        for (QAction* a : menu->actions())
+            offered << a->text();
+        QStringList missing = ParameterSpec::knownErrorClasses() + chosen;
+        missing.removeDuplicates();
+        missing.sort();
+        for (const QString& name : std::as_const(missing)) {
+            if (offered.contains(name))
+                continue;
+            QAction* a = menu->addAction(name);
+            a->setCheckable(true);
+        }
+        for (QAction* a : menu->actions())
+            a->setChecked(chosen.contains(a->text()));
+        updateClassesText();
+    }
+    if (m_text)
+        m_text->setText(value.toString());
     const double display = m_spec.toDisplay(value);
     if (m_check)
         m_check->setChecked(display != 0.0);
@@ -193,8 +275,7 @@ void ParameterControl::setError(const QString& message)
 
 void ParameterControl::setEnabled(bool enabled)
 {
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setEnabled(enabled);
     }
@@ -202,11 +283,15 @@ void ParameterControl::setEnabled(bool enabled)
 
 void ParameterControl::setVisible(bool visible)
 {
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setVisible(visible);
     }
+}
+
+std::vector<QWidget*> ParameterControl::widgets() const
+{
+    return { m_label, m_slider, m_spin, m_check, m_combo, m_classes, m_text };
 }
 
 void ParameterControl::updateVisibility(const QJsonObject& group)
@@ -214,6 +299,10 @@ void ParameterControl::updateVisibility(const QJsonObject& group)
     if (m_spec.visibleKey.isEmpty())
         return;
     const QJsonValue v = json::get(group, QLatin1Char('/') + m_spec.visibleKey);
+    if (m_spec.visibleValues.isEmpty()) {
+        setVisible(!v.isUndefined() && !v.isNull() && v.toVariant().toString() != m_spec.visibleUnless);
+        return;
+    }
     // Documents are canonical (every value explicit); should the selector be absent, show everything.
     setVisible(!v.isString() || m_spec.visibleValues.contains(v.toString()));
 }
@@ -227,10 +316,11 @@ void ParameterControl::updateTooltips()
         tip += tr("<br><i>Shown in %1; the scenario file stores seconds.</i>").arg(m_spec.unit);
     else if (m_spec.kind == ParameterSpec::Kind::Fraction)
         tip += tr("<br><i>Shown in %; the scenario file stores a fraction from 0 to 1.</i>");
+    if (m_classes)
+        tip += tr("<br>Ticked: %1").arg(classes().isEmpty() ? tr("none") : classes().join(QStringLiteral(", ")));
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setToolTip(tip);
     }

@@ -7,6 +7,8 @@
 #include "ui/chartview.h"
 #include "ui/compareview.h"
 #include "ui/mainwindow.h"
+#include "ui/pipelineeditor.h"
+#include "ui/scenariodocument.h"
 #include "ui/replaycontrols.h"
 #include "ui/resultsview.h"
 #include "ui/retrydelaychart.h"
@@ -18,6 +20,7 @@
 #include <QHeaderView>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -61,6 +64,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchLayoutTest"));
         QVERIFY(m_dir.isValid());
+        QSettings().clear(); // a window restores presenter mode and layout from the last run's settings
     }
 
     void fitsTheScreen_data()
@@ -144,7 +148,7 @@ private slots:
             return out;
         };
         const QStringList docks = dockGeometries();
-        auto* spin = window.findChild<QAbstractSpinBox*>();
+        auto* spin = window.pipelineEditor()->findChild<QAbstractSpinBox*>();
         auto* header = window.compareView()->findChild<QHeaderView*>();
         QVERIFY(spin && header);
         const QFont spinFont = spin->font();

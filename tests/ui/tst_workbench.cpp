@@ -34,6 +34,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -96,6 +97,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchItemsTest"));
         QVERIFY(m_dir.isValid());
+        QSettings().clear(); // a window restores presenter mode and layout from the last run's settings
     }
 
     // 1. one Summary column per pipeline; Show applies to the Summary, every chart and the tiles
