@@ -79,6 +79,7 @@ BreakerStateChart::BreakerStateChart(QWidget* parent)
 
     m_markers = new QScatterSeries;
     m_markers->setName(tr("transition"));
+    m_markers->setProperty("rwbShortName", tr("change"));
     m_markers->setMarkerShape(QScatterSeries::MarkerShapeCircle);
     m_markers->setPointsVisible(false); // drawn as light markers (a flapping hour has thousands)
     applyStyle();
@@ -115,9 +116,11 @@ void BreakerStateChart::updateMinimumHeight()
     // full label height, so reserve title, legend, labels and a readable band per lane.
     const QFontMetrics title(chart()->titleFont());
     const QFontMetrics labels(timeAxis()->labelsFont());
-    const int lanes = std::max<int>(1, static_cast<int>(m_lanes.size()));
+    const int lanes = std::max<int>(1, static_cast<int>(shownLanes().size()));
     const int lane = std::max(labels.height() * 2, presenterMode() ? 40 : 26);
-    const int chrome = title.height() + 3 * labels.height() + 44; // title, legend row, tick labels, margins
+    const QFontMetrics legend(chart()->legend()->font());
+    // title, legend row, tick labels, margins; Qt elides the tick labels as soon as one pixel is missing
+    const int chrome = title.height() + legend.height() + 3 * labels.height() + 52;
     setMinimumHeight(chrome + lanes * lane);
 }
 
@@ -163,6 +166,7 @@ BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
         area->setUpperSeries(l->upper[slot]);
         area->setLowerSeries(l->lower[slot]);
         area->setName(toString(s));
+        area->setProperty("rwbShortName", s == BreakerState::HalfOpen ? tr("HALF") : toString(s));
         area->setColor(stateColor(s));
         // No outline: every state's area runs along the lane's lower edge (zero height where the
         // state is absent), so an outline drew a stray line under the whole lane.
@@ -186,18 +190,56 @@ BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
     return *m_lanes.back();
 }
 
+bool BreakerStateChart::isShown(const Lane& l) const
+{
+    if (!m_filter)
+        return true;
+    for (const QString& circuit : *m_filter)
+        if (l.name == circuit || l.name == variantBLane(circuit))
+            return true;
+    return false;
+}
+
+std::vector<int> BreakerStateChart::shownLanes() const
+{
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(m_lanes.size()); ++i)
+        if (isShown(*m_lanes[static_cast<std::size_t>(i)]))
+            out.push_back(i);
+    return out;
+}
+
+QStringList BreakerStateChart::shownCircuits() const
+{
+    QStringList out;
+    for (int i : shownLanes())
+        out.append(m_order.at(i));
+    return out;
+}
+
+void BreakerStateChart::setCircuitFilter(const std::optional<QStringList>& circuits, const QString& emptyText)
+{
+    if (circuits == m_filter && emptyText == m_filterEmptyText)
+        return;
+    m_filter = circuits;
+    m_filterEmptyText = emptyText;
+    rebuildLaneAxis();
+    scheduleRefresh();
+}
+
 void BreakerStateChart::rebuildLaneAxis()
 {
     for (const QString& label : m_laneAxis->categoriesLabels())
         m_laneAxis->remove(label);
-    const int n = static_cast<int>(m_lanes.size());
+    const std::vector<int> shown = shownLanes();
+    const int n = static_cast<int>(shown.size());
     const double top = std::max(n, 1);
     m_laneAxis->setRange(0, top);
     valueAxis()->setRange(0, top);
     m_laneAxis->setStartValue(0);
     // first circuit at the top
     for (int i = n - 1; i >= 0; --i) {
-        QString label = m_order.at(i);
+        QString label = m_order.at(shown[static_cast<std::size_t>(i)]);
         if (label.size() > 18)
             label = label.left(17) + QChar(0x2026);
         m_laneAxis->append(label, n - i);
@@ -336,7 +378,10 @@ QString BreakerStateChart::emptyNote() const { return m_emptyNote->isVisible() ?
 void BreakerStateChart::placeEmptyNote()
 {
     m_emptyNote->setFont(valueAxis()->labelsFont());
-    m_emptyNote->setVisible(m_lanes.empty());
+    const bool none = shownLanes().empty();
+    m_emptyNote->setText(!m_lanes.empty() && !m_filterEmptyText.isEmpty() ? m_filterEmptyText
+                                                                            : tr("No circuit breaker has changed state"));
+    m_emptyNote->setVisible(none);
     const QRectF plot = chart()->plotArea();
     const QRectF text = m_emptyNote->boundingRect();
     m_emptyNote->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
@@ -348,10 +393,20 @@ void BreakerStateChart::refreshSeries()
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     const double px = (visMax - visMin) / std::max(plotColumns(), 1);
-    const int n = static_cast<int>(m_lanes.size());
+    const std::vector<int> shown = shownLanes();
+    const int n = static_cast<int>(shown.size());
     QList<QPointF> markerPoints;
+    // lanes filtered out keep their (legend-carrying) series, empty
+    for (const auto& l : m_lanes) {
+        if (isShown(*l))
+            continue;
+        for (int slot = 0; slot < 3; ++slot) {
+            l->upper[slot]->clear();
+            l->lower[slot]->clear();
+        }
+    }
     for (int i = 0; i < n; ++i) {
-        const Lane& l = *m_lanes[static_cast<std::size_t>(i)];
+        const Lane& l = *m_lanes[static_cast<std::size_t>(shown[static_cast<std::size_t>(i)])];
         const double base = n - 1 - i;
         const double lo = base + kBandLow;
         const double hi = base + kBandHigh;
@@ -410,9 +465,10 @@ void BreakerStateChart::refreshSeries()
 
 int BreakerStateChart::laneIndexAt(double y) const
 {
-    const int n = static_cast<int>(m_lanes.size());
+    const std::vector<int> shown = shownLanes();
+    const int n = static_cast<int>(shown.size());
     const int i = n - 1 - static_cast<int>(std::floor(y));
-    return i >= 0 && i < n ? i : -1;
+    return i >= 0 && i < n ? shown[static_cast<std::size_t>(i)] : -1;
 }
 
 QString BreakerStateChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QStringList>
 
+#include <optional>
+
 #include <vector>
 
 class QAreaSeries;
@@ -75,6 +77,11 @@ public:
     double endTime() const noexcept { return m_end; }
     /// The note shown over an empty plot (empty while circuits are drawn); refreshed with the series.
     QString emptyNote() const;
+    /// Draws only the lanes of these circuits (and their "· B" lanes); nullopt draws every lane.
+    /// `emptyText` is shown when none of them has a lane ("checkout has no circuit breaker").
+    void setCircuitFilter(const std::optional<QStringList>& circuits, const QString& emptyText = {});
+    /// The lanes drawn, top to bottom.
+    QStringList shownCircuits() const;
 
     void setMaxTransitionsPerCircuit(std::size_t max);
 
@@ -89,6 +96,9 @@ private:
     Lane& lane(const QString& circuit);
     void addTransition(const QString& circuit, const BreakerTransitionMark& mark);
     void rebuildLaneAxis();
+    bool isShown(const Lane& lane) const;
+    /// Indexes into m_lanes of the lanes drawn, top to bottom.
+    std::vector<int> shownLanes() const;
     void updateMinimumHeight();
     int laneIndexAt(double y) const;
     /// Shows "no circuit breaker has changed state" in the middle of an empty plot.
@@ -101,6 +111,8 @@ private:
     QScatterSeries* m_markers = nullptr;
     QGraphicsSimpleTextItem* m_emptyNote = nullptr; // shown while no circuit has a lane
     bool m_visible[3] = {true, true, true};
+    std::optional<QStringList> m_filter;
+    QString m_filterEmptyText;
     double m_end = 0;
     std::size_t m_maxTransitions = 100000;
 };

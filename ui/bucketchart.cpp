@@ -23,37 +23,126 @@ BucketChart::~BucketChart() = default;
 
 void BucketChart::addMetric(Metric metric)
 {
-    auto* s = new QLineSeries;
-    s->setName(metric.name);
-    auto* b = new QLineSeries;
-    b->setName(tr("%1 (B)").arg(metric.name));
-    b->setVisible(false);
     m_metrics.push_back(std::move(metric));
-    m_series.push_back(s);
-    m_seriesB.push_back(b);
-    addChartSeries(s);
-    addChartSeries(b, false);
-    applyStyle();
+    const int index = static_cast<int>(m_metrics.size()) - 1;
+    // slot 0's A lines come first and in metric order: metric i's legend line is m_lines[i]
+    std::vector<Line> rest(m_lines.begin() + index, m_lines.end());
+    m_lines.erase(m_lines.begin() + index, m_lines.end());
+    addLine(index, 0, false);
+    m_lines.insert(m_lines.end(), rest.begin(), rest.end());
+    for (int slot = 0; slot < m_slots; ++slot) {
+        if (slot > 0)
+            addLine(index, slot, false);
+        addLine(index, slot, true);
+    }
+    updateVisibility();
+}
+
+void BucketChart::setShortName(int index, const QString& shortName)
+{
+    if (QLineSeries* s = seriesAt(index, 0, false))
+        setShortLegendName(s, shortName);
+}
+
+void BucketChart::addLine(int metric, int slot, bool variantB)
+{
+    auto* s = new QLineSeries;
+    const QString& name = m_metrics[std::size_t(metric)].name;
+    s->setName(variantB ? tr("%1 (B)").arg(name) : name);
+    m_lines.push_back({ metric, slot, variantB, s });
+    addChartSeries(s, slot == 0 && !variantB);
+    styleLine(m_lines.back());
+}
+
+void BucketChart::ensureSlots(int count)
+{
+    for (; m_slots < count; ++m_slots)
+        for (int m = 0; m < metricCount(); ++m) {
+            addLine(m, m_slots, false);
+            addLine(m, m_slots, true);
+        }
+}
+
+QLineSeries* BucketChart::seriesAt(int metric, int slot, bool variantB) const
+{
+    for (const Line& l : m_lines)
+        if (l.metric == metric && l.slot == slot && l.variantB == variantB)
+            return l.series;
+    return nullptr;
+}
+
+const BucketChart::Line* BucketChart::lineOf(const QAbstractSeries* series) const
+{
+    for (const Line& l : m_lines)
+        if (l.series == series)
+            return &l;
+    return nullptr;
+}
+
+void BucketChart::styleLine(const Line& line)
+{
+    // Solid pens only: Qt's dash stroker costs ~40x a solid line on a min/max-decimated series (64 ms
+    // against 1.6 ms for 2,800 points), which was most of a redraw. Flat caps and bevel joins also
+    // spare the stroker the curves of round ones.
+    const Metric& m = m_metrics[std::size_t(line.metric)];
+    QColor color = m.color;
+    qreal width = lineWidth() * m.widthFactor;
+    if (line.slot > 0) {
+        // the other pipelines: thin and darker, so the first stays readable where they overlap
+        color = color.darker(100 + 35 * line.slot);
+        width = std::max(1.0, width * 0.5);
+    }
+    if (line.variantB) {
+        // variant B: the same colour, thinner and a little lighter, so A stays the reference
+        color.setAlphaF(color.alphaF() * 0.8);
+        color = color.lighter(115);
+        width = std::max(1.0, width * 0.45);
+    }
+    QPen pen(color);
+    pen.setWidthF(width);
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::BevelJoin);
+    line.series->setPen(pen);
 }
 
 void BucketChart::applyStyle()
 {
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
-        // Solid pens only: Qt's dash stroker costs ~40x a solid line on a min/max-decimated series (64 ms
-        // against 1.6 ms for 2,800 points), which was most of a redraw. Flat caps and bevel joins also
-        // spare the stroker the curves of round ones.
-        QPen pen(m_metrics[i].color);
-        pen.setWidthF(lineWidth() * m_metrics[i].widthFactor);
-        pen.setCapStyle(Qt::FlatCap);
-        pen.setJoinStyle(Qt::BevelJoin);
-        m_series[i]->setPen(pen);
-        // variant B: the same colour, thinner and a little lighter, so A stays the reference
-        QColor twin = m_metrics[i].color;
-        twin.setAlphaF(twin.alphaF() * 0.8);
-        pen.setColor(twin.lighter(115));
-        pen.setWidthF(std::max(1.0, pen.widthF() * 0.45));
-        m_seriesB[i]->setPen(pen);
+    for (const Line& l : m_lines)
+        styleLine(l);
+}
+
+void BucketChart::updateVisibility()
+{
+    const int shownSlots = slotCount();
+    for (const Line& l : m_lines) {
+        if (l.slot == 0 && !l.variantB)
+            continue; // the legend's line: the user's choice
+        const bool metricShown = m_lines[std::size_t(l.metric)].series->isVisible();
+        const bool visible = metricShown && l.slot < shownSlots && (!l.variantB || m_hasB);
+        if (l.series->isVisible() != visible) {
+            l.series->setVisible(visible);
+            updateLegendMarker(l.series); // Qt would show its legend entry with it
+        }
     }
+}
+
+int BucketChart::slotCount() const
+{
+    return m_scope.kind == RunScope::Kind::Each ? std::max<int>(1, static_cast<int>(m_bucketer.pipelines().size())) : 1;
+}
+
+QString BucketChart::slotPipeline(int slot) const
+{
+    switch (m_scope.kind) {
+    case RunScope::Kind::One:
+        return m_scope.pipeline;
+    case RunScope::Kind::All:
+        return {};
+    case RunScope::Kind::Each:
+        break;
+    }
+    const QStringList all = m_bucketer.pipelines();
+    return slot >= 0 && slot < all.size() ? all.at(slot) : QString();
 }
 
 void BucketChart::setComparison(const SimulationResult* variantB)
@@ -61,37 +150,18 @@ void BucketChart::setComparison(const SimulationResult* variantB)
     m_hasB = variantB != nullptr;
     if (variantB) {
         m_bucketerB.setResult(*variantB);
-        extendTime(m_bucketerB.endSeconds());
+        extendTime(std::min(m_bucketerB.endSeconds(), m_bucketerB.drainStart()));
     } else {
         m_bucketerB.clear();
     }
-    for (std::size_t i = 0; i < m_series.size(); ++i)
-        showTwin(i);
+    updateVisibility();
     scheduleRefresh();
-}
-
-void BucketChart::showTwin(std::size_t metric)
-{
-    const bool visible = m_hasB && m_series[metric]->isVisible();
-    if (m_seriesB[metric]->isVisible() == visible)
-        return;
-    m_seriesB[metric]->setVisible(visible);
-    updateLegendMarker(m_seriesB[metric]); // Qt would show its legend entry with it
-}
-
-int BucketChart::metricOf(const QAbstractSeries* series) const
-{
-    for (std::size_t i = 0; i < m_series.size(); ++i)
-        if (m_series[i] == series || m_seriesB[i] == series)
-            return static_cast<int>(i);
-    return -1;
 }
 
 void BucketChart::toggleSeries(QAbstractSeries* series)
 {
     ChartView::toggleSeries(series);
-    if (const int i = metricOf(series); i >= 0)
-        showTwin(std::size_t(i));
+    updateVisibility();
 }
 
 void BucketChart::clear()
@@ -108,7 +178,7 @@ void BucketChart::setResult(const SimulationResult& result)
     m_bucketer.setResult(result);
     m_live = false;
     resetTime();
-    extendTime(m_bucketer.endSeconds());
+    extendTime(std::min(m_bucketer.endSeconds(), m_bucketer.drainStart()));
     scheduleRefresh();
 }
 
@@ -117,25 +187,45 @@ void BucketChart::appendEvents(const std::vector<Event>& events)
     if (events.empty())
         return;
     m_bucketer.add(events);
+    m_bucketer.setEnd(std::numeric_limits<double>::infinity());
     m_live = true;
     extendTime(m_bucketer.endSeconds());
     scheduleRefresh();
 }
 
-void BucketChart::setPipelineFilter(const QString& pipeline)
+void BucketChart::finishEvents()
 {
-    m_filter = pipeline;
+    if (!m_live)
+        return;
+    m_live = false;
+    // the data end a hair past the last event: its bucket counts over the time it really covers
+    m_bucketer.setEnd(std::max(m_bucketer.endSeconds(), 1e-3));
     scheduleRefresh();
 }
 
-QList<QPointF> BucketChart::values(int index) const { return valuesFrom(m_bucketer, index, m_live); }
-
-QList<QPointF> BucketChart::valuesB(int index) const
+void BucketChart::setScope(const RunScope& scope)
 {
-    return m_hasB ? valuesFrom(m_bucketerB, index, false) : QList<QPointF>();
+    m_scope = scope;
+    scheduleRefresh();
 }
 
-QList<QPointF> BucketChart::valuesFrom(const ChartBucketer& bucketer, int index, bool live) const
+void BucketChart::setPipelineFilter(const QString& pipeline)
+{
+    setScope(pipeline.isEmpty() ? RunScope::all() : RunScope::one(pipeline));
+}
+
+QList<QPointF> BucketChart::values(int index, int slot) const
+{
+    return valuesFrom(m_bucketer, index, m_live, slotPipeline(slot));
+}
+
+QList<QPointF> BucketChart::valuesB(int index, int slot) const
+{
+    return m_hasB ? valuesFrom(m_bucketerB, index, false, slotPipeline(slot)) : QList<QPointF>();
+}
+
+QList<QPointF> BucketChart::valuesFrom(
+    const ChartBucketer& bucketer, int index, bool live, const QString& pipeline) const
 {
     QList<QPointF> out;
     if (index < 0 || index >= metricCount())
@@ -145,7 +235,7 @@ QList<QPointF> BucketChart::valuesFrom(const ChartBucketer& bucketer, int index,
     // combine pipelines bucket by bucket; they may start at different indexes after old buckets dropped
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
     for (const QString& p : bucketer.pipelines()) {
-        if (!m_filter.isEmpty() && p != m_filter)
+        if (!pipeline.isEmpty() && p != pipeline)
             continue;
         const std::int64_t first = bucketer.firstBucket(p);
         lo = std::min(lo, first);
@@ -155,12 +245,16 @@ QList<QPointF> BucketChart::valuesFrom(const ChartBucketer& bucketer, int index,
         return out;
     std::vector<double> combined(static_cast<std::size_t>(hi - lo), 0.0);
     std::vector<bool> present(combined.size(), false);
+    const double drain = bucketer.drainStart();
     for (const QString& p : bucketer.pipelines()) {
-        if (!m_filter.isEmpty() && p != m_filter)
+        if (!pipeline.isEmpty() && p != pipeline)
             continue;
         std::size_t slot = static_cast<std::size_t>(bucketer.firstBucket(p) - lo);
         bucketer.forEachBucket(p, [&](const PipelineBucket& b) {
-            const double v = m.perSecond ? m.value(b) / width : m.value(b);
+            // a last bucket cut by the end of the scenario counts over the time it covers
+            const double start = static_cast<double>(lo + static_cast<std::int64_t>(slot)) * width;
+            const double covered = std::clamp(drain - start, 1e-9, width);
+            const double v = m.perSecond ? m.value(b) / covered : m.value(b);
             if (!present[slot])
                 combined[slot] = v;
             else
@@ -177,85 +271,97 @@ QList<QPointF> BucketChart::valuesFrom(const ChartBucketer& bucketer, int index,
         const double start = static_cast<double>(lo + static_cast<std::int64_t>(i)) * width;
         if (live && start + width > end + 1e-9)
             continue; // still filling: drawing it would show a fake dip
+        if (start >= drain - 1e-9)
+            break; // the drain: no request starts any more
+        if (drain - start < width / 2)
+            break; // a sliver of a last bucket: its rate would be noise
         if (m.skipEmpty && combined[i] == 0)
             continue;
-        out.append(QPointF(start + width / 2, combined[i]));
+        out.append(QPointF(start + std::min(width, drain - start) / 2, combined[i]));
     }
     return out;
 }
 
-QList<QPointF> BucketChart::points(int index) const
+QList<QPointF> BucketChart::points(int index, int slot) const
 {
-    return index < 0 || index >= metricCount() ? QList<QPointF>() : m_series[std::size_t(index)]->points();
+    const QLineSeries* s = seriesAt(index, slot, false);
+    return s ? s->points() : QList<QPointF>();
 }
 
-QList<QPointF> BucketChart::pointsB(int index) const
+QList<QPointF> BucketChart::pointsB(int index, int slot) const
 {
-    return index < 0 || index >= metricCount() ? QList<QPointF>() : m_seriesB[std::size_t(index)]->points();
+    const QLineSeries* s = seriesAt(index, slot, true);
+    return s ? s->points() : QList<QPointF>();
 }
 
 void BucketChart::refreshSeries()
 {
+    ensureSlots(slotCount());
+    updateVisibility();
     const double visMin = visibleMin();
     const double visMax = visibleMax();
     double maxY = 0;
     std::vector<double> positives;
-    // A's lines then B's twins, in one list so both share the value axis
-    std::vector<QLineSeries*> lines = m_series;
-    lines.insert(lines.end(), m_seriesB.begin(), m_seriesB.end());
-    std::vector<QList<QPointF>> reduced(lines.size());
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const int metric = static_cast<int>(i % m_series.size());
-        const bool twin = i >= m_series.size();
-        reduced[i] = decimateMinMax(twin ? valuesB(metric) : values(metric), visMin, visMax, plotColumns());
-        if (lines[i]->isVisible())
-            for (const QPointF& p : std::as_const(reduced[i]))
-                if (p.x() >= visMin && p.x() <= visMax) {
-                    maxY = std::max(maxY, p.y());
-                    if (p.y() > 0)
-                        positives.push_back(p.y());
-                }
+    // every line in one pass so all share the value axis
+    std::vector<QList<QPointF>> reduced(m_lines.size());
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+        const Line& l = m_lines[i];
+        if (!l.series->isVisible())
+            continue;
+        reduced[i] = decimateMinMax(
+            l.variantB ? valuesB(l.metric, l.slot) : values(l.metric, l.slot), visMin, visMax, plotColumns());
+        for (const QPointF& p : std::as_const(reduced[i]))
+            if (p.x() >= visMin && p.x() <= visMax) {
+                maxY = std::max(maxY, p.y());
+                if (p.y() > 0)
+                    positives.push_back(p.y());
+            }
     }
     const auto [low, typical] = lowAndTypical(std::move(positives));
     setValueRange(low, maxY > 0 ? maxY : 1.0, typical);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
+    for (std::size_t i = 0; i < m_lines.size(); ++i) {
+        const Line& l = m_lines[i];
+        if (!l.series->isVisible()) {
+            // a slot no longer drawn lets go of its points; a hidden metric keeps them until shown again
+            if (l.slot >= slotCount() && l.series->count() > 0)
+                l.series->clear();
+            continue;
+        }
         if (isLogScale())
             for (QPointF& p : reduced[i])
                 p.setY(toAxis(p.y()));
-        lines[i]->replace(reduced[i]);
+        l.series->replace(reduced[i]);
     }
 }
 
 QString BucketChart::tooltipFor(QAbstractSeries* series, const QPointF& value) const
 {
-    for (std::size_t i = 0; i < m_series.size(); ++i) {
-        const bool twin = m_seriesB[i] == series;
-        if (m_series[i] != series && !twin)
-            continue;
-        const QList<QPointF> v = twin ? valuesB(static_cast<int>(i)) : values(static_cast<int>(i));
-        if (v.isEmpty())
-            return QString();
-        auto it = std::lower_bound(v.begin(), v.end(), value.x(), [](const QPointF& p, double x) { return p.x() < x; });
-        if (it == v.end())
-            --it;
-        else if (it != v.begin() && std::abs((it - 1)->x() - value.x()) < std::abs(it->x() - value.x()))
-            --it;
-        const double width = toSeconds(m_bucketer.bucketWidth());
-        QString text = QStringLiteral("<b>%1</b><br>%2 – %3<br>%4 %5")
-                           .arg(series->name().toHtmlEscaped(), formatRunTime(it->x() - width / 2),
-                               formatRunTime(it->x() + width / 2), QString::number(it->y(), 'g', 4), unit());
-        if (!m_filter.isEmpty())
-            text += QStringLiteral("<br><i>%1</i>").arg(m_filter.toHtmlEscaped());
-        return text;
-    }
-    return ChartView::tooltipFor(series, value);
+    const Line* line = lineOf(series);
+    if (!line)
+        return ChartView::tooltipFor(series, value);
+    const QList<QPointF> v = line->variantB ? valuesB(line->metric, line->slot) : values(line->metric, line->slot);
+    if (v.isEmpty())
+        return QString();
+    auto it = std::lower_bound(v.begin(), v.end(), value.x(), [](const QPointF& p, double x) { return p.x() < x; });
+    if (it == v.end())
+        --it;
+    else if (it != v.begin() && std::abs((it - 1)->x() - value.x()) < std::abs(it->x() - value.x()))
+        --it;
+    const double width = toSeconds(m_bucketer.bucketWidth());
+    QString text = QStringLiteral("<b>%1</b><br>%2 – %3<br>%4 %5")
+                       .arg(series->name().toHtmlEscaped(), formatRunTime(it->x() - width / 2),
+                           formatRunTime(it->x() + width / 2), QString::number(it->y(), 'g', 4), unit());
+    const QString pipeline = slotPipeline(line->slot);
+    text += QStringLiteral("<br><i>%1</i>")
+                .arg(pipeline.isEmpty() ? tr("all pipelines combined") : pipeline.toHtmlEscaped());
+    return text;
 }
 
 TrafficChart::TrafficChart(QWidget* parent)
     : BucketChart(parent)
 {
     chart()->setTitle(tr("Traffic"));
-    setValueTitle(tr("per second"));
+    setValueTitle(tr("per s")); // short: an axis title longer than the plot is high is elided
     addMetric({tr("offered load"), QColor(0x5a, 0x64, 0x78, 0x66),
         [](const PipelineBucket& b) { return double(b.requests); }, Combine::Sum, 2.6, false});
     addMetric({tr("attempts to service"), QColor(0x00, 0x72, 0xb2),
@@ -268,6 +374,9 @@ TrafficChart::TrafficChart(QWidget* parent)
         Combine::Sum, 1.0, false});
     addMetric({tr("fallback"), QColor(0xe6, 0x9f, 0x00), [](const PipelineBucket& b) { return double(b.fallbacks); },
         Combine::Sum, 1.0, false});
+    const QStringList shortNames { tr("load"), tr("attempts"), tr("ok"), tr("failed"), tr("rejected"), tr("fallback") };
+    for (int m = 0; m < metricCount(); ++m)
+        setShortName(m, shortNames.at(m));
 }
 
 LatencyChart::LatencyChart(QWidget* parent)

@@ -3,6 +3,7 @@
 #include "core/events/event.h"
 #include "ui/chartbucketer.h"
 #include "ui/chartview.h"
+#include "ui/runscope.h"
 
 #include <functional>
 #include <vector>
@@ -16,8 +17,11 @@ struct SimulationResult;
 /// Base of the charts drawn from per-second buckets (traffic, latency): one line per metric, fed by
 /// a whole SimulationResult (simulate mode) or by event batches through a ChartBucketer (live and
 /// replay), so both modes draw the same figures. Dense series are decimated to min/max per pixel
-/// column; every refresh uses QXYSeries::replace(). Shows one pipeline or all of them (summed, or
-/// the maximum for metrics that do not add up, such as percentiles). GUI thread only.
+/// column; every refresh uses QXYSeries::replace(). Shows one pipeline, all of them combined (summed,
+/// or the maximum for metrics that do not add up, such as percentiles), or each pipeline as its own
+/// line per metric (the first pipeline's lines full width, the others' thin and darker; one legend
+/// entry per metric toggles them all). In simulate mode the drain after the scenario's duration is
+/// left out: no request starts there, so every rate would fall to zero. GUI thread only.
 class BucketChart : public ChartView {
     Q_OBJECT
 public:
@@ -32,21 +36,31 @@ public:
     void setComparison(const SimulationResult* variantB);
     bool hasComparison() const noexcept { return m_hasB; }
     void appendEvents(const std::vector<Event>& events);
+    /// The events are complete (a live run ended, a log was drawn to its end): the newest bucket
+    /// is drawn too, scaled to the time it covers, so every line ends where the data ends.
+    void finishEvents();
 
-    /// Only this pipeline (empty: all pipelines combined).
+    /// What is drawn: each pipeline, one, or all combined (the default of a chart on its own).
+    void setScope(const RunScope& scope);
+    const RunScope& scope() const noexcept { return m_scope; }
+    /// Only this pipeline (empty: all pipelines combined); shorthand for setScope().
     void setPipelineFilter(const QString& pipeline);
-    QString pipelineFilter() const { return m_filter; }
+    QString pipelineFilter() const { return m_scope.kind == RunScope::Kind::One ? m_scope.pipeline : QString(); }
     QStringList pipelines() const { return m_bucketer.pipelines(); }
+    /// Lines drawn per metric: the pipelines shown side by side (1 unless the scope is Each).
+    int slotCount() const;
+    /// The pipeline slot `slot` draws ("" when it draws all pipelines combined).
+    QString slotPipeline(int slot) const;
 
-    /// The drawn (decimated, visible) points of metric `index` (tests, export).
-    QList<QPointF> points(int index) const;
+    /// The drawn (decimated, visible) points of metric `index` in slot `slot` (tests, export).
+    QList<QPointF> points(int index, int slot = 0) const;
     int metricCount() const noexcept { return static_cast<int>(m_metrics.size()); }
-    /// The full-resolution values of metric `index`, one per bucket (x = bucket centre, seconds).
-    QList<QPointF> values(int index) const;
+    /// The full-resolution values of metric `index` of slot `slot`, one per bucket (x = bucket centre, seconds).
+    QList<QPointF> values(int index, int slot = 0) const;
     /// The same for variant B (empty without a comparison).
-    QList<QPointF> valuesB(int index) const;
+    QList<QPointF> valuesB(int index, int slot = 0) const;
     /// The drawn points of metric `index` for variant B.
-    QList<QPointF> pointsB(int index) const;
+    QList<QPointF> pointsB(int index, int slot = 0) const;
     const ChartBucketer& bucketer() const noexcept { return m_bucketer; }
 
 protected:
@@ -61,6 +75,8 @@ protected:
         bool perSecond = true;  ///< divide by the bucket width (counts); false for levels (latency)
     };
     void addMetric(Metric metric);
+    /// The legend's line of metric `index` gets a short label for narrow charts.
+    void setShortName(int index, const QString& shortName);
     void refreshSeries() override;
     void applyStyle() override;
     void toggleSeries(QAbstractSeries* series) override;
@@ -69,19 +85,31 @@ protected:
     virtual QString unit() const = 0;
 
 private:
-    QList<QPointF> valuesFrom(const ChartBucketer& bucketer, int index, bool live) const;
-    /// Metric index of `series` (an A line or its B twin), or -1.
-    int metricOf(const QAbstractSeries* series) const;
-    /// Shows metric's B twin when comparing and the metric itself is shown.
-    void showTwin(std::size_t metric);
+    /// One drawn line: a metric of one slot (a pipeline, or the combination) of variant A or B.
+    struct Line {
+        int metric = 0;
+        int slot = 0;
+        bool variantB = false;
+        QLineSeries* series = nullptr;
+    };
+    /// `pipeline` empty: every pipeline combined.
+    QList<QPointF> valuesFrom(const ChartBucketer& bucketer, int index, bool live, const QString& pipeline) const;
+    const Line* lineOf(const QAbstractSeries* series) const;
+    QLineSeries* seriesAt(int metric, int slot, bool variantB) const;
+    /// Creates the lines of slots up to `count` - 1.
+    void ensureSlots(int count);
+    void addLine(int metric, int slot, bool variantB);
+    void styleLine(const Line& line);
+    /// Shows each line when its metric, its slot and (for B) the comparison are shown.
+    void updateVisibility();
 
     std::vector<Metric> m_metrics;
-    std::vector<QLineSeries*> m_series;
-    std::vector<QLineSeries*> m_seriesB; // twins for variant B, same order as m_series
+    std::vector<Line> m_lines; // slot 0's A lines first (they carry the legend), in metric order
+    int m_slots = 1;           // slots with lines
     ChartBucketer m_bucketer;
     ChartBucketer m_bucketerB;
     bool m_hasB = false;
-    QString m_filter;
+    RunScope m_scope = RunScope::all();
     bool m_live = false; // fed by events: the newest bucket is still filling
 };
 

@@ -22,8 +22,23 @@ void ChartBucketer::clear()
     m_order.clear();
     m_pendingRejections.clear();
     m_breakerState.clear();
+    m_transitions.clear();
+    m_circuitPipeline.clear();
     m_width = std::chrono::seconds(1);
     m_end = 0;
+    m_drainStart = std::numeric_limits<double>::infinity();
+}
+
+void ChartBucketer::setCircuit(const QString& circuit, const QString& pipeline)
+{
+    m_circuitPipeline.insert(circuit, pipeline);
+}
+
+QString ChartBucketer::pipelineOfCircuit(const QString& circuit) const
+{
+    if (auto it = m_circuitPipeline.constFind(circuit); it != m_circuitPipeline.constEnd())
+        return *it;
+    return m_index.contains(circuit) ? circuit : QString();
 }
 
 ChartBucketer::Series& ChartBucketer::series(const QString& pipeline)
@@ -91,7 +106,8 @@ void ChartBucketer::addOne(const Event& e)
     switch (e.kind) {
     case EventKind::BreakerTransition: {
         m_breakerState.insert(e.source, e.to);
-        if (auto it = m_index.constFind(e.source); it != m_index.constEnd()) {
+        ++m_transitions[e.source];
+        if (auto it = m_index.constFind(pipelineOfCircuit(e.source)); it != m_index.constEnd()) {
             Series& s = *m_series[static_cast<std::size_t>(*it)];
             if (PipelineBucket* b = bucket(s, e.time))
                 b->breakerState = e.to;
@@ -99,29 +115,45 @@ void ChartBucketer::addOne(const Event& e)
         return;
     }
     case EventKind::BreakerRejected: {
-        auto& times = m_pendingRejections[e.requestId];
-        times.push_back(e.time);
+        auto& refusals = m_pendingRejections[e.requestId];
+        refusals.push_back({ e.time, e.source });
         if (m_pendingRejections.size() > kMaxPendingRequests)
             m_pendingRejections.erase(m_pendingRejections.begin());
         return;
     }
     case EventKind::Attempt: {
         Series& s = series(e.source);
-        if (e.outcome != OutcomeKind::Rejected)
+        if (e.outcome != OutcomeKind::Rejected) {
+            ++s.summary.attempts;
             if (PipelineBucket* b = bucket(s, e.time - e.latency))
                 ++b->attempts;
-        if (e.outcome == OutcomeKind::Timeout)
+        }
+        if (e.outcome == OutcomeKind::Timeout) {
+            ++s.summary.timeouts;
             if (PipelineBucket* b = bucket(s, e.time))
                 ++b->timeouts;
+        }
         return;
     }
     case EventKind::RetryScheduled: {
-        if (PipelineBucket* b = bucket(series(e.source), e.time))
+        Series& s = series(e.source);
+        ++s.summary.retries;
+        if (PipelineBucket* b = bucket(s, e.time))
             ++b->retries;
         return;
     }
     case EventKind::RequestDone: {
         Series& s = series(e.source);
+        ++s.summary.requests;
+        if (e.fallback)
+            ++s.summary.fallbacks;
+        else if (e.outcome == OutcomeKind::Success)
+            ++s.summary.succeeded;
+        else if (e.outcome == OutcomeKind::Rejected)
+            ++s.summary.rejected;
+        else
+            ++s.summary.failed;
+        s.total.add(e.total.count());
         if (PipelineBucket* b = bucket(s, e.time - e.total))
             ++b->requests;
         const std::int64_t index = std::max<std::int64_t>(0, e.time.time_since_epoch() / m_width);
@@ -142,12 +174,17 @@ void ChartBucketer::addOne(const Event& e)
             finishLatencies(s, index - kOpenBuckets);
         }
         if (auto it = m_pendingRejections.find(e.requestId); it != m_pendingRejections.end()) {
-            for (TimePoint t : *it)
-                if (PipelineBucket* b = bucket(s, t))
+            for (const Refusal& r : *it) {
+                ++s.summary.breakerRejections;
+                if (PipelineBucket* b = bucket(s, r.time))
                     ++b->breakerRejections;
+                if (!m_circuitPipeline.contains(r.circuit))
+                    m_circuitPipeline.insert(r.circuit, e.source); // learned: this circuit guards e.source
+            }
             m_pendingRejections.erase(it);
         }
-        if (auto st = m_breakerState.constFind(e.source); st != m_breakerState.constEnd())
+        const QString circuit = m_circuitPipeline.key(e.source, e.source);
+        if (auto st = m_breakerState.constFind(circuit); st != m_breakerState.constEnd())
             if (PipelineBucket* b = bucket(s, e.time))
                 b->breakerState = *st;
         return;
@@ -181,6 +218,52 @@ void ChartBucketer::setResult(const SimulationResult& result)
         m_end = std::max(m_end, toSeconds(m_width * static_cast<std::int64_t>(p.buckets.size())));
     }
     m_end = std::max(m_end, toSeconds(result.duration));
+    m_drainStart = toSeconds(result.duration);
+}
+
+PipelineSummary ChartBucketer::summary(const QString& pipeline) const
+{
+    auto it = m_index.constFind(pipeline);
+    if (it == m_index.constEnd())
+        return {};
+    const Series& s = *m_series[static_cast<std::size_t>(*it)];
+    PipelineSummary out = s.summary;
+    out.latencyP50Ms = s.total.percentile(0.50) / 1e6;
+    out.latencyP95Ms = s.total.percentile(0.95) / 1e6;
+    out.latencyP99Ms = s.total.percentile(0.99) / 1e6;
+    out.latencyMaxMs = double(s.total.max()) / 1e6;
+    for (auto t = m_transitions.constBegin(); t != m_transitions.constEnd(); ++t)
+        if (pipelineOfCircuit(t.key()) == pipeline)
+            out.breakerTransitions += t.value();
+    return out;
+}
+
+SimulationResult ChartBucketer::result() const
+{
+    SimulationResult r;
+    r.bucketWidth = m_width;
+    r.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(m_end));
+    r.simulatedUntil = r.duration;
+    for (const QString& name : m_order) {
+        const Series& s = *m_series[static_cast<std::size_t>(m_index.value(name))];
+        PipelineSeries p;
+        p.name = name;
+        p.summary = summary(name);
+        p.buckets.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, s.first))); // dropped: empty
+        p.buckets.reserve(p.buckets.size() + s.buckets.size());
+        s.buckets.forEach([&](const PipelineBucket& b) { p.buckets.push_back(b); });
+        r.pipelines.push_back(std::move(p));
+    }
+    // every pipeline covers the same buckets, as a simulation's do
+    std::size_t buckets = 0;
+    for (const auto& p : r.pipelines)
+        buckets = std::max(buckets, p.buckets.size());
+    for (auto& p : r.pipelines) {
+        PipelineBucket padding;
+        padding.breakerState = p.buckets.empty() ? BreakerState::Closed : p.buckets.back().breakerState;
+        p.buckets.resize(buckets, padding);
+    }
+    return r;
 }
 
 std::int64_t ChartBucketer::firstBucket(const QString& pipeline) const

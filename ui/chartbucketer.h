@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QStringList>
 
+#include <limits>
 #include <map>
 #include <set>
 #include <vector>
@@ -25,9 +26,11 @@ namespace rwb {
 ///   request's RequestDone arrives;
 /// - latency p50/p95/p99: of RequestDone totals finished in the bucket, through the simulator's
 ///   LatencyHistogram (same bins, same rounding);
-/// - breakerState: from BreakerTransition events of the circuit named like the pipeline.
+/// - breakerState: from BreakerTransition events of the pipeline's circuit (named like the pipeline,
+///   set with setCircuit(), or learned: a request refused by circuit C that ends in pipeline P).
 /// A request still running is counted once it finishes. Memory is bounded: at most `capacity`
-/// buckets per pipeline (oldest dropped). Not thread-safe (GUI thread).
+/// buckets per pipeline (oldest dropped); whole-run totals (summary(), result()) keep counting.
+/// Not thread-safe (GUI thread).
 class ChartBucketer final {
 public:
     explicit ChartBucketer(std::size_t capacity = 24 * 3600);
@@ -55,6 +58,25 @@ public:
     }
     /// End of the data, in seconds.
     double endSeconds() const noexcept { return m_end; }
+    /// Buckets starting at or after this time (seconds) are the drain after the scenario's duration:
+    /// no request starts there, so a chart of rates leaves them out. Infinite for event-fed data.
+    double drainStart() const noexcept { return m_drainStart; }
+
+    /// The data ends here (a finished live run, the end of a log): a last bucket cut short counts over
+    /// the time it covers, like the last bucket of a simulation.
+    void setEnd(double seconds) noexcept { m_drainStart = seconds; }
+
+    /// Which pipeline circuit `circuit` guards (from the scenario); otherwise it is learned from events.
+    void setCircuit(const QString& circuit, const QString& pipeline);
+    /// The pipeline a circuit guards: set, learned or the circuit's own name when a pipeline has it;
+    /// empty when unknown.
+    QString pipelineOfCircuit(const QString& circuit) const;
+    /// Whole-run totals of one pipeline as the simulator counts them (percentiles of every finished
+    /// request, transitions of its circuit). Event-fed data only; setResult() data have their own.
+    PipelineSummary summary(const QString& pipeline) const;
+    /// The data as a SimulationResult without services: pipelines in order of appearance with their
+    /// summaries and buckets (from bucket 0), duration and simulatedUntil at the end of the data.
+    SimulationResult result() const;
 
 private:
     struct Series {
@@ -62,6 +84,8 @@ private:
         std::int64_t first = 0; // bucket index of buckets[0]
         std::map<std::int64_t, LatencyHistogram> latencies; // open buckets only
         std::set<std::int64_t> dirty;                          // buckets whose percentiles are stale
+        PipelineSummary summary;                               // whole run (percentiles: see `total`)
+        LatencyHistogram total;                                // every finished request
         explicit Series(std::size_t capacity)
             : buckets(capacity)
         {
@@ -78,9 +102,16 @@ private:
     std::vector<std::unique_ptr<Series>> m_series;
     QHash<QString, int> m_index;
     QStringList m_order;
-    QHash<std::uint64_t, std::vector<TimePoint>> m_pendingRejections; // requestId -> refusal times
-    QHash<QString, BreakerState> m_breakerState;
+    struct Refusal {
+        TimePoint time;
+        QString circuit;
+    };
+    QHash<std::uint64_t, std::vector<Refusal>> m_pendingRejections; // requestId -> refusals
+    QHash<QString, BreakerState> m_breakerState;                    // by circuit
+    QHash<QString, std::uint64_t> m_transitions;                    // by circuit
+    QHash<QString, QString> m_circuitPipeline;                      // set or learned
     double m_end = 0;
+    double m_drainStart = std::numeric_limits<double>::infinity();
 };
 
 } // namespace rwb

@@ -143,11 +143,21 @@ ChartView::ChartView(QWidget* parent)
     chart->addSeries(m_markSeries);
     m_markSeries->attachAxis(m_timeAxis);
     m_markSeries->attachAxis(m_valueAxis);
-    for (auto* marker : chart->legend()->markers(m_markSeries))
+    for (auto* marker : chart->legend()->markers(m_markSeries)) {
         marker->setVisible(false);
+        marker->setProperty("rwbHiddenFromLegend", true); // Qt would show it again with the series
+    }
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
+    // tick labels are counted for the plot's width, known only once the chart laid itself out;
+    // queued: the chart reports this from inside its layout pass
+    connect(chart, &QChart::plotAreaChanged, this, [this] {
+        const int target = std::max(2, plotColumns() / (m_presenter ? 140 : 90));
+        if (target != m_timeLabelTarget)
+            QMetaObject::invokeMethod(
+                this, [this] { updateTimeLabels(visibleMin(), visibleMax()); }, Qt::QueuedConnection);
+    });
     connect(m_refreshTimer, &QTimer::timeout, this, &ChartView::flushRefresh);
 
     m_ownSync = new TimeAxisSync(this);
@@ -190,6 +200,7 @@ void ChartView::updateTimeLabels(double min, double max)
     if (!(span > 0))
         return;
     const int target = std::max(2, plotColumns() / (m_presenter ? 140 : 90));
+    m_timeLabelTarget = target;
     const double step = niceStep(span, target);
     m_timeAxis->setStartValue(min);
     double v = std::ceil(min / step) * step;
@@ -233,6 +244,7 @@ void ChartView::applyFonts()
     }
     // m:ss ticks speak for themselves; in presenter mode the axis title's row goes to the plot.
     m_timeAxis->setTitleVisible(!m_presenter);
+    fitLegendLabels();
 }
 
 void ChartView::setMaxRefreshRate(int perSecond)
@@ -261,6 +273,7 @@ void ChartView::flushRefresh()
     ++m_refreshCount;
     refreshSeries();
     updateTimeMark();
+    fitLegendLabels(); // a series renamed on the way gets its full label back from Qt
 }
 
 void ChartView::extendTime(double seconds)
@@ -384,6 +397,7 @@ void ChartView::addChartSeries(QAbstractSeries* series, bool inLegend, QAbstract
         marker->setProperty("rwbHiddenFromLegend", !inLegend);
         connect(marker, &QLegendMarker::clicked, this, [this, series] { toggleSeries(series); });
     }
+    fitLegendLabels();
     if (auto* xy = qobject_cast<QXYSeries*>(series)) {
         connect(xy, &QXYSeries::hovered, this,
             [this, series](const QPointF& point, bool state) { onHovered(series, point, state); });
@@ -626,8 +640,47 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event)
 void ChartView::resizeEvent(QResizeEvent* event)
 {
     QChartView::resizeEvent(event);
+    fitLegendLabels();
     updateTimeLabels(visibleMin(), visibleMax());
     scheduleRefresh();
+}
+
+void ChartView::setShortLegendName(QAbstractSeries* series, const QString& shortName)
+{
+    series->setProperty("rwbShortName", shortName);
+    fitLegendLabels();
+}
+
+void ChartView::fitLegendLabels()
+{
+    // Qt lays the legend out in one row and elides what does not fit, down to bare colour squares:
+    // switch to short labels first (the full name stays in the tooltip), then stand the legend on
+    // the right of the plot, one entry per line
+    const QFontMetricsF fm(chart()->legend()->font());
+    const qreal perMarker = fm.height() * 2 + 16; // the colour square and Qt's spacing
+    std::vector<std::pair<QLegendMarker*, QAbstractSeries*>> shown;
+    qreal full = 0;
+    qreal brief = 0;
+    for (QLegendMarker* marker : chart()->legend()->markers()) {
+        if (marker->property("rwbHiddenFromLegend").toBool())
+            continue;
+        QAbstractSeries* series = marker->series();
+        shown.emplace_back(marker, series);
+        const QString shortName = series->property("rwbShortName").toString();
+        full += fm.horizontalAdvance(series->name()) + perMarker;
+        brief += fm.horizontalAdvance(shortName.isEmpty() ? series->name() : shortName) + perMarker;
+    }
+    const qreal room = width() - 24;
+    const bool useShort = full > room;
+    const Qt::Alignment alignment = brief > room ? Qt::AlignRight : Qt::AlignTop;
+    if (chart()->legend()->alignment() != alignment)
+        chart()->legend()->setAlignment(alignment);
+    for (const auto& [marker, series] : shown) {
+        const QString shortName = series->property("rwbShortName").toString();
+        const QString label = useShort && !shortName.isEmpty() ? shortName : series->name();
+        if (marker->label() != label)
+            marker->setLabel(label);
+    }
 }
 
 void ChartView::resetZoom() { m_sync->resetZoom(); }
@@ -671,6 +724,7 @@ void ChartView::markTime(double seconds)
     if (seconds < visibleMin() || seconds > visibleMax())
         m_sync->setManualRange(seconds - span / 2, seconds + span / 2);
     m_markSeries->setVisible(true);
+    updateLegendMarker(m_markSeries); // keeps the cursor out of the legend
     updateTimeMark();
 }
 

@@ -139,6 +139,11 @@ protected:
     void setValueTitle(const QString& title);
     /// Dims or restores the legend entry of `series` after a visibility change.
     void updateLegendMarker(QAbstractSeries* series);
+    /// The legend label of `series` when the full names do not fit the chart's width ("attempts"
+    /// for "attempts to service"); the full name stays in the tooltip.
+    void setShortLegendName(QAbstractSeries* series, const QString& shortName);
+    /// Chooses full or short legend labels for the current width.
+    void fitLegendLabels();
 
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
@@ -174,6 +179,7 @@ private:
     double m_mark = -1.0;
     double m_timeEnd = 0.0;
     int m_maxRate = 30;
+    int m_timeLabelTarget = 0; // tick labels the last updateTimeLabels() aimed at
     int m_refreshCount = 0;
     bool m_presenter = false;
     bool m_dirty = false;

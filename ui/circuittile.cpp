@@ -94,6 +94,7 @@ void CircuitTile::applyStats(const CircuitBreakerStats& stats)
     CircuitTileData d = m_data;
     if (d.name.isEmpty())
         d.name = stats.name;
+    d.hasBreaker = true;
     d.state = stats.state;
     d.failureRate = stats.failureRate;
     d.timeUntilHalfOpen = stats.state == BreakerState::Open ? std::optional<Duration>(stats.timeUntilHalfOpen) : std::nullopt;
@@ -107,21 +108,23 @@ void CircuitTile::setPresenterMode(bool on)
     update();
 }
 
-QSize CircuitTile::sizeHint() const { return m_presenter ? QSize(400, 240) : QSize(268, 158); }
-QSize CircuitTile::minimumSizeHint() const { return m_presenter ? QSize(260, 240) : QSize(230, 158); }
+QSize CircuitTile::sizeHint() const { return m_presenter ? QSize(400, 262) : QSize(268, 172); }
+QSize CircuitTile::minimumSizeHint() const { return m_presenter ? QSize(260, 262) : QSize(230, 172); }
 
 void CircuitTile::updateToolTip()
 {
-    QString tip = QStringLiteral("<b>%1</b> — %2<br>failure rate %3 % (%4)<br>success %5 · failure %6 · timeout %7 · rejected %8"
-                                 "<br>latency p50 %9 ms · p95 %10 ms · p99 %11 ms")
-                      .arg(m_data.name.toHtmlEscaped(), toString(m_data.state))
-                      .arg(m_data.failureRate * 100, 0, 'f', 1)
-                      .arg(m_data.windowLabel.toHtmlEscaped())
-                      .arg(m_data.successes)
-                      .arg(m_data.failures)
-                      .arg(m_data.timeouts)
-                      .arg(m_data.rejected)
-                      .arg(ms(m_data.p50Ms), ms(m_data.p95Ms), ms(m_data.p99Ms));
+    QString tip = QStringLiteral("<b>%1</b> — %2").arg(m_data.name.toHtmlEscaped(),
+        m_data.hasBreaker ? toString(m_data.state) : tr("no circuit breaker"));
+    tip += tr("<br>failure rate %1 % (%2): requests the service did not answer")
+               .arg(m_data.failureRate * 100, 0, 'f', 1)
+               .arg(m_data.windowLabel.toHtmlEscaped());
+    tip += tr("<br>success %1 · failure %2 · timeout %3 · short-circuited %4 · fallback %5")
+               .arg(m_data.successes)
+               .arg(m_data.failures)
+               .arg(m_data.timeouts)
+               .arg(m_data.shortCircuited)
+               .arg(m_data.fallbacks);
+    tip += tr("<br>latency p50 %1 ms · p95 %2 ms · p99 %3 ms").arg(ms(m_data.p50Ms), ms(m_data.p95Ms), ms(m_data.p99Ms));
     if (m_data.timeUntilHalfOpen)
         tip += tr("<br>half-open in %1").arg(formatDuration(*m_data.timeUntilHalfOpen));
     setToolTip(tip);
@@ -133,7 +136,7 @@ void CircuitTile::paintEvent(QPaintEvent*)
     p.setRenderHint(QPainter::Antialiasing);
     const qreal s = m_presenter ? 1.5 : 1.0;
     const QRectF r = QRectF(rect()).adjusted(2, 2, -2, -2);
-    const QColor stateCol = stateColor(m_data.state);
+    const QColor stateCol = m_data.hasBreaker ? stateColor(m_data.state) : QColor(0x9a, 0xa0, 0xa8);
     const QPalette pal = palette();
     const bool dark = pal.color(QPalette::Window).lightness() < 110;
     const QColor card = dark ? pal.color(QPalette::Base).lighter(115) : QColor(0xff, 0xff, 0xff);
@@ -166,17 +169,21 @@ void CircuitTile::paintEvent(QPaintEvent*)
     const qreal pad = 10 * s;
     qreal y = r.top() + 8 * s;
 
-    // header: name and state pill
+    // header: name and state pill (a pipeline without a breaker has no state: a plain note instead)
     p.setFont(small);
-    const QString stateText = toString(m_data.state);
+    const QString stateText = m_data.hasBreaker ? toString(m_data.state) : tr("no breaker");
     const QFontMetricsF smallFm(small);
     const qreal pillW = smallFm.horizontalAdvance(stateText) + 14 * s;
     const qreal pillH = smallFm.height() + 4 * s;
     const QRectF pill(r.right() - pad - pillW, y + 2 * s, pillW, pillH);
-    p.setPen(Qt::NoPen);
-    p.setBrush(stateCol);
-    p.drawRoundedRect(pill, pillH / 2, pillH / 2);
-    p.setPen(m_data.state == BreakerState::HalfOpen ? QColor(0x33, 0x26, 0x00) : QColor(Qt::white));
+    if (m_data.hasBreaker) {
+        p.setPen(Qt::NoPen);
+        p.setBrush(stateCol);
+        p.drawRoundedRect(pill, pillH / 2, pillH / 2);
+        p.setPen(m_data.state == BreakerState::HalfOpen ? QColor(0x33, 0x26, 0x00) : QColor(Qt::white));
+    } else {
+        p.setPen(muted);
+    }
     p.drawText(pill, Qt::AlignCenter, stateText);
 
     p.setFont(title);
@@ -191,7 +198,7 @@ void CircuitTile::paintEvent(QPaintEvent*)
     QFont countFont = small;
     countFont.setBold(true);
     const QFontMetricsF countFm(countFont);
-    const qreal labelW = smallFm.horizontalAdvance(tr("rejected")) + 6 * s;
+    const qreal labelW = smallFm.horizontalAdvance(tr("short-circuited")) + 6 * s;
     const qreal valueW = countFm.horizontalAdvance(QStringLiteral("99.9k")) + 4 * s;
     const qreal countsRight = r.right() - pad;
     const qreal countsLeft = countsRight - valueW - labelW;
@@ -244,7 +251,8 @@ void CircuitTile::paintEvent(QPaintEvent*)
     const Count counts[] = {{tr("success"), m_data.successes, chartcolors::closed()},
         {tr("failure"), m_data.failures, chartcolors::open()},
         {tr("timeout"), m_data.timeouts, QColor(0xd5, 0x5e, 0x00)},
-        {tr("rejected"), m_data.rejected, QColor(0x8e, 0x44, 0xad)}};
+        {tr("short-circuited"), m_data.shortCircuited, QColor(0x8e, 0x44, 0xad)},
+        {tr("fallback"), m_data.fallbacks, QColor(0xb0, 0x7a, 0x00)}};
     qreal cy = y + 2 * s;
     for (const Count& c : counts) {
         p.setFont(countFont);
@@ -269,9 +277,9 @@ void CircuitTile::paintEvent(QPaintEvent*)
         latency);
     y += smallFm.height() + 2 * s;
     QString footer;
-    if (m_data.state == BreakerState::Open && m_data.timeUntilHalfOpen)
+    if (m_data.hasBreaker && m_data.state == BreakerState::Open && m_data.timeUntilHalfOpen)
         footer = tr("half-open in %1").arg(formatDuration(*m_data.timeUntilHalfOpen));
-    else if (m_data.state == BreakerState::HalfOpen)
+    else if (m_data.hasBreaker && m_data.state == BreakerState::HalfOpen)
         footer = tr("probing");
     if (!footer.isEmpty()) {
         p.setPen(stateCol.darker(115));

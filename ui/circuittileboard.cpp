@@ -1,6 +1,7 @@
 #include "ui/circuittileboard.h"
 
 #include "core/policy/circuitbreaker.h"
+#include "core/sim/scenario.h"
 #include "core/sim/simulationresult.h"
 
 #include <QGridLayout>
@@ -91,6 +92,35 @@ void CircuitTileBoard::setPresenterMode(bool on)
 
 QString CircuitTileBoard::pipelineOf(const QString& circuit) const { return m_circuitToPipeline.value(circuit, circuit); }
 
+void CircuitTileBoard::setScenario(const Scenario* scenario)
+{
+    if (!scenario) {
+        m_breakers.reset();
+        return;
+    }
+    QHash<QString, bool> breakers;
+    for (const PipelineSpec& p : scenario->pipelines) {
+        breakers.insert(p.name(), p.breaker.has_value());
+        if (p.breaker && !p.breaker->name.isEmpty() && p.breaker->name != p.name())
+            m_circuitToPipeline.insert(p.breaker->name, p.name());
+    }
+    m_breakers = breakers;
+}
+
+bool CircuitTileBoard::hasBreaker(const QString& pipeline, const Entry& e) const
+{
+    return m_breakers ? m_breakers->value(pipeline, false) : e.breakerSeen;
+}
+
+void CircuitTileBoard::setScope(const RunScope& scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+    m_columns = 0;
+    relayout();
+}
+
 CircuitTileBoard::Entry& CircuitTileBoard::entry(const QString& pipeline)
 {
     if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
@@ -139,24 +169,16 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
     for (const Event& ev : events) {
         m_now = std::max(m_now, ev.time);
         switch (ev.kind) {
-        case EventKind::Attempt: {
-            Entry& e = entry(ev.source);
-            Slot& s = slot(e, ev.time);
-            if (ev.outcome == OutcomeKind::Success)
-                ++s.successes;
-            else if (ev.outcome == OutcomeKind::Timeout)
-                ++s.timeouts;
-            else if (ev.outcome == OutcomeKind::Error)
-                ++s.failures;
-            else
-                break;
-            if (s.latencies.size() < kMaxLatenciesPerSecond)
-                s.latencies.push_back(static_cast<float>(toMs(ev.latency)));
+        case EventKind::Attempt:
+            if (ev.outcome == OutcomeKind::Timeout) {
+                Entry& e = entry(ev.source);
+                ++slot(e, ev.time).timeouts;
+            }
             break;
-        }
         case EventKind::BreakerRejected: {
             Entry& e = entry(pipelineOf(ev.source));
-            ++slot(e, ev.time).rejected;
+            ++slot(e, ev.time).shortCircuited;
+            e.breakerSeen = true;
             e.openUntil = ev.delay > Duration::zero() ? std::optional<TimePoint>(ev.time + ev.delay) : e.openUntil;
             if (ev.requestId != 0 && !m_circuitToPipeline.contains(ev.source)) {
                 if (m_refusedBy.size() > kMaxRefused)
@@ -168,6 +190,7 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
         case EventKind::BreakerTransition: {
             Entry& e = entry(pipelineOf(ev.source));
             e.state = ev.to;
+            e.breakerSeen = true;
             if (ev.to != BreakerState::Open)
                 e.openUntil.reset();
             break;
@@ -186,7 +209,10 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
                         Entry& source = *m_entries[static_cast<std::size_t>(from)];
                         target.state = source.state;
                         target.openUntil = source.openUntil;
-                        source.perSecond.forEach([&](const Slot& s) { slot(target, TimePoint(std::chrono::seconds(s.second))).rejected += s.rejected; });
+                        target.breakerSeen = target.breakerSeen || source.breakerSeen;
+                        source.perSecond.forEach([&](const Slot& s) {
+                            slot(target, TimePoint(std::chrono::seconds(s.second))).shortCircuited += s.shortCircuited;
+                        });
                         delete source.tile;
                         m_entries.erase(m_entries.begin() + from);
                         m_order.removeAt(from);
@@ -198,7 +224,16 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
                     }
                 }
             }
-            entry(ev.source);
+            Entry& e = entry(ev.source);
+            Slot& s = slot(e, ev.time);
+            if (ev.fallback)
+                ++s.fallbacks;
+            else if (ev.outcome == OutcomeKind::Success)
+                ++s.successes;
+            else
+                ++s.failures;
+            if (s.latencies.size() < kMaxLatenciesPerSecond)
+                s.latencies.push_back(static_cast<float>(toMs(ev.total)));
             break;
         }
         default:
@@ -223,12 +258,14 @@ void CircuitTileBoard::setResult(const SimulationResult& result, const std::vect
         CircuitTileData d;
         d.name = p.name;
         d.state = finalState.value(p.name, p.buckets.empty() ? BreakerState::Closed : p.buckets.back().breakerState);
-        d.successes = s.succeeded + s.fallbacks;
-        d.failures = s.failed;
-        d.rejected = s.rejected;
+        d.hasBreaker = hasBreaker(p.name, e) || finalState.contains(p.name);
+        d.successes = s.succeeded;
+        d.failures = s.failed + s.rejected;
         d.timeouts = s.timeouts;
+        d.shortCircuited = s.breakerRejections;
+        d.fallbacks = s.fallbacks;
         const std::uint64_t finished = s.succeeded + s.fallbacks + s.failed + s.rejected;
-        d.failureRate = finished ? double(s.failed + s.rejected) / double(finished) : 0.0;
+        d.failureRate = finished ? double(s.failed + s.rejected + s.fallbacks) / double(finished) : 0.0;
         d.requestRate = double(s.requests) / seconds;
         d.p50Ms = s.latencyP50Ms;
         d.p95Ms = s.latencyP95Ms;
@@ -253,6 +290,7 @@ void CircuitTileBoard::applyStats(const QString& pipeline, const CircuitBreakerS
 {
     Entry& e = entry(pipeline);
     e.state = stats.state;
+    e.breakerSeen = true;
     e.tile->applyStats(stats);
 }
 
@@ -273,6 +311,7 @@ void CircuitTileBoard::refreshNow()
         Entry& e = *ep;
         CircuitTileData d;
         d.name = e.tile->data().name;
+        d.hasBreaker = hasBreaker(d.name, e);
         d.state = e.state;
         d.windowLabel = tr("last %1 s").arg(windowSeconds);
         std::vector<float> latencies;
@@ -285,22 +324,23 @@ void CircuitTileBoard::refreshNow()
                 d.successes += s.successes;
                 d.failures += s.failures;
                 d.timeouts += s.timeouts;
-                d.rejected += s.rejected;
+                d.shortCircuited += s.shortCircuited;
+                d.fallbacks += s.fallbacks;
                 latencies.insert(latencies.end(), s.latencies.begin(), s.latencies.end());
             }
             if (s.second < expected)
                 return;
             for (; expected < s.second; ++expected)
                 spark.append(0);
-            spark.append(double(s.successes + s.failures + s.timeouts));
+            spark.append(double(s.successes + s.failures + s.fallbacks));
             expected = s.second + 1;
         });
         for (; expected <= nowSecond; ++expected)
             spark.append(0);
         d.sparkline = spark;
-        const std::uint64_t calls = d.successes + d.failures + d.timeouts;
-        d.failureRate = calls ? double(d.failures + d.timeouts) / double(calls) : 0.0;
-        d.requestRate = double(calls) / double(windowSeconds);
+        const std::uint64_t requests = d.successes + d.failures + d.fallbacks;
+        d.failureRate = requests ? double(d.failures + d.fallbacks) / double(requests) : 0.0;
+        d.requestRate = double(requests) / double(windowSeconds);
         d.p50Ms = nearestRank(latencies, 0.50);
         d.p95Ms = nearestRank(latencies, 0.95);
         d.p99Ms = nearestRank(latencies, 0.99);
@@ -320,9 +360,15 @@ void CircuitTileBoard::relayout()
     m_columns = columns;
     for (auto& e : m_entries)
         m_grid->removeWidget(e->tile);
+    int shown = 0;
     for (int i = 0; i < static_cast<int>(m_entries.size()); ++i) {
-        m_grid->addWidget(m_entries[static_cast<std::size_t>(i)]->tile, i / columns, i % columns);
-        m_entries[static_cast<std::size_t>(i)]->tile->show();
+        CircuitTile* tile = m_entries[static_cast<std::size_t>(i)]->tile;
+        const bool visible = m_scope.includes(m_order.at(i));
+        tile->setVisible(visible);
+        if (!visible)
+            continue;
+        m_grid->addWidget(tile, shown / columns, shown % columns);
+        ++shown;
     }
 }
 

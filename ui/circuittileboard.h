@@ -3,6 +3,7 @@
 #include "core/events/event.h"
 #include "ui/circuittile.h"
 #include "ui/ringbuffer.h"
+#include "ui/runscope.h"
 
 #include <QHash>
 #include <QScrollArea>
@@ -15,6 +16,7 @@ class QTimer;
 
 namespace rwb {
 
+struct Scenario;
 struct SimulationResult;
 struct CircuitBreakerStats;
 
@@ -22,11 +24,14 @@ struct CircuitBreakerStats;
 /// as many columns as fit, scrolling vertically.
 ///
 /// Live / replay: appendEvents() keeps a rolling window (default 10 s, like Hystrix) of per-second
-/// counts per pipeline: Attempt outcomes (success / error / timeout), BreakerRejected refusals,
-/// attempt latencies, and the breaker state from BreakerTransition events; BreakerRejected's delay
-/// gives the time until half-open. A circuit named differently from its pipeline is matched through
-/// setCircuitForPipeline() or learned from a refused request's later RequestDone.
-/// Simulate: setResult() shows whole-run figures per pipeline (requests).
+/// counts per pipeline: RequestDone outcomes (success / failure / fallback) and end-to-end latencies,
+/// Attempt timeouts, BreakerRejected refusals (short-circuited), and the breaker state from
+/// BreakerTransition events; BreakerRejected's delay gives the time until half-open. A circuit named
+/// differently from its pipeline is matched through setCircuitForPipeline() or learned from a refused
+/// request's later RequestDone. Without a scenario (a replayed log) a tile shows a state badge once
+/// its circuit was seen.
+/// Simulate: setResult() shows whole-run figures per pipeline, the same counts from the summary.
+/// setScope() shows the tiles of the pipelines *Show* selects.
 /// Tiles repaint at most 4 times a second. Memory is bounded (60 s of per-second perSecond per tile).
 /// GUI thread only.
 class CircuitTileBoard final : public QScrollArea {
@@ -36,6 +41,9 @@ public:
     ~CircuitTileBoard() override;
 
     void clear();
+    /// Which pipelines have a circuit breaker and which circuit guards each (kept across clear()
+    /// until the next call; nullptr: unknown, learned from events).
+    void setScenario(const Scenario* scenario);
     void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
     void appendEvents(const std::vector<Event>& events);
     /// A breaker's own snapshot (live mode with access to the breaker objects).
@@ -44,6 +52,8 @@ public:
     /// Live mode: the run's clock reached `now`; the rolling windows slide even without events.
     void setNow(TimePoint now);
 
+    /// Shows the tiles of the pipelines in `scope` only.
+    void setScope(const RunScope& scope);
     void setWindow(Duration window);
     Duration window() const noexcept { return m_window; }
     void setPresenterMode(bool on);
@@ -59,15 +69,17 @@ protected:
 private:
     struct Slot {
         std::int64_t second = -1;
-        std::uint64_t successes = 0, failures = 0, timeouts = 0, rejected = 0;
+        std::uint64_t successes = 0, failures = 0, timeouts = 0, shortCircuited = 0, fallbacks = 0;
         std::vector<float> latencies; // capped per second
     };
     struct Entry {
         CircuitTile* tile = nullptr;
         RingBuffer<Slot> perSecond {60};
         BreakerState state = BreakerState::Closed;
+        bool breakerSeen = false; // a transition or refusal of its circuit arrived
         std::optional<TimePoint> openUntil;
     };
+    bool hasBreaker(const QString& pipeline, const Entry& e) const;
     Entry& entry(const QString& pipeline);
     Slot& slot(Entry& e, TimePoint t);
     QString pipelineOf(const QString& circuit) const;
@@ -81,6 +93,8 @@ private:
     QHash<QString, int> m_index;
     QStringList m_order;
     QHash<QString, QString> m_circuitToPipeline;
+    std::optional<QHash<QString, bool>> m_breakers; // pipeline -> has a breaker (from the scenario)
+    RunScope m_scope;
     QHash<std::uint64_t, QString> m_refusedBy; // requestId -> circuit (bounded)
     Duration m_window = std::chrono::seconds(10);
     TimePoint m_now {};

@@ -38,10 +38,11 @@ CompareView::CompareView(QWidget* parent)
     m_table->setObjectName(QStringLiteral("summaryTable"));
     m_table->setModel(m_model);
     m_table->verticalHeader()->hide();
-    // Figures are never elided: numeric columns take their content's width, the label column the rest.
+    // Nothing is elided: every column takes its content's width, the last one the rest; a narrow dock
+    // scrolls the table sideways.
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -50,7 +51,7 @@ CompareView::CompareView(QWidget* parent)
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     layout->addWidget(m_table, 1);
 
-    m_status->setObjectName(QStringLiteral("dimLabel"));
+    m_status->setObjectName(QStringLiteral("summaryCaption"));
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
@@ -58,6 +59,7 @@ CompareView::CompareView(QWidget* parent)
     for (auto signal : { &QAbstractItemModel::columnsInserted, &QAbstractItemModel::columnsRemoved }) {
         connect(m_model, signal, this, [this] { fitWidth(); });
     }
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { fitWidth(); });
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this] { fitWidth(); });
     connect(m_duplicate, &QPushButton::clicked, this, &CompareView::duplicateRequested);
     connect(m_drop, &QPushButton::clicked, this, &CompareView::dropRequested);
@@ -72,11 +74,25 @@ void CompareView::setCompareActive(bool active)
 
 void CompareView::fitWidth()
 {
-    int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    // The dock asks for every column's width (sizeHint), but may be narrower on a small screen: the
+    // table then scrolls sideways instead of pushing the window wider than the screen.
+    const int chrome = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    int width = chrome;
     for (int c = 0; c < m_model->columnCount(); ++c)
         width += std::max(static_cast<QAbstractItemView*>(m_table)->sizeHintForColumn(c),
             m_table->horizontalHeader()->sectionSizeHint(c));
-    m_table->setMinimumWidth(width);
+    m_preferredWidth = width + 12;
+    // the minimum depends on the font only (not on the figures shown): a label and one figure
+    const QFontMetrics fm(m_table->font());
+    const int minimum = chrome + fm.horizontalAdvance(QStringLiteral("Peak concurrency"))
+        + fm.horizontalAdvance(QStringLiteral("100,000,000")) + 28;
+    m_table->setMinimumWidth(std::min(width, minimum));
+    updateGeometry();
+}
+
+QSize CompareView::sizeHint() const
+{
+    return QSize(std::max(m_preferredWidth, QWidget::sizeHint().width()), QWidget::sizeHint().height());
 }
 
 void CompareView::changeEvent(QEvent* event)

@@ -23,6 +23,10 @@ public:
     void setCompareActive(bool active);
     /// One line under the table ("A: 1 h simulated in 84 ms · seed 42").
     void setStatus(const QString& text);
+    /// As wide as every column needs (the dock's wish); the minimum is smaller and the table scrolls.
+    QSize sizeHint() const override;
+    /// Measures the columns again (after a font change).
+    void fitWidth();
 
 signals:
     void duplicateRequested();
@@ -32,13 +36,13 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    void fitWidth();
 
     CompareModel* m_model;
     QTableView* m_table;
     QPushButton* m_duplicate;
     QPushButton* m_drop;
     QLabel* m_status;
+    int m_preferredWidth = 0;
 };
 
 } // namespace rwb

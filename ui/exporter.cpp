@@ -41,6 +41,42 @@ QJsonValue seconds(const std::optional<Duration>& d)
     return d ? QJsonValue(toSeconds(*d)) : QJsonValue(QJsonValue::Null);
 }
 
+/// What the retry_configs / circuit_breaker_configs layout has no place for beyond the retry and
+/// breaker details seedconfig::save() lists: the other policies, the order, Retry-After handling
+/// and the breaker's error classes. "<pipeline pointer>: <what>", like save()'s list.
+QStringList droppedBySeedLayout(const Scenario& scenario)
+{
+    const auto tr = [](const char* text) { return QCoreApplication::translate("rwb::exporter", text); };
+    QStringList out;
+    for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
+        const PipelineSpec& p = scenario.pipelines[i];
+        const PipelineConfig& c = p.config;
+        const QString ptr = QStringLiteral("/pipelines/%1 (%2)").arg(i).arg(p.name());
+        const auto lose = [&](const QString& what) { out.append(ptr + QStringLiteral(": ") + what); };
+        if (c.fallbackEnabled)
+            lose(tr("fallback dropped"));
+        if (c.timeoutEnabled)
+            lose(tr("timeout dropped"));
+        if (c.bulkheadEnabled)
+            lose(tr("bulkhead dropped"));
+        if (c.rateLimiterEnabled)
+            lose(tr("rate_limiter dropped"));
+        if (c.order != PipelineConfig::defaultOrder())
+            lose(tr("policy order dropped"));
+        if (c.retryEnabled) {
+            const RetryAfterConfig& r = c.retry.retryAfter;
+            lose(r.respectRetryAfter
+                    ? tr("Retry-After handling dropped (honoured, %1 s without a hint, capped at %2 s)")
+                          .arg(toSeconds(r.defaultRetryDelay))
+                          .arg(toSeconds(r.maxRetryDelay))
+                    : tr("Retry-After handling dropped (hints ignored)"));
+        }
+        if (p.breaker && (!p.breaker->monitored.empty() || !p.breaker->ignored.empty()))
+            lose(tr("circuit breaker monitored / ignored error classes dropped"));
+    }
+    return out;
+}
+
 } // namespace
 
 QJsonObject pipelineConfig(const QJsonObject& scenario)
@@ -48,6 +84,12 @@ QJsonObject pipelineConfig(const QJsonObject& scenario)
     QJsonObject config;
     config.insert(QStringLiteral("schema_version"), scenario.value(QStringLiteral("schema_version")).toInt(1));
     config.insert(QStringLiteral("pipelines"), scenario.value(QStringLiteral("pipelines")).toArray());
+    // The workbench shows milliseconds and percentages; the file keeps the engine's units. Say so, so a
+    // reader does not take 0.2 for 0.2 ms (import reads only "pipelines").
+    config.insert(QStringLiteral("units"),
+        QJsonObject { { QStringLiteral("durations"), QStringLiteral("seconds") },
+            { QStringLiteral("rates"), QStringLiteral("per second") },
+            { QStringLiteral("probabilities"), QStringLiteral("fractions from 0 to 1") } });
     return config;
 }
 
@@ -72,7 +114,10 @@ QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* 
                                          : load.errors.front().toString();
         return {};
     }
-    return seedconfig::save(seedconfig::fromScenario(*load.scenario), lossy);
+    QByteArray bytes = seedconfig::save(seedconfig::fromScenario(*load.scenario), lossy);
+    if (lossy)
+        lossy->append(droppedBySeedLayout(*load.scenario));
+    return bytes;
 }
 
 bool importConfig(
@@ -135,8 +180,8 @@ QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenar
     root.insert(QStringLiteral("bucket_width_s"), toSeconds(result.bucketWidth));
     root.insert(QStringLiteral("events"), qint64(result.events));
     root.insert(QStringLiteral("total"), summaryJson(metrics.total));
-    root.insert(QStringLiteral("service_load"), qint64(metrics.serviceLoad));
-    root.insert(QStringLiteral("peak_concurrency"), qint64(metrics.peakConcurrency));
+    root.insert(QStringLiteral("service_load"), qint64(metrics.serviceLoad.value_or(0)));
+    root.insert(QStringLiteral("peak_concurrency"), qint64(metrics.peakConcurrency.value_or(0)));
     root.insert(QStringLiteral("time_to_detect_s"), seconds(metrics.timeToDetect));
     root.insert(QStringLiteral("time_to_recover_s"), seconds(metrics.timeToRecover));
 

@@ -82,6 +82,13 @@ QVariant JsonArrayModel::data(const QModelIndex& index, int role) const
     const ParameterSpec& spec = m_columns[std::size_t(index.column())];
     const QJsonValue raw = json::get(m_array.at(index.row()), QLatin1Char('/') + spec.key);
     const double display = spec.toDisplay(raw);
+    if (spec.kind == ParameterSpec::Kind::Text) {
+        if (role == Qt::DisplayRole || role == Qt::EditRole)
+            return raw.toString();
+        if (role == Qt::ToolTipRole)
+            return spec.tooltip;
+        return {};
+    }
     switch (role) {
     case Qt::DisplayRole:
         if (spec.kind == ParameterSpec::Kind::Choice) {
@@ -115,11 +122,15 @@ bool JsonArrayModel::setData(const QModelIndex& index, const QVariant& value, in
         || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return false;
     const ParameterSpec& spec = m_columns[std::size_t(index.column())];
+    const QString pointer = json::child(m_pointer, index.row()) + QLatin1Char('/') + spec.key;
+    if (spec.kind == ParameterSpec::Kind::Text) {
+        m_document->setValue(pointer, value.toString(), tr("Edit %1").arg(spec.label));
+        return true;
+    }
     bool ok = false;
     const double display = value.toDouble(&ok);
     if (!ok || display < spec.minimum || display > spec.maximum)
         return false;
-    const QString pointer = json::child(m_pointer, index.row()) + QLatin1Char('/') + spec.key;
     m_document->setValue(pointer, spec.toJson(display), tr("Edit %1").arg(spec.label));
     return true;
 }

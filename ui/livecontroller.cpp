@@ -5,9 +5,11 @@
 #include "core/config/scenariojson.h"
 #include "core/live/liverunner.h"
 #include "core/live/mockhttpserver.h"
+#include "core/log/jsonlwriter.h"
 #include "ui/eventbridge.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QThread>
 
 #include <map>
@@ -21,28 +23,43 @@ namespace rwb {
 class LiveWorker final : public QObject {
     Q_OBJECT
 public:
-    LiveWorker(Scenario scenario, EventSink* sink)
+    LiveWorker(Scenario scenario, EventSink* sink, QString recordDirectory)
         : m_scenario(std::move(scenario))
-        , m_sink(sink)
+        , m_recordDirectory(std::move(recordDirectory))
     {
+        m_sink.add(sink);
     }
 
     /// Runs on the live thread. Returns an error message, empty on success.
     QString start()
     {
+        if (!m_recordDirectory.isEmpty()) {
+            // the engine's writer, on the run's own clock: daily files, run_started at time zero
+            JsonlWriter::Options writerOptions;
+            writerOptions.directory = m_recordDirectory;
+            writerOptions.name = recordingName(m_scenario.name, m_recordDirectory, m_clock.originUtcMs());
+            writerOptions.flush = JsonlWriter::FlushPolicy::Batched;
+            m_writer = std::make_unique<JsonlWriter>(m_clock, writerOptions);
+            m_writer->runStarted(m_scenario.name, m_scenario.seed);
+            if (!m_writer->lastError().isEmpty())
+                return QCoreApplication::translate("rwb::LiveController", "cannot record to %1: %2")
+                    .arg(m_recordDirectory, m_writer->lastError());
+            m_sink.add(m_writer.get());
+        }
         LiveRunOptions options;
-        options.sink = m_sink;
+        options.sink = &m_sink;
         options.clock = &m_clock;
         for (const ServiceSpec& service : m_scenario.services) {
             MockServiceOptions serviceOptions;
             serviceOptions.name = service.name;
             auto server = std::make_unique<MockHttpServer>(service.faults, serviceOptions, &m_clock);
-            server->setEventSink(m_sink);
+            server->setEventSink(&m_sink);
             QString error;
             if (!server->listen(&error))
                 return QCoreApplication::translate("rwb::LiveController", "mock service %1 cannot listen: %2")
                     .arg(service.name, error);
             options.serviceUrls[service.name] = server->url();
+            m_urls[service.name] = server->url().toString();
             m_servers[service.name] = std::move(server);
         }
         try {
@@ -50,7 +67,14 @@ public:
         } catch (const InvalidConfig& e) {
             return e.errors().empty() ? QString::fromLocal8Bit(e.what()) : e.errors().front().toString();
         }
-        connect(m_runner.get(), &LiveRunner::finished, this, [this] { emit finished(m_runner->result()); });
+        connect(m_runner.get(), &LiveRunner::finished, this, [this] {
+            QString recorded;
+            if (m_writer) {
+                m_writer->flush();
+                recorded = m_writer->currentPath();
+            }
+            emit finished(m_runner->result(), recorded);
+        });
         const TimePoint origin = m_clock.now();
         for (auto& [name, server] : m_servers)
             server->start(origin);
@@ -81,13 +105,18 @@ public:
         }
     }
 
+    const std::map<QString, QString>& urls() const { return m_urls; }
+
 signals:
-    void finished(const rwb::SimulationResult& result);
+    void finished(const rwb::SimulationResult& result, const QString& recording);
 
 private:
     Scenario m_scenario;
-    EventSink* m_sink;
+    QString m_recordDirectory;
+    FanOutSink m_sink;
     SystemClock m_clock;
+    std::unique_ptr<JsonlWriter> m_writer; // declared after the clock it reads
+    std::map<QString, QString> m_urls;
     std::map<QString, std::unique_ptr<MockHttpServer>> m_servers;
     std::unique_ptr<LiveRunner> m_runner;
 };
@@ -105,7 +134,25 @@ LiveController::~LiveController()
     shutdownWorker();
 }
 
-bool LiveController::start(const QJsonObject& scenario, QString* error)
+QString recordingName(const QString& scenario, const QString& directory, qint64 startUtcMs)
+{
+    QString name;
+    for (const QChar c : scenario.toLower())
+        name += c.isLetterOrNumber() ? c : QLatin1Char('-');
+    while (name.contains(QStringLiteral("--")))
+        name.replace(QStringLiteral("--"), QStringLiteral("-"));
+    name = name.section(QLatin1Char('-'), 0, -1, QString::SectionSkipEmpty);
+    if (name.isEmpty())
+        name = QStringLiteral("run");
+    if (directory.isEmpty())
+        return name;
+    QString unique = name;
+    for (int n = 2; QFileInfo::exists(JsonlWriter::pathFor(directory, unique, startUtcMs)); ++n)
+        unique = name + QStringLiteral("-%1").arg(n);
+    return unique;
+}
+
+bool LiveController::start(const QJsonObject& scenario, QString* error, const QString& recordDirectory)
 {
     shutdownWorker();
     const ScenarioLoad load = scenariojson::fromJson(scenario);
@@ -117,20 +164,31 @@ bool LiveController::start(const QJsonObject& scenario, QString* error)
     m_bridge->reset();
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("live"));
-    m_worker = new LiveWorker(*load.scenario, m_bridge);
+    m_worker = new LiveWorker(*load.scenario, m_bridge, recordDirectory);
+    m_urls.clear();
+    m_recording.clear();
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &LiveWorker::finished, this, [this](const SimulationResult& result) {
+    connect(m_worker, &LiveWorker::finished, this, [this](const SimulationResult& result, const QString& recording) {
         m_bridge->flush();
         m_running = false;
+        m_recording = recording;
         emit finished(result);
     });
     m_thread->start();
 
     // Listening and starting happen on the live thread; wait for the answer (milliseconds).
     QString message;
+    std::map<QString, QString> urls;
     QMetaObject::invokeMethod(
-        m_worker, [this, &message] { message = m_worker->start(); }, Qt::BlockingQueuedConnection);
+        m_worker,
+        [this, &message, &urls] {
+            message = m_worker->start();
+            urls = m_worker->urls();
+        },
+        Qt::BlockingQueuedConnection);
+    for (const auto& [service, url] : urls)
+        m_urls.insert(service, url);
     if (!message.isEmpty()) {
         shutdownWorker();
         if (error)

@@ -1,11 +1,17 @@
 #include "ui/logpanel.h"
 
 #include "ui/logdetailpane.h"
+#include "ui/logexport.h"
 #include "ui/logquerybar.h"
 #include "ui/logtablemodel.h"
 
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
@@ -70,6 +76,9 @@ LogPanel::LogPanel(QWidget* parent)
     hh->setSectionResizeMode(QHeaderView::Interactive);
     hh->setStretchLastSection(true);
     hh->setHighlightSections(false);
+    hh->setSectionsClickable(true);
+    hh->setSortIndicatorShown(false);
+    hh->setToolTip(tr("Click a column to sort by it (again: descending, a third time: back to file order)"));
     const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
     m_table->setColumnWidth(LogTableModel::Time, digit * 25);
     m_table->setColumnWidth(LogTableModel::Level, digit * 11);
@@ -77,6 +86,9 @@ LogPanel::LogPanel(QWidget* parent)
     m_table->setColumnWidth(LogTableModel::Task, digit * 12);
 
     m_detail = new LogDetailPane(this);
+    // a small screen gets a short log dock: a few rows and a line of detail still work
+    m_table->setMinimumHeight(4 * (fontMetrics().height() + 6));
+    m_detail->setMinimumHeight(2 * fontMetrics().height());
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_detail);
@@ -96,6 +108,9 @@ LogPanel::LogPanel(QWidget* parent)
     top->addWidget(m_bar, 1);
     top->addWidget(m_followButton);
     top->addWidget(m_chartButton);
+    auto* triage = new QHBoxLayout;
+    triage->setContentsMargins(0, 0, 0, 0);
+    buildTriageBar(triage);
     auto* bottom = new QHBoxLayout;
     bottom->setContentsMargins(0, 0, 0, 0);
     bottom->addWidget(m_status, 1);
@@ -104,6 +119,7 @@ LogPanel::LogPanel(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
     layout->addLayout(top);
+    layout->addLayout(triage);
     layout->addWidget(m_errorLabel);
     layout->addWidget(splitter, 1);
     layout->addLayout(bottom);
@@ -119,6 +135,15 @@ LogPanel::LogPanel(QWidget* parent)
     m_bar->setHistory(QSettings().value(QStringLiteral("logPanel/queryHistory")).toStringList());
     connect(m_bar, &LogQueryBar::submitted, this, [this] {
         QSettings().setValue(QStringLiteral("logPanel/queryHistory"), m_bar->history());
+    });
+    connect(hh, &QHeaderView::sectionClicked, this, [this](int column) {
+        // ascending, descending, then file order again
+        if (column != m_sortColumn)
+            sortByColumn(column, Qt::AscendingOrder);
+        else if (m_sortOrder == Qt::AscendingOrder)
+            sortByColumn(column, Qt::DescendingOrder);
+        else
+            clearSort();
     });
     connect(m_bar, &LogQueryBar::submitted, this, &LogPanel::runQuery);
     connect(m_bar, &LogQueryBar::settled, this, &LogPanel::runQuery);
@@ -179,6 +204,8 @@ void LogPanel::setLogIndex(LogIndex* index)
     m_detail->clearLine();
     m_filteredUpTo = 0;
     m_query.reset();
+    m_sortColumn = -1;
+    m_table->horizontalHeader()->setSortIndicatorShown(false);
     if (index) {
         connect(index, &LogIndex::rowsAvailable, this, &LogPanel::onRowsAvailable);
         connect(index, &LogIndex::progressChanged, this, &LogPanel::updateStatus);
@@ -232,6 +259,8 @@ void LogPanel::runQuery(const QString& text)
     if (parsed->matchesAll()) {
         m_query.reset();
         m_model->setFilter(std::nullopt);
+        m_sortColumn = -1;
+        m_table->horizontalHeader()->setSortIndicatorShown(false);
         updateStatus();
         emit queryFinished(m_model->rowCount());
         return;
@@ -275,6 +304,8 @@ void LogPanel::runQuery(const QString& text)
         m_progress->setVisible(false);
         m_filteredUpTo = out.evaluatedUpTo;
         m_model->setFilter(std::move(out.rows));
+        m_sortColumn = -1;
+        m_table->horizontalHeader()->setSortIndicatorShown(false);
         updateStatus();
         emit queryFinished(m_model->rowCount());
         // rows indexed meanwhile
@@ -408,15 +439,189 @@ void LogPanel::updateStatus()
     }
     if (m_running)
         text += tr(" · searching…");
+    if (!m_model->inFileOrder())
+        text += tr(" · sorted");
     if (!m_index->isIndexing()) {
         const LogStats stats = m_index->stats();
         if (stats.malformedLines > 0)
             text += tr(" · %n malformed (first at line %1)", nullptr, int(std::min<qint64>(stats.malformedLines, INT_MAX)))
                         .arg(stats.firstMalformed.empty() ? 0 : stats.firstMalformed.front());
+        // counted as `rwb logs stats` counts them: lines with bytes that are not UTF-8
+        if (stats.invalidUtf8Lines > 0)
+            text += tr(" · %n with invalid UTF-8", nullptr, int(std::min<qint64>(stats.invalidUtf8Lines, INT_MAX)));
     }
     m_status->setText(text);
     if (!m_running)
         m_progress->setVisible(false);
+}
+
+void LogPanel::buildTriageBar(QHBoxLayout* bar)
+{
+    const auto button = [this, bar](const QString& text, const QString& tip, const QKeySequence& key, auto slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        action->setToolTip(key.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        auto* b = new QToolButton(this);
+        b->setDefaultAction(action);
+        b->setAutoRaise(true);
+        bar->addWidget(b);
+        return b;
+    };
+    button(tr("Go to line…"), tr("Select a line by its number"), QKeySequence(Qt::CTRL | Qt::Key_G),
+        [this] { goToLineDialog(); });
+    button(tr("◀ Error"), tr("Previous ERROR or CRITICAL line"), QKeySequence(Qt::SHIFT | Qt::Key_F8),
+        [this] { findNext(Find::Error, false); });
+    button(tr("Error ▶"), tr("Next ERROR or CRITICAL line"), QKeySequence(Qt::Key_F8), [this] { findNext(Find::Error); });
+    button(tr("Malformed ▶"), tr("Next line that is not a JSON object"), QKeySequence(Qt::CTRL | Qt::Key_F8),
+        [this] { findNext(Find::Malformed); });
+    m_historyButton = new QToolButton(this);
+    m_historyButton->setText(tr("History"));
+    m_historyButton->setToolTip(tr("Queries run before (also Up / Down in the query line)"));
+    m_historyButton->setPopupMode(QToolButton::InstantPopup);
+    m_historyButton->setAutoRaise(true);
+    auto* historyMenu = new QMenu(m_historyButton);
+    connect(historyMenu, &QMenu::aboutToShow, this, [this, historyMenu] {
+        historyMenu->clear();
+        const QStringList history = m_bar->history();
+        for (const QString& q : history)
+            historyMenu->addAction(q, this, [this, q] { setQuery(q); });
+        if (history.isEmpty())
+            historyMenu->addAction(tr("No queries yet"))->setEnabled(false);
+    });
+    m_historyButton->setMenu(historyMenu);
+    bar->addWidget(m_historyButton);
+    bar->addStretch(1);
+    button(tr("Export…"), tr("Write the lines shown (filtered, in their order) as JSONL or CSV"), QKeySequence(),
+        [this] { exportDialog(); });
+}
+
+std::vector<qint64> LogPanel::shownLines() const
+{
+    std::vector<qint64> lines(static_cast<std::size_t>(m_model->rowCount()));
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        lines[std::size_t(r)] = m_model->lineAt(r);
+    return lines;
+}
+
+bool LogPanel::goToLine(qint64 line)
+{
+    const int row = m_model->rowOfLine(line - 1);
+    if (row < 0 || m_model->lineAt(row) != line - 1)
+        return false;
+    const QModelIndex idx = m_model->index(row, LogTableModel::Time);
+    m_table->setCurrentIndex(idx);
+    m_table->scrollTo(idx, QAbstractItemView::PositionAtCenter);
+    return true;
+}
+
+void LogPanel::goToLineDialog()
+{
+    if (!m_index)
+        return;
+    bool ok = false;
+    const qint64 current = m_model->lineAt(m_table->currentIndex().row()) + 1;
+    const int line = QInputDialog::getInt(this, tr("Go to Line"), tr("Line (1 to %1):").arg(m_index->rowCount()),
+        int(std::max<qint64>(1, current)), 1, int(std::min<qint64>(m_index->rowCount(), INT_MAX)), 1, &ok);
+    if (ok && !goToLine(line))
+        m_status->setText(tr("Line %1 is not shown: the query filters it out").arg(line));
+}
+
+qint64 LogPanel::findNext(Find what, bool forward)
+{
+    const int rows = m_model->rowCount();
+    if (!m_index || rows == 0)
+        return -1;
+    const int start = std::max(-1, m_table->currentIndex().row());
+    // the index columns are in memory: a pass over even millions of rows takes milliseconds
+    for (int i = 1; i <= rows; ++i) {
+        const int row = ((forward ? start + i : start - i) % rows + rows) % rows;
+        const qint64 line = m_model->lineAt(row);
+        const LogRow r = m_index->row(line);
+        const bool hit = what == Find::Error ? !r.malformed() && r.level >= LogLevel::Error : r.malformed();
+        if (!hit)
+            continue;
+        const QModelIndex idx = m_model->index(row, LogTableModel::Time);
+        m_table->setCurrentIndex(idx);
+        m_table->scrollTo(idx, QAbstractItemView::PositionAtCenter);
+        return line;
+    }
+    m_status->setText(what == Find::Error ? tr("No ERROR line among the lines shown")
+                                          : tr("No malformed line among the lines shown"));
+    return -1;
+}
+
+void LogPanel::sortByColumn(int column, Qt::SortOrder order)
+{
+    if (!m_index)
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    QHeaderView* hh = m_table->horizontalHeader();
+    hh->setSortIndicatorShown(true);
+    hh->setSortIndicator(column, order);
+    const quint64 job = ++m_sortJob;
+    // sorting always starts from file order, so ties keep the order of the file
+    std::vector<qint64> lines = shownLines();
+    if (!m_model->inFileOrder())
+        std::sort(lines.begin(), lines.end());
+    QtConcurrent::run([snapshot = m_index->snapshot(), lines = std::move(lines), column, order]() mutable {
+        logexport::sortRows(snapshot, lines, column, order == Qt::DescendingOrder);
+        return lines;
+    }).then(this, [this, job](std::vector<qint64> rows) {
+        if (job != m_sortJob)
+            return;
+        m_model->setOrderedRows(std::move(rows));
+        updateStatus();
+        emit sorted();
+    });
+}
+
+void LogPanel::clearSort()
+{
+    ++m_sortJob;
+    m_sortColumn = -1;
+    m_table->horizontalHeader()->setSortIndicatorShown(false);
+    if (!m_model->inFileOrder()) {
+        std::vector<qint64> lines = shownLines();
+        std::sort(lines.begin(), lines.end());
+        if (m_query)
+            m_model->setFilter(std::move(lines));
+        else
+            m_model->setFilter(std::nullopt);
+    }
+    updateStatus();
+    emit sorted();
+}
+
+void LogPanel::exportShown(const QString& path, bool csv)
+{
+    if (!m_index) {
+        emit exported(path, tr("no log is open"));
+        return;
+    }
+    QtConcurrent::run([snapshot = m_index->snapshot(), lines = shownLines(), path, csv] {
+        return logexport::write(snapshot, lines, csv ? logexport::Format::Csv : logexport::Format::Jsonl, path);
+    }).then(this, [this, path](const QString& error) {
+        m_status->setText(error.isEmpty() ? tr("Exported to %1").arg(path) : tr("Export failed: %1").arg(error));
+        emit exported(path, error);
+    });
+}
+
+void LogPanel::exportDialog()
+{
+    if (!m_index)
+        return;
+    QString selected;
+    const QString jsonl = tr("JSON lines, as in the log (*.jsonl)");
+    const QString csv = tr("CSV: line, timestamp, level, agent, task, message (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the Lines Shown"),
+        QFileInfo(m_index->path()).dir().filePath(QFileInfo(m_index->path()).completeBaseName() + QStringLiteral("-filtered.jsonl")),
+        jsonl + QStringLiteral(";;") + csv, &selected);
+    if (!path.isEmpty())
+        exportShown(path, selected == csv || path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive));
 }
 
 } // namespace rwb

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+class QHBoxLayout;
 class QLabel;
 class QProgressBar;
 class QTableView;
@@ -64,15 +65,37 @@ public:
     /// Selects the first line at or after `runSeconds` of chart time (the reverse of showInChart).
     void scrollToRunTime(double runSeconds);
 
+    /// Selects line `line` (1-based, as numbered in the margin); false when it is not shown.
+    bool goToLine(qint64 line);
+    enum class Find { Error, Malformed };
+    /// Selects the next (or previous) shown row after the current one that is an error (ERROR or
+    /// above) or a malformed line, wrapping around; returns its line (0-based) or -1 when none.
+    qint64 findNext(Find what, bool forward = true);
+    /// Sorts the rows shown by a column (LogTableModel::Column) on a worker; sorted() follows.
+    /// A new query returns to file order.
+    void sortByColumn(int column, Qt::SortOrder order);
+    /// Back to file order.
+    void clearSort();
+    /// Writes the rows shown (filtered, in their order) as JSONL or CSV on a worker; exported() follows.
+    void exportShown(const QString& path, bool csv);
+
 signals:
     /// The user asked to see the selected line's moment in the charts.
     void showInChart(double runSeconds);
     void lineSelected(qint64 line);
     /// A query finished (matches) or failed to parse (-1).
     void queryFinished(qint64 matches);
+    void sorted();
+    /// An export ended: "" or the error.
+    void exported(const QString& path, const QString& error);
 
 private:
     void runQuery(const QString& text);
+    void buildTriageBar(QHBoxLayout* bar);
+    void exportDialog();
+    void goToLineDialog();
+    /// The rows shown, as line numbers in their order.
+    std::vector<qint64> shownLines() const;
     void filterAppended();
     void onRowsAvailable();
     void onSelectionChanged();
@@ -92,6 +115,7 @@ private:
     QProgressBar* m_progress = nullptr;
     QToolButton* m_followButton = nullptr;
     QToolButton* m_chartButton = nullptr;
+    QToolButton* m_historyButton = nullptr;
     QTimer* m_pollTimer = nullptr;
 
     std::optional<LogQuery> m_query;          // the active filter (nullopt: everything)
@@ -102,6 +126,9 @@ private:
     bool m_running = false;
     bool m_follow = false;
     std::optional<qint64> m_origin;
+    int m_sortColumn = -1;
+    Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
+    quint64 m_sortJob = 0;
 };
 
 } // namespace rwb

@@ -31,6 +31,7 @@ void LogTableModel::setIndex(LogIndex* index)
         disconnect(m_index, nullptr, this, nullptr);
     m_index = index;
     m_filter.reset();
+    m_fileOrder = true;
     m_messages.clear();
     m_rows = index ? index->rowCount() : 0;
     if (index) {
@@ -64,7 +65,16 @@ void LogTableModel::onReset()
     beginResetModel();
     m_messages.clear();
     m_filter.reset();
+    m_fileOrder = true;
     m_rows = m_index ? std::min<qint64>(m_index->rowCount(), INT_MAX) : 0;
+    endResetModel();
+}
+
+void LogTableModel::setOrderedRows(std::vector<qint64> lines)
+{
+    beginResetModel();
+    m_filter = std::move(lines);
+    m_fileOrder = false;
     endResetModel();
 }
 
@@ -72,6 +82,7 @@ void LogTableModel::setFilter(std::optional<std::vector<qint64>> lines)
 {
     beginResetModel();
     m_filter = std::move(lines);
+    m_fileOrder = true;
     if (!m_filter && m_index)
         m_rows = std::min<qint64>(m_index->rowCount(), INT_MAX);
     endResetModel();
@@ -112,12 +123,32 @@ int LogTableModel::rowOfLine(qint64 line) const
         return -1;
     if (!m_filter)
         return line < m_rows ? static_cast<int>(line) : -1;
+    if (!m_fileOrder) {
+        auto it = std::find(m_filter->begin(), m_filter->end(), line);
+        return it == m_filter->end() ? -1 : static_cast<int>(it - m_filter->begin());
+    }
     auto it = std::lower_bound(m_filter->begin(), m_filter->end(), line);
     return it == m_filter->end() ? -1 : static_cast<int>(it - m_filter->begin());
 }
 
 int LogTableModel::rowAtTime(qint64 utcMs) const
 {
+    if (!m_fileOrder) {
+        // a sorted view: the row closest in time
+        int best = -1;
+        qint64 bestDistance = 0;
+        for (int r = 0; r < rowCount(); ++r) {
+            const qint64 t = m_index->row(lineAt(r)).timestampMs;
+            if (t == LogRow::kNoTime)
+                continue;
+            const qint64 d = t > utcMs ? t - utcMs : utcMs - t;
+            if (best < 0 || d < bestDistance) {
+                best = r;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
     // timestamps are mostly ascending in a log: binary search on the rows, then step over stragglers
     int lo = 0, hi = rowCount();
     while (lo < hi) {

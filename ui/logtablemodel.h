@@ -34,6 +34,10 @@ public:
 
     /// Shows only these lines (ascending line numbers); nullopt shows every line.
     void setFilter(std::optional<std::vector<qint64>> lines);
+    /// Shows these lines in this order (a sorted view; not ascending line numbers).
+    void setOrderedRows(std::vector<qint64> lines);
+    /// Rows are in file order (every line, or a filter): false for a sorted view.
+    bool inFileOrder() const noexcept { return m_fileOrder; }
     /// Appends matching lines (follow mode with a filter); they must be beyond the current ones.
     void appendFiltered(const std::vector<qint64>& lines);
     bool isFiltered() const noexcept { return m_filter.has_value(); }
@@ -62,6 +66,7 @@ private:
     QPointer<LogIndex> m_index;
     qint64 m_rows = 0; // rows the model has announced (unfiltered)
     std::optional<std::vector<qint64>> m_filter;
+    bool m_fileOrder = true;
     mutable QCache<qint64, QString> m_messages {4000};
 };
 

@@ -4,24 +4,32 @@
 #include "core/config/scenariojson.h"
 #include "core/log/logindex.h"
 #include "core/log/logreplayer.h"
+#include "ui/bucketchart.h"
 #include "ui/circuittileboard.h"
+#include "ui/clientseditor.h"
 #include "ui/comparemodel.h"
 #include "ui/compareview.h"
+#include "ui/editorscrollarea.h"
 #include "ui/eventbridge.h"
-#include "ui/exporter.h"
+#include "ui/filecontroller.h"
+#include "ui/helpcontroller.h"
 #include "ui/icons.h"
 #include "ui/livecontroller.h"
+#include "ui/livecontrols.h"
 #include "ui/logpanel.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
 #include "ui/replaycontrols.h"
 #include "ui/resultsview.h"
-#include "ui/runmetrics.h"
+#include "ui/runrecording.h"
 #include "ui/scenariodocument.h"
 #include "ui/scenariofile.h"
 #include "ui/serviceseditor.h"
 #include "ui/settings.h"
+#include "ui/shortcuts.h"
 #include "ui/simulationcontroller.h"
+#include "ui/summarycontroller.h"
+#include "ui/timeaxis.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -40,17 +48,21 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QSaveFile>
+#include <QScreen>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoGroup>
 #include <QUndoStack>
 #include <QUndoView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <climits>
 
 namespace rwb {
 
@@ -122,6 +134,9 @@ MainWindow::MainWindow(QWidget* parent)
     centreLayout->addWidget(m_replay);
     m_replayBridge = new EventBridge(this);
     m_replay->setBridge(m_replayBridge);
+    m_liveControls = new LiveControls(centre);
+    m_liveControls->hide();
+    centreLayout->addWidget(m_liveControls);
 
     m_central = new QStackedWidget(centre);
     m_placeholder = new QWidget(m_central);
@@ -151,18 +166,35 @@ MainWindow::MainWindow(QWidget* parent)
     m_placeholderText->setText(tr("Open a scenario or a demo (File › Demos): breaker states, retry delays, traffic "
                                   "and latency are drawn here after each run."));
 
+    m_files = new FileController(this);
+    m_help = new HelpController(this);
+    m_undoGroup = new QUndoGroup(this);
+    m_undoGroup->addStack(m_document->undoStack());
+    m_undoGroup->addStack(m_documentB->undoStack());
+    m_undoGroup->setActiveStack(m_document->undoStack());
+    qApp->installEventFilter(new UndoShortcutFilter(this));
+
     createActions();
     createMenus();
     createToolBar();
     createDocks();
     createStatusBar();
+    m_summary = new SummaryController(m_compare, this);
 
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
         requestRun();
+        if (m_mode == Mode::Live && !m_live->isRunning()) {
+            QStringList services;
+            for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
+                services << v.toObject().value(QStringLiteral("name")).toString();
+            m_liveControls->setServices(services);
+        }
     });
     connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_documentB, &ScenarioDocument::changed, this, [this] {
+        updateTitle();
         if (isComparing())
             m_simulationB->request(m_documentB->json(), m_documentB->revision());
     });
@@ -176,39 +208,70 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_simulation, &SimulationController::progressChanged, this,
         [this](int permille) { m_progress->setValue(permille); });
 
-    connect(m_live, &LiveController::eventsReady, this, [this](const std::vector<Event>& events) {
-        m_results->appendEvents(events);
-        m_tiles->appendEvents(events);
+    // *Show* applies to every chart (ResultsView), the Summary and the circuit tiles
+    connect(m_results, &ResultsView::scopeChanged, this, [this](const RunScope& scope) {
+        m_summary->setScope(scope);
+        m_tiles->setScope(scope);
     });
+    // a click on a chart selects the log lines of that moment
+    connect(m_results, &ResultsView::timeClicked, this, [this](double seconds) {
+        if (m_log->logIndex())
+            m_log->scrollToRunTime(seconds);
+    });
+
+    connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
     connect(m_live, &LiveController::finished, this, [this](const SimulationResult& result) {
-        m_compare->model()->setA(RunMetrics::from(result));
-        m_statusRun->setText(tr("Live run finished: %1 requests").arg(result.total().requests));
+        m_results->finishEvents();
+        m_liveControls->setStopped();
+        const QString recorded = m_live->recordingPath();
+        m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
+        const QString caption = tr("Live run of %1 s · seed %2 · %n request(s)", nullptr, int(result.total().requests))
+                                    .arg(toSeconds(result.simulatedUntil), 0, 'f', 1)
+                                    .arg(result.seed);
+        m_summary->showResult(result, caption);
+        m_statusRun->setText(caption);
         updateRunActions();
     });
-    connect(m_replayBridge, &EventBridge::eventsReady, this, [this](const std::vector<Event>& events) {
-        m_results->appendEvents(events);
-        m_tiles->appendEvents(events);
+    connect(m_liveControls, &LiveControls::outageRequested, this, [this](const QString& service, bool down) {
+        m_live->setOutage(service, down); // a live action: the scenario document is not touched
+        statusBar()->showMessage(down ? tr("%1 is down now (live only; the scenario is unchanged)").arg(service)
+                                      : tr("%1 recovers (live only)").arg(service),
+            4000);
+    });
+    connect(m_replayBridge, &EventBridge::eventsReady, this, &MainWindow::drawEvents);
+    connect(m_replay, &ReplayControls::overviewEvents, this, &MainWindow::drawEvents);
+    connect(m_replay, &ReplayControls::wholeLogShown, this, [this] {
+        m_results->finishEvents();
+        updateReplayCaption();
     });
     connect(m_replay, &ReplayControls::rewound, this, [this](const std::vector<Event>& history) {
         m_results->clear();
         m_tiles->clear();
-        m_results->appendEvents(history);
-        m_tiles->appendEvents(history);
+        m_summary->clearEvents();
+        drawEvents(history);
     });
+    connect(m_replay, &ReplayControls::positionChanged, this, [this] { updateReplayCaption(); });
     connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
     connect(m_speed, &QComboBox::currentIndexChanged, this,
         [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
-    connect(m_servicesEditor, &ServicesEditor::outageRequested, this, [this](const QString& service, bool down) {
-        if (m_live->isRunning())
-            m_live->setOutage(service, down);
+    connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        // Undo / Redo act on the variant being edited
+        m_undoGroup->setActiveStack(index == 1 ? m_documentB->undoStack() : m_document->undoStack());
     });
 
     m_defaultState = saveState();
-    restoreGeometry(Settings::windowGeometry());
+    if (!restoreGeometry(Settings::windowGeometry())) {
+        // the first window: most of the screen, as the charts and panels want room
+        if (const QScreen* s = screen()) {
+            const QRect available = s->availableGeometry();
+            resize(available.size() * 0.92);
+            move(available.center() - rect().center());
+        }
+    }
     restoreState(Settings::windowState());
     if (Settings::presenterMode())
         m_presenterAction->setChecked(true);
-    updateRecentMenu();
+    m_files->updateRecentMenu();
     updateTitle();
     updateRunActions();
 }
@@ -221,44 +284,10 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    m_openAction = new QAction(icons::icon(icons::Icon::Open), tr("&Open…"), this);
-    m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Open a scenario (.json) or a recorded log (.jsonl) (%1)")
-                                 .arg(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText)));
-    connect(m_openAction, &QAction::triggered, this, &MainWindow::open);
-
-    m_saveAction = new QAction(icons::icon(icons::Icon::Save), tr("&Save"), this);
-    m_saveAction->setShortcut(QKeySequence::Save);
-    m_saveAction->setToolTip(
-        tr("Save the scenario (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
-    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
-
-    m_saveAsAction = new QAction(tr("Save &As…"), this);
-    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
-    connect(m_saveAsAction, &QAction::triggered, this, &MainWindow::saveAs);
-
-    m_exportConfigAction = new QAction(icons::icon(icons::Icon::Export), tr("Export &Config as JSON…"), this);
-    m_exportConfigAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportConfigAction->setToolTip(tr("Export the pipeline configuration as JSON (scenario or seed-004 format)"));
-    connect(m_exportConfigAction, &QAction::triggered, this, &MainWindow::exportConfigDialog);
-
-    m_importConfigAction = new QAction(tr("&Import Config…"), this);
-    m_importConfigAction->setToolTip(tr("Replace the pipelines with an exported config (scenario or seed-004 format)"));
-    connect(m_importConfigAction, &QAction::triggered, this, &MainWindow::importConfigDialog);
-
-    m_exportSummaryAction = new QAction(tr("Export Run &Summary and Metrics…"), this);
-    m_exportSummaryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    connect(m_exportSummaryAction, &QAction::triggered, this, &MainWindow::exportSummaryDialog);
-
-    m_quitAction = new QAction(tr("&Quit"), this);
-    m_quitAction->setShortcut(QKeySequence::Quit);
-    m_quitAction->setMenuRole(QAction::QuitRole);
-    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
-
-    m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
-    m_undoAction->setShortcut(QKeySequence::Undo);
-    m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
-    m_redoAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo });
+    m_undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    setStandardShortcut(m_undoAction, QKeySequence::Undo, QKeySequence(Qt::CTRL | Qt::Key_Z));
+    m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts(standardShortcuts(QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)));
 
     m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
     m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
@@ -338,10 +367,21 @@ void MainWindow::createActions()
     m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     m_compareAction->setToolTip(tr("Duplicate the pipeline as variant B and compare both on the same seed (Ctrl+B)"));
     connect(m_compareAction, &QAction::toggled, this, [this](bool on) {
-        if (on && !isComparing())
+        if (on && !isComparing()) {
             startCompare();
-        else if (!on && isComparing())
+        } else if (!on && isComparing()) {
+            if (m_documentB->isModified() && isVisible()) {
+                const auto answer = QMessageBox::question(this, tr("Drop variant B"),
+                    tr("Variant B has unsaved changes. Drop it anyway?"), QMessageBox::Discard | QMessageBox::Cancel,
+                    QMessageBox::Cancel);
+                if (answer != QMessageBox::Discard) {
+                    const QSignalBlocker block(m_compareAction);
+                    m_compareAction->setChecked(true);
+                    return;
+                }
+            }
             stopCompare();
+        }
     });
 
     m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
@@ -351,35 +391,86 @@ void MainWindow::createActions()
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
         if (on == m_presenter->isEnabled())
             return;
+        if (on) {
+            // switching off restores exactly this: geometry, docks, and every widget's font
+            m_beforePresenter = { saveGeometry(), saveState() };
+            m_dockSizes.clear();
+            for (QDockWidget* dock : findChildren<QDockWidget*>())
+                if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty()) // not tabbed away
+                    m_dockSizes.insert(dock, dock->size());
+        }
         m_presenter->setEnabled(on);
-        // Bigger fonts need wider panels, or the editors would be clipped.
-        const double f = on ? Presenter::scale() : 1.0 / Presenter::scale();
-        resizeDocks({ m_pipelineDock, m_compareDock },
-            { int(m_pipelineDock->width() * f), int(m_compareDock->width() * f) }, Qt::Horizontal);
         m_results->setPresenterMode(on);
         m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
+        // panels measured with the old fonts measure again once every font changed
+        const auto refit = [this] {
+            for (EditorScrollArea* area : findChildren<EditorScrollArea*>())
+                area->fitWidth();
+            m_compare->fitWidth();
+        };
+        if (on) {
+            // bigger fonts need wider panels, but never a window wider than the screen
+            resizeDocks({ m_pipelineDock, m_compareDock },
+                { int(m_pipelineDock->width() * Presenter::scale()), int(m_compareDock->width() * Presenter::scale()) },
+                Qt::Horizontal);
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                fitToScreen();
+            });
+        } else if (!m_beforePresenter.first.isEmpty()) {
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                // settle every layout of the normal fonts first, or they would move the restored docks
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+                restoreGeometry(m_beforePresenter.first);
+                restoreState(m_beforePresenter.second);
+                // the state's split sizes can lag the docks' real ones: set those exactly
+                QList<QDockWidget*> docks;
+                QList<int> widths, heights;
+                for (auto it = m_dockSizes.cbegin(); it != m_dockSizes.cend(); ++it) {
+                    if (!it.key() || !it.key()->isVisible())
+                        continue;
+                    docks << it.key();
+                    widths << it->width();
+                    heights << it->height();
+                }
+                resizeDocks(docks, widths, Qt::Horizontal);
+                resizeDocks(docks, heights, Qt::Vertical);
+            });
+        }
     });
 
     m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
-    connect(m_resetLayoutAction, &QAction::triggered, this, [this] { restoreState(m_defaultState); });
+    connect(m_resetLayoutAction, &QAction::triggered, this, &MainWindow::resetLayout);
+
+    m_recordAction = new QAction(tr("&Record Run to JSONL…"), this);
+    m_recordAction->setObjectName(QStringLiteral("recordAction"));
+    m_recordAction->setCheckable(true);
+    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_recordAction->setToolTip(tr("Simulate: write the run's events to a JSONL log now. Live: record every live run "
+                                  "while checked. Files rotate daily (Ctrl+R)"));
+    connect(m_recordAction, &QAction::triggered, this, &MainWindow::toggleRecording);
 }
 
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(m_openAction);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(m_files->newAction());
+    file->addAction(m_files->openAction());
+    file->addMenu(m_files->recentMenu());
     m_demoMenu = file->addMenu(icons::icon(icons::Icon::Demo), tr("&Demos"));
     file->addSeparator();
-    file->addAction(m_saveAction);
-    file->addAction(m_saveAsAction);
+    file->addAction(m_files->saveAction());
+    file->addAction(m_files->saveAsAction());
+    file->addAction(m_files->saveVariantBAsAction());
     file->addSeparator();
-    file->addAction(m_importConfigAction);
-    file->addAction(m_exportConfigAction);
-    file->addAction(m_exportSummaryAction);
+    file->addAction(m_files->importConfigAction());
+    file->addAction(m_files->exportConfigAction());
+    file->addAction(m_files->exportSummaryAction());
+    file->addAction(m_recordAction);
     file->addSeparator();
-    file->addAction(m_quitAction);
+    file->addAction(m_files->quitAction());
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_undoAction);
@@ -395,6 +486,7 @@ void MainWindow::createMenus()
     run->addActions(m_modeGroup->actions());
     run->addSeparator();
     run->addAction(m_compareAction);
+    run->addAction(m_recordAction);
 
     // Demos: each with its lesson as the status tip, so hovering teaches before opening.
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
@@ -406,7 +498,7 @@ void MainWindow::createMenus()
             a->setToolTip(demo.lesson);
             const QString name = demo.name;
             connect(a, &QAction::triggered, this, [this, name] {
-                if (maybeSave())
+                if (m_files->maybeSave())
                     openDemo(name);
             });
         }
@@ -415,13 +507,13 @@ void MainWindow::createMenus()
         menu->setToolTipsVisible(true);
     }
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Resilience Workbench"), this, &MainWindow::about);
+    m_help->populate(menuBar()->addMenu(tr("&Help")));
 }
 
 void MainWindow::createToolBar()
 {
     QToolBar* bar = addToolBar(tr("Main"));
+    m_toolBar = bar;
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -441,16 +533,17 @@ void MainWindow::createToolBar()
     bar->addSeparator();
     bar->addActions(m_modeGroup->actions());
     bar->addSeparator();
-    bar->addAction(m_openAction);
-    bar->addAction(m_saveAction);
+    bar->addAction(m_files->openAction());
+    bar->addAction(m_files->saveAction());
     auto* exportButton = new QToolButton(bar);
-    exportButton->setDefaultAction(m_exportConfigAction);
+    exportButton->setDefaultAction(m_files->exportConfigAction());
     exportButton->setText(tr("Export"));
     exportButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     exportButton->setPopupMode(QToolButton::MenuButtonPopup);
     auto* exportMenu = new QMenu(exportButton);
-    exportMenu->addAction(m_exportConfigAction);
-    exportMenu->addAction(m_exportSummaryAction);
+    exportMenu->addAction(m_files->exportConfigAction());
+    exportMenu->addAction(m_files->exportSummaryAction());
+    exportMenu->addAction(m_recordAction);
     exportButton->setMenu(exportMenu);
     bar->addWidget(exportButton);
     bar->addSeparator();
@@ -475,7 +568,6 @@ void MainWindow::createDocks()
     m_pipelineDock = new QDockWidget(tr("Pipeline"), this);
     m_pipelineDock->setObjectName(QStringLiteral("pipelineDock"));
     m_pipelineDock->setWidget(m_pipelineTabs);
-    m_pipelineDock->setMinimumWidth(330);
     addDockWidget(Qt::LeftDockWidgetArea, m_pipelineDock);
 
     m_servicesEditor = new ServicesEditor(this);
@@ -485,6 +577,14 @@ void MainWindow::createDocks()
     m_servicesDock->setWidget(m_servicesEditor);
     addDockWidget(Qt::LeftDockWidgetArea, m_servicesDock);
     tabifyDockWidget(m_pipelineDock, m_servicesDock);
+
+    m_clientsEditor = new ClientsEditor(this);
+    m_clientsEditor->setDocument(m_document);
+    m_clientsDock = new QDockWidget(tr("Run and Clients"), this);
+    m_clientsDock->setObjectName(QStringLiteral("clientsDock"));
+    m_clientsDock->setWidget(m_clientsEditor);
+    addDockWidget(Qt::LeftDockWidgetArea, m_clientsDock);
+    tabifyDockWidget(m_servicesDock, m_clientsDock);
     m_pipelineDock->raise();
 
     m_compare = new CompareView(this);
@@ -513,7 +613,7 @@ void MainWindow::createDocks()
         m_results->markTime(seconds);
     });
 
-    auto* history = new QUndoView(m_document->undoStack(), this);
+    auto* history = new QUndoView(m_undoGroup, this);
     history->setEmptyLabel(tr("<opened>"));
     m_historyDock = new QDockWidget(tr("Edit History"), this);
     m_historyDock->setObjectName(QStringLiteral("historyDock"));
@@ -522,7 +622,8 @@ void MainWindow::createDocks()
     m_historyDock->hide();
 
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
+    for (QDockWidget* dock :
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -557,22 +658,107 @@ void MainWindow::setMode(Mode mode)
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
+    showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
     m_replay->setVisible(mode == Mode::Replay);
+    m_liveControls->setVisible(mode == Mode::Live);
+    // in Live mode the outage buttons are live actions (the bar above the charts), not edits
+    m_servicesEditor->outageButton()->setVisible(mode != Mode::Live);
+    m_servicesEditor->recoverButton()->setVisible(mode != Mode::Live);
+    m_recordAction->setChecked(mode == Mode::Live && !m_liveRecordDirectory.isEmpty());
     if (mode != Mode::Replay)
         m_replay->pause();
     if (mode == Mode::Replay) {
         m_simulation->cancel();
-        m_logDock->show();
+        if (!m_logDock->isVisible()) {
+            m_logDock->show();
+            // the charts keep most of the height; the log scrolls
+            resizeDocks({ m_logDock }, { height() / 3 }, Qt::Vertical);
+        }
         m_logDock->raise();
+        if (m_replay->replayer().eventCount() == 0)
+            m_summary->clear(tr("Replay: open a recorded .jsonl log (Ctrl+O)"));
         statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
     } else if (mode == Mode::Live) {
         m_simulation->cancel();
+        QStringList services;
+        for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
+            services << v.toObject().value(QStringLiteral("name")).toString();
+        m_liveControls->setServices(services);
+        m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
+                ? QString()
+                : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
         statusBar()->showMessage(
             tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
-        requestRun();
+        m_replayLog.clear();
+        // what the charts show is about to be the simulation again
+        if (m_simulation->lastRun().ok() && m_simulation->lastRun().revision == m_document->revision())
+            applyRun(m_simulation->lastRun());
+        else
+            requestRun();
     }
+    updateTitle();
     updateRunActions();
+}
+
+void MainWindow::showEditorDocks(bool show)
+{
+    if (show == !m_editorsHiddenForReplay)
+        return;
+    if (!show) {
+        m_pipelineDockWasVisible = m_pipelineDock->isVisible();
+        m_servicesDockWasVisible = m_servicesDock->isVisible();
+        m_clientsDockWasVisible = m_clientsDock->isVisible();
+        m_pipelineDock->hide();
+        m_servicesDock->hide();
+        m_clientsDock->hide();
+    } else {
+        m_pipelineDock->setVisible(m_pipelineDockWasVisible);
+        m_servicesDock->setVisible(m_servicesDockWasVisible);
+        m_clientsDock->setVisible(m_clientsDockWasVisible);
+        m_pipelineDock->raise();
+    }
+    m_editorsHiddenForReplay = !show;
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultState);
+    m_editorsHiddenForReplay = false;
+    if (m_mode == Mode::Replay) {
+        showEditorDocks(false);
+        m_logDock->show();
+        m_logDock->raise();
+    }
+}
+
+void MainWindow::drawEvents(const std::vector<Event>& events)
+{
+    m_results->appendEvents(events);
+    m_tiles->appendEvents(events);
+    m_summary->appendEvents(events);
+}
+
+void MainWindow::clearDrawing(std::shared_ptr<const Scenario> scenario)
+{
+    m_tiles->setScenario(scenario.get());
+    m_tiles->clear();
+    m_summary->setScenario(scenario.get());
+    m_summary->clearEvents();
+    m_results->clear(std::move(scenario));
+    m_central->setCurrentWidget(m_results);
+}
+
+void MainWindow::updateReplayCaption()
+{
+    if (m_mode != Mode::Replay || m_replay->replayer().eventCount() == 0)
+        return;
+    const LogReplayer& r = m_replay->replayer();
+    const QString span = formatRunTime(r.endTime());
+    const QString where = m_replay->isOverview() || r.atEnd()
+        ? tr("the whole log (%1)").arg(span)
+        : tr("up to %1 of %2").arg(formatRunTime(m_replay->position()), span);
+    m_summary->setCaption(tr("Replay of %1 · %2").arg(m_replayLog, where));
 }
 
 void MainWindow::loadReplay()
@@ -580,9 +766,8 @@ void MainWindow::loadReplay()
     LogIndex* index = m_log->logIndex();
     if (!index)
         return;
-    m_results->clear();
-    m_tiles->clear();
-    m_central->setCurrentWidget(m_results);
+    clearDrawing(nullptr);
+    m_summary->clear(tr("Replay of %1: reading events…").arg(m_replayLog));
     m_statusRun->setText(tr("Replay: reading events…"));
     // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
     // worker. A newer log cancels the older decode, and its result is dropped by job number.
@@ -597,11 +782,15 @@ void MainWindow::loadReplay()
     }).then(this, [this, job](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
         if (job != m_replayJob || decoded->cancelled)
             return;
+        m_log->setTimeOrigin(decoded->originUtcMs);
+        m_summary->followEvents(&m_results->trafficChart()->bucketer(), tr("Replay of %1").arg(m_replayLog));
         const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
         m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
-        if (events == 0)
+        if (events == 0) {
+            m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
             statusBar()->showMessage(
                 tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
+        }
         updateRunActions();
     });
 }
@@ -613,16 +802,80 @@ void MainWindow::setPresenterMode(bool on)
 
 void MainWindow::startLive()
 {
+    const ScenarioLoad load = scenariojson::fromJson(m_document->json());
+    if (!load.ok()) {
+        QMessageBox::warning(this, tr("Cannot start the live run"),
+            load.errors.empty() ? tr("The scenario does not load.") : load.errors.front().toString());
+        return;
+    }
+    const auto scenario = std::make_shared<const Scenario>(*load.scenario);
+    clearDrawing(scenario);
     QString error;
-    m_results->clear();
-    m_tiles->clear();
-    m_central->setCurrentWidget(m_results);
-    if (!m_live->start(m_document->json(), &error)) {
+    if (!m_live->start(m_document->json(), &error, m_liveRecordDirectory)) {
         QMessageBox::warning(this, tr("Cannot start the live run"), error);
         return;
     }
-    m_statusRun->setText(tr("Live run in progress…"));
+    m_liveControls->setRunning(m_live->serviceUrls());
+    m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
+            ? QString()
+            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
+    const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
+    m_summary->followEvents(&m_results->trafficChart()->bucketer(), caption);
+    m_statusRun->setText(caption);
     updateRunActions();
+}
+
+void MainWindow::setLiveRecording(const QString& directory)
+{
+    m_liveRecordDirectory = directory;
+    m_recordAction->setChecked(m_mode == Mode::Live && !directory.isEmpty());
+    m_liveControls->setRecording(
+        directory.isEmpty() ? QString() : tr("Recording to %1").arg(QDir::toNativeSeparators(directory)));
+}
+
+bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
+{
+    if (m_recordingSimulation)
+        return false;
+    m_recordingSimulation = true;
+    statusBar()->showMessage(tr("Recording the run to %1…").arg(QDir::toNativeSeparators(directory)));
+    QtConcurrent::run([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); })
+        .then(this, [this, done = std::move(done)](const RecordedRun& recorded) {
+            m_recordingSimulation = false;
+            if (recorded.error.isEmpty())
+                statusBar()->showMessage(tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
+                                             .arg(QDir::toNativeSeparators(recorded.path)),
+                    8000);
+            else
+                QMessageBox::warning(this, tr("Recording failed"), recorded.error);
+            if (done)
+                done(recorded.path, recorded.error);
+        });
+    return true;
+}
+
+void MainWindow::toggleRecording(bool on)
+{
+    const auto chooseDirectory = [this]() {
+        const QString start
+            = Settings::recordingDirectory().isEmpty() ? Settings::lastDirectory() : Settings::recordingDirectory();
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Record Runs to Folder"), start);
+        if (!dir.isEmpty())
+            Settings::setRecordingDirectory(dir);
+        return dir;
+    };
+    if (m_mode == Mode::Live) {
+        setLiveRecording(on ? chooseDirectory() : QString());
+        if (on && m_live->isRunning())
+            statusBar()->showMessage(tr("Recording starts with the next live run"), 5000);
+        return;
+    }
+    m_recordAction->setChecked(false); // a one-off in Simulate mode
+    if (m_mode == Mode::Simulate) {
+        const QString dir = chooseDirectory();
+        if (!dir.isEmpty())
+            recordSimulation(dir);
+    }
 }
 
 void MainWindow::updateRunActions()
@@ -636,6 +889,8 @@ void MainWindow::updateRunActions()
         || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
     m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
     m_speed->setEnabled(m_mode == Mode::Replay);
+    m_recordAction->setEnabled((simulate && !m_recordingSimulation) || live);
+    m_files->saveVariantBAsAction()->setEnabled(isComparing());
 }
 
 void MainWindow::requestRun()
@@ -666,9 +921,12 @@ void MainWindow::applyRun(const SimulationRun& run)
                 8000);
         return;
     }
+    if (m_mode != Mode::Simulate)
+        return; // the charts show a live or replayed run now; setMode(Simulate) draws this one
     m_statusRun->setText(runStatusText(run));
-    m_compare->model()->setA(RunMetrics::from(*run.result, run.events.get()));
-    m_compare->setStatus(isComparing() ? tr("A: %1").arg(runStatusText(run)) : runStatusText(run));
+    const SimulationRun* b = isComparing() && m_simulationB->lastRun().ok() ? &m_simulationB->lastRun() : nullptr;
+    m_summary->showRuns(run, b,
+        b ? tr("A: %1\nB: %2").arg(runStatusText(run), runStatusText(*b)) : runStatusText(run));
     std::vector<std::pair<QString, BackoffConfig>> backoffs;
     int maxAttempts = 1;
     if (run.scenario) {
@@ -680,8 +938,11 @@ void MainWindow::applyRun(const SimulationRun& run)
         }
     }
     m_results->setRun(run, backoffs, maxAttempts);
+    if (b)
+        m_results->setComparison(b);
     m_central->setCurrentWidget(m_results);
     static const std::vector<Event> noEvents;
+    m_tiles->setScenario(run.scenario.get());
     m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
     emit runApplied(run);
     if (!m_screenshotDir.isEmpty())
@@ -701,6 +962,7 @@ void MainWindow::takeScreenshots()
     // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
     const std::pair<QDockWidget*, const char*> docks[] = {
         { m_servicesDock, "services-panel.png" },
+        { m_clientsDock, "clients-panel.png" },
         { m_pipelineDock, "pipeline-panel.png" },
         { m_compareDock, "summary-panel.png" },
         { m_tilesDock, "circuits-panel.png" },
@@ -732,7 +994,10 @@ void MainWindow::applyRunB(const SimulationRun& run)
     if (!isComparing())
         return;
     if (run.ok()) {
-        m_compare->model()->setB(RunMetrics::from(*run.result, run.events.get()));
+        if (m_mode != Mode::Simulate)
+            return;
+        const SimulationRun& a = m_simulation->lastRun();
+        m_summary->showRuns(a, &run, tr("A: %1\nB: %2").arg(runStatusText(a), runStatusText(run)));
         m_results->setComparison(&run);
     } else if (!run.problems.empty()) {
         m_pipelineEditorB->setProblems(run.problems);
@@ -745,6 +1010,7 @@ void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
     m_problems = problems;
     m_pipelineEditor->setProblems(problems);
     m_servicesEditor->setProblems(problems);
+    m_clientsEditor->setProblems(problems);
 }
 
 void MainWindow::setLesson(const QString& lesson)
@@ -770,7 +1036,9 @@ bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceN
     const QString title = file.json.value(QStringLiteral("name")).toString();
     m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
     setLesson(file.json.value(QStringLiteral("lesson")).toString());
-    m_compare->model()->setA(std::nullopt);
+    m_summary->clear(tr("Simulating %1…").arg(m_document->title()));
+    if (m_mode == Mode::Replay)
+        setMode(Mode::Simulate);
     return true;
 }
 
@@ -787,13 +1055,17 @@ bool MainWindow::openFile(const QString& path)
             box.exec();
             return false;
         }
+        m_replayLog = info.fileName();
+        m_replay->loadEvents({}); // the previous log's replay is over
         setMode(Mode::Replay);
+        clearDrawing(nullptr);
+        m_summary->clear(tr("Replay of %1: indexing the log…").arg(m_replayLog));
         // The replay starts once the log is indexed (in the background).
         if (LogIndex* index = m_log->logIndex())
             connect(index, &LogIndex::finished, this, &MainWindow::loadReplay, Qt::SingleShotConnection);
         Settings::addRecentFile(info.absoluteFilePath());
         Settings::setLastDirectory(info.absolutePath());
-        updateRecentMenu();
+        m_files->updateRecentMenu();
         statusBar()->showMessage(tr("Opened log %1").arg(info.fileName()), 3000);
         return true;
     }
@@ -808,7 +1080,7 @@ bool MainWindow::openFile(const QString& path)
     Settings::addRecentFile(info.absoluteFilePath());
     Settings::setLastScenario(info.absoluteFilePath());
     Settings::setLastDirectory(info.absolutePath());
-    updateRecentMenu();
+    m_files->updateRecentMenu();
     setMode(Mode::Simulate);
     statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
     return true;
@@ -828,7 +1100,7 @@ bool MainWindow::openDemo(const QString& name)
         m_compareAction->setChecked(false);
     m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
     setLesson(demo->lesson);
-    m_compare->model()->setA(std::nullopt);
+    m_summary->clear(tr("Simulating %1…").arg(demo->title));
     Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
     setMode(Mode::Simulate);
     return true;
@@ -846,94 +1118,19 @@ void MainWindow::restoreLastSession()
 
 bool MainWindow::saveTo(const QString& path)
 {
-    const QString error = writeJsonFile(path, m_document->json());
-    if (!error.isEmpty()) {
-        QMessageBox::warning(this, tr("Cannot save scenario"),
-            tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), error));
-        return false;
-    }
-    m_document->setFilePath(path);
-    m_document->markSaved();
-    Settings::addRecentFile(path);
-    Settings::setLastScenario(QFileInfo(path).absoluteFilePath());
-    updateRecentMenu();
-    updateTitle();
-    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 3000);
-    return true;
-}
-
-bool MainWindow::save()
-{
-    if (m_document->filePath().isEmpty())
-        return saveAs();
-    return saveTo(m_document->filePath());
-}
-
-bool MainWindow::saveAs()
-{
-    QString suggestion = m_document->filePath();
-    if (suggestion.isEmpty())
-        suggestion = QDir(Settings::lastDirectory())
-                         .filePath(m_document->title().toLower().replace(QLatin1Char(' '), QLatin1Char('-'))
-                             + QStringLiteral(".json"));
-    const QString path
-        = QFileDialog::getSaveFileName(this, tr("Save Scenario"), suggestion, tr("Scenarios (*.json);;All files (*)"));
-    return !path.isEmpty() && saveTo(path);
-}
-
-void MainWindow::open()
-{
-    if (!maybeSave())
-        return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario or Log"), Settings::lastDirectory(),
-        tr("Scenarios and logs (*.json *.jsonl);;Scenarios (*.json);;"
-           "Logs (*.jsonl);;All files (*)"));
-    if (!path.isEmpty())
-        openFile(path);
-}
-
-bool MainWindow::maybeSave()
-{
-    if (!m_document->isModified())
-        return true;
-    const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-        tr("%1 has unsaved changes. Save them first?").arg(m_document->title()),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
-    return answer == QMessageBox::Discard;
+    return m_files->saveTo(path);
 }
 
 void MainWindow::updateTitle()
 {
-    setWindowTitle(tr("%1[*] — Resilience Workbench").arg(m_document->title()));
-    setWindowModified(m_document->isModified());
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = Settings::recentFiles();
-    int n = 0;
-    for (const QString& f : files) {
-        ++n;
-        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(n).arg(QFileInfo(f).fileName()));
-        a->setToolTip(QDir::toNativeSeparators(f));
-        a->setStatusTip(QDir::toNativeSeparators(f));
-        connect(a, &QAction::triggered, this, [this, f] {
-            if (maybeSave())
-                openFile(f);
-        });
-    }
-    if (files.isEmpty()) {
-        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
-    } else {
-        m_recentMenu->addSeparator();
-        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
-            Settings::clearRecentFiles();
-            updateRecentMenu();
-        });
-    }
+    const bool modified = m_document->isModified() || (isComparing() && m_documentB->isModified());
+    QString title = m_document->title();
+    if (m_mode == Mode::Replay && !m_replayLog.isEmpty())
+        title = tr("%1 (replay)").arg(m_replayLog);
+    else if (isComparing())
+        title = tr("%1 · A/B").arg(title);
+    setWindowTitle(tr("%1[*] — Resilience Workbench").arg(title));
+    setWindowModified(modified && !(m_mode == Mode::Replay && !m_replayLog.isEmpty()));
 }
 
 void MainWindow::startCompare()
@@ -952,6 +1149,8 @@ void MainWindow::startCompare()
     m_compareAction->setChecked(true);
     m_simulationB->request(m_documentB->json(), m_documentB->revision());
     m_simulationB->runNow();
+    updateTitle();
+    updateRunActions();
     statusBar()->showMessage(tr("Variant B created: edit it in the Pipeline panel; both run on the same seed"), 5000);
 }
 
@@ -963,9 +1162,13 @@ void MainWindow::stopCompare()
     m_pipelineTabs->setTabText(0, tr("Pipeline"));
     m_pipelineTabs->tabBar()->hide();
     m_compare->setCompareActive(false);
-    m_compare->model()->setB(std::nullopt);
     m_results->setComparison(nullptr);
     m_compareAction->setChecked(false);
+    m_documentB->reset({}, {}, tr("Variant B")); // forgotten: nothing left to save
+    if (m_mode == Mode::Simulate && m_simulation->lastRun().ok())
+        m_summary->showRuns(m_simulation->lastRun(), nullptr, runStatusText(m_simulation->lastRun()));
+    updateTitle();
+    updateRunActions();
 }
 
 bool MainWindow::isComparing() const noexcept
@@ -973,106 +1176,24 @@ bool MainWindow::isComparing() const noexcept
     return m_pipelineTabs && m_pipelineTabs->count() > 1;
 }
 
-QString MainWindow::exportScenarioConfig(const QString& path) const
+QString MainWindow::exportScenarioConfig(const QString& path, bool variantB) const
 {
-    return writeJsonFile(path, exporter::pipelineConfig(m_document->json()));
+    return m_files->exportScenarioConfig(path, variantB);
 }
 
-QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy) const
+QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy, bool variantB) const
 {
-    QString error;
-    const QByteArray bytes = exporter::seedConfig(m_document->json(), lossy, &error);
-    if (!error.isEmpty())
-        return error;
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
-        return out.errorString();
-    return {};
+    return m_files->exportSeedConfig(path, lossy, variantB);
 }
 
 bool MainWindow::importConfig(const QString& path, QString* error)
 {
-    QFile in(path);
-    if (!in.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = in.errorString();
-        return false;
-    }
-    QJsonObject scenario = m_document->json();
-    QStringList unmatched;
-    if (!exporter::importConfig(scenario, in.readAll(), QFileInfo(path).fileName(), error, &unmatched))
-        return false;
-    // One undo step: the pipelines as a whole.
-    m_document->setValue(QStringLiteral("/pipelines"), scenario.value(QStringLiteral("pipelines")),
-        tr("Import config from %1").arg(QFileInfo(path).fileName()));
-    if (!unmatched.isEmpty())
-        statusBar()->showMessage(tr("Imported; no pipeline named %1").arg(unmatched.join(QStringLiteral(", "))), 8000);
-    return true;
+    return m_files->importConfig(path, error);
 }
 
 QString MainWindow::exportRunSummary(const QString& path) const
 {
-    const SimulationRun& run = m_simulation->lastRun();
-    if (!run.result)
-        return tr("there is no finished run to export yet");
-    return writeJsonFile(path, exporter::runSummary(*run.result, m_document->json()));
-}
-
-void MainWindow::exportConfigDialog()
-{
-    QString selected;
-    const QString base = QDir(Settings::lastDirectory()).filePath(QFileInfo(m_document->title()).completeBaseName());
-    const QString scenarioFilter = tr("Pipeline config, scenario format (*.json)");
-    const QString seedFilter = tr("Pipeline config, retry_configs / circuit_breaker_configs format (*.json)");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Config as JSON"),
-        base + QStringLiteral("-config.json"), scenarioFilter + QStringLiteral(";;") + seedFilter, &selected);
-    if (path.isEmpty())
-        return;
-    QStringList lossy;
-    const QString error = selected == seedFilter ? exportSeedConfig(path, &lossy) : exportScenarioConfig(path);
-    if (!error.isEmpty())
-        QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
-    else if (!lossy.isEmpty())
-        QMessageBox::information(this, tr("Exported with omissions"),
-            tr("The retry_configs / circuit_breaker_configs layout cannot express every setting; "
-               "these were left out:\n\n%1")
-                .arg(lossy.join(QLatin1Char('\n'))));
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
-}
-
-void MainWindow::importConfigDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Import Config"), Settings::lastDirectory(), tr("Pipeline configs (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!importConfig(path, &error))
-        QMessageBox::warning(this, tr("Cannot import config"),
-            tr("%1 was not imported; the scenario is unchanged.\n\n%2").arg(QDir::toNativeSeparators(path), error));
-}
-
-void MainWindow::exportSummaryDialog()
-{
-    const QString base = QDir(Settings::lastDirectory()).filePath(QFileInfo(m_document->title()).completeBaseName());
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Run Summary and Metrics"), base + QStringLiteral("-run.json"), tr("JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    const QString error = exportRunSummary(path);
-    if (!error.isEmpty())
-        QMessageBox::warning(this, tr("Export failed"), tr("%1: %2").arg(QDir::toNativeSeparators(path), error));
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 3000);
-}
-
-void MainWindow::about()
-{
-    QMessageBox::about(this, tr("About Resilience Workbench"),
-        tr("<h3>Resilience Workbench %1</h3><p>Tune circuit breakers, retries, timeouts, bulkheads and "
-           "rate limits against misbehaving services, and watch what they do.</p>")
-            .arg(QApplication::applicationVersion()));
+    return m_files->exportRunSummary(path);
 }
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)
@@ -1083,7 +1204,7 @@ void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (!m_files->maybeSave()) {
         event->ignore();
         return;
     }
@@ -1091,6 +1212,70 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_simulation->cancel();
     m_simulationB->cancel();
     event->accept();
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitToolBar();
+    // after the layout followed the new size
+    QMetaObject::invokeMethod(this, &MainWindow::balanceDocks, Qt::QueuedConnection);
+}
+
+void MainWindow::balanceDocks()
+{
+    // On a narrow window the docks give up width down to their minimum (their content scrolls),
+    // so the charts keep at least ~45 % of the width.
+    if (!centralWidget() || m_presenter->isEnabled())
+        return;
+    const int wanted = std::max(centralWidget()->minimumSizeHint().width(), int(width() * 0.45));
+    int missing = wanted - centralWidget()->width();
+    if (missing <= 4)
+        return;
+    QList<QDockWidget*> docks;
+    QList<int> widths;
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock }) {
+        if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
+            || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+            continue;
+        const int spare = dock->width() - dock->minimumSizeHint().width();
+        if (spare <= 0)
+            continue;
+        const int give = std::min(spare, (missing + 1) / 2);
+        docks << dock;
+        widths << dock->width() - give;
+    }
+    if (!docks.isEmpty())
+        resizeDocks(docks, widths, Qt::Horizontal);
+}
+
+void MainWindow::fitToolBar()
+{
+    if (!m_toolBar)
+        return;
+    // measure with labels: a toolbar that needs more than the window shows icons (tooltips keep the words)
+    const Qt::ToolButtonStyle current = m_toolBar->toolButtonStyle();
+    if (current != Qt::ToolButtonTextBesideIcon)
+        m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    const bool fits = m_toolBar->sizeHint().width() <= width();
+    const Qt::ToolButtonStyle wanted = fits ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
+    if (m_toolBar->toolButtonStyle() != wanted)
+        m_toolBar->setToolButtonStyle(wanted);
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frame = frameGeometry().size() - geometry().size(); // title bar and borders
+    const QSize most = available.size() - frame;
+    if (width() <= most.width() && height() <= most.height())
+        return;
+    resize(std::min(width(), most.width()), std::min(height(), most.height()));
+    if (!available.contains(frameGeometry()))
+        move(available.topLeft());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
@@ -1115,7 +1300,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     const QString path = urls.front().toLocalFile();
     // Dialogs must not run inside the drop handler (the drag source waits for it to return).
     QTimer::singleShot(0, this, [this, path] {
-        if (maybeSave())
+        if (m_files->maybeSave())
             openFile(path);
     });
 }

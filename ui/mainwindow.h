@@ -3,7 +3,10 @@
 #include "ui/simulationrun.h"
 
 #include <QMainWindow>
+#include <QMap>
 #include <QPointer>
+
+#include "core/events/event.h"
 
 #include <atomic>
 #include <functional>
@@ -18,11 +21,17 @@ class QMenu;
 class QProgressBar;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
+class QUndoGroup;
 
 namespace rwb {
 
 class CircuitTileBoard;
+class ClientsEditor;
 class EventBridge;
+class FileController;
+class HelpController;
+class LiveControls;
 class LiveController;
 class ReplayControls;
 class LogPanel;
@@ -33,11 +42,13 @@ class Presenter;
 class ScenarioDocument;
 class ServicesEditor;
 class SimulationController;
+class SummaryController;
 
 /// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
 /// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
 /// bar with progress. Layout, geometry, recent files and the last scenario persist in QSettings.
-/// GUI thread only.
+/// The File menu's work is FileController's, the Help menu's HelpController's; the Summary follows
+/// what the charts show through SummaryController. GUI thread only.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
@@ -54,6 +65,15 @@ public:
     /// Loads scenario JSON directly (used by openFile/openDemo and tests).
     bool openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath = {});
     bool saveTo(const QString& path);
+    FileController* files() const noexcept { return m_files; }
+    HelpController* help() const noexcept { return m_help; }
+    SummaryController* summary() const noexcept { return m_summary; }
+    LiveControls* liveControls() const noexcept { return m_liveControls; }
+    /// Records the current scenario's run (same seed) as JSONL into `directory` on a worker thread;
+    /// `done` gets the file written ("" and a message on failure). Returns false when one is running.
+    bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
+    /// Live runs started from now on are recorded into `directory` ("" stops recording).
+    void setLiveRecording(const QString& directory);
     /// Restores the last session's scenario (file or demo); falls back to the default demo.
     void restoreLastSession();
 
@@ -71,6 +91,7 @@ public:
     SimulationController* simulationB() const noexcept { return m_simulationB; }
     PipelineEditor* pipelineEditor() const noexcept { return m_pipelineEditor; }
     ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
+    ClientsEditor* clientsEditor() const noexcept { return m_clientsEditor; }
     CompareView* compareView() const noexcept { return m_compare; }
     ResultsView* resultsView() const noexcept { return m_results; }
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
@@ -85,11 +106,15 @@ public:
     bool isComparing() const noexcept;
 
     /// Export helpers (also used by tests); each returns an empty string or the error.
-    QString exportScenarioConfig(const QString& path) const;
-    QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr) const;
+    QString exportScenarioConfig(const QString& path, bool variantB = false) const;
+    QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr, bool variantB = false) const;
     /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
     bool importConfig(const QString& path, QString* error);
     QString exportRunSummary(const QString& path) const;
+
+    /// The layout of a fresh window (docks, toolbar); Reset Layout returns to it, keeping the Log
+    /// panel in Replay mode.
+    void resetLayout();
 
 signals:
     /// Emitted when a run of variant A was applied to the views.
@@ -97,6 +122,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -107,7 +133,6 @@ private:
     void createDocks();
     void createStatusBar();
     void updateTitle();
-    void updateRecentMenu();
     void updateRunActions();
     void requestRun();
     void applyRun(const SimulationRun& run);
@@ -115,16 +140,22 @@ private:
     void takeScreenshots();
     void startLive();
     void loadReplay();
+    /// Draws a batch of a live or replayed run's events (charts, tiles, Summary).
+    void drawEvents(const std::vector<Event>& events);
+    /// Empties the charts for a live or replayed run (`scenario`: the live run's, null for a log).
+    void clearDrawing(std::shared_ptr<const Scenario> scenario);
+    void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     void setLesson(const QString& lesson);
-    bool maybeSave();
-    void open();
-    bool save();
-    bool saveAs();
-    void exportConfigDialog();
-    void exportSummaryDialog();
-    void importConfigDialog();
-    void about();
+    /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
+    void fitToScreen();
+    /// Icons only on the toolbar when the labels do not fit the window's width.
+    void fitToolBar();
+    /// Narrows the side docks (to their minimum at most) when the charts get too little width.
+    void balanceDocks();
+    /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
+    void showEditorDocks(bool show);
+    void toggleRecording(bool on);
     QString runStatusText(const SimulationRun& run) const;
 
     Mode m_mode = Mode::Simulate;
@@ -134,6 +165,10 @@ private:
     SimulationController* m_simulationB;
     Presenter* m_presenter;
     LiveController* m_live;
+    SummaryController* m_summary = nullptr;
+    FileController* m_files = nullptr;
+    HelpController* m_help = nullptr;
+    QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
 
     QStackedWidget* m_central = nullptr;
@@ -143,6 +178,14 @@ private:
     QDockWidget* m_tilesDock = nullptr;
     LogPanel* m_log = nullptr;
     ReplayControls* m_replay = nullptr;
+    LiveControls* m_liveControls = nullptr;
+    QString m_replayLog; // file name of the log replayed
+    QString m_liveRecordDirectory;
+    bool m_recordingSimulation = false;
+    bool m_editorsHiddenForReplay = false;
+    bool m_pipelineDockWasVisible = true;
+    bool m_servicesDockWasVisible = true;
+    bool m_clientsDockWasVisible = true;
     quint64 m_replayJob = 0; // the replay decode in flight; a newer log supersedes it
     std::shared_ptr<std::atomic_bool> m_replayCancel;
     EventBridge* m_replayBridge = nullptr;
@@ -154,6 +197,8 @@ private:
     PipelineEditor* m_pipelineEditorB = nullptr;
     QTabWidget* m_pipelineTabs = nullptr;
     ServicesEditor* m_servicesEditor = nullptr;
+    ClientsEditor* m_clientsEditor = nullptr;
+    QDockWidget* m_clientsDock = nullptr;
     CompareView* m_compare = nullptr;
     QDockWidget* m_pipelineDock = nullptr;
     QDockWidget* m_servicesDock = nullptr;
@@ -165,13 +210,6 @@ private:
     QProgressBar* m_progress = nullptr;
     QComboBox* m_speed = nullptr;
 
-    QAction* m_openAction = nullptr;
-    QAction* m_saveAction = nullptr;
-    QAction* m_saveAsAction = nullptr;
-    QAction* m_exportConfigAction = nullptr;
-    QAction* m_importConfigAction = nullptr;
-    QAction* m_exportSummaryAction = nullptr;
-    QAction* m_quitAction = nullptr;
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
     QAction* m_runAction = nullptr;
@@ -180,14 +218,17 @@ private:
     QAction* m_compareAction = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_resetLayoutAction = nullptr;
+    QAction* m_recordAction = nullptr;
     QActionGroup* m_modeGroup = nullptr;
     QAction* m_simulateModeAction = nullptr;
     QAction* m_liveModeAction = nullptr;
     QAction* m_replayModeAction = nullptr;
-    QMenu* m_recentMenu = nullptr;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;
+    std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
+    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
+    QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
     QString m_screenshotDir;

@@ -1,6 +1,10 @@
 #include "ui/parametercatalog.h"
 
+#include "core/faults/faultprofile.h"
+#include "core/sim/scenario.h"
+
 #include <QCoreApplication>
+#include <QJsonArray>
 
 namespace rwb::catalog {
 
@@ -154,6 +158,47 @@ ParameterSpec choice(
     return s;
 }
 
+ParameterSpec errorClasses(const char* key, const char* label, const char* tip)
+{
+    ParameterSpec s;
+    s.key = QLatin1String(key);
+    s.label = tr(label);
+    s.tooltip = tr(tip);
+    s.kind = Kind::ErrorClasses;
+    s.defaultValue = QJsonArray();
+    return s;
+}
+
+/// A duration stored and shown in seconds (times within a run: schedule, ramp, clients).
+ParameterSpec seconds(const char* key, const char* label, const char* tip, double sliderMax, double def)
+{
+    ParameterSpec s;
+    s.key = QLatin1String(key);
+    s.label = tr(label);
+    s.tooltip = tr(tip);
+    s.kind = Kind::Duration;
+    s.unit = QStringLiteral("s");
+    s.minimum = 0;
+    s.sliderMaximum = sliderMax;
+    s.maximum = 30 * 24 * 3600.0;
+    s.decimals = 1;
+    s.logarithmic = true;
+    s.defaultValue = def;
+    return s;
+}
+
+/// Where a failure kind is chosen: the engine's spellings (docs/scenario-format.md).
+ParameterSpec failureKind(const char* key, const char* label, const char* tip, const QString& def)
+{
+    return choice(key, label, tip,
+        { QStringLiteral("http_500"), QStringLiteral("http_503"), QStringLiteral("http_429"),
+            QStringLiteral("connection_reset"), QStringLiteral("connection_refused"), QStringLiteral("hang"),
+            QStringLiteral("malformed") },
+        { tr("HTTP 500"), tr("HTTP 503"), tr("HTTP 429"), tr("Connection reset"), tr("Connection refused"), tr("Hang"),
+            tr("Malformed answer") },
+        def);
+}
+
 std::vector<ParameterGroup> makePipelineGroups()
 {
     std::vector<ParameterGroup> groups;
@@ -196,6 +241,8 @@ std::vector<ParameterGroup> makePipelineGroups()
             "Gives up when the next retry would start later than this after the call began.", 60000),
         boolean("retry_on_rejection", "Retry rejections",
             "Also retries calls refused by the breaker, bulkhead or rate limiter (after their hint).", false),
+        errorClasses("retryable", "Retry on", "Error classes worth another try."),
+        errorClasses("non_retryable", "Never retry", "Error classes never retried (they win over Retry on)."),
     };
     groups.push_back(std::move(retry));
 
@@ -229,9 +276,14 @@ std::vector<ParameterGroup> makePipelineGroups()
             60.0),
         real("recovery_backoff_factor", "Recovery growth", "Multiplies the open time each time a probe fails again.",
             1.0, 4.0, 1000.0, "×", 2, 1.0),
+        optionalDuration("max_recovery_timeout", "Max recovery",
+            "Cap on the open time as Recovery growth lengthens it (Off: no cap).", 600000),
         integer("permitted_probes", "Probes", "Calls let through at once while half-open.", 1, 20, 100000, "calls", 1),
         integer("success_threshold", "Successes to close", "Probe successes needed to close the circuit again.", 1, 20,
             100000, "calls", 2),
+        errorClasses("monitored", "Failures are",
+            "Error classes that count as failures; none ticked: every error counts. Other errors count as successes."),
+        errorClasses("ignored", "Ignored", "Error classes not recorded at all, neither as success nor as failure."),
     };
     groups.push_back(std::move(breaker));
 
@@ -328,7 +380,134 @@ ParameterGroup makeFaultGroup()
     return g;
 }
 
+ParameterGroup makeErrorMixGroup()
+{
+    const ErrorMix mix; // the engine's defaults
+    ParameterGroup g { QStringLiteral("error_mix"), tr("Error mix"),
+        tr("What a failing request gets: relative weights of the failure kinds."), false, true, {} };
+    const auto weight = [](const char* key, const char* label, const char* tip, double def) {
+        return real(key, label, tip, 0.0, 1.0, 1000.0, "", 2, def);
+    };
+    g.parameters = {
+        weight("http_500", "HTTP 500", "Weight of 500 Internal Server Error.", mix.http500),
+        weight("http_503", "HTTP 503", "Weight of 503 Service Unavailable (with Retry-After if the profile says so).",
+            mix.http503),
+        weight("http_429", "HTTP 429", "Weight of 429 Too Many Requests (with Retry-After).", mix.http429),
+        weight("connection_reset", "Reset", "Weight of a connection reset by the service.", mix.connectionReset),
+        weight("hang", "Hang", "Weight of a request that never gets an answer (only a timeout ends it).", mix.hang),
+        weight("malformed", "Malformed", "Weight of a 200 answer whose body cannot be read.", mix.malformed),
+    };
+    return g;
+}
+
+ParameterGroup makeFlappingGroup()
+{
+    const Flapping flapping; // the engine's defaults (its period 0 means off: switching on starts at 30 s)
+    ParameterGroup g { QStringLiteral("flapping"), tr("Flapping"),
+        tr("The service goes down and up again: each period starts up, then fails for the rest."), true, false, {} };
+    g.parameters = {
+        seconds("period", "Period", "Length of one up-and-down cycle.", 600, 30.0),
+        fraction("duty_cycle", "Up share", "Share of each period the service is up.", flapping.dutyCycle),
+        seconds("offset", "Offset", "Where in the run the first period starts.", 600, toSeconds(flapping.offset)),
+        failureKind("error", "Fails with", "What requests get while the service is down.", QStringLiteral("http_503")),
+    };
+    return g;
+}
+
+ParameterGroup makeRampGroup()
+{
+    const DegradationRamp ramp;
+    ParameterGroup g { QStringLiteral("ramp"), tr("Degradation ramp"),
+        tr("Error rate and latency grow steadily between two times, then hold."), true, false, {} };
+    g.parameters = {
+        seconds("start", "From", "When the degradation begins (s into the run).", 3600, 60.0),
+        seconds("end", "Until", "When it reaches its worst (s into the run).", 3600, 120.0),
+        fraction("error_rate", "Error rate", "Error rate reached at the end of the ramp.", 0.5),
+        real("latency_multiplier", "Latency ×", "Latency factor reached at the end of the ramp.", 1.0, 20.0, 1e6, "×", 1,
+            ramp.latencyMultiplier),
+    };
+    return g;
+}
+
+ParameterGroup makeRunGroup()
+{
+    const Scenario defaults;
+    ParameterGroup g { QString(), tr("Run"), tr("Seed and length of the simulated run."), false, true, {} };
+    g.parameters = {
+        integer("seed", "Seed", "Seed of every random choice: the same seed gives the same run, to the nanosecond.", 0,
+            1000, 9007199254740992.0, "", int(defaults.seed)),
+        seconds("duration", "Duration", "Clients start requests during this long.", 3600, toSeconds(defaults.duration)),
+        seconds("drain_limit", "Drain limit",
+            "After the duration, requests in flight get this long to finish; what still runs is unfinished.", 600,
+            toSeconds(defaults.drainLimit)),
+    };
+    return g;
+}
+
+ParameterGroup makeClientGroup()
+{
+    const ArrivalProcess arrival;
+    ParameterGroup g { QString(), tr("Client"), tr("Who calls the pipeline, and how often."), false, true, {} };
+    ParameterSpec burstSize
+        = integer("arrival/burst_size", "Burst size", "Requests sent at the same instant in each burst.", 1, 500, 1000000,
+            "requests", 10);
+    burstSize.visibleKey = QStringLiteral("arrival/process");
+    burstSize.visibleValues = { QStringLiteral("bursts") };
+    ParameterSpec burstInterval = seconds("arrival/burst_interval", "Burst every", "Time between two bursts.", 600,
+        toSeconds(arrival.burstInterval));
+    burstInterval.visibleKey = burstSize.visibleKey;
+    burstInterval.visibleValues = burstSize.visibleValues;
+    ParameterSpec end = seconds("arrival/end", "Until", "The client stops sending (Off: at the end of the run).", 3600, 0.0);
+    end.offAtMinimum = true;
+    end.offText = tr("End of run");
+    end.defaultValue = QJsonValue(QJsonValue::Undefined);
+    g.parameters = {
+        integer("count", "Clients", "Identical clients: rates and burst sizes are multiplied by this.", 1, 100, 1000000,
+            "", 1),
+        choice("arrival/process", "Arrivals", "How requests are spaced in time.",
+            { QStringLiteral("constant"), QStringLiteral("poisson"), QStringLiteral("bursts") },
+            { tr("Evenly spaced"), tr("Poisson (random)"), tr("Bursts") }, toString(arrival.kind)),
+        real("arrival/rate", "Rate", "Requests per second per client (in bursts mode: the background traffic).", 0.0,
+            500.0, 1e7, "/s", 1, arrival.rate),
+        burstSize,
+        burstInterval,
+        seconds("arrival/start", "From", "The client starts sending at this time.", 3600, toSeconds(arrival.start)),
+        end,
+    };
+    return g;
+}
+
 } // namespace
+
+const ParameterGroup& errorMixGroup()
+{
+    static const ParameterGroup group = makeErrorMixGroup();
+    return group;
+}
+
+const ParameterGroup& flappingGroup()
+{
+    static const ParameterGroup group = makeFlappingGroup();
+    return group;
+}
+
+const ParameterGroup& rampGroup()
+{
+    static const ParameterGroup group = makeRampGroup();
+    return group;
+}
+
+const ParameterGroup& runGroup()
+{
+    static const ParameterGroup group = makeRunGroup();
+    return group;
+}
+
+const ParameterGroup& clientGroup()
+{
+    static const ParameterGroup group = makeClientGroup();
+    return group;
+}
 
 const std::vector<ParameterGroup>& pipelineGroups()
 {

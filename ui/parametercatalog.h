@@ -15,6 +15,15 @@ namespace catalog {
 const std::vector<ParameterGroup>& pipelineGroups();
 /// A service's fault profile (error rate, latency, capacity, Retry-After).
 const ParameterGroup& faultProfileGroup();
+/// Inside a fault profile: the failure kinds' weights (`error_mix`), the optional `flapping` and
+/// `ramp` sections.
+const ParameterGroup& errorMixGroup();
+const ParameterGroup& flappingGroup();
+const ParameterGroup& rampGroup();
+/// The scenario's top level: seed, duration, drain limit.
+const ParameterGroup& runGroup();
+/// One client: count and arrival process.
+const ParameterGroup& clientGroup();
 /// Human name of a policy key ("circuit_breaker" -> "Circuit breaker"); the key itself if unknown.
 QString policyTitle(const QString& key);
 

@@ -4,6 +4,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QMenu>
+#include <QToolButton>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QLabel>
@@ -47,7 +51,37 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
     m_label->setObjectName(QStringLiteral("parameterLabel"));
     grid->addWidget(m_label, row, 0);
 
-    if (m_spec.kind == Kind::Bool) {
+    if (m_spec.kind == Kind::ErrorClasses) {
+        // a drop-down of check boxes: the chosen classes in the button's text
+        m_classes = new QToolButton(parent);
+        m_classes->setObjectName(m_spec.key);
+        m_classes->setPopupMode(QToolButton::InstantPopup);
+        m_classes->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        // the text names two classes at most: a long list must not widen the panel (the tooltip has all)
+        m_classes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+        m_classes->setMinimumWidth(80);
+        auto* menu = new QMenu(m_classes);
+        m_classes->setMenu(menu);
+        connect(menu, &QMenu::triggered, this, [this] {
+            if (m_updating)
+                return;
+            QJsonArray names;
+            for (QAction* a : m_classes->menu()->actions())
+                if (a->isChecked())
+                    names.append(a->text());
+            updateClassesText();
+            emit edited(names, 0);
+        });
+        grid->addWidget(m_classes, row, 1, 1, 2);
+    } else if (m_spec.kind == Kind::Text) {
+        m_text = new QLineEdit(parent);
+        m_text->setObjectName(m_spec.key);
+        grid->addWidget(m_text, row, 1, 1, 2);
+        connect(m_text, &QLineEdit::editingFinished, this, [this] {
+            if (!m_updating)
+                emit edited(m_text->text(), 0);
+        });
+    } else if (m_spec.kind == Kind::Bool) {
         m_check = new QCheckBox(parent);
         m_check->setObjectName(m_spec.key);
         grid->addWidget(m_check, row, 1, 1, 2);
@@ -67,15 +101,21 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
     } else {
         m_slider = new QSlider(Qt::Horizontal, parent);
         m_slider->setRange(0, SliderSteps);
-        m_slider->setMinimumWidth(90);
-        m_slider->setFocusPolicy(Qt::NoFocus);
+        m_slider->setMinimumWidth(60);
+        m_slider->setFocusPolicy(Qt::StrongFocus); // arrows and Page keys move it too
+        // an arrow key moves 1 % of the range, at least one whole unit for integers; Page keys 10 %
+        const double units = std::max(m_spec.sliderMaximum - m_spec.minimum, 1e-9);
+        const int unit = m_spec.kind == ParameterSpec::Kind::Integer ? int(std::ceil(SliderSteps / units)) : 1;
+        m_slider->setSingleStep(std::max(SliderSteps / 100, unit));
+        m_slider->setPageStep(SliderSteps / 10);
+        m_keyboardKey = nextDragKey();
         m_spin = new QDoubleSpinBox(parent);
         m_spin->setObjectName(m_spec.key);
         m_spin->setDecimals(m_spec.kind == Kind::Integer ? 0 : m_spec.decimals);
         m_spin->setRange(m_spec.minimum, m_spec.maximum);
         m_spin->setKeyboardTracking(false);
         m_spin->setAlignment(Qt::AlignRight);
-        m_spin->setMinimumWidth(96);
+        m_spin->setMinimumWidth(84);
         m_spin->setAccelerated(true);
         if (!m_spec.offText.isEmpty())
             m_spin->setSpecialValueText(m_spec.offText);
@@ -98,7 +138,8 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
                 const QSignalBlocker block(m_spin);
                 m_spin->setValue(display);
             }
-            emitDisplay(m_spin->value(), m_dragKey);
+            // a drag is one undo step; so is a run of key presses on the same slider
+            emitDisplay(m_spin->value(), m_slider->isSliderDown() || m_dragKey ? m_dragKey : m_keyboardKey);
         });
         connect(m_spin, &QDoubleSpinBox::valueChanged, this, [this](double display) {
             if (m_updating)
@@ -115,6 +156,10 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
 
 QWidget* ParameterControl::editor() const
 {
+    if (m_classes)
+        return m_classes;
+    if (m_text)
+        return m_text;
     if (m_check)
         return m_check;
     if (m_combo)
@@ -158,9 +203,53 @@ void ParameterControl::updateSuffix(double display)
     m_spin->setSuffix(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
 }
 
+QStringList ParameterControl::classes() const
+{
+    QStringList out;
+    if (m_classes)
+        for (QAction* a : m_classes->menu()->actions())
+            if (a->isChecked())
+                out << a->text();
+    return out;
+}
+
+void ParameterControl::updateClassesText()
+{
+    const QStringList chosen = classes();
+    QString text = chosen.isEmpty() ? tr("(none)") : chosen.mid(0, 2).join(QStringLiteral(", "));
+    if (chosen.size() > 2)
+        text += tr(" +%1").arg(chosen.size() - 2);
+    m_classes->setText(text);
+    updateTooltips();
+}
+
 void ParameterControl::setValue(const QJsonValue& value)
 {
     m_updating = true;
+    if (m_classes) {
+        QStringList chosen;
+        for (const QJsonValue& v : value.toArray())
+            chosen << v.toString();
+        // actions are only added, never deleted: this runs while one of them is being triggered
+        QMenu* menu = m_classes->menu();
+        QStringList offered;
+        for (QAction* a : menu->actions())
+            offered << a->text();
+        QStringList missing = ParameterSpec::knownErrorClasses() + chosen;
+        missing.removeDuplicates();
+        missing.sort();
+        for (const QString& name : std::as_const(missing)) {
+            if (offered.contains(name))
+                continue;
+            QAction* a = menu->addAction(name);
+            a->setCheckable(true);
+        }
+        for (QAction* a : menu->actions())
+            a->setChecked(chosen.contains(a->text()));
+        updateClassesText();
+    }
+    if (m_text)
+        m_text->setText(value.toString());
     const double display = m_spec.toDisplay(value);
     if (m_check)
         m_check->setChecked(display != 0.0);
@@ -186,8 +275,7 @@ void ParameterControl::setError(const QString& message)
 
 void ParameterControl::setEnabled(bool enabled)
 {
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setEnabled(enabled);
     }
@@ -195,11 +283,15 @@ void ParameterControl::setEnabled(bool enabled)
 
 void ParameterControl::setVisible(bool visible)
 {
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setVisible(visible);
     }
+}
+
+std::vector<QWidget*> ParameterControl::widgets() const
+{
+    return { m_label, m_slider, m_spin, m_check, m_combo, m_classes, m_text };
 }
 
 void ParameterControl::updateVisibility(const QJsonObject& group)
@@ -207,6 +299,10 @@ void ParameterControl::updateVisibility(const QJsonObject& group)
     if (m_spec.visibleKey.isEmpty())
         return;
     const QJsonValue v = json::get(group, QLatin1Char('/') + m_spec.visibleKey);
+    if (m_spec.visibleValues.isEmpty()) {
+        setVisible(!v.isUndefined() && !v.isNull() && v.toVariant().toString() != m_spec.visibleUnless);
+        return;
+    }
     // Documents are canonical (every value explicit); should the selector be absent, show everything.
     setVisible(!v.isString() || m_spec.visibleValues.contains(v.toString()));
 }
@@ -215,10 +311,16 @@ void ParameterControl::updateTooltips()
 {
     QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3")
                       .arg(m_spec.label.toHtmlEscaped(), m_spec.key.toHtmlEscaped(), m_spec.tooltip.toHtmlEscaped());
+    // the file keeps the engine's units; say which when the control shows another one
+    if (m_spec.kind == ParameterSpec::Kind::Duration)
+        tip += tr("<br><i>Shown in %1; the scenario file stores seconds.</i>").arg(m_spec.unit);
+    else if (m_spec.kind == ParameterSpec::Kind::Fraction)
+        tip += tr("<br><i>Shown in %; the scenario file stores a fraction from 0 to 1.</i>");
+    if (m_classes)
+        tip += tr("<br>Ticked: %1").arg(classes().isEmpty() ? tr("none") : classes().join(QStringLiteral(", ")));
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
-    for (QWidget* w : { static_cast<QWidget*>(m_label), static_cast<QWidget*>(m_slider), static_cast<QWidget*>(m_spin),
-             static_cast<QWidget*>(m_check), static_cast<QWidget*>(m_combo) }) {
+    for (QWidget* w : widgets()) {
         if (w)
             w->setToolTip(tip);
     }

@@ -7,12 +7,16 @@
 #include <QObject>
 #include <QPointer>
 
+#include <vector>
+
 class QAbstractButton;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
 class QLabel;
+class QLineEdit;
+class QToolButton;
 class QSlider;
 class QWidget;
 
@@ -40,6 +44,9 @@ public:
     /// The widget that takes keyboard focus (spin box, check box or combo box); for tests.
     QWidget* editor() const;
     QSlider* slider() const noexcept { return m_slider; }
+    /// ErrorClasses: the classes ticked.
+    QStringList classes() const;
+    QToolButton* classesButton() const noexcept { return m_classes; }
     QDoubleSpinBox* spinBox() const noexcept { return m_spin; }
 
 signals:
@@ -51,6 +58,8 @@ private:
     void emitDisplay(double display, int mergeKey);
     void updateSuffix(double display);
     void updateTooltips();
+    void updateClassesText();
+    std::vector<QWidget*> widgets() const;
 
     ParameterSpec m_spec;
     QLabel* m_label = nullptr;
@@ -58,8 +67,11 @@ private:
     QDoubleSpinBox* m_spin = nullptr;
     QCheckBox* m_check = nullptr;
     QComboBox* m_combo = nullptr;
+    QToolButton* m_classes = nullptr;
+    QLineEdit* m_text = nullptr;
     QString m_error;
     int m_dragKey = 0;
+    int m_keyboardKey = 0; // merge key of slider moves by keyboard
     bool m_updating = false;
 };
 

@@ -1,5 +1,7 @@
 #include "ui/parameterspec.h"
 
+#include "core/policy/retrypolicy.h"
+
 #include <cmath>
 
 namespace rwb {
@@ -43,6 +45,18 @@ QJsonValue ParameterSpec::toJson(double display) const
         return rounded;
     }
     }
+}
+
+QStringList ParameterSpec::knownErrorClasses()
+{
+    // the engine's defaults name the usual ones; the executors add the rest
+    QStringList names = RetryConfig::defaultRetryable().names() + RetryConfig::defaultNonRetryable().names();
+    for (const ErrorClass c : { ErrorClass::timeout(), ErrorClass::connectionReset(), ErrorClass::connectionRefused(),
+             ErrorClass::malformedResponse() })
+        names << c.name();
+    names.removeDuplicates();
+    names.sort();
+    return names;
 }
 
 } // namespace rwb

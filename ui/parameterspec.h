@@ -12,7 +12,9 @@ namespace rwb {
 /// (relative to its policy or profile object), how it is shown, and its legal range. Ranges mirror the
 /// rules of the engine's validate() functions; the engine stays the judge (its errors are shown).
 struct ParameterSpec {
-    enum class Kind { Integer, Real, Fraction, Duration, Bool, Choice };
+    /// Text: a string (schedule labels). ErrorClasses: an array of error class names; `choices` are the
+    /// well-known ones offered (names already in the document are offered too).
+    enum class Kind { Integer, Real, Fraction, Duration, Bool, Choice, Text, ErrorClasses };
 
     QString key; ///< JSON member, may contain '/' for nested members ("latency/median")
     QString label; ///< short, sentence case
@@ -34,9 +36,14 @@ struct ParameterSpec {
     bool offAtMinimum = false;
     QString offText; ///< shown at the minimum (also without offAtMinimum, e.g. "Unlimited" for 0)
     /// Shown only while the sibling member `visibleKey` holds one of `visibleValues` (e.g. the breaker's
-    /// failure_threshold only for trip_mode "consecutive"). Empty: always shown.
+    /// failure_threshold only for trip_mode "consecutive"); with no `visibleValues`, while it holds a
+    /// value other than `visibleUnless` (a client's burst size only for bursts). Empty key: always shown.
     QString visibleKey;
     QStringList visibleValues;
+    QString visibleUnless;
+
+    /// The error class names every ErrorClasses control offers.
+    static QStringList knownErrorClasses();
 
     double toDisplay(const QJsonValue& json) const;
     QJsonValue toJson(double display) const;

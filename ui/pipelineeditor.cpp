@@ -115,6 +115,7 @@ void PipelineEditor::build()
                                 value.isDouble()          ? QString::number(value.toDouble())
                                     : value.isBool()      ? (value.toBool() ? tr("on") : tr("off"))
                                     : value.isUndefined() ? tr("off")
+                                    : value.isArray()     ? control->classes().join(QStringLiteral(", "))
                                                           : value.toString()),
                         mergeKey);
                 });

@@ -22,6 +22,10 @@ void Presenter::setEnabled(bool enabled)
     if (!app)
         return;
     if (enabled) {
+        m_saved.clear();
+        const auto widgets = QApplication::allWidgets();
+        for (QWidget* w : widgets)
+            m_saved.push_back({ w, w->testAttribute(Qt::WA_SetFont), w->font() });
         m_baseStyleSheet = app->styleSheet();
         const double points = m_normalFont.pointSizeF() > 0 ? m_normalFont.pointSizeF() : 9.0;
         // Charts and circuit tiles scale their own fonts in presenter mode; keep the style sheet out of
@@ -32,6 +36,15 @@ void Presenter::setEnabled(bool enabled)
                   .arg(points, 0, 'f', 1));
     } else {
         app->setStyleSheet(m_baseStyleSheet);
+        for (const SavedFont& saved : m_saved) {
+            if (!saved.widget)
+                continue;
+            if (saved.explicitFont)
+                saved.widget->setFont(saved.font);
+            else
+                saved.widget->setFont(QFont()); // inherit from the parent again
+        }
+        m_saved.clear();
     }
     emit enabledChanged(enabled);
 }

@@ -2,11 +2,18 @@
 
 #include <QFont>
 #include <QObject>
+#include <QPointer>
+
+#include <vector>
+
+class QWidget;
 
 namespace rwb {
 
 /// Presenter mode: enlarges every font of the application (through its style sheet) (and tells charts to thicken their
-/// lines) so a room can read the screen. One instance per application; GUI thread only.
+/// lines) so a room can read the screen. Switching it off gives every widget back exactly the font it
+/// had (a style sheet font stays behind in spin boxes and headers otherwise). One instance per
+/// application; GUI thread only.
 class Presenter final : public QObject {
     Q_OBJECT
 public:
@@ -24,9 +31,15 @@ signals:
     void enabledChanged(bool enabled);
 
 private:
+    struct SavedFont {
+        QPointer<QWidget> widget;
+        bool explicitFont = false; ///< set on the widget itself (Qt::WA_SetFont)
+        QFont font;
+    };
     bool m_enabled = false;
     QFont m_normalFont;
     QString m_baseStyleSheet;
+    std::vector<SavedFont> m_saved;
 };
 
 } // namespace rwb

@@ -19,6 +19,7 @@ namespace rwb {
 
 namespace {
 constexpr int kSliderSteps = 10000;
+constexpr std::size_t kOverviewSlice = 50000; // events per event-loop pass: well under a frame of work
 }
 
 /// Forwards replayed events to the bridge (or drops them when there is none).
@@ -62,7 +63,10 @@ ReplayControls::ReplayControls(QWidget* parent, const Clock* driverClock)
     m_rewindButton = makeButton(QStyle::SP_MediaSkipBackward, tr("Back to the start"));
     m_playButton = makeButton(QStyle::SP_MediaPlay, tr("Play / pause (Space)"));
     m_playButton->setShortcut(QKeySequence(Qt::Key_Space));
-    m_stepButton = makeButton(QStyle::SP_MediaSeekForward, tr("Step: emit the next event"));
+    m_stepButton = makeButton(QStyle::SP_ArrowRight, tr("Step: play the next event only"));
+    m_stepButton->setText(tr("Step"));
+    m_stepButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_endButton = makeButton(QStyle::SP_MediaSkipForward, tr("Jump to the end: every event drawn"));
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setRange(0, kSliderSteps);
     m_slider->setToolTip(tr("Seek in the recorded run"));
@@ -82,6 +86,7 @@ ReplayControls::ReplayControls(QWidget* parent, const Clock* driverClock)
     layout->setContentsMargins(4, 2, 4, 2);
     layout->addWidget(m_rewindButton);
     layout->addWidget(m_playButton);
+    layout->addWidget(m_endButton);
     layout->addWidget(m_stepButton);
     layout->addWidget(m_slider, 1);
     layout->addWidget(m_positionLabel);
@@ -94,6 +99,7 @@ ReplayControls::ReplayControls(QWidget* parent, const Clock* driverClock)
     connect(m_playButton, &QToolButton::clicked, this, &ReplayControls::togglePlay);
     connect(m_stepButton, &QToolButton::clicked, this, &ReplayControls::step);
     connect(m_rewindButton, &QToolButton::clicked, this, &ReplayControls::rewind);
+    connect(m_endButton, &QToolButton::clicked, this, &ReplayControls::jumpToEnd);
     connect(m_speedBox, &QComboBox::activated, this, [this](int i) { setSpeed(m_speedBox->itemData(i).toDouble()); });
     connect(m_slider, &QSlider::sliderPressed, this, [this] { m_sliderHeld = true; });
     connect(m_slider, &QSlider::sliderReleased, this, [this] {
@@ -159,8 +165,53 @@ std::size_t ReplayControls::loaded()
     if (m_bridge)
         m_bridge->reset();
     emit rewound({});
+    // the whole log at once, the playhead at the start: Play is an option, not a wait
+    m_overview = true;
+    m_overviewNext = 0;
+    QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
     updateUi();
     return m_replayer.eventCount();
+}
+
+void ReplayControls::drawOverviewSlice()
+{
+    if (!m_overview || m_overviewNext >= m_replayer.eventCount())
+        return;
+    const auto& all = m_replayer.events();
+    const std::size_t end = std::min(all.size(), m_overviewNext + kOverviewSlice);
+    const EventBatch slice(all.begin() + qsizetype(m_overviewNext), all.begin() + qsizetype(end));
+    m_overviewNext = end;
+    emit overviewEvents(slice);
+    if (m_overviewNext < all.size())
+        QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
+    else
+        emit wholeLogShown();
+    updateUi();
+}
+
+void ReplayControls::endOverview()
+{
+    if (!m_overview)
+        return;
+    m_overview = false;
+    // the charts hold (part of) the whole log: start them over from the playhead
+    seek(m_replayer.position(m_clock->now()));
+}
+
+void ReplayControls::jumpToEnd()
+{
+    if (m_replayer.eventCount() == 0)
+        return;
+    pause();
+    m_overview = false;
+    seek(m_replayer.endTime());
+    // the events at the very end are due only now: hand them out too
+    while (!m_replayer.atEnd())
+        m_replayer.step(m_clock->now());
+    if (m_bridge)
+        m_bridge->flush();
+    emit wholeLogShown();
+    updateUi();
 }
 
 TimePoint ReplayControls::position() const { return m_replayer.position(m_clock->now()); }
@@ -169,6 +220,7 @@ void ReplayControls::play()
 {
     if (m_replayer.eventCount() == 0 || m_replayer.isPlaying())
         return;
+    endOverview();
     if (m_replayer.atEnd())
         rewind();
     m_replayer.play(m_clock->now());
@@ -199,6 +251,7 @@ void ReplayControls::togglePlay()
 
 void ReplayControls::step()
 {
+    endOverview();
     const bool wasPlaying = m_replayer.isPlaying();
     m_timer->stop();
     m_replayer.step(m_clock->now());
@@ -213,6 +266,7 @@ void ReplayControls::rewind() { seek(m_replayer.startTime()); }
 
 void ReplayControls::seek(TimePoint logTime)
 {
+    m_overview = false;
     const TimePoint now = m_clock->now();
     logTime = std::clamp(logTime, m_replayer.startTime(), m_replayer.endTime());
     m_replayer.seek(logTime, now);
@@ -248,6 +302,7 @@ void ReplayControls::tick()
             m_bridge->flush();
         emit playingChanged(false);
         emit finished();
+        emit wholeLogShown();
     }
     updateUi();
 }
@@ -259,6 +314,7 @@ void ReplayControls::updateUi()
     m_playButton->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     m_playButton->setEnabled(loaded);
     m_stepButton->setEnabled(loaded && !m_replayer.atEnd());
+    m_endButton->setEnabled(loaded && (!m_replayer.atEnd() || m_overview));
     m_rewindButton->setEnabled(loaded);
     m_slider->setEnabled(loaded);
     const int speedIndex = m_speedBox->findData(m_replayer.speed());
@@ -274,6 +330,8 @@ void ReplayControls::updateUi()
         m_slider->setValue(value);
     }
     m_positionLabel->setText(QStringLiteral("%1 / %2").arg(formatRunTime(pos), formatRunTime(end)));
+    m_positionLabel->setToolTip(m_overview ? tr("The whole log is drawn; Play replays it from the playhead")
+                                           : tr("Playhead / end of the log"));
     emit positionChanged(pos);
 }
 

@@ -27,6 +27,11 @@ class Clock;
 /// rewound() with every event before the new position (one batch: the consumer clears its charts
 /// and appends it), then playback continues through the bridge.
 ///
+/// A loaded log is shown whole at once (the overview): the playhead stays at the start and the
+/// events reach the charts through overviewEvents() in slices of a few tens of thousands, one per
+/// event-loop pass, so a big log never freezes the window. Play, Step or a seek leave the overview
+/// (the charts start over from the playhead); End (⏭) jumps to the end with everything drawn.
+///
 /// Driver time comes from `driverClock` (SystemClock by default; a VirtualClock in tests, which then
 /// call tick()). GUI thread only. Owns its LogReplayer; does not own the bridge.
 class ReplayControls final : public QWidget {
@@ -46,6 +51,13 @@ public:
     const LogReplayer& replayer() const noexcept { return m_replayer; }
     TimePoint position() const;
     bool isPlaying() const noexcept { return m_replayer.isPlaying(); }
+    /// The whole log is shown while the playhead waits at the start.
+    bool isOverview() const noexcept { return m_overview; }
+    /// Every event of the overview has been handed out.
+    bool overviewDrawn() const noexcept
+    {
+        return m_overview && m_replayer.eventCount() > 0 && m_overviewNext >= m_replayer.eventCount();
+    }
     double speed() const noexcept { return m_replayer.speed(); }
 
     static const QList<double>& speeds(); ///< 1, 2, 5, ... 1000
@@ -57,6 +69,8 @@ public slots:
     /// Emits the next event now and pauses.
     void step();
     void rewind();
+    /// Moves to the end with every event drawn.
+    void jumpToEnd();
     void seek(rwb::TimePoint logTime);
     void setSpeed(double factor);
     /// Advances the replayer to the driver clock's now (the timer calls it; tests call it directly).
@@ -69,6 +83,10 @@ signals:
     void positionChanged(rwb::TimePoint logTime);
     void playingChanged(bool playing);
     void finished();
+    /// A slice of the overview, in order: append it to the charts.
+    void overviewEvents(const rwb::EventBatch& events);
+    /// The charts hold every event of the log (the overview is drawn, or the end was reached).
+    void wholeLogShown();
 
 private:
     /// After any load: resets the bridge, tells the charts to start over, returns the event count.
@@ -77,6 +95,9 @@ private:
     static void releaseInBackground(std::vector<Event> events);
     void updateUi();
     void emitTo(const Event& e);
+    void drawOverviewSlice();
+    /// Leaves the overview: the charts will show the replay up to the playhead again.
+    void endOverview();
 
     class Forwarder;
     std::unique_ptr<Forwarder> m_forwarder;
@@ -88,10 +109,13 @@ private:
     QToolButton* m_rewindButton = nullptr;
     QToolButton* m_playButton = nullptr;
     QToolButton* m_stepButton = nullptr;
+    QToolButton* m_endButton = nullptr;
     QSlider* m_slider = nullptr;
     QComboBox* m_speedBox = nullptr;
     QLabel* m_positionLabel = nullptr;
     bool m_sliderHeld = false;
+    bool m_overview = false;
+    std::size_t m_overviewNext = 0;
 };
 
 } // namespace rwb

@@ -34,7 +34,6 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     : ChartView(parent)
 {
     chart()->setTitle(tr("Retry delays"));
-    chart()->setMargins(QMargins(4, 4, 52, 4)); // room for the backoff line labels
     for (int g = 0; g < kGroups; ++g) {
         auto* s = new QScatterSeries;
         s->setName(g + 1 < kGroups ? tr("retry %1").arg(g + 1) : tr("retry %1+").arg(kGroups));
@@ -50,10 +49,12 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     for (int g = 0; g < kGroups; ++g) {
         auto* c = new QLineSeries;
         c->setName(g == 0 ? tr("backoff curve") : tr("backoff, retry %1").arg(g + 1));
-        c->setPointLabelsFormat(tr("retry %1").arg(g + 1));
-        c->setPointLabelsClipping(false);
         m_curves[g] = c;
         addChartSeries(c, g == 0);
+        // drawn by hand in the right margin: Qt's point labels centre on the point and get cut there
+        m_curveLabels[g] = new QGraphicsSimpleTextItem(tr("retry %1").arg(g + 1), chart());
+        m_curveLabels[g]->setZValue(10);
+        m_curveLabels[g]->hide();
     }
     m_cap = new QLineSeries;
     m_cap->setName(tr("max_delay"));
@@ -64,13 +65,42 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     m_groupB->setPointsVisible(false);
     m_groupB->setVisible(false);
     addChartSeries(m_groupB, false);
+    connect(chart(), &QChart::plotAreaChanged, this, &RetryDelayChart::placeCurveLabels);
     applyStyle();
-    setValueTitle(tr("delay (ms)"));
+    for (int g = 0; g < kGroups; ++g)
+        setShortLegendName(m_groups[g], g + 1 < kGroups ? QString::number(g + 1) : tr("%1+").arg(kGroups));
+    setShortLegendName(m_curves[0], tr("backoff"));
+    setShortLegendName(m_cap, tr("cap"));
+    setValueTitle(tr("ms"));
     setValueMax(1000);
     setValueScale(ValueScale::Auto);
 }
 
 RetryDelayChart::~RetryDelayChart() = default;
+
+void RetryDelayChart::placeCurveLabels()
+{
+    // one label per dashed line, right of the plot at its height; a label closer than a text line to
+    // the one below is left out (capped retries share a height), so labels never overlap
+    const QRectF plot = chart()->plotArea();
+    qreal lastTop = std::numeric_limits<qreal>::max();
+    for (int g = 0; g < kGroups; ++g) {
+        QGraphicsSimpleTextItem* label = m_curveLabels[g];
+        if (m_curves[g]->count() < 2 || !m_curves[g]->isVisible()) {
+            label->hide();
+            continue;
+        }
+        const QPointF at = chart()->mapToPosition(m_curves[g]->at(1), m_curves[g]);
+        const QRectF box = label->boundingRect();
+        const qreal top = at.y() - box.height() / 2;
+        const bool fits = at.y() >= plot.top() - 1 && at.y() <= plot.bottom() + 1 && top + box.height() <= lastTop;
+        label->setVisible(fits);
+        if (!fits)
+            continue;
+        label->setPos(plot.right() + 4, top);
+        lastTop = top;
+    }
+}
 
 void RetryDelayChart::applyStyle()
 {
@@ -82,11 +112,14 @@ void RetryDelayChart::applyStyle()
         pen.setStyle(Qt::DashLine);
         pen.setWidthF(lineWidth() * 0.6);
         m_curves[g]->setPen(pen);
-        m_curves[g]->setPointLabelsColor(groupColor(g).darker(140));
         QFont f = valueAxis()->labelsFont();
         f.setBold(true);
-        m_curves[g]->setPointLabelsFont(f);
+        m_curveLabels[g]->setFont(f);
+        m_curveLabels[g]->setBrush(groupColor(g).darker(140));
     }
+    // room for the widest label right of the plot
+    const qreal labelWidth = QFontMetricsF(m_curveLabels[kGroups - 1]->font()).horizontalAdvance(m_curveLabels[kGroups - 1]->text());
+    chart()->setMargins(QMargins(4, 4, int(std::ceil(labelWidth)) + 10, 4));
     const qreal ringSize = presenterMode() ? 11.0 : 7.0;
     m_groupB->setMarkerSize(ringSize);
     // variant B: hollow rings, readable on top of A's filled dots
@@ -238,7 +271,7 @@ void RetryDelayChart::refreshSeries()
         maxMs = 1000;
 
     m_unit = maxMs >= 2000 ? 1000.0 : 1.0;
-    setValueTitle(m_unit > 1 ? tr("delay (s)") : tr("delay (ms)"));
+    setValueTitle(m_unit > 1 ? tr("s") : tr("ms"));
     // the log scale takes over when the range spans decades (e.g. a few 30 s Retry-After waits)
     setValueRange(lowMs > 0 ? lowMs / m_unit / 1.5 : 0.0, maxMs / m_unit, typicalMs / m_unit);
     const double yMin = valueAxis()->min();
@@ -255,27 +288,16 @@ void RetryDelayChart::refreshSeries()
             return;
         raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
-    // labels of lines closer than a text line would overlap: keep the first of them
-    const double pixelsPerUnit = plotRows() / std::max(yMax - yMin, 1e-9);
-    const double labelHeight = QFontMetricsF(m_curves[0]->pointLabelsFont()).height();
-    double lastLabelY = -1e9;
     for (int g = 0; g < kGroups; ++g) {
         m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, cellsX, cellsY));
         if (curves[g] >= 0) {
             const double y = toAxis(curves[g] / m_unit);
             m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
-            const double labelY = (y - yMin) * pixelsPerUnit;
-            const bool labelled = labelY - lastLabelY >= labelHeight;
-            if (labelled)
-                lastLabelY = labelY;
-            // one label per line, at its right end
-            m_curves[g]->setPointConfiguration(0, QXYSeries::PointConfiguration::LabelVisibility, false);
-            m_curves[g]->setPointConfiguration(1, QXYSeries::PointConfiguration::LabelVisibility, labelled);
-            m_curves[g]->setPointLabelsVisible(true);
         } else {
             m_curves[g]->clear();
         }
     }
+    placeCurveLabels();
     QList<QPointF> rawB;
     m_pointsB.forEach([&](const Point& p) {
         if (m_filter < 0 || p.pipeline == m_filter)

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QScatterSeries;
 
@@ -71,6 +72,7 @@ private:
     };
     static int groupOf(int retry) { return std::clamp(retry, 1, kGroups) - 1; }
     void add(const Event& e);
+    void placeCurveLabels();
     int pipelineId(const QString& name);
     /// The point of `points` nearest to `value` (axis coordinates) that passes the pipeline filter and
     /// `accept`, or nullptr.
@@ -85,6 +87,7 @@ private:
     QString m_filterName;
     QScatterSeries* m_groups[kGroups] = {};
     QLineSeries* m_curves[kGroups] = {};
+    QGraphicsSimpleTextItem* m_curveLabels[kGroups] = {};
     QLineSeries* m_cap = nullptr;
     std::optional<Backoff> m_backoff;
     int m_maxRetries = 4;

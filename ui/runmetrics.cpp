@@ -2,19 +2,66 @@
 
 namespace rwb {
 
-RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Event>* events)
+RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Event>* events, const Selection& selection)
 {
+    const bool everything = selection.pipelines.isEmpty();
+    std::vector<const PipelineSeries*> pipelines;
+    QStringList services;
+    for (const auto& p : result.pipelines) {
+        if (!everything && !selection.pipelines.contains(p.name))
+            continue;
+        pipelines.push_back(&p);
+        if (!services.contains(p.service))
+            services.append(p.service);
+    }
+
     RunMetrics m;
-    m.total = result.total();
+    for (const PipelineSeries* p : pipelines) {
+        const auto& s = p->summary;
+        auto& t = m.total;
+        t.requests += s.requests;
+        t.succeeded += s.succeeded;
+        t.failed += s.failed;
+        t.rejected += s.rejected;
+        t.fallbacks += s.fallbacks;
+        t.unfinished += s.unfinished;
+        t.attempts += s.attempts;
+        t.retries += s.retries;
+        t.timeouts += s.timeouts;
+        t.breakerRejections += s.breakerRejections;
+        t.breakerTransitions += s.breakerTransitions;
+        t.latencyP50Ms = std::max(t.latencyP50Ms, s.latencyP50Ms);
+        t.latencyP95Ms = std::max(t.latencyP95Ms, s.latencyP95Ms);
+        t.latencyP99Ms = std::max(t.latencyP99Ms, s.latencyP99Ms);
+        t.latencyMaxMs = std::max(t.latencyMaxMs, s.latencyMaxMs);
+    }
+
     const std::size_t buckets = result.bucketCount();
     std::vector<bool> failing(buckets, false);
-    for (const auto& s : result.services) {
-        m.serviceLoad += s.arrivals;
-        m.peakConcurrency = std::max(m.peakConcurrency, s.maxConcurrency);
-        for (std::size_t i = 0; i < std::min(buckets, s.buckets.size()); ++i) {
-            const auto& b = s.buckets[i];
-            if (b.arrivals > 0 && b.errors * 2 >= b.arrivals)
-                failing[i] = true;
+    const bool serviceData = !result.services.empty();
+    if (serviceData) {
+        m.serviceLoad = 0;
+        m.peakConcurrency = 0;
+        for (const auto& s : result.services) {
+            if (!everything && !services.contains(s.name))
+                continue;
+            *m.serviceLoad += s.arrivals;
+            m.peakConcurrency = std::max(*m.peakConcurrency, s.maxConcurrency);
+            for (std::size_t i = 0; i < std::min(buckets, s.buckets.size()); ++i) {
+                const auto& b = s.buckets[i];
+                if (b.arrivals > 0 && b.errors * 2 >= b.arrivals)
+                    failing[i] = true;
+            }
+        }
+    } else {
+        for (std::size_t i = 0; i < buckets; ++i) {
+            std::uint64_t finished = 0, answered = 0;
+            for (const PipelineSeries* p : pipelines)
+                if (i < p->buckets.size()) {
+                    finished += p->buckets[i].finished();
+                    answered += p->buckets[i].succeeded;
+                }
+            failing[i] = finished > 0 && answered * 2 < finished;
         }
     }
     const auto width = result.bucketWidth;
@@ -31,27 +78,30 @@ RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Ev
         return m;
     m.faultStart = width * std::int64_t(*first);
     m.faultEnd = width * std::int64_t(*last + 1);
+    const auto guards = [&](const QString& circuit) { return everything || selection.circuits.contains(circuit); };
     if (events) {
         // The fault change that starts the failing period, and the first trip after it.
         const TimePoint bucketStart = TimePoint(*m.faultStart);
         TimePoint start = bucketStart;
         for (const Event& e : *events) {
-            if (e.kind == EventKind::FaultChanged && e.time <= bucketStart + width && e.time + width >= bucketStart) {
+            if (e.kind == EventKind::FaultChanged && (everything || services.contains(e.source))
+                && e.time <= bucketStart + width && e.time + width >= bucketStart) {
                 start = e.time;
                 break;
             }
         }
         m.faultStart = start.time_since_epoch();
         for (const Event& e : *events) {
-            if (e.kind == EventKind::BreakerTransition && e.to == BreakerState::Open && e.time >= start) {
+            if (e.kind == EventKind::BreakerTransition && e.to == BreakerState::Open && e.time >= start
+                && guards(e.source)) {
                 m.timeToDetect = e.time - start;
                 break;
             }
         }
     } else {
         for (std::size_t i = *first; i < buckets && !m.timeToDetect; ++i) {
-            for (const auto& p : result.pipelines) {
-                if (i < p.buckets.size() && p.buckets[i].breakerState != BreakerState::Closed) {
+            for (const PipelineSeries* p : pipelines) {
+                if (i < p->buckets.size() && p->buckets[i].breakerState != BreakerState::Closed) {
                     m.timeToDetect = width * std::int64_t(i - *first);
                     break;
                 }
@@ -61,10 +111,10 @@ RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Ev
     for (std::size_t i = *last + 1; i < buckets && !m.timeToRecover; ++i) {
         std::uint64_t finished = 0;
         std::uint64_t served = 0;
-        for (const auto& p : result.pipelines) {
-            if (i < p.buckets.size()) {
-                finished += p.buckets[i].finished();
-                served += p.buckets[i].succeeded + p.buckets[i].fallbacks;
+        for (const PipelineSeries* p : pipelines) {
+            if (i < p->buckets.size()) {
+                finished += p->buckets[i].finished();
+                served += p->buckets[i].succeeded + p->buckets[i].fallbacks;
             }
         }
         if (finished > 0 && served * 100 >= finished * 95)

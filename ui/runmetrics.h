@@ -4,17 +4,19 @@
 #include "core/sim/simulationresult.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
 namespace rwb {
 
-/// Figures derived from a SimulationResult for the summary and A/B tables and the metrics export.
-/// Pure functions of the result (no policy decisions): thread-safe.
+/// Figures derived from a SimulationResult for the summary and A/B tables and the metrics export,
+/// for all pipelines or a subset (one column of the Summary per pipeline). Pure functions of the
+/// result (no policy decisions): thread-safe.
 struct RunMetrics {
-    PipelineSummary total;
-    std::uint64_t serviceLoad = 0; ///< attempts that reached the services
-    std::uint32_t peakConcurrency = 0; ///< highest concurrency seen in any service
+    PipelineSummary total; ///< the covered pipelines' summaries added up (percentiles: their maximum)
+    std::optional<std::uint64_t> serviceLoad;   ///< attempts that reached the services; nullopt without service data
+    std::optional<std::uint32_t> peakConcurrency; ///< highest concurrency seen in the services; likewise
     /// From the first second the services mostly fail (>= 50 % errors) to the first second a breaker is open.
     std::optional<Duration> timeToDetect;
     /// From the last mostly-failing second to the first later second with >= 95 % of requests served.
@@ -22,9 +24,17 @@ struct RunMetrics {
     std::optional<Duration> faultStart;
     std::optional<Duration> faultEnd;
 
+    /// Which part of a run the figures cover.
+    struct Selection {
+        QStringList pipelines; ///< empty: every pipeline
+        QStringList circuits;  ///< the circuits guarding them (whose opening detects the fault); ignored for every pipeline
+    };
+
     /// With the run's events (FaultChanged, BreakerTransition) the fault start and the detection are
-    /// exact instead of rounded to the 1 s buckets.
-    static RunMetrics from(const SimulationResult& result, const std::vector<Event>* events = nullptr);
+    /// exact instead of rounded to the 1 s buckets. Without service series (a run rebuilt from
+    /// events) a second is failing when the services answered under half of its finished requests.
+    static RunMetrics from(
+        const SimulationResult& result, const std::vector<Event>* events = nullptr, const Selection& selection = {});
 };
 
 } // namespace rwb

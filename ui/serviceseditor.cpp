@@ -8,7 +8,9 @@
 #include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
 #include "ui/parametercontrol.h"
+#include "ui/parametersection.h"
 #include "ui/scenariodocument.h"
+#include "ui/scheduletimeline.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -16,7 +18,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QStyledItemDelegate>
@@ -60,6 +64,35 @@ ParameterSpecs outageColumns()
     return { start, end, error };
 }
 
+ParameterSpecs scheduleColumns()
+{
+    ParameterSpec at;
+    at.key = QStringLiteral("at");
+    at.label = QObject::tr("At");
+    at.tooltip = QObject::tr("When the service switches to this behaviour, in seconds from the start of the run.");
+    at.kind = ParameterSpec::Kind::Real;
+    at.unit = QStringLiteral("s");
+    at.maximum = 1e7;
+    at.decimals = 1;
+    at.defaultValue = 0.0;
+    ParameterSpec label;
+    label.key = QStringLiteral("label");
+    label.label = QObject::tr("Label");
+    label.tooltip = QObject::tr("A name for the change, shown in the fault_changed events and on the timeline.");
+    label.kind = ParameterSpec::Kind::Text;
+    ParameterSpec rate;
+    rate.key = QStringLiteral("fault/error_rate");
+    rate.label = QObject::tr("Error rate");
+    rate.tooltip = QObject::tr("The error rate from then on (the entry's other changes, edited in the file, are kept).");
+    rate.kind = ParameterSpec::Kind::Fraction;
+    rate.unit = QStringLiteral("%");
+    rate.maximum = 100;
+    rate.decimals = 1;
+    rate.jsonScale = 0.01;
+    rate.defaultValue = QJsonValue(QJsonValue::Undefined);
+    return { at, label, rate };
+}
+
 /// Editors for JsonArrayModel cells that respect each column's ParameterSpec.
 class SpecDelegate final : public QStyledItemDelegate {
 public:
@@ -77,6 +110,8 @@ public:
             combo->addItems(spec.choiceLabels.isEmpty() ? spec.choices : spec.choiceLabels);
             return combo;
         }
+        if (spec.kind == ParameterSpec::Kind::Text)
+            return new QLineEdit(parent);
         auto* spin = new QDoubleSpinBox(parent);
         spin->setRange(spec.minimum, spec.maximum);
         spin->setDecimals(spec.kind == ParameterSpec::Kind::Integer ? 0 : spec.decimals);
@@ -88,6 +123,8 @@ public:
     {
         if (auto* combo = qobject_cast<QComboBox*>(editor))
             combo->setCurrentIndex(index.data(Qt::EditRole).toInt());
+        else if (auto* line = qobject_cast<QLineEdit*>(editor))
+            line->setText(index.data(Qt::EditRole).toString());
         else if (auto* spin = qobject_cast<QDoubleSpinBox*>(editor))
             spin->setValue(index.data(Qt::EditRole).toDouble());
     }
@@ -95,6 +132,8 @@ public:
     {
         if (auto* combo = qobject_cast<QComboBox*>(editor))
             model->setData(index, combo->currentIndex());
+        else if (auto* line = qobject_cast<QLineEdit*>(editor))
+            model->setData(index, line->text());
         else if (auto* spin = qobject_cast<QDoubleSpinBox*>(editor))
             model->setData(index, spin->value());
     }
@@ -112,6 +151,7 @@ ServicesEditor::ServicesEditor(QWidget* parent)
     , m_outage(new QPushButton(icons::icon(icons::Icon::Outage), tr("Outage now"), this))
     , m_recover(new QPushButton(icons::icon(icons::Icon::Recover), tr("Recover"), this))
     , m_outages(new JsonArrayModel(outageColumns(), this))
+    , m_schedule(new JsonArrayModel(scheduleColumns(), this))
 {
     setObjectName(QStringLiteral("servicesEditor"));
     build();
@@ -184,6 +224,17 @@ void ServicesEditor::build()
     }
     layout->addWidget(m_profileSection);
 
+    // error mix, flapping and ramp: sections of the profile of their own
+    const auto subject = [this] { return m_services->currentText(); };
+    for (const ParameterGroup* g : { &catalog::errorMixGroup(), &catalog::flappingGroup(), &catalog::rampGroup() }) {
+        const QString key = g->key;
+        auto* section = new ParameterSection(*g, [this, key]() -> QString { return profilePointer() + QLatin1Char('/') + key; },
+            subject, content);
+        section->section()->setExpanded(false);
+        layout->addWidget(section->section());
+        m_sections.push_back(section);
+    }
+
     auto* outageSection = new CollapsibleSection(tr("Outage windows"),
         tr("Times during which every request fails. Double-click a cell to "
            "edit it."),
@@ -234,6 +285,7 @@ void ServicesEditor::build()
             m_outages->removeElement(current.row(), tr("Remove outage window"));
     });
     layout->addWidget(outageSection);
+    layout->addWidget(buildScheduleSection(content));
     layout->addStretch(1);
 
     scroll->setWidget(content);
@@ -244,6 +296,64 @@ void ServicesEditor::build()
         if (!m_refreshing && index >= 0)
             setServiceIndex(index);
     });
+}
+
+QWidget* ServicesEditor::buildScheduleSection(QWidget* content)
+{
+    auto* section = new CollapsibleSection(tr("Schedule"),
+        tr("Changes of behaviour at given times: each entry patches the profile from its time on."), false, content);
+    section->setObjectName(QStringLiteral("section_schedule"));
+    auto* box = new QVBoxLayout(section->body());
+    box->setContentsMargins(8, 0, 8, 0);
+    m_timeline = new ScheduleTimeline(section->body());
+    box->addWidget(m_timeline);
+    m_scheduleTable = new QTableView(section->body());
+    m_scheduleTable->setObjectName(QStringLiteral("scheduleTable"));
+    m_scheduleTable->setModel(m_schedule);
+    m_scheduleTable->setItemDelegate(new SpecDelegate(scheduleColumns(), m_scheduleTable));
+    m_scheduleTable->verticalHeader()->hide();
+    m_scheduleTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_scheduleTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_scheduleTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_scheduleTable->setMinimumHeight(4 * (fontMetrics().height() + 8));
+    m_scheduleTable->setMaximumHeight(8 * (fontMetrics().height() + 8));
+    box->addWidget(m_scheduleTable);
+    connect(m_timeline, &ScheduleTimeline::entryClicked, m_scheduleTable, [this](int entry) {
+        m_scheduleTable->selectRow(entry);
+    });
+    connect(m_scheduleTable->selectionModel(), &QItemSelectionModel::currentRowChanged, m_timeline,
+        [this](const QModelIndex& current) { m_timeline->setSelected(current.row()); });
+    auto* rowButtons = new QHBoxLayout;
+    auto* add = new QToolButton(section->body());
+    add->setObjectName(QStringLiteral("addScheduleEntry"));
+    add->setIcon(icons::icon(icons::Icon::Add));
+    add->setText(tr("Add change"));
+    add->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    add->setToolTip(tr("Add a change 30 s after the last one: every request fails from then on"));
+    auto* remove = new QToolButton(section->body());
+    remove->setIcon(icons::icon(icons::Icon::Remove));
+    remove->setText(tr("Remove"));
+    remove->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    remove->setToolTip(tr("Remove the selected change"));
+    rowButtons->addWidget(add);
+    rowButtons->addWidget(remove);
+    rowButtons->addStretch(1);
+    box->addLayout(rowButtons);
+    connect(add, &QToolButton::clicked, this, [this] {
+        double at = 30.0;
+        const QJsonArray existing = m_document ? m_document->value(m_schedule->pointer()).toArray() : QJsonArray();
+        for (const QJsonValue& v : existing)
+            at = std::max(at, v.toObject().value(QStringLiteral("at")).toDouble() + 30.0);
+        m_schedule->appendElement(QJsonObject { { QStringLiteral("at"), at }, { QStringLiteral("label"), tr("change") },
+                                      { QStringLiteral("fault"), QJsonObject { { QStringLiteral("error_rate"), 1.0 } } } },
+            tr("Add schedule change"));
+    });
+    connect(remove, &QToolButton::clicked, this, [this] {
+        const QModelIndex current = m_scheduleTable->currentIndex();
+        if (current.isValid())
+            m_schedule->removeElement(current.row(), tr("Remove schedule change"));
+    });
+    return section;
 }
 
 void ServicesEditor::setDocument(ScenarioDocument* document)
@@ -259,8 +369,8 @@ void ServicesEditor::setDocument(ScenarioDocument* document)
             refresh();
         });
         connect(m_document, &ScenarioDocument::valueChanged, this, [this](const QString& pointer) {
-            if (pointer.startsWith(QStringLiteral("/services")))
-                refresh();
+            if (pointer.startsWith(QStringLiteral("/services")) || pointer == QStringLiteral("/duration"))
+                refresh(); // the timeline spans the run
         });
     }
     rebuildServiceList();
@@ -313,6 +423,13 @@ void ServicesEditor::refresh()
     m_description->setText(description);
     m_description->setVisible(!description.isEmpty());
     m_outages->bind(m_document, profilePointer() + QStringLiteral("/outages"));
+    m_schedule->bind(m_document, servicePointer() + QStringLiteral("/schedule"));
+    for (ParameterSection* section : m_sections) {
+        section->setDocument(m_document);
+        section->section()->setEnabled(has);
+    }
+    m_timeline->setService(has ? m_document->value(servicePointer()).toObject() : QJsonObject(),
+        m_document ? m_document->value(QStringLiteral("/duration")).toDouble() : 60.0);
     m_refreshing = false;
 }
 
@@ -338,6 +455,8 @@ void ServicesEditor::setOutage(bool down)
 
 void ServicesEditor::setProblems(const std::vector<ScenarioProblem>& problems)
 {
+    for (ParameterSection* section : m_sections)
+        section->setProblems(problems);
     for (ParameterControl* c : m_controls) {
         const QString pointer = profilePointer() + QLatin1Char('/') + c->spec().key;
         QString message;

@@ -17,6 +17,8 @@ namespace rwb {
 class CollapsibleSection;
 class JsonArrayModel;
 class ParameterControl;
+class ParameterSection;
+class ScheduleTimeline;
 class ScenarioDocument;
 
 /// Edits the mock services of a scenario: the fault profile of the selected service (error rate,
@@ -41,6 +43,10 @@ public:
     QPushButton* outageButton() const noexcept { return m_outage; }
     QPushButton* recoverButton() const noexcept { return m_recover; }
     JsonArrayModel* outagesModel() const noexcept { return m_outages; }
+    JsonArrayModel* scheduleModel() const noexcept { return m_schedule; }
+    ScheduleTimeline* timeline() const noexcept { return m_timeline; }
+    /// The sections of the profile's parts: error mix, flapping, ramp (in that order).
+    const std::vector<ParameterSection*>& sections() const noexcept { return m_sections; }
 
 signals:
     /// The user asked to take `service` down (true) or bring it back (false).
@@ -51,6 +57,7 @@ private:
     void rebuildServiceList();
     void refresh();
     void setOutage(bool down);
+    QWidget* buildScheduleSection(QWidget* content);
 
     QPointer<ScenarioDocument> m_document;
     int m_service = 0;
@@ -62,6 +69,10 @@ private:
     std::vector<ParameterControl*> m_controls;
     JsonArrayModel* m_outages;
     QTableView* m_outageTable = nullptr;
+    JsonArrayModel* m_schedule;
+    QTableView* m_scheduleTable = nullptr;
+    ScheduleTimeline* m_timeline = nullptr;
+    std::vector<ParameterSection*> m_sections;
     bool m_refreshing = false;
 };
 

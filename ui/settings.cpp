@@ -13,6 +13,7 @@ const QString LastDirKey = QStringLiteral("files/lastDirectory");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString StateKey = QStringLiteral("window/state");
 const QString PresenterKey = QStringLiteral("view/presenter");
+const QString RecordingDirKey = QStringLiteral("files/recordingDirectory");
 
 } // namespace
 
@@ -85,6 +86,16 @@ QString Settings::lastDirectory()
 void Settings::setLastDirectory(const QString& dir)
 {
     QSettings().setValue(LastDirKey, dir);
+}
+
+QString Settings::recordingDirectory()
+{
+    return QSettings().value(RecordingDirKey).toString();
+}
+
+void Settings::setRecordingDirectory(const QString& dir)
+{
+    QSettings().setValue(RecordingDirKey, dir);
 }
 
 } // namespace rwb

@@ -29,6 +29,10 @@ public:
 
     static QString lastDirectory();
     static void setLastDirectory(const QString& dir);
+
+    /// Where recorded runs (JSONL) go; empty until the user chose one.
+    static QString recordingDirectory();
+    static void setRecordingDirectory(const QString& dir);
 };
 
 } // namespace rwb

@@ -33,7 +33,8 @@ void applyTheme(QApplication& app)
 #sectionHeader { background: #e8ebef; border-radius: 4px; }
 #section { background: transparent; }
 #sectionArrow { border: none; padding: 2px; }
-#sectionSummary, #dimLabel { color: #5f6b76; }
+#sectionSummary, #dimLabel, #summaryCaption { color: #5f6b76; }
+#liveControls { background: #eef6ee; border-bottom: 1px solid #c8e0c8; }
 #panelHeader { background: #eceff2; border-bottom: 1px solid #d5d9de; }
 #editorContent { background: palette(window); }
 QLabel[invalid="true"] { color: #c62828; font-weight: bold; }

@@ -31,12 +31,15 @@ int main(int argc, char* argv[])
         QStringLiteral("Render the window and its panels into PNGs in <dir> after the "
                        "first simulation, then exit."),
         QStringLiteral("dir"));
+    const QCommandLineOption size(QStringLiteral("window-size"),
+        QStringLiteral("Window size as WIDTHxHEIGHT (screenshots default to 1600x1000)."), QStringLiteral("size"));
     const QCommandLineOption presenter(
         QStringLiteral("presenter"), QStringLiteral("Start in presenter mode (bigger fonts and chart lines)."));
     parser.addOption(version);
     parser.addOption(presenter);
     parser.addOption(demo);
     parser.addOption(screenshot);
+    parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A scenario (.json) or log (.jsonl) to open."),
         QStringLiteral("[file]"));
     // `--demo` may be given without a name: rewrite it to the default before parsing.
@@ -54,8 +57,15 @@ int main(int argc, char* argv[])
 
     rwb::applyTheme(app);
     rwb::MainWindow window;
+    QSize windowSize(1600, 1000);
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
+            windowSize = QSize(wh[0].toInt(), wh[1].toInt());
+        window.resize(windowSize);
+    }
     if (parser.isSet(screenshot)) {
-        window.resize(1600, 1000);
+        window.resize(windowSize);
         // A fixed layout makes screenshots reproducible: ignore the user's saved docks.
         window.restoreState(QByteArray());
     }

@@ -305,24 +305,25 @@ std::optional<qint64> parseIsoTimestamp(QByteArrayView text) noexcept
 
 LogLevel levelFor(const Event& event) noexcept
 {
+    // Levels a person triaging would pick: `level>=WARNING` lists what went wrong for a caller or a
+    // circuit, not the routine work of the policies (a retry storm logs tens of thousands of retries).
     switch (event.kind) {
     case EventKind::BreakerTransition:
         return event.to == BreakerState::Open ? LogLevel::Warning : LogLevel::Info;
     case EventKind::Attempt:
-        return event.outcome == OutcomeKind::Success ? LogLevel::Info : LogLevel::Warning;
+        return event.outcome == OutcomeKind::Success ? LogLevel::Debug : LogLevel::Info;
     case EventKind::BreakerRejected:
     case EventKind::RetryScheduled:
     case EventKind::BulkheadRejected:
     case EventKind::RateLimited:
-        return LogLevel::Warning;
-    case EventKind::RetryGaveUp:
-        return LogLevel::Error;
-    case EventKind::RequestDone:
-        if (event.outcome != OutcomeKind::Success)
-            return LogLevel::Error;
-        return event.fallback ? LogLevel::Warning : LogLevel::Info;
     case EventKind::FaultChanged:
         return LogLevel::Info;
+    case EventKind::RetryGaveUp:
+        return LogLevel::Warning;
+    case EventKind::RequestDone:
+        if (event.fallback)
+            return LogLevel::Warning;
+        return event.outcome == OutcomeKind::Success ? LogLevel::Info : LogLevel::Error;
     }
     return LogLevel::Info;
 }

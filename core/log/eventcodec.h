@@ -28,8 +28,10 @@ namespace rwb {
 /// All functions are pure and thread-safe.
 namespace eventcodec {
 
-/// The level a line gets: INFO normally; WARNING for failed attempts, rejections, scheduled
-/// retries, rate limiting and a breaker opening; ERROR for a give-up and a failed request.
+/// The level a line gets (docs/log-format.md): DEBUG for a successful attempt; INFO for failed
+/// attempts, scheduled retries, refusals by a breaker, bulkhead or rate limiter, fault changes and
+/// requests that succeeded; WARNING for a breaker opening, a give-up and a request answered by its
+/// fallback; ERROR for a request that failed.
 LogLevel levelFor(const Event& event) noexcept;
 /// The human-readable message of the line.
 QString messageFor(const Event& event);

@@ -194,12 +194,14 @@ private slots:
         TrafficChart replayed;
         replayed.appendEvents(run.events);
         QCOMPARE(simulated.metricCount(), 6);
-        // identical figures wherever both have a bucket (the event feed lags by the unfinished second)
+        // identical figures wherever both have a bucket (the event feed lags by the unfinished second;
+        // the simulated chart leaves out the drain after the scenario's duration)
         for (int m = 0; m < simulated.metricCount(); ++m) {
             const QList<QPointF> a = simulated.values(m);
             const QList<QPointF> b = replayed.values(m);
             QVERIFY(!b.isEmpty());
-            for (int i = 0; i < b.size(); ++i)
+            QVERIFY(a.last().x() < toSeconds(run.result.duration));
+            for (int i = 0; i < std::min(a.size(), b.size()); ++i)
                 QCOMPARE(b[i], a[i]);
         }
     }

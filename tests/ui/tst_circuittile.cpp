@@ -11,6 +11,7 @@
 #include <QTest>
 
 using namespace rwb;
+using std::chrono::milliseconds;
 
 namespace {
 Event attempt(double seconds, const QString& pipeline, OutcomeKind outcome, Duration latency = 20ms)
@@ -21,6 +22,18 @@ Event attempt(double seconds, const QString& pipeline, OutcomeKind outcome, Dura
     e.source = pipeline;
     e.outcome = outcome;
     e.latency = latency;
+    return e;
+}
+
+Event done(double seconds, const QString& pipeline, OutcomeKind outcome, bool fallback = false, Duration total = 20ms)
+{
+    Event e;
+    e.kind = EventKind::RequestDone;
+    e.time = TimePoint(fromSeconds(seconds));
+    e.source = pipeline;
+    e.outcome = outcome;
+    e.fallback = fallback;
+    e.total = total;
     return e;
 }
 } // namespace
@@ -35,11 +48,19 @@ private slots:
         std::vector<Event> events;
         // 0..4 s: old traffic that leaves the window
         for (int i = 0; i < 50; ++i)
-            events.push_back(attempt(i * 0.1, QStringLiteral("payments"), OutcomeKind::Success));
-        // 10..19 s: 30 successes, 6 errors, 4 timeouts
+            events.push_back(done(i * 0.1, QStringLiteral("payments"), OutcomeKind::Success));
+        // 10..19 s: 28 successes, 4 fallbacks, 4 failures; 4 tries timed out (then retried)
         for (int i = 0; i < 40; ++i) {
-            const OutcomeKind k = i % 10 < 6 ? OutcomeKind::Success : i % 10 < 8 ? OutcomeKind::Success : i % 10 == 8 ? OutcomeKind::Error : OutcomeKind::Timeout;
-            events.push_back(attempt(10 + i * 0.25, QStringLiteral("payments"), k, std::chrono::milliseconds(10 + i)));
+            const double t = 10 + i * 0.25;
+            const int k = i % 10;
+            if (k < 7)
+                events.push_back(done(t, QStringLiteral("payments"), OutcomeKind::Success, false, milliseconds(10 + i)));
+            else if (k == 7)
+                events.push_back(done(t, QStringLiteral("payments"), OutcomeKind::Success, true, milliseconds(10 + i)));
+            else if (k == 8)
+                events.push_back(done(t, QStringLiteral("payments"), OutcomeKind::Error, false, milliseconds(10 + i)));
+            else
+                events.push_back(attempt(t, QStringLiteral("payments"), OutcomeKind::Timeout));
         }
         Event open;
         open.kind = EventKind::BreakerTransition;
@@ -58,15 +79,18 @@ private slots:
         board.refreshNow();
         const CircuitTileData d = board.tile(QStringLiteral("payments"))->data();
         QVERIFY(d.state == BreakerState::Open);
-        QCOMPARE(d.successes, 32u);
+        QVERIFY(d.hasBreaker); // its circuit was seen
+        QCOMPARE(d.successes, 28u);
+        QCOMPARE(d.fallbacks, 4u);
         QCOMPARE(d.failures, 4u);
         QCOMPARE(d.timeouts, 4u);
-        QCOMPARE(d.rejected, 1u);
-        QCOMPARE(d.failureRate, 8.0 / 40.0);
+        QCOMPARE(d.shortCircuited, 1u);
+        // what the service did not answer: the failures and the fallbacks
+        QCOMPARE(d.failureRate, 8.0 / 36.0);
         QVERIFY(d.timeUntilHalfOpen.has_value());
         // open until 19.6 s + 3.4 s; the newest event is at 19.75 s
         QCOMPARE(*d.timeUntilHalfOpen, Duration(3250ms));
-        QVERIFY(d.p50Ms > 10 && d.p99Ms <= 49 && d.p50Ms <= d.p95Ms && d.p95Ms <= d.p99Ms);
+        QVERIFY(d.p50Ms >= 10 && d.p99Ms <= 49 && d.p50Ms <= d.p95Ms && d.p95Ms <= d.p99Ms);
         QVERIFY(!d.sparkline.isEmpty());
 
         // the window slides with the clock even when nothing happens
@@ -95,7 +119,43 @@ private slots:
         board.appendEvents({attempt(0.5, QStringLiteral("payments"), OutcomeKind::Success), rejected, done});
         board.refreshNow();
         QCOMPARE(board.names(), QStringList({QStringLiteral("payments")}));
-        QCOMPARE(board.tile(QStringLiteral("payments"))->data().rejected, 1u);
+        QCOMPARE(board.tile(QStringLiteral("payments"))->data().shortCircuited, 1u);
+        QVERIFY(board.tile(QStringLiteral("payments"))->data().hasBreaker);
+    }
+
+    void noBadgeWithoutBreaker()
+    {
+        // a log without the scenario: no circuit seen, no state to show
+        CircuitTileBoard board;
+        board.appendEvents({ done(1, QStringLiteral("plain"), OutcomeKind::Success) });
+        board.refreshNow();
+        QVERIFY(!board.tile(QStringLiteral("plain"))->data().hasBreaker);
+        QVERIFY(board.tile(QStringLiteral("plain"))->toolTip().contains(QStringLiteral("no circuit breaker")));
+
+        // with the scenario: the pipeline without a breaker has no badge even before any event
+        testing::DemoRun run = testing::runDemo(30);
+        Scenario scenario = testing::demoScenario(30);
+        scenario.pipelines[1].breaker.reset();
+        CircuitTileBoard withScenario;
+        withScenario.setScenario(&scenario);
+        withScenario.setResult(run.result);
+        QVERIFY(withScenario.tile(QStringLiteral("payments"))->data().hasBreaker);
+        QVERIFY(!withScenario.tile(QStringLiteral("inventory"))->data().hasBreaker);
+    }
+
+    void scopeShowsSelectedTiles()
+    {
+        const testing::DemoRun run = testing::runDemo(30);
+        CircuitTileBoard board;
+        board.resize(600, 400);
+        board.setResult(run.result, run.events);
+        board.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&board));
+        board.setScope(RunScope::one(QStringLiteral("inventory")));
+        QVERIFY(!board.tile(QStringLiteral("payments"))->isVisible());
+        QVERIFY(board.tile(QStringLiteral("inventory"))->isVisible());
+        board.setScope(RunScope::each());
+        QVERIFY(board.tile(QStringLiteral("payments"))->isVisible());
     }
 
     void wholeRunFromResult()
@@ -106,8 +166,13 @@ private slots:
         QCOMPARE(board.names(), QStringList({QStringLiteral("payments"), QStringLiteral("inventory")}));
         const PipelineSummary& s = run.result.pipeline(QStringLiteral("payments"))->summary;
         const CircuitTileData d = board.tile(QStringLiteral("payments"))->data();
-        QCOMPARE(d.failures, s.failed);
-        QCOMPARE(d.rejected, s.rejected);
+        QCOMPARE(d.successes, s.succeeded);
+        QCOMPARE(d.failures, s.failed + s.rejected);
+        QCOMPARE(d.fallbacks, s.fallbacks);
+        QCOMPARE(d.shortCircuited, s.breakerRejections);
+        QVERIFY(d.shortCircuited > 0); // the outage opened the breaker
+        QCOMPARE(d.failureRate, double(s.failed + s.rejected + s.fallbacks) / double(s.succeeded + s.failed + s.rejected + s.fallbacks));
+        QVERIFY(d.failureRate > 0.1);
         QCOMPARE(d.p99Ms, s.latencyP99Ms);
         QCOMPARE(d.windowLabel, QStringLiteral("whole run"));
         QVERIFY(d.requestRate > 30 && d.requestRate < 50); // 40 requests/s offered
@@ -138,7 +203,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&board));
         std::vector<Event> events;
         for (int p = 0; p < 6; ++p)
-            events.push_back(attempt(1, QStringLiteral("p%1").arg(p), OutcomeKind::Success));
+            events.push_back(done(1, QStringLiteral("p%1").arg(p), OutcomeKind::Success));
         board.appendEvents(events);
         QCoreApplication::processEvents();
         // several tiles share a row on a wide board

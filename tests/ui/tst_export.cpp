@@ -72,6 +72,9 @@ private slots:
         const QJsonObject exported = readJson(path);
         QCOMPARE(exported.value(QStringLiteral("pipelines")), pipelines);
         QVERIFY(!exported.contains(QStringLiteral("services")));
+        // the file says its units: 0.05 is seconds, though the window shows 50 ms
+        QCOMPARE(exported.value(QStringLiteral("units")).toObject().value(QStringLiteral("durations")).toString(),
+            QStringLiteral("seconds"));
 
         // Change the pipelines, then import the exported config: back to the exported values, undoably.
         window.document()->setValue(
@@ -112,6 +115,25 @@ private slots:
         QVERIFY2(window.importConfig(path, &error), qPrintable(error));
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")), before);
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/retry/max_attempts")).toInt(), 4);
+    }
+
+    void seedConfigExportListsEverythingItDrops()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("t.json")));
+        window.document()->setValue(QStringLiteral("/pipelines/0/fallback"),
+            QJsonObject { { QStringLiteral("on_failure"), true } }, QStringLiteral("fallback"));
+        window.document()->setValue(QStringLiteral("/pipelines/0/timeout"),
+            QJsonObject { { QStringLiteral("attempt_timeout"), 0.5 } }, QStringLiteral("timeout"));
+        QStringList lossy;
+        QCOMPARE(window.exportSeedConfig(dir.filePath(QStringLiteral("seed.json")), &lossy), QString());
+        const QString all = lossy.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("/pipelines/0 (orders-client): fallback dropped")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("/pipelines/0 (orders-client): timeout dropped")), qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("Retry-After handling dropped (honoured, 30 s without a hint, capped at 300 s)")),
+            qPrintable(all));
+        QVERIFY2(!all.contains(QStringLiteral("bulkhead")), qPrintable(all)); // not configured: nothing lost
     }
 
     void brokenConfigIsRefused()

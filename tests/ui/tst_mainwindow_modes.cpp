@@ -312,17 +312,27 @@ private slots:
         const CircuitTile* tile = tiles->tile(QStringLiteral("checkout"));
         QVERIFY(tile);
         const CircuitTileData& data = tile->data();
-        QCOMPARE(
-            data.successes, countOf(received, EventKind::Attempt, QStringLiteral("checkout"), OutcomeKind::Success));
-        QCOMPARE(data.failures, countOf(received, EventKind::Attempt, QStringLiteral("checkout"), OutcomeKind::Error));
+        // requests by outcome (no fallback here), short-circuited tries, and a state badge: it has a breaker
+        const std::size_t done = countOf(received, EventKind::RequestDone, QStringLiteral("checkout"));
+        QCOMPARE(data.successes,
+            countOf(received, EventKind::RequestDone, QStringLiteral("checkout"), OutcomeKind::Success));
+        QCOMPARE(data.successes + data.failures, done);
         QVERIFY(data.failures > 0);
-        QCOMPARE(data.rejected, countOf(received, EventKind::BreakerRejected, circuits.front()));
-        QCOMPARE(data.rejected, total.breakerRejections);
+        QCOMPARE(data.fallbacks, std::uint64_t(0));
+        QCOMPARE(data.shortCircuited, countOf(received, EventKind::BreakerRejected, circuits.front()));
+        QCOMPARE(data.shortCircuited, total.breakerRejections);
+        QVERIFY(data.hasBreaker);
         QCOMPARE(toString(data.state), toString(transitions.back().to));
 
-        // The summary and the status bar report the live totals.
+        // The summary and the status bar report the live totals, captioned as a live run.
         CompareModel* model = window.compareView()->model();
-        QCOMPARE(*model->value(CompareModel::Requests, model->a()), double(total.requests));
+        QCOMPARE(model->columnNames(), QStringList { QStringLiteral("checkout") });
+        QCOMPARE(*model->value(CompareModel::Requests, QStringLiteral("checkout")), double(total.requests));
+        QCOMPARE(*model->value(CompareModel::Transitions, QStringLiteral("checkout")), double(total.breakerTransitions));
+        const auto* caption = window.compareView()->findChild<QLabel*>(QStringLiteral("summaryCaption"));
+        QVERIFY(caption);
+        QVERIFY2(caption->text().startsWith(QStringLiteral("Live run")), qPrintable(caption->text()));
+        QVERIFY2(!caption->text().contains(QStringLiteral("simulated")), qPrintable(caption->text()));
         const auto* status = window.findChild<QLabel*>(QStringLiteral("runStatus"));
         QVERIFY(status);
         QVERIFY2(status->text().contains(QString::number(total.requests)), qPrintable(status->text()));

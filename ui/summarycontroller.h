@@ -1,0 +1,84 @@
+#pragma once
+
+#include "core/events/event.h"
+#include "core/sim/scenario.h"
+#include "core/sim/simulationresult.h"
+#include "ui/comparemodel.h"
+#include "ui/runscope.h"
+#include "ui/simulationrun.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+class QTimer;
+
+namespace rwb {
+
+class ChartBucketer;
+class CompareView;
+
+/// Keeps the Summary (CompareView) describing exactly what the charts show, in every mode and for the
+/// *Show* scope: one column per pipeline shown (or one for all pipelines combined), variant B's
+/// columns beside A's, and a caption saying where the figures come from.
+///
+/// - Simulate: showRuns() with the runs drawn.
+/// - Live / Replay: followEvents() with the bucketer the charts draw from; appendEvents() with the
+///   same batches the charts get (the breaker transitions and fault changes are kept for the time
+///   to detect); the table follows at most four times a second. A live run's own result, when it
+///   ends, replaces the estimate (showResult()).
+///
+/// GUI thread only. Does not own the view or the bucketer.
+class SummaryController final : public QObject {
+    Q_OBJECT
+public:
+    explicit SummaryController(CompareView* view, QObject* parent = nullptr);
+    ~SummaryController() override;
+
+    void setScope(const RunScope& scope);
+    const RunScope& scope() const noexcept { return m_scope; }
+    /// Which circuits guard which pipeline (a scenario's breakers); cleared by clear().
+    void setScenario(const Scenario* scenario);
+
+    /// Simulate: the runs drawn (B may be null). The caption is `caption`.
+    void showRuns(const SimulationRun& a, const SimulationRun* b, const QString& caption);
+    /// A finished run's result with its events (live mode's end).
+    void showResult(const SimulationResult& result, const QString& caption);
+    /// Live / Replay: figures from `bucketer` (the charts' own), refreshed as events arrive.
+    void followEvents(const ChartBucketer* bucketer, const QString& caption);
+    void appendEvents(const std::vector<Event>& events);
+    /// The charts were cleared (a seek, a new run): forget the events seen.
+    void clearEvents();
+    void setCaption(const QString& caption);
+    /// Nothing to describe (no run yet, a log without workbench events).
+    void clear(const QString& caption = {});
+
+    /// Recomputes now (tests; a timer does it while following events).
+    void refreshNow();
+
+private:
+    enum class Source { None, Runs, Result, Events };
+    using CircuitMap = QHash<QString, QStringList>; // pipeline -> the circuits guarding it
+    static CircuitMap circuitsOf(const Scenario& scenario);
+    /// Circuits of `events` mapped to pipelines by the bucketer (learned from refusals, or by name).
+    CircuitMap learnedCircuits() const;
+    std::vector<CompareModel::Figures> figuresOf(
+        const SimulationResult& result, const std::vector<Event>* events, const CircuitMap& circuits) const;
+    void scheduleRefresh();
+
+    CompareView* m_view;
+    QTimer* m_timer;
+    RunScope m_scope;
+    Source m_source = Source::None;
+    SimulationRun m_runA;
+    SimulationRun m_runB;
+    SimulationResult m_result;
+    const ChartBucketer* m_bucketer = nullptr;
+    std::vector<Event> m_keyEvents; // transitions and fault changes of the events followed
+    CircuitMap m_circuits; // from setScenario()
+    bool m_haveScenario = false;
+};
+
+} // namespace rwb
