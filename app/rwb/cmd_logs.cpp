@@ -118,7 +118,8 @@ public:
         QByteArray block;
         while (!(block = in.read(1 << 20)).isEmpty()) {
             if (m_copy.write(block) != block.size()) {
-                error = QStringLiteral("cannot buffer standard input in %1: %2").arg(m_copy.fileName(), m_copy.errorString());
+                error = QStringLiteral("cannot buffer standard input in %1: %2")
+                            .arg(m_copy.fileName(), m_copy.errorString());
                 return false;
             }
         }

@@ -33,9 +33,10 @@ struct HttpParseError {
 };
 
 /// An incremental HTTP/1.1 request parser (RFC 9112 subset): request line, header fields,
-/// Content-Length bodies, keep-alive and pipelining. A request line is judged as soon as it is complete
-/// and a bare CR as soon as the byte after it arrives (HTTP/0.9 and CR-only heads fail at once). Transfer-Encoding (chunked) request bodies are
+/// Content-Length bodies, keep-alive and pipelining. Transfer-Encoding (chunked) request bodies are
 /// refused with 501: the mock services never need them and Content-Length covers every client here.
+/// A request line is judged as soon as it is complete and a bare CR as soon as the byte after it
+/// arrives, so HTTP/0.9 and CR-only heads fail at once.
 ///
 /// Feed bytes as they arrive, then take complete requests one at a time. Memory is bounded by
 /// Limits: bytes beyond maxBufferedBytes are dropped and turn into an error once the requests

@@ -849,8 +849,9 @@ QString refusalOf(const HttpRequest& request)
     const QByteArray origin = request.header("origin");
     if (!origin.isNull()) {
         const QUrl url(QString::fromLatin1(origin));
-        const bool loopback = url.isValid() && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
-            && url.path().isEmpty() && isLoopbackHost(url.authority().toLatin1());
+        const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+        const bool loopback
+            = url.isValid() && web && url.path().isEmpty() && isLoopbackHost(url.authority().toLatin1());
         if (!loopback)
             return QStringLiteral("Origin '%1' is not a loopback origin; the control API does not answer web pages")
                 .arg(QString::fromLatin1(origin.left(100)));

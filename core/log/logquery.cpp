@@ -496,8 +496,8 @@ QString render(const Node& n)
         QStringList parts;
         for (const auto& operand : n.operands)
             parts << render(*operand);
-        return QLatin1Char('(') + parts.join(n.kind == Node::Kind::And ? QStringLiteral(" and ") : QStringLiteral(" or "))
-            + QLatin1Char(')');
+        const QString separator = n.kind == Node::Kind::And ? QStringLiteral(" and ") : QStringLiteral(" or ");
+        return QLatin1Char('(') + parts.join(separator) + QLatin1Char(')');
     }
     case Node::Kind::Not:
         return QStringLiteral("not ") + render(*n.operands.front());

@@ -18,15 +18,15 @@ namespace {
 constexpr std::uintptr_t kNoFault = ~std::uintptr_t(0);
 
 struct Region {
-    std::atomic<std::uintptr_t> begin {0};
-    std::atomic<std::uintptr_t> end {0};
-    std::atomic<std::uintptr_t> lowestFault {kNoFault}; ///< lowest faulting page so far
-    std::atomic<bool> used {false};
+    std::atomic<std::uintptr_t> begin { 0 };
+    std::atomic<std::uintptr_t> end { 0 };
+    std::atomic<std::uintptr_t> lowestFault { kNoFault }; ///< lowest faulting page so far
+    std::atomic<bool> used { false };
 };
 static_assert(std::atomic<std::uintptr_t>::is_always_lock_free, "the signal handler needs lock-free atomics");
 
 std::array<Region, MapGuard::kMaxRegions> g_regions;
-struct sigaction g_previous {};
+struct sigaction g_previous { };
 std::uintptr_t g_pageSize = 4096;
 
 void onSigbus(int signal, siginfo_t* info, void* context)
@@ -58,7 +58,7 @@ void installHandler()
     static std::once_flag once;
     std::call_once(once, [] {
         g_pageSize = std::uintptr_t(sysconf(_SC_PAGESIZE));
-        struct sigaction action {};
+        struct sigaction action { };
         action.sa_sigaction = &onSigbus;
         action.sa_flags = SA_SIGINFO | SA_ONSTACK;
         sigemptyset(&action.sa_mask);

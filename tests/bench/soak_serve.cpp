@@ -76,7 +76,8 @@ ProcessFigures figuresOf(qint64 pid)
             if (line.startsWith("VmRSS:"))
                 f.residentKiB = line.mid(6).trimmed().split(' ').first().toLongLong();
     }
-    f.descriptors = int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
+    f.descriptors
+        = int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size());
     return f;
 }
 
@@ -346,7 +347,8 @@ int main(int argc, char* argv[])
             std::fprintf(stderr, "soak_serve: cannot start %s serve\n", qPrintable(rwb));
             return 1;
         }
-        const QJsonObject services = QJsonDocument::fromJson(serve.readLine()).object().value(QStringLiteral("services")).toObject();
+        const QJsonObject services
+            = QJsonDocument::fromJson(serve.readLine()).object().value(QStringLiteral("services")).toObject();
         url = QUrl(services.value(QStringLiteral("api")).toString());
         pid = serve.processId();
     }
@@ -373,8 +375,8 @@ int main(int argc, char* argv[])
         const ProcessFigures f = figuresOf(pid);
         rss.push_back(f.residentKiB);
         maxFds = std::max(maxFds, f.descriptors);
-        std::printf("%6.0f %9.1f %6d %9llu %6llu %8.2f %8.2f   %llu / %llu / %llu / %llu\n", double(clock.elapsed()) / 1000.0,
-            double(f.residentKiB) / 1024.0, f.descriptors, served.done, served.lost,
+        std::printf("%6.0f %9.1f %6d %9llu %6llu %8.2f %8.2f   %llu / %llu / %llu / %llu\n",
+            double(clock.elapsed()) / 1000.0, double(f.residentKiB) / 1024.0, f.descriptors, served.done, served.lost,
             served.interval.percentile(0.5) / 1e6, served.interval.percentile(0.99) / 1e6,
             hostiles->nonReaderConnections, hostiles->slowlorisConnections, hostiles->garbageSent,
             hostiles->floodConnections);

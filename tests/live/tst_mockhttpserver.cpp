@@ -660,7 +660,9 @@ void TestMockHttpServer::pipeliningNonReaderIsBoundedAndLosesNothing()
     QVERIFY2(answered < quint64(total) / 4, qPrintable(QString::number(answered)));
     const qint64 growth = residentKiB() - before;
     qInfo("answered %llu of %d before stalling; resident growth %lld KiB", answered, total, growth);
+#ifndef __SANITIZE_ADDRESS__ // AddressSanitizer quarantines freed memory: resident size then says little
     QVERIFY2(growth < 32 * 1024, qPrintable(QString::number(growth)));
+#endif
 
     ResponseCounter counter;
     connect(&client, &QTcpSocket::readyRead, &client, [&] { counter.feed(client.readAll()); });
