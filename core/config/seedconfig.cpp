@@ -138,7 +138,7 @@ QByteArray save(const SeedConfig& config, QStringList* lossy)
     bool first = true;
     for (const auto& [name, c] : config.retryConfigs) {
         const QString ptr = QStringLiteral("/retry_configs/") + escapePointerToken(name);
-        if (c.backoff.jitter == Jitter::Equal || c.backoff.jitter == Jitter::Decorrelated)
+        if (c.backoff.jitter != Jitter::None && c.backoff.jitter != Jitter::Full)
             lose(ptr, QStringLiteral("%1 jitter written as full jitter").arg(toString(c.backoff.jitter)));
         if (c.backoff.jitter != Jitter::None && c.backoff.strategy != BackoffStrategy::Exponential)
             lose(ptr, QStringLiteral("jitter on a %1 backoff dropped").arg(toString(c.backoff.strategy)));
@@ -148,6 +148,8 @@ QByteArray save(const SeedConfig& config, QStringList* lossy)
             lose(ptr, QStringLiteral("retryable / non_retryable error classes dropped"));
         if (c.retryOnRejection)
             lose(ptr, QStringLiteral("retry_on_rejection dropped"));
+        if (c.budget || c.throttling)
+            lose(ptr, QStringLiteral("retry budget / throttling dropped"));
         out += first ? "\n" : ",\n";
         first = false;
         out += "    " + quoted(name) + ": {\n";
@@ -164,8 +166,11 @@ QByteArray save(const SeedConfig& config, QStringList* lossy)
         const QString ptr = QStringLiteral("/circuit_breaker_configs/") + escapePointerToken(name);
         if (c.tripMode != TripMode::Consecutive)
             lose(ptr, QStringLiteral("trip_mode %1 written as consecutive failures").arg(toString(c.tripMode)));
-        if (c.successThreshold != breakerDefaults.successThreshold || c.permittedProbes != breakerDefaults.permittedProbes)
+        if (c.successThreshold != breakerDefaults.successThreshold || c.permittedProbes != breakerDefaults.permittedProbes
+            || c.halfOpenRule != breakerDefaults.halfOpenRule || c.maxWaitInHalfOpen)
             lose(ptr, QStringLiteral("half-open probe settings dropped"));
+        if (c.initialState != breakerDefaults.initialState || !c.schedule.empty())
+            lose(ptr, QStringLiteral("initial state / schedule dropped"));
         if (c.recoveryBackoffFactor != 1.0 || c.maxRecoveryTimeout)
             lose(ptr, QStringLiteral("recovery growth dropped"));
         if (c.slowCallDuration != Duration::zero())

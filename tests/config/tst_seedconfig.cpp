@@ -98,6 +98,24 @@ private slots:
         QVERIFY(lossy.contains(QStringLiteral("/retry_configs/x~1y: decorrelated jitter written as full jitter")));
         QVERIFY(lossy.contains(QStringLiteral("/retry_configs/x~1y: time_budget dropped")));
         QVERIFY(lossy.contains(QStringLiteral("/circuit_breaker_configs/b: trip_mode time_window written as consecutive failures")));
+
+        // Settings the seed layout has no place for are listed too.
+        SeedConfig newer;
+        RetryConfig limited;
+        limited.backoff.jitter = Jitter::DecorrelatedV2;
+        limited.budget = RetryBudgetConfig {};
+        newer.retryConfigs.emplace_back(QStringLiteral("r"), limited);
+        CircuitBreakerConfig manual;
+        manual.halfOpenRule = HalfOpenRule::Rates;
+        manual.initialState = BreakerInitialState::Isolated;
+        newer.circuitBreakerConfigs.emplace_back(QStringLiteral("m"), manual);
+        lossy.clear();
+        seedconfig::save(newer, &lossy);
+        QCOMPARE(lossy,
+            (QStringList {QStringLiteral("/retry_configs/r: decorrelated_v2 jitter written as full jitter"),
+                QStringLiteral("/retry_configs/r: retry budget / throttling dropped"),
+                QStringLiteral("/circuit_breaker_configs/m: half-open probe settings dropped"),
+                QStringLiteral("/circuit_breaker_configs/m: initial state / schedule dropped")}));
     }
 
     void badSeedFiles_data()
