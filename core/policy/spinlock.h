@@ -7,7 +7,10 @@ namespace rwb {
 /// A test-and-test-and-set spinlock that yields the thread after 64 spins, for policy state that is
 /// held for a few nanoseconds (circuit breaker, retry budget). Uncontended, lock() is one atomic
 /// exchange. Not recursive. Meets BasicLockable, so std::lock_guard works with it.
-class SpinLock final {
+///
+/// It fills a word of its own: the compiler may read neighbouring small members in one wide load, and
+/// such a load must not take in the flag other threads write (ThreadSanitizer reports it as a race).
+class alignas(8) SpinLock final {
 public:
     void lock() noexcept
     {
