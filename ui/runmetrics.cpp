@@ -16,25 +16,8 @@ RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Ev
     }
 
     RunMetrics m;
-    for (const PipelineSeries* p : pipelines) {
-        const auto& s = p->summary;
-        auto& t = m.total;
-        t.requests += s.requests;
-        t.succeeded += s.succeeded;
-        t.failed += s.failed;
-        t.rejected += s.rejected;
-        t.fallbacks += s.fallbacks;
-        t.unfinished += s.unfinished;
-        t.attempts += s.attempts;
-        t.retries += s.retries;
-        t.timeouts += s.timeouts;
-        t.breakerRejections += s.breakerRejections;
-        t.breakerTransitions += s.breakerTransitions;
-        t.latencyP50Ms = std::max(t.latencyP50Ms, s.latencyP50Ms);
-        t.latencyP95Ms = std::max(t.latencyP95Ms, s.latencyP95Ms);
-        t.latencyP99Ms = std::max(t.latencyP99Ms, s.latencyP99Ms);
-        t.latencyMaxMs = std::max(t.latencyMaxMs, s.latencyMaxMs);
-    }
+    for (const PipelineSeries* p : pipelines)
+        m.total.add(p->summary);
 
     const std::size_t buckets = result.bucketCount();
     std::vector<bool> failing(buckets, false);

@@ -67,6 +67,31 @@ struct PipelineSummary {
     double lastFinishMs = 0;       ///< run time at which the last request finished (0 when none did)
 
     double retryAmplification() const noexcept { return requests ? double(attempts) / double(requests) : 0.0; }
+    /// Adds another pipeline's counts; latencies and the last finish take the larger of the two (a mean
+    /// or a percentile cannot be summed), the mean is weighted by finished requests.
+    void add(const PipelineSummary& s) noexcept
+    {
+        const double finishedHere = double(succeeded + failed + rejected + fallbacks);
+        const double finishedThere = double(s.succeeded + s.failed + s.rejected + s.fallbacks);
+        if (finishedHere + finishedThere > 0)
+            latencyMeanMs = (latencyMeanMs * finishedHere + s.latencyMeanMs * finishedThere) / (finishedHere + finishedThere);
+        requests += s.requests;
+        succeeded += s.succeeded;
+        failed += s.failed;
+        rejected += s.rejected;
+        fallbacks += s.fallbacks;
+        unfinished += s.unfinished;
+        attempts += s.attempts;
+        retries += s.retries;
+        timeouts += s.timeouts;
+        breakerRejections += s.breakerRejections;
+        breakerTransitions += s.breakerTransitions;
+        latencyP50Ms = std::max(latencyP50Ms, s.latencyP50Ms);
+        latencyP95Ms = std::max(latencyP95Ms, s.latencyP95Ms);
+        latencyP99Ms = std::max(latencyP99Ms, s.latencyP99Ms);
+        latencyMaxMs = std::max(latencyMaxMs, s.latencyMaxMs);
+        lastFinishMs = std::max(lastFinishMs, s.lastFinishMs);
+    }
     double successRate() const noexcept
     {
         return requests ? double(succeeded + fallbacks) / double(requests) : 0.0;
@@ -127,25 +152,8 @@ struct SimulationResult {
     PipelineSummary total() const noexcept
     {
         PipelineSummary t;
-        for (const auto& p : pipelines) {
-            const auto& s = p.summary;
-            t.requests += s.requests;
-            t.succeeded += s.succeeded;
-            t.failed += s.failed;
-            t.rejected += s.rejected;
-            t.fallbacks += s.fallbacks;
-            t.unfinished += s.unfinished;
-            t.attempts += s.attempts;
-            t.retries += s.retries;
-            t.timeouts += s.timeouts;
-            t.breakerRejections += s.breakerRejections;
-            t.breakerTransitions += s.breakerTransitions;
-            t.latencyP50Ms = std::max(t.latencyP50Ms, s.latencyP50Ms);
-            t.latencyP95Ms = std::max(t.latencyP95Ms, s.latencyP95Ms);
-            t.latencyP99Ms = std::max(t.latencyP99Ms, s.latencyP99Ms);
-            t.latencyMaxMs = std::max(t.latencyMaxMs, s.latencyMaxMs);
-            t.lastFinishMs = std::max(t.lastFinishMs, s.lastFinishMs);
-        }
+        for (const auto& p : pipelines)
+            t.add(p.summary);
         return t;
     }
     friend bool operator==(const SimulationResult&, const SimulationResult&) = default;
