@@ -61,6 +61,9 @@ ClientsEditor::ClientsEditor(QWidget* parent)
     m_pipeline = new QComboBox(picker);
     m_pipeline->setObjectName(QStringLiteral("clientPipeline"));
     m_pipeline->setToolTip(tr("The pipeline this client's requests go through"));
+    // sized by the font, not by the names it lists: a long name must not widen the dock
+    m_pipeline->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_pipeline->setMinimumContentsLength(8);
     pipelineLabel->setBuddy(m_pipeline);
     pickerLayout->addWidget(clientLabel, 0, 0);
     pickerLayout->addWidget(m_clients, 0, 1);

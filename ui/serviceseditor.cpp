@@ -170,6 +170,8 @@ void ServicesEditor::build()
     auto* label = new QLabel(tr("Service"), top);
     label->setBuddy(m_services);
     m_services->setToolTip(tr("The mock service being edited"));
+    m_services->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_services->setMinimumContentsLength(8);
     topLayout->addWidget(label);
     topLayout->addWidget(m_services, 1);
     outer->addWidget(top);

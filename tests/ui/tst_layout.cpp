@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QSettings>
@@ -137,6 +138,9 @@ private slots:
         QVERIFY(window.openDemo(QStringLiteral("outage-recovery")));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
         QTest::qWait(200); // the Summary and the charts laid out with the run
+        // measure a settled window: the main window caches its minimum until its layout runs again
+        window.layout()->invalidate();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         const QSize size = window.size();
         const QSize minimum = window.minimumSizeHint();
         const auto dockGeometries = [&window] {
@@ -154,6 +158,20 @@ private slots:
         const QFont spinFont = spin->font();
         const QFont headerFont = header->font();
 
+        // every shown widget's minimum width by its path, to name the one that grew if the test fails
+        const auto minimumWidths = [&window] {
+            QMap<QString, int> out;
+            for (QWidget* w : window.findChildren<QWidget*>()) {
+                if (!w->isVisible())
+                    continue;
+                QString path = QString::number(quintptr(w), 16);
+                for (QWidget* p = w; p; p = p->parentWidget())
+                    path.prepend(QStringLiteral("%1(%2)/").arg(QLatin1String(p->metaObject()->className()), p->objectName()));
+                out.insert(path, std::max(w->minimumSizeHint().width(), w->minimumWidth()));
+            }
+            return out;
+        };
+        const QMap<QString, int> widthsBefore = minimumWidths();
         window.setPresenterMode(true);
         QTRY_VERIFY(spin->font().pointSizeF() > spinFont.pointSizeF());
         QCoreApplication::processEvents();
@@ -166,6 +184,12 @@ private slots:
         QCOMPARE(spin->font(), spinFont);
         QCOMPARE(header->font(), headerFont);
         // no minimum left grown by the presenter fonts
+        if (window.minimumSizeHint().width() > minimum.width()) {
+            const QMap<QString, int> widthsAfter = minimumWidths();
+            for (auto it = widthsAfter.cbegin(); it != widthsAfter.cend(); ++it)
+                if (widthsBefore.value(it.key()) != it.value())
+                    qWarning() << "minimum width changed:" << it.key() << widthsBefore.value(it.key()) << "->" << it.value();
+        }
         QVERIFY2(window.minimumSizeHint().width() <= minimum.width(),
             qPrintable(QStringLiteral("%1 > %2").arg(window.minimumSizeHint().width()).arg(minimum.width())));
         QCOMPARE(window.minimumSizeHint().height(), minimum.height());
