@@ -94,6 +94,9 @@ protected:
 private:
     struct Lane;
     Lane& lane(const QString& circuit);
+    /// setResult() keeps the lanes (and their chart series) of circuits the new run still has.
+    void beginReload();
+    void endReload();
     void addTransition(const QString& circuit, const BreakerTransitionMark& mark);
     void rebuildLaneAxis();
     bool isShown(const Lane& lane) const;

@@ -19,7 +19,7 @@ namespace rwb {
 
 namespace {
 constexpr int kSliderSteps = 10000;
-constexpr std::size_t kOverviewSlice = 50000; // events per event-loop pass: well under a frame of work
+constexpr std::size_t kOverviewSlice = 10000; // events per event-loop pass: a few ms of chart work
 }
 
 /// Forwards replayed events to the bridge (or drops them when there is none).

@@ -240,19 +240,23 @@ void ResultsView::setRun(
         const QSignalBlocker block(this);
         updateScopeChoices(names);
     }
+    m_sync->beginBatch(); // the charts reset and regrow their extents: one range change at most
     drawBreakers();
     m_retries->setEvents(events);
     m_traffic->setResult(*run.result);
     m_latency->setResult(*run.result);
     applyComparison();
     applyFilter();
+    m_sync->endBatch();
 }
 
 void ResultsView::setComparison(const SimulationRun* variantB)
 {
     m_runB = variantB && variantB->ok() ? *variantB : SimulationRun();
+    m_sync->beginBatch();
     applyComparison();
     drawBreakers();
+    m_sync->endBatch();
 }
 
 void ResultsView::applyComparison()
