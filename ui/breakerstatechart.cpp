@@ -69,7 +69,7 @@ struct BreakerStateChart::Lane {
 BreakerStateChart::BreakerStateChart(QWidget* parent)
     : ChartView(parent)
 {
-    chart()->setTitle(tr("Circuit breaker states"));
+    chart()->setTitle(tr("Breaker states"));
     valueAxis()->setVisible(false);
     valueAxis()->setRange(0, 1);
     m_laneAxis = new QCategoryAxis;
@@ -259,6 +259,12 @@ std::vector<int> BreakerStateChart::shownLanes() const
     return out;
 }
 
+void BreakerStateChart::setNoLaneNote(const QString& text)
+{
+    m_noLaneNote = text;
+    scheduleRefresh();
+}
+
 QStringList BreakerStateChart::shownCircuits() const
 {
     QStringList out;
@@ -429,6 +435,7 @@ void BreakerStateChart::placeEmptyNote()
     m_emptyNote->setFont(valueAxis()->labelsFont());
     const bool none = shownLanes().empty();
     m_emptyNote->setText(!m_lanes.empty() && !m_filterEmptyText.isEmpty() ? m_filterEmptyText
+            : !m_noLaneNote.isEmpty()                                       ? m_noLaneNote
                                                                             : tr("No circuit breaker has changed state"));
     m_emptyNote->setVisible(none);
     const QRectF plot = chart()->plotArea();

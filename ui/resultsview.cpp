@@ -331,6 +331,11 @@ void ResultsView::applyFilter()
         m_retries->setBackoff(it->second, std::max(1, m_maxAttempts - 1));
     else
         m_retries->setBackoff(std::nullopt);
+    // a scenario without any breaker says so instead of "no circuit breaker has changed state"
+    const Scenario* scenario = m_run.scenario ? m_run.scenario.get() : m_scenario.get();
+    const bool noBreaker = scenario
+        && std::none_of(scenario->pipelines.begin(), scenario->pipelines.end(), [](const PipelineSpec& p) { return p.breaker.has_value(); });
+    m_breakers->setNoLaneNote(noBreaker ? tr("No pipeline has a circuit breaker") : QString());
     if (pipeline.isEmpty())
         m_breakers->setCircuitFilter(std::nullopt);
     else

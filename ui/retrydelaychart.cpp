@@ -98,7 +98,9 @@ void RetryDelayChart::placeCurveLabels()
         label->setVisible(fits);
         if (!fits)
             continue;
-        label->setPos(plot.right() + 4, top);
+        // right of the plot; inside it when the legend stands there (a narrow chart)
+        const bool legendRight = chart()->legend()->alignment() == Qt::AlignRight;
+        label->setPos(legendRight ? plot.right() - box.width() - 4 : plot.right() + 4, top);
         lastTop = top;
     }
 }
