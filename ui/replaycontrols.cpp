@@ -166,9 +166,10 @@ std::size_t ReplayControls::loaded()
         m_bridge->reset();
     emit rewound({});
     // the whole log at once, the playhead at the start: Play is an option, not a wait
-    m_overview = true;
+    m_overview = m_replayer.eventCount() <= m_overviewLimit;
     m_overviewNext = 0;
-    QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
+    if (m_overview)
+        QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
     updateUi();
     return m_replayer.eventCount();
 }
