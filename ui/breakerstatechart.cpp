@@ -57,6 +57,7 @@ int severity(BreakerState s) { return stateSlot(s); }
 
 struct BreakerStateChart::Lane {
     QString name;
+    bool used = true; // seen since the last beginReload()
     RingBuffer<BreakerTransitionMark> transitions {100000};
     BreakerState initial = BreakerState::Closed;
     bool initialKnown = false;
@@ -68,7 +69,7 @@ struct BreakerStateChart::Lane {
 BreakerStateChart::BreakerStateChart(QWidget* parent)
     : ChartView(parent)
 {
-    chart()->setTitle(tr("Circuit breaker states"));
+    chart()->setTitle(tr("Breaker states"));
     valueAxis()->setVisible(false);
     valueAxis()->setRange(0, 1);
     m_laneAxis = new QCategoryAxis;
@@ -131,6 +132,52 @@ void BreakerStateChart::setMaxTransitionsPerCircuit(std::size_t max)
         l->transitions.setCapacity(m_maxTransitions);
 }
 
+void BreakerStateChart::beginReload()
+{
+    // a new run of the same scenario has the same circuits: keep their series (creating a chart series
+    // costs milliseconds), forget their data
+    for (auto& l : m_lanes) {
+        l->transitions.clear();
+        l->initial = BreakerState::Closed;
+        l->initialKnown = false;
+        l->used = false;
+    }
+    m_end = 0;
+    resetTime(); // the markers stay until the refresh replaces them (clearing deletes Qt's items)
+}
+
+void BreakerStateChart::endReload()
+{
+    bool removed = false;
+    for (std::size_t i = m_lanes.size(); i-- > 0;) {
+        if (m_lanes[i]->used)
+            continue;
+        const bool legendLane = i == 0 && m_lanes.size() > 1; // the first lane carries the legend
+        for (int s = 0; s < 3; ++s) {
+            chart()->removeSeries(m_lanes[i]->areas[s]);
+            delete m_lanes[i]->areas[s];
+        }
+        m_lanes.erase(m_lanes.begin() + static_cast<std::ptrdiff_t>(i));
+        m_order.removeAt(static_cast<qsizetype>(i));
+        removed = true;
+        if (legendLane) {
+            // the next first lane takes over the legend entries
+            for (int s = 0; s < 3; ++s)
+                for (auto* marker : chart()->legend()->markers(m_lanes.front()->areas[s])) {
+                    marker->setProperty("rwbHiddenFromLegend", false);
+                    marker->setVisible(true);
+                }
+        }
+    }
+    if (removed) {
+        m_laneIndex.clear();
+        for (int i = 0; i < m_order.size(); ++i)
+            m_laneIndex.insert(m_order.at(i), i);
+    }
+    rebuildLaneAxis();
+    scheduleRefresh();
+}
+
 void BreakerStateChart::clear()
 {
     for (auto& l : m_lanes) {
@@ -151,8 +198,11 @@ void BreakerStateChart::clear()
 
 BreakerStateChart::Lane& BreakerStateChart::lane(const QString& circuit)
 {
-    if (auto it = m_laneIndex.constFind(circuit); it != m_laneIndex.constEnd())
-        return *m_lanes[static_cast<std::size_t>(*it)];
+    if (auto it = m_laneIndex.constFind(circuit); it != m_laneIndex.constEnd()) {
+        Lane& existing = *m_lanes[static_cast<std::size_t>(*it)];
+        existing.used = true;
+        return existing;
+    }
     auto l = std::make_unique<Lane>();
     l->name = circuit;
     l->transitions.setCapacity(m_maxTransitions);
@@ -209,6 +259,12 @@ std::vector<int> BreakerStateChart::shownLanes() const
     return out;
 }
 
+void BreakerStateChart::setNoLaneNote(const QString& text)
+{
+    m_noLaneNote = text;
+    scheduleRefresh();
+}
+
 QStringList BreakerStateChart::shownCircuits() const
 {
     QStringList out;
@@ -229,21 +285,20 @@ void BreakerStateChart::setCircuitFilter(const std::optional<QStringList>& circu
 
 void BreakerStateChart::rebuildLaneAxis()
 {
-    for (const QString& label : m_laneAxis->categoriesLabels())
-        m_laneAxis->remove(label);
     const std::vector<int> shown = shownLanes();
     const int n = static_cast<int>(shown.size());
     const double top = std::max(n, 1);
     m_laneAxis->setRange(0, top);
     valueAxis()->setRange(0, top);
-    m_laneAxis->setStartValue(0);
     // first circuit at the top
+    QList<QPair<double, QString>> labels;
     for (int i = n - 1; i >= 0; --i) {
         QString label = m_order.at(shown[static_cast<std::size_t>(i)]);
         if (label.size() > 18)
             label = label.left(17) + QChar(0x2026);
-        m_laneAxis->append(label, n - i);
+        labels.append({ double(n - i), label });
     }
+    setAxisCategories(m_laneAxis, 0, labels);
     updateMinimumHeight();
 }
 
@@ -284,7 +339,7 @@ void BreakerStateChart::setNow(TimePoint now)
 
 void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events)
 {
-    clear();
+    beginReload();
     if (!events.empty()) {
         appendEvents(events);
     } else {
@@ -305,8 +360,8 @@ void BreakerStateChart::setResult(const SimulationResult& result, const std::vec
         }
     }
     m_end = std::max(m_end, toSeconds(result.simulatedUntil));
+    endReload();
     extendTime(m_end);
-    scheduleRefresh();
 }
 
 QString BreakerStateChart::variantBLane(const QString& circuit) { return circuit + tr(" · B"); }
@@ -314,7 +369,7 @@ QString BreakerStateChart::variantBLane(const QString& circuit) { return circuit
 void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events,
     const SimulationResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB)
 {
-    clear();
+    beginReload();
     // lanes first, so each circuit's B lane sits right under it
     QStringList circuits;
     for (const Event& e : events)
@@ -336,8 +391,8 @@ void BreakerStateChart::setResult(const SimulationResult& result, const std::vec
     }
     appendEvents(renamed);
     m_end = std::max({m_end, toSeconds(result.simulatedUntil), toSeconds(resultB.simulatedUntil)});
+    endReload();
     extendTime(m_end);
-    scheduleRefresh();
 }
 
 std::vector<BreakerTransitionMark> BreakerStateChart::transitions(const QString& circuit) const
@@ -380,6 +435,7 @@ void BreakerStateChart::placeEmptyNote()
     m_emptyNote->setFont(valueAxis()->labelsFont());
     const bool none = shownLanes().empty();
     m_emptyNote->setText(!m_lanes.empty() && !m_filterEmptyText.isEmpty() ? m_filterEmptyText
+            : !m_noLaneNote.isEmpty()                                       ? m_noLaneNote
                                                                             : tr("No circuit breaker has changed state"));
     m_emptyNote->setVisible(none);
     const QRectF plot = chart()->plotArea();
@@ -459,6 +515,18 @@ void BreakerStateChart::refreshSeries()
             lastColumn = column;
             markerPoints.append(QPointF(t, base + 0.5));
         });
+    }
+    // Qt makes an item per scatter point: a flapping log's thousands of markers at once stalled the
+    // window; they grow by a bounded number per refresh (thinned meanwhile), the next refresh adds more
+    constexpr qsizetype kNewMarkersPerRefresh = 1000;
+    const qsizetype room = m_markers->count() + kNewMarkersPerRefresh;
+    if (markerPoints.size() > room) {
+        QList<QPointF> thinned;
+        thinned.reserve(room);
+        for (qsizetype i = 0; i < room; ++i)
+            thinned.append(markerPoints.at(i * markerPoints.size() / room));
+        markerPoints = std::move(thinned);
+        scheduleRefresh();
     }
     m_markers->replace(markerPoints);
 }

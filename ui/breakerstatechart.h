@@ -82,6 +82,8 @@ public:
     void setCircuitFilter(const std::optional<QStringList>& circuits, const QString& emptyText = {});
     /// The lanes drawn, top to bottom.
     QStringList shownCircuits() const;
+    /// The note over an empty plot when no circuit has a lane ("" for the default one).
+    void setNoLaneNote(const QString& text);
 
     void setMaxTransitionsPerCircuit(std::size_t max);
 
@@ -94,6 +96,9 @@ protected:
 private:
     struct Lane;
     Lane& lane(const QString& circuit);
+    /// setResult() keeps the lanes (and their chart series) of circuits the new run still has.
+    void beginReload();
+    void endReload();
     void addTransition(const QString& circuit, const BreakerTransitionMark& mark);
     void rebuildLaneAxis();
     bool isShown(const Lane& lane) const;
@@ -113,6 +118,7 @@ private:
     bool m_visible[3] = {true, true, true};
     std::optional<QStringList> m_filter;
     QString m_filterEmptyText;
+    QString m_noLaneNote;
     double m_end = 0;
     std::size_t m_maxTransitions = 100000;
 };

@@ -30,11 +30,7 @@ void BucketChart::addMetric(Metric metric)
     m_lines.erase(m_lines.begin() + index, m_lines.end());
     addLine(index, 0, false);
     m_lines.insert(m_lines.end(), rest.begin(), rest.end());
-    for (int slot = 0; slot < m_slots; ++slot) {
-        if (slot > 0)
-            addLine(index, slot, false);
-        addLine(index, slot, true);
-    }
+    addLine(index, 0, true);
     updateVisibility();
 }
 
@@ -54,13 +50,22 @@ void BucketChart::addLine(int metric, int slot, bool variantB)
     styleLine(m_lines.back());
 }
 
-void BucketChart::ensureSlots(int count)
+bool BucketChart::ensureSlots(int count)
 {
-    for (; m_slots < count; ++m_slots)
-        for (int m = 0; m < metricCount(); ++m) {
-            addLine(m, m_slots, false);
-            addLine(m, m_slots, true);
-        }
+    // Adding a series to a chart costs Qt several milliseconds (items, legend, axes): a second
+    // pipeline's twelve lines at once stalled the window for ~140 ms. A few per refresh; the next
+    // refresh adds the rest (the lines not yet there are simply not drawn meanwhile).
+    int budget = 4;
+    for (int slot = 1; slot < count; ++slot)
+        for (int m = 0; m < metricCount(); ++m)
+            for (const bool variantB : { false, true }) {
+                if ((variantB && !m_hasB) || seriesAt(m, slot, variantB))
+                    continue;
+                if (budget-- <= 0)
+                    return false;
+                addLine(m, slot, variantB);
+            }
+    return true;
 }
 
 QLineSeries* BucketChart::seriesAt(int metric, int slot, bool variantB) const
@@ -296,7 +301,9 @@ QList<QPointF> BucketChart::pointsB(int index, int slot) const
 
 void BucketChart::refreshSeries()
 {
-    ensureSlots(slotCount());
+    const bool complete = ensureSlots(slotCount());
+    if (!complete)
+        scheduleRefresh();
     updateVisibility();
     const double visMin = visibleMin();
     const double visMax = visibleMax();

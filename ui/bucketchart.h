@@ -96,8 +96,8 @@ private:
     QList<QPointF> valuesFrom(const ChartBucketer& bucketer, int index, bool live, const QString& pipeline) const;
     const Line* lineOf(const QAbstractSeries* series) const;
     QLineSeries* seriesAt(int metric, int slot, bool variantB) const;
-    /// Creates the lines of slots up to `count` - 1.
-    void ensureSlots(int count);
+    /// Creates (a few of) the missing lines of slots up to `count` - 1; true when none is missing.
+    bool ensureSlots(int count);
     void addLine(int metric, int slot, bool variantB);
     void styleLine(const Line& line);
     /// Shows each line when its metric, its slot and (for B) the comparison are shown.
@@ -105,7 +105,6 @@ private:
 
     std::vector<Metric> m_metrics;
     std::vector<Line> m_lines; // slot 0's A lines first (they carry the legend), in metric order
-    int m_slots = 1;           // slots with lines
     ChartBucketer m_bucketer;
     ChartBucketer m_bucketerB;
     bool m_hasB = false;

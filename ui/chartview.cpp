@@ -194,18 +194,19 @@ void ChartView::applyRange(double min, double max)
 
 void ChartView::updateTimeLabels(double min, double max)
 {
-    for (const QString& label : m_timeAxis->categoriesLabels())
-        m_timeAxis->remove(label);
     const double span = max - min;
-    if (!(span > 0))
+    if (!(span > 0)) {
+        setAxisCategories(m_timeAxis, m_timeAxis->startValue(), {});
         return;
+    }
     const int target = std::max(2, plotColumns() / (m_presenter ? 140 : 90));
     m_timeLabelTarget = target;
     const double step = niceStep(span, target);
-    m_timeAxis->setStartValue(min);
+    QList<QPair<double, QString>> labels;
     double v = std::ceil(min / step) * step;
     for (int guard = 0; v <= max + step * 1e-6 && guard < 200; v += step, ++guard)
-        m_timeAxis->append(shortTimeLabel(v, step), v);
+        labels.append({ v, shortTimeLabel(v, step) });
+    setAxisCategories(m_timeAxis, min, labels);
 }
 
 void ChartView::setPresenterMode(bool on)
@@ -337,11 +338,24 @@ void ChartView::setValueTitle(const QString& title) { m_valueAxis->setTitleText(
 
 void ChartView::setValueLabels(const QList<QPair<double, QString>>& labels)
 {
-    for (const QString& label : m_valueAxis->categoriesLabels())
-        m_valueAxis->remove(label);
-    m_valueAxis->setStartValue(m_valueAxis->min());
+    setAxisCategories(m_valueAxis, m_valueAxis->min(), labels);
+}
+
+void setAxisCategories(QCategoryAxis* axis, double start, const QList<QPair<double, QString>>& labels)
+{
+    // every category change makes Qt lay the chart out again (a few ms each, tens of them per run):
+    // nothing to do when the axis already has these
+    const QStringList current = axis->categoriesLabels();
+    bool same = current.size() == labels.size() && axis->startValue() == start;
+    for (qsizetype i = 0; same && i < labels.size(); ++i)
+        same = current.at(i) == labels.at(i).second && axis->endValue(current.at(i)) == labels.at(i).first;
+    if (same)
+        return;
+    for (const QString& label : current)
+        axis->remove(label);
+    axis->setStartValue(start);
     for (const auto& [value, text] : labels)
-        m_valueAxis->append(text, value);
+        axis->append(text, value);
 }
 
 double ChartView::toAxis(double value) const

@@ -37,6 +37,10 @@ QColor series(int index); ///< a qualitative palette for unrelated series
 /// ~30 ms per thousand points on every refresh.
 QImage roundMarkerImage(qreal size, const QBrush& fill, const QColor& rim, qreal rimWidth);
 
+/// Sets `axis`'s categories (label at its end value) unless it already has exactly these: each change
+/// makes Qt lay the chart out again.
+void setAxisCategories(QCategoryAxis* axis, double start, const QList<QPair<double, QString>>& labels);
+
 /// Base of every workbench chart: a QChartView with a time axis in seconds since the start of the
 /// run (bottom, labelled m:ss) and a value axis (left), plus the interactions users expect:
 /// - click a legend entry to hide/show its series; hover a series for a tooltip;

@@ -786,6 +786,8 @@ void MainWindow::loadReplay()
         m_summary->followEvents(&m_results->trafficChart()->bucketer(), tr("Replay of %1").arg(m_replayLog));
         const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
         m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
+        if (events > m_replay->overviewLimit())
+            statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
         if (events == 0) {
             m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
             statusBar()->showMessage(

@@ -57,7 +57,8 @@ ParameterControl::ParameterControl(ParameterSpec spec, QGridLayout* grid, int ro
         m_classes->setObjectName(m_spec.key);
         m_classes->setPopupMode(QToolButton::InstantPopup);
         m_classes->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        // the text names two classes at most: a long list must not widen the panel (the tooltip has all)
+        // the text names one class and counts the others: a long list must not widen the panel (the
+        // tooltip has them all)
         m_classes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
         m_classes->setMinimumWidth(80);
         auto* menu = new QMenu(m_classes);
@@ -216,9 +217,9 @@ QStringList ParameterControl::classes() const
 void ParameterControl::updateClassesText()
 {
     const QStringList chosen = classes();
-    QString text = chosen.isEmpty() ? tr("(none)") : chosen.mid(0, 2).join(QStringLiteral(", "));
-    if (chosen.size() > 2)
-        text += tr(" +%1").arg(chosen.size() - 2);
+    QString text = chosen.isEmpty() ? tr("(none)") : chosen.front();
+    if (chosen.size() > 1)
+        text += tr(" +%1").arg(chosen.size() - 1);
     m_classes->setText(text);
     updateTooltips();
 }

@@ -19,7 +19,7 @@ namespace rwb {
 
 namespace {
 constexpr int kSliderSteps = 10000;
-constexpr std::size_t kOverviewSlice = 50000; // events per event-loop pass: well under a frame of work
+constexpr std::size_t kOverviewSlice = 10000; // events per event-loop pass: a few ms of chart work
 }
 
 /// Forwards replayed events to the bridge (or drops them when there is none).
@@ -166,9 +166,10 @@ std::size_t ReplayControls::loaded()
         m_bridge->reset();
     emit rewound({});
     // the whole log at once, the playhead at the start: Play is an option, not a wait
-    m_overview = true;
+    m_overview = m_replayer.eventCount() <= m_overviewLimit;
     m_overviewNext = 0;
-    QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
+    if (m_overview)
+        QTimer::singleShot(0, this, &ReplayControls::drawOverviewSlice);
     updateUi();
     return m_replayer.eventCount();
 }

@@ -30,7 +30,9 @@ class Clock;
 /// A loaded log is shown whole at once (the overview): the playhead stays at the start and the
 /// events reach the charts through overviewEvents() in slices of a few tens of thousands, one per
 /// event-loop pass, so a big log never freezes the window. Play, Step or a seek leave the overview
-/// (the charts start over from the playhead); End (⏭) jumps to the end with everything drawn.
+/// (the charts start over from the playhead); End (⏭) jumps to the end with everything drawn. A log
+/// of more than overviewLimit() events (default 1,000,000) opens undrawn, at the start, as drawing
+/// millions of events into the charts takes Qt seconds of GUI-thread work: ⏭ draws it on request.
 ///
 /// Driver time comes from `driverClock` (SystemClock by default; a VirtualClock in tests, which then
 /// call tick()). GUI thread only. Owns its LogReplayer; does not own the bridge.
@@ -53,6 +55,8 @@ public:
     bool isPlaying() const noexcept { return m_replayer.isPlaying(); }
     /// The whole log is shown while the playhead waits at the start.
     bool isOverview() const noexcept { return m_overview; }
+    void setOverviewLimit(std::size_t events) noexcept { m_overviewLimit = events; }
+    std::size_t overviewLimit() const noexcept { return m_overviewLimit; }
     /// Every event of the overview has been handed out.
     bool overviewDrawn() const noexcept
     {
@@ -116,6 +120,7 @@ private:
     bool m_sliderHeld = false;
     bool m_overview = false;
     std::size_t m_overviewNext = 0;
+    std::size_t m_overviewLimit = 1000000;
 };
 
 } // namespace rwb

@@ -240,19 +240,23 @@ void ResultsView::setRun(
         const QSignalBlocker block(this);
         updateScopeChoices(names);
     }
+    m_sync->beginBatch(); // the charts reset and regrow their extents: one range change at most
     drawBreakers();
     m_retries->setEvents(events);
     m_traffic->setResult(*run.result);
     m_latency->setResult(*run.result);
     applyComparison();
     applyFilter();
+    m_sync->endBatch();
 }
 
 void ResultsView::setComparison(const SimulationRun* variantB)
 {
     m_runB = variantB && variantB->ok() ? *variantB : SimulationRun();
+    m_sync->beginBatch();
     applyComparison();
     drawBreakers();
+    m_sync->endBatch();
 }
 
 void ResultsView::applyComparison()
@@ -327,6 +331,11 @@ void ResultsView::applyFilter()
         m_retries->setBackoff(it->second, std::max(1, m_maxAttempts - 1));
     else
         m_retries->setBackoff(std::nullopt);
+    // a scenario without any breaker says so instead of "no circuit breaker has changed state"
+    const Scenario* scenario = m_run.scenario ? m_run.scenario.get() : m_scenario.get();
+    const bool noBreaker = scenario
+        && std::none_of(scenario->pipelines.begin(), scenario->pipelines.end(), [](const PipelineSpec& p) { return p.breaker.has_value(); });
+    m_breakers->setNoLaneNote(noBreaker ? tr("No pipeline has a circuit breaker") : QString());
     if (pipeline.isEmpty())
         m_breakers->setCircuitFilter(std::nullopt);
     else

@@ -20,6 +20,7 @@
 namespace rwb {
 
 namespace {
+constexpr int kNewPointsPerRefresh = 1000; // new scatter points a refresh may add (about 10-20 ms of Qt's work)
 QColor groupColor(int group)
 {
     static const QColor colors[] = {QColor(0x00, 0x72, 0xb2), QColor(0x00, 0x9e, 0x73), QColor(0xe6, 0x9f, 0x00),
@@ -97,7 +98,9 @@ void RetryDelayChart::placeCurveLabels()
         label->setVisible(fits);
         if (!fits)
             continue;
-        label->setPos(plot.right() + 4, top);
+        // right of the plot; inside it when the legend stands there (a narrow chart)
+        const bool legendRight = chart()->legend()->alignment() == Qt::AlignRight;
+        label->setPos(legendRight ? plot.right() - box.width() - 4 : plot.right() + 4, top);
         lastTop = top;
     }
 }
@@ -276,9 +279,10 @@ void RetryDelayChart::refreshSeries()
     setValueRange(lowMs > 0 ? lowMs / m_unit / 1.5 : 0.0, maxMs / m_unit, typicalMs / m_unit);
     const double yMin = valueAxis()->min();
     const double yMax = valueAxis()->max();
-    // one point per half-marker cell is all the eye can tell apart, and bounds the work of a dense
-    // cloud by the plot size rather than the number of retries
-    const qreal cell = std::max<qreal>(3.0, m_groups[0]->markerSize() / 2);
+    // one point per marker-sized cell: denser points only overlap, and every drawn point is an item
+    // Qt moves on each refresh (a dense cloud of half-marker cells cost the scene hundreds of ms);
+    // bounds the work by the plot size rather than the number of retries
+    const qreal cell = std::max<qreal>(4.0, m_groups[0]->markerSize());
     const int cellsX = std::max(1, static_cast<int>(plotColumns() / cell));
     const int cellsY = std::max(1, static_cast<int>(plotRows() / cell));
 
@@ -288,8 +292,26 @@ void RetryDelayChart::refreshSeries()
             return;
         raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
+    // Qt makes a marker item per scatter point (light markers or not): ~10-45 us each, so a cloud that
+    // grows by thousands at once stalled the window for hundreds of ms. It grows by a bounded number of
+    // points per refresh instead, evenly thinned meanwhile, and the next refresh adds the rest.
+    int budget = kNewPointsPerRefresh;
+    bool growing = false;
+    const auto bounded = [&budget, &growing](QScatterSeries* series, QList<QPointF> points) {
+        const qsizetype room = series->count() + std::max(0, budget);
+        if (points.size() > room) {
+            QList<QPointF> thinned;
+            thinned.reserve(room);
+            for (qsizetype i = 0; i < room; ++i)
+                thinned.append(points.at(i * points.size() / std::max<qsizetype>(room, 1)));
+            points = std::move(thinned);
+            growing = true;
+        }
+        budget -= int(std::max<qsizetype>(0, points.size() - series->count()));
+        series->replace(points);
+    };
     for (int g = 0; g < kGroups; ++g) {
-        m_groups[g]->replace(decimateScatter(raw[g], visMin, visMax, yMin, yMax, cellsX, cellsY));
+        bounded(m_groups[g], decimateScatter(raw[g], visMin, visMax, yMin, yMax, cellsX, cellsY));
         if (curves[g] >= 0) {
             const double y = toAxis(curves[g] / m_unit);
             m_curves[g]->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});
@@ -303,7 +325,9 @@ void RetryDelayChart::refreshSeries()
         if (m_filter < 0 || p.pipeline == m_filter)
             rawB.append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
-    m_groupB->replace(decimateScatter(rawB, visMin, visMax, yMin, yMax, cellsX, cellsY));
+    bounded(m_groupB, decimateScatter(rawB, visMin, visMax, yMin, yMax, cellsX, cellsY));
+    if (growing)
+        scheduleRefresh();
     if (showCap) {
         const double y = toAxis(capMsValue / m_unit);
         m_cap->replace(QList<QPointF> {QPointF(visMin, y), QPointF(visMax, y)});

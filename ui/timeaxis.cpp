@@ -135,7 +135,30 @@ void TimeAxisSync::setRange(double min, double max)
         return;
     m_min = min;
     m_max = max;
+    if (m_batch > 0) {
+        m_pending = true; // told once, at endBatch()
+        return;
+    }
     emit rangeChanged(min, max);
+}
+
+void TimeAxisSync::beginBatch()
+{
+    if (m_batch++ == 0) {
+        m_pending = false;
+        m_batchMin = m_min;
+        m_batchMax = m_max;
+    }
+}
+
+void TimeAxisSync::endBatch()
+{
+    if (m_batch == 0 || --m_batch > 0)
+        return;
+    // a range that came back to where it was is no change at all
+    if (m_pending && (m_min != m_batchMin || m_max != m_batchMax))
+        emit rangeChanged(m_min, m_max);
+    m_pending = false;
 }
 
 } // namespace rwb

@@ -47,6 +47,11 @@ public:
     void setManualRange(double min, double max);
     /// Back to the automatic range (whole run, or the follow window).
     void resetZoom();
+    /// Between beginBatch() and endBatch() (nestable) range changes are collected and told once at
+    /// the end, and not at all when the range ends where it began: every range change makes each
+    /// chart lay out all its series again (tens of ms), and a new run resets and regrows every extent.
+    void beginBatch();
+    void endBatch();
 
 signals:
     void rangeChanged(double min, double max);
@@ -63,6 +68,10 @@ private:
     double m_followWindow = 120.0;
     bool m_follow = false;
     bool m_manual = false;
+    int m_batch = 0;
+    bool m_pending = false;
+    double m_batchMin = 0.0;
+    double m_batchMax = 0.0;
 };
 
 } // namespace rwb

@@ -206,6 +206,66 @@ private slots:
         }
     }
 
+    void retryCloudGrowsInBoundedSteps()
+    {
+        // thousands of distinct retries: Qt would create thousands of marker items in one refresh
+        RetryDelayChart chart;
+        chart.resize(1400, 500);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        std::vector<Event> events;
+        for (int i = 0; i < 40000; ++i) {
+            Event e;
+            e.kind = EventKind::RetryScheduled;
+            e.source = QStringLiteral("p");
+            e.time = TimePoint(std::chrono::milliseconds(i * 9));
+            e.attempt = 1 + i % 5;
+            e.delay = std::chrono::milliseconds(1 + (i * 7919) % 2000);
+            events.push_back(e);
+        }
+        chart.setEvents(events);
+        const auto drawn = [&chart] {
+            int n = 0;
+            for (int g = 0; g < RetryDelayChart::kGroups; ++g)
+                n += chart.drawnPoints(g);
+            return n;
+        };
+        chart.flushRefresh();
+        QVERIFY(drawn() <= 1000);
+        int previous = drawn();
+        int count = chart.refreshCount();
+        for (int guard = 0; guard < 100; ++guard) {
+            QTest::qWait(40); // the chart scheduled the next step itself
+            chart.flushRefresh();
+            const int refreshes = chart.refreshCount() - count;
+            QVERIFY(drawn() - previous <= 1000 * std::max(1, refreshes));
+            if (drawn() == previous && refreshes <= 1)
+                break;
+            previous = drawn();
+            count = chart.refreshCount();
+        }
+        QVERIFY2(drawn() > 3000, qPrintable(QString::number(drawn()))); // the whole decimated cloud in the end
+    }
+
+    void newRunKeepsTheBreakerLanes()
+    {
+        const testing::DemoRun run = testing::runDemo(60);
+        BreakerStateChart chart;
+        chart.setResult(run.result, run.events);
+        const auto seriesBefore = chart.chart()->series();
+        const QStringList circuits = chart.circuits();
+        QVERIFY(!circuits.isEmpty());
+        chart.setResult(run.result, run.events);
+        QCOMPARE(chart.circuits(), circuits);
+        QCOMPARE(chart.chart()->series(), seriesBefore); // the same series objects, not new ones
+        for (const QString& c : circuits)
+            QVERIFY(!chart.transitions(c).empty()); // their data reloaded
+        // a run without those circuits drops their lanes
+        SimulationResult empty = run.result;
+        chart.setResult(empty, {});
+        QVERIFY(chart.chart()->series().size() <= seriesBefore.size());
+    }
+
     void trafficPointCountsAndDecimation()
     {
         SimulationResult result;

@@ -76,6 +76,7 @@ private slots:
         LogPanel panel;
         QVERIFY(panel.openFile(m_path));
         QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        QTRY_COMPARE(qint64(panel.model()->rowCount()), m_lines); // every row announced to the model
         QVERIFY(panel.goToLine(50));
         QCOMPARE(panel.model()->lineAt(panel.tableView()->currentIndex().row()), qint64(49));
         QVERIFY(!panel.goToLine(m_lines + 1));
@@ -157,6 +158,7 @@ private slots:
         LogPanel panel;
         QVERIFY(panel.openFile(m_path));
         QTRY_VERIFY(!panel.logIndex()->isIndexing());
+        QTRY_COMPARE(qint64(panel.model()->rowCount()), m_lines);
         QSignalSpy done(&panel, &LogPanel::queryFinished);
         panel.setQuery(QStringLiteral("level>=ERROR"));
         QTRY_VERIFY(!done.isEmpty() && !panel.isQueryRunning() && panel.model()->rowCount() == m_errors);

@@ -50,6 +50,37 @@ private slots:
         QCOMPARE(m_index.rowCount(), qint64(m_run.events.size()));
     }
 
+    void opensDrawnUnlessTooLarge()
+    {
+        VirtualClock driver;
+        ReplayControls controls(nullptr, &driver);
+        std::size_t overview = 0;
+        connect(&controls, &ReplayControls::overviewEvents, this,
+            [&overview](const EventBatch& batch) { overview += batch.size(); });
+        QSignalSpy whole(&controls, &ReplayControls::wholeLogShown);
+
+        // drawn whole, in slices, the playhead at the start
+        controls.loadEvents(m_run.events);
+        QVERIFY(controls.isOverview());
+        QTRY_COMPARE(whole.count(), 1);
+        QCOMPARE(overview, m_run.events.size());
+        QVERIFY(controls.overviewDrawn());
+        QCOMPARE(controls.position(), controls.replayer().startTime());
+
+        // above the limit: nothing drawn until asked; the end button draws everything
+        controls.setOverviewLimit(m_run.events.size() - 1);
+        overview = 0;
+        controls.loadEvents(m_run.events);
+        QVERIFY(!controls.isOverview());
+        QTest::qWait(20);
+        QCOMPARE(overview, std::size_t(0));
+        QSignalSpy rewound(&controls, &ReplayControls::rewound);
+        controls.jumpToEnd();
+        QVERIFY(controls.replayer().atEnd());
+        QCOMPARE(rewound.count(), 1);
+        QCOMPARE(whole.count(), 2);
+    }
+
     void replayDrawsTheRecordedTransitions()
     {
         VirtualClock driver;

@@ -413,6 +413,15 @@ private slots:
         QVERIFY(!window.isWindowModified());
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         QVERIFY(!controls->outageButton(QStringLiteral("payments"))->isEnabled());
+        // after the run every chart ends where the data ends: the last bucket is drawn, no lane runs on
+        TrafficChart* traffic = window.resultsView()->trafficChart();
+        traffic->flushRefresh();
+        const double end = traffic->bucketer().endSeconds();
+        QVERIFY(end > 1.0);
+        QCOMPARE(window.resultsView()->breakerChart()->endTime(), end);
+        const QList<QPointF> offered = traffic->values(0);
+        QVERIFY(!offered.isEmpty());
+        QVERIFY(offered.last().x() < end && offered.last().x() > end - 1.5);
     }
 
     // 13. record a live run through the engine's writer; click a chart to find its log lines
