@@ -344,8 +344,14 @@ void BreakerStateChart::setResult(const SimulationResult& result, const std::vec
         appendEvents(events);
     } else {
         const double width = toSeconds(result.bucketWidth);
+        QStringList drawn;
         for (const PipelineSeries& p : result.pipelines) {
-            Lane& l = lane(p.name);
+            // one lane per circuit: pipelines sharing a circuit record the same states
+            const QString circuit = p.breaker.isEmpty() ? p.name : p.breaker;
+            if (drawn.contains(circuit))
+                continue;
+            drawn.append(circuit);
+            Lane& l = lane(circuit);
             l.initialKnown = true;
             BreakerState previous = BreakerState::Closed;
             for (std::size_t i = 0; i < p.buckets.size(); ++i) {

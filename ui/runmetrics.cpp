@@ -16,8 +16,10 @@ RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Ev
     }
 
     RunMetrics m;
+    PipelineTotal total;
     for (const PipelineSeries* p : pipelines)
-        m.total.add(p->summary);
+        total.add(*p);
+    m.total = total.summary();
 
     const std::size_t buckets = result.bucketCount();
     std::vector<bool> failing(buckets, false);

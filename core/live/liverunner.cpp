@@ -264,7 +264,9 @@ void LiveRunner::State::build()
         const auto& spec = scenario.pipelines[i];
         auto& p = pipelines[i];
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
-        p.build(spec, service, buckets, options.sink, &events, pipelineSink.get(), bucketNs, master.nextU64());
+        const int owner = scenario.sharedBreakerOwner(int(i));
+        p.build(spec, service, buckets, options.sink, &events, pipelineSink.get(), master.nextU64(),
+            owner >= 0 && owner != int(i) ? &pipelines[std::size_t(owner)] : nullptr);
     }
 
     clients.resize(scenario.clients.size());
@@ -353,8 +355,8 @@ void LiveRunner::State::scheduleBreakerActions()
 {
     breakerActions.clear();
     for (auto& p : pipelines) {
-        if (!p.breaker)
-            continue;
+        if (!p.ownsBreaker)
+            continue; // a shared circuit's actions run once, from the pipeline that built it
         for (const ScheduledBreakerAction& entry : p.breaker->config().schedule) {
             auto timer = std::make_unique<QTimer>();
             timer->setSingleShot(true);
@@ -443,6 +445,8 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
             c.timer->stop();
             c.role = TimerRole::None;
             auto& p = pipelines[c.pipeline];
+            if (p.breaker)
+                p.countBreakerRejections(c.call, pipelineBucket(p, t));
             switch (step.kind) {
             case Step::Kind::Attempt:
                 ++p.series.summary.attempts;

@@ -170,6 +170,35 @@ std::optional<BreakerInitialState> breakerInitialStateFromString(const QString& 
     return fromName(text, kInitialStates);
 }
 
+QStringList CircuitBreakerConfig::differences(const CircuitBreakerConfig& a, const CircuitBreakerConfig& b)
+{
+    QStringList out;
+    const auto check = [&out](bool same, const char* key) {
+        if (!same)
+            out << QLatin1String(key);
+    };
+    check(a.tripMode == b.tripMode, "trip_mode");
+    check(a.failureThreshold == b.failureThreshold, "failure_threshold");
+    check(a.windowSize == b.windowSize, "window_size");
+    check(a.failureWindow == b.failureWindow, "failure_window");
+    check(a.failureRateThreshold == b.failureRateThreshold, "failure_rate_threshold");
+    check(a.minimumCalls == b.minimumCalls, "minimum_calls");
+    check(a.slowCallDuration == b.slowCallDuration, "slow_call_duration");
+    check(a.slowCallRateThreshold == b.slowCallRateThreshold, "slow_call_rate_threshold");
+    check(a.recoveryTimeout == b.recoveryTimeout, "recovery_timeout");
+    check(a.recoveryBackoffFactor == b.recoveryBackoffFactor, "recovery_backoff_factor");
+    check(a.maxRecoveryTimeout == b.maxRecoveryTimeout, "max_recovery_timeout");
+    check(a.halfOpenRule == b.halfOpenRule, "half_open_rule");
+    check(a.permittedProbes == b.permittedProbes, "permitted_probes");
+    check(a.successThreshold == b.successThreshold, "success_threshold");
+    check(a.maxWaitInHalfOpen == b.maxWaitInHalfOpen, "max_wait_in_half_open");
+    check(a.initialState == b.initialState, "initial_state");
+    check(a.schedule == b.schedule, "schedule");
+    check(a.monitored == b.monitored, "monitored");
+    check(a.ignored == b.ignored, "ignored");
+    return out;
+}
+
 FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
 {
     FieldCheck check;

@@ -9,6 +9,7 @@
 #include "core/policy/timebuckets.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <cstdint>
@@ -140,6 +141,9 @@ struct CircuitBreakerConfig {
 
     /// Every broken rule; empty when the config is valid. Fields use the JSON names above.
     static FieldErrors validate(const CircuitBreakerConfig& config);
+    /// The settings (scenario keys, e.g. "failure_threshold") in which two configs differ, `name` and
+    /// `isFailure` aside: pipelines may share a named circuit only when this is empty.
+    static QStringList differences(const CircuitBreakerConfig& a, const CircuitBreakerConfig& b);
 };
 
 /// Proof of admission handed back to onOutcome()/onCancelled(). Trivially copyable, 8 bytes.

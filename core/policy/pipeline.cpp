@@ -333,8 +333,10 @@ Step PipelineCall::advance(TimePoint now)
             break;
         case StageKind::CircuitBreaker: {
             const Admission a = p.m_breaker->tryAcquire(now, m_requestId);
-            if (!a)
+            if (!a) {
+                ++m_breakerRejections;
                 return reject(Outcome::rejected(ErrorClass::circuitOpen(), a.retryAfter), i, now);
+            }
             m_permit = a.permit;
             m_permitHeld = true;
             break;

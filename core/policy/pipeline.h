@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace rwb {
@@ -158,6 +159,10 @@ public:
     /// True after onDeadline() on a Queued call found its ticket already handed a slot (the hand-off
     /// raced with the deadline): the call went on with the slot, and a step of another call names the ticket.
     bool handedSlotAtDeadline() const noexcept { return m_handedAtDeadline; }
+    /// How many times the circuit breaker refused this call since the last take (a step refuses at
+    /// most once). Executors take it after each step to count refusals per pipeline even when pipelines
+    /// share one breaker, whose own events do not say which pipeline called.
+    std::uint32_t takeBreakerRejections() noexcept { return std::exchange(m_breakerRejections, 0u); }
     /// The result, once a step of kind Done was returned (not meaningful before that, nor after
     /// abandon()). Stays valid as long as the call object.
     const CallResult& result() const noexcept { return m_result; }
@@ -196,6 +201,7 @@ private:
     bool m_fallbackUsed = false;
     bool m_retryDecided = false;
     bool m_handedAtDeadline = false;
+    std::uint32_t m_breakerRejections = 0;
     RetryReason m_reason = RetryReason::Succeeded;
 };
 

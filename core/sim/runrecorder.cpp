@@ -3,27 +3,30 @@
 namespace rwb {
 
 void RecordedPipeline::build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets,
-    EventSink* userSink, std::uint64_t* eventCounter, EventSink* pipelineSink, std::int64_t bucketNs,
-    std::uint64_t seed)
+    EventSink* userSink, std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed,
+    RecordedPipeline* sharedWith)
 {
     service = serviceIndex;
     series.name = spec.name();
     series.service = spec.service;
     series.buckets.reserve(expectedBuckets);
     if (spec.breaker) {
-        breakerSink = std::make_unique<CountingSink>(userSink, eventCounter);
-        PipelineSeries* s = &series;
-        breakerSink->m_observe = [s, bucketNs](const Event& e) {
-            if (e.kind == EventKind::BreakerTransition) {
-                ++s->summary.breakerTransitions;
-            } else if (e.kind == EventKind::BreakerRejected) {
-                ++s->summary.breakerRejections;
-                const std::int64_t index = std::max<std::int64_t>(e.time.time_since_epoch().count(), 0) / bucketNs;
-                ++seriesBucket(s->buckets, index).breakerRejections;
-            }
-        };
-        CircuitBreakerConfig cfg = *spec.breaker;
-        breaker = std::make_shared<CircuitBreaker>(std::move(cfg), breakerSink.get());
+        series.breaker = spec.breaker->name;
+        if (sharedWith && sharedWith->breaker) {
+            breaker = sharedWith->breaker;
+            sharedWith->breakerUsers.push_back(&series);
+        } else {
+            ownsBreaker = true;
+            breakerUsers.push_back(&series);
+            breakerSink = std::make_unique<CountingSink>(userSink, eventCounter);
+            breakerSink->m_observe = [users = &breakerUsers](const Event& e) {
+                if (e.kind == EventKind::BreakerTransition)
+                    for (PipelineSeries* s : *users)
+                        ++s->summary.breakerTransitions;
+            };
+            CircuitBreakerConfig cfg = *spec.breaker;
+            breaker = std::make_shared<CircuitBreaker>(std::move(cfg), breakerSink.get());
+        }
     }
     PipelineConfig cfg = spec.config;
     cfg.seed = seed;

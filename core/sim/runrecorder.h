@@ -62,7 +62,9 @@ template <class V> V& seriesBucket(std::vector<V>& buckets, std::int64_t index)
 struct RecordedPipeline {
     std::unique_ptr<Pipeline> pipeline;
     std::shared_ptr<CircuitBreaker> breaker;
-    std::unique_ptr<CountingSink> breakerSink;
+    std::unique_ptr<CountingSink> breakerSink;        // only on the pipeline that built the breaker
+    std::vector<PipelineSeries*> breakerUsers;        // the series its transitions count in (owner only)
+    bool ownsBreaker = false;                         // false without a breaker or when sharing another's
     std::uint32_t service = 0;
     PipelineSeries series;
     LatencyHistogram total;
@@ -71,10 +73,23 @@ struct RecordedPipeline {
     double latencySumNs = 0;
     std::int64_t lastFinishNs = 0; // the executor notes when the last request finished
 
-    /// Sets up series, breaker (reporting through a CountingSink that also counts its transitions and
-    /// rejections into the series) and pipeline. `seed` becomes the pipeline's seed.
+    /// Sets up series, breaker and pipeline. The breaker reports through a CountingSink that also counts
+    /// its transitions into the series of every pipeline using it; with `sharedWith` (an earlier pipeline
+    /// naming the same circuit, see Scenario::sharedBreakerOwner) this pipeline uses that one's breaker
+    /// instead of building its own. `seed` becomes the pipeline's seed. The recorder must not move after
+    /// build() (the breaker's observer points at the series).
     void build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets, EventSink* userSink,
-        std::uint64_t* eventCounter, EventSink* pipelineSink, std::int64_t bucketNs, std::uint64_t seed);
+        std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed, RecordedPipeline* sharedWith = nullptr);
+
+    /// After each step of a call through this pipeline: counts the breaker's refusals of that step (taken
+    /// from the call, so pipelines sharing a breaker each count their own) in the summary and in `b`.
+    void countBreakerRejections(PipelineCall& call, PipelineBucket& b)
+    {
+        if (const std::uint32_t n = call.takeBreakerRejections()) {
+            series.summary.breakerRejections += n;
+            b.breakerRejections += n;
+        }
+    }
 
     /// Counts a finished call in the summary and in `b` (the bucket of the finishing time `bucketNow`) and
     /// adds its latency to both histograms, closing the previous latency bucket when time moved on.

@@ -103,6 +103,17 @@ int Scenario::pipelineIndex(const QString& name) const noexcept
     return -1;
 }
 
+int Scenario::sharedBreakerOwner(int pipeline) const noexcept
+{
+    const auto& breaker = pipelines[std::size_t(pipeline)].breaker;
+    if (!breaker)
+        return -1;
+    for (int i = 0; i < pipeline; ++i)
+        if (const auto& other = pipelines[std::size_t(i)].breaker; other && other->name == breaker->name)
+            return i;
+    return pipeline;
+}
+
 FieldErrors Scenario::validate() const
 {
     FieldErrors e;
@@ -150,8 +161,21 @@ FieldErrors Scenario::validate() const
         if (serviceIndex(p.service) < 0)
             e.push_back({path + QStringLiteral("service"), QStringLiteral("expected the name of a service, got \"%1\"").arg(p.service)});
         prefixInto(e, path, PipelineConfig::validate(p.config));
-        if (p.breaker)
+        if (p.breaker) {
             prefixInto(e, path + QStringLiteral("circuit_breaker/"), CircuitBreakerConfig::validate(*p.breaker));
+            // pipelines naming the same circuit share one breaker, so they must agree on its settings
+            const int first = sharedBreakerOwner(int(i));
+            if (first != int(i)) {
+                const QStringList differ = CircuitBreakerConfig::differences(*pipelines[std::size_t(first)].breaker, *p.breaker);
+                if (!differ.isEmpty())
+                    e.push_back({path + QStringLiteral("circuit_breaker/") + differ.front(),
+                        QStringLiteral("circuit \"%1\" is shared with pipelines/%2, which sets %3 differently; pipelines "
+                                       "that name one circuit share one breaker and must configure it alike")
+                            .arg(p.breaker->name)
+                            .arg(first)
+                            .arg(differ.join(QStringLiteral(", ")))});
+            }
+        }
     }
     if (pipelines.empty())
         e.push_back({QStringLiteral("pipelines"), QStringLiteral("expected at least one pipeline, got none")});

@@ -85,6 +85,10 @@ struct Scenario {
     const PipelineSpec* pipeline(const QString& name) const noexcept;
     int serviceIndex(const QString& name) const noexcept;
     int pipelineIndex(const QString& name) const noexcept;
+    /// The first pipeline whose circuit breaker has the name of pipeline `pipeline`'s: pipelines naming
+    /// one circuit share one breaker (as a circuit registry shares it), built by that first pipeline.
+    /// -1 when `pipeline` has no breaker; `pipeline` itself when no earlier pipeline names its circuit.
+    int sharedBreakerOwner(int pipeline) const noexcept;
 
     /// Every broken rule, as field paths in JSON-pointer form relative to the document
     /// ("pipelines/0/retry/max_attempts", "clients/1/pipeline"), including the policies' own rules.

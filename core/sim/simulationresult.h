@@ -102,9 +102,33 @@ struct PipelineSummary {
 struct PipelineSeries {
     QString name;
     QString service;                     ///< the service the pipeline calls
+    QString breaker;                     ///< its circuit's name; empty without a breaker. Pipelines naming
+                                         ///< one circuit share it: the same transitions and states
     PipelineSummary summary;
     std::vector<PipelineBucket> buckets; ///< bucket i covers [i, i + 1) * bucketWidth
     friend bool operator==(const PipelineSeries&, const PipelineSeries&) = default;
+};
+
+/// The sum over several pipelines: their counts add up (PipelineSummary::add), except that a circuit
+/// shared by several pipelines counts its transitions once (each pipeline counts its own refusals).
+class PipelineTotal {
+public:
+    void add(const PipelineSeries& p)
+    {
+        PipelineSummary s = p.summary;
+        if (!p.breaker.isEmpty()) {
+            if (std::find(m_circuits.begin(), m_circuits.end(), p.breaker) != m_circuits.end())
+                s.breakerTransitions = 0;
+            else
+                m_circuits.push_back(p.breaker);
+        }
+        m_sum.add(s);
+    }
+    const PipelineSummary& summary() const noexcept { return m_sum; }
+
+private:
+    PipelineSummary m_sum;
+    std::vector<QString> m_circuits;
 };
 
 struct ServiceSeries {
@@ -149,12 +173,12 @@ struct SimulationResult {
         return nullptr;
     }
     /// Sum of the pipelines' summaries (percentiles are not summed: they are the max over pipelines).
-    PipelineSummary total() const noexcept
+    PipelineSummary total() const
     {
-        PipelineSummary t;
+        PipelineTotal t;
         for (const auto& p : pipelines)
-            t.add(p.summary);
-        return t;
+            t.add(p);
+        return t.summary();
     }
     friend bool operator==(const SimulationResult&, const SimulationResult&) = default;
 };

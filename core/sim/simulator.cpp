@@ -234,7 +234,9 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
         const auto& spec = scenario.pipelines[i];
         auto& p = m_pipelines[i];
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
-        p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), m_bucketNs, master.nextU64());
+        const int owner = scenario.sharedBreakerOwner(int(i));
+        p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), master.nextU64(),
+            owner >= 0 && owner != int(i) ? &m_pipelines[std::size_t(owner)] : nullptr);
     }
 
     m_clients.resize(scenario.clients.size());
@@ -563,6 +565,8 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
     auto& c = m_slots[slot];
     ++c.token; // whatever was scheduled for the previous step is stale now
     auto& p = m_pipelines[c.pipeline];
+    if (p.breaker)
+        p.countBreakerRejections(c.call, pipelineBucket(p, t));
     switch (step.kind) {
     case Step::Kind::Attempt:
         ++p.series.summary.attempts;
@@ -667,8 +671,9 @@ SimulationResult Run::execute()
     for (std::uint32_t s = 0; s < m_services.size(); ++s)
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
             push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
-    for (std::uint32_t p = 0; p < m_pipelines.size(); ++p) // scheduled breaker actions: index = pipeline, token = entry
-        if (const auto& breaker = m_pipelines[p].breaker)
+    // scheduled breaker actions (index = pipeline, token = entry), once per circuit even when shared
+    for (std::uint32_t p = 0; p < m_pipelines.size(); ++p)
+        if (const auto& breaker = m_pipelines[p].breaker; m_pipelines[p].ownsBreaker)
             for (std::uint32_t k = 0; k < breaker->config().schedule.size(); ++k)
                 push(breaker->config().schedule[k].at.count(), EvType::BreakerAction, p, k);
     push(m_bucketNs, EvType::Tick, 0);

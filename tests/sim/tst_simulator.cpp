@@ -178,12 +178,96 @@ QString summaryLine(const PipelineSeries& p)
         .arg(s.latencyP99Ms, 0, 'f', 1);
 }
 
+// Two pipelines naming circuits `circuitA` and `circuitB`: "orders" calls a service that is down from
+// t=10 s on, "ledger" a healthy one (seed 001's shared breaker, seed 004's named circuit).
+// A consecutive-failure breaker shared with a healthy caller is reset by each of its successes, so
+// "ledger" calls ten times less often than "orders" and the threshold is small.
+QByteArray twoPipelines(const char* circuitA, const char* circuitB, int thresholdB = 3)
+{
+    return QStringLiteral(R"({"schema_version": 1, "seed": 7, "duration": 40, "drain_limit": 10,
+  "services": [
+    {"name": "payments", "fault": {"latency": {"distribution": "fixed", "value": 0.01},
+      "outages": [{"start": 10, "end": 40, "error": "connection_refused"}]}},
+    {"name": "healthy", "fault": {"latency": {"distribution": "fixed", "value": 0.01}}}],
+  "pipelines": [
+    {"name": "orders", "service": "payments",
+      "circuit_breaker": {"name": "%1", "failure_threshold": 3, "recovery_timeout": 5}},
+    {"name": "ledger", "service": "healthy",
+      "circuit_breaker": {"name": "%2", "failure_threshold": %3, "recovery_timeout": 5}}],
+  "clients": [
+    {"name": "a", "pipeline": "orders", "arrival": {"process": "constant", "rate": 20}},
+    {"name": "b", "pipeline": "ledger", "arrival": {"process": "constant", "rate": 2}}]})")
+        .arg(QLatin1String(circuitA), QLatin1String(circuitB))
+        .arg(thresholdB)
+        .toUtf8();
+}
+
 } // namespace
 
 class TestSimulator : public QObject {
     Q_OBJECT
 
 private slots:
+    void pipelinesNamingOneCircuitShareItsBreaker()
+    {
+        const ScenarioLoad separate = scenariojson::load(twoPipelines("orders", "ledger"));
+        const ScenarioLoad shared = scenariojson::load(twoPipelines("payments", "payments"));
+        QVERIFY(separate.ok() && shared.ok());
+        CollectingSink events;
+        SimulationOptions options;
+        options.sink = &events;
+        const SimulationResult apart = Simulator::run(*separate.scenario);
+        const SimulationResult together = Simulator::run(*shared.scenario, options);
+
+        // apart, the healthy pipeline's own breaker never opens
+        QCOMPARE(apart.pipelines[1].summary.breakerRejections, 0u);
+        QCOMPARE(apart.pipelines[1].summary.breakerTransitions, 0u);
+        QVERIFY(apart.pipelines[0].summary.breakerTransitions >= 2);
+        // shared, the failing pipeline's failures open the breaker for the healthy one too
+        const PipelineSummary& orders = together.pipelines[0].summary;
+        const PipelineSummary& ledger = together.pipelines[1].summary;
+        QVERIFY(ledger.breakerRejections > 0);
+        QCOMPARE(ledger.rejected, ledger.breakerRejections); // no retry: one refusal per refused request
+        QCOMPARE(together.pipelines[0].breaker, QStringLiteral("payments"));
+        QCOMPARE(together.pipelines[1].breaker, QStringLiteral("payments"));
+        // one breaker: its transitions are both pipelines', and counted once in the total
+        QCOMPARE(ledger.breakerTransitions, orders.breakerTransitions);
+        QCOMPARE(together.total().breakerTransitions, orders.breakerTransitions);
+        QCOMPARE(together.total().breakerRejections, orders.breakerRejections + ledger.breakerRejections);
+        std::uint64_t transitions = 0, refusals = 0;
+        for (const Event& e : events.events()) {
+            if (e.kind == EventKind::BreakerTransition) {
+                QCOMPARE(e.source, QStringLiteral("payments"));
+                ++transitions;
+            }
+            refusals += e.kind == EventKind::BreakerRejected;
+        }
+        QCOMPARE(transitions, orders.breakerTransitions);
+        QCOMPARE(refusals, together.total().breakerRejections);
+        // every bucket of both pipelines shows the one breaker's state
+        QCOMPARE(together.pipelines[0].buckets.size(), together.pipelines[1].buckets.size());
+        for (std::size_t i = 0; i < together.pipelines[0].buckets.size(); ++i)
+            QVERIFY(together.pipelines[1].buckets[i].breakerState == together.pipelines[0].buckets[i].breakerState);
+        // each pipeline counts its own refusals, bucket by bucket
+        for (const PipelineSeries& p : together.pipelines) {
+            std::uint64_t perBucket = 0;
+            for (const PipelineBucket& b : p.buckets)
+                perBucket += b.breakerRejections;
+            QCOMPARE(perBucket, p.summary.breakerRejections);
+        }
+    }
+
+    void sharedCircuitMustBeConfiguredAlike()
+    {
+        const ScenarioLoad conflicting = scenariojson::load(twoPipelines("payments", "payments", 7));
+        QVERIFY(!conflicting.ok());
+        const auto error = std::find_if(conflicting.errors.begin(), conflicting.errors.end(),
+            [](const LoadError& e) { return e.pointer == QLatin1String("/pipelines/1/circuit_breaker/failure_threshold"); });
+        QVERIFY2(error != conflicting.errors.end(), qPrintable(conflicting.errors.front().pointer));
+        QVERIFY2(error->message.contains(QLatin1String("pipelines/0")) && error->message.contains(QLatin1String("failure_threshold")),
+            qPrintable(error->message));
+    }
+
     void constantArrivalsAreExact()
     {
         const SimulationResult r = Simulator::run(simple(50, 20s));
