@@ -135,6 +135,7 @@ private slots:
     void bulkheadActsOnRealConcurrency();
     void closedLoopUsersWaitForTheirAnswers();
     void scheduledBreakerActions();
+    void sharedCircuitActsOnce();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -275,6 +276,31 @@ void TestLiveRunner::scheduledBreakerActions()
     const auto& summary = rig.runner->result().pipelines[0].summary;
     QCOMPARE(summary.rejected, quint64(rejections.size()));
     QVERIFY(summary.succeeded > 0);
+}
+
+void TestLiveRunner::sharedCircuitActsOnce()
+{
+    CircuitBreakerConfig breaker;
+    breaker.name = QStringLiteral("shared");
+    breaker.schedule = { { 200ms, { BreakerCommand::Isolate, std::nullopt, std::nullopt } },
+        { 500ms, { BreakerCommand::Release, std::nullopt, std::nullopt } } };
+    Scenario s = scenario(FaultSchedule(FaultProfile::healthy(1ms)), retrying(1, 0ms), constant(40.0), 800ms, breaker);
+    PipelineSpec second = s.pipelines.front();
+    second.config.name = QStringLiteral("second");
+    s.pipelines.push_back(second);
+    s.clients.push_back({ QStringLiteral("others"), QStringLiteral("second"), 1, constant(25.0) });
+    QVERIFY(s.validate().empty());
+    LiveRig rig(s);
+    QVERIFY(rig.run());
+    // one breaker: the schedule runs once, and both pipelines are refused while it is isolated
+    QCOMPARE(rig.of(EventKind::BreakerTransition).size(), std::size_t(2));
+    const auto& result = rig.runner->result();
+    QVERIFY(result.pipelines[0].summary.breakerRejections > 0);
+    QVERIFY(result.pipelines[1].summary.breakerRejections > 0);
+    QCOMPARE(result.pipelines[0].summary.breakerTransitions, 2u);
+    QCOMPARE(result.pipelines[1].summary.breakerTransitions, 2u);
+    QCOMPARE(result.total().breakerTransitions, 2u);
+    QCOMPARE(result.total().breakerRejections, quint64(rig.of(EventKind::BreakerRejected).size()));
 }
 
 void TestLiveRunner::agreesWithSimulator()
