@@ -1,7 +1,6 @@
 #include "core/policy/pipeline.h"
 
 #include "core/events/eventsink.h"
-#include "core/policy/blockingexecutor.h"
 
 #include <QStringList>
 
@@ -191,31 +190,6 @@ PipelineCall Pipeline::begin(std::uint64_t requestId, TimePoint now) const
     if (m_timeout)
         call.m_callDeadline = m_timeout->callDeadline(now);
     return call;
-}
-
-CallResult Pipeline::execute(const AttemptFunction& fn)
-{
-    BlockingExecutor executor(*this, m_systemClock);
-    return executor.execute(fn);
-}
-
-void Pipeline::notifyHandoff(BulkheadTicket ticket) const
-{
-    {
-        std::lock_guard lock(m_handoffMutex);
-        m_handedOff.insert(ticket);
-    }
-    m_handoffCv.notify_all();
-}
-
-bool Pipeline::waitHandoff(BulkheadTicket ticket, Duration timeout) const
-{
-    std::unique_lock lock(m_handoffMutex);
-    const bool found = m_handoffCv.wait_for(lock, std::max(timeout, Duration::zero()),
-        [&] { return m_handedOff.count(ticket) != 0; });
-    if (found)
-        m_handedOff.erase(ticket);
-    return found;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 #include "core/common/outcome.h"
 #include "core/common/random.h"
 #include "core/common/time.h"
-#include "core/clock/systemclock.h"
 #include "core/events/event.h"
 #include "core/policy/bulkhead.h"
 #include "core/policy/circuitbreaker.h"
@@ -17,13 +16,10 @@
 #include <QString>
 
 #include <array>
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -221,9 +217,10 @@ struct AttemptContext {
 /// the constructor (shared with other pipelines); unnamed ones, or all without a registry, are the
 /// pipeline's own.
 ///
-/// Executors: `begin()` creates the per-call state machine (see PipelineCall); `execute()` runs it
-/// synchronously on an internal SystemClock, sleeping the calling thread for waits (see BlockingExecutor
-/// for a custom clock / sleeper).
+/// Executors: `begin()` creates the per-call state machine (see PipelineCall) that an executor drives on
+/// its own clock; the pipeline only decides. It reads no clock, never sleeps and never waits for an event
+/// (only small locks keep its shared policies consistent): the simulator, the live runner and the
+/// blocking executor (core/exec) own time.
 ///
 /// Events (Attempt, RetryScheduled, RetryGaveUp, RequestDone, BulkheadRejected, RateLimited) go to the
 /// sink with source = name(), only the kinds the sink's interests() named when the pipeline was built;
@@ -233,8 +230,6 @@ struct AttemptContext {
 /// then be thread-safe too). Not copyable or movable.
 class Pipeline final {
 public:
-    using AttemptFunction = std::function<Outcome(const AttemptContext&)>;
-
     /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the pipeline;
     /// `budgets` (optional, not owned) supplies the named retry budgets and throttles.
     explicit Pipeline(PipelineConfig config, std::shared_ptr<CircuitBreaker> breaker = {}, EventSink* sink = nullptr,
@@ -263,15 +258,7 @@ public:
     /// Starts a call at `now`; then call start(now) on it.
     PipelineCall begin(std::uint64_t requestId, TimePoint now) const;
 
-    /// Runs one call synchronously on the internal SystemClock (blocking executor). Exceptions thrown by
-    /// `fn` become Outcome::error(ErrorClass::exception()). Request ids are allocated internally.
-    CallResult execute(const AttemptFunction& fn);
-
-    // ---- for blocking executors: bulkhead hand-off between threads ----
-    /// Marks `ticket` as handed a slot and wakes the waiting thread.
-    void notifyHandoff(BulkheadTicket ticket) const;
-    /// Blocks until `ticket` was handed a slot (returns true) or the real-time `timeout` passed (false).
-    bool waitHandoff(BulkheadTicket ticket, Duration timeout) const;
+    /// A request id not handed out before by this pipeline (1, 2, ...), for executors that number calls.
     std::uint64_t allocateRequestId() noexcept { return m_nextRequestId.fetch_add(1, std::memory_order_relaxed); }
 
 private:
@@ -294,11 +281,7 @@ private:
     int m_stageCount = 0;
     int m_retryIndex = -1; // position of Retry in m_stages, -1 when disabled
 
-    SystemClock m_systemClock;
     std::atomic<std::uint64_t> m_nextRequestId {1};
-    mutable std::mutex m_handoffMutex;
-    mutable std::condition_variable m_handoffCv;
-    mutable std::unordered_set<BulkheadTicket> m_handedOff;
 };
 
 } // namespace rwb

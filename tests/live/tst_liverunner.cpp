@@ -1,4 +1,5 @@
 #include "core/live/liverunner.h"
+#include "core/clock/systemclock.h"
 #include "core/live/mockhttpserver.h"
 #include "core/sim/simulator.h"
 

@@ -1,6 +1,7 @@
+#include "core/clock/systemclock.h"
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
-#include "core/policy/blockingexecutor.h"
+#include "core/exec/blockingexecutor.h"
 #include "core/policy/pipeline.h"
 
 #include <QTest>
@@ -853,14 +854,16 @@ private slots:
         QVERIFY(r2.succeeded());
     }
 
-    void pipelineExecuteOnSystemClock()
+    void blockingExecutorOnSystemClock()
     {
         PipelineConfig c = baseConfig();
         c.retry.backoff.baseDelay = Duration::zero();
         c.retry.backoff.maxDelay = Duration::zero();
         Pipeline p(c);
+        SystemClock clock;
+        BlockingExecutor ex(p, clock); // real sleeping
         int n = 0;
-        const CallResult r = p.execute([&](const AttemptContext&) { return ++n < 2 ? Outcome::timeout(1ms) : Outcome::success(); });
+        const CallResult r = ex.execute([&](const AttemptContext&) { return ++n < 2 ? Outcome::timeout(1ms) : Outcome::success(); });
         QVERIFY(r.succeeded());
         QCOMPARE(r.attempts, 2);
     }

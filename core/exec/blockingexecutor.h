@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/clock/clock.h"
+#include "core/exec/handoffboard.h"
 #include "core/policy/pipeline.h"
 
 #include <exception>
@@ -18,12 +19,17 @@ namespace rwb {
 ///   A C++ exception escaping the callable becomes Outcome::error(ErrorClass::exception()).
 /// - Wait steps call the sleeper (default: sleep the thread until the clock reaches `until`). Tests pass a
 ///   sleeper that advances a VirtualClock instead, so nothing sleeps on the wall clock.
-/// - Queued steps block on the pipeline's hand-off board until the slot is handed over or the queue
+/// - Queued steps block on the executor's hand-off board until the slot is handed over or the queue
 ///   deadline passes (measured on the wall clock: with a VirtualClock only hand-offs wake a waiter).
 ///
-/// This class is thread-safe: several threads may execute() through one executor or through several
-/// executors sharing one Pipeline, provided the Clock's now() is safe to call concurrently (SystemClock is;
-/// a VirtualClock is only while nobody advances it).
+/// An executor is the blocking front of one pipeline. Bulkhead slots are handed from the thread that
+/// releases one to the thread whose call is queued for it through this executor's HandoffBoard, so every
+/// thread calling through a pipeline with a queueing bulkhead must share one BlockingExecutor: a call
+/// queued through one executor never sees a slot handed to it by a call through another.
+///
+/// This class is thread-safe: several threads may execute() through one executor concurrently, provided
+/// the Clock's now() is safe to call concurrently (SystemClock is; a VirtualClock is only while nobody
+/// advances it).
 class BlockingExecutor final {
 public:
     using Sleeper = std::function<void(TimePoint until)>;
@@ -41,7 +47,7 @@ public:
         Step step = call.start(now);
         for (;;) {
             if (step.handoff != 0)
-                m_pipeline.notifyHandoff(step.handoff);
+                m_handoffs.post(step.handoff);
             switch (step.kind) {
             case Step::Kind::Attempt: {
                 const AttemptContext ctx {id, step.attempt, now, step.deadline};
@@ -102,6 +108,7 @@ private:
     Pipeline& m_pipeline;
     const Clock& m_clock;
     Sleeper m_sleeper;
+    HandoffBoard m_handoffs;
 };
 
 } // namespace rwb

@@ -1,4 +1,4 @@
-#include "core/policy/blockingexecutor.h"
+#include "core/exec/blockingexecutor.h"
 
 #include <thread>
 
@@ -25,15 +25,15 @@ void BlockingExecutor::sleepUntil(TimePoint until)
 Step BlockingExecutor::waitQueued(PipelineCall& call, const Step& queued)
 {
     const BulkheadTicket ticket = queued.ticket;
-    // A year stands in for "no deadline"; waitHandoff measures real time.
+    // A year stands in for "no deadline"; the hand-off board measures real time.
     const Duration left = queued.deadline == Timeout::kNever ? Duration(std::chrono::hours(24 * 365))
                                                              : queued.deadline - m_clock.now();
-    if (m_pipeline.waitHandoff(ticket, left))
+    if (m_handoffs.wait(ticket, left))
         return call.resume(m_clock.now());
     Step step = call.onDeadline(m_clock.now());
     if (call.handedSlotAtDeadline()) {
         // The releasing thread will post the hand-off any moment: consume it so the board does not leak.
-        m_pipeline.waitHandoff(ticket, Duration(std::chrono::hours(24 * 365)));
+        m_handoffs.wait(ticket, Duration(std::chrono::hours(24 * 365)));
     }
     return step;
 }
