@@ -59,6 +59,9 @@ QImage roundMarkerImage(qreal size, const QBrush& fill, const QColor& rim, qreal
 
 namespace {
 
+// A chart view never gets narrower or lower than this (Qt Charts widens it to what the chart needs).
+constexpr QSize kBaseMinimumSize(320, 180);
+
 double niceStep(double span, int targetTicks)
 {
     static const double steps[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60,
@@ -118,7 +121,7 @@ ChartView::ChartView(QWidget* parent)
     scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
     setDragMode(QGraphicsView::NoDrag);
     setRubberBand(QChartView::NoRubberBand);
-    setMinimumSize(320, 180);
+    setMinimumSize(kBaseMinimumSize);
     setFocusPolicy(Qt::StrongFocus);
     setToolTip(tr("Wheel: zoom · Drag: pan · Shift+drag: zoom to area · Double-click: reset"));
 
@@ -214,6 +217,9 @@ void ChartView::setPresenterMode(bool on)
     if (m_presenter == on)
         return;
     m_presenter = on;
+    // Qt Charts only ever widens the view's minimum to the chart's on a resize: start again from the
+    // base, or the presenter fonts' minimum would outlive presenter mode
+    setMinimumSize(kBaseMinimumSize); // the breaker chart sets its height again in applyStyle()
     applyFonts();
     applyStyle();
     updateTimeLabels(visibleMin(), visibleMax());
