@@ -194,6 +194,8 @@ double ParameterControl::fromSlider(int position) const
 
 void ParameterControl::emitDisplay(double display, int mergeKey)
 {
+    if (m_structured)
+        return; // never replace the file's object with a number the control did not show
     updateSuffix(display);
     emit edited(m_spec.toJson(display), mergeKey);
 }
@@ -260,6 +262,18 @@ void ParameterControl::setValue(const QJsonValue& value)
         updateSuffix(display);
         m_spin->setValue(display);
         m_slider->setValue(toSlider(display));
+        // a distribution written in the file: shown as its number would be wrong, overwritten by a slip
+        // of the wheel would be lost, so the control stands aside and says why
+        const bool structured = value.isObject() || value.isArray();
+        if (structured != m_structured) {
+            m_structured = structured;
+            m_spin->setEnabled(!structured);
+            m_slider->setEnabled(!structured);
+            m_spin->setSpecialValueText(structured ? tr("set in the file") : m_spec.offText);
+            if (structured)
+                m_spin->setValue(m_spin->minimum()); // the special text shows at the minimum
+            updateTooltips();
+        }
     }
     m_updating = false;
 }
@@ -319,6 +333,8 @@ void ParameterControl::updateTooltips()
         tip += tr("<br><i>Shown in %; the scenario file stores a fraction from 0 to 1.</i>");
     if (m_classes)
         tip += tr("<br>Ticked: %1").arg(classes().isEmpty() ? tr("none") : classes().join(QStringLiteral(", ")));
+    if (m_structured)
+        tip += tr("<br><i>The scenario file describes this with an object (e.g. a distribution); edit it there.</i>");
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
     for (QWidget* w : widgets()) {

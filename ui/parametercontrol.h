@@ -70,6 +70,7 @@ private:
     QToolButton* m_classes = nullptr;
     QLineEdit* m_text = nullptr;
     QString m_error;
+    bool m_structured = false; // the file holds an object here (a distribution), which a spin box cannot show
     int m_dragKey = 0;
     int m_keyboardKey = 0; // merge key of slider moves by keyboard
     bool m_updating = false;

@@ -30,8 +30,21 @@ ParameterSection::ParameterSection(const ParameterGroup& group, std::function<QS
         connect(control, &ParameterControl::edited, this, [this, control](const QJsonValue& value, int mergeKey) {
             if (!m_document || m_refreshing)
                 return;
-            m_document->setValue(pointerOf(control->spec().key), value,
-                tr("Set %1 › %2").arg(m_subject(), control->spec().label), mergeKey);
+            const QString description = tr("Set %1 › %2").arg(m_subject(), control->spec().label);
+            // A choice hides the settings of the other choices; the engine refuses those as unknown
+            // keys, so they go in the same undo step.
+            QJsonValue object = m_document->value(m_object());
+            bool pruned = false;
+            for (const ParameterControl* other : m_controls) {
+                const ParameterSpec& dependent = other->spec();
+                if (dependent.visibleKey == control->spec().key && !dependent.visibleValues.isEmpty()
+                    && !dependent.visibleValues.contains(value.toString()))
+                    pruned = json::remove(object, QLatin1Char('/') + dependent.key) || pruned;
+            }
+            if (pruned && json::set(object, QLatin1Char('/') + control->spec().key, value))
+                m_document->setValue(m_object(), object, description, mergeKey);
+            else
+                m_document->setValue(pointerOf(control->spec().key), value, description, mergeKey);
         });
         m_controls.push_back(control);
     }

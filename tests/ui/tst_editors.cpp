@@ -101,6 +101,50 @@ private slots:
         type(client->control(QStringLiteral("arrival/end"))->spinBox(), 0);
         QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/end")).isUndefined());
 
+        // another process takes the bursts' settings away in the same step (the engine refuses them)
+        const int beforeSwitch = undo->count();
+        process->setCurrentIndex(process->findText(QStringLiteral("Evenly spaced")));
+        QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/burst_size")).isUndefined());
+        QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/burst_interval")).isUndefined());
+        QCOMPARE(undo->count(), beforeSwitch + 1);
+        QVERIFY2(engineProblems(*m_document).isEmpty(), qPrintable(engineProblems(*m_document)));
+        undo->undo();
+        QCOMPARE(m_document->value(QStringLiteral("/clients/0/arrival/burst_size")).toInt(), 25);
+        // closed-loop users: think time and requests each instead of a rate
+        ParameterControl* think = client->control(QStringLiteral("arrival/think_time"));
+        QVERIFY(think->editor()->isHidden());
+        process->setCurrentIndex(process->findText(QStringLiteral("Closed loop (users wait)")));
+        QCOMPARE(m_document->value(QStringLiteral("/clients/0/arrival/process")).toString(), QStringLiteral("closed"));
+        QVERIFY(!think->editor()->isHidden());
+        QVERIFY(client->control(QStringLiteral("arrival/rate"))->editor()->isHidden());
+        QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/rate")).isUndefined());
+        type(think->spinBox(), 2500);
+        type(client->control(QStringLiteral("arrival/requests_per_user"))->spinBox(), 4);
+        QCOMPARE(m_document->value(QStringLiteral("/clients/0/arrival/think_time")).toDouble(), 2.5);
+        QCOMPARE(m_document->value(QStringLiteral("/clients/0/arrival/requests_per_user")).toInt(), 4);
+        {
+            const ScenarioLoad load = scenariojson::fromJson(m_document->json());
+            QVERIFY2(load.ok(), qPrintable(engineProblems(*m_document)));
+            QCOMPARE(load.scenario->clients[0].arrival.requestsPerUser, 4);
+            QCOMPARE(load.scenario->clients[0].arrival.thinkTime.moments().mean, 2.5e9);
+        }
+        // a think-time distribution from the file is neither shown as a number nor overwritten
+        m_document->setValue(QStringLiteral("/clients/0/arrival/think_time"),
+            QJsonObject { { QStringLiteral("distribution"), QStringLiteral("exponential") }, { QStringLiteral("mean"), 2 } },
+            QStringLiteral("file edit"));
+        QVERIFY(!think->spinBox()->isEnabled());
+        QCOMPARE(think->spinBox()->text(), QStringLiteral("set in the file"));
+        QVERIFY(think->spinBox()->toolTip().contains(QLatin1String("edit it there")));
+        QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/think_time")).isObject());
+        type(think->spinBox(), 1000); // a programmatic set while disabled: still no edit of the object
+        QVERIFY(m_document->value(QStringLiteral("/clients/0/arrival/think_time")).isObject());
+        QVERIFY2(engineProblems(*m_document).isEmpty(), qPrintable(engineProblems(*m_document)));
+        undo->undo();
+        QVERIFY(think->spinBox()->isEnabled());
+        QCOMPARE(m_document->value(QStringLiteral("/clients/0/arrival/think_time")).toDouble(), 2.5);
+        process->setCurrentIndex(process->findText(QStringLiteral("Poisson (random)")));
+        QVERIFY2(engineProblems(*m_document).isEmpty(), qPrintable(engineProblems(*m_document)));
+
         // the pipeline it calls, then a second client; undo takes the client away again
         editor.pipelineBox()->setCurrentIndex(1);
         emit editor.pipelineBox()->activated(1);
