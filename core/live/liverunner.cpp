@@ -1,5 +1,7 @@
 #include "core/live/liverunner.h"
 
+#include "core/live/prometheustext.h"
+
 #include "core/clock/systemclock.h"
 #include "core/events/eventsink.h"
 #include "core/policy/pipeline.h"
@@ -763,62 +765,44 @@ void LiveRunner::State::finish()
 
 QByteArray LiveRunner::prometheusText() const
 {
-    QByteArray out;
-    auto header = [&out](const char* name, const char* type, const char* help) {
-        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
-    };
-    auto label = [](const QString& value) {
-        QByteArray v = value.toUtf8();
-        v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
-        return v;
-    };
+    PrometheusText out;
     const auto& ps = d->pipelines;
-    header("rwb_client_requests_total", "counter", "Requests started by live clients, per pipeline.");
-    for (const auto& p : ps)
-        out += "rwb_client_requests_total{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.series.summary.requests)) + '\n';
-    header("rwb_client_attempts_total", "counter", "Attempts sent to the service, per pipeline.");
-    for (const auto& p : ps)
-        out += "rwb_client_attempts_total{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.series.summary.attempts)) + '\n';
-    header("rwb_client_retries_total", "counter", "Retries scheduled, per pipeline.");
-    for (const auto& p : ps)
-        out += "rwb_client_retries_total{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.series.summary.retries)) + '\n';
-    header("rwb_client_timeouts_total", "counter", "Attempts abandoned at their deadline, per pipeline.");
-    for (const auto& p : ps)
-        out += "rwb_client_timeouts_total{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.series.summary.timeouts)) + '\n';
-    header("rwb_client_requests_finished_total", "counter", "Requests finished, by result.");
+    // one family per counter of the pipelines' summaries
+    const auto counter = [&](const char* name, const char* help, std::uint64_t PipelineSummary::*field) {
+        out.family(name, "counter", help);
+        for (const auto& p : ps)
+            out.sample(name, { { "pipeline", p.series.name } }, p.series.summary.*field);
+    };
+    counter("rwb_client_requests_total", "Requests started by live clients, per pipeline.", &PipelineSummary::requests);
+    counter("rwb_client_attempts_total", "Attempts sent to the service, per pipeline.", &PipelineSummary::attempts);
+    counter("rwb_client_retries_total", "Retries scheduled, per pipeline.", &PipelineSummary::retries);
+    counter("rwb_client_timeouts_total", "Attempts abandoned at their deadline, per pipeline.", &PipelineSummary::timeouts);
+    out.family("rwb_client_requests_finished_total", "counter", "Requests finished, by result.");
     for (const auto& p : ps) {
         const auto& s = p.series.summary;
-        const QByteArray base
-            = "rwb_client_requests_finished_total{pipeline=\"" + label(p.series.name) + "\",result=\"";
-        out += base + "succeeded\"} " + QByteArray::number(qulonglong(s.succeeded)) + '\n';
-        out += base + "failed\"} " + QByteArray::number(qulonglong(s.failed)) + '\n';
-        out += base + "rejected\"} " + QByteArray::number(qulonglong(s.rejected)) + '\n';
-        out += base + "fallback\"} " + QByteArray::number(qulonglong(s.fallbacks)) + '\n';
+        const std::pair<const char*, std::uint64_t> results[]
+            = { { "succeeded", s.succeeded }, { "failed", s.failed }, { "rejected", s.rejected }, { "fallback", s.fallbacks } };
+        for (const auto& [result, count] : results)
+            out.sample("rwb_client_requests_finished_total",
+                { { "pipeline", p.series.name }, { "result", QLatin1String(result) } }, count);
     }
-    header("rwb_client_in_flight", "gauge", "Requests in progress, per pipeline.");
+    out.family("rwb_client_in_flight", "gauge", "Requests in progress, per pipeline.");
     for (const auto& p : ps)
-        out += "rwb_client_in_flight{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.inFlight)) + '\n';
-    header("rwb_circuit_state", "gauge", "Circuit breaker state: 0 closed, 1 open, 2 half-open.");
+        out.sample("rwb_client_in_flight", { { "pipeline", p.series.name } }, std::uint64_t(p.inFlight));
+    out.family("rwb_circuit_state", "gauge", "Circuit breaker state: 0 closed, 1 open, 2 half-open.");
     for (const auto& p : ps) {
         if (p.breaker)
-            out += "rwb_circuit_state{pipeline=\"" + label(p.series.name) + "\"} "
-                + QByteArray::number(int(p.breaker->state(tp(m_running ? d->now() : 0)))) + '\n';
+            out.sample("rwb_circuit_state", { { "pipeline", p.series.name } },
+                std::int64_t(p.breaker->state(tp(m_running ? d->now() : 0))));
     }
-    header("rwb_client_latency_ms", "summary", "End-to-end request latency in ms over the run.");
+    out.family("rwb_client_latency_ms", "summary", "End-to-end request latency in ms over the run.");
     for (const auto& p : ps) {
-        const QByteArray base = "rwb_client_latency_ms{pipeline=\"" + label(p.series.name) + "\",quantile=\"";
-        out += base + "0.5\"} " + QByteArray::number(p.total.percentile(0.50) / 1e6) + '\n';
-        out += base + "0.95\"} " + QByteArray::number(p.total.percentile(0.95) / 1e6) + '\n';
-        out += base + "0.99\"} " + QByteArray::number(p.total.percentile(0.99) / 1e6) + '\n';
-        out += "rwb_client_latency_ms_count{pipeline=\"" + label(p.series.name) + "\"} "
-            + QByteArray::number(qulonglong(p.total.count())) + '\n';
+        for (const double q : { 0.5, 0.95, 0.99 })
+            out.sample("rwb_client_latency_ms", { { "pipeline", p.series.name }, { "quantile", QString::number(q) } },
+                p.total.percentile(q) / 1e6);
+        out.sample("rwb_client_latency_ms_count", { { "pipeline", p.series.name } }, std::uint64_t(p.total.count()));
     }
-    return out;
+    return out.text();
 }
 
 } // namespace rwb

@@ -1,5 +1,7 @@
 #include "core/live/mockhttpserver.h"
 
+#include "core/live/prometheustext.h"
+
 #include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
@@ -20,21 +22,6 @@ int toTimerMs(Duration d)
 {
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
     return static_cast<int>(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max()));
-}
-
-QByteArray escapeLabel(const QString& value)
-{
-    QByteArray out;
-    for (char c : value.toUtf8()) {
-        if (c == '\\' || c == '"')
-            out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out;
 }
 
 QByteArray jsonBody(const QJsonObject& object)
@@ -977,68 +964,63 @@ QByteArray MockHttpServer::prometheusText() const
 
 QByteArray MockHttpServer::prometheusText(const std::vector<const MockHttpServer*>& servers)
 {
-    QByteArray out;
+    PrometheusText out;
     // Each metric family once (HELP, TYPE), with one sample per service: valid text exposition format.
     auto family = [&](const char* name, const char* type, const char* help,
-                      const std::function<void(const MockHttpServer&, const QByteArray& svc)>& samples) {
-        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+                      const std::function<void(const MockHttpServer&, const QString& svc)>& samples) {
+        out.family(name, type, help);
         for (const MockHttpServer* server : servers)
-            samples(*server, "service=\"" + escapeLabel(server->name()) + '"');
-    };
-    auto sample = [&out](const char* name, const QByteArray& labels, qint64 value) {
-        out += QByteArray(name) + '{' + labels + "} " + QByteArray::number(value) + '\n';
+            samples(*server, server->name());
     };
     family("rwb_mock_requests_total", "counter", "Service requests received by the mock server.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_requests_total", svc, qint64(s.m_stats.requests));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_requests_total", { { "service", svc } }, std::int64_t(s.m_stats.requests));
         });
     family("rwb_mock_responses_total", "counter",
         "Responses sent by the mock service (not control calls), by HTTP status.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
+        [&](const MockHttpServer& s, const QString& svc) {
             for (const auto& [status, count] : s.m_stats.byStatus)
-                sample(
-                    "rwb_mock_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"', qint64(count));
+                out.sample("rwb_mock_responses_total", { { "service", svc }, { "status", QString::number(status) } }, std::int64_t(count));
         });
     family("rwb_mock_control_responses_total", "counter", "Responses to /_control/* and /metrics, by HTTP status.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
+        [&](const MockHttpServer& s, const QString& svc) {
             for (const auto& [status, count] : s.m_stats.controlByStatus)
-                sample("rwb_mock_control_responses_total", svc + ",status=\"" + QByteArray::number(status) + '"',
-                    qint64(count));
+                out.sample("rwb_mock_control_responses_total", { { "service", svc }, { "status", QString::number(status) } }, std::int64_t(count));
         });
     family("rwb_mock_faults_total", "counter", "Requests answered with a transport-level fault.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_faults_total", svc + ",kind=\"connection_reset\"", qint64(s.m_stats.resets));
-            sample("rwb_mock_faults_total", svc + ",kind=\"hang\"", qint64(s.m_stats.hangs));
-            sample("rwb_mock_faults_total", svc + ",kind=\"malformed\"", qint64(s.m_stats.malformed));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_faults_total", { { "service", svc }, { "kind", QStringLiteral("connection_reset") } }, std::int64_t(s.m_stats.resets));
+            out.sample("rwb_mock_faults_total", { { "service", svc }, { "kind", QStringLiteral("hang") } }, std::int64_t(s.m_stats.hangs));
+            out.sample("rwb_mock_faults_total", { { "service", svc }, { "kind", QStringLiteral("malformed") } }, std::int64_t(s.m_stats.malformed));
         });
     family("rwb_mock_bad_requests_total", "counter", "Requests refused because they did not parse.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_bad_requests_total", svc, qint64(s.m_stats.badRequests));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_bad_requests_total", { { "service", svc } }, std::int64_t(s.m_stats.badRequests));
         });
     family("rwb_mock_in_flight", "gauge", "Service requests in progress.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_in_flight", svc, s.m_stats.concurrent);
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_in_flight", { { "service", svc } }, std::int64_t(s.m_stats.concurrent));
         });
     family("rwb_mock_connections_open", "gauge", "Open client connections.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_connections_open", svc, s.m_stats.connectionsOpen);
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_connections_open", { { "service", svc } }, std::int64_t(s.m_stats.connectionsOpen));
         });
     family("rwb_mock_connections_total", "counter", "Client connections, by result.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_connections_total", svc + ",result=\"accepted\"", qint64(s.m_stats.connectionsAccepted));
-            sample("rwb_mock_connections_total", svc + ",result=\"rejected\"", qint64(s.m_stats.connectionsRejected));
-            sample("rwb_mock_connections_total", svc + ",result=\"timed_out\"", qint64(s.m_stats.timedOutConnections));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_connections_total", { { "service", svc }, { "result", QStringLiteral("accepted") } }, std::int64_t(s.m_stats.connectionsAccepted));
+            out.sample("rwb_mock_connections_total", { { "service", svc }, { "result", QStringLiteral("rejected") } }, std::int64_t(s.m_stats.connectionsRejected));
+            out.sample("rwb_mock_connections_total", { { "service", svc }, { "result", QStringLiteral("timed_out") } }, std::int64_t(s.m_stats.timedOutConnections));
         });
     family("rwb_mock_accept_pauses_total", "counter", "Times accepting paused: the process was out of descriptors.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_accept_pauses_total", svc, qint64(s.m_stats.acceptPauses));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_accept_pauses_total", { { "service", svc } }, std::int64_t(s.m_stats.acceptPauses));
         });
     family("rwb_mock_write_stalls_total", "counter",
         "Times a connection stopped taking requests because its client did not read the responses.",
-        [&](const MockHttpServer& s, const QByteArray& svc) {
-            sample("rwb_mock_write_stalls_total", svc, qint64(s.m_stats.writeStalls));
+        [&](const MockHttpServer& s, const QString& svc) {
+            out.sample("rwb_mock_write_stalls_total", { { "service", svc } }, std::int64_t(s.m_stats.writeStalls));
         });
-    return out;
+    return out.text();
 }
 
 // --- Control JSON ---------------------------------------------------------------------------------------------------
