@@ -96,6 +96,7 @@ struct LiveRunner::State {
     std::int64_t stopNs = 0;
     std::uint64_t events = 0;
     std::unique_ptr<CountingSink> pipelineSink;
+    std::unique_ptr<RetryBudgetRegistry> budgets; // a run's pipelines share retry limits by name
 
     std::vector<PipelineState> pipelines;
     std::vector<ServiceState> services;
@@ -249,6 +250,7 @@ void LiveRunner::State::build()
     durationNs = scenario.duration.count();
     stopNs = durationNs + scenario.drainLimit.count();
     pipelineSink = std::make_unique<CountingSink>(options.sink, &events);
+    budgets = std::make_unique<RetryBudgetRegistry>(); // a new run starts with full allowances
     Random master(seed);
     const std::size_t buckets = std::size_t(durationNs / bucketNs) + 1;
 
@@ -268,7 +270,7 @@ void LiveRunner::State::build()
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
         const int owner = scenario.sharedBreakerOwner(int(i));
         p.build(spec, service, buckets, options.sink, &events, pipelineSink.get(), master.nextU64(),
-            owner >= 0 && owner != int(i) ? &pipelines[std::size_t(owner)] : nullptr);
+            owner >= 0 && owner != int(i) ? &pipelines[std::size_t(owner)] : nullptr, budgets.get());
     }
 
     clients.resize(scenario.clients.size());

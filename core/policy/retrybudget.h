@@ -24,6 +24,7 @@ struct RetryBudgetConfig {
 
     /// Every broken rule; empty when valid.
     static FieldErrors validate(const RetryBudgetConfig& config);
+    friend bool operator==(const RetryBudgetConfig&, const RetryBudgetConfig&) = default;
 };
 
 /// A consistent snapshot of a budget at some time.

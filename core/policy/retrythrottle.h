@@ -20,6 +20,7 @@ struct RetryThrottleConfig {
 
     /// Every broken rule; empty when valid.
     static FieldErrors validate(const RetryThrottleConfig& config);
+    friend bool operator==(const RetryThrottleConfig&, const RetryThrottleConfig&) = default;
 };
 
 /// The gRPC retry throttle: a token bucket that starts full with max_tokens. Every failed try that the

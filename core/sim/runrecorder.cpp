@@ -4,7 +4,7 @@ namespace rwb {
 
 void RecordedPipeline::build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets,
     EventSink* userSink, std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed,
-    RecordedPipeline* sharedWith)
+    RecordedPipeline* sharedWith, RetryBudgetRegistry* budgets)
 {
     service = serviceIndex;
     series.name = spec.name();
@@ -30,7 +30,7 @@ void RecordedPipeline::build(const PipelineSpec& spec, std::uint32_t serviceInde
     }
     PipelineConfig cfg = spec.config;
     cfg.seed = seed;
-    pipeline = std::make_unique<Pipeline>(std::move(cfg), breaker, pipelineSink);
+    pipeline = std::make_unique<Pipeline>(std::move(cfg), breaker, pipelineSink, budgets);
 }
 
 void RecordedPipeline::closeBucket()

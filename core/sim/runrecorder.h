@@ -76,10 +76,12 @@ struct RecordedPipeline {
     /// Sets up series, breaker and pipeline. The breaker reports through a CountingSink that also counts
     /// its transitions into the series of every pipeline using it; with `sharedWith` (an earlier pipeline
     /// naming the same circuit, see Scenario::sharedBreakerOwner) this pipeline uses that one's breaker
-    /// instead of building its own. `seed` becomes the pipeline's seed. The recorder must not move after
+    /// instead of building its own. `budgets` (the run's) shares retry budgets and throttles by name.
+    /// `seed` becomes the pipeline's seed. The recorder must not move after
     /// build() (the breaker's observer points at the series).
     void build(const PipelineSpec& spec, std::uint32_t serviceIndex, std::size_t expectedBuckets, EventSink* userSink,
-        std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed, RecordedPipeline* sharedWith = nullptr);
+        std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed, RecordedPipeline* sharedWith,
+        RetryBudgetRegistry* budgets);
 
     /// After each step of a call through this pipeline: counts the breaker's refusals of that step (taken
     /// from the call, so pipelines sharing a breaker each count their own) in the summary and in `b`.

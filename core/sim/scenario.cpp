@@ -3,10 +3,34 @@
 #include <QSet>
 
 #include <cmath>
+#include <map>
 
 namespace rwb {
 
 namespace {
+
+/// Pipelines naming one retry budget (or throttle) share it, so they must configure it alike.
+void validateSharedRetryLimits(const std::vector<PipelineSpec>& pipelines, FieldErrors& e)
+{
+    const auto check = [&](const char* key, auto limitOf) {
+        std::map<QString, std::size_t> first;
+        for (std::size_t i = 0; i < pipelines.size(); ++i) {
+            const auto& limit = limitOf(pipelines[i].config);
+            if (!pipelines[i].config.retryEnabled || !limit || limit->name.isEmpty())
+                continue;
+            const auto [it, inserted] = first.emplace(limit->name, i);
+            if (!inserted && !(*limitOf(pipelines[it->second].config) == *limit))
+                e.push_back({QStringLiteral("pipelines/%1/retry/%2").arg(i).arg(QLatin1String(key)),
+                    QStringLiteral("%1 \"%2\" is shared with pipelines/%3, which configures it differently; pipelines "
+                                   "that name one %1 share it and must configure it alike")
+                        .arg(QLatin1String(key), limit->name)
+                        .arg(it->second)});
+        }
+    };
+    check("budget", [](const PipelineConfig& c) -> const auto& { return c.retry.budget; });
+    check("throttling", [](const PipelineConfig& c) -> const auto& { return c.retry.throttling; });
+}
+
 constexpr double kMaxRequests = 2.0e9; // a run beyond this would take minutes and gigabytes
 constexpr Duration kMaxDuration = std::chrono::hours(24 * 30);
 constexpr double kMaxBurst = 1.0e6; // requests started at one instant
@@ -179,6 +203,7 @@ FieldErrors Scenario::validate() const
     }
     if (pipelines.empty())
         e.push_back({QStringLiteral("pipelines"), QStringLiteral("expected at least one pipeline, got none")});
+    validateSharedRetryLimits(pipelines, e);
 
     double expectedRequests = 0;
     for (std::size_t i = 0; i < clients.size(); ++i) {

@@ -181,6 +181,7 @@ private:
     mutable std::int64_t m_cachedBucketStart = 0;
     std::uint64_t m_events = 0;
     std::unique_ptr<CountingSink> m_pipelineSink;
+    RetryBudgetRegistry m_budgets; // retry budgets and throttles the run's pipelines share by name
 
     EventQueue m_queue;
     // The next arrival of each client, kept out of the queue: arrivals are half of all events and
@@ -236,7 +237,7 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
         const int owner = scenario.sharedBreakerOwner(int(i));
         p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), master.nextU64(),
-            owner >= 0 && owner != int(i) ? &m_pipelines[std::size_t(owner)] : nullptr);
+            owner >= 0 && owner != int(i) ? &m_pipelines[std::size_t(owner)] : nullptr, &m_budgets);
     }
 
     m_clients.resize(scenario.clients.size());

@@ -202,6 +202,24 @@ QByteArray twoPipelines(const char* circuitA, const char* circuitB, int threshol
         .toUtf8();
 }
 
+// Two pipelines retrying against a dead service, each with a retry budget named `budgetA` / `budgetB`.
+QByteArray twoBudgets(const char* budgetA, const char* budgetB, double percentB = 0)
+{
+    return QStringLiteral(R"({"schema_version": 1, "seed": 11, "duration": 30, "drain_limit": 10,
+  "services": [{"name": "dead", "fault": {"error_rate": 1, "latency": {"distribution": "fixed", "value": 0.005}}}],
+  "pipelines": [
+    {"name": "a", "service": "dead", "retry": {"max_attempts": 4, "backoff": {"strategy": "constant", "base_delay": 0.01},
+      "budget": {"name": "%1", "percent": 0, "min_retries_per_second": 2, "window": 10}}},
+    {"name": "b", "service": "dead", "retry": {"max_attempts": 4, "backoff": {"strategy": "constant", "base_delay": 0.01},
+      "budget": {"name": "%2", "percent": %3, "min_retries_per_second": 2, "window": 10}}}],
+  "clients": [
+    {"name": "ca", "pipeline": "a", "arrival": {"process": "constant", "rate": 20}},
+    {"name": "cb", "pipeline": "b", "arrival": {"process": "constant", "rate": 20}}]})")
+        .arg(QLatin1String(budgetA), QLatin1String(budgetB))
+        .arg(percentB)
+        .toUtf8();
+}
+
 } // namespace
 
 class TestSimulator : public QObject {
@@ -266,6 +284,33 @@ private slots:
         QVERIFY2(error != conflicting.errors.end(), qPrintable(conflicting.errors.front().pointer));
         QVERIFY2(error->message.contains(QLatin1String("pipelines/0")) && error->message.contains(QLatin1String("failure_threshold")),
             qPrintable(error->message));
+    }
+
+    void pipelinesNamingOneRetryBudgetShareIt()
+    {
+        const ScenarioLoad separate = scenariojson::load(twoBudgets("a", "b"));
+        const ScenarioLoad shared = scenariojson::load(twoBudgets("payments", "payments"));
+        QVERIFY2(separate.ok() && shared.ok(), qPrintable(separate.errors.empty() ? QString() : separate.errors.front().toString()));
+        const SimulationResult apart = Simulator::run(*separate.scenario);
+        const SimulationResult together = Simulator::run(*shared.scenario);
+        const std::uint64_t a = apart.pipelines[0].summary.retries, b = apart.pipelines[1].summary.retries;
+        const std::uint64_t both = together.total().retries;
+        qInfo("retries: apart %llu + %llu, sharing one budget %llu", qulonglong(a), qulonglong(b), qulonglong(both));
+        // percent 0 leaves each budget its floor of 2 retries/s: 60 in 30 s for each budget, so two
+        // budgets allow 120 retries and one shared budget 60, taken by both pipelines
+        QCOMPARE(a, 60u);
+        QCOMPARE(b, 60u);
+        QCOMPARE(both, 60u);
+        QVERIFY(together.pipelines[0].summary.retries > 0 && together.pipelines[1].summary.retries > 0);
+    }
+
+    void sharedRetryBudgetMustBeConfiguredAlike()
+    {
+        const ScenarioLoad conflicting = scenariojson::load(twoBudgets("payments", "payments", 5));
+        QVERIFY(!conflicting.ok());
+        QCOMPARE(conflicting.errors.size(), std::size_t(1));
+        QCOMPARE(conflicting.errors.front().pointer, QStringLiteral("/pipelines/1/retry/budget"));
+        QVERIFY(conflicting.errors.front().message.contains(QLatin1String("pipelines/0")));
     }
 
     void constantArrivalsAreExact()
