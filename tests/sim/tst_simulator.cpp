@@ -616,6 +616,19 @@ private slots:
             QVERIFY(doneAt("exponential") > 10 * doneAt("full-jitter"));
             QVERIFY(doneAt("decorrelated-jitter") < doneAt("equal-jitter"));
         }
+        {
+            // One circuit for two endpoints: the failing one's outage refuses the healthy one's calls too.
+            const auto r = run("shared-circuit");
+            QVERIFY(summary(r, "checkout-shared").breakerRejections > 1000);
+            QCOMPARE(summary(r, "checkout-own").breakerRejections, 0u);
+            QCOMPARE(summary(r, "checkout-own").rejected, 0u);
+            QVERIFY(summary(r, "checkout-own").successRate() > 0.99);
+            QVERIFY(summary(r, "checkout-shared").successRate() < 0.6);
+            // the shared circuit switches as often as the failing endpoint's own one, and counts once
+            QCOMPARE(summary(r, "checkout-shared").breakerTransitions, summary(r, "reports-shared").breakerTransitions);
+            QCOMPARE(r.total().breakerTransitions,
+                summary(r, "reports-shared").breakerTransitions + summary(r, "reports-own").breakerTransitions);
+        }
     }
 
     // Golden summaries of the built-in demos for their own seeds. A change here must be deliberate:
