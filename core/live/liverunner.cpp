@@ -449,8 +449,8 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
             c.timer->stop();
             c.role = TimerRole::None;
             auto& p = pipelines[c.pipeline];
-            if (p.breaker)
-                p.countBreakerRejections(c.call, pipelineBucket(p, t));
+            if (const std::uint32_t refused = c.call.takeBreakerRejections())
+                p.countBreakerRejections(refused, pipelineBucket(p, t));
             switch (step.kind) {
             case Step::Kind::Attempt:
                 ++p.series.summary.attempts;

@@ -83,14 +83,13 @@ struct RecordedPipeline {
         std::uint64_t* eventCounter, EventSink* pipelineSink, std::uint64_t seed, RecordedPipeline* sharedWith,
         RetryBudgetRegistry* budgets);
 
-    /// After each step of a call through this pipeline: counts the breaker's refusals of that step (taken
-    /// from the call, so pipelines sharing a breaker each count their own) in the summary and in `b`.
-    void countBreakerRejections(PipelineCall& call, PipelineBucket& b)
+    /// Counts `n` breaker refusals of one step of a call through this pipeline in the summary and in `b`.
+    /// Executors take them from the call after each step (PipelineCall::takeBreakerRejections), so
+    /// pipelines sharing a breaker each count their own.
+    void countBreakerRejections(std::uint32_t n, PipelineBucket& b)
     {
-        if (const std::uint32_t n = call.takeBreakerRejections()) {
-            series.summary.breakerRejections += n;
-            b.breakerRejections += n;
-        }
+        series.summary.breakerRejections += n;
+        b.breakerRejections += n;
     }
 
     /// Counts a finished call in the summary and in `b` (the bucket of the finishing time `bucketNow`) and

@@ -566,8 +566,8 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
     auto& c = m_slots[slot];
     ++c.token; // whatever was scheduled for the previous step is stale now
     auto& p = m_pipelines[c.pipeline];
-    if (p.breaker)
-        p.countBreakerRejections(c.call, pipelineBucket(p, t));
+    if (const std::uint32_t refused = c.call.takeBreakerRejections()) // rare: the bucket only then
+        p.countBreakerRejections(refused, pipelineBucket(p, t));
     switch (step.kind) {
     case Step::Kind::Attempt:
         ++p.series.summary.attempts;
