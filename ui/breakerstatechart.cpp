@@ -1,6 +1,6 @@
 #include "ui/breakerstatechart.h"
 
-#include "core/sim/simulationresult.h"
+#include "core/run/simulationresult.h"
 #include "ui/ringbuffer.h"
 #include "ui/timeaxis.h"
 

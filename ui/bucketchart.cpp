@@ -1,6 +1,6 @@
 #include "ui/bucketchart.h"
 
-#include "core/sim/simulationresult.h"
+#include "core/run/simulationresult.h"
 #include "ui/chartdecimation.h"
 #include "ui/timeaxis.h"
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "core/sim/latencyhistogram.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/latencyhistogram.h"
+#include "core/run/simulationresult.h"
 #include "ui/ringbuffer.h"
 
 #include <QHash>
@@ -16,7 +16,7 @@
 namespace rwb {
 
 /// Builds per-pipeline 1 s buckets (PipelineBucket, with the meaning documented in
-/// core/sim/simulationresult.h) from a stream of engine events, so live and replayed runs feed the
+/// core/run/simulationresult.h) from a stream of engine events, so live and replayed runs feed the
 /// traffic and latency charts with the same figures a SimulationResult carries:
 /// - requests: RequestDone, counted in the bucket of its start (time - total);
 /// - attempts: Attempt events that were not rejected, in the bucket of their start (time - latency);

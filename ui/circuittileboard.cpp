@@ -1,8 +1,8 @@
 #include "ui/circuittileboard.h"
 
 #include "core/policy/circuitbreaker.h"
-#include "core/sim/scenario.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/scenario.h"
+#include "core/run/simulationresult.h"
 
 #include <QGridLayout>
 #include <QResizeEvent>

@@ -1,6 +1,6 @@
 #include "ui/clientseditor.h"
 
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 #include "ui/collapsiblesection.h"
 #include "ui/editorscrollarea.h"
 #include "ui/icons.h"

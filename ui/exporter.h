@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/sim/simulationresult.h"
+#include "core/run/simulationresult.h"
 
 #include <QJsonObject>
 #include <QString>

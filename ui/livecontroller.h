@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/simulationresult.h"
 
 #include <QJsonObject>
 #include <QMap>

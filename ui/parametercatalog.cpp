@@ -1,7 +1,7 @@
 #include "ui/parametercatalog.h"
 
 #include "core/faults/faultprofile.h"
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

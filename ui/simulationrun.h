@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "core/sim/scenario.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/scenario.h"
+#include "core/run/simulationresult.h"
 
 #include <QMetaType>
 #include <QString>

@@ -3,8 +3,8 @@
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
 #include "core/log/eventcodec.h"
-#include "core/sim/scenario.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/scenario.h"
+#include "core/run/simulationresult.h"
 
 #include <QSaveFile>
 

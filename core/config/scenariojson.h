@@ -3,7 +3,7 @@
 #include "core/config/jsonreader.h"
 #include "core/config/loaderror.h"
 #include "core/faults/faultprofile.h"
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -3,7 +3,7 @@
 #include "core/config/loaderror.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/retrypolicy.h"
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 
 #include <QByteArray>
 #include <QString>

@@ -6,7 +6,7 @@
 #include "core/events/eventsink.h"
 #include "core/policy/pipeline.h"
 #include "core/policy/retryafterhint.h"
-#include "core/sim/runrecorder.h"
+#include "core/run/runrecorder.h"
 
 #include <QHash>
 #include <QHostAddress>

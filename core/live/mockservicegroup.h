@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/live/mockhttpserver.h"
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 
 #include <QObject>
 #include <QSet>

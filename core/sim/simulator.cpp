@@ -5,7 +5,7 @@
 #include "core/faults/contendedrecord.h"
 #include "core/faults/servicequeue.h"
 #include "core/sim/eventqueue.h"
-#include "core/sim/runrecorder.h"
+#include "core/run/runrecorder.h"
 
 #include <QHash>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/sim/scenario.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/scenario.h"
+#include "core/run/simulationresult.h"
 
 #include <atomic>
 #include <functional>

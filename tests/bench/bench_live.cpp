@@ -6,7 +6,7 @@
 //   bench_live [--seconds N] [--rate R] [--connections C]
 #include "core/live/liverunner.h"
 #include "core/live/mockhttpserver.h"
-#include "core/sim/latencyhistogram.h"
+#include "core/run/latencyhistogram.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

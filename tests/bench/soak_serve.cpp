@@ -16,7 +16,7 @@
 //   stops it at the end; with --url and --pid it drives a server that is already running.
 //   Exit code 0 when memory stayed bounded and no well-behaved request was lost, 1 otherwise.
 #include "core/live/descriptorlimit.h"
-#include "core/sim/latencyhistogram.h"
+#include "core/run/latencyhistogram.h"
 
 #include <QCoreApplication>
 #include <QDir>

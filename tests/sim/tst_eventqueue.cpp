@@ -1,6 +1,6 @@
 #include "core/common/random.h"
 #include "core/sim/eventqueue.h"
-#include "core/sim/latencyhistogram.h"
+#include "core/run/latencyhistogram.h"
 
 #include <QTest>
 

@@ -3,7 +3,7 @@
 // Realistic runs for the chart, tile, log and replay tests: the real simulator on small scenarios.
 
 #include "core/events/eventsink.h"
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 #include "core/sim/simulator.h"
 
 #include <vector>

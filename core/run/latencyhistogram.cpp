@@ -1,4 +1,4 @@
-#include "core/sim/latencyhistogram.h"
+#include "core/run/latencyhistogram.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-#include "core/sim/runrecorder.h"
+#include "core/run/runrecorder.h"
 
 namespace rwb {
 

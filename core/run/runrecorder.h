@@ -3,9 +3,9 @@
 #include "core/events/eventsink.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/pipeline.h"
-#include "core/sim/latencyhistogram.h"
-#include "core/sim/scenario.h"
-#include "core/sim/simulationresult.h"
+#include "core/run/latencyhistogram.h"
+#include "core/run/scenario.h"
+#include "core/run/simulationresult.h"
 
 #include <algorithm>
 #include <cstdint>

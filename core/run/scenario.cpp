@@ -1,4 +1,4 @@
-#include "core/sim/scenario.h"
+#include "core/run/scenario.h"
 
 #include <QSet>
 
