@@ -1,6 +1,6 @@
 #include "ui/breakerstatechart.h"
 
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 #include "ui/ringbuffer.h"
 #include "ui/timeaxis.h"
 
@@ -337,7 +337,7 @@ void BreakerStateChart::setNow(TimePoint now)
     scheduleRefresh();
 }
 
-void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events)
+void BreakerStateChart::setResult(const RunResult& result, const std::vector<Event>& events)
 {
     beginReload();
     if (!events.empty()) {
@@ -372,8 +372,8 @@ void BreakerStateChart::setResult(const SimulationResult& result, const std::vec
 
 QString BreakerStateChart::variantBLane(const QString& circuit) { return circuit + tr(" · B"); }
 
-void BreakerStateChart::setResult(const SimulationResult& result, const std::vector<Event>& events,
-    const SimulationResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB)
+void BreakerStateChart::setResult(const RunResult& result, const std::vector<Event>& events,
+    const RunResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB)
 {
     beginReload();
     // lanes first, so each circuit's B lane sits right under it

@@ -19,7 +19,7 @@ class QScatterSeries;
 
 namespace rwb {
 
-struct SimulationResult;
+struct RunResult;
 
 /// One recorded state change of a circuit.
 struct BreakerTransitionMark {
@@ -43,7 +43,7 @@ struct BreakerSegment {
 ///
 /// Data comes either from the events of a run (appendEvents: live, replay, or a simulation run with
 /// an event sink; exact transitions) or, without events, from the per-bucket breaker state of a
-/// SimulationResult (1 s resolution, one lane per pipeline). The same events always draw the same
+/// RunResult (1 s resolution, one lane per pipeline). The same events always draw the same
 /// picture, however they are batched. Lanes appear in the order circuits are first seen.
 /// Memory: at most `maxTransitionsPerCircuit` transitions are kept per circuit (oldest dropped).
 /// GUI thread only.
@@ -56,12 +56,12 @@ public:
     void clear();
     /// Simulate mode. With `events` (the run's event stream) the transitions are exact; without,
     /// lanes are derived from the result's per-bucket breaker states.
-    void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
+    void setResult(const RunResult& result, const std::vector<Event>& events = {});
     /// Compare A/B: the same, plus variant B's transitions (`variantB`, the B run's events) in a lane
     /// "<circuit> · B" right under each circuit's lane when B has that circuit (`circuitsB`); B's
     /// other circuits get a lane once they transition, as A's do.
-    void setResult(const SimulationResult& result, const std::vector<Event>& events,
-        const SimulationResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB);
+    void setResult(const RunResult& result, const std::vector<Event>& events,
+        const RunResult& resultB, const QStringList& circuitsB, const std::vector<Event>& variantB);
     /// The lane name variant B's circuit `circuit` is drawn in.
     static QString variantBLane(const QString& circuit);
     /// Live / replay mode: BreakerTransition events add transitions; every event extends the time.

@@ -1,6 +1,6 @@
 #include "ui/bucketchart.h"
 
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 #include "ui/chartdecimation.h"
 #include "ui/timeaxis.h"
 
@@ -150,7 +150,7 @@ QString BucketChart::slotPipeline(int slot) const
     return slot >= 0 && slot < all.size() ? all.at(slot) : QString();
 }
 
-void BucketChart::setComparison(const SimulationResult* variantB)
+void BucketChart::setComparison(const RunResult* variantB)
 {
     m_hasB = variantB != nullptr;
     if (variantB) {
@@ -178,7 +178,7 @@ void BucketChart::clear()
     scheduleRefresh();
 }
 
-void BucketChart::setResult(const SimulationResult& result)
+void BucketChart::setResult(const RunResult& result)
 {
     m_bucketer.setResult(result);
     m_live = false;

@@ -12,10 +12,10 @@ class QLineSeries;
 
 namespace rwb {
 
-struct SimulationResult;
+struct RunResult;
 
 /// Base of the charts drawn from per-second buckets (traffic, latency): one line per metric, fed by
-/// a whole SimulationResult (simulate mode) or by event batches through a ChartBucketer (live and
+/// a whole RunResult (simulate mode) or by event batches through a ChartBucketer (live and
 /// replay), so both modes draw the same figures. Dense series are decimated to min/max per pixel
 /// column; every refresh uses QXYSeries::replace(). Shows one pipeline, all of them combined (summed,
 /// or the maximum for metrics that do not add up, such as percentiles), or each pipeline as its own
@@ -29,11 +29,11 @@ public:
     ~BucketChart() override;
 
     void clear();
-    void setResult(const SimulationResult& result);
+    void setResult(const RunResult& result);
     /// Compare A/B: draws variant B's run over the current one, each metric as a thin twin of its
     /// line (same colour, no legend entry of its own: the metric's entry toggles both). nullptr
     /// removes the overlay.
-    void setComparison(const SimulationResult* variantB);
+    void setComparison(const RunResult* variantB);
     bool hasComparison() const noexcept { return m_hasB; }
     void appendEvents(const std::vector<Event>& events);
     /// The events are complete (a live run ended, a log was drawn to its end): the newest bucket

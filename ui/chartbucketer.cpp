@@ -205,7 +205,7 @@ void ChartBucketer::add(const std::vector<Event>& events)
         flushPercentiles(*s);
 }
 
-void ChartBucketer::setResult(const SimulationResult& result)
+void ChartBucketer::setResult(const RunResult& result)
 {
     clear();
     m_width = result.bucketWidth > Duration::zero() ? result.bucketWidth : std::chrono::seconds(1);
@@ -238,9 +238,9 @@ PipelineSummary ChartBucketer::summary(const QString& pipeline) const
     return out;
 }
 
-SimulationResult ChartBucketer::result() const
+RunResult ChartBucketer::result() const
 {
-    SimulationResult r;
+    RunResult r;
     r.bucketWidth = m_width;
     r.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(m_end));
     r.simulatedUntil = r.duration;

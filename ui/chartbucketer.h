@@ -2,7 +2,7 @@
 
 #include "core/events/event.h"
 #include "core/run/latencyhistogram.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 #include "ui/ringbuffer.h"
 
 #include <QHash>
@@ -16,8 +16,8 @@
 namespace rwb {
 
 /// Builds per-pipeline 1 s buckets (PipelineBucket, with the meaning documented in
-/// core/run/simulationresult.h) from a stream of engine events, so live and replayed runs feed the
-/// traffic and latency charts with the same figures a SimulationResult carries:
+/// core/run/runresult.h) from a stream of engine events, so live and replayed runs feed the
+/// traffic and latency charts with the same figures a RunResult carries:
 /// - requests: RequestDone, counted in the bucket of its start (time - total);
 /// - attempts: Attempt events that were not rejected, in the bucket of their start (time - latency);
 ///   timeouts: Attempt events with outcome timeout, at their time;
@@ -39,7 +39,7 @@ public:
     void add(const Event& event);
     void add(const std::vector<Event>& events);
     /// Loads a simulation's buckets as they are (simulate mode).
-    void setResult(const SimulationResult& result);
+    void setResult(const RunResult& result);
 
     QStringList pipelines() const { return m_order; }
     Duration bucketWidth() const noexcept { return m_width; }
@@ -74,9 +74,9 @@ public:
     /// Whole-run totals of one pipeline as the simulator counts them (percentiles of every finished
     /// request, transitions of its circuit). Event-fed data only; setResult() data have their own.
     PipelineSummary summary(const QString& pipeline) const;
-    /// The data as a SimulationResult without services: pipelines in order of appearance with their
+    /// The data as a RunResult without services: pipelines in order of appearance with their
     /// summaries and buckets (from bucket 0), duration and simulatedUntil at the end of the data.
-    SimulationResult result() const;
+    RunResult result() const;
 
 private:
     struct Series {

@@ -2,7 +2,7 @@
 
 #include "core/policy/circuitbreaker.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QGridLayout>
 #include <QResizeEvent>
@@ -243,7 +243,7 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
     scheduleRefresh();
 }
 
-void CircuitTileBoard::setResult(const SimulationResult& result, const std::vector<Event>& events)
+void CircuitTileBoard::setResult(const RunResult& result, const std::vector<Event>& events)
 {
     clear();
     m_simulate = true;

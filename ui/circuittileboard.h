@@ -17,7 +17,7 @@ class QTimer;
 namespace rwb {
 
 struct Scenario;
-struct SimulationResult;
+struct RunResult;
 struct CircuitBreakerStats;
 
 /// The dashboard of circuit tiles: one CircuitTile per pipeline (its circuit breaker), laid out in
@@ -44,7 +44,7 @@ public:
     /// Which pipelines have a circuit breaker and which circuit guards each (kept across clear()
     /// until the next call; nullptr: unknown, learned from events).
     void setScenario(const Scenario* scenario);
-    void setResult(const SimulationResult& result, const std::vector<Event>& events = {});
+    void setResult(const RunResult& result, const std::vector<Event>& events = {});
     void appendEvents(const std::vector<Event>& events);
     /// A breaker's own snapshot (live mode with access to the breaker objects).
     void applyStats(const QString& pipeline, const CircuitBreakerStats& stats);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ui/runmetrics.h"
+#include "core/run/runmetrics.h"
 
 #include <QAbstractTableModel>
 

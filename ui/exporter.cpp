@@ -1,6 +1,6 @@
 #include "ui/exporter.h"
 
-#include "ui/runmetrics.h"
+#include "core/run/runmetrics.h"
 
 #include "core/config/scenariojson.h"
 #include "core/config/seedconfig.h"
@@ -169,7 +169,7 @@ bool importConfig(
     return true;
 }
 
-QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario)
+QJsonObject runSummary(const RunResult& result, const QJsonObject& scenario)
 {
     const RunMetrics metrics = RunMetrics::from(result);
     QJsonObject root;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -32,6 +32,6 @@ bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString&
     QStringList* unmatched = nullptr);
 
 /// The run's summary and metrics: totals per pipeline, per service, and the 1 s time series.
-QJsonObject runSummary(const SimulationResult& result, const QJsonObject& scenario);
+QJsonObject runSummary(const RunResult& result, const QJsonObject& scenario);
 
 } // namespace rwb::exporter

@@ -108,7 +108,7 @@ public:
     const std::map<QString, QString>& urls() const { return m_urls; }
 
 signals:
-    void finished(const rwb::SimulationResult& result, const QString& recording);
+    void finished(const rwb::RunResult& result, const QString& recording);
 
 private:
     Scenario m_scenario;
@@ -125,7 +125,7 @@ LiveController::LiveController(QObject* parent)
     : QObject(parent)
     , m_bridge(new EventBridge(this))
 {
-    qRegisterMetaType<rwb::SimulationResult>();
+    qRegisterMetaType<rwb::RunResult>();
     connect(m_bridge, &EventBridge::eventsReady, this, &LiveController::eventsReady);
 }
 
@@ -169,7 +169,7 @@ bool LiveController::start(const QJsonObject& scenario, QString* error, const QS
     m_recording.clear();
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &LiveWorker::finished, this, [this](const SimulationResult& result, const QString& recording) {
+    connect(m_worker, &LiveWorker::finished, this, [this](const RunResult& result, const QString& recording) {
         m_bridge->flush();
         m_running = false;
         m_recording = recording;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QJsonObject>
 #include <QMap>
@@ -54,7 +54,7 @@ signals:
     /// Events of the run, in order, batched.
     void eventsReady(const std::vector<rwb::Event>& events);
     /// The run ended; `result` holds its totals and time series.
-    void finished(const rwb::SimulationResult& result);
+    void finished(const rwb::RunResult& result);
     void failed(const QString& message);
 
 private:

@@ -220,7 +220,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
-    connect(m_live, &LiveController::finished, this, [this](const SimulationResult& result) {
+    connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
         m_results->finishEvents();
         m_liveControls->setStopped();
         const QString recorded = m_live->recordingPath();

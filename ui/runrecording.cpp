@@ -40,7 +40,7 @@ RecordedRun recordSimulation(const QJsonObject& scenario, const QString& directo
     sim.cancel = cancel;
     sim.progress = progress;
     try {
-        const SimulationResult result = Simulator::run(*load.scenario, sim);
+        const RunResult result = Simulator::run(*load.scenario, sim);
         out.cancelled = result.cancelled;
     } catch (const std::exception& e) {
         out.error = QString::fromLocal8Bit(e.what());

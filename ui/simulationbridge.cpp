@@ -69,7 +69,7 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
     options.cancel = &control.cancel;
     options.progress = [&control](int permille) { control.progress.store(permille, std::memory_order_relaxed); };
     try {
-        auto result = std::make_shared<SimulationResult>(Simulator::run(*load.scenario, options));
+        auto result = std::make_shared<RunResult>(Simulator::run(*load.scenario, options));
         run.cancelled = result->cancelled;
         run.result = std::move(result);
         run.events = std::make_shared<std::vector<Event>>(sink.take());

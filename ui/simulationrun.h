@@ -2,7 +2,7 @@
 
 #include "core/events/event.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QMetaType>
 #include <QString>
@@ -28,7 +28,7 @@ struct SimulationRun {
     quint64 jobId = 0;
     quint64 revision = 0; ///< document revision the run reflects
     std::shared_ptr<const Scenario> scenario; ///< the loaded scenario; null when it did not load
-    std::shared_ptr<const SimulationResult> result; ///< null when the scenario did not load
+    std::shared_ptr<const RunResult> result; ///< null when the scenario did not load
     std::shared_ptr<const std::vector<Event>> events; ///< chart-relevant events (transitions, retries, faults)
     std::vector<ScenarioProblem> problems; ///< non-empty when the scenario is invalid
     std::chrono::nanoseconds elapsed {}; ///< wall time of the run (load + simulate)

@@ -60,7 +60,7 @@ void SummaryController::setScenario(const Scenario* scenario)
 }
 
 std::vector<CompareModel::Figures> SummaryController::figuresOf(
-    const SimulationResult& result, const std::vector<Event>* events, const CircuitMap& circuits) const
+    const RunResult& result, const std::vector<Event>* events, const CircuitMap& circuits) const
 {
     std::vector<CompareModel::Figures> out;
     if (m_scope.kind == RunScope::Kind::All) {
@@ -89,7 +89,7 @@ void SummaryController::showRuns(const SimulationRun& a, const SimulationRun* b,
     refreshNow();
 }
 
-void SummaryController::showResult(const SimulationResult& result, const QString& caption)
+void SummaryController::showResult(const RunResult& result, const QString& caption)
 {
     m_timer->stop();
     m_source = Source::Result;

@@ -2,7 +2,7 @@
 
 #include "core/events/event.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 #include "ui/comparemodel.h"
 #include "ui/runscope.h"
 #include "ui/simulationrun.h"
@@ -45,7 +45,7 @@ public:
     /// Simulate: the runs drawn (B may be null). The caption is `caption`.
     void showRuns(const SimulationRun& a, const SimulationRun* b, const QString& caption);
     /// A finished run's result with its events (live mode's end).
-    void showResult(const SimulationResult& result, const QString& caption);
+    void showResult(const RunResult& result, const QString& caption);
     /// Live / Replay: figures from `bucketer` (the charts' own), refreshed as events arrive.
     void followEvents(const ChartBucketer* bucketer, const QString& caption);
     void appendEvents(const std::vector<Event>& events);
@@ -65,7 +65,7 @@ private:
     /// Circuits of `events` mapped to pipelines by the bucketer (learned from refusals, or by name).
     CircuitMap learnedCircuits() const;
     std::vector<CompareModel::Figures> figuresOf(
-        const SimulationResult& result, const std::vector<Event>* events, const CircuitMap& circuits) const;
+        const RunResult& result, const std::vector<Event>* events, const CircuitMap& circuits) const;
     void scheduleRefresh();
 
     CompareView* m_view;
@@ -74,7 +74,7 @@ private:
     Source m_source = Source::None;
     SimulationRun m_runA;
     SimulationRun m_runB;
-    SimulationResult m_result;
+    RunResult m_result;
     const ChartBucketer* m_bucketer = nullptr;
     std::vector<Event> m_keyEvents; // transitions and fault changes of the events followed
     CircuitMap m_circuits; // from setScenario()

@@ -100,7 +100,7 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
     SimulationOptions options;
     options.seed = args.seed;
     options.sink = sink.get();
-    SimulationResult result;
+    RunResult result;
     try {
         result = Simulator::run(scenario, options);
     } catch (const InvalidConfig& e) {
@@ -119,7 +119,7 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
     return Ok;
 }
 
-void printRunSummary(const Scenario& scenario, const SimulationResult& result, const SimulateArgs& args, bool eventsWritten)
+void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args, bool eventsWritten)
 {
     if (args.json) {
         QJsonArray pipelines;

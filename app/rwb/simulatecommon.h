@@ -4,7 +4,7 @@
 #include "core/events/eventsink.h"
 #include "core/log/eventcodec.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QSaveFile>
 
@@ -28,7 +28,7 @@ bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& erro
 /// Runs the scenario, writes events to args.out when set, prints the summary. Returns an exit code.
 int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const QString& command);
 /// The summary part of simulateAndReport (table, or JSON with args.json); also used by `rwb live`.
-void printRunSummary(const Scenario& scenario, const SimulationResult& result, const SimulateArgs& args, bool eventsWritten);
+void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args, bool eventsWritten);
 
 /// Encodes events as JSONL into a QSaveFile, so a failed or interrupted run leaves no half file.
 /// `originUtcMs` is the wall-clock time of t = 0 (a simulation's fixed origin, or a live run's start).

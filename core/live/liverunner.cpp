@@ -734,7 +734,7 @@ void LiveRunner::State::finish()
     }
     q->m_live = 0;
 
-    SimulationResult result;
+    RunResult result;
     result.seed = seed;
     // A stopped run reports the traffic it really had, not the planned duration.
     result.cancelled = stopped;

@@ -2,7 +2,7 @@
 
 #include "core/clock/clock.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QObject>
 #include <QString>
@@ -42,7 +42,7 @@ struct LiveRunOptions {
 /// response; breakers, bulkheads and rate limiters act on the real outcomes. A 2xx JSON response whose
 /// body does not parse counts as `malformed_response`.
 ///
-/// The result has the same shape as the simulator's (SimulationResult), so the same summary code
+/// The result has the same shape as the simulator's (RunResult), so the same summary code
 /// prints both. Service series are seen from the client: `arrivals` are attempts sent, `ok`/`errors`
 /// the outcomes observed (timeouts count as errors), `overloaded` stays 0.
 ///
@@ -62,7 +62,7 @@ public:
     void stop();
     bool isRunning() const noexcept { return m_running; }
     /// Valid after finished().
-    const SimulationResult& result() const noexcept { return m_result; }
+    const RunResult& result() const noexcept { return m_result; }
     /// Requests started and not yet done.
     std::uint64_t inFlight() const noexcept { return m_live; }
     /// Client-side counters of the run so far in Prometheus text format (for GET /metrics).
@@ -77,7 +77,7 @@ signals:
 private:
     struct State;
     std::unique_ptr<State> d;
-    SimulationResult m_result;
+    RunResult m_result;
     std::uint64_t m_live = 0;
     bool m_running = false;
 };

@@ -5,7 +5,7 @@
 #include "core/policy/pipeline.h"
 #include "core/run/latencyhistogram.h"
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <algorithm>
 #include <cstdint>

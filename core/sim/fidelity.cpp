@@ -135,7 +135,7 @@ QueueRun simulateQueue(const LatencyDistribution& serviceTime, int workers, int 
     SimulationOptions o;
     o.sink = &sink;
     o.cancel = options.cancel;
-    const SimulationResult r = Simulator::run(s, o);
+    const RunResult r = Simulator::run(s, o);
     QueueRun run;
     run.sojournMs = std::move(sink.sojournMs);
     std::sort(run.sojournMs.begin(), run.sojournMs.end());

@@ -113,7 +113,7 @@ struct CallSlot {
 class Run {
 public:
     Run(const Scenario& scenario, const SimulationOptions& options);
-    SimulationResult execute();
+    RunResult execute();
 
 private:
     // Ticks use sequence 0 so a bucket is closed before anything else happens at its boundary.
@@ -648,7 +648,7 @@ void Run::reportProgress(std::int64_t t)
     }
 }
 
-SimulationResult Run::execute()
+RunResult Run::execute()
 {
     // Start: arrivals, bursts, fault transitions and the first tick.
     for (std::uint32_t i = 0; i < m_clients.size(); ++i) {
@@ -795,7 +795,7 @@ SimulationResult Run::execute()
     }
 
     m_clock.runUntil(tp(now));
-    SimulationResult result;
+    RunResult result;
     result.seed = m_seed;
     result.duration = m_scenario.duration;
     result.simulatedUntil = Duration(now);
@@ -837,7 +837,7 @@ SimulationResult Run::execute()
 
 } // namespace
 
-SimulationResult Simulator::run(const Scenario& scenario, const SimulationOptions& options)
+RunResult Simulator::run(const Scenario& scenario, const SimulationOptions& options)
 {
     FieldErrors errors = scenario.validate();
     if (options.bucketWidth <= Duration::zero())

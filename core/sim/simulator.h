@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/run/scenario.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <atomic>
 #include <functional>
@@ -42,7 +42,7 @@ class Simulator final {
 public:
     /// Throws InvalidConfig (with JSON-pointer-like field paths) when the scenario does not validate, and
     /// std::runtime_error when more than 2^21 requests would be in flight at once (memory guard).
-    static SimulationResult run(const Scenario& scenario, const SimulationOptions& options = {});
+    static RunResult run(const Scenario& scenario, const SimulationOptions& options = {});
 };
 
 } // namespace rwb

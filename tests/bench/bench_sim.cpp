@@ -108,7 +108,7 @@ std::pair<double, double> timeMs(F&& f)
 
 void report(const char* label, const Scenario& scenario, const SimulationOptions& options = {})
 {
-    SimulationResult r;
+    RunResult r;
     double best = 1e300;
     double bestWall = 1e300;
     for (int i = 0; i < 5; ++i) {

@@ -309,7 +309,7 @@ void TestLiveRunner::agreesWithSimulator()
     FaultProfile profile = FaultProfile::healthy(5ms);
     profile.errorRate = 0.2;
     const Scenario s = scenario(FaultSchedule(profile), retrying(3, 20ms), constant(50.0), 3s);
-    const SimulationResult sim = Simulator::run(s);
+    const RunResult sim = Simulator::run(s);
     LiveRig rig(s);
     QVERIFY(rig.run());
     const PipelineSummary a = sim.pipelines[0].summary;

@@ -45,7 +45,7 @@ private slots:
         CollectingSink sink;
         SimulationOptions o;
         o.sink = &sink;
-        const SimulationResult r = Simulator::run(s, o);
+        const RunResult r = Simulator::run(s, o);
         QStringList transitions;
         for (const auto& e : sink.events())
             if (e.kind == EventKind::BreakerTransition)
@@ -72,7 +72,7 @@ private slots:
         const Scenario budgeted = loaded(scenario(outage,
             R"("retry": {"max_attempts": 4, "backoff": {"base_delay": 0.01, "jitter": "none"},
                "budget": {"percent": 20, "min_retries_per_second": 0, "window": 10}})"));
-        const SimulationResult r = Simulator::run(budgeted);
+        const RunResult r = Simulator::run(budgeted);
         QCOMPARE(r.pipelines[0].summary.requests, std::uint64_t(400));
         QCOMPARE(r.pipelines[0].summary.retries, std::uint64_t(80));
 

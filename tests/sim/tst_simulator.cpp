@@ -145,13 +145,13 @@ Scenario randomScenario(std::uint64_t seed)
     return s;
 }
 
-std::vector<Event> runCollect(const Scenario& s, SimulationResult* result = nullptr, std::optional<std::uint64_t> seed = {})
+std::vector<Event> runCollect(const Scenario& s, RunResult* result = nullptr, std::optional<std::uint64_t> seed = {})
 {
     CollectingSink sink;
     SimulationOptions o;
     o.sink = &sink;
     o.seed = seed;
-    SimulationResult r = Simulator::run(s, o);
+    RunResult r = Simulator::run(s, o);
     if (result)
         *result = r;
     return sink.take();
@@ -234,8 +234,8 @@ private slots:
         CollectingSink events;
         SimulationOptions options;
         options.sink = &events;
-        const SimulationResult apart = Simulator::run(*separate.scenario);
-        const SimulationResult together = Simulator::run(*shared.scenario, options);
+        const RunResult apart = Simulator::run(*separate.scenario);
+        const RunResult together = Simulator::run(*shared.scenario, options);
 
         // apart, the healthy pipeline's own breaker never opens
         QCOMPARE(apart.pipelines[1].summary.breakerRejections, 0u);
@@ -291,8 +291,8 @@ private slots:
         const ScenarioLoad separate = scenariojson::load(twoBudgets("a", "b"));
         const ScenarioLoad shared = scenariojson::load(twoBudgets("payments", "payments"));
         QVERIFY2(separate.ok() && shared.ok(), qPrintable(separate.errors.empty() ? QString() : separate.errors.front().toString()));
-        const SimulationResult apart = Simulator::run(*separate.scenario);
-        const SimulationResult together = Simulator::run(*shared.scenario);
+        const RunResult apart = Simulator::run(*separate.scenario);
+        const RunResult together = Simulator::run(*shared.scenario);
         const std::uint64_t a = apart.pipelines[0].summary.retries, b = apart.pipelines[1].summary.retries;
         const std::uint64_t both = together.total().retries;
         qInfo("retries: apart %llu + %llu, sharing one budget %llu", qulonglong(a), qulonglong(b), qulonglong(both));
@@ -315,7 +315,7 @@ private slots:
 
     void constantArrivalsAreExact()
     {
-        const SimulationResult r = Simulator::run(simple(50, 20s));
+        const RunResult r = Simulator::run(simple(50, 20s));
         const auto& p = r.pipelines.front();
         QCOMPARE(p.summary.requests, std::uint64_t(1000));
         QCOMPARE(p.summary.succeeded, std::uint64_t(1000));
@@ -335,7 +335,7 @@ private slots:
         s.clients[0].arrival.burstSize = 30;
         s.clients[0].arrival.burstInterval = 5s;
         s.clients[0].count = 2;
-        const SimulationResult r = Simulator::run(s);
+        const RunResult r = Simulator::run(s);
         QCOMPARE(r.pipelines[0].summary.requests, std::uint64_t(4 * 60)); // bursts at 0, 5, 10, 15 s
         QCOMPARE(r.pipelines[0].buckets[5].requests, 60u);
         QCOMPARE(r.pipelines[0].buckets[6].requests, 0u);
@@ -348,7 +348,7 @@ private slots:
             const Scenario s = randomScenario(seed);
             const FieldErrors invalid = s.validate();
             QVERIFY2(invalid.empty(), qPrintable(QStringLiteral("seed %1: %2").arg(seed).arg(invalid.empty() ? QString() : invalid.front().toString())));
-            SimulationResult r;
+            RunResult r;
             const std::vector<Event> events = runCollect(s, &r);
             const QString ctx = QStringLiteral("scenario seed %1").arg(seed);
 
@@ -428,7 +428,7 @@ private slots:
     {
         for (std::uint64_t seed : {5u, 17u, 33u}) {
             const Scenario s = randomScenario(seed);
-            SimulationResult a, b;
+            RunResult a, b;
             const auto first = runCollect(s, &a);
             const auto second = runCollect(s, &b);
             QVERIFY(!first.empty());
@@ -442,9 +442,9 @@ private slots:
     void eventsDoNotChangeResults()
     {
         const Scenario s = randomScenario(9);
-        SimulationResult withEvents;
+        RunResult withEvents;
         runCollect(s, &withEvents);
-        SimulationResult without = Simulator::run(s);
+        RunResult without = Simulator::run(s);
         withEvents.events = 0;
         QVERIFY(withEvents == without);
     }
@@ -461,7 +461,7 @@ private slots:
             if (permille >= 500)
                 cancel = true;
         };
-        const SimulationResult r = Simulator::run(s, o);
+        const RunResult r = Simulator::run(s, o);
         QVERIFY(r.cancelled);
         QVERIFY(r.pipelines[0].summary.requests < 60000);
         QVERIFY(r.pipelines[0].summary.requests >= 30000);
@@ -479,13 +479,13 @@ private slots:
         f.errorMix = ErrorMix {0, 0, 0, 0, 1, 0};
         s.services[0].faults = FaultSchedule(f);
         s.pipelines[0].config.retryEnabled = false;
-        const SimulationResult r = Simulator::run(s);
+        const RunResult r = Simulator::run(s);
         QCOMPARE(r.pipelines[0].summary.unfinished, std::uint64_t(20));
         QCOMPARE(r.pipelines[0].summary.requests, std::uint64_t(20));
         // With a timeout every hang ends as a failed request.
         s.pipelines[0].config.timeoutEnabled = true;
         s.pipelines[0].config.timeout.attemptTimeout = 100ms;
-        const SimulationResult t = Simulator::run(s);
+        const RunResult t = Simulator::run(s);
         QCOMPARE(t.pipelines[0].summary.failed, std::uint64_t(20));
         QCOMPARE(t.pipelines[0].summary.timeouts, std::uint64_t(20));
         QCOMPARE(t.services[0].buckets[0].maxConcurrency, 1u); // a hang frees the service when the client hangs up
@@ -503,7 +503,7 @@ private slots:
         b.recoveryTimeout = 30s;
         s.pipelines[0].breaker = b;
         s.pipelines[0].config.retryEnabled = false;
-        const SimulationResult r = Simulator::run(s);
+        const RunResult r = Simulator::run(s);
         const auto& buckets = r.pipelines[0].buckets;
         QCOMPARE(int(buckets[5].breakerState), int(BreakerState::Closed));
         QCOMPARE(int(buckets[15].breakerState), int(BreakerState::Open));
@@ -528,7 +528,7 @@ private slots:
     void demoLessonsHold()
     {
         const auto run = [](const char* name) { return Simulator::run(*demos::load(QLatin1String(name)).scenario); };
-        const auto summary = [](const SimulationResult& r, const char* name) { return r.pipeline(QLatin1String(name))->summary; };
+        const auto summary = [](const RunResult& r, const char* name) { return r.pipeline(QLatin1String(name))->summary; };
         {
             const auto r = run("outage-recovery");
             const auto with = summary(r, "with-breaker"), without = summary(r, "retries-only");
@@ -639,7 +639,7 @@ private slots:
         QTest::addColumn<QStringList>("expected");
         if (qEnvironmentVariableIsSet("RWB_PRINT_GOLDENS")) { // regenerate demo_goldens.inc (then review the diff)
             for (const auto& d : demos::list()) {
-                const SimulationResult r = Simulator::run(*demos::load(d.name).scenario);
+                const RunResult r = Simulator::run(*demos::load(d.name).scenario);
                 std::printf("QTest::newRow(\"%s\") << QStringLiteral(\"%s\") << QStringList {\n", qPrintable(d.name), qPrintable(d.name));
                 for (const auto& p : r.pipelines)
                     std::printf("    QStringLiteral(\"%s\"),\n", qPrintable(summaryLine(p)));
@@ -654,7 +654,7 @@ private slots:
         QFETCH(QStringList, expected);
         const ScenarioLoad l = demos::load(demo);
         QVERIFY(l.ok());
-        const SimulationResult r = Simulator::run(*l.scenario);
+        const RunResult r = Simulator::run(*l.scenario);
         QStringList got;
         for (const auto& p : r.pipelines)
             got << summaryLine(p);

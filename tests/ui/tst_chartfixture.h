@@ -11,7 +11,7 @@
 namespace rwb::testing {
 
 struct DemoRun {
-    SimulationResult result;
+    RunResult result;
     std::vector<Event> events;
 };
 

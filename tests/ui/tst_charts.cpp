@@ -1,5 +1,5 @@
 // Chart contents for known data: breaker bands and markers, retry points per group and backoff
-// lines, bucket charts from a SimulationResult and from the same run's events, throttled refresh,
+// lines, bucket charts from a RunResult and from the same run's events, throttled refresh,
 // time-axis sync, legend toggles.
 
 #include "tst_chartfixture.h"
@@ -261,14 +261,14 @@ private slots:
         for (const QString& c : circuits)
             QVERIFY(!chart.transitions(c).empty()); // their data reloaded
         // a run without those circuits drops their lanes
-        SimulationResult empty = run.result;
+        RunResult empty = run.result;
         chart.setResult(empty, {});
         QVERIFY(chart.chart()->series().size() <= seriesBefore.size());
     }
 
     void trafficPointCountsAndDecimation()
     {
-        SimulationResult result;
+        RunResult result;
         result.duration = 3600s;
         PipelineSeries p;
         p.name = QStringLiteral("p");
@@ -390,7 +390,7 @@ private slots:
         sync.setFollowMode(false);
 
         // re-simulating (a new result in one chart) keeps the user's zoom and the other charts' extent
-        SimulationResult shorter;
+        RunResult shorter;
         shorter.duration = 300s;
         PipelineSeries p;
         p.name = QStringLiteral("p");

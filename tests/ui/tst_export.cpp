@@ -163,7 +163,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("run.json"));
         QCOMPARE(window.exportRunSummary(path), QString());
         const QJsonObject summary = readJson(path);
-        const SimulationResult& result = *window.simulation()->lastRun().result;
+        const RunResult& result = *window.simulation()->lastRun().result;
         const QJsonObject total = summary.value(QStringLiteral("total")).toObject();
         QCOMPARE(total.value(QStringLiteral("requests")).toInteger(), qint64(result.total().requests));
         QCOMPARE(total.value(QStringLiteral("attempts")).toInteger(), qint64(result.total().attempts));

@@ -277,7 +277,7 @@ private slots:
         QCOMPARE(failed.count(), 0);
         QVERIFY(!window.live()->isRunning());
         QVERIFY(run->isEnabled());
-        const auto result = finished.at(0).at(0).value<SimulationResult>();
+        const auto result = finished.at(0).at(0).value<RunResult>();
         const PipelineSummary total = result.total();
         QVERIFY(total.requests > 0);
         QCOMPARE(total.unfinished, std::uint64_t(0));

@@ -61,7 +61,7 @@ struct ScriptedRuns {
                 }
             }
             SimulationRun r;
-            auto result = std::make_shared<SimulationResult>();
+            auto result = std::make_shared<RunResult>();
             result->seed = quint64(json.value(QStringLiteral("seed")).toInt());
             r.result = result;
             return r;

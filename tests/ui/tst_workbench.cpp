@@ -66,10 +66,10 @@ QString caption(const MainWindow& window)
 }
 
 /// The engine's own figures for a built-in demo.
-SimulationResult engineRun(const MainWindow& window)
+RunResult engineRun(const MainWindow& window)
 {
     const ScenarioLoad load = scenariojson::fromJson(window.document()->json());
-    return load.ok() ? Simulator::run(*load.scenario) : SimulationResult();
+    return load.ok() ? Simulator::run(*load.scenario) : RunResult();
 }
 
 // 30 s with a 10 s outage: a breaker pipeline with a fallback and a plain one.
@@ -108,7 +108,7 @@ private slots:
         QSignalSpy applied(&window, &MainWindow::runApplied);
         QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
-        const SimulationResult engine = engineRun(window);
+        const RunResult engine = engineRun(window);
         CompareModel* model = window.compareView()->model();
         ResultsView* results = window.resultsView();
 
@@ -169,7 +169,7 @@ private slots:
         QSignalSpy applied(&window, &MainWindow::runApplied);
         QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
-        const SimulationResult engine = engineRun(window);
+        const RunResult engine = engineRun(window);
         QString recorded;
         QVERIFY(window.recordSimulation(m_dir.filePath(QStringLiteral("replay")),
             [&recorded](const QString& path, const QString&) { recorded = path; }));
@@ -220,7 +220,7 @@ private slots:
         QSignalSpy applied(&window, &MainWindow::runApplied);
         QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
-        const SimulationResult engine = engineRun(window);
+        const RunResult engine = engineRun(window);
         const CircuitTileData guarded = window.circuitTiles()->tile(QStringLiteral("guarded"))->data();
         const CircuitTileData plain = window.circuitTiles()->tile(QStringLiteral("plain"))->data();
         QVERIFY(guarded.hasBreaker);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "core/run/simulationresult.h"
+#include "core/run/runresult.h"
 
 #include <QString>
 #include <QStringList>
@@ -10,7 +10,7 @@
 
 namespace rwb {
 
-/// Figures derived from a SimulationResult for the summary and A/B tables and the metrics export,
+/// Figures derived from a RunResult for the summary and A/B tables and the metrics export,
 /// for all pipelines or a subset (one column of the Summary per pipeline). Pure functions of the
 /// result (no policy decisions): thread-safe.
 struct RunMetrics {
@@ -34,7 +34,7 @@ struct RunMetrics {
     /// exact instead of rounded to the 1 s buckets. Without service series (a run rebuilt from
     /// events) a second is failing when the services answered under half of its finished requests.
     static RunMetrics from(
-        const SimulationResult& result, const std::vector<Event>* events = nullptr, const Selection& selection = {});
+        const RunResult& result, const std::vector<Event>* events = nullptr, const Selection& selection = {});
 };
 
 } // namespace rwb

@@ -1,8 +1,8 @@
-#include "ui/runmetrics.h"
+#include "core/run/runmetrics.h"
 
 namespace rwb {
 
-RunMetrics RunMetrics::from(const SimulationResult& result, const std::vector<Event>* events, const Selection& selection)
+RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* events, const Selection& selection)
 {
     const bool everything = selection.pipelines.isEmpty();
     std::vector<const PipelineSeries*> pipelines;

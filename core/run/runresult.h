@@ -142,14 +142,14 @@ struct ServiceSeries {
     friend bool operator==(const ServiceSeries&, const ServiceSeries&) = default;
 };
 
-/// What a simulation run produced: per pipeline and per service time series in fixed buckets plus
-/// totals. An immutable value type once returned by the Simulator: copy it freely between threads
-/// (it holds no pointers into the simulator). The event stream is not part of it (it can be
-/// millions of events): attach an EventSink to the run to receive events.
-struct SimulationResult {
+/// What a run produced, whoever drove it (the simulator, the live runner, or a replayed log): per
+/// pipeline and per service time series in fixed buckets plus totals. An immutable value type once
+/// returned: copy it freely between threads (it holds no pointers into the executor). The event stream
+/// is not part of it (it can be millions of events): attach an EventSink to the run to receive events.
+struct RunResult {
     std::uint64_t seed = 0;
     Duration duration {};              ///< simulated traffic duration (requests start in [0, duration))
-    Duration simulatedUntil {};        ///< virtual time at which the run stopped (after draining)
+    Duration simulatedUntil {};        ///< run time at which the run stopped (after draining)
     Duration bucketWidth = std::chrono::seconds(1);
     bool cancelled = false;            ///< stopped early by the cancel flag: series are partial
     std::uint64_t events = 0;          ///< events produced (whether or not a sink recorded them)
@@ -180,7 +180,7 @@ struct SimulationResult {
             t.add(p);
         return t.summary();
     }
-    friend bool operator==(const SimulationResult&, const SimulationResult&) = default;
+    friend bool operator==(const RunResult&, const RunResult&) = default;
 };
 
 } // namespace rwb
