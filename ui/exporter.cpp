@@ -1,7 +1,5 @@
 #include "ui/exporter.h"
 
-#include "core/run/runmetrics.h"
-
 #include "core/config/scenariojson.h"
 #include "core/config/seedconfig.h"
 
@@ -12,34 +10,6 @@
 namespace rwb::exporter {
 
 namespace {
-
-QJsonObject summaryJson(const PipelineSummary& s)
-{
-    return QJsonObject {
-        { QStringLiteral("requests"), qint64(s.requests) },
-        { QStringLiteral("succeeded"), qint64(s.succeeded) },
-        { QStringLiteral("failed"), qint64(s.failed) },
-        { QStringLiteral("rejected"), qint64(s.rejected) },
-        { QStringLiteral("fallbacks"), qint64(s.fallbacks) },
-        { QStringLiteral("unfinished"), qint64(s.unfinished) },
-        { QStringLiteral("attempts"), qint64(s.attempts) },
-        { QStringLiteral("retries"), qint64(s.retries) },
-        { QStringLiteral("timeouts"), qint64(s.timeouts) },
-        { QStringLiteral("breaker_rejections"), qint64(s.breakerRejections) },
-        { QStringLiteral("breaker_transitions"), qint64(s.breakerTransitions) },
-        { QStringLiteral("retry_amplification"), s.retryAmplification() },
-        { QStringLiteral("success_rate"), s.successRate() },
-        { QStringLiteral("latency_p50_ms"), s.latencyP50Ms },
-        { QStringLiteral("latency_p95_ms"), s.latencyP95Ms },
-        { QStringLiteral("latency_p99_ms"), s.latencyP99Ms },
-        { QStringLiteral("latency_max_ms"), s.latencyMaxMs },
-    };
-}
-
-QJsonValue seconds(const std::optional<Duration>& d)
-{
-    return d ? QJsonValue(toSeconds(*d)) : QJsonValue(QJsonValue::Null);
-}
 
 /// What the retry_configs / circuit_breaker_configs layout has no place for beyond the retry and
 /// breaker details seedconfig::save() lists: the other policies, the order, Retry-After handling
@@ -167,82 +137,6 @@ bool importConfig(
     }
     scenario = scenariojson::toJson(*check.scenario);
     return true;
-}
-
-QJsonObject runSummary(const RunResult& result, const QJsonObject& scenario)
-{
-    const RunMetrics metrics = RunMetrics::from(result);
-    QJsonObject root;
-    root.insert(QStringLiteral("scenario"), scenario.value(QStringLiteral("name")));
-    root.insert(QStringLiteral("seed"), QString::number(result.seed));
-    root.insert(QStringLiteral("duration_s"), toSeconds(result.duration));
-    root.insert(QStringLiteral("simulated_until_s"), toSeconds(result.simulatedUntil));
-    root.insert(QStringLiteral("bucket_width_s"), toSeconds(result.bucketWidth));
-    root.insert(QStringLiteral("events"), qint64(result.events));
-    root.insert(QStringLiteral("total"), summaryJson(metrics.total));
-    root.insert(QStringLiteral("service_load"), qint64(metrics.serviceLoad.value_or(0)));
-    root.insert(QStringLiteral("peak_concurrency"), qint64(metrics.peakConcurrency.value_or(0)));
-    root.insert(QStringLiteral("time_to_detect_s"), seconds(metrics.timeToDetect));
-    root.insert(QStringLiteral("time_to_recover_s"), seconds(metrics.timeToRecover));
-
-    QJsonArray pipelines;
-    for (const PipelineSeries& p : result.pipelines) {
-        QJsonObject o;
-        o.insert(QStringLiteral("name"), p.name);
-        o.insert(QStringLiteral("service"), p.service);
-        o.insert(QStringLiteral("summary"), summaryJson(p.summary));
-        QJsonArray requests, attempts, succeeded, failed, rejected, fallbacks, p50, p95, p99, state;
-        for (const PipelineBucket& b : p.buckets) {
-            requests.append(qint64(b.requests));
-            attempts.append(qint64(b.attempts));
-            succeeded.append(qint64(b.succeeded));
-            failed.append(qint64(b.failed));
-            rejected.append(qint64(b.rejected));
-            fallbacks.append(qint64(b.fallbacks));
-            p50.append(double(b.latencyP50Ms));
-            p95.append(double(b.latencyP95Ms));
-            p99.append(double(b.latencyP99Ms));
-            state.append(toString(b.breakerState));
-        }
-        o.insert(QStringLiteral("series"),
-            QJsonObject {
-                { QStringLiteral("requests"), requests },
-                { QStringLiteral("attempts"), attempts },
-                { QStringLiteral("succeeded"), succeeded },
-                { QStringLiteral("failed"), failed },
-                { QStringLiteral("rejected"), rejected },
-                { QStringLiteral("fallbacks"), fallbacks },
-                { QStringLiteral("latency_p50_ms"), p50 },
-                { QStringLiteral("latency_p95_ms"), p95 },
-                { QStringLiteral("latency_p99_ms"), p99 },
-                { QStringLiteral("breaker_state"), state },
-            });
-        pipelines.append(o);
-    }
-    root.insert(QStringLiteral("pipelines"), pipelines);
-
-    QJsonArray services;
-    for (const ServiceSeries& s : result.services) {
-        QJsonArray arrivals, errors, overloaded, concurrency;
-        for (const ServiceBucket& b : s.buckets) {
-            arrivals.append(qint64(b.arrivals));
-            errors.append(qint64(b.errors));
-            overloaded.append(qint64(b.overloaded));
-            concurrency.append(qint64(b.maxConcurrency));
-        }
-        services.append(QJsonObject {
-            { QStringLiteral("name"), s.name },
-            { QStringLiteral("arrivals"), qint64(s.arrivals) },
-            { QStringLiteral("overloaded"), qint64(s.overloaded) },
-            { QStringLiteral("max_concurrency"), qint64(s.maxConcurrency) },
-            { QStringLiteral("series"),
-                QJsonObject { { QStringLiteral("arrivals"), arrivals }, { QStringLiteral("errors"), errors },
-                    { QStringLiteral("overloaded"), overloaded },
-                    { QStringLiteral("max_concurrency"), concurrency } } },
-        });
-    }
-    root.insert(QStringLiteral("services"), services);
-    return root;
 }
 
 } // namespace rwb::exporter

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "core/run/runresult.h"
-
 #include <QJsonObject>
 #include <QString>
 
@@ -30,8 +28,5 @@ QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* 
 /// message naming the file, line or JSON pointer; `scenario` is unchanged then.
 bool importConfig(QJsonObject& scenario, const QByteArray& bytes, const QString& fileName, QString* error,
     QStringList* unmatched = nullptr);
-
-/// The run's summary and metrics: totals per pipeline, per service, and the 1 s time series.
-QJsonObject runSummary(const RunResult& result, const QJsonObject& scenario);
 
 } // namespace rwb::exporter

@@ -1,6 +1,7 @@
 #include "ui/filecontroller.h"
 
 #include "core/config/scenariojson.h"
+#include "core/run/runsummaryjson.h"
 #include "ui/exporter.h"
 #include "ui/icons.h"
 #include "ui/mainwindow.h"
@@ -9,6 +10,7 @@
 #include "ui/settings.h"
 #include "ui/shortcuts.h"
 #include "ui/simulationcontroller.h"
+#include "ui/summarycontroller.h"
 
 #include <QAction>
 #include <QDir>
@@ -280,10 +282,16 @@ bool FileController::importConfig(const QString& path, QString* error)
 
 QString FileController::exportRunSummary(const QString& path) const
 {
-    const SimulationRun& run = m_window->simulation()->lastRun();
-    if (!run.result)
-        return tr("there is no finished run to export yet");
-    return writeJsonFile(path, exporter::runSummary(*run.result, m_window->document()->json()));
+    // What the Summary describes, whichever mode produced it (not the last simulation behind a live run).
+    const auto shown = m_window->summary()->shownRun();
+    if (!shown)
+        return tr("there is no run to export yet");
+    runjson::Options options;
+    options.source = shown->source;
+    options.scenario = m_window->document()->json().value(QStringLiteral("name")).toString();
+    options.series = true;
+    options.events = &shown->events;
+    return writeJsonFile(path, runjson::toJson(shown->result, options));
 }
 
 void FileController::exportConfigDialog()

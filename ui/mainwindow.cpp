@@ -783,7 +783,8 @@ void MainWindow::loadReplay()
         if (job != m_replayJob || decoded->cancelled)
             return;
         m_log->setTimeOrigin(decoded->originUtcMs);
-        m_summary->followEvents(&m_results->trafficChart()->bucketer(), tr("Replay of %1").arg(m_replayLog));
+        m_summary->followEvents(
+            &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
         const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
         m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
         if (events > m_replay->overviewLimit())
@@ -822,7 +823,7 @@ void MainWindow::startLive()
             ? QString()
             : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
     const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
-    m_summary->followEvents(&m_results->trafficChart()->bucketer(), caption);
+    m_summary->followEvents(&m_results->trafficChart()->bucketer(), runjson::Source::Live, caption);
     m_statusRun->setText(caption);
     updateRunActions();
 }

@@ -99,10 +99,11 @@ void SummaryController::showResult(const RunResult& result, const QString& capti
     refreshNow();
 }
 
-void SummaryController::followEvents(const ChartBucketer* bucketer, const QString& caption)
+void SummaryController::followEvents(const ChartBucketer* bucketer, runjson::Source source, const QString& caption)
 {
     m_source = Source::Events;
     m_bucketer = bucketer;
+    m_eventSource = source;
     m_view->setStatus(caption);
     scheduleRefresh();
 }
@@ -173,6 +174,25 @@ void SummaryController::refreshNow()
                               : std::vector<CompareModel::Figures>());
         return;
     }
+}
+
+std::optional<SummaryController::ShownRun> SummaryController::shownRun() const
+{
+    switch (m_source) {
+    case Source::None:
+        return std::nullopt;
+    case Source::Runs:
+        if (!m_runA.ok())
+            return std::nullopt;
+        return ShownRun { *m_runA.result, m_runA.events ? *m_runA.events : std::vector<Event>(), runjson::Source::Simulation };
+    case Source::Result:
+        return ShownRun { m_result, m_keyEvents, runjson::Source::Live };
+    case Source::Events:
+        if (!m_bucketer)
+            return std::nullopt;
+        return ShownRun { m_bucketer->result(), m_keyEvents, m_eventSource };
+    }
+    return std::nullopt;
 }
 
 } // namespace rwb

@@ -3,6 +3,7 @@
 #include "core/events/event.h"
 #include "core/run/scenario.h"
 #include "core/run/runresult.h"
+#include "core/run/runsummaryjson.h"
 #include "ui/comparemodel.h"
 #include "ui/runscope.h"
 #include "ui/simulationrun.h"
@@ -11,6 +12,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QTimer;
@@ -44,10 +46,10 @@ public:
 
     /// Simulate: the runs drawn (B may be null). The caption is `caption`.
     void showRuns(const SimulationRun& a, const SimulationRun* b, const QString& caption);
-    /// A finished run's result with its events (live mode's end).
+    /// A finished live run's result (its events come through appendEvents()).
     void showResult(const RunResult& result, const QString& caption);
     /// Live / Replay: figures from `bucketer` (the charts' own), refreshed as events arrive.
-    void followEvents(const ChartBucketer* bucketer, const QString& caption);
+    void followEvents(const ChartBucketer* bucketer, runjson::Source source, const QString& caption);
     void appendEvents(const std::vector<Event>& events);
     /// The charts were cleared (a seek, a new run): forget the events seen.
     void clearEvents();
@@ -57,6 +59,16 @@ public:
 
     /// Recomputes now (tests; a timer does it while following events).
     void refreshNow();
+
+    /// The run the Summary describes (variant A when comparing), as File ▸ Export Run Summary writes
+    /// it: the result, the transitions and fault changes that make the time to detect exact, and
+    /// where it came from. nullopt when the Summary describes nothing.
+    struct ShownRun {
+        RunResult result;
+        std::vector<Event> events;
+        runjson::Source source = runjson::Source::Simulation;
+    };
+    std::optional<ShownRun> shownRun() const;
 
 private:
     enum class Source { None, Runs, Result, Events };
@@ -76,6 +88,7 @@ private:
     SimulationRun m_runB;
     RunResult m_result;
     const ChartBucketer* m_bucketer = nullptr;
+    runjson::Source m_eventSource = runjson::Source::Live; // of followEvents()
     std::vector<Event> m_keyEvents; // transitions and fault changes of the events followed
     CircuitMap m_circuits; // from setScenario()
     bool m_haveScenario = false;

@@ -10,7 +10,7 @@ using namespace rwb::cli;
 namespace {
 
 const char* const kUsage = "Usage: rwb demo                 list the built-in scenarios and their lessons\n"
-                           "       rwb demo NAME [--seed N] [--out EVENTS.jsonl] [--json]\n"
+                           "       rwb demo NAME [--seed N] [--out EVENTS.jsonl] [--json [--series]]\n"
                            "                                run one (same options and output as 'rwb simulate')\n"
                            "       rwb demo NAME --print    print the scenario's JSON (a starting point for your own)\n"
                            "\n"

@@ -5,6 +5,7 @@
 #include "core/clock/systemclock.h"
 #include "core/config/jsonreader.h"
 #include "core/config/scenariojson.h"
+#include "core/run/runmetrics.h"
 #include "core/live/descriptorlimit.h"
 #include "core/live/liverunner.h"
 #include "core/live/mockservicegroup.h"
@@ -19,7 +20,7 @@ using namespace rwb::cli;
 namespace {
 
 const char* const kUsage
-    = "Usage: rwb live SCENARIO.json [--duration D] [--out EVENTS.jsonl] [--json] [--seed N]\n"
+    = "Usage: rwb live SCENARIO.json [--duration D] [--out EVENTS.jsonl] [--json [--series]] [--seed N]\n"
       "                [--url SERVICE=URL]... [--port SERVICE=PORT]... [--drain D]\n"
       "\n"
       "Runs the scenario in real time: each service is started as an HTTP mock server on 127.0.0.1\n"
@@ -30,7 +31,8 @@ const char* const kUsage
       "\n"
       "  --duration D          traffic duration, e.g. 30s, 2m (default: the scenario's duration)\n"
       "  --out FILE            write every event to FILE as JSONL (workbench log format)\n"
-      "  --json                print the summary as JSON instead of a table\n"
+      "  --json                print the summary as JSON instead of a table (docs/run-format.md)\n"
+      "  --series              with --json: add the per-second series of every pipeline and service\n"
       "  --seed N              use seed N instead of the scenario's (jitter, arrivals)\n"
       "  --url SERVICE=URL     call your own service at URL (loopback only) instead of a mock\n"
       "  --port SERVICE=PORT   fixed port for the mock of SERVICE (default: ephemeral)\n"
@@ -40,7 +42,7 @@ const char* const kUsage
       "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error, 130 interrupted.\n";
 
 struct LiveArgs {
-    SimulateArgs common; // positional, seed, out, json, help: shared with the summary printer
+    SimulateArgs common; // positional, seed, out, json, series, help: shared with the summary printer
     std::optional<Duration> duration;
     std::optional<Duration> drain;
     std::map<QString, QUrl> urls;
@@ -166,7 +168,11 @@ int runLive(const QStringList& args)
     options.seed = parsed.common.seed;
     options.clock = &clock;
     std::unique_ptr<JsonlFileSink> log;
+    KeyEventSink keyEvents;
     FanOutSink sink;
+    sink.add(&keyEvents);
+    options.sink = &sink;
+    mocks.setEventSink(&sink);
     if (!parsed.common.out.isEmpty()) {
         log = std::make_unique<JsonlFileSink>(parsed.common.out, clock.toUtcMs(clock.now()));
         if (!log->open(scenario.name, parsed.common.seed.value_or(scenario.seed))) {
@@ -174,8 +180,6 @@ int runLive(const QStringList& args)
             return RuntimeError;
         }
         sink.add(log.get());
-        options.sink = &sink;
-        mocks.setEventSink(&sink);
     }
 
     std::unique_ptr<LiveRunner> runner;
@@ -228,7 +232,7 @@ int runLive(const QStringList& args)
         if (!parsed.common.json)
             out() << "Interrupted: partial results.\n";
     }
-    printRunSummary(scenario, runner->result(), parsed.common, log != nullptr);
+    printRunSummary(scenario, runner->result(), parsed.common, { runjson::Source::Live, log != nullptr, &keyEvents.events() });
     return interrupted ? Interrupted : Ok;
 }
 

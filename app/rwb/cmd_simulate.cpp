@@ -10,7 +10,7 @@ using namespace rwb::cli;
 
 namespace {
 
-const char* const kUsage = "Usage: rwb simulate SCENARIO.json [--seed N] [--out EVENTS.jsonl] [--json]\n"
+const char* const kUsage = "Usage: rwb simulate SCENARIO.json [--seed N] [--out EVENTS.jsonl] [--json [--series]]\n"
                            "\n"
                            "Runs the scenario in virtual time (bit-for-bit reproducible for a seed) and prints a\n"
                            "summary per pipeline: requests, succeeded, failed, rejected, fallbacks, attempts,\n"
@@ -18,7 +18,8 @@ const char* const kUsage = "Usage: rwb simulate SCENARIO.json [--seed N] [--out 
                            "\n"
                            "  --seed N         use seed N instead of the scenario's\n"
                            "  --out FILE       write every event to FILE as JSONL (workbench log format)\n"
-                           "  --json           print the summary as JSON instead of a table\n"
+                           "  --json           print the summary as JSON instead of a table (docs/run-format.md)\n"
+                           "  --series         with --json: add the per-second series of every pipeline and service\n"
                            "\n"
                            "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error.\n";
 

@@ -5,36 +5,17 @@
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
 #include "core/log/eventcodec.h"
+#include "core/run/runmetrics.h"
 #include "core/sim/simulator.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QSaveFile>
+#include "core/run/runsummaryjson.h"
 
-#include <cmath>
+#include <QJsonDocument>
+#include <QSaveFile>
 
 namespace rwb::cli {
 
 namespace {
-
-QJsonObject summaryJson(const PipelineSummary& s)
-{
-    const auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-    return {{QStringLiteral("requests"), double(s.requests)}, {QStringLiteral("succeeded"), double(s.succeeded)},
-        {QStringLiteral("failed"), double(s.failed)}, {QStringLiteral("rejected"), double(s.rejected)},
-        {QStringLiteral("fallbacks"), double(s.fallbacks)}, {QStringLiteral("unfinished"), double(s.unfinished)},
-        {QStringLiteral("attempts"), double(s.attempts)}, {QStringLiteral("retries"), double(s.retries)},
-        {QStringLiteral("timeouts"), double(s.timeouts)}, {QStringLiteral("breaker_rejections"), double(s.breakerRejections)},
-        {QStringLiteral("breaker_transitions"), double(s.breakerTransitions)},
-        {QStringLiteral("retry_amplification"), round3(s.retryAmplification())},
-        {QStringLiteral("success_rate"), round3(s.successRate())},
-        {QStringLiteral("last_finish_s"), round3(s.lastFinishMs / 1000.0)},
-        {QStringLiteral("latency_ms"),
-            QJsonObject {{QStringLiteral("mean"), round3(s.latencyMeanMs)}, {QStringLiteral("p50"), round3(s.latencyP50Ms)},
-                {QStringLiteral("p95"), round3(s.latencyP95Ms)}, {QStringLiteral("p99"), round3(s.latencyP99Ms)},
-                {QStringLiteral("max"), round3(s.latencyMaxMs)}}}};
-}
 
 QString cell(double v, int width, int decimals = 0) { return QString::number(v, 'f', decimals).rightJustified(width); }
 
@@ -56,6 +37,8 @@ bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& erro
             out.help = true;
         } else if (a == QLatin1String("--json")) {
             out.json = true;
+        } else if (a == QLatin1String("--series")) {
+            out.series = true;
         } else if (a == QLatin1String("--seed")) {
             QString v;
             if (!value(v))
@@ -97,9 +80,14 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
             return RuntimeError;
         }
     }
+    KeyEventSink keyEvents;
+    FanOutSink sinks;
+    sinks.add(&keyEvents);
+    if (sink)
+        sinks.add(sink.get());
     SimulationOptions options;
     options.seed = args.seed;
-    options.sink = sink.get();
+    options.sink = &sinks;
     RunResult result;
     try {
         result = Simulator::run(scenario, options);
@@ -115,34 +103,21 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
         err() << "rwb " << command << ": writing " << args.out << " failed: " << sink->errorString() << '\n';
         return RuntimeError;
     }
-    printRunSummary(scenario, result, args, sink != nullptr);
+    printRunSummary(scenario, result, args, { runjson::Source::Simulation, sink != nullptr, &keyEvents.events() });
     return Ok;
 }
 
-void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args, bool eventsWritten)
+void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args,
+    const RunProvenance& provenance)
 {
     if (args.json) {
-        QJsonArray pipelines;
-        for (const auto& p : result.pipelines) {
-            QJsonObject o = summaryJson(p.summary);
-            o[QStringLiteral("name")] = p.name;
-            o[QStringLiteral("service")] = p.service;
-            pipelines.append(o);
-        }
-        QJsonArray services;
-        for (const auto& s : result.services)
-            services.append(QJsonObject {{QStringLiteral("name"), s.name}, {QStringLiteral("arrivals"), double(s.arrivals)},
-                {QStringLiteral("overloaded"), double(s.overloaded)}, {QStringLiteral("max_concurrency"), double(s.maxConcurrency)},
-                {QStringLiteral("mean_busy_workers"), std::round(s.meanBusyWorkers * 1000.0) / 1000.0},
-                {QStringLiteral("mean_in_system"), std::round(s.meanInSystem * 1000.0) / 1000.0}});
-        QJsonObject doc {{QStringLiteral("scenario"), scenario.name}, {QStringLiteral("seed"), double(result.seed)},
-            {QStringLiteral("duration_s"), toSeconds(result.duration)},
-            {QStringLiteral("simulated_s"), toSeconds(result.simulatedUntil)},
-            {QStringLiteral("interrupted"), result.cancelled}, {QStringLiteral("pipelines"), pipelines},
-            {QStringLiteral("services"), services}, {QStringLiteral("totals"), summaryJson(result.total())}};
-        if (eventsWritten)
-            doc[QStringLiteral("events")] = double(result.events);
-        out() << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        runjson::Options options;
+        options.source = provenance.source;
+        options.eventsWritten = provenance.eventsWritten;
+        options.events = provenance.keyEvents;
+        options.scenario = scenario.name;
+        options.series = args.series;
+        out() << QJsonDocument(runjson::toJson(result, options)).toJson(QJsonDocument::Indented);
         return;
     }
 
@@ -178,7 +153,7 @@ void printRunSummary(const Scenario& scenario, const RunResult& result, const Si
         out() << "service " << s.name << ": " << s.arrivals << " attempts arrived, " << s.overloaded
               << " refused for capacity, peak concurrency " << s.maxConcurrency << ", mean busy workers "
               << QString::number(s.meanBusyWorkers, 'f', 2) << '\n';
-    if (eventsWritten)
+    if (provenance.eventsWritten)
         out() << result.events << " events written to " << args.out << '\n';
 }
 

@@ -5,6 +5,7 @@
 #include "core/log/eventcodec.h"
 #include "core/run/scenario.h"
 #include "core/run/runresult.h"
+#include "core/run/runsummaryjson.h"
 
 #include <QSaveFile>
 
@@ -21,14 +22,23 @@ struct SimulateArgs {
     std::optional<std::uint64_t> seed;
     QString out;
     bool json = false;
+    bool series = false; ///< --series: the JSON summary carries the per-second series
     bool help = false;
 };
 
 bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile);
 /// Runs the scenario, writes events to args.out when set, prints the summary. Returns an exit code.
 int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const QString& command);
-/// The summary part of simulateAndReport (table, or JSON with args.json); also used by `rwb live`.
-void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args, bool eventsWritten);
+/// Where a run summary comes from, beyond the result itself.
+struct RunProvenance {
+    runjson::Source source = runjson::Source::Simulation;
+    bool eventsWritten = false;              ///< the events went to args.out
+    const std::vector<Event>* keyEvents = nullptr; ///< transitions and fault changes (exact time to detect)
+};
+/// The summary part of simulateAndReport (table, or the run summary JSON of docs/run-format.md with
+/// args.json); also used by `rwb live`.
+void printRunSummary(const Scenario& scenario, const RunResult& result, const SimulateArgs& args,
+    const RunProvenance& provenance);
 
 /// Encodes events as JSONL into a QSaveFile, so a failed or interrupted run leaves no half file.
 /// `originUtcMs` is the wall-clock time of t = 0 (a simulation's fixed origin, or a live run's start).

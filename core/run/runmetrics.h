@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
+#include "core/events/eventsink.h"
 #include "core/run/runresult.h"
 
 #include <QString>
@@ -35,6 +36,23 @@ struct RunMetrics {
     /// events) a second is failing when the services answered under half of its finished requests.
     static RunMetrics from(
         const RunResult& result, const std::vector<Event>* events = nullptr, const Selection& selection = {});
+};
+
+/// Keeps the events RunMetrics::from() reads (breaker transitions and fault changes) so the time to
+/// detect is exact rather than rounded to whole buckets. Cheap: executors build no other event for it.
+/// Not thread-safe (one executor thread).
+class KeyEventSink final : public EventSink {
+public:
+    void onEvent(const Event& event) override
+    {
+        if (event.kind == EventKind::BreakerTransition || event.kind == EventKind::FaultChanged)
+            m_events.push_back(event);
+    }
+    EventKindSet interests() const override { return { EventKind::BreakerTransition, EventKind::FaultChanged }; }
+    const std::vector<Event>& events() const noexcept { return m_events; }
+
+private:
+    std::vector<Event> m_events;
 };
 
 } // namespace rwb

@@ -161,6 +161,8 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(doc.value(QStringLiteral("seed")).toInt(), 4);
+        QCOMPARE(doc.value(QStringLiteral("format_version")).toInt(), 1);
+        QCOMPARE(doc.value(QStringLiteral("source")).toString(), QStringLiteral("simulation"));
         const QJsonObject p = doc.value(QStringLiteral("pipelines")).toArray().first().toObject();
         QCOMPARE(p.value(QStringLiteral("name")).toString(), QStringLiteral("p"));
         QCOMPARE(p.value(QStringLiteral("requests")).toInt(), 400);
@@ -177,6 +179,14 @@ private slots:
         QCOMPARE(seeded.exitCode, 0);
         QVERIFY(seeded.out != r.out);
         QCOMPARE(rwb({QStringLiteral("simulate"), m_dir.filePath(QStringLiteral("ok.json")), QStringLiteral("--json")}).out, r.out);
+        // --series adds the per-second series (20 s of traffic: at least 20 buckets).
+        QVERIFY(!p.contains(QStringLiteral("series")));
+        const Run series = rwb({QStringLiteral("simulate"), m_dir.filePath(QStringLiteral("ok.json")), QStringLiteral("--json"),
+            QStringLiteral("--series")});
+        QCOMPARE(series.exitCode, 0);
+        const QJsonObject withSeries = QJsonDocument::fromJson(series.out.toUtf8()).object()
+                                           .value(QStringLiteral("pipelines")).toArray().first().toObject();
+        QVERIFY(withSeries.value(QStringLiteral("series")).toObject().value(QStringLiteral("requests")).toArray().size() >= 20);
     }
 
     void simulateTable()

@@ -1,6 +1,7 @@
 // Files and export: save/open round trip, config export in both formats and re-import, run summary.
 #include "core/config/scenariojson.h"
 #include "core/config/seedconfig.h"
+#include "core/run/runsummaryjson.h"
 #include "ui/exporter.h"
 #include "ui/mainwindow.h"
 #include "ui/scenariodocument.h"
@@ -164,10 +165,12 @@ private slots:
         QCOMPARE(window.exportRunSummary(path), QString());
         const QJsonObject summary = readJson(path);
         const RunResult& result = *window.simulation()->lastRun().result;
-        const QJsonObject total = summary.value(QStringLiteral("total")).toObject();
+        QCOMPARE(summary.value(QStringLiteral("format_version")).toInt(), runjson::kFormatVersion);
+        QCOMPARE(summary.value(QStringLiteral("source")).toString(), QStringLiteral("simulation"));
+        const QJsonObject total = summary.value(QStringLiteral("totals")).toObject();
         QCOMPARE(total.value(QStringLiteral("requests")).toInteger(), qint64(result.total().requests));
         QCOMPARE(total.value(QStringLiteral("attempts")).toInteger(), qint64(result.total().attempts));
-        QCOMPARE(summary.value(QStringLiteral("seed")).toString(), QStringLiteral("11"));
+        QCOMPARE(summary.value(QStringLiteral("seed")).toInteger(), 11);
         const QJsonArray pipelines = summary.value(QStringLiteral("pipelines")).toArray();
         QCOMPARE(pipelines.size(), 1);
         const QJsonArray requests = pipelines.at(0)

@@ -27,6 +27,7 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
@@ -235,6 +236,18 @@ class TestMainWindowModes : public QObject {
     Q_OBJECT
 
 private slots:
+    QJsonObject exportedSummary(MainWindow& window)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("summary.json"));
+        const QString error = window.exportRunSummary(path);
+        if (!error.isEmpty())
+            qWarning() << error;
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -336,6 +349,12 @@ private slots:
         const auto* status = window.findChild<QLabel*>(QStringLiteral("runStatus"));
         QVERIFY(status);
         QVERIFY2(status->text().contains(QString::number(total.requests)), qPrintable(status->text()));
+
+        // The run summary export describes the live run the Summary shows, not the simulation before it.
+        const QJsonObject exported = exportedSummary(window);
+        QCOMPARE(exported.value(QStringLiteral("source")).toString(), QStringLiteral("live"));
+        QCOMPARE(exported.value(QStringLiteral("totals")).toObject().value(QStringLiteral("requests")).toInteger(),
+            qint64(total.requests));
     }
 
     void replayDrawsTheRecordedTransitions()
@@ -396,6 +415,13 @@ private slots:
         // they were even though the first came well after the start of the run.
         QVERIFY(rec.events.front().time.time_since_epoch() >= std::chrono::milliseconds(1));
         QCOMPARE(replayed, expected);
+
+        // The run summary export describes the replayed log, counted from its events.
+        const QJsonObject exported = exportedSummary(window);
+        QCOMPARE(exported.value(QStringLiteral("source")).toString(), QStringLiteral("replay"));
+        QCOMPARE(exported.value(QStringLiteral("totals")).toObject().value(QStringLiteral("requests")).toInteger(),
+            qint64(std::count_if(rec.events.begin(), rec.events.end(),
+                [](const Event& e) { return e.kind == EventKind::RequestDone; })));
     }
 
     void dragEnterAcceptsScenariosAndLogs_data()
