@@ -167,18 +167,19 @@ int runLive(const QStringList& args)
         options.serviceUrls[service] = url;
     options.seed = parsed.common.seed;
     options.clock = &clock;
-    std::unique_ptr<JsonlFileSink> log;
+    std::unique_ptr<JsonlWriter> log;
     KeyEventSink keyEvents;
     FanOutSink sink;
     sink.add(&keyEvents);
     options.sink = &sink;
     mocks.setEventSink(&sink);
     if (!parsed.common.out.isEmpty()) {
-        log = std::make_unique<JsonlFileSink>(parsed.common.out, clock.toUtcMs(clock.now()));
-        if (!log->open(scenario.name, parsed.common.seed.value_or(scenario.seed))) {
-            err() << "rwb live: cannot write " << parsed.common.out << ": " << log->errorString() << '\n';
+        log = openEventLog(clock, parsed.common.out);
+        if (!log->lastError().isEmpty()) {
+            err() << "rwb live: cannot write " << log->lastError() << '\n';
             return RuntimeError;
         }
+        log->runStarted(scenario.name, parsed.common.seed.value_or(scenario.seed));
         sink.add(log.get());
     }
 
@@ -222,7 +223,7 @@ int runLive(const QStringList& args)
     mocks.close();
 
     if (log && !log->commit()) {
-        err() << "rwb live: writing " << parsed.common.out << " failed: " << log->errorString() << '\n';
+        err() << "rwb live: writing " << parsed.common.out << " failed: " << log->lastError() << '\n';
         return RuntimeError;
     }
     if (interrupted) {

@@ -70,15 +70,27 @@ bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& erro
     return true;
 }
 
+std::unique_ptr<JsonlWriter> openEventLog(const Clock& clock, const QString& path)
+{
+    JsonlWriter::Options options;
+    options.file = path;
+    options.flush = JsonlWriter::FlushPolicy::Batched;
+    options.batchBytes = 1 << 20;
+    return std::make_unique<JsonlWriter>(clock, options);
+}
+
 int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const QString& command)
 {
-    std::unique_ptr<JsonlFileSink> sink;
+    // The log's timestamps: the simulation's fixed origin plus virtual time, as the GUI's recordings.
+    const VirtualClock origin;
+    std::unique_ptr<JsonlWriter> sink;
     if (!args.out.isEmpty()) {
-        sink = std::make_unique<JsonlFileSink>(args.out);
-        if (!sink->open(scenario.name, args.seed.value_or(scenario.seed))) {
-            err() << "rwb " << command << ": cannot write " << args.out << ": " << sink->errorString() << '\n';
+        sink = openEventLog(origin, args.out);
+        if (!sink->lastError().isEmpty()) {
+            err() << "rwb " << command << ": cannot write " << sink->lastError() << '\n';
             return RuntimeError;
         }
+        sink->runStarted(scenario.name, args.seed.value_or(scenario.seed));
     }
     KeyEventSink keyEvents;
     FanOutSink sinks;
@@ -100,7 +112,7 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
         return RuntimeError;
     }
     if (sink && !sink->commit()) {
-        err() << "rwb " << command << ": writing " << args.out << " failed: " << sink->errorString() << '\n';
+        err() << "rwb " << command << ": writing " << args.out << " failed: " << sink->lastError() << '\n';
         return RuntimeError;
     }
     printRunSummary(scenario, result, args, { runjson::Source::Simulation, sink != nullptr, &keyEvents.events() });

@@ -105,13 +105,31 @@ JsonlWriter::JsonlWriter(const Clock& clock, Options options)
 {
     if (m_options.batchBytes < 1)
         m_options.batchBytes = 1;
+    if (m_options.flush == FlushPolicy::Batched)
+        m_buffer.reserve(m_options.batchBytes + 4096);
+    if (!m_options.file.isEmpty()) {
+        m_saveFile = std::make_unique<QSaveFile>(m_options.file);
+        if (!m_saveFile->open(QIODevice::WriteOnly))
+            m_lastError = QStringLiteral("%1: cannot open for writing: %2").arg(m_options.file, m_saveFile->errorString());
+    }
 }
 
 JsonlWriter::~JsonlWriter()
 {
     QMutexLocker lock(&m_mutex);
+    if (m_saveFile)
+        return; // not committed: QSaveFile discards the temporary file, the old file stays
     flushLocked();
     m_file.close();
+}
+
+bool JsonlWriter::commit()
+{
+    QMutexLocker lock(&m_mutex);
+    flushLocked();
+    if (m_saveFile && m_saveFile->isOpen() && !m_saveFile->commit() && m_lastError.isEmpty())
+        m_lastError = QStringLiteral("%1: %2").arg(m_options.file, m_saveFile->errorString());
+    return m_lastError.isEmpty();
 }
 
 QString JsonlWriter::pathFor(const QString& directory, const QString& name, qint64 utcMs)
@@ -197,6 +215,8 @@ void JsonlWriter::writeLine(qint64 utcMs, const QByteArray& line, const QByteArr
 
 void JsonlWriter::rotateIfNeeded(qint64 utcMs)
 {
+    if (m_saveFile)
+        return;
     const qint64 day = dayOf(utcMs);
     if (day == m_day && m_file.isOpen())
         return;
@@ -215,21 +235,23 @@ void JsonlWriter::flushLocked()
 {
     if (m_buffer.isEmpty())
         return;
-    if (!m_file.isOpen()) {
-        m_lastError = QStringLiteral("%1: not open; %2 bytes of log dropped").arg(m_file.fileName()).arg(m_buffer.size());
-        m_buffer.clear();
+    QFileDevice& file = out();
+    if (!file.isOpen()) {
+        if (m_lastError.isEmpty())
+            m_lastError = QStringLiteral("%1: not open; %2 bytes of log dropped").arg(file.fileName()).arg(m_buffer.size());
+        m_buffer.resize(0);
         return;
     }
     qsizetype done = 0;
     while (done < m_buffer.size()) {
-        const qint64 n = m_file.write(m_buffer.constData() + done, m_buffer.size() - done);
+        const qint64 n = file.write(m_buffer.constData() + done, m_buffer.size() - done);
         if (n <= 0) {
-            m_lastError = QStringLiteral("%1: write failed: %2").arg(m_file.fileName(), m_file.errorString());
+            m_lastError = QStringLiteral("%1: write failed: %2").arg(file.fileName(), file.errorString());
             break;
         }
         done += qsizetype(n);
     }
-    m_buffer.clear();
+    m_buffer.resize(0); // keeps the capacity: a batch must not grow (copy, fault in) a new buffer every time
 }
 
 void JsonlWriter::flush()
@@ -243,6 +265,8 @@ void JsonlWriter::flush()
 QString JsonlWriter::currentPath() const
 {
     QMutexLocker lock(&m_mutex);
+    if (m_saveFile)
+        return m_options.file;
     return m_file.isOpen() ? m_file.fileName() : QString();
 }
 

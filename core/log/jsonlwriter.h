@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QMutex>
+#include <QSaveFile>
 #include <QString>
 
 #include <cstdio>
@@ -19,6 +20,8 @@ namespace rwb {
 /// Writes the structured JSONL log: one JSON object per line in the workbench (seed) format, to
 /// `<directory>/<name>_YYYY-MM-DD.jsonl` (the UTC day of the injected Clock: at midnight the next
 /// line opens the next day's file), plus an optional human-readable line on a console stream.
+/// With Options::file set, every line goes to that one file instead, atomically: the file appears
+/// (or replaces an older one) only when commit() succeeds, so a failed run leaves no half log.
 ///
 /// Lines are never split, interleaved or lost: each line is serialised completely, then appended
 /// under one mutex; rotation happens between lines; the destructor flushes. With FlushPolicy::
@@ -39,6 +42,9 @@ public:
         qsizetype batchBytes = 64 * 1024;
         std::FILE* console = nullptr;                ///< e.g. stderr; nullptr = no console output
         LogLevel consoleLevel = LogLevel::Info;      ///< console shows lines at or above it
+        /// One file at this exact path, written through QSaveFile (no daily rotation; `directory`
+        /// and `name` unused). Opened by the constructor: check lastError() before the run.
+        QString file;
     };
 
     JsonlWriter(const Clock& clock, Options options);
@@ -62,6 +68,9 @@ public:
     void runStarted(const QString& scenario, std::uint64_t seed);
 
     void flush();
+    /// Flushes, and in single-file mode moves the finished file into place. True when every line
+    /// was written (else lastError() says why). Lines logged after it are dropped in single-file mode.
+    bool commit();
     QString currentPath() const;       ///< the file of the current day ("" before the first line)
     qint64 linesWritten() const;
     QString lastError() const;         ///< "" while all writes succeeded
@@ -73,11 +82,13 @@ private:
     void writeLine(qint64 utcMs, const QByteArray& line, const QByteArray& console);
     void rotateIfNeeded(qint64 utcMs);
     void flushLocked();
+    QFileDevice& out() noexcept { return m_saveFile ? static_cast<QFileDevice&>(*m_saveFile) : m_file; }
 
     const Clock& m_clock;
     Options m_options;
     mutable QMutex m_mutex;
-    QFile m_file;
+    QFile m_file;                         // daily files
+    std::unique_ptr<QSaveFile> m_saveFile; // Options::file
     qint64 m_day = std::numeric_limits<qint64>::min();
     QByteArray m_buffer;
     qint64 m_lines = 0;

@@ -215,6 +215,54 @@ private slots:
         QCOMPARE(text, QByteArray("15:30:00.000 ERROR   [backend-worker] task-001 loud\n"));
     }
 
+    void singleFileAppearsOnlyOnCommit()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("run.jsonl"));
+        VirtualClock clock(kBeforeMidnight);
+        JsonlWriter::Options o = options(dir.path());
+        o.file = path;
+        o.flush = JsonlWriter::FlushPolicy::Batched;
+        o.batchBytes = 64; // several batches
+        {
+            // An older file at the path survives a run that never commits.
+            QFile old(path);
+            QVERIFY(old.open(QIODevice::WriteOnly));
+            old.write("older\n");
+        }
+        {
+            JsonlWriter abandoned(clock, o);
+            abandoned.info(QStringLiteral("never committed"));
+            abandoned.flush();
+        }
+        QFile kept(path);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), QByteArray("older\n"));
+        kept.close();
+
+        JsonlWriter writer(clock, o);
+        QCOMPARE(writer.lastError(), QString());
+        QCOMPARE(writer.currentPath(), path);
+        writer.runStarted(QStringLiteral("demo"), 7);
+        for (int i = 0; i < 10; ++i)
+            writer.info(QStringLiteral("line %1").arg(i));
+        clock.advance(std::chrono::seconds(2)); // past midnight: one file, no rotation
+        writer.info(QStringLiteral("after midnight"));
+        QVERIFY(writer.commit());
+        int invalid = -1;
+        const QList<QJsonObject> lines = readObjects(path, &invalid);
+        QCOMPARE(invalid, 0);
+        QCOMPARE(lines.size(), 12);
+        QCOMPARE(lines.last().value(QStringLiteral("message")).toString(), QStringLiteral("after midnight"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList { QStringLiteral("run.jsonl") });
+
+        // A file that cannot be created is reported before the run.
+        o.file = QStringLiteral("/proc/definitely/not/writable.jsonl");
+        JsonlWriter unwritable(clock, o);
+        QVERIFY(unwritable.lastError().contains(QStringLiteral("/proc/definitely/not/writable.jsonl")));
+        QVERIFY(!unwritable.commit());
+    }
+
     void unwritableDirectoryReportsError()
     {
         VirtualClock clock;
