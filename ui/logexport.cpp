@@ -1,7 +1,6 @@
 #include "ui/logexport.h"
 
-#include "core/log/eventcodec.h"
-#include "core/log/jsonscan.h"
+#include "core/log/logrowtext.h"
 #include "ui/logtablemodel.h"
 
 #include <QCoreApplication>
@@ -13,23 +12,6 @@
 namespace rwb::logexport {
 
 namespace {
-
-QByteArray csvField(const QByteArray& v)
-{
-    if (!v.contains(',') && !v.contains('"') && !v.contains('\n') && !v.contains('\r'))
-        return v;
-    QByteArray q = v;
-    q.replace("\"", "\"\"");
-    return '"' + q + '"';
-}
-
-QByteArray messageOf(const LogSnapshot& snapshot, const FieldMapping& mapping, qint64 row)
-{
-    const QByteArrayView line = snapshot.line(row);
-    if (snapshot.row(row).malformed())
-        return QByteArray(line.data(), line.size());
-    return jsonscan::text(jsonscan::find(line, mapping.messageKey));
-}
 
 /// Rank of every id's name, so ids sort by name without comparing strings per row.
 template <typename NameOf> std::map<std::uint32_t, int> ranks(const std::vector<std::uint32_t>& ids, NameOf nameOf)
@@ -56,7 +38,7 @@ QString write(const LogSnapshot& snapshot, const std::vector<qint64>& rows, Form
     QByteArray buf;
     buf.reserve(1 << 20);
     if (format == Format::Csv)
-        buf += "line,timestamp,level,agent,task_id,message\n";
+        buf += logrowtext::csvHeader();
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const qint64 r = rows[i];
         if ((i & 0xffff) == 0 && cancel && cancel->load()) {
@@ -68,15 +50,7 @@ QString write(const LogSnapshot& snapshot, const std::vector<qint64>& rows, Form
             buf.append(line.data(), line.size());
             buf.append('\n');
         } else {
-            const LogRow row = snapshot.row(r);
-            QByteArray time;
-            if (row.timestampMs != LogRow::kNoTime)
-                eventcodec::appendIsoTimestamp(row.timestampMs, time);
-            buf += QByteArray::number(r + 1) + ',' + time + ','
-                + (row.level == LogLevel::Unknown ? QByteArray() : QByteArray(levelName(row.level))) + ','
-                + csvField(snapshot.agentName(row.agentId).toUtf8()) + ','
-                + csvField(snapshot.taskName(row.taskId).toUtf8()) + ',' + csvField(messageOf(snapshot, mapping, r))
-                + '\n';
+            logrowtext::appendCsvRow(snapshot, mapping, r, buf);
         }
         if (buf.size() > (1 << 20) - 4096) {
             if (out.write(buf) != buf.size())
@@ -132,7 +106,7 @@ void sortRows(const LogSnapshot& snapshot, std::vector<qint64>& rows, int column
         std::vector<std::pair<QByteArray, qint64>> keyed;
         keyed.reserve(rows.size());
         for (qint64 r : rows)
-            keyed.emplace_back(messageOf(snapshot, mapping, r), r);
+            keyed.emplace_back(logrowtext::message(snapshot, mapping, r), r);
         std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) { return order(a.first, b.first); });
         for (std::size_t i = 0; i < rows.size(); ++i)
             rows[i] = keyed[i].second;

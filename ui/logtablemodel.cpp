@@ -172,7 +172,7 @@ QString LogTableModel::messageOf(qint64 line) const
     const QByteArray bytes = m_index->line(line);
     QString text;
     if (!row.malformed()) {
-        const jsonscan::Value v = jsonscan::find(bytes, m_index->mapping().messageKey);
+        const jsonscan::Value v = rwb::messageOf(bytes, m_index->mapping()); // message key, then its fallback
         if (v.found())
             text = QString::fromUtf8(jsonscan::text(v));
     }

@@ -2,9 +2,9 @@
 #include "command.h"
 
 #include "core/log/eventcodec.h"
-#include "core/log/jsonscan.h"
 #include "core/log/logindex.h"
 #include "core/log/logquery.h"
+#include "core/log/logrowtext.h"
 
 #include <QFileInfo>
 #include <QTemporaryFile>
@@ -170,15 +170,6 @@ QByteArray iso(qint64 ms)
     return out;
 }
 
-QByteArray csvField(const QByteArray& v)
-{
-    if (!v.contains(',') && !v.contains('"') && !v.contains('\n') && !v.contains('\r'))
-        return v;
-    QByteArray q = v;
-    q.replace("\"", "\"\"");
-    return '"' + q + '"';
-}
-
 QByteArray oneLine(QByteArray v)
 {
     v.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
@@ -244,7 +235,7 @@ int runQuery(const Args& args)
     buf.reserve(1 << 20);
     bool ok = true;
     if (args.format == Format::Csv)
-        buf += "line,timestamp,level,agent,task_id,message\n";
+        buf += logrowtext::csvHeader();
     else if (args.format == Format::Table)
         buf += QByteArray("LINE").leftJustified(8) + ' ' + QByteArray("TIMESTAMP").leftJustified(29) + ' '
             + QByteArray("LEVEL").leftJustified(8) + ' ' + QByteArray("AGENT").leftJustified(16) + ' '
@@ -276,22 +267,15 @@ int runQuery(const Args& args)
         if (args.format == Format::Jsonl) {
             buf.append(line.data(), line.size());
             buf.append('\n');
+        } else if (args.format == Format::Csv) {
+            logrowtext::appendCsvRow(snap, mapping, r, buf);
         } else {
             const LogRow row = snap.row(r);
-            const QByteArray message = jsonscan::text(messageOf(line, mapping));
-            const QByteArray level = row.level == LogLevel::Unknown ? QByteArray() : QByteArray(levelName(row.level));
-            const QByteArray agent = snap.agentName(row.agentId).toUtf8();
-            const QByteArray task = snap.taskName(row.taskId).toUtf8();
-            const QByteArray number = QByteArray::number(r + 1);
-            if (args.format == Format::Csv) {
-                buf += number + ',' + iso(row.timestampMs) + ',' + level + ',' + csvField(agent) + ',' + csvField(task)
-                    + ',' + csvField(message) + '\n';
-            } else {
-                buf += number.leftJustified(8) + ' ' + iso(row.timestampMs).leftJustified(29) + ' '
-                    + level.leftJustified(8) + ' ' + oneLine(agent).leftJustified(16, ' ', true) + ' '
-                    + oneLine(task).leftJustified(12, ' ', true) + ' '
-                    + oneLine(row.malformed() ? QByteArray(line.data(), line.size()) : message) + '\n';
-            }
+            buf += QByteArray::number(r + 1).leftJustified(8) + ' ' + logrowtext::timestamp(row).leftJustified(29) + ' '
+                + logrowtext::level(row).leftJustified(8) + ' '
+                + oneLine(snap.agentName(row.agentId).toUtf8()).leftJustified(16, ' ', true) + ' '
+                + oneLine(snap.taskName(row.taskId).toUtf8()).leftJustified(12, ' ', true) + ' '
+                + oneLine(logrowtext::message(snap, mapping, r)) + '\n';
         }
         inBuffer.push_back({ before, r });
         if (buf.size() > (1 << 20) - 4096) {
