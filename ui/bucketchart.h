@@ -36,6 +36,8 @@ public:
     void setComparison(const RunResult* variantB);
     bool hasComparison() const noexcept { return m_hasB; }
     void appendEvents(const std::vector<Event>& events);
+    /// Events to come: `circuit` guards `pipeline` (a live run's scenario says so; cleared by clear()).
+    void setCircuit(const QString& circuit, const QString& pipeline) { m_bucketer.setCircuit(circuit, pipeline); }
     /// The events are complete (a live run ended, a log was drawn to its end): the newest bucket
     /// is drawn too, scaled to the time it covers, so every line ends where the data ends.
     void finishEvents();

@@ -23,7 +23,7 @@ void ChartBucketer::clear()
     m_pendingRejections.clear();
     m_breakerState.clear();
     m_transitions.clear();
-    m_circuitPipeline.clear();
+    m_pipelineCircuit.clear();
     m_width = std::chrono::seconds(1);
     m_end = 0;
     m_drainStart = std::numeric_limits<double>::infinity();
@@ -31,14 +31,14 @@ void ChartBucketer::clear()
 
 void ChartBucketer::setCircuit(const QString& circuit, const QString& pipeline)
 {
-    m_circuitPipeline.insert(circuit, pipeline);
+    m_pipelineCircuit.insert(pipeline, circuit);
 }
 
-QString ChartBucketer::pipelineOfCircuit(const QString& circuit) const
+QString ChartBucketer::circuitOf(const QString& pipeline) const
 {
-    if (auto it = m_circuitPipeline.constFind(circuit); it != m_circuitPipeline.constEnd())
+    if (auto it = m_pipelineCircuit.constFind(pipeline); it != m_pipelineCircuit.constEnd())
         return *it;
-    return m_index.contains(circuit) ? circuit : QString();
+    return m_breakerState.contains(pipeline) ? pipeline : QString();
 }
 
 ChartBucketer::Series& ChartBucketer::series(const QString& pipeline)
@@ -107,11 +107,11 @@ void ChartBucketer::addOne(const Event& e)
     case EventKind::BreakerTransition: {
         m_breakerState.insert(e.source, e.to);
         ++m_transitions[e.source];
-        if (auto it = m_index.constFind(pipelineOfCircuit(e.source)); it != m_index.constEnd()) {
-            Series& s = *m_series[static_cast<std::size_t>(*it)];
-            if (PipelineBucket* b = bucket(s, e.time))
-                b->breakerState = e.to;
-        }
+        // Every pipeline the circuit guards: pipelines naming one circuit share its state.
+        for (const QString& pipeline : m_order)
+            if (circuitOf(pipeline) == e.source)
+                if (PipelineBucket* b = bucket(*m_series[static_cast<std::size_t>(m_index.value(pipeline))], e.time))
+                    b->breakerState = e.to;
         return;
     }
     case EventKind::BreakerRejected: {
@@ -178,12 +178,12 @@ void ChartBucketer::addOne(const Event& e)
                 ++s.summary.breakerRejections;
                 if (PipelineBucket* b = bucket(s, r.time))
                     ++b->breakerRejections;
-                if (!m_circuitPipeline.contains(r.circuit))
-                    m_circuitPipeline.insert(r.circuit, e.source); // learned: this circuit guards e.source
+                if (!m_pipelineCircuit.contains(e.source))
+                    m_pipelineCircuit.insert(e.source, r.circuit); // learned: this circuit guards e.source
             }
             m_pendingRejections.erase(it);
         }
-        const QString circuit = m_circuitPipeline.key(e.source, e.source);
+        const QString circuit = circuitOf(e.source);
         if (auto st = m_breakerState.constFind(circuit); st != m_breakerState.constEnd())
             if (PipelineBucket* b = bucket(s, e.time))
                 b->breakerState = *st;
@@ -232,9 +232,7 @@ PipelineSummary ChartBucketer::summary(const QString& pipeline) const
     out.latencyP95Ms = s.total.percentile(0.95) / 1e6;
     out.latencyP99Ms = s.total.percentile(0.99) / 1e6;
     out.latencyMaxMs = double(s.total.max()) / 1e6;
-    for (auto t = m_transitions.constBegin(); t != m_transitions.constEnd(); ++t)
-        if (pipelineOfCircuit(t.key()) == pipeline)
-            out.breakerTransitions += t.value();
+    out.breakerTransitions = m_transitions.value(circuitOf(pipeline));
     return out;
 }
 
@@ -249,6 +247,7 @@ RunResult ChartBucketer::result() const
         PipelineSeries p;
         p.name = name;
         p.summary = summary(name);
+        p.breaker = circuitOf(name);
         p.buckets.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, s.first))); // dropped: empty
         p.buckets.reserve(p.buckets.size() + s.buckets.size());
         s.buckets.forEach([&](const PipelineBucket& b) { p.buckets.push_back(b); });

@@ -26,8 +26,9 @@ namespace rwb {
 ///   request's RequestDone arrives;
 /// - latency p50/p95/p99: of RequestDone totals finished in the bucket, through the simulator's
 ///   LatencyHistogram (same bins, same rounding);
-/// - breakerState: from BreakerTransition events of the pipeline's circuit (named like the pipeline,
-///   set with setCircuit(), or learned: a request refused by circuit C that ends in pipeline P).
+/// - breakerState: from BreakerTransition events of the pipeline's circuit (set with setCircuit(),
+///   learned: a request refused by circuit C that ends in pipeline P, or named like the pipeline).
+///   Pipelines naming one circuit share it: each carries its state.
 /// A request still running is counted once it finishes. Memory is bounded: at most `capacity`
 /// buckets per pipeline (oldest dropped); whole-run totals (summary(), result()) keep counting.
 /// Not thread-safe (GUI thread).
@@ -66,13 +67,13 @@ public:
     /// the time it covers, like the last bucket of a simulation.
     void setEnd(double seconds) noexcept { m_drainStart = seconds; }
 
-    /// Which pipeline circuit `circuit` guards (from the scenario); otherwise it is learned from events.
+    /// `circuit` guards `pipeline` (from the scenario); otherwise it is learned from events.
     void setCircuit(const QString& circuit, const QString& pipeline);
-    /// The pipeline a circuit guards: set, learned or the circuit's own name when a pipeline has it;
-    /// empty when unknown.
-    QString pipelineOfCircuit(const QString& circuit) const;
+    /// The circuit guarding a pipeline: set, learned, or a circuit named like the pipeline; empty when
+    /// unknown (or the pipeline has no breaker).
+    QString circuitOf(const QString& pipeline) const;
     /// Whole-run totals of one pipeline as the simulator counts them (percentiles of every finished
-    /// request, transitions of its circuit). Event-fed data only; setResult() data have their own.
+    /// request, transitions of its circuit, shared or not). Event-fed data only; setResult() data have their own.
     PipelineSummary summary(const QString& pipeline) const;
     /// The data as a RunResult without services: pipelines in order of appearance with their
     /// summaries and buckets (from bucket 0), duration and simulatedUntil at the end of the data.
@@ -109,7 +110,7 @@ private:
     QHash<std::uint64_t, std::vector<Refusal>> m_pendingRejections; // requestId -> refusals
     QHash<QString, BreakerState> m_breakerState;                    // by circuit
     QHash<QString, std::uint64_t> m_transitions;                    // by circuit
-    QHash<QString, QString> m_circuitPipeline;                      // set or learned
+    QHash<QString, QString> m_pipelineCircuit;                      // pipeline -> circuit, set or learned
     double m_end = 0;
     double m_drainStart = std::numeric_limits<double>::infinity();
 };

@@ -216,7 +216,7 @@ QStringList ResultsView::circuitsOf(const QString& pipeline) const
     fromScenario(m_runB.scenario.get());
     if (!known)
         for (const QString& circuit : m_breakers->circuits())
-            if (m_traffic->bucketer().pipelineOfCircuit(circuit) == pipeline)
+            if (m_traffic->bucketer().circuitOf(pipeline) == circuit)
                 out.append(circuit);
     return out;
 }
@@ -366,6 +366,13 @@ void ResultsView::clear(std::shared_ptr<const Scenario> scenario)
     m_retries->clear();
     m_traffic->clear();
     m_latency->clear();
+    if (m_scenario) // live: which circuit guards which pipeline is known, not learned
+        for (const PipelineSpec& p : m_scenario->pipelines)
+            if (p.breaker) {
+                const QString circuit = p.breaker->name.isEmpty() ? p.name() : p.breaker->name;
+                m_traffic->setCircuit(circuit, p.name());
+                m_latency->setCircuit(circuit, p.name());
+            }
 }
 
 void ResultsView::appendEvents(const std::vector<Event>& events)

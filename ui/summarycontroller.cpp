@@ -34,14 +34,9 @@ SummaryController::CircuitMap SummaryController::learnedCircuits() const
     CircuitMap map;
     if (!m_bucketer)
         return map;
-    for (const Event& e : m_keyEvents) {
-        if (e.kind != EventKind::BreakerTransition)
-            continue;
-        const QString pipeline = m_bucketer->pipelineOfCircuit(e.source);
-        QStringList& circuits = map[pipeline.isEmpty() ? e.source : pipeline];
-        if (!circuits.contains(e.source))
-            circuits.append(e.source);
-    }
+    for (const QString& pipeline : m_bucketer->pipelines())
+        if (const QString circuit = m_bucketer->circuitOf(pipeline); !circuit.isEmpty())
+            map.insert(pipeline, QStringList { circuit });
     return map;
 }
 

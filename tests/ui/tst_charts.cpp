@@ -3,6 +3,7 @@
 // time-axis sync, legend toggles.
 
 #include "tst_chartfixture.h"
+#include "core/config/demos.h"
 
 #include "ui/breakerstatechart.h"
 #include "ui/bucketchart.h"
@@ -204,6 +205,55 @@ private slots:
             for (int i = 0; i < std::min(a.size(), b.size()); ++i)
                 QCOMPARE(b[i], a[i]);
         }
+    }
+
+    void sharedCircuitStateReachesEveryPipelineItGuards()
+    {
+        // The built-in demo: checkout-shared and reports-shared name one circuit; while reports is down
+        // the shared breaker opens for both. Rebuilt from events, every pipeline's buckets must carry
+        // the state the simulator recorded, whether the mapping is given (live) or learned (a log).
+        const ScenarioLoad load = demos::load(QStringLiteral("shared-circuit"));
+        QVERIFY(load.ok());
+        CollectingSink sink;
+        SimulationOptions options;
+        options.sink = &sink;
+        const RunResult result = Simulator::run(*load.scenario, options);
+        const std::vector<Event> events = sink.take();
+
+        ChartBucketer given;
+        for (const PipelineSpec& p : load.scenario->pipelines)
+            if (p.breaker)
+                given.setCircuit(p.breaker->name.isEmpty() ? p.name() : p.breaker->name, p.name());
+        given.add(events);
+        ChartBucketer learned;
+        learned.add(events);
+
+        int sharedPipelines = 0;
+        for (const PipelineSeries& p : result.pipelines) {
+            if (p.breaker.isEmpty())
+                continue;
+            QCOMPARE(given.circuitOf(p.name), p.breaker);
+            QCOMPARE(given.summary(p.name).breakerTransitions, p.summary.breakerTransitions);
+            const bool shared = std::count_if(result.pipelines.begin(), result.pipelines.end(),
+                                    [&](const PipelineSeries& q) { return q.breaker == p.breaker; })
+                > 1;
+            sharedPipelines += shared ? 1 : 0;
+            for (ChartBucketer* bucketer : { &given, &learned }) {
+                if (bucketer == &learned && p.summary.breakerRejections == 0)
+                    continue; // nothing in the log ties this pipeline to its circuit
+                QCOMPARE(bucketer->circuitOf(p.name), p.breaker);
+                const auto rebuilt = bucketer->buckets(p.name);
+                QVERIFY(rebuilt.size() >= 59);
+                bool opened = false;
+                for (std::size_t i = 0; i + 1 < rebuilt.size(); ++i) {
+                    const QByteArray where = p.name.toUtf8() + " second " + QByteArray::number(qulonglong(i));
+                    QVERIFY2(rebuilt[i].breakerState == p.buckets[i].breakerState, where.constData());
+                    opened = opened || rebuilt[i].breakerState == BreakerState::Open;
+                }
+                QCOMPARE(opened, p.summary.breakerTransitions > 0);
+            }
+        }
+        QCOMPARE(sharedPipelines, 2);
     }
 
     void retryCloudGrowsInBoundedSteps()
