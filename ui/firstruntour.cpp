@@ -97,7 +97,7 @@ void FirstRunTour::next()
     if (m_current + 1 < stepCount())
         showStep(m_current + 1);
     else
-        close(false);
+        finish(false);
 }
 
 void FirstRunTour::back()
@@ -109,10 +109,10 @@ void FirstRunTour::back()
 void FirstRunTour::skip()
 {
     if (m_current >= 0)
-        close(true);
+        finish(true);
 }
 
-void FirstRunTour::close(bool skipped)
+void FirstRunTour::finish(bool skipped)
 {
     m_current = -1;
     m_target = nullptr;

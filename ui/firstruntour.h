@@ -64,7 +64,7 @@ private:
     /// Places the cut-out and the callout for the current step (after the window moved its widgets).
     void relayout();
     void placeCallout();
-    void close(bool skipped);
+    void finish(bool skipped);
 
     std::vector<Step> m_steps;
     int m_current = -1;
