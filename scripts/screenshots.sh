@@ -2,14 +2,14 @@
 # Refreshes the user guide's screenshots (docs/images/*.png) from the running application:
 # builds the workbench and the chart gallery test, opens the default demo offscreen, waits for the first
 # simulation and lets the app write its window, panels and charts as PNGs, then renders the gallery
-# pictures of docs/charts.md. Windows at 1024x700, 1366x768 and 1920x1080 go to <build-dir>/review, to
+# pictures of docs/charts.md and a step of the first-run tour. Windows at 1024x700, 1366x768 and 1920x1080 go to <build-dir>/review, to
 # look at before a change is done (they are not part of the docs).
 #   scripts/screenshots.sh [build-dir]     (default: build/screenshots)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-"$root/build/screenshots"}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target resilience-workbench tst_chartgallery
+cmake --build "$build" --target resilience-workbench tst_chartgallery tst_firstruntour
 out="$root/docs/images"
 mkdir -p "$out"
 # A private settings location so the user's saved layout does not leak into the pictures.
@@ -27,4 +27,9 @@ RWB_CHART_GALLERY="$gallery" QT_QPA_PLATFORM=offscreen "$build/tests/ui/tst_char
 for name in breakers retries traffic latency tiles logpanel replaycontrols; do
     cp "$gallery/$name.png" "$out/charts-$name.png"
 done
+# A step of the first-run tour (docs/user-guide.md), as its test walks it.
+tour="$XDG_CONFIG_HOME/tour"
+mkdir -p "$tour"
+RWB_TOUR_SCREENSHOTS="$tour" QT_QPA_PLATFORM=offscreen "$build/tests/ui/tst_firstruntour" eachStepUncoversItsWidget >/dev/null
+cp "$tour/tour-step-4.png" "$out/tour.png"
 echo "screenshots written to $out; windows at three sizes in $build/review"

@@ -38,11 +38,13 @@ HelpController::HelpController(QMainWindow* window)
 {
 }
 
-void HelpController::populate(QMenu* menu)
+void HelpController::populate(QMenu* menu, QAction* tour)
 {
     QAction* guide = menu->addAction(tr("&User Guide"), this, [this] { showPage(QStringLiteral("user-guide.md")); });
     guide->setObjectName(QStringLiteral("helpUserGuide"));
     setStandardShortcut(guide, QKeySequence::HelpContents, QKeySequence(Qt::Key_F1));
+    if (tour)
+        menu->addAction(tour);
     QAction* query = menu->addAction(tr("Log &Query Syntax"), this, [this] { showPage(QStringLiteral("log-query.md")); });
     query->setObjectName(QStringLiteral("helpQuerySyntax"));
     QAction* keys = menu->addAction(tr("&Keyboard Shortcuts"), this, &HelpController::showShortcuts);

@@ -18,8 +18,8 @@ class HelpController final : public QObject {
 public:
     explicit HelpController(QMainWindow* window);
 
-    /// Fills `menu` with the help actions.
-    void populate(QMenu* menu);
+    /// Fills `menu` with the help actions; `tour` (the window's, optional) follows the User Guide.
+    void populate(QMenu* menu, QAction* tour = nullptr);
     /// Shows a docs page ("user-guide.md", "log-query.md") in the help browser.
     void showPage(const QString& page);
     void showShortcuts();

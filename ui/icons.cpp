@@ -23,20 +23,8 @@ void paint(QPainter& p, Icon which)
     p.setRenderHint(QPainter::Antialiasing);
     const QPen ink(Ink, 1.8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
     switch (which) {
-    case Icon::App: {
-        p.setPen(Qt::NoPen);
-        p.setBrush(QColor(0x26, 0x32, 0x38));
-        p.drawRoundedRect(QRectF(1, 1, 22, 22), 5, 5);
-        p.setBrush(Green);
-        p.drawEllipse(QPointF(7, 16), 3, 3);
-        p.setBrush(Amber);
-        p.drawEllipse(QPointF(12, 11), 3, 3);
-        p.setBrush(Red);
-        p.drawEllipse(QPointF(17, 6), 3, 3);
-        p.setPen(QPen(Qt::white, 1.4, Qt::SolidLine, Qt::RoundCap));
-        p.drawLine(QPointF(4, 20), QPointF(20, 20));
-        break;
-    }
+    case Icon::App:
+        break; // not painted: the application icon's PNGs (see icon())
     case Icon::Run:
     case Icon::Simulate: {
         QPainterPath tri;
@@ -216,6 +204,13 @@ QIcon icon(Icon which)
     if (found != cache.constEnd())
         return *found;
     QIcon result;
+    if (which == Icon::App) {
+        // The application icon is the installed one (resources/icons), so window, menus and desktop agree.
+        for (int size : { 16, 22, 24, 32, 48, 64, 128, 256 })
+            result.addFile(QStringLiteral(":/icons/hicolor/%1x%1/apps/resilience-workbench.png").arg(size));
+        cache.insert(int(which), result);
+        return result;
+    }
     for (int size : { 16, 22, 24, 32, 48, 64, 128 }) {
         result.addPixmap(render(which, size, false), QIcon::Normal);
         result.addPixmap(render(which, size, true), QIcon::Disabled);

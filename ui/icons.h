@@ -5,7 +5,8 @@
 namespace rwb::icons {
 
 /// Toolbar and menu icons, painted as vectors so they are crisp at any size and in presenter mode
-/// (the Debian Qt build has no SVG icon engine). GUI thread only.
+/// (the Debian Qt build has no SVG icon engine). `App` is the application icon instead: the PNGs
+/// rendered from resources/icons/resilience-workbench.svg, compiled in. GUI thread only.
 enum class Icon {
     App,
     Run,

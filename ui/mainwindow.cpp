@@ -12,6 +12,7 @@
 #include "ui/editorscrollarea.h"
 #include "ui/eventbridge.h"
 #include "ui/filecontroller.h"
+#include "ui/firstruntour.h"
 #include "ui/helpcontroller.h"
 #include "ui/icons.h"
 #include "ui/livecontroller.h"
@@ -444,6 +445,11 @@ void MainWindow::createActions()
     m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
     connect(m_resetLayoutAction, &QAction::triggered, this, &MainWindow::resetLayout);
 
+    m_tourAction = new QAction(tr("&Tour"), this);
+    m_tourAction->setObjectName(QStringLiteral("helpTour"));
+    m_tourAction->setStatusTip(tr("A short tour of the window: pipeline, charts, live, logs and compare"));
+    connect(m_tourAction, &QAction::triggered, this, &MainWindow::startTour);
+
     m_recordAction = new QAction(tr("&Record Run to JSONL…"), this);
     m_recordAction->setObjectName(QStringLiteral("recordAction"));
     m_recordAction->setCheckable(true);
@@ -507,7 +513,7 @@ void MainWindow::createMenus()
         menu->setToolTipsVisible(true);
     }
 
-    m_help->populate(menuBar()->addMenu(tr("&Help")));
+    m_help->populate(menuBar()->addMenu(tr("&Help")), m_tourAction);
 }
 
 void MainWindow::createToolBar()
@@ -1197,6 +1203,58 @@ bool MainWindow::importConfig(const QString& path, QString* error)
 QString MainWindow::exportRunSummary(const QString& path) const
 {
     return m_files->exportRunSummary(path);
+}
+
+void MainWindow::startTour()
+{
+    if (!m_tour) {
+        // Each step looks its widget up when shown: docks may have moved or been tabbed since.
+        const auto dock = [](QDockWidget* d) {
+            return [d]() -> QWidget* {
+                d->raise();
+                return d;
+            };
+        };
+        const auto button
+            = [this](QAction* a) { return [this, a]() -> QWidget* { return m_toolBar->widgetForAction(a); }; };
+        std::vector<FirstRunTour::Step> steps {
+            { tr("Pipeline editor"),
+                tr("Every call goes through these stages: fallback, retry, circuit breaker, rate limit, bulkhead "
+                   "and timeout. Change a value and the scenario runs again at once, in virtual time. The "
+                   "<b>Services</b> and <b>Run and Clients</b> tabs set how the dependencies fail and how much "
+                   "traffic arrives."),
+                dock(m_pipelineDock) },
+            { tr("Charts"),
+                tr("Breaker states, retry delays, traffic and latency of the last run. Scroll or drag to zoom, "
+                   "Home to reset; a click finds that moment in the log."),
+                [this]() -> QWidget* { return m_central; } },
+            { tr("Live"),
+                tr("Runs the same scenario in real time against HTTP mock services on 127.0.0.1: press "
+                   "<b>Run</b> (F5), then take a service down and bring it back from the bar above the charts."),
+                button(m_liveModeAction) },
+            { tr("Logs"),
+                tr("<b>Record</b> (Ctrl+R) writes a run as a JSON Lines log. <b>Replay</b> opens one (Ctrl+O, or "
+                   "drop it on the window): the Log panel filters it with queries such as "
+                   "<i>level&gt;=WARNING</i>, and the charts play it back."),
+                button(m_replayModeAction) },
+            { tr("Compare A/B"),
+                tr("<b>Compare A/B</b> (Ctrl+B) copies the pipeline into variant B: edit it, and this panel "
+                   "sums up both runs side by side, on the same seed.<br><br><b>Help › Tour</b> shows this tour "
+                   "again."),
+                dock(m_compareDock) },
+        };
+        m_tour = new FirstRunTour(std::move(steps), this);
+        connect(m_tour, &FirstRunTour::finished, this, [] { Settings::setTourSeen(true); });
+    }
+    m_tour->start();
+}
+
+bool MainWindow::startTourOnFirstRun()
+{
+    if (Settings::tourSeen())
+        return false;
+    startTour();
+    return true;
 }
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)

@@ -30,6 +30,7 @@ class CircuitTileBoard;
 class ClientsEditor;
 class EventBridge;
 class FileController;
+class FirstRunTour;
 class HelpController;
 class LiveControls;
 class LiveController;
@@ -76,6 +77,13 @@ public:
     void setLiveRecording(const QString& directory);
     /// Restores the last session's scenario (file or demo); falls back to the default demo.
     void restoreLastSession();
+
+    /// Shows the tour of the window (Help › Tour); finishing or skipping it marks it seen.
+    void startTour();
+    /// Starts the tour unless it was seen before (the application does this on a start that no
+    /// automation asked for). Returns whether it started.
+    bool startTourOnFirstRun();
+    FirstRunTour* tour() const noexcept { return m_tour; }
 
     /// Writes PNGs of the window and each panel into `dir` once the first simulation has finished,
     /// then calls `done` (with false when nothing could be written).
@@ -168,6 +176,8 @@ private:
     SummaryController* m_summary = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
+    FirstRunTour* m_tour = nullptr; // made on first use
+    QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
 

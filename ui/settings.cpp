@@ -13,6 +13,7 @@ const QString LastDirKey = QStringLiteral("files/lastDirectory");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString StateKey = QStringLiteral("window/state");
 const QString PresenterKey = QStringLiteral("view/presenter");
+const QString TourSeenKey = QStringLiteral("help/tourSeen");
 const QString RecordingDirKey = QStringLiteral("files/recordingDirectory");
 
 } // namespace
@@ -66,6 +67,16 @@ void Settings::setWindow(const QByteArray& geometry, const QByteArray& state)
     QSettings s;
     s.setValue(GeometryKey, geometry);
     s.setValue(StateKey, state);
+}
+
+bool Settings::tourSeen()
+{
+    return QSettings().value(TourSeenKey, false).toBool();
+}
+
+void Settings::setTourSeen(bool seen)
+{
+    QSettings().setValue(TourSeenKey, seen);
 }
 
 bool Settings::presenterMode()

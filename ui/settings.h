@@ -27,6 +27,10 @@ public:
     static bool presenterMode();
     static void setPresenterMode(bool on);
 
+    /// Whether the first-run tour was finished or skipped.
+    static bool tourSeen();
+    static void setTourSeen(bool seen);
+
     static QString lastDirectory();
     static void setLastDirectory(const QString& dir);
 

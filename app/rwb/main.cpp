@@ -15,7 +15,7 @@ void printUsage(QTextStream& stream)
     std::sort(sorted.begin(), sorted.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
     for (const auto& command : sorted)
         stream << "  " << command.name.leftJustified(10) << ' ' << command.summary << '\n';
-    stream << "\nRun 'rwb <command> --help' for a command's options.\n";
+    stream << "\nRun 'rwb <command> --help' for a command's options, 'rwb --version' for the version.\n";
     stream.flush();
 }
 } // namespace

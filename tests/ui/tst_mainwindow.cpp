@@ -300,6 +300,21 @@ private slots:
         QCOMPARE(window.document()->value(QStringLiteral("/services/0/fault/error_rate")).toDouble(), 0.0);
         QVERIFY(!services->outageButton()->isChecked());
     }
+
+    void windowIconIsTheInstalledIcon()
+    {
+        // The PNGs rendered from resources/icons/resilience-workbench.svg, the files installed into
+        // the hicolor theme; not a painted stand-in.
+        MainWindow window;
+        const QIcon icon = window.windowIcon();
+        for (int size : { 16, 22, 24, 32, 48, 64, 128, 256 }) {
+            QVERIFY2(icon.availableSizes().contains(QSize(size, size)), qPrintable(QString::number(size)));
+            const QImage file(QStringLiteral(":/icons/hicolor/%1x%1/apps/resilience-workbench.png").arg(size));
+            QCOMPARE(file.size(), QSize(size, size));
+            QCOMPARE(icon.pixmap(size).toImage().convertToFormat(QImage::Format_ARGB32_Premultiplied),
+                file.convertToFormat(QImage::Format_ARGB32_Premultiplied));
+        }
+    }
 };
 
 QTEST_MAIN(TestMainWindow)
