@@ -125,6 +125,8 @@ void CircuitTile::updateToolTip()
                .arg(m_data.shortCircuited)
                .arg(m_data.fallbacks);
     tip += tr("<br>latency p50 %1 ms · p95 %2 ms · p99 %3 ms").arg(ms(m_data.p50Ms), ms(m_data.p95Ms), ms(m_data.p99Ms));
+    if (m_data.pipelines.size() > 1 || (m_data.pipelines.size() == 1 && m_data.pipelines.front() != m_data.name))
+        tip += tr("<br>counts the calls of %1").arg(m_data.pipelines.join(QStringLiteral(", ")).toHtmlEscaped());
     if (m_data.timeUntilHalfOpen)
         tip += tr("<br>half-open in %1").arg(formatDuration(*m_data.timeUntilHalfOpen));
     setToolTip(tip);
@@ -284,6 +286,19 @@ void CircuitTile::paintEvent(QPaintEvent*)
     if (!footer.isEmpty()) {
         p.setPen(stateCol.darker(115));
         p.drawText(QRectF(r.left() + pad, y, r.width() - 2 * pad, smallFm.height()), Qt::AlignLeft | Qt::AlignVCenter, footer);
+    }
+
+    // a circuit several pipelines share says so, bottom left beside the sparkline (the tooltip names them all)
+    if (m_data.pipelines.size() > 1) {
+        const qreal w = r.width() * 0.45 - 2 * pad;
+        const int n = int(m_data.pipelines.size());
+        p.setFont(small);
+        p.setPen(muted);
+        p.drawText(QRectF(r.left() + pad, r.bottom() - smallFm.height() - 6 * s, w, smallFm.height()),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            firstThatFits(smallFm, w,
+                { tr("shared by %1").arg(m_data.pipelines.join(QStringLiteral(", "))), tr("shared by %n pipelines", nullptr, n),
+                    tr("%n pipelines", nullptr, n) }));
     }
 
     // sparkline of recent traffic along the bottom edge

@@ -33,6 +33,7 @@ struct CircuitTileData {
     std::optional<Duration> timeUntilHalfOpen; ///< OPEN: time left before probing
     QString windowLabel;       ///< "last 10 s", "whole run"
     QList<double> sparkline;   ///< recent calls per second, oldest first
+    QStringList pipelines;     ///< the pipelines whose calls it counts (several share a named circuit)
     friend bool operator==(const CircuitTileData&, const CircuitTileData&) = default;
 };
 

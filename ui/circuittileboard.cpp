@@ -63,7 +63,7 @@ void CircuitTileBoard::clear()
 
 void CircuitTileBoard::setCircuitForPipeline(const QString& pipeline, const QString& circuit)
 {
-    m_circuitToPipeline.insert(circuit, pipeline);
+    learnCircuit(pipeline, circuit);
 }
 
 void CircuitTileBoard::setNow(TimePoint now)
@@ -90,8 +90,6 @@ void CircuitTileBoard::setPresenterMode(bool on)
     relayout();
 }
 
-QString CircuitTileBoard::pipelineOf(const QString& circuit) const { return m_circuitToPipeline.value(circuit, circuit); }
-
 void CircuitTileBoard::setScenario(const Scenario* scenario)
 {
     if (!scenario) {
@@ -100,16 +98,50 @@ void CircuitTileBoard::setScenario(const Scenario* scenario)
     }
     QHash<QString, bool> breakers;
     for (const PipelineSpec& p : scenario->pipelines) {
-        breakers.insert(p.name(), p.breaker.has_value());
-        if (p.breaker && !p.breaker->name.isEmpty() && p.breaker->name != p.name())
-            m_circuitToPipeline.insert(p.breaker->name, p.name());
+        const QString circuit = p.breaker ? (p.breaker->name.isEmpty() ? p.name() : p.breaker->name) : p.name();
+        breakers.insert(circuit, p.breaker.has_value());
+        if (circuit != p.name())
+            m_tileOfPipeline.insert(p.name(), circuit);
+        else
+            m_tileOfPipeline.remove(p.name());
     }
     m_breakers = breakers;
 }
 
-bool CircuitTileBoard::hasBreaker(const QString& pipeline, const Entry& e) const
+bool CircuitTileBoard::hasBreaker(const QString& tile, const Entry& e) const
 {
-    return m_breakers ? m_breakers->value(pipeline, false) : e.breakerSeen;
+    return m_breakers ? m_breakers->value(tile, false) : e.breakerSeen;
+}
+
+void CircuitTileBoard::learnCircuit(const QString& pipeline, const QString& circuit)
+{
+    if (circuit == pipeline || m_tileOfPipeline.value(pipeline) == circuit)
+        return;
+    m_tileOfPipeline.insert(pipeline, circuit);
+    const auto own = m_index.constFind(pipeline);
+    if (own == m_index.constEnd())
+        return;
+    // Until now the pipeline's calls were counted on a tile of its own: move them to the circuit's.
+    const int from = *own;
+    Entry& target = entry(circuit, pipeline);
+    Entry& source = *m_entries[static_cast<std::size_t>(from)];
+    source.perSecond.forEach([&](const Slot& s) {
+        Slot& t = slot(target, TimePoint(std::chrono::seconds(s.second)));
+        t.successes += s.successes;
+        t.failures += s.failures;
+        t.timeouts += s.timeouts;
+        t.shortCircuited += s.shortCircuited;
+        t.fallbacks += s.fallbacks;
+        t.latencies.insert(t.latencies.end(), s.latencies.begin(), s.latencies.end());
+    });
+    delete source.tile;
+    m_entries.erase(m_entries.begin() + from);
+    m_order.removeAt(from);
+    m_index.clear();
+    for (int i = 0; i < m_order.size(); ++i)
+        m_index.insert(m_order.at(i), i);
+    m_columns = 0;
+    relayout();
 }
 
 void CircuitTileBoard::setScope(const RunScope& scope)
@@ -121,27 +153,39 @@ void CircuitTileBoard::setScope(const RunScope& scope)
     relayout();
 }
 
-CircuitTileBoard::Entry& CircuitTileBoard::entry(const QString& pipeline)
+CircuitTileBoard::Entry& CircuitTileBoard::entry(const QString& name, const QString& pipeline)
 {
-    if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
-        return *m_entries[static_cast<std::size_t>(*it)];
+    if (auto it = m_index.constFind(name); it != m_index.constEnd()) {
+        Entry& e = *m_entries[static_cast<std::size_t>(*it)];
+        if (!pipeline.isEmpty() && !e.pipelines.contains(pipeline)) {
+            e.pipelines.append(pipeline);
+            m_columns = 0;
+            relayout(); // the scope may show it now
+        }
+        return e;
+    }
     auto e = std::make_unique<Entry>();
     e->tile = new CircuitTile(m_content);
     e->tile->setPresenterMode(m_presenter);
+    if (!pipeline.isEmpty())
+        e->pipelines.append(pipeline);
     CircuitTileData d;
-    d.name = pipeline;
+    d.name = name;
+    d.pipelines = e->pipelines;
     e->tile->setData(d);
-    m_index.insert(pipeline, static_cast<int>(m_entries.size()));
-    m_order.append(pipeline);
+    m_index.insert(name, static_cast<int>(m_entries.size()));
+    m_order.append(name);
     m_entries.push_back(std::move(e));
     m_columns = 0;
     relayout();
     return *m_entries.back();
 }
 
-CircuitTile* CircuitTileBoard::tile(const QString& pipeline) const
+CircuitTile* CircuitTileBoard::tile(const QString& name) const
 {
-    auto it = m_index.constFind(pipeline);
+    auto it = m_index.constFind(name);
+    if (it == m_index.constEnd())
+        it = m_index.constFind(tileOf(name));
     return it == m_index.constEnd() ? nullptr : m_entries[static_cast<std::size_t>(*it)]->tile;
 }
 
@@ -171,16 +215,16 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
         switch (ev.kind) {
         case EventKind::Attempt:
             if (ev.outcome == OutcomeKind::Timeout) {
-                Entry& e = entry(ev.source);
+                Entry& e = entry(tileOf(ev.source), ev.source);
                 ++slot(e, ev.time).timeouts;
             }
             break;
         case EventKind::BreakerRejected: {
-            Entry& e = entry(pipelineOf(ev.source));
+            Entry& e = entry(ev.source); // a circuit's event
             ++slot(e, ev.time).shortCircuited;
             e.breakerSeen = true;
             e.openUntil = ev.delay > Duration::zero() ? std::optional<TimePoint>(ev.time + ev.delay) : e.openUntil;
-            if (ev.requestId != 0 && !m_circuitToPipeline.contains(ev.source)) {
+            if (ev.requestId != 0) {
                 if (m_refusedBy.size() > kMaxRefused)
                     m_refusedBy.clear();
                 m_refusedBy.insert(ev.requestId, ev.source);
@@ -188,7 +232,7 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
             break;
         }
         case EventKind::BreakerTransition: {
-            Entry& e = entry(pipelineOf(ev.source));
+            Entry& e = entry(ev.source);
             e.state = ev.to;
             e.breakerSeen = true;
             if (ev.to != BreakerState::Open)
@@ -196,35 +240,13 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
             break;
         }
         case EventKind::RequestDone: {
-            auto it = m_refusedBy.find(ev.requestId);
-            if (it != m_refusedBy.end()) {
+            if (auto it = m_refusedBy.find(ev.requestId); it != m_refusedBy.end()) {
                 const QString circuit = *it;
                 m_refusedBy.erase(it);
-                if (circuit != ev.source && !m_circuitToPipeline.contains(circuit)) {
-                    // learned: circuit `circuit` guards pipeline `ev.source`; fold its tile into the pipeline's
-                    m_circuitToPipeline.insert(circuit, ev.source);
-                    if (auto ci = m_index.constFind(circuit); ci != m_index.constEnd()) {
-                        const int from = *ci;
-                        Entry& target = entry(ev.source);
-                        Entry& source = *m_entries[static_cast<std::size_t>(from)];
-                        target.state = source.state;
-                        target.openUntil = source.openUntil;
-                        target.breakerSeen = target.breakerSeen || source.breakerSeen;
-                        source.perSecond.forEach([&](const Slot& s) {
-                            slot(target, TimePoint(std::chrono::seconds(s.second))).shortCircuited += s.shortCircuited;
-                        });
-                        delete source.tile;
-                        m_entries.erase(m_entries.begin() + from);
-                        m_order.removeAt(from);
-                        m_index.clear();
-                        for (int i = 0; i < m_order.size(); ++i)
-                            m_index.insert(m_order.at(i), i);
-                        m_columns = 0;
-                        relayout();
-                    }
-                }
+                if (!m_tileOfPipeline.contains(ev.source))
+                    learnCircuit(ev.source, circuit); // learned: `circuit` guards this pipeline
             }
-            Entry& e = entry(ev.source);
+            Entry& e = entry(tileOf(ev.source), ev.source);
             Slot& s = slot(e, ev.time);
             if (ev.fallback)
                 ++s.fallbacks;
@@ -247,18 +269,36 @@ void CircuitTileBoard::setResult(const RunResult& result, const std::vector<Even
 {
     clear();
     m_simulate = true;
-    QHash<QString, BreakerState> finalState;
+    QHash<QString, BreakerState> finalState; // by circuit
     for (const Event& ev : events)
         if (ev.kind == EventKind::BreakerTransition)
-            finalState.insert(pipelineOf(ev.source), ev.to);
-    const double seconds = std::max(toSeconds(result.duration), 1e-9);
+            finalState.insert(ev.source, ev.to);
+    for (const PipelineSeries& p : result.pipelines)
+        if (!p.breaker.isEmpty())
+            learnCircuit(p.name, p.breaker);
+    // Each tile adds up the pipelines it guards (a shared circuit counts every caller).
+    QHash<QString, PipelineTotal> totals;
+    QHash<QString, std::vector<double>> perBucket; // requests per bucket
+    QHash<QString, BreakerState> lastState;
     for (const PipelineSeries& p : result.pipelines) {
-        Entry& e = entry(p.name);
-        const PipelineSummary& s = p.summary;
+        const QString name = tileOf(p.name);
+        entry(name, p.name);
+        totals[name].add(p);
+        std::vector<double>& requests = perBucket[name];
+        requests.resize(std::max(requests.size(), p.buckets.size()));
+        for (std::size_t i = 0; i < p.buckets.size(); ++i)
+            requests[i] += p.buckets[i].requests;
+        if (!p.buckets.empty())
+            lastState.insert(name, p.buckets.back().breakerState);
+    }
+    const double seconds = std::max(toSeconds(result.duration), 1e-9);
+    for (const QString& name : m_order) {
+        Entry& e = *m_entries[static_cast<std::size_t>(m_index.value(name))];
+        const PipelineSummary& s = totals[name].summary();
         CircuitTileData d;
-        d.name = p.name;
-        d.state = finalState.value(p.name, p.buckets.empty() ? BreakerState::Closed : p.buckets.back().breakerState);
-        d.hasBreaker = hasBreaker(p.name, e) || finalState.contains(p.name);
+        d.name = name;
+        d.state = finalState.value(name, lastState.value(name, BreakerState::Closed));
+        d.hasBreaker = hasBreaker(name, e) || finalState.contains(name);
         d.successes = s.succeeded;
         d.failures = s.failed + s.rejected;
         d.timeouts = s.timeouts;
@@ -272,23 +312,30 @@ void CircuitTileBoard::setResult(const RunResult& result, const std::vector<Even
         d.p99Ms = s.latencyP99Ms;
         d.windowLabel = tr("whole run");
         // sparkline: requests per second over the run, folded into at most 60 points
-        const std::size_t n = p.buckets.size();
+        const std::vector<double>& requests = perBucket[name];
+        const std::size_t n = requests.size();
         const std::size_t points = std::min<std::size_t>(n, 60);
         for (std::size_t i = 0; i < points; ++i) {
             const std::size_t from = i * n / points, to = std::max(from + 1, (i + 1) * n / points);
             double sum = 0;
             for (std::size_t b = from; b < to; ++b)
-                sum += p.buckets[b].requests;
+                sum += requests[b];
             d.sparkline.append(sum / double(to - from) / toSeconds(result.bucketWidth));
         }
         e.state = d.state;
-        e.tile->setData(d);
+        showTile(e, d);
     }
+}
+
+void CircuitTileBoard::showTile(Entry& e, CircuitTileData d) const
+{
+    d.pipelines = e.pipelines;
+    e.tile->setData(d);
 }
 
 void CircuitTileBoard::applyStats(const QString& pipeline, const CircuitBreakerStats& stats)
 {
-    Entry& e = entry(pipeline);
+    Entry& e = entry(tileOf(pipeline), pipeline);
     e.state = stats.state;
     e.breakerSeen = true;
     e.tile->applyStats(stats);
@@ -346,7 +393,7 @@ void CircuitTileBoard::refreshNow()
         d.p99Ms = nearestRank(latencies, 0.99);
         if (e.state == BreakerState::Open && e.openUntil && *e.openUntil > m_now)
             d.timeUntilHalfOpen = *e.openUntil - m_now;
-        e.tile->setData(d);
+        showTile(e, d);
     }
 }
 
@@ -362,8 +409,12 @@ void CircuitTileBoard::relayout()
         m_grid->removeWidget(e->tile);
     int shown = 0;
     for (int i = 0; i < static_cast<int>(m_entries.size()); ++i) {
-        CircuitTile* tile = m_entries[static_cast<std::size_t>(i)]->tile;
-        const bool visible = m_scope.includes(m_order.at(i));
+        const Entry& e = *m_entries[static_cast<std::size_t>(i)];
+        CircuitTile* tile = e.tile;
+        // a tile shows when *Show* selects any pipeline it counts (a circuit not yet tied to one: by its name)
+        const bool visible = e.pipelines.isEmpty()
+            ? m_scope.includes(m_order.at(i))
+            : std::any_of(e.pipelines.begin(), e.pipelines.end(), [&](const QString& p) { return m_scope.includes(p); });
         tile->setVisible(visible);
         if (!visible)
             continue;

@@ -20,17 +20,18 @@ struct Scenario;
 struct RunResult;
 struct CircuitBreakerStats;
 
-/// The dashboard of circuit tiles: one CircuitTile per pipeline (its circuit breaker), laid out in
-/// as many columns as fit, scrolling vertically.
+/// The dashboard of circuit tiles: one CircuitTile per circuit breaker, counting the calls of every
+/// pipeline it guards (pipelines naming one circuit share its tile), and one per pipeline without a
+/// breaker; laid out in as many columns as fit, scrolling vertically.
 ///
 /// Live / replay: appendEvents() keeps a rolling window (default 10 s, like Hystrix) of per-second
-/// counts per pipeline: RequestDone outcomes (success / failure / fallback) and end-to-end latencies,
+/// counts per tile: RequestDone outcomes (success / failure / fallback) and end-to-end latencies,
 /// Attempt timeouts, BreakerRejected refusals (short-circuited), and the breaker state from
-/// BreakerTransition events; BreakerRejected's delay gives the time until half-open. A circuit named
-/// differently from its pipeline is matched through setCircuitForPipeline() or learned from a refused
-/// request's later RequestDone. Without a scenario (a replayed log) a tile shows a state badge once
-/// its circuit was seen.
-/// Simulate: setResult() shows whole-run figures per pipeline, the same counts from the summary.
+/// BreakerTransition events; BreakerRejected's delay gives the time until half-open. Which circuit
+/// guards a pipeline comes from the scenario, setCircuitForPipeline(), or is learned from a refused
+/// request's later RequestDone (a tile the pipeline had until then is folded into its circuit's).
+/// Without a scenario (a replayed log) a tile shows a state badge once its circuit was seen.
+/// Simulate: setResult() shows whole-run figures per tile, the summaries of its pipelines added up.
 /// setScope() shows the tiles of the pipelines *Show* selects.
 /// Tiles repaint at most 4 times a second. Memory is bounded (60 s of per-second perSecond per tile).
 /// GUI thread only.
@@ -46,7 +47,8 @@ public:
     void setScenario(const Scenario* scenario);
     void setResult(const RunResult& result, const std::vector<Event>& events = {});
     void appendEvents(const std::vector<Event>& events);
-    /// A breaker's own snapshot (live mode with access to the breaker objects).
+    /// A breaker's own snapshot (live mode with access to the breaker objects), shown on the tile of
+    /// the circuit guarding `pipeline`.
     void applyStats(const QString& pipeline, const CircuitBreakerStats& stats);
     void setCircuitForPipeline(const QString& pipeline, const QString& circuit);
     /// Live mode: the run's clock reached `now`; the rolling windows slide even without events.
@@ -58,8 +60,12 @@ public:
     Duration window() const noexcept { return m_window; }
     void setPresenterMode(bool on);
 
+    /// The tiles' names: circuits, and the pipelines without one.
     QStringList names() const { return m_order; }
-    CircuitTile* tile(const QString& pipeline) const;
+    /// The tile named `name`, else the tile of the pipeline named `name`; nullptr when neither exists.
+    CircuitTile* tile(const QString& name) const;
+    /// The tile showing a pipeline: its circuit's name, or its own name without a breaker.
+    QString tileOf(const QString& pipeline) const { return m_tileOfPipeline.value(pipeline, pipeline); }
     /// Recomputes the tiles from the rolling windows now (tests; otherwise a timer does it).
     void refreshNow();
 
@@ -78,11 +84,15 @@ private:
         BreakerState state = BreakerState::Closed;
         bool breakerSeen = false; // a transition or refusal of its circuit arrived
         std::optional<TimePoint> openUntil;
+        QStringList pipelines;     // the pipelines whose calls it counts
     };
-    bool hasBreaker(const QString& pipeline, const Entry& e) const;
-    Entry& entry(const QString& pipeline);
+    bool hasBreaker(const QString& tile, const Entry& e) const;
+    /// The tile `name`, created on first use; `pipeline` (if any) is recorded as one it counts.
+    Entry& entry(const QString& name, const QString& pipeline = {});
     Slot& slot(Entry& e, TimePoint t);
-    QString pipelineOf(const QString& circuit) const;
+    /// `pipeline` turned out to be guarded by `circuit`: its own tile (if any) is folded into the circuit's.
+    void learnCircuit(const QString& pipeline, const QString& circuit);
+    void showTile(Entry& e, CircuitTileData d) const;
     void relayout();
     void scheduleRefresh();
 
@@ -92,8 +102,8 @@ private:
     std::vector<std::unique_ptr<Entry>> m_entries;
     QHash<QString, int> m_index;
     QStringList m_order;
-    QHash<QString, QString> m_circuitToPipeline;
-    std::optional<QHash<QString, bool>> m_breakers; // pipeline -> has a breaker (from the scenario)
+    QHash<QString, QString> m_tileOfPipeline;        // pipeline -> its circuit (set or learned)
+    std::optional<QHash<QString, bool>> m_breakers; // tile -> has a breaker (from the scenario)
     RunScope m_scope;
     QHash<std::uint64_t, QString> m_refusedBy; // requestId -> circuit (bounded)
     Duration m_window = std::chrono::seconds(10);

@@ -2,6 +2,7 @@
 // own snapshot, layout.
 
 #include "tst_chartfixture.h"
+#include "core/config/demos.h"
 
 #include "core/policy/circuitbreaker.h"
 #include "ui/chartview.h"
@@ -116,11 +117,72 @@ private slots:
         done.requestId = 42;
         done.outcome = OutcomeKind::Rejected;
         done.time = TimePoint(1s);
-        board.appendEvents({attempt(0.5, QStringLiteral("payments"), OutcomeKind::Success), rejected, done});
+        board.appendEvents({ ::done(0.5, QStringLiteral("payments"), OutcomeKind::Success), rejected, done });
         board.refreshNow();
-        QCOMPARE(board.names(), QStringList({QStringLiteral("payments")}));
-        QCOMPARE(board.tile(QStringLiteral("payments"))->data().shortCircuited, 1u);
-        QVERIFY(board.tile(QStringLiteral("payments"))->data().hasBreaker);
+        // One tile, the circuit's: the pipeline's own tile (its first call) was folded into it.
+        QCOMPARE(board.names(), QStringList({QStringLiteral("payments-cb")}));
+        QCOMPARE(board.tileOf(QStringLiteral("payments")), QStringLiteral("payments-cb"));
+        const CircuitTileData d = board.tile(QStringLiteral("payments"))->data();
+        QCOMPARE(d.name, QStringLiteral("payments-cb"));
+        QCOMPARE(d.pipelines, QStringList({QStringLiteral("payments")}));
+        QCOMPARE(d.shortCircuited, 1u);
+        QCOMPARE(d.successes, 1u);
+        QCOMPARE(d.failures, 1u);
+        QVERIFY(d.hasBreaker);
+    }
+
+    void sharedCircuitHasOneTileCountingEveryCaller()
+    {
+        // The built-in demo: checkout-shared and reports-shared name the circuit "shared".
+        const ScenarioLoad load = demos::load(QStringLiteral("shared-circuit"));
+        QVERIFY(load.ok());
+        CollectingSink sink;
+        SimulationOptions options;
+        options.sink = &sink;
+        const RunResult result = Simulator::run(*load.scenario, options);
+        const std::vector<Event> events = sink.take();
+        QStringList sharing;
+        QString circuit;
+        for (const PipelineSeries& p : result.pipelines)
+            if (std::count_if(result.pipelines.begin(), result.pipelines.end(),
+                    [&](const PipelineSeries& q) { return q.breaker == p.breaker; })
+                > 1) {
+                sharing.append(p.name);
+                circuit = p.breaker;
+            }
+        QCOMPARE(sharing.size(), 2);
+
+        // Simulate: whole-run figures, the two callers' summaries added up.
+        CircuitTileBoard simulated;
+        simulated.setScenario(&*load.scenario);
+        simulated.setResult(result, events);
+        QCOMPARE(simulated.names().size(), result.pipelines.size() - 1);
+        const CircuitTileData whole = simulated.tile(circuit)->data();
+        QCOMPARE(whole.pipelines, sharing);
+        std::uint64_t refused = 0, served = 0;
+        for (const QString& name : sharing) {
+            QCOMPARE(simulated.tile(name), simulated.tile(circuit));
+            refused += result.pipeline(name)->summary.breakerRejections;
+            served += result.pipeline(name)->summary.succeeded;
+        }
+        QCOMPARE(whole.shortCircuited, refused);
+        QCOMPARE(whole.successes, served);
+        QVERIFY(whole.shortCircuited > 0);
+
+        // Live / replay: the same tile from events, learned without the scenario.
+        CircuitTileBoard replayed;
+        replayed.appendEvents(events);
+        replayed.refreshNow();
+        QCOMPARE(replayed.tileOf(sharing[0]), circuit);
+        QCOMPARE(replayed.tileOf(sharing[1]), circuit);
+        QCOMPARE(replayed.tile(sharing[0]), replayed.tile(sharing[1]));
+        QVERIFY(replayed.tile(circuit)->data().hasBreaker);
+        // *Show* one of the callers: the shared tile shows.
+        replayed.resize(600, 400);
+        replayed.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&replayed));
+        replayed.setScope(RunScope::one(sharing[1]));
+        QVERIFY(replayed.tile(circuit)->isVisible());
     }
 
     void noBadgeWithoutBreaker()
