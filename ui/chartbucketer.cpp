@@ -193,6 +193,8 @@ void ChartBucketer::addOne(const Event& e)
     case EventKind::BulkheadRejected:
     case EventKind::RateLimited:
     case EventKind::FaultChanged:
+    case EventKind::HedgeLaunched:
+    case EventKind::HedgeCancelled:
         return;
     }
 }

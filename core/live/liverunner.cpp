@@ -199,6 +199,12 @@ LiveRunner::LiveRunner(Scenario scenario, LiveRunOptions options, QObject* paren
         else if (!isLoopbackUrl(it->second, &why))
             errors.push_back({ QStringLiteral("services/%1/url").arg(i), why });
     }
+    for (std::size_t i = 0; i < d->scenario.pipelines.size(); ++i)
+        if (d->scenario.pipelines[i].config.hedgingEnabled)
+            errors.push_back({ QStringLiteral("pipelines/%1/hedging/enabled").arg(i),
+                QStringLiteral("the live runner does not hedge yet (pipeline '%1'): run it in the simulator, or "
+                               "disable hedging")
+                    .arg(d->scenario.pipelines[i].name()) });
     if (!errors.empty())
         throw InvalidConfig(std::move(errors));
     d->tickTimer.setTimerType(Qt::PreciseTimer);
@@ -472,6 +478,8 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
                 break;
             case Step::Kind::Done:
                 finishCall(slot, c.call.result(), t);
+                break;
+            case Step::Kind::Pending: // hedged calls only, refused above
                 break;
             }
         }
