@@ -117,6 +117,14 @@ Scenario randomScenario(std::uint64_t seed)
             c.order = {StageKind::Fallback, StageKind::Timeout, StageKind::CircuitBreaker, StageKind::Retry,
                 StageKind::Bulkhead, StageKind::RateLimiter};
         }
+        if (r.chance(0.25)) {
+            c.hedgingEnabled = true;
+            c.hedging.maxHedgedAttempts = 1 + int(r.below(3));
+            c.hedging.delay = r.chance(0.2) ? Duration::zero() : fromMs(r.uniform(1, 100));
+            c.hedging.onFailureOnly = r.chance(0.2);
+            if (!c.hedging.onFailureOnly && r.chance(0.3))
+                c.hedging.delayPercentile = r.uniform(50, 99);
+        }
         if (r.chance(0.6)) {
             CircuitBreakerConfig b;
             b.name = c.name;
@@ -344,6 +352,7 @@ private slots:
 
     void invariantsOnRandomScenarios()
     {
+        std::uint64_t hedgesSent = 0;
         for (std::uint64_t seed = 1; seed <= 60; ++seed) {
             const Scenario s = randomScenario(seed);
             const FieldErrors invalid = s.validate();
@@ -365,6 +374,7 @@ private slots:
                 int doneAttempts = -1;
             };
             std::map<std::uint64_t, PerRequest> requests;
+            QHash<QString, std::uint64_t> hedgeEvents;
             for (const auto& e : events) {
                 if (e.requestId == 0 || e.kind == EventKind::BreakerRejected || e.kind == EventKind::BreakerTransition)
                     continue;
@@ -387,6 +397,9 @@ private slots:
                     ++q.done;
                     q.doneAttempts = e.attempt;
                     break;
+                case EventKind::HedgeLaunched:
+                    ++hedgeEvents[e.source];
+                    break;
                 default:
                     break;
                 }
@@ -408,6 +421,8 @@ private slots:
                 QCOMPARE(bucketRequests, m.requests);
                 QCOMPARE(bucketDone, m.requests - m.unfinished);
                 QCOMPARE(bucketAttempts, m.attempts);
+                QCOMPARE(hedgeEvents.value(p.name), m.hedges); // every hedge sent is counted
+                hedgesSent += m.hedges;
             }
             std::uint64_t doneEvents = 0;
             for (const auto& [id, q] : requests) {
@@ -422,6 +437,7 @@ private slots:
             QCOMPARE(doneEvents, finished);
             QCOMPARE(finished + unfinished, totalRequests);
         }
+        QVERIFY(hedgesSent > 0); // the random scenarios do exercise hedging
     }
 
     void sameSeedSameEvents()
