@@ -271,14 +271,23 @@ Step PipelineCall::onAttemptDone(Outcome outcome, TimePoint now, int request)
 {
     if (m_phase != Phase::Attempting)
         return m_pipeline && m_pipeline->m_hedging ? pending() : Step {};
-    Hedging* hedging = m_pipeline->m_hedging.get();
     const TimePoint deadline = std::min(m_callDeadline, m_attemptDeadline);
     if (Timeout::isLate(deadline, now))
         outcome = Outcome::timeout(now - m_attemptStart);
     else if (outcome.latency == Duration::zero() && outcome.kind != OutcomeKind::Rejected)
         outcome.latency = now - m_attemptStart;
-    if (!hedging)
-        return endTry(outcome, now, 0);
+    if (m_pipeline->m_hedging) [[unlikely]]
+        return onHedgedAnswer(outcome, now, request);
+    // endTry() without a cancellation, spelled out: this is the hot path of every call
+    m_phase = Phase::Entering;
+    m_result.lastOutcome = outcome;
+    emitAttempt(outcome, now);
+    return unwind(outcome, m_pipeline->m_stageCount - 1, now, 0);
+}
+
+Step PipelineCall::onHedgedAnswer(const Outcome& outcome, TimePoint now, int request)
+{
+    Hedging* hedging = m_pipeline->m_hedging.get();
     const auto bit = std::uint16_t(1u << unsigned(std::clamp(request, 0, 15)));
     if (request < 0 || request >= m_launched || (m_inFlight & bit) == 0)
         return pending(); // a cancelled request's late answer
@@ -501,7 +510,7 @@ Step PipelineCall::advance(TimePoint now)
     s.kind = Step::Kind::Attempt;
     s.attempt = m_attempt;
     s.deadline = deadline;
-    if (p.m_hedging) { // request 0 of a hedged try
+    if (p.m_hedging) [[unlikely]] { // request 0 of a hedged try
         m_launched = 1;
         m_inFlight = 1;
         armHedgeTimer(s, now);

@@ -197,6 +197,7 @@ private:
     /// The try ended with `outcome` (an answer or a timeout): the stages unwind from the innermost.
     Step endTry(const Outcome& outcome, TimePoint now, std::uint16_t cancel);
     // Hedging (docs/hedging.md): the requests of a try, bit k of m_inFlight = request k awaits its answer.
+    Step onHedgedAnswer(const Outcome& outcome, TimePoint now, int request);
     Step hedgeStep(int request, TimePoint now);
     void armHedgeTimer(Step& s, TimePoint now);
     std::uint16_t cancelInFlight(TimePoint now);
@@ -227,11 +228,13 @@ private:
     bool m_fallbackUsed = false;
     bool m_retryDecided = false;
     bool m_handedAtDeadline = false;
-    std::uint8_t m_launched = 0;   // requests sent in this try (hedging)
-    std::uint16_t m_inFlight = 0;  // requests of this try awaiting their answer (hedging)
-    TimePoint m_nextHedgeAt = Timeout::kNever;
     std::uint32_t m_breakerRejections = 0;
     RetryReason m_reason = RetryReason::Succeeded;
+    // Hedging (set when a hedged try starts, so zero is fine for every other call): requests sent in
+    // this try, bit k = request k awaits its answer, and when the next hedge is due.
+    std::uint8_t m_launched = 0;
+    std::uint16_t m_inFlight = 0;
+    TimePoint m_nextHedgeAt {};
 };
 
 /// Passed to a blocking callable for each attempt.
