@@ -13,7 +13,7 @@
 using namespace rwb;
 
 namespace {
-const TimePoint t0 {std::chrono::seconds(1000)};
+const TimePoint t0 { std::chrono::seconds(1000) };
 
 PipelineConfig hedged(int maxHedged, Duration delay)
 {
@@ -26,7 +26,10 @@ PipelineConfig hedged(int maxHedged, Duration delay)
     return c;
 }
 
-QString str(Step::Kind k) { return Step::toString(k); }
+QString str(Step::Kind k)
+{
+    return Step::toString(k);
+}
 
 QStringList kinds(const std::vector<Event>& events)
 {
@@ -68,7 +71,7 @@ private slots:
 
         s = call.onAttemptDone(Outcome::success(), t0 + 150ms, 1);
         QCOMPARE(str(s.kind), QStringLiteral("done"));
-        QCOMPARE(s.cancel, bits({0})); // the slow first request loses
+        QCOMPARE(s.cancel, bits({ 0 })); // the slow first request loses
         const CallResult& r = call.result();
         QVERIFY(r.succeeded());
         QCOMPARE(r.attempts, 1);
@@ -76,8 +79,9 @@ private slots:
         QCOMPARE(r.total, Duration(150ms));
 
         const auto ev = sink.take();
-        QCOMPARE(kinds(ev), (QStringList {QStringLiteral("hedge_launched"), QStringLiteral("hedge_cancelled"),
-                                QStringLiteral("attempt"), QStringLiteral("request_done")}));
+        QCOMPARE(kinds(ev),
+            (QStringList { QStringLiteral("hedge_launched"), QStringLiteral("hedge_cancelled"),
+                QStringLiteral("attempt"), QStringLiteral("request_done") }));
         QCOMPARE(ev[0].delay, Duration(100ms));
         QCOMPARE(ev[0].text, QStringLiteral("1"));
         QCOMPARE(ev[0].attempt, 1);
@@ -128,7 +132,7 @@ private slots:
         call.onHedgeTimer(t0 + 100ms);
         const Step s = call.onAttemptDone(Outcome::httpError(404), t0 + 130ms, 0);
         QCOMPARE(str(s.kind), QStringLiteral("done"));
-        QCOMPARE(s.cancel, bits({1}));
+        QCOMPARE(s.cancel, bits({ 1 }));
         QCOMPARE(call.result().lastOutcome.httpStatus, 404);
     }
 
@@ -148,7 +152,8 @@ private slots:
         QVERIFY(!s.hedgeTimer);
         QCOMPARE(str(call.onAttemptDone(Outcome::httpError(500), t0 + 10ms, 2).kind), QStringLiteral("pending"));
         QCOMPARE(str(call.onAttemptDone(Outcome::httpError(502), t0 + 20ms, 0).kind), QStringLiteral("pending"));
-        QCOMPARE(str(call.onAttemptDone(Outcome::httpError(502), t0 + 21ms, 0).kind), QStringLiteral("pending")); // repeated
+        QCOMPARE(
+            str(call.onAttemptDone(Outcome::httpError(502), t0 + 21ms, 0).kind), QStringLiteral("pending")); // repeated
         s = call.onAttemptDone(Outcome::httpError(503), t0 + 30ms, 1);
         QCOMPARE(str(s.kind), QStringLiteral("done"));
         QCOMPARE(call.result().lastOutcome.httpStatus, 503);
@@ -187,12 +192,15 @@ private slots:
         call.onHedgeTimer(t0 + 200ms);
         s = call.onDeadline(t0 + 250ms);
         QCOMPARE(str(s.kind), QStringLiteral("done"));
-        QCOMPARE(s.cancel, bits({0, 1, 2}));
+        QCOMPARE(s.cancel, bits({ 0, 1, 2 }));
         QVERIFY(call.result().lastOutcome.kind == OutcomeKind::Timeout);
         QCOMPARE(call.result().hedges, 2);
         const auto ev = sink.take();
-        QCOMPARE(int(std::count_if(ev.begin(), ev.end(), [](const Event& e) { return e.kind == EventKind::HedgeCancelled; })), 3);
-        QCOMPARE(int(std::count_if(ev.begin(), ev.end(), [](const Event& e) { return e.kind == EventKind::Attempt; })), 1);
+        QCOMPARE(int(std::count_if(
+                     ev.begin(), ev.end(), [](const Event& e) { return e.kind == EventKind::HedgeCancelled; })),
+            3);
+        QCOMPARE(
+            int(std::count_if(ev.begin(), ev.end(), [](const Event& e) { return e.kind == EventKind::Attempt; })), 1);
     }
 
     void eachRetryIsHedgedAndLateAnswersAreDropped()
@@ -221,7 +229,7 @@ private slots:
         QCOMPARE(int(s.request), 1);
         QCOMPARE(s.attempt, 2);
         s = call.onAttemptDone(Outcome::success(), t0 + 240ms, 1);
-        QCOMPARE(s.cancel, bits({0}));
+        QCOMPARE(s.cancel, bits({ 0 }));
         QVERIFY(call.result().succeeded());
         QCOMPARE(call.result().attempts, 2);
         QCOMPARE(call.result().hedges, 2);
@@ -324,12 +332,15 @@ private slots:
         QTest::newRow("negative delay") << 1 << -5.0 << -1.0 << false
                                         << QStringLiteral("hedging.delay: expected a duration >= 0 ms, got -5 ms");
         QTest::newRow("percentile 100") << 1 << 100.0 << 100.0 << false
-                                        << QStringLiteral("hedging.delay_percentile: expected a percentile in (0, 100), got 100");
+                                        << QStringLiteral(
+                                               "hedging.delay_percentile: expected a percentile in (0, 100), got 100");
         QTest::newRow("percentile 0") << 1 << 100.0 << 0.0 << false
-                                      << QStringLiteral("hedging.delay_percentile: expected a percentile in (0, 100), got 0");
+                                      << QStringLiteral(
+                                             "hedging.delay_percentile: expected a percentile in (0, 100), got 0");
         QTest::newRow("percentile on failure only")
             << 1 << 100.0 << 95.0 << true
-            << QStringLiteral("hedging.delay_percentile: has no effect with on_failure_only, which never hedges on time");
+            << QStringLiteral(
+                   "hedging.delay_percentile: has no effect with on_failure_only, which never hedges on time");
     }
 
     void validation()
@@ -339,15 +350,16 @@ private slots:
         QFETCH(double, percentile);
         QFETCH(bool, onFailureOnly);
         QFETCH(QString, error);
-        PipelineConfig c = hedged(maxHedged, std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(delayMs)));
+        PipelineConfig c = hedged(
+            maxHedged, std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(delayMs)));
         if (percentile >= 0)
             c.hedging.delayPercentile = percentile;
         c.hedging.onFailureOnly = onFailureOnly;
         QStringList got;
         for (const auto& e : PipelineConfig::validate(c))
             got << e.toString();
-        QCOMPARE(got, QStringList {error});
-        QVERIFY_THROWS_EXCEPTION(InvalidConfig, Pipeline {c});
+        QCOMPARE(got, QStringList { error });
+        QVERIFY_THROWS_EXCEPTION(InvalidConfig, Pipeline { c });
     }
 
     void blockingExecutorRefusesHedging()

@@ -66,8 +66,8 @@ private slots:
     {
         QFETCH(quint64, seed);
         Random rng(seed);
-        const Outcome outcomes[] = {Outcome::success(), Outcome::httpError(500), Outcome::httpError(503),
-            Outcome::httpError(404), Outcome::error(ErrorClass::connectionReset())};
+        const Outcome outcomes[] = { Outcome::success(), Outcome::httpError(500), Outcome::httpError(503),
+            Outcome::httpError(404), Outcome::error(ErrorClass::connectionReset()) };
         int calls = 0;
         int steps = 0;
         for (int config = 0; config < 200; ++config) {
@@ -76,17 +76,18 @@ private slots:
             c.retryEnabled = false;
             c.hedgingEnabled = true;
             c.hedging.maxHedgedAttempts = 1 + int(rng.below(HedgingConfig::kMaxHedgedAttempts));
-            c.hedging.delay = rng.chance(0.2) ? Duration::zero() : Duration(std::chrono::milliseconds(1 + rng.below(200)));
+            c.hedging.delay
+                = rng.chance(0.2) ? Duration::zero() : Duration(std::chrono::milliseconds(1 + rng.below(200)));
             c.hedging.onFailureOnly = rng.chance(0.2);
             CollectingSink sink;
             Pipeline p(c, {}, &sink);
             for (int n = 0; n < 100; ++n, ++calls) {
-                TimePoint now {std::chrono::seconds(10 + calls)};
+                TimePoint now { std::chrono::seconds(10 + calls) };
                 Model m;
                 m.maxRequests = 1 + c.hedging.maxHedgedAttempts;
                 m.delay = c.hedging.delay;
                 m.onFailureOnly = c.hedging.onFailureOnly;
-                m.inFlight = {true};
+                m.inFlight = { true };
                 m.nextHedge = m.maxRequests > 1 && !m.onFailureOnly ? now + m.delay : Timeout::kNever;
                 PipelineCall call = p.begin(std::uint64_t(calls + 1), now);
                 Step s = call.start(now);
@@ -95,11 +96,11 @@ private slots:
                 for (int op = 0; op < 40 && !m.done; ++op, ++steps) {
                     now += Duration(std::chrono::milliseconds(rng.below(120)));
                     const auto r = rng.below(10);
-                    Expect want {Step::Kind::Pending};
+                    Expect want { Step::Kind::Pending };
                     if (r < 3) { // the hedge timer fires (maybe early, maybe stale)
                         s = call.onHedgeTimer(now);
                         if (m.sent < m.maxRequests && now >= m.nextHedge) {
-                            want = {Step::Kind::Attempt, m.sent};
+                            want = { Step::Kind::Attempt, m.sent };
                             m.send(now);
                         }
                     } else if (r < 9) { // request k answers (k may be answered already, or never sent)
@@ -109,31 +110,34 @@ private slots:
                         if (k < m.sent && m.inFlight[std::size_t(k)]) {
                             m.inFlight[std::size_t(k)] = false;
                             if (Model::acceptable(o)) {
-                                want = {Step::Kind::Done, 0, m.inFlightBits()};
+                                want = { Step::Kind::Done, 0, m.inFlightBits() };
                                 m.done = true;
                                 last = o;
                             } else if (m.sent < m.maxRequests) {
-                                want = {Step::Kind::Attempt, m.sent};
+                                want = { Step::Kind::Attempt, m.sent };
                                 m.send(now);
                             } else if (m.inFlightBits() == 0) {
-                                want = {Step::Kind::Done};
+                                want = { Step::Kind::Done };
                                 m.done = true;
                                 last = o;
                             }
                         }
                     } else { // the try's deadline
                         s = call.onDeadline(now);
-                        want = {Step::Kind::Done, 0, m.inFlightBits()};
+                        want = { Step::Kind::Done, 0, m.inFlightBits() };
                         m.done = true;
                         last = Outcome::timeout({});
                     }
                     const QString where = QStringLiteral("seed 0x%1 call %2 op %3").arg(seed, 0, 16).arg(calls).arg(op);
-                    QVERIFY2(s.kind == want.kind, qPrintable(where + QStringLiteral(": kind ") + Step::toString(s.kind)
-                                                       + QStringLiteral(", expected ") + Step::toString(want.kind)));
-                    QVERIFY2(s.cancel == want.cancel, qPrintable(where + QStringLiteral(": cancel %1, expected %2").arg(s.cancel).arg(want.cancel)));
+                    QVERIFY2(s.kind == want.kind,
+                        qPrintable(where + QStringLiteral(": kind ") + Step::toString(s.kind)
+                            + QStringLiteral(", expected ") + Step::toString(want.kind)));
+                    QVERIFY2(s.cancel == want.cancel,
+                        qPrintable(where + QStringLiteral(": cancel %1, expected %2").arg(s.cancel).arg(want.cancel)));
                     if (want.kind == Step::Kind::Attempt) {
                         QVERIFY2(int(s.request) == want.request, qPrintable(where + QStringLiteral(": request")));
-                        QVERIFY2(s.hedgeTimer == (m.nextHedge != Timeout::kNever), qPrintable(where + QStringLiteral(": timer")));
+                        QVERIFY2(s.hedgeTimer == (m.nextHedge != Timeout::kNever),
+                            qPrintable(where + QStringLiteral(": timer")));
                         if (s.hedgeTimer)
                             QVERIFY2(s.until == m.nextHedge, qPrintable(where + QStringLiteral(": timer time")));
                     }

@@ -96,7 +96,7 @@ private slots:
         QCOMPARE(r.pipeline(QStringLiteral("p"))->summary.hedges, std::uint64_t(10));
         const ServiceSeries& svc = *r.service(QStringLiteral("svc"));
         QCOMPARE(svc.arrivals, std::uint64_t(20)); // the hedges arrived ...
-        QCOMPARE(served(svc), std::uint64_t(10));  // ... and left the queue when cancelled
+        QCOMPARE(served(svc), std::uint64_t(10)); // ... and left the queue when cancelled
     }
 
     void losingHedgeInServiceIsCutWhenTheServiceDrops()
