@@ -192,7 +192,11 @@ void ChartBucketer::addOne(const Event& e)
     case EventKind::RetryGaveUp:
     case EventKind::BulkheadRejected:
     case EventKind::RateLimited:
+    case EventKind::HedgeLaunched:
+        ++series(e.source).summary.hedges; // load on the service beyond the attempts, as the simulator counts
+        return;
     case EventKind::FaultChanged:
+    case EventKind::HedgeCancelled:
         return;
     }
 }

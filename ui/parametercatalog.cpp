@@ -1,6 +1,7 @@
 #include "ui/parametercatalog.h"
 
 #include "core/faults/faultprofile.h"
+#include "core/policy/hedging.h"
 #include "core/run/scenario.h"
 
 #include <QCoreApplication>
@@ -321,6 +322,29 @@ std::vector<ParameterGroup> makePipelineGroups()
             "overall_timeout", "Overall", "Longest time a whole call may take, retries and waits included.", 120000),
     };
     groups.push_back(std::move(timeout));
+
+    // Ranges and defaults are the engine's (HedgingConfig).
+    const HedgingConfig hedgingDefaults;
+    ParameterSpec percentile = real("delay_percentile", "Delay percentile",
+        "Hedge after this percentile of the latencies observed (Fixed delay: use the delay above).", 0, 99.9, 99.9, "%",
+        1, 0.0);
+    percentile.defaultValue = QJsonValue(QJsonValue::Undefined);
+    percentile.offAtMinimum = true;
+    percentile.offText = tr("Fixed delay");
+    ParameterGroup hedging { QStringLiteral("hedging"), tr("Hedging"),
+        tr("Sends the request again when no answer came in time; the first good answer wins and the others "
+           "are cancelled. Cuts tail latency at the cost of extra load."),
+        true, false, {} };
+    hedging.parameters = {
+        integer("max_hedged_attempts", "Max hedges", "Extra requests per try.", 1, HedgingConfig::kMaxHedgedAttempts,
+            HedgingConfig::kMaxHedgedAttempts, "requests", hedgingDefaults.maxHedgedAttempts),
+        duration("delay", "Hedging delay", "Wait this long for an answer before the next hedge (0 = all at once).", 0,
+            10000, std::chrono::duration<double>(hedgingDefaults.delay).count()),
+        percentile,
+        boolean("on_failure_only", "Only after failures", "Never hedge on time, only right after a request failed.",
+            hedgingDefaults.onFailureOnly),
+    };
+    groups.push_back(std::move(hedging));
     return groups;
 }
 

@@ -1,5 +1,7 @@
 #include "ui/pipelineeditor.h"
 
+#include "core/policy/pipeline.h"
+
 #include "ui/collapsiblesection.h"
 #include "ui/editorscrollarea.h"
 #include "ui/jsonpointer.h"
@@ -25,7 +27,8 @@ QStringList defaultOrder()
 {
     QStringList order;
     for (const auto& g : catalog::pipelineGroups())
-        order << g.key;
+        if (stageKindFromString(g.key)) // hedging acts on each request and has no place in the order
+            order << g.key;
     return order;
 }
 

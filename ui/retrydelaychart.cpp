@@ -29,6 +29,7 @@ QColor groupColor(int group)
 }
 
 QColor variantBColor() { return QColor(0x22, 0x22, 0x22, 0xa0); }
+QColor hedgeColor() { return QColor(0xd5, 0x5e, 0x00); } // vermillion: apart from the retry groups' colours
 } // namespace
 
 RetryDelayChart::RetryDelayChart(QWidget* parent)
@@ -47,6 +48,11 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
         m_groups[g] = s;
         addChartSeries(s);
     }
+    m_hedges = new QScatterSeries;
+    m_hedges->setName(tr("hedges"));
+    m_hedges->setColor(hedgeColor());
+    m_hedges->setPointsVisible(false);
+    addChartSeries(m_hedges);
     for (int g = 0; g < kGroups; ++g) {
         auto* c = new QLineSeries;
         c->setName(g == 0 ? tr("backoff curve") : tr("backoff, retry %1").arg(g + 1));
@@ -70,6 +76,7 @@ RetryDelayChart::RetryDelayChart(QWidget* parent)
     applyStyle();
     for (int g = 0; g < kGroups; ++g)
         setShortLegendName(m_groups[g], g + 1 < kGroups ? QString::number(g + 1) : tr("%1+").arg(kGroups));
+    setShortLegendName(m_hedges, tr("hedge"));
     setShortLegendName(m_curves[0], tr("backoff"));
     setShortLegendName(m_cap, tr("cap"));
     setValueTitle(tr("ms"));
@@ -123,6 +130,9 @@ void RetryDelayChart::applyStyle()
     // room for the widest label right of the plot
     const qreal labelWidth = QFontMetricsF(m_curveLabels[kGroups - 1]->font()).horizontalAdvance(m_curveLabels[kGroups - 1]->text());
     chart()->setMargins(QMargins(4, 4, int(std::ceil(labelWidth)) + 10, 4));
+    const qreal hedgeSize = presenterMode() ? 10.0 : 6.0;
+    m_hedges->setMarkerSize(hedgeSize);
+    m_hedges->setLightMarker(roundMarkerImage(hedgeSize, hedgeColor(), hedgeColor().darker(130), 1.0 / 8));
     const qreal ringSize = presenterMode() ? 11.0 : 7.0;
     m_groupB->setMarkerSize(ringSize);
     // variant B: hollow rings, readable on top of A's filled dots
@@ -199,9 +209,10 @@ void RetryDelayChart::setBackoff(const std::optional<BackoffConfig>& config, int
 void RetryDelayChart::add(const Event& e)
 {
     m_end = std::max(m_end, toSeconds(e.time));
-    if (e.kind != EventKind::RetryScheduled)
-        return;
-    m_points.push({toSeconds(e.time), toMs(e.delay), e.requestId, e.attempt, pipelineId(e.source)});
+    if (e.kind == EventKind::RetryScheduled)
+        m_points.push({toSeconds(e.time), toMs(e.delay), e.requestId, e.attempt, pipelineId(e.source)});
+    else if (e.kind == EventKind::HedgeLaunched)
+        m_points.push({toSeconds(e.time), toMs(e.delay), e.requestId, e.text.toInt(), pipelineId(e.source), true});
 }
 
 void RetryDelayChart::setEvents(const std::vector<Event>& events)
@@ -224,6 +235,8 @@ int RetryDelayChart::drawnPoints(int group) const
 {
     return group >= 0 && group < kGroups ? m_groups[group]->count() : 0;
 }
+
+int RetryDelayChart::drawnHedges() const { return m_hedges->count(); }
 
 double RetryDelayChart::curveMs(int group) const
 {
@@ -287,10 +300,11 @@ void RetryDelayChart::refreshSeries()
     const int cellsY = std::max(1, static_cast<int>(plotRows() / cell));
 
     QList<QPointF> raw[kGroups];
+    QList<QPointF> rawHedges;
     m_points.forEach([&](const Point& p) {
         if (m_filter >= 0 && p.pipeline != m_filter)
             return;
-        raw[groupOf(p.retry)].append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
+        (p.hedge ? rawHedges : raw[groupOf(p.retry)]).append(QPointF(p.t, toAxis(p.delayMs / m_unit)));
     });
     // Qt makes a marker item per scatter point (light markers or not): ~10-45 us each, so a cloud that
     // grows by thousands at once stalled the window for hundreds of ms. It grows by a bounded number of
@@ -319,6 +333,7 @@ void RetryDelayChart::refreshSeries()
             m_curves[g]->clear();
         }
     }
+    bounded(m_hedges, decimateScatter(rawHedges, visMin, visMax, yMin, yMax, cellsX, cellsY));
     placeCurveLabels();
     QList<QPointF> rawB;
     m_pointsB.forEach([&](const Point& p) {
@@ -361,6 +376,16 @@ QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& valu
                 .arg(g + 1)
                 .arg(formatDuration(m_backoff->baseDelay(g + 1)));
     }
+    if (series == m_hedges) {
+        const Point* hedge = nearest(m_points, value, [](const Point& p) { return p.hedge; });
+        if (!hedge)
+            return QString();
+        return tr("<b>hedge %1</b> of req-%2 (%3)<br>sent at %4<br>after %5 without an answer")
+            .arg(hedge->retry)
+            .arg(hedge->requestId)
+            .arg(m_pipelines.value(hedge->pipeline).toHtmlEscaped(), formatRunTime(hedge->t),
+                formatDuration(fromMs(hedge->delayMs)));
+    }
     const bool variantB = series == m_groupB;
     int group = -1;
     for (int g = 0; g < kGroups; ++g)
@@ -369,7 +394,7 @@ QString RetryDelayChart::tooltipFor(QAbstractSeries* series, const QPointF& valu
     if (group < 0 && !variantB)
         return ChartView::tooltipFor(series, value);
     const Point* best = variantB ? nearest(m_pointsB, value, [](const Point&) { return true; })
-                                 : nearest(m_points, value, [group](const Point& p) { return groupOf(p.retry) == group; });
+                                 : nearest(m_points, value, [group](const Point& p) { return !p.hedge && groupOf(p.retry) == group; });
     if (!best)
         return QString();
     return tr("<b>retry %1</b> of req-%2 (%3)%4<br>scheduled at %5<br>delay %6")

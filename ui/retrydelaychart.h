@@ -20,9 +20,10 @@ namespace rwb {
 /// Every scheduled retry as a point (x = time it was scheduled, y = its delay), coloured by retry
 /// number (1, 2, 3, 4, 5+), with the configured backoff drawn as dashed lines (the un-jittered,
 /// capped delay of each retry number, computed by the engine's Backoff) and the max_delay cap as a
-/// red line, so jitter spread and the cap show at a glance.
+/// red line, so jitter spread and the cap show at a glance. Hedges (HedgeLaunched) are points of their
+/// own colour: x = when the hedge was sent, y = how long the try had waited for an answer.
 ///
-/// Fed by RetryScheduled events (appendEvents: live and replay; setEvents: a simulation run's event
+/// Fed by RetryScheduled and HedgeLaunched events (appendEvents: live and replay; setEvents: a simulation run's event
 /// stream). Keeps at most `capacity` retries (oldest dropped); dense clouds are decimated to one
 /// point per pixel. GUI thread only.
 class RetryDelayChart final : public ChartView {
@@ -51,6 +52,8 @@ public:
     std::size_t retryCount() const noexcept { return m_points.size(); }
     /// Points currently drawn for a retry group (0-based: group 0 = first retries).
     int drawnPoints(int group) const;
+    /// Hedge points currently drawn.
+    int drawnHedges() const;
     /// The dashed line height (ms) of a group, or -1 when not drawn.
     double curveMs(int group) const;
     /// The cap line height (ms), or -1 when not drawn.
@@ -67,8 +70,9 @@ private:
         double t = 0;
         double delayMs = 0;
         std::uint64_t requestId = 0;
-        int retry = 0;
+        int retry = 0; // the retry number, or for a hedge its number within the try
         int pipeline = 0;
+        bool hedge = false;
     };
     static int groupOf(int retry) { return std::clamp(retry, 1, kGroups) - 1; }
     void add(const Event& e);
@@ -86,6 +90,7 @@ private:
     int m_filter = -1; // -1: all
     QString m_filterName;
     QScatterSeries* m_groups[kGroups] = {};
+    QScatterSeries* m_hedges = nullptr;
     QLineSeries* m_curves[kGroups] = {};
     QGraphicsSimpleTextItem* m_curveLabels[kGroups] = {};
     QLineSeries* m_cap = nullptr;

@@ -27,6 +27,7 @@ public:
             m_events.push_back(event);
             break;
         case EventKind::RetryScheduled:
+        case EventKind::HedgeLaunched: // drawn on the retry-delay chart too
             if (m_retries++ < MaxRetryPoints)
                 m_events.push_back(event);
             break;
@@ -37,7 +38,7 @@ public:
     EventKindSet interests() const override
     {
         return { EventKind::BreakerTransition, EventKind::FaultChanged, EventKind::RetryGaveUp,
-            EventKind::RetryScheduled };
+            EventKind::RetryScheduled, EventKind::HedgeLaunched };
     }
     std::vector<Event> take() { return std::move(m_events); }
 

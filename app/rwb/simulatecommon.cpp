@@ -158,6 +158,10 @@ void printRunSummary(const Scenario& scenario, const RunResult& result, const Si
     if (result.pipelines.size() > 1)
         row(QStringLiteral("total"), result.total());
     for (const auto& p : result.pipelines)
+        if (p.summary.hedges > 0)
+            out() << "note: " << p.name << ": " << p.summary.hedges << " hedged requests beyond its "
+                  << p.summary.attempts << " attempts\n";
+    for (const auto& p : result.pipelines)
         if (p.summary.unfinished > 0)
             out() << "note: " << p.name << ": " << p.summary.unfinished << " requests still running at the drain limit\n";
     out() << '\n';

@@ -626,6 +626,20 @@ PipelineSpec pipelineFromJson(JsonReader& r)
         s->readDuration(QStringLiteral("overall_timeout"), c.timeout.overallTimeout);
         s->finish();
     }
+    if (auto s = r.object(QStringLiteral("hedging"))) {
+        c.hedgingEnabled = readEnabled(*s);
+        s->read(QStringLiteral("max_hedged_attempts"), c.hedging.maxHedgedAttempts);
+        s->readDuration(QStringLiteral("delay"), c.hedging.delay);
+        if (const QJsonValue v = s->value(QStringLiteral("delay_percentile")); v.isUndefined() || v.isNull()) {
+            s->accept(QStringLiteral("delay_percentile")); // absent or null: a fixed delay
+        } else {
+            double p = 0;
+            if (s->read(QStringLiteral("delay_percentile"), p))
+                c.hedging.delayPercentile = p;
+        }
+        s->read(QStringLiteral("on_failure_only"), c.hedging.onFailureOnly);
+        s->finish();
+    }
     if (auto s = r.object(QStringLiteral("fallback"))) {
         c.fallbackEnabled = readEnabled(*s);
         s->read(QStringLiteral("on_failure"), c.fallback.onFailure);
@@ -683,6 +697,13 @@ QJsonObject pipelineToJson(const PipelineSpec& spec)
         {{QStringLiteral("attempt_timeout"), optionalDuration(defaults.timeout.attemptTimeout)},
             {QStringLiteral("attempt_timeout_increment"), durationToJson(defaults.timeout.attemptTimeoutIncrement)},
             {QStringLiteral("overall_timeout"), optionalDuration(defaults.timeout.overallTimeout)}});
+    const auto hedging = [](const HedgingConfig& h) {
+        return QJsonObject {{QStringLiteral("max_hedged_attempts"), h.maxHedgedAttempts},
+            {QStringLiteral("delay"), durationToJson(h.delay)},
+            {QStringLiteral("delay_percentile"), h.delayPercentile ? QJsonValue(*h.delayPercentile) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("on_failure_only"), h.onFailureOnly}};
+    };
+    stage(QStringLiteral("hedging"), c.hedgingEnabled, hedging(c.hedging), hedging(defaults.hedging));
     stage(QStringLiteral("fallback"), c.fallbackEnabled,
         {{QStringLiteral("on_failure"), c.fallback.onFailure}, {QStringLiteral("on_timeout"), c.fallback.onTimeout},
             {QStringLiteral("on_rejection"), c.fallback.onRejection}},

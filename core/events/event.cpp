@@ -7,7 +7,7 @@ namespace rwb {
 namespace {
 constexpr std::array kKinds {EventKind::BreakerTransition, EventKind::BreakerRejected, EventKind::Attempt,
     EventKind::RetryScheduled, EventKind::RetryGaveUp, EventKind::RequestDone, EventKind::BulkheadRejected,
-    EventKind::RateLimited, EventKind::FaultChanged};
+    EventKind::RateLimited, EventKind::FaultChanged, EventKind::HedgeLaunched, EventKind::HedgeCancelled};
 }
 
 QString toString(EventKind kind)
@@ -31,6 +31,10 @@ QString toString(EventKind kind)
         return QStringLiteral("rate_limited");
     case EventKind::FaultChanged:
         return QStringLiteral("fault_changed");
+    case EventKind::HedgeLaunched:
+        return QStringLiteral("hedge_launched");
+    case EventKind::HedgeCancelled:
+        return QStringLiteral("hedge_cancelled");
     }
     return QStringLiteral("unknown");
 }

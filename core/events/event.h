@@ -23,6 +23,8 @@ enum class EventKind : std::uint8_t {
     BulkheadRejected,  ///< source=pipeline; requestId
     RateLimited,       ///< source=pipeline; requestId, delay=retry-after, text="client" | "server"
     FaultChanged,      ///< source=service; text=description of the new fault profile
+    HedgeLaunched,     ///< source=pipeline; requestId, attempt (the try), delay=since the try's first request, text=hedge number
+    HedgeCancelled,    ///< source=pipeline; requestId, attempt (the try), text=number of the cancelled request (0 = the first)
 };
 
 /// A set of event kinds (a bit per kind), for sinks to say which events they want.

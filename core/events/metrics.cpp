@@ -204,6 +204,8 @@ void Metrics::onEvent(const Event& ev)
     case EventKind::Attempt:
     case EventKind::RetryScheduled:
     case EventKind::FaultChanged:
+    case EventKind::HedgeLaunched:
+    case EventKind::HedgeCancelled:
         break;
     }
 }

@@ -9,6 +9,10 @@ BlockingExecutor::BlockingExecutor(Pipeline& pipeline, const Clock& clock, Sleep
     , m_clock(clock)
     , m_sleeper(std::move(sleeper))
 {
+    if (pipeline.hedging())
+        throw InvalidConfig({{QStringLiteral("hedging.enabled"),
+            QStringLiteral("the blocking executor runs one request at a time and cannot hedge (pipeline '%1')")
+                .arg(pipeline.name())}});
 }
 
 void BlockingExecutor::sleepUntil(TimePoint until)

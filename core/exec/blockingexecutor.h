@@ -21,6 +21,7 @@ namespace rwb {
 ///   sleeper that advances a VirtualClock instead, so nothing sleeps on the wall clock.
 /// - Queued steps block on the executor's hand-off board until the slot is handed over or the queue
 ///   deadline passes (measured on the wall clock: with a VirtualClock only hand-offs wake a waiter).
+/// - Hedging is refused: a blocking callable cannot have several requests of one call in flight.
 ///
 /// An executor is the blocking front of one pipeline. Bulkhead slots are handed from the thread that
 /// releases one to the thread whose call is queued for it through this executor's HandoffBoard, so every
@@ -35,6 +36,7 @@ public:
     using Sleeper = std::function<void(TimePoint until)>;
 
     /// `pipeline` and `clock` are not owned and must outlive the executor. Empty sleeper: real sleeping.
+    /// Throws InvalidConfig ("hedging.enabled") for a hedging pipeline: one thread sends one request at a time.
     BlockingExecutor(Pipeline& pipeline, const Clock& clock, Sleeper sleeper = {});
 
     /// Runs one call. `fn` is invoked per attempt as fn(const AttemptContext&) -> Outcome, or fn() -> Outcome.
@@ -66,6 +68,7 @@ public:
                 now = m_clock.now();
                 break;
             case Step::Kind::Done:
+            case Step::Kind::Pending: // hedged calls only, which the constructor refuses
                 return call.result();
             }
         }

@@ -17,6 +17,7 @@
 #include <QNetworkRequest>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 
 namespace rwb {
@@ -60,19 +61,25 @@ struct ClientState {
 
 enum class TimerRole : std::uint8_t { None, AttemptDeadline, WaitDone, QueueDeadline };
 
-struct CallSlot {
-    PipelineCall call;
+// One HTTP request of a call's current try: the try's first, or a hedge (docs/hedging.md).
+struct InFlightRequest {
     QNetworkReply* reply = nullptr;
     int manager = -1;
+    std::int64_t start = 0;
+    bool holdsService = false;
+};
+
+struct CallSlot {
+    PipelineCall call;
+    std::array<InFlightRequest, 1 + HedgingConfig::kMaxHedgedAttempts> requests; // [k] = request k of the try
     std::unique_ptr<QTimer> timer;
+    std::unique_ptr<QTimer> hedgeTimer; // hedging pipelines only, made on first use
     TimerRole role = TimerRole::None;
-    std::int64_t attemptStart = 0;
     BulkheadTicket ticket = 0;
     std::uint32_t token = 0;
     std::uint32_t pipeline = 0;
     std::uint32_t user = UINT32_MAX; // the closed-loop user that sent this call
     bool active = false;
-    bool holdsService = false;
 };
 
 // A closed-loop user: its client and how many requests it may still send (< 0: no limit).
@@ -137,12 +144,14 @@ struct LiveRunner::State {
     void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = UINT32_MAX);
     void scheduleUser(std::uint32_t user, std::int64_t at);
     void drive(std::uint32_t slot, Step step, std::int64_t t);
-    void sendAttempt(std::uint32_t slot, std::int64_t t, TimePoint deadline);
-    void onReplyFinished(std::uint32_t slot, std::uint32_t token);
+    void sendRequest(std::uint32_t slot, std::int64_t t, int request);
+    void armHedgeTimer(std::uint32_t slot, TimePoint at, std::int64_t t);
+    void onReplyFinished(std::uint32_t slot, std::uint32_t token, int request);
     void onSlotTimer(std::uint32_t slot, std::uint32_t token);
     Outcome outcomeOf(QNetworkReply* reply, Duration latency) const;
-    void dropReply(CallSlot& c);
-    void releaseService(CallSlot& c);
+    /// Aborts request k's reply if it is still running and frees its place in the service's count.
+    void endRequest(CallSlot& c, int request);
+    void endAllRequests(CallSlot& c);
     void armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t);
     void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
     void onTick();
@@ -222,7 +231,7 @@ LiveRunner::~LiveRunner()
     if (m_running) {
         // Tear down without signals: replies and timers die with the state.
         for (auto& c : d->callSlots)
-            d->dropReply(c);
+            d->endAllRequests(c);
     }
 }
 
@@ -422,7 +431,6 @@ void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t, std
     c.active = true;
     c.pipeline = pipeline;
     c.user = user;
-    c.holdsService = false;
     ++c.token;
     ++q->m_live;
     ++p.inFlight;
@@ -445,17 +453,34 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
         const BulkheadTicket handoff = step.handoff;
         {
             auto& c = callSlots[slot];
-            ++c.token; // whatever was armed for the previous step is stale now
-            c.timer->stop();
-            c.role = TimerRole::None;
+            for (int k = 0; step.cancel >> k != 0; ++k) // hedging: the losers, or all at the deadline
+                if ((step.cancel >> k) & 1u)
+                    endRequest(c, k);
+            // Whatever was armed for the previous step is stale now, except for a hedged try's other
+            // requests and deadline: a hedge, or nothing new, leaves them running.
+            if (step.kind != Step::Kind::Pending && step.request == 0) {
+                ++c.token;
+                c.timer->stop();
+                c.role = TimerRole::None;
+                if (c.hedgeTimer)
+                    c.hedgeTimer->stop();
+            }
             auto& p = pipelines[c.pipeline];
             if (const std::uint32_t refused = c.call.takeBreakerRejections())
                 p.countBreakerRejections(refused, pipelineBucket(p, t));
             switch (step.kind) {
             case Step::Kind::Attempt:
-                ++p.series.summary.attempts;
-                ++pipelineBucket(p, t).attempts;
-                sendAttempt(slot, t, step.deadline);
+                if (step.request == 0) {
+                    ++p.series.summary.attempts;
+                    ++pipelineBucket(p, t).attempts;
+                    if (step.deadline != Timeout::kNever)
+                        armTimer(slot, TimerRole::AttemptDeadline, step.deadline.time_since_epoch().count(), t);
+                } else {
+                    ++p.series.summary.hedges;
+                }
+                sendRequest(slot, t, step.request);
+                if (step.hedgeTimer)
+                    armHedgeTimer(slot, step.until, t);
                 break;
             case Step::Kind::Wait:
                 if (step.isRetryWait()) {
@@ -472,6 +497,8 @@ void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
                 break;
             case Step::Kind::Done:
                 finishCall(slot, c.call.result(), t);
+                break;
+            case Step::Kind::Pending: // other requests of the try are still running
                 break;
             }
         }
@@ -509,32 +536,52 @@ int LiveRunner::State::pickManager()
     return int(managers.size()) - 1;
 }
 
-void LiveRunner::State::sendAttempt(std::uint32_t slot, std::int64_t t, TimePoint deadline)
+void LiveRunner::State::sendRequest(std::uint32_t slot, std::int64_t t, int request)
 {
     auto& c = callSlots[slot];
+    auto& r = c.requests[std::size_t(request)];
     auto& p = pipelines[c.pipeline];
     auto& s = services[p.service];
     ++s.inFlight;
-    c.holdsService = true;
+    r.holdsService = true;
     ++s.series.arrivals;
     auto& sb = at(s.series.buckets, bucketOf(t));
     ++sb.arrivals;
     sb.maxConcurrency = std::max(sb.maxConcurrency, s.inFlight);
 
-    QNetworkRequest request(s.url);
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("rwb-live"));
-    request.setRawHeader(
-        "X-Request-Id", QByteArray::number(c.call.requestId()) + '.' + QByteArray::number(c.call.attempt()));
-    c.manager = pickManager();
-    ++managerLoad[c.manager];
-    c.attemptStart = t;
-    c.reply = managers[c.manager]->get(request);
+    QNetworkRequest http(s.url);
+    http.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    http.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    http.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("rwb-live"));
+    // <request>.<try>, and .<hedge> for a hedge
+    QByteArray id = QByteArray::number(c.call.requestId()) + '.' + QByteArray::number(c.call.attempt());
+    if (request > 0)
+        id += '.' + QByteArray::number(request);
+    http.setRawHeader("X-Request-Id", id);
+    r.manager = pickManager();
+    ++managerLoad[r.manager];
+    r.start = t;
+    r.reply = managers[r.manager]->get(http);
     const std::uint32_t token = c.token;
-    QObject::connect(c.reply, &QNetworkReply::finished, q, [this, slot, token] { onReplyFinished(slot, token); });
-    if (deadline != Timeout::kNever)
-        armTimer(slot, TimerRole::AttemptDeadline, deadline.time_since_epoch().count(), t);
+    QObject::connect(
+        r.reply, &QNetworkReply::finished, q, [this, slot, token, request] { onReplyFinished(slot, token, request); });
+}
+
+void LiveRunner::State::armHedgeTimer(std::uint32_t slot, TimePoint at, std::int64_t t)
+{
+    auto& c = callSlots[slot];
+    if (!c.hedgeTimer) {
+        c.hedgeTimer = std::make_unique<QTimer>();
+        c.hedgeTimer->setSingleShot(true);
+        c.hedgeTimer->setTimerType(Qt::PreciseTimer);
+        QObject::connect(c.hedgeTimer.get(), &QTimer::timeout, q, [this, slot] {
+            auto& call = callSlots[slot];
+            const std::int64_t at = now();
+            if (call.active) // a stale timer is harmless: the call answers Pending
+                drive(slot, call.call.onHedgeTimer(tp(at)), at);
+        });
+    }
+    c.hedgeTimer->start(timerMs(at.time_since_epoch().count() - t));
 }
 
 Outcome LiveRunner::State::outcomeOf(QNetworkReply* reply, Duration latency) const
@@ -574,44 +621,46 @@ Outcome LiveRunner::State::outcomeOf(QNetworkReply* reply, Duration latency) con
     }
 }
 
-void LiveRunner::State::dropReply(CallSlot& c)
+void LiveRunner::State::endRequest(CallSlot& c, int request)
 {
-    if (!c.reply)
-        return;
-    QNetworkReply* reply = std::exchange(c.reply, nullptr);
-    QObject::disconnect(reply, nullptr, q, nullptr);
-    if (!reply->isFinished())
-        reply->abort(); // closes the connection: a hung server request is released
-    reply->deleteLater();
-    if (c.manager >= 0)
-        --managerLoad[c.manager];
-    c.manager = -1;
-}
-
-void LiveRunner::State::releaseService(CallSlot& c)
-{
-    if (c.holdsService) {
-        c.holdsService = false;
+    auto& r = c.requests[std::size_t(request)];
+    if (QNetworkReply* reply = std::exchange(r.reply, nullptr)) {
+        QObject::disconnect(reply, nullptr, q, nullptr);
+        if (!reply->isFinished())
+            reply->abort(); // closes the connection: a hung server request is released
+        reply->deleteLater();
+        if (r.manager >= 0)
+            --managerLoad[r.manager];
+        r.manager = -1;
+    }
+    if (r.holdsService) {
+        r.holdsService = false;
         --services[pipelines[c.pipeline].service].inFlight;
     }
 }
 
-void LiveRunner::State::onReplyFinished(std::uint32_t slot, std::uint32_t token)
+void LiveRunner::State::endAllRequests(CallSlot& c)
+{
+    for (int k = 0; k < int(c.requests.size()); ++k)
+        endRequest(c, k);
+}
+
+void LiveRunner::State::onReplyFinished(std::uint32_t slot, std::uint32_t token, int request)
 {
     auto& c = callSlots[slot];
-    if (c.token != token || !c.active || !c.reply)
+    auto& r = c.requests[std::size_t(request)];
+    if (c.token != token || !c.active || !r.reply)
         return;
     const std::int64_t t = now();
-    const Outcome outcome = outcomeOf(c.reply, Duration(t - c.attemptStart));
-    dropReply(c);
-    releaseService(c);
+    const Outcome outcome = outcomeOf(r.reply, Duration(t - r.start));
+    endRequest(c, request);
     auto& s = services[pipelines[c.pipeline].service];
     auto& sb = at(s.series.buckets, bucketOf(t));
     if (outcome.isSuccess())
         ++sb.ok;
     else
         ++sb.errors;
-    drive(slot, c.call.onAttemptDone(outcome, tp(t)), t);
+    drive(slot, c.call.onAttemptDone(outcome, tp(t), request), t);
 }
 
 void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
@@ -623,10 +672,10 @@ void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
     const TimerRole role = std::exchange(c.role, TimerRole::None);
     switch (role) {
     case TimerRole::AttemptDeadline: {
-        if (!c.reply)
+        const bool anyRunning = std::any_of(c.requests.begin(), c.requests.end(), [](const InFlightRequest& r) { return r.reply; });
+        if (!anyRunning)
             return;
-        dropReply(c);
-        releaseService(c);
+        endRequest(c, 0); // a hedged try's other requests are in the step's `cancel`
         auto& p = pipelines[c.pipeline];
         ++p.series.summary.timeouts;
         ++pipelineBucket(p, t).timeouts;
@@ -725,8 +774,9 @@ void LiveRunner::State::finish()
         if (!c.active)
             continue;
         c.timer->stop();
-        dropReply(c);
-        releaseService(c);
+        if (c.hedgeTimer)
+            c.hedgeTimer->stop();
+        endAllRequests(c);
         ++pipelines[c.pipeline].series.summary.unfinished;
         c.call.abandon(tp(t));
         c.active = false;

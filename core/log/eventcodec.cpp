@@ -317,6 +317,8 @@ LogLevel levelFor(const Event& event) noexcept
     case EventKind::BulkheadRejected:
     case EventKind::RateLimited:
     case EventKind::FaultChanged:
+    case EventKind::HedgeLaunched:
+    case EventKind::HedgeCancelled:
         return LogLevel::Info;
     case EventKind::RetryGaveUp:
         return LogLevel::Warning;
@@ -383,6 +385,12 @@ QString messageFor(const Event& e)
             + QStringLiteral(", retry after ") + msText(e.delay);
     case EventKind::FaultChanged:
         return withReason(QStringLiteral("fault profile of ") + e.source + QStringLiteral(" changed"), e.text);
+    case EventKind::HedgeLaunched:
+        return QStringLiteral("hedge ") + e.text + QStringLiteral(" of request ") + req + QStringLiteral(" attempt ")
+            + QString::number(e.attempt) + QStringLiteral(" after ") + msText(e.delay);
+    case EventKind::HedgeCancelled:
+        return QStringLiteral("request ") + req + QStringLiteral(" attempt ") + QString::number(e.attempt)
+            + QStringLiteral(": cancelled hedge ") + e.text;
     }
     return {};
 }
@@ -425,6 +433,10 @@ unsigned fieldsOf(EventKind kind) noexcept
         return FRequest | FDelay | FText;
     case EventKind::FaultChanged:
         return FText;
+    case EventKind::HedgeLaunched:
+        return FRequest | FAttempt | FDelay | FText;
+    case EventKind::HedgeCancelled:
+        return FRequest | FAttempt | FText;
     }
     return 0;
 }
@@ -448,6 +460,9 @@ const char* textKey(EventKind k) noexcept
         return "limiter";
     case EventKind::FaultChanged:
         return "description";
+    case EventKind::HedgeLaunched:
+    case EventKind::HedgeCancelled:
+        return "hedge";
     default:
         return "text";
     }

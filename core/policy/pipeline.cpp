@@ -8,6 +8,9 @@
 
 namespace rwb {
 
+// Executors receive one Step per state change: hedging's fields live in what was padding.
+static_assert(sizeof(Step) == 48);
+
 namespace {
 constexpr StageKind kAllStages[] = {StageKind::Fallback, StageKind::Retry, StageKind::CircuitBreaker,
     StageKind::RateLimiter, StageKind::Bulkhead, StageKind::Timeout};
@@ -76,6 +79,8 @@ QString Step::toString(Kind kind)
         return QStringLiteral("queued");
     case Kind::Done:
         return QStringLiteral("done");
+    case Kind::Pending:
+        return QStringLiteral("pending");
     }
     return QStringLiteral("unknown");
 }
@@ -130,6 +135,8 @@ FieldErrors PipelineConfig::validate(const PipelineConfig& config)
         appendPrefixed(errors, QStringLiteral("bulkhead."), BulkheadConfig::validate(config.bulkhead));
     if (config.timeoutEnabled)
         appendPrefixed(errors, QStringLiteral("timeout."), TimeoutConfig::validate(config.timeout));
+    if (config.hedgingEnabled)
+        appendPrefixed(errors, QStringLiteral("hedging."), HedgingConfig::validate(config.hedging));
     return errors;
 }
 
@@ -165,6 +172,8 @@ Pipeline::Pipeline(
         m_timeout = std::make_unique<Timeout>(m_config.timeout);
     if (m_config.fallbackEnabled)
         m_fallback = std::make_unique<Fallback>(m_config.fallback, m_config.fallbackHandler);
+    if (m_config.hedgingEnabled)
+        m_hedging = std::make_unique<Hedging>(m_config.hedging, m_config.retry);
     for (auto k : m_config.order) {
         const bool enabled = (k == StageKind::Fallback && m_fallback) || (k == StageKind::Retry && m_retry)
             || (k == StageKind::CircuitBreaker && m_breaker) || (k == StageKind::RateLimiter && m_rateLimiter)
@@ -227,6 +236,8 @@ Step PipelineCall::onDeadline(TimePoint now)
 {
     switch (m_phase) {
     case Phase::Attempting:
+        if (m_pipeline->m_hedging) // every request still in flight times out with the try
+            return endTry(Outcome::timeout(now - m_attemptStart), now, cancelInFlight(now));
         return onAttemptDone(Outcome::timeout(now - m_attemptStart), now);
     case Phase::Queued: {
         const Pipeline& p = *m_pipeline;
@@ -256,19 +267,121 @@ Step PipelineCall::onDeadline(TimePoint now)
     }
 }
 
-Step PipelineCall::onAttemptDone(Outcome outcome, TimePoint now)
+Step PipelineCall::onAttemptDone(Outcome outcome, TimePoint now, int request)
 {
     if (m_phase != Phase::Attempting)
-        return {};
+        return m_pipeline && m_pipeline->m_hedging ? pending() : Step {};
     const TimePoint deadline = std::min(m_callDeadline, m_attemptDeadline);
     if (Timeout::isLate(deadline, now))
         outcome = Outcome::timeout(now - m_attemptStart);
     else if (outcome.latency == Duration::zero() && outcome.kind != OutcomeKind::Rejected)
         outcome.latency = now - m_attemptStart;
+    if (m_pipeline->m_hedging) [[unlikely]]
+        return onHedgedAnswer(outcome, now, request);
+    // endTry() without a cancellation, spelled out: this is the hot path of every call
     m_phase = Phase::Entering;
     m_result.lastOutcome = outcome;
     emitAttempt(outcome, now);
     return unwind(outcome, m_pipeline->m_stageCount - 1, now, 0);
+}
+
+Step PipelineCall::onHedgedAnswer(const Outcome& outcome, TimePoint now, int request)
+{
+    Hedging* hedging = m_pipeline->m_hedging.get();
+    const auto bit = std::uint16_t(1u << unsigned(std::clamp(request, 0, 15)));
+    if (request < 0 || request >= m_launched || (m_inFlight & bit) == 0)
+        return pending(); // a cancelled request's late answer
+    m_inFlight = std::uint16_t(m_inFlight & ~bit);
+    if (request == 0 && hedging->observes())
+        hedging->recordPrimaryLatency(now - m_attemptStart);
+    if (!hedging->accepts(outcome)) {
+        // Handled (a failure to hedge against): the next hedge goes at once; else wait for the others.
+        m_result.lastOutcome = outcome;
+        if (m_launched < hedging->maxRequests())
+            return hedgeStep(m_launched, now);
+        if (m_inFlight != 0)
+            return pending();
+        return endTry(outcome, now, 0); // every request failed: the last failure ends the try
+    }
+    return endTry(outcome, now, cancelInFlight(now));
+}
+
+Step PipelineCall::onHedgeTimer(TimePoint now)
+{
+    const Hedging* hedging = m_pipeline ? m_pipeline->m_hedging.get() : nullptr;
+    if (m_phase != Phase::Attempting || !hedging || m_launched >= hedging->maxRequests() || now < m_nextHedgeAt)
+        return pending();
+    return hedgeStep(m_launched, now);
+}
+
+Step PipelineCall::endTry(const Outcome& outcome, TimePoint now, std::uint16_t cancel)
+{
+    m_phase = Phase::Entering;
+    m_result.lastOutcome = outcome;
+    emitAttempt(outcome, now);
+    Step s = unwind(outcome, m_pipeline->m_stageCount - 1, now, 0);
+    s.cancel = cancel;
+    return s;
+}
+
+Step PipelineCall::hedgeStep(int request, TimePoint now)
+{
+    const Pipeline& p = *m_pipeline;
+    m_launched = std::uint8_t(request + 1);
+    m_inFlight = std::uint16_t(m_inFlight | (1u << unsigned(request)));
+    ++m_result.hedges;
+    if (p.emits(EventKind::HedgeLaunched)) {
+        Event e = makeEvent(EventKind::HedgeLaunched, now);
+        e.delay = now - m_attemptStart;
+        e.text = QString::number(request);
+        p.m_sink->onEvent(e);
+    }
+    Step s;
+    s.kind = Step::Kind::Attempt;
+    s.request = std::uint8_t(request);
+    s.attempt = m_attempt;
+    s.deadline = std::min(m_callDeadline, m_attemptDeadline);
+    armHedgeTimer(s, now);
+    return s;
+}
+
+void PipelineCall::armHedgeTimer(Step& s, TimePoint now)
+{
+    const Hedging& hedging = *m_pipeline->m_hedging;
+    if (m_launched >= hedging.maxRequests() || hedging.config().onFailureOnly) {
+        m_nextHedgeAt = Timeout::kNever;
+        return;
+    }
+    m_nextHedgeAt = saturatingAdd(now, hedging.delay());
+    s.hedgeTimer = true;
+    s.until = m_nextHedgeAt;
+}
+
+std::uint16_t PipelineCall::cancelInFlight(TimePoint now)
+{
+    const Pipeline& p = *m_pipeline;
+    const std::uint16_t cancel = m_inFlight;
+    if ((cancel & 1u) != 0 && p.m_hedging->observes()) // the primary ran at least this long
+        p.m_hedging->recordPrimaryLatency(now - m_attemptStart);
+    if (p.emits(EventKind::HedgeCancelled)) {
+        for (int k = 0; k < m_launched; ++k) {
+            if ((cancel & (1u << unsigned(k))) == 0)
+                continue;
+            Event e = makeEvent(EventKind::HedgeCancelled, now);
+            e.text = QString::number(k);
+            p.m_sink->onEvent(e);
+        }
+    }
+    m_inFlight = 0;
+    m_nextHedgeAt = Timeout::kNever;
+    return cancel;
+}
+
+Step PipelineCall::pending() noexcept
+{
+    Step s;
+    s.kind = Step::Kind::Pending;
+    return s;
 }
 
 BulkheadTicket PipelineCall::abandon(TimePoint now)
@@ -397,6 +510,11 @@ Step PipelineCall::advance(TimePoint now)
     s.kind = Step::Kind::Attempt;
     s.attempt = m_attempt;
     s.deadline = deadline;
+    if (p.m_hedging) [[unlikely]] { // request 0 of a hedged try
+        m_launched = 1;
+        m_inFlight = 1;
+        armHedgeTimer(s, now);
+    }
     return s;
 }
 

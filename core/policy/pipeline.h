@@ -8,6 +8,7 @@
 #include "core/policy/bulkhead.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/fallback.h"
+#include "core/policy/hedging.h"
 #include "core/policy/ratelimiter.h"
 #include "core/policy/retrybudgetregistry.h"
 #include "core/policy/retrypolicy.h"
@@ -60,6 +61,11 @@ struct PipelineConfig {
     bool timeoutEnabled = false;      ///< timeout.enabled
     TimeoutConfig timeout;            ///< timeout.*
 
+    /// hedging.enabled. Not a member of `order`: hedging acts innermost, on the request itself (each try
+    /// may send up to 1 + max_hedged_attempts requests), see docs/hedging.md.
+    bool hedgingEnabled = false;
+    HedgingConfig hedging;            ///< hedging.*
+
     /// seed: jitter of call `requestId` is drawn from Random(mix(seed, requestId)), so a schedule does
     /// not depend on how calls interleave (threads, simulator order).
     std::uint64_t seed = 1;
@@ -78,6 +84,7 @@ struct CallResult {
     Duration total {};       ///< call start -> done
     bool fallbackUsed = false;
     RetryReason reason = RetryReason::Succeeded; ///< why the retry loop ended (MaxAttempts when retry is off and it failed)
+    int hedges = 0;          ///< extra requests hedging sent (not counted in `attempts`)
 
     bool succeeded() const noexcept { return outcome.isSuccess(); }
 };
@@ -91,6 +98,8 @@ struct Step {
         Queued,  ///< waiting for a bulkhead slot (ticket `ticket`): resume(now) when a step names the ticket
                  ///< in `handoff`, or onDeadline(now) at `deadline`
         Done,    ///< finished; PipelineCall::result() holds the result. Only result() may be used any more.
+        Pending, ///< hedged calls only: nothing new to do; other requests of the try are still in flight
+                 ///< (or the step answered a request that was already cancelled)
     };
     enum class WaitReason : std::uint8_t {
         Backoff,         ///< retry backoff
@@ -101,10 +110,19 @@ struct Step {
     };
 
     Kind kind = Kind::Done;
+    /// Attempt: which request of the try to send (0 = the first, k = hedge k); its outcome goes to
+    /// onAttemptDone(outcome, now, request). Always 0 without hedging.
+    std::uint8_t request = 0;
+    /// Any kind, hedged calls only: bit k set = the executor must cancel request k of the try (a loser,
+    /// or every request still in flight at the deadline) and drop its answer.
+    std::uint16_t cancel = 0;
     int attempt = 0;                      ///< Attempt: 1-based try number
     TimePoint deadline = Timeout::kNever; ///< Attempt / Queued; kNever = none
-    TimePoint until {};                   ///< Wait
+    TimePoint until {};                   ///< Wait; Attempt with hedgeTimer: when to call onHedgeTimer(now)
     WaitReason waitReason = WaitReason::Backoff;
+    /// Attempt: the executor calls onHedgeTimer(now) at `until` unless the try ended before (a late or
+    /// repeated timer is harmless: the call ignores it).
+    bool hedgeTimer = false;
     BulkheadTicket ticket = 0;            ///< Queued
     /// Any kind: non-zero when this step released a bulkhead slot straight to the call queued with this
     /// ticket. That call now owns the slot: the executor must resume() it (and cancel its deadline).
@@ -118,7 +136,7 @@ struct Step {
                 || waitReason == WaitReason::Rejected);
     }
 
-    static QString toString(Kind kind);       ///< "attempt", "wait", "queued", "done"
+    static QString toString(Kind kind);       ///< "attempt", "wait", "queued", "done", "pending"
     static QString toString(WaitReason why);  ///< "backoff", "retry_after", "rejected", "rate_limit", "server_rate_limit"
 };
 
@@ -138,10 +156,15 @@ public:
     PipelineCall() = default; ///< an inert call; only assignable
 
     Step start(TimePoint now);
-    Step onAttemptDone(Outcome outcome, TimePoint now);
+    /// Request `request` of the current try (Step::request; 0 without hedging) answered.
+    Step onAttemptDone(Outcome outcome, TimePoint now, int request = 0);
     /// The deadline of the current Attempt or Queued step passed first. For an attempt the executor must
-    /// drop the attempt's late result (abort the request if it can).
+    /// drop the attempt's late result (abort the request if it can); a hedged call lists every request
+    /// still in flight in the step's `cancel`.
     Step onDeadline(TimePoint now);
+    /// The hedge timer of an Attempt step (hedgeTimer, at `until`) fired: an Attempt for the next hedge,
+    /// or Pending when the timer is stale (the try ended, or a failure already sent that hedge).
+    Step onHedgeTimer(TimePoint now);
     /// After a Wait step's `until`, or for a Queued call after its ticket was handed a slot.
     Step resume(TimePoint now);
     /// Gives up a call that has not reached Done (executor shutdown): frees any bulkhead slot or queue
@@ -171,6 +194,14 @@ private:
     Step reject(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff = 0);
     Step unwind(Outcome outcome, int fromStage, TimePoint now, BulkheadTicket handoff);
     Step finish(const Outcome& outcome, TimePoint now, BulkheadTicket handoff);
+    /// The try ended with `outcome` (an answer or a timeout): the stages unwind from the innermost.
+    Step endTry(const Outcome& outcome, TimePoint now, std::uint16_t cancel);
+    // Hedging (docs/hedging.md): the requests of a try, bit k of m_inFlight = request k awaits its answer.
+    Step onHedgedAnswer(const Outcome& outcome, TimePoint now, int request);
+    Step hedgeStep(int request, TimePoint now);
+    void armHedgeTimer(Step& s, TimePoint now);
+    std::uint16_t cancelInFlight(TimePoint now);
+    static Step pending() noexcept;
     /// The retry decision after the pipeline's throttle and budget had their say.
     RetryDecision limitRetry(RetryDecision decision, const Outcome& outcome, TimePoint now) const;
     /// An event of this call: time, kind, source, request id and attempt filled in.
@@ -199,6 +230,11 @@ private:
     bool m_handedAtDeadline = false;
     std::uint32_t m_breakerRejections = 0;
     RetryReason m_reason = RetryReason::Succeeded;
+    // Hedging (set when a hedged try starts, so zero is fine for every other call): requests sent in
+    // this try, bit k = request k awaits its answer, and when the next hedge is due.
+    std::uint8_t m_launched = 0;
+    std::uint16_t m_inFlight = 0;
+    TimePoint m_nextHedgeAt {};
 };
 
 /// Passed to a blocking callable for each attempt.
@@ -222,7 +258,8 @@ struct AttemptContext {
 /// (only small locks keep its shared policies consistent): the simulator, the live runner and the
 /// blocking executor (core/exec) own time.
 ///
-/// Events (Attempt, RetryScheduled, RetryGaveUp, RequestDone, BulkheadRejected, RateLimited) go to the
+/// Events (Attempt, RetryScheduled, RetryGaveUp, RequestDone, BulkheadRejected, RateLimited, HedgeLaunched,
+/// HedgeCancelled) go to the
 /// sink with source = name(), only the kinds the sink's interests() named when the pipeline was built;
 /// the breaker emits its own to its own sink.
 ///
@@ -252,6 +289,7 @@ public:
     Bulkhead* bulkhead() const noexcept { return m_bulkhead.get(); }
     const Timeout* timeout() const noexcept { return m_timeout.get(); }
     const Fallback* fallback() const noexcept { return m_fallback.get(); }
+    Hedging* hedging() const noexcept { return m_hedging.get(); }
     RetryBudget* retryBudget() const noexcept { return m_budget.get(); }
     RetryThrottle* retryThrottle() const noexcept { return m_throttle.get(); }
 
@@ -276,6 +314,7 @@ private:
     std::unique_ptr<Bulkhead> m_bulkhead;
     std::unique_ptr<Timeout> m_timeout;
     std::unique_ptr<Fallback> m_fallback;
+    std::unique_ptr<Hedging> m_hedging;
     std::vector<StageKind> m_activeOrder;
     std::array<StageKind, 6> m_stages {};
     int m_stageCount = 0;

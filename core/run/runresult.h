@@ -56,6 +56,7 @@ struct PipelineSummary {
     std::uint64_t unfinished = 0;  ///< still running when the drain limit was reached (e.g. a hang without timeout)
     std::uint64_t attempts = 0;
     std::uint64_t retries = 0;
+    std::uint64_t hedges = 0;      ///< extra requests sent by hedging (load on the service beyond `attempts`)
     std::uint64_t timeouts = 0;
     std::uint64_t breakerRejections = 0;
     std::uint64_t breakerTransitions = 0;
@@ -83,6 +84,7 @@ struct PipelineSummary {
         unfinished += s.unfinished;
         attempts += s.attempts;
         retries += s.retries;
+        hedges += s.hedges;
         timeouts += s.timeouts;
         breakerRejections += s.breakerRejections;
         breakerTransitions += s.breakerTransitions;

@@ -90,6 +90,7 @@ QJsonObject summary(const PipelineSummary& s)
         { QStringLiteral("unfinished"), count(s.unfinished) },
         { QStringLiteral("attempts"), count(s.attempts) },
         { QStringLiteral("retries"), count(s.retries) },
+        { QStringLiteral("hedges"), count(s.hedges) },
         { QStringLiteral("timeouts"), count(s.timeouts) },
         { QStringLiteral("breaker_rejections"), count(s.breakerRejections) },
         { QStringLiteral("breaker_transitions"), count(s.breakerTransitions) },

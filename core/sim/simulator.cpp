@@ -10,6 +10,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <new>
 #include <optional>
@@ -26,6 +27,8 @@ enum class EvType : std::uint8_t {
     ServiceDone,   // the service sends a job's response: served, refused or dropped (index: job)
     UserArrival,   // a closed-loop user sends its next request (index: user)
     BreakerAction, // a circuit's scheduled action (index: pipeline, token: schedule entry)
+    HedgeTimer,    // a hedged try's timer for its next hedge (index: call slot)
+    HedgeAnswer,   // a hedged request's response reaches its client (index: job, which lives until then)
 };
 
 // Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
@@ -77,6 +80,7 @@ struct Job {
     std::uint32_t attemptToken = 0; // the slot's token while this job is its attempt
     std::uint32_t token = 0;        // bumped when the job is freed: its pending events go stale
     std::uint32_t service = 0;
+    std::uint8_t request = 0;       // which request of its try (hedging: 0 = the first)
     State state = State::Travelling;
     bool holdsWorker = false;
     bool abandoned = false;         // its client gave up
@@ -105,9 +109,18 @@ struct CallSlot {
     std::uint32_t token = 0;
     std::uint32_t pipeline = 0;
     std::uint32_t job = kNone; // the current attempt's job, while the service has it
+    std::array<std::uint32_t, HedgingConfig::kMaxHedgedAttempts> hedgeJobs = noJobs(); // hedge k's job at [k - 1]
+
+    static constexpr std::array<std::uint32_t, HedgingConfig::kMaxHedgedAttempts> noJobs()
+    {
+        std::array<std::uint32_t, HedgingConfig::kMaxHedgedAttempts> a {};
+        a.fill(kNone);
+        return a;
+    }
     std::uint32_t user = kNone; // the closed-loop user that sent this call
     bool active = false;
     bool deadlineArmed = false; // an AttemptDeadline event is pending for the current attempt
+    bool hedged = false;        // its pipeline hedges (docs/hedging.md)
 };
 
 class Run {
@@ -157,13 +170,19 @@ private:
     void reportProgress(std::int64_t t);
 
     // The service side of an attempt (see docs/simulator.md, "Services are queues").
-    void sendAttempt(std::uint32_t slot, std::int64_t t);
+    void sendAttempt(std::uint32_t slot, std::int64_t t, unsigned request = 0);
+    static std::uint32_t& jobOf(CallSlot& c, unsigned request) { return request == 0 ? c.job : c.hedgeJobs[request - 1]; }
+    void armHedged(std::uint32_t slot, const Step& step, std::int64_t t);
+    void cancelRequests(CallSlot& c, std::uint16_t requests, std::int64_t t);
     void arriveAtService(std::uint32_t job, std::int64_t t);
     void startService(std::uint32_t job, std::int64_t t, const PlannedResponse* plan = nullptr);
     void respondLater(std::uint32_t job, std::int64_t at);
     void onServiceDone(std::uint32_t job, std::int64_t t);
     void dispatch(std::uint32_t service, std::int64_t t);
     void deliver(std::uint32_t job, std::int64_t t);
+    void deliverHedged(std::uint32_t job, std::int64_t t);
+    void onHedgeTimer(std::uint32_t slot, std::uint32_t token, std::int64_t t);
+    void onHedgeAnswer(std::uint32_t job, std::uint32_t token, std::int64_t t);
     void abandonJob(std::uint32_t job, std::int64_t t);
     void armDeadline(std::uint32_t slot);
     std::uint32_t newJob();
@@ -286,6 +305,7 @@ void Run::startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t use
     auto& c = m_slots[slot];
     c.active = true;
     c.pipeline = pipeline;
+    c.hedged = p.pipeline->hedging() != nullptr;
     c.user = user;
     c.job = kNone;
     ++c.token;
@@ -316,9 +336,9 @@ void Run::freeJob(std::uint32_t job)
 {
     Job& j = m_jobs[job];
     ++j.token;
-    auto& c = m_slots[j.slot];
-    if (c.job == job)
-        c.job = kNone;
+    std::uint32_t& owner = jobOf(m_slots[j.slot], j.request);
+    if (owner == job)
+        owner = kNone;
     m_freeJobs.push_back(job);
 }
 
@@ -332,7 +352,7 @@ void Run::armDeadline(std::uint32_t slot)
 }
 
 // An attempt leaves the client: one network hop to the service (inline when there is none).
-void Run::sendAttempt(std::uint32_t slot, std::int64_t t)
+void Run::sendAttempt(std::uint32_t slot, std::int64_t t, unsigned request)
 {
     auto& c = m_slots[slot];
     const std::uint32_t service = m_pipelines[c.pipeline].service;
@@ -342,11 +362,12 @@ void Run::sendAttempt(std::uint32_t slot, std::int64_t t)
     j.slot = slot;
     j.attemptToken = c.token;
     j.service = service;
+    j.request = std::uint8_t(request);
     j.state = Job::State::Travelling;
     j.holdsWorker = false;
     j.abandoned = false;
     j.planned = PlannedResponse {};
-    c.job = job;
+    jobOf(c, request) = job;
     const Duration hop = s.profileAt(t).hop(s.rng);
     if (hop > Duration::zero()) {
         armDeadline(slot); // the response time is unknown until the request is served
@@ -499,9 +520,13 @@ void Run::deliver(std::uint32_t job, std::int64_t t)
     Job& j = m_jobs[job];
     const std::uint32_t slot = j.slot;
     auto& c = m_slots[slot];
-    const bool current = c.active && c.job == job && c.token == j.attemptToken;
+    const bool current = c.active && jobOf(c, j.request) == job && c.token == j.attemptToken;
     if (!current) {
         freeJob(job);
+        return;
+    }
+    if (c.hedged) [[unlikely]] {
+        deliverHedged(job, t);
         return;
     }
     auto& s = m_services[j.service];
@@ -519,15 +544,49 @@ void Run::deliver(std::uint32_t job, std::int64_t t)
     drive(slot, c.call.onAttemptDone(outcome, tp(t)), t);
 }
 
+// Out of the event loop's body on purpose: it stays small enough for the compiler to inline the hot
+// handlers (a measurable share of the simulator's time, callgrind: bench_sim --profile).
+void Run::onHedgeTimer(std::uint32_t slot, std::uint32_t token, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    if (c.token == token && c.active)
+        drive(slot, c.call.onHedgeTimer(tp(t)), t);
+}
+
+void Run::onHedgeAnswer(std::uint32_t job, std::uint32_t token, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    if (j.token != token)
+        return;
+    auto& c = m_slots[j.slot];
+    const std::uint32_t slot = j.slot;
+    const unsigned request = j.request;
+    const bool current = c.active && jobOf(c, request) == job && c.token == j.attemptToken;
+    const Outcome outcome = j.planned.toOutcome();
+    freeJob(job);
+    if (current)
+        drive(slot, c.call.onAttemptDone(outcome, tp(t), int(request)), t);
+}
+
+// Several requests of a hedged call may be on their way back: each answer travels in its own job.
+void Run::deliverHedged(std::uint32_t job, std::int64_t t)
+{
+    Job& j = m_jobs[job];
+    auto& s = m_services[j.service];
+    const Duration hop = s.profileAt(t).hop(s.rng);
+    j.state = Job::State::Responding;
+    push(t + std::max<std::int64_t>(hop.count(), 0), EvType::HedgeAnswer, job, j.token);
+}
+
 // The client of `job` gave up at `t` (its attempt deadline).
 void Run::abandonJob(std::uint32_t job, std::int64_t t)
 {
     Job& j = m_jobs[job];
     auto& s = m_services[j.service];
     j.abandoned = true;
-    auto& c = m_slots[j.slot];
-    if (c.job == job)
-        c.job = kNone; // the job stays with the service; the call has moved on
+    std::uint32_t& owner = jobOf(m_slots[j.slot], j.request);
+    if (owner == job)
+        owner = kNone; // the job stays with the service; the call has moved on
     const bool drop = s.profileAt(t).capacity.dropAbandoned;
     switch (j.state) {
     case Job::State::Travelling:
@@ -564,17 +623,30 @@ void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
 void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
 {
     auto& c = m_slots[slot];
-    ++c.token; // whatever was scheduled for the previous step is stale now
+    if (step.cancel != 0) // hedging: the losers (or everything in flight at the deadline)
+        cancelRequests(c, step.cancel, t);
+    // Whatever was scheduled for the previous step is stale now, except for a hedged try's other
+    // requests: a hedge, or nothing new, leaves them (and the try's deadline) in force.
+    if (step.kind != Step::Kind::Pending && step.request == 0)
+        ++c.token;
     auto& p = m_pipelines[c.pipeline];
     if (const std::uint32_t refused = c.call.takeBreakerRejections()) // rare: the bucket only then
         p.countBreakerRejections(refused, pipelineBucket(p, t));
     switch (step.kind) {
     case Step::Kind::Attempt:
-        ++p.series.summary.attempts;
-        ++pipelineBucket(p, t).attempts;
-        c.deadlineNs = step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
-        c.deadlineArmed = false;
-        sendAttempt(slot, t);
+        if (step.request == 0) [[likely]] {
+            ++p.series.summary.attempts;
+            ++pipelineBucket(p, t).attempts;
+            c.deadlineNs = step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
+            c.deadlineArmed = false;
+        } else {
+            ++p.series.summary.hedges;
+        }
+        sendAttempt(slot, t, step.request);
+        if (c.hedged) [[unlikely]]
+            armHedged(slot, step, t);
+        break;
+    case Step::Kind::Pending:
         break;
     case Step::Kind::Wait:
         if (step.isRetryWait()) {
@@ -601,6 +673,21 @@ void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
             m_pending.push_back(queuedSlot);
         }
     }
+}
+
+// After an Attempt step of a hedging pipeline: the hedge timer, and the try's deadline.
+void Run::armHedged(std::uint32_t slot, const Step& step, std::int64_t t)
+{
+    if (step.hedgeTimer)
+        push(std::max(step.until.time_since_epoch().count(), t), EvType::HedgeTimer, slot, m_slots[slot].token);
+    armDeadline(slot); // a hedged try ends at its deadline whichever of its requests is slow
+}
+
+void Run::cancelRequests(CallSlot& c, std::uint16_t requests, std::int64_t t)
+{
+    for (unsigned k = 0; k <= unsigned(HedgingConfig::kMaxHedgedAttempts); ++k)
+        if ((requests & (1u << k)) != 0 && jobOf(c, k) != kNone)
+            abandonJob(jobOf(c, k), t);
 }
 
 void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t)
@@ -743,7 +830,7 @@ RunResult Run::execute()
             if (c.token != ev.token || !c.active)
                 break;
             if (c.job != kNone)
-                abandonJob(c.job, now);
+                abandonJob(c.job, now); // a hedged try's other requests are in the step's `cancel`
             auto& p = m_pipelines[c.pipeline];
             ++p.series.summary.timeouts;
             ++pipelineBucket(p, now).timeouts;
@@ -781,6 +868,12 @@ RunResult Run::execute()
             startRequest(m_clients[u.client].pipeline, now, ev.index);
             break;
         }
+        case EvType::HedgeTimer:
+            onHedgeTimer(ev.index, ev.token, now);
+            break;
+        case EvType::HedgeAnswer:
+            onHedgeAnswer(ev.index, ev.token, now);
+            break;
         case EvType::BreakerAction: {
             CircuitBreaker& breaker = *m_pipelines[ev.index].breaker;
             breaker.apply(breaker.config().schedule[ev.token].action, tp(now));

@@ -1,6 +1,6 @@
 // Prints ns/op of the engine's hot paths in one run, with an uncontended std::atomic increment as the
 // floor: breaker admission + record (closed), backoff delay, token bucket acquire, retry budget and
-// throttle, the pipeline's per-call state machine (also with a retry budget and throttle) and the full
+// throttle, the pipeline's per-call state machine (also with a retry budget and throttle, and hedged) and the full
 // blocking `BlockingExecutor::execute` success path on a SystemClock. Build with -O2.
 #include "core/clock/systemclock.h"
 #include "core/clock/virtualclock.h"
@@ -150,6 +150,30 @@ int main(int argc, char** argv)
         sink(call.result().attempts);
     });
 
+    // Hedging: the first request answers before the hedging delay (the common case), and a call whose
+    // hedge wins (timer, second request, the first cancelled).
+    PipelineConfig hedgedConfig = defaultPipeline();
+    hedgedConfig.hedgingEnabled = true;
+    hedgedConfig.hedging.delay = 100ms;
+    Pipeline hedgedPipeline(hedgedConfig, closedBreaker());
+    const double hedgedNs = nsPerOp(n, [&](long i) {
+        const TimePoint now {std::chrono::microseconds(i)};
+        PipelineCall call = hedgedPipeline.begin(std::uint64_t(i), now);
+        Step s = call.start(now);
+        s = call.onAttemptDone(ok, now + 1us, s.request);
+        sink(s.kind);
+        sink(call.result().attempts);
+    });
+    const double hedgeWinsNs = nsPerOp(n, [&](long i) {
+        const TimePoint now {std::chrono::microseconds(i)};
+        PipelineCall call = hedgedPipeline.begin(std::uint64_t(i), now);
+        Step s = call.start(now);
+        s = call.onHedgeTimer(s.until);
+        s = call.onAttemptDone(ok, s.until + 1us, s.request);
+        sink(s.cancel);
+        sink(call.result().hedges);
+    });
+
     VirtualClock vclock;
     Pipeline templPipeline(defaultPipeline(), closedBreaker());
     BlockingExecutor executor(templPipeline, vclock, [](TimePoint) {});
@@ -177,6 +201,8 @@ int main(int argc, char** argv)
     std::printf("retry throttle onSuccess|onFailure+allowsRetry %7.2f ns/op\n", throttleNs);
     std::printf("pipeline state machine, success (retry+cb)     %7.2f ns/op   (target <= 50)\n", machineNs);
     std::printf("  ... with retry budget + throttling           %7.2f ns/op\n", limitedNs);
+    std::printf("  ... hedged (hedging + cb), no hedge needed   %7.2f ns/op\n", hedgedNs);
+    std::printf("  ... hedged, the hedge wins (2 requests)      %7.2f ns/op\n", hedgeWinsNs);
     std::printf("BlockingExecutor::execute, VirtualClock        %7.2f ns/op\n", templNs);
     std::printf("BlockingExecutor::execute, SystemClock         %7.2f ns/op   (target <= 150)\n", executeNs);
     return counter.load() > 0 ? 0 : 1;

@@ -170,6 +170,22 @@ private slots:
         QTest::newRow("breaker schedule duration on isolate")
             << replaced("\"retry\": {", "\"circuit_breaker\": {\"schedule\": [{\"at\": 5, \"action\": \"isolate\", \"for\": 3}]}, \"retry\": {")
             << QStringLiteral("f.json: /pipelines/0/circuit_breaker/schedule/0/for: only an \"open\" action takes a duration, got \"isolate\"");
+        QTest::newRow("hedging max 0")
+            << replaced("\"retry\": {", "\"hedging\": {\"max_hedged_attempts\": 0}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/hedging/max_hedged_attempts: expected an integer in [1, 10] (extra "
+                              "requests per try), got 0");
+        QTest::newRow("hedging negative delay")
+            << replaced("\"retry\": {", "\"hedging\": {\"delay\": -0.1}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/hedging/delay: ");
+        QTest::newRow("hedging percentile 100")
+            << replaced("\"retry\": {", "\"hedging\": {\"delay_percentile\": 100}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/hedging/delay_percentile: expected a percentile in (0, 100), got 100");
+        QTest::newRow("hedging percentile negative")
+            << replaced("\"retry\": {", "\"hedging\": {\"delay_percentile\": -5}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/hedging/delay_percentile: expected a percentile in (0, 100), got -5");
+        QTest::newRow("hedging unknown key")
+            << replaced("\"retry\": {", "\"hedging\": {\"max_hedged_attempt\": 2}, \"retry\": {")
+            << QStringLiteral("f.json: /pipelines/0/hedging/max_hedged_attempt: unknown key (did you mean \"max_hedged_attempts\"?)");
         QTest::newRow("null where object expected") << replaced("\"fault\": {\"error_rate\": 0.1}", "\"fault\": null")
                                                     << QStringLiteral("f.json: /services/0/fault: expected an object, got null");
     }
@@ -278,6 +294,37 @@ private slots:
         QVERIFY(!scenariojson::load(kValid).scenario->pipelines[0].config.retry.budget);
         QVERIFY(scenariojson::toJson(*scenariojson::load(kValid).scenario)[QStringLiteral("pipelines")][0]
                     [QStringLiteral("retry")][QStringLiteral("budget")].isNull());
+    }
+
+    void hedgingKeysRoundTrip()
+    {
+        const QByteArray doc = replaced("\"retry\": {\"max_attempts\": 3}",
+            "\"retry\": {\"max_attempts\": 3}, \"hedging\": {\"max_hedged_attempts\": 3, \"delay\": \"150ms\","
+            " \"delay_percentile\": 95}");
+        const ScenarioLoad first = scenariojson::load(doc);
+        QVERIFY2(first.ok(), qPrintable(messages(first).join(QLatin1Char('\n'))));
+        const PipelineConfig& c = first.scenario->pipelines[0].config;
+        QVERIFY(c.hedgingEnabled);
+        QCOMPARE(c.hedging.maxHedgedAttempts, 3);
+        QCOMPARE(c.hedging.delay, Duration(150ms));
+        QCOMPARE(c.hedging.delayPercentile, std::optional<double>(95.0));
+        QVERIFY(!c.hedging.onFailureOnly);
+        const QByteArray saved = scenariojson::toBytes(*first.scenario);
+        const ScenarioLoad second = scenariojson::load(saved);
+        QVERIFY2(second.ok(), qPrintable(messages(second).join(QLatin1Char('\n'))));
+        QCOMPARE(scenariojson::toBytes(*second.scenario), saved);
+        QCOMPARE(second.scenario->pipelines[0].config.hedging.delayPercentile, std::optional<double>(95.0));
+        // Off unless present; "enabled": false keeps the settings; a null percentile is a fixed delay.
+        QVERIFY(!scenariojson::load(kValid).scenario->pipelines[0].config.hedgingEnabled);
+        QVERIFY(!scenariojson::toJson(*scenariojson::load(kValid).scenario)[QStringLiteral("pipelines")][0]
+                    .toObject()
+                    .contains(QStringLiteral("hedging")));
+        const ScenarioLoad off = scenariojson::load(replaced("\"retry\": {",
+            "\"hedging\": {\"enabled\": false, \"on_failure_only\": true, \"delay_percentile\": null}, \"retry\": {"));
+        QVERIFY2(off.ok(), qPrintable(messages(off).join(QLatin1Char('\n'))));
+        QVERIFY(!off.scenario->pipelines[0].config.hedgingEnabled);
+        QVERIFY(off.scenario->pipelines[0].config.hedging.onFailureOnly);
+        QVERIFY(!off.scenario->pipelines[0].config.hedging.delayPercentile);
     }
 
     void demosRoundTrip()

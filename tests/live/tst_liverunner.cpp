@@ -137,6 +137,8 @@ private slots:
     void closedLoopUsersWaitForTheirAnswers();
     void scheduledBreakerActions();
     void sharedCircuitActsOnce();
+    void hedgeWinsAndTheLoserIsAborted();
+    void hedgedTryTimesOutWithAllItsRequests();
 };
 
 void TestLiveRunner::retryAfterHonoured_data()
@@ -456,6 +458,59 @@ void TestLiveRunner::bulkheadActsOnRealConcurrency()
     QCOMPARE(rig.of(EventKind::BulkheadRejected).size(), std::size_t(2));
     QCOMPARE(rig.server->stats().maxConcurrent, 1);
     QCOMPARE(rig.server->stats().requests, 2u);
+}
+
+// Hedging over real HTTP: the first request of the only call hangs (the service hangs for its first
+// 100 ms), the hedge sent at 300 ms finds it healthy and wins; the hung request is aborted, which frees
+// its place on the server.
+void TestLiveRunner::hedgeWinsAndTheLoserIsAborted()
+{
+    PipelineConfig config = retrying(1, 0ms);
+    config.hedgingEnabled = true;
+    config.hedging.delay = 300ms;
+    config.timeoutEnabled = true;
+    config.timeout.attemptTimeout = 5s;
+    FaultSchedule faults(failing(FaultKind::Hang));
+    faults.addChange(100ms, FaultProfile::healthy(10ms), QStringLiteral("healthy"));
+    LiveRig rig(scenario(faults, config, constant(1.0), 50ms));
+    QVERIFY(rig.run());
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.requests, 1u);
+    QCOMPARE(summary.succeeded, 1u);
+    QCOMPARE(summary.attempts, 1u);
+    QCOMPARE(summary.hedges, 1u);
+    QVERIFY2(summary.latencyP99Ms >= 295 && summary.latencyP99Ms < 2000, qPrintable(QString::number(summary.latencyP99Ms)));
+    const auto launched = rig.of(EventKind::HedgeLaunched);
+    QCOMPARE(launched.size(), std::size_t(1));
+    QCOMPARE(launched[0].text, QStringLiteral("1"));
+    const auto cancelled = rig.of(EventKind::HedgeCancelled);
+    QCOMPARE(cancelled.size(), std::size_t(1));
+    QCOMPARE(cancelled[0].text, QStringLiteral("0")); // the hung first request lost
+    QTRY_COMPARE(rig.server->stats().concurrent, 0); // the abort released the hung request
+    QCOMPARE(rig.server->stats().requests, 2u);
+    QCOMPARE(rig.server->stats().hangs, 1u);
+}
+
+// Both requests of the try hang: the attempt deadline cancels the two of them.
+void TestLiveRunner::hedgedTryTimesOutWithAllItsRequests()
+{
+    PipelineConfig config = retrying(1, 0ms);
+    config.hedgingEnabled = true;
+    config.hedging.delay = 100ms;
+    config.timeoutEnabled = true;
+    config.timeout.attemptTimeout = 400ms;
+    LiveRig rig(scenario(FaultSchedule(failing(FaultKind::Hang)), config, constant(1.0), 50ms));
+    QVERIFY(rig.run());
+    const auto& summary = rig.runner->result().pipelines[0].summary;
+    QCOMPARE(summary.failed, 1u);
+    QCOMPARE(summary.timeouts, 1u);
+    QCOMPARE(summary.hedges, 1u);
+    QCOMPARE(rig.of(EventKind::HedgeCancelled).size(), std::size_t(2));
+    const auto attempts = rig.of(EventKind::Attempt);
+    QCOMPARE(attempts.size(), std::size_t(1));
+    QVERIFY(attempts[0].outcome == OutcomeKind::Timeout);
+    QTRY_COMPARE(rig.server->stats().concurrent, 0);
+    QCOMPARE(rig.server->stats().hangs, 2u);
 }
 
 QTEST_GUILESS_MAIN(TestLiveRunner)

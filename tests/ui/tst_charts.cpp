@@ -161,6 +161,19 @@ private slots:
         QCOMPARE(chart.capMs(), 1000.0);
     }
 
+    void hedgesHaveTheirOwnSeries()
+    {
+        RetryDelayChart chart;
+        Event hedge = retry(2, 1, 120ms);
+        hedge.kind = EventKind::HedgeLaunched;
+        hedge.text = QStringLiteral("1");
+        chart.appendEvents({retry(1, 1, 50ms), hedge});
+        chart.resize(800, 300);
+        chart.flushRefresh();
+        QCOMPARE(chart.drawnHedges(), 1);
+        QCOMPARE(chart.drawnPoints(0), 1); // the hedge is not drawn as a first retry
+    }
+
     void bucketsFromResultAndEventsAgree()
     {
         // the same run, once as the simulator's buckets and once rebuilt from its events

@@ -43,7 +43,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchTest"));
+        QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchTourTest")); // its own settings: tests run in parallel
     }
 
     void init() { Settings::setTourSeen(false); }

@@ -195,6 +195,26 @@ private slots:
         QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QStringLiteral("fallback"));
     }
 
+    void hedgingControlsWriteTheStageButNotTheOrder()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        QCOMPARE(editor.orderList()->count(), 6); // hedging has no place in `order`
+        QVERIFY(!editor.section(QStringLiteral("hedging"))->isChecked());
+        editor.section(QStringLiteral("hedging"))->enableSwitch()->setChecked(true);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/hedging/enabled")).toBool(), true);
+        ParameterControl* hedges = editor.control(QStringLiteral("hedging"), QStringLiteral("max_hedged_attempts"));
+        QVERIFY(hedges);
+        hedges->spinBox()->setValue(50); // beyond the engine's 10
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/hedging/max_hedged_attempts")).toInt(), 10);
+        editor.control(QStringLiteral("hedging"), QStringLiteral("delay"))->spinBox()->setValue(150);
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/hedging/delay")).toDouble(), 0.15);
+        QVERIFY(editor.control(QStringLiteral("hedging"), QStringLiteral("delay_percentile")));
+        QVERIFY(editor.control(QStringLiteral("hedging"), QStringLiteral("on_failure_only")));
+    }
+
     void problemsFlagTheirControl()
     {
         ScenarioDocument doc;
