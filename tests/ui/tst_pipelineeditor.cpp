@@ -1,12 +1,16 @@
 // Pipeline editor and its document: controls write JSON values through the undo stack, drags merge
 // into one step, enable switches and order, problems flagged on the right control; JSON pointers.
+#include "core/policy/backoff.h"
+#include "core/policy/circuitbreaker.h"
 #include "ui/collapsiblesection.h"
+#include "ui/parametercatalog.h"
 #include "ui/jsonpointer.h"
 #include "ui/parametercontrol.h"
 #include "ui/pipelineeditor.h"
 #include "ui/scenariodocument.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,6 +19,9 @@
 #include <QSlider>
 #include <QTest>
 #include <QUndoStack>
+
+#include <functional>
+#include <map>
 
 using namespace rwb;
 
@@ -213,6 +220,53 @@ private slots:
         QCOMPARE(doc.value(QStringLiteral("/pipelines/0/hedging/delay")).toDouble(), 0.15);
         QVERIFY(editor.control(QStringLiteral("hedging"), QStringLiteral("delay_percentile")));
         QVERIFY(editor.control(QStringLiteral("hedging"), QStringLiteral("on_failure_only")));
+    }
+
+    void everyChoiceIsOneTheEngineReads()
+    {
+        // The editor offers what the engine parses: a spelling it does not know would make the
+        // scenario fail to load the moment a user picks it.
+        const std::map<QString, std::function<bool(const QString&)>> engine {
+            { QStringLiteral("retry/backoff/jitter"), [](const QString& v) { return jitterFromString(v).has_value(); } },
+            { QStringLiteral("retry/backoff/strategy"),
+                [](const QString& v) { return backoffStrategyFromString(v).has_value(); } },
+            { QStringLiteral("circuit_breaker/half_open_rule"),
+                [](const QString& v) { return halfOpenRuleFromString(v).has_value(); } },
+            { QStringLiteral("circuit_breaker/initial_state"),
+                [](const QString& v) { return breakerInitialStateFromString(v).has_value(); } },
+        };
+        int checked = 0;
+        for (const ParameterGroup& group : catalog::pipelineGroups())
+            for (const ParameterSpec& spec : group.parameters) {
+                const auto parser = engine.find(group.key + QLatin1Char('/') + spec.key);
+                if (parser == engine.end())
+                    continue;
+                for (const QString& value : spec.choices) {
+                    QVERIFY2(parser->second(value), qPrintable(parser->first + QStringLiteral(": ") + value));
+                    ++checked;
+                }
+            }
+        QCOMPARE(checked, 6 + 3 + 2 + 6); // jitters, strategies, half-open rules, initial states
+
+        // Picking one writes its spelling; success_threshold only applies to the any-failure rule.
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        editor.show();
+        ParameterControl* ruleControl = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("half_open_rule"));
+        auto* rule = qobject_cast<QComboBox*>(ruleControl->editor());
+        QVERIFY(rule);
+        ParameterControl* successes = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("success_threshold"));
+        QVERIFY(successes->editor()->isVisibleTo(&editor));
+        rule->setCurrentIndex(int(ruleControl->spec().choices.indexOf(QStringLiteral("rates"))));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/half_open_rule")).toString(), QStringLiteral("rates"));
+        QVERIFY(!successes->editor()->isVisibleTo(&editor));
+        ParameterControl* jitterControl = editor.control(QStringLiteral("retry"), QStringLiteral("backoff/jitter"));
+        auto* jitter = qobject_cast<QComboBox*>(jitterControl->editor());
+        QVERIFY(jitter);
+        jitter->setCurrentIndex(int(jitterControl->spec().choices.indexOf(QStringLiteral("decorrelated_v2"))));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/retry/backoff/jitter")).toString(), QStringLiteral("decorrelated_v2"));
     }
 
     void problemsFlagTheirControl()
