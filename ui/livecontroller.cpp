@@ -67,6 +67,11 @@ public:
         } catch (const InvalidConfig& e) {
             return e.errors().empty() ? QString::fromLocal8Bit(e.what()) : e.errors().front().toString();
         }
+        // the mocks answer /_control/breaker with this run's breakers, as under `rwb live`
+        for (auto& [name, server] : m_servers)
+            server->setBreakerControl([runner = m_runner.get()](const QByteArray& method, const QByteArray& body) {
+                return runner->breakerControl(method, body);
+            });
         connect(m_runner.get(), &LiveRunner::finished, this, [this] {
             QString recorded;
             if (m_writer) {
@@ -103,6 +108,12 @@ public:
         } else {
             it->second->clearFaultOverride();
         }
+    }
+
+    void applyBreakerAction(const QString& circuit, const BreakerAction& action)
+    {
+        if (m_runner && m_runner->isRunning())
+            m_runner->applyBreakerAction(circuit, action);
     }
 
     const std::map<QString, QString>& urls() const { return m_urls; }
@@ -213,6 +224,15 @@ void LiveController::setOutage(const QString& service, bool down)
         return;
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, service, down] { worker->setOutage(service, down); }, Qt::QueuedConnection);
+}
+
+void LiveController::applyBreakerAction(const QString& circuit, const BreakerAction& action)
+{
+    if (!m_worker)
+        return;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, circuit, action] { worker->applyBreakerAction(circuit, action); },
+        Qt::QueuedConnection);
 }
 
 void LiveController::shutdownWorker()

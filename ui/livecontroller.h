@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
+#include "core/policy/circuitbreaker.h"
 #include "core/run/runresult.h"
 
 #include <QJsonObject>
@@ -47,6 +48,8 @@ public:
     QString recordingPath() const { return m_recording; }
     /// Takes `service` down (every request fails with 503) or brings it back to its schedule.
     void setOutage(const QString& service, bool down);
+    /// Carries out a manual breaker command on the running run's circuit (a live action, not an edit).
+    void applyBreakerAction(const QString& circuit, const BreakerAction& action);
     EventBridge* bridge() const noexcept { return m_bridge; }
 
 signals:

@@ -192,6 +192,8 @@ int runLive(const QStringList& args)
         return BadInput;
     }
     mocks.setMetricsProvider([r = runner.get()] { return r->prometheusText(); });
+    mocks.setBreakerControl(
+        [r = runner.get()](const QByteArray& method, const QByteArray& body) { return r->breakerControl(method, body); });
 
     if (!parsed.common.json) {
         err() << "rwb live: " << toSeconds(scenario.duration) << " s of traffic against:\n";

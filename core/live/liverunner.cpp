@@ -1,5 +1,7 @@
 #include "core/live/liverunner.h"
 
+#include "core/config/jsonreader.h"
+
 #include "core/live/prometheustext.h"
 
 #include "core/clock/systemclock.h"
@@ -10,6 +12,7 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -810,6 +813,96 @@ void LiveRunner::State::finish()
     q->m_result = std::move(result);
     q->m_running = false;
     emit q->finished();
+}
+
+// --- manual breaker control
+// -------------------------------------------------------------------------------------------------------------
+
+std::vector<std::pair<QString, BreakerState>> LiveRunner::circuits() const
+{
+    std::vector<std::pair<QString, BreakerState>> out;
+    for (const auto& p : d->pipelines)
+        if (p.ownsBreaker)
+            out.emplace_back(p.breaker->name(), p.breaker->state(tp(d->now())));
+    return out;
+}
+
+bool LiveRunner::applyBreakerAction(const QString& circuit, const BreakerAction& action, QString* error)
+{
+    const auto fail = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (const FieldErrors problems = BreakerAction::validate(action); !problems.empty())
+        return fail(problems.front().toString());
+    for (auto& p : d->pipelines) {
+        if (p.ownsBreaker && p.breaker->name() == circuit) {
+            p.breaker->apply(action, tp(d->now()));
+            return true;
+        }
+    }
+    QStringList names;
+    for (const auto& [name, state] : circuits())
+        names << name;
+    return fail(names.isEmpty() ? QStringLiteral("no circuit \"%1\": no pipeline of this run has a breaker").arg(circuit)
+                                : QStringLiteral("no circuit \"%1\"; the run has %2").arg(circuit, names.join(QStringLiteral(", "))));
+}
+
+std::pair<int, QJsonObject> LiveRunner::breakerControl(const QByteArray& method, const QByteArray& body)
+{
+    const auto listing = [this] {
+        QJsonArray list;
+        for (const auto& [name, state] : circuits())
+            list.append(QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("state"), toString(state) } });
+        return QJsonObject { { QStringLiteral("circuits"), list } };
+    };
+    const auto error = [](int status, const QString& message) {
+        return std::pair<int, QJsonObject>(status, QJsonObject { { QStringLiteral("error"), message } });
+    };
+    if (method == "GET" || method == "HEAD")
+        return { 200, listing() };
+    if (method != "POST")
+        return error(405, QStringLiteral("method not allowed; use GET, HEAD, POST"));
+    QJsonParseError parse;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parse);
+    if (parse.error != QJsonParseError::NoError || !doc.isObject())
+        return error(400,
+            parse.error != QJsonParseError::NoError
+                ? QStringLiteral("body is not JSON: %1 at offset %2").arg(parse.errorString()).arg(parse.offset)
+                : QStringLiteral("expected a JSON object like {\"circuit\": \"payments\", \"action\": \"isolate\"}"));
+    LoadErrors problems;
+    JsonReader r(doc.object(), QString(), problems);
+    QString circuit;
+    BreakerAction action;
+    for (const auto& key : { QStringLiteral("circuit"), QStringLiteral("action") })
+        if (!r.has(key))
+            r.error(QString(), QStringLiteral("missing key \"%1\"").arg(key));
+    r.read(QStringLiteral("circuit"), circuit);
+    r.readEnum(QStringLiteral("action"), action.command, &breakerCommandFromString,
+        { QStringLiteral("close"), QStringLiteral("open"), QStringLiteral("half_open"), QStringLiteral("isolate"),
+            QStringLiteral("disable"), QStringLiteral("metrics_only"), QStringLiteral("release"), QStringLiteral("reset") });
+    r.readDuration(QStringLiteral("for"), action.openFor);
+    std::optional<Duration> until;
+    r.readDuration(QStringLiteral("until"), until);
+    if (until)
+        action.openUntil = TimePoint(*until);
+    r.finish();
+    if (!problems.empty()) {
+        QStringList lines;
+        for (const LoadError& e : problems)
+            lines << e.toString();
+        return error(422, lines.join(QStringLiteral("; ")));
+    }
+    QString message;
+    if (!applyBreakerAction(circuit, action, &message))
+        return error(message.startsWith(QStringLiteral("no circuit")) ? 404 : 422, message);
+    for (const auto& [name, state] : circuits())
+        if (name == circuit)
+            return { 200,
+                { { QStringLiteral("circuit"), name }, { QStringLiteral("action"), toString(action.command) },
+                    { QStringLiteral("state"), toString(state) } } };
+    return { 200, listing() };
 }
 
 // --- metrics

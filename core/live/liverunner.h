@@ -4,6 +4,7 @@
 #include "core/run/scenario.h"
 #include "core/run/runresult.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -12,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace rwb {
 
@@ -67,6 +70,16 @@ public:
     std::uint64_t inFlight() const noexcept { return m_live; }
     /// Client-side counters of the run so far in Prometheus text format (for GET /metrics).
     QByteArray prometheusText() const;
+
+    /// The run's circuits (shared ones once) and their state now.
+    std::vector<std::pair<QString, BreakerState>> circuits() const;
+    /// Carries out a manual breaker command now, as a scheduled one would (the live control API, the
+    /// GUI's tile menu). An "open ... until" time counts from the start of the run. Returns false with
+    /// a message when no circuit has that name or the action does not validate.
+    bool applyBreakerAction(const QString& circuit, const BreakerAction& action, QString* error = nullptr);
+    /// GET and POST /_control/breaker, served by the mock servers during a live run: the HTTP status
+    /// and the JSON answer (docs/live-mode.md).
+    std::pair<int, QJsonObject> breakerControl(const QByteArray& method, const QByteArray& body);
 
     /// Checks that `url` is http(s) on a loopback host; the message says why not.
     static bool isLoopbackUrl(const QUrl& url, QString* why = nullptr);

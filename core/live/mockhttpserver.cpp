@@ -912,8 +912,15 @@ void MockHttpServer::handleControl(MockConnection* connection, const HttpRequest
         } else {
             wrongMethod("GET, HEAD, POST, DELETE");
         }
+    } else if (path == "/_control/breaker") {
+        if (!m_breakerControl)
+            return error(404, QStringLiteral("no live run here: /_control/breaker answers during `rwb live` and the GUI's live mode"));
+        if (request.method == "POST" && !isJsonContentType(request.header("content-type")))
+            return error(415, QStringLiteral("POST /_control/breaker needs 'Content-Type: application/json'"));
+        const auto [status, answer] = m_breakerControl(request.method, request.body);
+        json(status, answer, status == 405 ? QByteArray("Allow: GET, HEAD, POST\r\n") : QByteArray());
     } else {
-        error(404, QStringLiteral("unknown control path; try /_control/stats, /_control/fault or /metrics"));
+        error(404, QStringLiteral("unknown control path; try /_control/stats, /_control/fault, /_control/breaker or /metrics"));
     }
 }
 

@@ -12,6 +12,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -136,6 +137,9 @@ public:
     void setEventSink(EventSink* sink) { m_sink = sink; }
     /// Extra Prometheus text appended to GET /metrics (for client-side metrics of a live run).
     void setMetricsProvider(std::function<QByteArray()> provider) { m_metricsProvider = std::move(provider); }
+    /// Answers /_control/breaker (method, body -> HTTP status and JSON) during a live run; unset: 404.
+    using BreakerControl = std::function<std::pair<int, QJsonObject>(const QByteArray& method, const QByteArray& body)>;
+    void setBreakerControl(BreakerControl control) { m_breakerControl = std::move(control); }
 
     const MockServiceStats& stats() const noexcept { return m_stats; }
     QByteArray statsJson() const;
@@ -194,6 +198,7 @@ private:
     MockServiceStats m_stats;
     EventSink* m_sink = nullptr;
     std::function<QByteArray()> m_metricsProvider;
+    BreakerControl m_breakerControl;
     std::vector<const MockHttpServer*> m_metricsGroup;
     QTimer m_transitionTimer;
     std::vector<FaultSchedule::Transition> m_transitions;

@@ -101,4 +101,10 @@ void MockServiceGroup::setMetricsProvider(const std::function<QByteArray()>& pro
         s->setMetricsProvider(provider);
 }
 
+void MockServiceGroup::setBreakerControl(const MockHttpServer::BreakerControl& control)
+{
+    for (const auto& s : m_servers)
+        s->setBreakerControl(control);
+}
+
 } // namespace rwb

@@ -52,6 +52,8 @@ public:
     void setEventSink(EventSink* sink);
     /// Extra Prometheus text appended to GET /metrics of every server (e.g. a LiveRunner's metrics).
     void setMetricsProvider(const std::function<QByteArray()>& provider);
+    /// Every server answers /_control/breaker through `control` (a live run's breakers).
+    void setBreakerControl(const MockHttpServer::BreakerControl& control);
 
 private:
     const Clock* m_clock;

@@ -199,6 +199,30 @@ QStringList CircuitBreakerConfig::differences(const CircuitBreakerConfig& a, con
     return out;
 }
 
+FieldErrors BreakerAction::validate(const BreakerAction& a)
+{
+    FieldCheck check;
+    check.require(named(a.command), QStringLiteral("action"),
+        QStringLiteral("expected one of close, open, half_open, isolate, disable, metrics_only, release, "
+                       "reset, got %1")
+            .arg(int(a.command)));
+    if (a.command != BreakerCommand::Open) {
+        check.require(!a.openFor, QStringLiteral("for"),
+            QStringLiteral("only an \"open\" action takes a duration, got \"%1\"").arg(toString(a.command)));
+        check.require(!a.openUntil, QStringLiteral("until"),
+            QStringLiteral("only an \"open\" action takes an end time, got \"%1\"").arg(toString(a.command)));
+    } else if (a.openFor && a.openUntil) {
+        check.require(false, QStringLiteral("until"), QStringLiteral("expected either \"for\" or \"until\", got both"));
+    }
+    if (a.openFor)
+        check.require(*a.openFor > Duration::zero(), QStringLiteral("for"),
+            QStringLiteral("expected a duration > 0 ms, got %1 ms").arg(formatNumber(toMs(*a.openFor))));
+    if (a.openUntil)
+        check.require(a.openUntil->time_since_epoch() >= Duration::zero(), QStringLiteral("until"),
+            QStringLiteral("expected a time >= 0 ms, got %1 ms").arg(formatNumber(toMs(a.openUntil->time_since_epoch()))));
+    return check.take();
+}
+
 FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
 {
     FieldCheck check;
@@ -240,27 +264,8 @@ FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
         const ScheduledBreakerAction& s = c.schedule[i];
         const QString at = QStringLiteral("schedule/%1/").arg(i);
         check.durationAtLeastMs(at + QStringLiteral("at"), toMs(s.at), 0.0);
-        const BreakerAction& a = s.action;
-        check.require(named(a.command), at + QStringLiteral("action"),
-            QStringLiteral("expected one of close, open, half_open, isolate, disable, metrics_only, release, "
-                           "reset, got %1")
-                .arg(int(a.command)));
-        if (a.command != BreakerCommand::Open) {
-            check.require(!a.openFor, at + QStringLiteral("for"),
-                QStringLiteral("only an \"open\" action takes a duration, got \"%1\"").arg(toString(a.command)));
-            check.require(!a.openUntil, at + QStringLiteral("until"),
-                QStringLiteral("only an \"open\" action takes an end time, got \"%1\"").arg(toString(a.command)));
-        } else if (a.openFor && a.openUntil) {
-            check.require(
-                false, at + QStringLiteral("until"), QStringLiteral("expected either \"for\" or \"until\", got both"));
-        }
-        if (a.openFor)
-            check.require(*a.openFor > Duration::zero(), at + QStringLiteral("for"),
-                QStringLiteral("expected a duration > 0 ms, got %1 ms").arg(formatNumber(toMs(*a.openFor))));
-        if (a.openUntil)
-            check.require(a.openUntil->time_since_epoch() >= Duration::zero(), at + QStringLiteral("until"),
-                QStringLiteral("expected a time >= 0 ms, got %1 ms")
-                    .arg(formatNumber(toMs(a.openUntil->time_since_epoch()))));
+        for (const FieldError& e : BreakerAction::validate(s.action))
+            check.require(false, at + e.field, e.message);
     }
     return check.take();
 }

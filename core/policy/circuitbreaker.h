@@ -76,6 +76,8 @@ struct BreakerAction {
     std::optional<Duration> openFor; ///< Open only ("for"): > 0
     std::optional<TimePoint> openUntil; ///< Open only ("until", executor time); not together with openFor
 
+    /// Every broken rule, by JSON name ("action", "for", "until").
+    static FieldErrors validate(const BreakerAction& action);
     friend bool operator==(const BreakerAction&, const BreakerAction&) = default;
 };
 

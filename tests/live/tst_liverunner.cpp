@@ -2,9 +2,15 @@
 #include "core/clock/systemclock.h"
 #include "core/live/mockhttpserver.h"
 #include "core/sim/simulator.h"
+#include "livetesthelpers.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <tuple>
 
 using namespace rwb;
 
@@ -137,6 +143,7 @@ private slots:
     void closedLoopUsersWaitForTheirAnswers();
     void scheduledBreakerActions();
     void sharedCircuitActsOnce();
+    void breakerControlEndpoint();
     void hedgeWinsAndTheLoserIsAborted();
     void hedgedTryTimesOutWithAllItsRequests();
 };
@@ -304,6 +311,74 @@ void TestLiveRunner::sharedCircuitActsOnce()
     QCOMPARE(result.pipelines[1].summary.breakerTransitions, 2u);
     QCOMPARE(result.total().breakerTransitions, 2u);
     QCOMPARE(result.total().breakerRejections, quint64(rig.of(EventKind::BreakerRejected).size()));
+}
+
+void TestLiveRunner::breakerControlEndpoint()
+{
+    // POST /_control/breaker on a mock server acts on the live run's breaker, as a scheduled action would.
+    using testing::get;
+    using testing::post;
+    using testing::RawClient;
+    using testing::RawResponse;
+    CircuitBreakerConfig breaker;
+    breaker.name = QStringLiteral("payments");
+    LiveRig rig(scenario(FaultSchedule(FaultProfile::healthy(1ms)), retrying(1, 0ms), constant(40.0), 1500ms, breaker));
+    rig.server->setBreakerControl(
+        [&rig](const QByteArray& method, const QByteArray& body) { return rig.runner->breakerControl(method, body); });
+    QSignalSpy done(rig.runner.get(), &LiveRunner::finished);
+    rig.server->start(rig.clock.now());
+    rig.runner->start();
+    RawClient client(rig.server->url().port());
+    QVERIFY(client.waitConnected());
+    const auto ask = [&client](const QByteArray& request) {
+        client.send(request);
+        const RawResponse r = client.next();
+        return std::pair(r.status, QJsonDocument::fromJson(r.body).object());
+    };
+    const auto control = [&ask](const QByteArray& body) { return ask(post("/_control/breaker", body)); };
+
+    auto [status, answer] = ask(get("/_control/breaker"));
+    QCOMPARE(status, 200);
+    const QJsonObject listed = answer.value(QStringLiteral("circuits")).toArray().first().toObject();
+    QCOMPARE(listed.value(QStringLiteral("name")).toString(), QStringLiteral("payments"));
+    QCOMPARE(listed.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+
+    // Bad requests change nothing and say why.
+    std::tie(status, answer) = control(R"({"circuit": "nope", "action": "isolate"})");
+    QCOMPARE(status, 404);
+    QVERIFY(answer.value(QStringLiteral("error")).toString().contains(QStringLiteral("payments")));
+    std::tie(status, answer) = control(R"({"circuit": "payments", "action": "isolate", "for": 5})");
+    QCOMPARE(status, 422);
+    QVERIFY2(answer.value(QStringLiteral("error")).toString().contains(QStringLiteral("for")),
+        qPrintable(answer.value(QStringLiteral("error")).toString()));
+    std::tie(status, answer) = control(R"({"circuit": 3, "action": "explode"})");
+    QCOMPARE(status, 422);
+    const QString both = answer.value(QStringLiteral("error")).toString();
+    QVERIFY2(both.contains(QStringLiteral("/circuit")) && both.contains(QStringLiteral("/action")), qPrintable(both));
+    std::tie(status, answer) = control("not json");
+    QCOMPARE(status, 400);
+    std::tie(status, answer) = ask("POST /_control/breaker HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                                   "Content-Length: 2\r\n\r\n{}");
+    QCOMPARE(status, 415);
+    QVERIFY(rig.of(EventKind::BreakerTransition).empty());
+
+    // Isolate: calls are refused until the release.
+    std::tie(status, answer) = control(R"({"circuit": "payments", "action": "isolate"})");
+    QCOMPARE(status, 200);
+    QVERIFY(answer.value(QStringLiteral("state")).toString() != QStringLiteral("CLOSED"));
+    QVERIFY(QTest::qWaitFor([&rig] { return !rig.of(EventKind::BreakerRejected).empty(); }, 5000));
+    std::tie(status, answer) = control(R"({"circuit": "payments", "action": "release"})");
+    QCOMPARE(status, 200);
+    QCOMPARE(answer.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+    QVERIFY(done.wait(20000) || done.count() == 1);
+
+    const auto transitions = rig.of(EventKind::BreakerTransition);
+    QCOMPARE(transitions.size(), std::size_t(2));
+    QCOMPARE(transitions[0].text, QStringLiteral("forced open"));
+    QCOMPARE(transitions[1].text, QStringLiteral("released"));
+    for (const auto& r : rig.of(EventKind::BreakerRejected))
+        QVERIFY(r.time >= transitions[0].time && r.time <= transitions[1].time);
+    QVERIFY(rig.runner->result().pipelines[0].summary.succeeded > 0);
 }
 
 void TestLiveRunner::agreesWithSimulator()
