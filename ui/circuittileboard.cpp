@@ -5,6 +5,7 @@
 #include "core/run/runresult.h"
 
 #include <QGridLayout>
+#include <QMenu>
 #include <QResizeEvent>
 #include <QScrollBar>
 #include <QTimer>
@@ -167,6 +168,13 @@ CircuitTileBoard::Entry& CircuitTileBoard::entry(const QString& name, const QStr
     auto e = std::make_unique<Entry>();
     e->tile = new CircuitTile(m_content);
     e->tile->setPresenterMode(m_presenter);
+    e->tile->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(e->tile, &QWidget::customContextMenuRequested, this, [this, tile = e->tile, name](const QPoint& at) {
+        if (QMenu* menu = breakerMenu(name)) {
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(tile->mapToGlobal(at));
+        }
+    });
     if (!pipeline.isEmpty())
         e->pipelines.append(pipeline);
     CircuitTileData d;
@@ -339,6 +347,36 @@ void CircuitTileBoard::applyStats(const QString& pipeline, const CircuitBreakerS
     e.state = stats.state;
     e.breakerSeen = true;
     e.tile->applyStats(stats);
+}
+
+QMenu* CircuitTileBoard::breakerMenu(const QString& name)
+{
+    const auto it = m_index.constFind(name);
+    if (!m_actionsEnabled || it == m_index.constEnd())
+        return nullptr;
+    const Entry& e = *m_entries[static_cast<std::size_t>(*it)];
+    if (!hasBreaker(name, e))
+        return nullptr;
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("breakerMenu"));
+    menu->addSection(tr("Circuit %1 (live)").arg(name));
+    const auto add = [this, menu, name](const QString& text, BreakerAction action, const QString& tip) {
+        QAction* a = menu->addAction(text);
+        a->setToolTip(tip);
+        a->setData(toString(action.command));
+        connect(a, &QAction::triggered, this, [this, name, action] { emit breakerActionRequested(name, action); });
+    };
+    using C = BreakerCommand;
+    add(tr("Isolate (force open)"), { C::Isolate, {}, {} }, tr("Refuse every call until Release"));
+    add(tr("Open for 30 s"), { C::Open, std::chrono::seconds(30), {} }, tr("Open now; probes after 30 s as usual"));
+    add(tr("Half-open now"), { C::HalfOpen, {}, {} }, tr("Let probe calls through now"));
+    add(tr("Close"), { C::Close, {}, {} }, tr("Closed with a fresh window"));
+    menu->addSeparator();
+    add(tr("Disable (admit all, record nothing)"), { C::Disable, {}, {} }, tr("Until Release"));
+    add(tr("Metrics only (never opens)"), { C::MetricsOnly, {}, {} }, tr("Records and reports, never refuses; until Release"));
+    add(tr("Release"), { C::Release, {}, {} }, tr("End a forced mode: back to normal operation"));
+    add(tr("Reset"), { C::Reset, {}, {} }, tr("Closed, every counter cleared"));
+    return menu;
 }
 
 void CircuitTileBoard::scheduleRefresh()

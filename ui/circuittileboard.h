@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
+#include "core/policy/circuitbreaker.h"
 #include "ui/circuittile.h"
 #include "ui/ringbuffer.h"
 #include "ui/runscope.h"
@@ -12,6 +13,7 @@
 #include <vector>
 
 class QGridLayout;
+class QMenu;
 class QTimer;
 
 namespace rwb {
@@ -69,6 +71,17 @@ public:
     /// Recomputes the tiles from the rolling windows now (tests; otherwise a timer does it).
     void refreshNow();
 
+    /// Live mode: a breaker tile's context menu sends manual commands (breakerActionRequested).
+    void setBreakerActionsEnabled(bool enabled) { m_actionsEnabled = enabled; }
+    bool breakerActionsEnabled() const noexcept { return m_actionsEnabled; }
+    /// The context menu of tile `name`: the manual commands for its circuit (Isolate, Open for 30 s,
+    /// Half-open, Close, Release, Reset, Disable, Metrics only); nullptr when the tile has no breaker or
+    /// actions are off. The caller owns it.
+    QMenu* breakerMenu(const QString& name);
+
+signals:
+    void breakerActionRequested(const QString& circuit, const rwb::BreakerAction& action);
+
 protected:
     void resizeEvent(QResizeEvent* event) override;
 
@@ -110,6 +123,7 @@ private:
     TimePoint m_now {};
     bool m_presenter = false;
     bool m_simulate = false;
+    bool m_actionsEnabled = false;
     int m_columns = 0;
 };
 

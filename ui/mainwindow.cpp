@@ -222,6 +222,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
     connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
+        m_tiles->setBreakerActionsEnabled(false);
         m_results->finishEvents();
         m_liveControls->setStopped();
         const QString recorded = m_live->recordingPath();
@@ -233,6 +234,14 @@ MainWindow::MainWindow(QWidget* parent)
         m_statusRun->setText(caption);
         updateRunActions();
     });
+    // a breaker tile's menu during a live run: a live action on the run's breaker, not a scenario edit
+    connect(m_tiles, &CircuitTileBoard::breakerActionRequested, this,
+        [this](const QString& circuit, const BreakerAction& action) {
+            if (!m_live->isRunning())
+                return;
+            m_live->applyBreakerAction(circuit, action);
+            statusBar()->showMessage(tr("Circuit %1: %2").arg(circuit, toString(action.command)), 4000);
+        });
     connect(m_liveControls, &LiveControls::outageRequested, this, [this](const QString& service, bool down) {
         m_live->setOutage(service, down); // a live action: the scenario document is not touched
         statusBar()->showMessage(down ? tr("%1 is down now (live only; the scenario is unchanged)").arg(service)
@@ -825,6 +834,7 @@ void MainWindow::startLive()
         return;
     }
     m_liveControls->setRunning(m_live->serviceUrls());
+    m_tiles->setBreakerActionsEnabled(true);
     m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
             ? QString()
             : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));

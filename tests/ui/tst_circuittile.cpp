@@ -9,7 +9,11 @@
 #include "ui/circuittile.h"
 #include "ui/circuittileboard.h"
 
+#include <QMenu>
+#include <QSignalSpy>
 #include <QTest>
+
+#include <memory>
 
 using namespace rwb;
 using std::chrono::milliseconds;
@@ -183,6 +187,41 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&replayed));
         replayed.setScope(RunScope::one(sharing[1]));
         QVERIFY(replayed.tile(circuit)->isVisible());
+    }
+
+    void liveBreakerMenuSendsCommands()
+    {
+        // A breaker tile's context menu in live mode asks for manual commands on its circuit.
+        Scenario scenario = testing::demoScenario(30);
+        scenario.pipelines[1].breaker.reset();
+        const testing::DemoRun run = testing::runDemo(30);
+        CircuitTileBoard board;
+        board.setScenario(&scenario);
+        board.setResult(run.result, run.events);
+        const QString circuit = board.tileOf(QStringLiteral("payments"));
+        QVERIFY(!board.breakerMenu(circuit)); // off outside a live run
+        board.setBreakerActionsEnabled(true);
+        QVERIFY(!board.breakerMenu(QStringLiteral("inventory"))); // no breaker, no commands
+        std::unique_ptr<QMenu> menu(board.breakerMenu(circuit));
+        QVERIFY(menu);
+        QStringList commands;
+        for (QAction* a : menu->actions())
+            if (!a->isSeparator() && a->data().isValid())
+                commands << a->data().toString();
+        QCOMPARE(commands,
+            QStringList({ QStringLiteral("isolate"), QStringLiteral("open"), QStringLiteral("half_open"),
+                QStringLiteral("close"), QStringLiteral("disable"), QStringLiteral("metrics_only"),
+                QStringLiteral("release"), QStringLiteral("reset") }));
+        QSignalSpy requested(&board, &CircuitTileBoard::breakerActionRequested);
+        for (QAction* a : menu->actions())
+            if (a->data().toString() == QStringLiteral("open"))
+                a->trigger();
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(requested.at(0).at(0).toString(), circuit);
+        const auto action = requested.at(0).at(1).value<BreakerAction>();
+        QVERIFY(action.command == BreakerCommand::Open);
+        QCOMPARE(action.openFor, std::optional<Duration>(std::chrono::seconds(30)));
+        QVERIFY(BreakerAction::validate(action).empty());
     }
 
     void noBadgeWithoutBreaker()
