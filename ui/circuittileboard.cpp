@@ -352,24 +352,30 @@ void CircuitTileBoard::applyStats(const QString& pipeline, const CircuitBreakerS
 QMenu* CircuitTileBoard::breakerMenu(const QString& name)
 {
     const auto it = m_index.constFind(name);
-    if (!m_actionsEnabled || it == m_index.constEnd())
+    if (m_menuMode == BreakerMenu::Off || it == m_index.constEnd())
         return nullptr;
     const Entry& e = *m_entries[static_cast<std::size_t>(*it)];
     if (!hasBreaker(name, e))
         return nullptr;
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("breakerMenu"));
-    menu->addSection(tr("Circuit %1 (live)").arg(name));
-    const auto add = [this, menu, name](const QString& text, BreakerAction action, const QString& tip) {
-        QAction* a = menu->addAction(text);
+    const bool live = m_menuMode == BreakerMenu::Live;
+    menu->addSection(live ? tr("Circuit %1: now").arg(name) : tr("Circuit %1: schedule at…").arg(name));
+    const auto add = [this, menu, name, live](const QString& text, BreakerAction action, const QString& tip) {
+        QAction* a = menu->addAction(live ? text : text + QStringLiteral("…"));
         a->setToolTip(tip);
         a->setData(toString(action.command));
-        connect(a, &QAction::triggered, this, [this, name, action] { emit breakerActionRequested(name, action); });
+        connect(a, &QAction::triggered, this, [this, name, action, live] {
+            if (live)
+                emit breakerActionRequested(name, action);
+            else
+                emit breakerScheduleRequested(name, action);
+        });
     };
     using C = BreakerCommand;
     add(tr("Isolate (force open)"), { C::Isolate, {}, {} }, tr("Refuse every call until Release"));
-    add(tr("Open for 30 s"), { C::Open, std::chrono::seconds(30), {} }, tr("Open now; probes after 30 s as usual"));
-    add(tr("Half-open now"), { C::HalfOpen, {}, {} }, tr("Let probe calls through now"));
+    add(tr("Open for 30 s"), { C::Open, std::chrono::seconds(30), {} }, tr("Open; probes after 30 s as usual"));
+    add(tr("Half-open"), { C::HalfOpen, {}, {} }, tr("Let probe calls through"));
     add(tr("Close"), { C::Close, {}, {} }, tr("Closed with a fresh window"));
     menu->addSeparator();
     add(tr("Disable (admit all, record nothing)"), { C::Disable, {}, {} }, tr("Until Release"));

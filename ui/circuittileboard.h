@@ -71,16 +71,20 @@ public:
     /// Recomputes the tiles from the rolling windows now (tests; otherwise a timer does it).
     void refreshNow();
 
-    /// Live mode: a breaker tile's context menu sends manual commands (breakerActionRequested).
-    void setBreakerActionsEnabled(bool enabled) { m_actionsEnabled = enabled; }
-    bool breakerActionsEnabled() const noexcept { return m_actionsEnabled; }
+    /// What a breaker tile's context menu does with a manual command: nothing, send it to the running
+    /// breaker (Live: breakerActionRequested) or add it to the scenario's schedule (Simulate:
+    /// breakerScheduleRequested).
+    enum class BreakerMenu { Off, Live, Schedule };
+    void setBreakerMenu(BreakerMenu mode) { m_menuMode = mode; }
+    BreakerMenu breakerMenuMode() const noexcept { return m_menuMode; }
     /// The context menu of tile `name`: the manual commands for its circuit (Isolate, Open for 30 s,
-    /// Half-open, Close, Release, Reset, Disable, Metrics only); nullptr when the tile has no breaker or
-    /// actions are off. The caller owns it.
+    /// Half-open, Close, Disable, Metrics only, Release, Reset); nullptr when the tile has no breaker or
+    /// the menu is off. The caller owns it.
     QMenu* breakerMenu(const QString& name);
 
 signals:
     void breakerActionRequested(const QString& circuit, const rwb::BreakerAction& action);
+    void breakerScheduleRequested(const QString& circuit, const rwb::BreakerAction& action);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -123,7 +127,7 @@ private:
     TimePoint m_now {};
     bool m_presenter = false;
     bool m_simulate = false;
-    bool m_actionsEnabled = false;
+    BreakerMenu m_menuMode = BreakerMenu::Off;
     int m_columns = 0;
 };
 

@@ -42,6 +42,8 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QJsonArray>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
@@ -216,13 +218,14 @@ MainWindow::MainWindow(QWidget* parent)
     });
     // a click on a chart selects the log lines of that moment
     connect(m_results, &ResultsView::timeClicked, this, [this](double seconds) {
+        m_lastChartTime = seconds;
         if (m_log->logIndex())
             m_log->scrollToRunTime(seconds);
     });
 
     connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
     connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
-        m_tiles->setBreakerActionsEnabled(false);
+        m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
         m_results->finishEvents();
         m_liveControls->setStopped();
         const QString recorded = m_live->recordingPath();
@@ -234,6 +237,17 @@ MainWindow::MainWindow(QWidget* parent)
         m_statusRun->setText(caption);
         updateRunActions();
     });
+    // a breaker tile's menu in Simulate: a schedule entry of the scenario, at a time the user picks
+    connect(m_tiles, &CircuitTileBoard::breakerScheduleRequested, this,
+        [this](const QString& circuit, const BreakerAction& action) {
+            bool ok = false;
+            const double duration = m_document->value(QStringLiteral("/duration")).toDouble(300.0);
+            const double at = QInputDialog::getDouble(this, tr("Schedule a breaker command"),
+                tr("Run time (s) at which circuit %1 gets \"%2\":").arg(circuit, toString(action.command)),
+                m_lastChartTime.value_or(duration / 2.0), 0.0, std::max(duration, 0.0), 1, &ok);
+            if (ok)
+                scheduleBreakerAction(circuit, action, at);
+        });
     // a breaker tile's menu during a live run: a live action on the run's breaker, not a scenario edit
     connect(m_tiles, &CircuitTileBoard::breakerActionRequested, this,
         [this](const QString& circuit, const BreakerAction& action) {
@@ -611,6 +625,7 @@ void MainWindow::createDocks()
     connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
 
     m_tiles = new CircuitTileBoard(this);
+    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
     m_tilesDock = new QDockWidget(tr("Circuits"), this);
     m_tilesDock->setObjectName(QStringLiteral("circuitsDock"));
     m_tilesDock->setWidget(m_tiles);
@@ -667,6 +682,8 @@ void MainWindow::setMode(Mode mode)
     if (mode != m_mode && m_mode == Mode::Live)
         m_live->stop();
     m_mode = mode;
+    // Live turns the menu on when its run starts; a replayed log has no breaker to command
+    m_tiles->setBreakerMenu(mode == Mode::Simulate ? CircuitTileBoard::BreakerMenu::Schedule : CircuitTileBoard::BreakerMenu::Off);
     QAction* a = mode == Mode::Simulate ? m_simulateModeAction
         : mode == Mode::Live            ? m_liveModeAction
                                         : m_replayModeAction;
@@ -834,7 +851,7 @@ void MainWindow::startLive()
         return;
     }
     m_liveControls->setRunning(m_live->serviceUrls());
-    m_tiles->setBreakerActionsEnabled(true);
+    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
     m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
             ? QString()
             : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
@@ -1208,6 +1225,30 @@ QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy, bo
 bool MainWindow::importConfig(const QString& path, QString* error)
 {
     return m_files->importConfig(path, error);
+}
+
+bool MainWindow::scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds)
+{
+    const QJsonArray pipelines = m_document->value(QStringLiteral("/pipelines")).toArray();
+    for (qsizetype i = 0; i < pipelines.size(); ++i) {
+        const QJsonObject p = pipelines.at(i).toObject();
+        const QJsonValue breaker = p.value(QStringLiteral("circuit_breaker"));
+        if (!breaker.isObject() || !breaker.toObject().value(QStringLiteral("enabled")).toBool(true))
+            continue;
+        const QString name = breaker.toObject().value(QStringLiteral("name")).toString();
+        if ((name.isEmpty() ? p.value(QStringLiteral("name")).toString() : name) != circuit)
+            continue;
+        QJsonObject entry { { QStringLiteral("at"), seconds }, { QStringLiteral("action"), toString(action.command) } };
+        if (action.openFor)
+            entry.insert(QStringLiteral("for"), toSeconds(*action.openFor));
+        const QString pointer = QStringLiteral("/pipelines/%1/circuit_breaker/schedule").arg(i);
+        QJsonArray schedule = m_document->value(pointer).toArray();
+        schedule.append(entry);
+        m_document->setValue(pointer, schedule,
+            tr("Schedule %1 of %2 at %3 s").arg(toString(action.command), circuit).arg(seconds, 0, 'f', 1));
+        return true;
+    }
+    return false;
 }
 
 QString MainWindow::exportRunSummary(const QString& path) const

@@ -2,7 +2,11 @@
 
 #include "ui/simulationrun.h"
 
+#include "core/policy/circuitbreaker.h"
+
 #include <QMainWindow>
+
+#include <optional>
 #include <QMap>
 #include <QPointer>
 
@@ -119,6 +123,10 @@ public:
     /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
     bool importConfig(const QString& path, QString* error);
     QString exportRunSummary(const QString& path) const;
+    /// Adds a manual breaker command at run time `seconds` to the schedule of `circuit` (in the first
+    /// pipeline naming it, which carries a shared circuit's schedule): one undo step. False when no
+    /// pipeline has that circuit.
+    bool scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds);
 
     /// The layout of a fresh window (docks, toolbar); Reset Layout returns to it, keeping the Log
     /// panel in Replay mode.
@@ -242,6 +250,7 @@ private:
 
     std::vector<ScenarioProblem> m_problems;
     QString m_screenshotDir;
+    std::optional<double> m_lastChartTime; // run time of the last click on a chart (seconds)
     std::function<void(bool)> m_screenshotDone;
 };
 

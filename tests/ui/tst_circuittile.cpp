@@ -199,8 +199,8 @@ private slots:
         board.setScenario(&scenario);
         board.setResult(run.result, run.events);
         const QString circuit = board.tileOf(QStringLiteral("payments"));
-        QVERIFY(!board.breakerMenu(circuit)); // off outside a live run
-        board.setBreakerActionsEnabled(true);
+        QVERIFY(!board.breakerMenu(circuit)); // off until a mode turns it on
+        board.setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
         QVERIFY(!board.breakerMenu(QStringLiteral("inventory"))); // no breaker, no commands
         std::unique_ptr<QMenu> menu(board.breakerMenu(circuit));
         QVERIFY(menu);
@@ -222,6 +222,18 @@ private slots:
         QVERIFY(action.command == BreakerCommand::Open);
         QCOMPARE(action.openFor, std::optional<Duration>(std::chrono::seconds(30)));
         QVERIFY(BreakerAction::validate(action).empty());
+
+        // Simulate: the same commands become schedule requests instead.
+        board.setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
+        QSignalSpy scheduled(&board, &CircuitTileBoard::breakerScheduleRequested);
+        std::unique_ptr<QMenu> scheduleMenu(board.breakerMenu(circuit));
+        QVERIFY(scheduleMenu);
+        for (QAction* a : scheduleMenu->actions())
+            if (a->data().toString() == QStringLiteral("isolate"))
+                a->trigger();
+        QCOMPARE(scheduled.count(), 1);
+        QCOMPARE(requested.count(), 1); // nothing sent to a running breaker
+        QVERIFY(scheduled.at(0).at(1).value<BreakerAction>().command == BreakerCommand::Isolate);
     }
 
     void noBadgeWithoutBreaker()

@@ -41,6 +41,7 @@
 #include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QJsonArray>
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -98,6 +99,31 @@ private slots:
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchItemsTest"));
         QVERIFY(m_dir.isValid());
         QSettings().clear(); // a window restores presenter mode and layout from the last run's settings
+    }
+
+    // a breaker command scheduled from a tile's menu in Simulate: one undo step, run by the simulator
+    void tileMenuSchedulesABreakerCommand()
+    {
+        MainWindow window;
+        QSignalSpy applied(&window, &MainWindow::runApplied);
+        QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+        QCOMPARE(window.circuitTiles()->breakerMenuMode(), CircuitTileBoard::BreakerMenu::Schedule);
+        QVERIFY(!window.scheduleBreakerAction(QStringLiteral("no-such-circuit"), { BreakerCommand::Isolate, {}, {} }, 5.0));
+        applied.clear();
+        QVERIFY(window.scheduleBreakerAction(QStringLiteral("guarded"), { BreakerCommand::Isolate, {}, {} }, 5.0));
+        const QJsonArray schedule
+            = window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/schedule")).toArray();
+        QCOMPARE(schedule.size(), 1);
+        QCOMPARE(schedule.at(0).toObject().value(QStringLiteral("at")).toDouble(), 5.0);
+        QCOMPARE(schedule.at(0).toObject().value(QStringLiteral("action")).toString(), QStringLiteral("isolate"));
+        // the engine runs it: the guarded breaker is forced open at 5 s
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+        const RunResult engine = engineRun(window);
+        QVERIFY(engine.pipeline(QStringLiteral("guarded"))->summary.breakerRejections > 0);
+        QVERIFY(engine.pipeline(QStringLiteral("guarded"))->buckets[6].breakerState != BreakerState::Closed);
+        window.document()->undoStack()->undo();
+        QVERIFY(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/schedule")).toArray().isEmpty());
     }
 
     // 1. one Summary column per pipeline; Show applies to the Summary, every chart and the tiles
