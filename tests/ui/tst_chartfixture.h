@@ -3,6 +3,7 @@
 // Realistic runs for the chart, tile, log and replay tests: the real simulator on small scenarios.
 
 #include "core/events/eventsink.h"
+#include "core/config/demos.h"
 #include "core/run/scenario.h"
 #include "core/sim/simulator.h"
 
@@ -72,6 +73,26 @@ inline DemoRun runDemo(int seconds = 90)
     options.sink = &sink;
     DemoRun run;
     run.result = Simulator::run(demoScenario(seconds), options);
+    run.events = sink.take();
+    return run;
+}
+
+/// A built-in demo (resources/scenarios) simulated with every event; the scenario too. Tests using it
+/// link rwb_resources.
+struct BuiltInRun : DemoRun {
+    Scenario scenario;
+};
+inline BuiltInRun runBuiltIn(const QString& demo)
+{
+    BuiltInRun run;
+    const ScenarioLoad load = demos::load(demo);
+    if (!load.ok())
+        return run;
+    run.scenario = *load.scenario;
+    CollectingSink sink;
+    SimulationOptions options;
+    options.sink = &sink;
+    run.result = Simulator::run(run.scenario, options);
     run.events = sink.take();
     return run;
 }

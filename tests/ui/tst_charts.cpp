@@ -3,7 +3,6 @@
 // time-axis sync, legend toggles.
 
 #include "tst_chartfixture.h"
-#include "core/config/demos.h"
 
 #include "ui/breakerstatechart.h"
 #include "ui/bucketchart.h"
@@ -225,16 +224,13 @@ private slots:
         // The built-in demo: checkout-shared and reports-shared name one circuit; while reports is down
         // the shared breaker opens for both. Rebuilt from events, every pipeline's buckets must carry
         // the state the simulator recorded, whether the mapping is given (live) or learned (a log).
-        const ScenarioLoad load = demos::load(QStringLiteral("shared-circuit"));
-        QVERIFY(load.ok());
-        CollectingSink sink;
-        SimulationOptions options;
-        options.sink = &sink;
-        const RunResult result = Simulator::run(*load.scenario, options);
-        const std::vector<Event> events = sink.take();
+        const testing::BuiltInRun run = testing::runBuiltIn(QStringLiteral("shared-circuit"));
+        QVERIFY(!run.result.pipelines.empty());
+        const RunResult& result = run.result;
+        const std::vector<Event>& events = run.events;
 
         ChartBucketer given;
-        for (const PipelineSpec& p : load.scenario->pipelines)
+        for (const PipelineSpec& p : run.scenario.pipelines)
             if (p.breaker)
                 given.setCircuit(p.breaker->name.isEmpty() ? p.name() : p.breaker->name, p.name());
         given.add(events);

@@ -2,7 +2,6 @@
 // own snapshot, layout.
 
 #include "tst_chartfixture.h"
-#include "core/config/demos.h"
 
 #include "core/policy/circuitbreaker.h"
 #include "ui/chartview.h"
@@ -138,13 +137,10 @@ private slots:
     void sharedCircuitHasOneTileCountingEveryCaller()
     {
         // The built-in demo: checkout-shared and reports-shared name the circuit "shared".
-        const ScenarioLoad load = demos::load(QStringLiteral("shared-circuit"));
-        QVERIFY(load.ok());
-        CollectingSink sink;
-        SimulationOptions options;
-        options.sink = &sink;
-        const RunResult result = Simulator::run(*load.scenario, options);
-        const std::vector<Event> events = sink.take();
+        const testing::BuiltInRun run = testing::runBuiltIn(QStringLiteral("shared-circuit"));
+        QVERIFY(!run.result.pipelines.empty());
+        const RunResult& result = run.result;
+        const std::vector<Event>& events = run.events;
         QStringList sharing;
         QString circuit;
         for (const PipelineSeries& p : result.pipelines)
@@ -158,7 +154,7 @@ private slots:
 
         // Simulate: whole-run figures, the two callers' summaries added up.
         CircuitTileBoard simulated;
-        simulated.setScenario(&*load.scenario);
+        simulated.setScenario(&run.scenario);
         simulated.setResult(result, events);
         QCOMPARE(simulated.names().size(), result.pipelines.size() - 1);
         const CircuitTileData whole = simulated.tile(circuit)->data();
