@@ -94,12 +94,13 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
     }
     KeyEventSink keyEvents;
     FanOutSink sinks;
-    sinks.add(&keyEvents);
+    if (args.json) // only the JSON summary reads them (the exact time to detect)
+        sinks.add(&keyEvents);
     if (sink)
         sinks.add(sink.get());
     SimulationOptions options;
     options.seed = args.seed;
-    options.sink = &sinks;
+    options.sink = sinks.empty() ? nullptr : &sinks; // no sink: the simulator builds no events at all
     RunResult result;
     try {
         result = Simulator::run(scenario, options);
