@@ -8,6 +8,7 @@
 #include "core/events/eventsink.h"
 #include "core/policy/pipeline.h"
 #include "core/policy/retryafterhint.h"
+#include "core/run/calldriver.h"
 #include "core/run/runrecorder.h"
 
 #include <QHash>
@@ -93,7 +94,7 @@ struct UserState {
 
 } // namespace
 
-struct LiveRunner::State {
+struct LiveRunner::State : CallDriver<LiveRunner::State, CallSlot, std::deque<CallSlot>> {
     LiveRunner* q = nullptr;
     Scenario scenario;
     LiveRunOptions options;
@@ -112,14 +113,9 @@ struct LiveRunner::State {
     std::vector<ServiceState> services;
     std::vector<ClientState> clients;
     std::vector<UserState> users;
-    std::deque<CallSlot> callSlots; // deque: slots keep their address while more are added
-    std::vector<std::uint32_t> freeSlots;
-    QHash<BulkheadTicket, std::uint32_t> queued;
-    std::vector<std::pair<std::uint32_t, Step>> pending;
     std::vector<std::unique_ptr<QTimer>> breakerActions; // a circuit's scheduled manual actions
     std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
     std::vector<int> managerLoad;
-    std::uint64_t nextRequestId = 1;
     std::uint64_t runId = 0; // a user's pending next request belongs to the run that scheduled it
     QTimer tickTimer;
     QTimer endTimer;
@@ -137,16 +133,33 @@ struct LiveRunner::State {
             buckets.resize(std::size_t(index) + 1);
         return buckets[std::size_t(index)];
     }
-    PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
+    // CallDriver's hooks: timers on the event loop, requests over HTTP. Slots live in a deque so they
+    // keep their address while more are added.
+    RecordedPipeline& recordedPipeline(std::uint32_t index) noexcept { return pipelines[index]; }
+    void onNewSlot(std::uint32_t slot);
+    void onCallStarting(CallSlot& c) noexcept { ++pipelines[c.pipeline].inFlight; }
+    void onStepSuperseded(CallSlot& c);
+    void sendAttempt(std::uint32_t slot, const Step& step, std::int64_t t);
+    void armWait(std::uint32_t slot, std::int64_t until, std::int64_t t) { armTimer(slot, TimerRole::WaitDone, until, t); }
+    void armQueueDeadline(std::uint32_t slot, std::int64_t deadline, std::int64_t t)
+    {
+        armTimer(slot, TimerRole::QueueDeadline, deadline, t);
+    }
+    void cancelRequests(std::uint32_t slot, std::uint16_t requests, std::int64_t t);
+    void onCallFinished(std::uint32_t slot, std::int64_t t);
+    void onCallAbandoned(CallSlot& c);
+    void endEveryRequest()
+    {
+        for (auto& c : m_slots)
+            endAllRequests(c);
+    }
 
     void build();
     void startTraffic();
     void scheduleBreakerActions();
     void onArrivalTimer(std::uint32_t client);
     void onBurstTimer(std::uint32_t client);
-    void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = UINT32_MAX);
     void scheduleUser(std::uint32_t user, std::int64_t at);
-    void drive(std::uint32_t slot, Step step, std::int64_t t);
     void sendRequest(std::uint32_t slot, std::int64_t t, int request);
     void armHedgeTimer(std::uint32_t slot, TimePoint at, std::int64_t t);
     void onReplyFinished(std::uint32_t slot, std::uint32_t token, int request);
@@ -156,7 +169,6 @@ struct LiveRunner::State {
     void endRequest(CallSlot& c, int request);
     void endAllRequests(CallSlot& c);
     void armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t);
-    void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
     void onTick();
     void onTrafficEnd();
     void maybeFinish();
@@ -233,18 +245,14 @@ LiveRunner::~LiveRunner()
 {
     if (m_running) {
         // Tear down without signals: replies and timers die with the state.
-        for (auto& c : d->callSlots)
-            d->endAllRequests(c);
+        d->endEveryRequest();
     }
 }
 
 void LiveRunner::State::build()
 {
     // A runner may be started again after it finished: begin from a clean slate.
-    callSlots.clear();
-    freeSlots.clear();
-    queued.clear();
-    pending.clear();
+    resetCalls();
     clients.clear();
     users.clear();
     ++runId;
@@ -252,7 +260,6 @@ void LiveRunner::State::build()
     services.clear();
     managers.clear();
     managerLoad.clear();
-    nextRequestId = 1;
     events = 0;
     trafficEnded = false;
     stopped = false;
@@ -363,7 +370,7 @@ void LiveRunner::State::scheduleUser(std::uint32_t user, std::int64_t at)
         UserState& u = users[user];
         if (u.remaining > 0)
             --u.remaining;
-        startRequest(clients[u.client].pipeline, now(), user);
+        startCall(clients[u.client].pipeline, now(), user);
     });
 }
 
@@ -392,7 +399,7 @@ void LiveRunner::State::onArrivalTimer(std::uint32_t client)
     const std::int64_t t = now();
     // Arrivals follow their own schedule; a late timer starts the overdue ones at once (bounded).
     for (int n = 0; n < 10000 && c.nextArrival <= t && c.nextArrival < c.end && !trafficEnded; ++n) {
-        startRequest(c.pipeline, t);
+        startCall(c.pipeline, t);
         const double gap
             = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate : c.rng.exponential(c.rate);
         c.nextArrival += std::max<std::int64_t>(std::llround(gap * 1e9), 1);
@@ -407,118 +414,50 @@ void LiveRunner::State::onBurstTimer(std::uint32_t client)
     const std::int64_t t = now();
     const int n = c.spec->arrival.burstSize * c.spec->count;
     for (int i = 0; i < n && !trafficEnded; ++i)
-        startRequest(c.pipeline, t);
+        startCall(c.pipeline, t);
     c.nextBurst += c.spec->arrival.burstInterval.count();
     if (c.nextBurst < c.end && !trafficEnded)
         c.burstTimer->start(timerMs(c.nextBurst - now()));
 }
 
-void LiveRunner::State::startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user)
+void LiveRunner::State::onNewSlot(std::uint32_t slot)
 {
-    std::uint32_t slot;
-    if (!freeSlots.empty()) {
-        slot = freeSlots.back();
-        freeSlots.pop_back();
-    } else {
-        slot = std::uint32_t(callSlots.size());
-        callSlots.emplace_back();
-        auto& c = callSlots.back();
-        c.timer = std::make_unique<QTimer>();
-        c.timer->setSingleShot(true);
-        c.timer->setTimerType(Qt::PreciseTimer);
-        QObject::connect(
-            c.timer.get(), &QTimer::timeout, q, [this, slot] { onSlotTimer(slot, callSlots[slot].token); });
-    }
-    auto& p = pipelines[pipeline];
-    auto& c = callSlots[slot];
-    c.active = true;
-    c.pipeline = pipeline;
-    c.user = user;
-    ++c.token;
-    ++q->m_live;
-    ++p.inFlight;
-    ++p.series.summary.requests;
-    ++pipelineBucket(p, t).requests;
-    c.call = p.pipeline->begin(nextRequestId++, tp(t));
-    drive(slot, c.call.start(tp(t)), t);
+    auto& c = m_slots[slot];
+    c.timer = std::make_unique<QTimer>();
+    c.timer->setSingleShot(true);
+    c.timer->setTimerType(Qt::PreciseTimer);
+    QObject::connect(c.timer.get(), &QTimer::timeout, q, [this, slot] { onSlotTimer(slot, m_slots[slot].token); });
 }
 
 void LiveRunner::State::armTimer(std::uint32_t slot, TimerRole role, std::int64_t at, std::int64_t t)
 {
-    auto& c = callSlots[slot];
+    auto& c = m_slots[slot];
     c.role = role;
     c.timer->start(timerMs(at - t));
 }
 
-void LiveRunner::State::drive(std::uint32_t slot, Step step, std::int64_t t)
+void LiveRunner::State::onStepSuperseded(CallSlot& c)
 {
-    for (;;) {
-        const BulkheadTicket handoff = step.handoff;
-        {
-            auto& c = callSlots[slot];
-            for (int k = 0; step.cancel >> k != 0; ++k) // hedging: the losers, or all at the deadline
-                if ((step.cancel >> k) & 1u)
-                    endRequest(c, k);
-            // Whatever was armed for the previous step is stale now, except for a hedged try's other
-            // requests and deadline: a hedge, or nothing new, leaves them running.
-            if (step.kind != Step::Kind::Pending && step.request == 0) {
-                ++c.token;
-                c.timer->stop();
-                c.role = TimerRole::None;
-                if (c.hedgeTimer)
-                    c.hedgeTimer->stop();
-            }
-            auto& p = pipelines[c.pipeline];
-            if (const std::uint32_t refused = c.call.takeBreakerRejections())
-                p.countBreakerRejections(refused, pipelineBucket(p, t));
-            switch (step.kind) {
-            case Step::Kind::Attempt:
-                if (step.request == 0) {
-                    ++p.series.summary.attempts;
-                    ++pipelineBucket(p, t).attempts;
-                    if (step.deadline != Timeout::kNever)
-                        armTimer(slot, TimerRole::AttemptDeadline, step.deadline.time_since_epoch().count(), t);
-                } else {
-                    ++p.series.summary.hedges;
-                }
-                sendRequest(slot, t, step.request);
-                if (step.hedgeTimer)
-                    armHedgeTimer(slot, step.until, t);
-                break;
-            case Step::Kind::Wait:
-                if (step.isRetryWait()) {
-                    ++p.series.summary.retries;
-                    ++pipelineBucket(p, t).retries;
-                }
-                armTimer(slot, TimerRole::WaitDone, step.until.time_since_epoch().count(), t);
-                break;
-            case Step::Kind::Queued:
-                queued.insert(step.ticket, slot);
-                c.ticket = step.ticket;
-                if (step.deadline != Timeout::kNever)
-                    armTimer(slot, TimerRole::QueueDeadline, step.deadline.time_since_epoch().count(), t);
-                break;
-            case Step::Kind::Done:
-                finishCall(slot, c.call.result(), t);
-                break;
-            case Step::Kind::Pending: // other requests of the try are still running
-                break;
-            }
-        }
-        if (handoff != 0) {
-            const auto it = queued.constFind(handoff);
-            if (it != queued.cend()) {
-                const std::uint32_t next = *it;
-                queued.erase(it);
-                pending.emplace_back(next, Step {});
-            }
-        }
-        if (pending.empty())
-            return;
-        slot = pending.back().first;
-        pending.pop_back();
-        step = callSlots[slot].call.resume(tp(t));
-    }
+    c.timer->stop();
+    c.role = TimerRole::None;
+    if (c.hedgeTimer)
+        c.hedgeTimer->stop();
+}
+
+void LiveRunner::State::sendAttempt(std::uint32_t slot, const Step& step, std::int64_t t)
+{
+    if (step.request == 0 && step.deadline != Timeout::kNever)
+        armTimer(slot, TimerRole::AttemptDeadline, step.deadline.time_since_epoch().count(), t);
+    sendRequest(slot, t, step.request);
+    if (step.hedgeTimer)
+        armHedgeTimer(slot, step.until, t);
+}
+
+void LiveRunner::State::cancelRequests(std::uint32_t slot, std::uint16_t requests, std::int64_t)
+{
+    for (int k = 0; requests >> k != 0; ++k)
+        if ((requests >> k) & 1u)
+            endRequest(m_slots[slot], k);
 }
 
 int LiveRunner::State::pickManager()
@@ -541,7 +480,7 @@ int LiveRunner::State::pickManager()
 
 void LiveRunner::State::sendRequest(std::uint32_t slot, std::int64_t t, int request)
 {
-    auto& c = callSlots[slot];
+    auto& c = m_slots[slot];
     auto& r = c.requests[std::size_t(request)];
     auto& p = pipelines[c.pipeline];
     auto& s = services[p.service];
@@ -572,13 +511,13 @@ void LiveRunner::State::sendRequest(std::uint32_t slot, std::int64_t t, int requ
 
 void LiveRunner::State::armHedgeTimer(std::uint32_t slot, TimePoint at, std::int64_t t)
 {
-    auto& c = callSlots[slot];
+    auto& c = m_slots[slot];
     if (!c.hedgeTimer) {
         c.hedgeTimer = std::make_unique<QTimer>();
         c.hedgeTimer->setSingleShot(true);
         c.hedgeTimer->setTimerType(Qt::PreciseTimer);
         QObject::connect(c.hedgeTimer.get(), &QTimer::timeout, q, [this, slot] {
-            auto& call = callSlots[slot];
+            auto& call = m_slots[slot];
             const std::int64_t at = now();
             if (call.active) // a stale timer is harmless: the call answers Pending
                 drive(slot, call.call.onHedgeTimer(tp(at)), at);
@@ -650,7 +589,7 @@ void LiveRunner::State::endAllRequests(CallSlot& c)
 
 void LiveRunner::State::onReplyFinished(std::uint32_t slot, std::uint32_t token, int request)
 {
-    auto& c = callSlots[slot];
+    auto& c = m_slots[slot];
     auto& r = c.requests[std::size_t(request)];
     if (c.token != token || !c.active || !r.reply)
         return;
@@ -668,7 +607,7 @@ void LiveRunner::State::onReplyFinished(std::uint32_t slot, std::uint32_t token,
 
 void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
 {
-    auto& c = callSlots[slot];
+    auto& c = m_slots[slot];
     if (c.token != token || !c.active)
         return;
     const std::int64_t t = now();
@@ -680,15 +619,12 @@ void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
             return;
         endRequest(c, 0); // a hedged try's other requests are in the step's `cancel`
         auto& p = pipelines[c.pipeline];
-        ++p.series.summary.timeouts;
-        ++pipelineBucket(p, t).timeouts;
         ++at(services[p.service].series.buckets, bucketOf(t)).errors;
-        drive(slot, c.call.onDeadline(tp(t)), t);
+        onAttemptDeadline(slot, t);
         break;
     }
     case TimerRole::QueueDeadline:
-        queued.remove(c.ticket);
-        drive(slot, c.call.onDeadline(tp(t)), t);
+        onQueueDeadline(slot, t);
         break;
     case TimerRole::WaitDone:
         drive(slot, c.call.resume(tp(t)), t);
@@ -698,23 +634,23 @@ void LiveRunner::State::onSlotTimer(std::uint32_t slot, std::uint32_t token)
     }
 }
 
-void LiveRunner::State::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t)
+void LiveRunner::State::onCallFinished(std::uint32_t slot, std::int64_t t)
 {
-    auto& c = callSlots[slot];
-    auto& p = pipelines[c.pipeline];
-    const std::int64_t bucket = bucketOf(t);
-    p.recordResult(result, at(p.series.buckets, bucket), bucket);
-    p.lastFinishNs = t;
-    c.active = false;
-    ++c.token;
-    --q->m_live;
-    --p.inFlight;
-    freeSlots.push_back(slot);
-    if (c.user != UINT32_MAX) { // a closed-loop user thinks, then sends its next request
+    const auto& c = m_slots[slot];
+    --pipelines[c.pipeline].inFlight;
+    if (c.user != kNoUser) { // a closed-loop user thinks, then sends its next request
         auto& client = clients[users[c.user].client];
         scheduleUser(c.user, t + client.spec->arrival.thinkTime.sample(client.rng).count());
     }
     maybeFinish();
+}
+
+void LiveRunner::State::onCallAbandoned(CallSlot& c)
+{
+    c.timer->stop();
+    if (c.hedgeTimer)
+        c.hedgeTimer->stop();
+    endAllRequests(c);
 }
 
 void LiveRunner::State::onTick()
@@ -746,9 +682,14 @@ void LiveRunner::State::onTrafficEnd()
 
 void LiveRunner::State::maybeFinish()
 {
-    if (trafficEnded && q->m_live == 0 && !finishing)
+    if (trafficEnded && callsInFlight() == 0 && !finishing)
         QMetaObject::invokeMethod(
             q, [this] { finish(); }, Qt::QueuedConnection);
+}
+
+std::uint64_t LiveRunner::inFlight() const noexcept
+{
+    return d->callsInFlight();
 }
 
 void LiveRunner::stop()
@@ -773,19 +714,7 @@ void LiveRunner::State::finish()
         c.burstTimer->stop();
     }
     const std::int64_t t = now();
-    for (auto& c : callSlots) {
-        if (!c.active)
-            continue;
-        c.timer->stop();
-        if (c.hedgeTimer)
-            c.hedgeTimer->stop();
-        endAllRequests(c);
-        ++pipelines[c.pipeline].series.summary.unfinished;
-        c.call.abandon(tp(t));
-        c.active = false;
-        ++c.token;
-    }
-    q->m_live = 0;
+    abandonUnfinishedCalls(t);
 
     RunResult result;
     result.seed = seed;

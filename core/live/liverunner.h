@@ -67,7 +67,7 @@ public:
     /// Valid after finished().
     const RunResult& result() const noexcept { return m_result; }
     /// Requests started and not yet done.
-    std::uint64_t inFlight() const noexcept { return m_live; }
+    std::uint64_t inFlight() const noexcept;
     /// Client-side counters of the run so far in Prometheus text format (for GET /metrics).
     QByteArray prometheusText() const;
 
@@ -91,7 +91,6 @@ private:
     struct State;
     std::unique_ptr<State> d;
     RunResult m_result;
-    std::uint64_t m_live = 0;
     bool m_running = false;
 };
 

@@ -47,11 +47,16 @@ private:
     std::uint64_t* m_counter;
 };
 
-/// Returns buckets[index], growing the series so the bucket exists.
-template <class V> V& seriesBucket(std::vector<V>& buckets, std::int64_t index)
+/// Returns buckets[index], growing the series so the bucket exists. Executors call it for nearly every
+/// counter update, so the rare growth is kept out of line and the rest inlines.
+template <class V> [[gnu::noinline]] void growSeries(std::vector<V>& buckets, std::int64_t index)
 {
-    if (std::size_t(index) >= buckets.size())
-        buckets.resize(std::size_t(index) + 1);
+    buckets.resize(std::size_t(index) + 1);
+}
+template <class V> inline V& seriesBucket(std::vector<V>& buckets, std::int64_t index)
+{
+    if (std::size_t(index) >= buckets.size()) [[unlikely]]
+        growSeries(buckets, index);
     return buckets[std::size_t(index)];
 }
 

@@ -5,17 +5,14 @@
 #include "core/faults/contendedrecord.h"
 #include "core/faults/servicequeue.h"
 #include "core/sim/eventqueue.h"
+#include "core/run/calldriver.h"
 #include "core/run/runrecorder.h"
-
-#include <QHash>
 
 #include <algorithm>
 #include <array>
 #include <memory>
-#include <new>
 #include <optional>
 #include <stdexcept>
-#include <type_traits>
 
 namespace rwb {
 
@@ -123,7 +120,9 @@ struct CallSlot {
     bool hedged = false;        // its pipeline hedges (docs/hedging.md)
 };
 
-class Run {
+class Run : public CallDriver<Run, CallSlot> {
+    friend class CallDriver<Run, CallSlot>;
+
 public:
     Run(const Scenario& scenario, const SimulationOptions& options);
     RunResult execute();
@@ -159,21 +158,35 @@ private:
         m_cachedBucketStart = m_cachedBucket * m_bucketNs;
         return m_cachedBucket;
     }
-    PipelineBucket& pipelineBucket(PipelineState& p, std::int64_t t) { return at(p.series.buckets, bucketOf(t)); }
+    // CallDriver's hooks: how this executor arms times and sends attempts.
+    RecordedPipeline& recordedPipeline(std::uint32_t index) noexcept { return m_pipelines[index]; }
+    void onNewSlot(std::uint32_t slot);
+    void onCallStarting(CallSlot& c) noexcept
+    {
+        c.hedged = m_pipelines[c.pipeline].pipeline->hedging() != nullptr;
+        c.job = kNone;
+    }
+    void onStepSuperseded(CallSlot&) noexcept {}
+    void sendAttempt(std::uint32_t slot, const Step& step, std::int64_t t);
+    void armWait(std::uint32_t slot, std::int64_t until, std::int64_t t)
+    {
+        push(std::max(until, t), EvType::WaitDone, slot, m_slots[slot].token);
+    }
+    void armQueueDeadline(std::uint32_t slot, std::int64_t deadline, std::int64_t t)
+    {
+        push(std::max(deadline, t), EvType::QueueDeadline, slot, m_slots[slot].token);
+    }
+    void cancelRequests(std::uint32_t slot, std::uint16_t requests, std::int64_t t);
+    void onCallFinished(std::uint32_t slot, std::int64_t t);
+    void onCallAbandoned(CallSlot&) noexcept {}
 
     void scheduleNextArrival(std::uint32_t client, std::int64_t after);
-    void startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user = kNone);
-    void drive(std::uint32_t slot, const Step& first, std::int64_t t);
-    void apply(std::uint32_t slot, const Step& step, std::int64_t t);
     void onTick(std::int64_t t);
-    void finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t);
     void reportProgress(std::int64_t t);
 
     // The service side of an attempt (see docs/simulator.md, "Services are queues").
-    void sendAttempt(std::uint32_t slot, std::int64_t t, unsigned request = 0);
+    void sendRequest(std::uint32_t slot, std::int64_t t, unsigned request = 0);
     static std::uint32_t& jobOf(CallSlot& c, unsigned request) { return request == 0 ? c.job : c.hedgeJobs[request - 1]; }
-    void armHedged(std::uint32_t slot, const Step& step, std::int64_t t);
-    void cancelRequests(CallSlot& c, std::uint16_t requests, std::int64_t t);
     void arriveAtService(std::uint32_t job, std::int64_t t);
     void startService(std::uint32_t job, std::int64_t t, const PlannedResponse* plan = nullptr);
     void respondLater(std::uint32_t job, std::int64_t at);
@@ -211,15 +224,9 @@ private:
     std::vector<PipelineState> m_pipelines;
     std::vector<ServiceState> m_services;
     std::vector<ClientState> m_clients;
-    std::vector<CallSlot> m_slots;
-    std::vector<std::uint32_t> m_free;
     std::vector<Job> m_jobs;
     std::vector<std::uint32_t> m_freeJobs;
     std::vector<User> m_users;
-    QHash<BulkheadTicket, std::uint32_t> m_queued; // bulkhead ticket -> slot
-    std::vector<std::uint32_t> m_pending; // slots handed a bulkhead slot, to resume
-    std::uint64_t m_nextRequestId = 1;
-    std::uint64_t m_live = 0;
     int m_lastPermille = -1;
     bool m_cancelled = false;
 };
@@ -289,33 +296,10 @@ void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
         m_arrivals[client] = {INT64_MAX, UINT64_MAX, client, 0};
 }
 
-void Run::startRequest(std::uint32_t pipeline, std::int64_t t, std::uint32_t user)
+void Run::onNewSlot(std::uint32_t slot)
 {
-    std::uint32_t slot;
-    if (!m_free.empty()) {
-        slot = m_free.back();
-        m_free.pop_back();
-    } else {
-        if (m_slots.size() >= kMaxLiveCalls)
-            throw std::runtime_error("more than 2097152 requests in flight at once: lower the arrival rates, latencies or timeouts");
-        slot = std::uint32_t(m_slots.size());
-        m_slots.emplace_back();
-    }
-    auto& p = m_pipelines[pipeline];
-    auto& c = m_slots[slot];
-    c.active = true;
-    c.pipeline = pipeline;
-    c.hedged = p.pipeline->hedging() != nullptr;
-    c.user = user;
-    c.job = kNone;
-    ++c.token;
-    ++m_live;
-    ++p.series.summary.requests;
-    ++pipelineBucket(p, t).requests;
-    // Built in place: a call is a few hundred bytes, and this runs once per request.
-    static_assert(std::is_trivially_destructible_v<PipelineCall>);
-    ::new (&c.call) PipelineCall(p.pipeline->begin(m_nextRequestId++, tp(t)));
-    drive(slot, c.call.start(tp(t)), t);
+    if (slot >= kMaxLiveCalls)
+        throw std::runtime_error("more than 2097152 requests in flight at once: lower the arrival rates, latencies or timeouts");
 }
 
 std::uint32_t Run::newJob()
@@ -351,8 +335,25 @@ void Run::armDeadline(std::uint32_t slot)
     }
 }
 
-// An attempt leaves the client: one network hop to the service (inline when there is none).
-void Run::sendAttempt(std::uint32_t slot, std::int64_t t, unsigned request)
+// An Attempt step: the attempt's deadline, its request, and for a hedged try the hedge timer and the
+// try's deadline (which holds whichever of its requests is slow).
+void Run::sendAttempt(std::uint32_t slot, const Step& step, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    if (step.request == 0) [[likely]] {
+        c.deadlineNs = step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
+        c.deadlineArmed = false;
+    }
+    sendRequest(slot, t, step.request);
+    if (c.hedged) [[unlikely]] {
+        if (step.hedgeTimer)
+            push(std::max(step.until.time_since_epoch().count(), t), EvType::HedgeTimer, slot, c.token);
+        armDeadline(slot);
+    }
+}
+
+// A request leaves the client: one network hop to the service (inline when there is none).
+void Run::sendRequest(std::uint32_t slot, std::int64_t t, unsigned request)
 {
     auto& c = m_slots[slot];
     const std::uint32_t service = m_pipelines[c.pipeline].service;
@@ -608,99 +609,17 @@ void Run::abandonJob(std::uint32_t job, std::int64_t t)
     }
 }
 
-void Run::drive(std::uint32_t slot, const Step& first, std::int64_t t)
-{
-    apply(slot, first, t);
-    // Hand-offs (rare) resume calls that waited for a bulkhead slot; their steps may hand off in turn.
-    while (!m_pending.empty()) {
-        const std::uint32_t next = m_pending.back();
-        m_pending.pop_back();
-        const Step step = m_slots[next].call.resume(tp(t));
-        apply(next, step, t);
-    }
-}
-
-void Run::apply(std::uint32_t slot, const Step& step, std::int64_t t)
+void Run::cancelRequests(std::uint32_t slot, std::uint16_t requests, std::int64_t t)
 {
     auto& c = m_slots[slot];
-    if (step.cancel != 0) // hedging: the losers (or everything in flight at the deadline)
-        cancelRequests(c, step.cancel, t);
-    // Whatever was scheduled for the previous step is stale now, except for a hedged try's other
-    // requests: a hedge, or nothing new, leaves them (and the try's deadline) in force.
-    if (step.kind != Step::Kind::Pending && step.request == 0)
-        ++c.token;
-    auto& p = m_pipelines[c.pipeline];
-    if (const std::uint32_t refused = c.call.takeBreakerRejections()) // rare: the bucket only then
-        p.countBreakerRejections(refused, pipelineBucket(p, t));
-    switch (step.kind) {
-    case Step::Kind::Attempt:
-        if (step.request == 0) [[likely]] {
-            ++p.series.summary.attempts;
-            ++pipelineBucket(p, t).attempts;
-            c.deadlineNs = step.deadline == Timeout::kNever ? INT64_MAX : step.deadline.time_since_epoch().count();
-            c.deadlineArmed = false;
-        } else {
-            ++p.series.summary.hedges;
-        }
-        sendAttempt(slot, t, step.request);
-        if (c.hedged) [[unlikely]]
-            armHedged(slot, step, t);
-        break;
-    case Step::Kind::Pending:
-        break;
-    case Step::Kind::Wait:
-        if (step.isRetryWait()) {
-            ++p.series.summary.retries;
-            ++pipelineBucket(p, t).retries;
-        }
-        push(std::max(step.until.time_since_epoch().count(), t), EvType::WaitDone, slot, c.token);
-        break;
-    case Step::Kind::Queued:
-        m_queued.insert(step.ticket, slot);
-        c.ticket = step.ticket;
-        if (step.deadline != Timeout::kNever)
-            push(std::max(step.deadline.time_since_epoch().count(), t), EvType::QueueDeadline, slot, c.token);
-        break;
-    case Step::Kind::Done:
-        finishCall(slot, c.call.result(), t);
-        break;
-    }
-    if (step.handoff != 0) {
-        const auto it = m_queued.constFind(step.handoff);
-        if (it != m_queued.cend()) {
-            const std::uint32_t queuedSlot = *it;
-            m_queued.erase(it);
-            m_pending.push_back(queuedSlot);
-        }
-    }
-}
-
-// After an Attempt step of a hedging pipeline: the hedge timer, and the try's deadline.
-void Run::armHedged(std::uint32_t slot, const Step& step, std::int64_t t)
-{
-    if (step.hedgeTimer)
-        push(std::max(step.until.time_since_epoch().count(), t), EvType::HedgeTimer, slot, m_slots[slot].token);
-    armDeadline(slot); // a hedged try ends at its deadline whichever of its requests is slow
-}
-
-void Run::cancelRequests(CallSlot& c, std::uint16_t requests, std::int64_t t)
-{
     for (unsigned k = 0; k <= unsigned(HedgingConfig::kMaxHedgedAttempts); ++k)
         if ((requests & (1u << k)) != 0 && jobOf(c, k) != kNone)
             abandonJob(jobOf(c, k), t);
 }
 
-void Run::finishCall(std::uint32_t slot, const CallResult& result, std::int64_t t)
+void Run::onCallFinished(std::uint32_t slot, std::int64_t t)
 {
-    auto& c = m_slots[slot];
-    auto& p = m_pipelines[c.pipeline];
-    const std::int64_t bucket = bucketOf(t);
-    p.recordResult(result, at(p.series.buckets, bucket), bucket);
-    p.lastFinishNs = t;
-    c.active = false;
-    ++c.token;
-    --m_live;
-    m_free.push_back(slot);
+    const auto& c = m_slots[slot];
     if (c.user != kNone) { // a closed-loop user thinks, then sends its next request
         User& u = m_users[c.user];
         if (u.remaining != 0) {
@@ -804,7 +723,7 @@ RunResult Run::execute()
             }
             break;
         case EvType::Arrival:
-            startRequest(m_clients[ev.index].pipeline, now);
+            startCall(m_clients[ev.index].pipeline, now);
             scheduleNextArrival(ev.index, now);
             findNextArrival();
             break;
@@ -812,7 +731,7 @@ RunResult Run::execute()
             auto& c = m_clients[ev.index];
             const int n = c.spec->arrival.burstSize * c.spec->count;
             for (int i = 0; i < n; ++i)
-                startRequest(c.pipeline, now);
+                startCall(c.pipeline, now);
             const std::int64_t next = now + c.spec->arrival.burstInterval.count();
             if (next < c.end)
                 push(next, EvType::Burst, ev.index);
@@ -831,19 +750,14 @@ RunResult Run::execute()
                 break;
             if (c.job != kNone)
                 abandonJob(c.job, now); // a hedged try's other requests are in the step's `cancel`
-            auto& p = m_pipelines[c.pipeline];
-            ++p.series.summary.timeouts;
-            ++pipelineBucket(p, now).timeouts;
-            drive(ev.index, c.call.onDeadline(tp(now)), now);
+            onAttemptDeadline(ev.index, now);
             break;
         }
         case EvType::QueueDeadline: {
             auto& c = m_slots[ev.index];
             if (c.token != ev.token || !c.active)
                 break;
-            // Still queued: the pipeline cancels the ticket (or learns it was just handed a slot).
-            m_queued.remove(c.ticket);
-            drive(ev.index, c.call.onDeadline(tp(now)), now);
+            onQueueDeadline(ev.index, now);
             break;
         }
         case EvType::WaitDone: {
@@ -865,7 +779,7 @@ RunResult Run::execute()
             User& u = m_users[ev.index];
             if (u.remaining > 0)
                 --u.remaining;
-            startRequest(m_clients[u.client].pipeline, now, ev.index);
+            startCall(m_clients[u.client].pipeline, now, ev.index);
             break;
         }
         case EvType::HedgeTimer:
@@ -905,13 +819,7 @@ RunResult Run::execute()
     const std::size_t openBucket = std::size_t(std::max<std::int64_t>(bucketOf(now), 0));
     for (auto& p : m_pipelines)
         p.finish(buckets, openBucket, tp(now));
-    for (auto& c : m_slots) {
-        if (c.active) {
-            ++m_pipelines[c.pipeline].series.summary.unfinished;
-            c.call.abandon(tp(now));
-            c.active = false;
-        }
-    }
+    abandonUnfinishedCalls(now);
     for (auto& s : m_services) {
         s.queue.advance(tp(now));
         finishServiceSeries(s.series, buckets);
