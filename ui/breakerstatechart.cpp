@@ -1,7 +1,7 @@
 #include "ui/breakerstatechart.h"
 
 #include "core/run/runresult.h"
-#include "ui/ringbuffer.h"
+#include "core/common/ringbuffer.h"
 #include "ui/timeaxis.h"
 
 #include <QAreaSeries>

@@ -230,7 +230,7 @@ QList<QPointF> BucketChart::valuesB(int index, int slot) const
 }
 
 QList<QPointF> BucketChart::valuesFrom(
-    const ChartBucketer& bucketer, int index, bool live, const QString& pipeline) const
+    const EventBucketer& bucketer, int index, bool live, const QString& pipeline) const
 {
     QList<QPointF> out;
     if (index < 0 || index >= metricCount())

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/events/event.h"
-#include "ui/chartbucketer.h"
+#include "core/run/eventbucketer.h"
 #include "ui/chartview.h"
 #include "ui/runscope.h"
 
@@ -15,7 +15,7 @@ namespace rwb {
 struct RunResult;
 
 /// Base of the charts drawn from per-second buckets (traffic, latency): one line per metric, fed by
-/// a whole RunResult (simulate mode) or by event batches through a ChartBucketer (live and
+/// a whole RunResult (simulate mode) or by event batches through a EventBucketer (live and
 /// replay), so both modes draw the same figures. Dense series are decimated to min/max per pixel
 /// column; every refresh uses QXYSeries::replace(). Shows one pipeline, all of them combined (summed,
 /// or the maximum for metrics that do not add up, such as percentiles), or each pipeline as its own
@@ -63,7 +63,7 @@ public:
     QList<QPointF> valuesB(int index, int slot = 0) const;
     /// The drawn points of metric `index` for variant B.
     QList<QPointF> pointsB(int index, int slot = 0) const;
-    const ChartBucketer& bucketer() const noexcept { return m_bucketer; }
+    const EventBucketer& bucketer() const noexcept { return m_bucketer; }
 
 protected:
     enum class Combine { Sum, Max };
@@ -95,7 +95,7 @@ private:
         QLineSeries* series = nullptr;
     };
     /// `pipeline` empty: every pipeline combined.
-    QList<QPointF> valuesFrom(const ChartBucketer& bucketer, int index, bool live, const QString& pipeline) const;
+    QList<QPointF> valuesFrom(const EventBucketer& bucketer, int index, bool live, const QString& pipeline) const;
     const Line* lineOf(const QAbstractSeries* series) const;
     QLineSeries* seriesAt(int metric, int slot, bool variantB) const;
     /// Creates (a few of) the missing lines of slots up to `count` - 1; true when none is missing.
@@ -107,8 +107,8 @@ private:
 
     std::vector<Metric> m_metrics;
     std::vector<Line> m_lines; // slot 0's A lines first (they carry the legend), in metric order
-    ChartBucketer m_bucketer;
-    ChartBucketer m_bucketerB;
+    EventBucketer m_bucketer;
+    EventBucketer m_bucketerB;
     bool m_hasB = false;
     RunScope m_scope = RunScope::all();
     bool m_live = false; // fed by events: the newest bucket is still filling

@@ -3,7 +3,7 @@
 #include "core/events/event.h"
 #include "core/policy/circuitbreaker.h"
 #include "ui/circuittile.h"
-#include "ui/ringbuffer.h"
+#include "core/common/ringbuffer.h"
 #include "ui/runscope.h"
 
 #include <QHash>

@@ -3,7 +3,7 @@
 #include "core/events/event.h"
 #include "core/policy/backoff.h"
 #include "ui/chartview.h"
-#include "ui/ringbuffer.h"
+#include "core/common/ringbuffer.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 #include "ui/summarycontroller.h"
 
-#include "ui/chartbucketer.h"
+#include "core/run/eventbucketer.h"
 #include "ui/compareview.h"
 
 #include <QTimer>
@@ -94,7 +94,7 @@ void SummaryController::showResult(const RunResult& result, const QString& capti
     refreshNow();
 }
 
-void SummaryController::followEvents(const ChartBucketer* bucketer, runjson::Source source, const QString& caption)
+void SummaryController::followEvents(const EventBucketer* bucketer, runjson::Source source, const QString& caption)
 {
     m_source = Source::Events;
     m_bucketer = bucketer;

@@ -19,7 +19,7 @@ class QTimer;
 
 namespace rwb {
 
-class ChartBucketer;
+class EventBucketer;
 class CompareView;
 
 /// Keeps the Summary (CompareView) describing exactly what the charts show, in every mode and for the
@@ -49,7 +49,7 @@ public:
     /// A finished live run's result (its events come through appendEvents()).
     void showResult(const RunResult& result, const QString& caption);
     /// Live / Replay: figures from `bucketer` (the charts' own), refreshed as events arrive.
-    void followEvents(const ChartBucketer* bucketer, runjson::Source source, const QString& caption);
+    void followEvents(const EventBucketer* bucketer, runjson::Source source, const QString& caption);
     void appendEvents(const std::vector<Event>& events);
     /// The charts were cleared (a seek, a new run): forget the events seen.
     void clearEvents();
@@ -87,7 +87,7 @@ private:
     SimulationRun m_runA;
     SimulationRun m_runB;
     RunResult m_result;
-    const ChartBucketer* m_bucketer = nullptr;
+    const EventBucketer* m_bucketer = nullptr;
     runjson::Source m_eventSource = runjson::Source::Live; // of followEvents()
     std::vector<Event> m_keyEvents; // transitions and fault changes of the events followed
     CircuitMap m_circuits; // from setScenario()

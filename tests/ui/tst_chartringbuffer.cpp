@@ -1,7 +1,7 @@
 // Bounded memory for long live runs: the ring buffer and the decimation helpers.
 
 #include "ui/chartdecimation.h"
-#include "ui/ringbuffer.h"
+#include "core/common/ringbuffer.h"
 
 #include <QTest>
 

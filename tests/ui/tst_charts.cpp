@@ -6,7 +6,7 @@
 
 #include "ui/breakerstatechart.h"
 #include "ui/bucketchart.h"
-#include "ui/chartbucketer.h"
+#include "core/run/eventbucketer.h"
 #include "ui/retrydelaychart.h"
 #include "ui/timeaxis.h"
 
@@ -177,7 +177,7 @@ private slots:
     {
         // the same run, once as the simulator's buckets and once rebuilt from its events
         const testing::DemoRun run = testing::runDemo(60);
-        ChartBucketer fromEvents;
+        EventBucketer fromEvents;
         fromEvents.add(run.events);
         for (const PipelineSeries& p : run.result.pipelines) {
             const auto rebuilt = fromEvents.buckets(p.name);
@@ -229,12 +229,12 @@ private slots:
         const RunResult& result = run.result;
         const std::vector<Event>& events = run.events;
 
-        ChartBucketer given;
+        EventBucketer given;
         for (const PipelineSpec& p : run.scenario.pipelines)
             if (p.breaker)
                 given.setCircuit(p.breaker->name.isEmpty() ? p.name() : p.breaker->name, p.name());
         given.add(events);
-        ChartBucketer learned;
+        EventBucketer learned;
         learned.add(events);
 
         int sharedPipelines = 0;
@@ -247,7 +247,7 @@ private slots:
                                     [&](const PipelineSeries& q) { return q.breaker == p.breaker; })
                 > 1;
             sharedPipelines += shared ? 1 : 0;
-            for (ChartBucketer* bucketer : { &given, &learned }) {
+            for (EventBucketer* bucketer : { &given, &learned }) {
                 if (bucketer == &learned && p.summary.breakerRejections == 0)
                     continue; // nothing in the log ties this pipeline to its circuit
                 QCOMPARE(bucketer->circuitOf(p.name), p.breaker);

@@ -1,4 +1,4 @@
-#include "ui/chartbucketer.h"
+#include "core/run/eventbucketer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,12 +10,12 @@ constexpr std::int64_t kOpenBuckets = 5;    // latency lists kept for the newest
 constexpr int kMaxPendingRequests = 100000; // bounded: refusals of requests that never finish
 } // namespace
 
-ChartBucketer::ChartBucketer(std::size_t capacity)
+EventBucketer::EventBucketer(std::size_t capacity)
     : m_capacity(std::max<std::size_t>(capacity, 1))
 {
 }
 
-void ChartBucketer::clear()
+void EventBucketer::clear()
 {
     m_series.clear();
     m_index.clear();
@@ -29,19 +29,19 @@ void ChartBucketer::clear()
     m_drainStart = std::numeric_limits<double>::infinity();
 }
 
-void ChartBucketer::setCircuit(const QString& circuit, const QString& pipeline)
+void EventBucketer::setCircuit(const QString& circuit, const QString& pipeline)
 {
     m_pipelineCircuit.insert(pipeline, circuit);
 }
 
-QString ChartBucketer::circuitOf(const QString& pipeline) const
+QString EventBucketer::circuitOf(const QString& pipeline) const
 {
     if (auto it = m_pipelineCircuit.constFind(pipeline); it != m_pipelineCircuit.constEnd())
         return *it;
     return m_breakerState.contains(pipeline) ? pipeline : QString();
 }
 
-ChartBucketer::Series& ChartBucketer::series(const QString& pipeline)
+EventBucketer::Series& EventBucketer::series(const QString& pipeline)
 {
     if (auto it = m_index.constFind(pipeline); it != m_index.constEnd())
         return *m_series[static_cast<std::size_t>(*it)];
@@ -51,7 +51,7 @@ ChartBucketer::Series& ChartBucketer::series(const QString& pipeline)
     return *m_series.back();
 }
 
-PipelineBucket* ChartBucketer::bucket(Series& s, TimePoint t)
+PipelineBucket* EventBucketer::bucket(Series& s, TimePoint t)
 {
     const std::int64_t index = std::max<std::int64_t>(0, t.time_since_epoch() / m_width);
     if (index < s.first)
@@ -73,20 +73,20 @@ PipelineBucket* ChartBucketer::bucket(Series& s, TimePoint t)
     return &s.buckets[static_cast<std::size_t>(index - s.first)];
 }
 
-void ChartBucketer::finishLatencies(Series& s, std::int64_t upTo)
+void EventBucketer::finishLatencies(Series& s, std::int64_t upTo)
 {
     for (auto it = s.latencies.begin(); it != s.latencies.end() && it->first < upTo;)
         it = s.latencies.erase(it);
 }
 
-void ChartBucketer::add(const Event& e)
+void EventBucketer::add(const Event& e)
 {
     addOne(e);
     for (auto& s : m_series)
         flushPercentiles(*s);
 }
 
-void ChartBucketer::flushPercentiles(Series& s)
+void EventBucketer::flushPercentiles(Series& s)
 {
     for (std::int64_t index : s.dirty) {
         auto it = s.latencies.find(index);
@@ -100,7 +100,7 @@ void ChartBucketer::flushPercentiles(Series& s)
     s.dirty.clear();
 }
 
-void ChartBucketer::addOne(const Event& e)
+void EventBucketer::addOne(const Event& e)
 {
     m_end = std::max(m_end, toSeconds(e.time));
     switch (e.kind) {
@@ -201,7 +201,7 @@ void ChartBucketer::addOne(const Event& e)
     }
 }
 
-void ChartBucketer::add(const std::vector<Event>& events)
+void EventBucketer::add(const std::vector<Event>& events)
 {
     for (const Event& e : events)
         addOne(e);
@@ -209,7 +209,7 @@ void ChartBucketer::add(const std::vector<Event>& events)
         flushPercentiles(*s);
 }
 
-void ChartBucketer::setResult(const RunResult& result)
+void EventBucketer::setResult(const RunResult& result)
 {
     clear();
     m_width = result.bucketWidth > Duration::zero() ? result.bucketWidth : std::chrono::seconds(1);
@@ -225,7 +225,7 @@ void ChartBucketer::setResult(const RunResult& result)
     m_drainStart = toSeconds(result.duration);
 }
 
-PipelineSummary ChartBucketer::summary(const QString& pipeline) const
+PipelineSummary EventBucketer::summary(const QString& pipeline) const
 {
     auto it = m_index.constFind(pipeline);
     if (it == m_index.constEnd())
@@ -240,7 +240,7 @@ PipelineSummary ChartBucketer::summary(const QString& pipeline) const
     return out;
 }
 
-RunResult ChartBucketer::result() const
+RunResult EventBucketer::result() const
 {
     RunResult r;
     r.bucketWidth = m_width;
@@ -269,19 +269,19 @@ RunResult ChartBucketer::result() const
     return r;
 }
 
-std::int64_t ChartBucketer::firstBucket(const QString& pipeline) const
+std::int64_t EventBucketer::firstBucket(const QString& pipeline) const
 {
     auto it = m_index.constFind(pipeline);
     return it == m_index.constEnd() ? 0 : m_series[static_cast<std::size_t>(*it)]->first;
 }
 
-std::size_t ChartBucketer::bucketCount(const QString& pipeline) const
+std::size_t EventBucketer::bucketCount(const QString& pipeline) const
 {
     auto it = m_index.constFind(pipeline);
     return it == m_index.constEnd() ? 0 : m_series[static_cast<std::size_t>(*it)]->buckets.size();
 }
 
-std::vector<PipelineBucket> ChartBucketer::buckets(const QString& pipeline) const
+std::vector<PipelineBucket> EventBucketer::buckets(const QString& pipeline) const
 {
     std::vector<PipelineBucket> out;
     auto it = m_index.constFind(pipeline);

@@ -8,7 +8,7 @@ namespace rwb {
 
 /// A fixed-capacity FIFO that overwrites its oldest element when full, so charts of long live
 /// runs keep a bounded amount of memory. Index 0 is the oldest element still held.
-/// Not thread-safe (charts use it on the GUI thread only).
+/// Not thread-safe (its users keep it on one thread).
 template<typename T>
 class RingBuffer final {
 public:

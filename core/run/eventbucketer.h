@@ -3,7 +3,7 @@
 #include "core/events/event.h"
 #include "core/run/latencyhistogram.h"
 #include "core/run/runresult.h"
-#include "ui/ringbuffer.h"
+#include "core/common/ringbuffer.h"
 
 #include <QHash>
 #include <QStringList>
@@ -15,9 +15,10 @@
 
 namespace rwb {
 
-/// Builds per-pipeline 1 s buckets (PipelineBucket, with the meaning documented in
-/// core/run/runresult.h) from a stream of engine events, so live and replayed runs feed the
-/// traffic and latency charts with the same figures a RunResult carries:
+/// The counting rules of a run fed by its events rather than by an executor: builds per-pipeline 1 s
+/// buckets (PipelineBucket, with the meaning documented in core/run/runresult.h) from a stream of engine
+/// events, so a live run watched through its events, a replayed log and a simulation show the same
+/// figures a RunResult carries (tests/ui/tst_charts checks them against the simulator's own counts):
 /// - requests: RequestDone, counted in the bucket of its start (time - total);
 /// - attempts: Attempt events that were not rejected, in the bucket of their start (time - latency);
 ///   timeouts: Attempt events with outcome timeout, at their time;
@@ -31,10 +32,10 @@ namespace rwb {
 ///   Pipelines naming one circuit share it: each carries its state.
 /// A request still running is counted once it finishes. Memory is bounded: at most `capacity`
 /// buckets per pipeline (oldest dropped); whole-run totals (summary(), result()) keep counting.
-/// Not thread-safe (GUI thread).
-class ChartBucketer final {
+/// Not thread-safe (one thread; the GUI uses it on its own).
+class EventBucketer final {
 public:
-    explicit ChartBucketer(std::size_t capacity = 24 * 3600);
+    explicit EventBucketer(std::size_t capacity = 24 * 3600);
 
     void clear();
     void add(const Event& event);
