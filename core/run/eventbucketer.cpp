@@ -154,6 +154,8 @@ void EventBucketer::addOne(const Event& e)
         else
             ++s.summary.failed;
         s.total.add(e.total.count());
+        s.latencySumNs += double(e.total.count());
+        s.lastFinish = std::max(s.lastFinish, e.time);
         if (PipelineBucket* b = bucket(s, e.time - e.total))
             ++b->requests;
         const std::int64_t index = std::max<std::int64_t>(0, e.time.time_since_epoch() / m_width);
@@ -189,11 +191,12 @@ void EventBucketer::addOne(const Event& e)
                 b->breakerState = *st;
         return;
     }
-    case EventKind::RetryGaveUp:
-    case EventKind::BulkheadRejected:
-    case EventKind::RateLimited:
     case EventKind::HedgeLaunched:
         ++series(e.source).summary.hedges; // load on the service beyond the attempts, as the simulator counts
+        return;
+    case EventKind::RetryGaveUp:      // the call's RequestDone counts it
+    case EventKind::BulkheadRejected: // the attempt's Attempt event counts it
+    case EventKind::RateLimited:
         return;
     case EventKind::FaultChanged:
     case EventKind::HedgeCancelled:
@@ -236,6 +239,8 @@ PipelineSummary EventBucketer::summary(const QString& pipeline) const
     out.latencyP95Ms = s.total.percentile(0.95) / 1e6;
     out.latencyP99Ms = s.total.percentile(0.99) / 1e6;
     out.latencyMaxMs = double(s.total.max()) / 1e6;
+    out.latencyMeanMs = s.total.count() ? s.latencySumNs / double(s.total.count()) / 1e6 : 0.0;
+    out.lastFinishMs = double(s.lastFinish.time_since_epoch().count()) / 1e6;
     out.breakerTransitions = m_transitions.value(circuitOf(pipeline));
     return out;
 }

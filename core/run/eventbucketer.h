@@ -88,6 +88,8 @@ private:
         std::set<std::int64_t> dirty;                          // buckets whose percentiles are stale
         PipelineSummary summary;                               // whole run (percentiles: see `total`)
         LatencyHistogram total;                                // every finished request
+        double latencySumNs = 0;                               // of every finished request (the mean)
+        TimePoint lastFinish {};                               // when the last request finished
         explicit Series(std::size_t capacity)
             : buckets(capacity)
         {

@@ -26,6 +26,16 @@ void LatencyHistogram::clear() noexcept
     m_hi = -1;
 }
 
+void LatencyHistogram::merge(const LatencyHistogram& other) noexcept
+{
+    for (int b = other.m_lo; b <= other.m_hi; ++b)
+        m_bins[std::size_t(b)] += other.m_bins[std::size_t(b)];
+    m_count += other.m_count;
+    m_max = std::max(m_max, other.m_max);
+    m_lo = std::min(m_lo, other.m_lo);
+    m_hi = std::max(m_hi, other.m_hi);
+}
+
 double LatencyHistogram::percentile(double q) const noexcept
 {
     if (m_count == 0)

@@ -25,6 +25,8 @@ public:
         m_hi = std::max(m_hi, bin);
     }
     void clear() noexcept;
+    /// Adds every sample of `other` (the histogram of a longer span from those of its parts).
+    void merge(const LatencyHistogram& other) noexcept;
     std::uint64_t count() const noexcept { return m_count; }
     std::int64_t max() const noexcept { return m_max; }
     /// The value below which a fraction `q` (0..1) of the samples lie (nearest rank); 0 when empty.

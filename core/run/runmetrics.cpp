@@ -50,13 +50,20 @@ RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* e
         }
     }
     const auto width = result.bucketWidth;
+    // The fault is the first failing stretch of the traffic period: a second or two of failures later on
+    // (a few retries answered during the drain, noise) is not the same fault. One healthy bucket inside
+    // a stretch does not end it (a fault that lets some calls through flickers bucket by bucket).
+    const std::size_t trafficBuckets = std::min(buckets,
+        std::size_t(std::max<std::int64_t>(1, (result.duration.count() + width.count() - 1) / std::max<std::int64_t>(width.count(), 1))));
     std::optional<std::size_t> first;
     std::optional<std::size_t> last;
-    for (std::size_t i = 0; i < buckets; ++i) {
+    for (std::size_t i = 0; i < trafficBuckets; ++i) {
         if (failing[i]) {
             if (!first)
                 first = i;
             last = i;
+        } else if (last && i > *last + 1) {
+            break;
         }
     }
     if (!first)
@@ -76,6 +83,15 @@ RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* e
             }
         }
         m.faultStart = start.time_since_epoch();
+        // ...and the fault change that ends it, when one falls in or right after its last failing bucket.
+        const TimePoint lastStart = TimePoint(width * std::int64_t(*last));
+        for (const Event& e : *events) {
+            if (e.kind == EventKind::FaultChanged && (everything || services.contains(e.source)) && e.time > start
+                && e.time >= lastStart && e.time <= lastStart + 2 * width) {
+                m.faultEnd = e.time.time_since_epoch();
+                break;
+            }
+        }
         for (const Event& e : *events) {
             if (e.kind == EventKind::BreakerTransition && e.to == BreakerState::Open && e.time >= start
                 && guards(e.source)) {

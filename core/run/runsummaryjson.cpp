@@ -117,7 +117,7 @@ QJsonObject toJson(const RunResult& result, const Options& options)
     for (const PipelineSeries& p : result.pipelines) {
         QJsonObject o = summary(p.summary);
         o.insert(QStringLiteral("name"), p.name);
-        o.insert(QStringLiteral("service"), p.service);
+        o.insert(QStringLiteral("service"), p.service.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(p.service));
         o.insert(QStringLiteral("circuit"), p.breaker.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(p.breaker));
         if (options.series)
             o.insert(QStringLiteral("series"), pipelineSeries(p.buckets));
@@ -143,7 +143,8 @@ QJsonObject toJson(const RunResult& result, const Options& options)
         { QStringLiteral("format_version"), kFormatVersion },
         { QStringLiteral("source"), toString(options.source) },
         { QStringLiteral("scenario"), options.scenario },
-        { QStringLiteral("seed"), count(result.seed) },
+        // a replayed log's summary is rebuilt from events, which do not carry the seed
+        { QStringLiteral("seed"), options.source == Source::Replay ? QJsonValue(QJsonValue::Null) : count(result.seed) },
         { QStringLiteral("duration_s"), seconds(result.duration) },
         { QStringLiteral("ran_until_s"), seconds(result.simulatedUntil) },
         { QStringLiteral("bucket_width_s"), seconds(result.bucketWidth) },

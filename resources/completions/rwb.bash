@@ -7,12 +7,13 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo fidelity live logs serve simulate validate"
+    local commands="demo fidelity live logs replay serve simulate validate"
     local -A options=(
         [demo]="--seed --out --json --series --print --help"
         [fidelity]="--json --customers --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
         [logs]="--count -c --format --mapping --help"
+        [replay]="--json --series --help"
         [serve]="--port --duration --max-connections --json --help"
         [simulate]="--seed --out --json --series --help"
         [validate]="--help"
@@ -55,6 +56,9 @@ _rwb()
             ;;
         simulate | validate | live | serve)
             _filedir json
+            ;;
+        replay)
+            _filedir jsonl
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then

@@ -1,6 +1,7 @@
 // rwb simulate / validate / demo, run as a user would: exit codes, stdout/stderr, files written.
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -222,6 +223,55 @@ private slots:
         QCOMPARE(ca.count("\"event\": \"request_done\""), qsizetype(400));
         // An unwritable destination is a runtime error.
         QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("no/dir/x.jsonl"))}).exitCode, 1);
+    }
+
+    // A recorded simulation, replayed from its log, gives the simulation's own figures: the event-fed
+    // counting rules (EventBucketer, the GUI's replay) agree with the executor's (RecordedPipeline).
+    void replayOfARecordedRunGivesItsSummary()
+    {
+        const QString scenario = write(QStringLiteral("outage.json"), R"({
+  "schema_version": 1, "name": "replayed", "seed": 9, "duration": 40,
+  "services": [{"name": "s", "fault": {"error_rate": 0.05, "latency": {"distribution": "log_normal", "median": 0.02, "p99": 0.2},
+                "outages": [{"start": 10, "end": 25, "error": "connection_refused"}]}}],
+  "pipelines": [{"name": "guarded", "service": "s", "retry": {"max_attempts": 3, "backoff": {"base_delay": 0.05, "max_delay": 0.5}},
+                 "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 2}, "fallback": {"on_failure": true}},
+                {"name": "bare", "service": "s", "retry": {"max_attempts": 4, "backoff": {"base_delay": 0.05}}}],
+  "clients": [{"name": "a", "pipeline": "guarded", "arrival": {"process": "poisson", "rate": 40}},
+              {"name": "b", "pipeline": "bare", "arrival": {"process": "poisson", "rate": 40}}]
+})");
+        const QString log = m_dir.filePath(QStringLiteral("replayed.jsonl"));
+        const Run simulated = rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), log, QStringLiteral("--json")});
+        QCOMPARE(simulated.exitCode, 0);
+        const Run replayed = rwb({QStringLiteral("replay"), log, QStringLiteral("--json")});
+        QCOMPARE(replayed.exitCode, 0);
+        const QJsonObject sim = QJsonDocument::fromJson(simulated.out.toUtf8()).object();
+        const QJsonObject rep = QJsonDocument::fromJson(replayed.out.toUtf8()).object();
+        QCOMPARE(rep.value(QStringLiteral("source")).toString(), QStringLiteral("replay"));
+        QVERIFY(rep.value(QStringLiteral("seed")).isNull());
+        QHash<QString, QJsonObject> replayedPipelines;
+        for (const QJsonValue& p : rep.value(QStringLiteral("pipelines")).toArray())
+            replayedPipelines.insert(p.toObject().value(QStringLiteral("name")).toString(), p.toObject());
+        const QJsonArray simulatedPipelines = sim.value(QStringLiteral("pipelines")).toArray();
+        QCOMPARE(replayedPipelines.size(), simulatedPipelines.size());
+        for (const QJsonValue& value : simulatedPipelines) {
+            const QJsonObject expected = value.toObject();
+            const QString name = expected.value(QStringLiteral("name")).toString();
+            const QJsonObject got = replayedPipelines.value(name);
+            for (const auto key : {"requests", "succeeded", "failed", "rejected", "fallbacks", "attempts", "retries", "timeouts",
+                     "hedges", "breaker_rejections", "breaker_transitions", "success_rate", "retry_amplification",
+                     "last_finish_s", "latency_ms", "circuit"})
+                QVERIFY2(got.value(QLatin1String(key)) == expected.value(QLatin1String(key)),
+                    qPrintable(QStringLiteral("%1.%2: replay %3, simulation %4").arg(name, QLatin1String(key),
+                        QString::fromUtf8(QJsonDocument(QJsonArray { got.value(QLatin1String(key)) }).toJson(QJsonDocument::Compact)),
+                        QString::fromUtf8(QJsonDocument(QJsonArray { expected.value(QLatin1String(key)) }).toJson(QJsonDocument::Compact)))));
+        }
+        QVERIFY(sim.value(QStringLiteral("totals")).toObject().value(QStringLiteral("breaker_transitions")).toInt() >= 2);
+        QCOMPARE(rep.value(QStringLiteral("fault")), sim.value(QStringLiteral("fault")));
+        // Bad input: a missing file, a file without workbench events.
+        QCOMPARE(rwb({QStringLiteral("replay"), m_dir.filePath(QStringLiteral("none.jsonl"))}).exitCode, 2);
+        const Run foreign = rwb({QStringLiteral("replay"), write(QStringLiteral("foreign.jsonl"), "{\"msg\": \"hello\"}\n")});
+        QCOMPARE(foreign.exitCode, 2);
+        QVERIFY2(foreign.err.contains(QStringLiteral("no workbench events")), qPrintable(foreign.err));
     }
 
     void demoListsAndRuns()
