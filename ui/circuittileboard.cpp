@@ -16,17 +16,7 @@
 namespace rwb {
 
 namespace {
-constexpr std::size_t kMaxLatenciesPerSecond = 4096;
 constexpr int kMaxRefused = 100000;
-
-double nearestRank(std::vector<float>& v, double q)
-{
-    if (v.empty())
-        return 0;
-    const auto i = static_cast<std::size_t>(std::max(1.0, std::ceil(q * double(v.size())))) - 1;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-    return v[i];
-}
 } // namespace
 
 CircuitTileBoard::CircuitTileBoard(QWidget* parent)
@@ -133,7 +123,7 @@ void CircuitTileBoard::learnCircuit(const QString& pipeline, const QString& circ
         t.timeouts += s.timeouts;
         t.shortCircuited += s.shortCircuited;
         t.fallbacks += s.fallbacks;
-        t.latencies.insert(t.latencies.end(), s.latencies.begin(), s.latencies.end());
+        t.latencies.merge(s.latencies);
     });
     delete source.tile;
     m_entries.erase(m_entries.begin() + from);
@@ -262,8 +252,7 @@ void CircuitTileBoard::appendEvents(const std::vector<Event>& events)
                 ++s.successes;
             else
                 ++s.failures;
-            if (s.latencies.size() < kMaxLatenciesPerSecond)
-                s.latencies.push_back(static_cast<float>(toMs(ev.total)));
+            s.latencies.add(ev.total.count());
             break;
         }
         default:
@@ -405,7 +394,7 @@ void CircuitTileBoard::refreshNow()
         d.hasBreaker = hasBreaker(d.name, e);
         d.state = e.state;
         d.windowLabel = tr("last %1 s").arg(windowSeconds);
-        std::vector<float> latencies;
+        LatencyHistogram latencies;
         QList<double> spark;
         std::int64_t expected = nowSecond - 59;
         if (!e.perSecond.empty())
@@ -417,7 +406,7 @@ void CircuitTileBoard::refreshNow()
                 d.timeouts += s.timeouts;
                 d.shortCircuited += s.shortCircuited;
                 d.fallbacks += s.fallbacks;
-                latencies.insert(latencies.end(), s.latencies.begin(), s.latencies.end());
+                latencies.merge(s.latencies);
             }
             if (s.second < expected)
                 return;
@@ -432,9 +421,9 @@ void CircuitTileBoard::refreshNow()
         const std::uint64_t requests = d.successes + d.failures + d.fallbacks;
         d.failureRate = requests ? double(d.failures + d.fallbacks) / double(requests) : 0.0;
         d.requestRate = double(requests) / double(windowSeconds);
-        d.p50Ms = nearestRank(latencies, 0.50);
-        d.p95Ms = nearestRank(latencies, 0.95);
-        d.p99Ms = nearestRank(latencies, 0.99);
+        d.p50Ms = latencies.percentile(0.50) / 1e6;
+        d.p95Ms = latencies.percentile(0.95) / 1e6;
+        d.p99Ms = latencies.percentile(0.99) / 1e6;
         if (e.state == BreakerState::Open && e.openUntil && *e.openUntil > m_now)
             d.timeUntilHalfOpen = *e.openUntil - m_now;
         showTile(e, d);

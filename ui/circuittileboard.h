@@ -4,6 +4,7 @@
 #include "core/policy/circuitbreaker.h"
 #include "ui/circuittile.h"
 #include "core/common/ringbuffer.h"
+#include "core/run/latencyhistogram.h"
 #include "ui/runscope.h"
 
 #include <QHash>
@@ -93,7 +94,7 @@ private:
     struct Slot {
         std::int64_t second = -1;
         std::uint64_t successes = 0, failures = 0, timeouts = 0, shortCircuited = 0, fallbacks = 0;
-        std::vector<float> latencies; // capped per second
+        LatencyHistogram latencies; // every finished request, binned as the Summary's percentiles are
     };
     struct Entry {
         CircuitTile* tile = nullptr;

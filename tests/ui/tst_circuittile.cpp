@@ -4,6 +4,7 @@
 #include "tst_chartfixture.h"
 
 #include "core/policy/circuitbreaker.h"
+#include "core/run/latencyhistogram.h"
 #include "ui/chartview.h"
 #include "ui/circuittile.h"
 #include "ui/circuittileboard.h"
@@ -104,6 +105,29 @@ private slots:
         QCOMPARE(later.successes, 0u);
         QCOMPARE(later.failureRate, 0.0);
         QVERIFY(!later.timeUntilHalfOpen); // past the half-open deadline
+    }
+
+    // Every finished call of the window counts in its percentiles, however busy a second is: 10,000
+    // calls in one second, the slowest 2 % late in the second, give the p99 of all of them (the same
+    // binning as the Summary's), not of the first few thousand.
+    void percentilesCoverEveryCallOfABusySecond()
+    {
+        CircuitTileBoard board;
+        board.setWindow(10s);
+        std::vector<Event> events;
+        LatencyHistogram expected;
+        for (int i = 0; i < 10000; ++i) {
+            const Duration total = i < 9800 ? milliseconds(5 + i % 20) : milliseconds(900 + i % 50);
+            events.push_back(done(1 + i * 0.0001, QStringLiteral("busy"), OutcomeKind::Success, false, total));
+            expected.add(total.count());
+        }
+        board.appendEvents(events);
+        board.refreshNow();
+        const CircuitTileData d = board.tile(QStringLiteral("busy"))->data();
+        QCOMPARE(d.successes, 10000u);
+        QCOMPARE(d.p50Ms, expected.percentile(0.50) / 1e6);
+        QCOMPARE(d.p99Ms, expected.percentile(0.99) / 1e6);
+        QVERIFY2(d.p99Ms > 800, qPrintable(QString::number(d.p99Ms)));
     }
 
     void learnsCircuitNamedDifferently()
