@@ -37,7 +37,11 @@ QJsonValue listItem(const QString& token)
     return QJsonValue(token);
 }
 
-QJsonValue numberValue(double v, bool integer) { return integer ? QJsonValue(qint64(std::llround(v))) : QJsonValue(v); }
+/// Integers rounded; reals to 6 significant digits, so lines and tuned scenarios read well.
+QJsonValue numberValue(double v, bool integer)
+{
+    return integer ? QJsonValue(qint64(std::llround(v))) : QJsonValue(QString::number(v, 'g', 6).toDouble());
+}
 
 } // namespace
 
@@ -146,7 +150,7 @@ QJsonValue SweepParameter::sample(double u) const
     }
     if (m_integer) // each integer gets an equal share of [0, 1)
         return QJsonValue(qint64(std::floor(m_low + u * (m_high - m_low + 1))));
-    return QJsonValue(m_low + u * (m_high - m_low));
+    return numberValue(m_low + u * (m_high - m_low), false);
 }
 
 bool SweepParameter::isNumeric() const

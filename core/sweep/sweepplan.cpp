@@ -127,6 +127,21 @@ std::optional<SweepShard> SweepShard::parse(const QString& text, QString* error)
     return SweepShard { k, n };
 }
 
+std::vector<std::vector<double>> latinHypercube(std::size_t n, std::size_t dimensions, std::uint64_t seed)
+{
+    Random rng(seed);
+    std::vector<std::vector<double>> units(n, std::vector<double>(dimensions));
+    for (std::size_t d = 0; d < dimensions; ++d) {
+        std::vector<std::size_t> strata(n);
+        std::iota(strata.begin(), strata.end(), 0);
+        for (std::size_t i = n; i > 1; --i) // Fisher-Yates on our own generator: equal on every platform
+            std::swap(strata[i - 1], strata[rng.below(i)]);
+        for (std::size_t i = 0; i < n; ++i)
+            units[i][d] = (double(strata[i]) + rng.uniform01()) / double(n);
+    }
+    return units;
+}
+
 std::vector<SweepPoint> designPoints(const std::vector<SweepParameter>& parameters, const SweepDesign& design)
 {
     std::vector<SweepPoint> points;
@@ -147,22 +162,18 @@ std::vector<SweepPoint> designPoints(const std::vector<SweepParameter>& paramete
         return points;
     }
     const std::size_t n = std::size_t(std::max(design.samples, 0));
-    Random rng(design.designSeed);
     points.assign(n, SweepPoint(parameters.size()));
     if (design.kind == SweepDesign::Kind::Random) {
+        Random rng(design.designSeed);
         for (SweepPoint& point : points)
             for (std::size_t d = 0; d < parameters.size(); ++d)
                 point[d] = parameters[d].sample(rng.uniform01());
         return points;
     }
-    for (std::size_t d = 0; d < parameters.size(); ++d) {
-        std::vector<std::size_t> strata(n);
-        std::iota(strata.begin(), strata.end(), 0);
-        for (std::size_t i = n; i > 1; --i) // Fisher-Yates on our own generator: equal on every platform
-            std::swap(strata[i - 1], strata[rng.below(i)]);
-        for (std::size_t i = 0; i < n; ++i)
-            points[i][d] = parameters[d].sample((double(strata[i]) + rng.uniform01()) / double(n));
-    }
+    const auto units = latinHypercube(n, parameters.size(), design.designSeed);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t d = 0; d < parameters.size(); ++d)
+            points[i][d] = parameters[d].sample(units[i][d]);
     return points;
 }
 

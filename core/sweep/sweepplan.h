@@ -94,6 +94,9 @@ private:
 /// The design's points. Grid: the product of every parameter's grid values, the first parameter
 /// varying slowest. Random: independent uniform draws. LHS: Latin hypercube (each parameter's range
 /// cut into `samples` strata, each stratum used once, strata paired by seeded shuffles).
+/// `n` points of a Latin hypercube in [0, 1)^dimensions: each axis cut into n strata, each stratum used
+/// once, paired by seeded shuffles. Equal on every platform for a seed.
+std::vector<std::vector<double>> latinHypercube(std::size_t n, std::size_t dimensions, std::uint64_t seed);
 std::vector<SweepPoint> designPoints(const std::vector<SweepParameter>& parameters, const SweepDesign& design);
 
 } // namespace rwb
