@@ -149,7 +149,7 @@ QJsonValue SweepParameter::sample(double u) const
         return numberValue(std::clamp(v, m_low, m_high), m_integer);
     }
     if (m_integer) // each integer gets an equal share of [0, 1)
-        return QJsonValue(qint64(std::floor(m_low + u * (m_high - m_low + 1))));
+        return QJsonValue(qint64(std::min(std::floor(m_low + u * (m_high - m_low + 1)), m_high)));
     return numberValue(m_low + u * (m_high - m_low), false);
 }
 
