@@ -270,10 +270,10 @@ int runSweep(const QStringList& args)
     SweepRunner runner(*plan, plan->tasks(parsed.shard), parsed.threads);
     const bool progress = !parsed.quiet && isatty(STDERR_FILENO);
     int errorLines = 0;
-    const auto write = [&](const std::vector<QByteArray>& lines) {
-        for (const QByteArray& line : lines) {
-            file.write(line);
-            errorLines += line.contains("\"error\":") ? 1 : 0;
+    const auto write = [&](const std::vector<SweepRecord>& records) {
+        for (const SweepRecord& r : records) {
+            file.write(r.line);
+            errorLines += r.loadFailed ? 1 : 0;
         }
         file.flush();
     };

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QStringList>
 
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -277,8 +278,10 @@ QJsonObject SweepPlan::parameterObject(const SweepPoint& point) const
     return o;
 }
 
-QByteArray SweepPlan::runLine(const SweepTask& task, const std::atomic<bool>* cancel) const
+std::optional<SweepRecord> SweepPlan::run(
+    const SweepTask& task, const std::vector<figures::FigureRef>& figures, const std::atomic<bool>* cancel) const
 {
+    SweepRecord record { task, {}, std::vector<double>(figures.size(), std::numeric_limits<double>::quiet_NaN()) };
     const SweepPoint& point = m_points[std::size_t(task.point)];
     QJsonObject line { { QStringLiteral("format"), QLatin1String(kLineFormat) },
         { QStringLiteral("format_version"), kLineFormatVersion }, { QStringLiteral("sweep"), m_id },
@@ -292,6 +295,7 @@ QByteArray SweepPlan::runLine(const SweepTask& task, const std::atomic<bool>* ca
         for (const LoadError& e : errors)
             messages << e.toString();
         line.insert(QStringLiteral("error"), messages.join(QStringLiteral("; ")));
+        record.loadFailed = true;
     } else {
         SimulationOptions options;
         options.seed = seed(task.seedIndex);
@@ -299,13 +303,17 @@ QByteArray SweepPlan::runLine(const SweepTask& task, const std::atomic<bool>* ca
         try {
             const RunResult result = Simulator::run(*scenario, options);
             if (result.cancelled)
-                return {};
+                return std::nullopt;
             line.insert(QStringLiteral("run"), runjson::toJson(result, { runjson::Source::Simulation, m_name }));
+            for (std::size_t i = 0; i < figures.size(); ++i)
+                record.figures[i] = figures::value(figures[i], result).value_or(record.figures[i]);
         } catch (const std::exception& e) {
             line.insert(QStringLiteral("error"), QString::fromUtf8(e.what()));
+            record.loadFailed = true;
         }
     }
-    return QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+    record.line = QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+    return record;
 }
 
 } // namespace rwb

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/config/loaderror.h"
+#include "core/run/runfigures.h"
 #include "core/run/scenario.h"
 #include "core/sweep/sweepparameter.h"
 
@@ -43,6 +44,14 @@ struct SweepTask {
 
 using SweepPoint = std::vector<QJsonValue>; ///< one value per parameter, in parameter order
 
+/// A finished task: its JSONL line and, for views, the figures asked for.
+struct SweepRecord {
+    SweepTask task;
+    QByteArray line;             ///< with '\n'
+    std::vector<double> figures; ///< in the order asked; NaN when undefined or the point did not load
+    bool loadFailed = false;     ///< the point's scenario did not load: the line carries "error"
+};
+
 /// Everything that defines a sweep: the base scenario, the parameters, the design's points and the
 /// seeds. Built once (validating every parameter against the scenario), then read-only: scenarioAt()
 /// and line() are thread-safe.
@@ -72,10 +81,11 @@ public:
     /// {pointer: value} of a point.
     QJsonObject parameterObject(const SweepPoint& point) const;
 
-    /// Simulates one task and returns its JSONL line (with '\n'): the sweep id, point, seed, the
-    /// parameters and the run summary (runjson::toJson), or "error" when the point's scenario does not
-    /// load. Empty when `cancel` stopped the run.
-    QByteArray runLine(const SweepTask& task, const std::atomic<bool>* cancel = nullptr) const;
+    /// Simulates one task. Its line holds the sweep id, point, seed, the parameters and the run summary
+    /// (runjson::toJson), or "error" when the point's scenario does not load. `figures` are computed
+    /// from the run for the record. nullopt when `cancel` stopped the run.
+    std::optional<SweepRecord> run(const SweepTask& task, const std::vector<figures::FigureRef>& figures = {},
+        const std::atomic<bool>* cancel = nullptr) const;
 
     static constexpr const char* kLineFormat = "resilience-workbench.sweep-point";
     static constexpr int kLineFormatVersion = 1;

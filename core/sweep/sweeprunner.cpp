@@ -2,9 +2,11 @@
 
 namespace rwb {
 
-SweepRunner::SweepRunner(const SweepPlan& plan, std::vector<SweepTask> tasks, int threads)
+SweepRunner::SweepRunner(
+    const SweepPlan& plan, std::vector<SweepTask> tasks, int threads, std::vector<figures::FigureRef> figures)
     : m_plan(plan)
     , m_tasks(std::move(tasks))
+    , m_figures(std::move(figures))
     , m_threadCount(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())))
 {
 }
@@ -38,21 +40,21 @@ void SweepRunner::work()
         const int position = m_next.fetch_add(1);
         if (position >= total() || m_cancel.load())
             break;
-        QByteArray line = m_plan.runLine(m_tasks[std::size_t(position)], &m_cancel);
-        if (line.isEmpty())
+        auto record = m_plan.run(m_tasks[std::size_t(position)], m_figures, &m_cancel);
+        if (!record)
             break; // interrupted
         {
             std::lock_guard lock(m_mutex);
-            m_done.emplace(position, std::move(line));
+            m_done.emplace(position, std::move(*record));
         }
         ++m_finished;
     }
     --m_running;
 }
 
-std::vector<QByteArray> SweepRunner::takeReady()
+std::vector<SweepRecord> SweepRunner::takeReady()
 {
-    std::vector<QByteArray> out;
+    std::vector<SweepRecord> out;
     std::lock_guard lock(m_mutex);
     for (auto it = m_done.begin(); it != m_done.end() && it->first == m_nextOut; it = m_done.erase(it)) {
         out.push_back(std::move(it->second));
@@ -61,12 +63,12 @@ std::vector<QByteArray> SweepRunner::takeReady()
     return out;
 }
 
-std::vector<QByteArray> SweepRunner::takeFinished()
+std::vector<SweepRecord> SweepRunner::takeFinished()
 {
-    std::vector<QByteArray> out;
+    std::vector<SweepRecord> out;
     std::lock_guard lock(m_mutex);
-    for (auto& [position, line] : m_done) {
-        out.push_back(std::move(line));
+    for (auto& [position, record] : m_done) {
+        out.push_back(std::move(record));
         m_nextOut = position + 1;
     }
     m_done.clear();
@@ -78,7 +80,10 @@ std::vector<QByteArray> SweepRunner::runAll(const SweepPlan& plan, const std::ve
     SweepRunner runner(plan, tasks, threads);
     runner.start();
     runner.wait();
-    return runner.takeFinished();
+    std::vector<QByteArray> lines;
+    for (SweepRecord& r : runner.takeFinished())
+        lines.push_back(std::move(r.line));
+    return lines;
 }
 
 } // namespace rwb

@@ -21,8 +21,9 @@ namespace rwb {
 /// thread; the workers only touch the internal queue under its lock. The plan must outlive the runner.
 class SweepRunner final {
 public:
-    /// `threads` <= 0: one per core.
-    SweepRunner(const SweepPlan& plan, std::vector<SweepTask> tasks, int threads = 0);
+    /// `threads` <= 0: one per core. `figures` are computed for each record (for views).
+    SweepRunner(const SweepPlan& plan, std::vector<SweepTask> tasks, int threads = 0,
+        std::vector<figures::FigureRef> figures = {});
     ~SweepRunner();
     SweepRunner(const SweepRunner&) = delete;
     SweepRunner& operator=(const SweepRunner&) = delete;
@@ -37,10 +38,10 @@ public:
     int finishedCount() const noexcept { return m_finished.load(); }
     bool isDone() const noexcept { return m_finished.load() == total() || (m_cancel.load() && m_running.load() == 0); }
 
-    /// The lines finished since the last call that continue the task order without a gap.
-    std::vector<QByteArray> takeReady();
-    /// Every finished line not taken yet, in task order, gaps skipped (after cancel() and wait()).
-    std::vector<QByteArray> takeFinished();
+    /// The records finished since the last call that continue the task order without a gap.
+    std::vector<SweepRecord> takeReady();
+    /// Every finished record not taken yet, in task order, gaps skipped (after cancel() and wait()).
+    std::vector<SweepRecord> takeFinished();
 
     /// Convenience: runs every task and returns the lines in order (blocking).
     static std::vector<QByteArray> runAll(const SweepPlan& plan, const std::vector<SweepTask>& tasks, int threads = 0);
@@ -50,6 +51,7 @@ private:
 
     const SweepPlan& m_plan;
     std::vector<SweepTask> m_tasks;
+    std::vector<figures::FigureRef> m_figures;
     int m_threadCount = 1;
     std::vector<std::thread> m_threads;
     std::atomic<int> m_next { 0 };
@@ -57,7 +59,7 @@ private:
     std::atomic<int> m_running { 0 };
     std::atomic<bool> m_cancel { false };
     std::mutex m_mutex;
-    std::map<int, QByteArray> m_done; ///< by task position; guarded by m_mutex
+    std::map<int, SweepRecord> m_done; ///< by task position; guarded by m_mutex
     int m_nextOut = 0;                ///< first position not handed out yet; owner thread only
 };
 

@@ -9,6 +9,8 @@
 #include <QSet>
 #include <QTest>
 
+#include <cmath>
+
 using namespace rwb;
 
 namespace {
@@ -192,6 +194,27 @@ private slots:
         QVERIFY(run != second.value(QStringLiteral("run")).toObject());
     }
 
+    void recordsCarryTheFiguresAskedFor()
+    {
+        const SweepPlan p = plan({ kThreshold + QStringLiteral("=2..3") });
+        const std::vector<figures::FigureRef> wanted { { QStringLiteral("success_rate"), {} },
+            { QStringLiteral("load_on_service"), {} }, { QStringLiteral("p99"), QStringLiteral("p") } };
+        SweepRunner runner(p, p.tasks(), 2, wanted);
+        runner.start();
+        runner.wait();
+        const auto records = runner.takeFinished();
+        QCOMPARE(records.size(), std::size_t(2));
+        for (const SweepRecord& r : records) {
+            const QJsonObject totals = QJsonDocument::fromJson(r.line).object().value(QStringLiteral("run")).toObject().value(
+                QStringLiteral("totals")).toObject();
+            QVERIFY(!r.loadFailed);
+            QCOMPARE(r.figures.size(), std::size_t(3));
+            QCOMPARE(std::round(r.figures[0] * 1e6) / 1e6, totals.value(QStringLiteral("success_rate")).toDouble());
+            QCOMPARE(r.figures[1], totals.value(QStringLiteral("service_load")).toDouble());
+            QVERIFY(r.figures[2] > 0);
+        }
+    }
+
     void aPointThatDoesNotLoadKeepsItsLine()
     {
         // Each value loads alone, but base_delay 0.4 above max_delay 0.3 does not.
@@ -199,6 +222,12 @@ private slots:
             QStringLiteral("/pipelines/0/retry/backoff/max_delay=0.5,0.3") });
         const auto lines = SweepRunner::runAll(p, p.tasks(), 2);
         QCOMPARE(lines.size(), std::size_t(4));
+        SweepRunner runner(p, p.tasks(), 1, { { QStringLiteral("p99"), {} } });
+        runner.start();
+        runner.wait();
+        const auto records = runner.takeFinished();
+        QVERIFY(records[3].loadFailed && std::isnan(records[3].figures[0]));
+        QVERIFY(!records[2].loadFailed && records[2].figures[0] > 0);
         const QJsonObject bad = QJsonDocument::fromJson(lines[3]).object();
         QVERIFY(!bad.contains(QStringLiteral("run")));
         QVERIFY2(bad.value(QStringLiteral("error")).toString().contains(QStringLiteral("max_delay")), lines[3].constData());
