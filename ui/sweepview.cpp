@@ -67,12 +67,10 @@ void setRange(QValueAxis* axis, double lo, double hi)
 {
     if (!std::isfinite(lo) || !std::isfinite(hi))
         return;
-    if (hi <= lo) {
-        const double pad = std::max(std::abs(lo) * 0.05, 1e-6);
-        lo -= pad;
-        hi += pad;
-    }
-    axis->setRange(lo, hi);
+    // 5 % of room on each side so points on the ends are not cut in half by the plot's edge.
+    const double pad = hi > lo ? (hi - lo) * 0.05 : std::max(std::abs(lo) * 0.05, 1e-6);
+    axis->setRange(lo - pad, hi + pad);
+    axis->applyNiceNumbers();
 }
 
 } // namespace

@@ -35,6 +35,14 @@ const QString kRecovery = QStringLiteral("/pipelines/0/circuit_breaker/recovery_
 
 QJsonObject scenario() { return QJsonDocument::fromJson(kScenario).object(); }
 
+/// With RWB_SCREENSHOT_DIR set, saves the view there (for the docs).
+void screenshot(QWidget& view, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("RWB_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(view.grab().save(dir + QLatin1Char('/') + name));
+}
+
 } // namespace
 
 class TestSweepView : public QObject {
@@ -85,6 +93,7 @@ private slots:
         ticker.stop();
         qInfo("longest gap between GUI ticks during the sweep: %lld ms", longestGap);
         QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap))); // no blocking on simulations
+        screenshot(view, QStringLiteral("sweep-line.png"));
         QCOMPARE(view.finishedPoints(), 5);
         QCOMPARE(view.lineSeries()->count(), 5);
         QCOMPARE(view.lineSeries()->at(0).x(), 2.0);
@@ -114,6 +123,7 @@ private slots:
         QSignalSpy finished(&view, &SweepView::finished);
         QVERIFY(view.start());
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        screenshot(view, QStringLiteral("sweep-heatmap.png"));
         QCOMPARE(view.pointCount(), 12);
         QCOMPARE(view.heatmap()->filledCells(), 12);
         QVERIFY(view.heatmap()->isVisible());
