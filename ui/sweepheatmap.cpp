@@ -20,11 +20,14 @@ QColor ramp(double t)
     const double f = t - i;
     const QColor& a = stops[i];
     const QColor& b = stops[i + 1];
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * f), float(a.greenF() + (b.greenF() - a.greenF()) * f),
-        float(a.blueF() + (b.blueF() - a.blueF()) * f));
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * f),
+        float(a.greenF() + (b.greenF() - a.greenF()) * f), float(a.blueF() + (b.blueF() - a.blueF()) * f));
 }
 
-QString compact(double v) { return QString::number(v, 'g', 4); }
+QString compact(double v)
+{
+    return QString::number(v, 'g', 4);
+}
 
 } // namespace
 
@@ -35,7 +38,8 @@ SweepHeatmap::SweepHeatmap(QWidget* parent)
     setToolTip(tr("Click a cell to load that configuration as variant B"));
 }
 
-void SweepHeatmap::reset(const QStringList& columnLabels, const QStringList& rowLabels, const QString& xTitle, const QString& yTitle)
+void SweepHeatmap::reset(
+    const QStringList& columnLabels, const QStringList& rowLabels, const QString& xTitle, const QString& yTitle)
 {
     m_columns = columnLabels;
     m_rows = rowLabels;
@@ -71,7 +75,8 @@ QRect SweepHeatmap::plotRect() const
     const int left = fm.horizontalAdvance(QStringLiteral("00000.0")) + fm.height() + 8;
     const int bottom = 2 * fm.height() + 8;
     const int right = fm.horizontalAdvance(QStringLiteral("00000.0")) + 30;
-    return QRect(left, fm.height() + 6, std::max(10, width() - left - right), std::max(10, height() - bottom - fm.height() - 6));
+    return QRect(
+        left, fm.height() + 6, std::max(10, width() - left - right), std::max(10, height() - bottom - fm.height() - 6));
 }
 
 QRect SweepHeatmap::cellRect(int point) const
@@ -128,7 +133,8 @@ void SweepHeatmap::paintEvent(QPaintEvent*)
     // Axis labels: at most ~8 per axis so they never overlap.
     const int columns = int(m_columns.size());
     const int rows = int(m_rows.size());
-    const int columnStride = std::max(1, columns / std::max(1, plot.width() / (fm.horizontalAdvance(QStringLiteral("0000.0")) + 6)));
+    const int columnStride
+        = std::max(1, columns / std::max(1, plot.width() / (fm.horizontalAdvance(QStringLiteral("0000.0")) + 6)));
     for (int c = 0; c < columns; c += columnStride) {
         const QRect cell = cellRect(c * rows);
         p.drawText(QRect(cell.center().x() - 40, plot.bottom() + 3, 80, fm.height()), Qt::AlignHCenter, m_columns[c]);
@@ -136,10 +142,11 @@ void SweepHeatmap::paintEvent(QPaintEvent*)
     const int rowStride = std::max(1, rows / std::max(1, plot.height() / (fm.height() + 2)));
     for (int r = 0; r < rows; r += rowStride) {
         const QRect cell = cellRect(r);
-        p.drawText(QRect(0, cell.center().y() - fm.height() / 2, plot.left() - 4, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-            m_rows[r]);
+        p.drawText(QRect(0, cell.center().y() - fm.height() / 2, plot.left() - 4, fm.height()),
+            Qt::AlignRight | Qt::AlignVCenter, m_rows[r]);
     }
-    p.drawText(QRect(plot.left(), plot.bottom() + fm.height() + 5, plot.width(), fm.height()), Qt::AlignHCenter, m_xTitle);
+    p.drawText(
+        QRect(plot.left(), plot.bottom() + fm.height() + 5, plot.width(), fm.height()), Qt::AlignHCenter, m_xTitle);
     p.save();
     p.translate(fm.height() / 2.0 + 1, plot.center().y());
     p.rotate(-90);
@@ -150,9 +157,11 @@ void SweepHeatmap::paintEvent(QPaintEvent*)
     // The legend: the colour ramp with its ends.
     const QRect legend(plot.right() + 10, plot.top(), 12, plot.height());
     for (int y = 0; y < legend.height(); ++y)
-        p.fillRect(QRect(legend.left(), legend.bottom() - y, legend.width(), 1), ramp(double(y) / std::max(1, legend.height() - 1)));
+        p.fillRect(QRect(legend.left(), legend.bottom() - y, legend.width(), 1),
+            ramp(double(y) / std::max(1, legend.height() - 1)));
     if (std::isfinite(lo)) {
-        p.drawText(QRect(legend.right() + 3, legend.top(), width() - legend.right() - 3, fm.height()), Qt::AlignLeft, compact(hi));
+        p.drawText(QRect(legend.right() + 3, legend.top(), width() - legend.right() - 3, fm.height()), Qt::AlignLeft,
+            compact(hi));
         p.drawText(QRect(legend.right() + 3, legend.bottom() - fm.height(), width() - legend.right() - 3, fm.height()),
             Qt::AlignLeft, compact(lo));
     }

@@ -19,7 +19,8 @@ public:
 
     /// A fresh grid: `columns` x `rows` cells, all empty. Point index = column * rows + row (the
     /// sweep's grid order: the first parameter varies slowest).
-    void reset(const QStringList& columnLabels, const QStringList& rowLabels, const QString& xTitle, const QString& yTitle);
+    void reset(
+        const QStringList& columnLabels, const QStringList& rowLabels, const QString& xTitle, const QString& yTitle);
     void setValue(int point, double value); ///< NaN: no value (yet)
     void setFigure(const QString& title, const QString& unit);
     int filledCells() const;

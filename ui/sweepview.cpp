@@ -50,8 +50,9 @@ bool isNumericKind(ParameterSpec::Kind kind)
 
 QString figureLabel(const figures::FigureInfo& f)
 {
-    return f.unit == QLatin1String("count") || f.unit == QLatin1String("ratio") ? f.name
-                                                                               : QStringLiteral("%1 (%2)").arg(f.name, f.unit);
+    return f.unit == QLatin1String("count") || f.unit == QLatin1String("ratio")
+        ? f.name
+        : QStringLiteral("%1 (%2)").arg(f.name, f.unit);
 }
 
 QChart* plainChart(const QString& title)
@@ -272,7 +273,8 @@ void SweepView::setScenario(const QJsonObject& document)
             catalog::faultProfileGroup());
     const QJsonArray clients = canonical[QStringLiteral("clients")].toArray();
     for (int i = 0; i < clients.size(); ++i)
-        offer(QStringLiteral("/clients/%1/").arg(i), clients[i][QStringLiteral("name")].toString(), catalog::clientGroup());
+        offer(QStringLiteral("/clients/%1/").arg(i), clients[i][QStringLiteral("name")].toString(),
+            catalog::clientGroup());
     if (choices == m_choices)
         return;
     m_choices = choices;
@@ -291,7 +293,10 @@ void SweepView::setScenario(const QJsonObject& document)
     }
 }
 
-QList<QPair<QString, QString>> SweepView::parameterChoices() const { return m_choices; }
+QList<QPair<QString, QString>> SweepView::parameterChoices() const
+{
+    return m_choices;
+}
 
 bool SweepView::setParameter(int which, const QString& pointer, double low, double high, int steps)
 {
@@ -317,7 +322,10 @@ void SweepView::setSecondParameterEnabled(bool on)
         w->setEnabled(on);
 }
 
-void SweepView::setColourFigure(const QString& name) { m_colour->setCurrentIndex(m_colour->findData(name)); }
+void SweepView::setColourFigure(const QString& name)
+{
+    m_colour->setCurrentIndex(m_colour->findData(name));
+}
 
 void SweepView::setParetoFigures(const QString& x, const QString& y)
 {
@@ -325,9 +333,15 @@ void SweepView::setParetoFigures(const QString& x, const QString& y)
     m_paretoY->setCurrentIndex(m_paretoY->findData(y));
 }
 
-int SweepView::pointCount() const { return m_plan ? int(m_plan->points().size()) : 0; }
+int SweepView::pointCount() const
+{
+    return m_plan ? int(m_plan->points().size()) : 0;
+}
 
-QString SweepView::statusText() const { return m_status->text(); }
+QString SweepView::statusText() const
+{
+    return m_status->text();
+}
 
 bool SweepView::start()
 {
@@ -343,11 +357,13 @@ bool SweepView::start()
         const Row& row = *m_rows[i];
         const bool integer = row.parameter->currentData(Qt::UserRole + 1).toBool();
         const int steps = row.steps->value();
-        const QString low = integer ? QString::number(qint64(row.low->value())) : QString::number(row.low->value(), 'f', 6);
-        const QString high = integer ? QString::number(qint64(row.high->value())) : QString::number(row.high->value(), 'f', 6);
+        const QString low
+            = integer ? QString::number(qint64(row.low->value())) : QString::number(row.low->value(), 'f', 6);
+        const QString high
+            = integer ? QString::number(qint64(row.high->value())) : QString::number(row.high->value(), 'f', 6);
         const bool everyInteger = integer && row.high->value() - row.low->value() + 1 <= steps;
-        const QString spec = row.parameter->currentData().toString() + QLatin1Char('=') + low + QStringLiteral("..") + high
-            + (everyInteger ? QString() : QStringLiteral(":%1").arg(steps));
+        const QString spec = row.parameter->currentData().toString() + QLatin1Char('=') + low + QStringLiteral("..")
+            + high + (everyInteger ? QString() : QStringLiteral(":%1").arg(steps));
         QString error;
         const auto parameter = SweepParameter::parse(spec, &error);
         if (!parameter) {
@@ -466,7 +482,8 @@ void SweepView::redraw()
     const auto& info = figures::catalog()[std::size_t(colour)];
     const int points = int(m_plan->points().size());
     if (m_plan->parameters().size() == 2) {
-        m_heatmap->setFigure(info.name, info.unit == QLatin1String("count") || info.unit == QLatin1String("ratio") ? QString() : info.unit);
+        m_heatmap->setFigure(info.name,
+            info.unit == QLatin1String("count") || info.unit == QLatin1String("ratio") ? QString() : info.unit);
         for (int i = 0; i < points; ++i)
             m_heatmap->setValue(i, pointValue(i, colour));
     } else {
@@ -504,7 +521,8 @@ void SweepView::redraw()
         return (xHigher ? a.x() >= b.x() : a.x() <= b.x()) && (yHigher ? a.y() >= b.y() : a.y() <= b.y());
     };
     for (const QPointF& p : all) {
-        const bool dominated = std::any_of(all.begin(), all.end(), [&](const QPointF& q) { return q != p && atLeastAsGood(q, p); });
+        const bool dominated
+            = std::any_of(all.begin(), all.end(), [&](const QPointF& q) { return q != p && atLeastAsGood(q, p); });
         if (!dominated && !front.contains(p))
             front.append(p);
     }

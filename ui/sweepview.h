@@ -108,7 +108,7 @@ private:
     std::unique_ptr<SweepPlan> m_plan;
     std::unique_ptr<SweepRunner> m_runner;
     std::vector<std::vector<double>> m_sums; ///< per point: per figure, the sum over finished seeds
-    std::vector<int> m_seedsDone;            ///< per point
+    std::vector<int> m_seedsDone; ///< per point
     int m_finishedPoints = 0;
 };
 

@@ -142,8 +142,9 @@ bool parseArgs(const QStringList& args, SweepArgs& out, QString& error)
     if (out.help)
         return true;
     if (positional.size() != 1) {
-        error = positional.isEmpty() ? QStringLiteral("missing SCENARIO.json")
-                                     : QStringLiteral("expected one scenario file, got %1 arguments").arg(positional.size());
+        error = positional.isEmpty()
+            ? QStringLiteral("missing SCENARIO.json")
+            : QStringLiteral("expected one scenario file, got %1 arguments").arg(positional.size());
         return false;
     }
     if (out.params.isEmpty()) {

@@ -51,7 +51,7 @@ QString number(double v)
     if (!std::isfinite(v))
         return QStringLiteral("undefined");
     return std::abs(v) >= 1000 || v == std::floor(v) ? QString::number(v, 'f', v == std::floor(v) ? 0 : 1)
-                                                    : QString::number(v, 'g', 6);
+                                                     : QString::number(v, 'g', 6);
 }
 
 QString valueText(const QJsonValue& v)
@@ -163,8 +163,8 @@ int runTune(const QStringList& args)
     }
     const TuneOptions& o = tuner->options();
     const TuneEvaluation& best = result.evaluations[*result.best];
-    out() << "Tuned '" << loaded.scenario->name << "': " << result.evaluations.size() << " configurations x "
-          << o.seeds << " seeds, search seed " << o.searchSeed << '\n';
+    out() << "Tuned '" << loaded.scenario->name << "': " << result.evaluations.size() << " configurations x " << o.seeds
+          << " seeds, search seed " << o.searchSeed << '\n';
     out() << (best.feasible() ? "Best configuration (meets every constraint):\n"
                               : "No configuration meets every constraint; the least violating:\n");
     for (std::size_t i = 0; i < o.parameters.size(); ++i)
@@ -200,10 +200,9 @@ int runTune(const QStringList& args)
 
     LoadErrors loadErrors;
     const auto tuned = tuner->plan().scenarioAt(best.point, &loadErrors);
-    QString saveError;
+    QString saveError = tuned || loadErrors.empty() ? QString() : loadErrors.front().toString();
     if (!tuned || !scenariojson::saveFile(*tuned, outPath, &saveError)) {
-        err() << "rwb tune: cannot write " << outPath << ": "
-              << (tuned ? saveError : loadErrors.empty() ? QString() : loadErrors.front().toString()) << '\n';
+        err() << "rwb tune: cannot write " << outPath << ": " << saveError << '\n';
         return RuntimeError;
     }
     out() << "\nWrote the tuned scenario to " << outPath << '\n';
@@ -211,7 +210,6 @@ int runTune(const QStringList& args)
 }
 
 const Registrar reg({ QStringLiteral("tune"),
-    QStringLiteral("search parameters for the best objective under constraints; write the tuned scenario"),
-    &runTune });
+    QStringLiteral("search parameters for the best objective under constraints; write the tuned scenario"), &runTune });
 
 } // namespace

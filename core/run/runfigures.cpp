@@ -27,7 +27,8 @@ std::optional<double> seconds(const std::optional<Duration>& d)
 const std::vector<Entry>& entries()
 {
     using B = Better;
-    auto total = [](auto field) { return [field](const RunMetrics& m) -> std::optional<double> { return field(m.total); }; };
+    auto total
+        = [](auto field) { return [field](const RunMetrics& m) -> std::optional<double> { return field(m.total); }; };
     static const std::vector<Entry> list {
         { { QStringLiteral("success_rate"), QStringLiteral("ratio"), B::Higher,
               QStringLiteral("requests that succeeded or fell back, over requests") },
@@ -112,7 +113,10 @@ QString knownNames()
     return names.join(QStringLiteral(", "));
 }
 
-bool isDuration(const QString& unit) { return unit == QLatin1String("ms") || unit == QLatin1String("s"); }
+bool isDuration(const QString& unit)
+{
+    return unit == QLatin1String("ms") || unit == QLatin1String("s");
+}
 
 /// Reads "800ms", "2s", "99.5%", "0.995" as a value in `unit`.
 std::optional<double> parseQuantity(const QString& text, const FigureInfo& info, QString* error)
@@ -161,7 +165,10 @@ const FigureInfo* find(const QString& name)
     return e ? &e->info : nullptr;
 }
 
-QString FigureRef::toString() const { return pipeline.isEmpty() ? name : name + QLatin1Char('@') + pipeline; }
+QString FigureRef::toString() const
+{
+    return pipeline.isEmpty() ? name : name + QLatin1Char('@') + pipeline;
+}
 
 std::optional<FigureRef> parseRef(const QString& text, QString* error)
 {
@@ -227,7 +234,8 @@ double Constraint::violation(double v) const noexcept
 
 std::optional<Constraint> parseConstraint(const QString& text, QString* error)
 {
-    static const QRegularExpression re(QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_]*(?:@[^<>=]+)?)\\s*(<=|>=|<|>)\\s*(.*)$"));
+    static const QRegularExpression re(
+        QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_]*(?:@[^<>=]+)?)\\s*(<=|>=|<|>)\\s*(.*)$"));
     const auto match = re.match(text);
     if (!match.hasMatch()) {
         *error = QStringLiteral("constraint '%1': expected FIGURE<=VALUE, FIGURE>=VALUE, FIGURE<VALUE or "

@@ -18,8 +18,8 @@ namespace figures {
 enum class Better { Higher, Lower };
 
 struct FigureInfo {
-    QString name;        ///< e.g. "p99"
-    QString unit;        ///< "ms", "s", "ratio", "count" or "x" (a factor)
+    QString name; ///< e.g. "p99"
+    QString unit; ///< "ms", "s", "ratio", "count" or "x" (a factor)
     Better better = Better::Lower;
     QString description; ///< one line, for --help and the docs
 };
@@ -51,7 +51,7 @@ struct Constraint {
     FigureRef figure;
     Op op = Op::LessOrEqual;
     double bound = 0; ///< in the figure's unit
-    QString text;     ///< as written
+    QString text; ///< as written
     bool holds(double v) const noexcept;
     /// How far `v` is from holding, relative to the bound's size (0 when it holds).
     double violation(double v) const noexcept;

@@ -24,10 +24,11 @@ SweepMerge SweepMerge::merge(const QList<QPair<QString, QByteArray>>& files)
             const QString where = QStringLiteral("%1:%2").arg(name).arg(lineNumber);
             QJsonParseError parseError;
             const QJsonObject o = QJsonDocument::fromJson(raw, &parseError).object();
-            if (parseError.error != QJsonParseError::NoError || o.value(QStringLiteral("format")).toString()
-                    != QLatin1String(SweepPlan::kLineFormat)) {
-                result.errors << where + QStringLiteral(": not a sweep line (expected a JSON object with \"format\": \"%1\")")
-                                             .arg(QLatin1String(SweepPlan::kLineFormat));
+            if (parseError.error != QJsonParseError::NoError
+                || o.value(QStringLiteral("format")).toString() != QLatin1String(SweepPlan::kLineFormat)) {
+                result.errors << where
+                        + QStringLiteral(": not a sweep line (expected a JSON object with \"format\": \"%1\")")
+                              .arg(QLatin1String(SweepPlan::kLineFormat));
                 return result;
             }
             const QString id = o.value(QStringLiteral("sweep")).toString();
@@ -41,7 +42,8 @@ SweepMerge SweepMerge::merge(const QList<QPair<QString, QByteArray>>& files)
                                      .arg(where, id, sweepFirstSeen, sweep);
                 return result;
             }
-            const qint64 task = qint64(o.value(QStringLiteral("point")).toInt()) * o.value(QStringLiteral("seeds")).toInt()
+            const qint64 task
+                = qint64(o.value(QStringLiteral("point")).toInt()) * o.value(QStringLiteral("seeds")).toInt()
                 + o.value(QStringLiteral("seed_index")).toInt();
             const QByteArray line = raw + '\n';
             const auto [it, inserted] = byTask.emplace(task, line);

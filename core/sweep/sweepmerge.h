@@ -11,9 +11,9 @@ namespace rwb {
 /// sweep lines, and two different lines for one task; reports (file:line) where. Lines of a task
 /// present in several files identically are kept once. Pure function of its inputs: thread-safe.
 struct SweepMerge {
-    QByteArray lines;   ///< the merged output
-    int tasks = 0;      ///< lines in `lines`
-    int expected = 0;   ///< points x seeds of the sweep
+    QByteArray lines; ///< the merged output
+    int tasks = 0; ///< lines in `lines`
+    int expected = 0; ///< points x seeds of the sweep
     QStringList errors; ///< non-empty: refused, `lines` is empty
     bool complete() const noexcept { return errors.isEmpty() && tasks == expected; }
 

@@ -98,9 +98,10 @@ std::optional<SweepParameter> SweepParameter::parse(const QString& text, QString
         } else if (ok && steps >= 2 && steps <= kMaxGridValues) {
             p.m_steps = steps;
         } else {
-            *error = where + QStringLiteral("'%1' after the range: expected a number of steps (2..%2) or 'log'")
-                                 .arg(part)
-                                 .arg(kMaxGridValues);
+            *error = where
+                + QStringLiteral("'%1' after the range: expected a number of steps (2..%2) or 'log'")
+                      .arg(part)
+                      .arg(kMaxGridValues);
             return std::nullopt;
         }
     }
@@ -109,9 +110,10 @@ std::optional<SweepParameter> SweepParameter::parse(const QString& text, QString
         return std::nullopt;
     }
     if (p.m_steps == 0 && p.m_integer && !p.m_log && p.m_high - p.m_low + 1 > kMaxGridValues) {
-        *error = where + QStringLiteral("range '%1' has more than %2 integers: give a number of steps, e.g. %1:20")
-                             .arg(range)
-                             .arg(kMaxGridValues);
+        *error = where
+            + QStringLiteral("range '%1' has more than %2 integers: give a number of steps, e.g. %1:20")
+                  .arg(range)
+                  .arg(kMaxGridValues);
         return std::nullopt;
     }
     return p;

@@ -30,7 +30,8 @@ QString missingStep(const QJsonValue& root, const QString& pointer)
         if (node.isObject()) {
             const QJsonObject o = node.toObject();
             if (!o.contains(token))
-                return QStringLiteral("%1 has no '%2' (it has: %3)").arg(here, token, o.keys().join(QStringLiteral(", ")));
+                return QStringLiteral("%1 has no '%2' (it has: %3)")
+                    .arg(here, token, o.keys().join(QStringLiteral(", ")));
             node = o.value(token);
         } else if (node.isArray()) {
             bool ok = false;
@@ -83,13 +84,13 @@ bool typeFits(const SweepParameter& p, const QJsonValue& current, QString* probl
     if (current.isNull() || current.isUndefined())
         return true;
     if (p.isRange() && !current.isDouble()) {
-        *problem = QStringLiteral("is %1 (%2): a numeric range does not fit; give a list").arg(typeName(current), valueText(current));
+        *problem = QStringLiteral("is %1 (%2): a numeric range does not fit; give a list")
+                       .arg(typeName(current), valueText(current));
         return false;
     }
     for (const QJsonValue& v : p.gridValues()) {
         if (v.type() != current.type()) {
-            *problem = QStringLiteral("is %1, but '%2' is %3")
-                           .arg(typeName(current), valueText(v), typeName(v));
+            *problem = QStringLiteral("is %1, but '%2' is %3").arg(typeName(current), valueText(v), typeName(v));
             return false;
         }
         if (p.isRange())
@@ -202,7 +203,8 @@ std::optional<SweepPlan> SweepPlan::create(const Scenario& scenario, std::vector
                 fail(p.pointer(), QStringLiteral("swept twice"));
         const QJsonValue current = json::get(plan.m_document, p.pointer());
         if (current.isUndefined()) {
-            fail(p.pointer(), QStringLiteral("unknown parameter path: %1").arg(missingStep(plan.m_document, p.pointer())));
+            fail(p.pointer(),
+                QStringLiteral("unknown parameter path: %1").arg(missingStep(plan.m_document, p.pointer())));
             continue;
         }
         QString problem;
@@ -219,9 +221,10 @@ std::optional<SweepPlan> SweepPlan::create(const Scenario& scenario, std::vector
             json::set(root, p.pointer(), v);
             const ScenarioLoad loaded = scenariojson::fromJson(root.toObject());
             for (const LoadError& e : loaded.errors)
-                fail(p.pointer(), QStringLiteral("value %1 is refused: %2%3")
-                                      .arg(valueText(v), e.pointer == p.pointer() ? QString() : e.pointer + QStringLiteral(": "),
-                                          e.message));
+                fail(p.pointer(),
+                    QStringLiteral("value %1 is refused: %2%3")
+                        .arg(valueText(v), e.pointer == p.pointer() ? QString() : e.pointer + QStringLiteral(": "),
+                            e.message));
             if (!loaded.ok())
                 break;
         }
@@ -234,8 +237,9 @@ std::optional<SweepPlan> SweepPlan::create(const Scenario& scenario, std::vector
     QJsonArray specs;
     for (const SweepParameter& p : plan.m_parameters)
         specs.append(QString(p.pointer() + QLatin1Char('=') + p.spec()));
-    const QJsonObject identity { { QStringLiteral("scenario"), plan.m_document }, { QStringLiteral("parameters"), specs },
-        { QStringLiteral("design"), design.toString() }, { QStringLiteral("seeds"), seeds } };
+    const QJsonObject identity { { QStringLiteral("scenario"), plan.m_document },
+        { QStringLiteral("parameters"), specs }, { QStringLiteral("design"), design.toString() },
+        { QStringLiteral("seeds"), seeds } };
     plan.m_id = QString::fromLatin1(
         QCryptographicHash::hash(QJsonDocument(identity).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256)
             .toHex()

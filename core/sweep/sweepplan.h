@@ -21,9 +21,9 @@ namespace rwb {
 struct SweepDesign {
     enum class Kind { Grid, Random, Lhs };
     Kind kind = Kind::Grid;
-    int samples = 0;               ///< points of a random or LHS design
-    std::uint64_t designSeed = 1;  ///< draws of a random or LHS design (not the simulation seeds)
-    QString toString() const;      ///< "grid", "random 100 seed 1", "lhs 100 seed 1"
+    int samples = 0; ///< points of a random or LHS design
+    std::uint64_t designSeed = 1; ///< draws of a random or LHS design (not the simulation seeds)
+    QString toString() const; ///< "grid", "random 100 seed 1", "lhs 100 seed 1"
 };
 
 /// A deterministic slice of a sweep: shard `index` (0-based) of `count` runs the tasks whose number
@@ -47,9 +47,9 @@ using SweepPoint = std::vector<QJsonValue>; ///< one value per parameter, in par
 /// A finished task: its JSONL line and, for views, the figures asked for.
 struct SweepRecord {
     SweepTask task;
-    QByteArray line;             ///< with '\n'
+    QByteArray line; ///< with '\n'
     std::vector<double> figures; ///< in the order asked; NaN when undefined or the point did not load
-    bool loadFailed = false;     ///< the point's scenario did not load: the line carries "error"
+    bool loadFailed = false; ///< the point's scenario did not load: the line carries "error"
 };
 
 /// Everything that defines a sweep: the base scenario, the parameters, the design's points and the

@@ -25,7 +25,10 @@ void SweepRunner::start()
         m_threads.emplace_back([this] { work(); });
 }
 
-void SweepRunner::cancel() { m_cancel = true; }
+void SweepRunner::cancel()
+{
+    m_cancel = true;
+}
 
 void SweepRunner::wait()
 {

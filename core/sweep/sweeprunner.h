@@ -60,7 +60,7 @@ private:
     std::atomic<bool> m_cancel { false };
     std::mutex m_mutex;
     std::map<int, SweepRecord> m_done; ///< by task position; guarded by m_mutex
-    int m_nextOut = 0;                ///< first position not handed out yet; owner thread only
+    int m_nextOut = 0; ///< first position not handed out yet; owner thread only
 };
 
 } // namespace rwb

@@ -16,7 +16,7 @@ namespace rwb {
 
 namespace {
 
-constexpr double kFirstStep = 0.25;  // of each parameter's unit range
+constexpr double kFirstStep = 0.25; // of each parameter's unit range
 constexpr double kLastStep = 1.0 / 64;
 
 using Unit = std::vector<double>; // a point in [0, 1)^d
@@ -140,7 +140,8 @@ TuneResult Tuner::run() const
 {
     TuneResult result;
     const std::size_t d = m_options.parameters.size();
-    const int threads = m_options.threads > 0 ? m_options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads
+        = m_options.threads > 0 ? m_options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     std::map<QByteArray, std::size_t> seen; // value point -> evaluation index
     const auto toPoint = [&](const Unit& u) {
         SweepPoint p;
@@ -224,8 +225,8 @@ TuneResult Tuner::run() const
 
     // Pareto front over the objectives and the constrained figures, among feasible configurations
     // (all that loaded when none is feasible).
-    const bool anyFeasible = std::any_of(result.evaluations.begin(), result.evaluations.end(),
-        [](const TuneEvaluation& e) { return e.feasible(); });
+    const bool anyFeasible = std::any_of(
+        result.evaluations.begin(), result.evaluations.end(), [](const TuneEvaluation& e) { return e.feasible(); });
     const auto score = [&](const TuneEvaluation& e) { // every coordinate: lower is better
         std::vector<double> s;
         for (std::size_t i = 0; i < e.objectives.size(); ++i)

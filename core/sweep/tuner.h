@@ -15,10 +15,10 @@ struct TuneOptions {
     std::vector<SweepParameter> parameters;
     std::vector<figures::Objective> objectives; ///< the first drives the search; all span the Pareto front
     std::vector<figures::Constraint> constraints;
-    int budget = 60;                 ///< configurations simulated (each over `seeds` seeds)
-    int seeds = 3;                   ///< the scenario's seed and the following ones
-    std::uint64_t searchSeed = 1;    ///< the random start's draws
-    int threads = 0;                 ///< <= 0: one per core
+    int budget = 60; ///< configurations simulated (each over `seeds` seeds)
+    int seeds = 3; ///< the scenario's seed and the following ones
+    std::uint64_t searchSeed = 1; ///< the random start's draws
+    int threads = 0; ///< <= 0: one per core
     const std::atomic<bool>* cancel = nullptr;
     std::function<void(int evaluated, int budget)> progress; ///< on the calling thread, after each batch
 };
@@ -26,17 +26,17 @@ struct TuneOptions {
 /// One configuration the tuner simulated.
 struct TuneEvaluation {
     SweepPoint point;
-    std::vector<double> objectives;  ///< per objective: mean over the seeds (+inf when undefined)
+    std::vector<double> objectives; ///< per objective: mean over the seeds (+inf when undefined)
     std::vector<double> constraints; ///< per constraint: its worst value over the seeds (NaN when undefined)
-    double violation = 0;            ///< summed relative violation of the constraints (0: feasible)
-    QString error;                   ///< the point's scenario did not load
+    double violation = 0; ///< summed relative violation of the constraints (0: feasible)
+    QString error; ///< the point's scenario did not load
     bool feasible() const noexcept { return error.isEmpty() && violation == 0; }
 };
 
 struct TuneResult {
     std::vector<TuneEvaluation> evaluations; ///< in evaluation order
-    std::optional<std::size_t> best;         ///< index of the best evaluation (feasible first)
-    std::vector<std::size_t> pareto;         ///< non-dominated evaluations, best primary objective first
+    std::optional<std::size_t> best; ///< index of the best evaluation (feasible first)
+    std::vector<std::size_t> pareto; ///< non-dominated evaluations, best primary objective first
     bool cancelled = false;
 };
 

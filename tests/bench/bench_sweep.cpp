@@ -23,7 +23,8 @@ int main(int argc, char* argv[])
     QString error;
     std::vector<SweepParameter> parameters {
         *SweepParameter::parse(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold=1..40"), &error),
-        *SweepParameter::parse(QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout=1.0..60.0:25:log"), &error),
+        *SweepParameter::parse(
+            QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout=1.0..60.0:25:log"), &error),
     };
     LoadErrors errors;
     const auto plan = SweepPlan::create(*demo.scenario, std::move(parameters), {}, 1, &errors);

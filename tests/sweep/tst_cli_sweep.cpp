@@ -34,7 +34,10 @@ Run run(const QString& program, const QStringList& args)
     return r;
 }
 
-Run rwb(const QStringList& args) { return run(QStringLiteral(RWB_BINARY), args); }
+Run rwb(const QStringList& args)
+{
+    return run(QStringLiteral(RWB_BINARY), args);
+}
 
 const char* const kScenario = R"({
   "schema_version": 1, "name": "cli sweep", "seed": 3, "duration": 20,
@@ -99,8 +102,8 @@ private slots:
     void writesOneLinePerPointAndSeed()
     {
         const QString out = path(QStringLiteral("whole.jsonl"));
-        const Run r = rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam, QStringLiteral("--seeds"),
-            QStringLiteral("2"), QStringLiteral("--out"), out });
+        const Run r = rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam,
+            QStringLiteral("--seeds"), QStringLiteral("2"), QStringLiteral("--out"), out });
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains(QStringLiteral("14 of 14 runs (7 points x 2 seeds)")), qPrintable(r.err));
         const QList<QByteArray> lines = readAll(out).trimmed().split('\n');
@@ -109,7 +112,10 @@ private slots:
             const QJsonObject o = QJsonDocument::fromJson(lines[i]).object();
             QCOMPARE(o.value(QStringLiteral("point")).toInt(), i / 2);
             QCOMPARE(o.value(QStringLiteral("seed_index")).toInt(), i % 2);
-            QCOMPARE(o.value(QStringLiteral("params")).toObject().value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(),
+            QCOMPARE(o.value(QStringLiteral("params"))
+                         .toObject()
+                         .value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"))
+                         .toInt(),
                 2 + i / 2);
             QVERIFY(o.value(QStringLiteral("run")).toObject().contains(QStringLiteral("totals")));
         }
@@ -125,18 +131,19 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown path") << QStringList { QStringLiteral("--param"), QStringLiteral("/pipelines/0/nope=1..3") }
-                                      << QStringLiteral("/pipelines/0/nope: unknown parameter path: /pipelines/0 has no 'nope'");
+        QTest::newRow("unknown path") << QStringList {
+            QStringLiteral("--param"), QStringLiteral("/pipelines/0/nope=1..3")
+        } << QStringLiteral("/pipelines/0/nope: unknown parameter path: /pipelines/0 has no 'nope'");
         QTest::newRow("range of the wrong type")
             << QStringList { QStringLiteral("--param"), QStringLiteral("/pipelines/0/retry/backoff/jitter=1..3") }
             << QStringLiteral("a numeric range does not fit");
         QTest::newRow("bad spec") << QStringList { QStringLiteral("--param"), QStringLiteral("/seed=9..1") }
                                   << QStringLiteral("the low end must be below the high end");
         QTest::newRow("no param") << QStringList {} << QStringLiteral("no --param");
-        QTest::newRow("bad shard") << QStringList { QStringLiteral("--param"), kParam, QStringLiteral("--shard"), QStringLiteral("3/3") }
-                                   << QStringLiteral("--shard '3/3'");
-        QTest::newRow("bad count") << QStringList { QStringLiteral("--param"), kParam, QStringLiteral("--lhs"), QStringLiteral("0") }
-                                   << QStringLiteral("--lhs expects a positive integer");
+        QTest::newRow("bad shard") << QStringList { QStringLiteral("--param"), kParam, QStringLiteral("--shard"),
+            QStringLiteral("3/3") } << QStringLiteral("--shard '3/3'");
+        QTest::newRow("bad count") << QStringList { QStringLiteral("--param"), kParam, QStringLiteral("--lhs"),
+            QStringLiteral("0") } << QStringLiteral("--lhs expects a positive integer");
     }
     void badInputExitsTwo()
     {
@@ -157,26 +164,30 @@ private slots:
             QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout=0.5..8.0:log"), QStringLiteral("--lhs"),
             QStringLiteral("10"), QStringLiteral("--seeds"), QStringLiteral("2"), QStringLiteral("--quiet") };
         const QString whole = path(QStringLiteral("lhs-whole.jsonl"));
-        QCOMPARE(rwb(QStringList { QStringLiteral("sweep") } + sweep + QStringList { QStringLiteral("--out"), whole }).exitCode, 0);
+        QCOMPARE(rwb(QStringList { QStringLiteral("sweep") } + sweep + QStringList { QStringLiteral("--out"), whole })
+                     .exitCode,
+            0);
 
         // The command docs/sweeps.md gives, one shard per job.
         const Run jobs = run(parallel,
             QStringList { QStringLiteral("--will-cite"), QStringLiteral("--halt"), QStringLiteral("now,fail=1"),
                 QStringLiteral(RWB_BINARY), QStringLiteral("sweep") }
                 + sweep
-                + QStringList { QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--shard"), QStringLiteral("{}/3"),
-                    QStringLiteral("--out"), path(QStringLiteral("shard-{}.jsonl")), QStringLiteral(":::"), QStringLiteral("0"),
-                    QStringLiteral("1"), QStringLiteral("2") });
+                + QStringList { QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--shard"),
+                    QStringLiteral("{}/3"), QStringLiteral("--out"), path(QStringLiteral("shard-{}.jsonl")),
+                    QStringLiteral(":::"), QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2") });
         QVERIFY2(jobs.exitCode == 0, qPrintable(jobs.err));
         const QString merged = path(QStringLiteral("merged.jsonl"));
         const Run merge = rwb({ QStringLiteral("sweep"), QStringLiteral("merge"), path(QStringLiteral("shard-2.jsonl")),
-            path(QStringLiteral("shard-0.jsonl")), path(QStringLiteral("shard-1.jsonl")), QStringLiteral("--out"), merged });
+            path(QStringLiteral("shard-0.jsonl")), path(QStringLiteral("shard-1.jsonl")), QStringLiteral("--out"),
+            merged });
         QVERIFY2(merge.exitCode == 0, qPrintable(merge.err));
         QVERIFY(readAll(merged).size() > 1000);
         QCOMPARE(readAll(merged), readAll(whole));
 
         // A missing shard: the lines that exist, and exit 1 saying how many are missing.
-        const Run partial = rwb({ QStringLiteral("sweep"), QStringLiteral("merge"), path(QStringLiteral("shard-0.jsonl")) });
+        const Run partial
+            = rwb({ QStringLiteral("sweep"), QStringLiteral("merge"), path(QStringLiteral("shard-0.jsonl")) });
         QCOMPARE(partial.exitCode, 1);
         QVERIFY2(partial.err.contains(QStringLiteral("runs missing")), qPrintable(partial.err));
     }
@@ -185,13 +196,14 @@ private slots:
     {
         const QString a = path(QStringLiteral("a.jsonl"));
         const QString b = path(QStringLiteral("b.jsonl"));
-        QCOMPARE(rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam, QStringLiteral("--quiet"),
-                     QStringLiteral("--out"), a })
+        QCOMPARE(rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam,
+                         QStringLiteral("--quiet"), QStringLiteral("--out"), a })
                      .exitCode,
             0);
-        QCOMPARE(rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam, QStringLiteral("--seeds"),
-                     QStringLiteral("2"), QStringLiteral("--quiet"), QStringLiteral("--out"), b })
-                     .exitCode,
+        QCOMPARE(
+            rwb({ QStringLiteral("sweep"), m_scenario, QStringLiteral("--param"), kParam, QStringLiteral("--seeds"),
+                    QStringLiteral("2"), QStringLiteral("--quiet"), QStringLiteral("--out"), b })
+                .exitCode,
             0);
         const Run r = rwb({ QStringLiteral("sweep"), QStringLiteral("merge"), a, b });
         QCOMPARE(r.exitCode, 2);
@@ -205,9 +217,10 @@ private slots:
         const QString out = path(QStringLiteral("interrupted.jsonl"));
         QProcess p;
         p.start(QStringLiteral(RWB_BINARY),
-            { QStringLiteral("sweep"), scenario, QStringLiteral("--param"), QStringLiteral("/pipelines/0/retry/max_attempts=1..3"),
-                QStringLiteral("--seeds"), QStringLiteral("200"), QStringLiteral("--threads"), QStringLiteral("1"),
-                QStringLiteral("--quiet"), QStringLiteral("--out"), out });
+            { QStringLiteral("sweep"), scenario, QStringLiteral("--param"),
+                QStringLiteral("/pipelines/0/retry/max_attempts=1..3"), QStringLiteral("--seeds"),
+                QStringLiteral("200"), QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--quiet"),
+                QStringLiteral("--out"), out });
         QVERIFY(p.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(readAll(out).count('\n') >= 2, 60000); // some lines are done
         ::kill(pid_t(p.processId()), SIGINT);

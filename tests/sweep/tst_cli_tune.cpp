@@ -1,9 +1,9 @@
 // rwb tune, run as a user would: the report (best configuration, Pareto front), the tuned scenario it
 // writes, the same output for the same search seed, and exit 2 with a precise error on bad input.
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonArray>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,11 +52,11 @@ private:
     QStringList tune(const QStringList& extra) const
     {
         return QStringList { QStringLiteral("tune"), m_scenario, QStringLiteral("--objective"),
-                   QStringLiteral("minimize load_on_service"), QStringLiteral("--constraint"),
-                   QStringLiteral("success_rate>=95%"), QStringLiteral("--param"),
-                   QStringLiteral("/pipelines/0/retry/max_attempts=1..6"), QStringLiteral("--budget"), QStringLiteral("12"),
-                   QStringLiteral("--seeds"), QStringLiteral("2") }
-            + extra;
+            QStringLiteral("minimize load_on_service"), QStringLiteral("--constraint"),
+            QStringLiteral("success_rate>=95%"), QStringLiteral("--param"),
+            QStringLiteral("/pipelines/0/retry/max_attempts=1..6"), QStringLiteral("--budget"), QStringLiteral("12"),
+            QStringLiteral("--seeds"), QStringLiteral("2") }
+        + extra;
     }
 
 private slots:
@@ -82,7 +82,8 @@ private slots:
         const QString tuned = m_dir.filePath(QStringLiteral("tuned.json"));
         const Run r = rwb(tune({ QStringLiteral("--out"), tuned }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
-        QVERIFY2(r.out.contains(QStringLiteral("Best configuration (meets every constraint):\n  /pipelines/0/retry/max_attempts = 3\n")),
+        QVERIFY2(r.out.contains(QStringLiteral(
+                     "Best configuration (meets every constraint):\n  /pipelines/0/retry/max_attempts = 3\n")),
             qPrintable(r.out));
         QVERIFY(r.out.contains(QStringLiteral("success_rate>=95%: worst seed 0.9")));
         QVERIFY(r.out.contains(QStringLiteral("Pareto front (")));
@@ -90,13 +91,20 @@ private slots:
         QFile f(tuned);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
-        QCOMPARE(doc.value(QStringLiteral("pipelines")).toArray().at(0).toObject().value(QStringLiteral("retry")).toObject().value(
-                     QStringLiteral("max_attempts")).toInt(),
+        QCOMPARE(doc.value(QStringLiteral("pipelines"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("retry"))
+                     .toObject()
+                     .value(QStringLiteral("max_attempts"))
+                     .toInt(),
             3);
         // The tuned scenario is a valid scenario.
         QCOMPARE(rwb({ QStringLiteral("validate"), tuned }).exitCode, 0);
         // Deterministic for the search seed.
-        const Run again = rwb(tune({ QStringLiteral("--out"), tuned, QStringLiteral("--threads"), QStringLiteral("1") }));
+        const Run again
+            = rwb(tune({ QStringLiteral("--out"), tuned, QStringLiteral("--threads"), QStringLiteral("1") }));
         QCOMPARE(again.out, r.out);
     }
 
@@ -104,17 +112,18 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown figure in objective")
-            << QStringList { QStringLiteral("--objective"), QStringLiteral("minimize lode") }
-            << QStringLiteral("objective 'minimize lode': unknown figure 'lode'");
-        QTest::newRow("unknown figure in constraint")
-            << QStringList { QStringLiteral("--constraint"), QStringLiteral("p999<=1s") }
-            << QStringLiteral("constraint 'p999<=1s': unknown figure 'p999'");
-        QTest::newRow("wrong unit") << QStringList { QStringLiteral("--constraint"), QStringLiteral("success_rate>=3ms") }
+        QTest::newRow("unknown figure in objective") << QStringList { QStringLiteral("--objective"),
+            QStringLiteral("minimize lode") } << QStringLiteral("objective 'minimize lode': unknown figure 'lode'");
+        QTest::newRow("unknown figure in constraint") << QStringList { QStringLiteral("--constraint"),
+            QStringLiteral("p999<=1s") } << QStringLiteral("constraint 'p999<=1s': unknown figure 'p999'");
+        QTest::newRow("wrong unit") << QStringList { QStringLiteral("--constraint"),
+            QStringLiteral("success_rate>=3ms") }
                                     << QStringLiteral("not a duration");
-        QTest::newRow("unknown pipeline") << QStringList { QStringLiteral("--constraint"), QStringLiteral("p99@nope<=1s") }
-                                          << QStringLiteral("the scenario has no pipeline 'nope'");
-        QTest::newRow("unknown path") << QStringList { QStringLiteral("--param"), QStringLiteral("/pipelines/0/breaker/x=1..3") }
+        QTest::newRow("unknown pipeline")
+            << QStringList { QStringLiteral("--constraint"), QStringLiteral("p99@nope<=1s") }
+            << QStringLiteral("the scenario has no pipeline 'nope'");
+        QTest::newRow("unknown path") << QStringList { QStringLiteral("--param"),
+            QStringLiteral("/pipelines/0/breaker/x=1..3") }
                                       << QStringLiteral("unknown parameter path: /pipelines/0 has no 'breaker'");
         QTest::newRow("wrong-typed range") << QStringList { QStringLiteral("--param"), QStringLiteral("/name=1..3") }
                                            << QStringLiteral("a numeric range does not fit");

@@ -137,7 +137,8 @@ private slots:
         QTest::newRow("unknown figure") << QStringLiteral("p98<=800ms") << QStringLiteral("unknown figure 'p98'");
         QTest::newRow("no comparison") << QStringLiteral("p99 800ms") << QStringLiteral("expected FIGURE<=VALUE");
         QTest::newRow("duration on a ratio") << QStringLiteral("success_rate>=5ms") << QStringLiteral("not a duration");
-        QTest::newRow("percent on ms") << QStringLiteral("p99<=5%") << QStringLiteral("a percentage only bounds a ratio");
+        QTest::newRow("percent on ms") << QStringLiteral("p99<=5%")
+                                       << QStringLiteral("a percentage only bounds a ratio");
         QTest::newRow("not a number") << QStringLiteral("p99<=fast") << QStringLiteral("expected a number");
     }
     void badConstraintsSayWhy()

@@ -37,7 +37,8 @@ private slots:
 
     void stepsAndLogSteps()
     {
-        QCOMPARE(numbers(parsed(QStringLiteral("/a=0.0..1.0:5")).gridValues()), (QList<double> { 0, 0.25, 0.5, 0.75, 1 }));
+        QCOMPARE(
+            numbers(parsed(QStringLiteral("/a=0.0..1.0:5")).gridValues()), (QList<double> { 0, 0.25, 0.5, 0.75, 1 }));
         QCOMPARE(numbers(parsed(QStringLiteral("/a=0.01..100:5:log")).gridValues()),
             (QList<double> { 0.01, 0.1, 1, 10, 100 }));
         // Integer ends round the steps and drop repeats.
@@ -75,13 +76,15 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no pointer") << QStringLiteral("failure_threshold=2..5") << QStringLiteral("expected POINTER=SPEC");
+        QTest::newRow("no pointer") << QStringLiteral("failure_threshold=2..5")
+                                    << QStringLiteral("expected POINTER=SPEC");
         QTest::newRow("no spec") << QStringLiteral("/a=") << QStringLiteral("empty spec");
         QTest::newRow("not numbers") << QStringLiteral("/a=x..5") << QStringLiteral("both ends must be numbers");
         QTest::newRow("reversed") << QStringLiteral("/a=5..2") << QStringLiteral("low end must be below");
         QTest::newRow("bad suffix") << QStringLiteral("/a=1..5:lin") << QStringLiteral("expected a number of steps");
         QTest::newRow("log from zero") << QStringLiteral("/a=0..5:log") << QStringLiteral("above 0");
-        QTest::newRow("huge integer range") << QStringLiteral("/a=1..100000") << QStringLiteral("give a number of steps");
+        QTest::newRow("huge integer range")
+            << QStringLiteral("/a=1..100000") << QStringLiteral("give a number of steps");
         QTest::newRow("empty list item") << QStringLiteral("/a=1,,2") << QStringLiteral("empty item");
     }
     void malformedSpecsSayWhy()

@@ -83,10 +83,10 @@ private slots:
         QTest::newRow("an object") << QStringLiteral("/pipelines/0/retry=1..3") << QStringLiteral("names an object");
         QTest::newRow("range on a string") << (kJitter + QStringLiteral("=1..3"))
                                            << QStringLiteral("is a string (\"full\"): a numeric range does not fit");
-        QTest::newRow("string on a number") << (kThreshold + QStringLiteral("=3,many"))
-                                            << QStringLiteral("is a number, but '\"many\"' is a string");
-        QTest::newRow("real on an integer") << (kThreshold + QStringLiteral("=0.5..3"))
-                                            << QStringLiteral("value 0.5 is refused: expected an integer");
+        QTest::newRow("string on a number")
+            << (kThreshold + QStringLiteral("=3,many")) << QStringLiteral("is a number, but '\"many\"' is a string");
+        QTest::newRow("real on an integer")
+            << (kThreshold + QStringLiteral("=0.5..3")) << QStringLiteral("value 0.5 is refused: expected an integer");
         QTest::newRow("unknown choice") << (kJitter + QStringLiteral("=full,bogus"))
                                         << QStringLiteral("value \"bogus\" is refused: expected one of");
     }
@@ -114,7 +114,8 @@ private slots:
     void latinHypercubeUsesEachStratumOnce()
     {
         SweepDesign lhs { SweepDesign::Kind::Lhs, 8, 3 };
-        const SweepPlan p = plan({ kThreshold + QStringLiteral("=1..8"), QStringLiteral("/pipelines/0/retry/max_attempts=1..8") }, lhs);
+        const SweepPlan p = plan(
+            { kThreshold + QStringLiteral("=1..8"), QStringLiteral("/pipelines/0/retry/max_attempts=1..8") }, lhs);
         QCOMPARE(p.points().size(), std::size_t(8));
         for (std::size_t d = 0; d < 2; ++d) {
             QSet<qint64> seen;
@@ -173,7 +174,8 @@ private slots:
 
     void linesDoNotDependOnTheThreadCount()
     {
-        const SweepPlan p = plan({ kThreshold + QStringLiteral("=2..5"), kJitter + QStringLiteral("=none,full") }, {}, 2);
+        const SweepPlan p
+            = plan({ kThreshold + QStringLiteral("=2..5"), kJitter + QStringLiteral("=none,full") }, {}, 2);
         const auto one = SweepRunner::runAll(p, p.tasks(), 1);
         const auto three = SweepRunner::runAll(p, p.tasks(), 3);
         QCOMPARE(one.size(), std::size_t(16));
@@ -205,8 +207,12 @@ private slots:
         const auto records = runner.takeFinished();
         QCOMPARE(records.size(), std::size_t(2));
         for (const SweepRecord& r : records) {
-            const QJsonObject totals = QJsonDocument::fromJson(r.line).object().value(QStringLiteral("run")).toObject().value(
-                QStringLiteral("totals")).toObject();
+            const QJsonObject totals = QJsonDocument::fromJson(r.line)
+                                           .object()
+                                           .value(QStringLiteral("run"))
+                                           .toObject()
+                                           .value(QStringLiteral("totals"))
+                                           .toObject();
             QVERIFY(!r.loadFailed);
             QCOMPARE(r.figures.size(), std::size_t(3));
             QCOMPARE(std::round(r.figures[0] * 1e6) / 1e6, totals.value(QStringLiteral("success_rate")).toDouble());
@@ -230,7 +236,8 @@ private slots:
         QVERIFY(!records[2].loadFailed && records[2].figures[0] > 0);
         const QJsonObject bad = QJsonDocument::fromJson(lines[3]).object();
         QVERIFY(!bad.contains(QStringLiteral("run")));
-        QVERIFY2(bad.value(QStringLiteral("error")).toString().contains(QStringLiteral("max_delay")), lines[3].constData());
+        QVERIFY2(
+            bad.value(QStringLiteral("error")).toString().contains(QStringLiteral("max_delay")), lines[3].constData());
         QVERIFY(QJsonDocument::fromJson(lines[2]).object().contains(QStringLiteral("run")));
     }
 
@@ -252,7 +259,8 @@ private slots:
         const QByteArray whole = joined(SweepRunner::runAll(p, p.tasks(), 2));
         QList<QPair<QString, QByteArray>> shards;
         for (int k = 2; k >= 0; --k) // any file order
-            shards.append({ QStringLiteral("shard%1.jsonl").arg(k), joined(SweepRunner::runAll(p, p.tasks({ k, 3 }), 1)) });
+            shards.append(
+                { QStringLiteral("shard%1.jsonl").arg(k), joined(SweepRunner::runAll(p, p.tasks({ k, 3 }), 1)) });
         const SweepMerge merged = SweepMerge::merge(shards);
         QVERIFY(merged.errors.isEmpty());
         QVERIFY(merged.complete());
@@ -271,19 +279,23 @@ private slots:
         const SweepPlan b = plan({ kThreshold + QStringLiteral("=2..4") });
         const QByteArray linesA = joined(SweepRunner::runAll(a, a.tasks(), 2));
         const QByteArray linesB = joined(SweepRunner::runAll(b, b.tasks(), 2));
-        SweepMerge m = SweepMerge::merge({ { QStringLiteral("a.jsonl"), linesA }, { QStringLiteral("b.jsonl"), linesB } });
+        SweepMerge m
+            = SweepMerge::merge({ { QStringLiteral("a.jsonl"), linesA }, { QStringLiteral("b.jsonl"), linesB } });
         QCOMPARE(m.errors.size(), 1);
-        QVERIFY2(m.errors.front().startsWith(QStringLiteral("b.jsonl:1: belongs to sweep ") + b.id()), qPrintable(m.errors.front()));
+        QVERIFY2(m.errors.front().startsWith(QStringLiteral("b.jsonl:1: belongs to sweep ") + b.id()),
+            qPrintable(m.errors.front()));
         QVERIFY(m.errors.front().contains(QStringLiteral("refusing to mix")));
         QVERIFY(m.lines.isEmpty());
 
         m = SweepMerge::merge({ { QStringLiteral("x.jsonl"), linesA + "{\"timestamp\":\"2026\"}\n" } });
-        QVERIFY2(m.errors.value(0).startsWith(QStringLiteral("x.jsonl:3: not a sweep line")), qPrintable(m.errors.value(0)));
+        QVERIFY2(
+            m.errors.value(0).startsWith(QStringLiteral("x.jsonl:3: not a sweep line")), qPrintable(m.errors.value(0)));
 
         QByteArray tampered = linesA;
         tampered.replace("\"point\":0", "\"point\":1");
         m = SweepMerge::merge({ { QStringLiteral("a.jsonl"), linesA }, { QStringLiteral("t.jsonl"), tampered } });
-        QVERIFY2(m.errors.value(0).contains(QStringLiteral("appears twice with different results")), qPrintable(m.errors.value(0)));
+        QVERIFY2(m.errors.value(0).contains(QStringLiteral("appears twice with different results")),
+            qPrintable(m.errors.value(0)));
     }
 };
 

@@ -33,7 +33,10 @@ const char* const kScenario = R"({
 const QString kThreshold = QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold");
 const QString kRecovery = QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout");
 
-QJsonObject scenario() { return QJsonDocument::fromJson(kScenario).object(); }
+QJsonObject scenario()
+{
+    return QJsonDocument::fromJson(kScenario).object();
+}
 
 /// With RWB_SCREENSHOT_DIR set, saves the view there (for the docs).
 void screenshot(QWidget& view, const QString& name)
@@ -83,9 +86,7 @@ private slots:
         QElapsedTimer sinceTick;
         qint64 longestGap = 0;
         QTimer ticker;
-        connect(&ticker, &QTimer::timeout, &view, [&] {
-            longestGap = std::max(longestGap, sinceTick.restart());
-        });
+        connect(&ticker, &QTimer::timeout, &view, [&] { longestGap = std::max(longestGap, sinceTick.restart()); });
         QVERIFY(view.start());
         sinceTick.start();
         ticker.start(5);

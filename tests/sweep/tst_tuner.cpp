@@ -25,7 +25,8 @@ TuneOptions options(int threads = 2)
     QString error;
     TuneOptions o;
     o.parameters.push_back(*SweepParameter::parse(kAttempts + QStringLiteral("=1..6"), &error));
-    o.parameters.push_back(*SweepParameter::parse(QStringLiteral("/pipelines/0/retry/backoff/base_delay=0.01..0.2:log"), &error));
+    o.parameters.push_back(
+        *SweepParameter::parse(QStringLiteral("/pipelines/0/retry/backoff/base_delay=0.01..0.2:log"), &error));
     o.objectives.push_back(*figures::parseObjective(QStringLiteral("minimize load_on_service"), &error));
     o.constraints.push_back(*figures::parseConstraint(QStringLiteral("success_rate>=0.95"), &error));
     o.budget = 16;
