@@ -115,6 +115,7 @@ SweepView::SweepView(QWidget* parent)
     controls->addWidget(m_colour, 1);
     controls->addWidget(new QLabel(tr("Seeds")));
     m_seeds = new QSpinBox;
+    m_seeds->setObjectName(QStringLiteral("seeds"));
     m_seeds->setRange(1, 10);
     m_seeds->setToolTip(tr("Runs per point (the scenario's seed and the following ones); figures are their mean"));
     controls->addWidget(m_seeds);

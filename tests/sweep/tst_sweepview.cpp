@@ -13,6 +13,7 @@
 #include <QScatterSeries>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
@@ -32,6 +33,15 @@ const char* const kScenario = R"({
 
 const QString kThreshold = QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold");
 const QString kRecovery = QStringLiteral("/pipelines/0/circuit_breaker/recovery_timeout");
+
+// Heavier: 5 simulated minutes at 200 requests/s, so a sweep takes long enough to watch the GUI thread.
+const char* const kLongScenario = R"({
+  "schema_version": 1, "name": "long", "seed": 5, "duration": 300,
+  "services": [{"name": "s", "fault": {"error_rate": 0.05, "latency": 0.02}}],
+  "pipelines": [{"name": "p", "service": "s", "retry": {"max_attempts": 3},
+    "circuit_breaker": {"failure_threshold": 5, "recovery_timeout": 2}}],
+  "clients": [{"name": "c", "pipeline": "p", "arrival": {"process": "poisson", "rate": 200}}]
+})";
 
 QJsonObject scenario()
 {
@@ -82,18 +92,8 @@ private slots:
         QVERIFY(view.setParameter(0, kThreshold, 2, 6, 5));
         view.setColourFigure(QStringLiteral("breaker_rejections"));
         QSignalSpy finished(&view, &SweepView::finished);
-        // The GUI thread must keep turning while the workers simulate: record the longest gap.
-        QElapsedTimer sinceTick;
-        qint64 longestGap = 0;
-        QTimer ticker;
-        connect(&ticker, &QTimer::timeout, &view, [&] { longestGap = std::max(longestGap, sinceTick.restart()); });
         QVERIFY(view.start());
-        sinceTick.start();
-        ticker.start(5);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
-        ticker.stop();
-        qInfo("longest gap between GUI ticks during the sweep: %lld ms", longestGap);
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap))); // no blocking on simulations
         screenshot(view, QStringLiteral("sweep-line.png"));
         QCOMPARE(view.finishedPoints(), 5);
         QCOMPARE(view.lineSeries()->count(), 5);
@@ -111,6 +111,34 @@ private slots:
         // A click on a scatter position picks the nearest point.
         const QPointF third = view.scatterSeries()->at(3);
         QCOMPARE(view.nearestScatterPoint(third), 3);
+    }
+
+    // The simulations run on worker threads: the GUI thread keeps turning during a sweep. A sweep run on
+    // the GUI thread would stall it for about the whole sweep; the bound is relative so that a loaded
+    // machine (or a sanitizer build) does not fail it, and the figure is printed.
+    void theGuiThreadKeepsTurning()
+    {
+        SweepView view;
+        view.resize(700, 800);
+        view.show();
+        view.setScenario(QJsonDocument::fromJson(kLongScenario).object());
+        QVERIFY(view.setParameter(0, kThreshold, 1, 40, 40));
+        view.findChild<QSpinBox*>(QStringLiteral("seeds"))->setValue(2);
+        QSignalSpy finished(&view, &SweepView::finished);
+        QElapsedTimer sinceTick;
+        QElapsedTimer total;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, &view, [&] { longestGap = std::max(longestGap, sinceTick.restart()); });
+        QVERIFY(view.start());
+        total.start();
+        sinceTick.start();
+        ticker.start(5);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        ticker.stop();
+        qInfo("sweep of 80 runs: %lld ms; longest gap between GUI ticks: %lld ms", total.elapsed(), longestGap);
+        QCOMPARE(view.finishedPoints(), 40);
+        QVERIFY2(longestGap * 4 < total.elapsed(), qPrintable(QString::number(longestGap)));
     }
 
     void twoParametersFillTheHeatmap()
