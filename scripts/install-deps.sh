@@ -7,7 +7,9 @@ packages=(cmake ninja-build g++ qt6-base-dev qt6-charts-dev libqt6opengl6-dev li
           xvfb xauth xfonts-base fonts-dejavu-core ccache
           # packaging: the install tests' validators, cpack's dpkg-shlibdeps, lintian (scripts/package.sh),
           # and rsvg-convert for scripts/make-icons.sh
-          desktop-file-utils appstream shared-mime-info man-db bash-completion dpkg-dev lintian librsvg2-bin)
+          desktop-file-utils appstream shared-mime-info man-db bash-completion dpkg-dev lintian librsvg2-bin
+          # tests/sweep: the shard test runs `rwb sweep --shard` through GNU parallel
+          parallel)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi

@@ -30,6 +30,7 @@
 #include "ui/shortcuts.h"
 #include "ui/simulationcontroller.h"
 #include "ui/summarycontroller.h"
+#include "ui/sweepview.h"
 #include "ui/timeaxis.h"
 
 #include <QAction>
@@ -651,9 +652,23 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_historyDock);
     m_historyDock->hide();
 
+    m_sweep = new SweepView(this);
+    m_sweepDock = new QDockWidget(tr("Sweep"), this);
+    m_sweepDock->setObjectName(QStringLiteral("sweepDock"));
+    m_sweepDock->setWidget(m_sweep);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sweepDock);
+    m_sweepDock->hide();
+    const auto feedSweep = [this] {
+        if (m_sweepDock->isVisible())
+            m_sweep->setScenario(m_document->json());
+    };
+    connect(m_document, &ScenarioDocument::changed, m_sweep, feedSweep);
+    connect(m_sweepDock, &QDockWidget::visibilityChanged, m_sweep, feedSweep);
+    connect(m_sweep, &SweepView::variantRequested, this, &MainWindow::loadAsVariantB);
+
     m_viewMenu->addSeparator();
     for (QDockWidget* dock :
-        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock, m_sweepDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -1023,6 +1038,16 @@ void MainWindow::takeScreenshots()
         Qt::SingleShotConnection);
     m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
         tr("Disable circuit breaker"));
+}
+
+void MainWindow::loadAsVariantB(const QJsonObject& values)
+{
+    if (!isComparing())
+        startCompare();
+    for (auto it = values.begin(); it != values.end(); ++it)
+        m_documentB->setValue(it.key(), it.value(), tr("Sweep point %1").arg(it.key()));
+    m_compareDock->show();
+    m_compareDock->raise();
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)

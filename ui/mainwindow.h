@@ -41,6 +41,7 @@ class LiveController;
 class ReplayControls;
 class LogPanel;
 class CompareView;
+class SweepView;
 class ResultsView;
 class PipelineEditor;
 class Presenter;
@@ -105,6 +106,9 @@ public:
     ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
     ClientsEditor* clientsEditor() const noexcept { return m_clientsEditor; }
     CompareView* compareView() const noexcept { return m_compare; }
+    SweepView* sweepView() const noexcept { return m_sweep; }
+    /// Loads a sweep point's values ({pointer: value}) into variant B, starting the A/B compare if needed.
+    void loadAsVariantB(const QJsonObject& values);
     ResultsView* resultsView() const noexcept { return m_results; }
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     LiveController* live() const noexcept { return m_live; }
@@ -222,6 +226,8 @@ private:
     QDockWidget* m_servicesDock = nullptr;
     QDockWidget* m_compareDock = nullptr;
     QDockWidget* m_historyDock = nullptr;
+    SweepView* m_sweep = nullptr;
+    QDockWidget* m_sweepDock = nullptr;
 
     QLabel* m_statusRun = nullptr;
     QLabel* m_statusMode = nullptr;

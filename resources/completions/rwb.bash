@@ -7,7 +7,7 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo fidelity live logs replay serve simulate validate"
+    local commands="demo fidelity live logs replay serve simulate sweep tune validate"
     local -A options=(
         [demo]="--seed --out --json --series --print --help"
         [fidelity]="--json --customers --help"
@@ -16,6 +16,8 @@ _rwb()
         [replay]="--json --series --help"
         [serve]="--port --duration --max-connections --json --help"
         [simulate]="--seed --out --json --series --help"
+        [sweep]="--param --grid --random --lhs --design-seed --seeds --shard --threads --out --quiet --help"
+        [tune]="--objective --constraint --param --budget --seeds --search-seed --threads --out --help"
         [validate]="--help"
     )
 
@@ -28,7 +30,7 @@ _rwb()
     # values of the options that take one
     case $prev in
         --out)
-            _filedir jsonl
+            [[ $command == tune ]] && _filedir json || _filedir jsonl
             return
             ;;
         --format)
@@ -39,7 +41,8 @@ _rwb()
             COMPREPLY=($(compgen -W "auto workbench pino bunyan zap structlog ecs clef" -- "$cur"))
             return
             ;;
-        --seed | --customers | --duration | --drain | --max-connections | --port | --url)
+        --seed | --customers | --duration | --drain | --max-connections | --port | --url | --param | --random | --lhs | \
+            --design-seed | --seeds | --shard | --threads | --objective | --constraint | --budget | --search-seed)
             return # a number, a duration or SERVICE=VALUE: nothing to offer
             ;;
     esac
@@ -54,11 +57,21 @@ _rwb()
             [[ $cword -eq 2 ]] &&
                 COMPREPLY=($(compgen -W "$("${words[0]}" demo 2>/dev/null | awk 'NF > 1 && $1 != "Run" { print $1 }')" -- "$cur"))
             ;;
-        simulate | validate | live | serve)
+        simulate | validate | live | serve | tune)
             _filedir json
             ;;
         replay)
             _filedir jsonl
+            ;;
+        sweep)
+            if [[ $cword -eq 2 ]]; then
+                COMPREPLY=($(compgen -W "merge" -- "$cur"))
+                _filedir json
+            elif [[ ${words[2]} == merge ]]; then
+                _filedir jsonl
+            else
+                _filedir json
+            fi
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then

@@ -1,4 +1,4 @@
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
