@@ -303,15 +303,23 @@ struct Scanner {
     TimeEncoding timeEncoding = TimeEncoding::Iso8601;
     LogLevel missingLevel = LogLevel::Unknown;
 
-    explicit Scanner(const FieldMapping& m)
+    bool checkUtf8 = true;
+
+    explicit Scanner(const FieldMapping& m, const ScanColumns& columns = {})
         : timeEncoding(m.timeEncoding)
         , missingLevel(m.missingLevel)
+        , checkUtf8(columns.utf8)
     {
-        iTs = paths.add(m.timestampKey);
-        iLevel = paths.add(m.levelKey);
-        iAgent = paths.add(m.agentKey);
-        iTask = paths.add(m.taskKey);
-        iEvent = paths.add(m.eventKey);
+        if (columns.timestamp)
+            iTs = paths.add(m.timestampKey);
+        if (columns.level)
+            iLevel = paths.add(m.levelKey);
+        if (columns.agent)
+            iAgent = paths.add(m.agentKey);
+        if (columns.task)
+            iTask = paths.add(m.taskKey);
+        if (columns.event)
+            iEvent = paths.add(m.eventKey);
     }
 };
 
@@ -411,7 +419,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                     parsed = parseLogLevel(QByteArrayView(lv.begin, lv.end - lv.begin));
                 }
                 level = parsed.value_or(LogLevel::Unknown);
-            } else if (result != jsonscan::PathSet::Result::Malformed) {
+            } else if (sc.iLevel >= 0 && result != jsonscan::PathSet::Result::Malformed) {
                 level = sc.missingLevel;
             }
             if (sc.iAgent >= 0)
@@ -420,7 +428,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                 task = internTask(w, v[sc.iTask], scratch);
             if (sc.iEvent >= 0)
                 event = internValue(w.events, v[sc.iEvent], scratch);
-            if (!jsonscan::isValidUtf8(p, std::size_t(e - p))) {
+            if (sc.checkUtf8 && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
                 flags |= LogRow::InvalidUtf8;
                 ++w.stats.invalidUtf8;
             }
@@ -460,6 +468,25 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     c.agent.shrink_to_fit();
     c.task.shrink_to_fit();
 }
+
+} // namespace
+
+void logindex_detail::indexLines(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd,
+    const ScanColumns& columns, Chunk& chunk, State& state)
+{
+    WorkChunk w;
+    w.chunk = std::shared_ptr<Chunk>(&chunk, [](Chunk*) {}); // the caller owns it
+    const Scanner scanner(state.mapping, columns);
+    const std::atomic_bool never {false};
+    std::atomic<qint64> bytes {0};
+    scanChunk(data, begin, end, lastIsFileEnd, scanner, w, never, bytes);
+    state.agents = std::move(w.agents);
+    state.tasks = std::move(w.tasks);
+    state.events = std::move(w.events);
+    state.taskPrefixes.assign(w.taskPrefixes.begin(), w.taskPrefixes.end());
+}
+
+namespace {
 
 qint64 inodeOf(const QString& path)
 {

@@ -159,4 +159,21 @@ struct State {
     }
 };
 
+/// The columns a scan fills; the others stay at their "absent" value. A one-shot query needs only the
+/// columns its own fields read (LogQuery::scanColumns()), and no UTF-8 check (no query reads that flag).
+struct ScanColumns {
+    bool timestamp = true;
+    bool level = true;
+    bool agent = true;
+    bool task = true;
+    bool event = true;
+    bool utf8 = true;
+};
+
+/// Indexes the lines of data[begin, end) into `chunk` (firstRow 0) exactly as LogIndex does, with
+/// dictionary ids local to `state`, whose mapping the caller has set. `lastIsFileEnd`: a last line
+/// without newline is the end of the file (flagged Truncated when malformed). Pure; any thread.
+void indexLines(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, const ScanColumns& columns,
+    Chunk& chunk, State& state);
+
 } // namespace rwb::logindex_detail

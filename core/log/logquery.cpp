@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <limits>
 #include <cstring>
 #include <mutex>
 #include <shared_mutex>
@@ -557,7 +558,6 @@ struct Resolved {
 };
 
 struct Context {
-    const LogSnapshot* snapshot = nullptr;
     const char* data = nullptr;
     std::vector<Resolved> leaves;
 };
@@ -896,29 +896,34 @@ Resolved resolveDictionary(const Node& n, const Dictionary& dict)
     return r;
 }
 
-Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount)
+/// The field a comparison reads under `mapping`: extra.<eventKey> is the event column.
+QField effectiveField(const Node& n, const FieldMapping& mapping, QByteArray* path = nullptr)
 {
+    if (n.field != QField::Extra)
+        return n.field;
+    const QByteArray full = joinPath(mapping.extraPrefix, n.path);
+    if (path)
+        *path = full;
+    return !mapping.eventKey.isEmpty() && full == mapping.eventKey ? QField::Event : QField::Extra;
+}
+
+Context makeContext(const Node* root, const char* data, const State* state, int leafCount)
+{
+    static const FieldMapping kDefault;
     Context ctx;
-    ctx.snapshot = &snapshot;
-    ctx.data = snapshot.data();
+    ctx.data = data;
     std::vector<const Node*> leaves;
     if (root)
         collectLeaves(*root, leaves);
     ctx.leaves.resize(std::size_t(std::max<int>(leafCount, int(leaves.size()))));
-    const FieldMapping& mapping = snapshot.mapping();
-    const State* state = snapshot.state().get();
+    const FieldMapping& mapping = state ? state->mapping : kDefault;
     for (std::size_t i = 0; i < leaves.size(); ++i) {
         const Node* n = leaves[i];
         if (!n)
             continue;
         Resolved& r = ctx.leaves[i];
-        QField field = n->field;
         QByteArray path;
-        if (field == QField::Extra) {
-            path = joinPath(mapping.extraPrefix, n->path);
-            if (!mapping.eventKey.isEmpty() && path == mapping.eventKey)
-                field = QField::Event;
-        }
+        const QField field = effectiveField(*n, mapping, &path);
         switch (field) {
         case QField::Level:
         case QField::Timestamp:
@@ -1049,7 +1054,7 @@ bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
     auto it = std::upper_bound(chunks.begin(), chunks.end(), index,
         [](qint64 r, const std::shared_ptr<const Chunk>& c) { return r < c->firstRow; });
     const Chunk& c = **(it - 1);
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     std::vector<std::uint8_t> mask(c.size(), 0);
     mask[std::size_t(index - c.firstRow)] = 1;
     evalNode(*m_root, ctx, c, mask);
@@ -1120,7 +1125,7 @@ std::size_t forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& con
 
 std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQueryControl& control) const
 {
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     const auto& chunks = snapshot.chunks();
     std::vector<std::vector<qint64>> parts(chunks.size());
     const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
@@ -1143,7 +1148,7 @@ std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQue
 
 qint64 LogQuery::count(const LogSnapshot& snapshot, const LogQueryControl& control) const
 {
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     std::vector<qint64> perChunk(snapshot.chunks().size(), 0);
     const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
         std::vector<std::uint8_t> mask(c.size(), 1);
@@ -1157,6 +1162,157 @@ qint64 LogQuery::count(const LogSnapshot& snapshot, const LogQueryControl& contr
     for (std::size_t k = 0; k < usable; ++k)
         total += perChunk[k];
     return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the one-shot scanner
+
+namespace {
+
+using Literals = std::optional<std::vector<QByteArray>>; // nullopt: no set, every line is a candidate
+
+QByteArray lastKeySegment(const QByteArray& dottedPath)
+{
+    return dottedPath.mid(dottedPath.lastIndexOf('.') + 1);
+}
+
+/// The same reasoning as the raw prefilter of makeContext: in a line without escapes, a value that
+/// equals or contains a plain literal shows it in the raw bytes, and a present key shows its last
+/// segment followed by a quote.
+Literals leafLiterals(const Node& n, const FieldMapping& mapping)
+{
+    if (negative(n.op))
+        return std::nullopt; // a missing field or a malformed line matches
+    QByteArray path;
+    const QField field = effectiveField(n, mapping, &path);
+    const bool valueInBytes = (n.op == QOp::Contains || n.op == QOp::Eq) && !n.utf8.isEmpty();
+    QByteArray key;
+    switch (field) {
+    case QField::Level:
+    case QField::Timestamp:
+        return std::nullopt; // spelled in any case or number format; a missing level may match
+    case QField::Line:
+        if (valueInBytes && !n.utf8.contains('\n'))
+            return std::vector<QByteArray> {n.utf8};
+        return std::nullopt;
+    case QField::Agent:
+        key = mapping.agentKey;
+        break;
+    case QField::Task:
+        key = mapping.taskKey;
+        break;
+    case QField::Event:
+        key = mapping.eventKey;
+        break;
+    case QField::Message:
+        if (!mapping.messageFallbackKey.isEmpty())
+            return std::nullopt;
+        key = mapping.messageKey;
+        break;
+    case QField::Extra:
+        key = path;
+        break;
+    }
+    if (key.isEmpty())
+        return std::nullopt;
+    if (valueInBytes && plainBytes(n.utf8) && !(n.isNumber && n.op == QOp::Eq))
+        return std::vector<QByteArray> {n.utf8}; // "1000" may be written 1e3: numbers are not literals
+    const QByteArray last = lastKeySegment(key);
+    if (last.isEmpty() || !plainBytes(last))
+        return std::nullopt;
+    return std::vector<QByteArray> {last + '"'};
+}
+
+std::size_t shortest(const std::vector<QByteArray>& set)
+{
+    std::size_t n = std::numeric_limits<std::size_t>::max();
+    for (const auto& s : set)
+        n = std::min(n, std::size_t(s.size()));
+    return n;
+}
+
+Literals nodeLiterals(const Node& n, const FieldMapping& mapping)
+{
+    switch (n.kind) {
+    case Node::Kind::All:
+    case Node::Kind::Not:
+        return std::nullopt;
+    case Node::Kind::Cmp:
+        return leafLiterals(n, mapping);
+    case Node::Kind::And: {
+        // Any operand's set will do: take the one whose shortest literal is longest (fewest false hits).
+        Literals best;
+        for (const auto& operand : n.operands) {
+            Literals l = nodeLiterals(*operand, mapping);
+            if (l && (!best || shortest(*l) > shortest(*best)))
+                best = std::move(l);
+        }
+        return best;
+    }
+    case Node::Kind::Or: {
+        std::vector<QByteArray> all;
+        for (const auto& operand : n.operands) {
+            const Literals l = nodeLiterals(*operand, mapping);
+            if (!l)
+                return std::nullopt;
+            all.insert(all.end(), l->begin(), l->end());
+        }
+        return all;
+    }
+    }
+    return std::nullopt;
+}
+
+void collectColumns(const Node& n, const FieldMapping& mapping, ScanColumns& out)
+{
+    for (const auto& operand : n.operands)
+        collectColumns(*operand, mapping, out);
+    if (n.kind != Node::Kind::Cmp)
+        return;
+    switch (effectiveField(n, mapping)) {
+    case QField::Level:
+        out.level = true;
+        break;
+    case QField::Timestamp:
+        out.timestamp = true;
+        break;
+    case QField::Agent:
+        out.agent = true;
+        break;
+    case QField::Task:
+        out.task = true;
+        break;
+    case QField::Event:
+        out.event = true;
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+
+ScanColumns LogQuery::scanColumns(const FieldMapping& mapping) const
+{
+    ScanColumns columns {false, false, false, false, false, false};
+    collectColumns(*m_root, mapping, columns);
+    return columns;
+}
+
+std::vector<QByteArray> LogQuery::requiredLiterals(const FieldMapping& mapping) const
+{
+    Literals l = nodeLiterals(*m_root, mapping);
+    if (!l)
+        return {};
+    std::sort(l->begin(), l->end());
+    l->erase(std::unique(l->begin(), l->end()), l->end());
+    return *l;
+}
+
+void LogQuery::evaluateChunk(const Chunk& chunk, const char* data, const State& state, std::vector<std::uint8_t>& mask) const
+{
+    const Context ctx = makeContext(m_root.get(), data, &state, m_leaves);
+    evalNode(*m_root, ctx, chunk, mask);
 }
 
 } // namespace rwb
