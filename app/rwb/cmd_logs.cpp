@@ -1,13 +1,20 @@
 // rwb logs query|stats: search and summarise JSONL logs from the command line.
 #include "command.h"
 
+#include "core/live/shutdownsignals.h"
 #include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
 #include "core/log/logquery.h"
 #include "core/log/logrowtext.h"
+#include "core/log/logscan.h"
 
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QTemporaryFile>
+#include <QTimer>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,20 +24,24 @@ using namespace rwb::cli;
 
 namespace {
 
-const char* const kUsage = "Usage:\n"
-                           "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
-                           "  rwb logs stats FILE [--mapping auto|NAME]\n"
-                           "\n"
-                           "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
-                           "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
-                           "FILE '-' reads standard input (buffered in a temporary file until it ends).\n"
-                           "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
+const char* const kUsage
+    = "Usage:\n"
+      "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
+      "  rwb logs query FILE QUERY --follow [--mapping auto|NAME]\n"
+      "  rwb logs stats FILE [--mapping auto|NAME]\n"
+      "\n"
+      "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
+      "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
+      "FILE '-' reads standard input (streamed; buffered in a temporary file for csv and table).\n"
+      "--follow keeps reading FILE as it grows, like 'tail -f | filter', until interrupted.\n"
+      "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
 
 enum class Format { Jsonl, Csv, Table };
 
 struct Args {
     QStringList positional;
     bool count = false;
+    bool follow = false;
     Format format = Format::Jsonl;
     LogFormat mapping = LogFormat::Auto;
     bool help = false;
@@ -57,6 +68,8 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
             out.help = true;
         } else if (a == QLatin1String("--count") || a == QLatin1String("-c")) {
             out.count = true;
+        } else if (a == QLatin1String("--follow") || a == QLatin1String("-f")) {
+            out.follow = true;
         } else if (a.startsWith(QLatin1String("--format"))) {
             QString v;
             if (!value(v))
@@ -77,7 +90,8 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
                 return false;
             const auto f = logFormatFromString(v);
             if (!f) {
-                error = QStringLiteral("unknown mapping '%1' (expected %2)").arg(v, logFormatNames().join(QStringLiteral(", ")));
+                error = QStringLiteral("unknown mapping '%1' (expected %2)")
+                            .arg(v, logFormatNames().join(QStringLiteral(", ")));
                 return false;
             }
             out.mapping = *f;
@@ -196,6 +210,130 @@ bool writeOut(const QByteArray& bytes)
     return std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout) == std::size_t(bytes.size());
 }
 
+LogScanSink stdoutSink()
+{
+    return [](QByteArrayView lines) {
+        return std::fwrite(lines.data(), 1, std::size_t(lines.size()), stdout) == std::size_t(lines.size());
+    };
+}
+
+int finishOutput(bool written, qint64 matches, bool count)
+{
+    if (count) {
+        out() << matches << '\n';
+        out().flush();
+    }
+    if (!written || std::fflush(stdout) != 0) {
+        err() << "rwb logs: cannot write the results\n";
+        return RuntimeError;
+    }
+    return Ok;
+}
+
+/// `--count` and JSONL output need no index: one pass over the file (or standard input, streamed).
+int queryOneShot(const Args& args, const QString& path, const LogQuery& query)
+{
+    out().flush();
+    if (path == QLatin1String("-")) {
+        bool written = true;
+        LogLineFilter filter(query, args.mapping, args.count ? LogScanSink {} : stdoutSink());
+        QByteArray block(1 << 20, Qt::Uninitialized);
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, block.data(), std::size_t(block.size()));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            if (!(written = filter.feed(QByteArrayView(block.constData(), n))))
+                break;
+        }
+        written = written && filter.finish();
+        return finishOutput(written, filter.matches(), args.count);
+    }
+    const QFileInfo info(path);
+    if (!info.exists())
+        return badInput(QStringLiteral("%1: no such file").arg(path));
+    if (!info.isFile())
+        return badInput(QStringLiteral("%1: not a regular file").arg(path));
+    LogScan::Options options;
+    options.format = args.mapping;
+    options.countOnly = args.count;
+    bool written = true;
+    const LogScanSink sink = stdoutSink();
+    LogScanResult result;
+    QString error;
+    if (!LogScan::scanFile(
+            path, query, options, [&](QByteArrayView lines) { return written = sink(lines); }, &result, &error))
+        return badInput(error);
+    const int code = finishOutput(written, result.matches, args.count);
+    if (code == Ok && result.fileShrank) {
+        err() << "rwb logs: " << path
+              << " got shorter while it was read (truncated or rotated?); the results cover its "
+              << "first " << result.bytes << " bytes\n";
+        return RuntimeError;
+    }
+    return code;
+}
+
+qint64 inodeOf(const QString& path)
+{
+    struct stat st { };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? qint64(st.st_ino) : -1;
+}
+
+/// `--follow`: prints the matching lines, then those appended later, until SIGINT or SIGTERM. A file
+/// truncated or replaced (rotation) is read again from its start; a half-written last line waits for its
+/// newline.
+int queryFollow(const Args& args, const QString& path, const LogQuery& query)
+{
+    ShutdownSignals shutdown;
+    const QFileInfo info(path);
+    if (!info.exists())
+        return badInput(QStringLiteral("%1: no such file").arg(path));
+    if (!info.isFile())
+        return badInput(QStringLiteral("%1: not a regular file").arg(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return badInput(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    qint64 inode = inodeOf(path);
+    bool written = true;
+    const LogScanSink sink = stdoutSink();
+    LogLineFilter filter(query, args.mapping, [&](QByteArrayView lines) { return written = sink(lines); });
+    QEventLoop loop;
+    auto pump = [&] {
+        const qint64 nowInode = inodeOf(path);
+        if ((nowInode != -1 && nowInode != inode) || QFileInfo(path).size() < file.pos()) {
+            err() << "rwb logs: " << path << " was truncated or replaced; reading it from the start\n";
+            err().flush();
+            file.close();
+            file.setFileName(path);
+            if (!file.open(QIODevice::ReadOnly))
+                return; // rotated away: try again on the next tick
+            inode = nowInode;
+            filter.restart();
+        }
+        QByteArray block;
+        while (written && !(block = file.read(1 << 20)).isEmpty())
+            filter.feed(block);
+        if (!written || std::fflush(stdout) != 0) {
+            written = false;
+            loop.quit();
+        }
+    };
+    pump();
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, &loop, pump);
+    QObject::connect(&shutdown, &ShutdownSignals::received, &loop, &QEventLoop::quit);
+    timer.start(100);
+    if (written)
+        loop.exec();
+    if (!written) {
+        err() << "rwb logs: cannot write the results\n";
+        return RuntimeError;
+    }
+    return Interrupted;
+}
+
 int runQuery(const Args& args)
 {
     if (args.positional.size() != 3)
@@ -211,6 +349,14 @@ int runQuery(const Args& args)
         err().flush();
         return BadInput;
     }
+    if (args.follow) {
+        if (args.count || args.format != Format::Jsonl)
+            return badInput(QStringLiteral("--follow prints the matching lines as JSONL (no --count or --format)"));
+        if (path != QLatin1String("-"))
+            return queryFollow(args, path, *query);
+    }
+    if (args.count || args.format == Format::Jsonl)
+        return queryOneShot(args, path, *query);
     LogIndex index;
     InputFile input;
     QString error;
@@ -220,13 +366,6 @@ int runQuery(const Args& args)
     LogQueryOutcome outcome;
     LogQueryControl control;
     control.outcome = &outcome;
-    if (args.count) {
-        out() << query->count(snap, control) << '\n';
-        out().flush();
-        return outcome.fileShrank || index.stats().fileShrank
-            ? shrankWhileReading(input, resultsCover(outcome.rowsScanned, snap.rowCount()))
-            : Ok;
-    }
     const std::vector<qint64> rows = query->evaluate(snap, control);
     qint64 covered = outcome.rowsScanned;
     const FieldMapping mapping = snap.mapping();
@@ -342,9 +481,8 @@ int runStats(const Args& args)
     std::vector<std::pair<qint64, QString>> agents;
     for (const auto& [name, n] : s.perAgent)
         agents.emplace_back(n, name);
-    std::sort(agents.begin(), agents.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
+    std::sort(agents.begin(), agents.end(),
+        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     for (const auto& [n, name] : agents)
         o << "  " << (name.isEmpty() ? QStringLiteral("(none)") : name).leftJustified(24) << ' ' << n << '\n';
     o.flush();
@@ -374,6 +512,7 @@ int runLogs(const QStringList& argv)
     return badInput(QStringLiteral("unknown sub-command '%1' (expected query or stats)").arg(sub));
 }
 
-const Registrar reg({QStringLiteral("logs"), QStringLiteral("search (query) and summarise (stats) JSONL logs"), &runLogs});
+const Registrar reg(
+    { QStringLiteral("logs"), QStringLiteral("search (query) and summarise (stats) JSONL logs"), &runLogs });
 
 } // namespace

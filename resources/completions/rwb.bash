@@ -12,7 +12,7 @@ _rwb()
         [demo]="--seed --out --json --series --print --help"
         [fidelity]="--json --customers --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
-        [logs]="--count -c --format --mapping --help"
+        [logs]="--count -c --format --mapping --follow -f --help"
         [serve]="--port --duration --max-connections --json --help"
         [simulate]="--seed --out --json --series --help"
         [validate]="--help"
