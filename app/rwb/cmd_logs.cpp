@@ -4,12 +4,15 @@
 #include "core/live/shutdownsignals.h"
 #include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
+#include "core/log/logindexcache.h"
 #include "core/log/logquery.h"
 #include "core/log/logrowtext.h"
 #include "core/log/logscan.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryFile>
 #include <QTimer>
 
@@ -153,6 +156,14 @@ private:
     QString m_name;
 };
 
+/// The index cache the CLI uses: the GUI's setting, or RWB_LOG_INDEX_CACHE_MB (0: none).
+void useCache(LogIndex::Options& options)
+{
+    options.cacheMaxBytes = LogIndexCache::configuredMaxBytes();
+    if (options.cacheMaxBytes > 0)
+        options.cacheDirectory = LogIndexCache::defaultDirectory();
+}
+
 bool openIndex(LogIndex& index, InputFile& input, const QString& argument, LogFormat mapping, QString& error)
 {
     if (!input.open(argument, error))
@@ -169,6 +180,8 @@ bool openIndex(LogIndex& index, InputFile& input, const QString& argument, LogFo
     }
     LogIndex::Options options;
     options.format = mapping;
+    if (argument != QLatin1String("-"))
+        useCache(options);
     if (!index.open(path, options, &error))
         return false;
     index.waitForFinished();
@@ -230,6 +243,40 @@ int finishOutput(bool written, qint64 matches, bool count)
     return Ok;
 }
 
+/// Files from this size on get their index built in the background after a one-shot query, so that the
+/// next query on the same file is answered from the cache.
+constexpr qint64 kBackgroundIndexBytes = 8 << 20;
+
+void indexInBackground(const Args& args, const QString& path)
+{
+    if (QFileInfo(path).size() < kBackgroundIndexBytes || LogIndexCache::configuredMaxBytes() <= 0)
+        return;
+    QProcess indexer;
+    indexer.setProgram(QCoreApplication::applicationFilePath());
+    indexer.setArguments(
+        { QStringLiteral("logs"), QStringLiteral("index"), path, QStringLiteral("--mapping"), toString(args.mapping) });
+    indexer.setStandardInputFile(QProcess::nullDevice());
+    indexer.setStandardOutputFile(QProcess::nullDevice()); // the caller's pipe must see its end now
+    indexer.setStandardErrorFile(QProcess::nullDevice());
+    indexer.startDetached();
+}
+
+/// A query answered from the cached index, when the cache holds one for the file (it is extended if
+/// the file grew). False if there is none.
+bool openCachedIndex(LogIndex& index, const Args& args, const QString& path)
+{
+    if (path == QLatin1String("-"))
+        return false;
+    LogIndex::Options options;
+    options.format = args.mapping;
+    useCache(options);
+    options.cachedOnly = true;
+    if (options.cacheDirectory.isEmpty() || !QFileInfo(path).isFile() || !index.open(path, options))
+        return false;
+    index.waitForFinished();
+    return true;
+}
+
 /// `--count` and JSONL output need no index: one pass over the file (or standard input, streamed).
 int queryOneShot(const Args& args, const QString& path, const LogQuery& query)
 {
@@ -266,6 +313,8 @@ int queryOneShot(const Args& args, const QString& path, const LogQuery& query)
             path, query, options, [&](QByteArrayView lines) { return written = sink(lines); }, &result, &error))
         return badInput(error);
     const int code = finishOutput(written, result.matches, args.count);
+    if (code == Ok && !result.fileShrank)
+        indexInBackground(args, path);
     if (code == Ok && result.fileShrank) {
         err() << "rwb logs: " << path
               << " got shorter while it was read (truncated or rotated?); the results cover its "
@@ -355,17 +404,28 @@ int runQuery(const Args& args)
         if (path != QLatin1String("-"))
             return queryFollow(args, path, *query);
     }
-    if (args.count || args.format == Format::Jsonl)
-        return queryOneShot(args, path, *query);
     LogIndex index;
     InputFile input;
     QString error;
-    if (!openIndex(index, input, path, args.mapping, error))
+    const bool cached = (args.count || args.format == Format::Jsonl) && openCachedIndex(index, args, path);
+    if (cached) {
+        input.open(path, error); // names the file in messages
+    } else if (args.count || args.format == Format::Jsonl) {
+        return queryOneShot(args, path, *query);
+    } else if (!openIndex(index, input, path, args.mapping, error)) {
         return badInput(error);
+    }
     const LogSnapshot snap = index.snapshot();
     LogQueryOutcome outcome;
     LogQueryControl control;
     control.outcome = &outcome;
+    if (args.count) {
+        out() << query->count(snap, control) << '\n';
+        out().flush();
+        return outcome.fileShrank || index.stats().fileShrank
+            ? shrankWhileReading(input, resultsCover(outcome.rowsScanned, snap.rowCount()))
+            : Ok;
+    }
     const std::vector<qint64> rows = query->evaluate(snap, control);
     qint64 covered = outcome.rowsScanned;
     const FieldMapping mapping = snap.mapping();
@@ -491,6 +551,36 @@ int runStats(const Args& args)
         : Ok;
 }
 
+/// `rwb logs index FILE`: builds the file's index into the cache, or brings the cached one up to date.
+int runIndex(const Args& args)
+{
+    if (args.positional.size() != 2)
+        return badInput(QStringLiteral("index needs FILE"));
+    const QString& path = args.positional[1];
+    if (path == QLatin1String("-"))
+        return badInput(QStringLiteral("index needs a file (standard input is not kept)"));
+    LogIndex::Options options;
+    useCache(options);
+    if (options.cacheDirectory.isEmpty())
+        return badInput(QStringLiteral("the index cache is off (%1=0 or the setting is 0)")
+                            .arg(QLatin1String(LogIndexCache::kEnvMaxMegabytes)));
+    LogIndex index;
+    InputFile input;
+    QString error;
+    if (!openIndex(index, input, path, args.mapping, error))
+        return badInput(error);
+    const LogStats s = index.stats();
+    static const char* const kUse[] = { "not cached", "built", "loaded", "extended", "rebuilt" };
+    out() << path << ": " << s.lines << " lines, index " << kUse[int(index.cacheUse())];
+    if (index.cacheUse() == LogIndex::CacheUse::Rebuilt && !index.cacheNote().isEmpty())
+        out() << " (" << index.cacheNote() << ')';
+    out() << " in " << LogIndexCache::fileFor(LogIndexCache::defaultDirectory(), path) << '\n';
+    out().flush();
+    return s.fileShrank
+        ? shrankWhileReading(input, QStringLiteral("the index covers the %1 lines read before").arg(s.lines))
+        : Ok;
+}
+
 int runLogs(const QStringList& argv)
 {
     Args args;
@@ -503,16 +593,18 @@ int runLogs(const QStringList& argv)
         return Ok;
     }
     if (args.positional.isEmpty())
-        return badInput(QStringLiteral("expected a sub-command: query or stats"));
+        return badInput(QStringLiteral("expected a sub-command: query, stats or index"));
     const QString& sub = args.positional.first();
     if (sub == QLatin1String("query"))
         return runQuery(args);
     if (sub == QLatin1String("stats"))
         return runStats(args);
-    return badInput(QStringLiteral("unknown sub-command '%1' (expected query or stats)").arg(sub));
+    if (sub == QLatin1String("index"))
+        return runIndex(args);
+    return badInput(QStringLiteral("unknown sub-command '%1' (expected query, stats or index)").arg(sub));
 }
 
 const Registrar reg(
-    { QStringLiteral("logs"), QStringLiteral("search (query) and summarise (stats) JSONL logs"), &runLogs });
+    { QStringLiteral("logs"), QStringLiteral("search (query), summarise (stats) and index JSONL logs"), &runLogs });
 
 } // namespace

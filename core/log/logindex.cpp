@@ -840,6 +840,11 @@ bool LogIndex::open(const QString& path, const Options& options, QString* error)
             d->indexedTo = image.indexedTo;
             d->stats = std::move(image.stats);
             d->perAgent = std::move(image.perAgent);
+        } else if (options.cachedOnly) {
+            close();
+            if (error)
+                error->clear();
+            return false;
         } else {
             d->cacheUse = load == CacheLoad::Missing ? CacheUse::Built : CacheUse::Rebuilt;
             if (partialLast)

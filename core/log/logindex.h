@@ -156,6 +156,9 @@ public:
         /// empty: no cache. The directory is trimmed to `cacheMaxBytes` after each save (0: no cache).
         QString cacheDirectory;
         qint64 cacheMaxBytes = qint64(1) << 30;
+        /// Open only if the cache holds the index of the file (or of its first part, then extended):
+        /// otherwise open() indexes nothing and returns false with an empty error.
+        bool cachedOnly = false;
     };
 
     /// What open() did with the cache (Options::cacheDirectory).

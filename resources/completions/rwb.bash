@@ -58,7 +58,7 @@ _rwb()
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then
-                COMPREPLY=($(compgen -W "query stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "query stats index" -- "$cur"))
             elif [[ $cword -eq 3 ]]; then
                 _filedir jsonl
             fi

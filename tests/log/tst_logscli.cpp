@@ -48,6 +48,9 @@ class TestLogsCli : public QObject {
 private slots:
     void initTestCase()
     {
+        // Index caches go to the test's own directory, not the user's.
+        qputenv("XDG_CACHE_HOME", m_dir.filePath(QStringLiteral("xdg-cache")).toUtf8());
+        qunsetenv("RWB_LOG_INDEX_CACHE_MB");
         m_log = m_dir.filePath(QStringLiteral("run.jsonl"));
         QFile f(m_log);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -173,6 +176,43 @@ private slots:
         QVERIFY(p.readAllStandardError().contains("truncated or replaced"));
     }
 
+    void indexIsCachedAndExtended()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("indexed.jsonl"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kLog);
+        f.flush();
+        Result r = rwb({ QStringLiteral("logs"), QStringLiteral("index"), path });
+        QCOMPARE(r.code, 0);
+        const QByteArray where
+            = m_dir.filePath(QStringLiteral("xdg-cache")).toUtf8() + "/resilience-workbench/log-index/";
+        QVERIFY2(r.out.contains(QByteArray(QByteArray(": 4 lines, index built in ") + where)), r.out.constData());
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("index"), path });
+        QVERIFY2(r.out.contains(": 4 lines, index loaded"), r.out.constData());
+        // Answered from the cached index: the same as from the file.
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("query"), path, QStringLiteral("level>=WARNING"),
+            QStringLiteral("--count") });
+        QCOMPARE(r.out, QByteArray("2\n"));
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("query"), path, QStringLiteral("level>=WARNING") });
+        QCOMPARE(r.out.count('\n'), 2);
+        QVERIFY(r.out.contains("gave up"));
+
+        f.write("{\"level\": \"ERROR\", \"message\": \"appended\"}\n");
+        f.flush();
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("query"), path, QStringLiteral("level>=WARNING"),
+            QStringLiteral("--count") });
+        QCOMPARE(r.out, QByteArray("3\n"));
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("index"), path });
+        QVERIFY2(r.out.contains(": 5 lines, index loaded"), r.out.constData()); // the query extended it
+
+        QVERIFY(f.resize(0));
+        f.write("{\"level\": \"INFO\"}\n");
+        f.flush();
+        r = rwb({ QStringLiteral("logs"), QStringLiteral("index"), path });
+        QVERIFY2(r.out.contains(": 1 lines, index rebuilt"), r.out.constData());
+    }
+
     void followNeedsJsonl()
     {
         const Result r = rwb({ QStringLiteral("logs"), QStringLiteral("query"), m_log, QStringLiteral("level>=ERROR"),
@@ -213,6 +253,10 @@ private slots:
         QTest::newRow("bad mapping") << QStringList { QStringLiteral("logs"), QStringLiteral("stats"), log,
             QStringLiteral("--mapping"), QStringLiteral("log4j") }
                                      << 2 << QByteArray("unknown mapping");
+        QTest::newRow("index of stdin") << QStringList { QStringLiteral("logs"), QStringLiteral("index"),
+            QStringLiteral("-") } << 2 << QByteArray("index needs a file");
+        QTest::newRow("index of nothing")
+            << QStringList { QStringLiteral("logs"), QStringLiteral("index") } << 2 << QByteArray("index needs FILE");
         QTest::newRow("no sub-command") << QStringList { QStringLiteral("logs") } << 2
                                         << QByteArray("expected a sub-command");
         QTest::newRow("directory") << QStringList { QStringLiteral("logs"), QStringLiteral("stats"), m_dir.path() } << 2
