@@ -8,8 +8,8 @@
 #include <QThread>
 
 #include <algorithm>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -18,7 +18,10 @@ namespace rwb {
 
 using namespace logindex_detail;
 
-QString LogQueryError::toString() const { return QStringLiteral("column %1: %2").arg(column).arg(message); }
+QString LogQueryError::toString() const
+{
+    return QStringLiteral("column %1: %2").arg(column).arg(message);
+}
 
 // ---------------------------------------------------------------------------------------------
 // AST
@@ -37,15 +40,15 @@ struct LogQuery::Node {
     // Cmp
     QField field = QField::Line;
     QOp op = QOp::Eq;
-    QByteArray path;  ///< Extra: the path after "extra."
+    QByteArray path; ///< Extra: the path after "extra."
     QString value;
-    QByteArray utf8;  ///< value as UTF-8
+    QByteArray utf8; ///< value as UTF-8
     bool isNumber = false;
     double number = 0;
     LogLevel level = LogLevel::Unknown;
     qint64 timeMs = 0;
     QRegularExpression regex;
-    int leaf = -1;    ///< index into the per-evaluation resolved leaves
+    int leaf = -1; ///< index into the per-evaluation resolved leaves
     QString fieldText;
 };
 
@@ -81,8 +84,14 @@ const char* opText(QOp op)
     return "?";
 }
 
-bool ordered(QOp op) { return op == QOp::Lt || op == QOp::Le || op == QOp::Gt || op == QOp::Ge; }
-bool negative(QOp op) { return op == QOp::Ne || op == QOp::NotContains || op == QOp::NotRegex; }
+bool ordered(QOp op)
+{
+    return op == QOp::Lt || op == QOp::Le || op == QOp::Gt || op == QOp::Ge;
+}
+bool negative(QOp op)
+{
+    return op == QOp::Ne || op == QOp::NotContains || op == QOp::NotRegex;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parser: recursive descent over a hand-written lexer; columns are 1-based QString indexes.
@@ -130,7 +139,7 @@ private:
         if (m_failed)
             return;
         m_failed = true;
-        m_error = {int(pos) + 1, message};
+        m_error = { int(pos) + 1, message };
     }
     static bool identStart(QChar c) { return c.isLetter() || c == QLatin1Char('_') || c == QLatin1Char('@'); }
     static bool identChar(QChar c)
@@ -387,9 +396,9 @@ private:
         }
         skipWs();
         const qsizetype opPos = m_pos;
-        static const std::pair<const char*, QOp> kOps[] = {{"!=~", QOp::NotRegex}, {"=~", QOp::Regex},
-            {"!=", QOp::Ne}, {"!~", QOp::NotContains}, {"<=", QOp::Le}, {">=", QOp::Ge}, {"==", QOp::Eq},
-            {"=", QOp::Eq}, {"<", QOp::Lt}, {">", QOp::Gt}, {"~", QOp::Contains}, {":", QOp::Contains}};
+        static const std::pair<const char*, QOp> kOps[] = { { "!=~", QOp::NotRegex }, { "=~", QOp::Regex },
+            { "!=", QOp::Ne }, { "!~", QOp::NotContains }, { "<=", QOp::Le }, { ">=", QOp::Ge }, { "==", QOp::Eq },
+            { "=", QOp::Eq }, { "<", QOp::Lt }, { ">", QOp::Gt }, { "~", QOp::Contains }, { ":", QOp::Contains } };
         bool haveOp = false;
         for (const auto& [text, op] : kOps) {
             if (symbol(text)) {
@@ -399,8 +408,9 @@ private:
             }
         }
         if (!haveOp) {
-            fail(opPos, atEnd() ? QStringLiteral("expected an operator after '%1'").arg(name)
-                                : QStringLiteral("expected an operator (= != < <= > >= ~ !~ =~ !=~)"));
+            fail(opPos,
+                atEnd() ? QStringLiteral("expected an operator after '%1'").arg(name)
+                        : QStringLiteral("expected an operator (= != < <= > >= ~ !~ =~ !=~)"));
             return nullptr;
         }
         skipWs();
@@ -422,9 +432,10 @@ private:
             }
         }
         n->utf8 = n->value.toUtf8();
-        n->isNumber = jsonscan::toDouble(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())), &n->number);
-        const bool textOp = n->op == QOp::Contains || n->op == QOp::NotContains || n->op == QOp::Regex
-            || n->op == QOp::NotRegex;
+        n->isNumber
+            = jsonscan::toDouble(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())), &n->number);
+        const bool textOp
+            = n->op == QOp::Contains || n->op == QOp::NotContains || n->op == QOp::Regex || n->op == QOp::NotRegex;
         switch (n->field) {
         case QField::Level: {
             if (textOp) {
@@ -448,7 +459,8 @@ private:
             }
             const auto t = eventcodec::parseIsoTimestamp(QByteArrayView(n->utf8));
             if (!t) {
-                fail(valuePos, QStringLiteral("bad timestamp '%1' (expected ISO 8601, e.g. 2026-01-03T15:30)").arg(n->value));
+                fail(valuePos,
+                    QStringLiteral("bad timestamp '%1' (expected ISO 8601, e.g. 2026-01-03T15:30)").arg(n->value));
                 return nullptr;
             }
             n->timeMs = *t;
@@ -549,12 +561,12 @@ struct Resolved {
     Mode mode = Mode::Json;
     std::uint32_t id = 0;
     std::vector<std::uint8_t> table; // by dictionary id
-    bool eventOverflow = false;      // event ids >= 255 share one slot: check those rows by JSON
+    bool eventOverflow = false; // event ids >= 255 share one slot: check those rows by JSON
     std::vector<std::string> taskPrefixes; // to spell inline task ids (see taskcode)
-    QByteArray jsonPath;             // full dotted path in the line
-    QByteArray fallbackPath;         // read when jsonPath is absent or null (CLEF's @mt for message)
+    QByteArray jsonPath; // full dotted path in the line
+    QByteArray fallbackPath; // read when jsonPath is absent or null (CLEF's @mt for message)
     std::shared_ptr<const jsonscan::PathSet> paths; // jsonPath (+ fallbackPath), compiled once
-    QByteArray prefilter;            // bytes that must occur in the raw line (unless it has escapes)
+    QByteArray prefilter; // bytes that must occur in the raw line (unless it has escapes)
 };
 
 struct Context {
@@ -604,8 +616,8 @@ bool matchText(const Node& n, std::string_view text)
     switch (n.op) {
     case QOp::Contains:
     case QOp::NotContains: {
-        const bool has = text.find(std::string_view(n.utf8.constData(), std::size_t(n.utf8.size())))
-            != std::string_view::npos;
+        const bool has
+            = text.find(std::string_view(n.utf8.constData(), std::size_t(n.utf8.size()))) != std::string_view::npos;
         return has != (n.op == QOp::NotContains);
     }
     case QOp::Regex:
@@ -629,8 +641,8 @@ bool matchJsonValue(const Node& n, const jsonscan::Value& v)
     using jsonscan::Type;
     if (!v.found() || v.type == Type::Null)
         return negative(n.op);
-    if (v.type == Type::Number && n.isNumber && !(n.op == QOp::Contains || n.op == QOp::NotContains
-            || n.op == QOp::Regex || n.op == QOp::NotRegex)) {
+    if (v.type == Type::Number && n.isNumber
+        && !(n.op == QOp::Contains || n.op == QOp::NotContains || n.op == QOp::Regex || n.op == QOp::NotRegex)) {
         double d = 0;
         if (jsonscan::toDouble(v, &d))
             return applyOrder(n.op, d < n.number ? -1 : (d > n.number ? 1 : 0));
@@ -644,14 +656,15 @@ bool matchJsonValue(const Node& n, const jsonscan::Value& v)
 std::string_view lineView(const Chunk& c, std::size_t i, const char* data)
 {
     const qint64 s = c.lineStart(i);
-    return {data + s, std::size_t(c.lineEnd(i, data) - s)};
+    return { data + s, std::size_t(c.lineEnd(i, data) - s) };
 }
 
 bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, const char* data)
 {
     const std::string_view line = lineView(c, i, data);
     if (!r.prefilter.isEmpty()
-        && line.find(std::string_view(r.prefilter.constData(), std::size_t(r.prefilter.size()))) == std::string_view::npos
+        && line.find(std::string_view(r.prefilter.constData(), std::size_t(r.prefilter.size())))
+            == std::string_view::npos
         && line.find('\\') == std::string_view::npos) {
         // Without escapes in the line, a value containing the literal must show it in the raw bytes.
         return negative(n.op);
@@ -669,8 +682,8 @@ bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, co
 }
 
 // Marks rows of the chunk whose raw bytes contain `needle` or a backslash (candidates).
-void rawCandidates(const Chunk& c, const char* data, const QByteArray& needle, bool withBackslash,
-    std::vector<std::uint8_t>& hits)
+void rawCandidates(
+    const Chunk& c, const char* data, const QByteArray& needle, bool withBackslash, std::vector<std::uint8_t>& hits)
 {
     const char* const base = data + c.base;
     const char* const end = data + c.end;
@@ -949,7 +962,8 @@ Context makeContext(const Node* root, const char* data, const State* state, int 
                 r = resolveDictionary(*n, dict);
                 if (field == QField::Task) {
                     if (n->op == QOp::Eq || n->op == QOp::Ne) {
-                        const auto id = state->findTask(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())));
+                        const auto id
+                            = state->findTask(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())));
                         r.mode = id ? Resolved::Mode::IdEq
                                     : (n->op == QOp::Eq ? Resolved::Mode::Never : Resolved::Mode::Always);
                         r.id = id.value_or(0);
@@ -1042,9 +1056,18 @@ std::optional<LogQuery> LogQuery::parse(const QString& text, LogQueryError* erro
     return q;
 }
 
-QString LogQuery::text() const { return m_text; }
-QString LogQuery::toString() const { return render(*m_root); }
-bool LogQuery::matchesAll() const noexcept { return m_root->kind == Node::Kind::All; }
+QString LogQuery::text() const
+{
+    return m_text;
+}
+QString LogQuery::toString() const
+{
+    return render(*m_root);
+}
+bool LogQuery::matchesAll() const noexcept
+{
+    return m_root->kind == Node::Kind::All;
+}
 
 bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
 {
@@ -1066,15 +1089,15 @@ namespace {
 /// Runs perChunk over every chunk on a few threads. Returns how many chunks, from the first, count:
 /// all of them, fewer if the file shrank under the evaluation (a chunk beyond the intact part of the
 /// file may have read zeros for vanished pages), 0 if cancelled.
-template<typename PerChunk>
+template <typename PerChunk>
 std::size_t forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& control, PerChunk perChunk)
 {
     const auto& chunks = snapshot.chunks();
     const std::size_t count = chunks.size();
     std::vector<std::uint8_t> clean(count, 0);
-    std::atomic<std::size_t> next {0};
-    std::atomic<std::size_t> done {0};
-    std::atomic_bool shrank {false};
+    std::atomic<std::size_t> next { 0 };
+    std::atomic<std::size_t> done { 0 };
+    std::atomic_bool shrank { false };
     std::mutex progressLock;
     double reported = 0;
     auto cancelled = [&] { return control.cancel && control.cancel->load(std::memory_order_relaxed); };
@@ -1193,7 +1216,7 @@ Literals leafLiterals(const Node& n, const FieldMapping& mapping)
         return std::nullopt; // spelled in any case or number format; a missing level may match
     case QField::Line:
         if (valueInBytes && !n.utf8.contains('\n'))
-            return std::vector<QByteArray> {n.utf8};
+            return std::vector<QByteArray> { n.utf8 };
         return std::nullopt;
     case QField::Agent:
         key = mapping.agentKey;
@@ -1216,11 +1239,11 @@ Literals leafLiterals(const Node& n, const FieldMapping& mapping)
     if (key.isEmpty())
         return std::nullopt;
     if (valueInBytes && plainBytes(n.utf8) && !(n.isNumber && n.op == QOp::Eq))
-        return std::vector<QByteArray> {n.utf8}; // "1000" may be written 1e3: numbers are not literals
+        return std::vector<QByteArray> { n.utf8 }; // "1000" may be written 1e3: numbers are not literals
     const QByteArray last = lastKeySegment(key);
     if (last.isEmpty() || !plainBytes(last))
         return std::nullopt;
-    return std::vector<QByteArray> {last + '"'};
+    return std::vector<QByteArray> { last + '"' };
 }
 
 std::size_t shortest(const std::vector<QByteArray>& set)
@@ -1263,6 +1286,42 @@ Literals nodeLiterals(const Node& n, const FieldMapping& mapping)
     return std::nullopt;
 }
 
+constexpr std::uint8_t kAllLevels = 0x7F; // bit i: LogLevel(i)
+
+/// The levels (column values) a matching line can have. A positive comparison of the level is false on
+/// malformed and blank lines, so whenever the set is not all levels, no such line matches either.
+std::uint8_t nodeLevels(const Node& n)
+{
+    switch (n.kind) {
+    case Node::Kind::All:
+    case Node::Kind::Not:
+        return kAllLevels;
+    case Node::Kind::Cmp: {
+        if (n.field != QField::Level || negative(n.op))
+            return kAllLevels;
+        std::uint8_t mask = 0;
+        const auto lit = int(n.level);
+        for (int v = 1; v < 7; ++v) // the evaluator: an Unknown level (0) matches no positive comparison
+            if (applyOrder(n.op, v < lit ? -1 : (v > lit ? 1 : 0)))
+                mask |= std::uint8_t(1u << v);
+        return mask;
+    }
+    case Node::Kind::And: {
+        std::uint8_t mask = kAllLevels;
+        for (const auto& operand : n.operands)
+            mask &= nodeLevels(*operand);
+        return mask;
+    }
+    case Node::Kind::Or: {
+        std::uint8_t mask = 0;
+        for (const auto& operand : n.operands)
+            mask |= nodeLevels(*operand);
+        return mask;
+    }
+    }
+    return kAllLevels;
+}
+
 void collectColumns(const Node& n, const FieldMapping& mapping, ScanColumns& out)
 {
     for (const auto& operand : n.operands)
@@ -1294,7 +1353,7 @@ void collectColumns(const Node& n, const FieldMapping& mapping, ScanColumns& out
 
 ScanColumns LogQuery::scanColumns(const FieldMapping& mapping) const
 {
-    ScanColumns columns {false, false, false, false, false, false};
+    ScanColumns columns { false, false, false, false, false, false };
     collectColumns(*m_root, mapping, columns);
     return columns;
 }
@@ -1309,7 +1368,13 @@ std::vector<QByteArray> LogQuery::requiredLiterals(const FieldMapping& mapping) 
     return *l;
 }
 
-void LogQuery::evaluateChunk(const Chunk& chunk, const char* data, const State& state, std::vector<std::uint8_t>& mask) const
+std::uint8_t LogQuery::requiredLevels() const
+{
+    return nodeLevels(*m_root);
+}
+
+void LogQuery::evaluateChunk(
+    const Chunk& chunk, const char* data, const State& state, std::vector<std::uint8_t>& mask) const
 {
     const Context ctx = makeContext(m_root.get(), data, &state, m_leaves);
     evalNode(*m_root, ctx, chunk, mask);

@@ -1,6 +1,7 @@
 #include "core/log/logscan.h"
 
 #include "core/log/logindex_p.h"
+#include "core/log/loglevel.h"
 
 #include <QFileInfo>
 #include <QThread>
@@ -32,12 +33,54 @@ struct Plan {
     ScanColumns columns;
     std::vector<QByteArray> literals;
 
+    // Without literals, a query that allows only some levels is prefiltered by a look at the level key.
+    std::uint8_t levels = 0x7F;
+    QByteArray levelToken; ///< "\"level\"" (empty: no level prefilter)
+    bool missingLevelOk = true;
+
     Plan(const LogQuery& q, const FieldMapping& m)
         : query(&q)
         , mapping(m)
         , columns(q.scanColumns(m))
         , literals(q.requiredLiterals(m))
+        , levels(q.requiredLevels())
     {
+        if (literals.empty() && levels != 0x7F && !m.levelKey.isEmpty() && !m.levelKey.contains('.')
+            && !m.levelKey.contains('"') && !m.levelKey.contains('\\')) {
+            levelToken = '"' + m.levelKey + '"';
+            missingLevelOk = levels & (1u << int(m.missingLevel));
+        }
+    }
+
+    /// Whether line [b, e) may match, by its level alone. Certain only for lines without escapes whose
+    /// level key occurs at most once: then the line's level is that value, or the mapping's missing
+    /// level (when that one key is nested, or absent); anything else is a candidate.
+    bool levelCandidate(const char* b, const char* e) const
+    {
+        const auto n = std::size_t(levelToken.size());
+        const auto* hit = static_cast<const char*>(memmem(b, std::size_t(e - b), levelToken.constData(), n));
+        if (!hit)
+            return missingLevelOk;
+        const char* p = hit + n;
+        if (memmem(p, std::size_t(e - p), levelToken.constData(), n))
+            return true;
+        auto ws = [&] {
+            while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+                ++p;
+        };
+        ws();
+        if (p == e || *p != ':')
+            return true;
+        ++p;
+        ws();
+        if (p == e || *p != '"')
+            return true;
+        const char* value = ++p;
+        const auto* close = static_cast<const char*>(std::memchr(value, '"', std::size_t(e - value)));
+        if (!close)
+            return true;
+        const LogLevel level = parseLogLevel(QByteArrayView(value, close - value)).value_or(LogLevel::Unknown);
+        return (levels & (1u << int(level))) || missingLevelOk;
     }
 };
 
@@ -74,13 +117,46 @@ void linesWith(const char* b, const char* e, Find find, std::vector<std::pair<co
     }
 }
 
+/// Copies the candidate lines of s.ranges (`bytes` in all) together, and points `data`/`end` at them,
+/// unless they are most of the batch (then scanning it all is cheaper than the copy).
+void compact(Scratch& s, qint64 bytes, qint64& end, const char*& data)
+{
+    if (bytes * 2 >= end)
+        return;
+    s.compact.resize(bytes);
+    char* to = s.compact.data();
+    for (const auto& [rb, re] : s.ranges) {
+        std::memcpy(to, rb, std::size_t(re - rb));
+        to += re - rb;
+    }
+    data = s.compact.constData();
+    end = bytes;
+}
+
 /// Filters the complete lines [b, e). `lastIsFileEnd`: a last line without newline ends the input.
 void filterBatch(
     const Plan& plan, const char* b, const char* e, bool lastIsFileEnd, bool countOnly, Scratch& s, BatchOutput& out)
 {
     const char* data = b;
     qint64 end = e - b;
-    if (!plan.literals.empty()) {
+    if (!plan.levelToken.isEmpty()) {
+        s.ranges.clear();
+        const char* backslash = static_cast<const char*>(std::memchr(b, '\\', std::size_t(e - b)));
+        qint64 bytes = 0;
+        for (const char* p = b; p < e;) {
+            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(e - p)));
+            const char* lineEnd = nl ? nl : e;
+            const char* next = nl ? nl + 1 : e;
+            if (backslash && backslash < p)
+                backslash = static_cast<const char*>(std::memchr(p, '\\', std::size_t(e - p)));
+            if ((backslash && backslash < lineEnd) || plan.levelCandidate(p, lineEnd)) {
+                s.ranges.emplace_back(p, next);
+                bytes += next - p;
+            }
+            p = next;
+        }
+        compact(s, bytes, end, data);
+    } else if (!plan.literals.empty()) {
         s.ranges.clear();
         for (const QByteArray& literal : plan.literals) {
             const std::size_t before = s.ranges.size();
@@ -106,16 +182,7 @@ void filterBatch(
         qint64 bytes = 0;
         for (const auto& [rb, re] : s.ranges)
             bytes += re - rb;
-        if (bytes * 2 < end) { // worth a copy: scan only the candidates
-            s.compact.resize(bytes);
-            char* to = s.compact.data();
-            for (const auto& [rb, re] : s.ranges) {
-                std::memcpy(to, rb, std::size_t(re - rb));
-                to += re - rb;
-            }
-            data = s.compact.constData();
-            end = bytes;
-        }
+        compact(s, bytes, end, data);
     }
     if (end == 0)
         return;

@@ -248,6 +248,66 @@ private slots:
         }
     }
 
+    void otherDialectsSameAsIndex_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        // CLEF: a line without @l is Information, so a level filter must not skip lines without the key.
+        QTest::newRow("clef") << QByteArray(
+            "{\"@t\":\"2026-01-03T15:30:00Z\",\"@mt\":\"User {Name} signed in\"}\n"
+            "{\"@t\":\"2026-01-03T15:30:01Z\",\"@m\":\"Disk full\",\"@l\":\"Warning\"}\n"
+            "{\"@t\":\"2026-01-03T15:30:02Z\",\"@m\":\"x\",\"@l\":\"Error\",\"@l\":\"Debug\"}\n"
+            "{\"@t\":\"2026-01-03T15:30:03Z\",\"@m\":\"y\",\"Inner\":{\"@l\":\"Fatal\"}}\n"
+            "{\"@t\":\"2026-01-03T15:30:04Z\",\"@m\":\"z\",\"@l\" : \"error\"}\n");
+        // pino: numeric levels.
+        QTest::newRow("pino") << QByteArray(
+            "{\"level\":30,\"time\":1767454200000,\"msg\":\"hello\",\"name\":\"api\"}\n"
+            "{\"level\":50,\"time\":1767454201000,\"msg\":\"boom\",\"name\":\"api\"}\n"
+            "{\"level\":\"60\",\"time\":1767454202000,\"msg\":\"fatal\",\"name\":\"db\"}\n"
+            "{\"time\":1767454203000,\"msg\":\"no level\",\"name\":\"db\"}\n");
+    }
+
+    void otherDialectsSameAsIndex()
+    {
+        QFETCH(QByteArray, content);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("dialect.jsonl"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content);
+        }
+        for (const char* text : { "level=INFO", "level>=WARNING", "level<=INFO", "level>=ERROR", "level=CRITICAL",
+                 "level!=INFO", "level>=ERROR or message~x", "agent=api and level>=ERROR" }) {
+            const auto query = LogQuery::parse(QString::fromUtf8(text));
+            QVERIFY2(query, text);
+            qint64 expectedCount = -1;
+            const QByteArray expected = indexResult(path, *query, &expectedCount);
+            LogScanResult r;
+            QVERIFY2(scanResult(path, *query, {}, &r) == expected, text);
+            QCOMPARE(r.matches, expectedCount);
+        }
+    }
+
+    void levelPrefilterParsesOnlyCandidates()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("l.jsonl"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 1000; ++i)
+                f.write("{\"level\": \"" + QByteArray(i % 50 ? "INFO" : "error") + "\", \"message\": \"m\"}\n");
+        }
+        const auto query = LogQuery::parse(QStringLiteral("level>=ERROR"));
+        QCOMPARE(query->requiredLevels(), std::uint8_t((1u << int(LogLevel::Error)) | (1u << int(LogLevel::Critical))));
+        LogScan::Options o;
+        o.countOnly = true;
+        LogScanResult r;
+        QVERIFY(LogScan::scanFile(path, *query, o, {}, &r));
+        QCOMPARE(r.matches, 20);
+        QCOMPARE(r.candidates, 20);
+    }
+
     void prefilterSkipsLinesWithoutTheLiteral()
     {
         QTemporaryDir dir;
