@@ -364,7 +364,7 @@ bool LogScan::scanFile(const QString& path, const LogQuery& query, const Options
             filterBatch(plan, b, e, last, options.countOnly, scratch, *out);
             std::lock_guard lock(publishLock);
             done[k] = std::move(out);
-            while (published < count && done[published]) {
+            while (published < count && done[published] && !stop.load()) {
                 BatchOutput& o = *done[published];
                 res.matches += o.matches;
                 res.candidates += o.candidates;

@@ -198,34 +198,27 @@ private slots:
             const QByteArray expected = indexResult(path, *query, &expectedCount);
             QVERIFY2(expectedCount >= 0, text);
 
-            for (const qint64 block : { qint64(4096), qint64(64 * 1024), qint64(16 << 20) }) {
-                for (const bool map : { false, true }) {
-                    LogScan::Options o;
-                    o.blockBytes = block;
-                    o.useMap = map;
-                    o.threads = 2;
-                    LogScanResult r;
-                    const QByteArray got = scanResult(path, *query, o, &r);
-                    const QByteArray where
-                        = QByteArray(text) + " (block " + QByteArray::number(block) + (map ? ", map)" : ", pread)");
-                    if (got != expected) {
-                        const auto a = got.split('\n'), b = expected.split('\n');
-                        qWarning() << a.size() << b.size();
-                        for (qsizetype i = 0; i < std::min(a.size(), b.size()); ++i)
-                            if (a[i] != b[i]) {
-                                qWarning() << a[i].left(300) << "\n" << b[i].left(300);
-                                break;
-                            }
-                    }
-                    QVERIFY2(got == expected, where.constData());
-                    QVERIFY2(r.matches == expectedCount, where.constData());
-                    QVERIFY(!r.fileShrank);
-                    o.countOnly = true;
-                    LogScanResult counted;
-                    QVERIFY(scanResult(path, *query, o, &counted).isEmpty());
-                    QVERIFY2(counted.matches == expectedCount, where.constData());
-                }
+            // Tiny blocks (lines across block ends, a 70 KB line over many blocks) read and mapped; one block.
+            const std::pair<qint64, bool> modes[] = { { 4096, false }, { 4096, true }, { 16 << 20, false } };
+            for (const auto& [block, map] : modes) {
+                LogScan::Options o;
+                o.blockBytes = block;
+                o.useMap = map;
+                o.threads = 2;
+                LogScanResult r;
+                const QByteArray got = scanResult(path, *query, o, &r);
+                const QByteArray where
+                    = QByteArray(text) + " (block " + QByteArray::number(block) + (map ? ", map)" : ", pread)");
+                QVERIFY2(got == expected, where.constData());
+                QVERIFY2(r.matches == expectedCount, where.constData());
+                QVERIFY(!r.fileShrank);
             }
+            LogScan::Options countOnly;
+            countOnly.blockBytes = 4096;
+            countOnly.countOnly = true;
+            LogScanResult counted;
+            QVERIFY(scanResult(path, *query, countOnly, &counted).isEmpty());
+            QVERIFY2(counted.matches == expectedCount, text);
 
             // Streamed in odd pieces, as standard input arrives.
             QRandomGenerator rng(42);
