@@ -356,12 +356,17 @@ bool LogScan::scanFile(const QString& path, const LogQuery& query, const Options
             const char* e = nullptr;
             bool last = false;
             auto out = std::make_unique<BatchOutput>();
-            if (!scan.read(k, buffer, b, e, last) || (options.useMap && file.intactBytes() < size)) {
+            if (!scan.read(k, buffer, b, e, last)) {
                 shrank = true;
                 stop = true;
                 return;
             }
             filterBatch(plan, b, e, last, options.countOnly, scratch, *out);
+            if (options.useMap && file.intactBytes() < size) { // it may have read zeros for vanished pages
+                shrank = true;
+                stop = true;
+                return;
+            }
             std::lock_guard lock(publishLock);
             done[k] = std::move(out);
             while (published < count && done[published] && !stop.load()) {
