@@ -1,5 +1,7 @@
 #include "ui/logpanel.h"
 
+#include "core/log/logindexcache.h"
+
 #include "ui/logdetailpane.h"
 #include "ui/logexport.h"
 #include "ui/logquerybar.h"
@@ -187,7 +189,12 @@ LogPanel::~LogPanel()
 bool LogPanel::openFile(const QString& path, QString* error)
 {
     auto index = std::make_unique<LogIndex>();
-    if (!index->open(path, error))
+    // Re-opening a log loads its cached index (or extends it if the log grew) instead of indexing it all.
+    LogIndex::Options options;
+    options.cacheMaxBytes = LogIndexCache::configuredMaxBytes();
+    if (options.cacheMaxBytes > 0)
+        options.cacheDirectory = LogIndexCache::defaultDirectory();
+    if (!index->open(path, options, error))
         return false;
     setLogIndex(index.get());
     m_ownIndex = std::move(index); // the old one (if owned) goes after the model let go of it

@@ -24,6 +24,7 @@
 #include "ui/resultsview.h"
 #include "ui/runrecording.h"
 #include "ui/scenariodocument.h"
+#include "ui/logcachedialog.h"
 #include "ui/scenariofile.h"
 #include "ui/serviceseditor.h"
 #include "ui/settings.h"
@@ -505,6 +506,8 @@ void MainWindow::createMenus()
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
+    edit->addSeparator();
+    edit->addAction(tr("Log Index &Cache…"), this, [this] { LogCacheDialog(this).exec(); });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
 

@@ -1,5 +1,7 @@
 #include "ui/settings.h"
 
+#include "core/log/logindexcache.h"
+
 #include <QFileInfo>
 #include <QSettings>
 
@@ -108,5 +110,9 @@ void Settings::setRecordingDirectory(const QString& dir)
 {
     QSettings().setValue(RecordingDirKey, dir);
 }
+
+qint64 Settings::logIndexCacheMegabytes() { return LogIndexCache::settingMaxMegabytes(); }
+
+void Settings::setLogIndexCacheMegabytes(qint64 megabytes) { LogIndexCache::setSettingMaxMegabytes(megabytes); }
 
 } // namespace rwb

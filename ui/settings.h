@@ -37,6 +37,10 @@ public:
     /// Where recorded runs (JSONL) go; empty until the user chose one.
     static QString recordingDirectory();
     static void setRecordingDirectory(const QString& dir);
+
+    /// The size cap of the log index cache in MB, 0: off (kept by LogIndexCache, which `rwb logs` reads too).
+    static qint64 logIndexCacheMegabytes();
+    static void setLogIndexCacheMegabytes(qint64 megabytes);
 };
 
 } // namespace rwb

@@ -1,13 +1,23 @@
 // rwb logs query|stats: search and summarise JSONL logs from the command line.
 #include "command.h"
 
+#include "core/live/shutdownsignals.h"
 #include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
+#include "core/log/logindexcache.h"
 #include "core/log/logquery.h"
 #include "core/log/logrowtext.h"
+#include "core/log/logscan.h"
 
+#include <QCoreApplication>
+#include <QEventLoop>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryFile>
+#include <QTimer>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,20 +27,24 @@ using namespace rwb::cli;
 
 namespace {
 
-const char* const kUsage = "Usage:\n"
-                           "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
-                           "  rwb logs stats FILE [--mapping auto|NAME]\n"
-                           "\n"
-                           "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
-                           "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
-                           "FILE '-' reads standard input (buffered in a temporary file until it ends).\n"
-                           "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
+const char* const kUsage
+    = "Usage:\n"
+      "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
+      "  rwb logs query FILE QUERY --follow [--mapping auto|NAME]\n"
+      "  rwb logs stats FILE [--mapping auto|NAME]\n"
+      "\n"
+      "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
+      "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
+      "FILE '-' reads standard input (streamed; buffered in a temporary file for csv and table).\n"
+      "--follow keeps reading FILE as it grows, like 'tail -f | filter', until interrupted.\n"
+      "Exit codes: 0 ok, 2 bad input (missing file, bad query, bad option), 1 runtime error.\n";
 
 enum class Format { Jsonl, Csv, Table };
 
 struct Args {
     QStringList positional;
     bool count = false;
+    bool follow = false;
     Format format = Format::Jsonl;
     LogFormat mapping = LogFormat::Auto;
     bool help = false;
@@ -57,6 +71,8 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
             out.help = true;
         } else if (a == QLatin1String("--count") || a == QLatin1String("-c")) {
             out.count = true;
+        } else if (a == QLatin1String("--follow") || a == QLatin1String("-f")) {
+            out.follow = true;
         } else if (a.startsWith(QLatin1String("--format"))) {
             QString v;
             if (!value(v))
@@ -77,7 +93,8 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
                 return false;
             const auto f = logFormatFromString(v);
             if (!f) {
-                error = QStringLiteral("unknown mapping '%1' (expected %2)").arg(v, logFormatNames().join(QStringLiteral(", ")));
+                error = QStringLiteral("unknown mapping '%1' (expected %2)")
+                            .arg(v, logFormatNames().join(QStringLiteral(", ")));
                 return false;
             }
             out.mapping = *f;
@@ -139,6 +156,14 @@ private:
     QString m_name;
 };
 
+/// The index cache the CLI uses: the GUI's setting, or RWB_LOG_INDEX_CACHE_MB (0: none).
+void useCache(LogIndex::Options& options)
+{
+    options.cacheMaxBytes = LogIndexCache::configuredMaxBytes();
+    if (options.cacheMaxBytes > 0)
+        options.cacheDirectory = LogIndexCache::defaultDirectory();
+}
+
 bool openIndex(LogIndex& index, InputFile& input, const QString& argument, LogFormat mapping, QString& error)
 {
     if (!input.open(argument, error))
@@ -155,6 +180,8 @@ bool openIndex(LogIndex& index, InputFile& input, const QString& argument, LogFo
     }
     LogIndex::Options options;
     options.format = mapping;
+    if (argument != QLatin1String("-"))
+        useCache(options);
     if (!index.open(path, options, &error))
         return false;
     index.waitForFinished();
@@ -196,6 +223,166 @@ bool writeOut(const QByteArray& bytes)
     return std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout) == std::size_t(bytes.size());
 }
 
+LogScanSink stdoutSink()
+{
+    return [](QByteArrayView lines) {
+        return std::fwrite(lines.data(), 1, std::size_t(lines.size()), stdout) == std::size_t(lines.size());
+    };
+}
+
+int finishOutput(bool written, qint64 matches, bool count)
+{
+    if (count) {
+        out() << matches << '\n';
+        out().flush();
+    }
+    if (!written || std::fflush(stdout) != 0) {
+        err() << "rwb logs: cannot write the results\n";
+        return RuntimeError;
+    }
+    return Ok;
+}
+
+/// Files from this size on get their index built in the background after a one-shot query, so that the
+/// next query on the same file is answered from the cache.
+constexpr qint64 kBackgroundIndexBytes = 8 << 20;
+
+void indexInBackground(const Args& args, const QString& path)
+{
+    if (QFileInfo(path).size() < kBackgroundIndexBytes || LogIndexCache::configuredMaxBytes() <= 0)
+        return;
+    QProcess indexer;
+    indexer.setProgram(QCoreApplication::applicationFilePath());
+    indexer.setArguments(
+        { QStringLiteral("logs"), QStringLiteral("index"), path, QStringLiteral("--mapping"), toString(args.mapping) });
+    indexer.setStandardInputFile(QProcess::nullDevice());
+    indexer.setStandardOutputFile(QProcess::nullDevice()); // the caller's pipe must see its end now
+    indexer.setStandardErrorFile(QProcess::nullDevice());
+    indexer.startDetached();
+}
+
+/// A query answered from the cached index, when the cache holds one for the file (it is extended if
+/// the file grew). False if there is none.
+bool openCachedIndex(LogIndex& index, const Args& args, const QString& path)
+{
+    if (path == QLatin1String("-"))
+        return false;
+    LogIndex::Options options;
+    options.format = args.mapping;
+    useCache(options);
+    options.cachedOnly = true;
+    if (options.cacheDirectory.isEmpty() || !QFileInfo(path).isFile() || !index.open(path, options))
+        return false;
+    index.waitForFinished();
+    return true;
+}
+
+/// `--count` and JSONL output need no index: one pass over the file (or standard input, streamed).
+int queryOneShot(const Args& args, const QString& path, const LogQuery& query)
+{
+    out().flush();
+    if (path == QLatin1String("-")) {
+        bool written = true;
+        LogLineFilter filter(query, args.mapping, args.count ? LogScanSink {} : stdoutSink());
+        QByteArray block(1 << 20, Qt::Uninitialized);
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, block.data(), std::size_t(block.size()));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            if (!(written = filter.feed(QByteArrayView(block.constData(), n))))
+                break;
+        }
+        written = written && filter.finish();
+        return finishOutput(written, filter.matches(), args.count);
+    }
+    const QFileInfo info(path);
+    if (!info.exists())
+        return badInput(QStringLiteral("%1: no such file").arg(path));
+    if (!info.isFile())
+        return badInput(QStringLiteral("%1: not a regular file").arg(path));
+    LogScan::Options options;
+    options.format = args.mapping;
+    options.countOnly = args.count;
+    bool written = true;
+    const LogScanSink sink = stdoutSink();
+    LogScanResult result;
+    QString error;
+    if (!LogScan::scanFile(
+            path, query, options, [&](QByteArrayView lines) { return written = sink(lines); }, &result, &error))
+        return badInput(error);
+    const int code = finishOutput(written, result.matches, args.count);
+    if (code == Ok && !result.fileShrank)
+        indexInBackground(args, path);
+    if (code == Ok && result.fileShrank) {
+        err() << "rwb logs: " << path
+              << " got shorter while it was read (truncated or rotated?); the results cover its "
+              << "first " << result.bytes << " bytes\n";
+        return RuntimeError;
+    }
+    return code;
+}
+
+qint64 inodeOf(const QString& path)
+{
+    struct stat st { };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? qint64(st.st_ino) : -1;
+}
+
+/// `--follow`: prints the matching lines, then those appended later, until SIGINT or SIGTERM. A file
+/// truncated or replaced (rotation) is read again from its start; a half-written last line waits for its
+/// newline.
+int queryFollow(const Args& args, const QString& path, const LogQuery& query)
+{
+    ShutdownSignals shutdown;
+    const QFileInfo info(path);
+    if (!info.exists())
+        return badInput(QStringLiteral("%1: no such file").arg(path));
+    if (!info.isFile())
+        return badInput(QStringLiteral("%1: not a regular file").arg(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return badInput(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    qint64 inode = inodeOf(path);
+    bool written = true;
+    const LogScanSink sink = stdoutSink();
+    LogLineFilter filter(query, args.mapping, [&](QByteArrayView lines) { return written = sink(lines); });
+    QEventLoop loop;
+    auto pump = [&] {
+        const qint64 nowInode = inodeOf(path);
+        if ((nowInode != -1 && nowInode != inode) || QFileInfo(path).size() < file.pos()) {
+            err() << "rwb logs: " << path << " was truncated or replaced; reading it from the start\n";
+            err().flush();
+            file.close();
+            file.setFileName(path);
+            if (!file.open(QIODevice::ReadOnly))
+                return; // rotated away: try again on the next tick
+            inode = nowInode;
+            filter.restart();
+        }
+        QByteArray block;
+        while (written && !(block = file.read(1 << 20)).isEmpty())
+            filter.feed(block);
+        if (!written || std::fflush(stdout) != 0) {
+            written = false;
+            loop.quit();
+        }
+    };
+    pump();
+    QTimer timer;
+    QObject::connect(&timer, &QTimer::timeout, &loop, pump);
+    QObject::connect(&shutdown, &ShutdownSignals::received, &loop, &QEventLoop::quit);
+    timer.start(100);
+    if (written)
+        loop.exec();
+    if (!written) {
+        err() << "rwb logs: cannot write the results\n";
+        return RuntimeError;
+    }
+    return Interrupted;
+}
+
 int runQuery(const Args& args)
 {
     if (args.positional.size() != 3)
@@ -211,11 +398,23 @@ int runQuery(const Args& args)
         err().flush();
         return BadInput;
     }
+    if (args.follow) {
+        if (args.count || args.format != Format::Jsonl)
+            return badInput(QStringLiteral("--follow prints the matching lines as JSONL (no --count or --format)"));
+        if (path != QLatin1String("-"))
+            return queryFollow(args, path, *query);
+    }
     LogIndex index;
     InputFile input;
     QString error;
-    if (!openIndex(index, input, path, args.mapping, error))
+    const bool cached = (args.count || args.format == Format::Jsonl) && openCachedIndex(index, args, path);
+    if (cached) {
+        input.open(path, error); // names the file in messages
+    } else if (args.count || args.format == Format::Jsonl) {
+        return queryOneShot(args, path, *query);
+    } else if (!openIndex(index, input, path, args.mapping, error)) {
         return badInput(error);
+    }
     const LogSnapshot snap = index.snapshot();
     LogQueryOutcome outcome;
     LogQueryControl control;
@@ -342,14 +541,43 @@ int runStats(const Args& args)
     std::vector<std::pair<qint64, QString>> agents;
     for (const auto& [name, n] : s.perAgent)
         agents.emplace_back(n, name);
-    std::sort(agents.begin(), agents.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
+    std::sort(agents.begin(), agents.end(),
+        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     for (const auto& [n, name] : agents)
         o << "  " << (name.isEmpty() ? QStringLiteral("(none)") : name).leftJustified(24) << ' ' << n << '\n';
     o.flush();
     return s.fileShrank
         ? shrankWhileReading(input, QStringLiteral("the figures cover the %1 lines read before").arg(s.lines))
+        : Ok;
+}
+
+/// `rwb logs index FILE`: builds the file's index into the cache, or brings the cached one up to date.
+int runIndex(const Args& args)
+{
+    if (args.positional.size() != 2)
+        return badInput(QStringLiteral("index needs FILE"));
+    const QString& path = args.positional[1];
+    if (path == QLatin1String("-"))
+        return badInput(QStringLiteral("index needs a file (standard input is not kept)"));
+    LogIndex::Options options;
+    useCache(options);
+    if (options.cacheDirectory.isEmpty())
+        return badInput(QStringLiteral("the index cache is off (%1=0 or the setting is 0)")
+                            .arg(QLatin1String(LogIndexCache::kEnvMaxMegabytes)));
+    LogIndex index;
+    InputFile input;
+    QString error;
+    if (!openIndex(index, input, path, args.mapping, error))
+        return badInput(error);
+    const LogStats s = index.stats();
+    static const char* const kUse[] = { "not cached", "built", "loaded", "extended", "rebuilt" };
+    out() << path << ": " << s.lines << " lines, index " << kUse[int(index.cacheUse())];
+    if (index.cacheUse() == LogIndex::CacheUse::Rebuilt && !index.cacheNote().isEmpty())
+        out() << " (" << index.cacheNote() << ')';
+    out() << " in " << LogIndexCache::fileFor(LogIndexCache::defaultDirectory(), path) << '\n';
+    out().flush();
+    return s.fileShrank
+        ? shrankWhileReading(input, QStringLiteral("the index covers the %1 lines read before").arg(s.lines))
         : Ok;
 }
 
@@ -365,15 +593,18 @@ int runLogs(const QStringList& argv)
         return Ok;
     }
     if (args.positional.isEmpty())
-        return badInput(QStringLiteral("expected a sub-command: query or stats"));
+        return badInput(QStringLiteral("expected a sub-command: query, stats or index"));
     const QString& sub = args.positional.first();
     if (sub == QLatin1String("query"))
         return runQuery(args);
     if (sub == QLatin1String("stats"))
         return runStats(args);
-    return badInput(QStringLiteral("unknown sub-command '%1' (expected query or stats)").arg(sub));
+    if (sub == QLatin1String("index"))
+        return runIndex(args);
+    return badInput(QStringLiteral("unknown sub-command '%1' (expected query, stats or index)").arg(sub));
 }
 
-const Registrar reg({QStringLiteral("logs"), QStringLiteral("search (query) and summarise (stats) JSONL logs"), &runLogs});
+const Registrar reg(
+    { QStringLiteral("logs"), QStringLiteral("search (query), summarise (stats) and index JSONL logs"), &runLogs });
 
 } // namespace

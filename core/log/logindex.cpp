@@ -3,6 +3,7 @@
 #include "core/log/eventcodec.h"
 #include "core/log/jsonscan.h"
 #include "core/log/logindex_p.h"
+#include "core/log/logindexcache.h"
 
 #include <QFileInfo>
 #include <QMetaObject>
@@ -42,7 +43,7 @@ qint64 MappedFile::intactBytes() const noexcept
 {
     qint64 intact = guard ? qint64(guard->intactBytes()) : size;
     // A file cut to a size inside a page reads zeros up to that page's end without any fault.
-    struct stat st {};
+    struct stat st { };
     if (::fstat(file.handle(), &st) == 0)
         intact = std::min<qint64>(intact, st.st_size);
     return intact;
@@ -69,13 +70,13 @@ std::string_view Dictionary::store(std::string_view s)
         char* at = m_blocks.back().get() + m_blockUsed;
         std::memcpy(at, s.data(), s.size());
         m_blockUsed += s.size();
-        return {at, s.size()};
+        return { at, s.size() };
     }
     m_blockSize = std::max<std::size_t>(64 * 1024, s.size());
     m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
     std::memcpy(m_blocks.back().get(), s.data(), s.size());
     m_blockUsed = s.size();
-    return {m_blocks.back().get(), s.size()};
+    return { m_blocks.back().get(), s.size() };
 }
 
 void Dictionary::grow()
@@ -96,7 +97,7 @@ std::optional<std::uint32_t> Dictionary::find(std::string_view s) const
     if (s.empty())
         return 0;
     const std::size_t mask = m_table.size() - 1;
-    std::size_t slot = std::hash<std::string_view> {}(s) & mask;
+    std::size_t slot = std::hash<std::string_view> {}(s)&mask;
     while (const std::uint32_t v = m_table[slot]) {
         if (m_entries[v - 1] == s)
             return v - 1;
@@ -110,7 +111,7 @@ std::uint32_t Dictionary::intern(std::string_view s)
     if (s.empty())
         return 0;
     std::size_t mask = m_table.size() - 1;
-    std::size_t slot = std::hash<std::string_view> {}(s) & mask;
+    std::size_t slot = std::hash<std::string_view> {}(s)&mask;
     while (const std::uint32_t v = m_table[slot]) {
         if (m_entries[v - 1] == s)
             return v - 1;
@@ -156,7 +157,7 @@ Located locate(const std::vector<std::shared_ptr<const Chunk>>& chunks, qint64 r
     const auto i = std::size_t(row - c->firstRow);
     if (i >= c->size())
         return {};
-    return {c, i};
+    return { c, i };
 }
 
 LogRow makeRow(const Chunk& c, std::size_t i, const char* data)
@@ -207,11 +208,23 @@ QByteArrayView LogSnapshot::line(qint64 index) const
     return QByteArrayView(m_file->data + s, at.chunk->lineEnd(at.i, m_file->data) - s);
 }
 
-const char* LogSnapshot::data() const noexcept { return m_file ? m_file->data : nullptr; }
-bool LogSnapshot::fileShrank() const noexcept { return m_file && m_file->intactBytes() < m_file->size; }
-qint64 LogSnapshot::intactBytes() const noexcept { return m_file ? m_file->intactBytes() : 0; }
+const char* LogSnapshot::data() const noexcept
+{
+    return m_file ? m_file->data : nullptr;
+}
+bool LogSnapshot::fileShrank() const noexcept
+{
+    return m_file && m_file->intactBytes() < m_file->size;
+}
+qint64 LogSnapshot::intactBytes() const noexcept
+{
+    return m_file ? m_file->intactBytes() : 0;
+}
 
-QString LogSnapshot::agentName(std::uint32_t id) const { return nameOf(m_state.get(), &State::agents, id); }
+QString LogSnapshot::agentName(std::uint32_t id) const
+{
+    return nameOf(m_state.get(), &State::agents, id);
+}
 namespace {
 QString taskNameOf(const State* state, std::uint32_t id)
 {
@@ -222,8 +235,14 @@ QString taskNameOf(const State* state, std::uint32_t id)
 }
 } // namespace
 
-QString LogSnapshot::taskName(std::uint32_t id) const { return taskNameOf(m_state.get(), id); }
-QString LogSnapshot::eventName(std::uint8_t id) const { return nameOf(m_state.get(), &State::events, id); }
+QString LogSnapshot::taskName(std::uint32_t id) const
+{
+    return taskNameOf(m_state.get(), id);
+}
+QString LogSnapshot::eventName(std::uint8_t id) const
+{
+    return nameOf(m_state.get(), &State::events, id);
+}
 std::optional<std::uint32_t> LogSnapshot::agentId(QByteArrayView utf8) const
 {
     return idOf(m_state.get(), &State::agents, utf8);
@@ -303,15 +322,23 @@ struct Scanner {
     TimeEncoding timeEncoding = TimeEncoding::Iso8601;
     LogLevel missingLevel = LogLevel::Unknown;
 
-    explicit Scanner(const FieldMapping& m)
+    bool checkUtf8 = true;
+
+    explicit Scanner(const FieldMapping& m, const ScanColumns& columns = {})
         : timeEncoding(m.timeEncoding)
         , missingLevel(m.missingLevel)
+        , checkUtf8(columns.utf8)
     {
-        iTs = paths.add(m.timestampKey);
-        iLevel = paths.add(m.levelKey);
-        iAgent = paths.add(m.agentKey);
-        iTask = paths.add(m.taskKey);
-        iEvent = paths.add(m.eventKey);
+        if (columns.timestamp)
+            iTs = paths.add(m.timestampKey);
+        if (columns.level)
+            iLevel = paths.add(m.levelKey);
+        if (columns.agent)
+            iAgent = paths.add(m.agentKey);
+        if (columns.task)
+            iTask = paths.add(m.taskKey);
+        if (columns.event)
+            iEvent = paths.add(m.eventKey);
     }
 };
 
@@ -411,7 +438,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                     parsed = parseLogLevel(QByteArrayView(lv.begin, lv.end - lv.begin));
                 }
                 level = parsed.value_or(LogLevel::Unknown);
-            } else if (result != jsonscan::PathSet::Result::Malformed) {
+            } else if (sc.iLevel >= 0 && result != jsonscan::PathSet::Result::Malformed) {
                 level = sc.missingLevel;
             }
             if (sc.iAgent >= 0)
@@ -420,7 +447,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                 task = internTask(w, v[sc.iTask], scratch);
             if (sc.iEvent >= 0)
                 event = internValue(w.events, v[sc.iEvent], scratch);
-            if (!jsonscan::isValidUtf8(p, std::size_t(e - p))) {
+            if (sc.checkUtf8 && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
                 flags |= LogRow::InvalidUtf8;
                 ++w.stats.invalidUtf8;
             }
@@ -453,7 +480,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
         }
     }
     bytesDone.fetch_add((p - data) - reported, std::memory_order_relaxed);
-    for (auto* vec : {&c.level, &c.flags, &c.event})
+    for (auto* vec : { &c.level, &c.flags, &c.event })
         vec->shrink_to_fit();
     c.rel.shrink_to_fit();
     c.ts.shrink_to_fit();
@@ -461,9 +488,28 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     c.task.shrink_to_fit();
 }
 
+} // namespace
+
+void logindex_detail::indexLines(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd,
+    const ScanColumns& columns, Chunk& chunk, State& state)
+{
+    WorkChunk w;
+    w.chunk = std::shared_ptr<Chunk>(&chunk, [](Chunk*) {}); // the caller owns it
+    const Scanner scanner(state.mapping, columns);
+    const std::atomic_bool never { false };
+    std::atomic<qint64> bytes { 0 };
+    scanChunk(data, begin, end, lastIsFileEnd, scanner, w, never, bytes);
+    state.agents = std::move(w.agents);
+    state.tasks = std::move(w.tasks);
+    state.events = std::move(w.events);
+    state.taskPrefixes.assign(w.taskPrefixes.begin(), w.taskPrefixes.end());
+}
+
+namespace {
+
 qint64 inodeOf(const QString& path)
 {
-    struct stat st {};
+    struct stat st { };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     return qint64(st.st_ino);
@@ -486,7 +532,7 @@ struct LogIndex::Private {
     std::vector<std::shared_ptr<const Chunk>> chunks;
     std::shared_ptr<const MappedFile> file;
     std::shared_ptr<State> state;
-    std::atomic<qint64> rows {0};
+    std::atomic<qint64> rows { 0 };
     qint64 indexedTo = 0; ///< bytes covered by published chunks
     LogStats stats;
     std::vector<qint64> perAgent; // by global agent id
@@ -495,21 +541,28 @@ struct LogIndex::Private {
     std::mutex publishLock;
     std::vector<std::thread> workers;
     std::vector<WorkChunk*> pending; // owned until published
-    std::vector<qint64> starts;    // chunk start offsets; starts[K] = pass end
+    std::vector<qint64> starts; // chunk start offsets; starts[K] = pass end
     std::size_t nextPublish = 0;
-    std::atomic<std::size_t> nextTake {0};
-    std::atomic<int> active {0};
-    std::atomic<qint64> passBytes {0};
-    std::atomic<qint64> bytesDone {0};
-    std::atomic_bool cancel {false};
-    std::atomic_bool cancelled {false};
-    std::atomic_bool shrank {false}; ///< a pass of the current file ended early: the file got shorter
-    std::atomic_bool indexing {false};
-    std::atomic_bool notifyPending {false};
+    std::atomic<std::size_t> nextTake { 0 };
+    std::atomic<int> active { 0 };
+    std::atomic<qint64> passBytes { 0 };
+    std::atomic<qint64> bytesDone { 0 };
+    std::atomic_bool cancel { false };
+    std::atomic_bool cancelled { false };
+    std::atomic_bool shrank { false }; ///< a pass of the current file ended early: the file got shorter
+    std::atomic_bool indexing { false };
+    std::atomic_bool notifyPending { false };
     std::unique_ptr<Scanner> scanner;
     bool lastIsFileEnd = false;
 
     QTimer followTimer;
+
+    // The persistent cache
+    QString cacheFile;
+    CacheUse cacheUse = CacheUse::None;
+    QString cacheNote;
+    bool saveAfterPass = false; ///< written by the owner thread before a pass, read by its last worker
+    void saveCache();
 
     void join()
     {
@@ -604,11 +657,9 @@ void LogIndex::Private::publishLocked(WorkChunk& w)
     for (qint64 local : w.stats.firstMalformed)
         if (stats.firstMalformed.size() < kMaxMalformedReported)
             stats.firstMalformed.push_back(c.firstRow + local + 1);
-    if (w.stats.minTime != LogRow::kNoTime
-        && (stats.minTimeMs == LogRow::kNoTime || w.stats.minTime < stats.minTimeMs))
+    if (w.stats.minTime != LogRow::kNoTime && (stats.minTimeMs == LogRow::kNoTime || w.stats.minTime < stats.minTimeMs))
         stats.minTimeMs = w.stats.minTime;
-    if (w.stats.maxTime != LogRow::kNoTime
-        && (stats.maxTimeMs == LogRow::kNoTime || w.stats.maxTime > stats.maxTimeMs))
+    if (w.stats.maxTime != LogRow::kNoTime && (stats.maxTimeMs == LogRow::kNoTime || w.stats.maxTime > stats.maxTimeMs))
         stats.maxTimeMs = w.stats.maxTime;
     for (int i = 0; i < 7; ++i)
         stats.perLevel[i] += w.stats.perLevel[i];
@@ -668,10 +719,35 @@ void LogIndex::Private::workerLoop()
     if (active.fetch_sub(1) == 1) {
         if (cancel.load() && !shrank.load())
             cancelled = true;
+        if (saveAfterPass && !cancel.load())
+            saveCache();
         indexing = false;
         notify();
-        QMetaObject::invokeMethod(q, [this] { emit q->finished(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            q, [this] { emit q->finished(); }, Qt::QueuedConnection);
     }
+}
+
+void LogIndex::Private::saveCache()
+{
+    saveAfterPass = false;
+    IndexImage image;
+    std::shared_ptr<const MappedFile> mapped;
+    {
+        std::shared_lock lock(listLock);
+        image.chunks = chunks;
+        image.state = state;
+        image.stats = stats;
+        image.stats.hadBom = hadBom;
+        image.perAgent = perAgent;
+        image.indexedTo = indexedTo;
+        image.rows = rows.load();
+        mapped = file;
+    }
+    if (!mapped || mapped->intactBytes() < image.indexedTo)
+        return;
+    if (saveIndexImage(cacheFile, path, *mapped, image))
+        LogIndexCache::trim(QFileInfo(cacheFile).absolutePath(), options.cacheMaxBytes);
 }
 
 LogIndex::LogIndex(QObject* parent)
@@ -683,7 +759,10 @@ LogIndex::LogIndex(QObject* parent)
     connect(&d->followTimer, &QTimer::timeout, this, [this] { poll(); });
 }
 
-LogIndex::~LogIndex() { close(); }
+LogIndex::~LogIndex()
+{
+    close();
+}
 
 void LogIndex::close()
 {
@@ -701,6 +780,10 @@ void LogIndex::close()
     d->path.clear();
     d->inode = -1;
     d->shrank = false;
+    d->cacheFile.clear();
+    d->cacheUse = CacheUse::None;
+    d->cacheNote.clear();
+    d->saveAfterPass = false;
 }
 
 bool LogIndex::open(const QString& path, const Options& options, QString* error)
@@ -737,9 +820,41 @@ bool LogIndex::open(const QString& path, const Options& options, QString* error)
             : options.format;
         std::unique_lock lock(d->listLock);
         d->state->mapping = FieldMapping::forFormat(format);
-        d->file = std::move(file);
         d->indexedTo = skip;
         d->stats.hadBom = d->hadBom;
+    }
+    if (!options.cacheDirectory.isEmpty() && options.cacheMaxBytes > 0) {
+        d->cacheFile = LogIndexCache::fileFor(options.cacheDirectory, path);
+        IndexImage image;
+        const CacheLoad load = loadIndexImage(d->cacheFile, path, *file, options.format, image, &d->cacheNote);
+        // Follow mode indexes complete lines only: a cached half-written last line would stay half.
+        const bool partialLast
+            = load == CacheLoad::Loaded && image.indexedTo > 0 && file->data[image.indexedTo - 1] != '\n';
+        if (load == CacheLoad::Loaded && !(options.follow && partialLast)) {
+            d->cacheUse = image.indexedTo < file->size ? CacheUse::Extended : CacheUse::Loaded;
+            d->saveAfterPass = d->cacheUse == CacheUse::Extended;
+            std::unique_lock lock(d->listLock);
+            d->state = std::move(image.state);
+            d->chunks = std::move(image.chunks);
+            d->rows = image.rows;
+            d->indexedTo = image.indexedTo;
+            d->stats = std::move(image.stats);
+            d->perAgent = std::move(image.perAgent);
+        } else if (options.cachedOnly) {
+            close();
+            if (error)
+                error->clear();
+            return false;
+        } else {
+            d->cacheUse = load == CacheLoad::Missing ? CacheUse::Built : CacheUse::Rebuilt;
+            if (partialLast)
+                d->cacheNote = QStringLiteral("its last line was incomplete");
+            d->saveAfterPass = true;
+        }
+    }
+    {
+        std::unique_lock lock(d->listLock);
+        d->file = std::move(file);
     }
     startPass(d->indexedTo);
     if (options.follow)
@@ -768,7 +883,7 @@ void LogIndex::startPass(qint64 from)
     }
     d->starts.push_back(to);
     if (to <= from)
-        d->starts = {from, from};
+        d->starts = { from, from };
     const std::size_t count = d->starts.size() - 1;
     d->pending.assign(count, nullptr);
     d->nextPublish = 0;
@@ -791,9 +906,18 @@ void LogIndex::cancel()
     d->join();
 }
 
-void LogIndex::waitForFinished() { d->join(); }
-bool LogIndex::isIndexing() const noexcept { return d->indexing.load(); }
-bool LogIndex::wasCancelled() const noexcept { return d->cancelled.load(); }
+void LogIndex::waitForFinished()
+{
+    d->join();
+}
+bool LogIndex::isIndexing() const noexcept
+{
+    return d->indexing.load();
+}
+bool LogIndex::wasCancelled() const noexcept
+{
+    return d->cancelled.load();
+}
 
 double LogIndex::progress() const noexcept
 {
@@ -840,8 +964,22 @@ bool LogIndex::poll()
     return true;
 }
 
-QString LogIndex::path() const { return d->path; }
-qint64 LogIndex::rowCount() const noexcept { return d->rows.load(); }
+QString LogIndex::path() const
+{
+    return d->path;
+}
+LogIndex::CacheUse LogIndex::cacheUse() const noexcept
+{
+    return d->cacheUse;
+}
+QString LogIndex::cacheNote() const
+{
+    return d->cacheNote;
+}
+qint64 LogIndex::rowCount() const noexcept
+{
+    return d->rows.load();
+}
 
 namespace {
 // In follow mode the file may be truncated under the map (copytruncate rotation) before poll()
@@ -849,7 +987,7 @@ namespace {
 // repaint through row()/line(), so one fstat per call closes most of that window cheaply.
 bool stillMapped(const MappedFile& file, const Chunk& chunk)
 {
-    struct stat st {};
+    struct stat st { };
     return ::fstat(file.file.handle(), &st) == 0 && st.st_size >= chunk.end;
 }
 } // namespace
@@ -907,8 +1045,14 @@ FieldMapping LogIndex::mapping() const
     return d->state->mapping;
 }
 
-QString LogIndex::agentName(std::uint32_t id) const { return nameOf(d->state.get(), &State::agents, id); }
-QString LogIndex::taskName(std::uint32_t id) const { return taskNameOf(d->state.get(), id); }
+QString LogIndex::agentName(std::uint32_t id) const
+{
+    return nameOf(d->state.get(), &State::agents, id);
+}
+QString LogIndex::taskName(std::uint32_t id) const
+{
+    return taskNameOf(d->state.get(), id);
+}
 
 double LogIndex::bytesPerRow() const
 {

@@ -31,21 +31,21 @@ struct State;
 struct LogRow {
     static constexpr qint64 kNoTime = std::numeric_limits<qint64>::min();
 
-    qint64 offset = 0;          ///< byte offset of the first byte of the line (after a BOM on line 0)
-    qint64 length = 0;          ///< bytes of the line without "\n" / "\r\n"
+    qint64 offset = 0; ///< byte offset of the first byte of the line (after a BOM on line 0)
+    qint64 length = 0; ///< bytes of the line without "\n" / "\r\n"
     qint64 timestampMs = kNoTime; ///< UTC milliseconds since the Unix epoch
     LogLevel level = LogLevel::Unknown;
     std::uint32_t agentId = 0;
     std::uint32_t taskId = 0;
-    std::uint8_t eventId = 0;   ///< dictionary id of the mapping's eventKey value (workbench: extra.event)
-    std::uint8_t flags = 0;     ///< bit-or of LogRow::Flag
+    std::uint8_t eventId = 0; ///< dictionary id of the mapping's eventKey value (workbench: extra.event)
+    std::uint8_t flags = 0; ///< bit-or of LogRow::Flag
 
     enum Flag : std::uint8_t {
-        Malformed = 1,   ///< not a JSON object (or structurally broken: unterminated string, no closing brace)
-        Blank = 2,       ///< empty or whitespace only (not counted as malformed)
+        Malformed = 1, ///< not a JSON object (or structurally broken: unterminated string, no closing brace)
+        Blank = 2, ///< empty or whitespace only (not counted as malformed)
         InvalidUtf8 = 4, ///< the line contains bytes that are not valid UTF-8 (still indexed)
-        Truncated = 8,   ///< the last line of the file, without a final newline, and malformed
-        Huge = 16,       ///< longer than LogIndex::kHugeLine (informational; indexed like any line)
+        Truncated = 8, ///< the last line of the file, without a final newline, and malformed
+        Huge = 16, ///< longer than LogIndex::kHugeLine (informational; indexed like any line)
     };
     bool malformed() const noexcept { return flags & Malformed; }
     bool blank() const noexcept { return flags & Blank; }
@@ -53,18 +53,18 @@ struct LogRow {
 
 /// Figures over the whole file (or what has been indexed so far).
 struct LogStats {
-    qint64 lines = 0;          ///< rows, including blank and malformed ones
+    qint64 lines = 0; ///< rows, including blank and malformed ones
     qint64 blankLines = 0;
     qint64 malformedLines = 0;
     qint64 invalidUtf8Lines = 0;
     std::vector<qint64> firstMalformed; ///< 1-based line numbers of the first malformed lines (at most 100)
     qint64 minTimeMs = LogRow::kNoTime; ///< earliest/latest timestamp (UTC ms); kNoTime when none
     qint64 maxTimeMs = LogRow::kNoTime;
-    qint64 perLevel[7] {};     ///< indexed by LogLevel
+    qint64 perLevel[7] {}; ///< indexed by LogLevel
     std::map<QString, qint64> perAgent;
     qint64 bytes = 0;
     bool hadBom = false;
-    bool crlf = false;         ///< at least one line ended with "\r\n"
+    bool crlf = false; ///< at least one line ended with "\r\n"
     /// The file got shorter while it was being indexed (truncated in place, e.g. by copytruncate):
     /// indexing stopped, and these figures cover the lines read before.
     bool fileShrank = false;
@@ -148,10 +148,26 @@ public:
 
     struct Options {
         LogFormat format = LogFormat::Auto; ///< Auto = detect from the first lines
-        int threads = 0;                    ///< 0 = QThread::idealThreadCount()
+        int threads = 0; ///< 0 = QThread::idealThreadCount()
         qint64 chunkBytes = 8 << 20;
         bool follow = false;
         int followIntervalMs = 500;
+        /// Where to keep the index between runs (LogIndexCache, usually LogIndexCache::defaultDirectory());
+        /// empty: no cache. The directory is trimmed to `cacheMaxBytes` after each save (0: no cache).
+        QString cacheDirectory;
+        qint64 cacheMaxBytes = qint64(1) << 30;
+        /// Open only if the cache holds the index of the file (or of its first part, then extended):
+        /// otherwise open() indexes nothing and returns false with an empty error.
+        bool cachedOnly = false;
+    };
+
+    /// What open() did with the cache (Options::cacheDirectory).
+    enum class CacheUse {
+        None, ///< no cache directory given
+        Built, ///< no cache file yet: indexed, and saved when the pass completes
+        Loaded, ///< the log is unchanged: its index was loaded, nothing indexed
+        Extended, ///< the log grew: the cached index was loaded, the appended lines indexed, the cache updated
+        Rebuilt, ///< the log changed, shrank or was replaced, or the cache file was damaged: re-indexed and saved
     };
 
     explicit LogIndex(QObject* parent = nullptr);
@@ -164,7 +180,7 @@ public:
     void close();
     QString path() const;
 
-    void cancel();          ///< stops indexing; rows published so far stay usable
+    void cancel(); ///< stops indexing; rows published so far stay usable
     void waitForFinished(); ///< blocks until the current indexing pass ends (tests, the CLI)
     bool isIndexing() const noexcept;
     bool wasCancelled() const noexcept;
@@ -182,6 +198,8 @@ public:
     FieldMapping mapping() const;
     QString agentName(std::uint32_t id) const;
     QString taskName(std::uint32_t id) const;
+    CacheUse cacheUse() const noexcept;
+    QString cacheNote() const; ///< why the cache was not used as it was (Rebuilt), for messages and tests
     /// Bytes held by the columns (not the dictionaries) divided by rows; 0 when empty.
     double bytesPerRow() const;
     qint64 indexMemoryBytes() const; ///< columns + dictionaries
@@ -189,8 +207,8 @@ public:
 signals:
     void rowsAvailable(qint64 rowCount); ///< more rows were published (coalesced)
     void progressChanged(double progress);
-    void finished();                     ///< the current pass ended (complete or cancelled)
-    void reset();                        ///< the file was truncated/replaced: row numbers restart
+    void finished(); ///< the current pass ended (complete or cancelled)
+    void reset(); ///< the file was truncated/replaced: row numbers restart
 
 private:
     void startPass(qint64 from);

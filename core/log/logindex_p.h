@@ -36,7 +36,7 @@ struct MappedFile {
 struct Chunk {
     qint64 firstRow = 0;
     qint64 base = 0; ///< file offset of the first line
-    qint64 end = 0;  ///< one past the last line's terminator
+    qint64 end = 0; ///< one past the last line's terminator
     std::vector<std::uint32_t> rel; ///< line start - base
     std::vector<std::int64_t> ts;
     std::vector<std::uint8_t> level;
@@ -96,12 +96,18 @@ namespace taskcode {
 constexpr std::uint32_t kInline = 0x80000000u;
 constexpr std::uint32_t kNumberMask = (1u << 28) - 1;
 constexpr std::size_t kMaxPrefixes = 8;
-inline bool isInline(std::uint32_t id) noexcept { return id & kInline; }
+inline bool isInline(std::uint32_t id) noexcept
+{
+    return id & kInline;
+}
 inline std::uint32_t make(std::size_t prefix, std::uint32_t number) noexcept
 {
     return kInline | (std::uint32_t(prefix) << 28) | number;
 }
-inline std::size_t prefixOf(std::uint32_t id) noexcept { return (id >> 28) & 7; }
+inline std::size_t prefixOf(std::uint32_t id) noexcept
+{
+    return (id >> 28) & 7;
+}
 /// Splits a canonical "<prefix><number>"; false if `s` has no such form.
 inline bool split(std::string_view s, std::string_view& prefix, std::uint32_t& number) noexcept
 {
@@ -158,5 +164,46 @@ struct State {
         return tasks.find(s);
     }
 };
+
+/// Everything an index holds for the first `indexedTo` bytes of a file: what the cache saves and loads.
+struct IndexImage {
+    std::vector<std::shared_ptr<const Chunk>> chunks;
+    std::shared_ptr<State> state;
+    LogStats stats;
+    std::vector<qint64> perAgent; ///< lines per global agent id
+    qint64 indexedTo = 0;
+    qint64 rows = 0;
+};
+
+/// What became of a cache file when a log was opened.
+enum class CacheLoad { Missing, Loaded, Invalid };
+
+/// Reads the cache file of the log whose first `file.size` bytes are mapped in `file`. Loaded: `out`
+/// holds the index of its first out.indexedTo bytes (the log may have grown since). Invalid: the
+/// log changed, shrank or was replaced, or the cache file is damaged (`why` says which).
+/// `requested`: the mapping asked for (Auto: whichever the cache holds).
+CacheLoad loadIndexImage(const QString& cacheFile, const QString& logPath, const MappedFile& file, LogFormat requested,
+    IndexImage& out, QString* why = nullptr);
+/// Writes `image` (of the log mapped in `file`) atomically to `cacheFile`. The caller holds no lock;
+/// this takes the state's lock to read the dictionaries.
+bool saveIndexImage(const QString& cacheFile, const QString& logPath, const MappedFile& file, const IndexImage& image,
+    QString* error = nullptr);
+
+/// The columns a scan fills; the others stay at their "absent" value. A one-shot query needs only the
+/// columns its own fields read (LogQuery::scanColumns()), and no UTF-8 check (no query reads that flag).
+struct ScanColumns {
+    bool timestamp = true;
+    bool level = true;
+    bool agent = true;
+    bool task = true;
+    bool event = true;
+    bool utf8 = true;
+};
+
+/// Indexes the lines of data[begin, end) into `chunk` (firstRow 0) exactly as LogIndex does, with
+/// dictionary ids local to `state`, whose mapping the caller has set. `lastIsFileEnd`: a last line
+/// without newline is the end of the file (flagged Truncated when malformed). Pure; any thread.
+void indexLines(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, const ScanColumns& columns,
+    Chunk& chunk, State& state);
 
 } // namespace rwb::logindex_detail

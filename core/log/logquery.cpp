@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -17,7 +18,10 @@ namespace rwb {
 
 using namespace logindex_detail;
 
-QString LogQueryError::toString() const { return QStringLiteral("column %1: %2").arg(column).arg(message); }
+QString LogQueryError::toString() const
+{
+    return QStringLiteral("column %1: %2").arg(column).arg(message);
+}
 
 // ---------------------------------------------------------------------------------------------
 // AST
@@ -36,15 +40,15 @@ struct LogQuery::Node {
     // Cmp
     QField field = QField::Line;
     QOp op = QOp::Eq;
-    QByteArray path;  ///< Extra: the path after "extra."
+    QByteArray path; ///< Extra: the path after "extra."
     QString value;
-    QByteArray utf8;  ///< value as UTF-8
+    QByteArray utf8; ///< value as UTF-8
     bool isNumber = false;
     double number = 0;
     LogLevel level = LogLevel::Unknown;
     qint64 timeMs = 0;
     QRegularExpression regex;
-    int leaf = -1;    ///< index into the per-evaluation resolved leaves
+    int leaf = -1; ///< index into the per-evaluation resolved leaves
     QString fieldText;
 };
 
@@ -80,8 +84,14 @@ const char* opText(QOp op)
     return "?";
 }
 
-bool ordered(QOp op) { return op == QOp::Lt || op == QOp::Le || op == QOp::Gt || op == QOp::Ge; }
-bool negative(QOp op) { return op == QOp::Ne || op == QOp::NotContains || op == QOp::NotRegex; }
+bool ordered(QOp op)
+{
+    return op == QOp::Lt || op == QOp::Le || op == QOp::Gt || op == QOp::Ge;
+}
+bool negative(QOp op)
+{
+    return op == QOp::Ne || op == QOp::NotContains || op == QOp::NotRegex;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parser: recursive descent over a hand-written lexer; columns are 1-based QString indexes.
@@ -129,7 +139,7 @@ private:
         if (m_failed)
             return;
         m_failed = true;
-        m_error = {int(pos) + 1, message};
+        m_error = { int(pos) + 1, message };
     }
     static bool identStart(QChar c) { return c.isLetter() || c == QLatin1Char('_') || c == QLatin1Char('@'); }
     static bool identChar(QChar c)
@@ -386,9 +396,9 @@ private:
         }
         skipWs();
         const qsizetype opPos = m_pos;
-        static const std::pair<const char*, QOp> kOps[] = {{"!=~", QOp::NotRegex}, {"=~", QOp::Regex},
-            {"!=", QOp::Ne}, {"!~", QOp::NotContains}, {"<=", QOp::Le}, {">=", QOp::Ge}, {"==", QOp::Eq},
-            {"=", QOp::Eq}, {"<", QOp::Lt}, {">", QOp::Gt}, {"~", QOp::Contains}, {":", QOp::Contains}};
+        static const std::pair<const char*, QOp> kOps[] = { { "!=~", QOp::NotRegex }, { "=~", QOp::Regex },
+            { "!=", QOp::Ne }, { "!~", QOp::NotContains }, { "<=", QOp::Le }, { ">=", QOp::Ge }, { "==", QOp::Eq },
+            { "=", QOp::Eq }, { "<", QOp::Lt }, { ">", QOp::Gt }, { "~", QOp::Contains }, { ":", QOp::Contains } };
         bool haveOp = false;
         for (const auto& [text, op] : kOps) {
             if (symbol(text)) {
@@ -398,8 +408,9 @@ private:
             }
         }
         if (!haveOp) {
-            fail(opPos, atEnd() ? QStringLiteral("expected an operator after '%1'").arg(name)
-                                : QStringLiteral("expected an operator (= != < <= > >= ~ !~ =~ !=~)"));
+            fail(opPos,
+                atEnd() ? QStringLiteral("expected an operator after '%1'").arg(name)
+                        : QStringLiteral("expected an operator (= != < <= > >= ~ !~ =~ !=~)"));
             return nullptr;
         }
         skipWs();
@@ -421,9 +432,10 @@ private:
             }
         }
         n->utf8 = n->value.toUtf8();
-        n->isNumber = jsonscan::toDouble(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())), &n->number);
-        const bool textOp = n->op == QOp::Contains || n->op == QOp::NotContains || n->op == QOp::Regex
-            || n->op == QOp::NotRegex;
+        n->isNumber
+            = jsonscan::toDouble(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())), &n->number);
+        const bool textOp
+            = n->op == QOp::Contains || n->op == QOp::NotContains || n->op == QOp::Regex || n->op == QOp::NotRegex;
         switch (n->field) {
         case QField::Level: {
             if (textOp) {
@@ -447,7 +459,8 @@ private:
             }
             const auto t = eventcodec::parseIsoTimestamp(QByteArrayView(n->utf8));
             if (!t) {
-                fail(valuePos, QStringLiteral("bad timestamp '%1' (expected ISO 8601, e.g. 2026-01-03T15:30)").arg(n->value));
+                fail(valuePos,
+                    QStringLiteral("bad timestamp '%1' (expected ISO 8601, e.g. 2026-01-03T15:30)").arg(n->value));
                 return nullptr;
             }
             n->timeMs = *t;
@@ -548,16 +561,15 @@ struct Resolved {
     Mode mode = Mode::Json;
     std::uint32_t id = 0;
     std::vector<std::uint8_t> table; // by dictionary id
-    bool eventOverflow = false;      // event ids >= 255 share one slot: check those rows by JSON
+    bool eventOverflow = false; // event ids >= 255 share one slot: check those rows by JSON
     std::vector<std::string> taskPrefixes; // to spell inline task ids (see taskcode)
-    QByteArray jsonPath;             // full dotted path in the line
-    QByteArray fallbackPath;         // read when jsonPath is absent or null (CLEF's @mt for message)
+    QByteArray jsonPath; // full dotted path in the line
+    QByteArray fallbackPath; // read when jsonPath is absent or null (CLEF's @mt for message)
     std::shared_ptr<const jsonscan::PathSet> paths; // jsonPath (+ fallbackPath), compiled once
-    QByteArray prefilter;            // bytes that must occur in the raw line (unless it has escapes)
+    QByteArray prefilter; // bytes that must occur in the raw line (unless it has escapes)
 };
 
 struct Context {
-    const LogSnapshot* snapshot = nullptr;
     const char* data = nullptr;
     std::vector<Resolved> leaves;
 };
@@ -604,8 +616,8 @@ bool matchText(const Node& n, std::string_view text)
     switch (n.op) {
     case QOp::Contains:
     case QOp::NotContains: {
-        const bool has = text.find(std::string_view(n.utf8.constData(), std::size_t(n.utf8.size())))
-            != std::string_view::npos;
+        const bool has
+            = text.find(std::string_view(n.utf8.constData(), std::size_t(n.utf8.size()))) != std::string_view::npos;
         return has != (n.op == QOp::NotContains);
     }
     case QOp::Regex:
@@ -629,8 +641,8 @@ bool matchJsonValue(const Node& n, const jsonscan::Value& v)
     using jsonscan::Type;
     if (!v.found() || v.type == Type::Null)
         return negative(n.op);
-    if (v.type == Type::Number && n.isNumber && !(n.op == QOp::Contains || n.op == QOp::NotContains
-            || n.op == QOp::Regex || n.op == QOp::NotRegex)) {
+    if (v.type == Type::Number && n.isNumber
+        && !(n.op == QOp::Contains || n.op == QOp::NotContains || n.op == QOp::Regex || n.op == QOp::NotRegex)) {
         double d = 0;
         if (jsonscan::toDouble(v, &d))
             return applyOrder(n.op, d < n.number ? -1 : (d > n.number ? 1 : 0));
@@ -644,14 +656,15 @@ bool matchJsonValue(const Node& n, const jsonscan::Value& v)
 std::string_view lineView(const Chunk& c, std::size_t i, const char* data)
 {
     const qint64 s = c.lineStart(i);
-    return {data + s, std::size_t(c.lineEnd(i, data) - s)};
+    return { data + s, std::size_t(c.lineEnd(i, data) - s) };
 }
 
 bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, const char* data)
 {
     const std::string_view line = lineView(c, i, data);
     if (!r.prefilter.isEmpty()
-        && line.find(std::string_view(r.prefilter.constData(), std::size_t(r.prefilter.size()))) == std::string_view::npos
+        && line.find(std::string_view(r.prefilter.constData(), std::size_t(r.prefilter.size())))
+            == std::string_view::npos
         && line.find('\\') == std::string_view::npos) {
         // Without escapes in the line, a value containing the literal must show it in the raw bytes.
         return negative(n.op);
@@ -669,8 +682,8 @@ bool jsonRow(const Node& n, const Resolved& r, const Chunk& c, std::size_t i, co
 }
 
 // Marks rows of the chunk whose raw bytes contain `needle` or a backslash (candidates).
-void rawCandidates(const Chunk& c, const char* data, const QByteArray& needle, bool withBackslash,
-    std::vector<std::uint8_t>& hits)
+void rawCandidates(
+    const Chunk& c, const char* data, const QByteArray& needle, bool withBackslash, std::vector<std::uint8_t>& hits)
 {
     const char* const base = data + c.base;
     const char* const end = data + c.end;
@@ -896,29 +909,34 @@ Resolved resolveDictionary(const Node& n, const Dictionary& dict)
     return r;
 }
 
-Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount)
+/// The field a comparison reads under `mapping`: extra.<eventKey> is the event column.
+QField effectiveField(const Node& n, const FieldMapping& mapping, QByteArray* path = nullptr)
 {
+    if (n.field != QField::Extra)
+        return n.field;
+    const QByteArray full = joinPath(mapping.extraPrefix, n.path);
+    if (path)
+        *path = full;
+    return !mapping.eventKey.isEmpty() && full == mapping.eventKey ? QField::Event : QField::Extra;
+}
+
+Context makeContext(const Node* root, const char* data, const State* state, int leafCount)
+{
+    static const FieldMapping kDefault;
     Context ctx;
-    ctx.snapshot = &snapshot;
-    ctx.data = snapshot.data();
+    ctx.data = data;
     std::vector<const Node*> leaves;
     if (root)
         collectLeaves(*root, leaves);
     ctx.leaves.resize(std::size_t(std::max<int>(leafCount, int(leaves.size()))));
-    const FieldMapping& mapping = snapshot.mapping();
-    const State* state = snapshot.state().get();
+    const FieldMapping& mapping = state ? state->mapping : kDefault;
     for (std::size_t i = 0; i < leaves.size(); ++i) {
         const Node* n = leaves[i];
         if (!n)
             continue;
         Resolved& r = ctx.leaves[i];
-        QField field = n->field;
         QByteArray path;
-        if (field == QField::Extra) {
-            path = joinPath(mapping.extraPrefix, n->path);
-            if (!mapping.eventKey.isEmpty() && path == mapping.eventKey)
-                field = QField::Event;
-        }
+        const QField field = effectiveField(*n, mapping, &path);
         switch (field) {
         case QField::Level:
         case QField::Timestamp:
@@ -944,7 +962,8 @@ Context makeContext(const Node* root, const LogSnapshot& snapshot, int leafCount
                 r = resolveDictionary(*n, dict);
                 if (field == QField::Task) {
                     if (n->op == QOp::Eq || n->op == QOp::Ne) {
-                        const auto id = state->findTask(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())));
+                        const auto id
+                            = state->findTask(std::string_view(n->utf8.constData(), std::size_t(n->utf8.size())));
                         r.mode = id ? Resolved::Mode::IdEq
                                     : (n->op == QOp::Eq ? Resolved::Mode::Never : Resolved::Mode::Always);
                         r.id = id.value_or(0);
@@ -1037,9 +1056,18 @@ std::optional<LogQuery> LogQuery::parse(const QString& text, LogQueryError* erro
     return q;
 }
 
-QString LogQuery::text() const { return m_text; }
-QString LogQuery::toString() const { return render(*m_root); }
-bool LogQuery::matchesAll() const noexcept { return m_root->kind == Node::Kind::All; }
+QString LogQuery::text() const
+{
+    return m_text;
+}
+QString LogQuery::toString() const
+{
+    return render(*m_root);
+}
+bool LogQuery::matchesAll() const noexcept
+{
+    return m_root->kind == Node::Kind::All;
+}
 
 bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
 {
@@ -1049,7 +1077,7 @@ bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
     auto it = std::upper_bound(chunks.begin(), chunks.end(), index,
         [](qint64 r, const std::shared_ptr<const Chunk>& c) { return r < c->firstRow; });
     const Chunk& c = **(it - 1);
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     std::vector<std::uint8_t> mask(c.size(), 0);
     mask[std::size_t(index - c.firstRow)] = 1;
     evalNode(*m_root, ctx, c, mask);
@@ -1061,15 +1089,15 @@ namespace {
 /// Runs perChunk over every chunk on a few threads. Returns how many chunks, from the first, count:
 /// all of them, fewer if the file shrank under the evaluation (a chunk beyond the intact part of the
 /// file may have read zeros for vanished pages), 0 if cancelled.
-template<typename PerChunk>
+template <typename PerChunk>
 std::size_t forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& control, PerChunk perChunk)
 {
     const auto& chunks = snapshot.chunks();
     const std::size_t count = chunks.size();
     std::vector<std::uint8_t> clean(count, 0);
-    std::atomic<std::size_t> next {0};
-    std::atomic<std::size_t> done {0};
-    std::atomic_bool shrank {false};
+    std::atomic<std::size_t> next { 0 };
+    std::atomic<std::size_t> done { 0 };
+    std::atomic_bool shrank { false };
     std::mutex progressLock;
     double reported = 0;
     auto cancelled = [&] { return control.cancel && control.cancel->load(std::memory_order_relaxed); };
@@ -1120,7 +1148,7 @@ std::size_t forEachChunk(const LogSnapshot& snapshot, const LogQueryControl& con
 
 std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQueryControl& control) const
 {
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     const auto& chunks = snapshot.chunks();
     std::vector<std::vector<qint64>> parts(chunks.size());
     const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
@@ -1143,7 +1171,7 @@ std::vector<qint64> LogQuery::evaluate(const LogSnapshot& snapshot, const LogQue
 
 qint64 LogQuery::count(const LogSnapshot& snapshot, const LogQueryControl& control) const
 {
-    const Context ctx = makeContext(m_root.get(), snapshot, m_leaves);
+    const Context ctx = makeContext(m_root.get(), snapshot.data(), snapshot.state().get(), m_leaves);
     std::vector<qint64> perChunk(snapshot.chunks().size(), 0);
     const std::size_t usable = forEachChunk(snapshot, control, [&](std::size_t k, const Chunk& c) {
         std::vector<std::uint8_t> mask(c.size(), 1);
@@ -1157,6 +1185,199 @@ qint64 LogQuery::count(const LogSnapshot& snapshot, const LogQueryControl& contr
     for (std::size_t k = 0; k < usable; ++k)
         total += perChunk[k];
     return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the one-shot scanner
+
+namespace {
+
+using Literals = std::optional<std::vector<QByteArray>>; // nullopt: no set, every line is a candidate
+
+QByteArray lastKeySegment(const QByteArray& dottedPath)
+{
+    return dottedPath.mid(dottedPath.lastIndexOf('.') + 1);
+}
+
+/// The same reasoning as the raw prefilter of makeContext: in a line without escapes, a value that
+/// equals or contains a plain literal shows it in the raw bytes, and a present key shows its last
+/// segment followed by a quote.
+Literals leafLiterals(const Node& n, const FieldMapping& mapping)
+{
+    if (negative(n.op))
+        return std::nullopt; // a missing field or a malformed line matches
+    QByteArray path;
+    const QField field = effectiveField(n, mapping, &path);
+    const bool valueInBytes = (n.op == QOp::Contains || n.op == QOp::Eq) && !n.utf8.isEmpty();
+    QByteArray key;
+    switch (field) {
+    case QField::Level:
+    case QField::Timestamp:
+        return std::nullopt; // spelled in any case or number format; a missing level may match
+    case QField::Line:
+        if (valueInBytes && !n.utf8.contains('\n'))
+            return std::vector<QByteArray> { n.utf8 };
+        return std::nullopt;
+    case QField::Agent:
+        key = mapping.agentKey;
+        break;
+    case QField::Task:
+        key = mapping.taskKey;
+        break;
+    case QField::Event:
+        key = mapping.eventKey;
+        break;
+    case QField::Message:
+        if (!mapping.messageFallbackKey.isEmpty())
+            return std::nullopt;
+        key = mapping.messageKey;
+        break;
+    case QField::Extra:
+        key = path;
+        break;
+    }
+    if (key.isEmpty())
+        return std::nullopt;
+    if (valueInBytes && plainBytes(n.utf8) && !(n.isNumber && n.op == QOp::Eq))
+        return std::vector<QByteArray> { n.utf8 }; // "1000" may be written 1e3: numbers are not literals
+    const QByteArray last = lastKeySegment(key);
+    if (last.isEmpty() || !plainBytes(last))
+        return std::nullopt;
+    return std::vector<QByteArray> { last + '"' };
+}
+
+std::size_t shortest(const std::vector<QByteArray>& set)
+{
+    std::size_t n = std::numeric_limits<std::size_t>::max();
+    for (const auto& s : set)
+        n = std::min(n, std::size_t(s.size()));
+    return n;
+}
+
+Literals nodeLiterals(const Node& n, const FieldMapping& mapping)
+{
+    switch (n.kind) {
+    case Node::Kind::All:
+    case Node::Kind::Not:
+        return std::nullopt;
+    case Node::Kind::Cmp:
+        return leafLiterals(n, mapping);
+    case Node::Kind::And: {
+        // Any operand's set will do: take the one whose shortest literal is longest (fewest false hits).
+        Literals best;
+        for (const auto& operand : n.operands) {
+            Literals l = nodeLiterals(*operand, mapping);
+            if (l && (!best || shortest(*l) > shortest(*best)))
+                best = std::move(l);
+        }
+        return best;
+    }
+    case Node::Kind::Or: {
+        std::vector<QByteArray> all;
+        for (const auto& operand : n.operands) {
+            const Literals l = nodeLiterals(*operand, mapping);
+            if (!l)
+                return std::nullopt;
+            all.insert(all.end(), l->begin(), l->end());
+        }
+        return all;
+    }
+    }
+    return std::nullopt;
+}
+
+constexpr std::uint8_t kAllLevels = 0x7F; // bit i: LogLevel(i)
+
+/// The levels (column values) a matching line can have. A positive comparison of the level is false on
+/// malformed and blank lines, so whenever the set is not all levels, no such line matches either.
+std::uint8_t nodeLevels(const Node& n)
+{
+    switch (n.kind) {
+    case Node::Kind::All:
+    case Node::Kind::Not:
+        return kAllLevels;
+    case Node::Kind::Cmp: {
+        if (n.field != QField::Level || negative(n.op))
+            return kAllLevels;
+        std::uint8_t mask = 0;
+        const auto lit = int(n.level);
+        for (int v = 1; v < 7; ++v) // the evaluator: an Unknown level (0) matches no positive comparison
+            if (applyOrder(n.op, v < lit ? -1 : (v > lit ? 1 : 0)))
+                mask |= std::uint8_t(1u << v);
+        return mask;
+    }
+    case Node::Kind::And: {
+        std::uint8_t mask = kAllLevels;
+        for (const auto& operand : n.operands)
+            mask &= nodeLevels(*operand);
+        return mask;
+    }
+    case Node::Kind::Or: {
+        std::uint8_t mask = 0;
+        for (const auto& operand : n.operands)
+            mask |= nodeLevels(*operand);
+        return mask;
+    }
+    }
+    return kAllLevels;
+}
+
+void collectColumns(const Node& n, const FieldMapping& mapping, ScanColumns& out)
+{
+    for (const auto& operand : n.operands)
+        collectColumns(*operand, mapping, out);
+    if (n.kind != Node::Kind::Cmp)
+        return;
+    switch (effectiveField(n, mapping)) {
+    case QField::Level:
+        out.level = true;
+        break;
+    case QField::Timestamp:
+        out.timestamp = true;
+        break;
+    case QField::Agent:
+        out.agent = true;
+        break;
+    case QField::Task:
+        out.task = true;
+        break;
+    case QField::Event:
+        out.event = true;
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+
+ScanColumns LogQuery::scanColumns(const FieldMapping& mapping) const
+{
+    ScanColumns columns { false, false, false, false, false, false };
+    collectColumns(*m_root, mapping, columns);
+    return columns;
+}
+
+std::vector<QByteArray> LogQuery::requiredLiterals(const FieldMapping& mapping) const
+{
+    Literals l = nodeLiterals(*m_root, mapping);
+    if (!l)
+        return {};
+    std::sort(l->begin(), l->end());
+    l->erase(std::unique(l->begin(), l->end()), l->end());
+    return *l;
+}
+
+std::uint8_t LogQuery::requiredLevels() const
+{
+    return nodeLevels(*m_root);
+}
+
+void LogQuery::evaluateChunk(
+    const Chunk& chunk, const char* data, const State& state, std::vector<std::uint8_t>& mask) const
+{
+    const Context ctx = makeContext(m_root.get(), data, &state, m_leaves);
+    evalNode(*m_root, ctx, chunk, mask);
 }
 
 } // namespace rwb

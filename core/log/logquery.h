@@ -12,6 +12,10 @@
 
 namespace rwb {
 
+namespace logindex_detail {
+struct ScanColumns;
+} // namespace logindex_detail
+
 /// Why a query text was rejected. `column` is 1-based, in characters of the query text.
 struct LogQueryError {
     int column = 1;
@@ -21,7 +25,7 @@ struct LogQueryError {
 
 /// How far an evaluation got.
 struct LogQueryOutcome {
-    qint64 rowsScanned = 0;  ///< the rows the results cover: the first rowsScanned rows of the snapshot
+    qint64 rowsScanned = 0; ///< the rows the results cover: the first rowsScanned rows of the snapshot
     bool fileShrank = false; ///< the file got shorter during the evaluation; results cover what was read before
 };
 
@@ -87,6 +91,19 @@ public:
     std::vector<qint64> evaluate(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
     /// Only the number of matching rows (no result vector); partial like evaluate().
     qint64 count(const LogSnapshot& snapshot, const LogQueryControl& control = {}) const;
+
+    // For the one-shot scanner (LogScan), which indexes only candidate lines, into standalone chunks:
+    /// The columns the evaluation reads under `mapping` (the others need not be filled).
+    logindex_detail::ScanColumns scanColumns(const FieldMapping& mapping) const;
+    /// Byte strings of which every matching line that has no backslash contains at least one; empty
+    /// when there is no such set (then every line is a candidate).
+    std::vector<QByteArray> requiredLiterals(const FieldMapping& mapping) const;
+    /// The level column values a matching line can have, as bits (1 << int(LogLevel)); 0x7F: any. When
+    /// it is not 0x7F, no malformed or blank line matches.
+    std::uint8_t requiredLevels() const;
+    /// Clears mask[i] for the rows of a standalone chunk that do not match (rows already 0 stay 0).
+    void evaluateChunk(const logindex_detail::Chunk& chunk, const char* data, const logindex_detail::State& state,
+        std::vector<std::uint8_t>& mask) const;
 
     struct Node;
 

@@ -12,7 +12,7 @@ _rwb()
         [demo]="--seed --out --json --series --print --help"
         [fidelity]="--json --customers --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
-        [logs]="--count -c --format --mapping --help"
+        [logs]="--count -c --format --mapping --follow -f --help"
         [replay]="--json --series --help"
         [serve]="--port --duration --max-connections --json --help"
         [simulate]="--seed --out --json --series --help"
@@ -75,7 +75,7 @@ _rwb()
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then
-                COMPREPLY=($(compgen -W "query stats" -- "$cur"))
+                COMPREPLY=($(compgen -W "query stats index" -- "$cur"))
             elif [[ $cword -eq 3 ]]; then
                 _filedir jsonl
             fi
