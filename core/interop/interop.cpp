@@ -124,6 +124,11 @@ InteropImport importPipelines(const QByteArray& bytes, InteropFormat format, con
     }
     if (result.pipelines.empty() && result.errors.empty())
         result.errors.push_back({ fileName, 0, 0, QString(), QStringLiteral("the file holds no pipeline settings") });
+    for (auto& e : result.errors) {
+        // LoadError::toString() shows the line or the pointer; a peer's file is easier to fix with both.
+        if (e.line > 0 && !e.pointer.isEmpty() && !e.message.startsWith(e.pointer))
+            e.message = e.pointer + QStringLiteral(": ") + e.message;
+    }
     if (!result.errors.empty())
         result.pipelines.clear(); // nothing half-imported
     return result;

@@ -225,6 +225,14 @@ InteropImport importPolly(const QByteArray& bytes, const QString& fileName)
                 d->read(QStringLiteral("PermitLimit"), c.bulkhead.maxConcurrent, 1, 1000000);
                 d->read(QStringLiteral("QueueLimit"), c.bulkhead.maxQueue, 0, 1000000);
                 d->accept(QStringLiteral("QueueProcessingOrder"));
+                // A ConcurrencyLimiter's queue has no wait limit: the total request timeout ends a wait
+                // (30 s, the standard handler's default, when the file sets none).
+                const QJsonObject total = r->value(QStringLiteral("TotalRequestTimeout")).toObject();
+                QString ignored;
+                c.bulkhead.maxQueueWait = c.bulkhead.maxQueue == 0
+                    ? Duration::zero()
+                    : parseTimeSpan(total.value(QStringLiteral("Timeout")), &ignored)
+                          .value_or(std::chrono::seconds(30));
                 d->finish();
             }
             s->finish();
