@@ -7,9 +7,11 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo fidelity live logs serve simulate validate"
+    local commands="demo export fidelity import live logs serve simulate validate"
     local -A options=(
         [demo]="--seed --out --json --series --print --help"
+        [export]="--pipeline --format --out --help"
+        [import]="--format --scenario --out --help"
         [fidelity]="--json --customers --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
         [logs]="--count -c --format --mapping --help"
@@ -27,12 +29,23 @@ _rwb()
     # values of the options that take one
     case $prev in
         --out)
-            _filedir jsonl
+            [[ $command == export || $command == import ]] && _filedir || _filedir jsonl
             return
             ;;
         --format)
-            COMPREPLY=($(compgen -W "jsonl csv table" -- "$cur"))
+            case $command in
+                export) COMPREPLY=($(compgen -W "resilience4j polly opossum cockatiel envoy seed004" -- "$cur")) ;;
+                import) COMPREPLY=($(compgen -W "resilience4j polly opossum seed004" -- "$cur")) ;;
+                *) COMPREPLY=($(compgen -W "jsonl csv table" -- "$cur")) ;;
+            esac
             return
+            ;;
+        --scenario)
+            _filedir json
+            return
+            ;;
+        --pipeline)
+            return # a pipeline name of the scenario
             ;;
         --mapping)
             COMPREPLY=($(compgen -W "auto workbench pino bunyan zap structlog ecs clef" -- "$cur"))
@@ -53,8 +66,11 @@ _rwb()
             [[ $cword -eq 2 ]] &&
                 COMPREPLY=($(compgen -W "$("${words[0]}" demo 2>/dev/null | awk 'NF > 1 && $1 != "Run" { print $1 }')" -- "$cur"))
             ;;
-        simulate | validate | live | serve)
+        simulate | validate | live | serve | export)
             _filedir json
+            ;;
+        import)
+            _filedir
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then
