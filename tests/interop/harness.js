@@ -3,7 +3,7 @@
 //   {"transitions": [{"t": ms, "to": "open"|"half_open"|"closed"}], "calls": ["ok"|"failed"|"rejected"],
 //    "retries": [[delay ms, ...] per retry call]}
 // Usage: node harness.js opossum|cockatiel CONFIG TRACE.json   (NODE_PATH must hold the packages)
-// Trace (tests/interop/README.md): {"calls": [{"at": ms, "latency": ms, "ok": bool}],
+// Trace (docs/interop.md, "Proof against the real libraries"): {"calls": [{"at": ms, "latency": ms, "ok": bool}],
 //                                   "retry_calls": [[{"latency": ms, "ok": bool}, ...]]}
 'use strict';
 const fs = require('fs');
