@@ -9,7 +9,13 @@ packages=(cmake ninja-build g++ qt6-base-dev qt6-charts-dev libqt6opengl6-dev li
           # and rsvg-convert for scripts/make-icons.sh
           desktop-file-utils appstream shared-mime-info man-db bash-completion dpkg-dev lintian librsvg2-bin
           # tests/sweep: the shard test runs `rwb sweep --shard` through GNU parallel
-          parallel)
+          parallel
+          # interop (core/interop): yaml-cpp writes and reads Resilience4j / Envoy YAML; node runs the exported
+          # opossum and cockatiel configs in tests/interop (its npm packages go into the build tree at configure
+          # time, scripts/install-interop-node.sh)
+          libyaml-cpp-dev nodejs)
+# npm comes with some nodejs builds (NodeSource); Debian's own npm package would conflict with those.
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--with-fuzz" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi

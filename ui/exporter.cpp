@@ -9,46 +9,6 @@
 
 namespace rwb::exporter {
 
-namespace {
-
-/// What the retry_configs / circuit_breaker_configs layout has no place for beyond the retry and
-/// breaker details seedconfig::save() lists: the other policies, the order, Retry-After handling
-/// and the breaker's error classes. "<pipeline pointer>: <what>", like save()'s list.
-QStringList droppedBySeedLayout(const Scenario& scenario)
-{
-    const auto tr = [](const char* text) { return QCoreApplication::translate("rwb::exporter", text); };
-    QStringList out;
-    for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
-        const PipelineSpec& p = scenario.pipelines[i];
-        const PipelineConfig& c = p.config;
-        const QString ptr = QStringLiteral("/pipelines/%1 (%2)").arg(i).arg(p.name());
-        const auto lose = [&](const QString& what) { out.append(ptr + QStringLiteral(": ") + what); };
-        if (c.fallbackEnabled)
-            lose(tr("fallback dropped"));
-        if (c.timeoutEnabled)
-            lose(tr("timeout dropped"));
-        if (c.bulkheadEnabled)
-            lose(tr("bulkhead dropped"));
-        if (c.rateLimiterEnabled)
-            lose(tr("rate_limiter dropped"));
-        if (c.order != PipelineConfig::defaultOrder())
-            lose(tr("policy order dropped"));
-        if (c.retryEnabled) {
-            const RetryAfterConfig& r = c.retry.retryAfter;
-            lose(r.respectRetryAfter
-                    ? tr("Retry-After handling dropped (honoured, %1 s without a hint, capped at %2 s)")
-                          .arg(toSeconds(r.defaultRetryDelay))
-                          .arg(toSeconds(r.maxRetryDelay))
-                    : tr("Retry-After handling dropped (hints ignored)"));
-        }
-        if (p.breaker && (!p.breaker->monitored.empty() || !p.breaker->ignored.empty()))
-            lose(tr("circuit breaker monitored / ignored error classes dropped"));
-    }
-    return out;
-}
-
-} // namespace
-
 QJsonObject pipelineConfig(const QJsonObject& scenario)
 {
     QJsonObject config;
@@ -86,7 +46,7 @@ QByteArray seedConfig(const QJsonObject& scenario, QStringList* lossy, QString* 
     }
     QByteArray bytes = seedconfig::save(seedconfig::fromScenario(*load.scenario), lossy);
     if (lossy)
-        lossy->append(droppedBySeedLayout(*load.scenario));
+        lossy->append(seedconfig::droppedFields(*load.scenario));
     return bytes;
 }
 

@@ -15,6 +15,7 @@
 #include "ui/firstruntour.h"
 #include "ui/helpcontroller.h"
 #include "ui/icons.h"
+#include "ui/interopexportdialog.h"
 #include "ui/livecontroller.h"
 #include "ui/livecontrols.h"
 #include "ui/logpanel.h"
@@ -498,6 +499,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_files->importConfigAction());
     file->addAction(m_files->exportConfigAction());
+    file->addMenu(createInteropExportMenu(
+        this, [this] { return m_document->json(); },
+        [this] { return QFileInfo(m_document->title()).completeBaseName(); }));
     file->addAction(m_files->exportSummaryAction());
     file->addAction(m_recordAction);
     file->addSeparator();

@@ -186,6 +186,39 @@ QByteArray save(const SeedConfig& config, QStringList* lossy)
     return out;
 }
 
+QStringList droppedFields(const Scenario& scenario)
+{
+    QStringList out;
+    for (std::size_t i = 0; i < scenario.pipelines.size(); ++i) {
+        const PipelineSpec& p = scenario.pipelines[i];
+        const PipelineConfig& c = p.config;
+        const QString ptr = QStringLiteral("/pipelines/%1 (%2)").arg(i).arg(p.name());
+        const auto lose = [&](const QString& what) { out.append(ptr + QStringLiteral(": ") + what); };
+        if (c.fallbackEnabled)
+            lose(QStringLiteral("fallback dropped"));
+        if (c.timeoutEnabled)
+            lose(QStringLiteral("timeout dropped"));
+        if (c.bulkheadEnabled)
+            lose(QStringLiteral("bulkhead dropped"));
+        if (c.rateLimiterEnabled)
+            lose(QStringLiteral("rate_limiter dropped"));
+        if (c.hedgingEnabled)
+            lose(QStringLiteral("hedging dropped"));
+        if (c.order != PipelineConfig::defaultOrder())
+            lose(QStringLiteral("policy order dropped"));
+        if (c.retryEnabled) {
+            const RetryAfterConfig& r = c.retry.retryAfter;
+            lose(r.respectRetryAfter ? QStringLiteral("Retry-After handling dropped (honoured, %1 s without a hint, capped at %2 s)")
+                                           .arg(toSeconds(r.defaultRetryDelay))
+                                           .arg(toSeconds(r.maxRetryDelay))
+                                     : QStringLiteral("Retry-After handling dropped (hints ignored)"));
+        }
+        if (p.breaker && (!p.breaker->monitored.empty() || !p.breaker->ignored.empty()))
+            lose(QStringLiteral("circuit breaker monitored / ignored error classes dropped"));
+    }
+    return out;
+}
+
 SeedConfig fromScenario(const Scenario& scenario)
 {
     SeedConfig c;

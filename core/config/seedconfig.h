@@ -41,6 +41,10 @@ SeedConfigLoad load(const QByteArray& bytes, const QString& fileName = {});
 /// equal jitter, error-class sets, windowed trip modes, ...) are dropped and listed in `lossy`
 /// as "<pointer>: <what>".
 QByteArray save(const SeedConfig& config, QStringList* lossy = nullptr);
+/// What the layout has no place for beyond the retry and breaker details save() lists: the other
+/// policies (fallback, timeout, bulkhead, rate limiter, hedging), the order, Retry-After handling and
+/// the breaker's error classes. "/pipelines/<i> (<name>): <what>", like save()'s list.
+QStringList droppedFields(const Scenario& scenario);
 /// The retry and breaker settings of a scenario's pipelines, keyed by pipeline name.
 SeedConfig fromScenario(const Scenario& scenario);
 /// Applies imported settings to the scenario's pipelines of the same name (retry configs enable

@@ -7,9 +7,11 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo fidelity live logs replay serve simulate sweep tune validate"
+    local commands="demo export fidelity import live logs replay serve simulate sweep tune validate"
     local -A options=(
         [demo]="--seed --out --json --series --print --help"
+        [export]="--pipeline --format --out --help"
+        [import]="--format --scenario --out --help"
         [fidelity]="--json --customers --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
         [logs]="--count -c --format --mapping --follow -f --help"
@@ -30,12 +32,27 @@ _rwb()
     # values of the options that take one
     case $prev in
         --out)
-            [[ $command == tune ]] && _filedir json || _filedir jsonl
+            case $command in
+                tune) _filedir json ;;
+                export | import) _filedir ;;
+                *) _filedir jsonl ;;
+            esac
             return
             ;;
         --format)
-            COMPREPLY=($(compgen -W "jsonl csv table" -- "$cur"))
+            case $command in
+                export) COMPREPLY=($(compgen -W "resilience4j polly opossum cockatiel envoy seed004" -- "$cur")) ;;
+                import) COMPREPLY=($(compgen -W "resilience4j polly opossum seed004" -- "$cur")) ;;
+                *) COMPREPLY=($(compgen -W "jsonl csv table" -- "$cur")) ;;
+            esac
             return
+            ;;
+        --scenario)
+            _filedir json
+            return
+            ;;
+        --pipeline)
+            return # a pipeline name of the scenario
             ;;
         --mapping)
             COMPREPLY=($(compgen -W "auto workbench pino bunyan zap structlog ecs clef" -- "$cur"))
@@ -57,7 +74,7 @@ _rwb()
             [[ $cword -eq 2 ]] &&
                 COMPREPLY=($(compgen -W "$("${words[0]}" demo 2>/dev/null | awk 'NF > 1 && $1 != "Run" { print $1 }')" -- "$cur"))
             ;;
-        simulate | validate | live | serve | tune)
+        simulate | validate | live | serve | tune | export)
             _filedir json
             ;;
         replay)
@@ -72,6 +89,9 @@ _rwb()
             else
                 _filedir json
             fi
+            ;;
+        import)
+            _filedir
             ;;
         logs)
             if [[ $cword -eq 2 ]]; then
