@@ -3,6 +3,7 @@
 #include "advicefixture.h"
 
 #include "core/advice/expectationcheck.h"
+#include "core/config/demos.h"
 #include "core/run/runmetrics.h"
 #include "core/sim/simulator.h"
 
@@ -172,6 +173,20 @@ private slots:
         const Scenario never = adviceScenario(pipelineWith(R"({"breaker_opens": false})").constData(),
             R"({"latency": {"distribution": "fixed", "value": 0.02}})", kRate);
         QVERIFY(expectationcheck::allPassed(judge(never)));
+    }
+
+    void builtInDemosHoldTheirExpectations()
+    {
+        int judged = 0;
+        for (const auto& demo : demos::list()) {
+            const ScenarioLoad loaded = demos::load(demo.name);
+            QVERIFY2(loaded.ok(), qPrintable(demo.name));
+            const auto results = judge(*loaded.scenario);
+            judged += int(results.size());
+            for (const auto& r : results)
+                QVERIFY2(r.passed, qPrintable(demo.name + QLatin1Char(' ') + r.key + QLatin1String(": ") + r.got));
+        }
+        QVERIFY(judged >= 4); // outage-recovery teaches the key
     }
 };
 
