@@ -7,10 +7,12 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo fidelity live logs serve simulate validate"
+    local commands="check demo fidelity lint live logs serve simulate validate"
     local -A options=(
+        [check]="--json --help"
         [demo]="--seed --out --json --series --print --help"
         [fidelity]="--json --customers --help"
+        [lint]="--json --fail-on --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
         [logs]="--count -c --format --mapping --help"
         [serve]="--port --duration --max-connections --json --help"
@@ -34,6 +36,10 @@ _rwb()
             COMPREPLY=($(compgen -W "jsonl csv table" -- "$cur"))
             return
             ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W "info warning error" -- "$cur"))
+            return
+            ;;
         --mapping)
             COMPREPLY=($(compgen -W "auto workbench pino bunyan zap structlog ecs clef" -- "$cur"))
             return
@@ -53,7 +59,7 @@ _rwb()
             [[ $cword -eq 2 ]] &&
                 COMPREPLY=($(compgen -W "$("${words[0]}" demo 2>/dev/null | awk 'NF > 1 && $1 != "Run" { print $1 }')" -- "$cur"))
             ;;
-        simulate | validate | live | serve)
+        simulate | validate | live | serve | lint | check)
             _filedir json
             ;;
         logs)

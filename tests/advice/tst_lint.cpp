@@ -5,6 +5,7 @@
 #include "core/advice/lint.h"
 #include "core/config/demos.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QTest>
 
@@ -233,6 +234,25 @@ private slots:
             for (const auto& f : lint::check(*loaded.scenario))
                 QVERIFY2(f.severity != LintSeverity::Error, qPrintable(demo.name + QLatin1Char(' ') + f.message));
         }
+    }
+
+    void cheapEnoughForEveryEdit()
+    {
+        // The GUI re-lints on every edit on its own thread; the figure goes to docs/lint.md.
+        std::vector<Scenario> all;
+        for (const auto& demo : demos::list())
+            all.push_back(*demos::load(demo.name).scenario);
+        constexpr int kRounds = 200;
+        std::size_t findings = 0;
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < kRounds; ++i)
+            for (const auto& s : all)
+                findings += lint::check(s).size();
+        const double perScenarioUs = double(timer.nsecsElapsed()) / 1000.0 / double(kRounds * all.size());
+        qInfo("lint: %.1f us per demo scenario (%zu findings)", perScenarioUs, findings / kRounds);
+        QVERIFY(findings > 0);
+        QVERIFY2(perScenarioUs < 10000.0, qPrintable(QString::number(perScenarioUs))); // pathologies only: sanitizers slow it down
     }
 };
 
