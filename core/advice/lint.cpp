@@ -335,7 +335,7 @@ const std::vector<LintRule>& rules()
             QStringLiteral("Clients that fail at the same moment (an outage, a restart) and back off by the same fixed delays "
                            "retry at the same moments too: the service sees waves of synchronized retries instead of a spread-out "
                            "trickle, the thundering herd. Jitter spreads each client's delay at random."),
-            QStringLiteral("demo thundering-herd")},
+            QStringLiteral("demo thundering-herd (tst_simulator demoLessonsHold)")},
         {QStringLiteral("retry_storm_risk"), LintSeverity::Warning,
             QStringLiteral("retries without a breaker or retry budget on a finite-capacity service"),
             QStringLiteral("Every failed attempt is retried, so a failing service receives up to max_attempts times the offered "
@@ -348,7 +348,7 @@ const std::vector<LintRule>& rules()
             QStringLiteral("A 429 (or 503 with Retry-After) tells the client when the server will accept requests again. A retry "
                            "that uses only its own backoff comes back too early, is refused again and spends attempts (and the "
                            "caller's quota) for nothing."),
-            QStringLiteral("demo rate-limited-api")},
+            QStringLiteral("demo rate-limited-api (tst_simulator demoLessonsHold)")},
         {QStringLiteral("breaker_outside_retry"), LintSeverity::Info,
             QStringLiteral("the circuit breaker counts calls, not attempts"),
             QStringLiteral("Inside the retry (the default order) a breaker records every attempt and rejects the remaining "
@@ -365,7 +365,7 @@ const std::vector<LintRule>& rules()
             QStringLiteral("attempt timeout far above the service's healthy p99"),
             QStringLiteral("A timeout many times the p99 protects nothing: when the service hangs or slows down, each attempt "
                            "and its caller wait the whole timeout before a retry, a fallback or the breaker can act."),
-            QStringLiteral("demo slow-dependency")},
+            QStringLiteral("tst_lint (when it fires); no simulated harm yet")},
     };
     return all;
 }
