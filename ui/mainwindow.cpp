@@ -17,6 +17,7 @@
 #include "ui/icons.h"
 #include "ui/livecontroller.h"
 #include "ui/livecontrols.h"
+#include "ui/lintpanel.h"
 #include "ui/logpanel.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
@@ -651,9 +652,26 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_historyDock);
     m_historyDock->hide();
 
+    // Lint and expectations (docs/lint.md): beside the circuits, re-linted on every edit.
+    m_lint = new LintPanel(this);
+    connect(this, &MainWindow::runApplied, m_lint, &LintPanel::showRun);
+    connect(m_lint, &LintPanel::findingsChanged, this, [this] { m_pipelineEditor->setAdvice(m_lint->advice()); });
+    connect(m_lint, &LintPanel::findingActivated, this, [this](const QString& pointer) {
+        m_pipelineDock->show();
+        m_pipelineDock->raise();
+        revealPipelineSetting(*m_pipelineEditor, pointer);
+    });
+    m_lintDock = new QDockWidget(tr("Lint and Expectations"), this);
+    m_lintDock->setObjectName(QStringLiteral("lintDock"));
+    m_lintDock->setWidget(m_lint);
+    addDockWidget(Qt::RightDockWidgetArea, m_lintDock);
+    tabifyDockWidget(m_tilesDock, m_lintDock);
+    m_tilesDock->raise();
+    m_lint->setDocument(m_document);
+
     m_viewMenu->addSeparator();
     for (QDockWidget* dock :
-        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock })
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_lintDock, m_logDock, m_historyDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);

@@ -39,6 +39,7 @@ class HelpController;
 class LiveControls;
 class LiveController;
 class ReplayControls;
+class LintPanel;
 class LogPanel;
 class CompareView;
 class ResultsView;
@@ -109,6 +110,7 @@ public:
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     LiveController* live() const noexcept { return m_live; }
     LogPanel* logPanel() const noexcept { return m_log; }
+    LintPanel* lintPanel() const noexcept { return m_lint; }
     ReplayControls* replayControls() const noexcept { return m_replay; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
@@ -222,6 +224,8 @@ private:
     QDockWidget* m_servicesDock = nullptr;
     QDockWidget* m_compareDock = nullptr;
     QDockWidget* m_historyDock = nullptr;
+    LintPanel* m_lint = nullptr;
+    QDockWidget* m_lintDock = nullptr;
 
     QLabel* m_statusRun = nullptr;
     QLabel* m_statusMode = nullptr;

@@ -2,6 +2,7 @@
 
 #include "core/run/runmetrics.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rwb::expectationcheck {
