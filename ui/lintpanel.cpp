@@ -55,9 +55,9 @@ LintPanel::LintPanel(QWidget* parent)
     m_lintHeader->setWordWrap(true);
     m_expectHeader->setWordWrap(true);
     layout->addWidget(m_lintHeader);
-    layout->addWidget(m_findingList, 3);
+    layout->addWidget(m_findingList, 1);
     layout->addWidget(m_expectHeader);
-    layout->addWidget(m_expectationList, 2);
+    layout->addWidget(m_expectationList, 1);
     m_findingList->setToolTip(tr("Risky settings the lint found (docs/lint.md). Double-click one to go to its setting."));
     m_expectationList->setToolTip(tr("The pipelines' \"expect\" entries, judged against the latest run (rwb check)."));
     connect(m_findingList, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {

@@ -1019,6 +1019,7 @@ void MainWindow::takeScreenshots()
         { m_clientsDock, "clients-panel.png" },
         { m_pipelineDock, "pipeline-panel.png" },
         { m_compareDock, "summary-panel.png" },
+        { m_lintDock, "lint-panel.png" },
         { m_tilesDock, "circuits-panel.png" },
     };
     for (const auto& [dock, name] : docks) {
