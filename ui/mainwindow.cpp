@@ -652,7 +652,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, m_historyDock);
     m_historyDock->hide();
 
-    // Lint and expectations (docs/lint.md): beside the circuits, re-linted on every edit.
+    // Lint and expectations (docs/lint.md): a tab beside the editors, re-linted on every edit.
     m_lint = new LintPanel(this);
     connect(this, &MainWindow::runApplied, m_lint, &LintPanel::showRun);
     connect(m_lint, &LintPanel::findingsChanged, this, [this] { m_pipelineEditor->setAdvice(m_lint->advice()); });
@@ -664,9 +664,9 @@ void MainWindow::createDocks()
     m_lintDock = new QDockWidget(tr("Lint and Expectations"), this);
     m_lintDock->setObjectName(QStringLiteral("lintDock"));
     m_lintDock->setWidget(m_lint);
-    addDockWidget(Qt::RightDockWidgetArea, m_lintDock);
-    tabifyDockWidget(m_tilesDock, m_lintDock);
-    m_tilesDock->raise();
+    addDockWidget(Qt::LeftDockWidgetArea, m_lintDock);
+    tabifyDockWidget(m_clientsDock, m_lintDock);
+    m_pipelineDock->raise();
     m_lint->setDocument(m_document);
 
     m_viewMenu->addSeparator();
