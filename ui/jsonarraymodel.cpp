@@ -1,6 +1,6 @@
 #include "ui/jsonarraymodel.h"
 
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/scenariodocument.h"
 
 #include <QJsonObject>

@@ -18,6 +18,7 @@
 #include "ui/interopexportdialog.h"
 #include "ui/livecontroller.h"
 #include "ui/livecontrols.h"
+#include "ui/lintpanel.h"
 #include "ui/logpanel.h"
 #include "ui/pipelineeditor.h"
 #include "ui/presenter.h"
@@ -673,9 +674,26 @@ void MainWindow::createDocks()
     connect(m_sweepDock, &QDockWidget::visibilityChanged, m_sweep, feedSweep);
     connect(m_sweep, &SweepView::variantRequested, this, &MainWindow::loadAsVariantB);
 
+    // Lint and expectations (docs/lint.md): a tab beside the editors, re-linted on every edit.
+    m_lint = new LintPanel(this);
+    connect(this, &MainWindow::runApplied, m_lint, &LintPanel::showRun);
+    connect(m_lint, &LintPanel::findingsChanged, this, [this] { m_pipelineEditor->setAdvice(m_lint->advice()); });
+    connect(m_lint, &LintPanel::findingActivated, this, [this](const QString& pointer) {
+        m_pipelineDock->show();
+        m_pipelineDock->raise();
+        revealPipelineSetting(*m_pipelineEditor, pointer);
+    });
+    m_lintDock = new QDockWidget(tr("Lint and Expectations"), this);
+    m_lintDock->setObjectName(QStringLiteral("lintDock"));
+    m_lintDock->setWidget(m_lint);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lintDock);
+    tabifyDockWidget(m_clientsDock, m_lintDock);
+    m_pipelineDock->raise();
+    m_lint->setDocument(m_document);
+
     m_viewMenu->addSeparator();
-    for (QDockWidget* dock :
-        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_logDock, m_historyDock, m_sweepDock })
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_lintDock,
+             m_logDock, m_historyDock, m_sweepDock })
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(m_presenterAction);
@@ -1023,6 +1041,7 @@ void MainWindow::takeScreenshots()
         { m_clientsDock, "clients-panel.png" },
         { m_pipelineDock, "pipeline-panel.png" },
         { m_compareDock, "summary-panel.png" },
+        { m_lintDock, "lint-panel.png" },
         { m_tilesDock, "circuits-panel.png" },
     };
     for (const auto& [dock, name] : docks) {

@@ -39,6 +39,7 @@ class HelpController;
 class LiveControls;
 class LiveController;
 class ReplayControls;
+class LintPanel;
 class LogPanel;
 class CompareView;
 class SweepView;
@@ -113,6 +114,7 @@ public:
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     LiveController* live() const noexcept { return m_live; }
     LogPanel* logPanel() const noexcept { return m_log; }
+    LintPanel* lintPanel() const noexcept { return m_lint; }
     ReplayControls* replayControls() const noexcept { return m_replay; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
@@ -228,6 +230,8 @@ private:
     QDockWidget* m_historyDock = nullptr;
     SweepView* m_sweep = nullptr;
     QDockWidget* m_sweepDock = nullptr;
+    LintPanel* m_lint = nullptr;
+    QDockWidget* m_lintDock = nullptr;
 
     QLabel* m_statusRun = nullptr;
     QLabel* m_statusMode = nullptr;

@@ -1,6 +1,6 @@
 #include "ui/parametercontrol.h"
 
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -288,6 +288,19 @@ void ParameterControl::setError(const QString& message)
     updateTooltips();
 }
 
+void ParameterControl::setAdvice(const QString& message)
+{
+    if (m_advice == message)
+        return;
+    m_advice = message;
+    if (m_label && m_label->property("advice").toBool() != !m_advice.isEmpty()) {
+        m_label->setProperty("advice", !m_advice.isEmpty());
+        m_label->style()->unpolish(m_label);
+        m_label->style()->polish(m_label);
+    }
+    updateTooltips();
+}
+
 void ParameterControl::setEnabled(bool enabled)
 {
     for (QWidget* w : widgets()) {
@@ -337,6 +350,8 @@ void ParameterControl::updateTooltips()
         tip += tr("<br><i>The scenario file describes this with an object (e.g. a distribution); edit it there.</i>");
     if (!m_error.isEmpty())
         tip += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(m_error.toHtmlEscaped());
+    if (!m_advice.isEmpty())
+        tip += QStringLiteral("<br><span style='color:#b26a00'>%1</span>").arg(m_advice.toHtmlEscaped());
     for (QWidget* w : widgets()) {
         if (w)
             w->setToolTip(tip);

@@ -37,6 +37,10 @@ public:
     /// Flags the control as invalid with the engine's message (empty message clears the flag).
     void setError(const QString& message);
     bool hasError() const noexcept { return !m_error.isEmpty(); }
+    /// Marks the control with lint advice (docs/lint.md): an amber label and the message in the tooltip;
+    /// empty clears it. An error wins over advice.
+    void setAdvice(const QString& message);
+    const QString& advice() const noexcept { return m_advice; }
     void setEnabled(bool enabled);
     void setVisible(bool visible);
     /// Shows or hides the row according to spec().visibleKey in `group` (the JSON object holding it).
@@ -70,6 +74,7 @@ private:
     QToolButton* m_classes = nullptr;
     QLineEdit* m_text = nullptr;
     QString m_error;
+    QString m_advice;
     bool m_structured = false; // the file holds an object here (a distribution), which a spin box cannot show
     int m_dragKey = 0;
     int m_keyboardKey = 0; // merge key of slider moves by keyboard

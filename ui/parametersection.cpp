@@ -1,7 +1,7 @@
 #include "ui/parametersection.h"
 
 #include "ui/collapsiblesection.h"
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/parametercontrol.h"
 #include "ui/scenariodocument.h"
 

@@ -4,7 +4,7 @@
 
 #include "ui/collapsiblesection.h"
 #include "ui/editorscrollarea.h"
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
 #include "ui/parametercontrol.h"
@@ -179,6 +179,7 @@ void PipelineEditor::setPipelineIndex(int index)
         m_pipelines->setCurrentIndex(index);
     }
     refresh();
+    markControls(m_advice, &ParameterControl::setAdvice);
 }
 
 QString PipelineEditor::pipelinePointer() const
@@ -257,16 +258,27 @@ void PipelineEditor::orderEdited()
 
 void PipelineEditor::setProblems(const std::vector<ScenarioProblem>& problems)
 {
+    markControls(problems, &ParameterControl::setError);
+}
+
+void PipelineEditor::setAdvice(const std::vector<ScenarioProblem>& advice)
+{
+    m_advice = advice;
+    markControls(m_advice, &ParameterControl::setAdvice);
+}
+
+void PipelineEditor::markControls(const std::vector<ScenarioProblem>& items, void (ParameterControl::*mark)(const QString&))
+{
     for (Group& g : m_groups) {
         const QString base = policyPointer(g.key) + QLatin1Char('/');
         for (ParameterControl* control : g.controls) {
             const QString pointer = base + control->spec().key;
             QString message;
-            for (const auto& p : problems) {
+            for (const auto& p : items) {
                 if (p.pointer == pointer)
                     message = message.isEmpty() ? p.message : message + QLatin1Char('\n') + p.message;
             }
-            control->setError(message);
+            (control->*mark)(message);
         }
     }
 }

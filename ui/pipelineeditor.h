@@ -38,6 +38,8 @@ public:
 
     /// Marks controls whose pointer has a problem; clears the others.
     void setProblems(const std::vector<ScenarioProblem>& problems);
+    /// Marks controls that lint findings point at (pointer + message, as problems); clears the others.
+    void setAdvice(const std::vector<ScenarioProblem>& advice);
 
     /// The control editing `key` of policy `policy` (e.g. "circuit_breaker", "failure_threshold"); for tests.
     ParameterControl* control(const QString& policy, const QString& key) const;
@@ -57,6 +59,8 @@ private:
     void refreshOrder();
     void orderEdited();
     QString policyPointer(const QString& policy) const;
+    /// Hands each control the messages of `items` aimed at its pointer (joined; empty when none).
+    void markControls(const std::vector<ScenarioProblem>& items, void (ParameterControl::*mark)(const QString&));
 
     QPointer<ScenarioDocument> m_document;
     int m_pipeline = 0;
@@ -65,6 +69,7 @@ private:
     QListWidget* m_order;
     QLabel* m_orderHint;
     std::vector<Group> m_groups;
+    std::vector<ScenarioProblem> m_advice; // re-marked when another pipeline is shown
     bool m_refreshing = false;
 };
 

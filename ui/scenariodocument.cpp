@@ -1,6 +1,6 @@
 #include "ui/scenariodocument.h"
 
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/undocommands.h"
 
 #include <QFileInfo>

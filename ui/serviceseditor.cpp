@@ -4,7 +4,7 @@
 #include "ui/editorscrollarea.h"
 #include "ui/icons.h"
 #include "ui/jsonarraymodel.h"
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/namedcombo.h"
 #include "ui/parametercatalog.h"
 #include "ui/parametercontrol.h"

@@ -37,6 +37,7 @@ void applyTheme(QApplication& app)
 #liveControls { background: #eef6ee; border-bottom: 1px solid #c8e0c8; }
 #panelHeader { background: #eceff2; border-bottom: 1px solid #d5d9de; }
 #editorContent { background: palette(window); }
+QLabel[advice="true"] { color: #b26a00; font-weight: bold; }
 QLabel[invalid="true"] { color: #c62828; font-weight: bold; }
 QDoubleSpinBox[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #c62828; background: #fdecea; border-radius: 2px; }
 QPushButton#outageButton { background: #fdecea; border: 1px solid #e57373; border-radius: 5px; font-weight: bold; color: #b71c1c; padding: 6px 12px; }

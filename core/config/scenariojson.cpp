@@ -567,6 +567,44 @@ bool readEnabled(JsonReader& r)
     return enabled;
 }
 
+// A pipeline's "expect" object: every key optional (validate() checks the ranges).
+PipelineExpectations expectationsFromJson(JsonReader& r)
+{
+    PipelineExpectations x;
+    if (bool opens = false; r.has(QStringLiteral("breaker_opens")) && r.read(QStringLiteral("breaker_opens"), opens))
+        x.breakerOpens = opens;
+    r.readDuration(QStringLiteral("breaker_opens_within"), x.breakerOpensWithin);
+    if (int n = 0; r.has(QStringLiteral("attempts_before_open_at_most"))
+        && r.read(QStringLiteral("attempts_before_open_at_most"), n, 0))
+        x.attemptsBeforeOpenAtMost = n;
+    r.readDuration(QStringLiteral("worst_call_at_most"), x.worstCallAtMost);
+    if (double rate = 0; r.has(QStringLiteral("success_rate_at_least")) && r.read(QStringLiteral("success_rate_at_least"), rate, 0.0, 1.0))
+        x.successRateAtLeast = rate;
+    r.readDuration(QStringLiteral("p99_at_most"), x.p99AtMost);
+    r.readDuration(QStringLiteral("recovers_within"), x.recoversWithin);
+    return x;
+}
+
+QJsonObject expectationsToJson(const PipelineExpectations& x)
+{
+    QJsonObject o;
+    if (x.breakerOpens)
+        o[QStringLiteral("breaker_opens")] = *x.breakerOpens;
+    if (x.breakerOpensWithin)
+        o[QStringLiteral("breaker_opens_within")] = durationToJson(*x.breakerOpensWithin);
+    if (x.attemptsBeforeOpenAtMost)
+        o[QStringLiteral("attempts_before_open_at_most")] = *x.attemptsBeforeOpenAtMost;
+    if (x.worstCallAtMost)
+        o[QStringLiteral("worst_call_at_most")] = durationToJson(*x.worstCallAtMost);
+    if (x.successRateAtLeast)
+        o[QStringLiteral("success_rate_at_least")] = *x.successRateAtLeast;
+    if (x.p99AtMost)
+        o[QStringLiteral("p99_at_most")] = durationToJson(*x.p99AtMost);
+    if (x.recoversWithin)
+        o[QStringLiteral("recovers_within")] = durationToJson(*x.recoversWithin);
+    return o;
+}
+
 PipelineSpec pipelineFromJson(JsonReader& r)
 {
     PipelineSpec spec;
@@ -647,6 +685,10 @@ PipelineSpec pipelineFromJson(JsonReader& r)
         s->read(QStringLiteral("on_rejection"), c.fallback.onRejection);
         s->finish();
     }
+    if (auto s = r.object(QStringLiteral("expect"))) {
+        spec.expect = expectationsFromJson(*s);
+        s->finish();
+    }
     r.finish();
     return spec;
 }
@@ -709,6 +751,8 @@ QJsonObject pipelineToJson(const PipelineSpec& spec)
             {QStringLiteral("on_rejection"), c.fallback.onRejection}},
         {{QStringLiteral("on_failure"), defaults.fallback.onFailure}, {QStringLiteral("on_timeout"), defaults.fallback.onTimeout},
             {QStringLiteral("on_rejection"), defaults.fallback.onRejection}});
+    if (!spec.expect.empty())
+        o[QStringLiteral("expect")] = expectationsToJson(spec.expect);
     return o;
 }
 

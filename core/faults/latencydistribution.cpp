@@ -320,6 +320,89 @@ Duration LatencyDistribution::typical() const noexcept
     return Duration::zero();
 }
 
+double LatencyDistribution::cdf(Duration x) const noexcept
+{
+    const double v = ns(x);
+    const auto normalCdf = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
+    double f = 0.0;
+    switch (kind) {
+    case Kind::Fixed:
+        f = v >= ns(value) ? 1.0 : 0.0;
+        break;
+    case Kind::Uniform:
+        f = max > min ? std::clamp((v - ns(min)) / (ns(max) - ns(min)), 0.0, 1.0) : (v >= ns(min) ? 1.0 : 0.0);
+        break;
+    case Kind::Normal: {
+        if (stddev <= Duration::zero()) {
+            f = v >= ns(mean) ? 1.0 : 0.0;
+            break;
+        }
+        const double below0 = normalCdf(-ns(mean) / ns(stddev));
+        f = below0 >= 1.0 ? 1.0 : std::max(0.0, (normalCdf((v - ns(mean)) / ns(stddev)) - below0) / (1.0 - below0));
+        break;
+    }
+    case Kind::LogNormal: {
+        const double sigma = p99 > median && median > Duration::zero() ? std::log(ns(p99) / ns(median)) / kZ99 : 0.0;
+        if (v <= 0.0)
+            f = 0.0;
+        else if (sigma <= 0.0)
+            f = v >= ns(median) ? 1.0 : 0.0;
+        else
+            f = normalCdf(std::log(v / ns(median)) / sigma);
+        break;
+    }
+    case Kind::Exponential:
+        f = mean > Duration::zero() ? 1.0 - std::exp(-std::max(v, 0.0) / ns(mean)) : 1.0;
+        break;
+    case Kind::Gamma: {
+        if (!(shape > 0.0) || mean <= Duration::zero() || v <= 0.0) {
+            f = v >= ns(mean) ? 1.0 : 0.0;
+            break;
+        }
+        const double k9 = 9.0 * shape;
+        f = normalCdf((std::cbrt(v / ns(mean)) - (1.0 - 1.0 / k9)) / std::sqrt(1.0 / k9));
+        break;
+    }
+    case Kind::Pareto: {
+        if (min <= Duration::zero() || !(shape > 0.0) || v < ns(min)) {
+            f = v >= ns(min) ? 1.0 : 0.0;
+            break;
+        }
+        const double tail = std::pow(ns(min) / v, shape);
+        const double tailAtMax = max > min ? std::pow(ns(min) / ns(max), shape) : 0.0;
+        f = v >= ns(max) && max > min ? 1.0 : (1.0 - tail) / (1.0 - tailAtMax);
+        break;
+    }
+    case Kind::Empirical: {
+        double below = 0.0, total = 0.0;
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const double w = weights.size() == samples.size() ? std::max(weights[i], 0.0) : 1.0;
+            total += w;
+            if (samples[i] <= x)
+                below += w;
+        }
+        f = total > 0.0 ? below / total : 1.0;
+        break;
+    }
+    }
+    const double q = std::clamp(slowTailProbability, 0.0, 1.0);
+    return (1.0 - q) * f + (x >= slowTailLatency ? q : 0.0);
+}
+
+Duration LatencyDistribution::quantile(double p) const noexcept
+{
+    p = std::clamp(p, 1e-9, 1.0 - 1e-9);
+    double high = 1e6; // 1 ms
+    while (cdf(fromNs(high)) < p && high < kMaxNs / 2)
+        high *= 2.0;
+    double low = 0.0;
+    while (high - low > std::max(1.0, high * 1e-3)) {
+        const double mid = (low + high) / 2.0;
+        (cdf(fromNs(mid)) >= p ? high : low) = mid;
+    }
+    return fromNs(high);
+}
+
 LatencyDistribution::Moments LatencyDistribution::moments() const noexcept
 {
     Moments m;

@@ -185,6 +185,10 @@ FieldErrors Scenario::validate() const
         if (serviceIndex(p.service) < 0)
             e.push_back({path + QStringLiteral("service"), QStringLiteral("expected the name of a service, got \"%1\"").arg(p.service)});
         prefixInto(e, path, PipelineConfig::validate(p.config));
+        prefixInto(e, path + QStringLiteral("expect/"), p.expect.validate());
+        if (p.expect.needsBreaker() && !p.breaker)
+            e.push_back({path + QStringLiteral("expect"),
+                QStringLiteral("expects the circuit breaker to open, but the pipeline has no circuit_breaker")});
         if (p.breaker) {
             prefixInto(e, path + QStringLiteral("circuit_breaker/"), CircuitBreakerConfig::validate(*p.breaker));
             // pipelines naming the same circuit share one breaker, so they must agree on its settings

@@ -5,6 +5,7 @@
 #include "core/faults/faultschedule.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/pipeline.h"
+#include "core/run/expectations.h"
 
 #include <QString>
 
@@ -59,6 +60,7 @@ struct PipelineSpec {
     PipelineConfig config; ///< config.name is the pipeline's name
     QString service;       ///< name of a ServiceSpec
     std::optional<CircuitBreakerConfig> breaker;
+    PipelineExpectations expect; ///< what its run must show (rwb check); never changes the simulation
 
     const QString& name() const noexcept { return config.name; }
 };

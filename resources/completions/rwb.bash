@@ -7,12 +7,14 @@ _rwb()
     local cur prev words cword
     _init_completion || return
 
-    local commands="demo export fidelity import live logs replay serve simulate sweep tune validate"
+    local commands="check demo export fidelity import lint live logs replay serve simulate sweep tune validate"
     local -A options=(
+        [check]="--json --help"
         [demo]="--seed --out --json --series --print --help"
         [export]="--pipeline --format --out --help"
         [import]="--format --scenario --out --help"
         [fidelity]="--json --customers --help"
+        [lint]="--json --fail-on --help"
         [live]="--duration --out --json --series --seed --url --port --drain --help"
         [logs]="--count -c --format --mapping --follow -f --help"
         [replay]="--json --series --help"
@@ -54,6 +56,10 @@ _rwb()
         --pipeline)
             return # a pipeline name of the scenario
             ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W "info warning error" -- "$cur"))
+            return
+            ;;
         --mapping)
             COMPREPLY=($(compgen -W "auto workbench pino bunyan zap structlog ecs clef" -- "$cur"))
             return
@@ -74,7 +80,7 @@ _rwb()
             [[ $cword -eq 2 ]] &&
                 COMPREPLY=($(compgen -W "$("${words[0]}" demo 2>/dev/null | awk 'NF > 1 && $1 != "Run" { print $1 }')" -- "$cur"))
             ;;
-        simulate | validate | live | serve | tune | export)
+        simulate | validate | live | serve | tune | export | lint | check)
             _filedir json
             ;;
         replay)

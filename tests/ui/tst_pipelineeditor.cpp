@@ -4,7 +4,7 @@
 #include "core/policy/circuitbreaker.h"
 #include "ui/collapsiblesection.h"
 #include "ui/parametercatalog.h"
-#include "ui/jsonpointer.h"
+#include "core/config/jsonpointer.h"
 #include "ui/parametercontrol.h"
 #include "ui/pipelineeditor.h"
 #include "ui/scenariodocument.h"
