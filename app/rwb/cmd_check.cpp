@@ -30,25 +30,16 @@ int runCheck(const QStringList& args)
 {
     QStringList files;
     bool json = false;
-    for (const auto& a : args) {
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            out() << kUsage;
-            return Ok;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            err() << "rwb check: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
-        } else {
-            files << a;
-        }
+    bool help = false;
+    QString error;
+    if (!Options().flag("--json", &json).parse(args, files, help, error))
+        return usageError("check", error, kUsage);
+    if (help) {
+        out() << kUsage;
+        return Ok;
     }
-    if (files.size() != 1) {
-        err() << "rwb check: " << (files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"))
-              << "\n\n" << kUsage;
-        return BadInput;
-    }
+    if (files.size() != 1)
+        return usageError("check", files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"), kUsage);
     const ScenarioLoad loaded = scenariojson::loadFile(files.first());
     if (!loaded.ok()) {
         for (const auto& e : loaded.errors)

@@ -29,44 +29,22 @@ const char* const kUsage
 
 int runExport(const QStringList& args)
 {
-    QString scenarioArg, pipeline, formatName, outPath;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        const auto value = [&](QString& v) {
-            if (i + 1 >= args.size())
-                return false;
-            v = args[++i];
-            return true;
-        };
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            out() << kUsage;
-            return Ok;
-        }
-        bool ok = true;
-        if (a == QLatin1String("--pipeline"))
-            ok = value(pipeline);
-        else if (a == QLatin1String("--format"))
-            ok = value(formatName);
-        else if (a == QLatin1String("--out"))
-            ok = value(outPath);
-        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            err() << "rwb export: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
-        } else if (scenarioArg.isEmpty())
-            scenarioArg = a;
-        else {
-            err() << "rwb export: expected one scenario, got \"" << a << "\" too\n\n" << kUsage;
-            return BadInput;
-        }
-        if (!ok) {
-            err() << "rwb export: " << a << " needs a value\n\n" << kUsage;
-            return BadInput;
-        }
+    QString pipeline, formatName, outPath;
+    QStringList positional;
+    bool help = false;
+    QString error;
+    if (!Options().value("--pipeline", &pipeline).value("--format", &formatName).value("--out", &outPath)
+             .parse(args, positional, help, error))
+        return usageError("export", error, kUsage);
+    if (help) {
+        out() << kUsage;
+        return Ok;
     }
-    if (scenarioArg.isEmpty() || pipeline.isEmpty() || formatName.isEmpty()) {
-        err() << "rwb export: SCENARIO, --pipeline and --format are required\n\n" << kUsage;
-        return BadInput;
-    }
+    if (positional.size() > 1)
+        return usageError("export", QStringLiteral("expected one scenario, got \"%1\" too").arg(positional[1]), kUsage);
+    const QString scenarioArg = positional.value(0);
+    if (scenarioArg.isEmpty() || pipeline.isEmpty() || formatName.isEmpty())
+        return usageError("export", QStringLiteral("SCENARIO, --pipeline and --format are required"), kUsage);
     const auto format = interopFormatFromString(formatName);
     if (!format) {
         err() << "rwb export: unknown format \"" << formatName
@@ -96,7 +74,6 @@ int runExport(const QStringList& args)
         out().flush();
         return Ok;
     }
-    QString error;
     if (!interop::saveFile(exported->text, outPath, &error)) {
         err() << "rwb export: " << error << '\n';
         return RuntimeError;

@@ -28,44 +28,22 @@ const char* const kUsage
 
 int runImport(const QStringList& args)
 {
-    QString file, formatName, scenarioPath, outPath;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        const auto value = [&](QString& v) {
-            if (i + 1 >= args.size())
-                return false;
-            v = args[++i];
-            return true;
-        };
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            out() << kUsage;
-            return Ok;
-        }
-        bool ok = true;
-        if (a == QLatin1String("--format"))
-            ok = value(formatName);
-        else if (a == QLatin1String("--scenario"))
-            ok = value(scenarioPath);
-        else if (a == QLatin1String("--out"))
-            ok = value(outPath);
-        else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            err() << "rwb import: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
-        } else if (file.isEmpty())
-            file = a;
-        else {
-            err() << "rwb import: expected one file, got \"" << a << "\" too\n\n" << kUsage;
-            return BadInput;
-        }
-        if (!ok) {
-            err() << "rwb import: " << a << " needs a value\n\n" << kUsage;
-            return BadInput;
-        }
+    QString formatName, scenarioPath, outPath;
+    QStringList positional;
+    bool help = false;
+    QString error;
+    if (!Options().value("--format", &formatName).value("--scenario", &scenarioPath).value("--out", &outPath)
+             .parse(args, positional, help, error))
+        return usageError("import", error, kUsage);
+    if (help) {
+        out() << kUsage;
+        return Ok;
     }
-    if (file.isEmpty() || formatName.isEmpty()) {
-        err() << "rwb import: FILE and --format are required\n\n" << kUsage;
-        return BadInput;
-    }
+    if (positional.size() > 1)
+        return usageError("import", QStringLiteral("expected one file, got \"%1\" too").arg(positional[1]), kUsage);
+    const QString file = positional.value(0);
+    if (file.isEmpty() || formatName.isEmpty())
+        return usageError("import", QStringLiteral("FILE and --format are required"), kUsage);
     const auto format = interopFormatFromString(formatName);
     if (!format || !canImport(*format)) {
         err() << "rwb import: cannot import format \"" << formatName
@@ -116,7 +94,6 @@ int runImport(const QStringList& args)
         out().flush();
         return Ok;
     }
-    QString error;
     if (!interop::saveFile(result, outPath, &error)) {
         err() << "rwb import: " << error << '\n';
         return RuntimeError;

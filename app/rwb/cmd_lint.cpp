@@ -29,37 +29,21 @@ int runLint(const QStringList& args)
 {
     QStringList files;
     bool json = false;
-    LintSeverity failOn = LintSeverity::Info;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
-            out() << kUsage;
-            return Ok;
-        }
-        if (a == QLatin1String("--json")) {
-            json = true;
-        } else if (a == QLatin1String("--fail-on")) {
-            const auto s = i + 1 < args.size() ? lintSeverityFromString(args[i + 1]) : std::nullopt;
-            if (!s) {
-                err() << "rwb lint: --fail-on expects info, warning or error, got "
-                      << (i + 1 < args.size() ? QLatin1Char('"') + args[i + 1] + QLatin1Char('"') : QStringLiteral("nothing"))
-                      << "\n\n" << kUsage;
-                return BadInput;
-            }
-            failOn = *s;
-            ++i;
-        } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            err() << "rwb lint: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
-        } else {
-            files << a;
-        }
+    bool help = false;
+    QString failOnName = QStringLiteral("info");
+    QString error;
+    if (!Options().flag("--json", &json).value("--fail-on", &failOnName).parse(args, files, help, error))
+        return usageError("lint", error, kUsage);
+    if (help) {
+        out() << kUsage;
+        return Ok;
     }
-    if (files.size() != 1) {
-        err() << "rwb lint: " << (files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"))
-              << "\n\n" << kUsage;
-        return BadInput;
-    }
+    const auto failOnSeverity = lintSeverityFromString(failOnName);
+    if (!failOnSeverity)
+        return usageError("lint", QStringLiteral("--fail-on expects info, warning or error, got \"%1\"").arg(failOnName), kUsage);
+    const LintSeverity failOn = *failOnSeverity;
+    if (files.size() != 1)
+        return usageError("lint", files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"), kUsage);
     const ScenarioLoad loaded = scenariojson::loadFile(files.first());
     if (!loaded.ok()) {
         for (const auto& e : loaded.errors)

@@ -29,6 +29,31 @@ struct Registrar {
 
 const std::vector<Command>& commands();
 
+/// The options of one sub-command: flags (`--json`) and options that take a value (`--out FILE`);
+/// anything else not starting with '-' is positional. `--help` / `-h` set `help`.
+class Options {
+public:
+    Options& flag(const char* name, bool* target)
+    {
+        m_flags.push_back({ QLatin1String(name), target });
+        return *this;
+    }
+    Options& value(const char* name, QString* target)
+    {
+        m_values.push_back({ QLatin1String(name), target });
+        return *this;
+    }
+    /// False with `error` set on an unknown option or a missing value.
+    bool parse(const QStringList& args, QStringList& positional, bool& help, QString& error) const;
+
+private:
+    std::vector<std::pair<QLatin1String, bool*>> m_flags;
+    std::vector<std::pair<QLatin1String, QString*>> m_values;
+};
+
+/// Prints "rwb COMMAND: message", a blank line and the usage on stderr; returns BadInput.
+int usageError(const char* command, const QString& message, const char* usage);
+
 QTextStream& out(); ///< stdout, UTF-8
 QTextStream& err(); ///< stderr, UTF-8
 

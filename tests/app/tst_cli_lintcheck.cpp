@@ -1,4 +1,6 @@
 // rwb lint and rwb check, run as a CI job would: exit codes, the text and JSON reports, bad input.
+#include "processrun.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -7,28 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace rwbtest;
+
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run rwb(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RWB_BINARY), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // A pipeline whose breaker can never open (10 calls/s, 50 in its window, minimum_calls 100) and whose
 // timeout sits far above the service's p99; `expect` fills in the pipeline's expectations.

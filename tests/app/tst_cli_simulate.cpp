@@ -1,4 +1,6 @@
 // rwb simulate / validate / demo, run as a user would: exit codes, stdout/stderr, files written.
+#include "processrun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -9,28 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace rwbtest;
+
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run rwb(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RWB_BINARY), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 const char* const kValid = R"({
   "schema_version": 1,

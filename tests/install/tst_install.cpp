@@ -4,6 +4,8 @@
 // completion name every command and option that `rwb --help` prints, so they cannot drift apart.
 // A check whose tool is missing skips and says which package brings it (scripts/install-deps.sh
 // installs them all).
+#include "../app/processrun.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -20,33 +22,9 @@
 #include <cstdlib>
 #include <utility>
 
+using namespace rwbtest;
+
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run run(const QString& program, const QStringList& args,
-    const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return { -1, {}, QStringLiteral("%1 did not finish within 120 s").arg(program) };
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-        QString::fromUtf8(p.readAllStandardError()) };
-}
-
-QString describe(const Run& r)
-{
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exitCode).arg(r.out, r.err);
-}
 
 QString readText(const QString& path)
 {

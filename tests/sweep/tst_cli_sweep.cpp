@@ -1,6 +1,8 @@
 // rwb sweep and rwb sweep merge, run as a user would: the output file, exit codes and precise errors,
 // three shards run through GNU parallel merging back to the unsharded bytes, and Ctrl+C keeping the
 // finished lines.
+#include "../app/processrun.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,33 +13,9 @@
 
 #include <csignal>
 
+using namespace rwbtest;
+
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run run(const QString& program, const QStringList& args)
-{
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-Run rwb(const QStringList& args)
-{
-    return run(QStringLiteral(RWB_BINARY), args);
-}
 
 const char* const kScenario = R"({
   "schema_version": 1, "name": "cli sweep", "seed": 3, "duration": 20,

@@ -1,5 +1,7 @@
 // rwb tune, run as a user would: the report (best configuration, Pareto front), the tuned scenario it
 // writes, the same output for the same search seed, and exit 2 with a precise error on bad input.
+#include "../app/processrun.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,28 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace rwbtest;
+
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run rwb(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RWB_BINARY), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // A 30 % error rate: 3 attempts reach 95 % success, each extra attempt only adds load.
 const char* const kScenario = R"({
