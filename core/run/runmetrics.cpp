@@ -23,6 +23,7 @@ RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* e
 
     const std::size_t buckets = result.bucketCount();
     std::vector<bool> failing(buckets, false);
+    std::vector<bool> observed(buckets, false); // some attempt reached a service / some call finished
     const bool serviceData = !result.services.empty();
     if (serviceData) {
         m.serviceLoad = 0;
@@ -34,6 +35,8 @@ RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* e
             m.peakConcurrency = std::max(*m.peakConcurrency, s.maxConcurrency);
             for (std::size_t i = 0; i < std::min(buckets, s.buckets.size()); ++i) {
                 const auto& b = s.buckets[i];
+                if (b.arrivals > 0)
+                    observed[i] = true;
                 if (b.arrivals > 0 && b.errors * 2 >= b.arrivals)
                     failing[i] = true;
             }
@@ -46,23 +49,27 @@ RunMetrics RunMetrics::from(const RunResult& result, const std::vector<Event>* e
                     finished += p->buckets[i].finished();
                     answered += p->buckets[i].succeeded;
                 }
+            observed[i] = finished > 0;
             failing[i] = finished > 0 && answered * 2 < finished;
         }
     }
     const auto width = result.bucketWidth;
     // The fault is the first failing stretch of the traffic period: a second or two of failures later on
     // (a few retries answered during the drain, noise) is not the same fault. One healthy bucket inside
-    // a stretch does not end it (a fault that lets some calls through flickers bucket by bucket).
+    // a stretch does not end it (a fault that lets some calls through flickers bucket by bucket), and a
+    // bucket nobody reached (an open breaker let no attempt through) neither ends nor extends it.
     const std::size_t trafficBuckets = std::min(buckets,
         std::size_t(std::max<std::int64_t>(1, (result.duration.count() + width.count() - 1) / std::max<std::int64_t>(width.count(), 1))));
     std::optional<std::size_t> first;
     std::optional<std::size_t> last;
+    int healthySinceLast = 0;
     for (std::size_t i = 0; i < trafficBuckets; ++i) {
         if (failing[i]) {
             if (!first)
                 first = i;
             last = i;
-        } else if (last && i > *last + 1) {
+            healthySinceLast = 0;
+        } else if (last && observed[i] && ++healthySinceLast > 1) {
             break;
         }
     }
