@@ -683,7 +683,7 @@ void MainWindow::createDocks()
         m_pipelineDock->raise();
         revealPipelineSetting(*m_pipelineEditor, pointer);
     });
-    m_lintDock = new QDockWidget(tr("Lint and Expectations"), this);
+    m_lintDock = new QDockWidget(tr("Checks"), this);
     m_lintDock->setObjectName(QStringLiteral("lintDock"));
     m_lintDock->setWidget(m_lint);
     addDockWidget(Qt::LeftDockWidgetArea, m_lintDock);
