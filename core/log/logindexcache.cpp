@@ -129,7 +129,8 @@ public:
         if (count > std::size_t(m_end - m_p) / sizeof(T) || !take(count * sizeof(T)))
             return false;
         v.resize(count);
-        std::memcpy(v.data(), m_p - count * sizeof(T), count * sizeof(T));
+        if (count > 0) // an empty vector's data() may be null, which memcpy must not get
+            std::memcpy(v.data(), m_p - count * sizeof(T), count * sizeof(T));
         return true;
     }
 
