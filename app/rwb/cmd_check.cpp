@@ -41,11 +41,8 @@ int runCheck(const QStringList& args)
     if (files.size() != 1)
         return usageError("check", files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"), kUsage);
     const ScenarioLoad loaded = scenariojson::loadFile(files.first());
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     const Scenario& scenario = *loaded.scenario;
     KeyEventSink keyEvents;
     SimulationOptions options;

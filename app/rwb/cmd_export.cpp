@@ -53,11 +53,8 @@ int runExport(const QStringList& args)
     }
     const ScenarioLoad loaded
         = QFileInfo::exists(scenarioArg) ? scenariojson::loadFile(scenarioArg) : demos::load(scenarioArg);
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     const auto exported = interop::exportPipeline(*loaded.scenario, pipeline, *format);
     if (!exported) {
         QStringList names;

@@ -56,11 +56,8 @@ int runImport(const QStringList& args)
         return BadInput;
     }
     const InteropImport imported = interop::importPipelines(in.readAll(), *format, file);
-    if (!imported.ok()) {
-        for (const auto& e : imported.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(imported))
         return BadInput;
-    }
     for (const auto& w : imported.warnings)
         err() << "warning: " << w << '\n';
     QByteArray result;

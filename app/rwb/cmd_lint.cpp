@@ -45,11 +45,8 @@ int runLint(const QStringList& args)
     if (files.size() != 1)
         return usageError("lint", files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"), kUsage);
     const ScenarioLoad loaded = scenariojson::loadFile(files.first());
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     const Scenario& scenario = *loaded.scenario;
     const std::vector<LintFinding> findings = lint::check(scenario);
     int counts[3] = {0, 0, 0};

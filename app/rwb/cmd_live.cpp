@@ -128,11 +128,8 @@ int runLive(const QStringList& args)
     // Catch SIGINT/SIGTERM from the start: one arriving during start-up is handled once the loop runs.
     ShutdownSignals shutdown;
     const ScenarioLoad loaded = scenariojson::loadFile(parsed.common.positional.first());
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     Scenario scenario = *loaded.scenario;
     for (const auto& [service, ignored] : parsed.urls)
         if (!scenario.service(service)) {

@@ -126,11 +126,8 @@ int runServe(const QStringList& args)
     // Catch SIGINT/SIGTERM from the start: one arriving during start-up is handled once the loop runs.
     ShutdownSignals shutdown;
     const ScenarioLoad loaded = scenariojson::loadFile(parsed.file);
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     const Scenario& scenario = *loaded.scenario;
     for (const auto& [name, port] : parsed.ports) {
         if (!scenario.service(name)) {

@@ -36,11 +36,8 @@ int runSimulate(const QStringList& args)
         return Ok;
     }
     const ScenarioLoad loaded = scenariojson::loadFile(parsed.positional.first());
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     return simulateAndReport(*loaded.scenario, parsed, QStringLiteral("simulate"));
 }
 

@@ -238,11 +238,8 @@ int runSweep(const QStringList& args)
         return Ok;
     }
     const ScenarioLoad loaded = scenariojson::loadFile(parsed.scenario);
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     std::vector<SweepParameter> parameters;
     for (const QString& text : parsed.params) {
         const auto p = SweepParameter::parse(text, &error);

@@ -131,11 +131,8 @@ int runTune(const QStringList& args)
         return bad(QStringLiteral("no --param POINTER=SPEC given"));
     const QString path = positional.first();
     const ScenarioLoad loaded = scenariojson::loadFile(path);
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            err() << e.toString() << '\n';
+    if (reportLoadErrors(loaded))
         return BadInput;
-    }
     if (outPath.isEmpty()) {
         const QFileInfo info(path);
         outPath = info.dir().filePath(info.completeBaseName() + QStringLiteral(".tuned.json"));

@@ -29,6 +29,9 @@ struct Registrar {
 
 const std::vector<Command>& commands();
 
+QTextStream& out(); ///< stdout, UTF-8
+QTextStream& err(); ///< stderr, UTF-8
+
 /// The options of one sub-command: flags (`--json`) and options that take a value (`--out FILE`);
 /// anything else not starting with '-' is positional. `--help` / `-h` set `help`.
 class Options {
@@ -51,10 +54,16 @@ private:
     std::vector<std::pair<QLatin1String, QString*>> m_values;
 };
 
+/// Prints each error of a scenario load (file, line, JSON pointer) on stderr; true when there were any.
+template <class Load> bool reportLoadErrors(const Load& loaded)
+{
+    for (const auto& e : loaded.errors)
+        err() << e.toString() << '\n';
+    return !loaded.ok();
+}
+
 /// Prints "rwb COMMAND: message", a blank line and the usage on stderr; returns BadInput.
 int usageError(const char* command, const QString& message, const char* usage);
 
-QTextStream& out(); ///< stdout, UTF-8
-QTextStream& err(); ///< stderr, UTF-8
 
 } // namespace rwb::cli

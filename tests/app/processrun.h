@@ -1,5 +1,6 @@
 #pragma once
 // Running a program as a user would, for the tests of the command lines: exit code, stdout, stderr.
+#include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -31,6 +32,15 @@ inline Run run(const QString& program, const QStringList& args,
 inline QString describe(const Run& r)
 {
     return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exitCode).arg(r.out, r.err);
+}
+
+/// Writes `content` to `path`; returns the path, or an empty string when it cannot be written.
+inline QString writeFile(const QString& path, const QByteArray& content)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size())
+        return {};
+    return path;
 }
 
 #ifdef RWB_BINARY

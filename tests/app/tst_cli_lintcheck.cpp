@@ -36,15 +36,7 @@ class TestCliLintCheck : public QObject {
 private:
     QTemporaryDir m_dir;
 
-    QString write(const QString& name, const QByteArray& content)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return {};
-        f.write(content);
-        return path;
-    }
+    QString write(const QString& name, const QByteArray& content) { return writeFile(m_dir.filePath(name), content); }
 
 private slots:
     void lintExitCodes()

@@ -33,15 +33,7 @@ class TestCliSimulate : public QObject {
 private:
     QTemporaryDir m_dir;
 
-    QString write(const QString& name, const QByteArray& content)
-    {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return {};
-        f.write(content);
-        return path;
-    }
+    QString write(const QString& name, const QByteArray& content) { return writeFile(m_dir.filePath(name), content); }
 
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
