@@ -177,15 +177,16 @@ private:
     }
 
 public:
-    /// The service's queue took this connection's request: a worker serves it with `plan` now
-    /// (`holdsWorker`), or it is refused with `plan` without one.
-    void begin(const PlannedResponse& plan, bool holdsWorker)
+    /// The service's queue took this connection's request: a worker serves it with `plan` from
+    /// `startedAt` (clock time, never after now; `holdsWorker`), or it is refused with `plan` without one.
+    void begin(const PlannedResponse& plan, bool holdsWorker, TimePoint startedAt)
     {
         m_plan = plan;
         m_holdsWorker = holdsWorker;
         m_phase = m_plan.hang() ? Phase::Hanging : Phase::Waiting;
-        m_serviceEnd = m_server->m_clock->now() + m_plan.latency;
-        m_actionTimer.start(m_plan.hang() ? toTimerMs(m_server->m_options.hangLimit) : toTimerMs(m_plan.latency));
+        m_serviceEnd = startedAt + m_plan.latency;
+        m_actionTimer.start(m_plan.hang() ? toTimerMs(m_server->m_options.hangLimit)
+                                          : toTimerMs(m_serviceEnd - m_server->m_clock->now()));
     }
     /// The request waits for a worker; `ticket` names it in the service's queue.
     void wait(ServiceQueue::Ticket ticket)
@@ -203,7 +204,7 @@ private:
     {
         if (m_holdsWorker) {
             m_holdsWorker = false;
-            m_server->workerFree();
+            m_server->workerFree(std::min(m_serviceEnd, m_server->m_clock->now()));
         }
     }
 
@@ -656,10 +657,12 @@ PlannedResponse MockHttpServer::planned(PlannedResponse p)
 
 void MockHttpServer::admit(MockConnection* connection)
 {
+    const TimePoint clockNow = m_clock->now();
+    m_queueClock = std::max(m_queueClock, clockNow);
     const TimePoint now = scheduleTime();
     const FaultProfile& profile = profileNow(now);
     if (profile.refusesConnections(now)) { // nobody listens: refused at once, no worker involved
-        connection->begin(planned(profile.serve(now, m_rng)), false);
+        connection->begin(planned(profile.serve(now, m_rng)), false, clockNow);
         return;
     }
     const quint32 job = m_nextJob++;
@@ -667,7 +670,7 @@ void MockHttpServer::admit(MockConnection* connection)
     ServiceQueue::Ticket ticket = 0;
     switch (m_queue.arrive(now, job, profile.capacity.shape(), &ticket)) {
     case ServiceQueue::Admission::Start:
-        connection->begin(planned(profile.serve(now, m_rng)), true);
+        connection->begin(planned(profile.serve(now, m_rng)), true, clockNow);
         break;
     case ServiceQueue::Admission::Wait:
         m_waiting.insert(job, connection);
@@ -675,16 +678,20 @@ void MockHttpServer::admit(MockConnection* connection)
         break;
     case ServiceQueue::Admission::Refuse:
         ++m_stats.overloaded;
-        connection->begin(planned(profile.overloaded(m_rng)), false);
+        connection->begin(planned(profile.overloaded(m_rng)), false, clockNow);
         break;
     }
     m_stats.queued = int(m_queue.waiting());
     m_stats.maxQueued = std::max(m_stats.maxQueued, m_stats.queued);
 }
 
-void MockHttpServer::workerFree()
+void MockHttpServer::workerFree(TimePoint freedAt)
 {
-    const TimePoint now = scheduleTime();
+    // A worker freed before the latest arrival we queued takes it no earlier than its arrival.
+    freedAt = std::max(freedAt, m_queueClock);
+    m_queueClock = freedAt;
+    const TimePoint now(freedAt - m_origin); // schedule time
+    const TimePoint clockNow = m_clock->now();
     m_queue.release(now);
     const FaultProfile& profile = profileNow(now);
     for (;;) {
@@ -697,17 +704,18 @@ void MockHttpServer::workerFree()
             if (connection) {
                 PlannedResponse refusal = profile.overloaded(m_rng);
                 refusal.queued = true;
-                connection->begin(planned(refusal), false);
+                connection->begin(planned(refusal), false, clockNow);
             }
             continue;
         }
         PlannedResponse plan = profile.serve(now, m_rng);
         plan.queued = true;
         if (connection) {
-            connection->begin(planned(plan), true);
+            connection->begin(planned(plan), true, freedAt);
         } else {
             // Its client left, but the server never learned: a worker does the work in vain.
-            QTimer::singleShot(toTimerMs(plan.hang() ? m_options.hangLimit : plan.latency), this, [this] { workerFree(); });
+            const TimePoint end = plan.hang() ? clockNow + m_options.hangLimit : freedAt + plan.latency;
+            QTimer::singleShot(toTimerMs(end - clockNow), Qt::PreciseTimer, this, [this, end] { workerFree(end); });
         }
     }
     m_stats.queued = int(m_queue.waiting());
@@ -718,8 +726,10 @@ void MockHttpServer::clientLeft(MockConnection* connection, bool waiting, bool s
     const bool drop = profileNow(scheduleTime()).capacity.dropAbandoned;
     if (waiting) {
         m_waiting.remove(connection->jobId());
-        if (drop)
-            m_queue.abandon(scheduleTime(), connection->ticket(), connection->jobId());
+        if (drop) {
+            m_queueClock = std::max(m_queueClock, m_clock->now());
+            m_queue.abandon(TimePoint(m_queueClock - m_origin), connection->ticket(), connection->jobId());
+        }
         else
             m_waiting.insert(connection->jobId(), nullptr); // stays queued: served in vain when its turn comes
         m_stats.queued = int(m_queue.waiting());
@@ -729,10 +739,10 @@ void MockHttpServer::clientLeft(MockConnection* connection, bool waiting, bool s
         return;
     const Duration left = serviceEnd - m_clock->now();
     if (drop || hanging || left <= Duration::zero()) { // a hang ends when its client hangs up
-        workerFree();
+        workerFree(drop || hanging ? m_clock->now() : serviceEnd);
         return;
     }
-    QTimer::singleShot(toTimerMs(left), this, [this] { workerFree(); }); // the worker finishes in vain
+    QTimer::singleShot(toTimerMs(left), Qt::PreciseTimer, this, [this, serviceEnd] { workerFree(serviceEnd); }); // in vain
 }
 
 void MockHttpServer::requestStarted()

@@ -169,9 +169,12 @@ private:
     Duration networkHop();
     PlannedResponse planned(PlannedResponse p); ///< counts and announces a plan
     // The service's queue (the same ServiceQueue the simulator drives): a request arrives, a worker is
-    // free again, a client left (its connection closed).
+    // free again, a client left (its connection closed). A worker's time runs on its own timeline
+    // (`freedAt`, clock time, when its last job's service time ended), not on when our timer noticed:
+    // timer rounding and event-loop lateness would otherwise cost the service capacity, which at high
+    // utilisation stretches queueing delays far beyond the model's (the simulator has no such loss).
     void admit(MockConnection* connection);
-    void workerFree();
+    void workerFree(TimePoint freedAt);
     void clientLeft(MockConnection* connection, bool waiting, bool serving, bool hanging, TimePoint serviceEnd);
     void countStatus(int status) { ++m_stats.byStatus[status]; }
     void requestStarted();
@@ -190,6 +193,7 @@ private:
     bool m_started = false;
     Random m_rng;
     ServiceQueue m_queue;
+    TimePoint m_queueClock {}; ///< the latest clock time the queue has seen: its time never runs back
     QHash<quint32, MockConnection*> m_waiting; ///< queued requests by job id; null once their client left
     quint32 m_nextJob = 1;
     Listener* m_listener = nullptr;
