@@ -1,8 +1,8 @@
 // resilience-workbench: parses the command line and opens the main window.
 #include "core/config/demos.h"
-#include "ui/icons.h"
-#include "ui/mainwindow.h"
-#include "ui/theme.h"
+#include "ui/common/icons.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/common/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -5,14 +5,14 @@
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "tests/bench/uiprobe.h"
-#include "ui/breakerstatechart.h"
-#include "ui/bucketchart.h"
-#include "ui/livecontroller.h"
-#include "ui/mainwindow.h"
-#include "ui/resultsview.h"
-#include "ui/retrydelaychart.h"
-#include "ui/scenariodocument.h"
-#include "ui/simulationcontroller.h"
+#include "ui/charts/breakerstatechart.h"
+#include "ui/charts/bucketchart.h"
+#include "ui/run/livecontroller.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/charts/resultsview.h"
+#include "ui/charts/retrydelaychart.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/run/simulationcontroller.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

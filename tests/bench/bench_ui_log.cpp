@@ -11,11 +11,11 @@
 #include "core/log/logindex.h"
 #include "core/log/logreplayer.h"
 #include "tests/bench/uiprobe.h"
-#include "ui/logpanel.h"
-#include "ui/logquerybar.h"
-#include "ui/logtablemodel.h"
-#include "ui/mainwindow.h"
-#include "ui/replaycontrols.h"
+#include "ui/log/logpanel.h"
+#include "ui/log/logquerybar.h"
+#include "ui/log/logtablemodel.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/shell/replaycontrols.h"
 
 #include <QDir>
 #include <QDockWidget>

@@ -1,7 +1,7 @@
 // File › Export Pipeline To › <format>: the preview is the exporter's text for the chosen pipeline and
 // the warnings list is its warnings; switching pipelines re-exports.
 #include "core/config/demos.h"
-#include "ui/interopexportdialog.h"
+#include "ui/shell/interopexportdialog.h"
 
 #include <QListWidget>
 #include <QMenu>

@@ -1,10 +1,10 @@
 // SweepView: a one-parameter sweep fills the line chart and the Pareto scatter, a two-parameter sweep
 // the heatmap; clicks ask for that point as variant B (and the main window loads it into B); cancel
 // stops early; the GUI thread keeps turning while a sweep runs.
-#include "ui/mainwindow.h"
-#include "ui/scenariodocument.h"
-#include "ui/sweepheatmap.h"
-#include "ui/sweepview.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/sweep/sweepheatmap.h"
+#include "ui/sweep/sweepview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -4,14 +4,14 @@
 #include "tst_chartfixture.h"
 
 #include "core/log/eventcodec.h"
-#include "ui/breakerstatechart.h"
-#include "ui/logpanel.h"
-#include "ui/logtablemodel.h"
-#include "ui/replaycontrols.h"
-#include "ui/bucketchart.h"
-#include "ui/circuittileboard.h"
-#include "ui/retrydelaychart.h"
-#include "ui/timeaxis.h"
+#include "ui/charts/breakerstatechart.h"
+#include "ui/log/logpanel.h"
+#include "ui/log/logtablemodel.h"
+#include "ui/shell/replaycontrols.h"
+#include "ui/charts/bucketchart.h"
+#include "ui/charts/circuittileboard.h"
+#include "ui/charts/retrydelaychart.h"
+#include "ui/common/timeaxis.h"
 
 #include <QCategoryAxis>
 #include <QDir>

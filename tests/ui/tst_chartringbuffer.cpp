@@ -1,6 +1,6 @@
 // Bounded memory for long live runs: the ring buffer and the decimation helpers.
 
-#include "ui/chartdecimation.h"
+#include "ui/charts/chartdecimation.h"
 #include "core/common/ringbuffer.h"
 
 #include <QTest>

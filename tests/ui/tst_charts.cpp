@@ -4,11 +4,11 @@
 
 #include "tst_chartfixture.h"
 
-#include "ui/breakerstatechart.h"
-#include "ui/bucketchart.h"
+#include "ui/charts/breakerstatechart.h"
+#include "ui/charts/bucketchart.h"
 #include "core/run/eventbucketer.h"
-#include "ui/retrydelaychart.h"
-#include "ui/timeaxis.h"
+#include "ui/charts/retrydelaychart.h"
+#include "ui/common/timeaxis.h"
 
 #include <QCategoryAxis>
 #include <QElapsedTimer>

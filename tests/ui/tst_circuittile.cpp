@@ -5,9 +5,9 @@
 
 #include "core/policy/circuitbreaker.h"
 #include "core/run/latencyhistogram.h"
-#include "ui/chartview.h"
-#include "ui/circuittile.h"
-#include "ui/circuittileboard.h"
+#include "ui/charts/chartview.h"
+#include "ui/charts/circuittile.h"
+#include "ui/charts/circuittileboard.h"
 
 #include <QMenu>
 #include <QSignalSpy>

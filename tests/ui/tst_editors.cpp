@@ -4,15 +4,15 @@
 // breaker's monitored / ignored error classes; max_recovery_timeout. Each edit is one undo step and
 // the engine accepts what the controls write.
 #include "core/config/scenariojson.h"
-#include "ui/clientseditor.h"
-#include "ui/collapsiblesection.h"
-#include "ui/jsonarraymodel.h"
-#include "ui/parametercontrol.h"
-#include "ui/parametersection.h"
-#include "ui/pipelineeditor.h"
-#include "ui/scenariodocument.h"
-#include "ui/scheduletimeline.h"
-#include "ui/serviceseditor.h"
+#include "ui/editors/clientseditor.h"
+#include "ui/common/collapsiblesection.h"
+#include "ui/editors/jsonarraymodel.h"
+#include "ui/editors/parametercontrol.h"
+#include "ui/editors/parametersection.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/editors/scheduletimeline.h"
+#include "ui/editors/serviceseditor.h"
 
 #include <QAction>
 #include <QCheckBox>

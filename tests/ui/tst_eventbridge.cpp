@@ -2,7 +2,7 @@
 // delivery from worker threads to the GUI thread.
 
 #include "core/clock/virtualclock.h"
-#include "ui/eventbridge.h"
+#include "ui/run/eventbridge.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -2,10 +2,10 @@
 #include "core/config/scenariojson.h"
 #include "core/config/seedconfig.h"
 #include "core/run/runsummaryjson.h"
-#include "ui/exporter.h"
-#include "ui/mainwindow.h"
-#include "ui/scenariodocument.h"
-#include "ui/simulationcontroller.h"
+#include "ui/shell/exporter.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/run/simulationcontroller.h"
 
 #include <QFile>
 #include <QJsonArray>

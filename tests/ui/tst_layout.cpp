@@ -3,15 +3,15 @@
 // layout and every font exactly, legends shorten instead of turning into bare colour squares, and
 // the charts' cursor never enters a legend. With RWB_LAYOUT_SHOTS=<dir> the windows are saved as
 // PNGs there, to look at.
-#include "ui/bucketchart.h"
-#include "ui/chartview.h"
-#include "ui/compareview.h"
-#include "ui/mainwindow.h"
-#include "ui/pipelineeditor.h"
-#include "ui/scenariodocument.h"
-#include "ui/replaycontrols.h"
-#include "ui/resultsview.h"
-#include "ui/retrydelaychart.h"
+#include "ui/charts/bucketchart.h"
+#include "ui/charts/chartview.h"
+#include "ui/shell/compareview.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/shell/replaycontrols.h"
+#include "ui/charts/resultsview.h"
+#include "ui/charts/retrydelaychart.h"
 
 #include <QAbstractSpinBox>
 #include <QAction>

@@ -1,12 +1,12 @@
 // The Lint and Expectations panel: re-lints on every edit, judges `expect` against each applied run
 // (no second simulation), and a finding leads to its control in the pipeline editor.
-#include "ui/collapsiblesection.h"
-#include "ui/lintpanel.h"
-#include "ui/mainwindow.h"
-#include "ui/parametercontrol.h"
-#include "ui/pipelineeditor.h"
-#include "ui/scenariodocument.h"
-#include "ui/simulationrun.h"
+#include "ui/common/collapsiblesection.h"
+#include "ui/editors/lintpanel.h"
+#include "ui/shell/mainwindow.h"
+#include "ui/editors/parametercontrol.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/run/simulationrun.h"
 
 #include "core/config/scenariojson.h"
 #include "core/sim/simulator.h"

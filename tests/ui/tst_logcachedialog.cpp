@@ -2,9 +2,9 @@
 // dialog edits the size cap that `rwb logs` reads too.
 #include "core/log/logindex.h"
 #include "core/log/logindexcache.h"
-#include "ui/logcachedialog.h"
-#include "ui/logpanel.h"
-#include "ui/settings.h"
+#include "ui/log/logcachedialog.h"
+#include "ui/log/logpanel.h"
+#include "ui/common/settings.h"
 
 #include <QApplication>
 #include <QDir>

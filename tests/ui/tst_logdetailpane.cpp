@@ -1,7 +1,7 @@
 // The log detail pane: pretty JSON for ordinary lines; bounded time, a shortened view and "Show all" /
 // "Copy line" for multi-megabyte lines.
 
-#include "ui/logdetailpane.h"
+#include "ui/log/logdetailpane.h"
 
 #include <QApplication>
 #include <QClipboard>

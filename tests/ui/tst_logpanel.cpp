@@ -4,10 +4,10 @@
 #include "tst_chartfixture.h"
 
 #include "core/log/eventcodec.h"
-#include "ui/logdetailpane.h"
-#include "ui/logpanel.h"
-#include "ui/logquerybar.h"
-#include "ui/logtablemodel.h"
+#include "ui/log/logdetailpane.h"
+#include "ui/log/logpanel.h"
+#include "ui/log/logquerybar.h"
+#include "ui/log/logtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -5,9 +5,9 @@
 #include "tst_chartfixture.h"
 
 #include "core/log/eventcodec.h"
-#include "ui/logpanel.h"
-#include "ui/logquerybar.h"
-#include "ui/logtablemodel.h"
+#include "ui/log/logpanel.h"
+#include "ui/log/logquerybar.h"
+#include "ui/log/logtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>

@@ -2,12 +2,12 @@
 // into one step, enable switches and order, problems flagged on the right control; JSON pointers.
 #include "core/policy/backoff.h"
 #include "core/policy/circuitbreaker.h"
-#include "ui/collapsiblesection.h"
-#include "ui/parametercatalog.h"
+#include "ui/common/collapsiblesection.h"
+#include "ui/editors/parametercatalog.h"
 #include "core/config/jsonpointer.h"
-#include "ui/parametercontrol.h"
-#include "ui/pipelineeditor.h"
-#include "ui/scenariodocument.h"
+#include "ui/editors/parametercontrol.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/document/scenariodocument.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -7,9 +7,9 @@
 #include "core/clock/virtualclock.h"
 #include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
-#include "ui/breakerstatechart.h"
-#include "ui/eventbridge.h"
-#include "ui/replaycontrols.h"
+#include "ui/charts/breakerstatechart.h"
+#include "ui/run/eventbridge.h"
+#include "ui/shell/replaycontrols.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // SimulationController: debounced, cancellable background runs whose stale results never reach the
 // GUI; and the real engine bridge on a small scenario.
-#include "ui/simulationbridge.h"
-#include "ui/simulationcontroller.h"
+#include "ui/run/simulationbridge.h"
+#include "ui/run/simulationcontroller.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,0 +1,91 @@
+#include "ui/run/simulationbridge.h"
+
+#include "core/common/configerror.h"
+#include "core/config/scenariojson.h"
+#include "core/events/eventsink.h"
+#include "core/sim/simulator.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+namespace rwb {
+
+namespace {
+
+/// Keeps only what the charts draw; Attempt and RequestDone events (the bulk) are summarised by
+/// the result's time series instead. Retry points are capped so a retry storm cannot eat memory.
+class ChartEventSink final : public EventSink {
+public:
+    static constexpr std::size_t MaxRetryPoints = 200000;
+
+    void onEvent(const Event& event) override
+    {
+        switch (event.kind) {
+        case EventKind::BreakerTransition:
+        case EventKind::FaultChanged:
+        case EventKind::RetryGaveUp:
+            m_events.push_back(event);
+            break;
+        case EventKind::RetryScheduled:
+        case EventKind::HedgeLaunched: // drawn on the retry-delay chart too
+            if (m_retries++ < MaxRetryPoints)
+                m_events.push_back(event);
+            break;
+        default:
+            break;
+        }
+    }
+    EventKindSet interests() const override
+    {
+        return { EventKind::BreakerTransition, EventKind::FaultChanged, EventKind::RetryGaveUp,
+            EventKind::RetryScheduled, EventKind::HedgeLaunched };
+    }
+    std::vector<Event> take() { return std::move(m_events); }
+
+private:
+    std::vector<Event> m_events;
+    std::size_t m_retries = 0;
+};
+
+} // namespace
+
+SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
+{
+    QElapsedTimer timer;
+    timer.start();
+    SimulationRun run;
+    ScenarioLoad load = scenariojson::fromJson(scenario);
+    if (!load.ok()) {
+        for (const LoadError& e : load.errors)
+            run.problems.push_back({ e.pointer, e.message, e.line });
+        if (run.problems.empty())
+            run.problems.push_back({ QString(), QCoreApplication::translate("rwb", "the scenario did not load"), 0 });
+        run.elapsed = std::chrono::nanoseconds(timer.nsecsElapsed());
+        return run;
+    }
+    run.scenario = std::make_shared<Scenario>(*load.scenario);
+    ChartEventSink sink;
+    SimulationOptions options;
+    options.sink = &sink;
+    options.cancel = &control.cancel;
+    options.progress = [&control](int permille) { control.progress.store(permille, std::memory_order_relaxed); };
+    try {
+        auto result = std::make_shared<RunResult>(Simulator::run(*load.scenario, options));
+        run.cancelled = result->cancelled;
+        run.result = std::move(result);
+        run.events = std::make_shared<std::vector<Event>>(sink.take());
+    } catch (const InvalidConfig& e) {
+        for (const FieldError& f : e.errors()) {
+            QString pointer = f.field;
+            if (!pointer.startsWith(QLatin1Char('/')))
+                pointer.prepend(QLatin1Char('/'));
+            run.problems.push_back({ pointer, f.message, 0 });
+        }
+    } catch (const std::exception& e) {
+        run.problems.push_back({ QString(), QString::fromLocal8Bit(e.what()), 0 });
+    }
+    run.elapsed = std::chrono::nanoseconds(timer.nsecsElapsed());
+    return run;
+}
+
+} // namespace rwb

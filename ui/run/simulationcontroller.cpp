@@ -1,0 +1,138 @@
+#include "ui/run/simulationcontroller.h"
+
+#include "ui/run/simulationbridge.h"
+
+#include <QFuture>
+#include <QThreadPool>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace rwb {
+
+SimulationController::SimulationController(QObject* parent, RunFunction run)
+    : QObject(parent)
+    , m_run(run ? std::move(run) : RunFunction(&simulateScenario))
+    , m_pool(new QThreadPool(this))
+    , m_debounce(new QTimer(this))
+    , m_progressTimer(new QTimer(this))
+{
+    qRegisterMetaType<rwb::SimulationRun>();
+    // Two threads: a cancelled run may still be unwinding while the next one starts.
+    m_pool->setMaxThreadCount(2);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(40);
+    connect(m_debounce, &QTimer::timeout, this, &SimulationController::start);
+    // Progress is polled rather than pushed: the worker only writes an atomic.
+    m_progressTimer->setInterval(100);
+    connect(m_progressTimer, &QTimer::timeout, this, [this] { emit progressChanged(progress()); });
+}
+
+SimulationController::~SimulationController()
+{
+    if (m_control)
+        m_control->cancel.store(true);
+    m_pool->waitForDone();
+}
+
+void SimulationController::setDebounce(std::chrono::milliseconds delay)
+{
+    m_debounce->setInterval(int(delay.count()));
+}
+
+void SimulationController::setMaxDelay(std::chrono::milliseconds delay)
+{
+    m_maxDelay = delay;
+}
+
+void SimulationController::request(const QJsonObject& scenario, quint64 revision)
+{
+    m_pending = scenario;
+    m_pendingRevision = revision;
+    m_hasPending = true;
+    // The first edit after a quiet spell runs at once (a single click or key press should not wait
+    // for the debounce); edits that follow it within the debounce interval are coalesced.
+    const bool quiet = !m_lastRequest.isValid() || m_lastRequest.elapsed() >= m_debounce->interval();
+    m_lastRequest.start();
+    if (quiet && !m_running && !m_debounce->isActive()) {
+        runNow();
+        return;
+    }
+    if (!m_debounce->isActive())
+        m_pendingSince.start();
+    else if (!m_running && m_pendingSince.elapsed() >= m_maxDelay.count()) {
+        // A continuous drag: run the newest state now rather than when the drag ends (but never cancel
+        // a run just to start another one mid-drag, or nothing would ever finish).
+        runNow();
+        return;
+    }
+    m_debounce->start();
+}
+
+void SimulationController::runNow()
+{
+    if (m_running && !m_hasPending)
+        return; // the newest request is already running (request() may have started it)
+    m_debounce->stop();
+    m_pendingSince.start();
+    start();
+}
+
+void SimulationController::cancel()
+{
+    m_debounce->stop();
+    if (m_control)
+        m_control->cancel.store(true);
+    ++m_jobId; // whatever is in flight is now stale
+    setRunning(false);
+}
+
+int SimulationController::progress() const
+{
+    return m_control && m_running ? m_control->progress.load(std::memory_order_relaxed) : 0;
+}
+
+void SimulationController::start()
+{
+    if (m_control)
+        m_control->cancel.store(true);
+    const quint64 jobId = ++m_jobId;
+    auto control = std::make_shared<RunControl>();
+    m_control = control;
+    setRunning(true);
+    emit started(jobId);
+
+    const QJsonObject scenario = m_pending;
+    const quint64 revision = m_pendingRevision;
+    m_hasPending = false;
+    RunFunction run = m_run;
+    QtConcurrent::run(m_pool, [run, scenario, control, jobId, revision] {
+        SimulationRun result = run(scenario, *control);
+        result.jobId = jobId;
+        result.revision = revision;
+        result.cancelled = result.cancelled || control->cancel.load();
+        return result;
+    }).then(this, [this](const SimulationRun& result) {
+        if (result.jobId != m_jobId)
+            return; // a newer edit superseded this run
+        setRunning(false);
+        if (result.cancelled)
+            return;
+        if (result.ok())
+            m_last = result;
+        emit finished(result);
+    });
+}
+
+void SimulationController::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    if (running)
+        m_progressTimer->start();
+    else
+        m_progressTimer->stop();
+    emit runningChanged(running);
+}
+
+} // namespace rwb

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "ui/run/simulationrun.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QThreadPool;
+class QTimer;
+
+namespace rwb {
+
+/// Re-runs a scenario in the background whenever it changes: the first request after a quiet spell
+/// runs at once, the ones that follow it are debounced (a continuous
+/// stream of requests still runs at most every maxDelay once the previous run is done), every new run
+/// cancels the one in flight (through the simulator's cancel flag) and results of stale runs are
+/// dropped by job id, so only the newest edit is ever shown. Results are applied on the GUI thread
+/// (QFuture::then with this object as context), so a deleted controller never sees a late result.
+///
+/// Lives on the GUI thread; the run function runs on the controller's own thread pool and must be
+/// thread-safe (it only reads its arguments).
+class SimulationController final : public QObject {
+    Q_OBJECT
+public:
+    using RunFunction = std::function<SimulationRun(const QJsonObject& scenario, RunControl& control)>;
+
+    /// `run` defaults to the real engine (config loader + Simulator, see simulationbridge.h).
+    explicit SimulationController(QObject* parent = nullptr, RunFunction run = {});
+    ~SimulationController() override;
+
+    /// Debounce delay between the last request and the start of a run (default 40 ms).
+    void setDebounce(std::chrono::milliseconds delay);
+    /// Longest a stream of requests (a slider being dragged) may postpone a run (default 150 ms), so
+    /// the charts keep up during a drag instead of waiting for it to end.
+    void setMaxDelay(std::chrono::milliseconds delay);
+    /// Asks for a run of `scenario` (revision = the document revision it reflects). Runs at once when
+    /// idle and no request came within the debounce interval; debounced otherwise.
+    void request(const QJsonObject& scenario, quint64 revision);
+    /// Runs the last requested scenario at once, skipping the debounce (no-op while that request is
+    /// already the one running).
+    void runNow();
+    /// Cancels the pending and the running job; no result will be delivered for them.
+    void cancel();
+
+    bool isRunning() const noexcept { return m_running; }
+    /// Progress of the running job, 0..1000 (0 when idle).
+    int progress() const;
+    /// The newest successful run (null result before the first one).
+    const SimulationRun& lastRun() const noexcept { return m_last; }
+    quint64 latestJobId() const noexcept { return m_jobId; }
+
+signals:
+    void started(quint64 jobId);
+    void progressChanged(int permille);
+    /// A run finished and is the newest: result or problems inside.
+    void finished(const rwb::SimulationRun& run);
+    void runningChanged(bool running);
+
+private:
+    void start();
+    void setRunning(bool running);
+
+    RunFunction m_run;
+    QThreadPool* m_pool;
+    QTimer* m_debounce;
+    QTimer* m_progressTimer;
+    QElapsedTimer m_pendingSince;
+    QElapsedTimer m_lastRequest;
+    std::chrono::milliseconds m_maxDelay { 150 };
+    QJsonObject m_pending;
+    quint64 m_pendingRevision = 0;
+    bool m_hasPending = false; ///< a request arrived since the last start
+    quint64 m_jobId = 0;
+    std::shared_ptr<RunControl> m_control;
+    SimulationRun m_last;
+    bool m_running = false;
+};
+
+} // namespace rwb

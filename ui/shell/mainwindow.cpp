@@ -1,0 +1,1471 @@
+#include "ui/shell/mainwindow.h"
+
+#include "core/config/demos.h"
+#include "core/config/scenariojson.h"
+#include "core/log/logindex.h"
+#include "core/log/logreplayer.h"
+#include "ui/charts/bucketchart.h"
+#include "ui/charts/circuittileboard.h"
+#include "ui/editors/clientseditor.h"
+#include "ui/run/comparemodel.h"
+#include "ui/shell/compareview.h"
+#include "ui/common/editorscrollarea.h"
+#include "ui/run/eventbridge.h"
+#include "ui/shell/filecontroller.h"
+#include "ui/shell/firstruntour.h"
+#include "ui/shell/helpcontroller.h"
+#include "ui/common/icons.h"
+#include "ui/shell/interopexportdialog.h"
+#include "ui/run/livecontroller.h"
+#include "ui/shell/livecontrols.h"
+#include "ui/editors/lintpanel.h"
+#include "ui/log/logpanel.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/shell/presenter.h"
+#include "ui/shell/replaycontrols.h"
+#include "ui/charts/resultsview.h"
+#include "ui/run/runrecording.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/log/logcachedialog.h"
+#include "ui/document/scenariofile.h"
+#include "ui/editors/serviceseditor.h"
+#include "ui/common/settings.h"
+#include "ui/shell/shortcuts.h"
+#include "ui/run/simulationcontroller.h"
+#include "ui/shell/summarycontroller.h"
+#include "ui/sweep/sweepview.h"
+#include "ui/common/timeaxis.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScreen>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <climits>
+
+namespace rwb {
+
+namespace {
+
+QString formatElapsed(std::chrono::nanoseconds d)
+{
+    const double ms = std::chrono::duration<double, std::milli>(d).count();
+    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms")
+                   : QString::number(qint64(ms)) + QStringLiteral(" ms");
+}
+
+QString formatSimulated(Duration d)
+{
+    const qint64 s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+    if (s >= 3600 && s % 3600 == 0)
+        return QObject::tr("%1 h").arg(s / 3600);
+    if (s >= 60 && s % 60 == 0)
+        return QObject::tr("%1 min").arg(s / 60);
+    return QObject::tr("%1 s").arg(s);
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new ScenarioDocument(this))
+    , m_documentB(new ScenarioDocument(this))
+    , m_simulation(new SimulationController(this))
+    , m_simulationB(new SimulationController(this))
+    , m_presenter(new Presenter(this))
+    , m_live(new LiveController(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(icons::icon(icons::Icon::App));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+
+    // Central area: lesson banner above the charts.
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_lessonBanner = new QWidget(centre);
+    m_lessonBanner->setObjectName(QStringLiteral("lessonBanner"));
+    m_lessonBanner->setAttribute(Qt::WA_StyledBackground);
+    auto* bannerLayout = new QHBoxLayout(m_lessonBanner);
+    bannerLayout->setContentsMargins(10, 6, 6, 6);
+    auto* bulb = new QLabel(m_lessonBanner);
+    bulb->setPixmap(icons::icon(icons::Icon::Demo).pixmap(18, 18));
+    m_lessonText = new QLabel(m_lessonBanner);
+    m_lessonText->setObjectName(QStringLiteral("lessonText"));
+    m_lessonText->setWordWrap(true);
+    auto* closeBanner = new QToolButton(m_lessonBanner);
+    closeBanner->setText(QStringLiteral("✕"));
+    closeBanner->setAutoRaise(true);
+    closeBanner->setToolTip(tr("Hide the lesson"));
+    connect(closeBanner, &QToolButton::clicked, m_lessonBanner, &QWidget::hide);
+    bannerLayout->addWidget(bulb);
+    bannerLayout->addWidget(m_lessonText, 1);
+    bannerLayout->addWidget(closeBanner);
+    m_lessonBanner->hide();
+    centreLayout->addWidget(m_lessonBanner);
+
+    m_replay = new ReplayControls(centre);
+    m_replay->setObjectName(QStringLiteral("replayControls"));
+    m_replay->hide();
+    centreLayout->addWidget(m_replay);
+    m_replayBridge = new EventBridge(this);
+    m_replay->setBridge(m_replayBridge);
+    m_liveControls = new LiveControls(centre);
+    m_liveControls->hide();
+    centreLayout->addWidget(m_liveControls);
+
+    m_central = new QStackedWidget(centre);
+    m_placeholder = new QWidget(m_central);
+    m_placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
+    m_placeholder->setAttribute(Qt::WA_StyledBackground);
+    auto* phLayout = new QVBoxLayout(m_placeholder);
+    phLayout->addStretch(2);
+    auto* phIcon = new QLabel(m_placeholder);
+    phIcon->setPixmap(icons::icon(icons::Icon::App).pixmap(64, 64));
+    phIcon->setAlignment(Qt::AlignCenter);
+    auto* phTitle = new QLabel(tr("Charts"), m_placeholder);
+    phTitle->setObjectName(QStringLiteral("placeholderTitle"));
+    phTitle->setAlignment(Qt::AlignCenter);
+    m_placeholderText = new QLabel(m_placeholder);
+    m_placeholderText->setObjectName(QStringLiteral("placeholderText"));
+    m_placeholderText->setAlignment(Qt::AlignCenter);
+    m_placeholderText->setWordWrap(true);
+    phLayout->addWidget(phIcon);
+    phLayout->addWidget(phTitle);
+    phLayout->addWidget(m_placeholderText);
+    phLayout->addStretch(3);
+    m_central->addWidget(m_placeholder);
+    m_results = new ResultsView(m_central);
+    m_central->addWidget(m_results);
+    centreLayout->addWidget(m_central, 1);
+    setCentralWidget(centre);
+    m_placeholderText->setText(tr("Open a scenario or a demo (File › Demos): breaker states, retry delays, traffic "
+                                  "and latency are drawn here after each run."));
+
+    m_files = new FileController(this);
+    m_help = new HelpController(this);
+    m_undoGroup = new QUndoGroup(this);
+    m_undoGroup->addStack(m_document->undoStack());
+    m_undoGroup->addStack(m_documentB->undoStack());
+    m_undoGroup->setActiveStack(m_document->undoStack());
+    qApp->installEventFilter(new UndoShortcutFilter(this));
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+    m_summary = new SummaryController(m_compare, this);
+
+    connect(m_document, &ScenarioDocument::changed, this, [this] {
+        updateTitle();
+        requestRun();
+        if (m_mode == Mode::Live && !m_live->isRunning()) {
+            QStringList services;
+            for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
+                services << v.toObject().value(QStringLiteral("name")).toString();
+            m_liveControls->setServices(services);
+        }
+    });
+    connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_documentB, &ScenarioDocument::changed, this, [this] {
+        updateTitle();
+        if (isComparing())
+            m_simulationB->request(m_documentB->json(), m_documentB->revision());
+    });
+    connect(m_simulation, &SimulationController::finished, this, &MainWindow::applyRun);
+    connect(m_simulationB, &SimulationController::finished, this, &MainWindow::applyRunB);
+    connect(m_simulation, &SimulationController::runningChanged, this, [this](bool running) {
+        m_progress->setVisible(running);
+        m_progress->setValue(0);
+        updateRunActions();
+    });
+    connect(m_simulation, &SimulationController::progressChanged, this,
+        [this](int permille) { m_progress->setValue(permille); });
+
+    // *Show* applies to every chart (ResultsView), the Summary and the circuit tiles
+    connect(m_results, &ResultsView::scopeChanged, this, [this](const RunScope& scope) {
+        m_summary->setScope(scope);
+        m_tiles->setScope(scope);
+    });
+    // a click on a chart selects the log lines of that moment
+    connect(m_results, &ResultsView::timeClicked, this, [this](double seconds) {
+        m_lastChartTime = seconds;
+        if (m_log->logIndex())
+            m_log->scrollToRunTime(seconds);
+    });
+
+    connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
+    connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
+        m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
+        m_results->finishEvents();
+        m_liveControls->setStopped();
+        const QString recorded = m_live->recordingPath();
+        m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
+        const QString caption = tr("Live run of %1 s · seed %2 · %n request(s)", nullptr, int(result.total().requests))
+                                    .arg(toSeconds(result.simulatedUntil), 0, 'f', 1)
+                                    .arg(result.seed);
+        m_summary->showResult(result, caption);
+        m_statusRun->setText(caption);
+        updateRunActions();
+    });
+    // a breaker tile's menu in Simulate: a schedule entry of the scenario, at a time the user picks
+    connect(m_tiles, &CircuitTileBoard::breakerScheduleRequested, this,
+        [this](const QString& circuit, const BreakerAction& action) {
+            bool ok = false;
+            const double duration = m_document->value(QStringLiteral("/duration")).toDouble(300.0);
+            const double at = QInputDialog::getDouble(this, tr("Schedule a breaker command"),
+                tr("Run time (s) at which circuit %1 gets \"%2\":").arg(circuit, toString(action.command)),
+                m_lastChartTime.value_or(duration / 2.0), 0.0, std::max(duration, 0.0), 1, &ok);
+            if (ok)
+                scheduleBreakerAction(circuit, action, at);
+        });
+    // a breaker tile's menu during a live run: a live action on the run's breaker, not a scenario edit
+    connect(m_tiles, &CircuitTileBoard::breakerActionRequested, this,
+        [this](const QString& circuit, const BreakerAction& action) {
+            if (!m_live->isRunning())
+                return;
+            m_live->applyBreakerAction(circuit, action);
+            statusBar()->showMessage(tr("Circuit %1: %2").arg(circuit, toString(action.command)), 4000);
+        });
+    connect(m_liveControls, &LiveControls::outageRequested, this, [this](const QString& service, bool down) {
+        m_live->setOutage(service, down); // a live action: the scenario document is not touched
+        statusBar()->showMessage(down ? tr("%1 is down now (live only; the scenario is unchanged)").arg(service)
+                                      : tr("%1 recovers (live only)").arg(service),
+            4000);
+    });
+    connect(m_replayBridge, &EventBridge::eventsReady, this, &MainWindow::drawEvents);
+    connect(m_replay, &ReplayControls::overviewEvents, this, &MainWindow::drawEvents);
+    connect(m_replay, &ReplayControls::wholeLogShown, this, [this] {
+        m_results->finishEvents();
+        updateReplayCaption();
+    });
+    connect(m_replay, &ReplayControls::rewound, this, [this](const std::vector<Event>& history) {
+        m_results->clear();
+        m_tiles->clear();
+        m_summary->clearEvents();
+        drawEvents(history);
+    });
+    connect(m_replay, &ReplayControls::positionChanged, this, [this] { updateReplayCaption(); });
+    connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+        [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
+    connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        // Undo / Redo act on the variant being edited
+        m_undoGroup->setActiveStack(index == 1 ? m_documentB->undoStack() : m_document->undoStack());
+    });
+
+    m_defaultState = saveState();
+    if (!restoreGeometry(Settings::windowGeometry())) {
+        // the first window: most of the screen, as the charts and panels want room
+        if (const QScreen* s = screen()) {
+            const QRect available = s->availableGeometry();
+            resize(available.size() * 0.92);
+            move(available.center() - rect().center());
+        }
+    }
+    restoreState(Settings::windowState());
+    if (Settings::presenterMode())
+        m_presenterAction->setChecked(true);
+    m_files->updateRecentMenu();
+    updateTitle();
+    updateRunActions();
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_replayCancel)
+        m_replayCancel->store(true); // a replay decode in flight stops; its result goes nowhere
+}
+
+void MainWindow::createActions()
+{
+    m_undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    setStandardShortcut(m_undoAction, QKeySequence::Undo, QKeySequence(Qt::CTRL | Qt::Key_Z));
+    m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts(standardShortcuts(QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)));
+
+    m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
+    m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_runAction->setToolTip(tr("Run the scenario now (F5)"));
+    connect(m_runAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Live) {
+            startLive();
+            return;
+        }
+        if (m_mode == Mode::Replay) {
+            m_replay->play();
+            return;
+        }
+        m_autoRun = true;
+        m_pauseAction->setChecked(false);
+        m_simulation->request(m_document->json(), m_document->revision());
+        m_simulation->runNow();
+        if (isComparing()) {
+            m_simulationB->request(m_documentB->json(), m_documentB->revision());
+            m_simulationB->runNow();
+        }
+    });
+
+    m_pauseAction = new QAction(icons::icon(icons::Icon::Pause), tr("&Pause"), this);
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_pauseAction->setToolTip(tr("Pause: edits no longer re-run the scenario until Run (F6)"));
+    connect(m_pauseAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Replay) {
+            m_pauseAction->setChecked(false);
+            m_replay->pause();
+        }
+    });
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        if (m_mode == Mode::Replay)
+            return;
+        m_autoRun = !paused;
+        if (!paused)
+            requestRun();
+        updateRunActions();
+    });
+
+    m_stopAction = new QAction(icons::icon(icons::Icon::Stop), tr("S&top"), this);
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
+    connect(m_stopAction, &QAction::triggered, this, [this] {
+        if (m_mode == Mode::Replay) {
+            m_replay->pause();
+            m_replay->rewind();
+        }
+        m_live->stop();
+        m_simulation->cancel();
+        m_simulationB->cancel();
+        statusBar()->showMessage(tr("Run stopped"), 3000);
+    });
+
+    m_modeGroup = new QActionGroup(this);
+    m_modeGroup->setExclusive(true);
+    auto addMode = [this](icons::Icon icon, const QString& text, const QString& tip, int key, Mode mode) {
+        auto* a = new QAction(icons::icon(icon), text, m_modeGroup);
+        a->setCheckable(true);
+        a->setShortcut(QKeySequence(Qt::CTRL | key));
+        a->setToolTip(tip + QStringLiteral(" (%1)").arg(a->shortcut().toString(QKeySequence::NativeText)));
+        connect(a, &QAction::triggered, this, [this, mode] { setMode(mode); });
+        return a;
+    };
+    m_simulateModeAction = addMode(icons::Icon::Simulate, tr("Simulate"),
+        tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1, Mode::Simulate);
+    m_liveModeAction = addMode(icons::Icon::Live, tr("Live"),
+        tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
+    m_replayModeAction = addMode(
+        icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3, Mode::Replay);
+    m_simulateModeAction->setChecked(true);
+
+    m_compareAction = new QAction(icons::icon(icons::Icon::Compare), tr("Compare &A/B"), this);
+    m_compareAction->setCheckable(true);
+    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    m_compareAction->setToolTip(tr("Duplicate the pipeline as variant B and compare both on the same seed (Ctrl+B)"));
+    connect(m_compareAction, &QAction::toggled, this, [this](bool on) {
+        if (on && !isComparing()) {
+            startCompare();
+        } else if (!on && isComparing()) {
+            if (m_documentB->isModified() && isVisible()) {
+                const auto answer = QMessageBox::question(this, tr("Drop variant B"),
+                    tr("Variant B has unsaved changes. Drop it anyway?"), QMessageBox::Discard | QMessageBox::Cancel,
+                    QMessageBox::Cancel);
+                if (answer != QMessageBox::Discard) {
+                    const QSignalBlocker block(m_compareAction);
+                    m_compareAction->setChecked(true);
+                    return;
+                }
+            }
+            stopCompare();
+        }
+    });
+
+    m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
+    m_presenterAction->setCheckable(true);
+    m_presenterAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presenterAction->setToolTip(tr("Bigger fonts and chart lines for showing to a room (F11)"));
+    connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
+        if (on == m_presenter->isEnabled())
+            return;
+        if (on) {
+            // switching off restores exactly this: geometry, docks, and every widget's font
+            m_beforePresenter = { saveGeometry(), saveState() };
+            m_dockSizes.clear();
+            for (QDockWidget* dock : findChildren<QDockWidget*>())
+                if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty()) // not tabbed away
+                    m_dockSizes.insert(dock, dock->size());
+        }
+        m_presenter->setEnabled(on);
+        m_results->setPresenterMode(on);
+        m_tiles->setPresenterMode(on);
+        Settings::setPresenterMode(on);
+        // panels measured with the old fonts measure again once every font changed
+        const auto refit = [this] {
+            for (EditorScrollArea* area : findChildren<EditorScrollArea*>())
+                area->fitWidth();
+            m_compare->fitWidth();
+        };
+        if (on) {
+            // bigger fonts need wider panels, but never a window wider than the screen
+            resizeDocks({ m_pipelineDock, m_compareDock },
+                { int(m_pipelineDock->width() * Presenter::scale()), int(m_compareDock->width() * Presenter::scale()) },
+                Qt::Horizontal);
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                fitToScreen();
+            });
+        } else if (!m_beforePresenter.first.isEmpty()) {
+            QTimer::singleShot(0, this, [this, refit] {
+                refit();
+                // settle every layout of the normal fonts first, or they would move the restored docks
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+                restoreGeometry(m_beforePresenter.first);
+                restoreState(m_beforePresenter.second);
+                // the state's split sizes can lag the docks' real ones: set those exactly
+                QList<QDockWidget*> docks;
+                QList<int> widths, heights;
+                for (auto it = m_dockSizes.cbegin(); it != m_dockSizes.cend(); ++it) {
+                    if (!it.key() || !it.key()->isVisible())
+                        continue;
+                    docks << it.key();
+                    widths << it->width();
+                    heights << it->height();
+                }
+                resizeDocks(docks, widths, Qt::Horizontal);
+                resizeDocks(docks, heights, Qt::Vertical);
+            });
+        }
+    });
+
+    m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
+    connect(m_resetLayoutAction, &QAction::triggered, this, &MainWindow::resetLayout);
+
+    m_tourAction = new QAction(tr("&Tour"), this);
+    m_tourAction->setObjectName(QStringLiteral("helpTour"));
+    m_tourAction->setStatusTip(tr("A short tour of the window: pipeline, charts, live, logs and compare"));
+    connect(m_tourAction, &QAction::triggered, this, &MainWindow::startTour);
+
+    m_recordAction = new QAction(tr("&Record Run to JSONL…"), this);
+    m_recordAction->setObjectName(QStringLiteral("recordAction"));
+    m_recordAction->setCheckable(true);
+    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_recordAction->setToolTip(tr("Simulate: write the run's events to a JSONL log now. Live: record every live run "
+                                  "while checked. Files rotate daily (Ctrl+R)"));
+    connect(m_recordAction, &QAction::triggered, this, &MainWindow::toggleRecording);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_files->newAction());
+    file->addAction(m_files->openAction());
+    file->addMenu(m_files->recentMenu());
+    m_demoMenu = file->addMenu(icons::icon(icons::Icon::Demo), tr("&Demos"));
+    file->addSeparator();
+    file->addAction(m_files->saveAction());
+    file->addAction(m_files->saveAsAction());
+    file->addAction(m_files->saveVariantBAsAction());
+    file->addSeparator();
+    file->addAction(m_files->importConfigAction());
+    file->addAction(m_files->exportConfigAction());
+    file->addMenu(createInteropExportMenu(
+        this, [this] { return m_document->json(); },
+        [this] { return QFileInfo(m_document->title()).completeBaseName(); }));
+    file->addAction(m_files->exportSummaryAction());
+    file->addAction(m_recordAction);
+    file->addSeparator();
+    file->addAction(m_files->quitAction());
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+    edit->addSeparator();
+    edit->addAction(tr("Log Index &Cache…"), this, [this] { LogCacheDialog(this).exec(); });
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_runAction);
+    run->addAction(m_pauseAction);
+    run->addAction(m_stopAction);
+    run->addSeparator();
+    run->addActions(m_modeGroup->actions());
+    run->addSeparator();
+    run->addAction(m_compareAction);
+    run->addAction(m_recordAction);
+
+    // Demos: each with its lesson as the status tip, so hovering teaches before opening.
+    QMenu* demos = menuBar()->addMenu(tr("&Demos"));
+    for (QMenu* menu : { m_demoMenu, demos }) {
+        const auto all = demos::list();
+        for (const DemoInfo& demo : all) {
+            QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
+            a->setStatusTip(demo.lesson);
+            a->setToolTip(demo.lesson);
+            const QString name = demo.name;
+            connect(a, &QAction::triggered, this, [this, name] {
+                if (m_files->maybeSave())
+                    openDemo(name);
+            });
+        }
+        if (all.empty())
+            menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
+        menu->setToolTipsVisible(true);
+    }
+
+    m_help->populate(menuBar()->addMenu(tr("&Help")), m_tourAction);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    m_toolBar = bar;
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(20, 20));
+    bar->addAction(m_runAction);
+    bar->addAction(m_pauseAction);
+    bar->addAction(m_stopAction);
+
+    auto* speedLabel = new QLabel(tr(" Speed "), bar);
+    m_speed = new QComboBox(bar);
+    m_speed->setObjectName(QStringLiteral("speedBox"));
+    for (double factor : ReplayControls::speeds())
+        m_speed->addItem(QStringLiteral("×%1").arg(factor), factor);
+    m_speed->setToolTip(tr("Replay speed (Simulate runs as fast as possible; Live runs in real time)"));
+    bar->addWidget(speedLabel);
+    bar->addWidget(m_speed);
+    bar->addSeparator();
+    bar->addActions(m_modeGroup->actions());
+    bar->addSeparator();
+    bar->addAction(m_files->openAction());
+    bar->addAction(m_files->saveAction());
+    auto* exportButton = new QToolButton(bar);
+    exportButton->setDefaultAction(m_files->exportConfigAction());
+    exportButton->setText(tr("Export"));
+    exportButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    exportButton->setPopupMode(QToolButton::MenuButtonPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(m_files->exportConfigAction());
+    exportMenu->addAction(m_files->exportSummaryAction());
+    exportMenu->addAction(m_recordAction);
+    exportButton->setMenu(exportMenu);
+    bar->addWidget(exportButton);
+    bar->addSeparator();
+    bar->addAction(m_compareAction);
+    bar->addAction(m_presenterAction);
+    m_viewMenu->addAction(bar->toggleViewAction());
+}
+
+void MainWindow::createDocks()
+{
+    m_pipelineEditor = new PipelineEditor(this);
+    m_pipelineEditor->setDocument(m_document);
+    m_pipelineEditorB = new PipelineEditor(this);
+    m_pipelineEditorB->setObjectName(QStringLiteral("pipelineEditorB"));
+    m_pipelineEditorB->setDocument(m_documentB);
+    m_pipelineEditorB->hide(); // shown as the second tab while comparing
+    m_pipelineTabs = new QTabWidget(this);
+    m_pipelineTabs->setDocumentMode(true);
+    m_pipelineTabs->addTab(m_pipelineEditor, tr("Pipeline"));
+    m_pipelineTabs->tabBar()->hide();
+
+    m_pipelineDock = new QDockWidget(tr("Pipeline"), this);
+    m_pipelineDock->setObjectName(QStringLiteral("pipelineDock"));
+    m_pipelineDock->setWidget(m_pipelineTabs);
+    addDockWidget(Qt::LeftDockWidgetArea, m_pipelineDock);
+
+    m_servicesEditor = new ServicesEditor(this);
+    m_servicesEditor->setDocument(m_document);
+    m_servicesDock = new QDockWidget(tr("Services"), this);
+    m_servicesDock->setObjectName(QStringLiteral("servicesDock"));
+    m_servicesDock->setWidget(m_servicesEditor);
+    addDockWidget(Qt::LeftDockWidgetArea, m_servicesDock);
+    tabifyDockWidget(m_pipelineDock, m_servicesDock);
+
+    m_clientsEditor = new ClientsEditor(this);
+    m_clientsEditor->setDocument(m_document);
+    m_clientsDock = new QDockWidget(tr("Run and Clients"), this);
+    m_clientsDock->setObjectName(QStringLiteral("clientsDock"));
+    m_clientsDock->setWidget(m_clientsEditor);
+    addDockWidget(Qt::LeftDockWidgetArea, m_clientsDock);
+    tabifyDockWidget(m_servicesDock, m_clientsDock);
+    m_pipelineDock->raise();
+
+    m_compare = new CompareView(this);
+    m_compareDock = new QDockWidget(tr("Summary and A/B"), this);
+    m_compareDock->setObjectName(QStringLiteral("compareDock"));
+    m_compareDock->setWidget(m_compare);
+    addDockWidget(Qt::RightDockWidgetArea, m_compareDock);
+    connect(m_compare, &CompareView::duplicateRequested, this, [this] { m_compareAction->setChecked(true); });
+    connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
+
+    m_tiles = new CircuitTileBoard(this);
+    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
+    m_tilesDock = new QDockWidget(tr("Circuits"), this);
+    m_tilesDock->setObjectName(QStringLiteral("circuitsDock"));
+    m_tilesDock->setWidget(m_tiles);
+    addDockWidget(Qt::RightDockWidgetArea, m_tilesDock);
+    splitDockWidget(m_compareDock, m_tilesDock, Qt::Vertical);
+
+    m_log = new LogPanel(this);
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_logDock->hide();
+    connect(m_log, &LogPanel::showInChart, this, [this](double seconds) {
+        m_central->setCurrentWidget(m_results);
+        m_results->markTime(seconds);
+    });
+
+    auto* history = new QUndoView(m_undoGroup, this);
+    history->setEmptyLabel(tr("<opened>"));
+    m_historyDock = new QDockWidget(tr("Edit History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setWidget(history);
+    addDockWidget(Qt::RightDockWidgetArea, m_historyDock);
+    m_historyDock->hide();
+
+    m_sweep = new SweepView(this);
+    m_sweepDock = new QDockWidget(tr("Sweep"), this);
+    m_sweepDock->setObjectName(QStringLiteral("sweepDock"));
+    m_sweepDock->setWidget(m_sweep);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sweepDock);
+    m_sweepDock->hide();
+    const auto feedSweep = [this] {
+        if (m_sweepDock->isVisible())
+            m_sweep->setScenario(m_document->json());
+    };
+    connect(m_document, &ScenarioDocument::changed, m_sweep, feedSweep);
+    connect(m_sweepDock, &QDockWidget::visibilityChanged, m_sweep, feedSweep);
+    connect(m_sweep, &SweepView::variantRequested, this, &MainWindow::loadAsVariantB);
+
+    // Lint and expectations (docs/lint.md): a tab beside the editors, re-linted on every edit.
+    m_lint = new LintPanel(this);
+    connect(this, &MainWindow::runApplied, m_lint, &LintPanel::showRun);
+    connect(m_lint, &LintPanel::findingsChanged, this, [this] { m_pipelineEditor->setAdvice(m_lint->advice()); });
+    connect(m_lint, &LintPanel::findingActivated, this, [this](const QString& pointer) {
+        m_pipelineDock->show();
+        m_pipelineDock->raise();
+        revealPipelineSetting(*m_pipelineEditor, pointer);
+    });
+    m_lintDock = new QDockWidget(tr("Checks"), this);
+    m_lintDock->setObjectName(QStringLiteral("lintDock"));
+    m_lintDock->setWidget(m_lint);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lintDock);
+    tabifyDockWidget(m_clientsDock, m_lintDock);
+    m_pipelineDock->raise();
+    m_lint->setDocument(m_document);
+
+    m_viewMenu->addSeparator();
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_tilesDock, m_lintDock,
+             m_logDock, m_historyDock, m_sweepDock })
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_presenterAction);
+    m_viewMenu->addAction(m_resetLayoutAction);
+    resizeDocks({ m_pipelineDock, m_compareDock }, { 380, 340 }, Qt::Horizontal);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_statusRun = new QLabel(this);
+    m_statusRun->setObjectName(QStringLiteral("runStatus"));
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(160);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    m_statusMode = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusRun);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_statusMode);
+    m_statusMode->setText(tr("Simulate"));
+}
+
+void MainWindow::setMode(Mode mode)
+{
+    if (mode != m_mode && m_mode == Mode::Live)
+        m_live->stop();
+    m_mode = mode;
+    // Live turns the menu on when its run starts; a replayed log has no breaker to command
+    m_tiles->setBreakerMenu(mode == Mode::Simulate ? CircuitTileBoard::BreakerMenu::Schedule : CircuitTileBoard::BreakerMenu::Off);
+    QAction* a = mode == Mode::Simulate ? m_simulateModeAction
+        : mode == Mode::Live            ? m_liveModeAction
+                                        : m_replayModeAction;
+    a->setChecked(true);
+    m_statusMode->setText(a->text());
+    m_results->setFollowMode(mode == Mode::Live);
+    showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
+    m_replay->setVisible(mode == Mode::Replay);
+    m_liveControls->setVisible(mode == Mode::Live);
+    // in Live mode the outage buttons are live actions (the bar above the charts), not edits
+    m_servicesEditor->outageButton()->setVisible(mode != Mode::Live);
+    m_servicesEditor->recoverButton()->setVisible(mode != Mode::Live);
+    m_recordAction->setChecked(mode == Mode::Live && !m_liveRecordDirectory.isEmpty());
+    if (mode != Mode::Replay)
+        m_replay->pause();
+    if (mode == Mode::Replay) {
+        m_simulation->cancel();
+        if (!m_logDock->isVisible()) {
+            m_logDock->show();
+            // the charts keep most of the height; the log scrolls
+            resizeDocks({ m_logDock }, { height() / 3 }, Qt::Vertical);
+        }
+        m_logDock->raise();
+        if (m_replay->replayer().eventCount() == 0)
+            m_summary->clear(tr("Replay: open a recorded .jsonl log (Ctrl+O)"));
+        statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
+    } else if (mode == Mode::Live) {
+        m_simulation->cancel();
+        QStringList services;
+        for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
+            services << v.toObject().value(QStringLiteral("name")).toString();
+        m_liveControls->setServices(services);
+        m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
+                ? QString()
+                : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
+        statusBar()->showMessage(
+            tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
+    } else {
+        m_replayLog.clear();
+        // what the charts show is about to be the simulation again
+        if (m_simulation->lastRun().ok() && m_simulation->lastRun().revision == m_document->revision())
+            applyRun(m_simulation->lastRun());
+        else
+            requestRun();
+    }
+    updateTitle();
+    updateRunActions();
+}
+
+void MainWindow::showEditorDocks(bool show)
+{
+    if (show == !m_editorsHiddenForReplay)
+        return;
+    if (!show) {
+        m_pipelineDockWasVisible = m_pipelineDock->isVisible();
+        m_servicesDockWasVisible = m_servicesDock->isVisible();
+        m_clientsDockWasVisible = m_clientsDock->isVisible();
+        m_pipelineDock->hide();
+        m_servicesDock->hide();
+        m_clientsDock->hide();
+    } else {
+        m_pipelineDock->setVisible(m_pipelineDockWasVisible);
+        m_servicesDock->setVisible(m_servicesDockWasVisible);
+        m_clientsDock->setVisible(m_clientsDockWasVisible);
+        m_pipelineDock->raise();
+    }
+    m_editorsHiddenForReplay = !show;
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultState);
+    m_editorsHiddenForReplay = false;
+    if (m_mode == Mode::Replay) {
+        showEditorDocks(false);
+        m_logDock->show();
+        m_logDock->raise();
+    }
+}
+
+void MainWindow::drawEvents(const std::vector<Event>& events)
+{
+    m_results->appendEvents(events);
+    m_tiles->appendEvents(events);
+    m_summary->appendEvents(events);
+}
+
+void MainWindow::clearDrawing(std::shared_ptr<const Scenario> scenario)
+{
+    m_tiles->setScenario(scenario.get());
+    m_tiles->clear();
+    m_summary->setScenario(scenario.get());
+    m_summary->clearEvents();
+    m_results->clear(std::move(scenario));
+    m_central->setCurrentWidget(m_results);
+}
+
+void MainWindow::updateReplayCaption()
+{
+    if (m_mode != Mode::Replay || m_replay->replayer().eventCount() == 0)
+        return;
+    const LogReplayer& r = m_replay->replayer();
+    const QString span = formatRunTime(r.endTime());
+    const QString where = m_replay->isOverview() || r.atEnd()
+        ? tr("the whole log (%1)").arg(span)
+        : tr("up to %1 of %2").arg(formatRunTime(m_replay->position()), span);
+    m_summary->setCaption(tr("Replay of %1 · %2").arg(m_replayLog, where));
+}
+
+void MainWindow::loadReplay()
+{
+    LogIndex* index = m_log->logIndex();
+    if (!index)
+        return;
+    clearDrawing(nullptr);
+    m_summary->clear(tr("Replay of %1: reading events…").arg(m_replayLog));
+    m_statusRun->setText(tr("Replay: reading events…"));
+    // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
+    // worker. A newer log cancels the older decode, and its result is dropped by job number.
+    if (m_replayCancel)
+        m_replayCancel->store(true);
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_replayCancel = cancel;
+    const quint64 job = ++m_replayJob;
+    QtConcurrent::run([snapshot = index->snapshot(), cancel] {
+        // shared_ptr: Decoded is move-only, and then() would otherwise copy it (or takeResult() reset the future)
+        return std::make_shared<LogReplayer::Decoded>(LogReplayer::decode(snapshot, -1, cancel.get()));
+    }).then(this, [this, job](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
+        if (job != m_replayJob || decoded->cancelled)
+            return;
+        m_log->setTimeOrigin(decoded->originUtcMs);
+        m_summary->followEvents(
+            &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
+        const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
+        m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
+        if (events > m_replay->overviewLimit())
+            statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
+        if (events == 0) {
+            m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
+            statusBar()->showMessage(
+                tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
+        }
+        updateRunActions();
+    });
+}
+
+void MainWindow::setPresenterMode(bool on)
+{
+    m_presenterAction->setChecked(on);
+}
+
+void MainWindow::startLive()
+{
+    const ScenarioLoad load = scenariojson::fromJson(m_document->json());
+    if (!load.ok()) {
+        QMessageBox::warning(this, tr("Cannot start the live run"),
+            load.errors.empty() ? tr("The scenario does not load.") : load.errors.front().toString());
+        return;
+    }
+    const auto scenario = std::make_shared<const Scenario>(*load.scenario);
+    clearDrawing(scenario);
+    QString error;
+    if (!m_live->start(m_document->json(), &error, m_liveRecordDirectory)) {
+        QMessageBox::warning(this, tr("Cannot start the live run"), error);
+        return;
+    }
+    m_liveControls->setRunning(m_live->serviceUrls());
+    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
+    m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
+            ? QString()
+            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
+    const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
+    m_summary->followEvents(&m_results->trafficChart()->bucketer(), runjson::Source::Live, caption);
+    m_statusRun->setText(caption);
+    updateRunActions();
+}
+
+void MainWindow::setLiveRecording(const QString& directory)
+{
+    m_liveRecordDirectory = directory;
+    m_recordAction->setChecked(m_mode == Mode::Live && !directory.isEmpty());
+    m_liveControls->setRecording(
+        directory.isEmpty() ? QString() : tr("Recording to %1").arg(QDir::toNativeSeparators(directory)));
+}
+
+bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
+{
+    if (m_recordingSimulation)
+        return false;
+    m_recordingSimulation = true;
+    statusBar()->showMessage(tr("Recording the run to %1…").arg(QDir::toNativeSeparators(directory)));
+    QtConcurrent::run([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); })
+        .then(this, [this, done = std::move(done)](const RecordedRun& recorded) {
+            m_recordingSimulation = false;
+            if (recorded.error.isEmpty())
+                statusBar()->showMessage(tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
+                                             .arg(QDir::toNativeSeparators(recorded.path)),
+                    8000);
+            else
+                QMessageBox::warning(this, tr("Recording failed"), recorded.error);
+            if (done)
+                done(recorded.path, recorded.error);
+        });
+    return true;
+}
+
+void MainWindow::toggleRecording(bool on)
+{
+    const auto chooseDirectory = [this]() {
+        const QString start
+            = Settings::recordingDirectory().isEmpty() ? Settings::lastDirectory() : Settings::recordingDirectory();
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Record Runs to Folder"), start);
+        if (!dir.isEmpty())
+            Settings::setRecordingDirectory(dir);
+        return dir;
+    };
+    if (m_mode == Mode::Live) {
+        setLiveRecording(on ? chooseDirectory() : QString());
+        if (on && m_live->isRunning())
+            statusBar()->showMessage(tr("Recording starts with the next live run"), 5000);
+        return;
+    }
+    m_recordAction->setChecked(false); // a one-off in Simulate mode
+    if (m_mode == Mode::Simulate) {
+        const QString dir = chooseDirectory();
+        if (!dir.isEmpty())
+            recordSimulation(dir);
+    }
+}
+
+void MainWindow::updateRunActions()
+{
+    const bool simulate = m_mode == Mode::Simulate;
+    const bool live = m_mode == Mode::Live;
+    const bool replay = m_mode == Mode::Replay;
+    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning()
+        || (replay && m_replay->replayer().eventCount() > 0));
+    m_runAction->setEnabled(simulate || (live && !m_live->isRunning())
+        || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
+    m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
+    m_speed->setEnabled(m_mode == Mode::Replay);
+    m_recordAction->setEnabled((simulate && !m_recordingSimulation) || live);
+    m_files->saveVariantBAsAction()->setEnabled(isComparing());
+}
+
+void MainWindow::requestRun()
+{
+    if (m_mode != Mode::Simulate || !m_autoRun || m_document->json().isEmpty())
+        return;
+    m_simulation->request(m_document->json(), m_document->revision());
+}
+
+QString MainWindow::runStatusText(const SimulationRun& run) const
+{
+    if (!run.result)
+        return {};
+    return tr("%1 simulated in %2 · seed %3")
+        .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed))
+        .arg(run.result->seed);
+}
+
+void MainWindow::applyRun(const SimulationRun& run)
+{
+    showProblems(run.problems);
+    if (!run.ok()) {
+        m_statusRun->setText(tr("Scenario has %n problem(s)", nullptr, int(run.problems.size())));
+        if (!run.problems.empty())
+            statusBar()->showMessage(run.problems.front().pointer.isEmpty()
+                    ? run.problems.front().message
+                    : run.problems.front().pointer + QStringLiteral(": ") + run.problems.front().message,
+                8000);
+        return;
+    }
+    if (m_mode != Mode::Simulate)
+        return; // the charts show a live or replayed run now; setMode(Simulate) draws this one
+    m_statusRun->setText(runStatusText(run));
+    const SimulationRun* b = isComparing() && m_simulationB->lastRun().ok() ? &m_simulationB->lastRun() : nullptr;
+    m_summary->showRuns(run, b,
+        b ? tr("A: %1\nB: %2").arg(runStatusText(run), runStatusText(*b)) : runStatusText(run));
+    std::vector<std::pair<QString, BackoffConfig>> backoffs;
+    int maxAttempts = 1;
+    if (run.scenario) {
+        for (const PipelineSpec& p : run.scenario->pipelines) {
+            if (p.config.retryEnabled) {
+                backoffs.emplace_back(p.name(), p.config.retry.backoff);
+                maxAttempts = std::max(maxAttempts, p.config.retry.maxAttempts);
+            }
+        }
+    }
+    m_results->setRun(run, backoffs, maxAttempts);
+    if (b)
+        m_results->setComparison(b);
+    m_central->setCurrentWidget(m_results);
+    static const std::vector<Event> noEvents;
+    m_tiles->setScenario(run.scenario.get());
+    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+    emit runApplied(run);
+    if (!m_screenshotDir.isEmpty())
+        QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
+}
+
+void MainWindow::takeScreenshots()
+{
+    if (m_screenshotDir.isEmpty())
+        return; // a second run landed before the first screenshot timer fired: already taken
+    const QString dir = std::exchange(m_screenshotDir, QString());
+    auto done = std::exchange(m_screenshotDone, nullptr);
+    QDir().mkpath(dir);
+    bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
+    QString error;
+    ok = m_results->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
+    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
+    const std::pair<QDockWidget*, const char*> docks[] = {
+        { m_servicesDock, "services-panel.png" },
+        { m_clientsDock, "clients-panel.png" },
+        { m_pipelineDock, "pipeline-panel.png" },
+        { m_compareDock, "summary-panel.png" },
+        { m_lintDock, "lint-panel.png" },
+        { m_tilesDock, "circuits-panel.png" },
+    };
+    for (const auto& [dock, name] : docks) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        ok = dock->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
+    }
+    // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
+    startCompare();
+    connect(
+        m_simulationB, &SimulationController::finished, this,
+        [this, dir, done, ok](const SimulationRun&) {
+            QTimer::singleShot(200, this, [this, dir, done, ok] {
+                bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
+                all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
+                if (done)
+                    done(all);
+            });
+        },
+        Qt::SingleShotConnection);
+    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
+        tr("Disable circuit breaker"));
+}
+
+void MainWindow::loadAsVariantB(const QJsonObject& values)
+{
+    if (!isComparing())
+        startCompare();
+    for (auto it = values.begin(); it != values.end(); ++it)
+        m_documentB->setValue(it.key(), it.value(), tr("Sweep point %1").arg(it.key()));
+    m_compareDock->show();
+    m_compareDock->raise();
+}
+
+void MainWindow::applyRunB(const SimulationRun& run)
+{
+    if (!isComparing())
+        return;
+    if (run.ok()) {
+        if (m_mode != Mode::Simulate)
+            return;
+        const SimulationRun& a = m_simulation->lastRun();
+        m_summary->showRuns(a, &run, tr("A: %1\nB: %2").arg(runStatusText(a), runStatusText(run)));
+        m_results->setComparison(&run);
+    } else if (!run.problems.empty()) {
+        m_pipelineEditorB->setProblems(run.problems);
+        statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
+    }
+}
+
+void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
+{
+    m_problems = problems;
+    m_pipelineEditor->setProblems(problems);
+    m_servicesEditor->setProblems(problems);
+    m_clientsEditor->setProblems(problems);
+}
+
+void MainWindow::setLesson(const QString& lesson)
+{
+    m_lessonText->setText(lesson);
+    m_lessonBanner->setVisible(!lesson.isEmpty());
+}
+
+bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
+{
+    const ScenarioFile file = parseScenario(text, sourceName);
+    if (!file.ok()) {
+        QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
+            tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
+            QMessageBox::Ok, this);
+        box.setInformativeText(file.problemText(sourceName));
+        box.setObjectName(QStringLiteral("openErrorDialog"));
+        box.exec();
+        return false;
+    }
+    if (isComparing())
+        m_compareAction->setChecked(false);
+    const QString title = file.json.value(QStringLiteral("name")).toString();
+    m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
+    setLesson(file.json.value(QStringLiteral("lesson")).toString());
+    m_summary->clear(tr("Simulating %1…").arg(m_document->title()));
+    if (m_mode == Mode::Replay)
+        setMode(Mode::Simulate);
+    return true;
+}
+
+bool MainWindow::openFile(const QString& path)
+{
+    const QFileInfo info(path);
+    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0) {
+        QString error;
+        if (!m_log->openFile(info.absoluteFilePath(), &error)) {
+            QMessageBox box(QMessageBox::Warning, tr("Cannot open log"),
+                tr("<b>%1</b> was not opened; the current session is unchanged.").arg(info.fileName().toHtmlEscaped()),
+                QMessageBox::Ok, this);
+            box.setInformativeText(error);
+            box.exec();
+            return false;
+        }
+        m_replayLog = info.fileName();
+        m_replay->loadEvents({}); // the previous log's replay is over
+        setMode(Mode::Replay);
+        clearDrawing(nullptr);
+        m_summary->clear(tr("Replay of %1: indexing the log…").arg(m_replayLog));
+        // The replay starts once the log is indexed (in the background).
+        if (LogIndex* index = m_log->logIndex())
+            connect(index, &LogIndex::finished, this, &MainWindow::loadReplay, Qt::SingleShotConnection);
+        Settings::addRecentFile(info.absoluteFilePath());
+        Settings::setLastDirectory(info.absolutePath());
+        m_files->updateRecentMenu();
+        statusBar()->showMessage(tr("Opened log %1").arg(info.fileName()), 3000);
+        return true;
+    }
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Cannot open scenario"),
+            tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
+        return false;
+    }
+    if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
+        return false;
+    Settings::addRecentFile(info.absoluteFilePath());
+    Settings::setLastScenario(info.absoluteFilePath());
+    Settings::setLastDirectory(info.absolutePath());
+    m_files->updateRecentMenu();
+    setMode(Mode::Simulate);
+    statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
+    return true;
+}
+
+bool MainWindow::openDemo(const QString& name)
+{
+    const QString wanted = name.isEmpty() ? QStringLiteral("outage-recovery") : name;
+    const auto all = demos::list();
+    const auto demo = std::find_if(all.begin(), all.end(), [&](const DemoInfo& d) { return d.name == wanted; });
+    if (demo == all.end())
+        return false;
+    const ScenarioLoad load = demos::load(demo->name);
+    if (!load.ok())
+        return false;
+    if (isComparing())
+        m_compareAction->setChecked(false);
+    m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
+    setLesson(demo->lesson);
+    m_summary->clear(tr("Simulating %1…").arg(demo->title));
+    Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
+    setMode(Mode::Simulate);
+    return true;
+}
+
+void MainWindow::restoreLastSession()
+{
+    const QString last = Settings::lastScenario();
+    if (last.startsWith(QStringLiteral("demo:")) && openDemo(last.mid(5)))
+        return;
+    if (!last.isEmpty() && QFileInfo::exists(last) && openFile(last))
+        return;
+    openDemo();
+}
+
+bool MainWindow::saveTo(const QString& path)
+{
+    return m_files->saveTo(path);
+}
+
+void MainWindow::updateTitle()
+{
+    const bool modified = m_document->isModified() || (isComparing() && m_documentB->isModified());
+    QString title = m_document->title();
+    if (m_mode == Mode::Replay && !m_replayLog.isEmpty())
+        title = tr("%1 (replay)").arg(m_replayLog);
+    else if (isComparing())
+        title = tr("%1 · A/B").arg(title);
+    setWindowTitle(tr("%1[*] — Resilience Workbench").arg(title));
+    setWindowModified(modified && !(m_mode == Mode::Replay && !m_replayLog.isEmpty()));
+}
+
+void MainWindow::startCompare()
+{
+    m_documentB->reset(m_document->json(), {}, tr("Variant B"));
+    if (m_pipelineTabs->count() == 1)
+        m_pipelineTabs->addTab(m_pipelineEditorB, tr("Variant B"));
+    m_pipelineTabs->setTabText(0, tr("Variant A"));
+    m_pipelineTabs->tabBar()->show();
+    m_pipelineTabs->setCurrentIndex(1);
+    m_pipelineEditorB->setPipelineIndex(m_pipelineEditor->pipelineIndex());
+    m_compare->setCompareActive(true);
+    m_compareDock->show();
+    m_compareDock->raise();
+    m_pipelineDock->raise();
+    m_compareAction->setChecked(true);
+    m_simulationB->request(m_documentB->json(), m_documentB->revision());
+    m_simulationB->runNow();
+    updateTitle();
+    updateRunActions();
+    statusBar()->showMessage(tr("Variant B created: edit it in the Pipeline panel; both run on the same seed"), 5000);
+}
+
+void MainWindow::stopCompare()
+{
+    m_simulationB->cancel();
+    if (m_pipelineTabs->count() > 1)
+        m_pipelineTabs->removeTab(1);
+    m_pipelineTabs->setTabText(0, tr("Pipeline"));
+    m_pipelineTabs->tabBar()->hide();
+    m_compare->setCompareActive(false);
+    m_results->setComparison(nullptr);
+    m_compareAction->setChecked(false);
+    m_documentB->reset({}, {}, tr("Variant B")); // forgotten: nothing left to save
+    if (m_mode == Mode::Simulate && m_simulation->lastRun().ok())
+        m_summary->showRuns(m_simulation->lastRun(), nullptr, runStatusText(m_simulation->lastRun()));
+    updateTitle();
+    updateRunActions();
+}
+
+bool MainWindow::isComparing() const noexcept
+{
+    return m_pipelineTabs && m_pipelineTabs->count() > 1;
+}
+
+QString MainWindow::exportScenarioConfig(const QString& path, bool variantB) const
+{
+    return m_files->exportScenarioConfig(path, variantB);
+}
+
+QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy, bool variantB) const
+{
+    return m_files->exportSeedConfig(path, lossy, variantB);
+}
+
+bool MainWindow::importConfig(const QString& path, QString* error)
+{
+    return m_files->importConfig(path, error);
+}
+
+bool MainWindow::scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds)
+{
+    const QJsonArray pipelines = m_document->value(QStringLiteral("/pipelines")).toArray();
+    for (qsizetype i = 0; i < pipelines.size(); ++i) {
+        const QJsonObject p = pipelines.at(i).toObject();
+        const QJsonValue breaker = p.value(QStringLiteral("circuit_breaker"));
+        if (!breaker.isObject() || !breaker.toObject().value(QStringLiteral("enabled")).toBool(true))
+            continue;
+        const QString name = breaker.toObject().value(QStringLiteral("name")).toString();
+        if ((name.isEmpty() ? p.value(QStringLiteral("name")).toString() : name) != circuit)
+            continue;
+        QJsonObject entry { { QStringLiteral("at"), seconds }, { QStringLiteral("action"), toString(action.command) } };
+        if (action.openFor)
+            entry.insert(QStringLiteral("for"), toSeconds(*action.openFor));
+        const QString pointer = QStringLiteral("/pipelines/%1/circuit_breaker/schedule").arg(i);
+        QJsonArray schedule = m_document->value(pointer).toArray();
+        schedule.append(entry);
+        m_document->setValue(pointer, schedule,
+            tr("Schedule %1 of %2 at %3 s").arg(toString(action.command), circuit).arg(seconds, 0, 'f', 1));
+        return true;
+    }
+    return false;
+}
+
+QString MainWindow::exportRunSummary(const QString& path) const
+{
+    return m_files->exportRunSummary(path);
+}
+
+void MainWindow::startTour()
+{
+    if (!m_tour) {
+        // Each step looks its widget up when shown: docks may have moved or been tabbed since.
+        const auto dock = [](QDockWidget* d) {
+            return [d]() -> QWidget* {
+                d->raise();
+                return d;
+            };
+        };
+        const auto button
+            = [this](QAction* a) { return [this, a]() -> QWidget* { return m_toolBar->widgetForAction(a); }; };
+        std::vector<FirstRunTour::Step> steps {
+            { tr("Pipeline editor"),
+                tr("Every call goes through these stages: fallback, retry, circuit breaker, rate limit, bulkhead "
+                   "and timeout. Change a value and the scenario runs again at once, in virtual time. The "
+                   "<b>Services</b> and <b>Run and Clients</b> tabs set how the dependencies fail and how much "
+                   "traffic arrives."),
+                dock(m_pipelineDock) },
+            { tr("Charts"),
+                tr("Breaker states, retry delays, traffic and latency of the last run. Scroll or drag to zoom, "
+                   "Home to reset; a click finds that moment in the log."),
+                [this]() -> QWidget* { return m_central; } },
+            { tr("Live"),
+                tr("Runs the same scenario in real time against HTTP mock services on 127.0.0.1: press "
+                   "<b>Run</b> (F5), then take a service down and bring it back from the bar above the charts."),
+                button(m_liveModeAction) },
+            { tr("Logs"),
+                tr("<b>Record</b> (Ctrl+R) writes a run as a JSON Lines log. <b>Replay</b> opens one (Ctrl+O, or "
+                   "drop it on the window): the Log panel filters it with queries such as "
+                   "<i>level&gt;=WARNING</i>, and the charts play it back."),
+                button(m_replayModeAction) },
+            { tr("Compare A/B"),
+                tr("<b>Compare A/B</b> (Ctrl+B) copies the pipeline into variant B: edit it, and this panel "
+                   "sums up both runs side by side, on the same seed.<br><br><b>Help › Tour</b> shows this tour "
+                   "again."),
+                dock(m_compareDock) },
+        };
+        m_tour = new FirstRunTour(std::move(steps), this);
+        connect(m_tour, &FirstRunTour::finished, this, [] { Settings::setTourSeen(true); });
+    }
+    m_tour->start();
+}
+
+bool MainWindow::startTourOnFirstRun()
+{
+    if (Settings::tourSeen())
+        return false;
+    startTour();
+    return true;
+}
+
+void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)
+{
+    m_screenshotDir = dir;
+    m_screenshotDone = std::move(done);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_files->maybeSave()) {
+        event->ignore();
+        return;
+    }
+    Settings::setWindow(saveGeometry(), saveState());
+    m_simulation->cancel();
+    m_simulationB->cancel();
+    event->accept();
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    fitToolBar();
+    // after the layout followed the new size
+    QMetaObject::invokeMethod(this, &MainWindow::balanceDocks, Qt::QueuedConnection);
+}
+
+void MainWindow::balanceDocks()
+{
+    // On a narrow window the docks give up width down to their minimum (their content scrolls),
+    // so the charts keep at least ~45 % of the width.
+    if (!centralWidget() || m_presenter->isEnabled())
+        return;
+    const int wanted = std::max(centralWidget()->minimumSizeHint().width(), int(width() * 0.45));
+    int missing = wanted - centralWidget()->width();
+    if (missing <= 4)
+        return;
+    QList<QDockWidget*> docks;
+    QList<int> widths;
+    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock }) {
+        if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
+            || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+            continue;
+        const int spare = dock->width() - dock->minimumSizeHint().width();
+        if (spare <= 0)
+            continue;
+        const int give = std::min(spare, (missing + 1) / 2);
+        docks << dock;
+        widths << dock->width() - give;
+    }
+    if (!docks.isEmpty())
+        resizeDocks(docks, widths, Qt::Horizontal);
+}
+
+void MainWindow::fitToolBar()
+{
+    if (!m_toolBar)
+        return;
+    // measure with labels: a toolbar that needs more than the window shows icons (tooltips keep the words)
+    const Qt::ToolButtonStyle current = m_toolBar->toolButtonStyle();
+    if (current != Qt::ToolButtonTextBesideIcon)
+        m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    const bool fits = m_toolBar->sizeHint().width() <= width();
+    const Qt::ToolButtonStyle wanted = fits ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
+    if (m_toolBar->toolButtonStyle() != wanted)
+        m_toolBar->setToolButtonStyle(wanted);
+}
+
+void MainWindow::fitToScreen()
+{
+    const QScreen* screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frame = frameGeometry().size() - geometry().size(); // title bar and borders
+    const QSize most = available.size() - frame;
+    if (width() <= most.width() && height() <= most.height())
+        return;
+    resize(std::min(width(), most.width()), std::min(height(), most.height()));
+    if (!available.contains(frameGeometry()))
+        move(available.topLeft());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
+        const QString suffix = QFileInfo(urls.front().toLocalFile()).suffix().toLower();
+        if (suffix == QStringLiteral("json") || suffix == QStringLiteral("jsonl")) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+    event->ignore();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (urls.isEmpty())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.front().toLocalFile();
+    // Dialogs must not run inside the drop handler (the drag source waits for it to return).
+    QTimer::singleShot(0, this, [this, path] {
+        if (m_files->maybeSave())
+            openFile(path);
+    });
+}
+
+} // namespace rwb

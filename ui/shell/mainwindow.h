@@ -1,0 +1,267 @@
+#pragma once
+
+#include "ui/run/simulationrun.h"
+
+#include "core/policy/circuitbreaker.h"
+
+#include <QMainWindow>
+
+#include <optional>
+#include <QMap>
+#include <QPointer>
+
+#include "core/events/event.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+class QToolBar;
+class QUndoGroup;
+
+namespace rwb {
+
+class CircuitTileBoard;
+class ClientsEditor;
+class EventBridge;
+class FileController;
+class FirstRunTour;
+class HelpController;
+class LiveControls;
+class LiveController;
+class ReplayControls;
+class LintPanel;
+class LogPanel;
+class CompareView;
+class SweepView;
+class ResultsView;
+class PipelineEditor;
+class Presenter;
+class ScenarioDocument;
+class ServicesEditor;
+class SimulationController;
+class SummaryController;
+
+/// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
+/// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
+/// bar with progress. Layout, geometry, recent files and the last scenario persist in QSettings.
+/// The File menu's work is FileController's, the Help menu's HelpController's; the Summary follows
+/// what the charts show through SummaryController. GUI thread only.
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class Mode { Simulate, Live, Replay };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a scenario (.json) or a log (.jsonl, Replay mode). On a broken file shows a dialog naming
+    /// file, line and JSON pointer and keeps the current session; returns false then.
+    bool openFile(const QString& path);
+    /// Opens a built-in demo by name (empty: the default demo). Returns false when unknown.
+    bool openDemo(const QString& name = {});
+    /// Loads scenario JSON directly (used by openFile/openDemo and tests).
+    bool openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath = {});
+    bool saveTo(const QString& path);
+    FileController* files() const noexcept { return m_files; }
+    HelpController* help() const noexcept { return m_help; }
+    SummaryController* summary() const noexcept { return m_summary; }
+    LiveControls* liveControls() const noexcept { return m_liveControls; }
+    /// Records the current scenario's run (same seed) as JSONL into `directory` on a worker thread;
+    /// `done` gets the file written ("" and a message on failure). Returns false when one is running.
+    bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
+    /// Live runs started from now on are recorded into `directory` ("" stops recording).
+    void setLiveRecording(const QString& directory);
+    /// Restores the last session's scenario (file or demo); falls back to the default demo.
+    void restoreLastSession();
+
+    /// Shows the tour of the window (Help › Tour); finishing or skipping it marks it seen.
+    void startTour();
+    /// Starts the tour unless it was seen before (the application does this on a start that no
+    /// automation asked for). Returns whether it started.
+    bool startTourOnFirstRun();
+    FirstRunTour* tour() const noexcept { return m_tour; }
+
+    /// Writes PNGs of the window and each panel into `dir` once the first simulation has finished,
+    /// then calls `done` (with false when nothing could be written).
+    void screenshotWhenReady(const QString& dir, std::function<void(bool)> done);
+
+    Mode mode() const noexcept { return m_mode; }
+    void setPresenterMode(bool on);
+    void setMode(Mode mode);
+
+    ScenarioDocument* document() const noexcept { return m_document; }
+    ScenarioDocument* variantB() const noexcept { return m_documentB; }
+    SimulationController* simulation() const noexcept { return m_simulation; }
+    SimulationController* simulationB() const noexcept { return m_simulationB; }
+    PipelineEditor* pipelineEditor() const noexcept { return m_pipelineEditor; }
+    ServicesEditor* servicesEditor() const noexcept { return m_servicesEditor; }
+    ClientsEditor* clientsEditor() const noexcept { return m_clientsEditor; }
+    CompareView* compareView() const noexcept { return m_compare; }
+    SweepView* sweepView() const noexcept { return m_sweep; }
+    /// Loads a sweep point's values ({pointer: value}) into variant B, starting the A/B compare if needed.
+    void loadAsVariantB(const QJsonObject& values);
+    ResultsView* resultsView() const noexcept { return m_results; }
+    CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
+    LiveController* live() const noexcept { return m_live; }
+    LogPanel* logPanel() const noexcept { return m_log; }
+    LintPanel* lintPanel() const noexcept { return m_lint; }
+    ReplayControls* replayControls() const noexcept { return m_replay; }
+    Presenter* presenter() const noexcept { return m_presenter; }
+
+    /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
+    void startCompare();
+    void stopCompare();
+    bool isComparing() const noexcept;
+
+    /// Export helpers (also used by tests); each returns an empty string or the error.
+    QString exportScenarioConfig(const QString& path, bool variantB = false) const;
+    QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr, bool variantB = false) const;
+    /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
+    bool importConfig(const QString& path, QString* error);
+    QString exportRunSummary(const QString& path) const;
+    /// Adds a manual breaker command at run time `seconds` to the schedule of `circuit` (in the first
+    /// pipeline naming it, which carries a shared circuit's schedule): one undo step. False when no
+    /// pipeline has that circuit.
+    bool scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds);
+
+    /// The layout of a fresh window (docks, toolbar); Reset Layout returns to it, keeping the Log
+    /// panel in Replay mode.
+    void resetLayout();
+
+signals:
+    /// Emitted when a run of variant A was applied to the views.
+    void runApplied(const rwb::SimulationRun& run);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void updateTitle();
+    void updateRunActions();
+    void requestRun();
+    void applyRun(const SimulationRun& run);
+    void applyRunB(const SimulationRun& run);
+    void takeScreenshots();
+    void startLive();
+    void loadReplay();
+    /// Draws a batch of a live or replayed run's events (charts, tiles, Summary).
+    void drawEvents(const std::vector<Event>& events);
+    /// Empties the charts for a live or replayed run (`scenario`: the live run's, null for a log).
+    void clearDrawing(std::shared_ptr<const Scenario> scenario);
+    void updateReplayCaption();
+    void showProblems(const std::vector<ScenarioProblem>& problems);
+    void setLesson(const QString& lesson);
+    /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
+    void fitToScreen();
+    /// Icons only on the toolbar when the labels do not fit the window's width.
+    void fitToolBar();
+    /// Narrows the side docks (to their minimum at most) when the charts get too little width.
+    void balanceDocks();
+    /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
+    void showEditorDocks(bool show);
+    void toggleRecording(bool on);
+    QString runStatusText(const SimulationRun& run) const;
+
+    Mode m_mode = Mode::Simulate;
+    ScenarioDocument* m_document;
+    ScenarioDocument* m_documentB;
+    SimulationController* m_simulation;
+    SimulationController* m_simulationB;
+    Presenter* m_presenter;
+    LiveController* m_live;
+    SummaryController* m_summary = nullptr;
+    FileController* m_files = nullptr;
+    HelpController* m_help = nullptr;
+    FirstRunTour* m_tour = nullptr; // made on first use
+    QAction* m_tourAction = nullptr;
+    QUndoGroup* m_undoGroup = nullptr;
+    bool m_autoRun = true;
+
+    QStackedWidget* m_central = nullptr;
+    QWidget* m_placeholder = nullptr;
+    ResultsView* m_results = nullptr;
+    CircuitTileBoard* m_tiles = nullptr;
+    QDockWidget* m_tilesDock = nullptr;
+    LogPanel* m_log = nullptr;
+    ReplayControls* m_replay = nullptr;
+    LiveControls* m_liveControls = nullptr;
+    QString m_replayLog; // file name of the log replayed
+    QString m_liveRecordDirectory;
+    bool m_recordingSimulation = false;
+    bool m_editorsHiddenForReplay = false;
+    bool m_pipelineDockWasVisible = true;
+    bool m_servicesDockWasVisible = true;
+    bool m_clientsDockWasVisible = true;
+    quint64 m_replayJob = 0; // the replay decode in flight; a newer log supersedes it
+    std::shared_ptr<std::atomic_bool> m_replayCancel;
+    EventBridge* m_replayBridge = nullptr;
+    QDockWidget* m_logDock = nullptr;
+    QLabel* m_placeholderText = nullptr;
+    QWidget* m_lessonBanner = nullptr;
+    QLabel* m_lessonText = nullptr;
+    PipelineEditor* m_pipelineEditor = nullptr;
+    PipelineEditor* m_pipelineEditorB = nullptr;
+    QTabWidget* m_pipelineTabs = nullptr;
+    ServicesEditor* m_servicesEditor = nullptr;
+    ClientsEditor* m_clientsEditor = nullptr;
+    QDockWidget* m_clientsDock = nullptr;
+    CompareView* m_compare = nullptr;
+    QDockWidget* m_pipelineDock = nullptr;
+    QDockWidget* m_servicesDock = nullptr;
+    QDockWidget* m_compareDock = nullptr;
+    QDockWidget* m_historyDock = nullptr;
+    SweepView* m_sweep = nullptr;
+    QDockWidget* m_sweepDock = nullptr;
+    LintPanel* m_lint = nullptr;
+    QDockWidget* m_lintDock = nullptr;
+
+    QLabel* m_statusRun = nullptr;
+    QLabel* m_statusMode = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QComboBox* m_speed = nullptr;
+
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    QAction* m_presenterAction = nullptr;
+    QAction* m_resetLayoutAction = nullptr;
+    QAction* m_recordAction = nullptr;
+    QActionGroup* m_modeGroup = nullptr;
+    QAction* m_simulateModeAction = nullptr;
+    QAction* m_liveModeAction = nullptr;
+    QAction* m_replayModeAction = nullptr;
+    QMenu* m_demoMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QByteArray m_defaultState;
+    std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
+    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
+    QToolBar* m_toolBar = nullptr;
+
+    std::vector<ScenarioProblem> m_problems;
+    QString m_screenshotDir;
+    std::optional<double> m_lastChartTime; // run time of the last click on a chart (seconds)
+    std::function<void(bool)> m_screenshotDone;
+};
+
+} // namespace rwb
