@@ -75,8 +75,13 @@ int runReplay(const QStringList& args)
     bucketer.setEnd(std::max(bucketer.endSeconds(), 1e-3));
     const RunResult result = bucketer.result();
 
-    Scenario unnamed; // a log carries no scenario; the summary names none
-    printRunSummary(unnamed, result, parsed, { runjson::Source::Replay, false, &keyEvents.events() });
+    Scenario recorded; // a log carries no scenario, only its name and seed on a run_started line
+    RunProvenance provenance { runjson::Source::Replay, false, &keyEvents.events() };
+    if (decoded.runStart) {
+        recorded.name = decoded.runStart->scenario;
+        provenance.recordedSeed = decoded.runStart->seed;
+    }
+    printRunSummary(recorded, result, parsed, provenance);
     if (decoded.skipped > 0 && !parsed.json)
         out() << decoded.skipped << " lines were not workbench events and were skipped\n";
     return Ok;

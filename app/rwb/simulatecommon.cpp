@@ -130,12 +130,17 @@ void printRunSummary(const Scenario& scenario, const RunResult& result, const Si
         options.events = provenance.keyEvents;
         options.scenario = scenario.name;
         options.series = args.series;
+        options.recordedSeed = provenance.recordedSeed;
         out() << QJsonDocument(runjson::toJson(result, options)).toJson(QJsonDocument::Indented);
         return;
     }
 
+    const bool replay = provenance.source == runjson::Source::Replay;
+    const QString seed = !replay                 ? QString::number(result.seed)
+        : provenance.recordedSeed.has_value() ? QString::number(*provenance.recordedSeed)
+                                              : QStringLiteral("unknown");
     out() << "Scenario: " << (scenario.name.isEmpty() ? QStringLiteral("(unnamed)") : scenario.name) << "  seed "
-          << result.seed << "  " << toSeconds(result.duration) << " s of traffic (" << toSeconds(result.simulatedUntil)
+          << seed << "  " << toSeconds(result.duration) << " s of traffic (" << toSeconds(result.simulatedUntil)
           << " s simulated)\n";
     if (!scenario.lesson.isEmpty())
         out() << "Lesson: " << scenario.lesson << '\n';

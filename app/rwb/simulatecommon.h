@@ -33,6 +33,7 @@ struct RunProvenance {
     runjson::Source source = runjson::Source::Simulation;
     bool eventsWritten = false;              ///< the events went to args.out
     const std::vector<Event>* keyEvents = nullptr; ///< transitions and fault changes (exact time to detect)
+    std::optional<std::uint64_t> recordedSeed {};  ///< a replay's seed, from its log (else unknown)
 };
 /// The summary part of simulateAndReport (table, or the run summary JSON of docs/run-format.md with
 /// args.json); also used by `rwb live`.

@@ -1,10 +1,12 @@
 #include "core/log/logreplayer.h"
 
 #include "core/log/eventcodec.h"
+#include "core/log/jsonscan.h"
 
 #include <QThread>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <thread>
@@ -18,6 +20,34 @@ LogReplayer::LogReplayer(EventSink* sink)
 
 namespace {
 bool byTime(const Event& a, const Event& b) { return a.time < b.time; }
+
+/// The scenario name and seed of the first run_started line (any damage there leaves them out).
+std::optional<LogReplayer::Decoded::RunStart> readRunStart(const LogSnapshot& snapshot, std::uint8_t runStartedId)
+{
+    for (qint64 i = 0, rows = snapshot.rowCount(); i < rows; ++i) {
+        if (snapshot.row(i).eventId != runStartedId)
+            continue;
+        const QByteArrayView line = snapshot.line(i);
+        jsonscan::PathSet paths;
+        const int scenarioSlot = paths.add(QByteArrayLiteral("extra.scenario"));
+        const int seedSlot = paths.add(QByteArrayLiteral("extra.seed"));
+        jsonscan::Value values[2];
+        if (paths.extract(line.data(), line.data() + line.size(), values) == jsonscan::PathSet::Result::Malformed)
+            return std::nullopt;
+        LogReplayer::Decoded::RunStart start;
+        if (values[scenarioSlot].type == jsonscan::Type::String)
+            start.scenario = QString::fromUtf8(jsonscan::text(values[scenarioSlot]));
+        if (values[seedSlot].type == jsonscan::Type::Number) {
+            const std::string_view digits = values[seedSlot].raw();
+            std::uint64_t seed = 0;
+            const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seed);
+            if (error == std::errc() && end == digits.data() + digits.size())
+                start.seed = seed;
+        }
+        return start;
+    }
+    return std::nullopt;
+}
 bool isEventLine(const LogRow& row) { return !(row.flags & (LogRow::Malformed | LogRow::Blank)) && row.eventId != 0; }
 } // namespace
 
@@ -75,6 +105,8 @@ LogReplayer::Decoded LogReplayer::decode(
         }
     }
     out.originUtcMs = origin;
+    if (runStartedId != 0)
+        out.runStart = readRunStart(snapshot, runStartedId);
 
     // Contiguous ranges decoded in parallel and concatenated in order: the same result as one pass.
     // Automatic: a thread only for every 64 K rows (starting one costs more than decoding a few).

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -48,6 +49,12 @@ public:
         std::size_t skipped = 0; ///< lines that are not workbench events
         qint64 originUtcMs = 0;
         bool cancelled = false;  ///< `cancel` was raised: the result is incomplete
+        /// What the recording's first run_started line says (JsonlWriter::runStarted), if it has one.
+        struct RunStart {
+            QString scenario;
+            std::optional<std::uint64_t> seed; ///< absent when the line's seed is not an unsigned integer
+        };
+        std::optional<RunStart> runStart;
     };
 
     /// Decodes every workbench event line of `snapshot` (lines whose extra.event names an EventKind)

@@ -143,8 +143,10 @@ QJsonObject toJson(const RunResult& result, const Options& options)
         { QStringLiteral("format_version"), kFormatVersion },
         { QStringLiteral("source"), toString(options.source) },
         { QStringLiteral("scenario"), options.scenario },
-        // a replayed log's summary is rebuilt from events, which do not carry the seed
-        { QStringLiteral("seed"), options.source == Source::Replay ? QJsonValue(QJsonValue::Null) : count(result.seed) },
+        { QStringLiteral("seed"),
+            options.source != Source::Replay ? count(result.seed)
+                : options.recordedSeed     ? count(*options.recordedSeed)
+                                           : QJsonValue(QJsonValue::Null) },
         { QStringLiteral("duration_s"), seconds(result.duration) },
         { QStringLiteral("ran_until_s"), seconds(result.simulatedUntil) },
         { QStringLiteral("bucket_width_s"), seconds(result.bucketWidth) },

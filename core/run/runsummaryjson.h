@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace rwb::runjson {
@@ -28,6 +30,9 @@ struct Options {
     /// The run's transitions and fault changes: the time to detect is then exact instead of rounded
     /// to whole buckets. May be null.
     const std::vector<Event>* events = nullptr;
+    /// A replay's seed, as its log's run_started line recorded it. A replay without one prints null:
+    /// the events themselves do not carry the seed.
+    std::optional<std::uint64_t> recordedSeed {};
 };
 
 /// One pipeline's (or the totals') counts, rates and latency figures.

@@ -222,7 +222,9 @@ private slots:
         const QJsonObject sim = QJsonDocument::fromJson(simulated.out.toUtf8()).object();
         const QJsonObject rep = QJsonDocument::fromJson(replayed.out.toUtf8()).object();
         QCOMPARE(rep.value(QStringLiteral("source")).toString(), QStringLiteral("replay"));
-        QVERIFY(rep.value(QStringLiteral("seed")).isNull());
+        // The name and seed come from the log's run_started line.
+        QCOMPARE(rep.value(QStringLiteral("seed")).toInteger(), 9);
+        QCOMPARE(rep.value(QStringLiteral("scenario")).toString(), QStringLiteral("replayed"));
         QHash<QString, QJsonObject> replayedPipelines;
         for (const QJsonValue& p : rep.value(QStringLiteral("pipelines")).toArray())
             replayedPipelines.insert(p.toObject().value(QStringLiteral("name")).toString(), p.toObject());
@@ -242,6 +244,21 @@ private slots:
         }
         QVERIFY(sim.value(QStringLiteral("totals")).toObject().value(QStringLiteral("breaker_transitions")).toInt() >= 2);
         QCOMPARE(rep.value(QStringLiteral("fault")), sim.value(QStringLiteral("fault")));
+        // Without a run_started line the seed is unknown: null in JSON, "unknown" in the table, never 0.
+        QFile full(log);
+        QVERIFY(full.open(QIODevice::ReadOnly));
+        QByteArray lines = full.readAll();
+        QVERIFY(lines.startsWith("{") && lines.left(lines.indexOf('\n')).contains("run_started"));
+        lines.remove(0, lines.indexOf('\n') + 1);
+        const QString bare = write(QStringLiteral("bare.jsonl"), lines);
+        const Run bareJson = rwb({QStringLiteral("replay"), bare, QStringLiteral("--json")});
+        QCOMPARE(bareJson.exitCode, 0);
+        const QJsonObject bareSummary = QJsonDocument::fromJson(bareJson.out.toUtf8()).object();
+        QVERIFY(bareSummary.value(QStringLiteral("seed")).isNull());
+        QCOMPARE(bareSummary.value(QStringLiteral("scenario")).toString(), QString());
+        const Run bareTable = rwb({QStringLiteral("replay"), bare});
+        QCOMPARE(bareTable.exitCode, 0);
+        QVERIFY2(bareTable.out.contains(QStringLiteral("seed unknown")), qPrintable(bareTable.out));
         // Bad input: a missing file, a file without workbench events.
         QCOMPARE(rwb({QStringLiteral("replay"), m_dir.filePath(QStringLiteral("none.jsonl"))}).exitCode, 2);
         const Run foreign = rwb({QStringLiteral("replay"), write(QStringLiteral("foreign.jsonl"), "{\"msg\": \"hello\"}\n")});
