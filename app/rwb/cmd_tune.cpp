@@ -3,14 +3,18 @@
 #include "command.h"
 
 #include "core/config/scenariojson.h"
+#include "core/live/shutdownsignals.h"
 #include "core/sweep/tuner.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <unistd.h>
 
 using namespace rwb;
@@ -27,7 +31,8 @@ const char* const kUsage
       "then a compass search from the best point (docs/tuning.md). Each configuration runs with K seeds:\n"
       "an objective is the mean over the seeds, a constraint must hold on the worst seed. Prints the best\n"
       "configuration and the Pareto front of the objectives and constrained figures, and writes the tuned\n"
-      "scenario. Deterministic for a search seed.\n"
+      "scenario. Deterministic for a search seed. Ctrl+C stops the search: the best configuration so far\n"
+      "is reported and written, and the exit code is 130.\n"
       "\n"
       "  --objective O    'minimize load_on_service', 'maximize success_rate@checkout' (FIGURE@PIPELINE\n"
       "                   for one pipeline); the first drives the search\n"
@@ -142,6 +147,8 @@ int runTune(const QStringList& args)
         if (tty)
             err() << "\r  simulated " << done << " of at most " << budget << " configurations" << Qt::flush;
     };
+    std::atomic<bool> cancel { false };
+    options.cancel = &cancel;
     LoadErrors errors;
     const auto tuner = Tuner::create(*loaded.scenario, options, &errors);
     if (!tuner) {
@@ -151,17 +158,42 @@ int runTune(const QStringList& args)
         }
         return BadInput;
     }
-    const TuneResult result = tuner->run();
+    // The search runs on a worker thread so that Ctrl+C (ShutdownSignals, on this thread's event loop)
+    // can stop it between configurations; what was simulated by then is still reported.
+    bool interrupted = false;
+    QEventLoop loop;
+    ShutdownSignals shutdown;
+    QObject::connect(&shutdown, &ShutdownSignals::received, &loop, [&](int) {
+        interrupted = true;
+        cancel = true;
+    });
+    // Said once, after the Ctrl+C handler is in place (scripts and tests can wait for this line).
+    err() << "rwb tune: searching " << options.parameters.size()
+          << (options.parameters.size() == 1 ? " parameter" : " parameters") << ", at most " << options.budget
+          << " configurations x " << options.seeds << " seeds" << Qt::endl;
+    TuneResult result;
+    std::thread worker([&] {
+        result = tuner->run();
+        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+    });
+    loop.exec();
+    worker.join();
     if (tty)
         err() << '\n';
     if (!result.best) {
-        err() << "rwb tune: nothing was simulated\n";
-        return RuntimeError;
+        err() << (interrupted ? "rwb tune: interrupted before a configuration was simulated\n"
+                              : "rwb tune: nothing was simulated\n");
+        return interrupted ? Interrupted : RuntimeError;
     }
     const TuneOptions& o = tuner->options();
     const TuneEvaluation& best = result.evaluations[*result.best];
-    out() << "Tuned '" << loaded.scenario->name << "': " << result.evaluations.size() << " configurations x " << o.seeds
-          << " seeds, search seed " << o.searchSeed << '\n';
+    out() << "Tuned '" << loaded.scenario->name << "': " << result.evaluations.size()
+          << (result.evaluations.size() == 1 ? " configuration x " : " configurations x ") << o.seeds << " seeds, search seed " << o.searchSeed;
+    if (result.cancelled)
+        out() << " (interrupted: the best of what was simulated)";
+    else if (int(result.evaluations.size()) < o.budget)
+        out() << " (the compass search converged before the budget of " << o.budget << ")";
+    out() << '\n';
     out() << (best.feasible() ? "Best configuration (meets every constraint):\n"
                               : "No configuration meets every constraint; the least violating:\n");
     for (std::size_t i = 0; i < o.parameters.size(); ++i)
@@ -181,7 +213,8 @@ int runTune(const QStringList& args)
         columns << obj.figure.toString() + QStringLiteral(" (mean)");
     for (const auto& c : o.constraints)
         columns << c.figure.toString() + QStringLiteral(" (worst)");
-    out() << "\nPareto front (" << result.pareto.size() << " configurations; no other is at least as good in every "
+    out() << "\nPareto front (" << result.pareto.size() << (result.pareto.size() == 1 ? " configuration" : " configurations")
+          << "; no other is at least as good in every "
           << "column and better in one):\n  " << columns.join(QStringLiteral(" | ")) << '\n';
     for (const std::size_t index : result.pareto) {
         const TuneEvaluation& e = result.evaluations[index];
@@ -203,6 +236,8 @@ int runTune(const QStringList& args)
         return RuntimeError;
     }
     out() << "\nWrote the tuned scenario to " << outPath << '\n';
+    if (interrupted)
+        return Interrupted;
     return best.feasible() ? Ok : RuntimeError;
 }
 

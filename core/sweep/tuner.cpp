@@ -103,6 +103,10 @@ TuneEvaluation Tuner::evaluate(const SweepPoint& point) const
         options.seed = m_plan.seed(s);
         options.cancel = m_options.cancel;
         const RunResult result = Simulator::run(*scenario, options);
+        if (result.cancelled) {
+            e.interrupted = true;
+            return e;
+        }
         for (std::size_t i = 0; i < nObj; ++i) {
             const auto v = figures::value(m_options.objectives[i].figure, result);
             // Undefined counts as the worst value; maximised figures are summed negated.
@@ -218,6 +222,8 @@ TuneResult Tuner::run() const
         }
     }
     result.cancelled = cancelled();
+    // A configuration cut short by the cancel has partial figures: it is no result at all.
+    std::erase_if(result.evaluations, [](const TuneEvaluation& e) { return e.interrupted; });
 
     for (std::size_t i = 0; i < result.evaluations.size(); ++i)
         if (!result.best || better(result.evaluations[i], result.evaluations[*result.best]))

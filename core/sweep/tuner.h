@@ -30,14 +30,15 @@ struct TuneEvaluation {
     std::vector<double> constraints; ///< per constraint: its worst value over the seeds (NaN when undefined)
     double violation = 0; ///< summed relative violation of the constraints (0: feasible)
     QString error; ///< the point's scenario did not load
-    bool feasible() const noexcept { return error.isEmpty() && violation == 0; }
+    bool interrupted = false; ///< cancelled before every seed ran: its figures are incomplete
+    bool feasible() const noexcept { return error.isEmpty() && !interrupted && violation == 0; }
 };
 
 struct TuneResult {
     std::vector<TuneEvaluation> evaluations; ///< in evaluation order
     std::optional<std::size_t> best; ///< index of the best evaluation (feasible first)
     std::vector<std::size_t> pareto; ///< non-dominated evaluations, best primary objective first
-    bool cancelled = false;
+    bool cancelled = false; ///< stopped early; configurations cut short are not among the evaluations
 };
 
 /// Searches the parameters for the configuration that best meets the objective under the constraints,

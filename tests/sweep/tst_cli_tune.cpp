@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <sys/types.h>
+
 using namespace rwbtest;
 
 namespace {
@@ -89,6 +92,36 @@ private slots:
         const Run again
             = rwb(tune({ QStringLiteral("--out"), tuned, QStringLiteral("--threads"), QStringLiteral("1") }));
         QCOMPARE(again.out, r.out);
+    }
+
+    // Ctrl+C stops the search: what finished is reported and written, exit 130.
+    void interruptReportsTheBestSoFar()
+    {
+        const QString tuned = m_dir.filePath(QStringLiteral("interrupted.json"));
+        QProcess p;
+        p.start(QStringLiteral(RWB_BINARY),
+            tune({ QStringLiteral("--param"), QStringLiteral("/pipelines/0/retry/backoff/base_delay=0.01..0.2:log"),
+                QStringLiteral("--budget"), QStringLiteral("100000"), QStringLiteral("--seeds"), QStringLiteral("5000"),
+                QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"), tuned }));
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("rwb tune: searching"), 60000);
+        QCOMPARE(p.state(), QProcess::Running); // hours of work remain: the signal interrupts it
+        QVERIFY(p.processId() > 0);
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        err += p.readAllStandardError();
+        if (out.isEmpty()) { // interrupted before the first configuration had all its seeds
+            QVERIFY2(err.contains("interrupted before a configuration was simulated"), err.constData());
+            QVERIFY(!QFile::exists(tuned));
+            return;
+        }
+        QVERIFY2(out.contains(QStringLiteral("(interrupted: the best of what was simulated)")), qPrintable(out));
+        QVERIFY(QFile::exists(tuned));
+        QCOMPARE(rwb({ QStringLiteral("validate"), tuned }).exitCode, 0);
     }
 
     void badInputExitsTwo_data()

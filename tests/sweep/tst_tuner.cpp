@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <atomic>
+
 using namespace rwb;
 
 namespace {
@@ -83,6 +85,42 @@ private slots:
         other.searchSeed = 2;
         const TuneResult three = tuner(other).run();
         QVERIFY(three.evaluations.front().point != one.evaluations.front().point);
+    }
+
+    // Cancelled after the Latin-hypercube start: the result holds exactly the configurations that
+    // finished, each with every seed's figures, and a best among them.
+    void cancelKeepsOnlyFinishedConfigurations()
+    {
+        std::atomic<bool> cancel { false };
+        TuneOptions o = options();
+        o.cancel = &cancel;
+        int batches = 0;
+        int afterFirstBatch = 0;
+        o.progress = [&](int evaluated, int) {
+            if (++batches == 1) {
+                afterFirstBatch = evaluated;
+                cancel = true;
+            }
+        };
+        const TuneResult r = tuner(o).run();
+        QVERIFY(r.cancelled);
+        QCOMPARE(batches, 1);
+        QCOMPARE(int(r.evaluations.size()), afterFirstBatch);
+        QVERIFY(r.best);
+        const TuneResult full = tuner(options()).run();
+        for (std::size_t i = 0; i < r.evaluations.size(); ++i) { // the same figures as an uninterrupted search
+            QVERIFY(!r.evaluations[i].interrupted);
+            QCOMPARE(r.evaluations[i].point, full.evaluations[i].point);
+            QCOMPARE(r.evaluations[i].objectives, full.evaluations[i].objectives);
+        }
+        // Cancelled from the start: every simulation stops at once and none counts.
+        std::atomic<bool> before { true };
+        TuneOptions stopped = options();
+        stopped.cancel = &before;
+        const TuneResult none = tuner(stopped).run();
+        QVERIFY(none.cancelled);
+        QVERIFY(none.evaluations.empty());
+        QVERIFY(!none.best);
     }
 
     void paretoFrontIsNonDominated()
