@@ -386,6 +386,48 @@ private slots:
         }
     }
 
+    // behave_like opossum: our engine runs opossum's window rule, so every transition and every call's
+    // ok / failed / rejected is identical (half-open reported at resetTimeout after the open, as
+    // opossum's timer does; ours half-opens at the next call, which is the same trial call).
+    void opossumBehaveLikeIsIdentical_data()
+    {
+        QTest::addColumn<int>("windowMs");
+        QTest::addColumn<double>("threshold");
+        QTest::addColumn<int>("volume");
+        QTest::addColumn<int>("resetMs");
+        QTest::addColumn<quint64>("seed");
+        QTest::newRow("10 s, 50 %, 10 calls, 3 s") << 10000 << 0.5 << 10 << 3000 << quint64(5);
+        QTest::newRow("5 s, 30 %, 5 calls, 1.5 s") << 5000 << 0.3 << 5 << 1500 << quint64(6);
+        QTest::newRow("2 s, 60 %, 8 calls, 700 ms") << 2000 << 0.6 << 8 << 700 << quint64(7);
+    }
+    void opossumBehaveLikeIsIdentical()
+    {
+        QFETCH(int, windowMs);
+        QFETCH(double, threshold);
+        QFETCH(int, volume);
+        QFETCH(int, resetMs);
+        QFETCH(quint64, seed);
+        CircuitBreakerConfig b;
+        b.name = QStringLiteral("peer");
+        b.tripMode = TripMode::TimeWindow;
+        b.failureWindow = std::chrono::milliseconds(windowMs);
+        b.failureRateThreshold = threshold;
+        b.minimumCalls = volume;
+        b.recoveryTimeout = std::chrono::milliseconds(resetMs);
+        b.permittedProbes = 1;
+        b.successThreshold = 1;
+        PipelineSpec spec = pipelineWith(b, std::nullopt);
+        spec.behaveLike = BehaveLike::Opossum;
+        behavelike::apply(spec);
+        QVERIFY(behavelike::errors(spec).empty());
+        const Trace trace = recordTrace(seed);
+        const Run ours = driveBreaker(*spec.breaker, trace, true);
+        const Run theirs = runPeer(QStringLiteral("opossum"), spec, InteropFormat::Opossum, trace);
+        QVERIFY2(ours.transitions.size() >= 3, qPrintable(describe(ours.transitions))); // it does trip
+        QCOMPARE(describe(theirs.transitions), describe(ours.transitions));
+        QCOMPARE(theirs.calls, ours.calls);
+    }
+
     // Approximate row: our time window vs opossum's rolling window (docs/interop.md, opossum table).
     void opossumTimeWindowWithinBound()
     {
