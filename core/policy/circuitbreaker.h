@@ -248,8 +248,8 @@ struct CircuitBreakerStats {
 /// lock is released, on the calling thread.
 ///
 /// This class is thread-safe: every public member may be called concurrently. A small spinlock guards
-/// the state; admission while CLOSED reads one atomic and takes no lock, recording an outcome takes
-/// the lock once. Not copyable or movable.
+/// the state; admission while CLOSED reads one atomic and takes no lock (except under
+/// WindowRule::Opossum, which counts every start), recording an outcome takes the lock once. Not copyable or movable.
 class CircuitBreaker final {
 public:
     /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the breaker.

@@ -199,6 +199,80 @@ FieldErrors errors(const PipelineSpec& spec)
     return rules.take();
 }
 
+PeerSetting peerSetting(BehaveLike library, const QString& key)
+{
+    // One row per breaker key: each library's name for it, or why it has none (the rules of errors()).
+    struct Row {
+        const char* key;
+        const char* opossum;
+        const char* cockatiel;
+        const char* resilience4j;
+        const char* polly;
+    };
+    static constexpr const char* kSingleProbe = "!one trial call decides";
+    static constexpr const char* kNoSlow = "!no slow-call rule";
+    static constexpr const char* kFixedOpen = "!one open duration";
+    static constexpr const char* kCode = "!decided in code";
+    static constexpr Row kRows[] = {
+        { "trip_mode", "!a rolling time window only", "!ConsecutiveBreaker only", "!slidingWindowType COUNT_BASED only",
+            "!a sampled time window only" },
+        { "failure_threshold", "", "ConsecutiveBreaker(n)", "", "" },
+        { "failure_rate_threshold", "errorThresholdPercentage", "", "failureRateThreshold", "FailureRatio" },
+        { "window_size", "", "", "slidingWindowSize", "" },
+        { "failure_window", "rollingCountTimeout", "", "", "SamplingDuration" },
+        { "minimum_calls", "volumeThreshold", "", "minimumNumberOfCalls", "MinimumThroughput" },
+        { "slow_call_duration", kNoSlow, kNoSlow, "slowCallDurationThreshold", kNoSlow },
+        { "slow_call_rate_threshold", kNoSlow, kNoSlow, "slowCallRateThreshold", kNoSlow },
+        { "recovery_timeout", "resetTimeout", "halfOpenAfter", "waitDurationInOpenState", "BreakDuration" },
+        { "recovery_backoff_factor", kFixedOpen, kFixedOpen, kFixedOpen, kFixedOpen },
+        { "max_recovery_timeout", kFixedOpen, kFixedOpen, kFixedOpen, kFixedOpen },
+        { "half_open_rule", kSingleProbe, kSingleProbe, "!decides on the trial calls' rates", kSingleProbe },
+        { "permitted_probes", kSingleProbe, kSingleProbe, "permittedNumberOfCallsInHalfOpenState", kSingleProbe },
+        { "success_threshold", kSingleProbe, kSingleProbe, "", kSingleProbe },
+        { "max_wait_in_half_open", kSingleProbe, kSingleProbe, "maxWaitDurationInHalfOpenState", kSingleProbe },
+        { "monitored", kCode, kCode, kCode, kCode },
+        { "ignored", kCode, kCode, kCode, kCode },
+        { "initial_state", kCode, kCode, kCode, kCode },
+    };
+    for (const Row& row : kRows) {
+        if (key != QLatin1String(row.key))
+            continue;
+        const char* text = library == BehaveLike::Opossum ? row.opossum
+            : library == BehaveLike::Cockatiel            ? row.cockatiel
+            : library == BehaveLike::Resilience4j         ? row.resilience4j
+            : library == BehaveLike::Polly                ? row.polly
+                                                          : "";
+        if (text[0] == '!')
+            return { {}, behaveLikeTitle(library) + QStringLiteral(": ") + QLatin1String(text + 1) };
+        return { QLatin1String(text), {} };
+    }
+    return {};
+}
+
+std::vector<std::pair<QString, QJsonValue>> fixedSettings(BehaveLike library)
+{
+    const auto singleProbe = [](const QString& tripMode) {
+        return std::vector<std::pair<QString, QJsonValue>> { { QStringLiteral("trip_mode"), tripMode },
+            { QStringLiteral("half_open_rule"), QStringLiteral("any_failure") }, { QStringLiteral("permitted_probes"), 1 },
+            { QStringLiteral("success_threshold"), 1 }, { QStringLiteral("max_wait_in_half_open"), QJsonValue::Null },
+            { QStringLiteral("slow_call_duration"), 0 }, { QStringLiteral("recovery_backoff_factor"), 1 } };
+    };
+    switch (library) {
+    case BehaveLike::Workbench:
+        return {};
+    case BehaveLike::Opossum:
+    case BehaveLike::Polly:
+        return singleProbe(QStringLiteral("time_window"));
+    case BehaveLike::Cockatiel:
+        return singleProbe(QStringLiteral("consecutive"));
+    case BehaveLike::Resilience4j:
+        return { { QStringLiteral("trip_mode"), QStringLiteral("count_window") },
+            { QStringLiteral("half_open_rule"), QStringLiteral("rates") },
+            { QStringLiteral("recovery_backoff_factor"), 1 } };
+    }
+    return {};
+}
+
 void apply(PipelineSpec& spec)
 {
     if (!spec.breaker)

@@ -2,12 +2,15 @@
 
 #include "core/common/configerror.h"
 
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace rwb {
 
@@ -30,6 +33,20 @@ namespace behavelike {
 /// The breaker settings `library` cannot express exactly, as errors relative to the pipeline
 /// ("circuit_breaker/trip_mode: behave_like opossum: ..."). Empty for Workbench.
 FieldErrors errors(const PipelineSpec& spec);
+
+/// How `library` shows our circuit_breaker setting `key` (a scenario key such as "recovery_timeout"):
+/// its own name for it ("resetTimeout"), and, when the library fixes the setting, why (one line; the
+/// GUI disables such a control with it). Both empty for Workbench and for settings it names alike.
+struct PeerSetting {
+    QString name;
+    QString fixedBecause;
+};
+PeerSetting peerSetting(BehaveLike library, const QString& key);
+
+/// The circuit_breaker values `library` allows only one of (key, value), e.g. opossum's
+/// ("trip_mode", "time_window"), ("permitted_probes", 1). Switching a pipeline to the library sets
+/// them in the same undo step. Empty for Workbench.
+std::vector<std::pair<QString, QJsonValue>> fixedSettings(BehaveLike library);
 
 /// Sets the engine variant the library needs on the pipeline's breaker (opossum: its rolling window
 /// rule and 10 buckets). Called by the scenario loader; settings the user chose are not changed.

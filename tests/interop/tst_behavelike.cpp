@@ -6,6 +6,8 @@
 #include "core/interop/interop.h"
 #include "core/policy/circuitbreaker.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace rwb;
@@ -183,6 +185,29 @@ private slots:
         QCOMPARE(load.errors.size(), std::size_t(1));
         QCOMPARE(load.errors.front().pointer, pointer);
         QVERIFY2(load.errors.front().message.contains(says), qPrintable(all.join(u'\n')));
+    }
+
+    // The values the GUI writes when switching (fixedSettings) satisfy the library's rules on their own
+    // (Resilience4j aside, which also needs a slow-call duration chosen by the user).
+    void fixedSettingsSatisfyTheRules()
+    {
+        for (BehaveLike library : allBehaveLike()) {
+            QJsonObject breaker;
+            for (const auto& [key, value] : behavelike::fixedSettings(library))
+                breaker.insert(key, value);
+            if (library == BehaveLike::Resilience4j)
+                breaker.insert(QStringLiteral("slow_call_duration"), 2);
+            const QString text = QString::fromUtf8(QJsonDocument(breaker).toJson(QJsonDocument::Compact));
+            const ScenarioLoad load = scenariojson::load(pipelineJson(text, toString(library)).toUtf8());
+            QVERIFY2(load.ok(), qPrintable(toString(library) + QStringLiteral(": ")
+                                      + (load.errors.empty() ? QString() : load.errors.front().toString())));
+            // Every setting the library fixes is one of these values.
+            for (const char* key : { "half_open_rule", "permitted_probes", "recovery_backoff_factor" }) {
+                const behavelike::PeerSetting peer = behavelike::peerSetting(library, QLatin1String(key));
+                if (!peer.fixedBecause.isEmpty())
+                    QVERIFY2(breaker.contains(QLatin1String(key)), key);
+            }
+        }
     }
 
     // Each library's valid breaker exports without a breaker warning.
