@@ -689,6 +689,14 @@ PipelineSpec pipelineFromJson(JsonReader& r)
         spec.expect = expectationsFromJson(*s);
         s->finish();
     }
+    if (QString library; r.read(QStringLiteral("behave_like"), library)) {
+        if (auto b = behaveLikeFromString(library); b && *b != BehaveLike::Workbench)
+            spec.behaveLike = *b;
+        else if (!b)
+            r.error(QStringLiteral("behave_like"),
+                QStringLiteral("expected one of opossum, cockatiel, resilience4j, polly, got \"%1\"").arg(library));
+    }
+    behavelike::apply(spec);
     r.finish();
     return spec;
 }
@@ -753,6 +761,8 @@ QJsonObject pipelineToJson(const PipelineSpec& spec)
             {QStringLiteral("on_rejection"), defaults.fallback.onRejection}});
     if (!spec.expect.empty())
         o[QStringLiteral("expect")] = expectationsToJson(spec.expect);
+    if (spec.behaveLike != BehaveLike::Workbench)
+        o[QStringLiteral("behave_like")] = toString(spec.behaveLike);
     return o;
 }
 

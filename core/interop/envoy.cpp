@@ -63,7 +63,10 @@ InteropExport exportEnvoy(const PipelineSpec& spec)
         if (b.tripMode == TripMode::Consecutive) {
             y << YAML::Key << "consecutive_5xx" << YAML::Value << b.failureThreshold;
         } else {
-            y << YAML::Key << "consecutive_5xx" << YAML::Value << b.minimumCalls;
+            // Only the percentage rule: the consecutive-5xx rule is on by default (5, enforced at 100 %),
+            // and the percentage rule skips clusters of fewer than failure_percentage_minimum_hosts (5).
+            y << YAML::Key << "enforcing_consecutive_5xx" << YAML::Value << 0;
+            y << YAML::Key << "failure_percentage_minimum_hosts" << YAML::Value << 1;
             y << YAML::Key << "failure_percentage_threshold" << YAML::Value
               << int(b.failureRateThreshold * 100.0 + 0.5);
             y << YAML::Key << "failure_percentage_request_volume" << YAML::Value << b.minimumCalls;

@@ -36,6 +36,8 @@ InteropExport exportOpossum(const PipelineSpec& spec)
             o.insert(QStringLiteral("errorThresholdPercentage"), b.failureRateThreshold * 100.0);
             o.insert(QStringLiteral("rollingCountTimeout"), wholeMs(b.failureWindow, &exact));
             o.insert(QStringLiteral("volumeThreshold"), b.minimumCalls);
+            if (b.windowRule == WindowRule::Opossum && b.windowBuckets == kBuckets)
+                break; // behave_like opossum: our engine runs opossum's own window rule
             notes.approximate(QStringLiteral("circuit_breaker.failure_rate_threshold / minimum_calls"),
                 QStringLiteral(
                     "opossum opens when the rate is above (not at) errorThresholdPercentage, checks only when a call "

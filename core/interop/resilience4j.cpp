@@ -30,6 +30,18 @@ std::string percent(double fraction)
     return QString::number(p, 'g', 12).toStdString();
 }
 
+/// A rate threshold as Resilience4j's Spring properties take it: a percentage in [1, 100] (they refuse
+/// anything below 1). Ours may be lower: raised to 1 % with a note.
+std::string thresholdPercent(double fraction, const QString& setting, InteropNotes& notes)
+{
+    if (fraction * 100.0 >= 1.0)
+        return percent(fraction);
+    notes.approximate(setting,
+        QStringLiteral("Resilience4j's Spring properties accept 1 to 100 percent only; %1 % raised to 1 %")
+            .arg(fraction * 100.0));
+    return "1";
+}
+
 std::string number(double v)
 {
     return QString::number(v, 'g', 12).toStdString();
@@ -50,7 +62,8 @@ void writeBreaker(YAML::Emitter& y, const CircuitBreakerConfig& b, InteropNotes&
         y << YAML::Key << "slidingWindowType" << YAML::Value << "COUNT_BASED";
         y << YAML::Key << "slidingWindowSize" << YAML::Value << b.windowSize;
         y << YAML::Key << "minimumNumberOfCalls" << YAML::Value << b.minimumCalls;
-        y << YAML::Key << "failureRateThreshold" << YAML::Value << percent(b.failureRateThreshold);
+        y << YAML::Key << "failureRateThreshold" << YAML::Value
+          << thresholdPercent(b.failureRateThreshold, QStringLiteral("circuit_breaker.failure_rate_threshold"), notes);
         break;
     case TripMode::TimeWindow: {
         const auto secs = std::chrono::ceil<std::chrono::seconds>(b.failureWindow);
@@ -63,13 +76,15 @@ void writeBreaker(YAML::Emitter& y, const CircuitBreakerConfig& b, InteropNotes&
         y << YAML::Key << "slidingWindowType" << YAML::Value << "TIME_BASED";
         y << YAML::Key << "slidingWindowSize" << YAML::Value << secs.count();
         y << YAML::Key << "minimumNumberOfCalls" << YAML::Value << b.minimumCalls;
-        y << YAML::Key << "failureRateThreshold" << YAML::Value << percent(b.failureRateThreshold);
+        y << YAML::Key << "failureRateThreshold" << YAML::Value
+          << thresholdPercent(b.failureRateThreshold, QStringLiteral("circuit_breaker.failure_rate_threshold"), notes);
         break;
     }
     }
     if (b.slowCallDuration > Duration::zero()) {
         y << YAML::Key << "slowCallDurationThreshold" << YAML::Value << springDuration(b.slowCallDuration);
-        y << YAML::Key << "slowCallRateThreshold" << YAML::Value << percent(b.slowCallRateThreshold);
+        y << YAML::Key << "slowCallRateThreshold" << YAML::Value
+          << thresholdPercent(b.slowCallRateThreshold, QStringLiteral("circuit_breaker.slow_call_rate_threshold"), notes);
         if (b.tripMode == TripMode::Consecutive)
             notes.approximate(QStringLiteral("circuit_breaker.slow_call_duration"),
                 QStringLiteral("we only count slow calls in consecutive mode; Resilience4j also trips on their rate"));

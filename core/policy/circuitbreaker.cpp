@@ -181,6 +181,7 @@ QStringList CircuitBreakerConfig::differences(const CircuitBreakerConfig& a, con
     check(a.failureThreshold == b.failureThreshold, "failure_threshold");
     check(a.windowSize == b.windowSize, "window_size");
     check(a.failureWindow == b.failureWindow, "failure_window");
+    check(a.windowBuckets == b.windowBuckets && a.windowRule == b.windowRule, "behave_like");
     check(a.failureRateThreshold == b.failureRateThreshold, "failure_rate_threshold");
     check(a.minimumCalls == b.minimumCalls, "minimum_calls");
     check(a.slowCallDuration == b.slowCallDuration, "slow_call_duration");
@@ -233,6 +234,9 @@ FieldErrors CircuitBreakerConfig::validate(const CircuitBreakerConfig& c)
     check.require(c.windowSize >= 1 && c.windowSize <= kMaxWindowSize, QStringLiteral("window_size"),
         QStringLiteral("expected an integer in [1, %1], got %2").arg(kMaxWindowSize).arg(c.windowSize));
     check.durationAtLeastMs(QStringLiteral("failure_window"), toMs(c.failureWindow), 1.0);
+    check.require(c.windowBuckets >= 0 && c.windowBuckets <= TimeBuckets<int>::kMaxBuckets,
+        QStringLiteral("window_buckets"),
+        QStringLiteral("expected an integer in [0, %1], got %2").arg(TimeBuckets<int>::kMaxBuckets).arg(c.windowBuckets));
     check.inRange(QStringLiteral("failure_rate_threshold"), c.failureRateThreshold, 0.0, 1.0);
     if (c.minimumCalls < 1)
         check.atLeast(QStringLiteral("minimum_calls"), static_cast<long long>(c.minimumCalls), 1LL);
@@ -309,6 +313,7 @@ CircuitBreaker::CircuitBreaker(CircuitBreakerConfig config, EventSink* sink)
     , m_sink(sink)
     , m_monitorAll(m_config.monitored.empty())
     , m_slowDetection(m_config.slowCallDuration > Duration::zero())
+    , m_countStarts(m_config.windowRule == WindowRule::Opossum && m_config.tripMode == TripMode::TimeWindow)
 {
     if (m_config.tripMode == TripMode::CountWindow) {
         const auto words = static_cast<std::size_t>((m_config.windowSize + 63) / 64);
@@ -316,7 +321,10 @@ CircuitBreaker::CircuitBreaker(CircuitBreakerConfig config, EventSink* sink)
         m_slowBits.assign(words, 0);
         m_durations.assign(static_cast<std::size_t>(m_config.windowSize), 0);
     } else if (m_config.tripMode == TripMode::TimeWindow) {
-        m_buckets.emplace(m_config.failureWindow);
+        if (m_config.windowBuckets > 0)
+            m_buckets.emplace(m_config.failureWindow, m_config.windowBuckets);
+        else
+            m_buckets.emplace(m_config.failureWindow);
     }
     // The initial state is where the breaker starts, not a transition: no event.
     switch (m_config.initialState) {
@@ -436,7 +444,8 @@ void CircuitBreaker::openLocked(TimePoint now, TimePoint until, Reason reason, P
 {
     enterLocked(BreakerState::Open, now, reason, out);
     m_openUntil = until;
-    clearWindowLocked();
+    if (!m_countStarts) // opossum keeps its rolling window across states
+        clearWindowLocked();
 }
 
 void CircuitBreaker::tripLocked(TimePoint now, Reason reason, Pending& out)
@@ -450,7 +459,8 @@ void CircuitBreaker::toClosedLocked(TimePoint now, Reason reason, Pending& out)
 {
     enterLocked(BreakerState::Closed, now, reason, out);
     m_consecutiveTrips = 0;
-    clearWindowLocked();
+    if (!m_countStarts || reason.why != Why::ProbeSuccesses) // opossum closes on its trial with the window kept
+        clearWindowLocked();
 }
 
 void CircuitBreaker::toHalfOpenLocked(TimePoint now, Reason reason, Pending& out)
@@ -551,13 +561,7 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, Duration latency, Tim
         break;
     }
     case TripMode::TimeWindow: {
-        WindowCounts* b = m_buckets->bucketFor(now, [this](const WindowCounts& old) {
-            m_win.calls -= old.calls;
-            m_win.failures -= old.failures;
-            m_win.slow -= old.slow;
-            m_win.slowFailures -= old.slowFailures;
-            m_win.durationNs -= old.durationNs;
-        });
+        WindowCounts* b = bucketLocked(now);
         // A late outcome whose bucket already left the window: only the cumulative counters see it.
         if (b) {
             b->calls += 1;
@@ -580,6 +584,41 @@ void CircuitBreaker::recordLocked(bool failure, bool slow, Duration latency, Tim
         onThresholdLocked(now, out);
     else
         m_thresholdArmed = true;
+}
+
+CircuitBreaker::WindowCounts* CircuitBreaker::bucketLocked(TimePoint now)
+{
+    return m_buckets->bucketFor(now, [this](const WindowCounts& old) {
+        m_win.calls -= old.calls;
+        m_win.failures -= old.failures;
+        m_win.slow -= old.slow;
+        m_win.slowFailures -= old.slowFailures;
+        m_win.durationNs -= old.durationNs;
+    });
+}
+
+void CircuitBreaker::countStartLocked(TimePoint now)
+{
+    if (WindowCounts* b = bucketLocked(now)) {
+        ++b->calls;
+        ++m_win.calls;
+    }
+}
+
+void CircuitBreaker::recordOpossumLocked(bool failure, bool judge, TimePoint now, Pending& out)
+{
+    if (!failure)
+        return; // its call was counted when it started; only a failure is judged
+    if (WindowCounts* b = bucketLocked(now)) {
+        ++b->failures;
+        ++m_win.failures;
+    }
+    // opossum's own arithmetic (failures / fires * 100 > errorThresholdPercentage), so a rate exactly at
+    // the threshold decides alike.
+    if (judge && m_win.calls >= m_config.minimumCalls
+        && static_cast<double>(m_win.failures) / static_cast<double>(m_win.calls) * 100.0
+            > m_config.failureRateThreshold * 100.0)
+        onThresholdLocked(now, out);
 }
 
 void CircuitBreaker::recordProbeLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out)
@@ -617,7 +656,7 @@ Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
     const std::uint64_t gate = m_gate.load(std::memory_order_acquire);
     // Built in the return slot (no named local): a copy of a byte-wise built local costs a store-forwarding
     // stall that doubles the cost of this path.
-    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed)
+    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed && !m_countStarts)
         return Admission { true, Permit { static_cast<std::uint32_t>(gate >> 8), false, true }, RejectionCause::None,
             std::nullopt };
     return acquireLocked(now, requestId);
@@ -628,6 +667,8 @@ Admission CircuitBreaker::acquireLocked(TimePoint now, std::uint64_t requestId)
     Pending p;
     Admission a;
     m_lock.lock();
+    if (m_countStarts)
+        countStartLocked(now); // opossum counts every call when it starts, refused ones too
     if (m_state == BreakerState::Closed) { // closed since the gate was read
         a.admitted = true;
         a.permit = { m_generation, false, true };
@@ -692,7 +733,13 @@ void CircuitBreaker::onOutcome(const Permit& permit, const Outcome& outcome, Tim
     ++m_calls;
     ++(failure ? m_failures : m_successes);
     m_slowCalls += slow ? 1 : 0;
-    if (permit.generation == m_generation) {
+    const bool current = permit.generation == m_generation;
+    if (m_countStarts) {
+        // opossum counts a failure whenever it ends; only a current one can trip or decide a trial.
+        recordOpossumLocked(failure, current && m_state == BreakerState::Closed, now, p);
+        if (current && m_state == BreakerState::HalfOpen && permit.probe)
+            recordProbeLocked(failure, slow, outcome.latency, now, p);
+    } else if (current) {
         if (m_state == BreakerState::Closed)
             recordLocked(failure, slow, outcome.latency, now, p);
         else if (m_state == BreakerState::HalfOpen && permit.probe)

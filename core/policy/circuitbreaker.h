@@ -42,6 +42,19 @@ enum class HalfOpenRule : std::uint8_t {
 QString toString(HalfOpenRule rule);
 std::optional<HalfOpenRule> halfOpenRuleFromString(const QString& text);
 
+/// How a time window counts calls and when its rule is judged. Not a scenario key of its own: a
+/// pipeline's `behave_like` picks it (docs/interop.md, "Behave like a library").
+enum class WindowRule : std::uint8_t {
+    /// Ours: a call counts when it ends; the rule is judged after every recorded call; it fires at
+    /// rate >= threshold; every transition starts a fresh window.
+    Workbench,
+    /// opossum's: a call counts when it starts (refused calls too), a failure when it ends; the rule is
+    /// judged only when a call fails, over the calls started: it fires when failures / calls is above
+    /// (not at) the threshold with at least `minimum_calls` started; the window is never cleared by a
+    /// transition, and HALF_OPEN probes count in it. time_window only.
+    Opossum,
+};
+
 /// Manual override of the state machine. JSON spelling: "none", "forced_open", "disabled", "metrics_only".
 enum class BreakerForce : std::uint8_t {
     None,
@@ -105,6 +118,10 @@ struct CircuitBreakerConfig {
     int failureThreshold = 5; ///< failure_threshold (consecutive): >= 1
     int windowSize = 20; ///< window_size (count_window): calls, in [1, 1000000]
     Duration failureWindow = 60s; ///< failure_window (time_window): >= 1 ms
+    /// time_window: number of buckets of failure_window / n each, in [1, 600]; 0 (the default): one per
+    /// second of the window (TimeBuckets' rule). Set by behave_like (opossum: rollingCountBuckets).
+    int windowBuckets = 0;
+    WindowRule windowRule = WindowRule::Workbench; ///< set by behave_like
     double failureRateThreshold = 0.5; ///< failure_rate_threshold (window modes): in [0, 1]
     int minimumCalls = 10; ///< minimum_calls (window modes): >= 1, <= window_size
 
@@ -231,8 +248,8 @@ struct CircuitBreakerStats {
 /// lock is released, on the calling thread.
 ///
 /// This class is thread-safe: every public member may be called concurrently. A small spinlock guards
-/// the state; admission while CLOSED reads one atomic and takes no lock, recording an outcome takes
-/// the lock once. Not copyable or movable.
+/// the state; admission while CLOSED reads one atomic and takes no lock (except under
+/// WindowRule::Opossum, which counts every start), recording an outcome takes the lock once. Not copyable or movable.
 class CircuitBreaker final {
 public:
     /// Throws InvalidConfig listing every broken rule. `sink` is not owned and must outlive the breaker.
@@ -340,6 +357,11 @@ private:
     Reason evaluateLocked() const noexcept;
     void onThresholdLocked(TimePoint now, Pending& out);
     void recordProbeLocked(bool failure, bool slow, Duration latency, TimePoint now, Pending& out);
+    /// WindowRule::Opossum: a call started (admitted or refused) at `now`.
+    void countStartLocked(TimePoint now);
+    /// WindowRule::Opossum: an outcome at `now`; a failure judges the rule (CLOSED) or re-opens (HALF_OPEN).
+    void recordOpossumLocked(bool failure, bool probe, TimePoint now, Pending& out);
+    WindowCounts* bucketLocked(TimePoint now);
     void tripLocked(TimePoint now, Reason reason, Pending& out);
     void openLocked(TimePoint now, TimePoint until, Reason reason, Pending& out);
     void toClosedLocked(TimePoint now, Reason reason, Pending& out);
@@ -363,6 +385,7 @@ private:
     std::atomic<EventSink*> m_sink;
     bool m_monitorAll;
     bool m_slowDetection;
+    bool m_countStarts; ///< WindowRule::Opossum in time_window mode: admission takes the lock to count
 
     mutable SpinLock m_lock;
 

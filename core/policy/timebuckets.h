@@ -31,8 +31,13 @@ public:
     }
 
     explicit TimeBuckets(Duration window)
-        : m_slots(std::size_t(bucketCount(window)))
-        , m_width(std::max<std::int64_t>(1, window.count() / bucketCount(window)))
+        : TimeBuckets(window, bucketCount(window))
+    {
+    }
+    /// `buckets` buckets (clamped to [1, kMaxBuckets]) of window / buckets each, whatever the window's length.
+    TimeBuckets(Duration window, std::int64_t buckets)
+        : m_slots(std::size_t(std::clamp<std::int64_t>(buckets, 1, kMaxBuckets)))
+        , m_width(std::max<std::int64_t>(1, window.count() / std::int64_t(m_slots.size())))
     {
     }
 

@@ -186,6 +186,7 @@ FieldErrors Scenario::validate() const
             e.push_back({path + QStringLiteral("service"), QStringLiteral("expected the name of a service, got \"%1\"").arg(p.service)});
         prefixInto(e, path, PipelineConfig::validate(p.config));
         prefixInto(e, path + QStringLiteral("expect/"), p.expect.validate());
+        prefixInto(e, path, behavelike::errors(p));
         if (p.expect.needsBreaker() && !p.breaker)
             e.push_back({path + QStringLiteral("expect"),
                 QStringLiteral("expects the circuit breaker to open, but the pipeline has no circuit_breaker")});
@@ -196,7 +197,9 @@ FieldErrors Scenario::validate() const
             if (first != int(i)) {
                 const QStringList differ = CircuitBreakerConfig::differences(*pipelines[std::size_t(first)].breaker, *p.breaker);
                 if (!differ.isEmpty())
-                    e.push_back({path + QStringLiteral("circuit_breaker/") + differ.front(),
+                    e.push_back({path + (differ.front() == QLatin1String("behave_like") ? QString()
+                                                                                      : QStringLiteral("circuit_breaker/"))
+                            + differ.front(),
                         QStringLiteral("circuit \"%1\" is shared with pipelines/%2, which sets %3 differently; pipelines "
                                        "that name one circuit share one breaker and must configure it alike")
                             .arg(p.breaker->name)

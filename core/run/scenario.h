@@ -5,6 +5,7 @@
 #include "core/faults/faultschedule.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/pipeline.h"
+#include "core/run/behavelike.h"
 #include "core/run/expectations.h"
 
 #include <QString>
@@ -61,6 +62,9 @@ struct PipelineSpec {
     QString service;       ///< name of a ServiceSpec
     std::optional<CircuitBreakerConfig> breaker;
     PipelineExpectations expect; ///< what its run must show (rwb check); never changes the simulation
+    /// behave_like: whose breaker semantics to follow (docs/interop.md). Load through the scenario
+    /// loader, or call behavelike::apply() after changing it, so the breaker gets the engine variant.
+    BehaveLike behaveLike = BehaveLike::Workbench;
 
     const QString& name() const noexcept { return config.name; }
 };

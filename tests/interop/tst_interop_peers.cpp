@@ -1,11 +1,14 @@
 // The exported opossum and cockatiel configurations, run by the real libraries (node + fake timers,
-// tests/interop/harness.js) through the same outcome trace as the workbench's own policies: breaker
-// transitions and retry delays compared event by event. Identical where docs/interop.md says "exact",
+// tests/interop/harness.js) through the same outcome trace as the workbench's own policies (the
+// attempts of a simulator run, recorded through an event sink): breaker transitions and retry delays
+// compared event by event. Identical where docs/interop.md says "exact",
 // within the documented bound where it says "approximate".
+#include "core/config/scenariojson.h"
 #include "core/events/eventsink.h"
 #include "core/interop/interop.h"
 #include "core/policy/circuitbreaker.h"
 #include "core/policy/retrypolicy.h"
+#include "core/sim/simulator.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,24 +36,68 @@ struct Trace {
     std::vector<std::vector<TraceAttempt>> retryCalls;
 };
 
-/// A dependency's life on virtual time: healthy, a full outage, a flaky recovery, healthy again.
-/// One call every 100 ms, each done before the next starts (so "in flight" never differs between
-/// libraries that count calls when they start and ours, which counts them when they end).
-Trace makeTrace(std::uint64_t seed)
+/// The dependency whose life the trace records: healthy, a full outage from 3 s, a flaky recovery from
+/// 9 s, healthy again from 16 s; 10-70 ms per answer. Called by one client at a constant 10 per second
+/// through a pipeline with every stage off, so every request reaches the service exactly once and is
+/// done before the next starts (so "in flight" never differs between libraries that count calls when
+/// they start and ours, which counts them when they end).
+constexpr const char* kRecordedScenario = R"({
+  "schema_version": 1, "name": "interop trace", "seed": %1, "duration": 40, "drain_limit": 1,
+  "services": [{"name": "dependency",
+    "fault": {"error_rate": 0.05, "latency": {"distribution": "uniform", "min": 0.010, "max": 0.070}},
+    "schedule": [{"at": 3, "label": "outage", "fault": {"error_rate": 1}},
+                 {"at": 9, "label": "flaky recovery", "fault": {"error_rate": 0.5}},
+                 {"at": 16, "label": "healthy", "fault": {"error_rate": 0.02}}]}],
+  "pipelines": [{"name": "recorder", "service": "dependency"}],
+  "clients": [{"name": "caller", "pipeline": "recorder", "arrival": {"process": "constant", "rate": 10}}]
+})";
+
+/// Keeps the simulator's attempts: when each started, how long it took, whether it succeeded.
+class AttemptRecorder final : public EventSink {
+public:
+    void onEvent(const Event& e) override
+    {
+        if (e.kind != EventKind::Attempt)
+            return;
+        // Whole milliseconds: the peers run on fake timers that tick in ms, and both sides are fed
+        // exactly these rounded values.
+        const auto ms = [](Duration d) { return qint64(std::llround(toSeconds(d) * 1000.0)); };
+        const qint64 end = ms(e.time.time_since_epoch());
+        const qint64 latency = ms(e.latency);
+        calls.push_back({ end - latency, latency, e.outcome == OutcomeKind::Success });
+    }
+    std::vector<TraceCall> calls;
+};
+
+/// The trace, recorded from a simulator run of kRecordedScenario with `seed`. The retry calls are
+/// cut from the same recording: for 0, 1, 3, 5 and 9 failures, the first recorded stretch of that
+/// many failed attempts followed by a successful one.
+Trace recordTrace(std::uint64_t seed)
 {
-    Random rng(seed);
+    const ScenarioLoad load = scenariojson::load(QByteArray(kRecordedScenario).replace("%1", QByteArray::number(seed)));
+    if (!load.ok())
+        qFatal("the recording scenario does not load: %s", qPrintable(load.errors.front().message));
+    AttemptRecorder recorder;
+    SimulationOptions options;
+    options.sink = &recorder;
+    Simulator::run(*load.scenario, options);
     Trace t;
-    for (qint64 at = 0; at < 40000; at += 100) {
-        const double failRate = at < 3000 ? 0.05 : at < 9000 ? 1.0 : at < 16000 ? 0.5 : 0.02;
-        t.calls.push_back({ at, 10 + qint64(rng.below(60)), !rng.chance(failRate) });
-    }
+    t.calls = std::move(recorder.calls);
     for (int failures : { 0, 1, 3, 5, 9 }) {
-        std::vector<TraceAttempt> attempts;
-        for (int i = 0; i < failures; ++i)
-            attempts.push_back({ 5 + qint64(rng.below(20)), false });
-        attempts.push_back({ 5, true });
-        t.retryCalls.push_back(attempts);
+        for (std::size_t end = std::size_t(failures); end < t.calls.size(); ++end) {
+            const auto first = t.calls.begin() + std::ptrdiff_t(end) - failures;
+            const auto last = t.calls.begin() + std::ptrdiff_t(end);
+            if (!last->ok || std::any_of(first, last, [](const TraceCall& c) { return c.ok; }))
+                continue;
+            std::vector<TraceAttempt> attempts;
+            for (auto it = first; it <= last; ++it)
+                attempts.push_back({ it->latencyMs, it->ok });
+            t.retryCalls.push_back(attempts);
+            break;
+        }
     }
+    if (t.retryCalls.size() != 5)
+        qFatal("the recording has no stretch of 9 failures followed by a success");
     return t;
 }
 
@@ -266,7 +313,7 @@ private slots:
         b.recoveryTimeout = std::chrono::milliseconds(recoveryMs);
         b.permittedProbes = 1;
         b.successThreshold = 1;
-        const Trace trace = makeTrace(seed);
+        const Trace trace = recordTrace(seed);
         const Run ours = driveBreaker(b, trace, false);
         const Run theirs
             = runPeer(QStringLiteral("cockatiel"), pipelineWith(b, std::nullopt), InteropFormat::Cockatiel, trace);
@@ -301,7 +348,7 @@ private slots:
         r.backoff.baseDelay = std::chrono::milliseconds(baseMs);
         r.backoff.maxDelay = std::chrono::milliseconds(maxMs);
         r.retryAfter.respectRetryAfter = false;
-        const Trace trace = makeTrace(7);
+        const Trace trace = recordTrace(7);
         const auto ours = driveRetry(r, trace, 7);
         const Run theirs
             = runPeer(QStringLiteral("cockatiel"), pipelineWith(std::nullopt, r), InteropFormat::Cockatiel, trace);
@@ -322,7 +369,7 @@ private slots:
         r.backoff.baseDelay = std::chrono::milliseconds(100);
         r.backoff.maxDelay = std::chrono::milliseconds(2000);
         r.retryAfter.respectRetryAfter = false;
-        const Trace trace = makeTrace(11);
+        const Trace trace = recordTrace(11);
         const auto ours = driveRetry(r, trace, 11);
         const Run theirs
             = runPeer(QStringLiteral("cockatiel"), pipelineWith(std::nullopt, r), InteropFormat::Cockatiel, trace);
@@ -339,6 +386,48 @@ private slots:
         }
     }
 
+    // behave_like opossum: our engine runs opossum's window rule, so every transition and every call's
+    // ok / failed / rejected is identical (half-open reported at resetTimeout after the open, as
+    // opossum's timer does; ours half-opens at the next call, which is the same trial call).
+    void opossumBehaveLikeIsIdentical_data()
+    {
+        QTest::addColumn<int>("windowMs");
+        QTest::addColumn<double>("threshold");
+        QTest::addColumn<int>("volume");
+        QTest::addColumn<int>("resetMs");
+        QTest::addColumn<quint64>("seed");
+        QTest::newRow("10 s, 50 %, 10 calls, 3 s") << 10000 << 0.5 << 10 << 3000 << quint64(5);
+        QTest::newRow("5 s, 30 %, 5 calls, 1.5 s") << 5000 << 0.3 << 5 << 1500 << quint64(6);
+        QTest::newRow("2 s, 60 %, 8 calls, 700 ms") << 2000 << 0.6 << 8 << 700 << quint64(7);
+    }
+    void opossumBehaveLikeIsIdentical()
+    {
+        QFETCH(int, windowMs);
+        QFETCH(double, threshold);
+        QFETCH(int, volume);
+        QFETCH(int, resetMs);
+        QFETCH(quint64, seed);
+        CircuitBreakerConfig b;
+        b.name = QStringLiteral("peer");
+        b.tripMode = TripMode::TimeWindow;
+        b.failureWindow = std::chrono::milliseconds(windowMs);
+        b.failureRateThreshold = threshold;
+        b.minimumCalls = volume;
+        b.recoveryTimeout = std::chrono::milliseconds(resetMs);
+        b.permittedProbes = 1;
+        b.successThreshold = 1;
+        PipelineSpec spec = pipelineWith(b, std::nullopt);
+        spec.behaveLike = BehaveLike::Opossum;
+        behavelike::apply(spec);
+        QVERIFY(behavelike::errors(spec).empty());
+        const Trace trace = recordTrace(seed);
+        const Run ours = driveBreaker(*spec.breaker, trace, true);
+        const Run theirs = runPeer(QStringLiteral("opossum"), spec, InteropFormat::Opossum, trace);
+        QVERIFY2(ours.transitions.size() >= 3, qPrintable(describe(ours.transitions))); // it does trip
+        QCOMPARE(describe(theirs.transitions), describe(ours.transitions));
+        QCOMPARE(theirs.calls, ours.calls);
+    }
+
     // Approximate row: our time window vs opossum's rolling window (docs/interop.md, opossum table).
     void opossumTimeWindowWithinBound()
     {
@@ -351,7 +440,7 @@ private slots:
         b.recoveryTimeout = std::chrono::seconds(3);
         b.permittedProbes = 1;
         b.successThreshold = 1;
-        const Trace trace = makeTrace(5);
+        const Trace trace = recordTrace(5);
         const Run ours = driveBreaker(b, trace, true);
         const Run theirs
             = runPeer(QStringLiteral("opossum"), pipelineWith(b, std::nullopt), InteropFormat::Opossum, trace);

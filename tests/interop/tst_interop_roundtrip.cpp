@@ -219,6 +219,27 @@ private slots:
         QCOMPARE(interop::exportPipeline(exact, InteropFormat::Cockatiel).warnings, QStringList());
     }
 
+    // Fixes from checking the names against the libraries' sources (docs/interop.md, "Where each table
+    // was checked").
+    void exportFollowsThePeersOwnRules()
+    {
+        PipelineSpec p = bare(QStringLiteral("orders"));
+        CircuitBreakerConfig b = singleProbe(p.name());
+        b.tripMode = TripMode::TimeWindow;
+        b.failureRateThreshold = 0.004;
+        b.minimumCalls = 7;
+        p.breaker = b;
+        // Envoy: the percentage rule must run on a one-host cluster, and no consecutive rule beside it.
+        const QByteArray envoy = interop::exportPipeline(p, InteropFormat::Envoy).text;
+        QVERIFY2(envoy.contains("failure_percentage_minimum_hosts: 1"), envoy.constData());
+        QVERIFY2(envoy.contains("enforcing_consecutive_5xx: 0"), envoy.constData());
+        QVERIFY2(!envoy.contains("consecutive_5xx: 7"), envoy.constData());
+        // Resilience4j refuses a failureRateThreshold below 1 (percent).
+        const InteropExport r4j = interop::exportPipeline(p, InteropFormat::Resilience4j);
+        QVERIFY2(r4j.text.contains("failureRateThreshold: 1\n"), r4j.text.constData());
+        QCOMPARE(r4j.warnings.filter(QStringLiteral("circuit_breaker.failure_rate_threshold: approximate")).size(), 1);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<int>("format");

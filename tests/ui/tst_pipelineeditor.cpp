@@ -300,6 +300,48 @@ private slots:
         rate->spinBox()->setValue(150);
         QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/failure_rate_threshold")).toDouble(), 1.0);
     }
+
+    // "Behave like": one undo step sets behave_like and the values the library fixes; the controls
+    // take the library's names (ours stay in the tooltip) and the fixed ones are disabled with a reason.
+    void behaveLikeSwitchIsOneUndoStep()
+    {
+        ScenarioDocument doc;
+        doc.reset(scenario());
+        PipelineEditor editor;
+        editor.setDocument(&doc);
+        QComboBox* combo = editor.behaveLikeCombo();
+        QCOMPARE(combo->currentText(), QStringLiteral("Workbench"));
+        ParameterControl* recovery = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("recovery_timeout"));
+        ParameterControl* probes = editor.control(QStringLiteral("circuit_breaker"), QStringLiteral("permitted_probes"));
+        QCOMPARE(recovery->labelText(), QStringLiteral("Recovery timeout"));
+
+        combo->setCurrentIndex(combo->findData(QStringLiteral("opossum")));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/behave_like")).toString(), QStringLiteral("opossum"));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/trip_mode")).toString(), QStringLiteral("time_window"));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/success_threshold")).toInt(), 1);
+        QCOMPARE(recovery->labelText(), QStringLiteral("resetTimeout"));
+        QVERIFY(recovery->spinBox()->toolTip().contains(QStringLiteral("recovery_timeout")));
+        QVERIFY(recovery->spinBox()->isEnabled());
+        QVERIFY(!probes->spinBox()->isEnabled());
+        QCOMPARE(probes->fixedBecause(), QStringLiteral("opossum: one trial call decides"));
+        QCOMPARE(doc.undoStack()->count(), 1);
+
+        doc.undoStack()->undo();
+        QVERIFY(doc.value(QStringLiteral("/pipelines/0/behave_like")).isUndefined());
+        QVERIFY(doc.value(QStringLiteral("/pipelines/0/circuit_breaker/trip_mode")).isUndefined());
+        QCOMPARE(combo->currentText(), QStringLiteral("Workbench"));
+        QCOMPARE(recovery->labelText(), QStringLiteral("Recovery timeout"));
+        QVERIFY(probes->spinBox()->isEnabled());
+        doc.undoStack()->redo();
+        QCOMPARE(combo->currentText(), QStringLiteral("opossum"));
+
+        // Another pipeline without a breaker: only the key is written.
+        editor.setPipelineIndex(1);
+        QCOMPARE(combo->currentText(), QStringLiteral("Workbench"));
+        combo->setCurrentIndex(combo->findData(QStringLiteral("resilience4j")));
+        QCOMPARE(doc.value(QStringLiteral("/pipelines/1/behave_like")).toString(), QStringLiteral("resilience4j"));
+        QVERIFY(doc.value(QStringLiteral("/pipelines/1/circuit_breaker")).isUndefined());
+    }
 };
 
 QTEST_MAIN(TestPipelineEditor)

@@ -309,6 +309,21 @@ void ParameterControl::setEnabled(bool enabled)
     }
 }
 
+void ParameterControl::setPeer(const QString& library, const QString& name, const QString& fixedBecause)
+{
+    m_peerLibrary = library;
+    m_peerName = name;
+    m_fixedBecause = fixedBecause;
+    m_label->setText(name.isEmpty() ? m_spec.label : name);
+    setEnabled(fixedBecause.isEmpty());
+    updateTooltips();
+}
+
+QString ParameterControl::labelText() const
+{
+    return m_label->text();
+}
+
 void ParameterControl::setVisible(bool visible)
 {
     for (QWidget* w : widgets()) {
@@ -339,6 +354,10 @@ void ParameterControl::updateTooltips()
 {
     QString tip = QStringLiteral("<b>%1</b> <code>%2</code><br>%3")
                       .arg(m_spec.label.toHtmlEscaped(), m_spec.key.toHtmlEscaped(), m_spec.tooltip.toHtmlEscaped());
+    if (!m_peerName.isEmpty())
+        tip = tr("<b>%1</b> (%2)<br>Workbench: ").arg(m_peerName.toHtmlEscaped(), m_peerLibrary.toHtmlEscaped()) + tip;
+    if (!m_fixedBecause.isEmpty())
+        tip += tr("<br><i>Fixed by %1.</i>").arg(m_fixedBecause.toHtmlEscaped());
     // the file keeps the engine's units; say which when the control shows another one
     if (m_spec.kind == ParameterSpec::Kind::Duration)
         tip += tr("<br><i>Shown in %1; the scenario file stores seconds.</i>").arg(m_spec.unit);

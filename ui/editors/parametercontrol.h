@@ -43,6 +43,12 @@ public:
     const QString& advice() const noexcept { return m_advice; }
     void setEnabled(bool enabled);
     void setVisible(bool visible);
+    /// Shows the setting as a peer library calls it (`library` e.g. "opossum", `name` its key; the
+    /// tooltip keeps ours), or disables it with `fixedBecause` when the library fixes it. All empty:
+    /// the workbench's own label, enabled.
+    void setPeer(const QString& library, const QString& name, const QString& fixedBecause);
+    QString labelText() const;
+    const QString& fixedBecause() const noexcept { return m_fixedBecause; }
     /// Shows or hides the row according to spec().visibleKey in `group` (the JSON object holding it).
     void updateVisibility(const QJsonObject& group);
     /// The widget that takes keyboard focus (spin box, check box or combo box); for tests.
@@ -75,6 +81,9 @@ private:
     QLineEdit* m_text = nullptr;
     QString m_error;
     QString m_advice;
+    QString m_peerLibrary;
+    QString m_peerName;
+    QString m_fixedBecause;
     bool m_structured = false; // the file holds an object here (a distribution), which a spin box cannot show
     int m_dragKey = 0;
     int m_keyboardKey = 0; // merge key of slider moves by keyboard

@@ -1,6 +1,7 @@
 #include "ui/editors/pipelineeditor.h"
 
 #include "core/policy/pipeline.h"
+#include "core/run/behavelike.h"
 
 #include "ui/common/collapsiblesection.h"
 #include "ui/common/editorscrollarea.h"
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QSignalBlocker>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace rwb {
@@ -38,6 +40,7 @@ PipelineEditor::PipelineEditor(QWidget* parent)
     : QWidget(parent)
     , m_pipelines(new QComboBox(this))
     , m_binding(new QLabel(this))
+    , m_behaveLike(new QComboBox(this))
     , m_order(new QListWidget(this))
     , m_orderHint(new QLabel(this))
 {
@@ -66,6 +69,27 @@ void PipelineEditor::build()
     topLayout->addWidget(m_pipelines, 1);
     topLayout->addWidget(m_binding);
     outer->addWidget(top);
+
+    // Whose semantics the breaker follows: what is tuned here is what the exported library will run.
+    auto* behave = new QWidget(this);
+    behave->setObjectName(QStringLiteral("panelHeader"));
+    auto* behaveLayout = new QHBoxLayout(behave);
+    behaveLayout->setContentsMargins(8, 0, 8, 6);
+    auto* behaveLabel = new QLabel(tr("Behave like"), behave);
+    behaveLabel->setBuddy(m_behaveLike);
+    m_behaveLike->setObjectName(QStringLiteral("behaveLike"));
+    for (BehaveLike library : allBehaveLike())
+        m_behaveLike->addItem(behaveLikeTitle(library), toString(library));
+    m_behaveLike->setToolTip(tr("Run the circuit breaker with this library's semantics where they differ from "
+                                "the workbench's; settings the library cannot express are fixed or refused, so "
+                                "the export carries the breaker exactly (docs/interop.md)"));
+    behaveLayout->addWidget(behaveLabel);
+    behaveLayout->addWidget(m_behaveLike, 1);
+    outer->addWidget(behave);
+    connect(m_behaveLike, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (!m_refreshing && index >= 0)
+            behaveLikeEdited(index);
+    });
 
     auto* scroll = new EditorScrollArea(this);
     auto* content = new QWidget(scroll);
@@ -222,7 +246,42 @@ void PipelineEditor::refresh()
         }
     }
     refreshOrder();
+    refreshPeerNames(pipeline);
     m_refreshing = false;
+}
+
+void PipelineEditor::refreshPeerNames(const QJsonObject& pipeline)
+{
+    const BehaveLike library
+        = behaveLikeFromString(pipeline.value(QStringLiteral("behave_like")).toString()).value_or(BehaveLike::Workbench);
+    m_behaveLike->setCurrentIndex(int(allBehaveLike().indexOf(library)));
+    for (Group& g : m_groups) {
+        if (g.key != QLatin1String("circuit_breaker"))
+            continue;
+        for (ParameterControl* control : g.controls) {
+            const behavelike::PeerSetting peer = behavelike::peerSetting(library, control->spec().key);
+            control->setPeer(behaveLikeTitle(library), peer.name, peer.fixedBecause);
+        }
+    }
+}
+
+void PipelineEditor::behaveLikeEdited(int index)
+{
+    if (!m_document)
+        return;
+    const BehaveLike library = allBehaveLike().value(index, BehaveLike::Workbench);
+    const QString title = behaveLikeTitle(library);
+    QUndoStack* undo = m_document->undoStack();
+    undo->beginMacro(tr("Behave like %1").arg(title));
+    m_document->setValue(pipelinePointer() + QStringLiteral("/behave_like"),
+        library == BehaveLike::Workbench ? QJsonValue(QJsonValue::Undefined) : QJsonValue(toString(library)),
+        tr("Behave like %1").arg(title));
+    if (m_document->value(policyPointer(QStringLiteral("circuit_breaker"))).isObject()) {
+        for (const auto& [key, value] : behavelike::fixedSettings(library))
+            m_document->setValue(policyPointer(QStringLiteral("circuit_breaker")) + QLatin1Char('/') + key, value,
+                tr("Set %1 for %2").arg(key, title));
+    }
+    undo->endMacro();
 }
 
 void PipelineEditor::refreshOrder()

@@ -45,6 +45,8 @@ public:
     ParameterControl* control(const QString& policy, const QString& key) const;
     CollapsibleSection* section(const QString& policy) const;
     QListWidget* orderList() const noexcept { return m_order; }
+    /// "Behave like": Workbench, opossum, cockatiel, Resilience4j, Polly (docs/interop.md).
+    QComboBox* behaveLikeCombo() const noexcept { return m_behaveLike; }
 
 private:
     struct Group {
@@ -58,6 +60,9 @@ private:
     void refresh();
     void refreshOrder();
     void orderEdited();
+    /// Switches the pipeline's behave_like, with the values the library fixes, as one undo step.
+    void behaveLikeEdited(int index);
+    void refreshPeerNames(const QJsonObject& pipeline);
     QString policyPointer(const QString& policy) const;
     /// Hands each control the messages of `items` aimed at its pointer (joined; empty when none).
     void markControls(const std::vector<ScenarioProblem>& items, void (ParameterControl::*mark)(const QString&));
@@ -66,6 +71,7 @@ private:
     int m_pipeline = 0;
     QComboBox* m_pipelines;
     QLabel* m_binding;
+    QComboBox* m_behaveLike;
     QListWidget* m_order;
     QLabel* m_orderHint;
     std::vector<Group> m_groups;
