@@ -206,7 +206,7 @@ int main(int argc, char* argv[])
             dock->raise();
         }
     spin(1500); // the start-up simulation lands and is drawn
-    app.slowest = {};
+    app.resetSlowest();
 
     // 1. Open the log as File > Open / drop does, until indexed (and the replay has loaded it).
     QTableView* table = panel->tableView();
@@ -302,7 +302,7 @@ int main(int argc, char* argv[])
     // 1b. The replay load as it could be: events decoded on a worker (LogReplayer::decode), only the
     //     hand-over (ReplayControls::loadEvents) on the GUI thread.
     if (hasEvents) {
-        app.slowest = {};
+        app.resetSlowest();
         probe.start();
         QElapsedTimer t;
         t.start();
@@ -341,7 +341,7 @@ int main(int argc, char* argv[])
     for (const QString& text : queries) {
         bar->clear();
         spin(400); // the cleared text settles and shows every line again
-        app.slowest = {};
+        app.resetSlowest();
         qint64 matches = -2;
         double resultMs = -1;
         QElapsedTimer t;
@@ -377,7 +377,7 @@ int main(int argc, char* argv[])
         QScrollBar* sb = table->verticalScrollBar();
         sb->setValue(0);
         spin(200);
-        app.slowest = {};
+        app.resetSlowest();
         const int steps = 400;
         int step = 0;
         QEventLoop loop;
