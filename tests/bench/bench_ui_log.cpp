@@ -70,8 +70,8 @@ bool generate(const QString& path, qint64 bytes)
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return false;
     QStringList agents;
-    for (const char* a : {"payments", "orders", "inventory", "auth", "search", "shipping", "billing", "catalog",
-             "profile", "pricing", "ledger", "gateway"})
+    for (const char* a : { "payments", "orders", "inventory", "auth", "search", "shipping", "billing", "catalog",
+             "profile", "pricing", "ledger", "gateway" })
         agents << QString::fromLatin1(a);
     std::uint64_t x = 0x2545F4914F6CDD1Dull;
     const auto rnd = [&x] {
@@ -206,7 +206,7 @@ int main(int argc, char* argv[])
             dock->raise();
         }
     spin(1500); // the start-up simulation lands and is drawn
-    app.slowest = {};
+    app.resetSlowest();
 
     // 1. Open the log as File > Open / drop does, until indexed (and the replay has loaded it).
     QTableView* table = panel->tableView();
@@ -247,8 +247,8 @@ int main(int argc, char* argv[])
     noteRows();
     LogIndex* index = panel->logIndex();
     // the index's own end, seen off the GUI thread (the finished signal also runs the replay load)
-    std::atomic<qint64> indexedNs {-1};
-    std::atomic_bool watching {true};
+    std::atomic<qint64> indexedNs { -1 };
+    std::atomic_bool watching { true };
     std::thread watcher([&] {
         while (watching.load() && index->isIndexing())
             std::this_thread::sleep_for(std::chrono::microseconds(500));
@@ -289,20 +289,20 @@ int main(int argc, char* argv[])
         loop.exec();
     }
     spin(1000); // whatever the end of indexing triggers
-    const double openStall = probe.stop();
+    probe.stop();
     std::printf("open %.0f MB log (%lld lines): openFile() returned in %.1f ms, first rows in the model %.1f ms, "
                 "painted %.1f ms\n",
         double(QFileInfo(file).size()) / (1 << 20), static_cast<long long>(index->rowCount()), openCallMs, firstRowsMs,
         firstPaintMs);
     std::printf("    indexed in %.0f ms; finished signal handled at %.0f ms; replay loaded at %.0f ms\n",
         indexedNs.load() / 1e6, finishedMs, replayMs);
-    std::printf("    longest UI stall while opening: %.1f ms\n", openStall);
+    probe.print("    while opening");
     printSlowest(app);
 
     // 1b. The replay load as it could be: events decoded on a worker (LogReplayer::decode), only the
     //     hand-over (ReplayControls::loadEvents) on the GUI thread.
     if (hasEvents) {
-        app.slowest = {};
+        app.resetSlowest();
         probe.start();
         QElapsedTimer t;
         t.start();
@@ -322,8 +322,10 @@ int main(int argc, char* argv[])
         const double handOverMs = h.nsecsElapsed() / 1e6;
         spin(500);
         std::printf("replay load off the GUI thread: %zu events decoded on a worker in %.0f ms; on the GUI thread: "
-                    "releasing the events loaded before %.1f ms, hand-over %.1f ms; longest UI stall %.1f ms\n",
-            events, decodeMs, releaseMs, handOverMs, probe.stop());
+                    "releasing the events loaded before %.1f ms, hand-over %.1f ms\n",
+            events, decodeMs, releaseMs, handOverMs);
+        probe.stop();
+        probe.print("    replay load off the GUI thread");
         printSlowest(app);
         h.start();
         const std::size_t one = LogReplayer::decode(index->snapshot(), -1, nullptr, 1).events.size();
@@ -336,12 +338,12 @@ int main(int argc, char* argv[])
     bar->setFocus();
     bar->clear();
     spin(600);
-    const QString queries[] = {QStringLiteral("level>=ERROR"), QStringLiteral("\"connection reset\""),
-        QStringLiteral("message~\"gave up\" and agent=payments"), QStringLiteral("level>=INFO"), QString()};
+    const QString queries[] = { QStringLiteral("level>=ERROR"), QStringLiteral("\"connection reset\""),
+        QStringLiteral("message~\"gave up\" and agent=payments"), QStringLiteral("level>=INFO"), QString() };
     for (const QString& text : queries) {
         bar->clear();
         spin(400); // the cleared text settles and shows every line again
-        app.slowest = {};
+        app.resetSlowest();
         qint64 matches = -2;
         double resultMs = -1;
         QElapsedTimer t;
@@ -365,10 +367,10 @@ int main(int argc, char* argv[])
         }
         QObject::disconnect(c);
         spin(300); // the filtered table is painted
-        const double stall = probe.stop();
-        std::printf("query %-42s %9lld rows in %7.1f ms after Enter; longest UI stall (typing + query) %.1f ms\n",
-            qPrintable(text.isEmpty() ? QStringLiteral("(cleared)") : text), static_cast<long long>(matches), resultMs,
-            stall);
+        probe.stop();
+        std::printf("query %-42s %9lld rows in %7.1f ms after Enter\n",
+            qPrintable(text.isEmpty() ? QStringLiteral("(cleared)") : text), static_cast<long long>(matches), resultMs);
+        probe.print("    typing + query");
         printSlowest(app);
     }
 
@@ -377,7 +379,7 @@ int main(int argc, char* argv[])
         QScrollBar* sb = table->verticalScrollBar();
         sb->setValue(0);
         spin(200);
-        app.slowest = {};
+        app.resetSlowest();
         const int steps = 400;
         int step = 0;
         QEventLoop loop;
@@ -395,9 +397,10 @@ int main(int argc, char* argv[])
         loop.exec();
         timer.stop();
         spin(200);
-        const double stall = probe.stop();
-        std::printf("scroll %d rows top to bottom in %d scroll-bar steps (%.0f ms): longest UI stall %.1f ms\n",
-            model->rowCount(), steps, t.nsecsElapsed() / 1e6, stall);
+        probe.stop();
+        std::printf("scroll %d rows top to bottom in %d scroll-bar steps (%.0f ms)\n", model->rowCount(), steps,
+            t.nsecsElapsed() / 1e6);
+        probe.print("    scrolling");
         printSlowest(app);
     }
     cleanup();

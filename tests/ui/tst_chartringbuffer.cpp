@@ -1,11 +1,14 @@
 // Bounded memory for long live runs: the ring buffer and the decimation helpers.
 
-#include "ui/charts/chartdecimation.h"
 #include "core/common/ringbuffer.h"
+#include "ui/charts/chartdecimation.h"
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 using namespace rwb;
 
@@ -59,12 +62,44 @@ private slots:
         for (int i = 0; i < 100000; ++i)
             points.append(QPointF(i * 0.01, i == 54321 ? 1000.0 : std::sin(i * 0.001)));
         const QList<QPointF> reduced = decimateMinMax(points, 0, 1000, 500);
-        QVERIFY(reduced.size() <= 4 * 500 + 2);
+        QVERIFY(reduced.size() <= 2 * 500 + 2);
         QVERIFY(reduced.size() >= 500);
-        QVERIFY(std::is_sorted(reduced.begin(), reduced.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
-        const auto spike = std::find_if(reduced.begin(), reduced.end(), [](const QPointF& p) { return p.y() == 1000.0; });
+        QVERIFY(std::is_sorted(
+            reduced.begin(), reduced.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
+        const auto spike
+            = std::find_if(reduced.begin(), reduced.end(), [](const QPointF& p) { return p.y() == 1000.0; });
         QVERIFY(spike != reduced.end());
         QCOMPARE(spike->x(), 543.21);
+    }
+
+    void minMaxKeepsEveryColumnsExtent()
+    {
+        // what a user sees: in every pixel column the line spans exactly the data's lowest to highest
+        // value there, whatever was left out
+        QList<QPointF> points;
+        std::uint64_t x = 88172645463325252ull;
+        for (int i = 0; i < 36000; ++i) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            points.append(QPointF(i * 0.1, double(x % 1000) + (i % 5000 == 0 ? 5000.0 : 0.0)));
+        }
+        const int columns = 700;
+        const double xMin = 0, xMax = 3600;
+        const QList<QPointF> reduced = decimateMinMax(points, xMin, xMax, columns);
+        QVERIFY(reduced.size() <= 2 * columns + 2);
+        const auto extents = [&](const QList<QPointF>& line) {
+            std::vector<std::pair<double, double>> e(columns, { INFINITY, -INFINITY });
+            for (const QPointF& p : line) {
+                const int c = std::clamp(int(std::floor((p.x() - xMin) / ((xMax - xMin) / columns))), 0, columns - 1);
+                e[std::size_t(c)]
+                    = { std::min(e[std::size_t(c)].first, p.y()), std::max(e[std::size_t(c)].second, p.y()) };
+            }
+            return e;
+        };
+        QVERIFY(extents(reduced) == extents(points));
+        QVERIFY(std::is_sorted(
+            reduced.begin(), reduced.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
     }
 
     void minMaxClipsToRangeWithNeighbours()

@@ -12,55 +12,43 @@ QList<QPointF> decimateMinMax(const QList<QPointF>& points, double xMin, double 
         return points;
     const auto byX = [](const QPointF& p, double x) { return p.x() < x; };
     auto first = std::lower_bound(points.begin(), points.end(), xMin, byX);
-    auto last = std::upper_bound(points.begin(), points.end(), xMax,
-        [](double x, const QPointF& p) { return x < p.x(); });
+    auto last
+        = std::upper_bound(points.begin(), points.end(), xMax, [](double x, const QPointF& p) { return x < p.x(); });
     if (first != points.begin())
         --first;
     if (last != points.end())
         ++last;
     const auto count = last - first;
     columns = std::max(columns, 1);
-    if (count <= 4 * columns)
+    if (count <= 2 * columns)
         return QList<QPointF>(first, last);
 
+    // Two points per column are all a pixel column can show: the line's vertical extent there. First
+    // and last points would only add segments inside that extent, yet Qt strokes every segment twice
+    // (the hover shape on replace(), the pen on paint).
     QList<QPointF> out;
-    out.reserve(4 * columns + 2);
+    out.reserve(2 * columns + 4);
     const double width = (xMax - xMin) / columns;
     auto it = first;
     while (it != last) {
         const auto column = static_cast<long long>(std::floor((it->x() - xMin) / width));
-        const QPointF head = *it;
-        QPointF lo = head, hi = head, tail = head;
-        ++it;
-        while (it != last && static_cast<long long>(std::floor((it->x() - xMin) / width)) == column) {
+        QPointF lo = *it, hi = *it;
+        for (++it; it != last && static_cast<long long>(std::floor((it->x() - xMin) / width)) == column; ++it) {
             if (it->y() < lo.y())
                 lo = *it;
             if (it->y() > hi.y())
                 hi = *it;
-            tail = *it;
-            ++it;
         }
-        out.append(head);
-        // min and max in the order they happened, so the drawn line keeps its shape
-        if (lo.x() <= hi.x()) {
-            if (lo != head)
-                out.append(lo);
-            if (hi != head && hi != lo)
-                out.append(hi);
-        } else {
-            if (hi != head)
-                out.append(hi);
-            if (lo != head && lo != hi)
-                out.append(lo);
-        }
-        if (tail != out.last())
-            out.append(tail);
+        // in the order they happened, so the drawn line keeps its shape
+        out.append(lo.x() <= hi.x() ? lo : hi);
+        if (lo != hi)
+            out.append(lo.x() <= hi.x() ? hi : lo);
     }
     return out;
 }
 
-QList<QPointF> decimateScatter(const QList<QPointF>& points, double xMin, double xMax, double yMin, double yMax,
-    int columns, int rows)
+QList<QPointF> decimateScatter(
+    const QList<QPointF>& points, double xMin, double xMax, double yMin, double yMax, int columns, int rows)
 {
     QList<QPointF> out;
     if (!(xMax > xMin) || !(yMax > yMin))

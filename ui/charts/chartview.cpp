@@ -97,6 +97,51 @@ QString shortTimeLabel(double seconds, double step)
     return formatRunTime(seconds);
 }
 
+/// Charts whose refresh fell due, refreshed one per event-loop pass: a run landing on four charts at
+/// once would otherwise hold the GUI thread for all four refreshes in a row, with input, paints and
+/// timers waiting behind them. Lives as a child of the application; GUI thread only.
+class RefreshQueue final : public QObject {
+public:
+    static RefreshQueue& instance()
+    {
+        if (!s_queue)
+            s_queue = new RefreshQueue(QCoreApplication::instance());
+        return *s_queue;
+    }
+    static void forget(ChartView* view)
+    {
+        if (s_queue)
+            s_queue->m_views.removeAll(view);
+    }
+    void add(ChartView* view)
+    {
+        if (!m_views.contains(view))
+            m_views.append(view);
+        if (!m_timer.isActive())
+            m_timer.start();
+    }
+
+private:
+    explicit RefreshQueue(QObject* parent)
+        : QObject(parent)
+    {
+        m_timer.setSingleShot(true);
+        m_timer.setInterval(0);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            if (m_views.isEmpty())
+                return;
+            ChartView* view = m_views.takeFirst();
+            if (!m_views.isEmpty())
+                m_timer.start(); // the next chart on the next pass
+            view->flushRefresh();
+        });
+    }
+
+    static inline QPointer<RefreshQueue> s_queue;
+    QList<ChartView*> m_views;
+    QTimer m_timer;
+};
+
 } // namespace
 
 ChartView::ChartView(QWidget* parent)
@@ -161,7 +206,7 @@ ChartView::ChartView(QWidget* parent)
             QMetaObject::invokeMethod(
                 this, [this] { updateTimeLabels(visibleMin(), visibleMax()); }, Qt::QueuedConnection);
     });
-    connect(m_refreshTimer, &QTimer::timeout, this, &ChartView::flushRefresh);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] { RefreshQueue::instance().add(this); });
 
     m_ownSync = new TimeAxisSync(this);
     setTimeAxisSync(nullptr);
@@ -170,6 +215,7 @@ ChartView::ChartView(QWidget* parent)
 
 ChartView::~ChartView()
 {
+    RefreshQueue::forget(this);
     if (m_sync && m_sync != m_ownSync)
         m_sync->forgetSource(this);
 }

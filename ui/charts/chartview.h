@@ -50,7 +50,8 @@ void setAxisCategories(QCategoryAxis* axis, double start, const QList<QPair<doub
 /// - exportPng() (atomic, QSaveFile), presenter mode (larger fonts and lines);
 /// - redraws are coalesced: subclasses call scheduleRefresh() whenever data changes and
 ///   refreshSeries() runs at most maxRefreshRate() times a second, pushing data into the series
-///   with QXYSeries::replace().
+///   with QXYSeries::replace(). Refreshes of several charts that fall due together run one per
+///   event-loop pass, so the GUI thread turns (input, paints) between them.
 /// GUI thread only. The view owns its chart and series; it does not own a sync set with
 /// setTimeAxisSync().
 class ChartView : public QChartView {
