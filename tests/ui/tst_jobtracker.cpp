@@ -197,21 +197,6 @@ private slots:
         QCoreApplication::processEvents();
         QVERIFY(!applied);
     }
-
-    void theContextGoingFirstDropsTheResult()
-    {
-        auto context = std::make_unique<QObject>();
-        auto gate = std::make_shared<Gate>();
-        bool applied = false;
-        JobTracker jobs(context.get(), JobTracker::Results::Every);
-        jobs.start(heldJob(gate, 9), [&applied](int) { applied = true; });
-        QVERIFY(gate->waitStarted());
-        context.reset();
-        gate->release.release();
-        QThreadPool::globalInstance()->waitForDone();
-        QCoreApplication::processEvents();
-        QVERIFY(!applied);
-    }
 };
 
 QTEST_GUILESS_MAIN(TestJobTracker)

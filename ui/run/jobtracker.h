@@ -4,7 +4,6 @@
 
 #include <QFuture>
 #include <QObject>
-#include <QPointer>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -19,14 +18,14 @@ namespace rwb {
 /// work on a thread pool and hands its result to the owner on the owner's thread.
 ///
 /// - `start(work, apply)`: `work()` or `work(JobControl&)` runs on the pool; `apply(result)` then runs
-///   on the context object's thread, unless the job was cancelled, the context is gone or (in
-///   `LatestOnly` mode) a newer job started since. A newer job sets the older one's cancel flag.
+///   on the context object's thread, unless the job was cancelled or (in `LatestOnly` mode) a newer
+///   job started since. A newer job sets the older one's cancel flag.
 /// - `cancel()` sets the flags of the jobs in flight and drops their results.
 /// - Destruction cancels the jobs in flight and waits for them, so no work outlives its owner.
 ///
-/// Not thread-safe: create, use and destroy it on the context object's thread. start() needs the
-/// context alive (make the tracker a member of it); once the context is gone, results are dropped.
-/// Does not own the pool.
+/// Not thread-safe: create, use and destroy it on the context object's thread. The context must
+/// outlive the tracker (make the tracker a member of it): a result posted to it after the tracker is
+/// gone is dropped. Does not own the pool.
 class JobTracker final {
 public:
     enum class Results {
@@ -57,10 +56,6 @@ public:
     int progress() const;
 
 private:
-    template <typename Future> struct FutureResult;
-    template <typename T> struct FutureResult<QFuture<T>> {
-        using type = T;
-    };
     struct Job {
         quint64 id;
         std::shared_ptr<JobControl> control;
@@ -77,7 +72,7 @@ private:
 
     std::shared_ptr<JobControl> add(quint64 id);
 
-    QPointer<QObject> m_context;
+    QObject* m_context;
     QThreadPool* m_pool;
     // Shared with the continuations: one that arrives after the tracker is gone finds its job stale.
     std::shared_ptr<State> m_state;
@@ -87,25 +82,36 @@ template <typename Work, typename Apply> quint64 JobTracker::start(Work work, Ap
 {
     const quint64 id = ++m_state->latest;
     std::shared_ptr<JobControl> control = add(id);
-    auto future = QtConcurrent::run(m_pool, [work = std::move(work), control]() mutable {
-        if constexpr (std::is_invocable_v<Work&, JobControl&>)
-            return work(*control);
-        else
-            return work();
-    });
-    m_state->inFlight.back().work = future;
-    using Result = typename FutureResult<decltype(future)>::type;
-    if constexpr (std::is_void_v<Result>) {
-        future.then(m_context.data(), [state = m_state, id, apply = std::move(apply)]() mutable {
-            if (state->finish(id))
-                apply();
+    // The worker posts the result itself (rather than QFuture::then): the job is then finished only
+    // once the result is posted, so the destructor's wait leaves no worker touching the context.
+    m_state->inFlight.back().work = QtConcurrent::run(m_pool,
+        [work = std::move(work), apply = std::move(apply), control, state = m_state, id,
+            context = m_context]() mutable {
+            const auto run = [&] {
+                if constexpr (std::is_invocable_v<Work&, JobControl&>)
+                    return work(*control);
+                else
+                    return work();
+            };
+            if constexpr (std::is_void_v<decltype(run())>) {
+                run();
+                QMetaObject::invokeMethod(
+                    context,
+                    [state = std::move(state), id, apply = std::move(apply)]() mutable {
+                        if (state->finish(id))
+                            apply();
+                    },
+                    Qt::QueuedConnection);
+            } else {
+                QMetaObject::invokeMethod(
+                    context,
+                    [state = std::move(state), id, apply = std::move(apply), result = run()]() mutable {
+                        if (state->finish(id))
+                            apply(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+            }
         });
-    } else {
-        future.then(m_context.data(), [state = m_state, id, apply = std::move(apply)](Result result) mutable {
-            if (state->finish(id))
-                apply(std::move(result));
-        });
-    }
     return id;
 }
 
