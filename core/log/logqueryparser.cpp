@@ -1,6 +1,6 @@
 #include "core/log/logqueryast_p.h"
 
-#include "core/log/eventcodec.h"
+#include "core/common/iso8601.h"
 
 namespace rwb {
 
@@ -404,7 +404,7 @@ private:
                 fail(opPos, QStringLiteral("timestamp is compared with = != < <= > >="));
                 return nullptr;
             }
-            const auto t = eventcodec::parseIsoTimestamp(QByteArrayView(n->utf8));
+            const auto t = iso8601::parseTimestamp(QByteArrayView(n->utf8));
             if (!t) {
                 fail(valuePos,
                     QStringLiteral("bad timestamp '%1' (expected ISO 8601, e.g. 2026-01-03T15:30)").arg(n->value));
