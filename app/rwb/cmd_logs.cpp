@@ -1,8 +1,8 @@
 // rwb logs query|stats: search and summarise JSONL logs from the command line.
 #include "command.h"
 
+#include "core/common/iso8601.h"
 #include "core/live/shutdownsignals.h"
-#include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
 #include "core/log/logindexcache.h"
 #include "core/log/logquery.h"
@@ -193,7 +193,7 @@ QByteArray iso(qint64 ms)
     if (ms == LogRow::kNoTime)
         return {};
     QByteArray out;
-    eventcodec::appendIsoTimestamp(ms, out);
+    iso8601::appendTimestamp(ms, out);
     return out;
 }
 

@@ -1,6 +1,8 @@
 #include "core/log/eventcodec.h"
 
+#include "core/common/iso8601.h"
 #include "core/log/jsonscan.h"
+#include "core/log/jsonwrite.h"
 
 #include <QVarLengthArray>
 
@@ -15,293 +17,6 @@
 #include <string_view>
 
 namespace rwb::eventcodec {
-
-namespace {
-
-// Days since 1970-01-01 <-> proleptic Gregorian y/m/d (the classic era-based civil calendar
-// arithmetic; valid for the whole int64 millisecond range we care about).
-constexpr qint64 daysFromCivil(qint64 y, unsigned m, unsigned d) noexcept
-{
-    y -= m <= 2;
-    const qint64 era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + qint64(doe) - 719468;
-}
-
-struct Civil {
-    qint64 y;
-    unsigned m;
-    unsigned d;
-};
-
-constexpr Civil civilFromDays(qint64 z) noexcept
-{
-    z += 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = unsigned(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 y = qint64(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {y + (m <= 2), m, d};
-}
-
-constexpr qint64 kMsPerDay = 86400000;
-
-qint64 floorDiv(qint64 a, qint64 b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-void appendDigits(QByteArray& out, qint64 value, int width)
-{
-    char buf[24];
-    int n = 0;
-    bool neg = value < 0;
-    quint64 v = neg ? quint64(-(value + 1)) + 1 : quint64(value);
-    do {
-        buf[n++] = char('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n < width)
-        buf[n++] = '0';
-    if (neg)
-        out.append('-');
-    while (n)
-        out.append(buf[--n]);
-}
-
-void appendInt(QByteArray& out, qint64 value) { appendDigits(out, value, 1); }
-
-void appendEscapedAscii(char c, QByteArray& out)
-{
-    switch (c) {
-    case '"':
-        out.append("\\\"", 2);
-        return;
-    case '\\':
-        out.append("\\\\", 2);
-        return;
-    case '\n':
-        out.append("\\n", 2);
-        return;
-    case '\r':
-        out.append("\\r", 2);
-        return;
-    case '\t':
-        out.append("\\t", 2);
-        return;
-    case '\b':
-        out.append("\\b", 2);
-        return;
-    case '\f':
-        out.append("\\f", 2);
-        return;
-    default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-            static const char hex[] = "0123456789abcdef";
-            const char esc[6] = {'\\', 'u', '0', '0', hex[(c >> 4) & 0xF], hex[c & 0xF]};
-            out.append(esc, 6);
-        } else {
-            out.append(c);
-        }
-    }
-}
-
-inline bool plainAscii(char16_t c) noexcept { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }
-
-} // namespace
-
-void appendJsonString(QStringView text, QByteArray& out)
-{
-    out.append('"');
-    const char16_t* p = text.utf16();
-    const char16_t* e = p + text.size();
-    while (p < e) {
-        const char16_t c = *p;
-        if (plainAscii(c)) {
-            out.append(char(c));
-            ++p;
-        } else if (c < 0x80) {
-            appendEscapedAscii(char(c), out);
-            ++p;
-        } else if (c >= 0xD800 && c <= 0xDBFF) {
-            if (p + 1 < e && p[1] >= 0xDC00 && p[1] <= 0xDFFF) {
-                jsonscan::appendUtf8(char32_t(0x10000 + ((c - 0xD800) << 10) + (p[1] - 0xDC00)), out);
-                p += 2;
-            } else {
-                jsonscan::appendUtf8(0xFFFD, out);
-                ++p;
-            }
-        } else if (c >= 0xDC00 && c <= 0xDFFF) {
-            jsonscan::appendUtf8(0xFFFD, out);
-            ++p;
-        } else {
-            jsonscan::appendUtf8(c, out);
-            ++p;
-        }
-    }
-    out.append('"');
-}
-
-void appendJsonString(QByteArrayView utf8, QByteArray& out)
-{
-    out.append('"');
-    const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
-    const auto* e = s + utf8.size();
-    while (s < e) {
-        const unsigned c = *s;
-        if (c < 0x80) {
-            if (plainAscii(char16_t(c)))
-                out.append(char(c));
-            else
-                appendEscapedAscii(char(c), out);
-            ++s;
-            continue;
-        }
-        int len = 0;
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            len = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            len = 4;
-        bool ok = len > 0 && e - s >= len;
-        for (int i = 1; ok && i < len; ++i)
-            ok = (s[i] & 0xC0) == 0x80;
-        if (ok && len >= 3 && !jsonscan::isValidUtf8(reinterpret_cast<const char*>(s), std::size_t(len)))
-            ok = false;
-        if (!ok) {
-            jsonscan::appendUtf8(0xFFFD, out);
-            ++s;
-            continue;
-        }
-        out.append(reinterpret_cast<const char*>(s), len);
-        s += len;
-    }
-    out.append('"');
-}
-
-void appendMs(Duration ns, QByteArray& out)
-{
-    qint64 v = ns.count();
-    if (v < 0) {
-        out.append('-');
-        v = -v; // durations never reach INT64_MIN in practice; a clamp keeps it defined
-        if (v < 0)
-            v = std::numeric_limits<qint64>::max();
-    }
-    appendInt(out, v / 1000000);
-    qint64 frac = v % 1000000;
-    if (frac) {
-        char buf[7];
-        for (int i = 5; i >= 0; --i) {
-            buf[i] = char('0' + frac % 10);
-            frac /= 10;
-        }
-        int n = 6;
-        while (buf[n - 1] == '0')
-            --n;
-        out.append('.');
-        out.append(buf, n);
-    }
-}
-
-void appendIsoTimestamp(qint64 utcMs, QByteArray& out)
-{
-    const qint64 days = floorDiv(utcMs, kMsPerDay);
-    qint64 msOfDay = utcMs - days * kMsPerDay;
-    const Civil c = civilFromDays(days);
-    appendDigits(out, c.y, 4);
-    out.append('-');
-    appendDigits(out, c.m, 2);
-    out.append('-');
-    appendDigits(out, c.d, 2);
-    out.append('T');
-    appendDigits(out, msOfDay / 3600000, 2);
-    msOfDay %= 3600000;
-    out.append(':');
-    appendDigits(out, msOfDay / 60000, 2);
-    msOfDay %= 60000;
-    out.append(':');
-    appendDigits(out, msOfDay / 1000, 2);
-    out.append('.');
-    appendDigits(out, msOfDay % 1000, 3);
-    out.append("+00:00", 6);
-}
-
-std::optional<qint64> parseIsoTimestamp(QByteArrayView text) noexcept
-{
-    const char* p = text.data();
-    const char* e = p + text.size();
-    auto num = [&](int digits, int& value) {
-        if (e - p < digits)
-            return false;
-        value = 0;
-        for (int i = 0; i < digits; ++i) {
-            if (p[i] < '0' || p[i] > '9')
-                return false;
-            value = value * 10 + (p[i] - '0');
-        }
-        p += digits;
-        return true;
-    };
-    int y, mo, d, h = 0, mi = 0, s = 0, ms = 0;
-    if (!num(4, y) || p >= e || *p++ != '-' || !num(2, mo) || p >= e || *p++ != '-' || !num(2, d))
-        return std::nullopt;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return std::nullopt;
-    if (p < e && (*p == 'T' || *p == 't' || *p == ' ')) {
-        ++p;
-        if (!num(2, h) || p >= e || *p++ != ':' || !num(2, mi))
-            return std::nullopt;
-        if (p < e && *p == ':') {
-            ++p;
-            if (!num(2, s))
-                return std::nullopt;
-            if (p < e && (*p == '.' || *p == ',')) {
-                ++p;
-                int digits = 0;
-                while (p < e && *p >= '0' && *p <= '9') {
-                    if (digits < 3)
-                        ms = ms * 10 + (*p - '0');
-                    ++digits;
-                    ++p;
-                }
-                if (digits == 0)
-                    return std::nullopt;
-                for (int i = digits; i < 3; ++i)
-                    ms *= 10;
-            }
-        }
-        if (h > 24 || mi > 59 || s > 60)
-            return std::nullopt;
-    }
-    qint64 offsetMin = 0;
-    if (p < e) {
-        if (*p == 'Z' || *p == 'z') {
-            ++p;
-        } else if (*p == '+' || *p == '-') {
-            const int sign = *p == '-' ? -1 : 1;
-            ++p;
-            int oh = 0, om = 0;
-            if (!num(2, oh))
-                return std::nullopt;
-            if (p < e && *p == ':')
-                ++p;
-            if (p < e && !num(2, om))
-                return std::nullopt;
-            offsetMin = sign * (oh * 60 + om);
-        } else {
-            return std::nullopt;
-        }
-    }
-    if (p != e)
-        return std::nullopt;
-    const qint64 days = daysFromCivil(y, unsigned(mo), unsigned(d));
-    return days * kMsPerDay + h * 3600000LL + mi * 60000LL + s * 1000LL + ms - offsetMin * 60000LL;
-}
 
 LogLevel levelFor(const Event& event) noexcept
 {
@@ -334,7 +49,7 @@ namespace {
 QString msText(Duration d)
 {
     QByteArray b;
-    appendMs(d, b);
+    jsonwrite::appendMs(d, b);
     return QString::fromLatin1(b) + QStringLiteral(" ms");
 }
 QString withReason(QString s, const QString& reason)
@@ -494,15 +209,15 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
     const unsigned always = fieldsOf(e.kind);
     const Event def;
     out.append("{\"timestamp\": \"", 15);
-    appendIsoTimestamp(utcMs, out);
+    iso8601::appendTimestamp(utcMs, out);
     out.append("\", \"level\": \"", 13);
     out.append(levelName(levelFor(e)));
     out.append("\", \"agent\": ", 12);
-    appendJsonString(QStringView(e.source), out);
+    jsonwrite::appendString(QStringView(e.source), out);
     out.append(", \"task_id\": ", 13);
     appendTaskId(e.requestId, out);
     out.append(", \"message\": ", 13);
-    appendJsonString(QStringView(messageFor(e)), out);
+    jsonwrite::appendString(QStringView(messageFor(e)), out);
     out.append(", \"extra\": {\"event\": \"", 22);
     out.append(toString(e.kind).toLatin1());
     out.append('"');
@@ -514,7 +229,7 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
     }
     if ((always & FAttempt) || e.attempt != def.attempt) {
         key(out, attemptKey(e.kind));
-        appendInt(out, e.attempt);
+        jsonwrite::appendInt(out, e.attempt);
     }
     if ((always & FOutcome) || e.outcome != def.outcome) {
         key(out, "outcome");
@@ -524,23 +239,23 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
     }
     if ((always & FHttp) || e.httpStatus != def.httpStatus) {
         key(out, "http_status");
-        appendInt(out, e.httpStatus);
+        jsonwrite::appendInt(out, e.httpStatus);
     }
     if (!e.errorClass.isNone()) {
         key(out, "error_class");
-        appendJsonString(QStringView(e.errorClass.name()), out);
+        jsonwrite::appendString(QStringView(e.errorClass.name()), out);
     }
     if ((always & FLatency) || e.latency != def.latency) {
         key(out, "latency_ms");
-        appendMs(e.latency, out);
+        jsonwrite::appendMs(e.latency, out);
     }
     if ((always & FDelay) || e.delay != def.delay) {
         key(out, delayKey(e.kind));
-        appendMs(e.delay, out);
+        jsonwrite::appendMs(e.delay, out);
     }
     if ((always & FTotal) || e.total != def.total) {
         key(out, "total_ms");
-        appendMs(e.total, out);
+        jsonwrite::appendMs(e.total, out);
     }
     if ((always & FFromTo) || e.from != def.from || e.to != def.to) {
         key(out, "from");
@@ -558,12 +273,12 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
     }
     if ((always & FText) || !e.text.isEmpty()) {
         key(out, textKey(e.kind));
-        appendJsonString(QStringView(e.text), out);
+        jsonwrite::appendString(QStringView(e.text), out);
     }
     const qint64 frac = e.time.time_since_epoch().count() % 1000000;
     if (frac) {
         key(out, "time_ns_frac");
-        appendInt(out, frac);
+        jsonwrite::appendInt(out, frac);
     }
     out.append("}}\n", 3);
 }
@@ -571,14 +286,14 @@ void encode(const Event& e, qint64 utcMs, QByteArray& out)
 void encodeRunStarted(qint64 originUtcMs, const QString& scenario, std::uint64_t seed, QByteArray& out)
 {
     out.append("{\"timestamp\": \"", 15);
-    appendIsoTimestamp(originUtcMs, out);
+    iso8601::appendTimestamp(originUtcMs, out);
     out.append("\", \"level\": \"INFO\", \"agent\": \"workbench\", \"task_id\": \"\", \"message\": ");
-    appendJsonString(QStringView(QStringLiteral("run started: %1 (seed %2)").arg(scenario).arg(seed)), out);
+    jsonwrite::appendString(QStringView(QStringLiteral("run started: %1 (seed %2)").arg(scenario).arg(seed)), out);
     out.append(", \"extra\": {\"event\": \"");
     out.append(kRunStartedEvent);
     out.append('"');
     key(out, "scenario");
-    appendJsonString(QStringView(scenario), out);
+    jsonwrite::appendString(QStringView(scenario), out);
     key(out, "seed");
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, seed);
@@ -730,7 +445,7 @@ std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* er
         fail(error, QStringLiteral("no \"timestamp\""));
         return std::nullopt;
     }
-    const auto utcMs = parseIsoTimestamp(QByteArrayView(v[iTs].begin, v[iTs].end - v[iTs].begin));
+    const auto utcMs = iso8601::parseTimestamp(QByteArrayView(v[iTs].begin, v[iTs].end - v[iTs].begin));
     if (!utcMs) {
         fail(error, QStringLiteral("bad \"timestamp\""));
         return std::nullopt;

@@ -56,19 +56,8 @@ void encodeRunStarted(qint64 originUtcMs, const QString& scenario, std::uint64_t
 /// then says why.
 std::optional<Event> decode(QByteArrayView line, qint64 originUtcMs, QString* error = nullptr);
 
-/// "2026-01-03T15:30:00.250+00:00" for UTC milliseconds since the epoch. Appends to `out`.
-void appendIsoTimestamp(qint64 utcMs, QByteArray& out);
-/// Parses ISO 8601 "YYYY-MM-DD[THH:MM[:SS[.fff...]]][Z|+HH:MM|+HHMM]" (also ' ' instead of 'T');
-/// no offset means UTC. Returns UTC milliseconds since the epoch.
-std::optional<qint64> parseIsoTimestamp(QByteArrayView text) noexcept;
-
-/// Appends `text` as a JSON string literal (with quotes), escaping '"', '\\', every control
-/// character and, for invalid UTF-16 (lone surrogates), writing U+FFFD.
-void appendJsonString(QStringView text, QByteArray& out);
-/// The same for UTF-8 bytes; invalid UTF-8 sequences become U+FFFD.
-void appendJsonString(QByteArrayView utf8, QByteArray& out);
-/// Shortest decimal of `ns` in milliseconds ("1.5", "1000", "0.000001").
-void appendMs(Duration ns, QByteArray& out);
+/// The timestamp reader and writer are in core/common/iso8601.h, the JSON writing helpers in
+/// core/log/jsonwrite.h.
 
 } // namespace eventcodec
 } // namespace rwb

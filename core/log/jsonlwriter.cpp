@@ -1,6 +1,8 @@
 #include "core/log/jsonlwriter.h"
 
+#include "core/common/iso8601.h"
 #include "core/log/eventcodec.h"
+#include "core/log/jsonwrite.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -27,7 +29,7 @@ void appendJsonObject(const QJsonObject& object, QByteArray& out, int depth)
         if (!first)
             out.append(", ", 2);
         first = false;
-        eventcodec::appendJsonString(QStringView(it.key()), out);
+        jsonwrite::appendString(QStringView(it.key()), out);
         out.append(": ", 2);
         appendJsonValue(it.value(), out, depth + 1);
     }
@@ -64,7 +66,7 @@ void appendJsonValue(const QJsonValue& value, QByteArray& out, int depth)
         break;
     }
     case QJsonValue::String:
-        eventcodec::appendJsonString(QStringView(value.toString()), out);
+        jsonwrite::appendString(QStringView(value.toString()), out);
         break;
     case QJsonValue::Array: {
         out.append('[');
@@ -86,7 +88,7 @@ void appendJsonValue(const QJsonValue& value, QByteArray& out, int depth)
 QByteArray consoleText(qint64 utcMs, LogLevel level, const QString& agent, const QString& task, const QString& message)
 {
     QByteArray ts;
-    eventcodec::appendIsoTimestamp(utcMs, ts);
+    iso8601::appendTimestamp(utcMs, ts);
     QByteArray line = ts.mid(11, 12); // HH:MM:SS.mmm
     line += ' ';
     line += QByteArray(levelName(level)).leftJustified(8);
@@ -135,7 +137,7 @@ bool JsonlWriter::commit()
 QString JsonlWriter::pathFor(const QString& directory, const QString& name, qint64 utcMs)
 {
     QByteArray ts;
-    eventcodec::appendIsoTimestamp(utcMs, ts);
+    iso8601::appendTimestamp(utcMs, ts);
     return QDir(directory).filePath(name + QLatin1Char('_') + QString::fromLatin1(ts.left(10)) + QStringLiteral(".jsonl"));
 }
 
@@ -151,15 +153,15 @@ void JsonlWriter::log(LogLevel level, const QString& agent, const QString& taskI
     QByteArray line;
     line.reserve(192 + message.size());
     line.append("{\"timestamp\": \"", 15);
-    eventcodec::appendIsoTimestamp(utcMs, line);
+    iso8601::appendTimestamp(utcMs, line);
     line.append("\", \"level\": \"", 13);
     line.append(levelName(level));
     line.append("\", \"agent\": ", 12);
-    eventcodec::appendJsonString(QStringView(agent), line);
+    jsonwrite::appendString(QStringView(agent), line);
     line.append(", \"task_id\": ", 13);
-    eventcodec::appendJsonString(QStringView(taskId), line);
+    jsonwrite::appendString(QStringView(taskId), line);
     line.append(", \"message\": ", 13);
-    eventcodec::appendJsonString(QStringView(message), line);
+    jsonwrite::appendString(QStringView(message), line);
     line.append(", \"extra\": ", 11);
     appendJsonObject(extra, line, 0);
     line.append("}\n", 2);

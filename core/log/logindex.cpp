@@ -1,6 +1,6 @@
 #include "core/log/logindex.h"
 
-#include "core/log/eventcodec.h"
+#include "core/common/iso8601.h"
 #include "core/log/jsonscan.h"
 #include "core/log/logindex_p.h"
 #include "core/log/logindexcache.h"
@@ -346,7 +346,7 @@ qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc)
 {
     using jsonscan::Type;
     if (v.type == Type::String) {
-        if (auto t = eventcodec::parseIsoTimestamp(QByteArrayView(v.begin, v.end - v.begin)))
+        if (auto t = iso8601::parseTimestamp(QByteArrayView(v.begin, v.end - v.begin)))
             return *t;
     }
     double d = 0;

@@ -1,6 +1,6 @@
 #include "core/log/logrowtext.h"
 
-#include "core/log/eventcodec.h"
+#include "core/common/iso8601.h"
 #include "core/log/fieldmapping.h"
 #include "core/log/jsonscan.h"
 
@@ -29,7 +29,7 @@ QByteArray timestamp(const LogRow& row)
 {
     QByteArray out;
     if (row.timestampMs != LogRow::kNoTime)
-        eventcodec::appendIsoTimestamp(row.timestampMs, out);
+        iso8601::appendTimestamp(row.timestampMs, out);
     return out;
 }
 

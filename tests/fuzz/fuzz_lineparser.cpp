@@ -2,7 +2,9 @@
 // whole file. Invariants checked beyond "no crash":
 //  - a line that the strict validator accepts as an object is never reported Malformed;
 //  - every row's byte range lies inside the file, and rows cover the file in order.
+#include "core/common/iso8601.h"
 #include "core/log/eventcodec.h"
+#include "core/log/jsonwrite.h"
 #include "core/log/jsonscan.h"
 #include "core/log/logindex.h"
 #include "core/log/logquery.h"
@@ -41,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         double d = 0;
         (void)jsonscan::toDouble(v[i], &d);
         (void)parseLogLevel(QByteArrayView(v[i].begin, v[i].end - v[i].begin));
-        (void)eventcodec::parseIsoTimestamp(QByteArrayView(v[i].begin, v[i].end - v[i].begin));
+        (void)iso8601::parseTimestamp(QByteArrayView(v[i].begin, v[i].end - v[i].begin));
     }
     const char* first = jsonscan::skipWs(b, e);
     if (jsonscan::validate(b, e) && first < e && *first == '{')
@@ -49,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     (void)jsonscan::isValidUtf8(b, size);
     (void)eventcodec::decode(QByteArrayView(b, qsizetype(size)), 0);
     QByteArray escaped;
-    eventcodec::appendJsonString(QByteArrayView(b, qsizetype(size)), escaped);
+    jsonwrite::appendString(QByteArrayView(b, qsizetype(size)), escaped);
     check(jsonscan::isValidUtf8(escaped.constData(), std::size_t(escaped.size())));
     check(jsonscan::validate(escaped.constData(), escaped.constData() + escaped.size()));
 

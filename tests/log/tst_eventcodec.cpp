@@ -1,4 +1,6 @@
+#include "core/common/iso8601.h"
 #include "core/log/eventcodec.h"
+#include "core/log/jsonwrite.h"
 #include "core/log/jsonscan.h"
 
 #include <QJsonDocument>
@@ -235,10 +237,10 @@ private slots:
     {
         QFETCH(QByteArray, text);
         QFETCH(qint64, ms);
-        QCOMPARE(eventcodec::parseIsoTimestamp(text), std::optional<qint64>(ms));
+        QCOMPARE(iso8601::parseTimestamp(text), std::optional<qint64>(ms));
         if (text.endsWith("+00:00")) {
             QByteArray out;
-            eventcodec::appendIsoTimestamp(ms, out);
+            iso8601::appendTimestamp(ms, out);
             QCOMPARE(out, text);
         }
     }
@@ -247,7 +249,7 @@ private slots:
     {
         for (const char* bad : {"", "2026", "2026-13-01", "2026-01-03T25", "2026-01-03T15:30:00+", "2026-01-03Tfoo",
                  "2026-01-03T15:30:00.Z", "2026-01-03T15:30:00 junk"})
-            QVERIFY2(!eventcodec::parseIsoTimestamp(QByteArrayView(bad, qsizetype(std::strlen(bad)))), bad);
+            QVERIFY2(!iso8601::parseTimestamp(QByteArrayView(bad, qsizetype(std::strlen(bad)))), bad);
     }
 
     void escaping_data()
@@ -263,7 +265,7 @@ private slots:
     {
         QFETCH(QString, text);
         QByteArray out;
-        eventcodec::appendJsonString(QStringView(text), out);
+        jsonwrite::appendString(QStringView(text), out);
         QVERIFY(!out.contains('\n'));
         const QByteArray doc = "{\"v\": " + out + "}";
         QJsonParseError err;
@@ -281,11 +283,11 @@ private slots:
         const char16_t raw[] = {char16_t(0x61), char16_t(0xD800), char16_t(0x62), char16_t(0xDC00), char16_t(0xD83D)};
         const QString text = QString::fromUtf16(raw, 5);
         QByteArray out;
-        eventcodec::appendJsonString(QStringView(text), out);
+        jsonwrite::appendString(QStringView(text), out);
         QVERIFY(jsonscan::isValidUtf8(out.constData(), std::size_t(out.size())));
         QCOMPARE(QString::fromUtf8(out), QString::fromUtf16(u"\"a\uFFFDb\uFFFD\uFFFD\""));
         QByteArray bytes;
-        eventcodec::appendJsonString(QByteArrayView("ok\xff\xc3(", 6), bytes);
+        jsonwrite::appendString(QByteArrayView("ok\xff\xc3(", 6), bytes);
         QVERIFY(jsonscan::isValidUtf8(bytes.constData(), std::size_t(bytes.size())));
     }
 
@@ -314,7 +316,7 @@ private slots:
     {
         for (qint64 ns : {0LL, 1LL, 999999LL, 1000000LL, 123456789012LL, -42LL}) {
             QByteArray out;
-            eventcodec::appendMs(Duration(ns), out);
+            jsonwrite::appendMs(Duration(ns), out);
             Event e = make(EventKind::Attempt);
             e.latency = Duration(ns);
             const auto back = eventcodec::decode(QByteArrayView(eventcodec::encode(e, kOrigin)).chopped(1), kOrigin);
@@ -322,7 +324,7 @@ private slots:
             QCOMPARE(back->latency.count(), ns);
         }
         QByteArray out;
-        eventcodec::appendMs(1500us, out);
+        jsonwrite::appendMs(1500us, out);
         QCOMPARE(out, QByteArray("1.5"));
     }
 };

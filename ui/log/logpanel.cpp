@@ -25,7 +25,6 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <climits>
 #include <cmath>
@@ -36,7 +35,6 @@ namespace {
 struct QueryOutput {
     std::vector<qint64> rows;
     qint64 evaluatedUpTo = 0;
-    bool cancelled = false;
 };
 } // namespace
 
@@ -182,8 +180,7 @@ LogPanel::LogPanel(QWidget* parent)
 
 LogPanel::~LogPanel()
 {
-    cancelRunning();
-    m_worker.waitForFinished(); // the worker reports progress to a child of this object
+    // m_queries waits for the query in flight: it reports progress to a child of this object
 }
 
 bool LogPanel::openFile(const QString& path, QString* error)
@@ -241,10 +238,7 @@ qint64 LogPanel::shownRows() const { return m_model->rowCount(); }
 
 void LogPanel::cancelRunning()
 {
-    if (m_cancel)
-        m_cancel->store(true);
-    m_cancel.reset();
-    m_running = false;
+    m_queries.cancel();
 }
 
 void LogPanel::runQuery(const QString& text)
@@ -275,55 +269,45 @@ void LogPanel::runQuery(const QString& text)
     m_query = std::move(parsed);
     m_filteredUpTo = 0;
 
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_cancel = cancel;
-    const quint64 job = ++m_job;
-    m_running = true;
+    const LogSnapshot snapshot = m_index->snapshot();
+    const LogQuery query = *m_query;
+    auto lastPermille = std::make_shared<std::atomic_int>(-1);
+    QProgressBar* progress = m_progress;
+    m_queries.start(
+        [snapshot, query, lastPermille, progress](JobControl& job) {
+            LogQueryControl control;
+            control.cancel = &job.cancel;
+            control.progress = [lastPermille, progress](double p) {
+                // throttled: at most one update per permille reaches the GUI thread
+                const int permille = static_cast<int>(p * 1000);
+                if (lastPermille->exchange(permille) != permille)
+                    QMetaObject::invokeMethod(progress, "setValue", Qt::QueuedConnection, Q_ARG(int, permille));
+            };
+            QueryOutput out;
+            out.rows = query.evaluate(snapshot, control);
+            out.evaluatedUpTo = snapshot.rowCount();
+            return out;
+        },
+        [this](QueryOutput out) { // dropped when a newer query replaced this one
+            m_progress->setVisible(false);
+            m_filteredUpTo = out.evaluatedUpTo;
+            m_model->setFilter(std::move(out.rows));
+            m_sortColumn = -1;
+            m_table->horizontalHeader()->setSortIndicatorShown(false);
+            updateStatus();
+            emit queryFinished(m_model->rowCount());
+            // rows indexed meanwhile
+            if (m_index && m_index->rowCount() > m_filteredUpTo)
+                filterAppended();
+        });
     m_progress->setValue(0);
     m_progress->setVisible(true);
     updateStatus();
-
-    const LogSnapshot snapshot = m_index->snapshot();
-    const LogQuery query = *m_query;
-    QPointer<LogPanel> self(this);
-    auto lastPermille = std::make_shared<std::atomic_int>(-1);
-    QProgressBar* progress = m_progress;
-    QFuture<QueryOutput> future = QtConcurrent::run([snapshot, query, cancel, lastPermille, progress] {
-        LogQueryControl control;
-        control.cancel = cancel.get();
-        control.progress = [lastPermille, progress](double p) {
-            // throttled: at most one update per permille reaches the GUI thread
-            const int permille = static_cast<int>(p * 1000);
-            if (lastPermille->exchange(permille) != permille)
-                QMetaObject::invokeMethod(progress, "setValue", Qt::QueuedConnection, Q_ARG(int, permille));
-        };
-        QueryOutput out;
-        out.rows = query.evaluate(snapshot, control);
-        out.evaluatedUpTo = snapshot.rowCount();
-        out.cancelled = cancel->load();
-        return out;
-    });
-    m_worker = future;
-    future.then(this, [this, job](QueryOutput out) {
-        if (job != m_job || out.cancelled)
-            return; // a newer query replaced this one
-        m_running = false;
-        m_progress->setVisible(false);
-        m_filteredUpTo = out.evaluatedUpTo;
-        m_model->setFilter(std::move(out.rows));
-        m_sortColumn = -1;
-        m_table->horizontalHeader()->setSortIndicatorShown(false);
-        updateStatus();
-        emit queryFinished(m_model->rowCount());
-        // rows indexed meanwhile
-        if (m_index && m_index->rowCount() > m_filteredUpTo)
-            filterAppended();
-    });
 }
 
 void LogPanel::onRowsAvailable()
 {
-    if (m_query && !m_running)
+    if (m_query && !m_queries.isRunning())
         filterAppended();
     updateStatus();
 }
@@ -337,36 +321,27 @@ void LogPanel::filterAppended()
     const qint64 to = snapshot.rowCount();
     if (to <= from)
         return;
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_cancel = cancel;
-    const quint64 job = ++m_job;
-    m_running = true;
     const LogQuery query = *m_query;
-    QFuture<QueryOutput> future = QtConcurrent::run([snapshot, query, cancel, from, to] {
-        QueryOutput out;
-        for (qint64 i = from; i < to; ++i) {
-            if ((i & 0xfff) == 0 && cancel->load()) {
-                out.cancelled = true;
-                return out;
+    m_queries.start(
+        [snapshot, query, from, to](JobControl& job) {
+            QueryOutput out;
+            for (qint64 i = from; i < to; ++i) {
+                if ((i & 0xfff) == 0 && job.cancel.load())
+                    return out; // dropped: a newer query replaced this one
+                if (query.matches(snapshot, i))
+                    out.rows.push_back(i);
             }
-            if (query.matches(snapshot, i))
-                out.rows.push_back(i);
-        }
-        out.evaluatedUpTo = to;
-        return out;
-    });
-    m_worker = future;
-    future.then(this, [this, job](QueryOutput out) {
-        if (job != m_job || out.cancelled)
-            return;
-        m_running = false;
-        m_filteredUpTo = out.evaluatedUpTo;
-        m_model->appendFiltered(out.rows);
-        updateStatus();
-        emit queryFinished(m_model->rowCount());
-        if (m_index && m_index->rowCount() > m_filteredUpTo)
-            filterAppended();
-    });
+            out.evaluatedUpTo = to;
+            return out;
+        },
+        [this](QueryOutput out) {
+            m_filteredUpTo = out.evaluatedUpTo;
+            m_model->appendFiltered(out.rows);
+            updateStatus();
+            emit queryFinished(m_model->rowCount());
+            if (m_index && m_index->rowCount() > m_filteredUpTo)
+                filterAppended();
+        });
 }
 
 void LogPanel::setFollow(bool on)
@@ -444,7 +419,7 @@ void LogPanel::updateStatus()
     if (m_index->isIndexing()) {
         text += tr(" · indexing %1 %").arg(std::lround(m_index->progress() * 100));
     }
-    if (m_running)
+    if (m_queries.isRunning())
         text += tr(" · searching…");
     if (!m_model->inFileOrder())
         text += tr(" · sorted");
@@ -458,7 +433,7 @@ void LogPanel::updateStatus()
             text += tr(" · %n with invalid UTF-8", nullptr, int(std::min<qint64>(stats.invalidUtf8Lines, INT_MAX)));
     }
     m_status->setText(text);
-    if (!m_running)
+    if (!m_queries.isRunning())
         m_progress->setVisible(false);
 }
 
@@ -569,26 +544,25 @@ void LogPanel::sortByColumn(int column, Qt::SortOrder order)
     QHeaderView* hh = m_table->horizontalHeader();
     hh->setSortIndicatorShown(true);
     hh->setSortIndicator(column, order);
-    const quint64 job = ++m_sortJob;
     // sorting always starts from file order, so ties keep the order of the file
     std::vector<qint64> lines = shownLines();
     if (!m_model->inFileOrder())
         std::sort(lines.begin(), lines.end());
-    QtConcurrent::run([snapshot = m_index->snapshot(), lines = std::move(lines), column, order]() mutable {
-        logexport::sortRows(snapshot, lines, column, order == Qt::DescendingOrder);
-        return lines;
-    }).then(this, [this, job](std::vector<qint64> rows) {
-        if (job != m_sortJob)
-            return;
-        m_model->setOrderedRows(std::move(rows));
-        updateStatus();
-        emit sorted();
-    });
+    m_sorts.start(
+        [snapshot = m_index->snapshot(), lines = std::move(lines), column, order]() mutable {
+            logexport::sortRows(snapshot, lines, column, order == Qt::DescendingOrder);
+            return lines;
+        },
+        [this](std::vector<qint64> rows) {
+            m_model->setOrderedRows(std::move(rows));
+            updateStatus();
+            emit sorted();
+        });
 }
 
 void LogPanel::clearSort()
 {
-    ++m_sortJob;
+    m_sorts.cancel(); // a sort in flight is now stale
     m_sortColumn = -1;
     m_table->horizontalHeader()->setSortIndicatorShown(false);
     if (!m_model->inFileOrder()) {
@@ -609,12 +583,14 @@ void LogPanel::exportShown(const QString& path, bool csv)
         emit exported(path, tr("no log is open"));
         return;
     }
-    QtConcurrent::run([snapshot = m_index->snapshot(), lines = shownLines(), path, csv] {
-        return logexport::write(snapshot, lines, csv ? logexport::Format::Csv : logexport::Format::Jsonl, path);
-    }).then(this, [this, path](const QString& error) {
-        m_status->setText(error.isEmpty() ? tr("Exported to %1").arg(path) : tr("Export failed: %1").arg(error));
-        emit exported(path, error);
-    });
+    m_exports.start(
+        [snapshot = m_index->snapshot(), lines = shownLines(), path, csv] {
+            return logexport::write(snapshot, lines, csv ? logexport::Format::Csv : logexport::Format::Jsonl, path);
+        },
+        [this, path](const QString& error) {
+            m_status->setText(error.isEmpty() ? tr("Exported to %1").arg(path) : tr("Export failed: %1").arg(error));
+            emit exported(path, error);
+        });
 }
 
 void LogPanel::exportDialog()

@@ -2,12 +2,11 @@
 
 #include "core/log/logindex.h"
 #include "core/log/logquery.h"
+#include "ui/run/jobtracker.h"
 
-#include <QFuture>
 #include <QPointer>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -52,7 +51,7 @@ public:
     /// Puts `text` in the query bar and runs it.
     void setQuery(const QString& text);
     QString query() const;
-    bool isQueryRunning() const noexcept { return m_running; }
+    bool isQueryRunning() const { return m_queries.isRunning(); }
     /// Rows shown (matching lines, or every line without a filter).
     qint64 shownRows() const;
 
@@ -119,16 +118,15 @@ private:
     QTimer* m_pollTimer = nullptr;
 
     std::optional<LogQuery> m_query;          // the active filter (nullopt: everything)
-    std::shared_ptr<std::atomic_bool> m_cancel;
-    QFuture<void> m_worker; // the evaluation in flight (its continuation runs on the GUI thread)
-    quint64 m_job = 0;
     qint64 m_filteredUpTo = 0;                // rows of the index the filter has looked at
-    bool m_running = false;
     bool m_follow = false;
     std::optional<qint64> m_origin;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    quint64 m_sortJob = 0;
+    // the query (or the filtering of appended rows) in flight; a newer one cancels it
+    JobTracker m_queries { this };
+    JobTracker m_sorts { this };
+    JobTracker m_exports { this, JobTracker::Results::Every }; // each export reports its outcome
 };
 
 } // namespace rwb

@@ -2,10 +2,8 @@
 
 #include "ui/run/simulationbridge.h"
 
-#include <QFuture>
 #include <QThreadPool>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace rwb {
 
@@ -15,6 +13,7 @@ SimulationController::SimulationController(QObject* parent, RunFunction run)
     , m_pool(new QThreadPool(this))
     , m_debounce(new QTimer(this))
     , m_progressTimer(new QTimer(this))
+    , m_jobs(this, JobTracker::Results::LatestOnly, m_pool)
 {
     qRegisterMetaType<rwb::SimulationRun>();
     // Two threads: a cancelled run may still be unwinding while the next one starts.
@@ -27,12 +26,7 @@ SimulationController::SimulationController(QObject* parent, RunFunction run)
     connect(m_progressTimer, &QTimer::timeout, this, [this] { emit progressChanged(progress()); });
 }
 
-SimulationController::~SimulationController()
-{
-    if (m_control)
-        m_control->cancel.store(true);
-    m_pool->waitForDone();
-}
+SimulationController::~SimulationController() = default; // m_jobs cancels the run in flight and waits
 
 void SimulationController::setDebounce(std::chrono::milliseconds delay)
 {
@@ -80,47 +74,40 @@ void SimulationController::runNow()
 void SimulationController::cancel()
 {
     m_debounce->stop();
-    if (m_control)
-        m_control->cancel.store(true);
-    ++m_jobId; // whatever is in flight is now stale
+    m_jobs.cancel(); // whatever is in flight is now stale
     setRunning(false);
 }
 
 int SimulationController::progress() const
 {
-    return m_control && m_running ? m_control->progress.load(std::memory_order_relaxed) : 0;
+    return m_running ? m_jobs.progress() : 0;
 }
 
 void SimulationController::start()
 {
-    if (m_control)
-        m_control->cancel.store(true);
-    const quint64 jobId = ++m_jobId;
-    auto control = std::make_shared<RunControl>();
-    m_control = control;
     setRunning(true);
-    emit started(jobId);
-
     const QJsonObject scenario = m_pending;
     const quint64 revision = m_pendingRevision;
     m_hasPending = false;
     RunFunction run = m_run;
-    QtConcurrent::run(m_pool, [run, scenario, control, jobId, revision] {
-        SimulationRun result = run(scenario, *control);
-        result.jobId = jobId;
-        result.revision = revision;
-        result.cancelled = result.cancelled || control->cancel.load();
-        return result;
-    }).then(this, [this](const SimulationRun& result) {
-        if (result.jobId != m_jobId)
-            return; // a newer edit superseded this run
-        setRunning(false);
-        if (result.cancelled)
-            return;
-        if (result.ok())
-            m_last = result;
-        emit finished(result);
-    });
+    // a newer run cancels this one and drops its result: only the newest edit is ever shown
+    const quint64 jobId = m_jobs.start(
+        [run, scenario, revision](RunControl& control) {
+            SimulationRun result = run(scenario, control);
+            result.revision = revision;
+            result.cancelled = result.cancelled || control.cancel.load();
+            return result;
+        },
+        [this](SimulationRun result) {
+            result.jobId = m_jobs.latestJob();
+            setRunning(false);
+            if (result.cancelled)
+                return;
+            if (result.ok())
+                m_last = result;
+            emit finished(result);
+        });
+    emit started(jobId);
 }
 
 void SimulationController::setRunning(bool running)

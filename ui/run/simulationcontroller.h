@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/run/jobtracker.h"
 #include "ui/run/simulationrun.h"
 
 #include <QElapsedTimer>
@@ -51,7 +52,7 @@ public:
     int progress() const;
     /// The newest successful run (null result before the first one).
     const SimulationRun& lastRun() const noexcept { return m_last; }
-    quint64 latestJobId() const noexcept { return m_jobId; }
+    quint64 latestJobId() const noexcept { return m_jobs.latestJob(); }
 
 signals:
     void started(quint64 jobId);
@@ -74,8 +75,7 @@ private:
     QJsonObject m_pending;
     quint64 m_pendingRevision = 0;
     bool m_hasPending = false; ///< a request arrived since the last start
-    quint64 m_jobId = 0;
-    std::shared_ptr<RunControl> m_control;
+    JobTracker m_jobs; // after m_pool, which it runs on
     SimulationRun m_last;
     bool m_running = false;
 };

@@ -3,11 +3,11 @@
 #include "core/events/event.h"
 #include "core/run/scenario.h"
 #include "core/run/runresult.h"
+#include "ui/run/jobcontrol.h"
 
 #include <QMetaType>
 #include <QString>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -38,11 +38,8 @@ struct SimulationRun {
 };
 
 /// Shared between the GUI thread and one worker: the cancel flag the simulator polls and the
-/// progress it reports (0..1000). Thread-safe (atomics only).
-struct RunControl {
-    std::atomic<bool> cancel { false };
-    std::atomic<int> progress { 0 };
-};
+/// progress it reports (0..1000).
+using RunControl = JobControl;
 
 } // namespace rwb
 

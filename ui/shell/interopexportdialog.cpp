@@ -10,7 +10,6 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -19,7 +18,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace rwb {
 
@@ -132,22 +130,20 @@ void InteropExportDialog::save()
         return;
     Settings::setLastDirectory(QFileInfo(path).absolutePath());
     m_save->setEnabled(false);
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        m_save->setEnabled(true);
-        if (!error.isEmpty())
-            QMessageBox::warning(this, windowTitle(), tr("Could not save: %1").arg(error));
-        else
-            m_warningsTitle->setText(
-                m_warningsTitle->text() + QLatin1Char(' ') + tr("Saved to %1.").arg(QDir::toNativeSeparators(path)));
-    });
-    watcher->setFuture(QtConcurrent::run([bytes = m_text, path] {
-        QString error;
-        interop::saveFile(bytes, path, &error);
-        return error;
-    }));
+    m_saves.start(
+        [bytes = m_text, path] {
+            QString error;
+            interop::saveFile(bytes, path, &error);
+            return error;
+        },
+        [this, path](const QString& error) {
+            m_save->setEnabled(true);
+            if (!error.isEmpty())
+                QMessageBox::warning(this, windowTitle(), tr("Could not save: %1").arg(error));
+            else
+                m_warningsTitle->setText(m_warningsTitle->text() + QLatin1Char(' ')
+                    + tr("Saved to %1.").arg(QDir::toNativeSeparators(path)));
+        });
 }
 
 QMenu* createInteropExportMenu(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/interop/interop.h"
+#include "ui/run/jobtracker.h"
 
 #include <QDialog>
 #include <QJsonObject>
@@ -47,6 +48,7 @@ private:
     QListWidget* m_warnings = nullptr;
     QLabel* m_warningsTitle = nullptr;
     QPushButton* m_save = nullptr;
+    JobTracker m_saves { this, JobTracker::Results::Every }; // closing the dialog waits for a save
 };
 
 /// The "Export Pipeline To" submenu: one action per format, each opening an InteropExportDialog on the

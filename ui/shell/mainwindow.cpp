@@ -67,7 +67,6 @@
 #include <QUndoStack>
 #include <QUndoView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <climits>
 
@@ -304,11 +303,8 @@ MainWindow::MainWindow(QWidget* parent)
     updateRunActions();
 }
 
-MainWindow::~MainWindow()
-{
-    if (m_replayCancel)
-        m_replayCancel->store(true); // a replay decode in flight stops; its result goes nowhere
-}
+// The job trackers stop a replay decode in flight (its result goes nowhere) and wait for a recording.
+MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
@@ -843,31 +839,26 @@ void MainWindow::loadReplay()
     m_statusRun->setText(tr("Replay: reading events…"));
     // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
     // worker. A newer log cancels the older decode, and its result is dropped by job number.
-    if (m_replayCancel)
-        m_replayCancel->store(true);
-    auto cancel = std::make_shared<std::atomic_bool>(false);
-    m_replayCancel = cancel;
-    const quint64 job = ++m_replayJob;
-    QtConcurrent::run([snapshot = index->snapshot(), cancel] {
-        // shared_ptr: Decoded is move-only, and then() would otherwise copy it (or takeResult() reset the future)
-        return std::make_shared<LogReplayer::Decoded>(LogReplayer::decode(snapshot, -1, cancel.get()));
-    }).then(this, [this, job](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
-        if (job != m_replayJob || decoded->cancelled)
-            return;
-        m_log->setTimeOrigin(decoded->originUtcMs);
-        m_summary->followEvents(
-            &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
-        const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
-        m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
-        if (events > m_replay->overviewLimit())
-            statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
-        if (events == 0) {
-            m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
-            statusBar()->showMessage(
-                tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
-        }
-        updateRunActions();
-    });
+    m_replayDecodes.start(
+        [snapshot = index->snapshot()](JobControl& control) {
+            // shared_ptr: Decoded is move-only, and then() would otherwise copy it (or takeResult() reset the future)
+            return std::make_shared<LogReplayer::Decoded>(LogReplayer::decode(snapshot, -1, &control.cancel));
+        },
+        [this](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
+            m_log->setTimeOrigin(decoded->originUtcMs);
+            m_summary->followEvents(
+                &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
+            const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
+            m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
+            if (events > m_replay->overviewLimit())
+                statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
+            if (events == 0) {
+                m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
+                statusBar()->showMessage(
+                    tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
+            }
+            updateRunActions();
+        });
 }
 
 void MainWindow::setPresenterMode(bool on)
@@ -911,16 +902,15 @@ void MainWindow::setLiveRecording(const QString& directory)
 
 bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
 {
-    if (m_recordingSimulation)
+    if (m_recordings.isRunning())
         return false;
-    m_recordingSimulation = true;
     statusBar()->showMessage(tr("Recording the run to %1…").arg(QDir::toNativeSeparators(directory)));
-    QtConcurrent::run([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); })
-        .then(this, [this, done = std::move(done)](const RecordedRun& recorded) {
-            m_recordingSimulation = false;
+    m_recordings.start([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); },
+        [this, done = std::move(done)](const RecordedRun& recorded) {
             if (recorded.error.isEmpty())
-                statusBar()->showMessage(tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
-                                             .arg(QDir::toNativeSeparators(recorded.path)),
+                statusBar()->showMessage(
+                    tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
+                        .arg(QDir::toNativeSeparators(recorded.path)),
                     8000);
             else
                 QMessageBox::warning(this, tr("Recording failed"), recorded.error);
@@ -965,7 +955,7 @@ void MainWindow::updateRunActions()
         || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
     m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
     m_speed->setEnabled(m_mode == Mode::Replay);
-    m_recordAction->setEnabled((simulate && !m_recordingSimulation) || live);
+    m_recordAction->setEnabled((simulate && !m_recordings.isRunning()) || live);
     m_files->saveVariantBAsAction()->setEnabled(isComparing());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/run/jobtracker.h"
 #include "ui/run/simulationrun.h"
 
 #include "core/policy/circuitbreaker.h"
@@ -205,13 +206,12 @@ private:
     LiveControls* m_liveControls = nullptr;
     QString m_replayLog; // file name of the log replayed
     QString m_liveRecordDirectory;
-    bool m_recordingSimulation = false;
+    JobTracker m_recordings { this };
     bool m_editorsHiddenForReplay = false;
     bool m_pipelineDockWasVisible = true;
     bool m_servicesDockWasVisible = true;
     bool m_clientsDockWasVisible = true;
-    quint64 m_replayJob = 0; // the replay decode in flight; a newer log supersedes it
-    std::shared_ptr<std::atomic_bool> m_replayCancel;
+    JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
     EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
     QLabel* m_placeholderText = nullptr;

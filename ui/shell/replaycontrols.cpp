@@ -10,7 +10,6 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -157,7 +156,7 @@ void ReplayControls::releaseInBackground(std::vector<Event> events)
     if (events.size() < 100000) // freeing fewer costs less than a thread hop
         return;
     // Millions of events (each with shared strings) take ~45 ms to free: not on the GUI thread.
-    (void)QtConcurrent::run([events = std::move(events)]() mutable { std::vector<Event>().swap(events); });
+    m_releases.start([events = std::move(events)]() mutable { std::vector<Event>().swap(events); });
 }
 
 std::size_t ReplayControls::loaded()

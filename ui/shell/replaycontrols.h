@@ -3,6 +3,7 @@
 #include "core/log/logindex.h"
 #include "core/log/logreplayer.h"
 #include "ui/run/eventbridge.h"
+#include "ui/run/jobtracker.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -96,7 +97,7 @@ private:
     /// After any load: resets the bridge, tells the charts to start over, returns the event count.
     std::size_t loaded();
     /// Frees the events of the previous load on a worker thread.
-    static void releaseInBackground(std::vector<Event> events);
+    void releaseInBackground(std::vector<Event> events);
     void updateUi();
     void emitTo(const Event& e);
     void drawOverviewSlice();
@@ -121,6 +122,7 @@ private:
     bool m_overview = false;
     std::size_t m_overviewNext = 0;
     std::size_t m_overviewLimit = 1000000;
+    JobTracker m_releases { this, JobTracker::Results::Every };
 };
 
 } // namespace rwb
