@@ -64,7 +64,13 @@ std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunResul
         const QString noFault = QStringLiteral("no fault in the run (no second with >= 50 % failed answers)");
         Judge judge(scenario, i, out);
 
-        if (x.breakerOpens) {
+        // Without a breaker nothing can open: the breaker expectations fail (breaker_opens: false holds)
+        // and say why. Not a load error, so that switching the breaker off shows what the breaker bought.
+        const QString noBreaker = QStringLiteral("the pipeline has no circuit breaker");
+        if (x.breakerOpens && !spec.breaker) {
+            judge.add("breaker_opens", *x.breakerOpens ? QStringLiteral("opens") : QStringLiteral("never opens"), noBreaker,
+                !*x.breakerOpens);
+        } else if (x.breakerOpens) {
             const bool opened = std::any_of(series->buckets.begin(), series->buckets.end(),
                 [](const PipelineBucket& b) { return b.breakerState != BreakerState::Closed; });
             judge.add("breaker_opens", *x.breakerOpens ? QStringLiteral("opens") : QStringLiteral("never opens"),
@@ -72,7 +78,9 @@ std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunResul
         }
         if (x.breakerOpensWithin) {
             const QString expected = QStringLiteral("opens <= %1 after the fault starts").arg(sec(*x.breakerOpensWithin));
-            if (!m.faultStart)
+            if (!spec.breaker)
+                judge.add("breaker_opens_within", expected, noBreaker, false);
+            else if (!m.faultStart)
                 judge.add("breaker_opens_within", expected, noFault, false);
             else if (!m.timeToDetect)
                 judge.add("breaker_opens_within", expected, QStringLiteral("never opened"), false);
@@ -82,7 +90,9 @@ std::vector<ExpectationResult> evaluate(const Scenario& scenario, const RunResul
         }
         if (x.attemptsBeforeOpenAtMost) {
             const QString expected = QStringLiteral("<= %1 attempts before it opens").arg(*x.attemptsBeforeOpenAtMost);
-            if (!m.faultStart) {
+            if (!spec.breaker) {
+                judge.add("attempts_before_open_at_most", expected, noBreaker, false);
+            } else if (!m.faultStart) {
                 judge.add("attempts_before_open_at_most", expected, noFault, false);
             } else {
                 const std::uint64_t n = attemptsBeforeOpen(*series, m, result.bucketWidth);

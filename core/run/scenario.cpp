@@ -187,9 +187,6 @@ FieldErrors Scenario::validate() const
         prefixInto(e, path, PipelineConfig::validate(p.config));
         prefixInto(e, path + QStringLiteral("expect/"), p.expect.validate());
         prefixInto(e, path, behavelike::errors(p));
-        if (p.expect.needsBreaker() && !p.breaker)
-            e.push_back({path + QStringLiteral("expect"),
-                QStringLiteral("expects the circuit breaker to open, but the pipeline has no circuit_breaker")});
         if (p.breaker) {
             prefixInto(e, path + QStringLiteral("circuit_breaker/"), CircuitBreakerConfig::validate(*p.breaker));
             // pipelines naming the same circuit share one breaker, so they must agree on its settings

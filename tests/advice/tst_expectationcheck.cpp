@@ -91,8 +91,6 @@ private slots:
                                   << "/pipelines/0/expect/p99_at_most" << "> 0";
         QTest::newRow("not an object") << QByteArray(R"({"name": "p", "service": "s", "expect": [1]})")
                                        << "/pipelines/0/expect" << "an object";
-        QTest::newRow("breaker expected, none there") << QByteArray(R"({"name": "p", "service": "s", "expect": {"breaker_opens": true}})")
-                                                      << "/pipelines/0/expect" << "no circuit_breaker";
         QTest::newRow("never opens, yet within") << QByteArray(R"({"name": "p", "service": "s", "circuit_breaker": {}, "expect": {"breaker_opens": false, "breaker_opens_within": 3}})")
                                                  << "/pipelines/0/expect/breaker_opens" << "got false";
     }
@@ -173,6 +171,29 @@ private slots:
         const Scenario never = adviceScenario(pipelineWith(R"({"breaker_opens": false})").constData(),
             R"({"latency": {"distribution": "fixed", "value": 0.02}})", kRate);
         QVERIFY(expectationcheck::allPassed(judge(never)));
+    }
+
+    // Switching the breaker off (the demo's own question: what did the breaker buy?) still runs: the
+    // breaker expectations fail and say why, and "never opens" holds.
+    void noBreakerFailsItsBreakerExpectations()
+    {
+        const ScenarioLoad load = loadWith(
+            R"({"name": "p", "service": "s", "expect": {"breaker_opens": true, "breaker_opens_within": 3,
+                "attempts_before_open_at_most": 10}})");
+        QVERIFY2(load.ok(), load.ok() ? "" : qPrintable(load.errors.front().toString()));
+        Scenario s = adviceScenario(pipelineWith(R"({"breaker_opens": true, "breaker_opens_within": 3,
+            "attempts_before_open_at_most": 10})").constData(), kOutage, kRate);
+        s.pipelines.front().breaker.reset();
+        QVERIFY(s.validate().empty());
+        const auto results = judge(s);
+        QCOMPARE(results.size(), std::size_t(3));
+        for (const auto& r : results) {
+            QVERIFY2(!r.passed, qPrintable(r.key));
+            QCOMPARE(r.got, QStringLiteral("the pipeline has no circuit breaker"));
+        }
+        s.pipelines.front().expect = {};
+        s.pipelines.front().expect.breakerOpens = false;
+        QVERIFY(expectationcheck::allPassed(judge(s)));
     }
 
     void builtInDemosHoldTheirExpectations()
