@@ -11,21 +11,36 @@
 
 namespace rwb {
 
-/// The call starts of a run's open-loop clients, drawn once for all groups: each arrival's time and
-/// each call's request id. Request ids number the calls of the whole run in start order, and the
-/// pipelines draw jitter from them, so a group simulated alone must use the ids the sequential run
-/// would give its calls. Only open-loop arrivals (constant, Poisson, bursts) can be planned ahead;
-/// the simulator keeps a scenario with closed-loop clients in one group.
-struct ArrivalPlan {
-    struct Client {
-        std::vector<std::int64_t> times;      ///< single arrivals, ns, in order
-        std::vector<std::uint64_t> ids;       ///< request id of each single arrival
-        std::vector<std::uint64_t> burstIds;  ///< first request id of each burst
-    };
-    std::vector<Client> clients; ///< in scenario order
+/// The request ids of a run's open-loop clients' calls. Request ids number the calls of the whole run
+/// in start order, and pipelines draw jitter from them, so a group simulated alone must give its calls
+/// the ids the sequential run would. Only open-loop arrivals (constant, Poisson, bursts) can be planned
+/// ahead: the simulator keeps a scenario with closed-loop clients in one group.
+///
+/// One thread runs produce(), which draws every client's arrivals as the run would and numbers them in
+/// start order, publishing each id as it goes; groups on other threads read them meanwhile (a reader of
+/// an id not yet published waits for it). Readers and the producer may run concurrently; the scenario
+/// must outlive the plan.
+class ArrivalPlan final {
+public:
+    ArrivalPlan(const Scenario& scenario, std::uint64_t seed);
+    ~ArrivalPlan();
+    ArrivalPlan(const ArrivalPlan&) = delete;
+    ArrivalPlan& operator=(const ArrivalPlan&) = delete;
 
-    /// Draws every client's arrivals (on up to `threads` threads) and numbers them as one run would.
-    static ArrivalPlan make(const Scenario& scenario, std::uint64_t seed, int threads);
+    /// Numbers every call (once, on one thread). Readers waiting for an id it never publishes (it threw)
+    /// get std::logic_error.
+    void produce();
+    /// The request id of client `client`'s single arrival number `k` (from 0).
+    std::uint64_t arrivalId(std::size_t client, std::size_t k) const;
+    /// The first request id of client `client`'s burst number `k`; the burst's calls follow it.
+    std::uint64_t burstId(std::size_t client, std::size_t k) const;
+
+private:
+    class Ids;
+    const Scenario& m_scenario;
+    std::uint64_t m_seed;
+    std::vector<std::unique_ptr<Ids>> m_arrivals; // per client
+    std::vector<std::unique_ptr<Ids>> m_bursts; // per client
 };
 
 /// One group's part of a finished run: its pipelines' and services' series, complete up to
@@ -33,12 +48,12 @@ struct ArrivalPlan {
 /// that mergeGroups() adds. Immutable once made, so runs may share it (IncrementalSimulator).
 struct SimGroupResult {
     SimGroup group;
-    std::vector<PipelineSeries> pipelines;            ///< in the order of group.pipelines
+    std::vector<PipelineSeries> pipelines; ///< in the order of group.pipelines
     std::vector<std::optional<BreakerState>> breakerAtEnd; ///< per pipeline: its circuit at `finishedAt`
-    std::vector<ServiceSeries> services;              ///< in the order of group.services
-    std::int64_t ownEnd = 0;      ///< ns: when the group alone would have stopped
-    std::int64_t finishedAt = 0;  ///< ns: the run end its series were completed for
-    std::size_t buckets = 0;      ///< buckets the group's series need (before padding)
+    std::vector<ServiceSeries> services; ///< in the order of group.services
+    std::int64_t ownEnd = 0; ///< ns: when the group alone would have stopped
+    std::int64_t finishedAt = 0; ///< ns: the run end its series were completed for
+    std::size_t buckets = 0; ///< buckets the group's series need (before padding)
     std::uint64_t events = 0;
     bool cancelled = false;
 };

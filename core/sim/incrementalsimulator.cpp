@@ -13,8 +13,8 @@ namespace rwb {
 namespace {
 
 // Everything a group's result depends on, as compact JSON bytes (compared whole: no hash collisions).
-QByteArray groupKey(const QJsonObject& document, const Scenario& scenario, const SimulationOptions& options,
-    const SimGroup& group)
+QByteArray groupKey(
+    const QJsonObject& document, const Scenario& scenario, const SimulationOptions& options, const SimGroup& group)
 {
     QJsonObject key = document;
     const QJsonArray services = document.value(QStringLiteral("services")).toArray();
@@ -29,7 +29,8 @@ QByteArray groupKey(const QJsonObject& document, const Scenario& scenario, const
     key.insert(QStringLiteral("pipelines"), members(pipelines, group.pipelines));
     // counts: the random streams are split from the seed in scenario order
     key.insert(QStringLiteral("counts"),
-        QJsonArray {qint64(scenario.services.size()), qint64(scenario.pipelines.size()), qint64(scenario.clients.size())});
+        QJsonArray {
+            qint64(scenario.services.size()), qint64(scenario.pipelines.size()), qint64(scenario.clients.size()) });
     // exact, whatever the document rounds
     key.insert(QStringLiteral("seed"), QString::number(options.seed.value_or(scenario.seed)));
     key.insert(QStringLiteral("duration_ns"), QString::number(scenario.duration.count()));

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -264,7 +265,7 @@ private:
     const SimulationOptions& m_options;
     const SimGroup& m_group;
     const ArrivalPlan* m_plan;         // with a plan, arrivals and request ids come from it
-    std::vector<std::uint32_t> m_planned; // per client: planned arrivals armed so far
+    std::vector<std::size_t> m_arrived;   // per client: single arrivals so far
     std::vector<std::uint32_t> m_bursts;  // per client: bursts started so far
     std::int64_t m_now = 0;
     std::int64_t m_lastTick = 0;
@@ -302,7 +303,7 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
     , m_options(options)
     , m_group(group)
     , m_plan(plan)
-    , m_planned(scenario.clients.size(), 0)
+    , m_arrived(scenario.clients.size(), 0)
     , m_bursts(scenario.clients.size(), 0)
     , m_seed(options.seed.value_or(scenario.seed))
     , m_bucketNs(std::max<std::int64_t>(options.bucketWidth.count(), 1))
@@ -345,24 +346,17 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
     }
 }
 
-// The client's next single arrival is at `t` (kNoArrival: none). A planned arrival carries its index in
-// the plan as its token.
+// The client's next single arrival is at `t` (kNoArrival: none).
 void Run::armArrival(std::uint32_t client, std::int64_t t)
 {
     if (t != ClientState::kNoArrival)
-        m_arrivals[client] = {t, ++m_seq, client, m_plan ? m_planned[client]++ : 0};
+        m_arrivals[client] = {t, ++m_seq, client, 0};
     else
         m_arrivals[client] = {INT64_MAX, UINT64_MAX, client, 0};
 }
 
 void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
 {
-    if (m_plan) {
-        const auto& times = m_plan->clients[client].times;
-        const std::uint32_t next = m_planned[client];
-        armArrival(client, next < times.size() ? times[next] : ClientState::kNoArrival);
-        return;
-    }
     armArrival(client, m_clients[client].nextArrival(after));
 }
 
@@ -739,10 +733,7 @@ std::int64_t Run::simulate()
         const auto i = std::uint32_t(client);
         member[i] = true;
         auto& c = m_clients[i];
-        if (m_plan)
-            scheduleNextArrival(i, c.start());
-        else
-            armArrival(i, c.firstArrival());
+        armArrival(i, c.firstArrival());
         if (c.bursts() && c.start() < c.end)
             push(c.start(), EvType::Burst, i);
     }
@@ -804,7 +795,7 @@ std::int64_t Run::simulate()
             break;
         case EvType::Arrival:
             if (m_plan)
-                setNextRequestId(m_plan->clients[ev.index].ids[ev.token]);
+                setNextRequestId(m_plan->arrivalId(ev.index, m_arrived[ev.index]++));
             startCall(m_clients[ev.index].pipeline, now);
             scheduleNextArrival(ev.index, now);
             findNextArrival();
@@ -813,7 +804,7 @@ std::int64_t Run::simulate()
             auto& c = m_clients[ev.index];
             const int n = c.spec->arrival.burstSize * c.spec->count;
             if (m_plan)
-                setNextRequestId(m_plan->clients[ev.index].burstIds[m_bursts[ev.index]++]);
+                setNextRequestId(m_plan->burstId(ev.index, m_bursts[ev.index]++));
             for (int i = 0; i < n; ++i)
                 startCall(c.pipeline, now);
             const std::int64_t next = now + c.spec->arrival.burstInterval.count();
@@ -951,11 +942,14 @@ GroupRunner::~GroupRunner() = default;
 
 void GroupRunner::simulate(const std::vector<SimGroup>& groups)
 {
-    // Request ids count the calls of all clients: a group without every client needs them planned.
+    // Request ids count the calls of all clients: a group without every client needs them planned. The
+    // plan is numbered on one of the threads while the groups run (task 0 is taken first, so a group
+    // waiting for an id never waits for a plan nobody produces).
     const bool partial = std::any_of(groups.begin(), groups.end(),
         [&](const SimGroup& g) { return g.clients.size() != m_scenario.clients.size(); });
-    if (partial && !m_plan)
-        m_plan = std::make_unique<ArrivalPlan>(ArrivalPlan::make(m_scenario, m_seed, m_threads));
+    const bool producePlan = partial && !m_plan;
+    if (producePlan)
+        m_plan = std::make_unique<ArrivalPlan>(m_scenario, m_seed);
 
     const std::size_t first = m_groups.size();
     // Progress of several groups: the least advanced one's, reported by whichever thread advances it.
@@ -977,7 +971,13 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
         m_groups.push_back(std::move(group));
     }
     std::vector<std::int64_t> ends(groups.size(), 0);
-    forEachParallel(groups.size(), m_threads, [&](std::size_t g) {
+    const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
+    forEachParallel(tasks, m_threads, [&](std::size_t task) {
+        if (producePlan && task == 0) {
+            m_plan->produce();
+            return;
+        }
+        const std::size_t g = task - (producePlan ? 1 : 0);
         Group& group = *m_groups[first + g];
         group.run = std::make_unique<Run>(m_scenario, group.options, group.members, m_plan.get());
         ends[g] = group.run->simulate();
@@ -998,69 +998,136 @@ std::vector<std::shared_ptr<const SimGroupResult>> GroupRunner::finish(std::int6
     return parts;
 }
 
-ArrivalPlan ArrivalPlan::make(const Scenario& scenario, std::uint64_t seed, int threads)
-{
-    RunStreams streams(scenario, seed);
-    ArrivalPlan plan;
-    const std::size_t n = scenario.clients.size();
-    plan.clients.resize(n);
-    std::vector<ClientState> clients(n);
-    for (std::size_t i = 0; i < n; ++i)
-        clients[i] = ClientState(scenario, i, streams.clients[i]);
-    forEachParallel(n, threads, [&](std::size_t i) {
-        auto& times = plan.clients[i].times;
-        for (std::int64_t t = clients[i].firstArrival(); t != ClientState::kNoArrival; t = clients[i].nextArrival(t))
-            times.push_back(t);
-        plan.clients[i].ids.resize(times.size());
-    });
+// Ids of one stream, appended by the producer and read by other threads meanwhile: an entry is read only
+// after `published` says it is there. A full buffer is copied into one twice as large; the old one stays
+// alive (readers may still hold it) and holds the same values.
+class ArrivalPlan::Ids {
+public:
+    explicit Ids(std::size_t expected) { grow(std::max<std::size_t>(expected, 64)); }
 
-    // Number the calls in the order the run starts them: by (time, sequence), the sequence counting
-    // arrivals and bursts in the order they are scheduled, as the run's queue does (other events take
-    // sequence numbers in between, which does not change the order of these).
-    struct Next {
-        std::int64_t time = INT64_MAX;
-        std::uint64_t seq = UINT64_MAX;
+    void push(std::uint64_t id)
+    {
+        const std::size_t n = m_published.load(std::memory_order_relaxed);
+        if (n == m_capacity)
+            grow(2 * m_capacity);
+        m_buffers.back()[n] = id;
+        m_published.store(n + 1, std::memory_order_release);
+    }
+    void finish() { m_done.store(true, std::memory_order_release); }
+
+    std::uint64_t at(std::size_t k) const
+    {
+        while (k >= m_published.load(std::memory_order_acquire)) {
+            if (m_done.load(std::memory_order_acquire) && k >= m_published.load(std::memory_order_acquire))
+                throw std::logic_error("a call the arrival plan did not number");
+            std::this_thread::yield(); // the producer is ahead nearly always: it only draws arrivals
+        }
+        return m_data.load(std::memory_order_acquire)[k];
+    }
+
+private:
+    void grow(std::size_t capacity)
+    {
+        auto buffer = std::make_unique_for_overwrite<std::uint64_t[]>(capacity);
+        const std::size_t n = m_published.load(std::memory_order_relaxed);
+        if (n > 0)
+            std::copy_n(m_buffers.back().get(), n, buffer.get());
+        m_buffers.push_back(std::move(buffer));
+        m_capacity = capacity;
+        m_data.store(m_buffers.back().get(), std::memory_order_release);
+    }
+
+    std::vector<std::unique_ptr<std::uint64_t[]>> m_buffers; // producer only; the last is current
+    std::size_t m_capacity = 0;
+    std::atomic<const std::uint64_t*> m_data {nullptr};
+    std::atomic<std::size_t> m_published {0};
+    std::atomic<bool> m_done {false};
+};
+
+ArrivalPlan::ArrivalPlan(const Scenario& scenario, std::uint64_t seed)
+    : m_scenario(scenario)
+    , m_seed(seed)
+{
+    for (const ClientSpec& spec : scenario.clients) {
+        const auto& a = spec.arrival;
+        const double span = double((std::min(a.end.value_or(scenario.duration), scenario.duration) - a.start).count()) / 1e9;
+        const double expected = a.kind == ArrivalProcess::Kind::Closed ? 0.0 : std::max(a.rate * spec.count * span, 0.0);
+        m_arrivals.push_back(std::make_unique<Ids>(std::size_t(expected + 6 * std::sqrt(expected))));
+        m_bursts.push_back(std::make_unique<Ids>(a.kind == ArrivalProcess::Kind::Bursts ? std::size_t(span / std::max(a.burstInterval.count(), std::int64_t(1)) * 1e9) + 1 : 0));
+    }
+}
+
+ArrivalPlan::~ArrivalPlan() = default;
+
+std::uint64_t ArrivalPlan::arrivalId(std::size_t client, std::size_t k) const
+{
+    return m_arrivals[client]->at(k);
+}
+
+std::uint64_t ArrivalPlan::burstId(std::size_t client, std::size_t k) const
+{
+    return m_bursts[client]->at(k);
+}
+
+void ArrivalPlan::produce()
+{
+    // Readers must not wait forever: every stream is finished however this ends.
+    struct Finish {
+        ArrivalPlan* plan;
+        ~Finish()
+        {
+            for (auto& ids : plan->m_arrivals)
+                ids->finish();
+            for (auto& ids : plan->m_bursts)
+                ids->finish();
+        }
+    } finish {this};
+
+    // A merge of every client's arrivals and bursts, drawn as the run draws them. Ties at one instant go
+    // as the run's queue breaks them, by sequence number: the order in which each entry was scheduled,
+    // i.e. when its stream's previous entry ran (its rank), or for first entries the order in which the
+    // run arms them (by client, arrival before burst).
+    struct Stream {
+        ClientState client;
+        Ids* ids;
+        bool bursts;
+        std::uint64_t calls = 1;     // per entry
+        std::int64_t time = 0;       // of the next entry
+        std::uint64_t scheduled = 0; // tie-breaker of the next entry
     };
-    std::vector<Next> arrival(n);
-    std::vector<Next> burst(n);
-    std::vector<std::size_t> done(n, 0);
-    std::uint64_t seq = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!plan.clients[i].times.empty())
-            arrival[i] = {plan.clients[i].times[0], ++seq};
-        if (clients[i].bursts() && clients[i].start() < clients[i].end)
-            burst[i] = {clients[i].start(), ++seq};
+    RunStreams streams(m_scenario, m_seed);
+    std::vector<Stream> active;
+    for (std::size_t i = 0; i < m_scenario.clients.size(); ++i) {
+        ClientState c(m_scenario, i, streams.clients[i]);
+        if (const std::int64_t first = c.firstArrival(); first != ClientState::kNoArrival)
+            active.push_back({c, m_arrivals[i].get(), false, 1, first});
+        if (c.bursts() && c.start() < c.end)
+            active.push_back({c, m_bursts[i].get(), true,
+                std::uint64_t(c.spec->arrival.burstSize) * std::uint64_t(c.spec->count), c.start()});
     }
-    const auto earlier = [](const Next& a, const Next& b) { return a.time != b.time ? a.time < b.time : a.seq < b.seq; };
+    const std::uint64_t firstRank = active.size();
+    for (std::size_t k = 0; k < active.size(); ++k)
+        active[k].scheduled = k;
     std::uint64_t id = 1;
-    for (;;) {
-        std::size_t best = n;
-        bool isBurst = false;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (arrival[i].time != INT64_MAX && (best == n || earlier(arrival[i], isBurst ? burst[best] : arrival[best]))) {
-                best = i;
-                isBurst = false;
-            }
-            if (burst[i].time != INT64_MAX && (best == n || earlier(burst[i], isBurst ? burst[best] : arrival[best]))) {
-                best = i;
-                isBurst = true;
-            }
-        }
-        if (best == n)
-            break;
-        auto& c = plan.clients[best];
-        if (isBurst) {
-            const ClientSpec& spec = *clients[best].spec;
-            c.burstIds.push_back(id);
-            id += std::uint64_t(spec.arrival.burstSize) * std::uint64_t(spec.count);
-            const std::int64_t next = burst[best].time + spec.arrival.burstInterval.count();
-            burst[best] = next < clients[best].end ? Next {next, ++seq} : Next {};
+    while (!active.empty()) {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < active.size(); ++k)
+            if (active[k].time < active[best].time
+                || (active[k].time == active[best].time && active[k].scheduled < active[best].scheduled))
+                best = k;
+        Stream& s = active[best];
+        s.ids->push(id);
+        s.scheduled = firstRank + id;
+        id += s.calls;
+        if (s.bursts) {
+            const std::int64_t next = s.time + s.client.spec->arrival.burstInterval.count();
+            s.time = next < s.client.end ? next : ClientState::kNoArrival;
         } else {
-            c.ids[done[best]++] = id++;
-            arrival[best] = done[best] < c.times.size() ? Next {c.times[done[best]], ++seq} : Next {};
+            s.time = s.client.nextArrival(s.time);
         }
+        if (s.time == ClientState::kNoArrival)
+            active.erase(active.begin() + std::ptrdiff_t(best));
     }
-    return plan;
 }
 
 RunResult mergeGroups(const Scenario& scenario, const SimulationOptions& options,

@@ -86,7 +86,14 @@ QByteArray bytes(const RunResult& r)
 
 class Recorder final : public EventSink {
 public:
-    void onEvent(const Event& e) override { lines << QStringLiteral("%1 %2 %3 %4").arg(e.time.time_since_epoch().count()).arg(int(e.kind)).arg(e.source).arg(e.requestId); }
+    void onEvent(const Event& e) override
+    {
+        lines << QStringLiteral("%1 %2 %3 %4")
+                     .arg(e.time.time_since_epoch().count())
+                     .arg(int(e.kind))
+                     .arg(e.source)
+                     .arg(e.requestId);
+    }
     EventKindSet interests() const override { return EventKindSet::all(); }
     QStringList lines;
 };
@@ -102,15 +109,15 @@ private slots:
         const Scenario s = load(kScenario);
         const std::vector<SimGroup> groups = independentGroups(s);
         QCOMPARE(groups.size(), std::size_t(5));
-        QCOMPARE(groups[0].pipelines, (std::vector<int> {0, 1}));
-        QCOMPARE(groups[0].services, (std::vector<int> {0}));
-        QCOMPARE(groups[0].clients, (std::vector<int> {0, 1}));
-        QCOMPARE(groups[1].pipelines, (std::vector<int> {2, 3})); // one circuit
-        QCOMPARE(groups[1].services, (std::vector<int> {1, 2}));
-        QCOMPARE(groups[1].clients, (std::vector<int> {2, 3}));
-        QCOMPARE(groups[2].pipelines, (std::vector<int> {4, 5})); // one retry budget
-        QCOMPARE(groups[3].pipelines, (std::vector<int> {6}));
-        QCOMPARE(groups[4].services, (std::vector<int> {6}));    // called by nobody
+        QCOMPARE(groups[0].pipelines, (std::vector<int> { 0, 1 }));
+        QCOMPARE(groups[0].services, (std::vector<int> { 0 }));
+        QCOMPARE(groups[0].clients, (std::vector<int> { 0, 1 }));
+        QCOMPARE(groups[1].pipelines, (std::vector<int> { 2, 3 })); // one circuit
+        QCOMPARE(groups[1].services, (std::vector<int> { 1, 2 }));
+        QCOMPARE(groups[1].clients, (std::vector<int> { 2, 3 }));
+        QCOMPARE(groups[2].pipelines, (std::vector<int> { 4, 5 })); // one retry budget
+        QCOMPARE(groups[3].pipelines, (std::vector<int> { 6 }));
+        QCOMPARE(groups[4].services, (std::vector<int> { 6 })); // called by nobody
         QVERIFY(groups[4].pipelines.empty());
         // a sink keeps the run whole (its events arrive in time order on one thread)
         Recorder sink;
@@ -131,7 +138,7 @@ private slots:
         QVERIFY(one.total().retries > 1000);
         QVERIFY(one.pipelines[1].summary.hedges > 0);
         QVERIFY(one.pipelines[2].summary.breakerTransitions > 0);
-        for (const int threads : {2, 3, 8}) {
+        for (const int threads : { 2, 3, 8 }) {
             const RunResult many = Simulator::run(s, withThreads(threads));
             QVERIFY2(many == one, qPrintable(QStringLiteral("threads %1").arg(threads)));
             QCOMPARE(bytes(many), bytes(one));
@@ -147,7 +154,7 @@ private slots:
         alone.clients.erase(alone.clients.begin() + 1, alone.clients.end()); // only client ca (pipeline a)
         const RunResult aAlone = Simulator::run(alone, withThreads(1));
         QVERIFY(aAlone.pipelines[0].summary.requests == one.pipelines[0].summary.requests); // same arrivals
-        QVERIFY(!(aAlone.pipelines[0] == one.pipelines[0]));                                // other jitter
+        QVERIFY(!(aAlone.pipelines[0] == one.pipelines[0])); // other jitter
     }
 
     void demosParallelEqualSequential_data()
@@ -201,7 +208,7 @@ private slots:
     void cancelStopsEveryGroup()
     {
         const Scenario s = load(kScenario);
-        std::atomic<bool> cancel {true};
+        std::atomic<bool> cancel { true };
         SimulationOptions o = withThreads(2);
         o.cancel = &cancel;
         const RunResult r = Simulator::run(s, o);
@@ -231,7 +238,7 @@ private slots:
         QCOMPARE(edited, Simulator::run(s));
         QCOMPARE(inc.lastReused(), 4);
         QVERIFY(inc.lastParts()[1].get() != first[1].get());
-        for (const std::size_t g : {0u, 2u, 3u, 4u})
+        for (const std::size_t g : { 0u, 2u, 3u, 4u })
             QCOMPARE(inc.lastParts()[g].get(), first[g].get());
         QVERIFY(!(edited.pipelines[3] == first[1]->pipelines[1])); // d did change
 
