@@ -314,6 +314,12 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
         m_pipelineSink = std::make_unique<CountingSink>(options.sink, &m_events);
     RunStreams streams(scenario, m_seed);
     const std::size_t buckets = std::size_t(m_durationNs / m_bucketNs) + 1;
+    // Series of the group's own members only get room reserved: a scenario of many groups stays small.
+    std::vector<std::size_t> reserve(scenario.services.size() + scenario.pipelines.size(), 0);
+    for (const int s : group.services)
+        reserve[std::size_t(s)] = buckets;
+    for (const int p : group.pipelines)
+        reserve[scenario.services.size() + std::size_t(p)] = buckets;
 
     m_services.resize(scenario.services.size());
     for (std::size_t i = 0; i < scenario.services.size(); ++i) {
@@ -321,7 +327,7 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
         s.faults = &scenario.services[i].faults;
         s.rng = streams.services[i];
         s.series.name = scenario.services[i].name;
-        s.series.buckets.reserve(buckets);
+        s.series.buckets.reserve(reserve[i]);
         s.transitions = s.faults->transitions(tp(m_stopNs));
     }
 
@@ -331,7 +337,7 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
         auto& p = m_pipelines[i];
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
         const int owner = scenario.sharedBreakerOwner(int(i));
-        p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), streams.pipelineSeeds[i],
+        p.build(spec, service, reserve[scenario.services.size() + i], options.sink, &m_events, m_pipelineSink.get(), streams.pipelineSeeds[i],
             owner >= 0 && owner != int(i) ? &m_pipelines[std::size_t(owner)] : nullptr, &m_budgets);
     }
 
