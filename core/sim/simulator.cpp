@@ -173,7 +173,7 @@ struct CallSlot {
     bool hedged = false;        // its pipeline hedges (docs/hedging.md)
 };
 
-// A run of one group of the scenario (see GroupSimulation); with every index in the group, the whole run.
+// A run of one group of the scenario (see GroupRunner); with every index in the group, the whole run.
 // Every pipeline, service and client is built, so the random streams are those of the whole run, but
 // only the group's members get events.
 class Run : public CallDriver<Run, CallSlot> {
