@@ -115,6 +115,10 @@ protected:
         m_live = 0;
     }
 
+    /// The request id of the next call started (ids count up from 1 in start order). An executor running
+    /// part of a run sets the id the whole run would have given the call (pipelines draw jitter from it).
+    void setNextRequestId(std::uint64_t id) noexcept { m_nextRequestId = id; }
+
     /// Forgets every call, for a runner that starts again.
     void resetCalls()
     {

@@ -57,13 +57,8 @@ void RecordedPipeline::onBucketEnded(std::int64_t ended, TimePoint now)
 
 void RecordedPipeline::finish(std::size_t buckets, std::size_t openBucket, TimePoint now)
 {
-    series.buckets.resize(buckets);
-    if (breaker) {
-        // Buckets not closed by a tick (the run ended inside them) show the final state.
-        const auto state = breaker->state(now);
-        for (std::size_t i = openBucket; i < buckets; ++i)
-            series.buckets[i].breakerState = state;
-    }
+    // Buckets not closed by a tick (the run ended inside them) show the final state.
+    extendPipelineSeries(series, buckets, openBucket, breaker ? std::optional(breaker->state(now)) : std::nullopt);
     auto& sum = series.summary;
     sum.latencyP50Ms = total.percentile(0.50) / 1e6;
     sum.latencyP95Ms = total.percentile(0.95) / 1e6;
@@ -71,6 +66,14 @@ void RecordedPipeline::finish(std::size_t buckets, std::size_t openBucket, TimeP
     sum.latencyMaxMs = double(total.max()) / 1e6;
     sum.latencyMeanMs = total.count() ? latencySumNs / double(total.count()) / 1e6 : 0.0;
     sum.lastFinishMs = double(lastFinishNs) / 1e6;
+}
+
+void extendPipelineSeries(PipelineSeries& series, std::size_t buckets, std::size_t from, std::optional<BreakerState> breakerAtEnd)
+{
+    series.buckets.resize(buckets);
+    if (breakerAtEnd)
+        for (std::size_t i = from; i < buckets; ++i)
+            series.buckets[i].breakerState = *breakerAtEnd;
 }
 
 void finishServiceSeries(ServiceSeries& series, std::size_t buckets)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace rwb {
@@ -133,6 +134,10 @@ struct RecordedPipeline {
     /// `now`, and the run's latency percentiles in the summary.
     void finish(std::size_t buckets, std::size_t openBucket, TimePoint now);
 };
+
+/// Grows `series` to `buckets` buckets; with a breaker, buckets from `from` on show `breakerAtEnd` (the
+/// state at the end of the run: no tick closed them).
+void extendPipelineSeries(PipelineSeries& series, std::size_t buckets, std::size_t from, std::optional<BreakerState> breakerAtEnd);
 
 /// The fewest buckets a result has: enough for the time simulated (`until`) and the scenario's duration.
 inline std::size_t minResultBuckets(std::int64_t until, std::int64_t durationNs, std::int64_t bucketNs)

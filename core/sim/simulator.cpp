@@ -1,5 +1,7 @@
 #include "core/sim/simulator.h"
 
+#include "core/sim/groupsimulation.h"
+
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
 #include "core/faults/contendedrecord.h"
@@ -10,9 +12,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 namespace rwb {
 
@@ -95,7 +100,55 @@ struct ClientState {
     Random rng;
     double rate = 0;       // requests per second, all `count` clients together
     std::int64_t end = 0;  // ns
-    std::int64_t nextBurst = 0;
+
+    ClientState() = default;
+    ClientState(const Scenario& scenario, std::size_t index, Random stream)
+        : spec(&scenario.clients[index])
+        , pipeline(std::uint32_t(std::max(scenario.pipelineIndex(spec->pipeline), 0)))
+        , rng(stream)
+        , rate(spec->arrival.kind == ArrivalProcess::Kind::Closed ? 0.0 : spec->arrival.rate * spec->count)
+        , end(std::min(spec->arrival.end.value_or(scenario.duration), scenario.duration).count())
+    {
+    }
+    bool bursts() const noexcept { return spec->arrival.kind == ArrivalProcess::Kind::Bursts; }
+    std::int64_t start() const noexcept { return spec->arrival.start.count(); }
+    // The time of the single arrival after one at `after` (kNoArrival when none is left).
+    std::int64_t nextArrival(std::int64_t after)
+    {
+        if (!(rate > 0.0))
+            return kNoArrival;
+        const double gapSeconds = spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / rate : rng.exponential(rate);
+        const std::int64_t gap = std::max<std::int64_t>(std::int64_t(gapSeconds * 1e9 + 0.5), 1); // >= 0: no llround needed
+        const std::int64_t t = after + gap;
+        return t < end ? t : kNoArrival;
+    }
+    // The first single arrival: a constant stream starts at `start`, a Poisson one a gap after it.
+    std::int64_t firstArrival()
+    {
+        if (spec->arrival.kind == ArrivalProcess::Kind::Constant)
+            return start() < end && rate > 0 ? start() : kNoArrival;
+        return nextArrival(start());
+    }
+    static constexpr std::int64_t kNoArrival = INT64_MAX;
+};
+
+// The random streams of a run, split from the master seed in a fixed order (services, pipelines,
+// clients): a group simulated alone draws exactly what the whole run would.
+struct RunStreams {
+    std::vector<Random> services;
+    std::vector<std::uint64_t> pipelineSeeds;
+    std::vector<Random> clients;
+
+    RunStreams(const Scenario& scenario, std::uint64_t seed)
+    {
+        Random master(seed);
+        for (std::size_t i = 0; i < scenario.services.size(); ++i)
+            services.push_back(master.split());
+        for (std::size_t i = 0; i < scenario.pipelines.size(); ++i)
+            pipelineSeeds.push_back(master.nextU64());
+        for (std::size_t i = 0; i < scenario.clients.size(); ++i)
+            clients.push_back(master.split());
+    }
 };
 
 struct CallSlot {
@@ -120,12 +173,16 @@ struct CallSlot {
     bool hedged = false;        // its pipeline hedges (docs/hedging.md)
 };
 
+// A run of one group of the scenario (see GroupRunner); with every index in the group, the whole run.
+// Every pipeline, service and client is built, so the random streams are those of the whole run, but
+// only the group's members get events.
 class Run : public CallDriver<Run, CallSlot> {
     friend class CallDriver<Run, CallSlot>;
 
 public:
-    Run(const Scenario& scenario, const SimulationOptions& options);
-    RunResult execute();
+    Run(const Scenario& scenario, const SimulationOptions& options, const SimGroup& group, const ArrivalPlan* plan);
+    std::int64_t simulate();
+    std::shared_ptr<const SimGroupResult> finish(std::int64_t runEnd);
 
 private:
     // Ticks use sequence 0 so a bucket is closed before anything else happens at its boundary.
@@ -180,8 +237,10 @@ private:
     void onCallFinished(std::uint32_t slot, std::int64_t t);
     void onCallAbandoned(CallSlot&) noexcept {}
 
+    void armArrival(std::uint32_t client, std::int64_t t);
     void scheduleNextArrival(std::uint32_t client, std::int64_t after);
     void onTick(std::int64_t t);
+    void closeBuckets(std::int64_t t);
     void reportProgress(std::int64_t t);
 
     // The service side of an attempt (see docs/simulator.md, "Services are queues").
@@ -204,6 +263,12 @@ private:
 
     const Scenario& m_scenario;
     const SimulationOptions& m_options;
+    const SimGroup& m_group;
+    const ArrivalPlan* m_plan;         // with a plan, arrivals and request ids come from it
+    std::vector<std::size_t> m_arrived;   // per client: single arrivals so far
+    std::vector<std::uint32_t> m_bursts;  // per client: bursts started so far
+    std::int64_t m_now = 0;
+    std::int64_t m_lastTick = 0;
     VirtualClock m_clock;
     std::uint64_t m_seed;
     std::int64_t m_bucketNs;
@@ -233,9 +298,13 @@ private:
 
 TimePoint tp(std::int64_t ns) { return TimePoint(Duration(ns)); }
 
-Run::Run(const Scenario& scenario, const SimulationOptions& options)
+Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGroup& group, const ArrivalPlan* plan)
     : m_scenario(scenario)
     , m_options(options)
+    , m_group(group)
+    , m_plan(plan)
+    , m_arrived(scenario.clients.size(), 0)
+    , m_bursts(scenario.clients.size(), 0)
     , m_seed(options.seed.value_or(scenario.seed))
     , m_bucketNs(std::max<std::int64_t>(options.bucketWidth.count(), 1))
     , m_durationNs(scenario.duration.count())
@@ -243,16 +312,22 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
 {
     if (options.sink)
         m_pipelineSink = std::make_unique<CountingSink>(options.sink, &m_events);
-    Random master(m_seed);
+    RunStreams streams(scenario, m_seed);
     const std::size_t buckets = std::size_t(m_durationNs / m_bucketNs) + 1;
+    // Series of the group's own members only get room reserved: a scenario of many groups stays small.
+    std::vector<std::size_t> reserve(scenario.services.size() + scenario.pipelines.size(), 0);
+    for (const int s : group.services)
+        reserve[std::size_t(s)] = buckets;
+    for (const int p : group.pipelines)
+        reserve[scenario.services.size() + std::size_t(p)] = buckets;
 
     m_services.resize(scenario.services.size());
     for (std::size_t i = 0; i < scenario.services.size(); ++i) {
         auto& s = m_services[i];
         s.faults = &scenario.services[i].faults;
-        s.rng = master.split();
+        s.rng = streams.services[i];
         s.series.name = scenario.services[i].name;
-        s.series.buckets.reserve(buckets);
+        s.series.buckets.reserve(reserve[i]);
         s.transitions = s.faults->transitions(tp(m_stopNs));
     }
 
@@ -262,7 +337,7 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
         auto& p = m_pipelines[i];
         const auto service = std::uint32_t(std::max(scenario.serviceIndex(spec.service), 0));
         const int owner = scenario.sharedBreakerOwner(int(i));
-        p.build(spec, service, buckets, options.sink, &m_events, m_pipelineSink.get(), master.nextU64(),
+        p.build(spec, service, reserve[scenario.services.size() + i], options.sink, &m_events, m_pipelineSink.get(), streams.pipelineSeeds[i],
             owner >= 0 && owner != int(i) ? &m_pipelines[std::size_t(owner)] : nullptr, &m_budgets);
     }
 
@@ -270,30 +345,25 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options)
     m_arrivals.assign(scenario.clients.size(), {INT64_MAX, UINT64_MAX, 0, 0});
     for (std::size_t i = 0; i < scenario.clients.size(); ++i) {
         const auto& spec = scenario.clients[i];
-        auto& c = m_clients[i];
-        c.spec = &spec;
-        c.pipeline = std::uint32_t(std::max(scenario.pipelineIndex(spec.pipeline), 0));
-        c.rng = master.split();
-        c.rate = spec.arrival.kind == ArrivalProcess::Kind::Closed ? 0.0 : spec.arrival.rate * spec.count;
-        c.end = std::min(spec.arrival.end.value_or(scenario.duration), scenario.duration).count();
+        m_clients[i] = ClientState(scenario, i, streams.clients[i]);
         if (spec.arrival.kind == ArrivalProcess::Kind::Closed)
             for (int u = 0; u < spec.count; ++u)
                 m_users.push_back({std::uint32_t(i), spec.arrival.requestsPerUser > 0 ? spec.arrival.requestsPerUser : -1});
     }
 }
 
-void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
+// The client's next single arrival is at `t` (kNoArrival: none).
+void Run::armArrival(std::uint32_t client, std::int64_t t)
 {
-    auto& c = m_clients[client];
-    if (!(c.rate > 0.0))
-        return;
-    const double gapSeconds = c.spec->arrival.kind == ArrivalProcess::Kind::Constant ? 1.0 / c.rate : c.rng.exponential(c.rate);
-    const std::int64_t gap = std::max<std::int64_t>(std::int64_t(gapSeconds * 1e9 + 0.5), 1); // >= 0: no llround needed
-    const std::int64_t t = after + gap;
-    if (t < c.end)
+    if (t != ClientState::kNoArrival)
         m_arrivals[client] = {t, ++m_seq, client, 0};
     else
         m_arrivals[client] = {INT64_MAX, UINT64_MAX, client, 0};
+}
+
+void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
+{
+    armArrival(client, m_clients[client].nextArrival(after));
 }
 
 void Run::onNewSlot(std::uint32_t slot)
@@ -633,14 +703,21 @@ void Run::onCallFinished(std::uint32_t slot, std::int64_t t)
 
 void Run::onTick(std::int64_t t)
 {
-    const std::int64_t ended = bucketOf(t) - 1; // the bucket that ends at t
-    for (auto& p : m_pipelines)
-        p.onBucketEnded(ended, tp(t));
-    for (auto& s : m_services)
-        at(s.series.buckets, ended);
+    closeBuckets(t);
     reportProgress(t);
     if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed))
         m_cancelled = true;
+}
+
+// The bucket that ends at `t` is complete: latency percentiles, breaker state, series lengths.
+void Run::closeBuckets(std::int64_t t)
+{
+    const std::int64_t ended = bucketOf(t) - 1;
+    for (const int p : m_group.pipelines)
+        m_pipelines[std::size_t(p)].onBucketEnded(ended, tp(t));
+    for (const int s : m_group.services)
+        at(m_services[std::size_t(s)].series.buckets, ended);
+    m_lastTick = t;
 }
 
 void Run::reportProgress(std::int64_t t)
@@ -654,35 +731,35 @@ void Run::reportProgress(std::int64_t t)
     }
 }
 
-RunResult Run::execute()
+std::int64_t Run::simulate()
 {
     // Start: arrivals, bursts, fault transitions and the first tick.
-    for (std::uint32_t i = 0; i < m_clients.size(); ++i) {
+    std::vector<bool> member(m_clients.size(), false);
+    for (const int client : m_group.clients) {
+        const auto i = std::uint32_t(client);
+        member[i] = true;
         auto& c = m_clients[i];
-        const std::int64_t start = c.spec->arrival.start.count();
-        if (c.spec->arrival.kind == ArrivalProcess::Kind::Constant) {
-            if (start < c.end && c.rate > 0)
-                m_arrivals[i] = {start, ++m_seq, i, 0};
-        } else {
-            scheduleNextArrival(i, start);
-        }
-        if (c.spec->arrival.kind == ArrivalProcess::Kind::Bursts && start < c.end)
-            push(start, EvType::Burst, i);
+        armArrival(i, c.firstArrival());
+        if (c.bursts() && c.start() < c.end)
+            push(c.start(), EvType::Burst, i);
     }
     for (std::uint32_t u = 0; u < m_users.size(); ++u) {
         const auto& c = m_clients[m_users[u].client];
-        const std::int64_t start = c.spec->arrival.start.count();
-        if (start < c.end && m_users[u].remaining != 0)
-            push(start, EvType::UserArrival, u);
+        if (member[m_users[u].client] && c.start() < c.end && m_users[u].remaining != 0)
+            push(c.start(), EvType::UserArrival, u);
     }
-    for (std::uint32_t s = 0; s < m_services.size(); ++s)
+    for (const int service : m_group.services) {
+        const auto s = std::uint32_t(service);
         for (std::uint32_t k = 0; k < m_services[s].transitions.size(); ++k)
             push(m_services[s].transitions[k].at.time_since_epoch().count(), EvType::Transition, s, k);
+    }
     // scheduled breaker actions (index = pipeline, token = entry), once per circuit even when shared
-    for (std::uint32_t p = 0; p < m_pipelines.size(); ++p)
-        if (const auto& breaker = m_pipelines[p].breaker; m_pipelines[p].ownsBreaker)
+    for (const int pipeline : m_group.pipelines)
+        if (const auto p = std::uint32_t(pipeline); m_pipelines[p].ownsBreaker) {
+            const auto& breaker = m_pipelines[p].breaker;
             for (std::uint32_t k = 0; k < breaker->config().schedule.size(); ++k)
                 push(breaker->config().schedule[k].at.count(), EvType::BreakerAction, p, k);
+        }
     push(m_bucketNs, EvType::Tick, 0);
     findNextArrival();
 
@@ -723,6 +800,8 @@ RunResult Run::execute()
             }
             break;
         case EvType::Arrival:
+            if (m_plan)
+                setNextRequestId(m_plan->arrivalId(ev.index, m_arrived[ev.index]++));
             startCall(m_clients[ev.index].pipeline, now);
             scheduleNextArrival(ev.index, now);
             findNextArrival();
@@ -730,6 +809,8 @@ RunResult Run::execute()
         case EvType::Burst: {
             auto& c = m_clients[ev.index];
             const int n = c.spec->arrival.burstSize * c.spec->count;
+            if (m_plan)
+                setNextRequestId(m_plan->burstId(ev.index, m_bursts[ev.index]++));
             for (int i = 0; i < n; ++i)
                 startCall(c.pipeline, now);
             const std::int64_t next = now + c.spec->arrival.burstInterval.count();
@@ -801,52 +882,372 @@ RunResult Run::execute()
         }
     }
 
-    m_clock.runUntil(tp(now));
-    RunResult result;
-    result.seed = m_seed;
-    result.duration = m_scenario.duration;
-    result.simulatedUntil = Duration(now);
-    result.bucketWidth = Duration(m_bucketNs);
-    result.cancelled = m_cancelled;
-    result.events = m_events;
-    std::size_t buckets = minResultBuckets(now, m_durationNs, m_bucketNs);
-    for (auto& p : m_pipelines) {
-        p.closeBucket();
-        buckets = std::max(buckets, p.series.buckets.size());
+    m_now = now;
+    return now;
+}
+
+std::shared_ptr<const SimGroupResult> Run::finish(std::int64_t runEnd)
+{
+    // The whole run ticked on until runEnd: the group's buckets up to there are complete too.
+    for (std::int64_t t = m_lastTick + m_bucketNs; t <= runEnd; t += m_bucketNs)
+        closeBuckets(t);
+    m_clock.runUntil(tp(runEnd));
+    auto result = std::make_shared<SimGroupResult>();
+    std::size_t buckets = 0;
+    for (const int p : m_group.pipelines) {
+        m_pipelines[std::size_t(p)].closeBucket();
+        buckets = std::max(buckets, m_pipelines[std::size_t(p)].series.buckets.size());
     }
-    for (auto& s : m_services)
-        buckets = std::max(buckets, s.series.buckets.size());
-    const std::size_t openBucket = std::size_t(std::max<std::int64_t>(bucketOf(now), 0));
-    for (auto& p : m_pipelines)
-        p.finish(buckets, openBucket, tp(now));
-    abandonUnfinishedCalls(now);
-    for (auto& s : m_services) {
-        s.queue.advance(tp(now));
+    for (const int s : m_group.services)
+        buckets = std::max(buckets, m_services[std::size_t(s)].series.buckets.size());
+    const std::size_t openBucket = std::size_t(std::max<std::int64_t>(bucketOf(runEnd), 0));
+    for (const int i : m_group.pipelines) {
+        auto& p = m_pipelines[std::size_t(i)];
+        p.finish(buckets, openBucket, tp(runEnd));
+        result->breakerAtEnd.push_back(p.breaker ? std::optional(p.breaker->state(tp(runEnd))) : std::nullopt);
+    }
+    abandonUnfinishedCalls(runEnd);
+    for (const int i : m_group.services) {
+        auto& s = m_services[std::size_t(i)];
+        s.queue.advance(tp(runEnd));
         finishServiceSeries(s.series, buckets);
-        if (now > 0) {
-            s.series.meanBusyWorkers = s.queue.busyArea() / double(now);
-            s.series.meanInSystem = s.queue.systemArea() / double(now);
+        if (runEnd > 0) {
+            s.series.meanBusyWorkers = s.queue.busyArea() / double(runEnd);
+            s.series.meanInSystem = s.queue.systemArea() / double(runEnd);
         }
-        result.services.push_back(std::move(s.series));
+        result->services.push_back(std::move(s.series));
     }
-    for (auto& p : m_pipelines)
-        result.pipelines.push_back(std::move(p.series));
-    if (m_options.progress)
-        m_options.progress(1000);
+    for (const int i : m_group.pipelines)
+        result->pipelines.push_back(std::move(m_pipelines[std::size_t(i)].series));
+    result->group = m_group;
+    result->ownEnd = m_now;
+    result->finishedAt = runEnd;
+    result->buckets = buckets;
+    result->events = m_events;
+    result->cancelled = m_cancelled;
     return result;
 }
 
 } // namespace
 
-RunResult Simulator::run(const Scenario& scenario, const SimulationOptions& options)
+struct GroupRunner::Group {
+    SimGroup members;
+    SimulationOptions options;
+    std::unique_ptr<Run> run;
+};
+
+GroupRunner::GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads)
+    : m_scenario(scenario)
+    , m_options(options)
+    , m_threads(threads)
+    , m_seed(options.seed.value_or(scenario.seed))
+{
+}
+
+GroupRunner::~GroupRunner() = default;
+
+void GroupRunner::simulate(const std::vector<SimGroup>& groups)
+{
+    // Request ids count the calls of all clients: a group without every client needs them planned. The
+    // plan is numbered on one of the threads while the groups run (task 0 is taken first, so a group
+    // waiting for an id never waits for a plan nobody produces).
+    const bool partial = std::any_of(groups.begin(), groups.end(),
+        [&](const SimGroup& g) { return g.clients.size() != m_scenario.clients.size(); });
+    const bool producePlan = partial && !m_plan;
+    if (producePlan)
+        m_plan = std::make_unique<ArrivalPlan>(m_scenario, m_seed);
+
+    const std::size_t first = m_groups.size();
+    // Progress of several groups: the least advanced one's, reported by whichever thread advances it.
+    std::mutex progressLock;
+    std::vector<int> permille(groups.size(), 0);
+    int reported = -1;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        auto group = std::make_unique<Group>(Group {groups[g], m_options, nullptr});
+        if (m_options.progress && groups.size() > 1)
+            group->options.progress = [&, g](int value) {
+                const std::lock_guard lock(progressLock);
+                permille[g] = value;
+                const int least = *std::min_element(permille.begin(), permille.end());
+                if (least > reported) {
+                    reported = least;
+                    m_options.progress(least);
+                }
+            };
+        m_groups.push_back(std::move(group));
+    }
+    std::vector<std::int64_t> ends(groups.size(), 0);
+    const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
+    forEachParallel(tasks, m_threads, [&](std::size_t task) {
+        if (producePlan && task == 0) {
+            m_plan->produce();
+            return;
+        }
+        const std::size_t g = task - (producePlan ? 1 : 0);
+        Group& group = *m_groups[first + g];
+        group.run = std::make_unique<Run>(m_scenario, group.options, group.members, m_plan.get());
+        ends[g] = group.run->simulate();
+    });
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        m_groups[first + g]->options.progress = nullptr; // it refers to this call's counters
+        m_end = std::max(m_end, ends[g]);
+    }
+}
+
+std::vector<std::shared_ptr<const SimGroupResult>> GroupRunner::finish(std::int64_t runEnd)
+{
+    std::vector<std::shared_ptr<const SimGroupResult>> parts;
+    for (auto& group : m_groups) {
+        parts.push_back(group->run->finish(runEnd));
+        group->run.reset();
+    }
+    return parts;
+}
+
+// Ids of one stream, appended by the producer and read by other threads meanwhile: an entry is read only
+// after `published` says it is there. A full buffer is copied into one twice as large; the old one stays
+// alive (readers may still hold it) and holds the same values.
+class ArrivalPlan::Ids {
+public:
+    explicit Ids(std::size_t expected) { grow(std::max<std::size_t>(expected, 64)); }
+
+    void push(std::uint64_t id)
+    {
+        const std::size_t n = m_published.load(std::memory_order_relaxed);
+        if (n == m_capacity)
+            grow(2 * m_capacity);
+        m_buffers.back()[n] = id;
+        m_published.store(n + 1, std::memory_order_release);
+    }
+    void finish() { m_done.store(true, std::memory_order_release); }
+
+    std::uint64_t at(std::size_t k) const
+    {
+        while (k >= m_published.load(std::memory_order_acquire)) {
+            if (m_done.load(std::memory_order_acquire) && k >= m_published.load(std::memory_order_acquire))
+                throw std::logic_error("a call the arrival plan did not number");
+            std::this_thread::yield(); // the producer is ahead nearly always: it only draws arrivals
+        }
+        return m_data.load(std::memory_order_acquire)[k];
+    }
+
+private:
+    void grow(std::size_t capacity)
+    {
+        auto buffer = std::make_unique_for_overwrite<std::uint64_t[]>(capacity);
+        const std::size_t n = m_published.load(std::memory_order_relaxed);
+        if (n > 0)
+            std::copy_n(m_buffers.back().get(), n, buffer.get());
+        m_buffers.push_back(std::move(buffer));
+        m_capacity = capacity;
+        m_data.store(m_buffers.back().get(), std::memory_order_release);
+    }
+
+    std::vector<std::unique_ptr<std::uint64_t[]>> m_buffers; // producer only; the last is current
+    std::size_t m_capacity = 0;
+    std::atomic<const std::uint64_t*> m_data {nullptr};
+    std::atomic<std::size_t> m_published {0};
+    std::atomic<bool> m_done {false};
+};
+
+ArrivalPlan::ArrivalPlan(const Scenario& scenario, std::uint64_t seed)
+    : m_scenario(scenario)
+    , m_seed(seed)
+{
+    for (const ClientSpec& spec : scenario.clients) {
+        const auto& a = spec.arrival;
+        const double span = double((std::min(a.end.value_or(scenario.duration), scenario.duration) - a.start).count()) / 1e9;
+        const double expected = a.kind == ArrivalProcess::Kind::Closed ? 0.0 : std::max(a.rate * spec.count * span, 0.0);
+        m_arrivals.push_back(std::make_unique<Ids>(std::size_t(expected + 6 * std::sqrt(expected))));
+        m_bursts.push_back(std::make_unique<Ids>(a.kind == ArrivalProcess::Kind::Bursts ? std::size_t(span / std::max(a.burstInterval.count(), std::int64_t(1)) * 1e9) + 1 : 0));
+    }
+}
+
+ArrivalPlan::~ArrivalPlan() = default;
+
+std::uint64_t ArrivalPlan::arrivalId(std::size_t client, std::size_t k) const
+{
+    return m_arrivals[client]->at(k);
+}
+
+std::uint64_t ArrivalPlan::burstId(std::size_t client, std::size_t k) const
+{
+    return m_bursts[client]->at(k);
+}
+
+void ArrivalPlan::produce()
+{
+    // Readers must not wait forever: every stream is finished however this ends.
+    struct Finish {
+        ArrivalPlan* plan;
+        ~Finish()
+        {
+            for (auto& ids : plan->m_arrivals)
+                ids->finish();
+            for (auto& ids : plan->m_bursts)
+                ids->finish();
+        }
+    } finish {this};
+
+    // A merge of every client's arrivals and bursts, drawn as the run draws them. Ties at one instant go
+    // as the run's queue breaks them, by sequence number: the order in which each entry was scheduled,
+    // i.e. when its stream's previous entry ran (its rank), or for first entries the order in which the
+    // run arms them (by client, arrival before burst).
+    struct Stream {
+        ClientState client;
+        Ids* ids;
+        bool bursts;
+        std::uint64_t calls = 1;     // per entry
+        std::int64_t time = 0;       // of the next entry
+        std::uint64_t scheduled = 0; // tie-breaker of the next entry
+    };
+    RunStreams streams(m_scenario, m_seed);
+    std::vector<Stream> active;
+    for (std::size_t i = 0; i < m_scenario.clients.size(); ++i) {
+        ClientState c(m_scenario, i, streams.clients[i]);
+        if (const std::int64_t first = c.firstArrival(); first != ClientState::kNoArrival)
+            active.push_back({c, m_arrivals[i].get(), false, 1, first});
+        if (c.bursts() && c.start() < c.end)
+            active.push_back({c, m_bursts[i].get(), true,
+                std::uint64_t(c.spec->arrival.burstSize) * std::uint64_t(c.spec->count), c.start()});
+    }
+    const std::uint64_t firstRank = active.size();
+    for (std::size_t k = 0; k < active.size(); ++k)
+        active[k].scheduled = k;
+    std::uint64_t id = 1;
+    while (!active.empty()) {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < active.size(); ++k)
+            if (active[k].time < active[best].time
+                || (active[k].time == active[best].time && active[k].scheduled < active[best].scheduled))
+                best = k;
+        Stream& s = active[best];
+        s.ids->push(id);
+        s.scheduled = firstRank + id;
+        id += s.calls;
+        if (s.bursts) {
+            const std::int64_t next = s.time + s.client.spec->arrival.burstInterval.count();
+            s.time = next < s.client.end ? next : ClientState::kNoArrival;
+        } else {
+            s.time = s.client.nextArrival(s.time);
+        }
+        if (s.time == ClientState::kNoArrival)
+            active.erase(active.begin() + std::ptrdiff_t(best));
+    }
+}
+
+RunResult mergeGroups(const Scenario& scenario, const SimulationOptions& options,
+    const std::vector<std::shared_ptr<const SimGroupResult>>& parts)
+{
+    RunResult result;
+    result.seed = options.seed.value_or(scenario.seed);
+    result.duration = scenario.duration;
+    result.bucketWidth = Duration(std::max<std::int64_t>(options.bucketWidth.count(), 1));
+    const std::int64_t bucketNs = result.bucketWidth.count();
+    const std::int64_t end = parts.empty() ? 0 : parts.front()->finishedAt;
+    result.simulatedUntil = Duration(end);
+    std::size_t buckets = minResultBuckets(end, scenario.duration.count(), bucketNs);
+    for (const auto& part : parts) {
+        buckets = std::max(buckets, part->buckets);
+        result.events += part->events;
+        result.cancelled = result.cancelled || part->cancelled;
+    }
+    const std::size_t openBucket = std::size_t(std::max<std::int64_t>(end / bucketNs, 0));
+    result.pipelines.resize(scenario.pipelines.size());
+    result.services.resize(scenario.services.size());
+    for (const auto& part : parts) {
+        for (std::size_t k = 0; k < part->pipelines.size(); ++k) {
+            PipelineSeries& series = result.pipelines[std::size_t(part->group.pipelines[k])];
+            series = part->pipelines[k];
+            extendPipelineSeries(series, buckets, std::max(series.buckets.size(), openBucket), part->breakerAtEnd[k]);
+        }
+        for (std::size_t k = 0; k < part->services.size(); ++k) {
+            ServiceSeries& series = result.services[std::size_t(part->group.services[k])];
+            series = part->services[k];
+            finishServiceSeries(series, buckets);
+        }
+    }
+    return result;
+}
+
+void forEachParallel(std::size_t count, int threads, const std::function<void(std::size_t)>& work)
+{
+    std::atomic<std::size_t> next {0};
+    std::vector<std::exception_ptr> errors(count);
+    const auto loop = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < count;) {
+            try {
+                work(i);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    const std::size_t workers = std::min(count, std::size_t(std::max(threads, 1)));
+    for (std::size_t k = 1; k < workers; ++k)
+        helpers.emplace_back(loop);
+    loop();
+    for (auto& t : helpers)
+        t.join();
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+}
+
+namespace {
+
+SimGroup wholeScenario(const Scenario& scenario)
+{
+    SimGroup all;
+    for (int i = 0; i < int(scenario.services.size()); ++i)
+        all.services.push_back(i);
+    for (int i = 0; i < int(scenario.pipelines.size()); ++i)
+        all.pipelines.push_back(i);
+    for (int i = 0; i < int(scenario.clients.size()); ++i)
+        all.clients.push_back(i);
+    return all;
+}
+
+} // namespace
+
+std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario, const SimulationOptions& options)
+{
+    const bool closedLoop = std::any_of(scenario.clients.begin(), scenario.clients.end(),
+        [](const ClientSpec& c) { return c.arrival.kind == ArrivalProcess::Kind::Closed; });
+    std::vector<SimGroup> groups;
+    if (options.sink == nullptr && !closedLoop)
+        groups = independentGroups(scenario);
+    if (groups.size() <= 1)
+        return {wholeScenario(scenario)};
+    return groups;
+}
+
+int Simulator::threadCount(const SimulationOptions& options)
+{
+    return options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void validateRun(const Scenario& scenario, const SimulationOptions& options)
 {
     FieldErrors errors = scenario.validate();
     if (options.bucketWidth <= Duration::zero())
         errors.push_back({QStringLiteral("bucket_width"), QStringLiteral("expected a duration > 0")});
     if (!errors.empty())
         throw InvalidConfig(std::move(errors));
-    Run run(scenario, options);
-    return run.execute();
+}
+
+RunResult Simulator::run(const Scenario& scenario, const SimulationOptions& options)
+{
+    validateRun(scenario, options);
+    const int threads = threadCount(options);
+    const std::vector<SimGroup> groups = threads > 1 ? parallelGroups(scenario, options) : std::vector {wholeScenario(scenario)};
+    GroupRunner runner(scenario, options, threads);
+    runner.simulate(groups);
+    RunResult result = mergeGroups(scenario, options, runner.finish(runner.end()));
+    if (options.progress)
+        options.progress(1000);
+    return result;
 }
 
 } // namespace rwb

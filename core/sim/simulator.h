@@ -2,6 +2,7 @@
 
 #include "core/run/scenario.h"
 #include "core/run/runresult.h"
+#include "core/sim/simgroups.h"
 
 #include <atomic>
 #include <functional>
@@ -22,9 +23,15 @@ struct SimulationOptions {
     /// true the run stops and returns a partial result with `cancelled` set.
     const std::atomic<bool>* cancel = nullptr;
     /// Progress in permille (0..1000) of the simulated time, called on the simulating thread at most
-    /// once per permille step (so at most ~1000 times per run), and with 1000 at the end.
+    /// once per permille step (so at most ~1000 times per run), and with 1000 at the end. A run split
+    /// over threads reports its least advanced group, from any of its threads, one call at a time.
     std::function<void(int permille)> progress;
     Duration bucketWidth = std::chrono::seconds(1); ///< > 0
+    /// Threads to simulate on (0: one per core). Pipelines that share no service, circuit, retry budget or
+    /// throttle are independent groups (independentGroups(), core/sim/simgroups.h) and run on separate
+    /// threads; the result is identical to a run on one thread. A run with a sink, or with closed-loop
+    /// clients (whose request times depend on the run), stays on the calling thread.
+    int threads = 1;
 };
 
 /// The discrete-event simulator: runs a Scenario in virtual time, driving the real engine (one
@@ -43,6 +50,12 @@ public:
     /// Throws InvalidConfig (with JSON-pointer-like field paths) when the scenario does not validate, and
     /// std::runtime_error when more than 2^21 requests would be in flight at once (memory guard).
     static RunResult run(const Scenario& scenario, const SimulationOptions& options = {});
+
+    /// The groups run() simulates apart with more than one thread: independentGroups(), or the whole
+    /// scenario as one group when it has a sink or closed-loop clients, or nothing to split.
+    static std::vector<SimGroup> parallelGroups(const Scenario& scenario, const SimulationOptions& options);
+    /// options.threads, with 0 resolved to the number of cores.
+    static int threadCount(const SimulationOptions& options);
 };
 
 } // namespace rwb

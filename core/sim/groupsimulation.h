@@ -1,0 +1,105 @@
+#pragma once
+
+#include "core/sim/simgroups.h"
+#include "core/sim/simulator.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace rwb {
+
+/// The request ids of a run's open-loop clients' calls. Request ids number the calls of the whole run
+/// in start order, and pipelines draw jitter from them, so a group simulated alone must give its calls
+/// the ids the sequential run would. Only open-loop arrivals (constant, Poisson, bursts) can be planned
+/// ahead: the simulator keeps a scenario with closed-loop clients in one group.
+///
+/// One thread runs produce(), which draws every client's arrivals as the run would and numbers them in
+/// start order, publishing each id as it goes; groups on other threads read them meanwhile (a reader of
+/// an id not yet published waits for it). Readers and the producer may run concurrently; the scenario
+/// must outlive the plan.
+class ArrivalPlan final {
+public:
+    ArrivalPlan(const Scenario& scenario, std::uint64_t seed);
+    ~ArrivalPlan();
+    ArrivalPlan(const ArrivalPlan&) = delete;
+    ArrivalPlan& operator=(const ArrivalPlan&) = delete;
+
+    /// Numbers every call (once, on one thread). Readers waiting for an id it never publishes (it threw)
+    /// get std::logic_error.
+    void produce();
+    /// The request id of client `client`'s single arrival number `k` (from 0).
+    std::uint64_t arrivalId(std::size_t client, std::size_t k) const;
+    /// The first request id of client `client`'s burst number `k`; the burst's calls follow it.
+    std::uint64_t burstId(std::size_t client, std::size_t k) const;
+
+private:
+    class Ids;
+    const Scenario& m_scenario;
+    std::uint64_t m_seed;
+    std::vector<std::unique_ptr<Ids>> m_arrivals; // per client
+    std::vector<std::unique_ptr<Ids>> m_bursts; // per client
+};
+
+/// One group's part of a finished run: its pipelines' and services' series, complete up to
+/// `finishedAt` (the end of the whole run), shorter than the run's other series at most by padding
+/// that mergeGroups() adds. Immutable once made, so runs may share it (IncrementalSimulator).
+struct SimGroupResult {
+    SimGroup group;
+    std::vector<PipelineSeries> pipelines; ///< in the order of group.pipelines
+    std::vector<std::optional<BreakerState>> breakerAtEnd; ///< per pipeline: its circuit at `finishedAt`
+    std::vector<ServiceSeries> services; ///< in the order of group.services
+    std::int64_t ownEnd = 0; ///< ns: when the group alone would have stopped
+    std::int64_t finishedAt = 0; ///< ns: the run end its series were completed for
+    std::size_t buckets = 0; ///< buckets the group's series need (before padding)
+    std::uint64_t events = 0;
+    bool cancelled = false;
+};
+
+/// Simulates groups of one scenario, each on its own (on up to `threads` threads, the calling thread one of
+/// them): simulate() runs the groups' events to their ends, finish() completes every group simulated for
+/// the end of the whole run (the latest end of all its groups), as the sequential run would have.
+/// Progress (options.progress) is the least advanced group's, reported from any of the threads, one
+/// call at a time.
+/// Not thread-safe itself. The scenario and options must outlive it.
+class GroupRunner final {
+public:
+    GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads);
+    ~GroupRunner();
+    GroupRunner(const GroupRunner&) = delete;
+    GroupRunner& operator=(const GroupRunner&) = delete;
+
+    /// Simulates `groups` (independentGroups() of the scenario, or the whole scenario as one group).
+    /// May be called again with more groups before finish(). Rethrows a group's exception.
+    void simulate(const std::vector<SimGroup>& groups);
+    /// The latest end (ns) of the groups simulated so far.
+    std::int64_t end() const noexcept { return m_end; }
+    /// Every group simulated, in the order simulated, completed for `runEnd` (>= end()). Once.
+    std::vector<std::shared_ptr<const SimGroupResult>> finish(std::int64_t runEnd);
+
+private:
+    struct Group;
+    const Scenario& m_scenario;
+    const SimulationOptions& m_options;
+    int m_threads;
+    std::uint64_t m_seed;
+    std::unique_ptr<ArrivalPlan> m_plan;
+    std::vector<std::unique_ptr<Group>> m_groups;
+    std::int64_t m_end = 0;
+};
+
+/// The run's result from its groups' parts (all finished for the same run end), pipelines and services
+/// in scenario order.
+RunResult mergeGroups(const Scenario& scenario, const SimulationOptions& options,
+    const std::vector<std::shared_ptr<const SimGroupResult>>& parts);
+
+/// Throws InvalidConfig when the scenario or the options do not validate (as Simulator::run does).
+void validateRun(const Scenario& scenario, const SimulationOptions& options);
+
+/// Calls work(i) for i in [0, count) on up to `threads` threads (the calling thread is one of them).
+/// Rethrows the exception of the lowest failing i after all have ended.
+void forEachParallel(std::size_t count, int threads, const std::function<void(std::size_t)>& work);
+
+} // namespace rwb

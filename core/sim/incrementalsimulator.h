@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/sim/groupsimulation.h"
+#include "core/sim/simulator.h"
+
+#include <QByteArray>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace rwb {
+
+/// Re-simulates a scenario after an edit, reusing what the edit cannot have changed: the scenario is cut
+/// into independent groups (Simulator::parallelGroups), each group's result is kept under a key made of
+/// everything that can influence it — its services and pipelines as the scenario file states them, every
+/// client (call start times number the requests of all groups, and pipelines draw jitter from those
+/// numbers), the seed, duration, drain limit and bucket width — and a group whose key is unchanged is
+/// not simulated again. The result is identical to Simulator::run's for the same scenario and options.
+///
+/// A kept group is reused only when the run ends when it ended before (one group draining longer makes
+/// every group's series longer); otherwise it is simulated again. Only the last run's groups are kept.
+/// A run with a sink (whose events must all be produced) or a cancelled run keeps nothing.
+/// Settings a scenario file cannot state (a fallback handler set in code) are not part of the key.
+///
+/// Not thread-safe: one instance per owner, one run at a time; the results it returns are independent
+/// values. Fresh groups run on options.threads threads.
+class IncrementalSimulator final {
+public:
+    /// As Simulator::run (same exceptions).
+    RunResult run(const Scenario& scenario, const SimulationOptions& options = {});
+
+    /// The groups of the last run, in Simulator::parallelGroups order; a reused group's part is the
+    /// very object an earlier run made.
+    const std::vector<std::shared_ptr<const SimGroupResult>>& lastParts() const noexcept { return m_lastParts; }
+    /// How many groups of the last run were reused.
+    int lastReused() const noexcept { return m_lastReused; }
+    /// Forgets every kept result.
+    void clear();
+
+private:
+    std::map<QByteArray, std::shared_ptr<const SimGroupResult>> m_kept;
+    std::vector<std::shared_ptr<const SimGroupResult>> m_lastParts;
+    int m_lastReused = 0;
+};
+
+} // namespace rwb
