@@ -8,6 +8,7 @@
 #include "ui/charts/circuittileboard.h"
 #include "ui/editors/clientseditor.h"
 #include "ui/run/comparemodel.h"
+#include "ui/shell/centralarea.h"
 #include "ui/shell/compareview.h"
 #include "ui/common/editorscrollarea.h"
 #include "ui/run/eventbridge.h"
@@ -57,7 +58,6 @@
 #include <QProgressBar>
 #include <QScreen>
 #include <QPushButton>
-#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -108,69 +108,13 @@ MainWindow::MainWindow(QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
-    // Central area: lesson banner above the charts.
-    auto* centre = new QWidget(this);
-    auto* centreLayout = new QVBoxLayout(centre);
-    centreLayout->setContentsMargins(0, 0, 0, 0);
-    centreLayout->setSpacing(0);
-    m_lessonBanner = new QWidget(centre);
-    m_lessonBanner->setObjectName(QStringLiteral("lessonBanner"));
-    m_lessonBanner->setAttribute(Qt::WA_StyledBackground);
-    auto* bannerLayout = new QHBoxLayout(m_lessonBanner);
-    bannerLayout->setContentsMargins(10, 6, 6, 6);
-    auto* bulb = new QLabel(m_lessonBanner);
-    bulb->setPixmap(icons::icon(icons::Icon::Demo).pixmap(18, 18));
-    m_lessonText = new QLabel(m_lessonBanner);
-    m_lessonText->setObjectName(QStringLiteral("lessonText"));
-    m_lessonText->setWordWrap(true);
-    auto* closeBanner = new QToolButton(m_lessonBanner);
-    closeBanner->setText(QStringLiteral("✕"));
-    closeBanner->setAutoRaise(true);
-    closeBanner->setToolTip(tr("Hide the lesson"));
-    connect(closeBanner, &QToolButton::clicked, m_lessonBanner, &QWidget::hide);
-    bannerLayout->addWidget(bulb);
-    bannerLayout->addWidget(m_lessonText, 1);
-    bannerLayout->addWidget(closeBanner);
-    m_lessonBanner->hide();
-    centreLayout->addWidget(m_lessonBanner);
-
-    m_replay = new ReplayControls(centre);
-    m_replay->setObjectName(QStringLiteral("replayControls"));
-    m_replay->hide();
-    centreLayout->addWidget(m_replay);
+    m_centre = new CentralArea(this);
+    setCentralWidget(m_centre);
+    m_results = m_centre->results();
+    m_replay = m_centre->replayControls();
+    m_liveControls = m_centre->liveControls();
     m_replayBridge = new EventBridge(this);
     m_replay->setBridge(m_replayBridge);
-    m_liveControls = new LiveControls(centre);
-    m_liveControls->hide();
-    centreLayout->addWidget(m_liveControls);
-
-    m_central = new QStackedWidget(centre);
-    m_placeholder = new QWidget(m_central);
-    m_placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
-    m_placeholder->setAttribute(Qt::WA_StyledBackground);
-    auto* phLayout = new QVBoxLayout(m_placeholder);
-    phLayout->addStretch(2);
-    auto* phIcon = new QLabel(m_placeholder);
-    phIcon->setPixmap(icons::icon(icons::Icon::App).pixmap(64, 64));
-    phIcon->setAlignment(Qt::AlignCenter);
-    auto* phTitle = new QLabel(tr("Charts"), m_placeholder);
-    phTitle->setObjectName(QStringLiteral("placeholderTitle"));
-    phTitle->setAlignment(Qt::AlignCenter);
-    m_placeholderText = new QLabel(m_placeholder);
-    m_placeholderText->setObjectName(QStringLiteral("placeholderText"));
-    m_placeholderText->setAlignment(Qt::AlignCenter);
-    m_placeholderText->setWordWrap(true);
-    phLayout->addWidget(phIcon);
-    phLayout->addWidget(phTitle);
-    phLayout->addWidget(m_placeholderText);
-    phLayout->addStretch(3);
-    m_central->addWidget(m_placeholder);
-    m_results = new ResultsView(m_central);
-    m_central->addWidget(m_results);
-    centreLayout->addWidget(m_central, 1);
-    setCentralWidget(centre);
-    m_placeholderText->setText(tr("Open a scenario or a demo (File › Demos): breaker states, retry delays, traffic "
-                                  "and latency are drawn here after each run."));
 
     m_files = new FileController(this);
     m_help = new HelpController(this);
@@ -644,7 +588,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
     m_logDock->hide();
     connect(m_log, &LogPanel::showInChart, this, [this](double seconds) {
-        m_central->setCurrentWidget(m_results);
+        m_centre->showResults();
         m_results->markTime(seconds);
     });
 
@@ -814,7 +758,7 @@ void MainWindow::clearDrawing(std::shared_ptr<const Scenario> scenario)
     m_summary->setScenario(scenario.get());
     m_summary->clearEvents();
     m_results->clear(std::move(scenario));
-    m_central->setCurrentWidget(m_results);
+    m_centre->showResults();
 }
 
 void MainWindow::updateReplayCaption()
@@ -1006,7 +950,7 @@ void MainWindow::applyRun(const SimulationRun& run)
     m_results->setRun(run, backoffs, maxAttempts);
     if (b)
         m_results->setComparison(b);
-    m_central->setCurrentWidget(m_results);
+    m_centre->showResults();
     static const std::vector<Event> noEvents;
     m_tiles->setScenario(run.scenario.get());
     m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
@@ -1090,12 +1034,6 @@ void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
     m_clientsEditor->setProblems(problems);
 }
 
-void MainWindow::setLesson(const QString& lesson)
-{
-    m_lessonText->setText(lesson);
-    m_lessonBanner->setVisible(!lesson.isEmpty());
-}
-
 bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
 {
     const ScenarioFile file = parseScenario(text, sourceName);
@@ -1112,7 +1050,7 @@ bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceN
         m_compareAction->setChecked(false);
     const QString title = file.json.value(QStringLiteral("name")).toString();
     m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
-    setLesson(file.json.value(QStringLiteral("lesson")).toString());
+    m_centre->setLesson(file.json.value(QStringLiteral("lesson")).toString());
     m_summary->clear(tr("Simulating %1…").arg(m_document->title()));
     if (m_mode == Mode::Replay)
         setMode(Mode::Simulate);
@@ -1176,7 +1114,7 @@ bool MainWindow::openDemo(const QString& name)
     if (isComparing())
         m_compareAction->setChecked(false);
     m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
-    setLesson(demo->lesson);
+    m_centre->setLesson(demo->lesson);
     m_summary->clear(tr("Simulating %1…").arg(demo->title));
     Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
     setMode(Mode::Simulate);
@@ -1319,7 +1257,7 @@ void MainWindow::startTour()
             { tr("Charts"),
                 tr("Breaker states, retry delays, traffic and latency of the last run. Scroll or drag to zoom, "
                    "Home to reset; a click finds that moment in the log."),
-                [this]() -> QWidget* { return m_central; } },
+                [this]() -> QWidget* { return m_centre->chartsArea(); } },
             { tr("Live"),
                 tr("Runs the same scenario in real time against HTTP mock services on 127.0.0.1: press "
                    "<b>Run</b> (F5), then take a service down and bring it back from the bar above the charts."),

@@ -24,13 +24,13 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
-class QStackedWidget;
 class QTabWidget;
 class QToolBar;
 class QUndoGroup;
 
 namespace rwb {
 
+class CentralArea;
 class CircuitTileBoard;
 class ClientsEditor;
 class EventBridge;
@@ -169,7 +169,6 @@ private:
     void clearDrawing(std::shared_ptr<const Scenario> scenario);
     void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
-    void setLesson(const QString& lesson);
     /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
     void fitToScreen();
     /// Icons only on the toolbar when the labels do not fit the window's width.
@@ -196,8 +195,7 @@ private:
     QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
 
-    QStackedWidget* m_central = nullptr;
-    QWidget* m_placeholder = nullptr;
+    CentralArea* m_centre = nullptr;
     ResultsView* m_results = nullptr;
     CircuitTileBoard* m_tiles = nullptr;
     QDockWidget* m_tilesDock = nullptr;
@@ -214,9 +212,6 @@ private:
     JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
     EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
-    QLabel* m_placeholderText = nullptr;
-    QWidget* m_lessonBanner = nullptr;
-    QLabel* m_lessonText = nullptr;
     PipelineEditor* m_pipelineEditor = nullptr;
     PipelineEditor* m_pipelineEditorB = nullptr;
     QTabWidget* m_pipelineTabs = nullptr;
