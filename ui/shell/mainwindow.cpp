@@ -24,6 +24,7 @@
 #include "ui/editors/pipelineeditor.h"
 #include "ui/shell/presenter.h"
 #include "ui/shell/replaycontrols.h"
+#include "ui/shell/runpresenter.h"
 #include "ui/charts/resultsview.h"
 #include "ui/run/runrecording.h"
 #include "ui/document/scenariodocument.h"
@@ -72,27 +73,6 @@
 
 namespace rwb {
 
-namespace {
-
-QString formatElapsed(std::chrono::nanoseconds d)
-{
-    const double ms = std::chrono::duration<double, std::milli>(d).count();
-    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms")
-                   : QString::number(qint64(ms)) + QStringLiteral(" ms");
-}
-
-QString formatSimulated(Duration d)
-{
-    const qint64 s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
-    if (s >= 3600 && s % 3600 == 0)
-        return QObject::tr("%1 h").arg(s / 3600);
-    if (s >= 60 && s % 60 == 0)
-        return QObject::tr("%1 min").arg(s / 60);
-    return QObject::tr("%1 s").arg(s);
-}
-
-} // namespace
-
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_document(new ScenarioDocument(this))
@@ -130,6 +110,7 @@ MainWindow::MainWindow(QWidget* parent)
     createDocks();
     createStatusBar();
     m_summary = new SummaryController(m_compare, this);
+    m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
 
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
@@ -170,18 +151,12 @@ MainWindow::MainWindow(QWidget* parent)
             m_log->scrollToRunTime(seconds);
     });
 
-    connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
+    connect(m_live, &LiveController::eventsReady, m_runs, &RunPresenter::drawEvents);
     connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
-        m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
-        m_results->finishEvents();
+        m_runs->showLiveResult(result);
         m_liveControls->setStopped();
         const QString recorded = m_live->recordingPath();
         m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
-        const QString caption = tr("Live run of %1 s · seed %2 · %n request(s)", nullptr, int(result.total().requests))
-                                    .arg(toSeconds(result.simulatedUntil), 0, 'f', 1)
-                                    .arg(result.seed);
-        m_summary->showResult(result, caption);
-        m_statusRun->setText(caption);
         updateRunActions();
     });
     // a breaker tile's menu in Simulate: a schedule entry of the scenario, at a time the user picks
@@ -209,8 +184,8 @@ MainWindow::MainWindow(QWidget* parent)
                                       : tr("%1 recovers (live only)").arg(service),
             4000);
     });
-    connect(m_replayBridge, &EventBridge::eventsReady, this, &MainWindow::drawEvents);
-    connect(m_replay, &ReplayControls::overviewEvents, this, &MainWindow::drawEvents);
+    connect(m_replayBridge, &EventBridge::eventsReady, m_runs, &RunPresenter::drawEvents);
+    connect(m_replay, &ReplayControls::overviewEvents, m_runs, &RunPresenter::drawEvents);
     connect(m_replay, &ReplayControls::wholeLogShown, this, [this] {
         m_results->finishEvents();
         updateReplayCaption();
@@ -219,7 +194,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_results->clear();
         m_tiles->clear();
         m_summary->clearEvents();
-        drawEvents(history);
+        m_runs->drawEvents(history);
     });
     connect(m_replay, &ReplayControls::positionChanged, this, [this] { updateReplayCaption(); });
     connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
@@ -744,23 +719,6 @@ void MainWindow::resetLayout()
     }
 }
 
-void MainWindow::drawEvents(const std::vector<Event>& events)
-{
-    m_results->appendEvents(events);
-    m_tiles->appendEvents(events);
-    m_summary->appendEvents(events);
-}
-
-void MainWindow::clearDrawing(std::shared_ptr<const Scenario> scenario)
-{
-    m_tiles->setScenario(scenario.get());
-    m_tiles->clear();
-    m_summary->setScenario(scenario.get());
-    m_summary->clearEvents();
-    m_results->clear(std::move(scenario));
-    m_centre->showResults();
-}
-
 void MainWindow::updateReplayCaption()
 {
     if (m_mode != Mode::Replay || m_replay->replayer().eventCount() == 0)
@@ -778,7 +736,7 @@ void MainWindow::loadReplay()
     LogIndex* index = m_log->logIndex();
     if (!index)
         return;
-    clearDrawing(nullptr);
+    m_runs->clearDrawing(nullptr);
     m_summary->clear(tr("Replay of %1: reading events…").arg(m_replayLog));
     m_statusRun->setText(tr("Replay: reading events…"));
     // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
@@ -819,7 +777,7 @@ void MainWindow::startLive()
         return;
     }
     const auto scenario = std::make_shared<const Scenario>(*load.scenario);
-    clearDrawing(scenario);
+    m_runs->clearDrawing(scenario);
     QString error;
     if (!m_live->start(m_document->json(), &error, m_liveRecordDirectory)) {
         QMessageBox::warning(this, tr("Cannot start the live run"), error);
@@ -910,15 +868,6 @@ void MainWindow::requestRun()
     m_simulation->request(m_document->json(), m_document->revision());
 }
 
-QString MainWindow::runStatusText(const SimulationRun& run) const
-{
-    if (!run.result)
-        return {};
-    return tr("%1 simulated in %2 · seed %3")
-        .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed))
-        .arg(run.result->seed);
-}
-
 void MainWindow::applyRun(const SimulationRun& run)
 {
     showProblems(run.problems);
@@ -933,27 +882,8 @@ void MainWindow::applyRun(const SimulationRun& run)
     }
     if (m_mode != Mode::Simulate)
         return; // the charts show a live or replayed run now; setMode(Simulate) draws this one
-    m_statusRun->setText(runStatusText(run));
     const SimulationRun* b = isComparing() && m_simulationB->lastRun().ok() ? &m_simulationB->lastRun() : nullptr;
-    m_summary->showRuns(run, b,
-        b ? tr("A: %1\nB: %2").arg(runStatusText(run), runStatusText(*b)) : runStatusText(run));
-    std::vector<std::pair<QString, BackoffConfig>> backoffs;
-    int maxAttempts = 1;
-    if (run.scenario) {
-        for (const PipelineSpec& p : run.scenario->pipelines) {
-            if (p.config.retryEnabled) {
-                backoffs.emplace_back(p.name(), p.config.retry.backoff);
-                maxAttempts = std::max(maxAttempts, p.config.retry.maxAttempts);
-            }
-        }
-    }
-    m_results->setRun(run, backoffs, maxAttempts);
-    if (b)
-        m_results->setComparison(b);
-    m_centre->showResults();
-    static const std::vector<Event> noEvents;
-    m_tiles->setScenario(run.scenario.get());
-    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+    m_runs->showSimulation(run, b);
     emit runApplied(run);
     if (!m_screenshotDir.isEmpty())
         QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
@@ -1017,9 +947,7 @@ void MainWindow::applyRunB(const SimulationRun& run)
     if (run.ok()) {
         if (m_mode != Mode::Simulate)
             return;
-        const SimulationRun& a = m_simulation->lastRun();
-        m_summary->showRuns(a, &run, tr("A: %1\nB: %2").arg(runStatusText(a), runStatusText(run)));
-        m_results->setComparison(&run);
+        m_runs->showComparison(m_simulation->lastRun(), run);
     } else if (!run.problems.empty()) {
         m_pipelineEditorB->setProblems(run.problems);
         statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
@@ -1073,7 +1001,7 @@ bool MainWindow::openFile(const QString& path)
         m_replayLog = info.fileName();
         m_replay->loadEvents({}); // the previous log's replay is over
         setMode(Mode::Replay);
-        clearDrawing(nullptr);
+        m_runs->clearDrawing(nullptr);
         m_summary->clear(tr("Replay of %1: indexing the log…").arg(m_replayLog));
         // The replay starts once the log is indexed (in the background).
         if (LogIndex* index = m_log->logIndex())
@@ -1181,7 +1109,7 @@ void MainWindow::stopCompare()
     m_compareAction->setChecked(false);
     m_documentB->reset({}, {}, tr("Variant B")); // forgotten: nothing left to save
     if (m_mode == Mode::Simulate && m_simulation->lastRun().ok())
-        m_summary->showRuns(m_simulation->lastRun(), nullptr, runStatusText(m_simulation->lastRun()));
+        m_summary->showRuns(m_simulation->lastRun(), nullptr, RunPresenter::statusText(m_simulation->lastRun()));
     updateTitle();
     updateRunActions();
 }

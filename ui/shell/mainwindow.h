@@ -45,6 +45,7 @@ class LogPanel;
 class CompareView;
 class SweepView;
 class ResultsView;
+class RunPresenter;
 class PipelineEditor;
 class Presenter;
 class ScenarioDocument;
@@ -163,10 +164,6 @@ private:
     void takeScreenshots();
     void startLive();
     void loadReplay();
-    /// Draws a batch of a live or replayed run's events (charts, tiles, Summary).
-    void drawEvents(const std::vector<Event>& events);
-    /// Empties the charts for a live or replayed run (`scenario`: the live run's, null for a log).
-    void clearDrawing(std::shared_ptr<const Scenario> scenario);
     void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
     /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
@@ -178,7 +175,6 @@ private:
     /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
     void showEditorDocks(bool show);
     void toggleRecording(bool on);
-    QString runStatusText(const SimulationRun& run) const;
 
     Mode m_mode = Mode::Simulate;
     ScenarioDocument* m_document;
@@ -188,6 +184,7 @@ private:
     Presenter* m_presenter;
     LiveController* m_live;
     SummaryController* m_summary = nullptr;
+    RunPresenter* m_runs = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
     FirstRunTour* m_tour = nullptr; // made on first use
