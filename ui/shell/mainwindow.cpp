@@ -35,6 +35,7 @@
 #include "ui/shell/shortcuts.h"
 #include "ui/run/simulationcontroller.h"
 #include "ui/shell/summarycontroller.h"
+#include "ui/shell/windowlayout.h"
 #include "ui/sweep/sweepview.h"
 #include "ui/common/timeaxis.h"
 
@@ -57,7 +58,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QScreen>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -109,6 +109,8 @@ MainWindow::MainWindow(QWidget* parent)
     createToolBar();
     createDocks();
     createStatusBar();
+    m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
     m_summary = new SummaryController(m_compare, this);
     m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
 
@@ -205,16 +207,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_undoGroup->setActiveStack(index == 1 ? m_documentB->undoStack() : m_document->undoStack());
     });
 
-    m_defaultState = saveState();
-    if (!restoreGeometry(Settings::windowGeometry())) {
-        // the first window: most of the screen, as the charts and panels want room
-        if (const QScreen* s = screen()) {
-            const QRect available = s->availableGeometry();
-            resize(available.size() * 0.92);
-            move(available.center() - rect().center());
-        }
-    }
-    restoreState(Settings::windowState());
+    m_layout->restoreSession();
     if (Settings::presenterMode())
         m_presenterAction->setChecked(true);
     m_files->updateRecentMenu();
@@ -334,54 +327,12 @@ void MainWindow::createActions()
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
         if (on == m_presenter->isEnabled())
             return;
-        if (on) {
-            // switching off restores exactly this: geometry, docks, and every widget's font
-            m_beforePresenter = { saveGeometry(), saveState() };
-            m_dockSizes.clear();
-            for (QDockWidget* dock : findChildren<QDockWidget*>())
-                if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty()) // not tabbed away
-                    m_dockSizes.insert(dock, dock->size());
-        }
+        m_layout->presenterSwitching(on);
         m_presenter->setEnabled(on);
         m_results->setPresenterMode(on);
         m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
-        // panels measured with the old fonts measure again once every font changed
-        const auto refit = [this] {
-            for (EditorScrollArea* area : findChildren<EditorScrollArea*>())
-                area->fitWidth();
-            m_compare->fitWidth();
-        };
-        if (on) {
-            // bigger fonts need wider panels, but never a window wider than the screen
-            resizeDocks({ m_pipelineDock, m_compareDock },
-                { int(m_pipelineDock->width() * Presenter::scale()), int(m_compareDock->width() * Presenter::scale()) },
-                Qt::Horizontal);
-            QTimer::singleShot(0, this, [this, refit] {
-                refit();
-                fitToScreen();
-            });
-        } else if (!m_beforePresenter.first.isEmpty()) {
-            QTimer::singleShot(0, this, [this, refit] {
-                refit();
-                // settle every layout of the normal fonts first, or they would move the restored docks
-                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-                restoreGeometry(m_beforePresenter.first);
-                restoreState(m_beforePresenter.second);
-                // the state's split sizes can lag the docks' real ones: set those exactly
-                QList<QDockWidget*> docks;
-                QList<int> widths, heights;
-                for (auto it = m_dockSizes.cbegin(); it != m_dockSizes.cend(); ++it) {
-                    if (!it.key() || !it.key()->isVisible())
-                        continue;
-                    docks << it.key();
-                    widths << it->width();
-                    heights << it->height();
-                }
-                resizeDocks(docks, widths, Qt::Horizontal);
-                resizeDocks(docks, heights, Qt::Vertical);
-            });
-        }
+        m_layout->presenterSwitched(on);
     });
 
     m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
@@ -645,7 +596,7 @@ void MainWindow::setMode(Mode mode)
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
-    showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
+    m_layout->showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
     m_replay->setVisible(mode == Mode::Replay);
     m_liveControls->setVisible(mode == Mode::Live);
     // in Live mode the outage buttons are live actions (the bar above the charts), not edits
@@ -688,35 +639,9 @@ void MainWindow::setMode(Mode mode)
     updateRunActions();
 }
 
-void MainWindow::showEditorDocks(bool show)
-{
-    if (show == !m_editorsHiddenForReplay)
-        return;
-    if (!show) {
-        m_pipelineDockWasVisible = m_pipelineDock->isVisible();
-        m_servicesDockWasVisible = m_servicesDock->isVisible();
-        m_clientsDockWasVisible = m_clientsDock->isVisible();
-        m_pipelineDock->hide();
-        m_servicesDock->hide();
-        m_clientsDock->hide();
-    } else {
-        m_pipelineDock->setVisible(m_pipelineDockWasVisible);
-        m_servicesDock->setVisible(m_servicesDockWasVisible);
-        m_clientsDock->setVisible(m_clientsDockWasVisible);
-        m_pipelineDock->raise();
-    }
-    m_editorsHiddenForReplay = !show;
-}
-
 void MainWindow::resetLayout()
 {
-    restoreState(m_defaultState);
-    m_editorsHiddenForReplay = false;
-    if (m_mode == Mode::Replay) {
-        showEditorDocks(false);
-        m_logDock->show();
-        m_logDock->raise();
-    }
+    m_layout->reset(m_mode == Mode::Replay);
 }
 
 void MainWindow::updateReplayCaption()
@@ -1236,65 +1161,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
-    fitToolBar();
+    if (!m_layout)
+        return;
+    m_layout->fitToolBar();
     // after the layout followed the new size
-    QMetaObject::invokeMethod(this, &MainWindow::balanceDocks, Qt::QueuedConnection);
-}
-
-void MainWindow::balanceDocks()
-{
-    // On a narrow window the docks give up width down to their minimum (their content scrolls),
-    // so the charts keep at least ~45 % of the width.
-    if (!centralWidget() || m_presenter->isEnabled())
-        return;
-    const int wanted = std::max(centralWidget()->minimumSizeHint().width(), int(width() * 0.45));
-    int missing = wanted - centralWidget()->width();
-    if (missing <= 4)
-        return;
-    QList<QDockWidget*> docks;
-    QList<int> widths;
-    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock }) {
-        if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
-            || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
-            continue;
-        const int spare = dock->width() - dock->minimumSizeHint().width();
-        if (spare <= 0)
-            continue;
-        const int give = std::min(spare, (missing + 1) / 2);
-        docks << dock;
-        widths << dock->width() - give;
-    }
-    if (!docks.isEmpty())
-        resizeDocks(docks, widths, Qt::Horizontal);
-}
-
-void MainWindow::fitToolBar()
-{
-    if (!m_toolBar)
-        return;
-    // measure with labels: a toolbar that needs more than the window shows icons (tooltips keep the words)
-    const Qt::ToolButtonStyle current = m_toolBar->toolButtonStyle();
-    if (current != Qt::ToolButtonTextBesideIcon)
-        m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    const bool fits = m_toolBar->sizeHint().width() <= width();
-    const Qt::ToolButtonStyle wanted = fits ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
-    if (m_toolBar->toolButtonStyle() != wanted)
-        m_toolBar->setToolButtonStyle(wanted);
-}
-
-void MainWindow::fitToScreen()
-{
-    const QScreen* screen = this->screen();
-    if (!screen)
-        return;
-    const QRect available = screen->availableGeometry();
-    const QSize frame = frameGeometry().size() - geometry().size(); // title bar and borders
-    const QSize most = available.size() - frame;
-    if (width() <= most.width() && height() <= most.height())
-        return;
-    resize(std::min(width(), most.width()), std::min(height(), most.height()));
-    if (!available.contains(frameGeometry()))
-        move(available.topLeft());
+    QMetaObject::invokeMethod(m_layout, &WindowLayout::balanceDocks, Qt::QueuedConnection);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

@@ -8,7 +8,6 @@
 #include <QMainWindow>
 
 #include <optional>
-#include <QMap>
 #include <QPointer>
 
 #include "core/events/event.h"
@@ -52,6 +51,7 @@ class ScenarioDocument;
 class ServicesEditor;
 class SimulationController;
 class SummaryController;
+class WindowLayout;
 
 /// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
 /// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
@@ -166,14 +166,6 @@ private:
     void loadReplay();
     void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
-    /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
-    void fitToScreen();
-    /// Icons only on the toolbar when the labels do not fit the window's width.
-    void fitToolBar();
-    /// Narrows the side docks (to their minimum at most) when the charts get too little width.
-    void balanceDocks();
-    /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
-    void showEditorDocks(bool show);
     void toggleRecording(bool on);
 
     Mode m_mode = Mode::Simulate;
@@ -185,6 +177,7 @@ private:
     LiveController* m_live;
     SummaryController* m_summary = nullptr;
     RunPresenter* m_runs = nullptr;
+    WindowLayout* m_layout = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
     FirstRunTour* m_tour = nullptr; // made on first use
@@ -202,10 +195,6 @@ private:
     QString m_replayLog; // file name of the log replayed
     QString m_liveRecordDirectory;
     JobTracker m_recordings { this };
-    bool m_editorsHiddenForReplay = false;
-    bool m_pipelineDockWasVisible = true;
-    bool m_servicesDockWasVisible = true;
-    bool m_clientsDockWasVisible = true;
     JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
     EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
@@ -245,9 +234,6 @@ private:
     QAction* m_replayModeAction = nullptr;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
-    QByteArray m_defaultState;
-    std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
-    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
     QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
