@@ -23,6 +23,7 @@
 #include "ui/log/logpanel.h"
 #include "ui/editors/pipelineeditor.h"
 #include "ui/shell/presenter.h"
+#include "ui/shell/recordingcontroller.h"
 #include "ui/shell/replaycontrols.h"
 #include "ui/shell/runpresenter.h"
 #include "ui/charts/resultsview.h"
@@ -69,7 +70,6 @@
 #include <QUndoView>
 #include <QVBoxLayout>
 
-#include <climits>
 
 namespace rwb {
 
@@ -98,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_files = new FileController(this);
     m_help = new HelpController(this);
+    m_recording = new RecordingController(this);
     m_undoGroup = new QUndoGroup(this);
     m_undoGroup->addStack(m_document->undoStack());
     m_undoGroup->addStack(m_documentB->undoStack());
@@ -343,13 +344,6 @@ void MainWindow::createActions()
     m_tourAction->setStatusTip(tr("A short tour of the window: pipeline, charts, live, logs and compare"));
     connect(m_tourAction, &QAction::triggered, this, &MainWindow::startTour);
 
-    m_recordAction = new QAction(tr("&Record Run to JSONL…"), this);
-    m_recordAction->setObjectName(QStringLiteral("recordAction"));
-    m_recordAction->setCheckable(true);
-    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_recordAction->setToolTip(tr("Simulate: write the run's events to a JSONL log now. Live: record every live run "
-                                  "while checked. Files rotate daily (Ctrl+R)"));
-    connect(m_recordAction, &QAction::triggered, this, &MainWindow::toggleRecording);
 }
 
 void MainWindow::createMenus()
@@ -370,7 +364,7 @@ void MainWindow::createMenus()
         this, [this] { return m_document->json(); },
         [this] { return QFileInfo(m_document->title()).completeBaseName(); }));
     file->addAction(m_files->exportSummaryAction());
-    file->addAction(m_recordAction);
+    file->addAction(m_recording->action());
     file->addSeparator();
     file->addAction(m_files->quitAction());
 
@@ -390,7 +384,7 @@ void MainWindow::createMenus()
     run->addActions(m_modeGroup->actions());
     run->addSeparator();
     run->addAction(m_compareAction);
-    run->addAction(m_recordAction);
+    run->addAction(m_recording->action());
 
     // Demos: each with its lesson as the status tip, so hovering teaches before opening.
     QMenu* demos = menuBar()->addMenu(tr("&Demos"));
@@ -447,7 +441,7 @@ void MainWindow::createToolBar()
     auto* exportMenu = new QMenu(exportButton);
     exportMenu->addAction(m_files->exportConfigAction());
     exportMenu->addAction(m_files->exportSummaryAction());
-    exportMenu->addAction(m_recordAction);
+    exportMenu->addAction(m_recording->action());
     exportButton->setMenu(exportMenu);
     bar->addWidget(exportButton);
     bar->addSeparator();
@@ -602,7 +596,7 @@ void MainWindow::setMode(Mode mode)
     // in Live mode the outage buttons are live actions (the bar above the charts), not edits
     m_servicesEditor->outageButton()->setVisible(mode != Mode::Live);
     m_servicesEditor->recoverButton()->setVisible(mode != Mode::Live);
-    m_recordAction->setChecked(mode == Mode::Live && !m_liveRecordDirectory.isEmpty());
+    m_recording->modeChanged();
     if (mode != Mode::Replay)
         m_replay->pause();
     if (mode == Mode::Replay) {
@@ -622,9 +616,6 @@ void MainWindow::setMode(Mode mode)
         for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
             services << v.toObject().value(QStringLiteral("name")).toString();
         m_liveControls->setServices(services);
-        m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
-                ? QString()
-                : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
         statusBar()->showMessage(
             tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
@@ -704,15 +695,13 @@ void MainWindow::startLive()
     const auto scenario = std::make_shared<const Scenario>(*load.scenario);
     m_runs->clearDrawing(scenario);
     QString error;
-    if (!m_live->start(m_document->json(), &error, m_liveRecordDirectory)) {
+    if (!m_live->start(m_document->json(), &error, m_recording->liveDirectory())) {
         QMessageBox::warning(this, tr("Cannot start the live run"), error);
         return;
     }
     m_liveControls->setRunning(m_live->serviceUrls());
     m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
-    m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
-            ? QString()
-            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
+    m_recording->showLiveTarget();
     const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
     m_summary->followEvents(&m_results->trafficChart()->bucketer(), runjson::Source::Live, caption);
     m_statusRun->setText(caption);
@@ -721,54 +710,12 @@ void MainWindow::startLive()
 
 void MainWindow::setLiveRecording(const QString& directory)
 {
-    m_liveRecordDirectory = directory;
-    m_recordAction->setChecked(m_mode == Mode::Live && !directory.isEmpty());
-    m_liveControls->setRecording(
-        directory.isEmpty() ? QString() : tr("Recording to %1").arg(QDir::toNativeSeparators(directory)));
+    m_recording->setLiveRecording(directory);
 }
 
 bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
 {
-    if (m_recordings.isRunning())
-        return false;
-    statusBar()->showMessage(tr("Recording the run to %1…").arg(QDir::toNativeSeparators(directory)));
-    m_recordings.start([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); },
-        [this, done = std::move(done)](const RecordedRun& recorded) {
-            if (recorded.error.isEmpty())
-                statusBar()->showMessage(
-                    tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
-                        .arg(QDir::toNativeSeparators(recorded.path)),
-                    8000);
-            else
-                QMessageBox::warning(this, tr("Recording failed"), recorded.error);
-            if (done)
-                done(recorded.path, recorded.error);
-        });
-    return true;
-}
-
-void MainWindow::toggleRecording(bool on)
-{
-    const auto chooseDirectory = [this]() {
-        const QString start
-            = Settings::recordingDirectory().isEmpty() ? Settings::lastDirectory() : Settings::recordingDirectory();
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Record Runs to Folder"), start);
-        if (!dir.isEmpty())
-            Settings::setRecordingDirectory(dir);
-        return dir;
-    };
-    if (m_mode == Mode::Live) {
-        setLiveRecording(on ? chooseDirectory() : QString());
-        if (on && m_live->isRunning())
-            statusBar()->showMessage(tr("Recording starts with the next live run"), 5000);
-        return;
-    }
-    m_recordAction->setChecked(false); // a one-off in Simulate mode
-    if (m_mode == Mode::Simulate) {
-        const QString dir = chooseDirectory();
-        if (!dir.isEmpty())
-            recordSimulation(dir);
-    }
+    return m_recording->recordSimulation(directory, std::move(done));
 }
 
 void MainWindow::updateRunActions()
@@ -782,7 +729,7 @@ void MainWindow::updateRunActions()
         || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
     m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
     m_speed->setEnabled(m_mode == Mode::Replay);
-    m_recordAction->setEnabled((simulate && !m_recordings.isRunning()) || live);
+    m_recording->action()->setEnabled((simulate && !m_recording->isRecording()) || live);
     m_files->saveVariantBAsAction()->setEnabled(isComparing());
 }
 

@@ -38,6 +38,7 @@ class FirstRunTour;
 class HelpController;
 class LiveControls;
 class LiveController;
+class RecordingController;
 class ReplayControls;
 class LintPanel;
 class LogPanel;
@@ -166,7 +167,6 @@ private:
     void loadReplay();
     void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
-    void toggleRecording(bool on);
 
     Mode m_mode = Mode::Simulate;
     ScenarioDocument* m_document;
@@ -178,6 +178,7 @@ private:
     SummaryController* m_summary = nullptr;
     RunPresenter* m_runs = nullptr;
     WindowLayout* m_layout = nullptr;
+    RecordingController* m_recording = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
     FirstRunTour* m_tour = nullptr; // made on first use
@@ -193,8 +194,6 @@ private:
     ReplayControls* m_replay = nullptr;
     LiveControls* m_liveControls = nullptr;
     QString m_replayLog; // file name of the log replayed
-    QString m_liveRecordDirectory;
-    JobTracker m_recordings { this };
     JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
     EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
@@ -227,7 +226,6 @@ private:
     QAction* m_compareAction = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_resetLayoutAction = nullptr;
-    QAction* m_recordAction = nullptr;
     QActionGroup* m_modeGroup = nullptr;
     QAction* m_simulateModeAction = nullptr;
     QAction* m_liveModeAction = nullptr;
