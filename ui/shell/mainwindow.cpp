@@ -25,6 +25,7 @@
 #include "ui/shell/presenter.h"
 #include "ui/shell/recordingcontroller.h"
 #include "ui/shell/replaycontrols.h"
+#include "ui/shell/replaysession.h"
 #include "ui/shell/runpresenter.h"
 #include "ui/charts/resultsview.h"
 #include "ui/run/runrecording.h"
@@ -93,8 +94,6 @@ MainWindow::MainWindow(QWidget* parent)
     m_results = m_centre->results();
     m_replay = m_centre->replayControls();
     m_liveControls = m_centre->liveControls();
-    m_replayBridge = new EventBridge(this);
-    m_replay->setBridge(m_replayBridge);
 
     m_files = new FileController(this);
     m_help = new HelpController(this);
@@ -114,6 +113,8 @@ MainWindow::MainWindow(QWidget* parent)
         { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
     m_summary = new SummaryController(m_compare, this);
     m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
+    m_replaySession = new ReplaySession(this, m_runs, m_statusRun);
+    connect(m_replaySession, &ReplaySession::stateChanged, this, &MainWindow::updateRunActions);
 
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
@@ -187,20 +188,6 @@ MainWindow::MainWindow(QWidget* parent)
                                       : tr("%1 recovers (live only)").arg(service),
             4000);
     });
-    connect(m_replayBridge, &EventBridge::eventsReady, m_runs, &RunPresenter::drawEvents);
-    connect(m_replay, &ReplayControls::overviewEvents, m_runs, &RunPresenter::drawEvents);
-    connect(m_replay, &ReplayControls::wholeLogShown, this, [this] {
-        m_results->finishEvents();
-        updateReplayCaption();
-    });
-    connect(m_replay, &ReplayControls::rewound, this, [this](const std::vector<Event>& history) {
-        m_results->clear();
-        m_tiles->clear();
-        m_summary->clearEvents();
-        m_runs->drawEvents(history);
-    });
-    connect(m_replay, &ReplayControls::positionChanged, this, [this] { updateReplayCaption(); });
-    connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
     connect(m_speed, &QComboBox::currentIndexChanged, this,
         [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
     connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
@@ -619,7 +606,7 @@ void MainWindow::setMode(Mode mode)
         statusBar()->showMessage(
             tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
-        m_replayLog.clear();
+        m_replaySession->forget();
         // what the charts show is about to be the simulation again
         if (m_simulation->lastRun().ok() && m_simulation->lastRun().revision == m_document->revision())
             applyRun(m_simulation->lastRun());
@@ -633,50 +620,6 @@ void MainWindow::setMode(Mode mode)
 void MainWindow::resetLayout()
 {
     m_layout->reset(m_mode == Mode::Replay);
-}
-
-void MainWindow::updateReplayCaption()
-{
-    if (m_mode != Mode::Replay || m_replay->replayer().eventCount() == 0)
-        return;
-    const LogReplayer& r = m_replay->replayer();
-    const QString span = formatRunTime(r.endTime());
-    const QString where = m_replay->isOverview() || r.atEnd()
-        ? tr("the whole log (%1)").arg(span)
-        : tr("up to %1 of %2").arg(formatRunTime(m_replay->position()), span);
-    m_summary->setCaption(tr("Replay of %1 · %2").arg(m_replayLog, where));
-}
-
-void MainWindow::loadReplay()
-{
-    LogIndex* index = m_log->logIndex();
-    if (!index)
-        return;
-    m_runs->clearDrawing(nullptr);
-    m_summary->clear(tr("Replay of %1: reading events…").arg(m_replayLog));
-    m_statusRun->setText(tr("Replay: reading events…"));
-    // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
-    // worker. A newer log cancels the older decode, and its result is dropped by job number.
-    m_replayDecodes.start(
-        [snapshot = index->snapshot()](JobControl& control) {
-            // shared_ptr: Decoded is move-only, and then() would otherwise copy it (or takeResult() reset the future)
-            return std::make_shared<LogReplayer::Decoded>(LogReplayer::decode(snapshot, -1, &control.cancel));
-        },
-        [this](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
-            m_log->setTimeOrigin(decoded->originUtcMs);
-            m_summary->followEvents(
-                &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
-            const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
-            m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
-            if (events > m_replay->overviewLimit())
-                statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
-            if (events == 0) {
-                m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
-                statusBar()->showMessage(
-                    tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
-            }
-            updateRunActions();
-        });
 }
 
 void MainWindow::setPresenterMode(bool on)
@@ -860,30 +803,8 @@ bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceN
 bool MainWindow::openFile(const QString& path)
 {
     const QFileInfo info(path);
-    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0) {
-        QString error;
-        if (!m_log->openFile(info.absoluteFilePath(), &error)) {
-            QMessageBox box(QMessageBox::Warning, tr("Cannot open log"),
-                tr("<b>%1</b> was not opened; the current session is unchanged.").arg(info.fileName().toHtmlEscaped()),
-                QMessageBox::Ok, this);
-            box.setInformativeText(error);
-            box.exec();
-            return false;
-        }
-        m_replayLog = info.fileName();
-        m_replay->loadEvents({}); // the previous log's replay is over
-        setMode(Mode::Replay);
-        m_runs->clearDrawing(nullptr);
-        m_summary->clear(tr("Replay of %1: indexing the log…").arg(m_replayLog));
-        // The replay starts once the log is indexed (in the background).
-        if (LogIndex* index = m_log->logIndex())
-            connect(index, &LogIndex::finished, this, &MainWindow::loadReplay, Qt::SingleShotConnection);
-        Settings::addRecentFile(info.absoluteFilePath());
-        Settings::setLastDirectory(info.absolutePath());
-        m_files->updateRecentMenu();
-        statusBar()->showMessage(tr("Opened log %1").arg(info.fileName()), 3000);
-        return true;
-    }
+    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0)
+        return m_replaySession->open(path);
     QFile in(path);
     if (!in.open(QIODevice::ReadOnly)) {
         QMessageBox::warning(this, tr("Cannot open scenario"),
@@ -940,12 +861,13 @@ void MainWindow::updateTitle()
 {
     const bool modified = m_document->isModified() || (isComparing() && m_documentB->isModified());
     QString title = m_document->title();
-    if (m_mode == Mode::Replay && !m_replayLog.isEmpty())
-        title = tr("%1 (replay)").arg(m_replayLog);
+    const QString replayed = m_replaySession->logName();
+    if (m_mode == Mode::Replay && !replayed.isEmpty())
+        title = tr("%1 (replay)").arg(replayed);
     else if (isComparing())
         title = tr("%1 · A/B").arg(title);
     setWindowTitle(tr("%1[*] — Resilience Workbench").arg(title));
-    setWindowModified(modified && !(m_mode == Mode::Replay && !m_replayLog.isEmpty()));
+    setWindowModified(modified && !(m_mode == Mode::Replay && !replayed.isEmpty()));
 }
 
 void MainWindow::startCompare()

@@ -40,6 +40,7 @@ class LiveControls;
 class LiveController;
 class RecordingController;
 class ReplayControls;
+class ReplaySession;
 class LintPanel;
 class LogPanel;
 class CompareView;
@@ -164,8 +165,6 @@ private:
     void applyRunB(const SimulationRun& run);
     void takeScreenshots();
     void startLive();
-    void loadReplay();
-    void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
 
     Mode m_mode = Mode::Simulate;
@@ -179,6 +178,7 @@ private:
     RunPresenter* m_runs = nullptr;
     WindowLayout* m_layout = nullptr;
     RecordingController* m_recording = nullptr;
+    ReplaySession* m_replaySession = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
     FirstRunTour* m_tour = nullptr; // made on first use
@@ -193,9 +193,6 @@ private:
     LogPanel* m_log = nullptr;
     ReplayControls* m_replay = nullptr;
     LiveControls* m_liveControls = nullptr;
-    QString m_replayLog; // file name of the log replayed
-    JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
-    EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
     PipelineEditor* m_pipelineEditor = nullptr;
     PipelineEditor* m_pipelineEditorB = nullptr;
