@@ -9,6 +9,7 @@
 #include "ui/editors/clientseditor.h"
 #include "ui/run/comparemodel.h"
 #include "ui/shell/centralarea.h"
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/compareview.h"
 #include "ui/common/editorscrollarea.h"
 #include "ui/run/eventbridge.h"
@@ -98,6 +99,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_files = new FileController(this);
     m_help = new HelpController(this);
     m_recording = new RecordingController(this);
+    m_comparing = new CompareController(this);
+    connect(m_comparing, &CompareController::comparingChanged, this, [this] {
+        updateTitle();
+        updateRunActions();
+    });
     m_undoGroup = new QUndoGroup(this);
     m_undoGroup->addStack(m_document->undoStack());
     m_undoGroup->addStack(m_documentB->undoStack());
@@ -128,11 +134,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
-    connect(m_documentB, &ScenarioDocument::changed, this, [this] {
-        updateTitle();
-        if (isComparing())
-            m_simulationB->request(m_documentB->json(), m_documentB->revision());
-    });
+    connect(m_documentB, &ScenarioDocument::changed, this, &MainWindow::updateTitle);
     connect(m_simulation, &SimulationController::finished, this, &MainWindow::applyRun);
     connect(m_simulationB, &SimulationController::finished, this, &MainWindow::applyRunB);
     connect(m_simulation, &SimulationController::runningChanged, this, [this](bool running) {
@@ -286,28 +288,6 @@ void MainWindow::createActions()
         icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3, Mode::Replay);
     m_simulateModeAction->setChecked(true);
 
-    m_compareAction = new QAction(icons::icon(icons::Icon::Compare), tr("Compare &A/B"), this);
-    m_compareAction->setCheckable(true);
-    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
-    m_compareAction->setToolTip(tr("Duplicate the pipeline as variant B and compare both on the same seed (Ctrl+B)"));
-    connect(m_compareAction, &QAction::toggled, this, [this](bool on) {
-        if (on && !isComparing()) {
-            startCompare();
-        } else if (!on && isComparing()) {
-            if (m_documentB->isModified() && isVisible()) {
-                const auto answer = QMessageBox::question(this, tr("Drop variant B"),
-                    tr("Variant B has unsaved changes. Drop it anyway?"), QMessageBox::Discard | QMessageBox::Cancel,
-                    QMessageBox::Cancel);
-                if (answer != QMessageBox::Discard) {
-                    const QSignalBlocker block(m_compareAction);
-                    m_compareAction->setChecked(true);
-                    return;
-                }
-            }
-            stopCompare();
-        }
-    });
-
     m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
     m_presenterAction->setCheckable(true);
     m_presenterAction->setShortcut(QKeySequence(Qt::Key_F11));
@@ -370,7 +350,7 @@ void MainWindow::createMenus()
     run->addSeparator();
     run->addActions(m_modeGroup->actions());
     run->addSeparator();
-    run->addAction(m_compareAction);
+    run->addAction(m_comparing->action());
     run->addAction(m_recording->action());
 
     // Demos: each with its lesson as the status tip, so hovering teaches before opening.
@@ -432,7 +412,7 @@ void MainWindow::createToolBar()
     exportButton->setMenu(exportMenu);
     bar->addWidget(exportButton);
     bar->addSeparator();
-    bar->addAction(m_compareAction);
+    bar->addAction(m_comparing->action());
     bar->addAction(m_presenterAction);
     m_viewMenu->addAction(bar->toggleViewAction());
 }
@@ -477,8 +457,7 @@ void MainWindow::createDocks()
     m_compareDock->setObjectName(QStringLiteral("compareDock"));
     m_compareDock->setWidget(m_compare);
     addDockWidget(Qt::RightDockWidgetArea, m_compareDock);
-    connect(m_compare, &CompareView::duplicateRequested, this, [this] { m_compareAction->setChecked(true); });
-    connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
+    m_comparing->attach(m_pipelineTabs, m_pipelineEditorB, m_pipelineDock, m_compareDock);
 
     m_tiles = new CircuitTileBoard(this);
     m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
@@ -519,7 +498,7 @@ void MainWindow::createDocks()
     };
     connect(m_document, &ScenarioDocument::changed, m_sweep, feedSweep);
     connect(m_sweepDock, &QDockWidget::visibilityChanged, m_sweep, feedSweep);
-    connect(m_sweep, &SweepView::variantRequested, this, &MainWindow::loadAsVariantB);
+    connect(m_sweep, &SweepView::variantRequested, m_comparing, &CompareController::loadAsVariantB);
 
     // Lint and expectations (docs/lint.md): a tab beside the editors, re-linted on every edit.
     m_lint = new LintPanel(this);
@@ -747,12 +726,7 @@ void MainWindow::takeScreenshots()
 
 void MainWindow::loadAsVariantB(const QJsonObject& values)
 {
-    if (!isComparing())
-        startCompare();
-    for (auto it = values.begin(); it != values.end(); ++it)
-        m_documentB->setValue(it.key(), it.value(), tr("Sweep point %1").arg(it.key()));
-    m_compareDock->show();
-    m_compareDock->raise();
+    m_comparing->loadAsVariantB(values);
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)
@@ -790,7 +764,7 @@ bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceN
         return false;
     }
     if (isComparing())
-        m_compareAction->setChecked(false);
+        m_comparing->action()->setChecked(false);
     const QString title = file.json.value(QStringLiteral("name")).toString();
     m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
     m_centre->setLesson(file.json.value(QStringLiteral("lesson")).toString());
@@ -833,7 +807,7 @@ bool MainWindow::openDemo(const QString& name)
     if (!load.ok())
         return false;
     if (isComparing())
-        m_compareAction->setChecked(false);
+        m_comparing->action()->setChecked(false);
     m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
     m_centre->setLesson(demo->lesson);
     m_summary->clear(tr("Simulating %1…").arg(demo->title));
@@ -872,45 +846,17 @@ void MainWindow::updateTitle()
 
 void MainWindow::startCompare()
 {
-    m_documentB->reset(m_document->json(), {}, tr("Variant B"));
-    if (m_pipelineTabs->count() == 1)
-        m_pipelineTabs->addTab(m_pipelineEditorB, tr("Variant B"));
-    m_pipelineTabs->setTabText(0, tr("Variant A"));
-    m_pipelineTabs->tabBar()->show();
-    m_pipelineTabs->setCurrentIndex(1);
-    m_pipelineEditorB->setPipelineIndex(m_pipelineEditor->pipelineIndex());
-    m_compare->setCompareActive(true);
-    m_compareDock->show();
-    m_compareDock->raise();
-    m_pipelineDock->raise();
-    m_compareAction->setChecked(true);
-    m_simulationB->request(m_documentB->json(), m_documentB->revision());
-    m_simulationB->runNow();
-    updateTitle();
-    updateRunActions();
-    statusBar()->showMessage(tr("Variant B created: edit it in the Pipeline panel; both run on the same seed"), 5000);
+    m_comparing->start();
 }
 
 void MainWindow::stopCompare()
 {
-    m_simulationB->cancel();
-    if (m_pipelineTabs->count() > 1)
-        m_pipelineTabs->removeTab(1);
-    m_pipelineTabs->setTabText(0, tr("Pipeline"));
-    m_pipelineTabs->tabBar()->hide();
-    m_compare->setCompareActive(false);
-    m_results->setComparison(nullptr);
-    m_compareAction->setChecked(false);
-    m_documentB->reset({}, {}, tr("Variant B")); // forgotten: nothing left to save
-    if (m_mode == Mode::Simulate && m_simulation->lastRun().ok())
-        m_summary->showRuns(m_simulation->lastRun(), nullptr, RunPresenter::statusText(m_simulation->lastRun()));
-    updateTitle();
-    updateRunActions();
+    m_comparing->stop();
 }
 
 bool MainWindow::isComparing() const noexcept
 {
-    return m_pipelineTabs && m_pipelineTabs->count() > 1;
+    return m_comparing && m_comparing->isComparing();
 }
 
 QString MainWindow::exportScenarioConfig(const QString& path, bool variantB) const

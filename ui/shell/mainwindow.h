@@ -43,6 +43,7 @@ class ReplayControls;
 class ReplaySession;
 class LintPanel;
 class LogPanel;
+class CompareController;
 class CompareView;
 class SweepView;
 class ResultsView;
@@ -178,6 +179,7 @@ private:
     RunPresenter* m_runs = nullptr;
     WindowLayout* m_layout = nullptr;
     RecordingController* m_recording = nullptr;
+    CompareController* m_comparing = nullptr;
     ReplaySession* m_replaySession = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
@@ -220,7 +222,6 @@ private:
     QAction* m_runAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
-    QAction* m_compareAction = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_resetLayoutAction = nullptr;
     QActionGroup* m_modeGroup = nullptr;
