@@ -14,7 +14,6 @@
 #include "ui/common/editorscrollarea.h"
 #include "ui/run/eventbridge.h"
 #include "ui/shell/filecontroller.h"
-#include "ui/shell/firstruntour.h"
 #include "ui/shell/helpcontroller.h"
 #include "ui/common/icons.h"
 #include "ui/shell/interopexportdialog.h"
@@ -39,6 +38,7 @@
 #include "ui/run/simulationcontroller.h"
 #include "ui/shell/summarycontroller.h"
 #include "ui/shell/windowlayout.h"
+#include "ui/shell/windowtour.h"
 #include "ui/sweep/sweepview.h"
 #include "ui/common/timeaxis.h"
 
@@ -115,6 +115,8 @@ MainWindow::MainWindow(QWidget* parent)
     createToolBar();
     createDocks();
     createStatusBar();
+    m_tour = new WindowTour(this,
+        { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_liveModeAction, m_replayModeAction, m_compareDock });
     m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
         { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
     m_summary = new SummaryController(m_compare, this);
@@ -905,54 +907,17 @@ QString MainWindow::exportRunSummary(const QString& path) const
 
 void MainWindow::startTour()
 {
-    if (!m_tour) {
-        // Each step looks its widget up when shown: docks may have moved or been tabbed since.
-        const auto dock = [](QDockWidget* d) {
-            return [d]() -> QWidget* {
-                d->raise();
-                return d;
-            };
-        };
-        const auto button
-            = [this](QAction* a) { return [this, a]() -> QWidget* { return m_toolBar->widgetForAction(a); }; };
-        std::vector<FirstRunTour::Step> steps {
-            { tr("Pipeline editor"),
-                tr("Every call goes through these stages: fallback, retry, circuit breaker, rate limit, bulkhead "
-                   "and timeout. Change a value and the scenario runs again at once, in virtual time. The "
-                   "<b>Services</b> and <b>Run and Clients</b> tabs set how the dependencies fail and how much "
-                   "traffic arrives."),
-                dock(m_pipelineDock) },
-            { tr("Charts"),
-                tr("Breaker states, retry delays, traffic and latency of the last run. Scroll or drag to zoom, "
-                   "Home to reset; a click finds that moment in the log."),
-                [this]() -> QWidget* { return m_centre->chartsArea(); } },
-            { tr("Live"),
-                tr("Runs the same scenario in real time against HTTP mock services on 127.0.0.1: press "
-                   "<b>Run</b> (F5), then take a service down and bring it back from the bar above the charts."),
-                button(m_liveModeAction) },
-            { tr("Logs"),
-                tr("<b>Record</b> (Ctrl+R) writes a run as a JSON Lines log. <b>Replay</b> opens one (Ctrl+O, or "
-                   "drop it on the window): the Log panel filters it with queries such as "
-                   "<i>level&gt;=WARNING</i>, and the charts play it back."),
-                button(m_replayModeAction) },
-            { tr("Compare A/B"),
-                tr("<b>Compare A/B</b> (Ctrl+B) copies the pipeline into variant B: edit it, and this panel "
-                   "sums up both runs side by side, on the same seed.<br><br><b>Help › Tour</b> shows this tour "
-                   "again."),
-                dock(m_compareDock) },
-        };
-        m_tour = new FirstRunTour(std::move(steps), this);
-        connect(m_tour, &FirstRunTour::finished, this, [] { Settings::setTourSeen(true); });
-    }
     m_tour->start();
 }
 
 bool MainWindow::startTourOnFirstRun()
 {
-    if (Settings::tourSeen())
-        return false;
-    startTour();
-    return true;
+    return m_tour->startOnFirstRun();
+}
+
+FirstRunTour* MainWindow::tour() const noexcept
+{
+    return m_tour->tour();
 }
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)

@@ -55,6 +55,7 @@ class ServicesEditor;
 class SimulationController;
 class SummaryController;
 class WindowLayout;
+class WindowTour;
 
 /// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
 /// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
@@ -94,7 +95,7 @@ public:
     /// Starts the tour unless it was seen before (the application does this on a start that no
     /// automation asked for). Returns whether it started.
     bool startTourOnFirstRun();
-    FirstRunTour* tour() const noexcept { return m_tour; }
+    FirstRunTour* tour() const noexcept;
 
     /// Writes PNGs of the window and each panel into `dir` once the first simulation has finished,
     /// then calls `done` (with false when nothing could be written).
@@ -183,7 +184,7 @@ private:
     ReplaySession* m_replaySession = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
-    FirstRunTour* m_tour = nullptr; // made on first use
+    WindowTour* m_tour = nullptr;
     QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
