@@ -27,6 +27,7 @@
 #include "ui/shell/replaycontrols.h"
 #include "ui/shell/replaysession.h"
 #include "ui/shell/runpresenter.h"
+#include "ui/shell/screenshottaker.h"
 #include "ui/charts/resultsview.h"
 #include "ui/run/runrecording.h"
 #include "ui/document/scenariodocument.h"
@@ -117,6 +118,13 @@ MainWindow::MainWindow(QWidget* parent)
     createStatusBar();
     m_tour = new WindowTour(this,
         { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_liveModeAction, m_replayModeAction, m_compareDock });
+    m_screenshots = new ScreenshotTaker(this,
+        { { m_servicesDock, QStringLiteral("services-panel.png") },
+            { m_clientsDock, QStringLiteral("clients-panel.png") },
+            { m_pipelineDock, QStringLiteral("pipeline-panel.png") },
+            { m_compareDock, QStringLiteral("summary-panel.png") }, { m_lintDock, QStringLiteral("lint-panel.png") },
+            { m_tilesDock, QStringLiteral("circuits-panel.png") } },
+        m_compareDock, m_pipelineEditorB);
     m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
         { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
     m_summary = new SummaryController(m_compare, this);
@@ -681,49 +689,6 @@ void MainWindow::applyRun(const SimulationRun& run)
     const SimulationRun* b = isComparing() && m_simulationB->lastRun().ok() ? &m_simulationB->lastRun() : nullptr;
     m_runs->showSimulation(run, b);
     emit runApplied(run);
-    if (!m_screenshotDir.isEmpty())
-        QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
-}
-
-void MainWindow::takeScreenshots()
-{
-    if (m_screenshotDir.isEmpty())
-        return; // a second run landed before the first screenshot timer fired: already taken
-    const QString dir = std::exchange(m_screenshotDir, QString());
-    auto done = std::exchange(m_screenshotDone, nullptr);
-    QDir().mkpath(dir);
-    bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
-    QString error;
-    ok = m_results->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
-    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
-    const std::pair<QDockWidget*, const char*> docks[] = {
-        { m_servicesDock, "services-panel.png" },
-        { m_clientsDock, "clients-panel.png" },
-        { m_pipelineDock, "pipeline-panel.png" },
-        { m_compareDock, "summary-panel.png" },
-        { m_lintDock, "lint-panel.png" },
-        { m_tilesDock, "circuits-panel.png" },
-    };
-    for (const auto& [dock, name] : docks) {
-        dock->raise();
-        QCoreApplication::processEvents();
-        ok = dock->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
-    }
-    // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
-    startCompare();
-    connect(
-        m_simulationB, &SimulationController::finished, this,
-        [this, dir, done, ok](const SimulationRun&) {
-            QTimer::singleShot(200, this, [this, dir, done, ok] {
-                bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
-                all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
-                if (done)
-                    done(all);
-            });
-        },
-        Qt::SingleShotConnection);
-    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
-        tr("Disable circuit breaker"));
 }
 
 void MainWindow::loadAsVariantB(const QJsonObject& values)
@@ -922,8 +887,7 @@ FirstRunTour* MainWindow::tour() const noexcept
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)
 {
-    m_screenshotDir = dir;
-    m_screenshotDone = std::move(done);
+    m_screenshots->takeWhenReady(dir, std::move(done));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

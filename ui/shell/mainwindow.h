@@ -51,6 +51,7 @@ class RunPresenter;
 class PipelineEditor;
 class Presenter;
 class ScenarioDocument;
+class ScreenshotTaker;
 class ServicesEditor;
 class SimulationController;
 class SummaryController;
@@ -165,7 +166,6 @@ private:
     void requestRun();
     void applyRun(const SimulationRun& run);
     void applyRunB(const SimulationRun& run);
-    void takeScreenshots();
     void startLive();
     void showProblems(const std::vector<ScenarioProblem>& problems);
 
@@ -185,6 +185,7 @@ private:
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
     WindowTour* m_tour = nullptr;
+    ScreenshotTaker* m_screenshots = nullptr;
     QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
@@ -234,9 +235,7 @@ private:
     QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
-    QString m_screenshotDir;
     std::optional<double> m_lastChartTime; // run time of the last click on a chart (seconds)
-    std::function<void(bool)> m_screenshotDone;
 };
 
 } // namespace rwb
