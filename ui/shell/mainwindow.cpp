@@ -17,6 +17,7 @@
 #include "ui/shell/helpcontroller.h"
 #include "ui/common/icons.h"
 #include "ui/shell/interopexportdialog.h"
+#include "ui/shell/interventioncontroller.h"
 #include "ui/run/livecontroller.h"
 #include "ui/shell/livecontrols.h"
 #include "ui/editors/lintpanel.h"
@@ -53,7 +54,6 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QJsonArray>
 #include <QHBoxLayout>
 #include <QKeySequence>
@@ -162,7 +162,6 @@ MainWindow::MainWindow(QWidget* parent)
     });
     // a click on a chart selects the log lines of that moment
     connect(m_results, &ResultsView::timeClicked, this, [this](double seconds) {
-        m_lastChartTime = seconds;
         if (m_log->logIndex())
             m_log->scrollToRunTime(seconds);
     });
@@ -175,31 +174,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
         updateRunActions();
     });
-    // a breaker tile's menu in Simulate: a schedule entry of the scenario, at a time the user picks
-    connect(m_tiles, &CircuitTileBoard::breakerScheduleRequested, this,
-        [this](const QString& circuit, const BreakerAction& action) {
-            bool ok = false;
-            const double duration = m_document->value(QStringLiteral("/duration")).toDouble(300.0);
-            const double at = QInputDialog::getDouble(this, tr("Schedule a breaker command"),
-                tr("Run time (s) at which circuit %1 gets \"%2\":").arg(circuit, toString(action.command)),
-                m_lastChartTime.value_or(duration / 2.0), 0.0, std::max(duration, 0.0), 1, &ok);
-            if (ok)
-                scheduleBreakerAction(circuit, action, at);
-        });
-    // a breaker tile's menu during a live run: a live action on the run's breaker, not a scenario edit
-    connect(m_tiles, &CircuitTileBoard::breakerActionRequested, this,
-        [this](const QString& circuit, const BreakerAction& action) {
-            if (!m_live->isRunning())
-                return;
-            m_live->applyBreakerAction(circuit, action);
-            statusBar()->showMessage(tr("Circuit %1: %2").arg(circuit, toString(action.command)), 4000);
-        });
-    connect(m_liveControls, &LiveControls::outageRequested, this, [this](const QString& service, bool down) {
-        m_live->setOutage(service, down); // a live action: the scenario document is not touched
-        statusBar()->showMessage(down ? tr("%1 is down now (live only; the scenario is unchanged)").arg(service)
-                                      : tr("%1 recovers (live only)").arg(service),
-            4000);
-    });
+    m_interventions = new InterventionController(this);
     connect(m_speed, &QComboBox::currentIndexChanged, this,
         [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
     connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
@@ -843,26 +818,7 @@ bool MainWindow::importConfig(const QString& path, QString* error)
 
 bool MainWindow::scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds)
 {
-    const QJsonArray pipelines = m_document->value(QStringLiteral("/pipelines")).toArray();
-    for (qsizetype i = 0; i < pipelines.size(); ++i) {
-        const QJsonObject p = pipelines.at(i).toObject();
-        const QJsonValue breaker = p.value(QStringLiteral("circuit_breaker"));
-        if (!breaker.isObject() || !breaker.toObject().value(QStringLiteral("enabled")).toBool(true))
-            continue;
-        const QString name = breaker.toObject().value(QStringLiteral("name")).toString();
-        if ((name.isEmpty() ? p.value(QStringLiteral("name")).toString() : name) != circuit)
-            continue;
-        QJsonObject entry { { QStringLiteral("at"), seconds }, { QStringLiteral("action"), toString(action.command) } };
-        if (action.openFor)
-            entry.insert(QStringLiteral("for"), toSeconds(*action.openFor));
-        const QString pointer = QStringLiteral("/pipelines/%1/circuit_breaker/schedule").arg(i);
-        QJsonArray schedule = m_document->value(pointer).toArray();
-        schedule.append(entry);
-        m_document->setValue(pointer, schedule,
-            tr("Schedule %1 of %2 at %3 s").arg(toString(action.command), circuit).arg(seconds, 0, 'f', 1));
-        return true;
-    }
-    return false;
+    return m_interventions->scheduleBreakerAction(circuit, action, seconds);
 }
 
 QString MainWindow::exportRunSummary(const QString& path) const

@@ -36,6 +36,7 @@ class EventBridge;
 class FileController;
 class FirstRunTour;
 class HelpController;
+class InterventionController;
 class LiveControls;
 class LiveController;
 class RecordingController;
@@ -186,6 +187,7 @@ private:
     HelpController* m_help = nullptr;
     WindowTour* m_tour = nullptr;
     ScreenshotTaker* m_screenshots = nullptr;
+    InterventionController* m_interventions = nullptr;
     QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
     bool m_autoRun = true;
@@ -235,7 +237,6 @@ private:
     QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
-    std::optional<double> m_lastChartTime; // run time of the last click on a chart (seconds)
 };
 
 } // namespace rwb
