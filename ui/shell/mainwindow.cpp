@@ -1,6 +1,5 @@
 #include "ui/shell/mainwindow.h"
 
-#include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "core/log/logindex.h"
 #include "core/log/logreplayer.h"
@@ -33,7 +32,6 @@
 #include "ui/run/runrecording.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/log/logcachedialog.h"
-#include "ui/document/scenariofile.h"
 #include "ui/editors/serviceseditor.h"
 #include "ui/common/settings.h"
 #include "ui/shell/shortcuts.h"
@@ -338,24 +336,9 @@ void MainWindow::createMenus()
     run->addAction(m_comparing->action());
     run->addAction(m_recording->action());
 
-    // Demos: each with its lesson as the status tip, so hovering teaches before opening.
-    QMenu* demos = menuBar()->addMenu(tr("&Demos"));
-    for (QMenu* menu : { m_demoMenu, demos }) {
-        const auto all = demos::list();
-        for (const DemoInfo& demo : all) {
-            QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
-            a->setStatusTip(demo.lesson);
-            a->setToolTip(demo.lesson);
-            const QString name = demo.name;
-            connect(a, &QAction::triggered, this, [this, name] {
-                if (m_files->maybeSave())
-                    openDemo(name);
-            });
-        }
-        if (all.empty())
-            menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
-        menu->setToolTipsVisible(true);
-    }
+    // the File menu's Demos and a Demos menu of their own
+    m_files->populateDemoMenu(m_demoMenu);
+    m_files->populateDemoMenu(menuBar()->addMenu(tr("&Demos")));
 
     m_help->populate(menuBar()->addMenu(tr("&Help")), m_tourAction);
 }
@@ -695,77 +678,24 @@ void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
 
 bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
 {
-    const ScenarioFile file = parseScenario(text, sourceName);
-    if (!file.ok()) {
-        QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
-            tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
-            QMessageBox::Ok, this);
-        box.setInformativeText(file.problemText(sourceName));
-        box.setObjectName(QStringLiteral("openErrorDialog"));
-        box.exec();
-        return false;
-    }
-    if (isComparing())
-        m_comparing->action()->setChecked(false);
-    const QString title = file.json.value(QStringLiteral("name")).toString();
-    m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
-    m_centre->setLesson(file.json.value(QStringLiteral("lesson")).toString());
-    m_summary->clear(tr("Simulating %1…").arg(m_document->title()));
-    if (m_mode == Mode::Replay)
-        setMode(Mode::Simulate);
-    return true;
+    return m_files->openScenarioJson(text, sourceName, filePath);
 }
 
 bool MainWindow::openFile(const QString& path)
 {
-    const QFileInfo info(path);
-    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0)
+    if (QFileInfo(path).suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0)
         return m_replaySession->open(path);
-    QFile in(path);
-    if (!in.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, tr("Cannot open scenario"),
-            tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
-        return false;
-    }
-    if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
-        return false;
-    Settings::addRecentFile(info.absoluteFilePath());
-    Settings::setLastScenario(info.absoluteFilePath());
-    Settings::setLastDirectory(info.absolutePath());
-    m_files->updateRecentMenu();
-    setMode(Mode::Simulate);
-    statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
-    return true;
+    return m_files->openScenarioFile(path);
 }
 
 bool MainWindow::openDemo(const QString& name)
 {
-    const QString wanted = name.isEmpty() ? QStringLiteral("outage-recovery") : name;
-    const auto all = demos::list();
-    const auto demo = std::find_if(all.begin(), all.end(), [&](const DemoInfo& d) { return d.name == wanted; });
-    if (demo == all.end())
-        return false;
-    const ScenarioLoad load = demos::load(demo->name);
-    if (!load.ok())
-        return false;
-    if (isComparing())
-        m_comparing->action()->setChecked(false);
-    m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
-    m_centre->setLesson(demo->lesson);
-    m_summary->clear(tr("Simulating %1…").arg(demo->title));
-    Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
-    setMode(Mode::Simulate);
-    return true;
+    return m_files->openDemo(name);
 }
 
 void MainWindow::restoreLastSession()
 {
-    const QString last = Settings::lastScenario();
-    if (last.startsWith(QStringLiteral("demo:")) && openDemo(last.mid(5)))
-        return;
-    if (!last.isEmpty() && QFileInfo::exists(last) && openFile(last))
-        return;
-    openDemo();
+    m_files->restoreLastSession();
 }
 
 bool MainWindow::saveTo(const QString& path)

@@ -84,6 +84,8 @@ public:
     HelpController* help() const noexcept { return m_help; }
     SummaryController* summary() const noexcept { return m_summary; }
     LiveControls* liveControls() const noexcept { return m_liveControls; }
+    CentralArea* centralArea() const noexcept { return m_centre; }
+    CompareController* comparing() const noexcept { return m_comparing; }
     /// Records the current scenario's run (same seed) as JSONL into `directory` on a worker thread;
     /// `done` gets the file written ("" and a message on failure). Returns false when one is running.
     bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
