@@ -24,6 +24,7 @@
 #include "ui/editors/pipelineeditor.h"
 #include "ui/shell/presenter.h"
 #include "ui/shell/recordingcontroller.h"
+#include "ui/shell/runcontrols.h"
 #include "ui/shell/replaycontrols.h"
 #include "ui/shell/replaysession.h"
 #include "ui/shell/runpresenter.h"
@@ -99,6 +100,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_help = new HelpController(this);
     m_recording = new RecordingController(this);
     m_comparing = new CompareController(this);
+    m_runControls = new RunControls(this);
+    connect(m_runControls, &RunControls::stateChanged, this, &MainWindow::updateRunActions);
     connect(m_comparing, &CompareController::comparingChanged, this, [this] {
         updateTitle();
         updateRunActions();
@@ -115,7 +118,8 @@ MainWindow::MainWindow(QWidget* parent)
     createDocks();
     createStatusBar();
     m_tour = new WindowTour(this,
-        { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_liveModeAction, m_replayModeAction, m_compareDock });
+        { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_runControls->modeAction(Mode::Live),
+            m_runControls->modeAction(Mode::Replay), m_compareDock });
     m_screenshots = new ScreenshotTaker(this,
         { { m_servicesDock, QStringLiteral("services-panel.png") },
             { m_clientsDock, QStringLiteral("clients-panel.png") },
@@ -128,11 +132,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_summary = new SummaryController(m_compare, this);
     m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
     m_replaySession = new ReplaySession(this, m_runs, m_statusRun);
+    m_runControls->attach(m_runs, m_recording, m_statusRun);
     connect(m_replaySession, &ReplaySession::stateChanged, this, &MainWindow::updateRunActions);
 
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
-        requestRun();
+        m_runControls->requestRun();
         if (m_mode == Mode::Live && !m_live->isRunning()) {
             QStringList services;
             for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
@@ -173,8 +178,6 @@ MainWindow::MainWindow(QWidget* parent)
         updateRunActions();
     });
     m_interventions = new InterventionController(this);
-    connect(m_speed, &QComboBox::currentIndexChanged, this,
-        [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
     connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
         // Undo / Redo act on the variant being edited
         m_undoGroup->setActiveStack(index == 1 ? m_documentB->undoStack() : m_document->undoStack());
@@ -197,79 +200,6 @@ void MainWindow::createActions()
     setStandardShortcut(m_undoAction, QKeySequence::Undo, QKeySequence(Qt::CTRL | Qt::Key_Z));
     m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts(standardShortcuts(QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)));
-
-    m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
-    m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_runAction->setToolTip(tr("Run the scenario now (F5)"));
-    connect(m_runAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Live) {
-            startLive();
-            return;
-        }
-        if (m_mode == Mode::Replay) {
-            m_replay->play();
-            return;
-        }
-        m_autoRun = true;
-        m_pauseAction->setChecked(false);
-        m_simulation->request(m_document->json(), m_document->revision());
-        m_simulation->runNow();
-        if (isComparing()) {
-            m_simulationB->request(m_documentB->json(), m_documentB->revision());
-            m_simulationB->runNow();
-        }
-    });
-
-    m_pauseAction = new QAction(icons::icon(icons::Icon::Pause), tr("&Pause"), this);
-    m_pauseAction->setCheckable(true);
-    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
-    m_pauseAction->setToolTip(tr("Pause: edits no longer re-run the scenario until Run (F6)"));
-    connect(m_pauseAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Replay) {
-            m_pauseAction->setChecked(false);
-            m_replay->pause();
-        }
-    });
-    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
-        if (m_mode == Mode::Replay)
-            return;
-        m_autoRun = !paused;
-        if (!paused)
-            requestRun();
-        updateRunActions();
-    });
-
-    m_stopAction = new QAction(icons::icon(icons::Icon::Stop), tr("S&top"), this);
-    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-    m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
-    connect(m_stopAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Replay) {
-            m_replay->pause();
-            m_replay->rewind();
-        }
-        m_live->stop();
-        m_simulation->cancel();
-        m_simulationB->cancel();
-        statusBar()->showMessage(tr("Run stopped"), 3000);
-    });
-
-    m_modeGroup = new QActionGroup(this);
-    m_modeGroup->setExclusive(true);
-    auto addMode = [this](icons::Icon icon, const QString& text, const QString& tip, int key, Mode mode) {
-        auto* a = new QAction(icons::icon(icon), text, m_modeGroup);
-        a->setCheckable(true);
-        a->setShortcut(QKeySequence(Qt::CTRL | key));
-        a->setToolTip(tip + QStringLiteral(" (%1)").arg(a->shortcut().toString(QKeySequence::NativeText)));
-        connect(a, &QAction::triggered, this, [this, mode] { setMode(mode); });
-        return a;
-    };
-    m_simulateModeAction = addMode(icons::Icon::Simulate, tr("Simulate"),
-        tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1, Mode::Simulate);
-    m_liveModeAction = addMode(icons::Icon::Live, tr("Live"),
-        tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
-    m_replayModeAction = addMode(
-        icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3, Mode::Replay);
-    m_simulateModeAction->setChecked(true);
 
     m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
     m_presenterAction->setCheckable(true);
@@ -327,11 +257,11 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addAction(m_runAction);
-    run->addAction(m_pauseAction);
-    run->addAction(m_stopAction);
+    run->addAction(m_runControls->runAction());
+    run->addAction(m_runControls->pauseAction());
+    run->addAction(m_runControls->stopAction());
     run->addSeparator();
-    run->addActions(m_modeGroup->actions());
+    run->addActions(m_runControls->modeActions());
     run->addSeparator();
     run->addAction(m_comparing->action());
     run->addAction(m_recording->action());
@@ -351,20 +281,15 @@ void MainWindow::createToolBar()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->setIconSize(QSize(20, 20));
-    bar->addAction(m_runAction);
-    bar->addAction(m_pauseAction);
-    bar->addAction(m_stopAction);
+    bar->addAction(m_runControls->runAction());
+    bar->addAction(m_runControls->pauseAction());
+    bar->addAction(m_runControls->stopAction());
 
     auto* speedLabel = new QLabel(tr(" Speed "), bar);
-    m_speed = new QComboBox(bar);
-    m_speed->setObjectName(QStringLiteral("speedBox"));
-    for (double factor : ReplayControls::speeds())
-        m_speed->addItem(QStringLiteral("×%1").arg(factor), factor);
-    m_speed->setToolTip(tr("Replay speed (Simulate runs as fast as possible; Live runs in real time)"));
     bar->addWidget(speedLabel);
-    bar->addWidget(m_speed);
+    bar->addWidget(m_runControls->createSpeedBox(bar));
     bar->addSeparator();
-    bar->addActions(m_modeGroup->actions());
+    bar->addActions(m_runControls->modeActions());
     bar->addSeparator();
     bar->addAction(m_files->openAction());
     bar->addAction(m_files->saveAction());
@@ -518,9 +443,7 @@ void MainWindow::setMode(Mode mode)
     m_mode = mode;
     // Live turns the menu on when its run starts; a replayed log has no breaker to command
     m_tiles->setBreakerMenu(mode == Mode::Simulate ? CircuitTileBoard::BreakerMenu::Schedule : CircuitTileBoard::BreakerMenu::Off);
-    QAction* a = mode == Mode::Simulate ? m_simulateModeAction
-        : mode == Mode::Live            ? m_liveModeAction
-                                        : m_replayModeAction;
+    QAction* a = m_runControls->modeAction(mode);
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
@@ -558,7 +481,7 @@ void MainWindow::setMode(Mode mode)
         if (m_simulation->lastRun().ok() && m_simulation->lastRun().revision == m_document->revision())
             applyRun(m_simulation->lastRun());
         else
-            requestRun();
+            m_runControls->requestRun();
     }
     updateTitle();
     updateRunActions();
@@ -574,30 +497,6 @@ void MainWindow::setPresenterMode(bool on)
     m_presenterAction->setChecked(on);
 }
 
-void MainWindow::startLive()
-{
-    const ScenarioLoad load = scenariojson::fromJson(m_document->json());
-    if (!load.ok()) {
-        QMessageBox::warning(this, tr("Cannot start the live run"),
-            load.errors.empty() ? tr("The scenario does not load.") : load.errors.front().toString());
-        return;
-    }
-    const auto scenario = std::make_shared<const Scenario>(*load.scenario);
-    m_runs->clearDrawing(scenario);
-    QString error;
-    if (!m_live->start(m_document->json(), &error, m_recording->liveDirectory())) {
-        QMessageBox::warning(this, tr("Cannot start the live run"), error);
-        return;
-    }
-    m_liveControls->setRunning(m_live->serviceUrls());
-    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
-    m_recording->showLiveTarget();
-    const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
-    m_summary->followEvents(&m_results->trafficChart()->bucketer(), runjson::Source::Live, caption);
-    m_statusRun->setText(caption);
-    updateRunActions();
-}
-
 void MainWindow::setLiveRecording(const QString& directory)
 {
     m_recording->setLiveRecording(directory);
@@ -610,24 +509,10 @@ bool MainWindow::recordSimulation(const QString& directory, std::function<void(c
 
 void MainWindow::updateRunActions()
 {
-    const bool simulate = m_mode == Mode::Simulate;
-    const bool live = m_mode == Mode::Live;
-    const bool replay = m_mode == Mode::Replay;
-    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning()
-        || (replay && m_replay->replayer().eventCount() > 0));
-    m_runAction->setEnabled(simulate || (live && !m_live->isRunning())
-        || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
-    m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
-    m_speed->setEnabled(m_mode == Mode::Replay);
-    m_recording->action()->setEnabled((simulate && !m_recording->isRecording()) || live);
+    m_runControls->update();
+    m_recording->action()->setEnabled(
+        (m_mode == Mode::Simulate && !m_recording->isRecording()) || m_mode == Mode::Live);
     m_files->saveVariantBAsAction()->setEnabled(isComparing());
-}
-
-void MainWindow::requestRun()
-{
-    if (m_mode != Mode::Simulate || !m_autoRun || m_document->json().isEmpty())
-        return;
-    m_simulation->request(m_document->json(), m_document->revision());
 }
 
 void MainWindow::applyRun(const SimulationRun& run)

@@ -48,6 +48,7 @@ class CompareController;
 class CompareView;
 class SweepView;
 class ResultsView;
+class RunControls;
 class RunPresenter;
 class PipelineEditor;
 class Presenter;
@@ -166,10 +167,8 @@ private:
     void createStatusBar();
     void updateTitle();
     void updateRunActions();
-    void requestRun();
     void applyRun(const SimulationRun& run);
     void applyRunB(const SimulationRun& run);
-    void startLive();
     void showProblems(const std::vector<ScenarioProblem>& problems);
 
     Mode m_mode = Mode::Simulate;
@@ -184,6 +183,7 @@ private:
     WindowLayout* m_layout = nullptr;
     RecordingController* m_recording = nullptr;
     CompareController* m_comparing = nullptr;
+    RunControls* m_runControls = nullptr;
     ReplaySession* m_replaySession = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
@@ -192,7 +192,6 @@ private:
     InterventionController* m_interventions = nullptr;
     QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
-    bool m_autoRun = true;
 
     CentralArea* m_centre = nullptr;
     ResultsView* m_results = nullptr;
@@ -221,19 +220,11 @@ private:
     QLabel* m_statusRun = nullptr;
     QLabel* m_statusMode = nullptr;
     QProgressBar* m_progress = nullptr;
-    QComboBox* m_speed = nullptr;
 
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
-    QAction* m_runAction = nullptr;
-    QAction* m_pauseAction = nullptr;
-    QAction* m_stopAction = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_resetLayoutAction = nullptr;
-    QActionGroup* m_modeGroup = nullptr;
-    QAction* m_simulateModeAction = nullptr;
-    QAction* m_liveModeAction = nullptr;
-    QAction* m_replayModeAction = nullptr;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QToolBar* m_toolBar = nullptr;
