@@ -1,17 +1,10 @@
 #include "ui/shell/mainwindow.h"
 
-#include "core/config/scenariojson.h"
-#include "core/log/logindex.h"
-#include "core/log/logreplayer.h"
-#include "ui/charts/bucketchart.h"
 #include "ui/charts/circuittileboard.h"
 #include "ui/editors/clientseditor.h"
-#include "ui/run/comparemodel.h"
 #include "ui/shell/centralarea.h"
 #include "ui/shell/comparecontroller.h"
 #include "ui/shell/compareview.h"
-#include "ui/common/editorscrollarea.h"
-#include "ui/run/eventbridge.h"
 #include "ui/shell/filecontroller.h"
 #include "ui/shell/helpcontroller.h"
 #include "ui/common/icons.h"
@@ -30,7 +23,6 @@
 #include "ui/shell/runpresenter.h"
 #include "ui/shell/screenshottaker.h"
 #include "ui/charts/resultsview.h"
-#include "ui/run/runrecording.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/log/logcachedialog.h"
 #include "ui/editors/serviceseditor.h"
@@ -41,24 +33,19 @@
 #include "ui/shell/windowlayout.h"
 #include "ui/shell/windowtour.h"
 #include "ui/sweep/sweepview.h"
-#include "ui/common/timeaxis.h"
 
 #include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -70,7 +57,6 @@
 #include <QUndoGroup>
 #include <QUndoStack>
 #include <QUndoView>
-#include <QVBoxLayout>
 
 
 namespace rwb {
