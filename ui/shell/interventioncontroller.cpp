@@ -18,10 +18,12 @@ InterventionController::InterventionController(MainWindow* window)
     : QObject(window)
     , m_window(window)
 {
-    connect(window->resultsView(), &ResultsView::timeClicked, this, [this](double seconds) { m_lastChartTime = seconds; });
+    connect(
+        window->resultsView(), &ResultsView::timeClicked, this, [this](double seconds) { m_lastChartTime = seconds; });
     connect(window->circuitTiles(), &CircuitTileBoard::breakerScheduleRequested, this,
         &InterventionController::askScheduleTime);
-    connect(window->circuitTiles(), &CircuitTileBoard::breakerActionRequested, this, &InterventionController::applyLive);
+    connect(
+        window->circuitTiles(), &CircuitTileBoard::breakerActionRequested, this, &InterventionController::applyLive);
     connect(window->liveControls(), &LiveControls::outageRequested, this, &InterventionController::setOutage);
 }
 

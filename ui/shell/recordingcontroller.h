@@ -30,7 +30,8 @@ public:
 
     /// Records the current scenario's run into `directory` on a worker thread; `done` gets the file
     /// written ("" and a message on failure). Returns false when one is running.
-    bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
+    bool recordSimulation(
+        const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
     /// Live runs started from now on are recorded into `directory` ("" stops recording).
     void setLiveRecording(const QString& directory);
     /// Where live runs are recorded ("" when they are not).

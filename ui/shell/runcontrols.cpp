@@ -68,8 +68,8 @@ RunControls::RunControls(MainWindow* window)
     };
     m_simulate = addMode(icons::Icon::Simulate, tr("Simulate"),
         tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1, MainWindow::Mode::Simulate);
-    m_live = addMode(icons::Icon::Live, tr("Live"), tr("Live: run the scenario in real time against mock HTTP services"),
-        Qt::Key_2, MainWindow::Mode::Live);
+    m_live = addMode(icons::Icon::Live, tr("Live"),
+        tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, MainWindow::Mode::Live);
     m_replay = addMode(icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3,
         MainWindow::Mode::Replay);
     m_simulate->setChecked(true);

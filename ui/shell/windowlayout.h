@@ -67,7 +67,7 @@ private:
     bool m_servicesWasVisible = true;
     bool m_clientsWasVisible = true;
     std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
-    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
+    QMap<QDockWidget*, QSize> m_dockSizes; // before presenter mode
 };
 
 } // namespace rwb
