@@ -22,8 +22,6 @@ struct PipelineExpectations {
     std::optional<Duration> recoversWithin;     ///< recovers_within: after the fault ends, > 0
 
     bool empty() const noexcept { return *this == PipelineExpectations {}; }
-    /// breaker_opens, breaker_opens_within or attempts_before_open_at_most: meaningful only with a breaker.
-    bool needsBreaker() const noexcept { return breakerOpens.has_value() || breakerOpensWithin || attemptsBeforeOpenAtMost; }
     /// Every broken rule, by JSON name ("success_rate_at_least").
     FieldErrors validate() const;
 

@@ -1,7 +1,10 @@
 #include "ui/shell/filecontroller.h"
 
+#include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "core/run/runsummaryjson.h"
+#include "ui/shell/centralarea.h"
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/exporter.h"
 #include "ui/common/icons.h"
 #include "ui/shell/mainwindow.h"
@@ -181,6 +184,98 @@ bool FileController::saveVariantBAs()
     const QString path = QFileDialog::getSaveFileName(
         m_window, tr("Save Variant B"), suggestion, tr("Scenarios (*.json);;All files (*)"));
     return !path.isEmpty() && saveVariantBTo(path);
+}
+
+bool FileController::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
+{
+    const ScenarioFile file = parseScenario(text, sourceName);
+    if (!file.ok()) {
+        QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
+            tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
+            QMessageBox::Ok, m_window);
+        box.setInformativeText(file.problemText(sourceName));
+        box.setObjectName(QStringLiteral("openErrorDialog"));
+        box.exec();
+        return false;
+    }
+    if (m_window->isComparing())
+        m_window->comparing()->action()->setChecked(false); // asks first when B has unsaved edits
+    const QString title = file.json.value(QStringLiteral("name")).toString();
+    m_window->document()->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
+    m_window->centralArea()->setLesson(file.json.value(QStringLiteral("lesson")).toString());
+    m_window->summary()->clear(tr("Simulating %1…").arg(m_window->document()->title()));
+    if (m_window->mode() == MainWindow::Mode::Replay)
+        m_window->setMode(MainWindow::Mode::Simulate);
+    return true;
+}
+
+bool FileController::openScenarioFile(const QString& path)
+{
+    const QFileInfo info(path);
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(m_window, tr("Cannot open scenario"),
+            tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
+        return false;
+    }
+    if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
+        return false;
+    Settings::addRecentFile(info.absoluteFilePath());
+    Settings::setLastScenario(info.absoluteFilePath());
+    Settings::setLastDirectory(info.absolutePath());
+    updateRecentMenu();
+    m_window->setMode(MainWindow::Mode::Simulate);
+    m_window->statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
+    return true;
+}
+
+bool FileController::openDemo(const QString& name)
+{
+    const QString wanted = name.isEmpty() ? QStringLiteral("outage-recovery") : name;
+    const auto all = demos::list();
+    const auto demo = std::find_if(all.begin(), all.end(), [&](const DemoInfo& d) { return d.name == wanted; });
+    if (demo == all.end())
+        return false;
+    const ScenarioLoad load = demos::load(demo->name);
+    if (!load.ok())
+        return false;
+    if (m_window->isComparing())
+        m_window->comparing()->action()->setChecked(false); // asks first when B has unsaved edits
+    m_window->document()->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
+    m_window->centralArea()->setLesson(demo->lesson);
+    m_window->summary()->clear(tr("Simulating %1…").arg(demo->title));
+    Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
+    m_window->setMode(MainWindow::Mode::Simulate);
+    return true;
+}
+
+void FileController::restoreLastSession()
+{
+    const QString last = Settings::lastScenario();
+    if (last.startsWith(QStringLiteral("demo:")) && openDemo(last.mid(5)))
+        return;
+    if (!last.isEmpty() && QFileInfo::exists(last) && m_window->openFile(last))
+        return;
+    openDemo();
+}
+
+void FileController::populateDemoMenu(QMenu* menu)
+{
+    // each with its lesson as the status tip, so hovering teaches before opening
+    const auto all = demos::list();
+    for (const DemoInfo& demo : all) {
+        QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
+        a->setStatusTip(demo.lesson);
+        a->setToolTip(demo.lesson);
+        const QString name = demo.name;
+        connect(a, &QAction::triggered, this, [this, name] {
+            if (maybeSave())
+                openDemo(name);
+        });
+    }
+    if (all.empty())
+        menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
+    menu->setToolTipsVisible(true);
 }
 
 void FileController::open()

@@ -13,7 +13,7 @@ class MainWindow;
 class ScenarioDocument;
 
 /// The File menu of the workbench window: New, Open, Save, Save As, Save Variant B As, the recent
-/// files, the unsaved-changes prompt (variant B's edits included), config import / export and the
+/// files, opening scenarios and built-in demos, the unsaved-changes prompt (variant B's edits included), config import / export and the
 /// run summary export. While comparing, Save writes both variants: A to its file, B to its own
 /// (next to A's, "<name>-variant-b.json", unless saved elsewhere before).
 ///
@@ -50,6 +50,18 @@ public:
     void newScenario();
     void open();
     void updateRecentMenu();
+
+    /// Loads scenario JSON into variant A (ending a comparison first). On a broken scenario shows a
+    /// dialog naming file, line and JSON pointer and keeps the current session; returns false then.
+    bool openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath = {});
+    /// Opens a scenario file (.json), remembering it as recent and as the last session's.
+    bool openScenarioFile(const QString& path);
+    /// Opens a built-in demo by name (empty: the default demo). Returns false when unknown.
+    bool openDemo(const QString& name = {});
+    /// Restores the last session's scenario (file or demo); falls back to the default demo.
+    void restoreLastSession();
+    /// Fills `menu` with the built-in demos.
+    void populateDemoMenu(QMenu* menu);
 
     /// Export helpers (also used by tests); each returns an empty string or the error. `variantB`
     /// exports B's pipelines.

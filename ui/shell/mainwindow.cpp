@@ -1,63 +1,54 @@
 #include "ui/shell/mainwindow.h"
 
-#include "core/config/demos.h"
-#include "core/config/scenariojson.h"
-#include "core/log/logindex.h"
-#include "core/log/logreplayer.h"
-#include "ui/charts/bucketchart.h"
 #include "ui/charts/circuittileboard.h"
 #include "ui/editors/clientseditor.h"
-#include "ui/run/comparemodel.h"
+#include "ui/shell/centralarea.h"
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/compareview.h"
-#include "ui/common/editorscrollarea.h"
-#include "ui/run/eventbridge.h"
 #include "ui/shell/filecontroller.h"
-#include "ui/shell/firstruntour.h"
 #include "ui/shell/helpcontroller.h"
 #include "ui/common/icons.h"
 #include "ui/shell/interopexportdialog.h"
+#include "ui/shell/interventioncontroller.h"
 #include "ui/run/livecontroller.h"
 #include "ui/shell/livecontrols.h"
 #include "ui/editors/lintpanel.h"
 #include "ui/log/logpanel.h"
 #include "ui/editors/pipelineeditor.h"
 #include "ui/shell/presenter.h"
+#include "ui/shell/recordingcontroller.h"
+#include "ui/shell/runcontrols.h"
 #include "ui/shell/replaycontrols.h"
+#include "ui/shell/replaysession.h"
+#include "ui/shell/runpresenter.h"
+#include "ui/shell/screenshottaker.h"
 #include "ui/charts/resultsview.h"
-#include "ui/run/runrecording.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/log/logcachedialog.h"
-#include "ui/document/scenariofile.h"
 #include "ui/editors/serviceseditor.h"
 #include "ui/common/settings.h"
 #include "ui/shell/shortcuts.h"
 #include "ui/run/simulationcontroller.h"
 #include "ui/shell/summarycontroller.h"
+#include "ui/shell/windowlayout.h"
+#include "ui/shell/windowtour.h"
 #include "ui/sweep/sweepview.h"
-#include "ui/common/timeaxis.h"
 
 #include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QJsonArray>
-#include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QScreen>
 #include <QPushButton>
-#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -66,32 +57,9 @@
 #include <QUndoGroup>
 #include <QUndoStack>
 #include <QUndoView>
-#include <QVBoxLayout>
 
-#include <climits>
 
 namespace rwb {
-
-namespace {
-
-QString formatElapsed(std::chrono::nanoseconds d)
-{
-    const double ms = std::chrono::duration<double, std::milli>(d).count();
-    return ms < 10 ? QString::number(ms, 'f', 1) + QStringLiteral(" ms")
-                   : QString::number(qint64(ms)) + QStringLiteral(" ms");
-}
-
-QString formatSimulated(Duration d)
-{
-    const qint64 s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
-    if (s >= 3600 && s % 3600 == 0)
-        return QObject::tr("%1 h").arg(s / 3600);
-    if (s >= 60 && s % 60 == 0)
-        return QObject::tr("%1 min").arg(s / 60);
-    return QObject::tr("%1 s").arg(s);
-}
-
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -108,72 +76,22 @@ MainWindow::MainWindow(QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
-    // Central area: lesson banner above the charts.
-    auto* centre = new QWidget(this);
-    auto* centreLayout = new QVBoxLayout(centre);
-    centreLayout->setContentsMargins(0, 0, 0, 0);
-    centreLayout->setSpacing(0);
-    m_lessonBanner = new QWidget(centre);
-    m_lessonBanner->setObjectName(QStringLiteral("lessonBanner"));
-    m_lessonBanner->setAttribute(Qt::WA_StyledBackground);
-    auto* bannerLayout = new QHBoxLayout(m_lessonBanner);
-    bannerLayout->setContentsMargins(10, 6, 6, 6);
-    auto* bulb = new QLabel(m_lessonBanner);
-    bulb->setPixmap(icons::icon(icons::Icon::Demo).pixmap(18, 18));
-    m_lessonText = new QLabel(m_lessonBanner);
-    m_lessonText->setObjectName(QStringLiteral("lessonText"));
-    m_lessonText->setWordWrap(true);
-    auto* closeBanner = new QToolButton(m_lessonBanner);
-    closeBanner->setText(QStringLiteral("✕"));
-    closeBanner->setAutoRaise(true);
-    closeBanner->setToolTip(tr("Hide the lesson"));
-    connect(closeBanner, &QToolButton::clicked, m_lessonBanner, &QWidget::hide);
-    bannerLayout->addWidget(bulb);
-    bannerLayout->addWidget(m_lessonText, 1);
-    bannerLayout->addWidget(closeBanner);
-    m_lessonBanner->hide();
-    centreLayout->addWidget(m_lessonBanner);
-
-    m_replay = new ReplayControls(centre);
-    m_replay->setObjectName(QStringLiteral("replayControls"));
-    m_replay->hide();
-    centreLayout->addWidget(m_replay);
-    m_replayBridge = new EventBridge(this);
-    m_replay->setBridge(m_replayBridge);
-    m_liveControls = new LiveControls(centre);
-    m_liveControls->hide();
-    centreLayout->addWidget(m_liveControls);
-
-    m_central = new QStackedWidget(centre);
-    m_placeholder = new QWidget(m_central);
-    m_placeholder->setObjectName(QStringLiteral("centralPlaceholder"));
-    m_placeholder->setAttribute(Qt::WA_StyledBackground);
-    auto* phLayout = new QVBoxLayout(m_placeholder);
-    phLayout->addStretch(2);
-    auto* phIcon = new QLabel(m_placeholder);
-    phIcon->setPixmap(icons::icon(icons::Icon::App).pixmap(64, 64));
-    phIcon->setAlignment(Qt::AlignCenter);
-    auto* phTitle = new QLabel(tr("Charts"), m_placeholder);
-    phTitle->setObjectName(QStringLiteral("placeholderTitle"));
-    phTitle->setAlignment(Qt::AlignCenter);
-    m_placeholderText = new QLabel(m_placeholder);
-    m_placeholderText->setObjectName(QStringLiteral("placeholderText"));
-    m_placeholderText->setAlignment(Qt::AlignCenter);
-    m_placeholderText->setWordWrap(true);
-    phLayout->addWidget(phIcon);
-    phLayout->addWidget(phTitle);
-    phLayout->addWidget(m_placeholderText);
-    phLayout->addStretch(3);
-    m_central->addWidget(m_placeholder);
-    m_results = new ResultsView(m_central);
-    m_central->addWidget(m_results);
-    centreLayout->addWidget(m_central, 1);
-    setCentralWidget(centre);
-    m_placeholderText->setText(tr("Open a scenario or a demo (File › Demos): breaker states, retry delays, traffic "
-                                  "and latency are drawn here after each run."));
+    m_centre = new CentralArea(this);
+    setCentralWidget(m_centre);
+    m_results = m_centre->results();
+    m_replay = m_centre->replayControls();
+    m_liveControls = m_centre->liveControls();
 
     m_files = new FileController(this);
     m_help = new HelpController(this);
+    m_recording = new RecordingController(this);
+    m_comparing = new CompareController(this);
+    m_runControls = new RunControls(this);
+    connect(m_runControls, &RunControls::stateChanged, this, &MainWindow::updateRunActions);
+    connect(m_comparing, &CompareController::comparingChanged, this, [this] {
+        updateTitle();
+        updateRunActions();
+    });
     m_undoGroup = new QUndoGroup(this);
     m_undoGroup->addStack(m_document->undoStack());
     m_undoGroup->addStack(m_documentB->undoStack());
@@ -185,11 +103,27 @@ MainWindow::MainWindow(QWidget* parent)
     createToolBar();
     createDocks();
     createStatusBar();
+    m_tour = new WindowTour(this,
+        { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_runControls->modeAction(Mode::Live),
+            m_runControls->modeAction(Mode::Replay), m_compareDock });
+    m_screenshots = new ScreenshotTaker(this,
+        { { m_servicesDock, QStringLiteral("services-panel.png") },
+            { m_clientsDock, QStringLiteral("clients-panel.png") },
+            { m_pipelineDock, QStringLiteral("pipeline-panel.png") },
+            { m_compareDock, QStringLiteral("summary-panel.png") }, { m_lintDock, QStringLiteral("lint-panel.png") },
+            { m_tilesDock, QStringLiteral("circuits-panel.png") } },
+        m_compareDock, m_pipelineEditorB);
+    m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
     m_summary = new SummaryController(m_compare, this);
+    m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
+    m_replaySession = new ReplaySession(this, m_runs, m_statusRun);
+    m_runControls->attach(m_runs, m_recording, m_statusRun);
+    connect(m_replaySession, &ReplaySession::stateChanged, this, &MainWindow::updateRunActions);
 
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
-        requestRun();
+        m_runControls->requestRun();
         if (m_mode == Mode::Live && !m_live->isRunning()) {
             QStringList services;
             for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
@@ -199,11 +133,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
-    connect(m_documentB, &ScenarioDocument::changed, this, [this] {
-        updateTitle();
-        if (isComparing())
-            m_simulationB->request(m_documentB->json(), m_documentB->revision());
-    });
+    connect(m_documentB, &ScenarioDocument::changed, this, &MainWindow::updateTitle);
     connect(m_simulation, &SimulationController::finished, this, &MainWindow::applyRun);
     connect(m_simulationB, &SimulationController::finished, this, &MainWindow::applyRunB);
     connect(m_simulation, &SimulationController::runningChanged, this, [this](bool running) {
@@ -221,81 +151,25 @@ MainWindow::MainWindow(QWidget* parent)
     });
     // a click on a chart selects the log lines of that moment
     connect(m_results, &ResultsView::timeClicked, this, [this](double seconds) {
-        m_lastChartTime = seconds;
         if (m_log->logIndex())
             m_log->scrollToRunTime(seconds);
     });
 
-    connect(m_live, &LiveController::eventsReady, this, &MainWindow::drawEvents);
+    connect(m_live, &LiveController::eventsReady, m_runs, &RunPresenter::drawEvents);
     connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
-        m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
-        m_results->finishEvents();
+        m_runs->showLiveResult(result);
         m_liveControls->setStopped();
         const QString recorded = m_live->recordingPath();
         m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
-        const QString caption = tr("Live run of %1 s · seed %2 · %n request(s)", nullptr, int(result.total().requests))
-                                    .arg(toSeconds(result.simulatedUntil), 0, 'f', 1)
-                                    .arg(result.seed);
-        m_summary->showResult(result, caption);
-        m_statusRun->setText(caption);
         updateRunActions();
     });
-    // a breaker tile's menu in Simulate: a schedule entry of the scenario, at a time the user picks
-    connect(m_tiles, &CircuitTileBoard::breakerScheduleRequested, this,
-        [this](const QString& circuit, const BreakerAction& action) {
-            bool ok = false;
-            const double duration = m_document->value(QStringLiteral("/duration")).toDouble(300.0);
-            const double at = QInputDialog::getDouble(this, tr("Schedule a breaker command"),
-                tr("Run time (s) at which circuit %1 gets \"%2\":").arg(circuit, toString(action.command)),
-                m_lastChartTime.value_or(duration / 2.0), 0.0, std::max(duration, 0.0), 1, &ok);
-            if (ok)
-                scheduleBreakerAction(circuit, action, at);
-        });
-    // a breaker tile's menu during a live run: a live action on the run's breaker, not a scenario edit
-    connect(m_tiles, &CircuitTileBoard::breakerActionRequested, this,
-        [this](const QString& circuit, const BreakerAction& action) {
-            if (!m_live->isRunning())
-                return;
-            m_live->applyBreakerAction(circuit, action);
-            statusBar()->showMessage(tr("Circuit %1: %2").arg(circuit, toString(action.command)), 4000);
-        });
-    connect(m_liveControls, &LiveControls::outageRequested, this, [this](const QString& service, bool down) {
-        m_live->setOutage(service, down); // a live action: the scenario document is not touched
-        statusBar()->showMessage(down ? tr("%1 is down now (live only; the scenario is unchanged)").arg(service)
-                                      : tr("%1 recovers (live only)").arg(service),
-            4000);
-    });
-    connect(m_replayBridge, &EventBridge::eventsReady, this, &MainWindow::drawEvents);
-    connect(m_replay, &ReplayControls::overviewEvents, this, &MainWindow::drawEvents);
-    connect(m_replay, &ReplayControls::wholeLogShown, this, [this] {
-        m_results->finishEvents();
-        updateReplayCaption();
-    });
-    connect(m_replay, &ReplayControls::rewound, this, [this](const std::vector<Event>& history) {
-        m_results->clear();
-        m_tiles->clear();
-        m_summary->clearEvents();
-        drawEvents(history);
-    });
-    connect(m_replay, &ReplayControls::positionChanged, this, [this] { updateReplayCaption(); });
-    connect(m_replay, &ReplayControls::playingChanged, this, [this] { updateRunActions(); });
-    connect(m_speed, &QComboBox::currentIndexChanged, this,
-        [this] { m_replay->setSpeed(m_speed->currentData().toDouble()); });
+    m_interventions = new InterventionController(this);
     connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
         // Undo / Redo act on the variant being edited
         m_undoGroup->setActiveStack(index == 1 ? m_documentB->undoStack() : m_document->undoStack());
     });
 
-    m_defaultState = saveState();
-    if (!restoreGeometry(Settings::windowGeometry())) {
-        // the first window: most of the screen, as the charts and panels want room
-        if (const QScreen* s = screen()) {
-            const QRect available = s->availableGeometry();
-            resize(available.size() * 0.92);
-            move(available.center() - rect().center());
-        }
-    }
-    restoreState(Settings::windowState());
+    m_layout->restoreSession();
     if (Settings::presenterMode())
         m_presenterAction->setChecked(true);
     m_files->updateRecentMenu();
@@ -313,101 +187,6 @@ void MainWindow::createActions()
     m_redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts(standardShortcuts(QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)));
 
-    m_runAction = new QAction(icons::icon(icons::Icon::Run), tr("&Run"), this);
-    m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_runAction->setToolTip(tr("Run the scenario now (F5)"));
-    connect(m_runAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Live) {
-            startLive();
-            return;
-        }
-        if (m_mode == Mode::Replay) {
-            m_replay->play();
-            return;
-        }
-        m_autoRun = true;
-        m_pauseAction->setChecked(false);
-        m_simulation->request(m_document->json(), m_document->revision());
-        m_simulation->runNow();
-        if (isComparing()) {
-            m_simulationB->request(m_documentB->json(), m_documentB->revision());
-            m_simulationB->runNow();
-        }
-    });
-
-    m_pauseAction = new QAction(icons::icon(icons::Icon::Pause), tr("&Pause"), this);
-    m_pauseAction->setCheckable(true);
-    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
-    m_pauseAction->setToolTip(tr("Pause: edits no longer re-run the scenario until Run (F6)"));
-    connect(m_pauseAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Replay) {
-            m_pauseAction->setChecked(false);
-            m_replay->pause();
-        }
-    });
-    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
-        if (m_mode == Mode::Replay)
-            return;
-        m_autoRun = !paused;
-        if (!paused)
-            requestRun();
-        updateRunActions();
-    });
-
-    m_stopAction = new QAction(icons::icon(icons::Icon::Stop), tr("S&top"), this);
-    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-    m_stopAction->setToolTip(tr("Stop the running simulation (Shift+F5)"));
-    connect(m_stopAction, &QAction::triggered, this, [this] {
-        if (m_mode == Mode::Replay) {
-            m_replay->pause();
-            m_replay->rewind();
-        }
-        m_live->stop();
-        m_simulation->cancel();
-        m_simulationB->cancel();
-        statusBar()->showMessage(tr("Run stopped"), 3000);
-    });
-
-    m_modeGroup = new QActionGroup(this);
-    m_modeGroup->setExclusive(true);
-    auto addMode = [this](icons::Icon icon, const QString& text, const QString& tip, int key, Mode mode) {
-        auto* a = new QAction(icons::icon(icon), text, m_modeGroup);
-        a->setCheckable(true);
-        a->setShortcut(QKeySequence(Qt::CTRL | key));
-        a->setToolTip(tip + QStringLiteral(" (%1)").arg(a->shortcut().toString(QKeySequence::NativeText)));
-        connect(a, &QAction::triggered, this, [this, mode] { setMode(mode); });
-        return a;
-    };
-    m_simulateModeAction = addMode(icons::Icon::Simulate, tr("Simulate"),
-        tr("Simulate: every edit re-runs the whole scenario in virtual time"), Qt::Key_1, Mode::Simulate);
-    m_liveModeAction = addMode(icons::Icon::Live, tr("Live"),
-        tr("Live: run the scenario in real time against mock HTTP services"), Qt::Key_2, Mode::Live);
-    m_replayModeAction = addMode(
-        icons::Icon::Replay, tr("Replay"), tr("Replay: play back a recorded JSONL log"), Qt::Key_3, Mode::Replay);
-    m_simulateModeAction->setChecked(true);
-
-    m_compareAction = new QAction(icons::icon(icons::Icon::Compare), tr("Compare &A/B"), this);
-    m_compareAction->setCheckable(true);
-    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
-    m_compareAction->setToolTip(tr("Duplicate the pipeline as variant B and compare both on the same seed (Ctrl+B)"));
-    connect(m_compareAction, &QAction::toggled, this, [this](bool on) {
-        if (on && !isComparing()) {
-            startCompare();
-        } else if (!on && isComparing()) {
-            if (m_documentB->isModified() && isVisible()) {
-                const auto answer = QMessageBox::question(this, tr("Drop variant B"),
-                    tr("Variant B has unsaved changes. Drop it anyway?"), QMessageBox::Discard | QMessageBox::Cancel,
-                    QMessageBox::Cancel);
-                if (answer != QMessageBox::Discard) {
-                    const QSignalBlocker block(m_compareAction);
-                    m_compareAction->setChecked(true);
-                    return;
-                }
-            }
-            stopCompare();
-        }
-    });
-
     m_presenterAction = new QAction(icons::icon(icons::Icon::Presenter), tr("&Presenter Mode"), this);
     m_presenterAction->setCheckable(true);
     m_presenterAction->setShortcut(QKeySequence(Qt::Key_F11));
@@ -415,54 +194,12 @@ void MainWindow::createActions()
     connect(m_presenterAction, &QAction::toggled, this, [this](bool on) {
         if (on == m_presenter->isEnabled())
             return;
-        if (on) {
-            // switching off restores exactly this: geometry, docks, and every widget's font
-            m_beforePresenter = { saveGeometry(), saveState() };
-            m_dockSizes.clear();
-            for (QDockWidget* dock : findChildren<QDockWidget*>())
-                if (dock->isVisible() && !dock->isFloating() && !dock->visibleRegion().isEmpty()) // not tabbed away
-                    m_dockSizes.insert(dock, dock->size());
-        }
+        m_layout->presenterSwitching(on);
         m_presenter->setEnabled(on);
         m_results->setPresenterMode(on);
         m_tiles->setPresenterMode(on);
         Settings::setPresenterMode(on);
-        // panels measured with the old fonts measure again once every font changed
-        const auto refit = [this] {
-            for (EditorScrollArea* area : findChildren<EditorScrollArea*>())
-                area->fitWidth();
-            m_compare->fitWidth();
-        };
-        if (on) {
-            // bigger fonts need wider panels, but never a window wider than the screen
-            resizeDocks({ m_pipelineDock, m_compareDock },
-                { int(m_pipelineDock->width() * Presenter::scale()), int(m_compareDock->width() * Presenter::scale()) },
-                Qt::Horizontal);
-            QTimer::singleShot(0, this, [this, refit] {
-                refit();
-                fitToScreen();
-            });
-        } else if (!m_beforePresenter.first.isEmpty()) {
-            QTimer::singleShot(0, this, [this, refit] {
-                refit();
-                // settle every layout of the normal fonts first, or they would move the restored docks
-                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-                restoreGeometry(m_beforePresenter.first);
-                restoreState(m_beforePresenter.second);
-                // the state's split sizes can lag the docks' real ones: set those exactly
-                QList<QDockWidget*> docks;
-                QList<int> widths, heights;
-                for (auto it = m_dockSizes.cbegin(); it != m_dockSizes.cend(); ++it) {
-                    if (!it.key() || !it.key()->isVisible())
-                        continue;
-                    docks << it.key();
-                    widths << it->width();
-                    heights << it->height();
-                }
-                resizeDocks(docks, widths, Qt::Horizontal);
-                resizeDocks(docks, heights, Qt::Vertical);
-            });
-        }
+        m_layout->presenterSwitched(on);
     });
 
     m_resetLayoutAction = new QAction(tr("Reset &Layout"), this);
@@ -473,13 +210,6 @@ void MainWindow::createActions()
     m_tourAction->setStatusTip(tr("A short tour of the window: pipeline, charts, live, logs and compare"));
     connect(m_tourAction, &QAction::triggered, this, &MainWindow::startTour);
 
-    m_recordAction = new QAction(tr("&Record Run to JSONL…"), this);
-    m_recordAction->setObjectName(QStringLiteral("recordAction"));
-    m_recordAction->setCheckable(true);
-    m_recordAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_recordAction->setToolTip(tr("Simulate: write the run's events to a JSONL log now. Live: record every live run "
-                                  "while checked. Files rotate daily (Ctrl+R)"));
-    connect(m_recordAction, &QAction::triggered, this, &MainWindow::toggleRecording);
 }
 
 void MainWindow::createMenus()
@@ -500,7 +230,7 @@ void MainWindow::createMenus()
         this, [this] { return m_document->json(); },
         [this] { return QFileInfo(m_document->title()).completeBaseName(); }));
     file->addAction(m_files->exportSummaryAction());
-    file->addAction(m_recordAction);
+    file->addAction(m_recording->action());
     file->addSeparator();
     file->addAction(m_files->quitAction());
 
@@ -513,33 +243,18 @@ void MainWindow::createMenus()
     m_viewMenu = menuBar()->addMenu(tr("&View"));
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    run->addAction(m_runAction);
-    run->addAction(m_pauseAction);
-    run->addAction(m_stopAction);
+    run->addAction(m_runControls->runAction());
+    run->addAction(m_runControls->pauseAction());
+    run->addAction(m_runControls->stopAction());
     run->addSeparator();
-    run->addActions(m_modeGroup->actions());
+    run->addActions(m_runControls->modeActions());
     run->addSeparator();
-    run->addAction(m_compareAction);
-    run->addAction(m_recordAction);
+    run->addAction(m_comparing->action());
+    run->addAction(m_recording->action());
 
-    // Demos: each with its lesson as the status tip, so hovering teaches before opening.
-    QMenu* demos = menuBar()->addMenu(tr("&Demos"));
-    for (QMenu* menu : { m_demoMenu, demos }) {
-        const auto all = demos::list();
-        for (const DemoInfo& demo : all) {
-            QAction* a = menu->addAction(icons::icon(icons::Icon::Demo), demo.title);
-            a->setStatusTip(demo.lesson);
-            a->setToolTip(demo.lesson);
-            const QString name = demo.name;
-            connect(a, &QAction::triggered, this, [this, name] {
-                if (m_files->maybeSave())
-                    openDemo(name);
-            });
-        }
-        if (all.empty())
-            menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
-        menu->setToolTipsVisible(true);
-    }
+    // the File menu's Demos and a Demos menu of their own
+    m_files->populateDemoMenu(m_demoMenu);
+    m_files->populateDemoMenu(menuBar()->addMenu(tr("&Demos")));
 
     m_help->populate(menuBar()->addMenu(tr("&Help")), m_tourAction);
 }
@@ -552,20 +267,15 @@ void MainWindow::createToolBar()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->setIconSize(QSize(20, 20));
-    bar->addAction(m_runAction);
-    bar->addAction(m_pauseAction);
-    bar->addAction(m_stopAction);
+    bar->addAction(m_runControls->runAction());
+    bar->addAction(m_runControls->pauseAction());
+    bar->addAction(m_runControls->stopAction());
 
     auto* speedLabel = new QLabel(tr(" Speed "), bar);
-    m_speed = new QComboBox(bar);
-    m_speed->setObjectName(QStringLiteral("speedBox"));
-    for (double factor : ReplayControls::speeds())
-        m_speed->addItem(QStringLiteral("×%1").arg(factor), factor);
-    m_speed->setToolTip(tr("Replay speed (Simulate runs as fast as possible; Live runs in real time)"));
     bar->addWidget(speedLabel);
-    bar->addWidget(m_speed);
+    bar->addWidget(m_runControls->createSpeedBox(bar));
     bar->addSeparator();
-    bar->addActions(m_modeGroup->actions());
+    bar->addActions(m_runControls->modeActions());
     bar->addSeparator();
     bar->addAction(m_files->openAction());
     bar->addAction(m_files->saveAction());
@@ -577,11 +287,11 @@ void MainWindow::createToolBar()
     auto* exportMenu = new QMenu(exportButton);
     exportMenu->addAction(m_files->exportConfigAction());
     exportMenu->addAction(m_files->exportSummaryAction());
-    exportMenu->addAction(m_recordAction);
+    exportMenu->addAction(m_recording->action());
     exportButton->setMenu(exportMenu);
     bar->addWidget(exportButton);
     bar->addSeparator();
-    bar->addAction(m_compareAction);
+    bar->addAction(m_comparing->action());
     bar->addAction(m_presenterAction);
     m_viewMenu->addAction(bar->toggleViewAction());
 }
@@ -626,8 +336,7 @@ void MainWindow::createDocks()
     m_compareDock->setObjectName(QStringLiteral("compareDock"));
     m_compareDock->setWidget(m_compare);
     addDockWidget(Qt::RightDockWidgetArea, m_compareDock);
-    connect(m_compare, &CompareView::duplicateRequested, this, [this] { m_compareAction->setChecked(true); });
-    connect(m_compare, &CompareView::dropRequested, this, [this] { m_compareAction->setChecked(false); });
+    m_comparing->attach(m_pipelineTabs, m_pipelineEditorB, m_pipelineDock, m_compareDock);
 
     m_tiles = new CircuitTileBoard(this);
     m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Schedule);
@@ -644,7 +353,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
     m_logDock->hide();
     connect(m_log, &LogPanel::showInChart, this, [this](double seconds) {
-        m_central->setCurrentWidget(m_results);
+        m_centre->showResults();
         m_results->markTime(seconds);
     });
 
@@ -668,7 +377,7 @@ void MainWindow::createDocks()
     };
     connect(m_document, &ScenarioDocument::changed, m_sweep, feedSweep);
     connect(m_sweepDock, &QDockWidget::visibilityChanged, m_sweep, feedSweep);
-    connect(m_sweep, &SweepView::variantRequested, this, &MainWindow::loadAsVariantB);
+    connect(m_sweep, &SweepView::variantRequested, m_comparing, &CompareController::loadAsVariantB);
 
     // Lint and expectations (docs/lint.md): a tab beside the editors, re-linted on every edit.
     m_lint = new LintPanel(this);
@@ -720,19 +429,17 @@ void MainWindow::setMode(Mode mode)
     m_mode = mode;
     // Live turns the menu on when its run starts; a replayed log has no breaker to command
     m_tiles->setBreakerMenu(mode == Mode::Simulate ? CircuitTileBoard::BreakerMenu::Schedule : CircuitTileBoard::BreakerMenu::Off);
-    QAction* a = mode == Mode::Simulate ? m_simulateModeAction
-        : mode == Mode::Live            ? m_liveModeAction
-                                        : m_replayModeAction;
+    QAction* a = m_runControls->modeAction(mode);
     a->setChecked(true);
     m_statusMode->setText(a->text());
     m_results->setFollowMode(mode == Mode::Live);
-    showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
+    m_layout->showEditorDocks(mode != Mode::Replay); // first: the replay bar must not find them taking room
     m_replay->setVisible(mode == Mode::Replay);
     m_liveControls->setVisible(mode == Mode::Live);
     // in Live mode the outage buttons are live actions (the bar above the charts), not edits
     m_servicesEditor->outageButton()->setVisible(mode != Mode::Live);
     m_servicesEditor->recoverButton()->setVisible(mode != Mode::Live);
-    m_recordAction->setChecked(mode == Mode::Live && !m_liveRecordDirectory.isEmpty());
+    m_recording->modeChanged();
     if (mode != Mode::Replay)
         m_replay->pause();
     if (mode == Mode::Replay) {
@@ -752,113 +459,23 @@ void MainWindow::setMode(Mode mode)
         for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
             services << v.toObject().value(QStringLiteral("name")).toString();
         m_liveControls->setServices(services);
-        m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
-                ? QString()
-                : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
         statusBar()->showMessage(
             tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
-        m_replayLog.clear();
+        m_replaySession->forget();
         // what the charts show is about to be the simulation again
         if (m_simulation->lastRun().ok() && m_simulation->lastRun().revision == m_document->revision())
             applyRun(m_simulation->lastRun());
         else
-            requestRun();
+            m_runControls->requestRun();
     }
     updateTitle();
     updateRunActions();
 }
 
-void MainWindow::showEditorDocks(bool show)
-{
-    if (show == !m_editorsHiddenForReplay)
-        return;
-    if (!show) {
-        m_pipelineDockWasVisible = m_pipelineDock->isVisible();
-        m_servicesDockWasVisible = m_servicesDock->isVisible();
-        m_clientsDockWasVisible = m_clientsDock->isVisible();
-        m_pipelineDock->hide();
-        m_servicesDock->hide();
-        m_clientsDock->hide();
-    } else {
-        m_pipelineDock->setVisible(m_pipelineDockWasVisible);
-        m_servicesDock->setVisible(m_servicesDockWasVisible);
-        m_clientsDock->setVisible(m_clientsDockWasVisible);
-        m_pipelineDock->raise();
-    }
-    m_editorsHiddenForReplay = !show;
-}
-
 void MainWindow::resetLayout()
 {
-    restoreState(m_defaultState);
-    m_editorsHiddenForReplay = false;
-    if (m_mode == Mode::Replay) {
-        showEditorDocks(false);
-        m_logDock->show();
-        m_logDock->raise();
-    }
-}
-
-void MainWindow::drawEvents(const std::vector<Event>& events)
-{
-    m_results->appendEvents(events);
-    m_tiles->appendEvents(events);
-    m_summary->appendEvents(events);
-}
-
-void MainWindow::clearDrawing(std::shared_ptr<const Scenario> scenario)
-{
-    m_tiles->setScenario(scenario.get());
-    m_tiles->clear();
-    m_summary->setScenario(scenario.get());
-    m_summary->clearEvents();
-    m_results->clear(std::move(scenario));
-    m_central->setCurrentWidget(m_results);
-}
-
-void MainWindow::updateReplayCaption()
-{
-    if (m_mode != Mode::Replay || m_replay->replayer().eventCount() == 0)
-        return;
-    const LogReplayer& r = m_replay->replayer();
-    const QString span = formatRunTime(r.endTime());
-    const QString where = m_replay->isOverview() || r.atEnd()
-        ? tr("the whole log (%1)").arg(span)
-        : tr("up to %1 of %2").arg(formatRunTime(m_replay->position()), span);
-    m_summary->setCaption(tr("Replay of %1 · %2").arg(m_replayLog, where));
-}
-
-void MainWindow::loadReplay()
-{
-    LogIndex* index = m_log->logIndex();
-    if (!index)
-        return;
-    clearDrawing(nullptr);
-    m_summary->clear(tr("Replay of %1: reading events…").arg(m_replayLog));
-    m_statusRun->setText(tr("Replay: reading events…"));
-    // Decoding millions of events takes seconds (it froze the window for 1.4 s on a 1 GB log): on a
-    // worker. A newer log cancels the older decode, and its result is dropped by job number.
-    m_replayDecodes.start(
-        [snapshot = index->snapshot()](JobControl& control) {
-            // shared_ptr: Decoded is move-only, and then() would otherwise copy it (or takeResult() reset the future)
-            return std::make_shared<LogReplayer::Decoded>(LogReplayer::decode(snapshot, -1, &control.cancel));
-        },
-        [this](const std::shared_ptr<LogReplayer::Decoded>& decoded) {
-            m_log->setTimeOrigin(decoded->originUtcMs);
-            m_summary->followEvents(
-                &m_results->trafficChart()->bucketer(), runjson::Source::Replay, tr("Replay of %1").arg(m_replayLog));
-            const std::size_t events = m_replay->loadDecoded(std::move(*decoded));
-            m_statusRun->setText(tr("Replay: %n event(s) loaded", nullptr, int(events)));
-            if (events > m_replay->overviewLimit())
-                statusBar()->showMessage(tr("A large log: press Play to replay it, or ⏭ to draw it all at once"), 8000);
-            if (events == 0) {
-                m_summary->clear(tr("%1 holds no workbench events to replay").arg(m_replayLog));
-                statusBar()->showMessage(
-                    tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
-            }
-            updateRunActions();
-        });
+    m_layout->reset(m_mode == Mode::Replay);
 }
 
 void MainWindow::setPresenterMode(bool on)
@@ -866,113 +483,22 @@ void MainWindow::setPresenterMode(bool on)
     m_presenterAction->setChecked(on);
 }
 
-void MainWindow::startLive()
-{
-    const ScenarioLoad load = scenariojson::fromJson(m_document->json());
-    if (!load.ok()) {
-        QMessageBox::warning(this, tr("Cannot start the live run"),
-            load.errors.empty() ? tr("The scenario does not load.") : load.errors.front().toString());
-        return;
-    }
-    const auto scenario = std::make_shared<const Scenario>(*load.scenario);
-    clearDrawing(scenario);
-    QString error;
-    if (!m_live->start(m_document->json(), &error, m_liveRecordDirectory)) {
-        QMessageBox::warning(this, tr("Cannot start the live run"), error);
-        return;
-    }
-    m_liveControls->setRunning(m_live->serviceUrls());
-    m_tiles->setBreakerMenu(CircuitTileBoard::BreakerMenu::Live);
-    m_liveControls->setRecording(m_liveRecordDirectory.isEmpty()
-            ? QString()
-            : tr("Recording to %1").arg(QDir::toNativeSeparators(m_liveRecordDirectory)));
-    const QString caption = tr("Live run in progress · seed %1").arg(scenario->seed);
-    m_summary->followEvents(&m_results->trafficChart()->bucketer(), runjson::Source::Live, caption);
-    m_statusRun->setText(caption);
-    updateRunActions();
-}
-
 void MainWindow::setLiveRecording(const QString& directory)
 {
-    m_liveRecordDirectory = directory;
-    m_recordAction->setChecked(m_mode == Mode::Live && !directory.isEmpty());
-    m_liveControls->setRecording(
-        directory.isEmpty() ? QString() : tr("Recording to %1").arg(QDir::toNativeSeparators(directory)));
+    m_recording->setLiveRecording(directory);
 }
 
 bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
 {
-    if (m_recordings.isRunning())
-        return false;
-    statusBar()->showMessage(tr("Recording the run to %1…").arg(QDir::toNativeSeparators(directory)));
-    m_recordings.start([json = m_document->json(), directory] { return rwb::recordSimulation(json, directory); },
-        [this, done = std::move(done)](const RecordedRun& recorded) {
-            if (recorded.error.isEmpty())
-                statusBar()->showMessage(
-                    tr("Recorded %n line(s) to %1", nullptr, int(std::min<qint64>(recorded.lines, INT_MAX)))
-                        .arg(QDir::toNativeSeparators(recorded.path)),
-                    8000);
-            else
-                QMessageBox::warning(this, tr("Recording failed"), recorded.error);
-            if (done)
-                done(recorded.path, recorded.error);
-        });
-    return true;
-}
-
-void MainWindow::toggleRecording(bool on)
-{
-    const auto chooseDirectory = [this]() {
-        const QString start
-            = Settings::recordingDirectory().isEmpty() ? Settings::lastDirectory() : Settings::recordingDirectory();
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Record Runs to Folder"), start);
-        if (!dir.isEmpty())
-            Settings::setRecordingDirectory(dir);
-        return dir;
-    };
-    if (m_mode == Mode::Live) {
-        setLiveRecording(on ? chooseDirectory() : QString());
-        if (on && m_live->isRunning())
-            statusBar()->showMessage(tr("Recording starts with the next live run"), 5000);
-        return;
-    }
-    m_recordAction->setChecked(false); // a one-off in Simulate mode
-    if (m_mode == Mode::Simulate) {
-        const QString dir = chooseDirectory();
-        if (!dir.isEmpty())
-            recordSimulation(dir);
-    }
+    return m_recording->recordSimulation(directory, std::move(done));
 }
 
 void MainWindow::updateRunActions()
 {
-    const bool simulate = m_mode == Mode::Simulate;
-    const bool live = m_mode == Mode::Live;
-    const bool replay = m_mode == Mode::Replay;
-    m_stopAction->setEnabled(m_simulation->isRunning() || m_simulationB->isRunning() || m_live->isRunning()
-        || (replay && m_replay->replayer().eventCount() > 0));
-    m_runAction->setEnabled(simulate || (live && !m_live->isRunning())
-        || (replay && m_replay->replayer().eventCount() > 0 && !m_replay->isPlaying()));
-    m_pauseAction->setEnabled(simulate || (replay && m_replay->isPlaying()));
-    m_speed->setEnabled(m_mode == Mode::Replay);
-    m_recordAction->setEnabled((simulate && !m_recordings.isRunning()) || live);
+    m_runControls->update();
+    m_recording->action()->setEnabled(
+        (m_mode == Mode::Simulate && !m_recording->isRecording()) || m_mode == Mode::Live);
     m_files->saveVariantBAsAction()->setEnabled(isComparing());
-}
-
-void MainWindow::requestRun()
-{
-    if (m_mode != Mode::Simulate || !m_autoRun || m_document->json().isEmpty())
-        return;
-    m_simulation->request(m_document->json(), m_document->revision());
-}
-
-QString MainWindow::runStatusText(const SimulationRun& run) const
-{
-    if (!run.result)
-        return {};
-    return tr("%1 simulated in %2 · seed %3")
-        .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed))
-        .arg(run.result->seed);
 }
 
 void MainWindow::applyRun(const SimulationRun& run)
@@ -989,81 +515,14 @@ void MainWindow::applyRun(const SimulationRun& run)
     }
     if (m_mode != Mode::Simulate)
         return; // the charts show a live or replayed run now; setMode(Simulate) draws this one
-    m_statusRun->setText(runStatusText(run));
     const SimulationRun* b = isComparing() && m_simulationB->lastRun().ok() ? &m_simulationB->lastRun() : nullptr;
-    m_summary->showRuns(run, b,
-        b ? tr("A: %1\nB: %2").arg(runStatusText(run), runStatusText(*b)) : runStatusText(run));
-    std::vector<std::pair<QString, BackoffConfig>> backoffs;
-    int maxAttempts = 1;
-    if (run.scenario) {
-        for (const PipelineSpec& p : run.scenario->pipelines) {
-            if (p.config.retryEnabled) {
-                backoffs.emplace_back(p.name(), p.config.retry.backoff);
-                maxAttempts = std::max(maxAttempts, p.config.retry.maxAttempts);
-            }
-        }
-    }
-    m_results->setRun(run, backoffs, maxAttempts);
-    if (b)
-        m_results->setComparison(b);
-    m_central->setCurrentWidget(m_results);
-    static const std::vector<Event> noEvents;
-    m_tiles->setScenario(run.scenario.get());
-    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+    m_runs->showSimulation(run, b);
     emit runApplied(run);
-    if (!m_screenshotDir.isEmpty())
-        QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
-}
-
-void MainWindow::takeScreenshots()
-{
-    if (m_screenshotDir.isEmpty())
-        return; // a second run landed before the first screenshot timer fired: already taken
-    const QString dir = std::exchange(m_screenshotDir, QString());
-    auto done = std::exchange(m_screenshotDone, nullptr);
-    QDir().mkpath(dir);
-    bool ok = grab().save(dir + QStringLiteral("/main-window.png"));
-    QString error;
-    ok = m_results->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
-    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
-    const std::pair<QDockWidget*, const char*> docks[] = {
-        { m_servicesDock, "services-panel.png" },
-        { m_clientsDock, "clients-panel.png" },
-        { m_pipelineDock, "pipeline-panel.png" },
-        { m_compareDock, "summary-panel.png" },
-        { m_lintDock, "lint-panel.png" },
-        { m_tilesDock, "circuits-panel.png" },
-    };
-    for (const auto& [dock, name] : docks) {
-        dock->raise();
-        QCoreApplication::processEvents();
-        ok = dock->grab().save(dir + QLatin1Char('/') + QLatin1String(name)) && ok;
-    }
-    // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
-    startCompare();
-    connect(
-        m_simulationB, &SimulationController::finished, this,
-        [this, dir, done, ok](const SimulationRun&) {
-            QTimer::singleShot(200, this, [this, dir, done, ok] {
-                bool all = ok && grab().save(dir + QStringLiteral("/compare.png"));
-                all = m_compareDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
-                if (done)
-                    done(all);
-            });
-        },
-        Qt::SingleShotConnection);
-    m_documentB->setValue(m_pipelineEditorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
-        tr("Disable circuit breaker"));
 }
 
 void MainWindow::loadAsVariantB(const QJsonObject& values)
 {
-    if (!isComparing())
-        startCompare();
-    for (auto it = values.begin(); it != values.end(); ++it)
-        m_documentB->setValue(it.key(), it.value(), tr("Sweep point %1").arg(it.key()));
-    m_compareDock->show();
-    m_compareDock->raise();
+    m_comparing->loadAsVariantB(values);
 }
 
 void MainWindow::applyRunB(const SimulationRun& run)
@@ -1073,9 +532,7 @@ void MainWindow::applyRunB(const SimulationRun& run)
     if (run.ok()) {
         if (m_mode != Mode::Simulate)
             return;
-        const SimulationRun& a = m_simulation->lastRun();
-        m_summary->showRuns(a, &run, tr("A: %1\nB: %2").arg(runStatusText(a), runStatusText(run)));
-        m_results->setComparison(&run);
+        m_runs->showComparison(m_simulation->lastRun(), run);
     } else if (!run.problems.empty()) {
         m_pipelineEditorB->setProblems(run.problems);
         statusBar()->showMessage(tr("Variant B: %1").arg(run.problems.front().message), 8000);
@@ -1090,107 +547,26 @@ void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
     m_clientsEditor->setProblems(problems);
 }
 
-void MainWindow::setLesson(const QString& lesson)
-{
-    m_lessonText->setText(lesson);
-    m_lessonBanner->setVisible(!lesson.isEmpty());
-}
-
 bool MainWindow::openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath)
 {
-    const ScenarioFile file = parseScenario(text, sourceName);
-    if (!file.ok()) {
-        QMessageBox box(QMessageBox::Warning, tr("Cannot open scenario"),
-            tr("<b>%1</b> was not opened; the current session is unchanged.").arg(sourceName.toHtmlEscaped()),
-            QMessageBox::Ok, this);
-        box.setInformativeText(file.problemText(sourceName));
-        box.setObjectName(QStringLiteral("openErrorDialog"));
-        box.exec();
-        return false;
-    }
-    if (isComparing())
-        m_compareAction->setChecked(false);
-    const QString title = file.json.value(QStringLiteral("name")).toString();
-    m_document->reset(file.json, filePath, filePath.isEmpty() ? (title.isEmpty() ? sourceName : title) : QString());
-    setLesson(file.json.value(QStringLiteral("lesson")).toString());
-    m_summary->clear(tr("Simulating %1…").arg(m_document->title()));
-    if (m_mode == Mode::Replay)
-        setMode(Mode::Simulate);
-    return true;
+    return m_files->openScenarioJson(text, sourceName, filePath);
 }
 
 bool MainWindow::openFile(const QString& path)
 {
-    const QFileInfo info(path);
-    if (info.suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0) {
-        QString error;
-        if (!m_log->openFile(info.absoluteFilePath(), &error)) {
-            QMessageBox box(QMessageBox::Warning, tr("Cannot open log"),
-                tr("<b>%1</b> was not opened; the current session is unchanged.").arg(info.fileName().toHtmlEscaped()),
-                QMessageBox::Ok, this);
-            box.setInformativeText(error);
-            box.exec();
-            return false;
-        }
-        m_replayLog = info.fileName();
-        m_replay->loadEvents({}); // the previous log's replay is over
-        setMode(Mode::Replay);
-        clearDrawing(nullptr);
-        m_summary->clear(tr("Replay of %1: indexing the log…").arg(m_replayLog));
-        // The replay starts once the log is indexed (in the background).
-        if (LogIndex* index = m_log->logIndex())
-            connect(index, &LogIndex::finished, this, &MainWindow::loadReplay, Qt::SingleShotConnection);
-        Settings::addRecentFile(info.absoluteFilePath());
-        Settings::setLastDirectory(info.absolutePath());
-        m_files->updateRecentMenu();
-        statusBar()->showMessage(tr("Opened log %1").arg(info.fileName()), 3000);
-        return true;
-    }
-    QFile in(path);
-    if (!in.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, tr("Cannot open scenario"),
-            tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(path), in.errorString()));
-        return false;
-    }
-    if (!openScenarioJson(in.readAll(), info.fileName(), info.absoluteFilePath()))
-        return false;
-    Settings::addRecentFile(info.absoluteFilePath());
-    Settings::setLastScenario(info.absoluteFilePath());
-    Settings::setLastDirectory(info.absolutePath());
-    m_files->updateRecentMenu();
-    setMode(Mode::Simulate);
-    statusBar()->showMessage(tr("Opened %1").arg(info.fileName()), 3000);
-    return true;
+    if (QFileInfo(path).suffix().compare(QStringLiteral("jsonl"), Qt::CaseInsensitive) == 0)
+        return m_replaySession->open(path);
+    return m_files->openScenarioFile(path);
 }
 
 bool MainWindow::openDemo(const QString& name)
 {
-    const QString wanted = name.isEmpty() ? QStringLiteral("outage-recovery") : name;
-    const auto all = demos::list();
-    const auto demo = std::find_if(all.begin(), all.end(), [&](const DemoInfo& d) { return d.name == wanted; });
-    if (demo == all.end())
-        return false;
-    const ScenarioLoad load = demos::load(demo->name);
-    if (!load.ok())
-        return false;
-    if (isComparing())
-        m_compareAction->setChecked(false);
-    m_document->reset(scenariojson::toJson(*load.scenario), {}, demo->title);
-    setLesson(demo->lesson);
-    m_summary->clear(tr("Simulating %1…").arg(demo->title));
-    Settings::setLastScenario(QStringLiteral("demo:") + demo->name);
-    setMode(Mode::Simulate);
-    return true;
+    return m_files->openDemo(name);
 }
 
 void MainWindow::restoreLastSession()
 {
-    const QString last = Settings::lastScenario();
-    if (last.startsWith(QStringLiteral("demo:")) && openDemo(last.mid(5)))
-        return;
-    if (!last.isEmpty() && QFileInfo::exists(last) && openFile(last))
-        return;
-    openDemo();
+    m_files->restoreLastSession();
 }
 
 bool MainWindow::saveTo(const QString& path)
@@ -1202,55 +578,28 @@ void MainWindow::updateTitle()
 {
     const bool modified = m_document->isModified() || (isComparing() && m_documentB->isModified());
     QString title = m_document->title();
-    if (m_mode == Mode::Replay && !m_replayLog.isEmpty())
-        title = tr("%1 (replay)").arg(m_replayLog);
+    const QString replayed = m_replaySession->logName();
+    if (m_mode == Mode::Replay && !replayed.isEmpty())
+        title = tr("%1 (replay)").arg(replayed);
     else if (isComparing())
         title = tr("%1 · A/B").arg(title);
     setWindowTitle(tr("%1[*] — Resilience Workbench").arg(title));
-    setWindowModified(modified && !(m_mode == Mode::Replay && !m_replayLog.isEmpty()));
+    setWindowModified(modified && !(m_mode == Mode::Replay && !replayed.isEmpty()));
 }
 
 void MainWindow::startCompare()
 {
-    m_documentB->reset(m_document->json(), {}, tr("Variant B"));
-    if (m_pipelineTabs->count() == 1)
-        m_pipelineTabs->addTab(m_pipelineEditorB, tr("Variant B"));
-    m_pipelineTabs->setTabText(0, tr("Variant A"));
-    m_pipelineTabs->tabBar()->show();
-    m_pipelineTabs->setCurrentIndex(1);
-    m_pipelineEditorB->setPipelineIndex(m_pipelineEditor->pipelineIndex());
-    m_compare->setCompareActive(true);
-    m_compareDock->show();
-    m_compareDock->raise();
-    m_pipelineDock->raise();
-    m_compareAction->setChecked(true);
-    m_simulationB->request(m_documentB->json(), m_documentB->revision());
-    m_simulationB->runNow();
-    updateTitle();
-    updateRunActions();
-    statusBar()->showMessage(tr("Variant B created: edit it in the Pipeline panel; both run on the same seed"), 5000);
+    m_comparing->start();
 }
 
 void MainWindow::stopCompare()
 {
-    m_simulationB->cancel();
-    if (m_pipelineTabs->count() > 1)
-        m_pipelineTabs->removeTab(1);
-    m_pipelineTabs->setTabText(0, tr("Pipeline"));
-    m_pipelineTabs->tabBar()->hide();
-    m_compare->setCompareActive(false);
-    m_results->setComparison(nullptr);
-    m_compareAction->setChecked(false);
-    m_documentB->reset({}, {}, tr("Variant B")); // forgotten: nothing left to save
-    if (m_mode == Mode::Simulate && m_simulation->lastRun().ok())
-        m_summary->showRuns(m_simulation->lastRun(), nullptr, runStatusText(m_simulation->lastRun()));
-    updateTitle();
-    updateRunActions();
+    m_comparing->stop();
 }
 
 bool MainWindow::isComparing() const noexcept
 {
-    return m_pipelineTabs && m_pipelineTabs->count() > 1;
+    return m_comparing && m_comparing->isComparing();
 }
 
 QString MainWindow::exportScenarioConfig(const QString& path, bool variantB) const
@@ -1270,26 +619,7 @@ bool MainWindow::importConfig(const QString& path, QString* error)
 
 bool MainWindow::scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds)
 {
-    const QJsonArray pipelines = m_document->value(QStringLiteral("/pipelines")).toArray();
-    for (qsizetype i = 0; i < pipelines.size(); ++i) {
-        const QJsonObject p = pipelines.at(i).toObject();
-        const QJsonValue breaker = p.value(QStringLiteral("circuit_breaker"));
-        if (!breaker.isObject() || !breaker.toObject().value(QStringLiteral("enabled")).toBool(true))
-            continue;
-        const QString name = breaker.toObject().value(QStringLiteral("name")).toString();
-        if ((name.isEmpty() ? p.value(QStringLiteral("name")).toString() : name) != circuit)
-            continue;
-        QJsonObject entry { { QStringLiteral("at"), seconds }, { QStringLiteral("action"), toString(action.command) } };
-        if (action.openFor)
-            entry.insert(QStringLiteral("for"), toSeconds(*action.openFor));
-        const QString pointer = QStringLiteral("/pipelines/%1/circuit_breaker/schedule").arg(i);
-        QJsonArray schedule = m_document->value(pointer).toArray();
-        schedule.append(entry);
-        m_document->setValue(pointer, schedule,
-            tr("Schedule %1 of %2 at %3 s").arg(toString(action.command), circuit).arg(seconds, 0, 'f', 1));
-        return true;
-    }
-    return false;
+    return m_interventions->scheduleBreakerAction(circuit, action, seconds);
 }
 
 QString MainWindow::exportRunSummary(const QString& path) const
@@ -1299,60 +629,22 @@ QString MainWindow::exportRunSummary(const QString& path) const
 
 void MainWindow::startTour()
 {
-    if (!m_tour) {
-        // Each step looks its widget up when shown: docks may have moved or been tabbed since.
-        const auto dock = [](QDockWidget* d) {
-            return [d]() -> QWidget* {
-                d->raise();
-                return d;
-            };
-        };
-        const auto button
-            = [this](QAction* a) { return [this, a]() -> QWidget* { return m_toolBar->widgetForAction(a); }; };
-        std::vector<FirstRunTour::Step> steps {
-            { tr("Pipeline editor"),
-                tr("Every call goes through these stages: fallback, retry, circuit breaker, rate limit, bulkhead "
-                   "and timeout. Change a value and the scenario runs again at once, in virtual time. The "
-                   "<b>Services</b> and <b>Run and Clients</b> tabs set how the dependencies fail and how much "
-                   "traffic arrives."),
-                dock(m_pipelineDock) },
-            { tr("Charts"),
-                tr("Breaker states, retry delays, traffic and latency of the last run. Scroll or drag to zoom, "
-                   "Home to reset; a click finds that moment in the log."),
-                [this]() -> QWidget* { return m_central; } },
-            { tr("Live"),
-                tr("Runs the same scenario in real time against HTTP mock services on 127.0.0.1: press "
-                   "<b>Run</b> (F5), then take a service down and bring it back from the bar above the charts."),
-                button(m_liveModeAction) },
-            { tr("Logs"),
-                tr("<b>Record</b> (Ctrl+R) writes a run as a JSON Lines log. <b>Replay</b> opens one (Ctrl+O, or "
-                   "drop it on the window): the Log panel filters it with queries such as "
-                   "<i>level&gt;=WARNING</i>, and the charts play it back."),
-                button(m_replayModeAction) },
-            { tr("Compare A/B"),
-                tr("<b>Compare A/B</b> (Ctrl+B) copies the pipeline into variant B: edit it, and this panel "
-                   "sums up both runs side by side, on the same seed.<br><br><b>Help › Tour</b> shows this tour "
-                   "again."),
-                dock(m_compareDock) },
-        };
-        m_tour = new FirstRunTour(std::move(steps), this);
-        connect(m_tour, &FirstRunTour::finished, this, [] { Settings::setTourSeen(true); });
-    }
     m_tour->start();
 }
 
 bool MainWindow::startTourOnFirstRun()
 {
-    if (Settings::tourSeen())
-        return false;
-    startTour();
-    return true;
+    return m_tour->startOnFirstRun();
+}
+
+FirstRunTour* MainWindow::tour() const noexcept
+{
+    return m_tour->tour();
 }
 
 void MainWindow::screenshotWhenReady(const QString& dir, std::function<void(bool)> done)
 {
-    m_screenshotDir = dir;
-    m_screenshotDone = std::move(done);
+    m_screenshots->takeWhenReady(dir, std::move(done));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -1370,65 +662,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::resizeEvent(QResizeEvent* event)
 {
     QMainWindow::resizeEvent(event);
-    fitToolBar();
+    if (!m_layout)
+        return;
+    m_layout->fitToolBar();
     // after the layout followed the new size
-    QMetaObject::invokeMethod(this, &MainWindow::balanceDocks, Qt::QueuedConnection);
-}
-
-void MainWindow::balanceDocks()
-{
-    // On a narrow window the docks give up width down to their minimum (their content scrolls),
-    // so the charts keep at least ~45 % of the width.
-    if (!centralWidget() || m_presenter->isEnabled())
-        return;
-    const int wanted = std::max(centralWidget()->minimumSizeHint().width(), int(width() * 0.45));
-    int missing = wanted - centralWidget()->width();
-    if (missing <= 4)
-        return;
-    QList<QDockWidget*> docks;
-    QList<int> widths;
-    for (QDockWidget* dock : { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock }) {
-        if (!dock->isVisible() || dock->isFloating() || dock->visibleRegion().isEmpty()
-            || dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
-            continue;
-        const int spare = dock->width() - dock->minimumSizeHint().width();
-        if (spare <= 0)
-            continue;
-        const int give = std::min(spare, (missing + 1) / 2);
-        docks << dock;
-        widths << dock->width() - give;
-    }
-    if (!docks.isEmpty())
-        resizeDocks(docks, widths, Qt::Horizontal);
-}
-
-void MainWindow::fitToolBar()
-{
-    if (!m_toolBar)
-        return;
-    // measure with labels: a toolbar that needs more than the window shows icons (tooltips keep the words)
-    const Qt::ToolButtonStyle current = m_toolBar->toolButtonStyle();
-    if (current != Qt::ToolButtonTextBesideIcon)
-        m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    const bool fits = m_toolBar->sizeHint().width() <= width();
-    const Qt::ToolButtonStyle wanted = fits ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
-    if (m_toolBar->toolButtonStyle() != wanted)
-        m_toolBar->setToolButtonStyle(wanted);
-}
-
-void MainWindow::fitToScreen()
-{
-    const QScreen* screen = this->screen();
-    if (!screen)
-        return;
-    const QRect available = screen->availableGeometry();
-    const QSize frame = frameGeometry().size() - geometry().size(); // title bar and borders
-    const QSize most = available.size() - frame;
-    if (width() <= most.width() && height() <= most.height())
-        return;
-    resize(std::min(width(), most.width()), std::min(height(), most.height()));
-    if (!available.contains(frameGeometry()))
-        move(available.topLeft());
+    QMetaObject::invokeMethod(m_layout, &WindowLayout::balanceDocks, Qt::QueuedConnection);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

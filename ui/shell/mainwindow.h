@@ -8,7 +8,6 @@
 #include <QMainWindow>
 
 #include <optional>
-#include <QMap>
 #include <QPointer>
 
 #include "core/events/event.h"
@@ -24,33 +23,42 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
-class QStackedWidget;
 class QTabWidget;
 class QToolBar;
 class QUndoGroup;
 
 namespace rwb {
 
+class CentralArea;
 class CircuitTileBoard;
 class ClientsEditor;
 class EventBridge;
 class FileController;
 class FirstRunTour;
 class HelpController;
+class InterventionController;
 class LiveControls;
 class LiveController;
+class RecordingController;
 class ReplayControls;
+class ReplaySession;
 class LintPanel;
 class LogPanel;
+class CompareController;
 class CompareView;
 class SweepView;
 class ResultsView;
+class RunControls;
+class RunPresenter;
 class PipelineEditor;
 class Presenter;
 class ScenarioDocument;
+class ScreenshotTaker;
 class ServicesEditor;
 class SimulationController;
 class SummaryController;
+class WindowLayout;
+class WindowTour;
 
 /// The workbench window: charts in the centre, dockable editor panels (pipeline, services, summary
 /// and A/B compare), a toolbar (run controls, speed, mode, files), menus with shortcuts and a status
@@ -77,6 +85,8 @@ public:
     HelpController* help() const noexcept { return m_help; }
     SummaryController* summary() const noexcept { return m_summary; }
     LiveControls* liveControls() const noexcept { return m_liveControls; }
+    CentralArea* centralArea() const noexcept { return m_centre; }
+    CompareController* comparing() const noexcept { return m_comparing; }
     /// Records the current scenario's run (same seed) as JSONL into `directory` on a worker thread;
     /// `done` gets the file written ("" and a message on failure). Returns false when one is running.
     bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
@@ -90,7 +100,7 @@ public:
     /// Starts the tour unless it was seen before (the application does this on a start that no
     /// automation asked for). Returns whether it started.
     bool startTourOnFirstRun();
-    FirstRunTour* tour() const noexcept { return m_tour; }
+    FirstRunTour* tour() const noexcept;
 
     /// Writes PNGs of the window and each panel into `dir` once the first simulation has finished,
     /// then calls `done` (with false when nothing could be written).
@@ -157,29 +167,9 @@ private:
     void createStatusBar();
     void updateTitle();
     void updateRunActions();
-    void requestRun();
     void applyRun(const SimulationRun& run);
     void applyRunB(const SimulationRun& run);
-    void takeScreenshots();
-    void startLive();
-    void loadReplay();
-    /// Draws a batch of a live or replayed run's events (charts, tiles, Summary).
-    void drawEvents(const std::vector<Event>& events);
-    /// Empties the charts for a live or replayed run (`scenario`: the live run's, null for a log).
-    void clearDrawing(std::shared_ptr<const Scenario> scenario);
-    void updateReplayCaption();
     void showProblems(const std::vector<ScenarioProblem>& problems);
-    void setLesson(const QString& lesson);
-    /// Shrinks the window into the screen's available area (presenter fonts must not push it out).
-    void fitToScreen();
-    /// Icons only on the toolbar when the labels do not fit the window's width.
-    void fitToolBar();
-    /// Narrows the side docks (to their minimum at most) when the charts get too little width.
-    void balanceDocks();
-    /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
-    void showEditorDocks(bool show);
-    void toggleRecording(bool on);
-    QString runStatusText(const SimulationRun& run) const;
 
     Mode m_mode = Mode::Simulate;
     ScenarioDocument* m_document;
@@ -189,34 +179,28 @@ private:
     Presenter* m_presenter;
     LiveController* m_live;
     SummaryController* m_summary = nullptr;
+    RunPresenter* m_runs = nullptr;
+    WindowLayout* m_layout = nullptr;
+    RecordingController* m_recording = nullptr;
+    CompareController* m_comparing = nullptr;
+    RunControls* m_runControls = nullptr;
+    ReplaySession* m_replaySession = nullptr;
     FileController* m_files = nullptr;
     HelpController* m_help = nullptr;
-    FirstRunTour* m_tour = nullptr; // made on first use
+    WindowTour* m_tour = nullptr;
+    ScreenshotTaker* m_screenshots = nullptr;
+    InterventionController* m_interventions = nullptr;
     QAction* m_tourAction = nullptr;
     QUndoGroup* m_undoGroup = nullptr;
-    bool m_autoRun = true;
 
-    QStackedWidget* m_central = nullptr;
-    QWidget* m_placeholder = nullptr;
+    CentralArea* m_centre = nullptr;
     ResultsView* m_results = nullptr;
     CircuitTileBoard* m_tiles = nullptr;
     QDockWidget* m_tilesDock = nullptr;
     LogPanel* m_log = nullptr;
     ReplayControls* m_replay = nullptr;
     LiveControls* m_liveControls = nullptr;
-    QString m_replayLog; // file name of the log replayed
-    QString m_liveRecordDirectory;
-    JobTracker m_recordings { this };
-    bool m_editorsHiddenForReplay = false;
-    bool m_pipelineDockWasVisible = true;
-    bool m_servicesDockWasVisible = true;
-    bool m_clientsDockWasVisible = true;
-    JobTracker m_replayDecodes { this }; // the replay decode in flight; a newer log supersedes it
-    EventBridge* m_replayBridge = nullptr;
     QDockWidget* m_logDock = nullptr;
-    QLabel* m_placeholderText = nullptr;
-    QWidget* m_lessonBanner = nullptr;
-    QLabel* m_lessonText = nullptr;
     PipelineEditor* m_pipelineEditor = nullptr;
     PipelineEditor* m_pipelineEditorB = nullptr;
     QTabWidget* m_pipelineTabs = nullptr;
@@ -236,32 +220,16 @@ private:
     QLabel* m_statusRun = nullptr;
     QLabel* m_statusMode = nullptr;
     QProgressBar* m_progress = nullptr;
-    QComboBox* m_speed = nullptr;
 
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
-    QAction* m_runAction = nullptr;
-    QAction* m_pauseAction = nullptr;
-    QAction* m_stopAction = nullptr;
-    QAction* m_compareAction = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_resetLayoutAction = nullptr;
-    QAction* m_recordAction = nullptr;
-    QActionGroup* m_modeGroup = nullptr;
-    QAction* m_simulateModeAction = nullptr;
-    QAction* m_liveModeAction = nullptr;
-    QAction* m_replayModeAction = nullptr;
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
-    QByteArray m_defaultState;
-    std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
-    QMap<QDockWidget*, QSize> m_dockSizes;               // before presenter mode
     QToolBar* m_toolBar = nullptr;
 
     std::vector<ScenarioProblem> m_problems;
-    QString m_screenshotDir;
-    std::optional<double> m_lastChartTime; // run time of the last click on a chart (seconds)
-    std::function<void(bool)> m_screenshotDone;
 };
 
 } // namespace rwb

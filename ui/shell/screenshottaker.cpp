@@ -1,0 +1,69 @@
+#include "ui/shell/screenshottaker.h"
+
+#include "ui/charts/resultsview.h"
+#include "ui/document/scenariodocument.h"
+#include "ui/editors/pipelineeditor.h"
+#include "ui/run/simulationcontroller.h"
+#include "ui/shell/mainwindow.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QTimer>
+
+namespace rwb {
+
+ScreenshotTaker::ScreenshotTaker(MainWindow* window, std::vector<std::pair<QDockWidget*, QString>> panels,
+    QDockWidget* summaryDock, PipelineEditor* editorB)
+    : QObject(window)
+    , m_window(window)
+    , m_panels(std::move(panels))
+    , m_summaryDock(summaryDock)
+    , m_editorB(editorB)
+{
+    connect(window, &MainWindow::runApplied, this, [this] {
+        if (!m_dir.isEmpty())
+            QTimer::singleShot(300, this, &ScreenshotTaker::take);
+    });
+}
+
+void ScreenshotTaker::takeWhenReady(const QString& dir, std::function<void(bool)> done)
+{
+    m_dir = dir;
+    m_done = std::move(done);
+}
+
+void ScreenshotTaker::take()
+{
+    if (m_dir.isEmpty())
+        return; // a second run landed before the first screenshot timer fired: already taken
+    const QString dir = std::exchange(m_dir, QString());
+    auto done = std::exchange(m_done, nullptr);
+    QDir().mkpath(dir);
+    bool ok = m_window->grab().save(dir + QStringLiteral("/main-window.png"));
+    QString error;
+    ok = m_window->resultsView()->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
+    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
+    for (const auto& [dock, name] : m_panels) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        ok = dock->grab().save(dir + QLatin1Char('/') + name) && ok;
+    }
+    // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
+    m_window->startCompare();
+    connect(
+        m_window->simulationB(), &SimulationController::finished, this,
+        [this, dir, done, ok](const SimulationRun&) {
+            QTimer::singleShot(200, this, [this, dir, done, ok] {
+                bool all = ok && m_window->grab().save(dir + QStringLiteral("/compare.png"));
+                all = m_summaryDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
+                if (done)
+                    done(all);
+            });
+        },
+        Qt::SingleShotConnection);
+    m_window->variantB()->setValue(m_editorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
+        tr("Disable circuit breaker"));
+}
+
+} // namespace rwb

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+class QDockWidget;
+
+namespace rwb {
+
+class MainWindow;
+class PipelineEditor;
+
+/// `--screenshot DIR`: once a simulation has been drawn, writes PNGs of the window, of each chart
+/// and of each panel (tabbed docks raised first), then starts an A/B comparison with variant B's
+/// circuit breaker off (the default demo's lesson) and writes the window and the Summary again.
+/// GUI thread only; owned by the window.
+class ScreenshotTaker final : public QObject {
+    Q_OBJECT
+public:
+    /// `panels`: docks to grab with their file names; `summaryDock` is grabbed again for the comparison.
+    ScreenshotTaker(MainWindow* window, std::vector<std::pair<QDockWidget*, QString>> panels, QDockWidget* summaryDock,
+        PipelineEditor* editorB);
+
+    /// Writes the PNGs into `dir` after the next run drawn, then calls `done` (false when something
+    /// could not be written).
+    void takeWhenReady(const QString& dir, std::function<void(bool)> done);
+
+private:
+    void take();
+
+    MainWindow* m_window;
+    std::vector<std::pair<QDockWidget*, QString>> m_panels;
+    QDockWidget* m_summaryDock;
+    PipelineEditor* m_editorB;
+    QString m_dir;
+    std::function<void(bool)> m_done;
+};
+
+} // namespace rwb
