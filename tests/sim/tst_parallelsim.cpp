@@ -409,7 +409,7 @@ private slots:
     }
 
     // Events and summaries are the same on 1, 2 and 4 threads, for every demo (their pipelines form
-    // several groups in most of them), cut to its first 90 s so the test stays short under ASan.
+    // several groups in most of them), cut to its first 40 s so the test stays short under ASan.
     void demosEventsIdenticalAcrossThreads_data()
     {
         demosParallelEqualSequential_data();
@@ -420,7 +420,7 @@ private slots:
         const ScenarioLoad l = demos::load(demo);
         QVERIFY(l.ok());
         Scenario scenario = *l.scenario;
-        scenario.duration = std::min<Duration>(scenario.duration, std::chrono::seconds(90));
+        scenario.duration = std::min<Duration>(scenario.duration, std::chrono::seconds(40));
         DigestSink reference;
         QByteArray referenceSummary;
         for (const int threads : { 1, 2, 4 }) {
