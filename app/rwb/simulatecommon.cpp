@@ -100,6 +100,7 @@ int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const 
         sinks.add(sink.get());
     SimulationOptions options;
     options.seed = args.seed;
+    options.threads = args.threads;
     options.sink = sinks.empty() ? nullptr : &sinks; // no sink: the simulator builds no events at all
     RunResult result;
     try {

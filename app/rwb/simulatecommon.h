@@ -23,6 +23,7 @@ struct SimulateArgs {
     bool json = false;
     bool series = false; ///< --series: the JSON summary carries the per-second series
     bool help = false;
+    int threads = 0; ///< simulation threads (0: one per core); `rwb simulate --threads N`
 };
 
 bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile);

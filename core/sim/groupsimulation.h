@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/events/event.h"
 #include "core/sim/simgroups.h"
 #include "core/sim/simulator.h"
 
@@ -55,6 +56,9 @@ struct SimGroupResult {
     std::int64_t finishedAt = 0; ///< ns: the run end its series were completed for
     std::size_t buckets = 0; ///< buckets the group's series need (before padding)
     std::uint64_t events = 0;
+    /// With GroupRunner::Events::PerGroup and a sink: the group's events of the kinds the sink wants, in
+    /// the order the group made them (deliverGroupEvents() merges them).
+    std::vector<Event> eventLog;
     bool cancelled = false;
 };
 
@@ -63,10 +67,14 @@ struct SimGroupResult {
 /// the end of the whole run (the latest end of all its groups), as the sequential run would have.
 /// Progress (options.progress) is the least advanced group's, reported from any of the threads, one
 /// call at a time.
+/// Events (options.sink): `Direct` hands them to the sink as they happen, on the simulating thread (right
+/// for a single group only); `PerGroup` keeps each group's in its SimGroupResult::eventLog for
+/// deliverGroupEvents().
 /// Not thread-safe itself. The scenario and options must outlive it.
 class GroupRunner final {
 public:
-    GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads);
+    enum class Events { Direct, PerGroup };
+    GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events = Events::Direct);
     ~GroupRunner();
     GroupRunner(const GroupRunner&) = delete;
     GroupRunner& operator=(const GroupRunner&) = delete;
@@ -84,6 +92,7 @@ private:
     const Scenario& m_scenario;
     const SimulationOptions& m_options;
     int m_threads;
+    Events m_events;
     std::uint64_t m_seed;
     std::unique_ptr<ArrivalPlan> m_plan;
     std::vector<std::unique_ptr<Group>> m_groups;
@@ -94,6 +103,11 @@ private:
 /// in scenario order.
 RunResult mergeGroups(const Scenario& scenario, const SimulationOptions& options,
     const std::vector<std::shared_ptr<const SimGroupResult>>& parts);
+
+/// Hands the events of a run's groups (SimGroupResult::eventLog) to `sink` as one stream, on the calling
+/// thread: in time order, events at one instant in the order of `parts` (and each group's own in the order
+/// it made them). The order depends on the groups only, never on the threads they ran on.
+void deliverGroupEvents(const std::vector<std::shared_ptr<const SimGroupResult>>& parts, EventSink& sink);
 
 /// Throws InvalidConfig when the scenario or the options do not validate (as Simulator::run does).
 void validateRun(const Scenario& scenario, const SimulationOptions& options);

@@ -1,6 +1,7 @@
 #include "core/sim/incrementalsimulator.h"
 
 #include "core/config/scenariojson.h"
+#include "core/events/eventsink.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,16 @@
 namespace rwb {
 
 namespace {
+
+// The kinds of events a group keeps for `sink`, one digit per kind ("" without a sink).
+QString eventKinds(const EventSink* sink)
+{
+    QString kinds;
+    if (sink)
+        for (unsigned k = 0; k < 32; ++k)
+            kinds += sink->interests().contains(EventKind(k)) ? QLatin1Char('1') : QLatin1Char('0');
+    return kinds;
+}
 
 // Everything a group's result depends on, as compact JSON bytes (compared whole: no hash collisions).
 QByteArray groupKey(
@@ -36,6 +47,7 @@ QByteArray groupKey(
     key.insert(QStringLiteral("duration_ns"), QString::number(scenario.duration.count()));
     key.insert(QStringLiteral("drain_ns"), QString::number(scenario.drainLimit.count()));
     key.insert(QStringLiteral("bucket_ns"), QString::number(options.bucketWidth.count()));
+    key.insert(QStringLiteral("events"), eventKinds(options.sink));
     return QJsonDocument(key).toJson(QJsonDocument::Compact);
 }
 
@@ -50,12 +62,8 @@ void IncrementalSimulator::clear()
 
 RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOptions& options)
 {
-    if (options.sink) {
-        clear();
-        return Simulator::run(scenario, options);
-    }
     validateRun(scenario, options);
-    const std::vector<SimGroup> groups = Simulator::parallelGroups(scenario, options);
+    const std::vector<SimGroup> groups = Simulator::parallelGroups(scenario);
     const QJsonObject document = scenariojson::toJson(scenario);
     std::vector<QByteArray> keys;
     std::vector<std::shared_ptr<const SimGroupResult>> parts(groups.size());
@@ -72,7 +80,7 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
         }
     }
 
-    GroupRunner runner(scenario, options, Simulator::threadCount(options));
+    GroupRunner runner(scenario, options, Simulator::threadCount(options), GroupRunner::Events::PerGroup);
     const auto simulate = [&](const std::vector<std::size_t>& which) {
         std::vector<SimGroup> batch;
         for (const std::size_t g : which)
@@ -94,10 +102,13 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
         parts[simulated[k]] = finished[k];
 
     RunResult result = mergeGroups(scenario, options, parts);
-    m_kept.clear();
-    if (!result.cancelled)
+    if (options.sink)
+        deliverGroupEvents(parts, *options.sink);
+    if (!result.cancelled) {
+        m_kept.clear();
         for (std::size_t g = 0; g < groups.size(); ++g)
             m_kept.emplace(keys[g], parts[g]);
+    }
     m_lastReused = int(groups.size() - simulated.size());
     m_lastParts = std::move(parts);
     if (options.progress)

@@ -20,7 +20,9 @@ namespace rwb {
 ///
 /// A kept group is reused only when the run ends when it ended before (one group draining longer makes
 /// every group's series longer); otherwise it is simulated again. Only the last run's groups are kept.
-/// A run with a sink (whose events must all be produced) or a cancelled run keeps nothing.
+/// With a sink each group keeps its events too (the kinds the sink wants, part of the key) and the sink
+/// gets the same stream as from Simulator::run, reused groups' events included. A cancelled run keeps
+/// the groups of the run before it.
 /// Settings a scenario file cannot state (a fallback handler set in code) are not part of the key.
 ///
 /// Not thread-safe: one instance per owner, one run at a time; the results it returns are independent

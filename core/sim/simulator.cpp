@@ -1,6 +1,7 @@
 #include "core/sim/simulator.h"
 
 #include "core/sim/groupsimulation.h"
+#include "core/sim/groupevents.h"
 
 #include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
@@ -182,7 +183,7 @@ class Run : public CallDriver<Run, CallSlot> {
 public:
     Run(const Scenario& scenario, const SimulationOptions& options, const SimGroup& group, const ArrivalPlan* plan);
     std::int64_t simulate();
-    std::shared_ptr<const SimGroupResult> finish(std::int64_t runEnd);
+    std::shared_ptr<SimGroupResult> finish(std::int64_t runEnd);
 
 private:
     // Ticks use sequence 0 so a bucket is closed before anything else happens at its boundary.
@@ -886,7 +887,7 @@ std::int64_t Run::simulate()
     return now;
 }
 
-std::shared_ptr<const SimGroupResult> Run::finish(std::int64_t runEnd)
+std::shared_ptr<SimGroupResult> Run::finish(std::int64_t runEnd)
 {
     // The whole run ticked on until runEnd: the group's buckets up to there are complete too.
     for (std::int64_t t = m_lastTick + m_bucketNs; t <= runEnd; t += m_bucketNs)
@@ -934,12 +935,14 @@ struct GroupRunner::Group {
     SimGroup members;
     SimulationOptions options;
     std::unique_ptr<Run> run;
+    std::unique_ptr<GroupEventBuffer> events; // Events::PerGroup with a sink: options.sink
 };
 
-GroupRunner::GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads)
+GroupRunner::GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events)
     : m_scenario(scenario)
     , m_options(options)
     , m_threads(threads)
+    , m_events(events)
     , m_seed(options.seed.value_or(scenario.seed))
 {
 }
@@ -963,7 +966,11 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
     std::vector<int> permille(groups.size(), 0);
     int reported = -1;
     for (std::size_t g = 0; g < groups.size(); ++g) {
-        auto group = std::make_unique<Group>(Group {groups[g], m_options, nullptr});
+        auto group = std::make_unique<Group>(Group {groups[g], m_options, nullptr, nullptr});
+        if (m_options.sink && m_events == Events::PerGroup) {
+            group->events = std::make_unique<GroupEventBuffer>(m_options.sink->interests());
+            group->options.sink = group->events.get();
+        }
         if (m_options.progress && groups.size() > 1)
             group->options.progress = [&, g](int value) {
                 const std::lock_guard lock(progressLock);
@@ -998,7 +1005,10 @@ std::vector<std::shared_ptr<const SimGroupResult>> GroupRunner::finish(std::int6
 {
     std::vector<std::shared_ptr<const SimGroupResult>> parts;
     for (auto& group : m_groups) {
-        parts.push_back(group->run->finish(runEnd));
+        auto part = group->run->finish(runEnd);
+        if (group->events)
+            part->eventLog = group->events->take();
+        parts.push_back(std::move(part));
         group->run.reset();
     }
     return parts;
@@ -1211,12 +1221,12 @@ SimGroup wholeScenario(const Scenario& scenario)
 
 } // namespace
 
-std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario, const SimulationOptions& options)
+std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario)
 {
     const bool closedLoop = std::any_of(scenario.clients.begin(), scenario.clients.end(),
         [](const ClientSpec& c) { return c.arrival.kind == ArrivalProcess::Kind::Closed; });
     std::vector<SimGroup> groups;
-    if (options.sink == nullptr && !closedLoop)
+    if (!closedLoop)
         groups = independentGroups(scenario);
     if (groups.size() <= 1)
         return {wholeScenario(scenario)};
@@ -1241,10 +1251,17 @@ RunResult Simulator::run(const Scenario& scenario, const SimulationOptions& opti
 {
     validateRun(scenario, options);
     const int threads = threadCount(options);
-    const std::vector<SimGroup> groups = threads > 1 ? parallelGroups(scenario, options) : std::vector {wholeScenario(scenario)};
-    GroupRunner runner(scenario, options, threads);
+    // With a sink the groups are always simulated apart, so the events come in the same order on any
+    // number of threads (deliverGroupEvents); without one the result is the same either way.
+    const std::vector<SimGroup> groups
+        = threads > 1 || options.sink ? parallelGroups(scenario) : std::vector {wholeScenario(scenario)};
+    const auto events = groups.size() > 1 ? GroupRunner::Events::PerGroup : GroupRunner::Events::Direct;
+    GroupRunner runner(scenario, options, threads, events);
     runner.simulate(groups);
-    RunResult result = mergeGroups(scenario, options, runner.finish(runner.end()));
+    const auto parts = runner.finish(runner.end());
+    RunResult result = mergeGroups(scenario, options, parts);
+    if (options.sink && events == GroupRunner::Events::PerGroup)
+        deliverGroupEvents(parts, *options.sink);
     if (options.progress)
         options.progress(1000);
     return result;

@@ -16,8 +16,12 @@ class EventSink;
 struct SimulationOptions {
     std::optional<std::uint64_t> seed; ///< overrides Scenario::seed
     /// Receives every event (Attempt, RetryScheduled, RequestDone, BreakerTransition, FaultChanged, ...)
-    /// in time order, on the simulating thread. nullptr (the default) skips building events at all,
-    /// which is markedly faster: leave it null when only the time series are needed.
+    /// in time order. A scenario of one group hands them over as they happen, on the simulating thread. A
+    /// scenario of several independent groups (independentGroups()) is simulated group by group, on any
+    /// number of threads: each group keeps its events (the kinds interests() names) and they reach the sink
+    /// on the calling thread once the groups are done, merged in time order, events at one instant in group
+    /// order. So the stream is the same for any `threads`. nullptr (the default) skips building events
+    /// at all, which is markedly faster: leave it null when only the time series are needed.
     EventSink* sink = nullptr;
     /// Polled while running (every simulated second and every few thousand events); when it turns
     /// true the run stops and returns a partial result with `cancelled` set.
@@ -29,8 +33,8 @@ struct SimulationOptions {
     Duration bucketWidth = std::chrono::seconds(1); ///< > 0
     /// Threads to simulate on (0: one per core). Pipelines that share no service, circuit, retry budget or
     /// throttle are independent groups (independentGroups(), core/sim/simgroups.h) and run on separate
-    /// threads; the result is identical to a run on one thread. A run with a sink, or with closed-loop
-    /// clients (whose request times depend on the run), stays on the calling thread.
+    /// threads; the result and the events are identical to a run on one thread. A run with closed-loop
+    /// clients (whose request times depend on the run) stays on the calling thread.
     int threads = 1;
 };
 
@@ -51,9 +55,9 @@ public:
     /// std::runtime_error when more than 2^21 requests would be in flight at once (memory guard).
     static RunResult run(const Scenario& scenario, const SimulationOptions& options = {});
 
-    /// The groups run() simulates apart with more than one thread: independentGroups(), or the whole
-    /// scenario as one group when it has a sink or closed-loop clients, or nothing to split.
-    static std::vector<SimGroup> parallelGroups(const Scenario& scenario, const SimulationOptions& options);
+    /// The groups run() simulates apart with more than one thread or a sink: independentGroups(), or the
+    /// whole scenario as one group when it has closed-loop clients, or nothing to split.
+    static std::vector<SimGroup> parallelGroups(const Scenario& scenario);
     /// options.threads, with 0 resolved to the number of cores.
     static int threadCount(const SimulationOptions& options);
 };

@@ -19,7 +19,7 @@ _rwb()
         [logs]="--count -c --format --mapping --follow -f --help"
         [replay]="--json --series --help"
         [serve]="--port --duration --max-connections --json --help"
-        [simulate]="--seed --out --json --series --help"
+        [simulate]="--seed --out --json --series --threads --help"
         [sweep]="--param --grid --random --lhs --design-seed --seeds --shard --threads --out --quiet --help"
         [tune]="--objective --constraint --param --budget --seeds --search-seed --threads --out --help"
         [validate]="--help"

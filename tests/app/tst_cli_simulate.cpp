@@ -200,6 +200,47 @@ private slots:
         QCOMPARE(rwb({QStringLiteral("simulate"), scenario, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("no/dir/x.jsonl"))}).exitCode, 1);
     }
 
+    // --threads N: pipelines that share nothing run on N threads; summary and event file are the same for
+    // any N, though the two groups' constant clients arrive at the same instants.
+    void simulateThreadsGiveIdenticalOutput()
+    {
+        const QString scenario = write(QStringLiteral("two.json"), R"({
+          "schema_version": 1, "name": "two groups", "seed": 5, "duration": 20,
+          "services": [{"name": "s1", "fault": {"error_rate": 0.3, "latency": 0.01}},
+                       {"name": "s2", "fault": {"error_rate": 0.1, "outages": [{"start": 5, "end": 9}]}}],
+          "pipelines": [{"name": "p1", "service": "s1", "retry": {"max_attempts": 3, "backoff": {"base_delay": 0.01, "jitter": "full"}}},
+                        {"name": "p2", "service": "s2", "circuit_breaker": {"failure_threshold": 3, "recovery_timeout": 1}}],
+          "clients": [{"name": "c1", "pipeline": "p1", "arrival": {"process": "constant", "rate": 20}},
+                      {"name": "c2", "pipeline": "p2", "arrival": {"process": "constant", "rate": 20}}]
+        })");
+        QByteArray events;
+        QString summary;
+        for (const char* threads : { "1", "2", "4" }) {
+            const QString out = m_dir.filePath(QStringLiteral("threads-%1.jsonl").arg(QLatin1String(threads)));
+            const Run r = rwb({ QStringLiteral("simulate"), scenario, QStringLiteral("--threads"), QLatin1String(threads),
+                QStringLiteral("--out"), out, QStringLiteral("--json"), QStringLiteral("--series") });
+            QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray written = f.readAll();
+            if (events.isEmpty()) {
+                events = written;
+                summary = r.out;
+                QCOMPARE(events.count("\"event\": \"request_done\""), qsizetype(800));
+                QVERIFY(events.contains("\"event\": \"breaker_transition\""));
+            } else {
+                QCOMPARE(written, events);
+                QCOMPARE(r.out, summary);
+            }
+        }
+        for (const char* bad : { "0", "-1", "two" }) {
+            const Run r = rwb({ QStringLiteral("simulate"), scenario, QStringLiteral("--threads"), QLatin1String(bad) });
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(QStringLiteral("--threads expects an integer >= 1")), qPrintable(r.err));
+        }
+        QCOMPARE(rwb({ QStringLiteral("simulate"), scenario, QStringLiteral("--threads") }).exitCode, 2);
+    }
+
     // A recorded simulation, replayed from its log, gives the simulation's own figures: the event-fed
     // counting rules (EventBucketer, the GUI's replay) agree with the executor's (RecordedPipeline).
     void replayOfARecordedRunGivesItsSummary()

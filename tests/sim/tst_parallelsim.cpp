@@ -4,6 +4,7 @@
 #include "core/config/scenariojson.h"
 #include "core/events/eventsink.h"
 #include "core/run/runsummaryjson.h"
+#include "core/sim/groupsimulation.h"
 #include "core/sim/incrementalsimulator.h"
 #include "core/sim/simgroups.h"
 #include "core/sim/simulator.h"
@@ -84,18 +85,54 @@ QByteArray bytes(const RunResult& r)
     return QJsonDocument(runjson::toJson(r, o)).toJson(QJsonDocument::Compact);
 }
 
+// Events as text; with kScenario's names, the line ends in the pipeline's or service's group.
 class Recorder final : public EventSink {
 public:
     void onEvent(const Event& e) override
     {
-        lines << QStringLiteral("%1 %2 %3 %4")
+        static const QHash<QString, QString> groups { { QStringLiteral("a"), QStringLiteral("g0") },
+            { QStringLiteral("b"), QStringLiteral("g0") }, { QStringLiteral("s0"), QStringLiteral("g0") } };
+        lines << QStringLiteral("%1 %2 %3 %4 %5 %6 %7")
                      .arg(e.time.time_since_epoch().count())
                      .arg(int(e.kind))
                      .arg(e.source)
-                     .arg(e.requestId);
+                     .arg(e.requestId)
+                     .arg(e.attempt)
+                     .arg(e.text, groups.value(e.source, QStringLiteral("-")));
+        times.push_back(e.time.time_since_epoch().count());
     }
     EventKindSet interests() const override { return EventKindSet::all(); }
     QStringList lines;
+    std::vector<std::int64_t> times;
+};
+
+// A digest of an event stream (every field, in order) and whether it came in time order: cheap enough for
+// the demos' hundreds of thousands of requests. Attempts, one per try and the bulk of the events, are left
+// out to keep the test short (the tests on kScenario and tst_cli_simulate compare them).
+class DigestSink final : public EventSink {
+public:
+    void onEvent(const Event& e) override
+    {
+        inTimeOrder = inTimeOrder && e.time >= last;
+        last = e.time;
+        ++count;
+        for (const std::uint64_t v : { std::uint64_t(e.time.time_since_epoch().count()), std::uint64_t(e.kind),
+                 std::uint64_t(qHash(e.source)), e.requestId, std::uint64_t(e.attempt), std::uint64_t(e.outcome),
+                 std::uint64_t(e.httpStatus), std::uint64_t(e.latency.count()), std::uint64_t(e.delay.count()),
+                 std::uint64_t(e.total.count()), std::uint64_t(e.from), std::uint64_t(e.to), std::uint64_t(e.fallback),
+                 std::uint64_t(qHash(e.text)) })
+            digest = (digest ^ v) * 0x100000001b3ULL; // FNV-1a over the fields
+    }
+    EventKindSet interests() const override
+    {
+        return { EventKind::BreakerTransition, EventKind::BreakerRejected, EventKind::RetryScheduled,
+            EventKind::RetryGaveUp, EventKind::RequestDone, EventKind::BulkheadRejected, EventKind::RateLimited,
+            EventKind::FaultChanged, EventKind::HedgeLaunched, EventKind::HedgeCancelled };
+    }
+    std::uint64_t digest = 0xcbf29ce484222325ULL;
+    std::uint64_t count = 0;
+    TimePoint last {};
+    bool inTimeOrder = true;
 };
 
 } // namespace
@@ -119,12 +156,7 @@ private slots:
         QCOMPARE(groups[3].pipelines, (std::vector<int> { 6 }));
         QCOMPARE(groups[4].services, (std::vector<int> { 6 })); // called by nobody
         QVERIFY(groups[4].pipelines.empty());
-        // a sink keeps the run whole (its events arrive in time order on one thread)
-        Recorder sink;
-        SimulationOptions o;
-        o.sink = &sink;
-        QCOMPARE(Simulator::parallelGroups(s, o).size(), std::size_t(1));
-        QCOMPARE(Simulator::parallelGroups(s, {}).size(), std::size_t(5));
+        QCOMPARE(Simulator::parallelGroups(s).size(), std::size_t(5));
     }
 
     void parallelEqualsSequential()
@@ -284,19 +316,129 @@ private slots:
         QCOMPARE(inc.lastReused(), 5);
     }
 
-    void incrementalWithSinkKeepsNothing()
+    // Kept groups keep their events: the sink sees Simulator::run's stream, reused groups' events included.
+    void incrementalWithSinkReusesEvents()
+    {
+        Scenario s = load(kScenario);
+        IncrementalSimulator inc;
+        inc.run(s);
+        // the summary and the events of a run with a sink, as text
+        const auto withSink = [&](bool incremental) {
+            Recorder sink;
+            SimulationOptions o = withThreads(2);
+            o.sink = &sink;
+            const RunResult r = incremental ? inc.run(s, o) : Simulator::run(s, o);
+            return QStringList { QString::fromUtf8(bytes(r)) } + sink.lines;
+        };
+
+        QCOMPARE(withSink(true), withSink(false));
+        QCOMPARE(inc.lastReused(), 0); // kept without events: not reusable for a sink
+        const QStringList reused = withSink(true);
+        QCOMPARE(inc.lastReused(), 5);
+        QVERIFY(reused.size() > 1000);
+        QCOMPARE(reused, withSink(false));
+
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/pipelines/3/retry/max_attempts"), 5).empty());
+        const QStringList edited = withSink(true);
+        QCOMPARE(inc.lastReused(), 4);
+        QVERIFY(edited != reused);
+        QCOMPARE(edited, withSink(false));
+
+        inc.run(s); // and a run without a sink does not take them for its own
+        QCOMPARE(inc.lastReused(), 0);
+    }
+
+    // A cancelled run (an edit superseded by the next) keeps what the run before it kept.
+    void incrementalCancelKeepsEarlierGroups()
     {
         const Scenario s = load(kScenario);
         IncrementalSimulator inc;
-        inc.run(s);
-        Recorder sink;
+        inc.run(s, withThreads(2));
+        std::atomic<bool> cancel { true };
+        SimulationOptions o = withThreads(2);
+        o.cancel = &cancel;
+        Scenario edited = s;
+        QVERIFY(scenariojson::setParameter(edited, QStringLiteral("/pipelines/0/retry/max_attempts"), 2).empty());
+        QVERIFY(inc.run(edited, o).cancelled);
+        QCOMPARE(inc.run(s, withThreads(2)), Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 5);
+    }
+
+    // Several groups with a sink: the single-queue run's events, reordered only among events at one
+    // instant (group order), and each group's own events in the order the single queue made them.
+    void groupedEventsAreTheSingleQueuesReordered()
+    {
+        const Scenario s = load(kScenario);
+        Recorder grouped;
         SimulationOptions o;
-        o.sink = &sink;
-        const RunResult r = inc.run(s, o);
-        QVERIFY(!sink.lines.empty());
-        QVERIFY(r.events > 0);
-        inc.run(s);
-        QCOMPARE(inc.lastReused(), 0);
+        o.sink = &grouped;
+        const RunResult r = Simulator::run(s, o);
+
+        Recorder single;
+        SimulationOptions direct;
+        direct.sink = &single;
+        SimGroup all;
+        for (int i = 0; i < int(s.services.size()); ++i)
+            all.services.push_back(i);
+        for (int i = 0; i < int(s.pipelines.size()); ++i)
+            all.pipelines.push_back(i);
+        for (int i = 0; i < int(s.clients.size()); ++i)
+            all.clients.push_back(i);
+        GroupRunner runner(s, direct, 1);
+        runner.simulate({ all });
+        RunResult whole = mergeGroups(s, direct, runner.finish(runner.end()));
+        QCOMPARE(r, whole);
+
+        QVERIFY(grouped.lines != single.lines); // constant clients of different groups tie at one instant
+        QCOMPARE(grouped.times, single.times);
+        QStringList a = grouped.lines;
+        QStringList b = single.lines;
+        a.sort();
+        b.sort();
+        QCOMPARE(a, b);
+        // within a group (pipeline a and b share s0: group 0) the order is the single queue's
+        const auto ofGroup0 = [](const Recorder& rec) {
+            QStringList picked;
+            for (const QString& line : rec.lines)
+                if (line.endsWith(QLatin1String(" g0")))
+                    picked << line;
+            return picked;
+        };
+        QVERIFY(ofGroup0(grouped).size() > 100);
+        QCOMPARE(ofGroup0(grouped), ofGroup0(single));
+    }
+
+    // Events and summaries are the same on 1, 2 and 4 threads, for every demo (their pipelines form
+    // several groups in most of them), cut to its first 40 s so the test stays short under ASan.
+    void demosEventsIdenticalAcrossThreads_data()
+    {
+        demosParallelEqualSequential_data();
+    }
+    void demosEventsIdenticalAcrossThreads()
+    {
+        QFETCH(QString, demo);
+        const ScenarioLoad l = demos::load(demo);
+        QVERIFY(l.ok());
+        Scenario scenario = *l.scenario;
+        scenario.duration = std::min<Duration>(scenario.duration, std::chrono::seconds(40));
+        DigestSink reference;
+        QByteArray referenceSummary;
+        for (const int threads : { 1, 2, 4 }) {
+            DigestSink sink;
+            SimulationOptions o = withThreads(threads);
+            o.sink = &sink;
+            const QByteArray summary = bytes(Simulator::run(scenario, o));
+            QVERIFY(sink.count > 0);
+            QVERIFY(sink.inTimeOrder);
+            if (threads == 1) {
+                reference = sink;
+                referenceSummary = summary;
+            } else {
+                QCOMPARE(sink.count, reference.count);
+                QCOMPARE(sink.digest, reference.digest);
+                QCOMPARE(summary, referenceSummary);
+            }
+        }
     }
 
     void incrementalRejectsBadScenarios()

@@ -1,5 +1,8 @@
 // SimulationController: debounced, cancellable background runs whose stale results never reach the
 // GUI; and the real engine bridge on a small scenario.
+#include "core/config/demos.h"
+#include "core/config/scenariojson.h"
+#include "core/sim/simgroups.h"
 #include "ui/run/simulationbridge.h"
 #include "ui/run/simulationcontroller.h"
 
@@ -169,6 +172,61 @@ private slots:
         RunControl other;
         QVERIFY(simulateScenario(scenario(50), other).result->total().breakerTransitions
             < run.result->total().breakerTransitions);
+    }
+
+    // The GUI's engine: incremental on several threads, the same result and chart events as a full run;
+    // an edit to one pipeline re-simulates only its group.
+    void incrementalEngineEqualsFullRun()
+    {
+        const ScenarioLoad demo = demos::load(QStringLiteral("outage-recovery"));
+        QVERIFY(demo.ok());
+        QJsonObject json = scenariojson::toJson(*demo.scenario);
+        IncrementalScenarioSimulator incremental(2);
+        const auto compareWithFullRun = [&] {
+            RunControl a;
+            RunControl b;
+            const SimulationRun fast = incremental.run(json, a);
+            const SimulationRun full = simulateScenario(json, b);
+            QVERIFY(fast.ok());
+            QCOMPARE(*fast.result, *full.result);
+            QVERIFY(!full.events->empty());
+            QVERIFY(*fast.events == *full.events);
+            QCOMPARE(a.progress.load(), 1000);
+        };
+        compareWithFullRun();
+        QCOMPARE(incremental.lastReused(), 0);
+        const int groups = int(independentGroups(*demo.scenario).size());
+        QVERIFY(groups >= 2);
+
+        // an edit to pipeline 0 keeps the other groups
+        QJsonArray pipelines = json.value(QStringLiteral("pipelines")).toArray();
+        QJsonObject first = pipelines.at(0).toObject();
+        QJsonObject breaker = first.value(QStringLiteral("circuit_breaker")).toObject();
+        breaker.insert(QStringLiteral("failure_threshold"), breaker.value(QStringLiteral("failure_threshold")).toInt() + 3);
+        first.insert(QStringLiteral("circuit_breaker"), breaker);
+        pipelines.replace(0, first);
+        json.insert(QStringLiteral("pipelines"), pipelines);
+        compareWithFullRun();
+        QCOMPARE(incremental.lastReused(), groups - 1);
+
+        // a bad edit reports problems and does not disturb what is kept
+        RunControl bad;
+        QVERIFY(!incremental.run(scenario(0), bad).ok());
+        compareWithFullRun();
+        QCOMPARE(incremental.lastReused(), groups);
+    }
+
+    void controllerUsesTheIncrementalEngine()
+    {
+        SimulationController controller;
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        controller.request(scenario(2), 7);
+        QVERIFY(finished.wait(20000));
+        const SimulationRun run = finished.takeFirst().at(0).value<SimulationRun>();
+        QVERIFY(run.ok());
+        QCOMPARE(run.revision, quint64(7));
+        RunControl control;
+        QCOMPARE(*run.result, *simulateScenario(scenario(2), control).result);
     }
 
     void invalidScenarioGivesPointers()

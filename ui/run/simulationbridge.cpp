@@ -3,10 +3,14 @@
 #include "core/common/configerror.h"
 #include "core/config/scenariojson.h"
 #include "core/events/eventsink.h"
+#include "core/sim/incrementalsimulator.h"
 #include "core/sim/simulator.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+
+#include <functional>
+#include <mutex>
 
 namespace rwb {
 
@@ -47,9 +51,9 @@ private:
     std::size_t m_retries = 0;
 };
 
-} // namespace
+using Simulate = std::function<RunResult(const Scenario&, const SimulationOptions&)>;
 
-SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
+SimulationRun loadAndSimulate(const QJsonObject& scenario, RunControl& control, const Simulate& simulate)
 {
     QElapsedTimer timer;
     timer.start();
@@ -70,7 +74,7 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
     options.cancel = &control.cancel;
     options.progress = [&control](int permille) { control.progress.store(permille, std::memory_order_relaxed); };
     try {
-        auto result = std::make_shared<RunResult>(Simulator::run(*load.scenario, options));
+        auto result = std::make_shared<RunResult>(simulate(*load.scenario, options));
         run.cancelled = result->cancelled;
         run.result = std::move(result);
         run.events = std::make_shared<std::vector<Event>>(sink.take());
@@ -86,6 +90,42 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
     }
     run.elapsed = std::chrono::nanoseconds(timer.nsecsElapsed());
     return run;
+}
+
+} // namespace
+
+SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
+{
+    return loadAndSimulate(scenario, control, [](const Scenario& s, const SimulationOptions& o) { return Simulator::run(s, o); });
+}
+
+struct IncrementalScenarioSimulator::State {
+    std::mutex lock;
+    IncrementalSimulator simulator;
+    int threads = 0;
+};
+
+IncrementalScenarioSimulator::IncrementalScenarioSimulator(int threads)
+    : m_state(std::make_unique<State>())
+{
+    m_state->threads = threads;
+}
+
+IncrementalScenarioSimulator::~IncrementalScenarioSimulator() = default;
+
+SimulationRun IncrementalScenarioSimulator::run(const QJsonObject& scenario, RunControl& control)
+{
+    const std::lock_guard guard(m_state->lock);
+    return loadAndSimulate(scenario, control, [this](const Scenario& s, SimulationOptions o) {
+        o.threads = m_state->threads;
+        return m_state->simulator.run(s, o);
+    });
+}
+
+int IncrementalScenarioSimulator::lastReused() const
+{
+    const std::lock_guard guard(m_state->lock);
+    return m_state->simulator.lastReused();
 }
 
 } // namespace rwb

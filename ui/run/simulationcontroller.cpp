@@ -2,14 +2,26 @@
 
 #include "ui/run/simulationbridge.h"
 
+#include <QThread>
 #include <QThreadPool>
 #include <QTimer>
 
 namespace rwb {
 
+namespace {
+
+// The real engine on every core, re-simulating only the pipelines an edit can have changed.
+SimulationController::RunFunction incrementalRun()
+{
+    auto simulator = std::make_shared<IncrementalScenarioSimulator>(QThread::idealThreadCount());
+    return [simulator](const QJsonObject& scenario, RunControl& control) { return simulator->run(scenario, control); };
+}
+
+} // namespace
+
 SimulationController::SimulationController(QObject* parent, RunFunction run)
     : QObject(parent)
-    , m_run(run ? std::move(run) : RunFunction(&simulateScenario))
+    , m_run(run ? std::move(run) : incrementalRun())
     , m_pool(new QThreadPool(this))
     , m_debounce(new QTimer(this))
     , m_progressTimer(new QTimer(this))

@@ -29,7 +29,9 @@ class SimulationController final : public QObject {
 public:
     using RunFunction = std::function<SimulationRun(const QJsonObject& scenario, RunControl& control)>;
 
-    /// `run` defaults to the real engine (config loader + Simulator, see simulationbridge.h).
+    /// `run` defaults to the real engine: config loader + IncrementalSimulator on every core, so an edit
+    /// re-simulates only the groups of pipelines it can have changed (IncrementalScenarioSimulator,
+    /// simulationbridge.h).
     explicit SimulationController(QObject* parent = nullptr, RunFunction run = {});
     ~SimulationController() override;
 
