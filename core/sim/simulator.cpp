@@ -2,7 +2,6 @@
 
 #include "core/sim/groupsimulation.h"
 
-#include "core/clock/virtualclock.h"
 #include "core/events/eventsink.h"
 #include "core/faults/contendedrecord.h"
 #include "core/faults/servicequeue.h"
@@ -269,7 +268,6 @@ private:
     std::vector<std::uint32_t> m_bursts;  // per client: bursts started so far
     std::int64_t m_now = 0;
     std::int64_t m_lastTick = 0;
-    VirtualClock m_clock;
     std::uint64_t m_seed;
     std::int64_t m_bucketNs;
     std::int64_t m_durationNs;
@@ -765,7 +763,6 @@ std::int64_t Run::simulate()
 
     std::int64_t now = 0;
     std::uint32_t sinceCheck = 0;
-    const bool clockPerEvent = m_options.sink != nullptr;
     while (!m_cancelled) {
         const std::size_t arrival = m_nextArrival;
         const bool fromQueue = !m_queue.empty() && (arrival == m_arrivals.size() || EventQueue::less(m_queue.top(), m_arrivals[arrival]));
@@ -781,10 +778,7 @@ std::int64_t Run::simulate()
             std::uint32_t index;
             std::uint32_t token;
         } ev {fromQueue ? EvType(e.payload >> kIndexBits) : EvType::Arrival, fromQueue ? e.payload & kIndexMask : e.payload, e.token};
-        now = e.time;
-        // Policies are handed `now` directly; the clock only has to be current for sinks that read it.
-        if (clockPerEvent || ev.type == EvType::Tick)
-            m_clock.runUntil(tp(now));
+        now = e.time; // policies and events are handed `now`: no clock to advance
         switch (ev.type) {
         case EvType::Tick:
             onTick(now);
@@ -891,7 +885,6 @@ std::shared_ptr<const SimGroupResult> Run::finish(std::int64_t runEnd)
     // The whole run ticked on until runEnd: the group's buckets up to there are complete too.
     for (std::int64_t t = m_lastTick + m_bucketNs; t <= runEnd; t += m_bucketNs)
         closeBuckets(t);
-    m_clock.runUntil(tp(runEnd));
     auto result = std::make_shared<SimGroupResult>();
     std::size_t buckets = 0;
     for (const int p : m_group.pipelines) {
