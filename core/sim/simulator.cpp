@@ -787,7 +787,7 @@ std::int64_t Run::simulate()
                 push(now + m_bucketNs, EvType::Tick, 0);
             break;
         case EvType::Transition:
-            if (m_options.sink) {
+            if (m_options.sink && m_pipelineSink->interests().contains(EventKind::FaultChanged)) {
                 ++m_events;
                 m_options.sink->onEvent(FaultSchedule::faultChangedEvent(
                     m_services[ev.index].series.name, m_services[ev.index].transitions[ev.token]));
