@@ -8,17 +8,6 @@ namespace {
 constexpr Duration kDefaultCongestionInterval = 100ms; // adaptive LIFO without CoDel settings
 }
 
-void ServiceQueue::advance(TimePoint now) noexcept
-{
-    const std::int64_t t = now.time_since_epoch().count();
-    if (t > m_lastNs) {
-        const double dt = double(t - m_lastNs);
-        m_busyArea += double(m_busy) * dt;
-        m_systemArea += double(std::uint32_t(m_busy) + m_live) * dt;
-        m_lastNs = t;
-    }
-}
-
 bool ServiceQueue::congested(std::int64_t nowNs, const QueueShape& shape) const noexcept
 {
     const Duration interval = shape.codel ? shape.codel->interval : kDefaultCongestionInterval;
@@ -44,13 +33,6 @@ ServiceQueue::Admission ServiceQueue::arrive(TimePoint now, Job job, const Queue
     ++m_tail;
     ++m_live;
     return Admission::Wait;
-}
-
-void ServiceQueue::release(TimePoint now)
-{
-    advance(now);
-    if (m_busy > 0)
-        --m_busy;
 }
 
 ServiceQueue::Pick ServiceQueue::pick(TimePoint now, const QueueShape& shape)

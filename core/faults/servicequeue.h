@@ -63,7 +63,12 @@ public:
     /// A request arrives at `now`. Start: a worker was free (and nobody waits); Wait: queued, `*ticket` set.
     Admission arrive(TimePoint now, Job job, const QueueShape& shape, Ticket* ticket);
     /// A worker is free again (its request finished, hung up or was cancelled).
-    void release(TimePoint now);
+    void release(TimePoint now) noexcept
+    {
+        advance(now);
+        if (m_busy > 0)
+            --m_busy;
+    }
     /// What a free worker does next. Start: it took `job`. Drop: `job` waited longer than the queue allows
     /// and is refused without service; call again. None: no free worker, or nobody waits.
     Pick pick(TimePoint now, const QueueShape& shape);
@@ -83,7 +88,16 @@ public:
     double busyArea() const noexcept { return m_busyArea; }
     double systemArea() const noexcept { return m_systemArea; }
     /// Brings the integrals up to `now` (call at the end of a run).
-    void advance(TimePoint now) noexcept;
+    void advance(TimePoint now) noexcept
+    {
+        const std::int64_t t = now.time_since_epoch().count();
+        if (t > m_lastNs) {
+            const double dt = double(t - m_lastNs);
+            m_busyArea += double(m_busy) * dt;
+            m_systemArea += double(std::uint32_t(m_busy) + m_live) * dt;
+            m_lastNs = t;
+        }
+    }
 
 private:
     struct Entry {

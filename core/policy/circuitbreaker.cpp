@@ -1062,7 +1062,7 @@ void CircuitBreaker::publish(const Pending& p) const
         e.text = reasonText(p.changes[i].reason);
         sink->onEvent(e);
     }
-    if (p.rejected) {
+    if (p.rejected && sink->interests().contains(EventKind::BreakerRejected)) { // not built for a sink that skips them
         Event r;
         r.time = p.time;
         r.source = m_config.name;

@@ -245,7 +245,7 @@ struct CircuitBreakerStats {
 /// transition. Asking for the state or mode already in force is a silent no-op.
 ///
 /// Events (BreakerTransition, BreakerRejected) go to the optional sink, emitted after the internal
-/// lock is released, on the calling thread.
+/// lock is released, on the calling thread; BreakerRejected only when the sink's interests() name it.
 ///
 /// This class is thread-safe: every public member may be called concurrently. A small spinlock guards
 /// the state; admission while CLOSED reads one atomic and takes no lock (except under

@@ -24,6 +24,7 @@ void RecordedPipeline::build(const PipelineSpec& spec, std::uint32_t serviceInde
                     for (PipelineSeries* s : *users)
                         ++s->summary.breakerTransitions;
             };
+            breakerSink->m_observeKinds = {EventKind::BreakerTransition};
             CircuitBreakerConfig cfg = *spec.breaker;
             breaker = std::make_shared<CircuitBreaker>(std::move(cfg), breakerSink.get());
         }

@@ -16,13 +16,16 @@
 
 namespace rwb {
 
-/// Forwards every event to a user sink (counting what it forwards) and first hands it to an optional
-/// observer, so a runner sees breaker transitions and rejections even without a user sink.
+/// Forwards events to a user sink (counting what it forwards: only the kinds its interests() named) and
+/// first hands each to an optional observer, so a runner sees breaker transitions even without a user
+/// sink. Its interests are the user sink's and, with an observer, `m_observeKinds`: a kind neither wants
+/// is not built.
 /// Not thread-safe; the forward sink and the counter are not owned and must outlive this.
 class CountingSink final : public EventSink {
 public:
     CountingSink(EventSink* forward, std::uint64_t* counter)
         : m_forward(forward)
+        , m_forwardKinds(forward ? forward->interests() : EventKindSet())
         , m_counter(counter)
     {
     }
@@ -30,21 +33,18 @@ public:
     {
         if (m_observe)
             m_observe(event);
-        if (m_forward) {
+        if (m_forwardKinds.contains(event.kind)) { // an observed kind the user sink did not ask for stays here
             ++*m_counter;
             m_forward->onEvent(event);
         }
     }
-    EventKindSet interests() const override
-    {
-        if (m_observe)
-            return EventKindSet::all();
-        return m_forward ? m_forward->interests() : EventKindSet();
-    }
+    EventKindSet interests() const override { return (m_observe ? m_observeKinds : EventKindSet()) | m_forwardKinds; }
     std::function<void(const Event&)> m_observe;
+    EventKindSet m_observeKinds = EventKindSet::all(); ///< what m_observe needs to see
 
 private:
     EventSink* m_forward;
+    EventKindSet m_forwardKinds; // asked once, as executors do
     std::uint64_t* m_counter;
 };
 

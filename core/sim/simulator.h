@@ -42,9 +42,9 @@ struct SimulationOptions {
 /// Pipeline, and CircuitBreaker, per PipelineSpec) through the PipelineCall state machine, with
 /// services that answer according to their FaultSchedule.
 ///
-/// Time: a VirtualClock is the time source (its now() is what the policies are handed), but the
-/// simulator keeps its own event queue of small plain records instead of scheduling std::function
-/// timers on the clock: that is what makes millions of attempts per second possible (see docs/simulator.md).
+/// Time: virtual nanoseconds kept by the simulator's own event queue of small plain records (no
+/// std::function timers, no clock object); each policy decision and event is handed the event's time.
+/// That is what makes millions of attempts per second possible (see docs/simulator.md).
 ///
 /// Deterministic: equal scenario and seed give identical results and event streams on every machine.
 /// run() is reentrant: concurrent runs on different threads share nothing. Every run builds fresh

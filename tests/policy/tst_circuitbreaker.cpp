@@ -572,6 +572,26 @@ private slots:
         QCOMPARE(s.cb.stats(s.now).rejections, std::uint64_t(1));
     }
 
+    // A sink that skips BreakerRejected (the GUI's chart sink) gets its transitions, and no rejection is built.
+    void rejectionEventOnlyForASinkThatWantsIt()
+    {
+        struct TransitionsOnly final : EventSink {
+            void onEvent(const Event& e) override { kinds.push_back(e.kind); }
+            EventKindSet interests() const override { return {EventKind::BreakerTransition}; }
+            std::vector<EventKind> kinds;
+        } sink;
+        CircuitBreaker cb(consecutive(1), &sink);
+        TimePoint now {};
+        const auto a = cb.tryAcquire(now);
+        QVERIFY(a);
+        cb.onOutcome(a.permit, Outcome::error(ErrorClass::connectionReset()), now);
+        QVERIFY(!cb.tryAcquire(now + 1s, 7));
+        QVERIFY(!cb.tryAcquire(now + 2s, 8));
+        QCOMPARE(sink.kinds.size(), std::size_t(1));
+        QVERIFY(sink.kinds[0] == EventKind::BreakerTransition);
+        QCOMPARE(cb.stats(now + 2s).rejections, std::uint64_t(2)); // still counted
+    }
+
     void lazyHalfOpen()
     {
         Script s(consecutive(1));

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -464,6 +465,37 @@ private slots:
         RunResult without = Simulator::run(s);
         withEvents.events = 0;
         QVERIFY(withEvents == without);
+    }
+
+    // A sink naming a few kinds (the GUI's charts) gets exactly those events of the full stream, in its
+    // order, and counts only them; the other kinds are not built at all, and the results do not change.
+    void sinkGetsOnlyTheKindsItWants()
+    {
+        struct ChartSink final : EventSink {
+            void onEvent(const Event& e) override { events.push_back(e); }
+            EventKindSet interests() const override { return {EventKind::BreakerTransition, EventKind::RetryScheduled}; }
+            std::vector<Event> events;
+        } chart;
+        for (std::uint64_t seed : {9u, 17u}) {
+            const Scenario s = randomScenario(seed);
+            RunResult all;
+            const std::vector<Event> full = runCollect(s, &all);
+            std::vector<Event> expected;
+            for (const Event& e : full)
+                if (chart.interests().contains(e.kind))
+                    expected.push_back(e);
+            QVERIFY(std::any_of(full.begin(), full.end(), [](const Event& e) { return e.kind == EventKind::BreakerRejected; }));
+            chart.events.clear();
+            SimulationOptions o;
+            o.sink = &chart;
+            RunResult some = Simulator::run(s, o);
+            QVERIFY(!expected.empty());
+            QCOMPARE(chart.events.size(), expected.size());
+            QVERIFY(chart.events == expected);
+            QCOMPARE(some.events, std::uint64_t(expected.size()));
+            some.events = all.events = 0;
+            QVERIFY(some == all);
+        }
     }
 
     void cancellationStopsEarly()
