@@ -151,6 +151,11 @@ const char* skipValue(const char* p, const char* e) noexcept
         const char* q = findStringEnd(p + 1, e, nullptr);
         return q ? q + 1 : nullptr;
     }
+    if (*p == '-' || (*p >= '0' && *p <= '9')) { // what parseValue() does for a number, without a call
+        while (p < e && isNumberChar(*p))
+            ++p;
+        return p;
+    }
     Value ignored;
     return parseValue(p, e, ignored);
 }

@@ -343,11 +343,49 @@ struct Scanner {
     }
 };
 
-qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc)
+/// Consecutive lines mostly share their timestamp up to the milliseconds
+/// ("2026-01-03T15:30:00.123+00:00"): when only the three digits after the seconds' point changed
+/// since the last timestamp read, the time is the last one plus the difference, without parsing.
+class TimestampMemo {
+public:
+    std::optional<qint64> parse(std::string_view text)
+    {
+        if (m_known && text.size() == m_text.size() && isMillis(text)
+            && std::memcmp(text.data(), m_text.data(), kMillisAt) == 0
+            && std::memcmp(text.data() + kMillisAt + 3, m_text.data() + kMillisAt + 3, text.size() - kMillisAt - 3)
+                == 0)
+            return m_time + (millis(text) - millis(m_text));
+        const auto t = iso8601::parseTimestamp(QByteArrayView(text.data(), qsizetype(text.size())));
+        m_known = t && isMillis(text);
+        if (m_known) {
+            m_text.assign(text);
+            m_time = *t;
+        }
+        return t;
+    }
+
+private:
+    static constexpr std::size_t kMillisAt = 20; // "YYYY-MM-DDTHH:MM:SS." is 20 bytes
+    static bool digit(char c) noexcept { return c >= '0' && c <= '9'; }
+    static bool isMillis(std::string_view t) noexcept
+    {
+        return t.size() >= kMillisAt + 3 && (t[kMillisAt - 1] == '.' || t[kMillisAt - 1] == ',') && digit(t[kMillisAt])
+            && digit(t[kMillisAt + 1]) && digit(t[kMillisAt + 2]);
+    }
+    static qint64 millis(std::string_view t) noexcept
+    {
+        return (t[kMillisAt] - '0') * 100 + (t[kMillisAt + 1] - '0') * 10 + (t[kMillisAt + 2] - '0');
+    }
+    bool m_known = false;
+    std::string m_text;
+    qint64 m_time = 0;
+};
+
+qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc, TimestampMemo& memo)
 {
     using jsonscan::Type;
     if (v.type == Type::String) {
-        if (auto t = iso8601::parseTimestamp(QByteArrayView(v.begin, v.end - v.begin)))
+        if (auto t = memo.parse(v.raw()))
             return *t;
     }
     double d = 0;
@@ -390,6 +428,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     c.agent.reserve(estimate);
     c.task.reserve(estimate);
     QByteArray scratch;
+    TimestampMemo timestamps;
     jsonscan::Value v[jsonscan::PathSet::kMaxPaths];
     const char* p = data + begin;
     const char* const stop = data + end;
@@ -427,7 +466,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
             }
             // Whatever could be read before the damage is still indexed.
             if (sc.iTs >= 0 && v[sc.iTs].found())
-                ts = timeFrom(v[sc.iTs], sc.timeEncoding);
+                ts = timeFrom(v[sc.iTs], sc.timeEncoding, timestamps);
             if (sc.iLevel >= 0 && v[sc.iLevel].found()) {
                 const auto& lv = v[sc.iLevel];
                 std::optional<LogLevel> parsed;
