@@ -779,7 +779,8 @@ bool LogIndex::Private::loadCache()
     QString note;
     const CacheLoad load = loadIndexImage(cacheFile, path, *file, options.format, image, &note);
     // Follow mode indexes complete lines only: a cached half-written last line would stay half.
-    const bool partialLast = load == CacheLoad::Loaded && image.indexedTo > 0 && file->data[image.indexedTo - 1] != '\n';
+    const bool partialLast
+        = load == CacheLoad::Loaded && image.indexedTo > 0 && file->data[image.indexedTo - 1] != '\n';
     std::unique_lock lock(listLock);
     cacheNote = note;
     if (load == CacheLoad::Loaded && !(options.follow && partialLast)) {

@@ -200,8 +200,9 @@ int main(int argc, char* argv[])
         else if (a == QLatin1String("--index-only"))
             indexOnly = true;
         else {
-            std::fprintf(
-                stderr, "usage: bench_log [--size 210M|1G] [--file PATH] [--keep] [--no-compare] [--threads N] [--index-only]\n");
+            std::fprintf(stderr,
+                "usage: bench_log [--size 210M|1G] [--file PATH] [--keep] [--no-compare] [--threads N] "
+                "[--index-only]\n");
             return 2;
         }
     }
