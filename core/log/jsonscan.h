@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -69,8 +70,19 @@ private:
     };
     Result scanObject(const char*& p, const char* e, int depth, std::uint32_t active, const int* segIndex,
         Value* out, std::uint32_t& found) const noexcept;
+    /// Paths that may match a key, by the key's length and first byte: a key in neither is skipped
+    /// without comparing it with each path (most keys of a line are not wanted).
+    std::uint32_t candidates(std::string_view key) const noexcept
+    {
+        return key.empty() ? 0
+                           : m_byLength[std::min<std::size_t>(key.size(), kLengthBuckets - 1)]
+                & m_byFirstByte[static_cast<unsigned char>(key[0])];
+    }
+    static constexpr std::size_t kLengthBuckets = 64; ///< the last one holds every longer length
     std::vector<Path> m_paths;
     std::uint32_t m_all = 0;
+    std::uint32_t m_byLength[kLengthBuckets] {};
+    std::uint32_t m_byFirstByte[256] {};
 };
 
 /// Extracts a single path from a line (convenience for query fallbacks).

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace rwb {
 
@@ -342,11 +343,49 @@ struct Scanner {
     }
 };
 
-qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc)
+/// Consecutive lines mostly share their timestamp up to the milliseconds
+/// ("2026-01-03T15:30:00.123+00:00"): when only the three digits after the seconds' point changed
+/// since the last timestamp read, the time is the last one plus the difference, without parsing.
+class TimestampMemo {
+public:
+    std::optional<qint64> parse(std::string_view text)
+    {
+        if (m_known && text.size() == m_text.size() && isMillis(text)
+            && std::memcmp(text.data(), m_text.data(), kMillisAt) == 0
+            && std::memcmp(text.data() + kMillisAt + 3, m_text.data() + kMillisAt + 3, text.size() - kMillisAt - 3)
+                == 0)
+            return m_time + (millis(text) - millis(m_text));
+        const auto t = iso8601::parseTimestamp(QByteArrayView(text.data(), qsizetype(text.size())));
+        m_known = t && isMillis(text);
+        if (m_known) {
+            m_text.assign(text);
+            m_time = *t;
+        }
+        return t;
+    }
+
+private:
+    static constexpr std::size_t kMillisAt = 20; // "YYYY-MM-DDTHH:MM:SS." is 20 bytes
+    static bool digit(char c) noexcept { return c >= '0' && c <= '9'; }
+    static bool isMillis(std::string_view t) noexcept
+    {
+        return t.size() >= kMillisAt + 3 && (t[kMillisAt - 1] == '.' || t[kMillisAt - 1] == ',') && digit(t[kMillisAt])
+            && digit(t[kMillisAt + 1]) && digit(t[kMillisAt + 2]);
+    }
+    static qint64 millis(std::string_view t) noexcept
+    {
+        return (t[kMillisAt] - '0') * 100 + (t[kMillisAt + 1] - '0') * 10 + (t[kMillisAt + 2] - '0');
+    }
+    bool m_known = false;
+    std::string m_text;
+    qint64 m_time = 0;
+};
+
+qint64 timeFrom(const jsonscan::Value& v, TimeEncoding enc, TimestampMemo& memo)
 {
     using jsonscan::Type;
     if (v.type == Type::String) {
-        if (auto t = iso8601::parseTimestamp(QByteArrayView(v.begin, v.end - v.begin)))
+        if (auto t = memo.parse(v.raw()))
             return *t;
     }
     double d = 0;
@@ -389,6 +428,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     c.agent.reserve(estimate);
     c.task.reserve(estimate);
     QByteArray scratch;
+    TimestampMemo timestamps;
     jsonscan::Value v[jsonscan::PathSet::kMaxPaths];
     const char* p = data + begin;
     const char* const stop = data + end;
@@ -426,7 +466,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
             }
             // Whatever could be read before the damage is still indexed.
             if (sc.iTs >= 0 && v[sc.iTs].found())
-                ts = timeFrom(v[sc.iTs], sc.timeEncoding);
+                ts = timeFrom(v[sc.iTs], sc.timeEncoding, timestamps);
             if (sc.iLevel >= 0 && v[sc.iLevel].found()) {
                 const auto& lv = v[sc.iLevel];
                 std::optional<LogLevel> parsed;
@@ -559,10 +599,14 @@ struct LogIndex::Private {
 
     // The persistent cache
     QString cacheFile;
-    CacheUse cacheUse = CacheUse::None;
-    QString cacheNote;
-    bool saveAfterPass = false; ///< written by the owner thread before a pass, read by its last worker
+    std::atomic<CacheUse> cacheUse { CacheUse::None };
+    QString cacheNote; ///< guarded by listLock (the pass that loads the cache writes it)
+    bool saveAfterPass = false; ///< written before a pass starts its workers, read by its last worker
+    /// The next pass loads the cache first, on its own thread: reading a cache of a large log takes
+    /// tens of milliseconds, which the owner (the GUI thread) must not wait for.
+    bool loadCacheInPass = false;
     void saveCache();
+    bool loadCache();
 
     void join()
     {
@@ -576,6 +620,7 @@ struct LogIndex::Private {
     }
 
     void publishLocked(WorkChunk& w);
+    void planPass(qint64 from);
     void workerLoop();
     void notify();
 };
@@ -728,6 +773,34 @@ void LogIndex::Private::workerLoop()
     }
 }
 
+bool LogIndex::Private::loadCache()
+{
+    IndexImage image;
+    QString note;
+    const CacheLoad load = loadIndexImage(cacheFile, path, *file, options.format, image, &note);
+    // Follow mode indexes complete lines only: a cached half-written last line would stay half.
+    const bool partialLast
+        = load == CacheLoad::Loaded && image.indexedTo > 0 && file->data[image.indexedTo - 1] != '\n';
+    std::unique_lock lock(listLock);
+    cacheNote = note;
+    if (load == CacheLoad::Loaded && !(options.follow && partialLast)) {
+        cacheUse = image.indexedTo < file->size ? CacheUse::Extended : CacheUse::Loaded;
+        saveAfterPass = cacheUse == CacheUse::Extended;
+        state = std::move(image.state);
+        chunks = std::move(image.chunks);
+        rows = image.rows;
+        indexedTo = image.indexedTo;
+        stats = std::move(image.stats);
+        perAgent = std::move(image.perAgent);
+        return true;
+    }
+    cacheUse = load == CacheLoad::Missing ? CacheUse::Built : CacheUse::Rebuilt;
+    if (partialLast)
+        cacheNote = QStringLiteral("its last line was incomplete");
+    saveAfterPass = true;
+    return false;
+}
+
 void LogIndex::Private::saveCache()
 {
     saveAfterPass = false;
@@ -784,6 +857,7 @@ void LogIndex::close()
     d->cacheUse = CacheUse::None;
     d->cacheNote.clear();
     d->saveAfterPass = false;
+    d->loadCacheInPass = false;
 }
 
 bool LogIndex::open(const QString& path, const Options& options, QString* error)
@@ -823,38 +897,23 @@ bool LogIndex::open(const QString& path, const Options& options, QString* error)
         d->indexedTo = skip;
         d->stats.hadBom = d->hadBom;
     }
-    if (!options.cacheDirectory.isEmpty() && options.cacheMaxBytes > 0) {
-        d->cacheFile = LogIndexCache::fileFor(options.cacheDirectory, path);
-        IndexImage image;
-        const CacheLoad load = loadIndexImage(d->cacheFile, path, *file, options.format, image, &d->cacheNote);
-        // Follow mode indexes complete lines only: a cached half-written last line would stay half.
-        const bool partialLast
-            = load == CacheLoad::Loaded && image.indexedTo > 0 && file->data[image.indexedTo - 1] != '\n';
-        if (load == CacheLoad::Loaded && !(options.follow && partialLast)) {
-            d->cacheUse = image.indexedTo < file->size ? CacheUse::Extended : CacheUse::Loaded;
-            d->saveAfterPass = d->cacheUse == CacheUse::Extended;
-            std::unique_lock lock(d->listLock);
-            d->state = std::move(image.state);
-            d->chunks = std::move(image.chunks);
-            d->rows = image.rows;
-            d->indexedTo = image.indexedTo;
-            d->stats = std::move(image.stats);
-            d->perAgent = std::move(image.perAgent);
-        } else if (options.cachedOnly) {
-            close();
-            if (error)
-                error->clear();
-            return false;
-        } else {
-            d->cacheUse = load == CacheLoad::Missing ? CacheUse::Built : CacheUse::Rebuilt;
-            if (partialLast)
-                d->cacheNote = QStringLiteral("its last line was incomplete");
-            d->saveAfterPass = true;
-        }
-    }
     {
         std::unique_lock lock(d->listLock);
         d->file = std::move(file);
+    }
+    if (!options.cacheDirectory.isEmpty() && options.cacheMaxBytes > 0) {
+        d->cacheFile = LogIndexCache::fileFor(options.cacheDirectory, path);
+        if (options.cachedOnly) {
+            // The caller needs the answer now (and is not a GUI: the CLI).
+            if (!d->loadCache()) {
+                close();
+                if (error)
+                    error->clear();
+                return false;
+            }
+        } else {
+            d->loadCacheInPass = true;
+        }
     }
     startPass(d->indexedTo);
     if (options.follow)
@@ -865,39 +924,60 @@ bool LogIndex::open(const QString& path, const Options& options, QString* error)
 void LogIndex::startPass(qint64 from)
 {
     d->join();
-    const char* data = d->file->data;
-    qint64 to = d->file->size;
-    d->lastIsFileEnd = !d->options.follow;
-    if (d->options.follow) {
+    d->cancel = false;
+    d->cancelled = false;
+    d->bytesDone = 0;
+    d->passBytes = 0;
+    d->indexing = true;
+    if (std::exchange(d->loadCacheInPass, false)) {
+        // One thread loads the cache, then indexes what it does not hold with the other workers.
+        d->workers.emplace_back([this] {
+            if (d->loadCache())
+                d->notify();
+            d->planPass(d->indexedTo);
+            std::vector<std::thread> helpers;
+            for (int i = 1; i < d->active.load(); ++i)
+                helpers.emplace_back([this] { d->workerLoop(); });
+            d->workerLoop();
+            for (auto& t : helpers)
+                t.join();
+        });
+        return;
+    }
+    d->planPass(from);
+    for (int i = 0; i < d->active.load(); ++i)
+        d->workers.emplace_back([this] { d->workerLoop(); });
+}
+
+/// Cuts [from, the end of the file) into chunks for the workers and sets how many will run.
+void LogIndex::Private::planPass(qint64 from)
+{
+    const char* data = file->data;
+    qint64 to = file->size;
+    lastIsFileEnd = !options.follow;
+    if (options.follow) {
         // The writer may be in the middle of the last line: stop after the last newline.
         while (to > from && data[to - 1] != '\n')
             --to;
     }
-    d->starts.clear();
-    d->starts.push_back(from);
+    starts.clear();
+    starts.push_back(from);
     // A small first chunk, so the first rows are published within a few milliseconds.
-    qint64 at = from + std::min<qint64>(256 * 1024, d->options.chunkBytes);
+    qint64 at = from + std::min<qint64>(256 * 1024, options.chunkBytes);
     while (at < to) {
-        d->starts.push_back(at);
-        at += d->options.chunkBytes;
+        starts.push_back(at);
+        at += options.chunkBytes;
     }
-    d->starts.push_back(to);
+    starts.push_back(to);
     if (to <= from)
-        d->starts = { from, from };
-    const std::size_t count = d->starts.size() - 1;
-    d->pending.assign(count, nullptr);
-    d->nextPublish = 0;
-    d->nextTake = 0;
-    d->cancel = false;
-    d->cancelled = false;
-    d->bytesDone = 0;
-    d->passBytes = to - from;
-    d->scanner = std::make_unique<Scanner>(d->state->mapping);
-    const int threads = int(std::min<std::size_t>(std::size_t(d->options.threads), count));
-    d->active = threads;
-    d->indexing = true;
-    for (int i = 0; i < threads; ++i)
-        d->workers.emplace_back([this] { d->workerLoop(); });
+        starts = { from, from };
+    const std::size_t count = starts.size() - 1;
+    pending.assign(count, nullptr);
+    nextPublish = 0;
+    nextTake = 0;
+    passBytes = to - from;
+    scanner = std::make_unique<Scanner>(state->mapping);
+    active = int(std::min<std::size_t>(std::size_t(options.threads), count));
 }
 
 void LogIndex::cancel()
@@ -970,10 +1050,11 @@ QString LogIndex::path() const
 }
 LogIndex::CacheUse LogIndex::cacheUse() const noexcept
 {
-    return d->cacheUse;
+    return d->cacheUse.load();
 }
 QString LogIndex::cacheNote() const
 {
+    std::shared_lock lock(d->listLock);
     return d->cacheNote;
 }
 qint64 LogIndex::rowCount() const noexcept

@@ -198,6 +198,8 @@ public:
     FieldMapping mapping() const;
     QString agentName(std::uint32_t id) const;
     QString taskName(std::uint32_t id) const;
+    /// What the pass did with the cache: the pass reads the cache on a worker, so this is final once
+    /// finished() is emitted (at once after open() with Options::cachedOnly, which reads it in open()).
     CacheUse cacheUse() const noexcept;
     QString cacheNote() const; ///< why the cache was not used as it was (Rebuilt), for messages and tests
     /// Bytes held by the columns (not the dictionaries) divided by rows; 0 when empty.

@@ -3,7 +3,8 @@
 // same run, the index build (throughput, memory per line), the second query on the unchanged file
 // (index loaded from the cache), and queries over a built index. Every ratio says what it includes.
 //
-// Usage: bench_log [--size 210M|1G|...] [--file PATH] [--keep] [--no-compare] [--threads N]
+// Usage: bench_log [--size 210M|1G|...] [--file PATH] [--keep] [--no-compare] [--threads N] [--index-only]
+// --index-only: only the index build (for profiling it under callgrind or perf).
 // The default is the 210 MB case; the 1 GB case only with --size 1G (it needs 1 GB in /tmp).
 #include "core/log/eventcodec.h"
 #include "core/log/logindex.h"
@@ -24,6 +25,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <span>
 #include <thread>
 
 using namespace rwb;
@@ -180,6 +182,7 @@ int main(int argc, char* argv[])
     QString path = QDir::temp().filePath(QStringLiteral("rwb_bench_log.jsonl"));
     bool keep = false;
     bool compare = true;
+    bool indexOnly = false;
     int threads = 0;
     const QStringList args = app.arguments().mid(1);
     for (qsizetype i = 0; i < args.size(); ++i) {
@@ -194,9 +197,12 @@ int main(int argc, char* argv[])
             keep = true;
         else if (a == QLatin1String("--no-compare"))
             compare = false;
+        else if (a == QLatin1String("--index-only"))
+            indexOnly = true;
         else {
-            std::fprintf(
-                stderr, "usage: bench_log [--size 210M|1G] [--file PATH] [--keep] [--no-compare] [--threads N]\n");
+            std::fprintf(stderr,
+                "usage: bench_log [--size 210M|1G] [--file PATH] [--keep] [--no-compare] [--threads N] "
+                "[--index-only]\n");
             return 2;
         }
     }
@@ -244,13 +250,15 @@ int main(int argc, char* argv[])
         words << QStringLiteral("'%1'").arg(path);
         return QLatin1Char(' ') + words.join(QLatin1Char(' '));
     };
-    std::printf(
-        "\none-shot query, --count (LogScan, %d threads; no index built or kept); goal: <= grep -c\n", usedThreads);
-    std::printf("  ratio = one-shot time / tool time, both over the whole file from the page cache;"
-                " below 1 is faster\n");
-    std::printf(
-        "%-34s %10s %9s %9s %9s %9s %9s\n", "query", "matches", "pread ms", "mmap ms", "grep ms", "rg ms", "ratio");
-    for (const OneShot& q : oneShots) {
+    if (!indexOnly) {
+        std::printf(
+            "\none-shot query, --count (LogScan, %d threads; no index built or kept); goal: <= grep -c\n", usedThreads);
+        std::printf("  ratio = one-shot time / tool time, both over the whole file from the page cache;"
+                    " below 1 is faster\n");
+        std::printf(
+            "%-34s %10s %9s %9s %9s %9s %9s\n", "query", "matches", "pread ms", "mmap ms", "grep ms", "rg ms", "ratio");
+    }
+    for (const OneShot& q : indexOnly ? std::span<const OneShot> {} : std::span<const OneShot>(oneShots)) {
         const auto query = LogQuery::parse(QString::fromUtf8(q.text));
         auto run = [&](bool map) {
             return best(3, [&] {
@@ -310,6 +318,11 @@ int main(int argc, char* argv[])
     std::printf("index memory: columns %.1f bytes/line (goal <= 24); with dictionaries %.1f bytes/line (%.1f MB)\n",
         index.bytesPerRow(), double(index.indexMemoryBytes()) / double(rows), double(index.indexMemoryBytes()) / 1e6);
     std::printf("index build goal: >= 2 GB/s wall\n");
+    if (indexOnly) {
+        if (!keep)
+            QFile::remove(path);
+        return 0;
+    }
     {
         const auto query = LogQuery::parse(QStringLiteral("level>=ERROR"));
         const Timed count = best(3, [&] { return query->count(snap); });

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -125,6 +126,37 @@ private slots:
         qputenv(LogIndexCache::kEnvMaxMegabytes, "0");
         QCOMPARE(LogIndexCache::configuredMaxBytes(), qint64(0));
         qunsetenv(LogIndexCache::kEnvMaxMegabytes);
+    }
+
+    // The cache is read by the pass's first worker, not by open() (the GUI thread calls open()): a
+    // loaded index arrives through rowsAvailable and finished like an indexed one, and closing
+    // while the cache is being read is safe.
+    void cacheIsLoadedByThePass()
+    {
+        const QString path = write(QStringLiteral("p.jsonl"), lines(0, 3000));
+        const QByteArray expected = fresh(path);
+        QByteArray got;
+        QCOMPARE(open(path, &got), CacheUse::Built);
+        LogIndex::Options o;
+        o.cacheDirectory = m_cache;
+        {
+            LogIndex closedAtOnce;
+            QVERIFY(closedAtOnce.open(path, o));
+            closedAtOnce.close();
+            QCOMPARE(closedAtOnce.rowCount(), qint64(0));
+        }
+        LogIndex built;
+        built.open(path);
+        built.waitForFinished();
+        LogIndex index;
+        QSignalSpy rows(&index, &LogIndex::rowsAvailable);
+        QSignalSpy finished(&index, &LogIndex::finished);
+        QVERIFY(index.open(path, o));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(index.cacheUse(), CacheUse::Loaded);
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.last().at(0).toLongLong(), built.rowCount());
+        QCOMPARE(describe(index), expected);
     }
 
     void secondOpenLoadsTheIndex()

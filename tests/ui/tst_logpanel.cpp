@@ -57,6 +57,38 @@ private slots:
         QCOMPARE(panel.model()->index(int(m_lines - 1), LogTableModel::Level).data().toString(), QStringLiteral("MALFORMED"));
     }
 
+    // Millions of rows arriving at once (a cached index) are announced to the view in steps, each its
+    // own GUI event, so no single event inserts more than kRowsPerStep rows.
+    void manyRowsAreAnnouncedInSteps()
+    {
+        const qint64 lines = 2 * LogTableModel::kRowsPerStep + 12345;
+        const QString path = m_dir.filePath(QStringLiteral("many.jsonl"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            const QByteArray out = QByteArray("{}\n").repeated(lines);
+            QVERIFY(file.write(out) == out.size());
+        }
+        LogIndex index;
+        LogTableModel model;
+        new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
+        model.setIndex(&index);
+        int largest = 0;
+        int steps = 0;
+        connect(&model, &QAbstractItemModel::rowsInserted, this, [&](const QModelIndex&, int first, int last) {
+            largest = std::max(largest, last - first + 1);
+            ++steps;
+        });
+        LogIndex::Options options;
+        options.threads = 1;
+        options.chunkBytes = qint64(64) << 20; // the rest of the file after the first 256 KB in one chunk
+        QVERIFY(index.open(path, options));
+        index.waitForFinished(); // every row is published before the model hears of any
+        QTRY_COMPARE(qint64(model.rowCount()), lines);
+        QVERIFY2(largest <= LogTableModel::kRowsPerStep, qPrintable(QString::number(largest)));
+        QVERIFY2(steps >= 3, qPrintable(QString::number(steps)));
+    }
+
     void queryRowCount_data()
     {
         QTest::addColumn<QString>("query");

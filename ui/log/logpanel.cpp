@@ -132,9 +132,14 @@ LogPanel::LogPanel(QWidget* parent)
     });
 
     // query history survives restarts
+    m_historyWriter.setMaxThreadCount(1);
     m_bar->setHistory(QSettings().value(QStringLiteral("logPanel/queryHistory")).toStringList());
     connect(m_bar, &LogQueryBar::submitted, this, [this] {
-        QSettings().setValue(QStringLiteral("logPanel/queryHistory"), m_bar->history());
+        // Writing the settings file (and waiting for its lock and the disk) is no work for the GUI
+        // thread: Enter stalled the window for up to half a second on a busy disk.
+        m_historySaves.start([history = m_bar->history()] {
+            QSettings().setValue(QStringLiteral("logPanel/queryHistory"), history);
+        });
     });
     connect(hh, &QHeaderView::sectionClicked, this, [this](int column) {
         // ascending, descending, then file order again

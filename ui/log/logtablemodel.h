@@ -25,6 +25,8 @@ class LogTableModel final : public QAbstractTableModel {
 public:
     enum Column { Time, Level, Agent, Task, Message, ColumnCount };
     enum Role { LineRole = Qt::UserRole + 1, TimestampMsRole, LevelRole };
+    /// New rows of the index are announced (rowsInserted) at most this many per GUI event.
+    static constexpr qint64 kRowsPerStep = 200000;
 
     explicit LogTableModel(QObject* parent = nullptr);
     ~LogTableModel() override;
@@ -61,10 +63,12 @@ public:
 
 private:
     void onRowsAvailable(qint64 rows);
+    void announceRows(qint64 rows);
     void onReset();
 
     QPointer<LogIndex> m_index;
     qint64 m_rows = 0; // rows the model has announced (unfiltered)
+    bool m_stepPending = false; // more rows are announced in the next step
     std::optional<std::vector<qint64>> m_filter;
     bool m_fileOrder = true;
     mutable QCache<qint64, QString> m_messages {4000};
