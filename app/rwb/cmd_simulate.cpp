@@ -21,7 +21,8 @@ const char* const kUsage = "Usage: rwb simulate SCENARIO.json [--seed N] [--out 
                            "  --json           print the summary as JSON instead of a table (docs/run-format.md)\n"
                            "  --series         with --json: add the per-second series of every pipeline and service\n"
                            "  --threads N      simulate pipelines that share nothing on up to N threads (default: one per\n"
-                           "                   core); the summary and the events are the same for any N\n"
+                           "                   core); the summary and the events are the same for any N. With --out\n"
+                           "                   the run streams its events from one queue instead (no threads)\n"
                            "\n"
                            "Exit codes: 0 ok, 2 bad input (bad options, invalid scenario), 1 runtime error.\n";
 

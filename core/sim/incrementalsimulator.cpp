@@ -63,6 +63,12 @@ void IncrementalSimulator::clear()
 RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOptions& options)
 {
     validateRun(scenario, options);
+    if (Simulator::streamsEvents(options)) {
+        // a sink of per-call kinds gets the one queue's stream (Simulator::run): no parts to keep or reuse
+        m_lastReused = 0;
+        m_lastParts.clear();
+        return Simulator::run(scenario, options);
+    }
     const std::vector<SimGroup> groups = Simulator::parallelGroups(scenario);
     const QJsonObject document = scenariojson::toJson(scenario);
     std::vector<QByteArray> keys;

@@ -21,7 +21,8 @@ namespace rwb {
 /// A kept group is reused only when the run ends when it ended before (one group draining longer makes
 /// every group's series longer); otherwise it is simulated again. Only the last run's groups are kept.
 /// With a sink each group keeps its events too (the kinds the sink wants, part of the key) and the sink
-/// gets the same stream as from Simulator::run, reused groups' events included. A cancelled run keeps
+/// gets the same stream as from Simulator::run, reused groups' events included; a sink of per-call kinds
+/// (Simulator::streamsEvents) makes the run a plain Simulator::run that keeps nothing. A cancelled run keeps
 /// the groups of the run before it.
 /// Settings a scenario file cannot state (a fallback handler set in code) are not part of the key.
 ///

@@ -16,12 +16,14 @@ class EventSink;
 struct SimulationOptions {
     std::optional<std::uint64_t> seed; ///< overrides Scenario::seed
     /// Receives every event (Attempt, RetryScheduled, RequestDone, BreakerTransition, FaultChanged, ...)
-    /// in time order. A scenario of one group hands them over as they happen, on the simulating thread. A
-    /// scenario of several independent groups (independentGroups()) is simulated group by group, on any
-    /// number of threads: each group keeps its events (the kinds interests() names) and they reach the sink
-    /// on the calling thread once the groups are done, merged in time order, events at one instant in group
-    /// order. So the stream is the same for any `threads`. nullptr (the default) skips building events
-    /// at all, which is markedly faster: leave it null when only the time series are needed.
+    /// in time order. A sink that wants a kind made for every call (Attempt, RequestDone: a recording)
+    /// gets them as they happen, on the simulating thread, from one event queue whatever `threads` says:
+    /// holding millions of them would cost memory and time. A sink of rarer kinds only (the charts') on a
+    /// scenario of several independent groups (independentGroups()) lets the run go group by group, on
+    /// any number of threads: each group keeps its events and they reach the sink on the calling thread
+    /// once the groups are done, merged in time order, events at one instant in group order. Either way
+    /// the stream is the same for any `threads`. nullptr (the default) skips building events at all,
+    /// which is markedly faster: leave it null when only the time series are needed.
     EventSink* sink = nullptr;
     /// Polled while running (every simulated second and every few thousand events); when it turns
     /// true the run stops and returns a partial result with `cancelled` set.
@@ -60,6 +62,9 @@ public:
     static std::vector<SimGroup> parallelGroups(const Scenario& scenario);
     /// options.threads, with 0 resolved to the number of cores.
     static int threadCount(const SimulationOptions& options);
+    /// Whether a run with these options streams its events from one queue (see SimulationOptions::sink):
+    /// its sink wants a kind made for every call.
+    static bool streamsEvents(const SimulationOptions& options);
 };
 
 } // namespace rwb
