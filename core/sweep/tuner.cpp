@@ -91,6 +91,12 @@ TuneEvaluation Tuner::evaluate(const SweepPoint& point) const
     const std::size_t nCon = m_options.constraints.size();
     e.objectives.assign(nObj, 0.0);
     e.constraints.assign(nCon, std::numeric_limits<double>::quiet_NaN());
+    if (m_options.cancel && m_options.cancel->load()) {
+        // Not started: a batch can hold tens of thousands of configurations, and even a run that
+        // stops at once costs a scenario build, so after Ctrl+C the rest are skipped outright.
+        e.interrupted = true;
+        return e;
+    }
     LoadErrors errors;
     const auto scenario = m_plan.scenarioAt(point, &errors);
     if (!scenario) {
