@@ -83,7 +83,7 @@ std::optional<Tuner> Tuner::create(const Scenario& scenario, TuneOptions options
     return Tuner(std::move(*plan), std::move(options));
 }
 
-TuneEvaluation Tuner::evaluate(const SweepPoint& point) const
+TuneEvaluation Tuner::evaluate(const SweepPoint& point, std::atomic<int>& simulationsStarted) const
 {
     TuneEvaluation e;
     e.point = point;
@@ -108,6 +108,7 @@ TuneEvaluation Tuner::evaluate(const SweepPoint& point) const
         SimulationOptions options;
         options.seed = m_plan.seed(s);
         options.cancel = m_options.cancel;
+        simulationsStarted.fetch_add(1, std::memory_order_relaxed);
         const RunResult result = Simulator::run(*scenario, options);
         if (result.cancelled) {
             e.interrupted = true;
@@ -153,6 +154,7 @@ TuneResult Tuner::run() const
     const int threads
         = m_options.threads > 0 ? m_options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     std::map<QByteArray, std::size_t> seen; // value point -> evaluation index
+    std::atomic<int> simulationsStarted { 0 };
     const auto toPoint = [&](const Unit& u) {
         SweepPoint p;
         for (std::size_t i = 0; i < d; ++i)
@@ -178,7 +180,8 @@ TuneResult Tuner::run() const
             indices.push_back(it->second);
         }
         std::vector<TuneEvaluation> done(fresh.size());
-        parallelFor(int(fresh.size()), threads, [&](int i) { done[std::size_t(i)] = evaluate(fresh[std::size_t(i)]); });
+        parallelFor(int(fresh.size()), threads,
+            [&](int i) { done[std::size_t(i)] = evaluate(fresh[std::size_t(i)], simulationsStarted); });
         for (auto& e : done)
             result.evaluations.push_back(std::move(e));
         if (m_options.progress)
@@ -228,6 +231,7 @@ TuneResult Tuner::run() const
         }
     }
     result.cancelled = cancelled();
+    result.simulationsStarted = simulationsStarted.load();
     // A configuration cut short by the cancel has partial figures: it is no result at all.
     std::erase_if(result.evaluations, [](const TuneEvaluation& e) { return e.interrupted; });
 

@@ -39,6 +39,7 @@ struct TuneResult {
     std::optional<std::size_t> best; ///< index of the best evaluation (feasible first)
     std::vector<std::size_t> pareto; ///< non-dominated evaluations, best primary objective first
     bool cancelled = false; ///< stopped early; configurations cut short are not among the evaluations
+    int simulationsStarted = 0; ///< runs begun (configurations x seeds), cut-short ones included
 };
 
 /// Searches the parameters for the configuration that best meets the objective under the constraints,
@@ -60,7 +61,7 @@ public:
 
 private:
     Tuner(SweepPlan plan, TuneOptions options);
-    TuneEvaluation evaluate(const SweepPoint& point) const;
+    TuneEvaluation evaluate(const SweepPoint& point, std::atomic<int>& simulationsStarted) const;
 
     SweepPlan m_plan;
     TuneOptions m_options;
