@@ -22,9 +22,8 @@ int runDemo(const QStringList& args)
     const bool print = rest.removeAll(QStringLiteral("--print")) > 0;
     SimulateArgs parsed;
     QString error;
-    if (!parseSimulateArgs(rest, parsed, error, /*needsFile=*/false)) {
-        err() << "rwb demo: " << error << "\n\n" << kUsage;
-        return BadInput;
+    if (!parseSimulateArgs(rest, parsed, error, /*needsFile=*/false, kUsage)) {
+        return usageError("demo", error, kUsage);
     }
     if (parsed.help) {
         out() << kUsage;
@@ -42,8 +41,8 @@ int runDemo(const QStringList& args)
         return Ok;
     }
     if (parsed.positional.size() > 1) {
-        err() << "rwb demo: expected one demo name, got " << parsed.positional.size() << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("demo", QStringLiteral("expected one demo name, got %1").arg(parsed.positional.size()),
+                          kUsage);
     }
     const ScenarioLoad loaded = demos::load(parsed.positional.first());
     if (!loaded.ok()) {

@@ -45,8 +45,7 @@ int runFidelityCommand(const QStringList& args)
                 return BadInput;
             }
         } else {
-            err() << "rwb fidelity: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
+            return usageError("fidelity", unknownOption(a, kUsage), kUsage);
         }
     }
     if (!json)

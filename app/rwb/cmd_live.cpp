@@ -110,7 +110,7 @@ bool parseArgs(QStringList args, LiveArgs& out, QString& error)
             }
         }
     }
-    return parseSimulateArgs(args, out.common, error, /*needsFile=*/true);
+    return parseSimulateArgs(args, out.common, error, /*needsFile=*/true, kUsage);
 }
 
 int runLive(const QStringList& args)
@@ -118,8 +118,7 @@ int runLive(const QStringList& args)
     LiveArgs parsed;
     QString error;
     if (!parseArgs(args, parsed, error)) {
-        err() << "rwb live: " << error << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("live", error, kUsage);
     }
     if (parsed.common.help) {
         out() << kUsage;

@@ -99,7 +99,7 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
             }
             out.mapping = *f;
         } else if (a.startsWith(QLatin1String("--")) && a.size() > 2) {
-            error = QStringLiteral("unknown option '%1'").arg(a);
+            error = unknownOption(a, kUsage);
             return false;
         } else {
             out.positional << a;

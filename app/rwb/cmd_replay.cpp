@@ -29,15 +29,14 @@ const char* const kUsage = "Usage: rwb replay EVENTS.jsonl [--json [--series]]\n
 
 int badInput(const QString& message)
 {
-    err() << "rwb replay: " << message << "\n\n" << kUsage;
-    return BadInput;
+    return usageError("replay", message, kUsage);
 }
 
 int runReplay(const QStringList& args)
 {
     SimulateArgs parsed;
     QString error;
-    if (!parseSimulateArgs(args, parsed, error, /*needsFile=*/true))
+    if (!parseSimulateArgs(args, parsed, error, /*needsFile=*/true, kUsage))
         return badInput(error.replace(QLatin1String("SCENARIO.json"), QLatin1String("EVENTS.jsonl"))
                             .replace(QLatin1String("scenario file"), QLatin1String("log file")));
     if (parsed.help) {

@@ -95,7 +95,7 @@ bool parseArgs(const QStringList& args, ServeArgs& out, QString& error)
                 return false;
             }
         } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            error = QStringLiteral("unknown option \"%1\"").arg(a);
+            error = unknownOption(a, kUsage);
             return false;
         } else if (out.file.isEmpty()) {
             out.file = a;
@@ -116,8 +116,7 @@ int runServe(const QStringList& args)
     ServeArgs parsed;
     QString error;
     if (!parseArgs(args, parsed, error)) {
-        err() << "rwb serve: " << error << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("serve", error, kUsage);
     }
     if (parsed.help) {
         out() << kUsage;

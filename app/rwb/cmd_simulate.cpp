@@ -51,9 +51,8 @@ int runSimulate(const QStringList& arguments)
     SimulateArgs parsed;
     QString error;
     QStringList args = arguments;
-    if (!takeThreads(args, parsed.threads, error) || !parseSimulateArgs(args, parsed, error, /*needsFile=*/true)) {
-        err() << "rwb simulate: " << error << "\n\n" << kUsage;
-        return BadInput;
+    if (!takeThreads(args, parsed.threads, error) || !parseSimulateArgs(args, parsed, error, /*needsFile=*/true, kUsage)) {
+        return usageError("simulate", error, kUsage);
     }
     if (parsed.help) {
         out() << kUsage;

@@ -133,7 +133,7 @@ bool parseArgs(const QStringList& args, SweepArgs& out, QString& error)
                 return false;
             out.out = v;
         } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            error = QStringLiteral("unknown option \"%1\"").arg(a);
+            error = unknownOption(a, kUsage);
             return false;
         } else {
             positional << a;
@@ -181,15 +181,14 @@ int runMerge(const QStringList& args)
             out() << kUsage;
             return Ok;
         } else if (args[i].startsWith(QLatin1Char('-'))) {
-            err() << "rwb sweep merge: unknown option or missing value \"" << args[i] << "\"\n\n" << kUsage;
-            return BadInput;
+            return usageError("sweep merge", QStringLiteral("unknown option or missing value \"%1\"").arg(args[i]),
+                              kUsage);
         } else {
             files << args[i];
         }
     }
     if (files.isEmpty()) {
-        err() << "rwb sweep merge: no shard file given\n\n" << kUsage;
-        return BadInput;
+        return usageError("sweep merge", QStringLiteral("no shard file given"), kUsage);
     }
     QList<QPair<QString, QByteArray>> contents;
     for (const QString& path : files) {
@@ -230,8 +229,7 @@ int runSweep(const QStringList& args)
     SweepArgs parsed;
     QString error;
     if (!parseArgs(args, parsed, error)) {
-        err() << "rwb sweep: " << error << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("sweep", error, kUsage);
     }
     if (parsed.help) {
         out() << kUsage;

@@ -78,8 +78,7 @@ int runTune(const QStringList& args)
     QString outPath;
     QString error;
     const auto bad = [&](const QString& message) {
-        err() << "rwb tune: " << message << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("tune", message, kUsage);
     };
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString& a = args[i];
@@ -91,6 +90,11 @@ int runTune(const QStringList& args)
             positional << a;
             continue;
         }
+        static const QStringList kOptions { QStringLiteral("--objective"), QStringLiteral("--constraint"),
+            QStringLiteral("--param"), QStringLiteral("--budget"), QStringLiteral("--seeds"), QStringLiteral("--threads"),
+            QStringLiteral("--search-seed"), QStringLiteral("--out") };
+        if (!kOptions.contains(a))
+            return bad(unknownOption(a, kUsage));
         if (i + 1 >= args.size())
             return bad(QStringLiteral("option %1 needs a value").arg(a));
         const QString v = args[++i];

@@ -24,15 +24,14 @@ int runValidate(const QStringList& args)
             return Ok;
         }
         if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            err() << "rwb validate: unknown option \"" << a << "\"\n\n" << kUsage;
-            return BadInput;
+            return usageError("validate", unknownOption(a, kUsage), kUsage);
         }
         files << a;
     }
     if (files.size() != 1) {
-        err() << "rwb validate: " << (files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"))
-              << "\n\n" << kUsage;
-        return BadInput;
+        return usageError("validate",
+                          files.isEmpty() ? QStringLiteral("missing SCENARIO.json") : QStringLiteral("expected one file"),
+                          kUsage);
     }
     const ScenarioLoad loaded = scenariojson::loadFile(files.first());
     if (loaded.ok())

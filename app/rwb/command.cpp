@@ -1,5 +1,7 @@
 #include "command.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -11,7 +13,54 @@ std::vector<Command>& registry()
     static std::vector<Command> all;
     return all;
 }
+/// Levenshtein distance: how many one-character edits turn a into b.
+int editDistance(QStringView a, QStringView b)
+{
+    std::vector<int> row(std::size_t(b.size()) + 1);
+    for (std::size_t j = 0; j < row.size(); ++j)
+        row[j] = int(j);
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        int diagonal = row[0];
+        row[0] = int(i);
+        for (qsizetype j = 1; j <= b.size(); ++j) {
+            const int above = row[std::size_t(j)];
+            const int substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            row[std::size_t(j)] = std::min({ above + 1, row[std::size_t(j - 1)] + 1, substitute });
+            diagonal = above;
+        }
+    }
+    return row.back();
+}
 } // namespace
+
+QString nearestName(QStringView typed, const QStringList& known)
+{
+    QString nearest;
+    int best = 3; // more than two edits is not a typo
+    for (const QString& name : known) {
+        const int d = editDistance(typed, name);
+        if (d < best) {
+            best = d;
+            nearest = name;
+        }
+    }
+    return nearest;
+}
+
+QStringList splitOptionValues(const QStringList& args)
+{
+    QStringList split;
+    split.reserve(args.size());
+    for (const QString& a : args) {
+        const qsizetype equals = a.startsWith(QLatin1String("--")) ? a.indexOf(QLatin1Char('=')) : -1;
+        if (equals > 2) {
+            split << a.left(equals) << a.mid(equals + 1);
+        } else {
+            split << a;
+        }
+    }
+    return split;
+}
 
 Registrar::Registrar(Command command) { registry().push_back(std::move(command)); }
 
@@ -37,7 +86,14 @@ bool Options::parse(const QStringList& args, QStringList& positional, bool& help
         }
         const auto value = std::find_if(m_values.begin(), m_values.end(), [&](const auto& v) { return a == v.first; });
         if (value == m_values.end()) {
+            QStringList known;
+            for (const auto& f : m_flags)
+                known << f.first;
+            for (const auto& v : m_values)
+                known << v.first;
             error = QStringLiteral("unknown option \"%1\"").arg(a);
+            if (const QString nearest = nearestName(a, known); !nearest.isEmpty())
+                error += QStringLiteral(" (did you mean %1?)").arg(nearest);
             return false;
         }
         if (i + 1 >= args.size()) {
@@ -49,9 +105,28 @@ bool Options::parse(const QStringList& args, QStringList& positional, bool& help
     return true;
 }
 
+QString unknownOption(QStringView option, const char* usage)
+{
+    static const QRegularExpression optionName(QStringLiteral("--[a-z][a-z0-9-]*"));
+    QStringList known;
+    for (const auto& match : optionName.globalMatch(QString::fromUtf8(usage)))
+        known << match.captured();
+    known.removeDuplicates();
+    QString message = QStringLiteral("unknown option \"%1\"").arg(option);
+    if (const QString nearest = nearestName(option, known); !nearest.isEmpty())
+        message += QStringLiteral(" (did you mean %1?)").arg(nearest);
+    return message;
+}
+
 int usageError(const char* command, const QString& message, const char* usage)
 {
-    err() << "rwb " << command << ": " << message << "\n\n" << usage;
+    const QString text = QString::fromUtf8(usage);
+    // The synopsis (the usage text's first paragraph), not the whole help page, so the error stays
+    // on screen.
+    const qsizetype synopsisEnd = text.indexOf(QLatin1String("\n\n"));
+    err() << "rwb " << command << ": " << message << '\n'
+          << (synopsisEnd < 0 ? text : text.left(synopsisEnd + 1)) << "Run 'rwb " << command
+          << " --help' for the options.\n";
     return BadInput;
 }
 

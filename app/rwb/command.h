@@ -62,8 +62,16 @@ template <class Load> bool reportLoadErrors(const Load& loaded)
     return !loaded.ok();
 }
 
-/// Prints "rwb COMMAND: message", a blank line and the usage on stderr; returns BadInput.
+/// Prints "rwb COMMAND: message", the usage's synopsis (its first paragraph) and where the options are,
+/// on stderr; returns BadInput.
 int usageError(const char* command, const QString& message, const char* usage);
+/// 'unknown option "--sed" (did you mean --seed?)': the suggestion is the option `usage` names nearest
+/// to `option`, if a typo away.
+QString unknownOption(QStringView option, const char* usage);
+/// The known name at most two edits from `typed`, the nearest first; empty when none is that close.
+QString nearestName(QStringView typed, const QStringList& known);
+/// GNU style: "--name=value" becomes "--name" "value", so every command accepts both forms.
+QStringList splitOptionValues(const QStringList& args);
 
 
 } // namespace rwb::cli

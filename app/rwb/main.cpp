@@ -36,7 +36,10 @@ int main(int argc, char* argv[])
         return Ok;
     }
     const QString name = args.takeFirst();
+    args = splitOptionValues(args);
+    QStringList names;
     for (const auto& command : commands()) {
+        names << command.name;
         if (command.name == name) {
             const int code = command.run(args);
             out().flush();
@@ -44,7 +47,10 @@ int main(int argc, char* argv[])
             return code;
         }
     }
-    err() << "rwb: unknown command '" << name << "'\n\n";
+    err() << "rwb: unknown command '" << name << "'";
+    if (const QString nearest = nearestName(name, names); !nearest.isEmpty())
+        err() << " (did you mean '" << nearest << "'?)";
+    err() << "\n\n";
     printUsage(err());
     return BadInput;
 }

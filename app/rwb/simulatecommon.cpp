@@ -21,7 +21,7 @@ QString cell(double v, int width, int decimals = 0) { return QString::number(v, 
 
 } // namespace
 
-bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile)
+bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile, const char* usage)
 {
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString& a = args[i];
@@ -54,7 +54,7 @@ bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& erro
             if (!value(out.out))
                 return false;
         } else if (a.startsWith(QLatin1Char('-')) && a.size() > 1) {
-            error = QStringLiteral("unknown option \"%1\"").arg(a);
+            error = unknownOption(a, usage);
             return false;
         } else {
             out.positional << a;

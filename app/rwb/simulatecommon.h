@@ -26,7 +26,8 @@ struct SimulateArgs {
     int threads = 0; ///< simulation threads (0: one per core); `rwb simulate --threads N`
 };
 
-bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile);
+/// The shared options of simulate, demo, replay and live; `usage` is the command's (for typo hints).
+bool parseSimulateArgs(const QStringList& args, SimulateArgs& out, QString& error, bool needsFile, const char* usage);
 /// Runs the scenario, writes events to args.out when set, prints the summary. Returns an exit code.
 int simulateAndReport(const Scenario& scenario, const SimulateArgs& args, const QString& command);
 /// Where a run summary comes from, beyond the result itself.

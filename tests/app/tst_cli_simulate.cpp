@@ -131,6 +131,39 @@ private slots:
         QCOMPARE(rwb({QStringLiteral("demo"), QStringLiteral("no-such-demo")}).exitCode, 2);
     }
 
+    // A typo gets the option (or command) it most likely meant, and the error stays short: the
+    // synopsis and where the options are, not the whole help page.
+    void badOptionSuggestsTheNearest()
+    {
+        const Run typo = rwb({QStringLiteral("simulate"), QStringLiteral("--sed"), QStringLiteral("3"), QStringLiteral("x.json")});
+        QCOMPARE(typo.exitCode, 2);
+        QVERIFY(typo.out.isEmpty());
+        const QStringList lines = typo.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.value(0), QStringLiteral("rwb simulate: unknown option \"--sed\" (did you mean --seed?)"));
+        QVERIFY(lines.value(1).startsWith(QStringLiteral("Usage: rwb simulate")));
+        QCOMPARE(lines.last(), QStringLiteral("Run 'rwb simulate --help' for the options."));
+        QVERIFY(!typo.err.contains(QStringLiteral("--series ")));  // the option list is --help's job
+        const Run far = rwb({QStringLiteral("simulate"), QStringLiteral("--zzzzzz"), QStringLiteral("x.json")});
+        QVERIFY(far.err.startsWith(QStringLiteral("rwb simulate: unknown option \"--zzzzzz\"\n"))); // no wild guess
+        const Run command = rwb({QStringLiteral("simulaet")});
+        QCOMPARE(command.exitCode, 2);
+        QVERIFY(command.err.startsWith(QStringLiteral("rwb: unknown command 'simulaet' (did you mean 'simulate'?)\n")));
+        const Run tune = rwb({QStringLiteral("tune"), QStringLiteral("x.json"), QStringLiteral("--budgte"), QStringLiteral("4")});
+        QVERIFY(tune.err.startsWith(QStringLiteral("rwb tune: unknown option \"--budgte\" (did you mean --budget?)")));
+    }
+
+    // GNU style --name=value means --name value, for every command.
+    void optionEqualsValue()
+    {
+        const QString path = write(QStringLiteral("ok.json"), kValid);
+        const Run spaced = rwb({QStringLiteral("simulate"), path, QStringLiteral("--json"), QStringLiteral("--seed"), QStringLiteral("7")});
+        const Run joined = rwb({QStringLiteral("simulate"), path, QStringLiteral("--json"), QStringLiteral("--seed=7")});
+        QCOMPARE(joined.exitCode, 0);
+        QCOMPARE(joined.out, spaced.out);
+        QCOMPARE(QJsonDocument::fromJson(joined.out.toUtf8()).object().value(QStringLiteral("seed")).toInt(), 7);
+        QCOMPARE(rwb({QStringLiteral("simulate"), path, QStringLiteral("--seed=abc")}).exitCode, 2);
+    }
+
     void simulateJsonSummary()
     {
         const Run r = rwb({QStringLiteral("simulate"), write(QStringLiteral("ok.json"), kValid), QStringLiteral("--json")});
