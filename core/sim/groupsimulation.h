@@ -44,7 +44,7 @@ private:
     class Ids;
     const Scenario* m_scenario; // until produce() returns
     std::uint64_t m_seed;
-    std::atomic<bool> m_produced {false};
+    std::atomic<bool> m_produced { false };
     std::vector<std::unique_ptr<Ids>> m_arrivals; // per client
     std::vector<std::unique_ptr<Ids>> m_bursts; // per client
 };
