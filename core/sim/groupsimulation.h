@@ -4,6 +4,7 @@
 #include "core/sim/simgroups.h"
 #include "core/sim/simulator.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,7 +21,8 @@ namespace rwb {
 /// One thread runs produce(), which draws every client's arrivals as the run would and numbers them in
 /// start order, publishing each id as it goes; groups on other threads read them meanwhile (a reader of
 /// an id not yet published waits for it). Readers and the producer may run concurrently; the scenario
-/// must outlive the plan.
+/// must outlive produce(). A produced plan depends on nothing else: it serves any run with the same seed,
+/// duration, clients and numbers of services and pipelines (IncrementalSimulator keeps it between runs).
 class ArrivalPlan final {
 public:
     ArrivalPlan(const Scenario& scenario, std::uint64_t seed);
@@ -31,6 +33,8 @@ public:
     /// Numbers every call (once, on one thread). Readers waiting for an id it never publishes (it threw)
     /// get std::logic_error.
     void produce();
+    /// Whether produce() numbered every call (it returned without throwing).
+    bool produced() const noexcept;
     /// The request id of client `client`'s single arrival number `k` (from 0).
     std::uint64_t arrivalId(std::size_t client, std::size_t k) const;
     /// The first request id of client `client`'s burst number `k`; the burst's calls follow it.
@@ -38,8 +42,9 @@ public:
 
 private:
     class Ids;
-    const Scenario& m_scenario;
+    const Scenario* m_scenario; // until produce() returns
     std::uint64_t m_seed;
+    std::atomic<bool> m_produced { false };
     std::vector<std::unique_ptr<Ids>> m_arrivals; // per client
     std::vector<std::unique_ptr<Ids>> m_bursts; // per client
 };
@@ -74,7 +79,10 @@ struct SimGroupResult {
 class GroupRunner final {
 public:
     enum class Events { Direct, PerGroup };
-    GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events = Events::Direct);
+    /// `plan`: a produced ArrivalPlan of an earlier run that numbers this scenario's calls alike (see
+    /// ArrivalPlan), used instead of drawing the arrivals again; nullptr: planned when a group needs it.
+    GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events = Events::Direct,
+        std::shared_ptr<const ArrivalPlan> plan = nullptr);
     ~GroupRunner();
     GroupRunner(const GroupRunner&) = delete;
     GroupRunner& operator=(const GroupRunner&) = delete;
@@ -84,6 +92,9 @@ public:
     void simulate(const std::vector<SimGroup>& groups);
     /// The latest end (ns) of the groups simulated so far.
     std::int64_t end() const noexcept { return m_end; }
+    /// The arrival plan the groups simulated so far used (nullptr when none needed one); produced once
+    /// simulate() returned.
+    const std::shared_ptr<const ArrivalPlan>& plan() const noexcept { return m_plan; }
     /// Every group simulated, in the order simulated, completed for `runEnd` (>= end()). Once.
     std::vector<std::shared_ptr<const SimGroupResult>> finish(std::int64_t runEnd);
 
@@ -94,7 +105,7 @@ private:
     int m_threads;
     Events m_events;
     std::uint64_t m_seed;
-    std::unique_ptr<ArrivalPlan> m_plan;
+    std::shared_ptr<const ArrivalPlan> m_plan;
     std::vector<std::unique_ptr<Group>> m_groups;
     std::int64_t m_end = 0;
 };

@@ -51,10 +51,26 @@ QByteArray groupKey(
     return QJsonDocument(key).toJson(QJsonDocument::Compact);
 }
 
+// Everything the arrival plan depends on (see ArrivalPlan): the clients, the seed, the duration and how
+// many random streams are split before the clients'.
+QByteArray planKey(const QJsonObject& document, const Scenario& scenario, const SimulationOptions& options)
+{
+    const QJsonObject key {
+        { QStringLiteral("clients"), document.value(QStringLiteral("clients")) },
+        { QStringLiteral("streams_before"),
+            QJsonArray { qint64(scenario.services.size()), qint64(scenario.pipelines.size()) } },
+        { QStringLiteral("seed"), QString::number(options.seed.value_or(scenario.seed)) },
+        { QStringLiteral("duration_ns"), QString::number(scenario.duration.count()) },
+    };
+    return QJsonDocument(key).toJson(QJsonDocument::Compact);
+}
+
 } // namespace
 
 void IncrementalSimulator::clear()
 {
+    m_plan.reset();
+    m_planKey.clear();
     m_kept.clear();
     m_lastParts.clear();
     m_lastReused = 0;
@@ -86,7 +102,10 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
         }
     }
 
-    GroupRunner runner(scenario, options, Simulator::threadCount(options), GroupRunner::Events::PerGroup);
+    // Unchanged clients number their calls as before: the last run's arrival plan serves again.
+    QByteArray arrivalsKey = planKey(document, scenario, options);
+    GroupRunner runner(scenario, options, Simulator::threadCount(options), GroupRunner::Events::PerGroup,
+        arrivalsKey == m_planKey ? m_plan : nullptr);
     const auto simulate = [&](const std::vector<std::size_t>& which) {
         std::vector<SimGroup> batch;
         for (const std::size_t g : which)
@@ -106,6 +125,11 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
     const auto finished = runner.finish(end);
     for (std::size_t k = 0; k < simulated.size(); ++k)
         parts[simulated[k]] = finished[k];
+
+    if (runner.plan() && runner.plan() != m_plan) {
+        m_plan = runner.plan();
+        m_planKey = std::move(arrivalsKey);
+    }
 
     RunResult result = mergeGroups(scenario, options, parts);
     if (options.sink)

@@ -18,6 +18,9 @@ namespace rwb {
 /// numbers), the seed, duration, drain limit and bucket width — and a group whose key is unchanged is
 /// not simulated again. The result is identical to Simulator::run's for the same scenario and options.
 ///
+/// The request-id plan (ArrivalPlan) of the last run that needed one is kept as well, under a key of what
+/// it depends on (clients, seed, duration, numbers of services and pipelines): an edit to a service or a
+/// pipeline re-simulates its group without drawing every client's arrivals again.
 /// A kept group is reused only when the run ends when it ended before (one group draining longer makes
 /// every group's series longer); otherwise it is simulated again. Only the last run's groups are kept.
 /// With a sink each group keeps its events too (the kinds the sink wants, part of the key) and the sink
@@ -38,11 +41,15 @@ public:
     const std::vector<std::shared_ptr<const SimGroupResult>>& lastParts() const noexcept { return m_lastParts; }
     /// How many groups of the last run were reused.
     int lastReused() const noexcept { return m_lastReused; }
+    /// The kept arrival plan: the last one a run needed (nullptr when none did yet).
+    const std::shared_ptr<const ArrivalPlan>& keptPlan() const noexcept { return m_plan; }
     /// Forgets every kept result.
     void clear();
 
 private:
     std::map<QByteArray, std::shared_ptr<const SimGroupResult>> m_kept;
+    std::shared_ptr<const ArrivalPlan> m_plan;
+    QByteArray m_planKey;
     std::vector<std::shared_ptr<const SimGroupResult>> m_lastParts;
     int m_lastReused = 0;
 };

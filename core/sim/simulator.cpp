@@ -936,13 +936,17 @@ struct GroupRunner::Group {
     std::unique_ptr<GroupEventBuffer> events; // Events::PerGroup with a sink: options.sink
 };
 
-GroupRunner::GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events)
+GroupRunner::GroupRunner(const Scenario& scenario, const SimulationOptions& options, int threads, Events events,
+    std::shared_ptr<const ArrivalPlan> plan)
     : m_scenario(scenario)
     , m_options(options)
     , m_threads(threads)
     , m_events(events)
     , m_seed(options.seed.value_or(scenario.seed))
+    , m_plan(std::move(plan))
 {
+    if (m_plan && !m_plan->produced())
+        throw std::logic_error("GroupRunner: an arrival plan that was not produced");
 }
 
 GroupRunner::~GroupRunner() = default;
@@ -955,8 +959,11 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
     const bool partial = std::any_of(groups.begin(), groups.end(),
         [&](const SimGroup& g) { return g.clients.size() != m_scenario.clients.size(); });
     const bool producePlan = partial && !m_plan;
-    if (producePlan)
-        m_plan = std::make_unique<ArrivalPlan>(m_scenario, m_seed);
+    std::shared_ptr<ArrivalPlan> newPlan;
+    if (producePlan) {
+        newPlan = std::make_shared<ArrivalPlan>(m_scenario, m_seed);
+        m_plan = newPlan;
+    }
 
     const std::size_t first = m_groups.size();
     // Progress of several groups: the least advanced one's, reported by whichever thread advances it.
@@ -985,7 +992,7 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
     const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
     forEachParallel(tasks, m_threads, [&](std::size_t task) {
         if (producePlan && task == 0) {
-            m_plan->produce();
+            newPlan->produce();
             return;
         }
         const std::size_t g = task - (producePlan ? 1 : 0);
@@ -1059,7 +1066,7 @@ private:
 };
 
 ArrivalPlan::ArrivalPlan(const Scenario& scenario, std::uint64_t seed)
-    : m_scenario(scenario)
+    : m_scenario(&scenario)
     , m_seed(seed)
 {
     for (const ClientSpec& spec : scenario.clients) {
@@ -1072,6 +1079,11 @@ ArrivalPlan::ArrivalPlan(const Scenario& scenario, std::uint64_t seed)
 }
 
 ArrivalPlan::~ArrivalPlan() = default;
+
+bool ArrivalPlan::produced() const noexcept
+{
+    return m_produced.load(std::memory_order_acquire);
+}
 
 std::uint64_t ArrivalPlan::arrivalId(std::size_t client, std::size_t k) const
 {
@@ -1109,10 +1121,11 @@ void ArrivalPlan::produce()
         std::int64_t time = 0;       // of the next entry
         std::uint64_t scheduled = 0; // tie-breaker of the next entry
     };
-    RunStreams streams(m_scenario, m_seed);
+    const Scenario& scenario = *m_scenario;
+    RunStreams streams(scenario, m_seed);
     std::vector<Stream> active;
-    for (std::size_t i = 0; i < m_scenario.clients.size(); ++i) {
-        ClientState c(m_scenario, i, streams.clients[i]);
+    for (std::size_t i = 0; i < scenario.clients.size(); ++i) {
+        ClientState c(scenario, i, streams.clients[i]);
         if (const std::int64_t first = c.firstArrival(); first != ClientState::kNoArrival)
             active.push_back({c, m_arrivals[i].get(), false, 1, first});
         if (c.bursts() && c.start() < c.end)
@@ -1142,6 +1155,8 @@ void ArrivalPlan::produce()
         if (s.time == ClientState::kNoArrival)
             active.erase(active.begin() + std::ptrdiff_t(best));
     }
+    m_scenario = nullptr; // the plan is complete: it outlives the scenario it was drawn from
+    m_produced.store(true, std::memory_order_release);
 }
 
 RunResult mergeGroups(const Scenario& scenario, const SimulationOptions& options,

@@ -308,6 +308,44 @@ private slots:
         QCOMPARE(inc.lastReused(), 0);
     }
 
+    // The request-id plan depends on the clients only: an edit elsewhere reuses it, an arrival edit draws a
+    // new one, and a kept plan outlives the scenario copy it was drawn from.
+    void incrementalReusesTheArrivalPlan()
+    {
+        IncrementalSimulator inc;
+        const SimulationOptions o = withThreads(2);
+        {
+            const Scenario first = load(kScenario);
+            inc.run(first, o);
+        }
+        const std::shared_ptr<const ArrivalPlan> plan = inc.keptPlan();
+        QVERIFY(plan);
+        QVERIFY(plan->produced());
+
+        Scenario s = load(kScenario);
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/pipelines/3/retry/max_attempts"), 5).empty());
+        QCOMPARE(inc.run(s, o), Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 4);
+        QCOMPARE(inc.keptPlan().get(), plan.get());
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/services/0/fault/error_rate"), 0.25).empty());
+        QCOMPARE(inc.run(s, withThreads(1)), Simulator::run(s));
+        QCOMPARE(inc.keptPlan().get(), plan.get());
+
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/clients/6/arrival/rate"), 25).empty());
+        QCOMPARE(inc.run(s, o), Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 0);
+        QVERIFY(inc.keptPlan().get() != plan.get());
+
+        SimulationOptions reseeded = o;
+        reseeded.seed = 7;
+        const std::shared_ptr<const ArrivalPlan> before = inc.keptPlan();
+        QCOMPARE(inc.run(s, reseeded), Simulator::run(s, reseeded));
+        QVERIFY(inc.keptPlan().get() != before.get());
+
+        inc.clear();
+        QVERIFY(!inc.keptPlan());
+    }
+
     // The group that ends last sets every group's series length: when an edit moves the end, kept
     // groups are completed again for the new end, and the result still equals a full run.
     void incrementalFollowsTheRunEnd()
