@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string_view>
 
 namespace rwb {
 
@@ -71,9 +72,10 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
         return logLevelFromNumber(v);
     }
     struct Name {
-        const char* name;
+        std::string_view name;
         LogLevel level;
     };
+    // string_view compares lengths first: no strcmp call per candidate.
     static constexpr Name kNames[] = {{"info", LogLevel::Info}, {"information", LogLevel::Info},
         {"warning", LogLevel::Warning}, {"warn", LogLevel::Warning}, {"error", LogLevel::Error},
         {"err", LogLevel::Error}, {"debug", LogLevel::Debug}, {"trace", LogLevel::Trace},
@@ -81,8 +83,9 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
         {"fatal", LogLevel::Critical}, {"panic", LogLevel::Critical}, {"dpanic", LogLevel::Critical},
         {"emerg", LogLevel::Critical}, {"emergency", LogLevel::Critical}, {"alert", LogLevel::Critical},
         {"notice", LogLevel::Info}};
+    const std::string_view lower(buf, std::size_t(n));
     for (const auto& entry : kNames)
-        if (std::strcmp(entry.name, buf) == 0)
+        if (entry.name == lower)
             return entry.level;
     return std::nullopt;
 }
