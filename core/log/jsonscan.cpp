@@ -93,10 +93,18 @@ inline bool isNumberChar(char c) noexcept
 inline bool sameBytes(const char* a, const char* b, std::size_t n) noexcept
 {
     if (n < 8) {
-        for (std::size_t i = 0; i < n; ++i)
-            if (a[i] != b[i])
-                return false;
-        return true;
+        if (n < 4) {
+            for (std::size_t i = 0; i < n; ++i)
+                if (a[i] != b[i])
+                    return false;
+            return true;
+        }
+        std::uint32_t x, y, u, v; // the first and the last four bytes, overlapping
+        std::memcpy(&x, a, 4);
+        std::memcpy(&y, b, 4);
+        std::memcpy(&u, a + n - 4, 4);
+        std::memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
     }
     std::uint64_t x, y;
     for (std::size_t i = 0; i + 8 < n; i += 8) {
