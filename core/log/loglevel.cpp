@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 
 namespace rwb {
@@ -56,6 +57,12 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
     const qsizetype n = text.size();
     if (n == 0 || n >= qsizetype(sizeof buf))
         return std::nullopt;
+    // The names JsonlWriter writes (most lines of a workbench log) match as they are, in enum order.
+    static constexpr std::string_view kCanonical[] = {"TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"};
+    const std::string_view raw(text.data(), std::size_t(n));
+    for (std::size_t i = 0; i < std::size(kCanonical); ++i)
+        if (raw == kCanonical[i])
+            return LogLevel(i + 1);
     bool digits = true;
     for (qsizetype i = 0; i < n; ++i) {
         char c = text[i];
