@@ -32,7 +32,9 @@ constexpr int kMaxDepth = 64;
 
 inline const char* skipWs(const char* p, const char* e) noexcept
 {
-    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+    // Every byte above the space is no whitespace: one compare for the usual non-blank byte.
+    while (p < e && static_cast<unsigned char>(*p) <= ' '
+        && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         ++p;
     return p;
 }

@@ -57,6 +57,31 @@ MappedFile::~MappedFile()
         file.unmap(reinterpret_cast<uchar*>(const_cast<char*>(data)));
 }
 
+namespace {
+
+// Dictionary keys are short (agents, events, task ids): eight bytes per multiply beats the library's
+// general string hash, which cost more than the scan of the key itself. Only the slot depends on it.
+std::size_t slotHash(std::string_view s) noexcept
+{
+    constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    std::uint64_t h = s.size() * kMul;
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ w) * kMul;
+        h ^= h >> 29;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        tail |= std::uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+    h = (h ^ tail) * kMul;
+    return std::size_t(h ^ (h >> 32));
+}
+
+} // namespace
+
 Dictionary::Dictionary()
 {
     m_entries.emplace_back();
@@ -85,7 +110,7 @@ void Dictionary::grow()
     std::vector<std::uint32_t> table(m_table.size() * 2, 0);
     const std::size_t mask = table.size() - 1;
     for (std::uint32_t id = 1; id < m_entries.size(); ++id) {
-        std::size_t slot = std::hash<std::string_view> {}(m_entries[id]) & mask;
+        std::size_t slot = slotHash(m_entries[id]) & mask;
         while (table[slot])
             slot = (slot + 1) & mask;
         table[slot] = id + 1;
@@ -98,7 +123,7 @@ std::optional<std::uint32_t> Dictionary::find(std::string_view s) const
     if (s.empty())
         return 0;
     const std::size_t mask = m_table.size() - 1;
-    std::size_t slot = std::hash<std::string_view> {}(s)&mask;
+    std::size_t slot = slotHash(s) & mask;
     while (const std::uint32_t v = m_table[slot]) {
         if (m_entries[v - 1] == s)
             return v - 1;
@@ -112,7 +137,7 @@ std::uint32_t Dictionary::intern(std::string_view s)
     if (s.empty())
         return 0;
     std::size_t mask = m_table.size() - 1;
-    std::size_t slot = std::hash<std::string_view> {}(s)&mask;
+    std::size_t slot = slotHash(s) & mask;
     while (const std::uint32_t v = m_table[slot]) {
         if (m_entries[v - 1] == s)
             return v - 1;
@@ -964,9 +989,12 @@ void LogIndex::Private::planPass(qint64 from)
     starts.push_back(from);
     // A small first chunk, so the first rows are published within a few milliseconds.
     qint64 at = from + std::min<qint64>(256 * 1024, options.chunkBytes);
+    // Chunks shrink toward the end of the pass (down to 1 MB), so that no worker is left scanning a
+    // full-size last chunk alone while the others have nothing to take.
+    const qint64 smallest = std::min<qint64>(1 << 20, options.chunkBytes);
     while (at < to) {
         starts.push_back(at);
-        at += options.chunkBytes;
+        at += std::clamp<qint64>((to - at) / (4 * qint64(std::max(1, options.threads))), smallest, options.chunkBytes);
     }
     starts.push_back(to);
     if (to <= from)

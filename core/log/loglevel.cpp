@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <string_view>
 
 namespace rwb {
 
@@ -55,6 +57,12 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
     const qsizetype n = text.size();
     if (n == 0 || n >= qsizetype(sizeof buf))
         return std::nullopt;
+    // The names JsonlWriter writes (most lines of a workbench log) match as they are, in enum order.
+    static constexpr std::string_view kCanonical[] = {"TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"};
+    const std::string_view raw(text.data(), std::size_t(n));
+    for (std::size_t i = 0; i < std::size(kCanonical); ++i)
+        if (raw == kCanonical[i])
+            return LogLevel(i + 1);
     bool digits = true;
     for (qsizetype i = 0; i < n; ++i) {
         char c = text[i];
@@ -71,9 +79,10 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
         return logLevelFromNumber(v);
     }
     struct Name {
-        const char* name;
+        std::string_view name;
         LogLevel level;
     };
+    // string_view compares lengths first: no strcmp call per candidate.
     static constexpr Name kNames[] = {{"info", LogLevel::Info}, {"information", LogLevel::Info},
         {"warning", LogLevel::Warning}, {"warn", LogLevel::Warning}, {"error", LogLevel::Error},
         {"err", LogLevel::Error}, {"debug", LogLevel::Debug}, {"trace", LogLevel::Trace},
@@ -81,8 +90,9 @@ std::optional<LogLevel> parseLogLevel(QByteArrayView text) noexcept
         {"fatal", LogLevel::Critical}, {"panic", LogLevel::Critical}, {"dpanic", LogLevel::Critical},
         {"emerg", LogLevel::Critical}, {"emergency", LogLevel::Critical}, {"alert", LogLevel::Critical},
         {"notice", LogLevel::Info}};
+    const std::string_view lower(buf, std::size_t(n));
     for (const auto& entry : kNames)
-        if (std::strcmp(entry.name, buf) == 0)
+        if (entry.name == lower)
             return entry.level;
     return std::nullopt;
 }

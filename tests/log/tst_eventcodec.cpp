@@ -294,13 +294,45 @@ private slots:
     void utf8ValidationStopsAtTheEndOfAsciiRuns()
     {
         // Exact-size heap buffers, so AddressSanitizer sees any read past the end of the fast paths.
-        for (std::size_t n : {0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 65}) {
+        for (std::size_t n : {0, 1, 7, 8, 9, 31, 32, 33, 40, 63, 64, 65, 127, 128, 129}) {
             auto ascii = std::make_unique<char[]>(n);
             std::fill_n(ascii.get(), n, 'a');
             QVERIFY2(jsonscan::isValidUtf8(ascii.get(), n), qPrintable(QString::number(n)));
             if (n >= 2) {
                 ascii[n - 1] = char(0xC3); // truncated two-byte sequence at the very end
                 QVERIFY(!jsonscan::isValidUtf8(ascii.get(), n));
+            }
+        }
+    }
+
+    void utf8ValidationFindsABadByteAnywhere()
+    {
+        // Every position of the 64-byte SSE2 blocks, their 8-byte tails and the bytes after them.
+        const std::size_t n = 150;
+        for (std::size_t at = 0; at < n; ++at) {
+            QByteArray bytes(qsizetype(n), 'a');
+            bytes[qsizetype(at)] = char(0xFF); // never valid in UTF-8
+            QVERIFY2(!jsonscan::isValidUtf8(bytes.constData(), n), qPrintable(QString::number(at)));
+            if (at + 1 < n) {
+                bytes[qsizetype(at)] = char(0xC3); // "é": a valid two-byte sequence
+                bytes[qsizetype(at + 1)] = char(0xA9);
+                QVERIFY2(jsonscan::isValidUtf8(bytes.constData(), n), qPrintable(QString::number(at)));
+            }
+        }
+    }
+
+    void keysOfEveryLengthMatchOnlyThemselves()
+    {
+        // Keys are compared in 4- and 8-byte words: a difference in any byte of any length must count.
+        for (int length = 1; length <= 20; ++length) {
+            const QByteArray key(length, 'k');
+            for (int at = 0; at < length; ++at) {
+                QByteArray other = key;
+                other[at] = 'x';
+                const QByteArray line = "{\"" + other + "\": 1, \"" + key + "\": 2}";
+                const jsonscan::Value v = jsonscan::find(line, key);
+                QCOMPARE(jsonscan::text(v), QByteArray("2"));
+                QCOMPARE(jsonscan::text(jsonscan::find(line, other)), QByteArray("1"));
             }
         }
     }

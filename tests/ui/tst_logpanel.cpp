@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <vector>
+
 using namespace rwb;
 
 namespace {
@@ -87,6 +89,44 @@ private slots:
         QTRY_COMPARE(qint64(model.rowCount()), lines);
         QVERIFY2(largest <= LogTableModel::kRowsPerStep, qPrintable(QString::number(largest)));
         QVERIFY2(steps >= 3, qPrintable(QString::number(steps)));
+    }
+
+    // Rows are announced at most once per kAnnounceIntervalMs, so the view repaints and the footer is
+    // rewritten at most 20 times a second while a log opens; the first rows are announced at once.
+    void announcementsAreSpacedButTheFirstIsImmediate()
+    {
+        const qint64 lines = 2 * LogTableModel::kRowsPerStep + 777;
+        const QString path = m_dir.filePath(QStringLiteral("spaced.jsonl"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            const QByteArray out = QByteArray("{}\n").repeated(lines);
+            QVERIFY(file.write(out) == out.size());
+        }
+        LogIndex index;
+        LogTableModel model;
+        model.setIndex(&index);
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<qint64> announcedAtNs;
+        connect(&model, &QAbstractItemModel::rowsInserted, this,
+            [&] { announcedAtNs.push_back(clock.nsecsElapsed()); });
+        qint64 rowsWhenFirstHeard = -1;
+        connect(&index, &LogIndex::rowsAvailable, this, [&] { // connected after the model's slot
+            if (rowsWhenFirstHeard < 0)
+                rowsWhenFirstHeard = model.rowCount();
+        });
+        LogIndex::Options options;
+        options.threads = 1;
+        QVERIFY(index.open(path, options));
+        index.waitForFinished();
+        QTRY_COMPARE(qint64(model.rowCount()), lines);
+        QVERIFY2(rowsWhenFirstHeard > 0, "the first rows waited for a timer");
+        QCOMPARE(announcedAtNs.size(), std::size_t(3));
+        for (std::size_t i = 1; i < announcedAtNs.size(); ++i) {
+            const qint64 gapNs = announcedAtNs[i] - announcedAtNs[i - 1];
+            QVERIFY2(gapNs >= qint64(LogTableModel::kAnnounceIntervalMs) * 1000000, qPrintable(QString::number(gapNs)));
+        }
     }
 
     void queryRowCount_data()

@@ -21,6 +21,9 @@ constexpr int kMaxMessageChars = 2000; // a table cell never needs more
 LogTableModel::LogTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
+    m_announceTimer.setSingleShot(true);
+    m_announceTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire up to 5 % early
+    connect(&m_announceTimer, &QTimer::timeout, this, &LogTableModel::announceRows);
 }
 
 LogTableModel::~LogTableModel() = default;
@@ -53,29 +56,36 @@ void LogTableModel::onRowsAvailable(qint64 rows)
         m_rows = rows; // filtered rows grow through appendFiltered()
         return;
     }
-    announceRows(rows);
+    announceWhenDue();
 }
 
-void LogTableModel::announceRows(qint64 rows)
+void LogTableModel::announceWhenDue()
+{
+    if (m_announceTimer.isActive())
+        return; // the pending announcement takes these rows too
+    const qint64 waited = m_sinceAnnounce.isValid() ? m_sinceAnnounce.elapsed() : kAnnounceIntervalMs;
+    if (waited >= kAnnounceIntervalMs)
+        announceRows();
+    else
+        m_announceTimer.start(int(kAnnounceIntervalMs - waited));
+}
+
+void LogTableModel::announceRows()
 {
     // A view spends about 0.1 µs per inserted row (its header keeps one item per section): a cached
-    // index of a 1 GB log delivers millions of rows at once, so they are announced in steps, each
-    // its own GUI event.
-    const qint64 capped = std::min<qint64>(rows, INT_MAX);
+    // index of a 1 GB log delivers millions of rows at once, so they are announced in steps.
+    if (!m_index || m_filter)
+        return;
+    const qint64 capped = std::min<qint64>(m_index->rowCount(), INT_MAX);
     const qint64 to = std::min(capped, m_rows + kRowsPerStep);
     if (to > m_rows) {
         beginInsertRows({}, static_cast<int>(m_rows), static_cast<int>(to - 1));
         m_rows = to;
         endInsertRows();
+        m_sinceAnnounce.start();
     }
-    if (to < capped && !m_stepPending) {
-        m_stepPending = true;
-        QTimer::singleShot(0, this, [this] {
-            m_stepPending = false;
-            if (m_index && !m_filter && m_index->rowCount() > m_rows)
-                announceRows(m_index->rowCount());
-        });
-    }
+    if (to < capped)
+        m_announceTimer.start(kAnnounceIntervalMs);
 }
 
 void LogTableModel::onReset()

@@ -4,7 +4,9 @@
 
 #include <QAbstractTableModel>
 #include <QCache>
+#include <QElapsedTimer>
 #include <QPointer>
+#include <QTimer>
 
 #include <optional>
 #include <vector>
@@ -29,6 +31,10 @@ public:
     /// vertical header spends ~0.12 µs per inserted row (QHeaderView::sectionsInserted, measured), so
     /// a step costs the GUI thread ~6 ms.
     static constexpr qint64 kRowsPerStep = 50000;
+    /// Rows are announced at most once per this interval (20 Hz): each announcement makes the view
+    /// update its geometry and repaint and the panel rewrite its footer, which cost the GUI thread far
+    /// more than the insert itself; rows that arrive in between are announced together.
+    static constexpr int kAnnounceIntervalMs = 50;
 
     explicit LogTableModel(QObject* parent = nullptr);
     ~LogTableModel() override;
@@ -65,12 +71,14 @@ public:
 
 private:
     void onRowsAvailable(qint64 rows);
-    void announceRows(qint64 rows);
+    void announceWhenDue();
+    void announceRows();
     void onReset();
 
     QPointer<LogIndex> m_index;
     qint64 m_rows = 0; // rows the model has announced (unfiltered)
-    bool m_stepPending = false; // more rows are announced in the next step
+    QTimer m_announceTimer; // single shot: the next announcement, while one is not yet due
+    QElapsedTimer m_sinceAnnounce;
     std::optional<std::vector<qint64>> m_filter;
     bool m_fileOrder = true;
     mutable QCache<qint64, QString> m_messages {4000};
