@@ -441,7 +441,7 @@ int runQuery(const Args& args)
             + QByteArray("TASK").leftJustified(12) + " MESSAGE\n";
     // Lines leave the process only once checked against the file: one it lost meanwhile (truncated in
     // place) would have been read as zeros.
-    std::vector<std::pair<qsizetype, qint64>> inBuffer; // where each buffered line starts, its row
+    std::vector<std::pair<qsizetype, RowIndex>> inBuffer; // where each buffered line starts, its row
     bool cut = false;
     auto flush = [&] {
         const qint64 intact = snap.intactBytes();
@@ -449,7 +449,7 @@ int runQuery(const Args& args)
             const LogRow row = snap.row(r);
             if (row.offset + row.length > intact) {
                 buf.truncate(at);
-                covered = std::min(covered, r);
+                covered = std::min(covered, r.value);
                 outcome.fileShrank = true;
                 cut = true;
                 break;
@@ -460,7 +460,8 @@ int runQuery(const Args& args)
         buf.clear();
         return written;
     };
-    for (qint64 r : rows) {
+    for (const qint64 value : rows) {
+        const RowIndex r(value);
         const qsizetype before = buf.size();
         const QByteArrayView line = snap.line(r);
         if (args.format == Format::Jsonl) {
@@ -470,8 +471,8 @@ int runQuery(const Args& args)
             logrowtext::appendCsvRow(snap, mapping, r, buf);
         } else {
             const LogRow row = snap.row(r);
-            buf += QByteArray::number(r + 1).leftJustified(8) + ' ' + logrowtext::timestamp(row).leftJustified(29) + ' '
-                + logrowtext::level(row).leftJustified(8) + ' '
+            buf += QByteArray::number(toLineNumber(r).value).leftJustified(8) + ' '
+                + logrowtext::timestamp(row).leftJustified(29) + ' ' + logrowtext::level(row).leftJustified(8) + ' '
                 + oneLine(snap.agentName(row.agentId).toUtf8()).leftJustified(16, ' ', true) + ' '
                 + oneLine(snap.taskName(row.taskId).toUtf8()).leftJustified(12, ' ', true) + ' '
                 + oneLine(logrowtext::message(snap, mapping, r)) + '\n';
@@ -520,11 +521,11 @@ int runStats(const Args& args)
     if (!s.firstMalformed.empty()) {
         QStringList first;
         for (std::size_t i = 0; i < std::min<std::size_t>(10, s.firstMalformed.size()); ++i)
-            first << QString::number(s.firstMalformed[i]);
+            first << QString::number(s.firstMalformed[i].value);
         o << " (first: " << first.join(QStringLiteral(", ")) << (s.malformedLines > 10 ? ", ..." : "") << ')';
     }
     o << '\n';
-    if (s.lines > 0 && (index.row(s.lines - 1).flags & LogRow::Truncated))
+    if (s.lines > 0 && (index.row(RowIndex(s.lines - 1)).flags & LogRow::Truncated))
         o << "last line: incomplete (no newline, does not parse): a writer may still be on it\n";
     if (s.invalidUtf8Lines)
         o << "invalid UTF-8 lines: " << s.invalidUtf8Lines << '\n';

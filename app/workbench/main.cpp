@@ -1,6 +1,7 @@
 // resilience-workbench: parses the command line and opens the main window.
 #include "core/config/demos.h"
 #include "ui/common/icons.h"
+#include "ui/shell/filecontroller.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/common/theme.h"
 
@@ -129,7 +130,7 @@ int main(int argc, char* argv[])
         opened = window.openFile(parser.positionalArguments().constFirst());
     }
     if (!opened && !parser.isSet(options.demo) && parser.positionalArguments().isEmpty())
-        window.restoreLastSession();
+        window.files()->restoreLastSession();
 
     // The tour shows once, to a person: never under automation (--demo, --screenshot) unless asked.
     if (parser.isSet(options.tour))

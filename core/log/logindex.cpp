@@ -219,15 +219,15 @@ std::optional<std::uint32_t> idOf(const State* state, const Dictionary State::*d
 
 } // namespace
 
-LogRow LogSnapshot::row(qint64 index) const
+LogRow LogSnapshot::row(RowIndex index) const
 {
-    const Located at = locate(m_chunks, index);
+    const Located at = locate(m_chunks, index.value);
     return at.chunk ? makeRow(*at.chunk, at.i, m_file->data) : LogRow {};
 }
 
-QByteArrayView LogSnapshot::line(qint64 index) const
+QByteArrayView LogSnapshot::line(RowIndex index) const
 {
-    const Located at = locate(m_chunks, index);
+    const Located at = locate(m_chunks, index.value);
     if (!at.chunk)
         return {};
     const qint64 s = at.chunk->lineStart(at.i);
@@ -726,7 +726,7 @@ void LogIndex::Private::publishLocked(WorkChunk& w)
     stats.crlf = stats.crlf || w.stats.crlf;
     for (qint64 local : w.stats.firstMalformed)
         if (stats.firstMalformed.size() < kMaxMalformedReported)
-            stats.firstMalformed.push_back(c.firstRow + local + 1);
+            stats.firstMalformed.push_back(toLineNumber(RowIndex(c.firstRow + local)));
     if (w.stats.minTime != LogRow::kNoTime && (stats.minTimeMs == LogRow::kNoTime || w.stats.minTime < stats.minTimeMs))
         stats.minTimeMs = w.stats.minTime;
     if (w.stats.maxTime != LogRow::kNoTime && (stats.maxTimeMs == LogRow::kNoTime || w.stats.maxTime > stats.maxTimeMs))
@@ -1101,19 +1101,19 @@ bool stillMapped(const MappedFile& file, const Chunk& chunk)
 }
 } // namespace
 
-LogRow LogIndex::row(qint64 index) const
+LogRow LogIndex::row(RowIndex index) const
 {
     std::shared_lock lock(d->listLock);
-    const Located at = locate(d->chunks, index);
+    const Located at = locate(d->chunks, index.value);
     if (!at.chunk || (d->options.follow && !stillMapped(*d->file, *at.chunk)))
         return {};
     return makeRow(*at.chunk, at.i, d->file->data);
 }
 
-QByteArray LogIndex::line(qint64 index) const
+QByteArray LogIndex::line(RowIndex index) const
 {
     std::shared_lock lock(d->listLock);
-    const Located at = locate(d->chunks, index);
+    const Located at = locate(d->chunks, index.value);
     if (!at.chunk || (d->options.follow && !stillMapped(*d->file, *at.chunk)))
         return {};
     const qint64 s = at.chunk->lineStart(at.i);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/log/fieldmapping.h"
+#include "core/log/lineref.h"
 #include "core/log/loglevel.h"
 
 #include <QByteArray>
@@ -57,7 +58,7 @@ struct LogStats {
     qint64 blankLines = 0;
     qint64 malformedLines = 0;
     qint64 invalidUtf8Lines = 0;
-    std::vector<qint64> firstMalformed; ///< 1-based line numbers of the first malformed lines (at most 100)
+    std::vector<LineNumber> firstMalformed; ///< the first malformed lines (at most 100)
     qint64 minTimeMs = LogRow::kNoTime; ///< earliest/latest timestamp (UTC ms); kNoTime when none
     qint64 maxTimeMs = LogRow::kNoTime;
     qint64 perLevel[7] {}; ///< indexed by LogLevel
@@ -82,9 +83,9 @@ public:
     LogSnapshot& operator=(const LogSnapshot&);
 
     qint64 rowCount() const noexcept { return m_rows; }
-    LogRow row(qint64 index) const;
+    LogRow row(RowIndex index) const;
     /// Raw bytes of the line (no line terminator, no BOM). Valid while this snapshot lives.
-    QByteArrayView line(qint64 index) const;
+    QByteArrayView line(RowIndex index) const;
     QString agentName(std::uint32_t id) const;
     QString taskName(std::uint32_t id) const;
     QString eventName(std::uint8_t id) const;
@@ -191,8 +192,8 @@ public:
     bool poll();
 
     qint64 rowCount() const noexcept;
-    LogRow row(qint64 index) const;
-    QByteArray line(qint64 index) const; ///< a copy (the map may change under follow mode)
+    LogRow row(RowIndex index) const;
+    QByteArray line(RowIndex index) const; ///< a copy (the map may change under follow mode)
     LogSnapshot snapshot() const;
     LogStats stats() const;
     FieldMapping mapping() const;

@@ -83,8 +83,8 @@ public:
     QString toString() const;
     bool matchesAll() const noexcept;
 
-    /// True if row `index` of `snapshot` matches.
-    bool matches(const LogSnapshot& snapshot, qint64 index) const;
+    /// True if row `row` of `snapshot` matches.
+    bool matches(const LogSnapshot& snapshot, RowIndex row) const;
 
     /// All matching rows in line order (empty if cancelled: check the control's flag). If the file
     /// shrinks under the evaluation, the matches among the rows read before (see LogQueryOutcome).

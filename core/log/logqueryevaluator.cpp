@@ -453,8 +453,9 @@ Context makeContext(const Node* root, const char* data, const State* state, int 
 
 } // namespace
 
-bool LogQuery::matches(const LogSnapshot& snapshot, qint64 index) const
+bool LogQuery::matches(const LogSnapshot& snapshot, RowIndex row) const
 {
+    const qint64 index = row.value;
     if (index < 0 || index >= snapshot.rowCount())
         return false;
     const auto& chunks = snapshot.chunks();

@@ -25,9 +25,9 @@ bool byTime(const Event& a, const Event& b) { return a.time < b.time; }
 std::optional<LogReplayer::Decoded::RunStart> readRunStart(const LogSnapshot& snapshot, std::uint8_t runStartedId)
 {
     for (qint64 i = 0, rows = snapshot.rowCount(); i < rows; ++i) {
-        if (snapshot.row(i).eventId != runStartedId)
+        if (snapshot.row(RowIndex(i)).eventId != runStartedId)
             continue;
-        const QByteArrayView line = snapshot.line(i);
+        const QByteArrayView line = snapshot.line(RowIndex(i));
         jsonscan::PathSet paths;
         const int scenarioSlot = paths.add(QByteArrayLiteral("extra.scenario"));
         const int seedSlot = paths.add(QByteArrayLiteral("extra.seed"));
@@ -97,7 +97,7 @@ LogReplayer::Decoded LogReplayer::decode(
     if (origin < 0) {
         origin = 0;
         for (qint64 i = 0; i < rows; ++i) {
-            const LogRow row = snapshot.row(i);
+            const LogRow row = snapshot.row(RowIndex(i));
             if (runStartedId != 0 ? row.eventId == runStartedId : isEventLine(row)) {
                 origin = row.timestampMs == LogRow::kNoTime ? 0 : row.timestampMs;
                 break;
@@ -125,14 +125,14 @@ LogReplayer::Decoded LogReplayer::decode(
         for (qint64 i = from; i < to; ++i) {
             if ((i & 0xfff) == 0 && cancel && cancel->load(std::memory_order_relaxed))
                 return;
-            const LogRow row = snapshot.row(i);
+            const LogRow row = snapshot.row(RowIndex(i));
             if (runStartedId != 0 && row.eventId == runStartedId)
                 continue; // a marker, not an engine event, and not a line to report as skipped
             if (!isEventLine(row)) {
                 ++part.skipped;
                 continue;
             }
-            auto event = eventcodec::decode(snapshot.line(i), origin);
+            auto event = eventcodec::decode(snapshot.line(RowIndex(i)), origin);
             if (!event) {
                 ++part.skipped;
                 continue;

@@ -17,7 +17,7 @@ QByteArray csvField(const QByteArray& value)
     return '"' + quoted + '"';
 }
 
-QByteArray message(const LogSnapshot& snapshot, const FieldMapping& mapping, qint64 row)
+QByteArray message(const LogSnapshot& snapshot, const FieldMapping& mapping, RowIndex row)
 {
     const QByteArrayView line = snapshot.line(row);
     if (snapshot.row(row).malformed())
@@ -38,12 +38,12 @@ QByteArray level(const LogRow& row)
     return row.level == LogLevel::Unknown ? QByteArray() : QByteArray(levelName(row.level));
 }
 
-void appendCsvRow(const LogSnapshot& snapshot, const FieldMapping& mapping, qint64 row, QByteArray& out)
+void appendCsvRow(const LogSnapshot& snapshot, const FieldMapping& mapping, RowIndex row, QByteArray& out)
 {
     const LogRow r = snapshot.row(row);
-    out += QByteArray::number(row + 1) + ',' + timestamp(r) + ',' + level(r) + ','
-        + csvField(snapshot.agentName(r.agentId).toUtf8()) + ',' + csvField(snapshot.taskName(r.taskId).toUtf8())
-        + ',' + csvField(message(snapshot, mapping, row)) + '\n';
+    out += QByteArray::number(toLineNumber(row).value) + ',' + timestamp(r) + ',' + level(r) + ','
+        + csvField(snapshot.agentName(r.agentId).toUtf8()) + ',' + csvField(snapshot.taskName(r.taskId).toUtf8()) + ','
+        + csvField(message(snapshot, mapping, row)) + '\n';
 }
 
 } // namespace rwb::logrowtext

@@ -16,12 +16,12 @@ QByteArray csvHeader();
 QByteArray csvField(const QByteArray& value);
 /// The line's message by `mapping` (the snapshot's) (the message key, else the fallback key); a
 /// malformed line's raw text, so nothing of it is lost.
-QByteArray message(const LogSnapshot& snapshot, const FieldMapping& mapping, qint64 row);
+QByteArray message(const LogSnapshot& snapshot, const FieldMapping& mapping, RowIndex row);
 /// The ISO 8601 timestamp; empty when the line has none.
 QByteArray timestamp(const LogRow& row);
 /// The level's canonical name; empty when unknown.
 QByteArray level(const LogRow& row);
 /// One CSV record (with its newline): 1-based line number, timestamp, level, agent, task, message.
-void appendCsvRow(const LogSnapshot& snapshot, const FieldMapping& mapping, qint64 row, QByteArray& out);
+void appendCsvRow(const LogSnapshot& snapshot, const FieldMapping& mapping, RowIndex row, QByteArray& out);
 
 } // namespace rwb::logrowtext

@@ -273,7 +273,7 @@ int main(int argc, char* argv[])
     // log holds workbench events (a foreign log given with --file may not)
     bool hasEvents = false;
     for (qint64 i = 0; i < std::min<qint64>(index->rowCount(), 10000) && !hasEvents; ++i)
-        hasEvents = index->row(i).eventId != 0;
+        hasEvents = index->row(RowIndex(i)).eventId != 0;
     double replayMs = -1;
     if (hasEvents) {
         QEventLoop loop;

@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     const LogSnapshot snap = index.snapshot();
     qint64 end = 0;
     for (qint64 i = 0; i < snap.rowCount(); ++i) {
-        const LogRow r = snap.row(i);
+        const LogRow r = snap.row(RowIndex(i));
         check(r.offset >= end && r.length >= 0 && r.offset + r.length <= qint64(size));
         end = r.offset + r.length;
         (void)snap.agentName(r.agentId);

@@ -66,17 +66,17 @@ private slots:
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("a.jsonl"), content)));
         QCOMPARE(index.rowCount(), 100);
         QVERIFY(index.mapping().format == LogFormat::Workbench);
-        const LogRow r = index.row(10);
+        const LogRow r = index.row(RowIndex(10));
         QCOMPARE(r.timestampMs, kT0 + 10000);
         QVERIFY(r.level == LogLevel::Error);
         QCOMPARE(index.agentName(r.agentId), QStringLiteral("db"));
         QCOMPARE(index.taskName(r.taskId), QStringLiteral("task-3"));
         QCOMPARE(r.flags, std::uint8_t(0));
-        QCOMPARE(index.line(10), seedLine(10, "ERROR", "db"));
+        QCOMPARE(index.line(RowIndex(10)), seedLine(10, "ERROR", "db"));
         const LogSnapshot snap = index.snapshot();
         QCOMPARE(snap.rowCount(), 100);
-        QCOMPARE(snap.eventName(snap.row(5).eventId), QStringLiteral("attempt"));
-        QCOMPARE(snap.line(99), QByteArrayView(seedLine(99)));
+        QCOMPARE(snap.eventName(snap.row(RowIndex(5)).eventId), QStringLiteral("attempt"));
+        QCOMPARE(snap.line(RowIndex(99)), QByteArrayView(seedLine(99)));
         const LogStats s = index.stats();
         QCOMPARE(s.lines, 100);
         QCOMPARE(s.malformedLines, 0);
@@ -107,7 +107,7 @@ private slots:
         QCOMPARE(parallel.rowCount(), 5000);
         QVERIFY(parallel.snapshot().chunks().size() > 50);
         for (qint64 i = 0; i < 5000; i += 37) {
-            const LogRow a = serial.row(i), b = parallel.row(i);
+            const LogRow a = serial.row(RowIndex(i)), b = parallel.row(RowIndex(i));
             QCOMPARE(b.offset, a.offset);
             QCOMPARE(b.length, a.length);
             QCOMPARE(b.timestampMs, a.timestampMs);
@@ -145,7 +145,7 @@ private slots:
         // rows published before the cancel are consistent
         const LogSnapshot snap = cancelled.snapshot();
         for (qint64 i = 0; i < snap.rowCount(); i += 999)
-            QCOMPARE(snap.line(i), QByteArrayView(seedLine(int(i))));
+            QCOMPARE(snap.line(RowIndex(i)), QByteArrayView(seedLine(int(i))));
     }
 
     void damageIsToleratedAndReported_data()
@@ -184,10 +184,13 @@ private slots:
         QCOMPARE(index.rowCount(), rows);
         const LogStats s = index.stats();
         QCOMPARE(s.malformedLines, malformed);
-        QCOMPARE(QList<qint64>(s.firstMalformed.begin(), s.firstMalformed.end()), malformedLines);
+        QList<qint64> firstMalformed;
+        for (const LineNumber line : s.firstMalformed)
+            firstMalformed.append(line.value);
+        QCOMPARE(firstMalformed, malformedLines);
         QCOMPARE(s.blankLines, blank);
         for (qint64 line : malformedLines)
-            QVERIFY(index.row(line - 1).malformed());
+            QVERIFY(index.row(toRowIndex(LineNumber(line))).malformed());
     }
 
     void crlfAndBomDetails()
@@ -198,10 +201,10 @@ private slots:
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("c.jsonl"), "\xEF\xBB\xBF" + good + "\r\n" + good + "\r\n")));
         QVERIFY(index.stats().hadBom);
         QVERIFY(index.stats().crlf);
-        QCOMPARE(index.row(0).offset, 3);
-        QCOMPARE(index.line(0), good); // no BOM, no CR
-        QCOMPARE(index.line(1), good);
-        QCOMPARE(index.row(1).timestampMs, kT0 + 2000);
+        QCOMPARE(index.row(RowIndex(0)).offset, 3);
+        QCOMPARE(index.line(RowIndex(0)), good); // no BOM, no CR
+        QCOMPARE(index.line(RowIndex(1)), good);
+        QCOMPARE(index.row(RowIndex(1)).timestampMs, kT0 + 2000);
     }
 
     void truncatedLastLineFlag()
@@ -210,8 +213,8 @@ private slots:
         const QByteArray good = seedLine(3);
         LogIndex index;
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("t.jsonl"), good + "\n" + good.left(good.size() - 5))));
-        QVERIFY(index.row(1).flags & LogRow::Truncated);
-        QCOMPARE(index.row(1).timestampMs, kT0 + 3000); // what could be read is kept
+        QVERIFY(index.row(RowIndex(1)).flags & LogRow::Truncated);
+        QCOMPARE(index.row(RowIndex(1)).timestampMs, kT0 + 3000); // what could be read is kept
     }
 
     void invalidUtf8()
@@ -222,10 +225,10 @@ private slots:
         LogIndex index;
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("u.jsonl"), seedLine(0) + "\n" + bad)));
         QCOMPARE(index.rowCount(), 2);
-        QVERIFY(!(index.row(0).flags & LogRow::InvalidUtf8));
-        QVERIFY(index.row(1).flags & LogRow::InvalidUtf8);
-        QVERIFY(!index.row(1).malformed());
-        QCOMPARE(index.row(1).timestampMs, kT0);
+        QVERIFY(!(index.row(RowIndex(0)).flags & LogRow::InvalidUtf8));
+        QVERIFY(index.row(RowIndex(1)).flags & LogRow::InvalidUtf8);
+        QVERIFY(!index.row(RowIndex(1)).malformed());
+        QCOMPARE(index.row(RowIndex(1)).timestampMs, kT0);
         QCOMPARE(index.stats().invalidUtf8Lines, 1);
     }
 
@@ -240,13 +243,13 @@ private slots:
         o.chunkBytes = 1 << 20; // the line spans several nominal chunks
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("h.jsonl"), seedLine(1) + "\n" + big + "\n" + seedLine(2) + "\n"), o));
         QCOMPARE(index.rowCount(), 3);
-        const LogRow r = index.row(1);
+        const LogRow r = index.row(RowIndex(1));
         QVERIFY(r.flags & LogRow::Huge);
         QVERIFY(!r.malformed());
         QCOMPARE(r.length, big.size());
         QVERIFY(r.level == LogLevel::Error);
         QCOMPARE(index.agentName(r.agentId), QStringLiteral("big"));
-        QCOMPARE(index.line(2), seedLine(2));
+        QCOMPARE(index.line(RowIndex(2)), seedLine(2));
     }
 
     void levelsInAnySpelling_data()
@@ -282,7 +285,7 @@ private slots:
         LogIndex::Options o;
         o.format = LogFormat::Workbench;
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("l.jsonl"), line), o));
-        QCOMPARE(int(index.row(0).level), level);
+        QCOMPARE(int(index.row(RowIndex(0)).level), level);
     }
 
     void foreignFormats_data()
@@ -333,7 +336,7 @@ private slots:
         LogIndex index;
         QVERIFY(indexFile(index, path));
         QCOMPARE(int(index.mapping().format), format);
-        const LogRow r = index.row(0);
+        const LogRow r = index.row(RowIndex(0));
         QCOMPARE(r.timestampMs, time);
         QCOMPARE(int(r.level), level);
         QCOMPARE(index.agentName(r.agentId), agent);
@@ -369,8 +372,8 @@ private slots:
         QVERIFY(index.poll());
         index.waitForFinished();
         QCOMPARE(index.rowCount(), 4);
-        QCOMPARE(index.line(2), third);
-        QCOMPARE(index.row(3).timestampMs, kT0 + 3000);
+        QCOMPARE(index.line(RowIndex(2)), third);
+        QCOMPARE(index.row(RowIndex(3)).timestampMs, kT0 + 3000);
         QCOMPARE(index.stats().malformedLines, 0);
 
         // Truncated (copytruncate rotation): start again.
@@ -380,7 +383,7 @@ private slots:
         index.waitForFinished();
         QCOMPARE(resets.count(), 1);
         QCOMPARE(index.rowCount(), 1);
-        QCOMPARE(index.row(0).timestampMs, kT0 + 9000);
+        QCOMPARE(index.row(RowIndex(0)).timestampMs, kT0 + 9000);
         const LogSnapshot old = index.snapshot();
 
         // Replaced by another file (rename rotation): a new inode.
@@ -391,9 +394,9 @@ private slots:
         index.waitForFinished();
         QCOMPARE(resets.count(), 2);
         QCOMPARE(index.rowCount(), 3);
-        QCOMPARE(index.row(2).timestampMs, kT0 + 12000);
+        QCOMPARE(index.row(RowIndex(2)).timestampMs, kT0 + 12000);
         QCOMPARE(old.rowCount(), 1); // the snapshot of the replaced file stays readable
-        QCOMPARE(old.line(0), QByteArrayView(seedLine(9)));
+        QCOMPARE(old.line(RowIndex(0)), QByteArrayView(seedLine(9)));
     }
 
     void duplicateKeysLastOneWins()
@@ -409,11 +412,11 @@ private slots:
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("dup.jsonl"), content)));
         const LogSnapshot snap = index.snapshot();
         QCOMPARE(snap.rowCount(), 2);
-        QVERIFY(snap.row(0).level == LogLevel::Error);
-        QCOMPARE(snap.agentName(snap.row(0).agentId), QStringLiteral("b"));
-        QCOMPARE(snap.eventName(snap.row(0).eventId), QStringLiteral("y"));
-        QCOMPARE(snap.row(1).timestampMs, kT0 + 5000);
-        QCOMPARE(snap.row(1).eventId, std::uint8_t(0)); // the second "extra" has no event
+        QVERIFY(snap.row(RowIndex(0)).level == LogLevel::Error);
+        QCOMPARE(snap.agentName(snap.row(RowIndex(0)).agentId), QStringLiteral("b"));
+        QCOMPARE(snap.eventName(snap.row(RowIndex(0)).eventId), QStringLiteral("y"));
+        QCOMPARE(snap.row(RowIndex(1)).timestampMs, kT0 + 5000);
+        QCOMPARE(snap.row(RowIndex(1)).eventId, std::uint8_t(0)); // the second "extra" has no event
         QCOMPARE(index.stats().malformedLines, 0);
     }
 
@@ -427,8 +430,8 @@ private slots:
         QVERIFY(indexFile(index, writeFile(dir, QStringLiteral("cut.jsonl"), seedLine(0) + "\n" + cut + "\n")));
         QVERIFY(cut.endsWith('}'));
         QCOMPARE(index.stats().malformedLines, 1);
-        QVERIFY(index.row(1).malformed());
-        QVERIFY(!index.row(0).malformed());
+        QVERIFY(index.row(RowIndex(1)).malformed());
+        QVERIFY(!index.row(RowIndex(0)).malformed());
     }
 
     void fileShrinksWhileIndexed()
@@ -487,7 +490,7 @@ private slots:
             QCOMPARE(snap.rowCount(), qint64(tasks.size()));
             QVERIFY(chunk > 4096 || snap.chunks().size() > 1);
             for (int i = 0; i < tasks.size(); ++i) {
-                const LogRow r = snap.row(i);
+                const LogRow r = snap.row(RowIndex(i));
                 QCOMPARE(snap.taskName(r.taskId), tasks[i]);
                 QCOMPARE(snap.taskId(tasks[i].toUtf8()), std::optional<std::uint32_t>(r.taskId));
             }

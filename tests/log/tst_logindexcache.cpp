@@ -41,12 +41,12 @@ QByteArray describe(const LogIndex& index)
     const LogSnapshot snap = index.snapshot();
     QByteArray out;
     for (qint64 r = 0; r < snap.rowCount(); ++r) {
-        const LogRow row = snap.row(r);
+        const LogRow row = snap.row(RowIndex(r));
         out += QByteArray::number(row.offset) + ',' + QByteArray::number(row.length) + ','
             + QByteArray::number(row.timestampMs) + ',' + QByteArray::number(int(row.level)) + ','
             + snap.agentName(row.agentId).toUtf8() + ',' + snap.taskName(row.taskId).toUtf8() + ','
             + snap.eventName(row.eventId).toUtf8() + ',' + QByteArray::number(row.flags) + ','
-            + snap.line(r).toByteArray() + '\n';
+            + snap.line(RowIndex(r)).toByteArray() + '\n';
     }
     const LogStats s = index.stats();
     out += "stats " + QByteArray::number(s.lines) + ' ' + QByteArray::number(s.blankLines) + ' '

@@ -202,7 +202,7 @@ private slots:
         // Row-by-row evaluation agrees with the bulk one.
         std::vector<qint64> single;
         for (qint64 i = 0; i < fx.snap.rowCount(); ++i)
-            if (q->matches(fx.snap, i))
+            if (q->matches(fx.snap, RowIndex(i)))
                 single.push_back(i);
         QCOMPARE(single, rows);
         // So does a single-threaded run over one big chunk.
@@ -294,7 +294,7 @@ private slots:
         q = LogQuery::parse(anyAgent);
         QVERIFY(q.has_value());
         QCOMPARE(q->count(fx.snap), 66);
-        QVERIFY(q->matches(fx.snap, 2));
+        QVERIFY(q->matches(fx.snap, RowIndex(2)));
         q = LogQuery::parse(QStringLiteral("(agent=a and agent=b) and (agent=c and (agent=d))"));
         QCOMPARE(q->toString(), QStringLiteral("(agent=\"a\" and agent=\"b\" and agent=\"c\" and agent=\"d\")"));
     }
@@ -333,14 +333,14 @@ private slots:
                           "\n"
                           "{\"level\": \"ERROR\", \"message\": \"trunc");
         QCOMPARE(fx.snap.rowCount(), 4);
-        QVERIFY(fx.snap.row(1).malformed());
-        QVERIFY(fx.snap.row(3).malformed());
+        QVERIFY(fx.snap.row(RowIndex(1)).malformed());
+        QVERIFY(fx.snap.row(RowIndex(3)).malformed());
         const auto q = LogQuery::parse(text);
         QVERIFY(q.has_value());
         const std::vector<qint64> result = q->evaluate(fx.snap);
         QCOMPARE(QList<qint64>(result.begin(), result.end()), rows);
         for (qint64 i = 0; i < 4; ++i)
-            QCOMPARE(q->matches(fx.snap, i), rows.contains(i));
+            QCOMPARE(q->matches(fx.snap, RowIndex(i)), rows.contains(i));
     }
 
     void fileShrinksUnderTheQuery()
@@ -368,7 +368,7 @@ private slots:
         auto matchingRows = [&fx](qint64 rows) {
             qint64 n = 0;
             for (qint64 i = 0; i < rows; ++i)
-                n += !fx.snap.row(i).blank();
+                n += !fx.snap.row(RowIndex(i)).blank();
             return n;
         };
         LogQueryOutcome outcome;

@@ -58,8 +58,8 @@ private slots:
         const LogSnapshot snap = index.snapshot();
         const FieldMapping mapping = snap.mapping();
         QByteArray csv = logrowtext::csvHeader();
-        logrowtext::appendCsvRow(snap, mapping, 0, csv);
-        logrowtext::appendCsvRow(snap, mapping, 1, csv);
+        logrowtext::appendCsvRow(snap, mapping, RowIndex(0), csv);
+        logrowtext::appendCsvRow(snap, mapping, RowIndex(1), csv);
         QCOMPARE(csv,
             QByteArray("line,timestamp,level,agent,task_id,message\n"
                        "1,2026-01-03T10:00:00.250+00:00,WARNING,\"api, east\",req-1,\"gave up: \"\"timeout\"\"\"\n"
@@ -76,8 +76,8 @@ private slots:
             "{\"@t\": \"2026-01-03T10:00:00.000Z\", \"@l\": \"Error\", \"@mt\": \"Payment {Id} failed\", \"Id\": 7}\n"
             "{\"@t\": \"2026-01-03T10:00:01.000Z\", \"@m\": \"Payment 8 done\", \"@mt\": \"Payment {Id} done\"}\n"));
         const LogSnapshot snap = index.snapshot();
-        QCOMPARE(logrowtext::message(snap, snap.mapping(), 0), QByteArray("Payment {Id} failed"));
-        QCOMPARE(logrowtext::message(snap, snap.mapping(), 1), QByteArray("Payment 8 done"));
+        QCOMPARE(logrowtext::message(snap, snap.mapping(), RowIndex(0)), QByteArray("Payment {Id} failed"));
+        QCOMPARE(logrowtext::message(snap, snap.mapping(), RowIndex(1)), QByteArray("Payment 8 done"));
     }
 };
 

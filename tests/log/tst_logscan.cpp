@@ -144,7 +144,7 @@ QByteArray indexResult(const QString& path, const LogQuery& query, qint64* count
     *count = query.count(snap);
     QByteArray out;
     for (qint64 r : query.evaluate(snap)) {
-        const QByteArrayView line = snap.line(r);
+        const QByteArrayView line = snap.line(RowIndex(r));
         out.append(line.data(), line.size());
         out.append('\n');
     }

@@ -1,6 +1,7 @@
 // SweepView: a one-parameter sweep fills the line chart and the Pareto scatter, a two-parameter sweep
 // the heatmap; clicks ask for that point as variant B (and the main window loads it into B); cancel
 // stops early; the GUI thread keeps turning while a sweep runs.
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/sweep/sweepheatmap.h"
@@ -194,7 +195,7 @@ private slots:
         QVERIFY(window.openScenarioJson(kScenario, QStringLiteral("sweep.json")));
         QVERIFY(window.sweepView());
         QVERIFY(!window.isComparing());
-        window.loadAsVariantB({ { kThreshold, 9 }, { kRecovery, 3.5 } });
+        window.comparing()->loadAsVariantB({ { kThreshold, 9 }, { kRecovery, 3.5 } });
         QVERIFY(window.isComparing());
         QCOMPARE(window.variantB()->value(kThreshold).toInt(), 9);
         QCOMPARE(window.variantB()->value(kRecovery).toDouble(), 3.5);

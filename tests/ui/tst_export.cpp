@@ -3,6 +3,7 @@
 #include "core/config/seedconfig.h"
 #include "core/run/runsummaryjson.h"
 #include "ui/shell/exporter.h"
+#include "ui/shell/filecontroller.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/run/simulationcontroller.h"
@@ -53,7 +54,7 @@ private slots:
         window.document()->setValue(QStringLiteral("/pipelines/0/retry/max_attempts"), 6, QStringLiteral("edit"));
         const QJsonObject edited = window.document()->json();
         const QString path = dir.filePath(QStringLiteral("saved.json"));
-        QVERIFY(window.saveTo(path));
+        QVERIFY(window.files()->saveTo(path));
         QVERIFY(!window.document()->isModified());
 
         MainWindow other;
@@ -69,7 +70,7 @@ private slots:
         QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("t.json")));
         const QJsonValue pipelines = window.document()->value(QStringLiteral("/pipelines"));
         const QString path = dir.filePath(QStringLiteral("config.json"));
-        QCOMPARE(window.exportScenarioConfig(path), QString());
+        QCOMPARE(window.files()->exportScenarioConfig(path), QString());
         const QJsonObject exported = readJson(path);
         QCOMPARE(exported.value(QStringLiteral("pipelines")), pipelines);
         QVERIFY(!exported.contains(QStringLiteral("services")));
@@ -81,7 +82,7 @@ private slots:
         window.document()->setValue(
             QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2, QStringLiteral("edit"));
         QString error;
-        QVERIFY2(window.importConfig(path, &error), qPrintable(error));
+        QVERIFY2(window.files()->importConfig(path, &error), qPrintable(error));
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines")), pipelines);
         window.document()->undoStack()->undo();
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")).toInt(), 2);
@@ -94,7 +95,7 @@ private slots:
         QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("t.json")));
         const QString path = dir.filePath(QStringLiteral("resilience_config.json"));
         QStringList lossy;
-        QCOMPARE(window.exportSeedConfig(path, &lossy), QString());
+        QCOMPARE(window.files()->exportSeedConfig(path, &lossy), QString());
         const QJsonObject seed = readJson(path);
         const QJsonObject retry
             = seed.value(QStringLiteral("retry_configs")).toObject().value(QStringLiteral("orders-client")).toObject();
@@ -113,7 +114,7 @@ private slots:
             QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold"), 2, QStringLiteral("edit"));
         window.document()->setValue(QStringLiteral("/pipelines/0/retry/max_attempts"), 9, QStringLiteral("edit"));
         QString error;
-        QVERIFY2(window.importConfig(path, &error), qPrintable(error));
+        QVERIFY2(window.files()->importConfig(path, &error), qPrintable(error));
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold")), before);
         QCOMPARE(window.document()->value(QStringLiteral("/pipelines/0/retry/max_attempts")).toInt(), 4);
     }
@@ -128,7 +129,7 @@ private slots:
         window.document()->setValue(QStringLiteral("/pipelines/0/timeout"),
             QJsonObject { { QStringLiteral("attempt_timeout"), 0.5 } }, QStringLiteral("timeout"));
         QStringList lossy;
-        QCOMPARE(window.exportSeedConfig(dir.filePath(QStringLiteral("seed.json")), &lossy), QString());
+        QCOMPARE(window.files()->exportSeedConfig(dir.filePath(QStringLiteral("seed.json")), &lossy), QString());
         const QString all = lossy.join(QLatin1Char('\n'));
         QVERIFY2(all.contains(QStringLiteral("/pipelines/0 (orders-client): fallback dropped")), qPrintable(all));
         QVERIFY2(all.contains(QStringLiteral("/pipelines/0 (orders-client): timeout dropped")), qPrintable(all));
@@ -149,7 +150,7 @@ private slots:
         f.write(R"({"retry_configs": {"orders-client": {"max_attempts": -1}}})");
         f.close();
         QString error;
-        QVERIFY(!window.importConfig(path, &error));
+        QVERIFY(!window.files()->importConfig(path, &error));
         QVERIFY2(error.contains(QStringLiteral("/retry_configs/orders-client/max_attempts")), qPrintable(error));
         QCOMPARE(window.document()->json(), session);
     }
@@ -162,7 +163,7 @@ private slots:
         QVERIFY(window.openScenarioJson(Fixture, QStringLiteral("t.json")));
         QTRY_VERIFY_WITH_TIMEOUT(!applied.isEmpty(), 20000);
         const QString path = dir.filePath(QStringLiteral("run.json"));
-        QCOMPARE(window.exportRunSummary(path), QString());
+        QCOMPARE(window.files()->exportRunSummary(path), QString());
         const QJsonObject summary = readJson(path);
         const RunResult& result = *window.simulation()->lastRun().result;
         QCOMPARE(summary.value(QStringLiteral("format_version")).toInt(), runjson::kFormatVersion);

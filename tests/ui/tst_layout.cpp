@@ -6,6 +6,7 @@
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/chartview.h"
 #include "ui/shell/compareview.h"
+#include "ui/shell/recordingcontroller.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/editors/pipelineeditor.h"
 #include "ui/document/scenariodocument.h"
@@ -92,7 +93,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
         if (replay) {
             QString recorded;
-            QVERIFY(window.recordSimulation(m_dir.filePath(QStringLiteral("layout")),
+            QVERIFY(window.recording()->recordSimulation(m_dir.filePath(QStringLiteral("layout")),
                 [&recorded](const QString& path, const QString&) { recorded = path; }));
             QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 30000);
             QVERIFY(window.openFile(recorded));

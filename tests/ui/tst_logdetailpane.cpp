@@ -57,7 +57,7 @@ private slots:
     void prettyPrintsOrdinaryLines()
     {
         LogDetailPane pane;
-        pane.showLine(lineWithMessage(10), 7);
+        pane.showLine(lineWithMessage(10), LineNumber(7));
         QVERIFY(!pane.isShortened());
         QVERIFY(pane.prettyText().startsWith(QStringLiteral("// line 7\n{")));
         QVERIFY(pane.prettyText().contains(QStringLiteral("\n    \"extra\": {")));
@@ -67,7 +67,7 @@ private slots:
     void invalidJsonShowsTheReason()
     {
         LogDetailPane pane;
-        pane.showLine("{\"level\": \"ERROR\", \"message\": \"trunc", 3);
+        pane.showLine("{\"level\": \"ERROR\", \"message\": \"trunc", LineNumber(3));
         QVERIFY(pane.prettyText().contains(QStringLiteral("not valid JSON")));
         QVERIFY(pane.prettyText().contains(QStringLiteral("\"trunc")));
     }
@@ -83,7 +83,7 @@ private slots:
         const QByteArray huge = lineWithMessage(3 << 20);
         QElapsedTimer timer;
         timer.start();
-        pane.showLine(huge, 42);
+        pane.showLine(huge, LineNumber(42));
         const qint64 shown = timer.elapsed() + paintMs(pane);
         qInfo("3 MB line shown shortened in %lld ms", shown);
         QVERIFY2(shown < 5000, qPrintable(QString::number(shown)));
@@ -107,7 +107,7 @@ private slots:
         pane.show();
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         const QByteArray huge = lineWithMessage(3 << 20, 'q');
-        pane.showLine(huge, 1);
+        pane.showLine(huge, LineNumber(1));
         QElapsedTimer timer;
         timer.start();
         button(pane, QStringLiteral("Show all"))->click();
@@ -121,7 +121,7 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("\n    \"extra\": {"))); // pretty-printed
         QVERIFY(longestBlock(pane.textView()) <= LogDetailPane::kMaxPieceChars + 1);
         // The next line starts shortened again.
-        pane.showLine(huge, 2);
+        pane.showLine(huge, LineNumber(2));
         QVERIFY(pane.isShortened());
     }
 
@@ -129,7 +129,7 @@ private slots:
     {
         LogDetailPane pane;
         const QByteArray huge = lineWithMessage(200 * 1024, 'y');
-        pane.showLine(huge, 1);
+        pane.showLine(huge, LineNumber(1));
         QVERIFY(pane.isShortened());
         button(pane, QStringLiteral("Copy line"))->click();
         QCOMPARE(QGuiApplication::clipboard()->text().toUtf8(), huge);
@@ -138,7 +138,8 @@ private slots:
     void longValueInAShortLineIsCutIntoPieces()
     {
         LogDetailPane pane;
-        pane.showLine(lineWithMessage(50 * 1024, 'q'), 1); // below the shortening limit, one long JSON value
+        pane.showLine(
+            lineWithMessage(50 * 1024, 'q'), LineNumber(1)); // below the shortening limit, one long JSON value
         QVERIFY(!pane.isShortened());
         QVERIFY(longestBlock(pane.textView()) <= LogDetailPane::kMaxPieceChars + 1);
         QCOMPARE(pane.prettyText().count(QLatin1Char('q')), 50 * 1024);
@@ -150,7 +151,7 @@ private slots:
         QByteArray accents;
         for (int i = 0; i < 40000; ++i)
             accents += "\xC3\xA9"; // é
-        pane.showLine(lineWithMessage(0) + accents, 1);
+        pane.showLine(lineWithMessage(0) + accents, LineNumber(1));
         QVERIFY(pane.isShortened());
         QVERIFY(!pane.prettyText().contains(QChar(QChar::ReplacementCharacter)));
     }
@@ -158,7 +159,7 @@ private slots:
     void clearHidesTheBar()
     {
         LogDetailPane pane;
-        pane.showLine(lineWithMessage(100 * 1024), 1);
+        pane.showLine(lineWithMessage(100 * 1024), LineNumber(1));
         pane.clearLine();
         QVERIFY(pane.prettyText().isEmpty());
         QVERIFY(!pane.isShortened());

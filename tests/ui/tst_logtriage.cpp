@@ -21,6 +21,12 @@ using namespace rwb;
 
 namespace {
 constexpr qint64 kOrigin = 1767225600000; // 2026-01-01T00:00:00Z
+
+/// The index row findNext() selected, or -1 when it found none.
+qint64 found(LogPanel& panel, LogPanel::Find what, bool forward = true)
+{
+    return panel.findNext(what, forward).value_or(RowIndex(-1)).value;
+}
 }
 
 class TestLogTriage : public QObject {
@@ -77,36 +83,36 @@ private slots:
         QVERIFY(panel.openFile(m_path));
         QTRY_VERIFY(!panel.logIndex()->isIndexing());
         QTRY_COMPARE(qint64(panel.model()->rowCount()), m_lines); // every row announced to the model
-        QVERIFY(panel.goToLine(50));
-        QCOMPARE(panel.model()->lineAt(panel.tableView()->currentIndex().row()), qint64(49));
-        QVERIFY(!panel.goToLine(m_lines + 1));
+        QVERIFY(panel.goToLine(LineNumber(50)));
+        QCOMPARE(panel.model()->lineAt(panel.tableView()->currentIndex().row()).value, qint64(49));
+        QVERIFY(!panel.goToLine(LineNumber(m_lines + 1)));
 
         // next error from the top visits every ERROR line in order, then wraps
         panel.tableView()->setCurrentIndex({});
         std::vector<qint64> visited;
         for (int i = 0; i < m_errors; ++i) {
-            const qint64 line = panel.findNext(LogPanel::Find::Error);
-            QVERIFY(line >= 0);
-            QVERIFY(panel.logIndex()->row(line).level >= LogLevel::Error);
-            QVERIFY(visited.empty() || line > visited.back());
-            visited.push_back(line);
+            const std::optional<RowIndex> line = panel.findNext(LogPanel::Find::Error);
+            QVERIFY(line);
+            QVERIFY(panel.logIndex()->row(*line).level >= LogLevel::Error);
+            QVERIFY(visited.empty() || line->value > visited.back());
+            visited.push_back(line->value);
         }
-        QCOMPARE(panel.findNext(LogPanel::Find::Error), visited.front()); // wrapped around
-        QCOMPARE(panel.findNext(LogPanel::Find::Error, false), visited.back()); // and back again
+        QCOMPARE(found(panel, LogPanel::Find::Error), visited.front()); // wrapped around
+        QCOMPARE(found(panel, LogPanel::Find::Error, false), visited.back()); // and back again
 
         // malformed lines from the top: the broken one and the truncated last line
         panel.tableView()->setCurrentIndex({});
-        QCOMPARE(panel.findNext(LogPanel::Find::Malformed), m_malformed[0]);
-        QCOMPARE(panel.findNext(LogPanel::Find::Malformed), m_malformed[1]);
-        QCOMPARE(panel.findNext(LogPanel::Find::Malformed), m_malformed[0]);
+        QCOMPARE(found(panel, LogPanel::Find::Malformed), m_malformed[0]);
+        QCOMPARE(found(panel, LogPanel::Find::Malformed), m_malformed[1]);
+        QCOMPARE(found(panel, LogPanel::Find::Malformed), m_malformed[0]);
 
         // within a filter, go to line refuses a line filtered out
         QSignalSpy done(&panel, &LogPanel::queryFinished);
         panel.setQuery(QStringLiteral("level>=ERROR"));
         QTRY_VERIFY(!done.isEmpty() && done.last().at(0).toLongLong() >= 0 && !panel.isQueryRunning());
         QCOMPARE(panel.model()->rowCount(), m_errors);
-        QVERIFY(!panel.goToLine(50));
-        QVERIFY(panel.goToLine(visited[1] + 1));
+        QVERIFY(!panel.goToLine(LineNumber(50)));
+        QVERIFY(panel.goToLine(toLineNumber(RowIndex(visited[1]))));
     }
 
     void sortsColumnsAndReturnsToFileOrder()
@@ -142,7 +148,7 @@ private slots:
         panel.clearSort();
         QVERIFY(panel.model()->inFileOrder());
         for (int r = 0; r < 100; ++r)
-            QCOMPARE(panel.model()->lineAt(r), qint64(r));
+            QCOMPARE(panel.model()->lineAt(r).value, qint64(r));
     }
 
     void exportsTheLinesShown_data()

@@ -15,6 +15,7 @@
 #include "ui/run/livecontroller.h"
 #include "ui/log/logpanel.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/shell/filecontroller.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/replaycontrols.h"
 #include "ui/charts/resultsview.h"
@@ -239,7 +240,7 @@ private slots:
     QJsonObject exportedSummary(MainWindow& window)
     {
         const QString path = m_dir.filePath(QStringLiteral("summary.json"));
-        const QString error = window.exportRunSummary(path);
+        const QString error = window.files()->exportRunSummary(path);
         if (!error.isEmpty())
             qWarning() << error;
         QFile file(path);

@@ -8,16 +8,19 @@
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/circuittileboard.h"
 #include "ui/run/comparemodel.h"
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/compareview.h"
 #include "ui/shell/filecontroller.h"
 #include "ui/shell/helpcontroller.h"
 #include "ui/run/livecontroller.h"
+#include "ui/shell/interventioncontroller.h"
 #include "ui/shell/livecontrols.h"
 #include "ui/log/logpanel.h"
 #include "ui/log/logtablemodel.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/editors/parametercontrol.h"
 #include "ui/editors/pipelineeditor.h"
+#include "ui/shell/recordingcontroller.h"
 #include "ui/shell/replaycontrols.h"
 #include "ui/charts/resultsview.h"
 #include "ui/document/scenariodocument.h"
@@ -109,9 +112,11 @@ private slots:
         QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
         QCOMPARE(window.circuitTiles()->breakerMenuMode(), CircuitTileBoard::BreakerMenu::Schedule);
-        QVERIFY(!window.scheduleBreakerAction(QStringLiteral("no-such-circuit"), { BreakerCommand::Isolate, {}, {} }, 5.0));
+        QVERIFY(!window.interventions()->scheduleBreakerAction(
+            QStringLiteral("no-such-circuit"), { BreakerCommand::Isolate, {}, {} }, 5.0));
         applied.clear();
-        QVERIFY(window.scheduleBreakerAction(QStringLiteral("guarded"), { BreakerCommand::Isolate, {}, {} }, 5.0));
+        QVERIFY(window.interventions()->scheduleBreakerAction(
+            QStringLiteral("guarded"), { BreakerCommand::Isolate, {}, {} }, 5.0));
         const QJsonArray schedule
             = window.document()->value(QStringLiteral("/pipelines/0/circuit_breaker/schedule")).toArray();
         QCOMPARE(schedule.size(), 1);
@@ -180,7 +185,7 @@ private slots:
         // A/B adds B's column beside each pipeline's
         results->setScope(RunScope::each());
         QSignalSpy finishedB(window.simulationB(), &SimulationController::finished);
-        window.startCompare();
+        window.comparing()->start();
         QTRY_VERIFY_WITH_TIMEOUT(!finishedB.isEmpty(), 20000);
         QTRY_VERIFY(model->hasB());
         QCOMPARE(model->columnCount(), 1 + 2 * 2);
@@ -199,7 +204,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
         const RunResult engine = engineRun(window);
         QString recorded;
-        QVERIFY(window.recordSimulation(m_dir.filePath(QStringLiteral("replay")),
+        QVERIFY(window.recording()->recordSimulation(m_dir.filePath(QStringLiteral("replay")),
             [&recorded](const QString& path, const QString&) { recorded = path; }));
         QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 20000);
 
@@ -331,7 +336,7 @@ private slots:
         for (const Event& e : *applied.last().at(0).value<SimulationRun>().events)
             transitions += e.kind == EventKind::BreakerTransition && e.source == QStringLiteral("guarded");
         QString recorded;
-        QVERIFY(window.recordSimulation(m_dir.filePath(QStringLiteral("drawn")),
+        QVERIFY(window.recording()->recordSimulation(m_dir.filePath(QStringLiteral("drawn")),
             [&recorded](const QString& path, const QString&) { recorded = path; }));
         QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 20000);
         QVERIFY(window.openFile(recorded));
@@ -373,9 +378,9 @@ private slots:
         QSignalSpy applied(&window, &MainWindow::runApplied);
         QVERIFY(window.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
         const QString pathA = m_dir.filePath(QStringLiteral("ab.json"));
-        QVERIFY(window.saveTo(pathA));
+        QVERIFY(window.files()->saveTo(pathA));
         QVERIFY(!window.isWindowModified());
-        window.startCompare();
+        window.comparing()->start();
         const QString pointer = QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold");
         window.variantB()->setValue(pointer, 2, QStringLiteral("B edit"));
         QVERIFY(window.isWindowModified());
@@ -392,7 +397,7 @@ private slots:
                      .toObject().value(QStringLiteral("failure_threshold")).toInt(), 2);
 
         const QString config = m_dir.filePath(QStringLiteral("b-config.json"));
-        QCOMPARE(window.exportScenarioConfig(config, true), QString());
+        QCOMPARE(window.files()->exportScenarioConfig(config, true), QString());
         QFile exported(config);
         QVERIFY(exported.open(QIODevice::ReadOnly));
         QVERIFY(exported.readAll().contains("\"failure_threshold\": 2"));
@@ -465,7 +470,7 @@ private slots:
         QVERIFY(window.openScenarioJson(live, QStringLiteral("live.json")));
         window.setMode(MainWindow::Mode::Live);
         const QString dir = m_dir.filePath(QStringLiteral("live-recordings"));
-        window.setLiveRecording(dir);
+        window.recording()->setLiveRecording(dir);
         QSignalSpy finished(window.live(), &LiveController::finished);
         std::size_t events = 0;
         connect(window.live(), &LiveController::eventsReady, this,
@@ -503,7 +508,8 @@ private slots:
         QStringList paths;
         for (int i = 0; i < 2; ++i) {
             QString recorded;
-            QVERIFY(window.recordSimulation(dir, [&recorded](const QString& path, const QString&) { recorded = path; }));
+            QVERIFY(window.recording()->recordSimulation(
+                dir, [&recorded](const QString& path, const QString&) { recorded = path; }));
             QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 20000);
             paths << recorded;
         }

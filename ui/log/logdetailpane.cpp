@@ -131,7 +131,7 @@ QString LogDetailPane::prettyJson(const QByteArray& line, QString* error)
     return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
 }
 
-void LogDetailPane::showLine(const QByteArray& line, qint64 lineNumber)
+void LogDetailPane::showLine(const QByteArray& line, std::optional<LineNumber> lineNumber)
 {
     m_line = line;
     m_lineNumber = lineNumber;
@@ -154,7 +154,7 @@ void LogDetailPane::copyLine() const
 void LogDetailPane::clearLine()
 {
     m_line.clear();
-    m_lineNumber = 0;
+    m_lineNumber.reset();
     m_all = false;
     m_shortened = false;
     m_longBar->setVisible(false);
@@ -167,7 +167,7 @@ void LogDetailPane::render()
 {
     const bool longLine = m_line.size() > kShortenAbove;
     m_shortened = longLine && !m_all;
-    QString header = m_lineNumber > 0 ? tr("// line %1").arg(m_lineNumber) + QLatin1Char('\n') : QString();
+    QString header = m_lineNumber ? tr("// line %1").arg(m_lineNumber->value) + QLatin1Char('\n') : QString();
     QString body;
     if (m_shortened) {
         // Part of a JSON document cannot be pretty-printed: show the raw start.

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "core/log/lineref.h"
+
 #include <QByteArray>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QPlainTextEdit;
@@ -28,8 +32,8 @@ public:
 
     explicit LogDetailPane(QWidget* parent = nullptr);
 
-    /// Shows `line` (the raw bytes of one JSONL line); `lineNumber` is 1-based (0: none).
-    void showLine(const QByteArray& line, qint64 lineNumber = 0);
+    /// Shows `line` (the raw bytes of one JSONL line), headed by its number when given.
+    void showLine(const QByteArray& line, std::optional<LineNumber> lineNumber = std::nullopt);
     void clearLine();
     /// Shows the current line in full (the "Show all" action).
     void showAll();
@@ -52,7 +56,7 @@ private:
     QLabel* m_longLabel = nullptr;
     QPushButton* m_showAll = nullptr;
     QByteArray m_line;
-    qint64 m_lineNumber = 0;
+    std::optional<LineNumber> m_lineNumber;
     bool m_all = false;
     bool m_shortened = false;
 };

@@ -40,7 +40,7 @@ QString write(const LogSnapshot& snapshot, const std::vector<qint64>& rows, Form
     if (format == Format::Csv)
         buf += logrowtext::csvHeader();
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const qint64 r = rows[i];
+        const RowIndex r(rows[i]);
         if ((i & 0xffff) == 0 && cancel && cancel->load()) {
             out.cancelWriting();
             return QCoreApplication::translate("rwb::logexport", "cancelled");
@@ -72,7 +72,7 @@ void sortRows(const LogSnapshot& snapshot, std::vector<qint64>& rows, int column
         std::vector<std::pair<qint64, qint64>> keyed;
         keyed.reserve(rows.size());
         for (qint64 r : rows) {
-            const LogRow row = snapshot.row(r);
+            const LogRow row = snapshot.row(RowIndex(r));
             keyed.emplace_back(column == LogTableModel::Time ? row.timestampMs : qint64(row.level), r);
         }
         std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) { return order(a.first, b.first); });
@@ -85,7 +85,7 @@ void sortRows(const LogSnapshot& snapshot, std::vector<qint64>& rows, int column
         const bool agent = column == LogTableModel::Agent;
         std::vector<std::uint32_t> ids;
         for (qint64 r : rows) {
-            const LogRow row = snapshot.row(r);
+            const LogRow row = snapshot.row(RowIndex(r));
             ids.push_back(agent ? row.agentId : row.taskId);
         }
         std::vector<std::uint32_t> unique = ids;
@@ -106,7 +106,7 @@ void sortRows(const LogSnapshot& snapshot, std::vector<qint64>& rows, int column
         std::vector<std::pair<QByteArray, qint64>> keyed;
         keyed.reserve(rows.size());
         for (qint64 r : rows)
-            keyed.emplace_back(logrowtext::message(snapshot, mapping, r), r);
+            keyed.emplace_back(logrowtext::message(snapshot, mapping, RowIndex(r)), r);
         std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) { return order(a.first, b.first); });
         for (std::size_t i = 0; i < rows.size(); ++i)
             rows[i] = keyed[i].second;

@@ -11,7 +11,7 @@ namespace rwb::logexport {
 
 enum class Format { Jsonl, Csv };
 
-/// Writes the lines `rows` of `snapshot` (the rows the log panel shows, in its order) to `path`,
+/// Writes the lines `rows` (RowIndex values) of `snapshot` (the rows the log panel shows, in its order) to `path`,
 /// atomically (QSaveFile): JSONL copies each line's bytes as they are; CSV has the columns of
 /// `rwb logs query --format csv` (line, timestamp, level, agent, task_id, message; RFC 4180 quoting).
 /// Returns "" or the error. Thread-safe (reads only the immutable snapshot); `cancel` is polled.

@@ -333,7 +333,7 @@ void LogPanel::filterAppended()
             for (qint64 i = from; i < to; ++i) {
                 if ((i & 0xfff) == 0 && job.cancel.load())
                     return out; // dropped: a newer query replaced this one
-                if (query.matches(snapshot, i))
+                if (query.matches(snapshot, RowIndex(i)))
                     out.rows.push_back(i);
             }
             out.evaluatedUpTo = to;
@@ -392,13 +392,13 @@ void LogPanel::scrollToRunTime(double runSeconds)
 void LogPanel::onSelectionChanged()
 {
     const QModelIndex current = m_table->currentIndex();
-    const qint64 line = m_model->lineAt(current.row());
-    m_chartButton->setEnabled(line >= 0 && current.data(LogTableModel::TimestampMsRole).isValid());
-    if (line < 0 || !m_index) {
+    const RowIndex line = m_model->lineAt(current.row());
+    m_chartButton->setEnabled(line.value >= 0 && current.data(LogTableModel::TimestampMsRole).isValid());
+    if (line.value < 0 || !m_index) {
         m_detail->clearLine();
         return;
     }
-    m_detail->showLine(m_index->line(line), line + 1);
+    m_detail->showLine(m_index->line(line), toLineNumber(line));
     emit lineSelected(line);
 }
 
@@ -431,8 +431,9 @@ void LogPanel::updateStatus()
     if (!m_index->isIndexing()) {
         const LogStats stats = m_index->stats();
         if (stats.malformedLines > 0)
-            text += tr(" · %n malformed (first at line %1)", nullptr, int(std::min<qint64>(stats.malformedLines, INT_MAX)))
-                        .arg(stats.firstMalformed.empty() ? 0 : stats.firstMalformed.front());
+            text += tr(
+                " · %n malformed (first at line %1)", nullptr, int(std::min<qint64>(stats.malformedLines, INT_MAX)))
+                        .arg(stats.firstMalformed.empty() ? 0 : stats.firstMalformed.front().value);
         // counted as `rwb logs stats` counts them: lines with bytes that are not UTF-8
         if (stats.invalidUtf8Lines > 0)
             text += tr(" · %n with invalid UTF-8", nullptr, int(std::min<qint64>(stats.invalidUtf8Lines, INT_MAX)));
@@ -489,14 +490,14 @@ std::vector<qint64> LogPanel::shownLines() const
 {
     std::vector<qint64> lines(static_cast<std::size_t>(m_model->rowCount()));
     for (int r = 0; r < m_model->rowCount(); ++r)
-        lines[std::size_t(r)] = m_model->lineAt(r);
+        lines[std::size_t(r)] = m_model->lineAt(r).value;
     return lines;
 }
 
-bool LogPanel::goToLine(qint64 line)
+bool LogPanel::goToLine(LineNumber line)
 {
-    const int row = m_model->rowOfLine(line - 1);
-    if (row < 0 || m_model->lineAt(row) != line - 1)
+    const int row = m_model->rowOfLine(toRowIndex(line));
+    if (row < 0 || m_model->lineAt(row) != toRowIndex(line))
         return false;
     const QModelIndex idx = m_model->index(row, LogTableModel::Time);
     m_table->setCurrentIndex(idx);
@@ -509,23 +510,23 @@ void LogPanel::goToLineDialog()
     if (!m_index)
         return;
     bool ok = false;
-    const qint64 current = m_model->lineAt(m_table->currentIndex().row()) + 1;
+    const qint64 current = toLineNumber(m_model->lineAt(m_table->currentIndex().row())).value;
     const int line = QInputDialog::getInt(this, tr("Go to Line"), tr("Line (1 to %1):").arg(m_index->rowCount()),
         int(std::max<qint64>(1, current)), 1, int(std::min<qint64>(m_index->rowCount(), INT_MAX)), 1, &ok);
-    if (ok && !goToLine(line))
+    if (ok && !goToLine(LineNumber(line)))
         m_status->setText(tr("Line %1 is not shown: the query filters it out").arg(line));
 }
 
-qint64 LogPanel::findNext(Find what, bool forward)
+std::optional<RowIndex> LogPanel::findNext(Find what, bool forward)
 {
     const int rows = m_model->rowCount();
     if (!m_index || rows == 0)
-        return -1;
+        return std::nullopt;
     const int start = std::max(-1, m_table->currentIndex().row());
     // the index columns are in memory: a pass over even millions of rows takes milliseconds
     for (int i = 1; i <= rows; ++i) {
         const int row = ((forward ? start + i : start - i) % rows + rows) % rows;
-        const qint64 line = m_model->lineAt(row);
+        const RowIndex line = m_model->lineAt(row);
         const LogRow r = m_index->row(line);
         const bool hit = what == Find::Error ? !r.malformed() && r.level >= LogLevel::Error : r.malformed();
         if (!hit)
@@ -537,7 +538,7 @@ qint64 LogPanel::findNext(Find what, bool forward)
     }
     m_status->setText(what == Find::Error ? tr("No ERROR line among the lines shown")
                                           : tr("No malformed line among the lines shown"));
-    return -1;
+    return std::nullopt;
 }
 
 void LogPanel::sortByColumn(int column, Qt::SortOrder order)

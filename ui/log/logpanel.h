@@ -65,11 +65,11 @@ public:
     void scrollToRunTime(double runSeconds);
 
     /// Selects line `line` (1-based, as numbered in the margin); false when it is not shown.
-    bool goToLine(qint64 line);
+    bool goToLine(LineNumber line);
     enum class Find { Error, Malformed };
     /// Selects the next (or previous) shown row after the current one that is an error (ERROR or
     /// above) or a malformed line, wrapping around; returns its line (0-based) or -1 when none.
-    qint64 findNext(Find what, bool forward = true);
+    std::optional<RowIndex> findNext(Find what, bool forward = true);
     /// Sorts the rows shown by a column (LogTableModel::Column) on a worker; sorted() follows.
     /// A new query returns to file order.
     void sortByColumn(int column, Qt::SortOrder order);
@@ -81,7 +81,7 @@ public:
 signals:
     /// The user asked to see the selected line's moment in the charts.
     void showInChart(double runSeconds);
-    void lineSelected(qint64 line);
+    void lineSelected(RowIndex line);
     /// A query finished (matches) or failed to parse (-1).
     void queryFinished(qint64 matches);
     void sorted();

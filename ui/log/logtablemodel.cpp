@@ -138,15 +138,16 @@ int LogTableModel::rowCount(const QModelIndex& parent) const
 
 int LogTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-qint64 LogTableModel::lineAt(int row) const
+RowIndex LogTableModel::lineAt(int row) const
 {
     if (row < 0 || row >= rowCount())
-        return -1;
-    return m_filter ? (*m_filter)[static_cast<std::size_t>(row)] : row;
+        return RowIndex(-1);
+    return RowIndex(m_filter ? (*m_filter)[static_cast<std::size_t>(row)] : row);
 }
 
-int LogTableModel::rowOfLine(qint64 line) const
+int LogTableModel::rowOfLine(RowIndex at) const
 {
+    const qint64 line = at.value;
     if (!m_index || line < 0)
         return -1;
     if (!m_filter)
@@ -190,14 +191,15 @@ int LogTableModel::rowAtTime(qint64 utcMs) const
     return lo < rowCount() ? lo : -1;
 }
 
-QString LogTableModel::messageOf(qint64 line) const
+QString LogTableModel::messageOf(RowIndex at) const
 {
+    const qint64 line = at.value;
     if (!m_index || line < 0 || line >= m_index->rowCount())
         return QString();
     if (const QString* cached = m_messages.object(line))
         return *cached;
-    const LogRow row = m_index->row(line);
-    const QByteArray bytes = m_index->line(line);
+    const LogRow row = m_index->row(at);
+    const QByteArray bytes = m_index->line(at);
     QString text;
     if (!row.malformed()) {
         const jsonscan::Value v = rwb::messageOf(bytes, m_index->mapping()); // message key, then its fallback
@@ -244,11 +246,11 @@ QVariant LogTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_index)
         return {};
-    const qint64 line = lineAt(index.row());
-    if (line < 0 || line >= m_index->rowCount())
+    const RowIndex line = lineAt(index.row());
+    if (line.value < 0 || line.value >= m_index->rowCount())
         return {};
     if (role == LineRole)
-        return line;
+        return line.value;
     const LogRow row = m_index->row(line);
     if (role == TimestampMsRole)
         return row.timestampMs == LogRow::kNoTime ? QVariant() : QVariant(row.timestampMs);
@@ -306,7 +308,7 @@ QVariant LogTableModel::headerData(int section, Qt::Orientation orientation, int
     if (role != Qt::DisplayRole)
         return {};
     if (orientation == Qt::Vertical)
-        return lineAt(section) + 1; // 1-based line numbers, like an editor
+        return toLineNumber(lineAt(section)).value; // 1-based line numbers, like an editor
     switch (section) {
     case Time:
         return tr("Time (UTC)");

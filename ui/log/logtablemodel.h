@@ -26,7 +26,7 @@ class LogTableModel final : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Level, Agent, Task, Message, ColumnCount };
-    enum Role { LineRole = Qt::UserRole + 1, TimestampMsRole, LevelRole };
+    enum Role { LineRole = Qt::UserRole + 1, TimestampMsRole, LevelRole }; ///< LineRole: the RowIndex's value
     /// New rows of the index are announced (rowsInserted) at most this many per GUI event: the view's
     /// vertical header spends ~0.12 µs per inserted row (QHeaderView::sectionsInserted, measured), so
     /// a step costs the GUI thread ~6 ms.
@@ -52,14 +52,14 @@ public:
     void appendFiltered(const std::vector<qint64>& lines);
     bool isFiltered() const noexcept { return m_filter.has_value(); }
 
-    /// Line number shown in `row` (-1 when out of range).
-    qint64 lineAt(int row) const;
-    /// Row showing `line`, or the nearest row at or after it when filtered (-1 if none).
-    int rowOfLine(qint64 line) const;
+    /// Index row of the line shown in `row` (RowIndex(-1) when out of range).
+    RowIndex lineAt(int row) const;
+    /// Row showing index row `line`, or the nearest row at or after it when filtered (-1 if none).
+    int rowOfLine(RowIndex line) const;
     /// Row of the first line at or after `utcMs` (-1 if none).
     int rowAtTime(qint64 utcMs) const;
     /// The message text of `line` (decoded; the raw line for malformed rows).
-    QString messageOf(qint64 line) const;
+    QString messageOf(RowIndex line) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -28,6 +28,7 @@ public:
     /// the window built its docks.
     void attach(QTabWidget* pipelineTabs, PipelineEditor* editorB, QDockWidget* pipelineDock, QDockWidget* summaryDock);
 
+    /// Copies the scenario into variant B (same seed) and shows B's editor.
     void start();
     void stop();
     bool isComparing() const noexcept;

@@ -17,14 +17,17 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace rwb {
 
@@ -32,6 +35,8 @@ FileController::FileController(MainWindow* window)
     : QObject(window)
     , m_window(window)
 {
+    window->setAcceptDrops(true);
+    window->installEventFilter(this);
     const auto nativeText = [](const QAction* a) { return a->shortcut().toString(QKeySequence::NativeText); };
 
     m_new = new QAction(tr("&New"), window);
@@ -276,6 +281,40 @@ void FileController::populateDemoMenu(QMenu* menu)
     if (all.empty())
         menu->addAction(tr("No built-in demos in this build"))->setEnabled(false);
     menu->setToolTipsVisible(true);
+}
+
+namespace {
+/// The one local .json or .jsonl file a drag carries, or an empty string.
+QString droppableFile(const QMimeData* mime)
+{
+    const auto urls = mime->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile())
+        return {};
+    const QString path = urls.front().toLocalFile();
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QStringLiteral("json") || suffix == QStringLiteral("jsonl") ? path : QString();
+}
+} // namespace
+
+bool FileController::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched != m_window || (event->type() != QEvent::DragEnter && event->type() != QEvent::Drop))
+        return QObject::eventFilter(watched, event);
+    auto* drop = static_cast<QDropEvent*>(event); // QDragEnterEvent derives from it
+    const QString path = droppableFile(drop->mimeData());
+    if (path.isEmpty()) {
+        drop->ignore();
+        return true;
+    }
+    drop->acceptProposedAction();
+    if (event->type() == QEvent::Drop) {
+        // Dialogs must not run inside the drop handler (the drag source waits for it to return).
+        QTimer::singleShot(0, this, [this, path] {
+            if (maybeSave())
+                m_window->openFile(path);
+        });
+    }
+    return true;
 }
 
 void FileController::open()

@@ -13,9 +13,13 @@ class MainWindow;
 class ScenarioDocument;
 
 /// The File menu of the workbench window: New, Open, Save, Save As, Save Variant B As, the recent
-/// files, opening scenarios and built-in demos, the unsaved-changes prompt (variant B's edits included), config import / export and the
-/// run summary export. While comparing, Save writes both variants: A to its file, B to its own
-/// (next to A's, "<name>-variant-b.json", unless saved elsewhere before).
+/// files, opening scenarios and built-in demos, the unsaved-changes prompt (variant B's edits
+/// included), config import / export and the run summary export. While comparing, Save writes both
+/// variants: A to its file, B to its own (next to A's, "<name>-variant-b.json", unless saved elsewhere
+/// before).
+///
+/// It also takes files dropped on the window: one local .json opens as a scenario, one .jsonl as a replayed
+/// log (MainWindow::openFile), after the unsaved-changes prompt.
 ///
 /// GUI thread only. Owned by the window; the actions are children of the window.
 class FileController final : public QObject {
@@ -67,8 +71,13 @@ public:
     /// exports B's pipelines.
     QString exportScenarioConfig(const QString& path, bool variantB = false) const;
     QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr, bool variantB = false) const;
+    /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
     bool importConfig(const QString& path, QString* error);
     QString exportRunSummary(const QString& path) const;
+
+protected:
+    /// Drag and drop on the window.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void exportConfigDialog();

@@ -38,20 +38,15 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDir>
 #include <QDockWidget>
-#include <QDragEnterEvent>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoGroup>
@@ -72,7 +67,6 @@ MainWindow::MainWindow(QWidget* parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(icons::icon(icons::Icon::App));
-    setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
 
@@ -124,12 +118,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_document, &ScenarioDocument::changed, this, [this] {
         updateTitle();
         m_runControls->requestRun();
-        if (m_mode == Mode::Live && !m_live->isRunning()) {
-            QStringList services;
-            for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
-                services << v.toObject().value(QStringLiteral("name")).toString();
-            m_liveControls->setServices(services);
-        }
+        if (m_mode == Mode::Live && !m_live->isRunning())
+            m_runControls->showLiveServices();
     });
     connect(m_document, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -155,14 +145,6 @@ MainWindow::MainWindow(QWidget* parent)
             m_log->scrollToRunTime(seconds);
     });
 
-    connect(m_live, &LiveController::eventsReady, m_runs, &RunPresenter::drawEvents);
-    connect(m_live, &LiveController::finished, this, [this](const RunResult& result) {
-        m_runs->showLiveResult(result);
-        m_liveControls->setStopped();
-        const QString recorded = m_live->recordingPath();
-        m_liveControls->setRecording(recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
-        updateRunActions();
-    });
     m_interventions = new InterventionController(this);
     connect(m_pipelineTabs, &QTabWidget::currentChanged, this, [this](int index) {
         // Undo / Redo act on the variant being edited
@@ -455,10 +437,7 @@ void MainWindow::setMode(Mode mode)
         statusBar()->showMessage(tr("Replay: open a recorded .jsonl log (Ctrl+O) or drop it on the window"), 5000);
     } else if (mode == Mode::Live) {
         m_simulation->cancel();
-        QStringList services;
-        for (const QJsonValue& v : m_document->value(QStringLiteral("/services")).toArray())
-            services << v.toObject().value(QStringLiteral("name")).toString();
-        m_liveControls->setServices(services);
+        m_runControls->showLiveServices();
         statusBar()->showMessage(
             tr("Live: press Run (F5) to start the scenario against mock HTTP services on 127.0.0.1"), 5000);
     } else {
@@ -481,16 +460,6 @@ void MainWindow::resetLayout()
 void MainWindow::setPresenterMode(bool on)
 {
     m_presenterAction->setChecked(on);
-}
-
-void MainWindow::setLiveRecording(const QString& directory)
-{
-    m_recording->setLiveRecording(directory);
-}
-
-bool MainWindow::recordSimulation(const QString& directory, std::function<void(const QString&, const QString&)> done)
-{
-    return m_recording->recordSimulation(directory, std::move(done));
 }
 
 void MainWindow::updateRunActions()
@@ -520,11 +489,6 @@ void MainWindow::applyRun(const SimulationRun& run)
     emit runApplied(run);
 }
 
-void MainWindow::loadAsVariantB(const QJsonObject& values)
-{
-    m_comparing->loadAsVariantB(values);
-}
-
 void MainWindow::applyRunB(const SimulationRun& run)
 {
     if (!isComparing())
@@ -541,7 +505,6 @@ void MainWindow::applyRunB(const SimulationRun& run)
 
 void MainWindow::showProblems(const std::vector<ScenarioProblem>& problems)
 {
-    m_problems = problems;
     m_pipelineEditor->setProblems(problems);
     m_servicesEditor->setProblems(problems);
     m_clientsEditor->setProblems(problems);
@@ -564,16 +527,6 @@ bool MainWindow::openDemo(const QString& name)
     return m_files->openDemo(name);
 }
 
-void MainWindow::restoreLastSession()
-{
-    m_files->restoreLastSession();
-}
-
-bool MainWindow::saveTo(const QString& path)
-{
-    return m_files->saveTo(path);
-}
-
 void MainWindow::updateTitle()
 {
     const bool modified = m_document->isModified() || (isComparing() && m_documentB->isModified());
@@ -587,44 +540,9 @@ void MainWindow::updateTitle()
     setWindowModified(modified && !(m_mode == Mode::Replay && !replayed.isEmpty()));
 }
 
-void MainWindow::startCompare()
-{
-    m_comparing->start();
-}
-
-void MainWindow::stopCompare()
-{
-    m_comparing->stop();
-}
-
 bool MainWindow::isComparing() const noexcept
 {
     return m_comparing && m_comparing->isComparing();
-}
-
-QString MainWindow::exportScenarioConfig(const QString& path, bool variantB) const
-{
-    return m_files->exportScenarioConfig(path, variantB);
-}
-
-QString MainWindow::exportSeedConfig(const QString& path, QStringList* lossy, bool variantB) const
-{
-    return m_files->exportSeedConfig(path, lossy, variantB);
-}
-
-bool MainWindow::importConfig(const QString& path, QString* error)
-{
-    return m_files->importConfig(path, error);
-}
-
-bool MainWindow::scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds)
-{
-    return m_interventions->scheduleBreakerAction(circuit, action, seconds);
-}
-
-QString MainWindow::exportRunSummary(const QString& path) const
-{
-    return m_files->exportRunSummary(path);
 }
 
 void MainWindow::startTour()
@@ -667,33 +585,6 @@ void MainWindow::resizeEvent(QResizeEvent* event)
     m_layout->fitToolBar();
     // after the layout followed the new size
     QMetaObject::invokeMethod(m_layout, &WindowLayout::balanceDocks, Qt::QueuedConnection);
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event)
-{
-    const auto urls = event->mimeData()->urls();
-    if (urls.size() == 1 && urls.front().isLocalFile()) {
-        const QString suffix = QFileInfo(urls.front().toLocalFile()).suffix().toLower();
-        if (suffix == QStringLiteral("json") || suffix == QStringLiteral("jsonl")) {
-            event->acceptProposedAction();
-            return;
-        }
-    }
-    event->ignore();
-}
-
-void MainWindow::dropEvent(QDropEvent* event)
-{
-    const auto urls = event->mimeData()->urls();
-    if (urls.isEmpty())
-        return;
-    event->acceptProposedAction();
-    const QString path = urls.front().toLocalFile();
-    // Dialogs must not run inside the drop handler (the drag source waits for it to return).
-    QTimer::singleShot(0, this, [this, path] {
-        if (m_files->maybeSave())
-            openFile(path);
-    });
 }
 
 } // namespace rwb

@@ -80,20 +80,14 @@ public:
     bool openDemo(const QString& name = {});
     /// Loads scenario JSON directly (used by openFile/openDemo and tests).
     bool openScenarioJson(const QByteArray& text, const QString& sourceName, const QString& filePath = {});
-    bool saveTo(const QString& path);
     FileController* files() const noexcept { return m_files; }
     HelpController* help() const noexcept { return m_help; }
     SummaryController* summary() const noexcept { return m_summary; }
     LiveControls* liveControls() const noexcept { return m_liveControls; }
     CentralArea* centralArea() const noexcept { return m_centre; }
     CompareController* comparing() const noexcept { return m_comparing; }
-    /// Records the current scenario's run (same seed) as JSONL into `directory` on a worker thread;
-    /// `done` gets the file written ("" and a message on failure). Returns false when one is running.
-    bool recordSimulation(const QString& directory, std::function<void(const QString& path, const QString& error)> done = {});
-    /// Live runs started from now on are recorded into `directory` ("" stops recording).
-    void setLiveRecording(const QString& directory);
-    /// Restores the last session's scenario (file or demo); falls back to the default demo.
-    void restoreLastSession();
+    RecordingController* recording() const noexcept { return m_recording; }
+    InterventionController* interventions() const noexcept { return m_interventions; }
 
     /// Shows the tour of the window (Help › Tour); finishing or skipping it marks it seen.
     void startTour();
@@ -119,8 +113,6 @@ public:
     ClientsEditor* clientsEditor() const noexcept { return m_clientsEditor; }
     CompareView* compareView() const noexcept { return m_compare; }
     SweepView* sweepView() const noexcept { return m_sweep; }
-    /// Loads a sweep point's values ({pointer: value}) into variant B, starting the A/B compare if needed.
-    void loadAsVariantB(const QJsonObject& values);
     ResultsView* resultsView() const noexcept { return m_results; }
     CircuitTileBoard* circuitTiles() const noexcept { return m_tiles; }
     LiveController* live() const noexcept { return m_live; }
@@ -129,21 +121,7 @@ public:
     ReplayControls* replayControls() const noexcept { return m_replay; }
     Presenter* presenter() const noexcept { return m_presenter; }
 
-    /// Compare A/B: copies the scenario into variant B (same seed) and shows B's editor.
-    void startCompare();
-    void stopCompare();
     bool isComparing() const noexcept;
-
-    /// Export helpers (also used by tests); each returns an empty string or the error.
-    QString exportScenarioConfig(const QString& path, bool variantB = false) const;
-    QString exportSeedConfig(const QString& path, QStringList* lossy = nullptr, bool variantB = false) const;
-    /// Replaces the pipelines with those of a config file (scenario or seed-004 format), undoably.
-    bool importConfig(const QString& path, QString* error);
-    QString exportRunSummary(const QString& path) const;
-    /// Adds a manual breaker command at run time `seconds` to the schedule of `circuit` (in the first
-    /// pipeline naming it, which carries a shared circuit's schedule): one undo step. False when no
-    /// pipeline has that circuit.
-    bool scheduleBreakerAction(const QString& circuit, const BreakerAction& action, double seconds);
 
     /// The layout of a fresh window (docks, toolbar); Reset Layout returns to it, keeping the Log
     /// panel in Replay mode.
@@ -156,8 +134,6 @@ signals:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
@@ -228,8 +204,6 @@ private:
     QMenu* m_demoMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QToolBar* m_toolBar = nullptr;
-
-    std::vector<ScenarioProblem> m_problems;
 };
 
 } // namespace rwb

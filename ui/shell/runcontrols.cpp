@@ -17,6 +17,8 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QComboBox>
+#include <QDir>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -80,6 +82,25 @@ void RunControls::attach(RunPresenter* runs, RecordingController* recording, QLa
     m_runs = runs;
     m_recording = recording;
     m_status = status;
+    LiveController* live = m_window->live();
+    connect(live, &LiveController::eventsReady, runs, &RunPresenter::drawEvents);
+    connect(live, &LiveController::finished, this, [this, live](const RunResult& result) {
+        m_runs->showLiveResult(result);
+        LiveControls* bar = m_window->liveControls();
+        bar->setStopped();
+        const QString recorded = live->recordingPath();
+        bar->setRecording(
+            recorded.isEmpty() ? QString() : tr("Recorded to %1").arg(QDir::toNativeSeparators(recorded)));
+        emit stateChanged();
+    });
+}
+
+void RunControls::showLiveServices()
+{
+    QStringList services;
+    for (const QJsonValue& v : m_window->document()->value(QStringLiteral("/services")).toArray())
+        services << v.toObject().value(QStringLiteral("name")).toString();
+    m_window->liveControls()->setServices(services);
 }
 
 QList<QAction*> RunControls::modeActions() const

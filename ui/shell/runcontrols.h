@@ -24,8 +24,11 @@ class RunControls final : public QObject {
     Q_OBJECT
 public:
     explicit RunControls(MainWindow* window);
-    /// What a live run's start draws into and records through: call once the window built them.
+    /// What a live run draws into and records through, from its start to its end: call once the
+    /// window built them.
     void attach(RunPresenter* runs, RecordingController* recording, QLabel* status);
+    /// The live bar's outage buttons: one per service of the scenario.
+    void showLiveServices();
 
     QAction* runAction() const noexcept { return m_run; }
     QAction* pauseAction() const noexcept { return m_pause; }
@@ -41,7 +44,7 @@ public:
     void update();
 
 signals:
-    /// A live run started, or Pause changed: what can be done changed.
+    /// A live run started or ended, or Pause changed: what can be done changed.
     void stateChanged();
 
 private:

@@ -4,6 +4,7 @@
 #include "ui/document/scenariodocument.h"
 #include "ui/editors/pipelineeditor.h"
 #include "ui/run/simulationcontroller.h"
+#include "ui/shell/comparecontroller.h"
 #include "ui/shell/mainwindow.h"
 
 #include <QCoreApplication>
@@ -50,7 +51,7 @@ void ScreenshotTaker::take()
         ok = dock->grab().save(dir + QLatin1Char('/') + name) && ok;
     }
     // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
-    m_window->startCompare();
+    m_window->comparing()->start();
     connect(
         m_window->simulationB(), &SimulationController::finished, this,
         [this, dir, done, ok](const SimulationRun&) {
