@@ -103,16 +103,14 @@ int main(int argc, char* argv[])
                 loop.quit();
             }
         });
-        std::vector<int> refreshes;
-        for (const ChartView* chart : charts)
-            refreshes.push_back(chart->refreshCount());
         t.start();
         const qint64 cpuStart = bench::threadCpuNs();
         window.document()->setValue(threshold, 5 + i % 7, QStringLiteral("bench"));
         loop.exec();
-        // ... then until every chart has refreshed its series and the window is painted
-        for (std::size_t k = 0; k < charts.size(); ++k)
-            while (charts[k]->refreshCount() == refreshes[k])
+        // ... then until every chart has refreshed its series with it (not with a partial result of a
+        // long run, which also refreshes them) and the window is painted
+        for (const ChartView* chart : charts)
+            while (chart->isRefreshPending())
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         window.repaint();
         latencies.push_back(t.nsecsElapsed() / 1e6);
