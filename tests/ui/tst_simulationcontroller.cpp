@@ -1,5 +1,6 @@
 // SimulationController: debounced, cancellable background runs whose stale results never reach the
-// GUI; and the real engine bridge on a small scenario.
+// GUI, partial results of long runs before the final one; and the real engine bridge on a small
+// scenario. Set RWB_PARTIAL_SCREENSHOT to a PNG path to keep the charts of a partial result.
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "core/sim/simgroups.h"
@@ -371,6 +372,11 @@ private slots:
         QVERIFY(!early.isEmpty());
         QVERIFY(early.last().x() < 1800);                 // only the first seconds
         QVERIFY(traffic->timeAxis()->max() >= 3600 - 1); // over the whole hour's axis
+        if (const QString shot = qEnvironmentVariable("RWB_PARTIAL_SCREENSHOT"); !shot.isEmpty()) {
+            for (ChartView* chart : view.charts())
+                chart->flushRefresh();
+            QVERIFY(view.grab().save(shot));
+        }
         shown.release();
         QVERIFY(finished.count() == 1 || finished.wait(60000));
         const SimulationRun run = finished.at(0).at(0).value<SimulationRun>();

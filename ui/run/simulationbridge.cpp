@@ -53,7 +53,8 @@ private:
 };
 
 /// Collects the series the simulator reports (SimulationOptions::checkpoint) from its threads and hands
-/// a partial run to `publish` at most once per `interval` of wall time. Copies each bucket once.
+/// a partial run to `publish` at most once per `interval` of wall time. Copies each bucket as soon as it
+/// is final (once: every group's series stay current whichever thread publishes).
 class PartialRecorder {
 public:
     PartialRecorder(std::shared_ptr<const Scenario> scenario, const SimulationOptions& options,
@@ -73,14 +74,13 @@ public:
             if (spec.breaker)
                 series.breaker = spec.breaker->name;
         }
-        m_clock.start();
+        m_started.start();
+        m_sincePublished.start();
     }
 
     void onCheckpoint(std::size_t complete, const std::vector<std::pair<int, const PipelineSeries*>>& recorded)
     {
         const std::lock_guard guard(m_lock);
-        if (m_clock.elapsed() < m_interval)
-            return;
         for (const auto& [index, series] : recorded) {
             std::vector<PipelineBucket>& kept = m_result.pipelines.at(std::size_t(index)).buckets;
             const std::size_t end = std::min(complete, series->buckets.size());
@@ -88,12 +88,14 @@ public:
                 kept.insert(kept.end(), series->buckets.begin() + std::ptrdiff_t(kept.size()),
                     series->buckets.begin() + std::ptrdiff_t(end));
         }
+        if (m_sincePublished.elapsed() < m_interval)
+            return;
         SimulationRun run;
         run.scenario = m_scenario;
         run.result = std::make_shared<RunResult>(m_result);
-        run.elapsed = std::chrono::nanoseconds(m_clock.nsecsElapsed());
+        run.elapsed = std::chrono::nanoseconds(m_started.nsecsElapsed());
         m_publish(std::move(run));
-        m_clock.start();
+        m_sincePublished.start();
     }
 
 private:
@@ -101,7 +103,8 @@ private:
     std::shared_ptr<const Scenario> m_scenario;
     qint64 m_interval;
     PartialRunFunction m_publish;
-    QElapsedTimer m_clock; // since the run started, then since the last partial
+    QElapsedTimer m_started;
+    QElapsedTimer m_sincePublished; // since the run started, then since the last partial result
     RunResult m_result;
 };
 
