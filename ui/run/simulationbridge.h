@@ -29,8 +29,9 @@ class IncrementalScenarioSimulator final {
 public:
     explicit IncrementalScenarioSimulator(int threads = 0);
     ~IncrementalScenarioSimulator();
-    /// `partial`, when set, gets what is recorded so far at most once per partialInterval() (the first
-    /// after that long: a quick run hands over no partial result); the final result is unchanged by it.
+    /// `partial`, when set, gets what is recorded so far at most once per partial interval, the first
+    /// after 2.5 intervals (a run that ends within a quarter second hands over none: drawing a partial
+    /// result would only delay the final one); the final result is unchanged by it.
     SimulationRun run(const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial = {});
     /// How many groups of pipelines the last run reused.
     int lastReused() const;
