@@ -4,6 +4,7 @@
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "core/sim/simgroups.h"
+#include "ui/charts/breakerstatechart.h"
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/resultsview.h"
 #include "ui/run/simulationbridge.h"
@@ -372,6 +373,9 @@ private slots:
         QVERIFY(!early.isEmpty());
         QVERIFY(early.last().x() < 1800);                 // only the first seconds
         QVERIFY(traffic->timeAxis()->max() >= 3600 - 1); // over the whole hour's axis
+        const std::vector<BreakerSegment> lane = view.breakerChart()->segments(QStringLiteral("with-breaker"));
+        QVERIFY(!lane.empty());
+        QVERIFY(lane.back().end < 1800); // the lanes stop where the simulation has got, too
         if (const QString shot = qEnvironmentVariable("RWB_PARTIAL_SCREENSHOT"); !shot.isEmpty()) {
             for (ChartView* chart : view.charts())
                 chart->flushRefresh();

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -65,7 +66,6 @@ public:
     {
         m_result.seed = options.seed.value_or(m_scenario->seed);
         m_result.duration = m_scenario->duration;
-        m_result.simulatedUntil = m_scenario->duration;
         m_result.bucketWidth = options.bucketWidth;
         for (const PipelineSpec& spec : m_scenario->pipelines) {
             PipelineSeries& series = m_result.pipelines.emplace_back();
@@ -92,6 +92,11 @@ public:
         if (m_sincePublished.elapsed() < (m_published ? m_interval : m_interval * 5 / 2))
             return;
         m_published = true;
+        // the run "ends" where every pipeline's series reach: the breaker lanes stop there too
+        std::size_t reached = std::numeric_limits<std::size_t>::max();
+        for (const PipelineSeries& series : m_result.pipelines)
+            reached = std::min(reached, series.buckets.size());
+        m_result.simulatedUntil = m_result.bucketWidth * static_cast<long long>(reached);
         SimulationRun run;
         run.scenario = m_scenario;
         run.result = std::make_shared<RunResult>(m_result);
