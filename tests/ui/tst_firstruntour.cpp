@@ -3,11 +3,11 @@
 // Skip (or Esc) closes it and marks it seen; Help › Tour shows it again; a window never starts it
 // by itself (the application does, once). Set RWB_TOUR_SCREENSHOTS to a folder to keep a PNG of
 // every step.
-#include "ui/shell/firstruntour.h"
-#include "ui/shell/mainwindow.h"
 #include "ui/charts/chartview.h"
 #include "ui/charts/resultsview.h"
 #include "ui/common/settings.h"
+#include "ui/shell/firstruntour.h"
+#include "ui/shell/mainwindow.h"
 
 #include <QAction>
 #include <QDir>

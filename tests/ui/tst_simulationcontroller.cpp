@@ -10,8 +10,8 @@
 #include "ui/run/simulationbridge.h"
 #include "ui/run/simulationcontroller.h"
 
-#include <QJsonArray>
 #include <QCategoryAxis>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -284,8 +284,8 @@ private slots:
         QSemaphore publish[5];
         QSemaphore published;
         QSemaphore release;
-        SimulationController controller(nullptr,
-            [&](const QJsonObject& json, RunControl&, const PartialRunFunction& partial) {
+        SimulationController controller(
+            nullptr, [&](const QJsonObject& json, RunControl&, const PartialRunFunction& partial) {
                 const int threshold = json.value(QStringLiteral("pipelines"))
                                           .toArray()
                                           .at(0)[QStringLiteral("circuit_breaker")][QStringLiteral("failure_threshold")]
@@ -346,8 +346,8 @@ private slots:
         engine->setPartialInterval(std::chrono::milliseconds(0));
         QSemaphore shown;
         std::atomic<bool> first { true };
-        SimulationController controller(nullptr,
-            [&, engine](const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial) {
+        SimulationController controller(
+            nullptr, [&, engine](const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial) {
                 return engine->run(scenario, control, [&](SimulationRun part) {
                     partial(std::move(part));
                     if (first.exchange(false))
@@ -371,7 +371,7 @@ private slots:
         traffic->flushRefresh();
         const QList<QPointF> early = traffic->values(0);
         QVERIFY(!early.isEmpty());
-        QVERIFY(early.last().x() < 1800);                 // only the first seconds
+        QVERIFY(early.last().x() < 1800); // only the first seconds
         QVERIFY(traffic->timeAxis()->max() >= 3600 - 1); // over the whole hour's axis
         const std::vector<BreakerSegment> lane = view.breakerChart()->segments(QStringLiteral("with-breaker"));
         QVERIFY(!lane.empty());

@@ -142,9 +142,8 @@ SimulationRun loadAndSimulate(const QJsonObject& scenario, RunControl& control, 
     std::optional<PartialRecorder> partials;
     if (partial) {
         partials.emplace(run.scenario, options, partialInterval, partial);
-        options.checkpoint = [&partials](std::size_t complete, const auto& recorded) {
-            partials->onCheckpoint(complete, recorded);
-        };
+        options.checkpoint
+            = [&partials](std::size_t complete, const auto& recorded) { partials->onCheckpoint(complete, recorded); };
     }
     try {
         auto result = std::make_shared<RunResult>(simulate(*load.scenario, options));
