@@ -726,12 +726,19 @@ void Run::closeBuckets(std::int64_t t)
 
 void Run::reportProgress(std::int64_t t)
 {
-    if (!m_options.progress)
+    if (!m_options.progress && !m_options.checkpoint)
         return;
     const int permille = int(std::min<std::int64_t>(999, t / std::max<std::int64_t>(m_durationNs / 1000, 1)));
     if (permille != m_lastPermille) {
         m_lastPermille = permille;
-        m_options.progress(permille);
+        if (m_options.progress)
+            m_options.progress(permille);
+        if (m_options.checkpoint) {
+            std::vector<std::pair<int, const PipelineSeries*>> recorded;
+            for (const int p : m_group.pipelines)
+                recorded.emplace_back(p, &m_pipelines[std::size_t(p)].series);
+            m_options.checkpoint(std::size_t(bucketOf(t)), recorded); // closeBuckets(t) ended the one before
+        }
     }
 }
 

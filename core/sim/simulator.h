@@ -32,6 +32,13 @@ struct SimulationOptions {
     /// once per permille step (so at most ~1000 times per run), and with 1000 at the end. A run split
     /// over threads reports its least advanced group, from any of its threads, one call at a time.
     std::function<void(int permille)> progress;
+    /// The series recorded so far, to draw a long run while it proceeds: called on the simulating thread
+    /// with each progress step, with `complete` (buckets [0, complete) are final) and the series of the
+    /// pipelines that thread simulates (scenario index, series). It must copy what it keeps and return
+    /// soon. A run split over threads calls it from each group (each with its own pipelines; calls from
+    /// different groups may overlap). Reading only, it leaves the run's results unchanged.
+    std::function<void(std::size_t complete, const std::vector<std::pair<int, const PipelineSeries*>>& pipelines)>
+        checkpoint;
     Duration bucketWidth = std::chrono::seconds(1); ///< > 0
     /// Threads to simulate on (0: one per core). Pipelines that share no service, circuit, retry budget or
     /// throttle are independent groups (independentGroups(), core/sim/simgroups.h) and run on separate

@@ -3,10 +3,11 @@
 // Skip (or Esc) closes it and marks it seen; Help › Tour shows it again; a window never starts it
 // by itself (the application does, once). Set RWB_TOUR_SCREENSHOTS to a folder to keep a PNG of
 // every step.
-#include "ui/shell/firstruntour.h"
-#include "ui/shell/mainwindow.h"
+#include "ui/charts/chartview.h"
 #include "ui/charts/resultsview.h"
 #include "ui/common/settings.h"
+#include "ui/shell/firstruntour.h"
+#include "ui/shell/mainwindow.h"
 
 #include <QAction>
 #include <QDir>
@@ -20,6 +21,9 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QToolBar>
+
+#include <algorithm>
+#include <vector>
 
 using namespace rwb;
 
@@ -64,7 +68,16 @@ private slots:
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy applied(&window, &MainWindow::runApplied);
         QVERIFY(window.openDemo());
+        // the pictures show the demo's run: wait for it, then for every chart to have drawn it (charts
+        // refresh one per event-loop pass, and again when the tour's relayout resizes them)
+        QVERIFY(!applied.isEmpty() || applied.wait(60000));
+        const std::vector<ChartView*> charts = window.resultsView()->charts();
+        const auto chartsDrawn = [&charts] {
+            return std::none_of(charts.begin(), charts.end(), [](const ChartView* c) { return c->isRefreshPending(); });
+        };
+        QTRY_VERIFY(chartsDrawn());
         // the status bar's middle: outside every step's widget and callout
         const QPoint outside(window.width() / 2, window.height() - 3);
         const int lightBefore = window.grab().toImage().pixelColor(outside).lightness();
@@ -105,6 +118,7 @@ private slots:
             QVERIFY2(tour->rect().contains(callout), qPrintable(titles.at(i))); // never clipped
             if (i != 1) // the charts fill the middle: their callout may sit on them
                 QVERIFY2(!callout.intersects(highlight), qPrintable(titles.at(i)));
+            QTRY_VERIFY2(chartsDrawn(), qPrintable(titles.at(i)));
             const QImage shot = window.grab().toImage();
             QVERIFY2(shot.pixelColor(outside).lightness() < lightBefore - 60, qPrintable(titles.at(i))); // dimmed
             if (!shots.isEmpty())

@@ -1,19 +1,28 @@
 // SimulationController: debounced, cancellable background runs whose stale results never reach the
-// GUI; and the real engine bridge on a small scenario.
+// GUI, partial results of long runs before the final one; and the real engine bridge on a small
+// scenario. Set RWB_PARTIAL_SCREENSHOT to a PNG path to keep the charts of a partial result.
 #include "core/config/demos.h"
 #include "core/config/scenariojson.h"
 #include "core/sim/simgroups.h"
+#include "ui/charts/breakerstatechart.h"
+#include "ui/charts/bucketchart.h"
+#include "ui/charts/resultsview.h"
 #include "ui/run/simulationbridge.h"
 #include "ui/run/simulationcontroller.h"
 
+#include <QCategoryAxis>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 using namespace rwb;
 
@@ -227,6 +236,158 @@ private slots:
         QCOMPARE(run.revision, quint64(7));
         RunControl control;
         QCOMPARE(*run.result, *simulateScenario(scenario(2), control).result);
+    }
+
+    // A long run hands over what it has recorded so far: series cut where the simulation had got, each a
+    // prefix of the final result's, over the scenario's whole duration; the final result is unchanged.
+    void partialResultsArePrefixesOfTheFinalOne()
+    {
+        const ScenarioLoad demo = demos::load(QStringLiteral("outage-recovery"));
+        QVERIFY(demo.ok());
+        const QJsonObject json = scenariojson::toJson(*demo.scenario);
+        IncrementalScenarioSimulator incremental(2);
+        incremental.setPartialInterval(std::chrono::milliseconds(0)); // every progress step
+        std::mutex lock; // partial results come from the simulating threads
+        std::vector<SimulationRun> partials;
+        RunControl control;
+        const SimulationRun final = incremental.run(json, control, [&](SimulationRun partial) {
+            const std::lock_guard guard(lock);
+            partials.push_back(std::move(partial));
+        });
+        QVERIFY(final.ok());
+        RunControl plain;
+        QCOMPARE(*final.result, *simulateScenario(json, plain).result);
+        QVERIFY(partials.size() > 10);
+        std::size_t shortest = std::numeric_limits<std::size_t>::max();
+        for (const SimulationRun& partial : partials) {
+            QVERIFY(partial.result);
+            QCOMPARE(partial.result->duration, final.result->duration);
+            QCOMPARE(partial.result->pipelines.size(), final.result->pipelines.size());
+            for (std::size_t p = 0; p < partial.result->pipelines.size(); ++p) {
+                const PipelineSeries& cut = partial.result->pipelines[p];
+                const PipelineSeries& whole = final.result->pipelines[p];
+                QCOMPARE(cut.name, whole.name);
+                QCOMPARE(cut.breaker, whole.breaker);
+                QVERIFY(cut.buckets.size() <= whole.buckets.size());
+                QVERIFY(std::equal(cut.buckets.begin(), cut.buckets.end(), whole.buckets.begin()));
+                shortest = std::min(shortest, cut.buckets.size());
+            }
+        }
+        QVERIFY(shortest < final.result->bucketCount() / 2); // the early ones really are partial
+    }
+
+    // The controller hands partial results to the GUI before the final one, and only the newest run's.
+    void partialResultsPrecedeTheFinalOneAndStaleOnesAreDropped()
+    {
+        // each run (told apart by its threshold) publishes one partial result when told to, then waits
+        QSemaphore started;
+        QSemaphore publish[5];
+        QSemaphore published;
+        QSemaphore release;
+        SimulationController controller(
+            nullptr, [&](const QJsonObject& json, RunControl&, const PartialRunFunction& partial) {
+                const int threshold = json.value(QStringLiteral("pipelines"))
+                                          .toArray()
+                                          .at(0)[QStringLiteral("circuit_breaker")][QStringLiteral("failure_threshold")]
+                                          .toInt();
+                started.release();
+                publish[threshold].acquire();
+                SimulationRun part;
+                part.result = std::make_shared<RunResult>();
+                partial(part);
+                published.release();
+                release.acquire();
+                SimulationRun r;
+                r.result = std::make_shared<RunResult>();
+                return r;
+            });
+        QStringList order;
+        connect(&controller, &SimulationController::partialResult, this,
+            [&](const SimulationRun& run) { order << QStringLiteral("partial %1").arg(run.revision); });
+        connect(&controller, &SimulationController::finished, this,
+            [&](const SimulationRun& run) { order << QStringLiteral("final %1").arg(run.revision); });
+
+        controller.request(scenario(2), 1);
+        QVERIFY(started.tryAcquire(1, 20000));
+        publish[2].release();
+        QVERIFY(published.tryAcquire(1, 20000));
+        QTRY_COMPARE(order, QStringList { QStringLiteral("partial 1") }); // while the run still waits
+        release.release();
+        QTRY_COMPARE(order.size(), 2);
+        QCOMPARE(order.last(), QStringLiteral("final 1"));
+
+        // run 2 publishes only once run 3 has superseded it: its partial result is dropped
+        order.clear();
+        controller.request(scenario(3), 2);
+        QVERIFY(started.tryAcquire(1, 20000));
+        controller.request(scenario(4), 3);
+        controller.runNow();
+        QVERIFY(started.tryAcquire(1, 20000));
+        publish[3].release();
+        QVERIFY(published.tryAcquire(1, 20000));
+        QCoreApplication::processEvents(); // delivers (and drops) run 2's partial result
+        QVERIFY(order.isEmpty());
+        publish[4].release();
+        QVERIFY(published.tryAcquire(1, 20000));
+        release.release(2);
+        QTRY_VERIFY(order.contains(QStringLiteral("final 3")));
+        QCOMPARE(order, (QStringList { QStringLiteral("partial 3"), QStringLiteral("final 3") }));
+    }
+
+    // A long scenario's first seconds reach the charts while the rest is simulated (the run is held
+    // after its first partial result); the final result then fills the whole hour.
+    void partialResultReachesTheChartsBeforeTheFinalOne()
+    {
+        const ScenarioLoad demo = demos::load(QStringLiteral("outage-recovery"));
+        QVERIFY(demo.ok());
+        QJsonObject json = scenariojson::toJson(*demo.scenario);
+        json.insert(QStringLiteral("duration"), 3600);
+        auto engine = std::make_shared<IncrementalScenarioSimulator>(2);
+        engine->setPartialInterval(std::chrono::milliseconds(0));
+        QSemaphore shown;
+        std::atomic<bool> first { true };
+        SimulationController controller(
+            nullptr, [&, engine](const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial) {
+                return engine->run(scenario, control, [&](SimulationRun part) {
+                    partial(std::move(part));
+                    if (first.exchange(false))
+                        shown.acquire(); // hold the simulation until the charts have drawn it
+                });
+            });
+        ResultsView view;
+        view.resize(1000, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        int partials = 0;
+        connect(&controller, &SimulationController::partialResult, this, [&](const SimulationRun& run) {
+            ++partials;
+            view.setRun(run, {}, 1);
+        });
+        QSignalSpy finished(&controller, &SimulationController::finished);
+        controller.request(json, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(partials, 1, 20000);
+        QCOMPARE(finished.count(), 0);
+        TrafficChart* traffic = view.trafficChart();
+        traffic->flushRefresh();
+        const QList<QPointF> early = traffic->values(0);
+        QVERIFY(!early.isEmpty());
+        QVERIFY(early.last().x() < 1800); // only the first seconds
+        QVERIFY(traffic->timeAxis()->max() >= 3600 - 1); // over the whole hour's axis
+        const std::vector<BreakerSegment> lane = view.breakerChart()->segments(QStringLiteral("with-breaker"));
+        QVERIFY(!lane.empty());
+        QVERIFY(lane.back().end < 1800); // the lanes stop where the simulation has got, too
+        if (const QString shot = qEnvironmentVariable("RWB_PARTIAL_SCREENSHOT"); !shot.isEmpty()) {
+            for (ChartView* chart : view.charts())
+                chart->flushRefresh();
+            QVERIFY(view.grab().save(shot));
+        }
+        shown.release();
+        QVERIFY(finished.count() == 1 || finished.wait(60000));
+        const SimulationRun run = finished.at(0).at(0).value<SimulationRun>();
+        QVERIFY(run.ok());
+        view.setRun(run, {}, 1);
+        traffic->flushRefresh();
+        QVERIFY(traffic->values(0).last().x() > 3590);
     }
 
     void invalidScenarioGivesPointers()

@@ -309,6 +309,10 @@ void BucketChart::refreshSeries()
     const double visMax = visibleMax();
     double maxY = 0;
     std::vector<double> positives;
+    // Min/max per two pixel columns: lines are 2 px wide or more, so a finer reduction draws nothing more,
+    // while Qt strokes every point twice (the hover shape on replace(), the pen on paint): on 1 h of two
+    // pipelines that halved the GUI thread's work per edit.
+    const int columns = std::max(1, plotColumns() / 2);
     // every line in one pass so all share the value axis
     std::vector<QList<QPointF>> reduced(m_lines.size());
     for (std::size_t i = 0; i < m_lines.size(); ++i) {
@@ -316,7 +320,7 @@ void BucketChart::refreshSeries()
         if (!l.series->isVisible())
             continue;
         reduced[i] = decimateMinMax(
-            l.variantB ? valuesB(l.metric, l.slot) : values(l.metric, l.slot), visMin, visMax, plotColumns());
+            l.variantB ? valuesB(l.metric, l.slot) : values(l.metric, l.slot), visMin, visMax, columns);
         for (const QPointF& p : std::as_const(reduced[i]))
             if (p.x() >= visMin && p.x() <= visMax) {
                 maxY = std::max(maxY, p.y());
@@ -337,7 +341,10 @@ void BucketChart::refreshSeries()
         if (isLogScale())
             for (QPointF& p : reduced[i])
                 p.setY(toAxis(p.y()));
-        l.series->replace(reduced[i]);
+        // a line whose data did not change (a pipeline the edit left alone) keeps its series: replace()
+        // would rebuild its shape all the same
+        if (l.series->points() != reduced[i])
+            l.series->replace(reduced[i]);
     }
 }
 

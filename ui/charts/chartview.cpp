@@ -327,6 +327,7 @@ void ChartView::flushRefresh()
     refreshSeries();
     updateTimeMark();
     fitLegendLabels(); // a series renamed on the way gets its full label back from Qt
+    emit refreshed();
 }
 
 void ChartView::extendTime(double seconds)

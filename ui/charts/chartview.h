@@ -83,6 +83,8 @@ public:
     int maxRefreshRate() const noexcept { return m_maxRate; }
     /// How many times refreshSeries() ran (diagnostics and tests).
     int refreshCount() const noexcept { return m_refreshCount; }
+    /// Data changed since the last refresh: the series do not show it yet (refreshed() follows).
+    bool isRefreshPending() const noexcept { return m_dirty; }
     /// Runs a pending refresh now (export, tests).
     void flushRefresh();
 
@@ -101,6 +103,8 @@ public slots:
 signals:
     /// A plain click (no drag) on the plot at this run time; MainWindow can move the log panel there.
     void timeClicked(double seconds);
+    /// The series now show the data (refreshSeries() ran); the view repaints on the next paint.
+    void refreshed();
 
 protected:
     /// Pushes the current data into the series. Called by the refresh throttle.

@@ -4,9 +4,16 @@
 
 #include <QJsonObject>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 namespace rwb {
+
+/// Receives the partial runs of a simulation in progress, on a simulating thread: the scenario and a
+/// result whose per-second series end where the simulation has got (pipelines not reached yet have
+/// none; no events, no summaries), over the scenario's whole duration. The final result replaces it.
+using PartialRunFunction = std::function<void(SimulationRun partial)>;
 
 /// Loads `scenario` with the engine's config loader and runs it in the Simulator, keeping the
 /// events the charts draw. Runs on a worker thread; thread-safe (touches only its arguments).
@@ -22,9 +29,14 @@ class IncrementalScenarioSimulator final {
 public:
     explicit IncrementalScenarioSimulator(int threads = 0);
     ~IncrementalScenarioSimulator();
-    SimulationRun run(const QJsonObject& scenario, RunControl& control);
+    /// `partial`, when set, gets what is recorded so far at most once per partial interval, the first
+    /// after 2.5 intervals (a run that ends within a quarter second hands over none: drawing a partial
+    /// result would only delay the final one); the final result is unchanged by it.
+    SimulationRun run(const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial = {});
     /// How many groups of pipelines the last run reused.
     int lastReused() const;
+    /// Wall time between partial results (default 100 ms; 0: at every progress step, for tests).
+    void setPartialInterval(std::chrono::milliseconds interval);
 
 private:
     struct State;

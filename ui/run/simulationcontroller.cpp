@@ -11,15 +11,31 @@ namespace rwb {
 namespace {
 
 // The real engine on every core, re-simulating only the pipelines an edit can have changed.
-SimulationController::RunFunction incrementalRun()
+SimulationController::ProgressiveRunFunction incrementalRun()
 {
     auto simulator = std::make_shared<IncrementalScenarioSimulator>(QThread::idealThreadCount());
-    return [simulator](const QJsonObject& scenario, RunControl& control) { return simulator->run(scenario, control); };
+    return [simulator](const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial) {
+        return simulator->run(scenario, control, partial);
+    };
+}
+
+SimulationController::ProgressiveRunFunction withoutPartials(SimulationController::RunFunction run)
+{
+    if (!run)
+        return incrementalRun();
+    return [run = std::move(run)](const QJsonObject& scenario, RunControl& control, const PartialRunFunction&) {
+        return run(scenario, control);
+    };
 }
 
 } // namespace
 
 SimulationController::SimulationController(QObject* parent, RunFunction run)
+    : SimulationController(parent, withoutPartials(std::move(run)))
+{
+}
+
+SimulationController::SimulationController(QObject* parent, ProgressiveRunFunction run)
     : QObject(parent)
     , m_run(run ? std::move(run) : incrementalRun())
     , m_pool(new QThreadPool(this))
@@ -101,11 +117,25 @@ void SimulationController::start()
     const QJsonObject scenario = m_pending;
     const quint64 revision = m_pendingRevision;
     m_hasPending = false;
-    RunFunction run = m_run;
+    ProgressiveRunFunction run = m_run;
+    const quint64 jobId = m_jobs.latestJob() + 1; // the id start() gives the job below
+    // Partial results are posted to this object (so none outlives it, and they precede the final one)
+    // and dropped there once a newer job started or this one was cancelled.
+    PartialRunFunction partial = [this, jobId, revision](SimulationRun part) {
+        part.jobId = jobId;
+        part.revision = revision;
+        QMetaObject::invokeMethod(
+            this,
+            [this, part = std::move(part)] {
+                if (m_running && part.jobId == m_jobs.latestJob())
+                    emit partialResult(part);
+            },
+            Qt::QueuedConnection);
+    };
     // a newer run cancels this one and drops its result: only the newest edit is ever shown
-    const quint64 jobId = m_jobs.start(
-        [run, scenario, revision](RunControl& control) {
-            SimulationRun result = run(scenario, control);
+    [[maybe_unused]] const quint64 startedId = m_jobs.start(
+        [run, scenario, revision, partial = std::move(partial)](RunControl& control) {
+            SimulationRun result = run(scenario, control, partial);
             result.revision = revision;
             result.cancelled = result.cancelled || control.cancel.load();
             return result;
@@ -119,6 +149,7 @@ void SimulationController::start()
                 m_last = result;
             emit finished(result);
         });
+    Q_ASSERT(startedId == jobId);
     emit started(jobId);
 }
 

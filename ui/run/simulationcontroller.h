@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/run/jobtracker.h"
+#include "ui/run/simulationbridge.h"
 #include "ui/run/simulationrun.h"
 
 #include <QElapsedTimer>
@@ -22,17 +23,25 @@ namespace rwb {
 /// dropped by job id, so only the newest edit is ever shown. Results are applied on the GUI thread
 /// (QFuture::then with this object as context), so a deleted controller never sees a late result.
 ///
+/// A long run hands over partial results while it proceeds (partialResult(), at most ~10 a second): the
+/// first seconds of the charts appear while the rest is simulated. They come before the run's finished()
+/// and only from the newest run: a newer request drops the partial results of the one it cancels.
+///
 /// Lives on the GUI thread; the run function runs on the controller's own thread pool and must be
 /// thread-safe (it only reads its arguments).
 class SimulationController final : public QObject {
     Q_OBJECT
 public:
     using RunFunction = std::function<SimulationRun(const QJsonObject& scenario, RunControl& control)>;
+    /// A run function that may hand over partial results (from its thread) through `partial`.
+    using ProgressiveRunFunction = std::function<SimulationRun(
+        const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial)>;
 
     /// `run` defaults to the real engine: config loader + IncrementalSimulator on every core, so an edit
     /// re-simulates only the groups of pipelines it can have changed (IncrementalScenarioSimulator,
-    /// simulationbridge.h).
+    /// simulationbridge.h), handing over partial results of long runs.
     explicit SimulationController(QObject* parent = nullptr, RunFunction run = {});
+    SimulationController(QObject* parent, ProgressiveRunFunction run);
     ~SimulationController() override;
 
     /// Debounce delay between the last request and the start of a run (default 40 ms).
@@ -61,13 +70,15 @@ signals:
     void progressChanged(int permille);
     /// A run finished and is the newest: result or problems inside.
     void finished(const rwb::SimulationRun& run);
+    /// What the newest run has recorded so far (see PartialRunFunction); finished() follows.
+    void partialResult(const rwb::SimulationRun& run);
     void runningChanged(bool running);
 
 private:
     void start();
     void setRunning(bool running);
 
-    RunFunction m_run;
+    ProgressiveRunFunction m_run;
     QThreadPool* m_pool;
     QTimer* m_debounce;
     QTimer* m_progressTimer;

@@ -125,6 +125,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_documentB, &ScenarioDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_documentB, &ScenarioDocument::changed, this, &MainWindow::updateTitle);
     connect(m_simulation, &SimulationController::finished, this, &MainWindow::applyRun);
+    connect(m_simulation, &SimulationController::partialResult, this, [this](const SimulationRun& run) {
+        if (m_mode == Mode::Simulate)
+            m_runs->showPartial(run);
+    });
     connect(m_simulationB, &SimulationController::finished, this, &MainWindow::applyRunB);
     connect(m_simulation, &SimulationController::runningChanged, this, [this](bool running) {
         m_progress->setVisible(running);

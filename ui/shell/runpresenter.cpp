@@ -53,6 +53,26 @@ void RunPresenter::showSimulation(const SimulationRun& run, const SimulationRun*
 {
     m_status->setText(statusText(run));
     m_summary->showRuns(run, b, b ? tr("A: %1\nB: %2").arg(statusText(run), statusText(*b)) : statusText(run));
+    drawCharts(run);
+    ResultsView* results = m_centre->results();
+    if (b)
+        results->setComparison(b);
+    m_centre->showResults();
+    static const std::vector<Event> noEvents;
+    m_tiles->setScenario(run.scenario.get());
+    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+}
+
+void RunPresenter::showPartial(const SimulationRun& partial)
+{
+    if (!partial.result)
+        return;
+    drawCharts(partial);
+    m_centre->showResults();
+}
+
+void RunPresenter::drawCharts(const SimulationRun& run)
+{
     std::vector<std::pair<QString, BackoffConfig>> backoffs;
     int maxAttempts = 1;
     if (run.scenario) {
@@ -63,14 +83,7 @@ void RunPresenter::showSimulation(const SimulationRun& run, const SimulationRun*
             }
         }
     }
-    ResultsView* results = m_centre->results();
-    results->setRun(run, backoffs, maxAttempts);
-    if (b)
-        results->setComparison(b);
-    m_centre->showResults();
-    static const std::vector<Event> noEvents;
-    m_tiles->setScenario(run.scenario.get());
-    m_tiles->setResult(*run.result, run.events ? *run.events : noEvents);
+    m_centre->results()->setRun(run, backoffs, maxAttempts);
 }
 
 void RunPresenter::showComparison(const SimulationRun& a, const SimulationRun& b)

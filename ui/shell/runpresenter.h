@@ -30,6 +30,9 @@ public:
 
     /// Draws a successful simulation of variant A, beside variant B's when `b` is not null.
     void showSimulation(const SimulationRun& a, const SimulationRun* b);
+    /// Draws what a simulation still running has recorded so far into the charts (the rest of their time
+    /// axis stays empty); showSimulation() of the finished run replaces it.
+    void showPartial(const SimulationRun& partial);
     /// Variant B's run landed: the Summary and the charts compare it with A's.
     void showComparison(const SimulationRun& a, const SimulationRun& b);
     /// A live run ended: its own result replaces the figures estimated from its events.
@@ -44,6 +47,9 @@ public:
     static QString statusText(const SimulationRun& run);
 
 private:
+    /// Draws `run` into the charts (with the retry chart's reference curves of its scenario).
+    void drawCharts(const SimulationRun& run);
+
     CentralArea* m_centre;
     CircuitTileBoard* m_tiles;
     SummaryController* m_summary;
