@@ -106,6 +106,17 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
     QByteArray arrivalsKey = planKey(document, scenario, options);
     GroupRunner runner(scenario, options, Simulator::threadCount(options), GroupRunner::Events::PerGroup,
         arrivalsKey == m_planKey ? m_plan : nullptr);
+    // A kept group is final already: a run drawn while it proceeds shows it whole from the start,
+    // not blank until the groups being simulated catch up.
+    if (options.checkpoint)
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            if (!parts[g])
+                continue;
+            std::vector<std::pair<int, const PipelineSeries*>> recorded;
+            for (std::size_t i = 0; i < groups[g].pipelines.size(); ++i)
+                recorded.emplace_back(groups[g].pipelines[i], &parts[g]->pipelines[i]);
+            options.checkpoint(parts[g]->buckets, recorded);
+        }
     const auto simulate = [&](const std::vector<std::size_t>& which) {
         std::vector<SimGroup> batch;
         for (const std::size_t g : which)

@@ -12,7 +12,10 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 using namespace rwb;
@@ -306,6 +309,38 @@ private slots:
         QVERIFY(scenariojson::setParameter(s, QStringLiteral("/clients/1/arrival/rate"), 45).empty());
         QCOMPARE(inc.run(s, o), Simulator::run(s));
         QCOMPARE(inc.lastReused(), 0);
+    }
+
+    // A run drawn while it proceeds (SimulationOptions::checkpoint) gets the reused groups' series whole,
+    // before anything is simulated, so their lines do not vanish while the edited group catches up.
+    void incrementalCheckpointsReusedGroupsWhole()
+    {
+        Scenario s = load(kScenario);
+        IncrementalSimulator inc;
+        inc.run(s, withThreads(2));
+        const std::vector<int> editedGroup = inc.lastParts()[1]->group.pipelines; // pipeline d's
+        QVERIFY(std::find(editedGroup.begin(), editedGroup.end(), 3) != editedGroup.end());
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/pipelines/3/retry/max_attempts"), 5).empty());
+        SimulationOptions o = withThreads(2);
+        std::mutex lock;
+        std::map<int, std::size_t> before; // pipeline -> buckets reported before the edited group's first
+        bool editedSeen = false;
+        o.checkpoint = [&](std::size_t complete, const std::vector<std::pair<int, const PipelineSeries*>>& recorded) {
+            const std::lock_guard guard(lock);
+            for (const auto& [pipeline, series] : recorded)
+                editedSeen = editedSeen || std::find(editedGroup.begin(), editedGroup.end(), pipeline) != editedGroup.end();
+            if (editedSeen)
+                return;
+            for (const auto& [pipeline, series] : recorded)
+                before[pipeline] = std::min(complete, series->buckets.size());
+        };
+        const RunResult edited = inc.run(s, o);
+        QCOMPARE(edited, Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 4);
+        QVERIFY(editedSeen);
+        QCOMPARE(before.size() + editedGroup.size(), edited.pipelines.size()); // every other pipeline
+        for (const auto& [pipeline, buckets] : before)
+            QCOMPARE(buckets, edited.pipelines[std::size_t(pipeline)].buckets.size()); // whole
     }
 
     // The request-id plan depends on the clients only: an edit elsewhere reuses it, an arrival edit draws a

@@ -1,5 +1,6 @@
 #include "ui/shell/screenshottaker.h"
 
+#include "ui/charts/chartview.h"
 #include "ui/charts/resultsview.h"
 #include "ui/document/scenariodocument.h"
 #include "ui/editors/pipelineeditor.h"
@@ -11,6 +12,8 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace rwb {
 
@@ -24,7 +27,25 @@ ScreenshotTaker::ScreenshotTaker(MainWindow* window, std::vector<std::pair<QDock
 {
     connect(window, &MainWindow::runApplied, this, [this] {
         if (!m_dir.isEmpty())
-            QTimer::singleShot(300, this, &ScreenshotTaker::take);
+            whenChartsDrawn([this] { take(); });
+    });
+}
+
+void ScreenshotTaker::whenChartsDrawn(std::function<void()> then)
+{
+    // Deferred, so the run's other receivers have applied it; then a chart draws new data on its
+    // refresh timer: grab once none is pending.
+    QTimer::singleShot(0, this, [this, then = std::move(then)]() mutable {
+        const auto charts = m_window->findChildren<ChartView*>();
+        const auto pending
+            = std::find_if(charts.begin(), charts.end(), [](const ChartView* c) { return c->isRefreshPending(); });
+        if (pending == charts.end()) {
+            then();
+            return;
+        }
+        connect(
+            *pending, &ChartView::refreshed, this,
+            [this, then = std::move(then)]() mutable { whenChartsDrawn(std::move(then)); }, Qt::SingleShotConnection);
     });
 }
 
@@ -55,7 +76,7 @@ void ScreenshotTaker::take()
     connect(
         m_window->simulationB(), &SimulationController::finished, this,
         [this, dir, done, ok](const SimulationRun&) {
-            QTimer::singleShot(200, this, [this, dir, done, ok] {
+            whenChartsDrawn([this, dir, done, ok] {
                 bool all = ok && m_window->grab().save(dir + QStringLiteral("/compare.png"));
                 all = m_summaryDock->grab().save(dir + QStringLiteral("/compare-panel.png")) && all;
                 if (done)

@@ -31,6 +31,8 @@ public:
 
 private:
     void take();
+    /// Calls `then` once no chart of the window has a refresh pending.
+    void whenChartsDrawn(std::function<void()> then);
 
     MainWindow* m_window;
     std::vector<std::pair<QDockWidget*, QString>> m_panels;
