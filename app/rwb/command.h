@@ -68,8 +68,6 @@ int usageError(const char* command, const QString& message, const char* usage);
 /// 'unknown option "--sed" (did you mean --seed?)': the suggestion is the option `usage` names nearest
 /// to `option`, if a typo away.
 QString unknownOption(QStringView option, const char* usage);
-/// The known name at most two edits from `typed`, the nearest first; empty when none is that close.
-QString nearestName(QStringView typed, const QStringList& known);
 /// GNU style: "--name=value" becomes "--name" "value", so every command accepts both forms.
 QStringList splitOptionValues(const QStringList& args);
 

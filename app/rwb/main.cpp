@@ -1,6 +1,8 @@
 // rwb: the Resilience Workbench command line. Thin by design: it finds the sub-command and runs it.
 #include "command.h"
 
+#include "core/common/nearestname.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -48,7 +50,7 @@ int main(int argc, char* argv[])
         }
     }
     err() << "rwb: unknown command '" << name << "'";
-    if (const QString nearest = nearestName(name, names); !nearest.isEmpty())
+    if (const QString nearest = rwb::nearestName(name, names); !nearest.isEmpty())
         err() << " (did you mean '" << nearest << "'?)";
     err() << "\n\n";
     printUsage(err());

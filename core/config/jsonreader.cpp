@@ -1,5 +1,7 @@
 #include "core/config/jsonreader.h"
 
+#include "core/common/nearestname.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -9,23 +11,6 @@ namespace rwb {
 
 namespace {
 constexpr double kMaxDurationSeconds = 100.0 * 365 * 24 * 3600; // far beyond any sensible setting, well inside int64 ns
-
-int editDistance(const QString& a, const QString& b)
-{
-    std::vector<int> row(std::size_t(b.size()) + 1);
-    for (std::size_t j = 0; j < row.size(); ++j)
-        row[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        int diagonal = row[0];
-        row[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int up = row[std::size_t(j)];
-            row[std::size_t(j)] = std::min({up + 1, row[std::size_t(j - 1)] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row.back();
-}
 
 QString quoted(const QString& s)
 {
@@ -298,15 +283,7 @@ void JsonReader::finish()
     for (auto it = m_object.begin(); it != m_object.end(); ++it) {
         if (m_used.contains(it.key()))
             continue;
-        QString best;
-        int bestDistance = 3; // suggest only close matches
-        for (const auto& k : known) {
-            const int d = editDistance(it.key(), k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
+        const QString best = nearestName(it.key(), known);
         error(it.key(), best.isEmpty() ? QStringLiteral("unknown key")
                                        : QStringLiteral("unknown key (did you mean \"%1\"?)").arg(best));
     }

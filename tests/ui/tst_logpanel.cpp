@@ -23,7 +23,15 @@ using namespace rwb;
 
 namespace {
 constexpr qint64 kOrigin = 1767225600000; // 2026-01-01T00:00:00Z
+
+// A log of `lines` lines "{}" at `path`; `path`, or empty when it cannot be written.
+QString writeEmptyObjects(const QString& path, qint64 lines)
+{
+    QFile file(path);
+    const QByteArray out = QByteArray("{}\n").repeated(lines);
+    return file.open(QIODevice::WriteOnly) && file.write(out) == out.size() ? path : QString();
 }
+} // namespace
 
 class TestLogPanel : public QObject {
     Q_OBJECT
@@ -64,13 +72,8 @@ private slots:
     void manyRowsAreAnnouncedInSteps()
     {
         const qint64 lines = 2 * LogTableModel::kRowsPerStep + 12345;
-        const QString path = m_dir.filePath(QStringLiteral("many.jsonl"));
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            const QByteArray out = QByteArray("{}\n").repeated(lines);
-            QVERIFY(file.write(out) == out.size());
-        }
+        const QString path = writeEmptyObjects(m_dir.filePath(QStringLiteral("many.jsonl")), lines);
+        QVERIFY(!path.isEmpty());
         LogIndex index;
         LogTableModel model;
         new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
@@ -96,13 +99,8 @@ private slots:
     void announcementsAreSpacedButTheFirstIsImmediate()
     {
         const qint64 lines = 2 * LogTableModel::kRowsPerStep + 777;
-        const QString path = m_dir.filePath(QStringLiteral("spaced.jsonl"));
-        {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            const QByteArray out = QByteArray("{}\n").repeated(lines);
-            QVERIFY(file.write(out) == out.size());
-        }
+        const QString path = writeEmptyObjects(m_dir.filePath(QStringLiteral("spaced.jsonl")), lines);
+        QVERIFY(!path.isEmpty());
         LogIndex index;
         LogTableModel model;
         model.setIndex(&index);
