@@ -77,4 +77,16 @@ std::vector<SimGroup> independentGroups(const Scenario& scenario)
     return groups;
 }
 
+SimGroup wholeScenario(const Scenario& scenario)
+{
+    SimGroup all;
+    for (int i = 0; i < int(scenario.services.size()); ++i)
+        all.services.push_back(i);
+    for (int i = 0; i < int(scenario.pipelines.size()); ++i)
+        all.pipelines.push_back(i);
+    for (int i = 0; i < int(scenario.clients.size()); ++i)
+        all.clients.push_back(i);
+    return all;
+}
+
 } // namespace rwb

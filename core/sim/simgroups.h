@@ -21,5 +21,7 @@ struct SimGroup {
 /// Groups are ordered by their first pipeline (services without pipelines last, in scenario order).
 /// Every index appears in exactly one group. Pure function of the scenario: thread-safe.
 std::vector<SimGroup> independentGroups(const Scenario& scenario);
+/// Every service, pipeline and client of the scenario as one group: what one event queue simulates.
+SimGroup wholeScenario(const Scenario& scenario);
 
 } // namespace rwb

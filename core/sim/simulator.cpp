@@ -1225,22 +1225,6 @@ void forEachParallel(std::size_t count, int threads, const std::function<void(st
             std::rethrow_exception(e);
 }
 
-namespace {
-
-SimGroup wholeScenario(const Scenario& scenario)
-{
-    SimGroup all;
-    for (int i = 0; i < int(scenario.services.size()); ++i)
-        all.services.push_back(i);
-    for (int i = 0; i < int(scenario.pipelines.size()); ++i)
-        all.pipelines.push_back(i);
-    for (int i = 0; i < int(scenario.clients.size()); ++i)
-        all.clients.push_back(i);
-    return all;
-}
-
-} // namespace
-
 std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario)
 {
     const bool closedLoop = std::any_of(scenario.clients.begin(), scenario.clients.end(),

@@ -88,19 +88,6 @@ QByteArray bytes(const RunResult& r)
     return QJsonDocument(runjson::toJson(r, o)).toJson(QJsonDocument::Compact);
 }
 
-// The whole scenario as one group: what the single event queue simulates.
-SimGroup wholeScenario(const Scenario& s)
-{
-    SimGroup all;
-    for (int i = 0; i < int(s.services.size()); ++i)
-        all.services.push_back(i);
-    for (int i = 0; i < int(s.pipelines.size()); ++i)
-        all.pipelines.push_back(i);
-    for (int i = 0; i < int(s.clients.size()); ++i)
-        all.clients.push_back(i);
-    return all;
-}
-
 // Every kind but those made for each call (Attempt, RequestDone): what lets a run with a sink split.
 constexpr EventKindSet kRareKinds { EventKind::BreakerTransition, EventKind::BreakerRejected,
     EventKind::RetryScheduled, EventKind::RetryGaveUp, EventKind::BulkheadRejected, EventKind::RateLimited,
