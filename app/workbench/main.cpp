@@ -145,9 +145,9 @@ int main(int argc, char* argv[])
                 ok ? stdout : stderr, "%s screenshots in %s\n", ok ? "wrote" : "failed to write", qPrintable(dir));
             QCoreApplication::exit(ok ? 0 : 1);
         });
-        // Give up if no simulation completes (e.g. a broken scenario).
+        // Give up if nothing is drawn (e.g. a broken scenario, or a log that could not be opened).
         QTimer::singleShot(30000, &app, [] {
-            std::fprintf(stderr, "resilience-workbench: no simulation finished within 30 s\n");
+            std::fprintf(stderr, "resilience-workbench: no simulation or replayed log was drawn within 30 s\n");
             QCoreApplication::exit(1);
         });
     }

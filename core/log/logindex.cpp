@@ -1,6 +1,7 @@
 #include "core/log/logindex.h"
 
 #include "core/common/iso8601.h"
+#include "core/common/threadpriority.h"
 #include "core/log/jsonscan.h"
 #include "core/log/logindex_p.h"
 #include "core/log/logindexcache.h"
@@ -647,6 +648,11 @@ struct LogIndex::Private {
     void publishLocked(WorkChunk& w);
     void planPass(qint64 from);
     void workerLoop();
+    void enterWorkerThread() const
+    {
+        if (options.background)
+            lowerThisThreadPriority();
+    }
     void notify();
 };
 
@@ -957,12 +963,16 @@ void LogIndex::startPass(qint64 from)
     if (std::exchange(d->loadCacheInPass, false)) {
         // One thread loads the cache, then indexes what it does not hold with the other workers.
         d->workers.emplace_back([this] {
+            d->enterWorkerThread();
             if (d->loadCache())
                 d->notify();
             d->planPass(d->indexedTo);
             std::vector<std::thread> helpers;
             for (int i = 1; i < d->active.load(); ++i)
-                helpers.emplace_back([this] { d->workerLoop(); });
+                helpers.emplace_back([this] {
+                    d->enterWorkerThread();
+                    d->workerLoop();
+                });
             d->workerLoop();
             for (auto& t : helpers)
                 t.join();
@@ -971,7 +981,10 @@ void LogIndex::startPass(qint64 from)
     }
     d->planPass(from);
     for (int i = 0; i < d->active.load(); ++i)
-        d->workers.emplace_back([this] { d->workerLoop(); });
+        d->workers.emplace_back([this] {
+            d->enterWorkerThread();
+            d->workerLoop();
+        });
 }
 
 /// Cuts [from, the end of the file) into chunks for the workers and sets how many will run.

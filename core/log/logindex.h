@@ -160,6 +160,9 @@ public:
         /// Open only if the cache holds the index of the file (or of its first part, then extended):
         /// otherwise open() indexes nothing and returns false with an empty error.
         bool cachedOnly = false;
+        /// The workers run at a lower priority than the rest of the process (a higher nice value), so that
+        /// a GUI thread waking while a large log is indexed on every core gets a core at once.
+        bool background = false;
     };
 
     /// What open() did with the cache (Options::cacheDirectory).

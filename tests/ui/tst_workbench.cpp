@@ -34,6 +34,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QImage>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
@@ -49,6 +50,8 @@
 #include <QTextBrowser>
 #include <QToolButton>
 #include <QUndoStack>
+
+#include <optional>
 
 using namespace rwb;
 
@@ -353,8 +356,11 @@ private slots:
 
         auto* logDock = window.findChild<QDockWidget*>(QStringLiteral("logDock"));
         auto* pipelineDock = window.findChild<QDockWidget*>(QStringLiteral("pipelineDock"));
+        auto* checksDock = window.findChild<QDockWidget*>(QStringLiteral("lintDock"));
+        auto* clientsDock = window.findChild<QDockWidget*>(QStringLiteral("clientsDock"));
         QVERIFY(logDock->isVisible());
         QVERIFY(!pipelineDock->isVisible()); // no scenario to edit in a replay
+        QVERIFY(checksDock->isHidden()); // nor to check
         logDock->hide();
         window.resetLayout();
         QVERIFY(logDock->isVisible());
@@ -369,6 +375,55 @@ private slots:
 
         window.setMode(MainWindow::Mode::Simulate);
         QVERIFY(pipelineDock->isVisible());
+        QVERIFY(!checksDock->isHidden()); // back, in its tab beside the clients
+        QVERIFY(!clientsDock->isHidden());
+    }
+
+    // --screenshot with a log: captured once the replay is drawn (a log too large to draw at once is
+    // jumped to its end; a log without workbench events still gets its Log panel), never waited out
+    void screenshotsOfAReplayedLog()
+    {
+        QString recorded;
+        {
+            MainWindow recorder;
+            QSignalSpy applied(&recorder, &MainWindow::runApplied);
+            QVERIFY(recorder.openScenarioJson(TwoPipelines, QStringLiteral("two.json")));
+            QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 20000);
+            QVERIFY(recorder.recording()->recordSimulation(m_dir.filePath(QStringLiteral("shots")),
+                [&recorded](const QString& path, const QString&) { recorded = path; }));
+            QTRY_VERIFY_WITH_TIMEOUT(!recorded.isEmpty(), 20000);
+        }
+        const QString foreign = m_dir.filePath(QStringLiteral("foreign.jsonl"));
+        {
+            QFile f(foreign);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"ts\":\"2026-01-01T00:00:00Z\",\"level\":\"INFO\",\"msg\":\"not a workbench event\"}\n");
+        }
+        struct Case {
+            QString log;
+            std::size_t overviewLimit;
+            bool charts;
+        };
+        const Case cases[] = { { recorded, 1000000, true }, { recorded, 1, true }, { foreign, 1000000, false } };
+        int n = 0;
+        for (const Case& c : cases) {
+            MainWindow window;
+            window.resize(1280, 720);
+            window.show();
+            window.replayControls()->setOverviewLimit(c.overviewLimit);
+            const QString dir = m_dir.filePath(QStringLiteral("shots-%1").arg(++n));
+            std::optional<bool> written;
+            window.screenshotWhenReady(dir, [&written](bool ok) { written = ok; });
+            QVERIFY(window.openFile(c.log));
+            QTRY_VERIFY_WITH_TIMEOUT(written.has_value(), 20000);
+            QVERIFY(*written);
+            for (const char* name : { "main-window.png", "summary-panel.png", "log-panel.png" })
+                QVERIFY2(QImage(dir + QLatin1Char('/') + QLatin1String(name)).width() > 100, name);
+            QCOMPARE(QFileInfo::exists(dir + QStringLiteral("/chart-traffic.png")), true);
+            QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/compare.png"))); // a replay has no variant B
+            if (c.charts) // drawn whole: every breaker transition of the run is on the chart
+                QVERIFY(!window.resultsView()->breakerChart()->transitions(QStringLiteral("guarded")).empty());
+        }
     }
 
     // 10. variant B: "*" on its edits, a prompt before it is lost, saved beside A, exported

@@ -193,6 +193,7 @@ bool LogPanel::openFile(const QString& path, QString* error)
     auto index = std::make_unique<LogIndex>();
     // Re-opening a log loads its cached index (or extends it if the log grew) instead of indexing it all.
     LogIndex::Options options;
+    options.background = true; // the window stays responsive while the log is indexed on every core
     options.cacheMaxBytes = LogIndexCache::configuredMaxBytes();
     if (options.cacheMaxBytes > 0)
         options.cacheDirectory = LogIndexCache::defaultDirectory();

@@ -100,18 +100,18 @@ MainWindow::MainWindow(QWidget* parent)
     m_tour = new WindowTour(this,
         { m_pipelineDock, m_centre->chartsArea(), m_toolBar, m_runControls->modeAction(Mode::Live),
             m_runControls->modeAction(Mode::Replay), m_compareDock });
+    m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
+        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock, m_lintDock });
+    m_summary = new SummaryController(m_compare, this);
+    m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
+    m_replaySession = new ReplaySession(this, m_runs, m_statusRun);
     m_screenshots = new ScreenshotTaker(this,
         { { m_servicesDock, QStringLiteral("services-panel.png") },
             { m_clientsDock, QStringLiteral("clients-panel.png") },
             { m_pipelineDock, QStringLiteral("pipeline-panel.png") },
             { m_compareDock, QStringLiteral("summary-panel.png") }, { m_lintDock, QStringLiteral("lint-panel.png") },
             { m_tilesDock, QStringLiteral("circuits-panel.png") } },
-        m_compareDock, m_pipelineEditorB);
-    m_layout = new WindowLayout(this, m_presenter, m_compare, m_toolBar,
-        { m_pipelineDock, m_servicesDock, m_clientsDock, m_compareDock, m_logDock });
-    m_summary = new SummaryController(m_compare, this);
-    m_runs = new RunPresenter(m_centre, m_tiles, m_summary, m_statusRun, this);
-    m_replaySession = new ReplaySession(this, m_runs, m_statusRun);
+        m_compareDock, m_pipelineEditorB, m_replaySession, m_logDock);
     m_runControls->attach(m_runs, m_recording, m_statusRun);
     connect(m_replaySession, &ReplaySession::stateChanged, this, &MainWindow::updateRunActions);
 

@@ -120,6 +120,7 @@ void ReplaySession::loadEvents()
                     tr("The log holds no workbench events to replay; its lines are in the Log panel"), 8000);
             }
             emit stateChanged();
+            emit eventsLoaded(events);
         });
 }
 

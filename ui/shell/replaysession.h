@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QString>
 
+#include <cstddef>
+
 class QLabel;
 
 namespace rwb {
@@ -34,6 +36,9 @@ public:
 signals:
     /// Loading finished or playing started or stopped: what Run, Pause and Stop can do changed.
     void stateChanged();
+    /// The opened log's events were decoded and handed to the replay (`events` may be 0: a log
+    /// without workbench events).
+    void eventsLoaded(std::size_t events);
 
 private:
     void loadEvents();

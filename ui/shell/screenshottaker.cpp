@@ -7,6 +7,8 @@
 #include "ui/run/simulationcontroller.h"
 #include "ui/shell/comparecontroller.h"
 #include "ui/shell/mainwindow.h"
+#include "ui/shell/replaycontrols.h"
+#include "ui/shell/replaysession.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,16 +20,30 @@
 namespace rwb {
 
 ScreenshotTaker::ScreenshotTaker(MainWindow* window, std::vector<std::pair<QDockWidget*, QString>> panels,
-    QDockWidget* summaryDock, PipelineEditor* editorB)
+    QDockWidget* summaryDock, PipelineEditor* editorB, ReplaySession* replay, QDockWidget* logDock)
     : QObject(window)
     , m_window(window)
     , m_panels(std::move(panels))
     , m_summaryDock(summaryDock)
     , m_editorB(editorB)
+    , m_logDock(logDock)
 {
     connect(window, &MainWindow::runApplied, this, [this] {
         if (!m_dir.isEmpty())
             whenChartsDrawn([this] { take(); });
+    });
+    ReplayControls* controls = window->replayControls();
+    connect(replay, &ReplaySession::eventsLoaded, this, [this, controls](std::size_t events) {
+        if (m_dir.isEmpty())
+            return;
+        if (events == 0)
+            whenChartsDrawn([this] { takeReplay(); }); // nothing to draw: the Log panel tells the story
+        else if (!controls->isOverview())
+            controls->jumpToEnd(); // too large to draw at once: draw it whole (wholeLogShown follows)
+    });
+    connect(controls, &ReplayControls::wholeLogShown, this, [this] {
+        if (!m_dir.isEmpty())
+            whenChartsDrawn([this] { takeReplay(); });
     });
 }
 
@@ -61,16 +77,7 @@ void ScreenshotTaker::take()
         return; // a second run landed before the first screenshot timer fired: already taken
     const QString dir = std::exchange(m_dir, QString());
     auto done = std::exchange(m_done, nullptr);
-    QDir().mkpath(dir);
-    bool ok = m_window->grab().save(dir + QStringLiteral("/main-window.png"));
-    QString error;
-    ok = m_window->resultsView()->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
-    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
-    for (const auto& [dock, name] : m_panels) {
-        dock->raise();
-        QCoreApplication::processEvents();
-        ok = dock->grab().save(dir + QLatin1Char('/') + name) && ok;
-    }
+    const bool ok = grabWindow(dir, m_panels);
     // The A/B comparison: variant B switches the circuit breaker off, the demo's own lesson.
     m_window->comparing()->start();
     connect(
@@ -86,6 +93,33 @@ void ScreenshotTaker::take()
         Qt::SingleShotConnection);
     m_window->variantB()->setValue(m_editorB->pipelinePointer() + QStringLiteral("/circuit_breaker/enabled"), false,
         tr("Disable circuit breaker"));
+}
+
+void ScreenshotTaker::takeReplay()
+{
+    if (m_dir.isEmpty())
+        return; // already taken
+    const QString dir = std::exchange(m_dir, QString());
+    auto done = std::exchange(m_done, nullptr);
+    const bool ok = grabWindow(
+        dir, { { m_summaryDock, QStringLiteral("summary-panel.png") }, { m_logDock, QStringLiteral("log-panel.png") } });
+    if (done)
+        done(ok);
+}
+
+bool ScreenshotTaker::grabWindow(const QString& dir, const std::vector<std::pair<QDockWidget*, QString>>& panels)
+{
+    QDir().mkpath(dir);
+    bool ok = m_window->grab().save(dir + QStringLiteral("/main-window.png"));
+    QString error;
+    ok = m_window->resultsView()->exportPngs(dir, QStringLiteral("chart-"), &error) && ok;
+    // Panels are grabbed as their docks (title bar included); tabbed docks are raised first.
+    for (const auto& [dock, name] : panels) {
+        dock->raise();
+        QCoreApplication::processEvents();
+        ok = dock->grab().save(dir + QLatin1Char('/') + name) && ok;
+    }
+    return ok;
 }
 
 } // namespace rwb

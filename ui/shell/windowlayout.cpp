@@ -22,6 +22,8 @@ WindowLayout::WindowLayout(
     , m_compare(compare)
     , m_toolBar(toolBar)
     , m_docks(docks)
+    , m_scenarioDocks { { { docks.pipeline, true }, { docks.services, true }, { docks.clients, true },
+          { docks.checks, true } } }
 {
 }
 
@@ -54,19 +56,16 @@ void WindowLayout::showEditorDocks(bool show)
 {
     if (show == !m_editorsHidden)
         return;
-    if (!show) {
-        m_pipelineWasVisible = m_docks.pipeline->isVisible();
-        m_servicesWasVisible = m_docks.services->isVisible();
-        m_clientsWasVisible = m_docks.clients->isVisible();
-        m_docks.pipeline->hide();
-        m_docks.services->hide();
-        m_docks.clients->hide();
-    } else {
-        m_docks.pipeline->setVisible(m_pipelineWasVisible);
-        m_docks.services->setVisible(m_servicesWasVisible);
-        m_docks.clients->setVisible(m_clientsWasVisible);
-        m_docks.pipeline->raise();
+    for (auto& [dock, wasVisible] : m_scenarioDocks) {
+        if (!show) {
+            wasVisible = !dock->isHidden(); // a dock behind another's tab is open, though not visible
+            dock->hide();
+        } else {
+            dock->setVisible(wasVisible);
+        }
     }
+    if (show)
+        m_docks.pipeline->raise();
     m_editorsHidden = !show;
 }
 

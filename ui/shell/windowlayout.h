@@ -5,6 +5,9 @@
 #include <QObject>
 #include <QSize>
 
+#include <array>
+#include <utility>
+
 class QDockWidget;
 class QMainWindow;
 class QToolBar;
@@ -28,6 +31,7 @@ public:
         QDockWidget* clients = nullptr;
         QDockWidget* summary = nullptr;
         QDockWidget* log = nullptr;
+        QDockWidget* checks = nullptr; ///< lint and expectations: about a scenario, so hidden in Replay
     };
 
     WindowLayout(QMainWindow* window, Presenter* presenter, CompareView* compare, QToolBar* toolBar, Docks docks);
@@ -37,7 +41,8 @@ public:
     void restoreSession();
     /// The layout of a fresh window; `replay` keeps the editors away and the Log shown.
     void reset(bool replay);
-    /// Hides the scenario editors in Replay mode (a log has no scenario to edit) and restores them.
+    /// Hides the scenario editors and checks in Replay mode (a log has no scenario to edit or check)
+    /// and restores them.
     void showEditorDocks(bool show);
 
     /// Call before presenter mode changes fonts: switching on remembers the layout to give back.
@@ -63,9 +68,8 @@ private:
     Docks m_docks;
     QByteArray m_defaultState;
     bool m_editorsHidden = false;
-    bool m_pipelineWasVisible = true;
-    bool m_servicesWasVisible = true;
-    bool m_clientsWasVisible = true;
+    /// The scenario's docks and whether each was visible before Replay hid them.
+    std::array<std::pair<QDockWidget*, bool>, 4> m_scenarioDocks;
     std::pair<QByteArray, QByteArray> m_beforePresenter; // geometry and state
     QMap<QDockWidget*, QSize> m_dockSizes; // before presenter mode
 };
