@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include "core/common/iso8601.h"
+#include "core/common/nearestname.h"
 #include "core/live/shutdownsignals.h"
 #include "core/log/logindex.h"
 #include "core/log/logindexcache.h"
@@ -32,6 +33,7 @@ const char* const kUsage
       "  rwb logs query FILE QUERY [--count | --format jsonl|csv|table] [--mapping auto|NAME]\n"
       "  rwb logs query FILE QUERY --follow [--mapping auto|NAME]\n"
       "  rwb logs stats FILE [--mapping auto|NAME]\n"
+      "  rwb logs index FILE [--mapping auto|NAME]\n"
       "\n"
       "QUERY is a filter such as 'level>=WARNING and agent=payments and extra.delay_ms>1000'\n"
       "(see docs/log-query.md). NAME is one of: workbench, pino, bunyan, zap, structlog, ecs, clef.\n"
@@ -108,11 +110,20 @@ bool parseArgs(const QStringList& args, Args& out, QString& error)
     return true;
 }
 
+/// A file or cache that cannot be used (the command line itself was fine).
 int badInput(const QString& message)
 {
-    err() << "rwb logs: " << message << '\n' << "Run 'rwb logs --help' for usage.\n";
+    err() << "rwb logs: " << message << '\n';
     err().flush();
     return BadInput;
+}
+
+/// A command line that does not fit the usage: the message, the synopsis and where the options are.
+int badUsage(const QString& message)
+{
+    const int code = usageError("logs", message, kUsage);
+    err().flush();
+    return code;
 }
 
 /// The file a command reads: FILE itself, or for "-" a temporary copy of standard input (the index maps
@@ -386,7 +397,7 @@ int queryFollow(const Args& args, const QString& path, const LogQuery& query)
 int runQuery(const Args& args)
 {
     if (args.positional.size() != 3)
-        return badInput(QStringLiteral("query needs FILE and QUERY"));
+        return badUsage(QStringLiteral("query needs FILE and QUERY"));
     const QString& path = args.positional[1];
     const QString& text = args.positional[2];
     LogQueryError qerror;
@@ -400,7 +411,7 @@ int runQuery(const Args& args)
     }
     if (args.follow) {
         if (args.count || args.format != Format::Jsonl)
-            return badInput(QStringLiteral("--follow prints the matching lines as JSONL (no --count or --format)"));
+            return badUsage(QStringLiteral("--follow prints the matching lines as JSONL (no --count or --format)"));
         if (path != QLatin1String("-"))
             return queryFollow(args, path, *query);
     }
@@ -504,7 +515,7 @@ QString span(qint64 ms)
 int runStats(const Args& args)
 {
     if (args.positional.size() != 2)
-        return badInput(QStringLiteral("stats needs FILE"));
+        return badUsage(QStringLiteral("stats needs FILE"));
     LogIndex index;
     InputFile input;
     QString error;
@@ -556,10 +567,10 @@ int runStats(const Args& args)
 int runIndex(const Args& args)
 {
     if (args.positional.size() != 2)
-        return badInput(QStringLiteral("index needs FILE"));
+        return badUsage(QStringLiteral("index needs FILE"));
     const QString& path = args.positional[1];
     if (path == QLatin1String("-"))
-        return badInput(QStringLiteral("index needs a file (standard input is not kept)"));
+        return badUsage(QStringLiteral("index needs a file (standard input is not kept)"));
     LogIndex::Options options;
     useCache(options);
     if (options.cacheDirectory.isEmpty())
@@ -587,14 +598,14 @@ int runLogs(const QStringList& argv)
     Args args;
     QString error;
     if (!parseArgs(argv, args, error))
-        return badInput(error);
+        return badUsage(error);
     if (args.help) {
         out() << kUsage;
         out().flush();
         return Ok;
     }
     if (args.positional.isEmpty())
-        return badInput(QStringLiteral("expected a sub-command: query, stats or index"));
+        return badUsage(QStringLiteral("expected a sub-command: query, stats or index"));
     const QString& sub = args.positional.first();
     if (sub == QLatin1String("query"))
         return runQuery(args);
@@ -602,7 +613,12 @@ int runLogs(const QStringList& argv)
         return runStats(args);
     if (sub == QLatin1String("index"))
         return runIndex(args);
-    return badInput(QStringLiteral("unknown sub-command '%1' (expected query, stats or index)").arg(sub));
+    const QString nearest
+        = nearestName(sub, { QStringLiteral("query"), QStringLiteral("stats"), QStringLiteral("index") });
+    return badUsage(QStringLiteral("unknown sub-command '%1' (%2)")
+                        .arg(sub,
+                            nearest.isEmpty() ? QStringLiteral("expected query, stats or index")
+                                              : QStringLiteral("did you mean '%1'?").arg(nearest)));
 }
 
 const Registrar reg(

@@ -267,6 +267,27 @@ private slots:
             << 0 << QByteArray();
     }
 
+    // a command line that does not fit gets the synopsis; a file that cannot be used does not
+    void usageErrorsShowTheSynopsis()
+    {
+        const Result typo = rwb({ QStringLiteral("logs"), QStringLiteral("qurey") });
+        QCOMPARE(typo.code, 2);
+        QVERIFY2(typo.err.contains("unknown sub-command 'qurey' (did you mean 'query'?)"), typo.err.constData());
+        QVERIFY2(typo.err.contains("  rwb logs index FILE"), typo.err.constData());
+        QVERIFY2(typo.err.contains("Run 'rwb logs --help' for the options."), typo.err.constData());
+        QVERIFY2(!typo.err.contains("Exit codes"), typo.err.constData()); // the synopsis, not the whole page
+
+        const Result option = rwb({ QStringLiteral("logs"), QStringLiteral("stats"), QStringLiteral("x.jsonl"),
+            QStringLiteral("--maping"), QStringLiteral("pino") });
+        QCOMPARE(option.code, 2);
+        QVERIFY2(option.err.contains("(did you mean --mapping?)"), option.err.constData());
+        QVERIFY2(option.err.contains("Usage:"), option.err.constData());
+
+        const Result missing = rwb({ QStringLiteral("logs"), QStringLiteral("stats"), QStringLiteral("/no/such.jsonl") });
+        QCOMPARE(missing.code, 2);
+        QCOMPARE(missing.err.trimmed(), QByteArray("rwb logs: /no/such.jsonl: no such file"));
+    }
+
     void exitCodes()
     {
         QFETCH(QStringList, args);
