@@ -361,6 +361,12 @@ private slots:
         QVERIFY(logDock->isVisible());
         QVERIFY(!pipelineDock->isVisible()); // no scenario to edit in a replay
         QVERIFY(checksDock->isHidden()); // nor to check
+        QVERIFY(!window.comparing()->action()->isEnabled()); // nor to duplicate as variant B
+        QPushButton* duplicate = nullptr;
+        for (QPushButton* b : window.compareView()->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Duplicate as variant B"))
+                duplicate = b;
+        QVERIFY(duplicate && duplicate->isHidden());
         logDock->hide();
         window.resetLayout();
         QVERIFY(logDock->isVisible());
@@ -376,6 +382,8 @@ private slots:
         window.setMode(MainWindow::Mode::Simulate);
         QVERIFY(pipelineDock->isVisible());
         QVERIFY(!checksDock->isHidden()); // back, in its tab beside the clients
+        QVERIFY(window.comparing()->action()->isEnabled());
+        QVERIFY(!duplicate->isHidden());
         QVERIFY(!clientsDock->isHidden());
     }
 

@@ -68,8 +68,15 @@ CompareView::CompareView(QWidget* parent)
 
 void CompareView::setCompareActive(bool active)
 {
-    m_duplicate->setVisible(!active);
+    m_active = active;
+    m_duplicate->setVisible(m_available && !active);
     m_drop->setVisible(active);
+}
+
+void CompareView::setCompareAvailable(bool available)
+{
+    m_available = available;
+    setCompareActive(m_active);
 }
 
 void CompareView::fitWidth()

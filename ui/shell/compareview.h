@@ -21,6 +21,8 @@ public:
     QTableView* table() const noexcept { return m_table; }
     /// Switches the buttons between "duplicate as B" and "drop B".
     void setCompareActive(bool active);
+    /// Whether a comparison can start (not in Replay: a recorded log has no scenario to duplicate).
+    void setCompareAvailable(bool available);
     /// One line under the table ("A: 1 h simulated in 84 ms · seed 42").
     void setStatus(const QString& text);
     /// As wide as every column needs (the dock's wish); the minimum is smaller and the table scrolls.
@@ -40,6 +42,8 @@ private:
     CompareModel* m_model;
     QTableView* m_table;
     QPushButton* m_duplicate;
+    bool m_active = false;
+    bool m_available = true;
     QPushButton* m_drop;
     QLabel* m_status;
     int m_preferredWidth = 0;

@@ -472,6 +472,9 @@ void MainWindow::updateRunActions()
     m_recording->action()->setEnabled(
         (m_mode == Mode::Simulate && !m_recording->isRecording()) || m_mode == Mode::Live);
     m_files->saveVariantBAsAction()->setEnabled(isComparing());
+    // a recorded log has no scenario to duplicate as variant B (a comparison running can still be dropped)
+    m_comparing->action()->setEnabled(m_mode != Mode::Replay || isComparing());
+    m_compare->setCompareAvailable(m_mode != Mode::Replay);
 }
 
 void MainWindow::applyRun(const SimulationRun& run)
