@@ -113,9 +113,12 @@ public:
         t.start();
         const qint64 cpuStart = threadCpuNs();
         const int type = event->type();
-        // a timer is named by its owner ("QTimer" alone says nothing)
-        const QObject* named = receiver->parent() && receiver->inherits("QTimer") ? receiver->parent() : receiver;
-        const char* cls = named->metaObject()->className();
+        // a timer is named by its owner or its object name ("QTimer" alone says nothing)
+        const bool timer = receiver->inherits("QTimer");
+        const QObject* named = timer && receiver->parent() ? receiver->parent() : receiver;
+        const QByteArray cls = timer && !receiver->parent() && !receiver->objectName().isEmpty()
+            ? receiver->objectName().toUtf8()
+            : QByteArray(named->metaObject()->className());
         const bool r = QApplication::notify(receiver, event);
         const double ms = t.nsecsElapsed() / 1e6;
         const double cpuMs = (threadCpuNs() - cpuStart) / 1e6;
@@ -125,13 +128,13 @@ public:
         if (cpuMs > busiest.cpuMs)
             busiest = { ms, cpuMs, cls, type };
         if (traceOverMs > 0 && ms > traceOverMs)
-            std::fprintf(stderr, "[slow event] %.1f ms (CPU %.1f ms) %s type %d\n", ms, cpuMs, cls, type);
+            std::fprintf(stderr, "[slow event] %.1f ms (CPU %.1f ms) %s type %d\n", ms, cpuMs, cls.constData(), type);
         return r;
     }
     struct Slow {
         double ms = 0;
         double cpuMs = 0; ///< GUI-thread CPU time of the event
-        const char* receiver = "";
+        QByteArray receiver;
         int type = 0;
     };
     Slow slowest; ///< by wall time
@@ -156,7 +159,8 @@ inline void printSlowest(TimedApplication& app)
         return key ? key : "?";
     };
     std::printf("    slowest GUI event: %.1f ms, CPU %.1f ms (%s, %s); most CPU: %.1f ms (%s, %s)\n", app.slowest.ms,
-        app.slowest.cpuMs, app.slowest.receiver, name(app.slowest.type), app.busiest.cpuMs, app.busiest.receiver,
+        app.slowest.cpuMs, app.slowest.receiver.constData(), name(app.slowest.type), app.busiest.cpuMs,
+        app.busiest.receiver.constData(),
         name(app.busiest.type));
     app.resetSlowest();
 }

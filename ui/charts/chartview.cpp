@@ -125,6 +125,7 @@ private:
     explicit RefreshQueue(QObject* parent)
         : QObject(parent)
     {
+        m_timer.setObjectName(QStringLiteral("ChartView refresh turn")); // names it in profiles
         m_timer.setSingleShot(true);
         m_timer.setInterval(0);
         connect(&m_timer, &QTimer::timeout, this, [this] {

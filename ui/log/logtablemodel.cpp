@@ -21,6 +21,7 @@ constexpr int kMaxMessageChars = 2000; // a table cell never needs more
 LogTableModel::LogTableModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
+    m_announceTimer.setObjectName(QStringLiteral("LogTableModel row announcement")); // names it in profiles
     m_announceTimer.setSingleShot(true);
     m_announceTimer.setTimerType(Qt::PreciseTimer); // a coarse timer may fire up to 5 % early
     connect(&m_announceTimer, &QTimer::timeout, this, &LogTableModel::announceRows);
