@@ -343,41 +343,27 @@ public:
     explicit TokenWalk(const LineStructure& line) noexcept
         : m_line(line.begin())
         , m_length(std::ptrdiff_t(line.length()))
+        , m_next(line.tokens())
+        , m_end(line.tokens() + line.tokenCount())
         , m_words(line.words())
-        , m_tokens(line.tokens())
-        , m_quotes(line.quotes())
         , m_backslashes(line.backslashes())
-        , m_bits(m_tokens[0])
     {
     }
     static constexpr std::ptrdiff_t kNone = -1;
 
     const char* at(std::ptrdiff_t i) const noexcept { return m_line + i; }
     /// The next token's position, or kNone after the last one.
-    std::ptrdiff_t peek() noexcept
-    {
-        while (!m_bits) {
-            if (++m_word >= m_words)
-                return kNone;
-            m_bits = m_tokens[m_word];
-        }
-        return std::ptrdiff_t(64 * m_word) + __builtin_ctzll(m_bits);
-    }
-    std::ptrdiff_t next() noexcept
-    {
-        const std::ptrdiff_t i = peek();
-        m_bits &= m_bits - 1;
-        return i;
-    }
-    /// The quote that closes the string opened at `i`, or kNone.
-    std::ptrdiff_t closingQuote(std::ptrdiff_t i) const noexcept { return nextBit(m_quotes, i + 1); }
+    std::ptrdiff_t peek() const noexcept { return m_next < m_end ? *m_next : kNone; }
+    std::ptrdiff_t next() noexcept { return m_next < m_end ? *m_next++ : kNone; }
+    /// The quote that closes the string opened by the token just taken: the next token, or kNone.
+    std::ptrdiff_t closingQuote() noexcept { return next(); }
     /// The value whose first byte is the token at `i` (just taken); its end, or kNone if the byte-wise
     /// scan must judge it. Fills `out` if given.
     std::ptrdiff_t value(std::ptrdiff_t i, Value* out) noexcept
     {
         switch (m_line[i]) {
         case '"': {
-            const std::ptrdiff_t close = closingQuote(i);
+            const std::ptrdiff_t close = closingQuote();
             if (close == kNone)
                 return kNone;
             if (out) {
@@ -461,12 +447,10 @@ private:
 
     const char* m_line;
     std::ptrdiff_t m_length;
+    const std::uint16_t* m_next;
+    const std::uint16_t* m_end;
     std::size_t m_words;
-    const std::uint64_t* m_tokens;
-    const std::uint64_t* m_quotes;
     const std::uint64_t* m_backslashes;
-    std::size_t m_word = 0;
-    std::uint64_t m_bits;
 };
 
 } // namespace
@@ -485,7 +469,7 @@ bool PathSet::walkObject(Walk& walk, int depth, std::uint32_t active, const int*
     while (true) {
         if (*walk.at(k) != '"')
             return false;
-        const std::ptrdiff_t keyEnd = walk.closingQuote(k);
+        const std::ptrdiff_t keyEnd = walk.closingQuote();
         if (keyEnd == Walk::kNone)
             return false;
         const std::ptrdiff_t colon = walk.next();
@@ -529,7 +513,7 @@ bool PathSet::extract(const LineStructure& line, Value* out, Result& result) con
 {
     for (int i = 0; i < size(); ++i)
         out[i] = Value {};
-    if (line.hasBackslashOutsideStrings() || line.words() == 0)
+    if (line.hasBackslashOutsideStrings())
         return false;
     TokenWalk walk(line);
     const std::ptrdiff_t open = walk.next();

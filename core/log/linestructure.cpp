@@ -103,6 +103,7 @@ bool LineStructure::scan(const char* p, const char* stop) noexcept
     m_begin = p;
     m_nonAscii = false;
     m_strayBackslash = false;
+    m_tokenCount = 0;
     std::uint64_t escapeCarry = 0;
     std::uint64_t inStringCarry = 0; // all ones while a string continues into the next block
     std::uint64_t scalarCarry = 0; // 1 if the previous block ended inside a run of scalar bytes
@@ -142,8 +143,10 @@ bool LineStructure::scan(const char* p, const char* stop) noexcept
         const std::uint64_t scalar = ~(inString | quote | b.structural | blank) & inLine;
         const std::uint64_t scalarStarts = scalar & ~((scalar << 1) | scalarCarry);
         scalarCarry = scalar >> 63;
-        m_tokens[w] = (b.structural & ~inString & inLine) | (quote & inString) | scalarStarts;
-        m_quotes[w] = quote;
+        std::uint64_t tokens = (b.structural & ~inString & inLine) | quote | scalarStarts;
+        const auto base = std::uint16_t(64 * w);
+        for (; tokens; tokens &= tokens - 1)
+            m_tokens[m_tokenCount++] = std::uint16_t(base + __builtin_ctzll(tokens));
         m_backslashes[w] = backslash;
         m_strayBackslash |= (backslash & ~inString) != 0;
         m_nonAscii |= (b.high & inLine) != 0;

@@ -35,10 +35,12 @@ public:
     /// A backslash outside every string: the byte-wise scan never reads such a line as the masks do.
     bool hasBackslashOutsideStrings() const noexcept { return m_strayBackslash; }
 
-    /// 64-bit words covering the line's bytes: bit i of word w is byte 64 * w + i.
+    /// Positions of the tokens in line order (and of every quote that closes a string, which always
+    /// comes right after its opening quote), relative to begin().
+    const std::uint16_t* tokens() const noexcept { return m_tokens; }
+    std::size_t tokenCount() const noexcept { return m_tokenCount; }
+    /// 64-bit words covering the line's bytes, bit i of word w for byte 64 * w + i: its backslashes.
     std::size_t words() const noexcept { return m_words; }
-    const std::uint64_t* tokens() const noexcept { return m_tokens; }
-    const std::uint64_t* quotes() const noexcept { return m_quotes; } ///< every unescaped quote
     const std::uint64_t* backslashes() const noexcept { return m_backslashes; }
 
 private:
@@ -49,9 +51,9 @@ private:
     bool m_hasNewline = false;
     bool m_nonAscii = false;
     bool m_strayBackslash = false;
-    std::uint64_t m_tokens[kWords];
-    std::uint64_t m_quotes[kWords];
+    std::size_t m_tokenCount = 0;
     std::uint64_t m_backslashes[kWords];
+    std::uint16_t m_tokens[kWords * 64];
 };
 
 } // namespace rwb::jsonscan
