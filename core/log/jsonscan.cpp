@@ -1,7 +1,5 @@
 #include "core/log/jsonscan.h"
 
-#include "core/log/linestructure.h"
-
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -236,30 +234,6 @@ int PathSet::add(const QByteArray& dottedPath)
     return size() - 1;
 }
 
-PathSet::KeyMatch PathSet::matchKey(std::string_view key, std::uint32_t active, const int* segIndex, Value* out,
-    std::uint32_t& found) const noexcept
-{
-    // Every key is looked at, also for paths found already: with duplicate keys the last one wins,
-    // as in jq and Python.
-    KeyMatch m;
-    for (std::uint32_t bits = active & candidates(key); bits; bits &= bits - 1) {
-        const int i = __builtin_ctz(bits);
-        const Path& path = m_paths[std::size_t(i)];
-        const int seg = segIndex[i];
-        if (sameKey(key, path.tails[std::size_t(seg)]))
-            m.direct |= 1u << i;
-        else if (std::size_t(seg) + 1 < path.segments.size() && sameKey(key, path.segments[std::size_t(seg)]))
-            m.descend |= 1u << i;
-    }
-    if (m.descend) {
-        // This key replaces any earlier object of the same name: what was found in it is gone.
-        for (std::uint32_t bits = m.descend; bits; bits &= bits - 1)
-            out[__builtin_ctz(bits)] = Value {};
-        found &= ~m.descend;
-    }
-    return m;
-}
-
 PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, std::uint32_t active,
     const int* segIndex, Value* out, std::uint32_t& found) const noexcept
 {
@@ -285,7 +259,25 @@ PathSet::Result PathSet::scanObject(const char*& p, const char* e, int depth, st
         if (p >= e)
             return Result::Malformed;
 
-        const auto [direct, descend] = matchKey(key, active, segIndex, out, found);
+        // Every key is looked at, also for paths found already: with duplicate keys the last one wins,
+        // as in jq and Python.
+        std::uint32_t direct = 0;
+        std::uint32_t descend = 0;
+        for (std::uint32_t bits = active & candidates(key); bits; bits &= bits - 1) {
+            const int i = __builtin_ctz(bits);
+            const Path& path = m_paths[std::size_t(i)];
+            const int seg = segIndex[i];
+            if (sameKey(key, path.tails[std::size_t(seg)]))
+                direct |= 1u << i;
+            else if (std::size_t(seg) + 1 < path.segments.size() && sameKey(key, path.segments[std::size_t(seg)]))
+                descend |= 1u << i;
+        }
+        if (descend) {
+            // This key replaces any earlier object of the same name: what was found in it is gone.
+            for (std::uint32_t bits = descend; bits; bits &= bits - 1)
+                out[__builtin_ctz(bits)] = Value {};
+            found &= ~descend;
+        }
         if (direct) {
             Value v;
             p = parseValue(p, e, v);
@@ -333,198 +325,6 @@ PathSet::Result PathSet::extract(const char* b, const char* e, Value* out) const
     if (r == Result::Malformed || skipWs(p, e) != e)
         return Result::Malformed;
     return found == m_all ? Result::Complete : Result::Partial;
-}
-
-namespace {
-
-/// Reads a line through its LineStructure: tokens one after the other, and the bytes where needed.
-class TokenWalk {
-public:
-    explicit TokenWalk(const LineStructure& line) noexcept
-        : m_line(line.begin())
-        , m_length(std::ptrdiff_t(line.length()))
-        , m_next(line.tokens())
-        , m_end(line.tokens() + line.tokenCount())
-        , m_words(line.words())
-        , m_backslashes(line.backslashes())
-    {
-    }
-    static constexpr std::ptrdiff_t kNone = -1;
-
-    const char* at(std::ptrdiff_t i) const noexcept { return m_line + i; }
-    /// The next token's position, or kNone after the last one.
-    std::ptrdiff_t peek() const noexcept { return m_next < m_end ? *m_next : kNone; }
-    std::ptrdiff_t next() noexcept { return m_next < m_end ? *m_next++ : kNone; }
-    /// The quote that closes the string opened by the token just taken: the next token, or kNone.
-    std::ptrdiff_t closingQuote() noexcept { return next(); }
-    /// The value whose first byte is the token at `i` (just taken); its end, or kNone if the byte-wise
-    /// scan must judge it. Fills `out` if given.
-    std::ptrdiff_t value(std::ptrdiff_t i, Value* out) noexcept
-    {
-        switch (m_line[i]) {
-        case '"': {
-            const std::ptrdiff_t close = closingQuote();
-            if (close == kNone)
-                return kNone;
-            if (out) {
-                const std::ptrdiff_t backslash = nextBit(m_backslashes, i + 1);
-                *out = { Type::String, at(i + 1), at(close), backslash != kNone && backslash < close };
-            }
-            return close + 1;
-        }
-        case '{':
-        case '[': {
-            const std::ptrdiff_t close = closingBracket();
-            if (close != kNone && out)
-                *out = { m_line[i] == '{' ? Type::Object : Type::Array, at(i), at(close + 1), false };
-            return close == kNone ? kNone : close + 1;
-        }
-        case 't':
-            return literal(i, "true", Type::True, out);
-        case 'f':
-            return literal(i, "false", Type::False, out);
-        case 'n':
-            return literal(i, "null", Type::Null, out);
-        default: {
-            if (!(m_line[i] == '-' || (m_line[i] >= '0' && m_line[i] <= '9')))
-                return kNone;
-            std::ptrdiff_t end = i + 1;
-            while (end < m_length && isNumberChar(m_line[end]))
-                ++end;
-            if (!endsScalar(end))
-                return kNone;
-            if (out)
-                *out = { Type::Number, at(i), at(end), false };
-            return end;
-        }
-        }
-    }
-
-private:
-    /// The first set bit at or after `from`, or kNone.
-    std::ptrdiff_t nextBit(const std::uint64_t* mask, std::ptrdiff_t from) const noexcept
-    {
-        auto w = std::size_t(from) / 64;
-        if (w >= m_words)
-            return kNone;
-        std::uint64_t bits = mask[w] & (~std::uint64_t(0) << (from % 64));
-        while (!bits) {
-            if (++w >= m_words)
-                return kNone;
-            bits = mask[w];
-        }
-        return std::ptrdiff_t(64 * w) + __builtin_ctzll(bits);
-    }
-    /// Brackets of either kind count alike, as skipContainer() counts them.
-    std::ptrdiff_t closingBracket() noexcept
-    {
-        for (int depth = 1;;) {
-            const std::ptrdiff_t i = next();
-            if (i == kNone)
-                return kNone;
-            const char c = m_line[i];
-            if (c == '{' || c == '[')
-                ++depth;
-            else if ((c == '}' || c == ']') && --depth == 0)
-                return i;
-        }
-    }
-    /// A scalar ends where its token does: at a blank or at the next token (else the run goes on with
-    /// bytes that belong to no scalar).
-    bool endsScalar(std::ptrdiff_t end) noexcept
-    {
-        return end >= m_length || m_line[end] == ' ' || m_line[end] == '\t' || m_line[end] == '\r' || peek() == end;
-    }
-    std::ptrdiff_t literal(std::ptrdiff_t i, std::string_view word, Type type, Value* out) noexcept
-    {
-        const auto end = i + std::ptrdiff_t(word.size());
-        if (end > m_length || std::memcmp(m_line + i, word.data(), word.size()) != 0 || !endsScalar(end))
-            return kNone;
-        if (out)
-            *out = { type, at(i), at(end), false };
-        return end;
-    }
-
-    const char* m_line;
-    std::ptrdiff_t m_length;
-    const std::uint16_t* m_next;
-    const std::uint16_t* m_end;
-    std::size_t m_words;
-    const std::uint64_t* m_backslashes;
-};
-
-} // namespace
-
-// scanObject() on tokens; false wherever scanObject() would say Malformed (the caller then runs it).
-template <typename Walk>
-bool PathSet::walkObject(Walk& walk, int depth, std::uint32_t active, const int* segIndex, Value* out,
-    std::uint32_t& found) const noexcept
-{
-    // the '{' is taken
-    std::ptrdiff_t k = walk.next();
-    if (k == Walk::kNone)
-        return false;
-    if (*walk.at(k) == '}')
-        return true;
-    while (true) {
-        if (*walk.at(k) != '"')
-            return false;
-        const std::ptrdiff_t keyEnd = walk.closingQuote();
-        if (keyEnd == Walk::kNone)
-            return false;
-        const std::ptrdiff_t colon = walk.next();
-        if (colon == Walk::kNone || *walk.at(colon) != ':')
-            return false;
-        const std::ptrdiff_t v = walk.next();
-        if (v == Walk::kNone)
-            return false;
-        const auto [direct, descend] = matchKey(
-            std::string_view(walk.at(k + 1), std::size_t(keyEnd - k - 1)), active, segIndex, out, found);
-        if (direct) {
-            Value value;
-            if (walk.value(v, &value) == Walk::kNone)
-                return false;
-            for (std::uint32_t bits = direct; bits; bits &= bits - 1)
-                out[__builtin_ctz(bits)] = value;
-            found |= direct;
-        } else if (descend && *walk.at(v) == '{' && depth < kMaxDepth) {
-            int child[kMaxPaths];
-            for (int i = 0; i < size(); ++i)
-                child[i] = segIndex[i] + ((descend >> i) & 1);
-            if (!walkObject(walk, depth + 1, descend, child, out, found))
-                return false;
-        } else if (walk.value(v, nullptr) == Walk::kNone) {
-            return false;
-        }
-        const std::ptrdiff_t separator = walk.next();
-        if (separator == Walk::kNone)
-            return false;
-        if (*walk.at(separator) == '}')
-            return true;
-        if (*walk.at(separator) != ',')
-            return false;
-        k = walk.next();
-        if (k == Walk::kNone)
-            return false;
-    }
-}
-
-bool PathSet::extract(const LineStructure& line, Value* out, Result& result) const noexcept
-{
-    for (int i = 0; i < size(); ++i)
-        out[i] = Value {};
-    if (line.hasBackslashOutsideStrings())
-        return false;
-    TokenWalk walk(line);
-    const std::ptrdiff_t open = walk.next();
-    if (open == TokenWalk::kNone || *walk.at(open) != '{')
-        return false;
-    int seg[kMaxPaths] {};
-    std::uint32_t found = 0;
-    if (!walkObject(walk, 0, m_all, seg, out, found) || walk.next() != TokenWalk::kNone)
-        return false;
-    result = found == m_all ? Result::Complete : Result::Partial;
-    return true;
 }
 
 Value find(QByteArrayView line, const QByteArray& dottedPath) noexcept

@@ -10,8 +10,6 @@
 
 namespace rwb::jsonscan {
 
-class LineStructure;
-
 /// A purpose-built scanner for one JSON object per line. It does not build a DOM: it walks the
 /// keys of an object, compares them with the few paths wanted, and skips every other value with
 /// memchr-driven string skipping and bracket counting. It reads every key of the object, so that
@@ -65,11 +63,6 @@ public:
     /// path was found, Partial when some were not, Malformed otherwise (what was found before the
     /// damage is still in `out`).
     Result extract(const char* b, const char* e, Value* out) const noexcept;
-    /// extract() over the line that `line` classified (a trailing CR makes no difference), walking its
-    /// tokens instead of its bytes: the same `out` and `result`. False when the line is left to the
-    /// byte-wise extract() (whenever that would say Malformed, and for a backslash outside strings);
-    /// `out` is then unspecified.
-    bool extract(const LineStructure& line, Value* out, Result& result) const noexcept;
 
 private:
     struct Path {
@@ -79,17 +72,6 @@ private:
     };
     Result scanObject(const char*& p, const char* e, int depth, std::uint32_t active, const int* segIndex,
         Value* out, std::uint32_t& found) const noexcept;
-    template <typename Walk>
-    bool walkObject(Walk& walk, int depth, std::uint32_t active, const int* segIndex, Value* out,
-        std::uint32_t& found) const noexcept;
-    struct KeyMatch {
-        std::uint32_t direct = 0; ///< paths whose value this is
-        std::uint32_t descend = 0; ///< paths that continue inside this value
-    };
-    /// What `key` means to the active paths; forgets what a path found under an earlier key of the same
-    /// name it descends into.
-    KeyMatch matchKey(std::string_view key, std::uint32_t active, const int* segIndex, Value* out,
-        std::uint32_t& found) const noexcept;
     /// Paths that may match a key, by the key's length and first byte: a key in neither is skipped
     /// without comparing it with each path (most keys of a line are not wanted).
     std::uint32_t candidates(std::string_view key) const noexcept

@@ -2,7 +2,6 @@
 
 #include "core/common/iso8601.h"
 #include "core/log/jsonscan.h"
-#include "core/log/linestructure.h"
 #include "core/log/logindex_p.h"
 #include "core/log/logindexcache.h"
 
@@ -459,13 +458,8 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     const char* p = data + begin;
     const char* const stop = data + end;
     qint64 reported = begin;
-    jsonscan::LineStructure structure;
     while (p < stop) {
-        // One classifying pass finds the newline, any byte above 0x7F and the tokens at once; a line
-        // too long for it is read byte by byte.
-        const bool classified = structure.scan(p, stop);
-        const auto* nl
-            = classified ? structure.newline() : static_cast<const char*>(std::memchr(p, '\n', std::size_t(stop - p)));
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(stop - p)));
         const char* e = nl ? nl : stop;
         const char* next = nl ? nl + 1 : stop;
         if (e > p && e[-1] == '\r') {
@@ -486,9 +480,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
         } else {
             if (e - p > LogIndex::kHugeLine)
                 flags |= LogRow::Huge;
-            jsonscan::PathSet::Result result;
-            if (!classified || !sc.paths.extract(structure, v, result))
-                result = sc.paths.extract(p, e, v);
+            const auto result = sc.paths.extract(p, e, v);
             if (result == jsonscan::PathSet::Result::Malformed) {
                 flags |= LogRow::Malformed;
                 if (!nl && lastIsFileEnd)
@@ -520,8 +512,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                 task = internTask(w, v[sc.iTask], scratch);
             if (sc.iEvent >= 0)
                 event = internValue(w.events, v[sc.iEvent], scratch);
-            if (sc.checkUtf8 && (!classified || structure.hasNonAscii())
-                && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
+            if (sc.checkUtf8 && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
                 flags |= LogRow::InvalidUtf8;
                 ++w.stats.invalidUtf8;
             }

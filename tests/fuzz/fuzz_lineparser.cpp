@@ -1,14 +1,11 @@
 // Fuzzes the JSON line scanner, the timestamp/level parsers, the event decoder and LogIndex on a
 // whole file. Invariants checked beyond "no crash":
 //  - a line that the strict validator accepts as an object is never reported Malformed;
-//  - every row's byte range lies inside the file, and rows cover the file in order;
-//  - on the input's first line, the token walk over LineStructure gives what the byte-wise scan gives
-//    whenever it takes the line, and takes it whenever the byte-wise scan finds it well formed.
+//  - every row's byte range lies inside the file, and rows cover the file in order.
 #include "core/common/iso8601.h"
 #include "core/log/eventcodec.h"
-#include "core/log/jsonscan.h"
 #include "core/log/jsonwrite.h"
-#include "core/log/linestructure.h"
+#include "core/log/jsonscan.h"
 #include "core/log/logindex.h"
 #include "core/log/logquery.h"
 
@@ -47,24 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         (void)jsonscan::toDouble(v[i], &d);
         (void)parseLogLevel(QByteArrayView(v[i].begin, v[i].end - v[i].begin));
         (void)iso8601::parseTimestamp(QByteArrayView(v[i].begin, v[i].end - v[i].begin));
-    }
-    jsonscan::LineStructure structure;
-    if (structure.scan(b, e)) {
-        const char* lineEnd = b + structure.length();
-        if (lineEnd > b && lineEnd[-1] == '\r')
-            --lineEnd;
-        jsonscan::Value bytewise[jsonscan::PathSet::kMaxPaths];
-        const auto expected = paths.extract(b, lineEnd, bytewise);
-        jsonscan::Value walked[jsonscan::PathSet::kMaxPaths];
-        auto walkedResult = jsonscan::PathSet::Result::Malformed;
-        if (paths.extract(structure, walked, walkedResult)) {
-            check(walkedResult == expected);
-            for (int i = 0; i < paths.size(); ++i)
-                check(walked[i].type == bytewise[i].type && walked[i].begin == bytewise[i].begin
-                    && walked[i].end == bytewise[i].end && walked[i].escaped == bytewise[i].escaped);
-        } else {
-            check(expected == jsonscan::PathSet::Result::Malformed || structure.hasBackslashOutsideStrings());
-        }
     }
     const char* first = jsonscan::skipWs(b, e);
     if (jsonscan::validate(b, e) && first < e && *first == '{')
