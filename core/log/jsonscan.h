@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,36 @@ inline const char* skipWs(const char* p, const char* e) noexcept
         && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         ++p;
     return p;
+}
+
+/// [a, a + n) == [b, b + n). Keys and dictionary entries are short: eight bytes per compare inline cost
+/// less than a call to memcmp().
+inline bool sameBytes(const char* a, const char* b, std::size_t n) noexcept
+{
+    if (n < 8) {
+        if (n < 4) {
+            for (std::size_t i = 0; i < n; ++i)
+                if (a[i] != b[i])
+                    return false;
+            return true;
+        }
+        std::uint32_t x, y, u, v; // the first and the last four bytes, overlapping
+        std::memcpy(&x, a, 4);
+        std::memcpy(&y, b, 4);
+        std::memcpy(&u, a + n - 4, 4);
+        std::memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    std::uint64_t x, y;
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+        std::memcpy(&x, a + i, 8);
+        std::memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    std::memcpy(&x, a + n - 8, 8); // the last eight bytes, overlapping the words before
+    std::memcpy(&y, b + n - 8, 8);
+    return x == y;
 }
 
 /// `p` is just after an opening quote. Returns the closing quote, or nullptr if unterminated.
@@ -98,6 +129,11 @@ void appendText(const Value& v, QByteArray& out);
 /// Number value (or a numeric string) as double.
 bool toDouble(const Value& v, double* out) noexcept;
 bool toDouble(std::string_view text, double* out) noexcept;
+
+/// The first '\n' in [p, e), or e if there is none; `nonAscii` says whether a byte above 0x7F comes
+/// before it. One pass for what memchr() and the ASCII fast path of isValidUtf8() did in two: only a
+/// line with such a byte needs isValidUtf8().
+const char* findLineEnd(const char* p, const char* e, bool* nonAscii) noexcept;
 
 /// True if [p, p+n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 /// Appends the UTF-8 encoding of code point `cp` (callers pass valid scalar values or U+FFFD).

@@ -75,8 +75,15 @@ std::size_t slotHash(std::string_view s) noexcept
         h ^= h >> 29;
     }
     std::uint64_t tail = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        tail |= std::uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+    if (n >= 4) { // the first and the last four bytes, overlapping
+        std::uint32_t first, last;
+        std::memcpy(&first, p, 4);
+        std::memcpy(&last, p + n - 4, 4);
+        tail = std::uint64_t(first) << 32 | last;
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            tail |= std::uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
     h = (h ^ tail) * kMul;
     return std::size_t(h ^ (h >> 32));
 }
@@ -140,7 +147,8 @@ std::uint32_t Dictionary::intern(std::string_view s)
     std::size_t mask = m_table.size() - 1;
     std::size_t slot = slotHash(s) & mask;
     while (const std::uint32_t v = m_table[slot]) {
-        if (m_entries[v - 1] == s)
+        const std::string_view entry = m_entries[v - 1];
+        if (entry.size() == s.size() && jsonscan::sameBytes(entry.data(), s.data(), s.size()))
             return v - 1;
         slot = (slot + 1) & mask;
     }
@@ -460,7 +468,17 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
     const char* const stop = data + end;
     qint64 reported = begin;
     while (p < stop) {
-        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(stop - p)));
+        // With the UTF-8 check, one pass finds the newline and any byte above 0x7F (only then is the
+        // line checked); without it, memchr() is faster.
+        bool nonAscii = true;
+        const char* nl = nullptr;
+        if (sc.checkUtf8) {
+            nl = jsonscan::findLineEnd(p, stop, &nonAscii);
+            if (nl == stop)
+                nl = nullptr;
+        } else {
+            nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(stop - p)));
+        }
         const char* e = nl ? nl : stop;
         const char* next = nl ? nl + 1 : stop;
         if (e > p && e[-1] == '\r') {
@@ -513,7 +531,7 @@ void scanChunk(const char* data, qint64 begin, qint64 end, bool lastIsFileEnd, c
                 task = internTask(w, v[sc.iTask], scratch);
             if (sc.iEvent >= 0)
                 event = internValue(w.events, v[sc.iEvent], scratch);
-            if (sc.checkUtf8 && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
+            if (sc.checkUtf8 && nonAscii && !jsonscan::isValidUtf8(p, std::size_t(e - p))) {
                 flags |= LogRow::InvalidUtf8;
                 ++w.stats.invalidUtf8;
             }
