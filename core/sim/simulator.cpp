@@ -486,7 +486,7 @@ void Run::arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t s
         if (job == kNone && !refused && !plan.hang() && done <= c.deadlineNs && !s.checksWrites) {
             // The response reaches the client before the attempt's deadline, so nothing can move the call on
             // meanwhile: the slot carries the response, and no job is needed.
-            s.queue.arrive(tp(t), kNone, shape, nullptr); // Start
+            s.queue.start(tp(t));
             c.planned = plan;
             push(done, EvType::ServedDirect, slot, c.token);
             sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
@@ -500,7 +500,7 @@ void Run::arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t s
             respondLater(job, t);
             return;
         }
-        s.queue.arrive(tp(t), job, shape, &j.ticket); // Start
+        s.queue.start(tp(t));
         startService(job, t, &plan);
         sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
         return;
