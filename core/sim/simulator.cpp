@@ -471,7 +471,8 @@ void Run::arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t s
     ++s.series.arrivals;
     auto& sb = serviceBucket(s, t);
     ++sb.arrivals;
-    if (job != kNone && m_jobs[job].abandoned && profile.capacity.dropAbandoned) { // the client hung up before it arrived
+    // A client that hung up before its request arrived: the service drops it if it learns of that.
+    if (job != kNone && m_jobs[job].abandoned && profile.capacity.dropAbandoned) {
         freeJob(job);
         return;
     }
@@ -480,7 +481,8 @@ void Run::arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t s
         // The common case: served at once, so the worker's decision (which also says when nobody listens)
         // is made now, with one look at the outage windows instead of two.
         PlannedResponse plan = profile.serve(tp(t), s.rng);
-        const bool refused = plan.kind == FaultKind::ConnectionRefused && plan.cause != PlannedResponse::Cause::ErrorRate;
+        const bool refused
+            = plan.kind == FaultKind::ConnectionRefused && plan.cause != PlannedResponse::Cause::ErrorRate;
         auto& c = m_slots[slot];
         const std::int64_t done = t + plan.latency.count();
         if (job == kNone && !refused && !plan.hang() && done <= c.deadlineNs && !s.checksWrites) {
