@@ -215,18 +215,11 @@ ErrorClass PlannedResponse::errorClass() const
     return ErrorClass::none();
 }
 
-Outcome PlannedResponse::toOutcome() const
+Outcome PlannedResponse::failureOutcome() const
 {
-    switch (kind) {
-    case FaultKind::Ok:
-        return Outcome::success(latency, httpStatus);
-    case FaultKind::Hang:
+    if (kind == FaultKind::Hang)
         return Outcome::timeout(latency);
-    default: {
-        Outcome o {OutcomeKind::Error, httpStatus, retryAfter, latency, errorClass()};
-        return o;
-    }
-    }
+    return {OutcomeKind::Error, httpStatus, retryAfter, latency, errorClass()};
 }
 
 QString PlannedResponse::retryAfterHeader(qint64 sentUtcMs) const
@@ -327,10 +320,8 @@ PlannedResponse FaultProfile::serve(TimePoint now, Random& rng) const
     if (rng.chance(rate)) {
         r.cause = PlannedResponse::Cause::ErrorRate;
         respond(r, errorMix.pick(rng));
-        return r;
     }
-    respond(r, FaultKind::Ok);
-    return r;
+    return r; // else a fresh response is already what respond(r, FaultKind::Ok) would make it
 }
 
 FieldErrors FaultProfile::validate() const

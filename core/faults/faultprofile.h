@@ -134,13 +134,16 @@ struct PlannedResponse {
     /// The error class a client records ("http_503", "connection_reset", "malformed_response"); none for Ok.
     ErrorClass errorClass() const;
     /// What a client that waited for the response observes. Not meaningful for Hang (the client's
-    /// timeout decides that outcome); returns Outcome::timeout(latency) then.
-    Outcome toOutcome() const;
+    /// timeout decides that outcome); returns Outcome::timeout(latency) then. Inline for the common success.
+    Outcome toOutcome() const { return isSuccess() ? Outcome::success(latency, httpStatus) : failureOutcome(); }
     /// The Retry-After header value for a response sent at `sentUtcMs` (ms since the Unix epoch):
     /// "7" or "Tue, 24 Nov 2026 06:00:07 GMT". Empty when there is no retryAfter.
     QString retryAfterHeader(qint64 sentUtcMs) const;
 
     friend bool operator==(const PlannedResponse&, const PlannedResponse&) = default;
+
+private:
+    Outcome failureOutcome() const;
 };
 
 /// How a mock dependency misbehaves. Independent of execution: the simulator and the HTTP mock server

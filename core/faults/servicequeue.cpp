@@ -16,11 +16,11 @@ bool ServiceQueue::congested(std::int64_t nowNs, const QueueShape& shape) const 
 
 ServiceQueue::Admission ServiceQueue::arrive(TimePoint now, Job job, const QueueShape& shape, Ticket* ticket)
 {
-    advance(now);
     if (hasFreeWorker(shape)) {
-        ++m_busy;
+        start(now);
         return Admission::Start;
     }
+    advance(now);
     if (m_live >= std::uint32_t(std::max(shape.waitingRoom, 0)))
         return Admission::Refuse;
     if (m_live == 0)

@@ -62,6 +62,13 @@ public:
 
     /// A request arrives at `now`. Start: a worker was free (and nobody waits); Wait: queued, `*ticket` set.
     Admission arrive(TimePoint now, Job job, const QueueShape& shape, Ticket* ticket);
+    /// A request arrives at `now` and takes a free worker: arrive() when hasFreeWorker() said so (inline, as
+    /// nearly every request of a service with free workers comes this way).
+    void start(TimePoint now) noexcept
+    {
+        advance(now);
+        ++m_busy;
+    }
     /// A worker is free again (its request finished, hung up or was cancelled).
     void release(TimePoint now) noexcept
     {

@@ -686,11 +686,16 @@ Event PipelineCall::makeEvent(EventKind kind, TimePoint now) const
     return e;
 }
 
+// The check inlines into every try's end; building the event stays out of line.
 void PipelineCall::emitAttempt(const Outcome& outcome, TimePoint now) const
 {
+    if (m_pipeline->emits(EventKind::Attempt)) [[unlikely]]
+        sendAttemptEvent(outcome, now);
+}
+
+[[gnu::noinline]] void PipelineCall::sendAttemptEvent(const Outcome& outcome, TimePoint now) const
+{
     const Pipeline& p = *m_pipeline;
-    if (!p.emits(EventKind::Attempt))
-        return;
     Event e = makeEvent(EventKind::Attempt, now);
     e.outcome = outcome.kind;
     e.httpStatus = outcome.httpStatus;

@@ -207,6 +207,7 @@ private:
     /// An event of this call: time, kind, source, request id and attempt filled in.
     Event makeEvent(EventKind kind, TimePoint now) const;
     void emitAttempt(const Outcome& outcome, TimePoint now) const;
+    void sendAttemptEvent(const Outcome& outcome, TimePoint now) const;
 
     const Pipeline* m_pipeline = nullptr;
     std::uint64_t m_requestId = 0;

@@ -31,6 +31,7 @@ enum class EvType : std::uint8_t {
     BreakerAction, // a circuit's scheduled action (index: pipeline, token: schedule entry)
     HedgeTimer,    // a hedged try's timer for its next hedge (index: call slot)
     HedgeAnswer,   // a hedged request's response reaches its client (index: job, which lives until then)
+    ServedDirect,  // the service sends the response a call slot carries instead of a job (index: call slot)
 };
 
 // Queue payload: the event type in the top 4 bits, an index (call slot, client, service or
@@ -56,6 +57,8 @@ struct ServiceState {
     const FaultProfile* profile = nullptr;
     std::int64_t profileFrom = 0;
     std::int64_t profileUntil = -1;
+    // Some profile of the schedule checks optimistic writes, which need the job's start time.
+    bool checksWrites = false;
 
     const FaultProfile& profileAt(std::int64_t t)
     {
@@ -251,18 +254,20 @@ private:
     // The service side of an attempt (see docs/simulator.md, "Services are queues").
     void sendRequest(std::uint32_t slot, std::int64_t t, unsigned request = 0);
     static std::uint32_t& jobOf(CallSlot& c, unsigned request) { return request == 0 ? c.job : c.hedgeJobs[request - 1]; }
-    void arriveAtService(std::uint32_t job, std::int64_t t);
+    void arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t service, std::int64_t t);
     void startService(std::uint32_t job, std::int64_t t, const PlannedResponse* plan = nullptr);
     void respondLater(std::uint32_t job, std::int64_t at);
     void onServiceDone(std::uint32_t job, std::int64_t t);
     void dispatch(std::uint32_t service, std::int64_t t);
     void deliver(std::uint32_t job, std::int64_t t);
+    void respondToCall(std::uint32_t slot, std::uint32_t service, std::int64_t t);
+    void onServedDirect(std::uint32_t slot, std::uint32_t token, std::int64_t t);
     void deliverHedged(std::uint32_t job, std::int64_t t);
     void onHedgeTimer(std::uint32_t slot, std::uint32_t token, std::int64_t t);
     void onHedgeAnswer(std::uint32_t job, std::uint32_t token, std::int64_t t);
     void abandonJob(std::uint32_t job, std::int64_t t);
     void armDeadline(std::uint32_t slot);
-    std::uint32_t newJob();
+    std::uint32_t newJob(std::uint32_t slot, std::uint32_t service, unsigned request);
     void freeJob(std::uint32_t job);
     ServiceBucket& serviceBucket(ServiceState& s, std::int64_t t) { return at(s.series.buckets, bucketOf(t)); }
 
@@ -333,6 +338,8 @@ Run::Run(const Scenario& scenario, const SimulationOptions& options, const SimGr
         s.series.name = scenario.services[i].name;
         s.series.buckets.reserve(reserve[i]);
         s.transitions = s.faults->transitions(tp(m_stopNs));
+        for (std::size_t k = 0; k <= s.faults->changes().size(); ++k)
+            s.checksWrites = s.checksWrites || s.faults->profile(k).optimisticConcurrency;
     }
 
     m_pipelines.resize(scenario.pipelines.size());
@@ -376,18 +383,31 @@ void Run::onNewSlot(std::uint32_t slot)
         throw std::runtime_error("more than 2097152 requests in flight at once: lower the arrival rates, latencies or timeouts");
 }
 
-std::uint32_t Run::newJob()
+// A job for request `request` of the call in `slot`, on its way to `service`.
+std::uint32_t Run::newJob(std::uint32_t slot, std::uint32_t service, unsigned request)
 {
+    std::uint32_t job;
     if (!m_freeJobs.empty()) {
-        const std::uint32_t job = m_freeJobs.back();
+        job = m_freeJobs.back();
         m_freeJobs.pop_back();
-        return job;
+    } else {
+        if (m_jobs.size() >= kMaxJobs)
+            throw std::runtime_error("more than 8388608 requests inside the services at once: lower the arrival rates "
+                                     "or latencies, or give the services a capacity");
+        job = std::uint32_t(m_jobs.size());
+        m_jobs.emplace_back();
     }
-    if (m_jobs.size() >= kMaxJobs)
-        throw std::runtime_error("more than 8388608 requests inside the services at once: lower the arrival rates or "
-                                 "latencies, or give the services a capacity");
-    m_jobs.emplace_back();
-    return std::uint32_t(m_jobs.size() - 1);
+    Job& j = m_jobs[job];
+    j.slot = slot;
+    j.attemptToken = m_slots[slot].token;
+    j.service = service;
+    j.request = std::uint8_t(request);
+    j.state = Job::State::Travelling;
+    j.holdsWorker = false;
+    j.abandoned = false;
+    j.planned = PlannedResponse {};
+    jobOf(m_slots[slot], request) = job;
+    return job;
 }
 
 void Run::freeJob(std::uint32_t job)
@@ -429,38 +449,30 @@ void Run::sendAttempt(std::uint32_t slot, const Step& step, std::int64_t t)
 // A request leaves the client: one network hop to the service (inline when there is none).
 void Run::sendRequest(std::uint32_t slot, std::int64_t t, unsigned request)
 {
-    auto& c = m_slots[slot];
+    const auto& c = m_slots[slot];
     const std::uint32_t service = m_pipelines[c.pipeline].service;
     auto& s = m_services[service];
-    const std::uint32_t job = newJob();
-    Job& j = m_jobs[job];
-    j.slot = slot;
-    j.attemptToken = c.token;
-    j.service = service;
-    j.request = std::uint8_t(request);
-    j.state = Job::State::Travelling;
-    j.holdsWorker = false;
-    j.abandoned = false;
-    j.planned = PlannedResponse {};
-    jobOf(c, request) = job;
     const Duration hop = s.profileAt(t).hop(s.rng);
     if (hop > Duration::zero()) {
+        const std::uint32_t job = newJob(slot, service, request);
         armDeadline(slot); // the response time is unknown until the request is served
-        push(t + hop.count(), EvType::ServiceArrive, job, j.token);
+        push(t + hop.count(), EvType::ServiceArrive, job, m_jobs[job].token);
     } else {
-        arriveAtService(job, t);
+        arriveAtService(c.hedged ? newJob(slot, service, request) : kNone, slot, service, t);
     }
 }
 
-void Run::arriveAtService(std::uint32_t job, std::int64_t t)
+// A request of the call in `slot` reaches `service`. `job` is kNone for an unhedged request sent without a
+// network hop: a job is made only if the call slot cannot carry its response (see ServedDirect).
+void Run::arriveAtService(std::uint32_t job, std::uint32_t slot, std::uint32_t service, std::int64_t t)
 {
-    Job& j = m_jobs[job];
-    auto& s = m_services[j.service];
+    auto& s = m_services[service];
     const FaultProfile& profile = s.profileAt(t);
     ++s.series.arrivals;
     auto& sb = serviceBucket(s, t);
     ++sb.arrivals;
-    if (j.abandoned && profile.capacity.dropAbandoned) { // the client hung up before the request arrived
+    // A client that hung up before its request arrived: the service drops it if it learns of that.
+    if (job != kNone && m_jobs[job].abandoned && profile.capacity.dropAbandoned) {
         freeJob(job);
         return;
     }
@@ -469,16 +481,35 @@ void Run::arriveAtService(std::uint32_t job, std::int64_t t)
         // The common case: served at once, so the worker's decision (which also says when nobody listens)
         // is made now, with one look at the outage windows instead of two.
         PlannedResponse plan = profile.serve(tp(t), s.rng);
-        if (plan.kind == FaultKind::ConnectionRefused && plan.cause != PlannedResponse::Cause::ErrorRate) {
+        const bool refused
+            = plan.kind == FaultKind::ConnectionRefused && plan.cause != PlannedResponse::Cause::ErrorRate;
+        auto& c = m_slots[slot];
+        const std::int64_t done = t + plan.latency.count();
+        if (job == kNone && !refused && !plan.hang() && done <= c.deadlineNs && !s.checksWrites) {
+            // The response reaches the client before the attempt's deadline, so nothing can move the call on
+            // meanwhile: the slot carries the response, and no job is needed.
+            s.queue.start(tp(t));
+            c.planned = plan;
+            push(done, EvType::ServedDirect, slot, c.token);
+            sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
+            return;
+        }
+        if (job == kNone)
+            job = newJob(slot, service, 0);
+        Job& j = m_jobs[job];
+        if (refused) {
             j.planned = plan;
             respondLater(job, t);
             return;
         }
-        s.queue.arrive(tp(t), job, shape, &j.ticket); // Start
+        s.queue.start(tp(t));
         startService(job, t, &plan);
         sb.maxConcurrency = std::max(sb.maxConcurrency, s.queue.inSystem());
         return;
     }
+    if (job == kNone)
+        job = newJob(slot, service, 0);
+    Job& j = m_jobs[job];
     if (profile.refusesConnections(tp(t))) { // nobody listens: refused at once, no worker involved
         j.planned = profile.serve(tp(t), s.rng);
         respondLater(job, t);
@@ -604,19 +635,43 @@ void Run::deliver(std::uint32_t job, std::int64_t t)
         deliverHedged(job, t);
         return;
     }
-    auto& s = m_services[j.service];
+    const std::uint32_t service = j.service;
+    c.planned = j.planned;
+    freeJob(job);
+    respondToCall(slot, service, t);
+}
+
+// The response in the slot leaves `service` for its client: one network hop, or straight to the call.
+void Run::respondToCall(std::uint32_t slot, std::uint32_t service, std::int64_t t)
+{
+    auto& c = m_slots[slot];
+    auto& s = m_services[service];
     const Duration hop = s.profileAt(t).hop(s.rng);
     if (hop > Duration::zero()) {
-        c.planned = j.planned;
-        freeJob(job);
         if (t + hop.count() > c.deadlineNs)
             armDeadline(slot);
         push(t + hop.count(), EvType::AttemptDone, slot, c.token);
         return;
     }
-    const Outcome outcome = j.planned.toOutcome();
-    freeJob(job);
-    drive(slot, c.call.onAttemptDone(outcome, tp(t)), t);
+    drive(slot, c.call.onAttemptDone(c.planned.toOutcome(), tp(t)), t);
+}
+
+// The service sends the response a call slot carries (onServiceDone and deliver, without a job). The call
+// is still waiting for it: its deadline is not before, and no other event of the attempt is armed.
+void Run::onServedDirect(std::uint32_t slot, [[maybe_unused]] std::uint32_t token, std::int64_t t)
+{
+    const auto& c = m_slots[slot];
+    Q_ASSERT(c.active && c.token == token);
+    const std::uint32_t service = m_pipelines[c.pipeline].service;
+    auto& s = m_services[service];
+    auto& sb = serviceBucket(s, t);
+    if (c.planned.isSuccess())
+        ++sb.ok;
+    else
+        ++sb.errors;
+    s.queue.release(tp(t));
+    respondToCall(slot, service, t);
+    dispatch(service, t);
 }
 
 // Out of the event loop's body on purpose: it stays small enough for the compiler to inline the hot
@@ -856,8 +911,11 @@ std::int64_t Run::simulate()
             break;
         }
         case EvType::ServiceArrive:
-            if (m_jobs[ev.index].token == ev.token)
-                arriveAtService(ev.index, now);
+            if (const Job& j = m_jobs[ev.index]; j.token == ev.token)
+                arriveAtService(ev.index, j.slot, j.service, now);
+            break;
+        case EvType::ServedDirect:
+            onServedDirect(ev.index, ev.token, now);
             break;
         case EvType::ServiceDone:
             if (m_jobs[ev.index].token == ev.token)

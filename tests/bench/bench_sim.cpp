@@ -248,6 +248,11 @@ int main(int argc, char** argv)
         incremental.run(demo, options);
         return 0;
     }
+    // "--profile demo": 5 minutes of the demo alone (the workload of the attempts/s goal), no sink.
+    if (argc > 2 && std::strcmp(argv[1], "--profile") == 0 && std::strcmp(argv[2], "demo") == 0) {
+        Simulator::run(demoScenario(3, 200, std::chrono::minutes(5)));
+        return 0;
+    }
     // "--profile": one short run of each workload, for callgrind and friends.
     if (argc > 1 && std::strcmp(argv[1], "--profile") == 0) {
         Simulator::run(demoScenario(3, 200, std::chrono::minutes(5)));
