@@ -3,7 +3,6 @@
 #include "core/sim/groupsimulation.h"
 #include "core/sim/groupevents.h"
 #include "core/sim/hugepageallocator.h"
-#include "core/sim/slotscheduler.h"
 
 #include "core/events/eventsink.h"
 #include "core/faults/contendedrecord.h"
@@ -20,7 +19,6 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
-#include <ctime>
 
 namespace rwb {
 
@@ -939,57 +937,6 @@ std::shared_ptr<SimGroupResult> Run::finish(std::int64_t runEnd)
 
 } // namespace
 
-namespace {
-
-// A group hands its core to another when that one has more than this much CPU time of work left (ms).
-constexpr double kHandOverMarginMs = 5.0;
-// Groups take turns on the cores only up to this many per thread (see GroupRunner::simulate).
-constexpr std::size_t kMaxScheduledTasksPerThread = 4;
-
-// The work a group has done: its thread's CPU time, which other processes on the machine do not inflate.
-double threadCpuMs()
-{
-    timespec ts {};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-void rethrowFirst(const std::vector<std::exception_ptr>& errors)
-{
-    for (const auto& e : errors)
-        if (e)
-            std::rethrow_exception(e);
-}
-
-// Calls work(i) for i in [0, count), each on a thread of its own (task 0 on the calling thread, holding a slot
-// before any other task asks), each holding one of `scheduler`'s slots while it runs. Rethrows the exception
-// of the lowest failing i after all have ended.
-void forEachScheduled(std::size_t count, SlotScheduler& scheduler, const std::function<void(std::size_t)>& work)
-{
-    std::vector<std::exception_ptr> errors(count);
-    const auto run = [&](std::size_t i) {
-        try {
-            work(i);
-        } catch (...) {
-            errors[i] = std::current_exception();
-        }
-        scheduler.leave(i);
-    };
-    scheduler.enter(0);
-    std::vector<std::thread> helpers;
-    for (std::size_t i = 1; i < count; ++i)
-        helpers.emplace_back([&, i] {
-            scheduler.enter(i);
-            run(i);
-        });
-    run(0);
-    for (auto& t : helpers)
-        t.join();
-    rethrowFirst(errors);
-}
-
-} // namespace
-
 struct GroupRunner::Group {
     SimGroup members;
     SimulationOptions options;
@@ -1015,8 +962,8 @@ GroupRunner::~GroupRunner() = default;
 void GroupRunner::simulate(const std::vector<SimGroup>& groups)
 {
     // Request ids count the calls of all clients: a group without every client needs them planned. The
-    // clients' times are drawn first (clients in parallel); the calls are numbered by task 0 while the groups
-    // run (task 0 is taken first, so a group waiting for an id never waits for a plan nobody numbers).
+    // plan is numbered on one of the threads while the groups run (task 0 is taken first, so a group
+    // waiting for an id never waits for a plan nobody produces).
     const bool partial = std::any_of(groups.begin(), groups.end(),
         [&](const SimGroup& g) { return g.clients.size() != m_scenario.clients.size(); });
     const bool producePlan = partial && !m_plan;
@@ -1026,14 +973,6 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
         newPlan->drawTimes(m_threads);
         m_plan = newPlan;
     }
-    const std::size_t planTasks = producePlan ? 1 : 0;
-    const std::size_t tasks = groups.size() + planTasks;
-    // More groups than threads: every group gets a thread, and they take turns on the cores at their progress
-    // steps, the one with the most work left first (SlotScheduler); beyond a few groups per thread, taking
-    // whole groups one after another balances as well without the threads.
-    std::optional<SlotScheduler> scheduler;
-    if (m_threads > 1 && tasks > std::size_t(m_threads) && tasks <= kMaxScheduledTasksPerThread * std::size_t(m_threads))
-        scheduler.emplace(tasks, m_threads, kHandOverMarginMs);
 
     const std::size_t first = m_groups.size();
     // Progress of several groups: the least advanced one's, reported by whichever thread advances it.
@@ -1046,13 +985,8 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
             group->events = std::make_unique<GroupEventBuffer>(m_options.sink->interests());
             group->options.sink = group->events.get();
         }
-        const bool reportsLeast = m_options.progress && groups.size() > 1;
-        if (reportsLeast || scheduler)
-            group->options.progress = [&, g, reportsLeast](int value) {
-                if (scheduler)
-                    scheduler->pause(g + planTasks, value / 1000.0, threadCpuMs());
-                if (!reportsLeast)
-                    return;
+        if (m_options.progress && groups.size() > 1)
+            group->options.progress = [&, g](int value) {
                 const std::lock_guard lock(progressLock);
                 permille[g] = value;
                 const int least = *std::min_element(permille.begin(), permille.end());
@@ -1064,20 +998,17 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
         m_groups.push_back(std::move(group));
     }
     std::vector<std::int64_t> ends(groups.size(), 0);
-    const auto work = [&](std::size_t task) {
-        if (task < planTasks) {
+    const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
+    forEachParallel(tasks, m_threads, [&](std::size_t task) {
+        if (producePlan && task == 0) {
             newPlan->number();
             return;
         }
-        const std::size_t g = task - planTasks;
+        const std::size_t g = task - (producePlan ? 1 : 0);
         Group& group = *m_groups[first + g];
         group.run = std::make_unique<Run>(m_scenario, group.options, group.members, m_plan.get());
         ends[g] = group.run->simulate();
-    };
-    if (scheduler)
-        forEachScheduled(tasks, *scheduler, work);
-    else
-        forEachParallel(tasks, m_threads, work);
+    });
     for (std::size_t g = 0; g < groups.size(); ++g) {
         m_groups[first + g]->options.progress = nullptr; // it refers to this call's counters
         m_end = std::max(m_end, ends[g]);
@@ -1295,7 +1226,9 @@ void forEachParallel(std::size_t count, int threads, const std::function<void(st
     loop();
     for (auto& t : helpers)
         t.join();
-    rethrowFirst(errors);
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
 }
 
 std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario)
