@@ -44,6 +44,9 @@ public:
     void number();
     /// Whether number() numbered every call (it returned without throwing).
     bool produced() const noexcept;
+    /// How many single arrivals and bursts client `client` has (known once drawTimes() returned).
+    std::size_t arrivals(std::size_t client) const noexcept;
+    std::size_t bursts(std::size_t client) const noexcept;
     /// The time (ns) of client `client`'s single arrival number `k` (from 0); INT64_MAX when it has no such arrival.
     std::int64_t arrivalTime(std::size_t client, std::size_t k) const noexcept;
     /// The request id of client `client`'s single arrival number `k`.

@@ -1077,6 +1077,16 @@ bool ArrivalPlan::produced() const noexcept
     return m_produced.load(std::memory_order_acquire);
 }
 
+std::size_t ArrivalPlan::arrivals(std::size_t client) const noexcept
+{
+    return m_clients[client].times.size();
+}
+
+std::size_t ArrivalPlan::bursts(std::size_t client) const noexcept
+{
+    return m_clients[client].bursts.size();
+}
+
 std::int64_t ArrivalPlan::arrivalTime(std::size_t client, std::size_t k) const noexcept
 {
     const auto& times = m_clients[client].times;
