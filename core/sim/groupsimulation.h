@@ -115,6 +115,7 @@ public:
 
 private:
     struct Group;
+    std::vector<double> estimatedCosts(const std::vector<SimGroup>& groups, bool numbering) const;
     const Scenario& m_scenario;
     const SimulationOptions& m_options;
     int m_threads;
