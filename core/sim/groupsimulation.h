@@ -115,7 +115,6 @@ public:
 
 private:
     struct Group;
-    std::vector<double> estimatedCosts(const std::vector<SimGroup>& groups, bool numbering) const;
     const Scenario& m_scenario;
     const SimulationOptions& m_options;
     int m_threads;

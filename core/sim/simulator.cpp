@@ -3,7 +3,6 @@
 #include "core/sim/groupsimulation.h"
 #include "core/sim/groupevents.h"
 #include "core/sim/hugepageallocator.h"
-#include "core/sim/slotplan.h"
 
 #include "core/events/eventsink.h"
 #include "core/faults/contendedrecord.h"
@@ -938,70 +937,6 @@ std::shared_ptr<SimGroupResult> Run::finish(std::int64_t runEnd)
 
 } // namespace
 
-namespace {
-
-// Split runs lay tasks out on the cores (wrapAround()) only up to this many per thread; beyond, whole groups
-// taken one after another balance as well.
-constexpr std::size_t kMaxLaidOutTasksPerThread = 4;
-// Numbering a call costs about a twentieth of simulating it (9.4 ns against ~190 ns on the demo).
-constexpr double kNumberingCostPerCall = 1.0 / 20;
-
-void rethrowFirst(const std::vector<std::exception_ptr>& errors)
-{
-    for (const auto& e : errors)
-        if (e)
-            std::rethrow_exception(e);
-}
-
-// Calls work(i) for i in [0, count), each on a thread of its own (task 0 on the calling thread), in the turns
-// `turns` gives them. Rethrows the exception of the lowest failing i after all have ended.
-void forEachInTurns(std::size_t count, SlotTurns& turns, const std::function<void(std::size_t)>& work)
-{
-    std::vector<std::exception_ptr> errors(count);
-    const auto run = [&](std::size_t i) {
-        turns.start(i);
-        try {
-            work(i);
-        } catch (...) {
-            errors[i] = std::current_exception();
-        }
-        turns.finish(i);
-    };
-    std::vector<std::thread> helpers;
-    for (std::size_t i = 1; i < count; ++i)
-        helpers.emplace_back(run, i);
-    run(0);
-    for (auto& t : helpers)
-        t.join();
-    rethrowFirst(errors);
-}
-
-} // namespace
-
-// Each task's cost in calls: a group's are its clients' (from the plan); numbering all calls costs a
-// fraction of simulating them.
-std::vector<double> GroupRunner::estimatedCosts(const std::vector<SimGroup>& groups, bool numbering) const
-{
-    std::vector<double> costs;
-    double calls = 0;
-    for (std::size_t c = 0; c < m_scenario.clients.size(); ++c) {
-        const ClientSpec& spec = m_scenario.clients[c];
-        calls += double(m_plan->arrivals(c)) + double(m_plan->bursts(c)) * spec.arrival.burstSize * spec.count;
-    }
-    if (numbering)
-        costs.push_back(calls * kNumberingCostPerCall);
-    for (const SimGroup& group : groups) {
-        double own = 0;
-        for (const int c : group.clients) {
-            const ClientSpec& spec = m_scenario.clients[std::size_t(c)];
-            own += double(m_plan->arrivals(std::size_t(c)))
-                + double(m_plan->bursts(std::size_t(c))) * spec.arrival.burstSize * spec.count;
-        }
-        costs.push_back(own);
-    }
-    return costs;
-}
-
 struct GroupRunner::Group {
     SimGroup members;
     SimulationOptions options;
@@ -1039,14 +974,6 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
         m_plan = newPlan;
     }
 
-    const std::size_t planTasks = producePlan ? 1 : 0;
-    const std::size_t tasks = groups.size() + planTasks;
-    // More tasks than threads (3 groups on 2 cores): laid out so that all end together, a group paused once
-    // where it must be (wrapAround()), each task on a thread of its own taking its turns on the cores.
-    std::optional<SlotTurns> turns;
-    if (m_plan && m_threads > 1 && tasks > std::size_t(m_threads) && tasks <= kMaxLaidOutTasksPerThread * std::size_t(m_threads))
-        turns.emplace(wrapAround(estimatedCosts(groups, planTasks > 0), m_threads));
-
     const std::size_t first = m_groups.size();
     // Progress of several groups: the least advanced one's, reported by whichever thread advances it.
     std::mutex progressLock;
@@ -1058,13 +985,8 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
             group->events = std::make_unique<GroupEventBuffer>(m_options.sink->interests());
             group->options.sink = group->events.get();
         }
-        const bool reportsLeast = m_options.progress && groups.size() > 1;
-        if (reportsLeast || turns)
-            group->options.progress = [&, g, reportsLeast](int value) {
-                if (turns)
-                    turns->reached(g + planTasks, value / 1000.0);
-                if (!reportsLeast)
-                    return;
+        if (m_options.progress && groups.size() > 1)
+            group->options.progress = [&, g](int value) {
                 const std::lock_guard lock(progressLock);
                 permille[g] = value;
                 const int least = *std::min_element(permille.begin(), permille.end());
@@ -1076,20 +998,17 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
         m_groups.push_back(std::move(group));
     }
     std::vector<std::int64_t> ends(groups.size(), 0);
-    const auto work = [&](std::size_t task) {
-        if (task < planTasks) {
+    const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
+    forEachParallel(tasks, m_threads, [&](std::size_t task) {
+        if (producePlan && task == 0) {
             newPlan->number();
             return;
         }
-        const std::size_t g = task - planTasks;
+        const std::size_t g = task - (producePlan ? 1 : 0);
         Group& group = *m_groups[first + g];
         group.run = std::make_unique<Run>(m_scenario, group.options, group.members, m_plan.get());
         ends[g] = group.run->simulate();
-    };
-    if (turns)
-        forEachInTurns(tasks, *turns, work);
-    else
-        forEachParallel(tasks, m_threads, work);
+    });
     for (std::size_t g = 0; g < groups.size(); ++g) {
         m_groups[first + g]->options.progress = nullptr; // it refers to this call's counters
         m_end = std::max(m_end, ends[g]);
@@ -1317,7 +1236,9 @@ void forEachParallel(std::size_t count, int threads, const std::function<void(st
     loop();
     for (auto& t : helpers)
         t.join();
-    rethrowFirst(errors);
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
 }
 
 std::vector<SimGroup> Simulator::parallelGroups(const Scenario& scenario)
