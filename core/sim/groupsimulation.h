@@ -13,16 +13,20 @@
 
 namespace rwb {
 
-/// The request ids of a run's open-loop clients' calls. Request ids number the calls of the whole run
-/// in start order, and pipelines draw jitter from them, so a group simulated alone must give its calls
-/// the ids the sequential run would. Only open-loop arrivals (constant, Poisson, bursts) can be planned
+/// The arrival times and request ids of a run's open-loop clients' calls. Request ids number the calls of the
+/// whole run in start order, and pipelines draw jitter from them, so a group simulated alone must give its
+/// calls the ids the sequential run would. Only open-loop arrivals (constant, Poisson, bursts) can be planned
 /// ahead: the simulator keeps a scenario with closed-loop clients in one group.
 ///
-/// One thread runs produce(), which draws every client's arrivals as the run would and numbers them in
-/// start order, publishing each id as it goes; groups on other threads read them meanwhile (a reader of
-/// an id not yet published waits for it). Readers and the producer may run concurrently; the scenario
-/// must outlive produce(). A produced plan depends on nothing else: it serves any run with the same seed,
-/// duration, clients and numbers of services and pipelines (IncrementalSimulator keeps it between runs).
+/// Made in two steps: drawTimes() draws each client's arrival times from the client's own random stream, as
+/// the run would, clients in parallel; number() merges them in start order and numbers the calls, publishing
+/// each id as it goes, so groups on other threads may read ids meanwhile (a reader of an id not yet published
+/// waits for it). A group reads its clients' times from the plan instead of drawing them again.
+/// Thread safety: drawTimes() must return before any reader starts (readers start on threads made after it,
+/// or are otherwise synchronised with it); number() and readers may run concurrently. The scenario must
+/// outlive number(). A produced plan depends on nothing else: it serves any run with the same seed, duration,
+/// clients and numbers of services and pipelines (IncrementalSimulator keeps it between runs). It holds 16
+/// bytes per open-loop call.
 class ArrivalPlan final {
 public:
     ArrivalPlan(const Scenario& scenario, std::uint64_t seed);
@@ -30,23 +34,34 @@ public:
     ArrivalPlan(const ArrivalPlan&) = delete;
     ArrivalPlan& operator=(const ArrivalPlan&) = delete;
 
-    /// Numbers every call (once, on one thread). Readers waiting for an id it never publishes (it threw)
-    /// get std::logic_error.
-    void produce();
-    /// Whether produce() numbered every call (it returned without throwing).
+    /// drawTimes(threads), then number(), on the calling thread.
+    void produce(int threads = 1);
+    /// Draws every open-loop client's arrival times, clients on up to `threads` threads (the calling thread
+    /// one of them). First, once.
+    void drawTimes(int threads);
+    /// Numbers every call (once, on one thread, after drawTimes()). Readers waiting for an id it never
+    /// publishes (it threw) get std::logic_error.
+    void number();
+    /// Whether number() numbered every call (it returned without throwing).
     bool produced() const noexcept;
-    /// The request id of client `client`'s single arrival number `k` (from 0).
+    /// How many single arrivals and bursts client `client` has (known once drawTimes() returned).
+    std::size_t arrivals(std::size_t client) const noexcept;
+    std::size_t bursts(std::size_t client) const noexcept;
+    /// The time (ns) of client `client`'s single arrival number `k` (from 0); INT64_MAX when it has no such arrival.
+    std::int64_t arrivalTime(std::size_t client, std::size_t k) const noexcept;
+    /// The request id of client `client`'s single arrival number `k`.
     std::uint64_t arrivalId(std::size_t client, std::size_t k) const;
     /// The first request id of client `client`'s burst number `k`; the burst's calls follow it.
     std::uint64_t burstId(std::size_t client, std::size_t k) const;
 
 private:
     class Ids;
-    const Scenario* m_scenario; // until produce() returns
+    struct Client;
+    const Scenario* m_scenario; // until number() returns
     std::uint64_t m_seed;
+    std::atomic<bool> m_numberingEnded { false };
     std::atomic<bool> m_produced { false };
-    std::vector<std::unique_ptr<Ids>> m_arrivals; // per client
-    std::vector<std::unique_ptr<Ids>> m_bursts; // per client
+    std::vector<Client> m_clients;
 };
 
 /// One group's part of a finished run: its pipelines' and services' series, complete up to

@@ -2,6 +2,7 @@
 
 #include "core/sim/groupsimulation.h"
 #include "core/sim/groupevents.h"
+#include "core/sim/hugepageallocator.h"
 
 #include "core/events/eventsink.h"
 #include "core/faults/contendedrecord.h"
@@ -374,7 +375,7 @@ void Run::armArrival(std::uint32_t client, std::int64_t t)
 
 void Run::scheduleNextArrival(std::uint32_t client, std::int64_t after)
 {
-    armArrival(client, m_clients[client].nextArrival(after));
+    armArrival(client, m_plan ? m_plan->arrivalTime(client, m_arrived[client]) : m_clients[client].nextArrival(after));
 }
 
 void Run::onNewSlot(std::uint32_t slot)
@@ -805,7 +806,7 @@ std::int64_t Run::simulate()
         const auto i = std::uint32_t(client);
         member[i] = true;
         auto& c = m_clients[i];
-        armArrival(i, c.firstArrival());
+        armArrival(i, m_plan ? m_plan->arrivalTime(i, 0) : c.firstArrival());
         if (c.bursts() && c.start() < c.end)
             push(c.start(), EvType::Burst, i);
     }
@@ -1027,6 +1028,7 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
     std::shared_ptr<ArrivalPlan> newPlan;
     if (producePlan) {
         newPlan = std::make_shared<ArrivalPlan>(m_scenario, m_seed);
+        newPlan->drawTimes(m_threads);
         m_plan = newPlan;
     }
 
@@ -1057,7 +1059,7 @@ void GroupRunner::simulate(const std::vector<SimGroup>& groups)
     const std::size_t tasks = groups.size() + (producePlan ? 1 : 0);
     forEachParallel(tasks, m_threads, [&](std::size_t task) {
         if (producePlan && task == 0) {
-            newPlan->produce();
+            newPlan->number();
             return;
         }
         const std::size_t g = task - (producePlan ? 1 : 0);
@@ -1084,63 +1086,46 @@ std::vector<std::shared_ptr<const SimGroupResult>> GroupRunner::finish(std::int6
     return parts;
 }
 
-// Ids of one stream, appended by the producer and read by other threads meanwhile: an entry is read only
-// after `published` says it is there. A full buffer is copied into one twice as large; the old one stays
-// alive (readers may still hold it) and holds the same values.
+// The ids of one stream of entries (a client's single arrivals or its bursts), as many as drawTimes() found:
+// number() writes them in start order while groups on other threads read them. An entry is read only after
+// `published` says it is there.
 class ArrivalPlan::Ids {
 public:
-    explicit Ids(std::size_t expected) { grow(std::max<std::size_t>(expected, 64)); }
-
-    void push(std::uint64_t id)
+    void resize(std::size_t size) { m_ids.resize(size); }
+    std::size_t size() const noexcept { return m_ids.size(); }
+    void append(std::uint64_t id) noexcept
     {
         const std::size_t n = m_published.load(std::memory_order_relaxed);
-        if (n == m_capacity)
-            grow(2 * m_capacity);
-        m_buffers.back()[n] = id;
+        m_ids[n] = id;
         m_published.store(n + 1, std::memory_order_release);
     }
-    void finish() { m_done.store(true, std::memory_order_release); }
-
-    std::uint64_t at(std::size_t k) const
+    std::uint64_t at(std::size_t k, const std::atomic<bool>& numberingEnded) const
     {
         while (k >= m_published.load(std::memory_order_acquire)) {
-            if (m_done.load(std::memory_order_acquire) && k >= m_published.load(std::memory_order_acquire))
+            if (k >= m_ids.size()
+                || (numberingEnded.load(std::memory_order_acquire) && k >= m_published.load(std::memory_order_acquire)))
                 throw std::logic_error("a call the arrival plan did not number");
-            std::this_thread::yield(); // the producer is ahead nearly always: it only draws arrivals
+            std::this_thread::yield(); // number() is far ahead nearly always: it only merges times
         }
-        return m_data.load(std::memory_order_acquire)[k];
+        return m_ids[k];
     }
 
 private:
-    void grow(std::size_t capacity)
-    {
-        auto buffer = std::make_unique_for_overwrite<std::uint64_t[]>(capacity);
-        const std::size_t n = m_published.load(std::memory_order_relaxed);
-        if (n > 0)
-            std::copy_n(m_buffers.back().get(), n, buffer.get());
-        m_buffers.push_back(std::move(buffer));
-        m_capacity = capacity;
-        m_data.store(m_buffers.back().get(), std::memory_order_release);
-    }
-
-    std::vector<std::unique_ptr<std::uint64_t[]>> m_buffers; // producer only; the last is current
-    std::size_t m_capacity = 0;
-    std::atomic<const std::uint64_t*> m_data {nullptr};
+    std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> m_ids; // sized by drawTimes(), filled by number()
     std::atomic<std::size_t> m_published {0};
-    std::atomic<bool> m_done {false};
+};
+
+struct ArrivalPlan::Client {
+    std::vector<std::int64_t, HugePageAllocator<std::int64_t>> times; // of the single arrivals, ns
+    Ids arrivals;
+    Ids bursts;
 };
 
 ArrivalPlan::ArrivalPlan(const Scenario& scenario, std::uint64_t seed)
     : m_scenario(&scenario)
     , m_seed(seed)
+    , m_clients(scenario.clients.size())
 {
-    for (const ClientSpec& spec : scenario.clients) {
-        const auto& a = spec.arrival;
-        const double span = double((std::min(a.end.value_or(scenario.duration), scenario.duration) - a.start).count()) / 1e9;
-        const double expected = a.kind == ArrivalProcess::Kind::Closed ? 0.0 : std::max(a.rate * spec.count * span, 0.0);
-        m_arrivals.push_back(std::make_unique<Ids>(std::size_t(expected + 6 * std::sqrt(expected))));
-        m_bursts.push_back(std::make_unique<Ids>(a.kind == ArrivalProcess::Kind::Bursts ? std::size_t(span / std::max(a.burstInterval.count(), std::int64_t(1)) * 1e9) + 1 : 0));
-    }
 }
 
 ArrivalPlan::~ArrivalPlan() = default;
@@ -1150,52 +1135,87 @@ bool ArrivalPlan::produced() const noexcept
     return m_produced.load(std::memory_order_acquire);
 }
 
+std::size_t ArrivalPlan::arrivals(std::size_t client) const noexcept
+{
+    return m_clients[client].times.size();
+}
+
+std::size_t ArrivalPlan::bursts(std::size_t client) const noexcept
+{
+    return m_clients[client].bursts.size();
+}
+
+std::int64_t ArrivalPlan::arrivalTime(std::size_t client, std::size_t k) const noexcept
+{
+    const auto& times = m_clients[client].times;
+    return k < times.size() ? times[k] : INT64_MAX;
+}
+
 std::uint64_t ArrivalPlan::arrivalId(std::size_t client, std::size_t k) const
 {
-    return m_arrivals[client]->at(k);
+    return m_clients[client].arrivals.at(k, m_numberingEnded);
 }
 
 std::uint64_t ArrivalPlan::burstId(std::size_t client, std::size_t k) const
 {
-    return m_bursts[client]->at(k);
+    return m_clients[client].bursts.at(k, m_numberingEnded);
 }
 
-void ArrivalPlan::produce()
+void ArrivalPlan::produce(int threads)
 {
-    // Readers must not wait forever: every stream is finished however this ends.
-    struct Finish {
-        ArrivalPlan* plan;
-        ~Finish()
-        {
-            for (auto& ids : plan->m_arrivals)
-                ids->finish();
-            for (auto& ids : plan->m_bursts)
-                ids->finish();
-        }
-    } finish {this};
+    drawTimes(threads);
+    number();
+}
 
-    // A merge of every client's arrivals and bursts, drawn as the run draws them. Ties at one instant go
-    // as the run's queue breaks them, by sequence number: the order in which each entry was scheduled,
-    // i.e. when its stream's previous entry ran (its rank), or for first entries the order in which the
-    // run arms them (by client, arrival before burst).
+void ArrivalPlan::drawTimes(int threads)
+{
+    const Scenario& scenario = *m_scenario;
+    const RunStreams streams(scenario, m_seed);
+    // Each client's times are drawn from its own stream, exactly as the run draws them: clients in parallel.
+    forEachParallel(scenario.clients.size(), threads, [&](std::size_t i) {
+        ClientState c(scenario, i, streams.clients[i]);
+        Client& client = m_clients[i];
+        const double span = double(c.end - c.start()) / 1e9;
+        const double expected = std::max(c.rate * span, 0.0);
+        client.times.reserve(std::size_t(expected + 6 * std::sqrt(expected)) + 1);
+        for (std::int64_t t = c.firstArrival(); t != ClientState::kNoArrival; t = c.nextArrival(t))
+            client.times.push_back(t);
+        client.arrivals.resize(client.times.size());
+        const std::int64_t interval = c.spec->arrival.burstInterval.count();
+        client.bursts.resize(c.bursts() && c.start() < c.end ? std::size_t((c.end - c.start() + interval - 1) / interval) : 0);
+    });
+}
+
+void ArrivalPlan::number()
+{
+    // Readers must not wait forever: they learn when numbering ended, however it ended.
+    struct Ended {
+        std::atomic<bool>& flag;
+        ~Ended() { flag.store(true, std::memory_order_release); }
+    } ended {m_numberingEnded};
+
+    // A merge of every client's arrivals and bursts. Ties at one instant go as the run's queue breaks them, by
+    // sequence number: the order in which each entry was scheduled, i.e. when its stream's previous entry ran
+    // (its rank), or for first entries the order in which the run arms them (by client, arrival before burst).
     struct Stream {
-        ClientState client;
         Ids* ids;
-        bool bursts;
-        std::uint64_t calls = 1;     // per entry
+        const std::int64_t* times; // single arrivals; nullptr: bursts, every `interval` from the first
+        std::int64_t interval;
+        std::size_t next;
+        std::uint64_t calls;         // per entry
         std::int64_t time = 0;       // of the next entry
         std::uint64_t scheduled = 0; // tie-breaker of the next entry
     };
     const Scenario& scenario = *m_scenario;
-    RunStreams streams(scenario, m_seed);
     std::vector<Stream> active;
     for (std::size_t i = 0; i < scenario.clients.size(); ++i) {
-        ClientState c(scenario, i, streams.clients[i]);
-        if (const std::int64_t first = c.firstArrival(); first != ClientState::kNoArrival)
-            active.push_back({c, m_arrivals[i].get(), false, 1, first});
-        if (c.bursts() && c.start() < c.end)
-            active.push_back({c, m_bursts[i].get(), true,
-                std::uint64_t(c.spec->arrival.burstSize) * std::uint64_t(c.spec->count), c.start()});
+        Client& client = m_clients[i];
+        const ClientSpec& spec = scenario.clients[i];
+        if (client.arrivals.size() > 0)
+            active.push_back({&client.arrivals, client.times.data(), 0, 0, 1, client.times.front()});
+        if (client.bursts.size() > 0)
+            active.push_back({&client.bursts, nullptr, spec.arrival.burstInterval.count(), 0,
+                std::uint64_t(spec.arrival.burstSize) * std::uint64_t(spec.count), spec.arrival.start.count()});
     }
     const std::uint64_t firstRank = active.size();
     for (std::size_t k = 0; k < active.size(); ++k)
@@ -1208,17 +1228,13 @@ void ArrivalPlan::produce()
                 || (active[k].time == active[best].time && active[k].scheduled < active[best].scheduled))
                 best = k;
         Stream& s = active[best];
-        s.ids->push(id);
+        s.ids->append(id);
         s.scheduled = firstRank + id;
         id += s.calls;
-        if (s.bursts) {
-            const std::int64_t next = s.time + s.client.spec->arrival.burstInterval.count();
-            s.time = next < s.client.end ? next : ClientState::kNoArrival;
-        } else {
-            s.time = s.client.nextArrival(s.time);
-        }
-        if (s.time == ClientState::kNoArrival)
+        if (++s.next == s.ids->size())
             active.erase(active.begin() + std::ptrdiff_t(best));
+        else
+            s.time = s.times ? s.times[s.next] : s.time + s.interval;
     }
     m_scenario = nullptr; // the plan is complete: it outlives the scenario it was drawn from
     m_produced.store(true, std::memory_order_release);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <utility>
@@ -228,6 +229,18 @@ EventKindSet chartKinds()
 
 int main(int argc, char** argv)
 {
+    // "--resim": only the re-simulation figures (whole demo on 1 and 2 threads, the plan, an edit).
+    if (argc > 1 && std::strcmp(argv[1], "--resim") == 0) {
+        reportResimulation();
+        return 0;
+    }
+    // "--profile split N": the 1-hour demo once on N threads (default 2), for perf and callgrind.
+    if (argc > 2 && std::strcmp(argv[1], "--profile") == 0 && std::strcmp(argv[2], "split") == 0) {
+        SimulationOptions options;
+        options.threads = argc > 3 ? std::atoi(argv[3]) : 2;
+        Simulator::run(demoScenario(3, 200, std::chrono::hours(1)), options);
+        return 0;
+    }
     // "--profile chart": 5 minutes of the demo with the chart sink, for callgrind and friends.
     if (argc > 2 && std::strcmp(argv[1], "--profile") == 0 && std::strcmp(argv[2], "chart") == 0) {
         NullSink chartSink(chartKinds());
