@@ -5,6 +5,7 @@
 #include "core/events/eventsink.h"
 #include "core/sim/groupsimulation.h"
 #include "core/sim/simulator.h"
+#include "tst_scenariofixture.h"
 
 #include <QTest>
 
@@ -45,10 +46,7 @@ const char* const kMix = R"({
 
 Scenario load(const QByteArray& json)
 {
-    const ScenarioLoad l = scenariojson::load(json);
-    if (!l.ok())
-        throw std::runtime_error(l.errors.empty() ? "bad scenario" : qPrintable(l.errors.front().message));
-    return *l.scenario;
+    return testing::loadScenario(json);
 }
 
 using Call = std::pair<std::int64_t, std::uint64_t>; // start (ns), request id

@@ -8,6 +8,7 @@
 #include "core/sim/incrementalsimulator.h"
 #include "core/sim/simgroups.h"
 #include "core/sim/simulator.h"
+#include "tst_scenariofixture.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -68,10 +69,7 @@ const char* const kScenario = R"({
 
 Scenario load(const QByteArray& json)
 {
-    const ScenarioLoad l = scenariojson::load(json);
-    if (!l.ok())
-        throw std::runtime_error(l.errors.empty() ? "bad scenario" : qPrintable(l.errors.front().message));
-    return *l.scenario;
+    return testing::loadScenario(json);
 }
 
 SimulationOptions withThreads(int threads)
