@@ -14,6 +14,7 @@
 #include "ui/log/logpanel.h"
 #include "ui/log/logquerybar.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/log/logtableview.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/shell/replaycontrols.h"
 
@@ -28,7 +29,6 @@
 #include <QMetaEnum>
 #include <QScrollBar>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -209,7 +209,7 @@ int main(int argc, char* argv[])
     app.resetSlowest();
 
     // 1. Open the log as File > Open / drop does, until indexed (and the replay has loaded it).
-    QTableView* table = panel->tableView();
+    LogTableView* table = panel->tableView();
     LogTableModel* model = panel->model();
     QElapsedTimer clock;
     double firstRowsMs = -1;
@@ -302,7 +302,7 @@ int main(int argc, char* argv[])
     printSlowest(app);
 
     // 1b. The replay load as it could be: events decoded on a worker (LogReplayer::decode), only the
-    //     hand-over (ReplayControls::loadEvents) on the GUI thread.
+    //     hand-over (ReplayControls::loadDecoded) on the GUI thread.
     if (hasEvents) {
         app.resetSlowest();
         probe.start();
@@ -319,8 +319,8 @@ int main(int argc, char* argv[])
         window.replayControls()->loadEvents({}); // what freeing the events loaded before costs
         const double releaseMs = h.nsecsElapsed() / 1e6;
         h.start();
-        LogReplayer::Decoded decoded = watcher.future().takeResult();
-        const std::size_t events = window.replayControls()->loadEvents(std::move(decoded.events));
+        // as ReplaySession hands them over: decode() sorted them, so loadDecoded() does not check the order
+        const std::size_t events = window.replayControls()->loadDecoded(watcher.future().takeResult());
         const double handOverMs = h.nsecsElapsed() / 1e6;
         spin(500);
         std::printf("replay load off the GUI thread: %zu events decoded on a worker in %.0f ms; on the GUI thread: "

@@ -7,6 +7,7 @@
 #include "ui/charts/breakerstatechart.h"
 #include "ui/log/logpanel.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/log/logtableview.h"
 #include "ui/shell/replaycontrols.h"
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/circuittileboard.h"
@@ -15,7 +16,6 @@
 
 #include <QCategoryAxis>
 #include <QDir>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QImage>
 #include <QTest>

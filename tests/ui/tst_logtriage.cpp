@@ -8,12 +8,12 @@
 #include "ui/log/logpanel.h"
 #include "ui/log/logquerybar.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/log/logtableview.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 

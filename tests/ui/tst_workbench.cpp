@@ -17,6 +17,7 @@
 #include "ui/shell/livecontrols.h"
 #include "ui/log/logpanel.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/log/logtableview.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/editors/parametercontrol.h"
 #include "ui/editors/pipelineeditor.h"
@@ -42,7 +43,6 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QJsonArray>

@@ -6,6 +6,7 @@
 #include "ui/log/logexport.h"
 #include "ui/log/logquerybar.h"
 #include "ui/log/logtablemodel.h"
+#include "ui/log/logtableview.h"
 
 #include <QAction>
 #include <QDir>
@@ -21,7 +22,6 @@
 #include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
-#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -57,21 +57,12 @@ LogPanel::LogPanel(QWidget* parent)
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_model = new LogTableModel(this);
-    m_table = new QTableView(this);
+    m_table = new LogTableView(this);
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
-    m_table->setShowGrid(false);
-    m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideRight);
-    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    // fixed row heights keep a million rows cheap: the view never measures contents
-    QHeaderView* vh = m_table->verticalHeader();
-    vh->setSectionResizeMode(QHeaderView::Fixed);
-    vh->setDefaultSectionSize(fontMetrics().height() + 6);
-    vh->setDefaultAlignment(Qt::AlignRight | Qt::AlignVCenter);
     QHeaderView* hh = m_table->horizontalHeader();
     hh->setSectionResizeMode(QHeaderView::Interactive);
     hh->setStretchLastSection(true);
@@ -87,7 +78,7 @@ LogPanel::LogPanel(QWidget* parent)
 
     m_detail = new LogDetailPane(this);
     // a small screen gets a short log dock: a few rows and a line of detail still work
-    m_table->setMinimumHeight(4 * (fontMetrics().height() + 6));
+    m_table->setMinimumHeight(4 * m_table->rowHeight());
     m_detail->setMinimumHeight(2 * fontMetrics().height());
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
@@ -154,9 +145,9 @@ LogPanel::LogPanel(QWidget* parent)
     connect(m_bar, &LogQueryBar::settled, this, &LogPanel::runQuery);
     connect(m_followButton, &QToolButton::toggled, this, &LogPanel::setFollow);
     connect(m_chartButton, &QToolButton::clicked, this, &LogPanel::emitShowInChart);
-    connect(m_table, &QTableView::doubleClicked, this, &LogPanel::emitShowInChart);
+    connect(m_table, &LogTableView::doubleClicked, this, &LogPanel::emitShowInChart);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogPanel::onSelectionChanged);
-    connect(m_table, &QTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
+    connect(m_table, &LogTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
         const QModelIndex at = m_table->indexAt(pos);
         if (!at.isValid())
             return;

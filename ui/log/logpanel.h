@@ -13,7 +13,6 @@
 class QHBoxLayout;
 class QLabel;
 class QProgressBar;
-class QTableView;
 class QTimer;
 class QToolButton;
 
@@ -22,6 +21,7 @@ namespace rwb {
 class LogDetailPane;
 class LogQueryBar;
 class LogTableModel;
+class LogTableView;
 
 /// The log panel: a query bar (LogQuery language, inline error marking, history), a virtual table
 /// over a LogIndex (time / level / agent / task / message), a detail pane with the selected line's
@@ -44,7 +44,7 @@ public:
     LogIndex* logIndex() const noexcept { return m_index; }
 
     LogTableModel* model() const noexcept { return m_model; }
-    QTableView* tableView() const noexcept { return m_table; }
+    LogTableView* tableView() const noexcept { return m_table; }
     LogQueryBar* queryBar() const noexcept { return m_bar; }
     LogDetailPane* detailPane() const noexcept { return m_detail; }
 
@@ -106,7 +106,7 @@ private:
     QPointer<LogIndex> m_index;
     std::unique_ptr<LogIndex> m_ownIndex;
     LogTableModel* m_model = nullptr;
-    QTableView* m_table = nullptr;
+    LogTableView* m_table = nullptr;
     LogQueryBar* m_bar = nullptr;
     LogDetailPane* m_detail = nullptr;
     QLabel* m_status = nullptr;

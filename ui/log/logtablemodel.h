@@ -27,13 +27,11 @@ class LogTableModel final : public QAbstractTableModel {
 public:
     enum Column { Time, Level, Agent, Task, Message, ColumnCount };
     enum Role { LineRole = Qt::UserRole + 1, TimestampMsRole, LevelRole }; ///< LineRole: the RowIndex's value
-    /// New rows of the index are announced (rowsInserted) at most this many per GUI event: the view's
-    /// vertical header spends ~0.12 µs per inserted row (QHeaderView::sectionsInserted, measured), so
-    /// a step costs the GUI thread ~6 ms.
-    static constexpr qint64 kRowsPerStep = 50000;
-    /// Rows are announced at most once per this interval (20 Hz): each announcement makes the view
-    /// update its geometry and repaint and the panel rewrite its footer, which cost the GUI thread far
-    /// more than the insert itself; rows that arrive in between are announced together.
+    /// Rows are announced (rowsInserted) at most once per this interval (20 Hz), all that arrived
+    /// meanwhile together: each announcement makes the view update its geometry and repaint and the
+    /// panel rewrite its footer. The first rows are announced at once. A bulk of millions (an index
+    /// read whole from its cache) is one announcement: LogTableView keeps nothing per row, so its
+    /// cost does not grow with the rows (QTableView's vertical header spent 20-60 ms on each).
     static constexpr int kAnnounceIntervalMs = 50;
 
     explicit LogTableModel(QObject* parent = nullptr);
