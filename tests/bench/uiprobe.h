@@ -58,8 +58,11 @@ public:
     {
         m_worst = m_worstBusy = m_busiest = 0;
         m_over = 0;
-        m_last = -1;
+        // the first tick measures from here: work the caller does right after start() (a synchronous
+        // openFile(), say) is a stall like any other
         m_clock.start();
+        m_last = 0;
+        m_lastCpu = threadCpuNs();
         m_timer.start();
     }
     /// Stops and returns the longest lateness in ms.

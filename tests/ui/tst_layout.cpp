@@ -5,6 +5,7 @@
 // PNGs there, to look at.
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/chartview.h"
+#include "ui/common/settings.h"
 #include "ui/shell/compareview.h"
 #include "ui/shell/recordingcontroller.h"
 #include "ui/shell/mainwindow.h"
@@ -66,6 +67,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchLayoutTest"));
         QVERIFY(m_dir.isValid());
+        Settings::flush(); // values set by the previous test land first
         QSettings().clear(); // a window restores presenter mode and layout from the last run's settings
     }
 

@@ -1,6 +1,7 @@
 // The Lint and Expectations panel: re-lints on every edit, judges `expect` against each applied run
 // (no second simulation), and a finding leads to its control in the pipeline editor.
 #include "ui/common/collapsiblesection.h"
+#include "ui/common/settings.h"
 #include "ui/editors/lintpanel.h"
 #include "ui/shell/mainwindow.h"
 #include "ui/editors/parametercontrol.h"
@@ -64,6 +65,7 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchLintTest"));
+        Settings::flush(); // values set by the previous test land first
         QSettings().clear();
     }
 

@@ -7,6 +7,7 @@
 #include "ui/charts/breakerstatechart.h"
 #include "ui/charts/bucketchart.h"
 #include "ui/charts/circuittileboard.h"
+#include "ui/common/settings.h"
 #include "ui/run/comparemodel.h"
 #include "ui/shell/comparecontroller.h"
 #include "ui/shell/compareview.h"
@@ -104,6 +105,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QApplication::setOrganizationName(QStringLiteral("ResilienceWorkbenchItemsTest"));
         QVERIFY(m_dir.isValid());
+        Settings::flush(); // values set by the previous test land first
         QSettings().clear(); // a window restores presenter mode and layout from the last run's settings
     }
 

@@ -2,6 +2,7 @@
 
 #include "core/log/logindexcache.h"
 
+#include "ui/common/settings.h"
 #include "ui/log/logdetailpane.h"
 #include "ui/log/logexport.h"
 #include "ui/log/logquerybar.h"
@@ -20,7 +21,6 @@
 #include <QLocale>
 #include <QMenu>
 #include <QProgressBar>
-#include <QSettings>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolButton>
@@ -123,15 +123,8 @@ LogPanel::LogPanel(QWidget* parent)
     });
 
     // query history survives restarts
-    m_historyWriter.setMaxThreadCount(1);
-    m_bar->setHistory(QSettings().value(QStringLiteral("logPanel/queryHistory")).toStringList());
-    connect(m_bar, &LogQueryBar::submitted, this, [this] {
-        // Writing the settings file (and waiting for its lock and the disk) is no work for the GUI
-        // thread: Enter stalled the window for up to half a second on a busy disk.
-        m_historySaves.start([history = m_bar->history()] {
-            QSettings().setValue(QStringLiteral("logPanel/queryHistory"), history);
-        });
-    });
+    m_bar->setHistory(Settings::queryHistory());
+    connect(m_bar, &LogQueryBar::submitted, this, [this] { Settings::setQueryHistory(m_bar->history()); });
     connect(hh, &QHeaderView::sectionClicked, this, [this](int column) {
         // ascending, descending, then file order again
         if (column != m_sortColumn)

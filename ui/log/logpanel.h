@@ -127,9 +127,6 @@ private:
     JobTracker m_queries { this };
     JobTracker m_sorts { this };
     JobTracker m_exports { this, JobTracker::Results::Every }; // each export reports its outcome
-    // the query history, written off the GUI thread, one write at a time so the newest lands last
-    QThreadPool m_historyWriter;
-    JobTracker m_historySaves { this, JobTracker::Results::Every, &m_historyWriter };
 };
 
 } // namespace rwb
