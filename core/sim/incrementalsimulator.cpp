@@ -74,6 +74,7 @@ void IncrementalSimulator::clear()
     m_kept.clear();
     m_lastParts.clear();
     m_lastReused = 0;
+    m_lastReusedPipelines = 0;
 }
 
 RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOptions& options)
@@ -82,6 +83,7 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
     if (Simulator::streamsEvents(options)) {
         // a sink of per-call kinds gets the one queue's stream (Simulator::run): no parts to keep or reuse
         m_lastReused = 0;
+        m_lastReusedPipelines = 0;
         m_lastParts.clear();
         return Simulator::run(scenario, options);
     }
@@ -151,6 +153,10 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
             m_kept.emplace(keys[g], parts[g]);
     }
     m_lastReused = int(groups.size() - simulated.size());
+    m_lastReusedPipelines = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        if (std::find(simulated.begin(), simulated.end(), g) == simulated.end())
+            m_lastReusedPipelines += int(groups[g].pipelines.size());
     m_lastParts = std::move(parts);
     if (options.progress)
         options.progress(1000);

@@ -41,6 +41,8 @@ public:
     const std::vector<std::shared_ptr<const SimGroupResult>>& lastParts() const noexcept { return m_lastParts; }
     /// How many groups of the last run were reused.
     int lastReused() const noexcept { return m_lastReused; }
+    /// How many pipelines those groups hold: pipelines whose results the last run kept.
+    int lastReusedPipelines() const noexcept { return m_lastReusedPipelines; }
     /// The kept arrival plan: the last one a run needed (nullptr when none did yet).
     const std::shared_ptr<const ArrivalPlan>& keptPlan() const noexcept { return m_plan; }
     /// Forgets every kept result.
@@ -52,6 +54,7 @@ private:
     QByteArray m_planKey;
     std::vector<std::shared_ptr<const SimGroupResult>> m_lastParts;
     int m_lastReused = 0;
+    int m_lastReusedPipelines = 0;
 };
 
 } // namespace rwb

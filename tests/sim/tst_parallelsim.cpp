@@ -272,6 +272,7 @@ private slots:
         // unchanged: everything reused, same result
         QCOMPARE(inc.run(s, o), Simulator::run(s));
         QCOMPARE(inc.lastReused(), 5);
+        QCOMPARE(inc.lastReusedPipelines(), int(s.pipelines.size()));
         for (std::size_t g = 0; g < first.size(); ++g)
             QCOMPARE(inc.lastParts()[g].get(), first[g].get());
 
@@ -280,6 +281,7 @@ private slots:
         const RunResult edited = inc.run(s, o);
         QCOMPARE(edited, Simulator::run(s));
         QCOMPARE(inc.lastReused(), 4);
+        QCOMPARE(inc.lastReusedPipelines(), int(s.pipelines.size()) - 2); // c and d share a breaker
         QVERIFY(inc.lastParts()[1].get() != first[1].get());
         for (const std::size_t g : { 0u, 2u, 3u, 4u })
             QCOMPARE(inc.lastParts()[g].get(), first[g].get());
@@ -294,6 +296,7 @@ private slots:
         QVERIFY(scenariojson::setParameter(s, QStringLiteral("/clients/1/arrival/rate"), 45).empty());
         QCOMPARE(inc.run(s, o), Simulator::run(s));
         QCOMPARE(inc.lastReused(), 0);
+        QCOMPARE(inc.lastReusedPipelines(), 0);
     }
 
     // A run drawn while it proceeds (SimulationOptions::checkpoint) gets the reused groups' series whole,

@@ -9,6 +9,7 @@
 #include "ui/charts/resultsview.h"
 #include "ui/run/simulationbridge.h"
 #include "ui/run/simulationcontroller.h"
+#include "ui/shell/runpresenter.h"
 
 #include <QCategoryAxis>
 #include <QJsonArray>
@@ -191,10 +192,11 @@ private slots:
         QVERIFY(demo.ok());
         QJsonObject json = scenariojson::toJson(*demo.scenario);
         IncrementalScenarioSimulator incremental(2);
+        SimulationRun fast;
         const auto compareWithFullRun = [&] {
             RunControl a;
             RunControl b;
-            const SimulationRun fast = incremental.run(json, a);
+            fast = incremental.run(json, a);
             const SimulationRun full = simulateScenario(json, b);
             QVERIFY(fast.ok());
             QCOMPARE(*fast.result, *full.result);
@@ -204,8 +206,11 @@ private slots:
         };
         compareWithFullRun();
         QCOMPARE(incremental.lastReused(), 0);
+        QCOMPARE(fast.reusedPipelines, 0);
         const int groups = int(independentGroups(*demo.scenario).size());
         QVERIFY(groups >= 2);
+        const int pipelineCount = int(fast.result->pipelines.size());
+        QVERIFY(RunPresenter::statusText(fast).contains(QStringLiteral(" simulated in ")));
 
         // an edit to pipeline 0 keeps the other groups
         QJsonArray pipelines = json.value(QStringLiteral("pipelines")).toArray();
@@ -217,12 +222,22 @@ private slots:
         json.insert(QStringLiteral("pipelines"), pipelines);
         compareWithFullRun();
         QCOMPARE(incremental.lastReused(), groups - 1);
+        // the caption does not pass the kept pipelines off as simulated
+        QCOMPARE(fast.reusedPipelines, pipelineCount - 1); // one pipeline per group in this demo
+        QVERIFY2(RunPresenter::statusText(fast).contains(
+                     QStringLiteral("(%1 of %2 pipelines unchanged, kept)").arg(pipelineCount - 1).arg(pipelineCount)),
+            qPrintable(RunPresenter::statusText(fast)));
 
         // a bad edit reports problems and does not disturb what is kept
         RunControl bad;
         QVERIFY(!incremental.run(scenario(0), bad).ok());
+        const SimulationRun edited = fast;
         compareWithFullRun();
         QCOMPARE(incremental.lastReused(), groups);
+        // nothing simulated: described as the run that made it
+        QCOMPARE(fast.elapsed, edited.elapsed);
+        QCOMPARE(fast.reusedPipelines, edited.reusedPipelines);
+        QCOMPARE(RunPresenter::statusText(fast), RunPresenter::statusText(edited));
     }
 
     void controllerUsesTheIncrementalEngine()

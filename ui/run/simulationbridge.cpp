@@ -172,8 +172,13 @@ SimulationRun simulateScenario(const QJsonObject& scenario, RunControl& control)
 }
 
 struct IncrementalScenarioSimulator::State {
+    struct Made {
+        std::chrono::nanoseconds elapsed;
+        int reusedPipelines;
+    };
     std::mutex lock;
     IncrementalSimulator simulator;
+    std::optional<Made> lastMade; // how the groups kept now were made
     int threads = 0;
     std::chrono::milliseconds partialInterval { 100 };
 };
@@ -190,13 +195,26 @@ SimulationRun IncrementalScenarioSimulator::run(
     const QJsonObject& scenario, RunControl& control, const PartialRunFunction& partial)
 {
     const std::lock_guard guard(m_state->lock);
-    return loadAndSimulate(
+    SimulationRun run = loadAndSimulate(
         scenario, control,
         [this](const Scenario& s, SimulationOptions o) {
             o.threads = m_state->threads;
             return m_state->simulator.run(s, o);
         },
         partial, m_state->partialInterval);
+    if (!run.result)
+        return run;
+    const int reused = m_state->simulator.lastReusedPipelines();
+    if (reused > 0 && reused == int(run.result->pipelines.size()) && m_state->lastMade) {
+        // Nothing was simulated: the result is the last run's, so it is described as that run made it.
+        run.elapsed = m_state->lastMade->elapsed;
+        run.reusedPipelines = m_state->lastMade->reusedPipelines;
+    } else {
+        run.reusedPipelines = reused;
+    }
+    if (!run.cancelled) // a cancelled run keeps the groups of the run before it
+        m_state->lastMade = State::Made { run.elapsed, run.reusedPipelines };
+    return run;
 }
 
 void IncrementalScenarioSimulator::setPartialInterval(std::chrono::milliseconds interval)

@@ -32,6 +32,9 @@ struct SimulationRun {
     std::shared_ptr<const std::vector<Event>> events; ///< chart-relevant events (transitions, retries, faults)
     std::vector<ScenarioProblem> problems; ///< non-empty when the scenario is invalid
     std::chrono::nanoseconds elapsed {}; ///< wall time of the run (load + simulate)
+    /// Pipelines whose results were kept from the run before (nothing they depend on changed): the
+    /// elapsed time did not simulate them.
+    int reusedPipelines = 0;
     bool cancelled = false;
 
     bool ok() const noexcept { return result && problems.empty() && !cancelled; }

@@ -44,9 +44,14 @@ QString RunPresenter::statusText(const SimulationRun& run)
 {
     if (!run.result)
         return {};
-    return tr("%1 simulated in %2 · seed %3")
-        .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed))
-        .arg(run.result->seed);
+    const QString simulated = tr("%1 simulated in %2")
+                                  .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed));
+    // A pipeline kept from the run before was not simulated in `elapsed`: say so, or the figure
+    // claims a speed the simulator does not have.
+    const QString kept = run.reusedPipelines > 0
+        ? tr(" (%1 of %2 pipelines unchanged, kept)").arg(run.reusedPipelines).arg(run.result->pipelines.size())
+        : QString();
+    return tr("%1%2 · seed %3").arg(simulated, kept).arg(run.result->seed);
 }
 
 void RunPresenter::showSimulation(const SimulationRun& run, const SimulationRun* b)
