@@ -11,8 +11,10 @@
 #include "ui/log/logtableview.h"
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QGuiApplication>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -192,6 +194,14 @@ private slots:
         QCOMPARE(chart.size(), 1);
         // timestamps have millisecond precision
         QVERIFY(std::abs(chart.at(0).at(0).toDouble() - toSeconds(transition->time)) < 0.0011);
+
+        // Ctrl+C copies the line as it is in the file, not one cell
+        QGuiApplication::clipboard()->clear();
+        panel.tableView()->setFocus();
+        QTest::keyClick(panel.tableView(), Qt::Key_C, Qt::ControlModifier);
+        const QByteArray line = panel.logIndex()->line(panel.model()->lineAt(0));
+        QVERIFY(line.contains("\"breaker_transition\""));
+        QCOMPARE(QGuiApplication::clipboard()->text(), QString::fromUtf8(line));
     }
 
     void millionRows()

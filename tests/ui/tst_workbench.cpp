@@ -594,6 +594,7 @@ private slots:
         QVERIFY2(shortcuts.contains(QStringLiteral("Save As\tCtrl+Shift+S")), qPrintable(shortcuts.join(QLatin1Char('|'))));
         QVERIFY(!shortcuts.filter(QStringLiteral("Undo\tCtrl+Z")).isEmpty());
         QVERIFY(!shortcuts.filter(QStringLiteral("User Guide\tF1")).isEmpty());
+        QVERIFY(!shortcuts.filter(QStringLiteral("Copy line\tCtrl+C")).isEmpty()); // the log table's
         window.help()->showPage(QStringLiteral("user-guide.md"));
         QVERIFY(window.help()->browser());
         const auto* text = window.help()->browser()->findChild<QTextBrowser*>();

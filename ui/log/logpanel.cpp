@@ -10,9 +10,11 @@
 #include "ui/log/logtableview.h"
 
 #include <QAction>
+#include <QClipboard>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -146,6 +148,7 @@ LogPanel::LogPanel(QWidget* parent)
             return;
         QMenu menu(this);
         menu.addAction(tr("Show in chart"), this, &LogPanel::emitShowInChart);
+        menu.addAction(tr("Copy line"), this, &LogPanel::copyCurrentLine)->setShortcut(QKeySequence::Copy);
         const QString agent = m_model->index(at.row(), LogTableModel::Agent).data().toString();
         if (!agent.isEmpty())
             menu.addAction(tr("Only agent %1").arg(agent), this, [this, agent] {
@@ -158,6 +161,12 @@ LogPanel::LogPanel(QWidget* parent)
             });
         menu.exec(m_table->viewport()->mapToGlobal(pos));
     });
+    // Ctrl+C copies the line as it is in the file (the view's own would copy one cell's text)
+    auto* copy = new QAction(tr("Copy line"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &LogPanel::copyCurrentLine);
+    m_table->addAction(copy);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_follow)
             m_table->scrollToBottom();
@@ -385,6 +394,15 @@ void LogPanel::onSelectionChanged()
     }
     m_detail->showLine(m_index->line(line), toLineNumber(line));
     emit lineSelected(line);
+}
+
+void LogPanel::copyCurrentLine()
+{
+    const RowIndex line = m_model->lineAt(m_table->currentIndex().row());
+    if (line.value < 0 || !m_index)
+        return;
+    if (QClipboard* clipboard = QGuiApplication::clipboard())
+        clipboard->setText(QString::fromUtf8(m_index->line(line)));
 }
 
 void LogPanel::emitShowInChart()

@@ -99,6 +99,8 @@ private:
     void onRowsAvailable();
     void onSelectionChanged();
     void emitShowInChart();
+    /// Puts the current row's line, as it is in the file, on the clipboard.
+    void copyCurrentLine();
     void updateStatus();
     void cancelRunning();
     qint64 originMs() const;
