@@ -142,13 +142,19 @@ LogPanel::LogPanel(QWidget* parent)
     connect(m_chartButton, &QToolButton::clicked, this, &LogPanel::emitShowInChart);
     connect(m_table, &LogTableView::doubleClicked, this, &LogPanel::emitShowInChart);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogPanel::onSelectionChanged);
-    connect(m_table, &LogTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
+    // Ctrl+C copies the line as it is in the file (the view's own would copy one cell's text)
+    auto* copy = new QAction(tr("Copy line"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &LogPanel::copyCurrentLine);
+    m_table->addAction(copy);
+    connect(m_table, &LogTableView::customContextMenuRequested, this, [this, copy](const QPoint& pos) {
         const QModelIndex at = m_table->indexAt(pos);
         if (!at.isValid())
             return;
         QMenu menu(this);
         menu.addAction(tr("Show in chart"), this, &LogPanel::emitShowInChart);
-        menu.addAction(tr("Copy line"), this, &LogPanel::copyCurrentLine)->setShortcut(QKeySequence::Copy);
+        menu.addAction(copy);
         const QString agent = m_model->index(at.row(), LogTableModel::Agent).data().toString();
         if (!agent.isEmpty())
             menu.addAction(tr("Only agent %1").arg(agent), this, [this, agent] {
@@ -161,12 +167,6 @@ LogPanel::LogPanel(QWidget* parent)
             });
         menu.exec(m_table->viewport()->mapToGlobal(pos));
     });
-    // Ctrl+C copies the line as it is in the file (the view's own would copy one cell's text)
-    auto* copy = new QAction(tr("Copy line"), m_table);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetShortcut);
-    connect(copy, &QAction::triggered, this, &LogPanel::copyCurrentLine);
-    m_table->addAction(copy);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_follow)
             m_table->scrollToBottom();
