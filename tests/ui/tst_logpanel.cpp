@@ -204,6 +204,20 @@ private slots:
         QCOMPARE(QGuiApplication::clipboard()->text(), QString::fromUtf8(line));
     }
 
+    // Presenter mode's larger font widens the columns with it: timestamps are not cut short.
+    void columnsFollowTheFont()
+    {
+        LogPanel panel;
+        const int before = panel.tableView()->columnWidth(LogTableModel::Time);
+        QFont big = panel.font();
+        big.setPointSizeF(big.pointSizeF() * 1.6);
+        panel.setFont(big);
+        const int after = panel.tableView()->columnWidth(LogTableModel::Time);
+        QVERIFY2(after > before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+        const QString stamp = LogTableModel::formatTimestamp(1767225600123);
+        QVERIFY(panel.tableView()->fontMetrics().horizontalAdvance(stamp) < after);
+    }
+
     void millionRows()
     {
         const QString path = m_dir.filePath(QStringLiteral("big.jsonl"));

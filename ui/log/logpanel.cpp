@@ -72,11 +72,7 @@ LogPanel::LogPanel(QWidget* parent)
     hh->setSectionsClickable(true);
     hh->setSortIndicatorShown(false);
     hh->setToolTip(tr("Click a column to sort by it (again: descending, a third time: back to file order)"));
-    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_table->setColumnWidth(LogTableModel::Time, digit * 25);
-    m_table->setColumnWidth(LogTableModel::Level, digit * 11);
-    m_table->setColumnWidth(LogTableModel::Agent, digit * 14);
-    m_table->setColumnWidth(LogTableModel::Task, digit * 12);
+    fitColumnsToFont();
 
     m_detail = new LogDetailPane(this);
     // a small screen gets a short log dock: a few rows and a line of detail still work
@@ -174,6 +170,23 @@ LogPanel::LogPanel(QWidget* parent)
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &LogPanel::updateStatus);
     updateStatus();
+}
+
+void LogPanel::fitColumnsToFont()
+{
+    const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_table->setColumnWidth(LogTableModel::Time, digit * 25);
+    m_table->setColumnWidth(LogTableModel::Level, digit * 11);
+    m_table->setColumnWidth(LogTableModel::Agent, digit * 14);
+    m_table->setColumnWidth(LogTableModel::Task, digit * 12);
+}
+
+void LogPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // presenter mode's larger font: timestamps would be cut short in columns sized for the old one
+    if (event->type() == QEvent::FontChange)
+        fitColumnsToFont();
 }
 
 LogPanel::~LogPanel()

@@ -88,7 +88,11 @@ signals:
     /// An export ended: "" or the error.
     void exported(const QString& path, const QString& error);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitColumnsToFont();
     void runQuery(const QString& text);
     void buildTriageBar(QHBoxLayout* bar);
     void exportDialog();
