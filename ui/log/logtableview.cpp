@@ -74,7 +74,11 @@ LogTableView::LogTableView(QWidget* parent)
     connect(m_header, &QHeaderView::sectionHandleDoubleClicked, this, &LogTableView::resizeColumnToContents);
 }
 
-LogTableView::~LogTableView() = default;
+LogTableView::~LogTableView()
+{
+    // ~QWidget hides the header, which then signals geometry changes to a view that is no longer one
+    disconnect(m_header, nullptr, this, nullptr);
+}
 
 void LogTableView::setModel(QAbstractItemModel* model)
 {
