@@ -180,6 +180,11 @@ int main(int argc, char* argv[])
         return 2;
     }
     const bool generated = file.isEmpty();
+    if (!generated && !QFileInfo(file).isFile()) {
+        // MainWindow would show its modal error box, which nobody closes offscreen
+        std::fprintf(stderr, "bench_ui_log: %s: no such file\n", qPrintable(file));
+        return 2;
+    }
     if (generated) {
         file = QDir::temp().filePath(QStringLiteral("bench_ui_log_%1.jsonl").arg(QCoreApplication::applicationPid()));
         QElapsedTimer t;

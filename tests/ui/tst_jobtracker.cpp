@@ -66,11 +66,13 @@ private slots:
         auto first = std::make_shared<Gate>();
         auto second = std::make_shared<Gate>();
         std::atomic<bool> firstSawCancel { false };
+        QSemaphore firstLooked; // the stale job's thread may still be on its way when the newer result lands
         jobs.start(
-            [first, &firstSawCancel](JobControl& control) {
+            [first, &firstSawCancel, &firstLooked](JobControl& control) {
                 first->started.release();
                 first->release.acquire(); // held past the start of the second job
                 firstSawCancel = control.cancel.load();
+                firstLooked.release();
                 return 1;
             },
             [&](int value) { applied.push_back(value); });
@@ -81,6 +83,7 @@ private slots:
         second->release.release();
         QTRY_VERIFY(!jobs.isRunning());
         QTRY_COMPARE(applied, std::vector<int> { 2 });
+        QVERIFY(firstLooked.tryAcquire(1, 10000));
         QVERIFY(firstSawCancel.load());
         QCoreApplication::processEvents();
         QCOMPARE(applied, std::vector<int> { 2 });
