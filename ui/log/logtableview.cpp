@@ -118,6 +118,11 @@ int LogTableView::topRow() const { return verticalScrollBar()->value(); }
 
 int LogTableView::fullyVisibleRows() const { return std::max(1, viewport()->height() / m_rowHeight); }
 
+int LogTableView::lastRowOnScreen() const
+{
+    return int(std::min<qint64>(qint64(topRow()) + viewport()->height() / m_rowHeight, rowCount() - 1));
+}
+
 int LogTableView::rowAt(int y) const
 {
     if (y < 0)
@@ -372,7 +377,7 @@ void LogTableView::paintGutter(QPainter& painter, const QRect& margin) const
     const int pad = fontMetrics().horizontalAdvance(QLatin1Char('0')) / 2 + 2;
     const int currentRow = currentIndex().row();
     const int top = topRow();
-    const int last = int(std::min<qint64>(qint64(top) + margin.height() / m_rowHeight, rows - 1));
+    const int last = lastRowOnScreen();
     QFont bold = font();
     bold.setBold(true);
     for (int row = top; row <= last; ++row) {
@@ -408,7 +413,7 @@ bool LogTableView::widenGutterToFit()
     if (rows == 0)
         return false;
     int digits = digitsOf(model()->headerData(rows - 1, Qt::Vertical)); // file order: the largest
-    const int last = std::min(rows - 1, topRow() + viewport()->height() / m_rowHeight);
+    const int last = lastRowOnScreen();
     for (int row = topRow(); row <= last; ++row) // a sorted or filtered view may show larger ones above
         digits = std::max(digits, digitsOf(model()->headerData(row, Qt::Vertical)));
     if (digits <= m_gutterDigits)
@@ -465,7 +470,7 @@ int LogTableView::sizeHintForColumn(int column) const
     QStyleOptionViewItem option;
     initViewItemOption(&option);
     int width = 0;
-    const int last = std::min(rowCount() - 1, topRow() + viewport()->height() / m_rowHeight);
+    const int last = lastRowOnScreen();
     for (int row = topRow(); row <= last; ++row) {
         const QModelIndex index = model()->index(row, column, rootIndex());
         width = std::max(width, itemDelegateForIndex(index)->sizeHint(option, index).width());
@@ -480,7 +485,7 @@ void LogTableView::rowsInserted(const QModelIndex& parent, int start, int end)
         return;
     updateGeometries();
     // rows below the screen change nothing but the scroll bar
-    if (start <= topRow() + viewport()->height() / m_rowHeight) {
+    if (start <= lastRowOnScreen()) {
         viewport()->update();
         m_gutter->update();
     }

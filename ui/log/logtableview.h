@@ -75,6 +75,8 @@ private:
     bool widenGutterToFit();
     int gutterWidth() const;
     int rowCount() const;
+    /// The last row (partly) on screen; -1 without rows.
+    int lastRowOnScreen() const;
 
     QHeaderView* m_header = nullptr;
     LineNumberGutter* m_gutter = nullptr;
