@@ -649,19 +649,6 @@ void CircuitBreaker::recordProbeLocked(bool failure, bool slow, Duration latency
         toClosedLocked(now, { Why::ProbesBelow, calls }, out);
 }
 
-Admission CircuitBreaker::tryAcquire(TimePoint now, std::uint64_t requestId)
-{
-    // Closed path without the lock: the gate word holds state and epoch, written under the lock at
-    // every transition. A trip racing with this admission only makes the permit stale.
-    const std::uint64_t gate = m_gate.load(std::memory_order_acquire);
-    // Built in the return slot (no named local): a copy of a byte-wise built local costs a store-forwarding
-    // stall that doubles the cost of this path.
-    if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed && !m_countStarts)
-        return Admission { true, Permit { static_cast<std::uint32_t>(gate >> 8), false, true }, RejectionCause::None,
-            std::nullopt };
-    return acquireLocked(now, requestId);
-}
-
 Admission CircuitBreaker::acquireLocked(TimePoint now, std::uint64_t requestId)
 {
     Pending p;

@@ -265,7 +265,19 @@ public:
     void setEventSink(EventSink* sink) noexcept { m_sink.store(sink, std::memory_order_release); }
 
     /// Asks to make a call at `now`. `requestId` only labels the BreakerRejected event.
-    Admission tryAcquire(TimePoint now, std::uint64_t requestId = 0);
+    /// Inline: the closed path is a load of the gate word, and returning its answer through memory from
+    /// an out-of-line call cost a store-forwarding stall in every caller (its byte-wise stores are read
+    /// back in one wider load).
+    Admission tryAcquire(TimePoint now, std::uint64_t requestId = 0)
+    {
+        // Without the lock: the gate word holds state and epoch, written under the lock at every
+        // transition. A trip racing with this admission only makes the permit stale.
+        const std::uint64_t gate = m_gate.load(std::memory_order_acquire);
+        if (static_cast<BreakerState>(gate & 0xff) == BreakerState::Closed && !m_countStarts) [[likely]]
+            return Admission { true, Permit { static_cast<std::uint32_t>(gate >> 8), false, true },
+                RejectionCause::None, std::nullopt };
+        return acquireLocked(now, requestId);
+    }
     /// Records the outcome of an admitted call, finished at `now`. Invalid permits are ignored.
     void onOutcome(const Permit& permit, const Outcome& outcome, TimePoint now);
     /// The admitted call was never made: frees its probe slot, records nothing.

@@ -424,7 +424,11 @@ Step PipelineCall::advance(TimePoint now)
                 ++m_breakerRejections;
                 return reject(Outcome::rejected(ErrorClass::circuitOpen(), a.retryAfter), i, now);
             }
-            m_permit = a.permit;
+            // Field by field: one copy of the pair of flags would read back two stores of different
+            // widths in one load, which stalls store forwarding.
+            m_permit.generation = a.permit.generation;
+            m_permit.probe = a.permit.probe;
+            m_permit.valid = true; // every admission's permit is
             m_permitHeld = true;
             break;
         }
@@ -506,15 +510,24 @@ Step PipelineCall::advance(TimePoint now)
         return unwind(timedOut, p.m_stageCount - 1, now, 0);
     }
     m_phase = Phase::Attempting;
-    Step s;
-    s.kind = Step::Kind::Attempt;
-    s.attempt = m_attempt;
-    s.deadline = deadline;
     if (p.m_hedging) [[unlikely]] { // request 0 of a hedged try
         m_launched = 1;
         m_inFlight = 1;
+        Step s = attemptStep(m_attempt, deadline);
         armHedgeTimer(s, now);
+        return s;
     }
+    // Built in the return slot: a named local returned from here besides other returns is copied,
+    // and that copy's wide loads of its narrow stores stalled store forwarding on every call.
+    return attemptStep(m_attempt, deadline);
+}
+
+Step PipelineCall::attemptStep(int attempt, TimePoint deadline) noexcept
+{
+    Step s;
+    s.kind = Step::Kind::Attempt;
+    s.attempt = attempt;
+    s.deadline = deadline;
     return s;
 }
 

@@ -202,6 +202,7 @@ private:
     void armHedgeTimer(Step& s, TimePoint now);
     std::uint16_t cancelInFlight(TimePoint now);
     static Step pending() noexcept;
+    static Step attemptStep(int attempt, TimePoint deadline) noexcept;
     /// The retry decision after the pipeline's throttle and budget had their say.
     RetryDecision limitRetry(RetryDecision decision, const Outcome& outcome, TimePoint now) const;
     /// An event of this call: time, kind, source, request id and attempt filled in.
