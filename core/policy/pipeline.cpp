@@ -488,13 +488,11 @@ Step PipelineCall::advance(TimePoint now)
             return reject(Outcome::rejected(ErrorClass::bulkheadFull()), i, now);
         }
         case StageKind::Timeout: {
-            if (const auto limit = p.m_timeout->attemptLimit(m_attempt)) {
-                const TimePoint d = saturatingAdd(now, *limit);
-                if (i < p.m_retryIndex) // outside Retry: bounds the whole call
-                    m_callDeadline = std::min(m_callDeadline, d);
-                else
-                    m_attemptDeadline = std::min(m_attemptDeadline, d);
-            }
+            const TimePoint d = p.m_timeout->attemptEnd(now, m_attempt);
+            if (i < p.m_retryIndex) // outside Retry: bounds the whole call
+                m_callDeadline = std::min(m_callDeadline, d);
+            else
+                m_attemptDeadline = std::min(m_attemptDeadline, d);
             break;
         }
         }

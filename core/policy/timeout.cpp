@@ -39,18 +39,29 @@ std::optional<Duration> Timeout::attemptLimit(int attempt) const noexcept
 {
     if (!m_config.attemptTimeout)
         return std::nullopt;
+    return limitOf(attempt);
+}
+
+TimePoint Timeout::attemptEnd(TimePoint attemptStart, int attempt) const noexcept
+{
+    return m_config.attemptTimeout ? saturatingAdd(attemptStart, limitOf(attempt)) : kNever;
+}
+
+Duration Timeout::limitOf(int attempt) const noexcept
+{
+    const Duration first = *m_config.attemptTimeout;
     const Duration step = m_config.attemptTimeoutIncrement;
     if (attempt <= 1 || step <= Duration::zero())
-        return m_config.attemptTimeout;
+        return first;
     const Duration::rep extra = attempt - 1;
-    if (extra > (Duration::max() - *m_config.attemptTimeout).count() / step.count())
+    if (extra > (Duration::max() - first).count() / step.count())
         return Duration::max();
-    return *m_config.attemptTimeout + step * extra;
+    return first + step * extra;
 }
 
 TimePoint Timeout::attemptDeadline(TimePoint callStart, TimePoint attemptStart, int attempt) const noexcept
 {
-    return std::min(plus(attemptStart, attemptLimit(attempt)), callDeadline(callStart));
+    return std::min(attemptEnd(attemptStart, attempt), callDeadline(callStart));
 }
 
 } // namespace rwb

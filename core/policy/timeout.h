@@ -32,6 +32,9 @@ public:
     /// The limit of try `attempt` (1-based; smaller counts as 1): attempt_timeout + (attempt - 1) *
     /// attempt_timeout_increment, saturating. Unset without attempt_timeout.
     std::optional<Duration> attemptLimit(int attempt) const noexcept;
+    /// attemptStart + attemptLimit(attempt), saturating, or kNever without attempt_timeout. What executors
+    /// ask on every try: it returns no std::optional, whose copy out of a call stalled store forwarding.
+    TimePoint attemptEnd(TimePoint attemptStart, int attempt) const noexcept;
     /// callStart + overall_timeout, or kNever.
     TimePoint callDeadline(TimePoint callStart) const noexcept;
     /// min(attemptStart + attemptLimit(attempt), callStart + overall_timeout), or kNever.
@@ -40,6 +43,9 @@ public:
     static bool isLate(TimePoint deadline, TimePoint now) noexcept { return now > deadline; }
 
 private:
+    /// attemptLimit() when attempt_timeout is set.
+    Duration limitOf(int attempt) const noexcept;
+
     TimeoutConfig m_config;
 };
 

@@ -73,6 +73,11 @@ private slots:
         QCOMPARE(t.attemptDeadline(TimePoint {}, TimePoint {90s}, 3), TimePoint {100s}); // overall first
         QCOMPARE(t.attemptLimit(std::numeric_limits<int>::max()), std::optional<Duration>(Duration::max()));
         QCOMPARE(Timeout(TimeoutConfig {}).attemptLimit(3), std::nullopt);
+        // The executors' form: a deadline, kNever without a limit, saturating past the end of time.
+        QCOMPARE(t.attemptEnd(TimePoint {40s}, 3), TimePoint {60s});
+        QCOMPARE(t.attemptEnd(TimePoint {40s}, 0), TimePoint {50s});
+        QCOMPARE(t.attemptEnd(TimePoint {40s}, std::numeric_limits<int>::max()), Timeout::kNever);
+        QCOMPARE(Timeout(TimeoutConfig {}).attemptEnd(TimePoint {40s}, 1), Timeout::kNever);
     }
 
     void validation()
