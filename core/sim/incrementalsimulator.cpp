@@ -75,6 +75,51 @@ void IncrementalSimulator::clear()
     m_lastParts.clear();
     m_lastReused = 0;
     m_lastReusedPipelines = 0;
+    m_lastRepeated = false;
+}
+
+void IncrementalSimulator::setKeptBytes(std::size_t bytes)
+{
+    m_keptBytes = bytes;
+    evict();
+}
+
+std::size_t IncrementalSimulator::estimatedBytes(const SimGroupResult& part) noexcept
+{
+    std::size_t bytes = sizeof(SimGroupResult) + part.eventLog.capacity() * sizeof(Event);
+    for (const PipelineSeries& p : part.pipelines)
+        bytes += sizeof(PipelineSeries) + p.buckets.capacity() * sizeof(PipelineBucket);
+    for (const ServiceSeries& s : part.services)
+        bytes += sizeof(ServiceSeries) + s.buckets.capacity() * sizeof(ServiceBucket);
+    return bytes;
+}
+
+void IncrementalSimulator::keep(
+    const std::vector<QByteArray>& keys, const std::vector<std::shared_ptr<const SimGroupResult>>& parts)
+{
+    ++m_runs;
+    for (std::size_t g = 0; g < keys.size(); ++g)
+        m_kept[keys[g]] = Kept { parts[g], m_runs, estimatedBytes(*parts[g]) };
+    evict();
+}
+
+// Drops the least recently used groups until those of earlier runs fit the budget.
+void IncrementalSimulator::evict()
+{
+    for (;;) {
+        std::size_t earlier = 0;
+        auto oldest = m_kept.end();
+        for (auto it = m_kept.begin(); it != m_kept.end(); ++it) {
+            if (it->second.lastUsed == m_runs)
+                continue; // the last run's: always kept
+            earlier += it->second.bytes;
+            if (oldest == m_kept.end() || it->second.lastUsed < oldest->second.lastUsed)
+                oldest = it;
+        }
+        if (oldest == m_kept.end() || earlier <= m_keptBytes)
+            return;
+        m_kept.erase(oldest);
+    }
 }
 
 RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOptions& options)
@@ -97,8 +142,8 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
         keys.push_back(groupKey(document, scenario, options, groups[g]));
         const auto it = m_kept.find(keys.back());
         if (it != m_kept.end()) {
-            parts[g] = it->second;
-            end = std::max(end, it->second->ownEnd);
+            parts[g] = it->second.part;
+            end = std::max(end, parts[g]->ownEnd);
         } else {
             fresh.push_back(g);
         }
@@ -147,11 +192,9 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
     RunResult result = mergeGroups(scenario, options, parts);
     if (options.sink)
         deliverGroupEvents(parts, *options.sink);
-    if (!result.cancelled) {
-        m_kept.clear();
-        for (std::size_t g = 0; g < groups.size(); ++g)
-            m_kept.emplace(keys[g], parts[g]);
-    }
+    m_lastRepeated = simulated.empty() && parts == m_lastParts;
+    if (!result.cancelled)
+        keep(keys, parts);
     m_lastReused = int(groups.size() - simulated.size());
     m_lastReusedPipelines = 0;
     for (std::size_t g = 0; g < groups.size(); ++g)

@@ -88,24 +88,35 @@ int main(int argc, char* argv[])
         loop.exec();
     }
     const QString threshold = QStringLiteral("/pipelines/0/circuit_breaker/failure_threshold");
-    std::vector<double> latencies;
-    std::vector<double> runTimes;
-    std::vector<double> guiCpu; // GUI-thread CPU time per edit, up to the painted window
     ResultsView* results = window.resultsView();
     const std::vector<ChartView*> charts { results->breakerChart(), results->retryChart(), results->trafficChart(),
         results->latencyChart() };
-    for (int i = 0; i < 15; ++i) {
+    struct EditTimes {
+        std::vector<double> latencies;
+        std::vector<double> runTimes;
+        std::vector<double> guiCpu; // GUI-thread CPU time per edit, up to the painted window
+        std::vector<double> rest;   // what the edit costs besides the simulation: the GUI thread and queueing
+        void sort()
+        {
+            for (std::size_t i = 0; i < latencies.size(); ++i)
+                rest.push_back(latencies[i] - runTimes[i]);
+            for (auto* v : { &latencies, &runTimes, &guiCpu, &rest })
+                std::sort(v->begin(), v->end());
+        }
+        static double median(const std::vector<double>& v) { return v[v.size() / 2]; }
+    };
+    const auto edit = [&](int value, EditTimes& times) {
         QElapsedTimer t;
         QEventLoop loop;
         auto c = QObject::connect(&window, &MainWindow::runApplied, &loop, [&](const SimulationRun& run) {
             if (run.revision == window.document()->revision()) {
-                runTimes.push_back(std::chrono::duration<double, std::milli>(run.elapsed).count());
+                times.runTimes.push_back(std::chrono::duration<double, std::milli>(run.elapsed).count());
                 loop.quit();
             }
         });
         t.start();
         const qint64 cpuStart = bench::threadCpuNs();
-        window.document()->setValue(threshold, 5 + i % 7, QStringLiteral("bench"));
+        window.document()->setValue(threshold, value, QStringLiteral("bench"));
         loop.exec();
         // ... then until every chart has refreshed its series with it (not with a partial result of a
         // long run, which also refreshes them) and the window is painted
@@ -113,24 +124,32 @@ int main(int argc, char* argv[])
             while (chart->isRefreshPending())
                 QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         window.repaint();
-        latencies.push_back(t.nsecsElapsed() / 1e6);
-        guiCpu.push_back((bench::threadCpuNs() - cpuStart) / 1e6);
+        times.latencies.push_back(t.nsecsElapsed() / 1e6);
+        times.guiCpu.push_back((bench::threadCpuNs() - cpuStart) / 1e6);
         QObject::disconnect(c);
         spin(100); // a user's next click comes after a pause
-    }
-    std::vector<double> rest; // what the edit costs besides the simulation: the GUI thread and queueing
-    for (std::size_t i = 0; i < latencies.size(); ++i)
-        rest.push_back(latencies[i] - runTimes[i]);
-    std::sort(latencies.begin(), latencies.end());
-    std::sort(runTimes.begin(), runTimes.end());
-    std::sort(rest.begin(), rest.end());
-    std::sort(guiCpu.begin(), guiCpu.end());
-    const bool editGoal = latencies[latencies.size() / 2] <= 100 && latencies.back() <= 200;
+    };
+    // The goal is about edits to values not simulated before: the engine keeps earlier results, so a
+    // value tried before (an undo, a slider moved back) is measured apart.
+    // (The demo's threshold is 10: 11 and above are new.)
+    EditTimes fresh;
+    for (int i = 0; i < 15; ++i)
+        edit(11 + i, fresh);
+    fresh.sort();
+    const bool editGoal = EditTimes::median(fresh.latencies) <= 100 && fresh.latencies.back() <= 200;
     std::printf("edit -> charts refreshed and painted, 1 h scenario: median %.1f ms, max %.1f ms (goal: median <= 100 "
                 "ms, max <= 200 ms): %s; simulation alone: median %.1f ms, max %.1f ms; the rest (GUI thread, "
                 "queueing): median %.1f ms, max %.1f ms; GUI-thread CPU per edit: median %.1f ms, max %.1f ms\n",
-        latencies[latencies.size() / 2], latencies.back(), editGoal ? "met" : "MISSED", runTimes[runTimes.size() / 2],
-        runTimes.back(), rest[rest.size() / 2], rest.back(), guiCpu[guiCpu.size() / 2], guiCpu.back());
+        EditTimes::median(fresh.latencies), fresh.latencies.back(), editGoal ? "met" : "MISSED",
+        EditTimes::median(fresh.runTimes), fresh.runTimes.back(), EditTimes::median(fresh.rest), fresh.rest.back(),
+        EditTimes::median(fresh.guiCpu), fresh.guiCpu.back());
+    EditTimes undo;
+    for (int i = 0; i < 7; ++i)
+        edit(11 + 2 * i, undo);
+    undo.sort();
+    std::printf("edit back to a value tried before (undo; its results kept): median %.1f ms, max %.1f ms; GUI-thread "
+                "CPU per edit: median %.1f ms, max %.1f ms\n",
+        EditTimes::median(undo.latencies), undo.latencies.back(), EditTimes::median(undo.guiCpu), undo.guiCpu.back());
     printSlowest(app);
     {
         const RetryDelayChart* retries = window.resultsView()->retryChart();

@@ -392,12 +392,65 @@ private slots:
         QCOMPARE(inc.lastReused(), 0);
         QCOMPARE(inc.lastParts()[3]->ownEnd, gEnd);
 
-        // and back
+        // and back: the first run's group of a and b, kept, serves again; the others were completed for the
+        // shorter end since (a group is kept once, for the end it was last completed for) and are again
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/services/0/fault/capacity/max_concurrent"), 4).empty());
+        QCOMPARE(inc.run(s, withThreads(2)), Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 1);
+        QVERIFY(!inc.lastRepeated());
+        // with nothing kept from before the last run, the way back simulates every group again
+        inc.setKeptBytes(0);
+        QVERIFY(scenariojson::setParameter(s, QStringLiteral("/services/0/fault/capacity/max_concurrent"), 50).empty());
+        QCOMPARE(inc.run(s, withThreads(2)), Simulator::run(s));
         QVERIFY(scenariojson::setParameter(s, QStringLiteral("/services/0/fault/capacity/max_concurrent"), 4).empty());
         QCOMPARE(inc.run(s, withThreads(2)), Simulator::run(s));
         QCOMPARE(inc.lastReused(), 0);
         QCOMPARE(inc.run(s, withThreads(2)), Simulator::run(s));
         QCOMPARE(inc.lastReused(), 5);
+        QVERIFY(inc.lastRepeated());
+    }
+
+    // Groups of earlier runs are kept, least recently used out first, within the memory budget: undoing an
+    // edit simulates nothing, and the result still equals a full run.
+    void incrementalKeepsEarlierRunsWithinABudget()
+    {
+        Scenario s = load(kScenario);
+        IncrementalSimulator inc;
+        const SimulationOptions o = withThreads(2);
+        const QString maxAttempts = QStringLiteral("/pipelines/3/retry/max_attempts");
+        const auto runWith = [&](int attempts) {
+            QVERIFY(scenariojson::setParameter(s, maxAttempts, attempts).empty());
+            QCOMPARE(inc.run(s, o), Simulator::run(s));
+        };
+        runWith(3); // A
+        const auto a = inc.lastParts()[1]; // pipeline d's group
+        runWith(4); // B
+        const auto b = inc.lastParts()[1];
+        runWith(5); // C
+        const auto c = inc.lastParts()[1];
+        QCOMPARE(inc.keptGroups(), std::size_t(7)); // C's five, A's and B's variants of d's group
+
+        runWith(3); // undo to A: nothing simulated, A's very part
+        QCOMPARE(inc.lastReused(), 5);
+        QCOMPARE(inc.lastParts()[1].get(), a.get());
+        QVERIFY(!inc.lastRepeated()); // the run before was C's
+        runWith(3);
+        QVERIFY(inc.lastRepeated());
+
+        // room for one earlier variant of d's group: C's (used after B's) stays, B's goes
+        QVERIFY(IncrementalSimulator::estimatedBytes(*a) > 1000);
+        inc.setKeptBytes(IncrementalSimulator::estimatedBytes(*c));
+        QCOMPARE(inc.keptGroups(), std::size_t(6));
+        runWith(5); // C: kept
+        QCOMPARE(inc.lastReused(), 5);
+        runWith(4); // B: simulated again
+        QCOMPARE(inc.lastReused(), 4);
+        QVERIFY(inc.lastParts()[1].get() != b.get());
+
+        inc.setKeptBytes(0); // the last run's groups only
+        QCOMPARE(inc.keptGroups(), std::size_t(5));
+        runWith(5);
+        QCOMPARE(inc.lastReused(), 4);
     }
 
     // Kept groups keep their events: the sink sees Simulator::run's stream, reused groups' events included.
@@ -428,8 +481,12 @@ private slots:
         QVERIFY(edited != reused);
         QCOMPARE(edited, withSink(false));
 
-        inc.run(s); // and a run without a sink does not take them for its own
-        QCOMPARE(inc.lastReused(), 0);
+        // and a run without a sink does not take them for its own: it finds the first run's groups (kept
+        // without events) for the four groups the edit left alone, and simulates d's
+        QCOMPARE(inc.run(s), Simulator::run(s));
+        QCOMPARE(inc.lastReused(), 4);
+        for (const auto& part : inc.lastParts())
+            QVERIFY(part->eventLog.empty());
     }
 
     // A cancelled run (an edit superseded by the next) keeps what the run before it kept.

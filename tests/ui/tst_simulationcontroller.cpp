@@ -213,6 +213,7 @@ private slots:
         QVERIFY(RunPresenter::statusText(fast).contains(QStringLiteral(" simulated in ")));
 
         // an edit to pipeline 0 keeps the other groups
+        const QJsonObject original = json;
         QJsonArray pipelines = json.value(QStringLiteral("pipelines")).toArray();
         QJsonObject first = pipelines.at(0).toObject();
         QJsonObject breaker = first.value(QStringLiteral("circuit_breaker")).toObject();
@@ -225,7 +226,7 @@ private slots:
         // the caption does not pass the kept pipelines off as simulated
         QCOMPARE(fast.reusedPipelines, pipelineCount - 1); // one pipeline per group in this demo
         QVERIFY2(RunPresenter::statusText(fast).contains(
-                     QStringLiteral("(%1 of %2 pipelines unchanged, kept)").arg(pipelineCount - 1).arg(pipelineCount)),
+                     QStringLiteral("(%1 of %2 pipelines kept from earlier runs)").arg(pipelineCount - 1).arg(pipelineCount)),
             qPrintable(RunPresenter::statusText(fast)));
 
         // a bad edit reports problems and does not disturb what is kept
@@ -238,6 +239,16 @@ private slots:
         QCOMPARE(fast.elapsed, edited.elapsed);
         QCOMPARE(fast.reusedPipelines, edited.reusedPipelines);
         QCOMPARE(RunPresenter::statusText(fast), RunPresenter::statusText(edited));
+
+        // undoing the edit simulates nothing either, but its result is not the last run's: the caption
+        // says every pipeline was kept from earlier runs
+        json = original;
+        compareWithFullRun();
+        QCOMPARE(incremental.lastReused(), groups);
+        QCOMPARE(fast.reusedPipelines, pipelineCount);
+        QVERIFY2(RunPresenter::statusText(fast).contains(
+                     QStringLiteral("(%1 of %1 pipelines kept from earlier runs)").arg(pipelineCount)),
+            qPrintable(RunPresenter::statusText(fast)));
     }
 
     void controllerUsesTheIncrementalEngine()

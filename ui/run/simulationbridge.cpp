@@ -205,7 +205,7 @@ SimulationRun IncrementalScenarioSimulator::run(
     if (!run.result)
         return run;
     const int reused = m_state->simulator.lastReusedPipelines();
-    if (reused > 0 && reused == int(run.result->pipelines.size()) && m_state->lastMade) {
+    if (m_state->simulator.lastRepeated() && m_state->lastMade) {
         // Nothing was simulated: the result is the last run's, so it is described as that run made it.
         run.elapsed = m_state->lastMade->elapsed;
         run.reusedPipelines = m_state->lastMade->reusedPipelines;

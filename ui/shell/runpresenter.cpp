@@ -46,10 +46,10 @@ QString RunPresenter::statusText(const SimulationRun& run)
         return {};
     const QString simulated = tr("%1 simulated in %2")
                                   .arg(formatSimulated(run.result->duration), formatElapsed(run.elapsed));
-    // A pipeline kept from the run before was not simulated in `elapsed`: say so, or the figure
+    // A pipeline whose result an earlier run made was not simulated in `elapsed`: say so, or the figure
     // claims a speed the simulator does not have.
     const QString kept = run.reusedPipelines > 0
-        ? tr(" (%1 of %2 pipelines unchanged, kept)").arg(run.reusedPipelines).arg(run.result->pipelines.size())
+        ? tr(" (%1 of %2 pipelines kept from earlier runs)").arg(run.reusedPipelines).arg(run.result->pipelines.size())
         : QString();
     return tr("%1%2 · seed %3").arg(simulated, kept).arg(run.result->seed);
 }
