@@ -99,25 +99,27 @@ void IncrementalSimulator::keep(
 {
     ++m_runs;
     for (std::size_t g = 0; g < keys.size(); ++g)
-        m_kept[keys[g]] = Kept { parts[g], m_runs, estimatedBytes(*parts[g]) };
+        m_kept[keys[g]] = Kept { parts[g], m_runs, estimatedBytes(*parts[g]) + std::size_t(keys[g].size()) };
     evict();
+}
+
+std::size_t IncrementalSimulator::earlierBytes() const noexcept
+{
+    std::size_t bytes = 0;
+    for (const auto& [key, kept] : m_kept)
+        if (kept.lastUsed != m_runs) // the last run's are always kept, outside the budget
+            bytes += kept.bytes;
+    return bytes;
 }
 
 // Drops the least recently used groups until those of earlier runs fit the budget.
 void IncrementalSimulator::evict()
 {
-    for (;;) {
-        std::size_t earlier = 0;
+    while (earlierBytes() > m_keptBytes) {
         auto oldest = m_kept.end();
-        for (auto it = m_kept.begin(); it != m_kept.end(); ++it) {
-            if (it->second.lastUsed == m_runs)
-                continue; // the last run's: always kept
-            earlier += it->second.bytes;
-            if (oldest == m_kept.end() || it->second.lastUsed < oldest->second.lastUsed)
+        for (auto it = m_kept.begin(); it != m_kept.end(); ++it)
+            if (it->second.lastUsed != m_runs && (oldest == m_kept.end() || it->second.lastUsed < oldest->second.lastUsed))
                 oldest = it;
-        }
-        if (oldest == m_kept.end() || earlier <= m_keptBytes)
-            return;
         m_kept.erase(oldest);
     }
 }

@@ -54,13 +54,15 @@ public:
     /// Forgets every kept result.
     void clear();
 
-    /// The memory budget of the groups kept from runs before the last (an estimate of their series and
-    /// events, bytes); the default keeps 15-30 edits of a 1-hour scenario. 0 keeps the last run only.
+    /// The memory budget of the groups kept from runs before the last (an estimate of their series,
+    /// events and keys, bytes); the default keeps 15-30 edits of a 1-hour scenario. 0 keeps the last run only.
     void setKeptBytes(std::size_t bytes);
     std::size_t keptBytes() const noexcept { return m_keptBytes; }
     /// How many group results are kept now (the last run's included).
     std::size_t keptGroups() const noexcept { return m_kept.size(); }
-    /// The estimated size of a kept group (what the budget counts).
+    /// What the groups kept from runs before the last take, as the budget counts it.
+    std::size_t earlierBytes() const noexcept;
+    /// The estimated size of a group's result (its series and events).
     static std::size_t estimatedBytes(const SimGroupResult& part) noexcept;
 
     static constexpr std::size_t kDefaultKeptBytes = std::size_t(128) << 20;

@@ -437,10 +437,12 @@ private slots:
         runWith(3);
         QVERIFY(inc.lastRepeated());
 
-        // room for one earlier variant of d's group: C's (used after B's) stays, B's goes
+        // one byte too few for the two earlier variants of d's group: B's, used longest ago, goes
         QVERIFY(IncrementalSimulator::estimatedBytes(*a) > 1000);
-        inc.setKeptBytes(IncrementalSimulator::estimatedBytes(*c));
+        QVERIFY(inc.earlierBytes() > IncrementalSimulator::estimatedBytes(*b) + IncrementalSimulator::estimatedBytes(*c));
+        inc.setKeptBytes(inc.earlierBytes() - 1);
         QCOMPARE(inc.keptGroups(), std::size_t(6));
+        QVERIFY(inc.earlierBytes() < inc.keptBytes());
         runWith(5); // C: kept
         QCOMPARE(inc.lastReused(), 5);
         runWith(4); // B: simulated again
