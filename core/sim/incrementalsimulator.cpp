@@ -131,6 +131,7 @@ RunResult IncrementalSimulator::run(const Scenario& scenario, const SimulationOp
         // a sink of per-call kinds gets the one queue's stream (Simulator::run): no parts to keep or reuse
         m_lastReused = 0;
         m_lastReusedPipelines = 0;
+        m_lastRepeated = false;
         m_lastParts.clear();
         return Simulator::run(scenario, options);
     }
