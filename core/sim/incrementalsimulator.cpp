@@ -115,11 +115,12 @@ std::size_t IncrementalSimulator::earlierBytes() const noexcept
 // Drops the least recently used groups until those of earlier runs fit the budget.
 void IncrementalSimulator::evict()
 {
-    while (earlierBytes() > m_keptBytes) {
+    for (std::size_t earlier = earlierBytes(); earlier > m_keptBytes;) {
         auto oldest = m_kept.end();
         for (auto it = m_kept.begin(); it != m_kept.end(); ++it)
             if (it->second.lastUsed != m_runs && (oldest == m_kept.end() || it->second.lastUsed < oldest->second.lastUsed))
                 oldest = it;
+        earlier -= oldest->second.bytes;
         m_kept.erase(oldest);
     }
 }

@@ -226,6 +226,22 @@ EventKindSet chartKinds()
     return {EventKind::BreakerTransition, EventKind::FaultChanged, EventKind::RetryGaveUp, EventKind::RetryScheduled};
 }
 
+// What IncrementalSimulator keeps per group of the 1-hour demo run with the chart sink (the GUI's case):
+// how many edits its default budget holds.
+void reportKeptGroups()
+{
+    NullSink chartSink(chartKinds());
+    SimulationOptions options;
+    options.sink = &chartSink;
+    options.threads = 2;
+    IncrementalSimulator incremental;
+    incremental.run(demoScenario(3, 200, std::chrono::hours(1)), options);
+    for (const auto& part : incremental.lastParts())
+        std::printf("kept group of the demo, chart events: %5.2f MB estimated, %zu events (budget %zu MiB)\n",
+            double(IncrementalSimulator::estimatedBytes(*part)) / 1e6, part->eventLog.size(),
+            IncrementalSimulator::kDefaultKeptBytes >> 20);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -277,6 +293,7 @@ int main(int argc, char** argv)
     }
     report("demo: 1 h x 200 req/s x 3 services", demoScenario(3, 200, std::chrono::hours(1)));
     reportResimulation();
+    reportKeptGroups();
     report("demo: 1 h, 200 req/s in all, 3 services", demoScenario(3, 200.0 / 3.0, std::chrono::hours(1)));
     report("storm: 10 min x 2000 req/s, 60% errors", stormScenario());
     report("queues: the demo, 40 workers, network hops", queueingScenario());

@@ -96,7 +96,7 @@ int main(int argc, char* argv[])
         std::vector<double> runTimes;
         std::vector<double> guiCpu; // GUI-thread CPU time per edit, up to the painted window
         std::vector<double> rest;   // what the edit costs besides the simulation: the GUI thread and queueing
-        void sort()
+        void summarise() // the rest per edit, then every list sorted
         {
             for (std::size_t i = 0; i < latencies.size(); ++i)
                 rest.push_back(latencies[i] - runTimes[i]);
@@ -135,7 +135,7 @@ int main(int argc, char* argv[])
     EditTimes fresh;
     for (int i = 0; i < 15; ++i)
         edit(11 + i, fresh);
-    fresh.sort();
+    fresh.summarise();
     const bool editGoal = EditTimes::median(fresh.latencies) <= 100 && fresh.latencies.back() <= 200;
     std::printf("edit -> charts refreshed and painted, 1 h scenario: median %.1f ms, max %.1f ms (goal: median <= 100 "
                 "ms, max <= 200 ms): %s; simulation alone: median %.1f ms, max %.1f ms; the rest (GUI thread, "
@@ -146,7 +146,7 @@ int main(int argc, char* argv[])
     EditTimes undo;
     for (int i = 0; i < 7; ++i)
         edit(11 + 2 * i, undo);
-    undo.sort();
+    undo.summarise();
     std::printf("edit back to a value tried before (undo; its results kept): median %.1f ms, max %.1f ms; GUI-thread "
                 "CPU per edit: median %.1f ms, max %.1f ms\n",
         EditTimes::median(undo.latencies), undo.latencies.back(), EditTimes::median(undo.guiCpu), undo.guiCpu.back());
